@@ -1,0 +1,268 @@
+"""Activation functions: one registry, each entry a value/derivative pair.
+
+Every activation offers two faces:
+
+* ``value(z)`` and ``derivative(z)`` — plain, allocating functions for plots, analysis and
+  tests;
+* ``forward(z, out)`` and ``backward(z, a, grad, out, tmp)`` — the training loop's
+  in-place versions: ``out = f(z)`` and ``out = grad * f'(z)`` written into preallocated
+  buffers (``a = f(z)`` is passed in because many derivatives are cheapest from it).
+
+All of them are numerically stable for |z| up to 1e4 and beyond: no overflow warnings,
+no NaN (sigmoid is written with tanh, softplus with ``logaddexp``, ELU with ``expm1`` of
+the negative part only).  Adding an activation is adding one entry to ``ACTIVATIONS``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+
+Op = tuple  # (callable, args): one NumPy call with every buffer bound
+
+
+@dataclass(frozen=True)
+class Activation:
+    """``forward_ops(z, out)`` and ``backward_ops(z, a, grad, out, tmp)`` return the list of
+    ``(function, args)`` calls that compute ``out = f(z)`` and ``out = grad * f'(z)`` into
+    the given buffers; the training loop binds them once and replays them every step."""
+
+    name: str
+    title: str
+    value: Callable[[Array], Array]
+    derivative: Callable[[Array], Array]
+    forward_ops: Callable[[Array, Array], list]
+    backward_ops: Callable[[Array, Array, Array, Array, Array], list]
+    is_linear: bool = False
+    summary: str = ""
+
+    def forward(self, z: Array, out: Array) -> None:
+        """``out = f(z)`` in place."""
+        for f, args in self.forward_ops(z, out):
+            f(*args)
+
+    def backward(self, z: Array, a: Array, grad: Array, out: Array, tmp: Array) -> None:
+        """``out = grad * f'(z)`` in place (``a = f(z)``; ``tmp`` is scratch)."""
+        for f, args in self.backward_ops(z, a, grad, out, tmp):
+            f(*args)
+
+
+def _assign(out, f, z):
+    out[...] = f(z)
+
+
+def _mul_lazy(g, f, z, out):
+    np.multiply(g, f(z), out=out)
+
+
+def _sigmoid(z: Array) -> Array:
+    return 0.5 * np.tanh(0.5 * np.asarray(z, dtype=float)) + 0.5
+
+
+# --- linear --------------------------------------------------------------------------
+def _lin_fwd(z, out):
+    return [(np.copyto, (out, z))]
+
+
+def _lin_bwd(z, a, g, out, tmp):
+    return [(np.copyto, (out, g))]
+
+
+# --- relu / leaky relu -----------------------------------------------------------------
+def _relu_fwd(z, out):
+    return [(np.fmax, (z, 0.0, out))]
+
+
+def _relu_bwd(z, a, g, out, tmp):
+    return [(np.greater, (z, 0.0, tmp)), (np.multiply, (g, tmp, out))]
+
+
+def _make_leaky(slope: float) -> tuple:
+    def value(z):
+        z = np.asarray(z, dtype=float)
+        return np.where(z > 0, z, slope * z)
+
+    def derivative(z):
+        return np.where(np.asarray(z) > 0, 1.0, slope)
+
+    def fwd(z, out):
+        return [(np.multiply, (z, slope, out)),
+                (np.fmax if slope <= 1 else np.fmin, (z, out, out))]
+
+    def bwd(z, a, g, out, tmp):
+        # f'(z) = slope + (1 - slope) * [z > 0]
+        return [(np.greater, (z, 0.0, tmp)), (np.multiply, (tmp, 1.0 - slope, tmp)),
+                (np.add, (tmp, slope, tmp)), (np.multiply, (g, tmp, out))]
+
+    return value, derivative, fwd, bwd
+
+
+# --- elu ---------------------------------------------------------------------------------
+_ELU_ALPHA = 1.0
+
+
+def _elu_value(z):
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, _ELU_ALPHA * np.expm1(np.minimum(z, 0.0)))
+
+
+def _elu_derivative(z):
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, 1.0, _ELU_ALPHA * np.exp(np.minimum(z, 0.0)))
+
+
+def _elu_fwd(z, out):
+    # alpha = 1: max(expm1(min(z, 0)), z) is z for z > 0 and e^z - 1 (>= z) otherwise
+    return [(np.fmin, (z, 0.0, out)), (np.expm1, (out, out)), (np.fmax, (out, z, out))]
+
+
+def _elu_bwd(z, a, g, out, tmp):
+    # f'(z) is 1 for z > 0 and alpha*e^z = a + alpha for z <= 0; with alpha = 1 both
+    # cases are min(a + alpha, 1), which needs no exp and no mask.
+    return [(np.add, (a, _ELU_ALPHA, tmp)), (np.fmin, (tmp, 1.0, tmp)),
+            (np.multiply, (g, tmp, out))]
+
+
+# --- tanh --------------------------------------------------------------------------------
+def _tanh_fwd(z, out):
+    return [(np.tanh, (z, out))]
+
+
+def _tanh_bwd(z, a, g, out, tmp):
+    # g * (1 - a^2) = g - g*a*a
+    return [(np.multiply, (a, a, tmp)), (np.multiply, (tmp, g, tmp)),
+            (np.subtract, (g, tmp, out))]
+
+
+# --- sigmoid -----------------------------------------------------------------------------
+def _sig_fwd(z, out):
+    return [(np.multiply, (z, 0.5, out)), (np.tanh, (out, out)),
+            (np.multiply, (out, 0.5, out)), (np.add, (out, 0.5, out))]
+
+
+def _sig_bwd(z, a, g, out, tmp):
+    # g * a * (1 - a) = g * (a - a*a)
+    return [(np.multiply, (a, a, tmp)), (np.subtract, (a, tmp, tmp)),
+            (np.multiply, (g, tmp, out))]
+
+
+# --- softplus ----------------------------------------------------------------------------
+def _softplus_fwd(z, out):
+    return [(np.logaddexp, (0.0, z, out))]
+
+
+def _softplus_bwd(z, a, g, out, tmp):
+    return _sig_fwd(z, tmp) + [(np.multiply, (g, tmp, out))]
+
+
+# --- gelu (tanh approximation, as in BERT/GPT-2) -------------------------------------------
+_GELU_C = math.sqrt(2.0 / math.pi)
+_GELU_K = 0.044715
+
+
+def _gelu_inner(z):
+    z = np.clip(np.asarray(z, dtype=float), -1e5, 1e5)  # keep z**3 finite
+    return z, np.tanh(_GELU_C * (z + _GELU_K * z ** 3))
+
+
+def _gelu_value(z):
+    z, t = _gelu_inner(z)
+    return 0.5 * z * (1.0 + t)
+
+
+def _gelu_derivative(z):
+    z, t = _gelu_inner(z)
+    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * _GELU_C * (1.0 + 3 * _GELU_K * z * z)
+
+
+def _gelu_fwd(z, out):
+    return [(_assign, (out, _gelu_value, z))]
+
+
+def _gelu_bwd(z, a, g, out, tmp):
+    return [(_mul_lazy, (g, _gelu_derivative, z, out))]
+
+
+# --- silu / swish --------------------------------------------------------------------------
+def _silu_value(z):
+    z = np.asarray(z, dtype=float)
+    return z * _sigmoid(z)
+
+
+def _silu_derivative(z):
+    z = np.asarray(z, dtype=float)
+    s = _sigmoid(z)
+    return s + z * s * (1.0 - s)
+
+
+def _silu_fwd(z, out):
+    return _sig_fwd(z, out) + [(np.multiply, (out, z, out))]
+
+
+def _silu_bwd(z, a, g, out, tmp):
+    return [(_mul_lazy, (g, _silu_derivative, z, out))]
+
+
+# --- sine --------------------------------------------------------------------------------
+def _sin_fwd(z, out):
+    return [(np.sin, (z, out))]
+
+
+def _sin_bwd(z, a, g, out, tmp):
+    return [(np.cos, (z, tmp)), (np.multiply, (g, tmp, out))]
+
+
+def _registry(leaky_slope: float = 0.01) -> dict[str, Activation]:
+    lv, ld, lf, lb = _make_leaky(leaky_slope)
+    acts = [
+        Activation("linear", "Linear (identity)", lambda z: np.array(z, dtype=float),
+                   lambda z: np.ones_like(np.asarray(z, dtype=float)), _lin_fwd, _lin_bwd,
+                   is_linear=True,
+                   summary="f(z) = z. No bend at all: a stack of linear layers is one linear layer."),
+        Activation("relu", "ReLU", lambda z: np.maximum(np.asarray(z, dtype=float), 0.0),
+                   lambda z: (np.asarray(z) > 0).astype(float), _relu_fwd, _relu_bwd,
+                   summary="f(z) = max(0, z). Zero for negative input, identity for positive; "
+                           "the network becomes piecewise linear."),
+        Activation("leaky_relu", "Leaky ReLU", lv, ld, lf, lb,
+                   summary=f"f(z) = z for z > 0, {leaky_slope:g}·z otherwise: like ReLU but never "
+                           "completely flat, so units cannot die."),
+        Activation("elu", "ELU", _elu_value, _elu_derivative, _elu_fwd, _elu_bwd,
+                   summary="f(z) = z for z > 0, e^z − 1 otherwise: smooth, and saturates at −1."),
+        Activation("tanh", "tanh", lambda z: np.tanh(np.asarray(z, dtype=float)),
+                   lambda z: 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2,
+                   _tanh_fwd, _tanh_bwd,
+                   summary="S-shaped from −1 to 1, zero-centred; saturates for |z| > 3."),
+        Activation("sigmoid", "Sigmoid", _sigmoid,
+                   lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), _sig_fwd, _sig_bwd,
+                   summary="S-shaped from 0 to 1; its slope is at most 0.25, so deep stacks "
+                           "shrink the gradient."),
+        Activation("softplus", "Softplus", lambda z: np.logaddexp(0.0, np.asarray(z, dtype=float)),
+                   _sigmoid, _softplus_fwd, _softplus_bwd,
+                   summary="f(z) = ln(1 + e^z): a smooth ReLU."),
+        Activation("gelu", "GELU", _gelu_value, _gelu_derivative, _gelu_fwd, _gelu_bwd,
+                   summary="z times a smooth step (tanh approximation): used in transformers."),
+        Activation("silu", "SiLU / Swish", _silu_value, _silu_derivative, _silu_fwd, _silu_bwd,
+                   summary="f(z) = z·sigmoid(z): smooth, slightly negative for z < 0."),
+        Activation("sine", "Sine", lambda z: np.sin(np.asarray(z, dtype=float)),
+                   lambda z: np.cos(np.asarray(z, dtype=float)), _sin_fwd, _sin_bwd,
+                   summary="f(z) = sin z: periodic, bends the plane into waves."),
+    ]
+    return {a.name: a for a in acts}
+
+
+ACTIVATIONS: dict[str, Activation] = _registry()
+NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
+
+
+def get_activation(name: str, leaky_slope: float = 0.01) -> Activation:
+    """The activation called ``name`` (``leaky_slope`` only matters for leaky_relu)."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r} (choose from {', '.join(NAMES)})")
+    if name == "leaky_relu" and leaky_slope != 0.01:
+        return _registry(leaky_slope)[name]
+    return ACTIVATIONS[name]

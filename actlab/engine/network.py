@@ -1,0 +1,273 @@
+"""A fully connected network with its parameters in one flat buffer.
+
+Layer ``l`` maps ``n_l`` inputs to ``n_{l+1}`` outputs with an *augmented* weight matrix
+``Wa`` of shape ``(n_l + 1, n_{l+1})``: its first ``n_l`` rows are ``W`` and its last row is
+the bias ``b``.  Every ``Wa`` is a view into one flat parameter vector, so an optimizer
+update is a single NumPy call, and feeding each layer an input with a trailing column of
+ones makes ``x @ Wa`` compute ``x @ W + b`` in one call (and ``x.T @ dZ`` both gradients).
+Tiny networks are bound by per-call overhead, not arithmetic; the training step below is
+written to make as few NumPy calls as possible into preallocated buffers.
+
+Output heads: ``"sigmoid"`` (binary, cross-entropy), ``"softmax"`` (multi-class,
+cross-entropy) and ``"linear"`` (regression, mean squared error).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import Activation, get_activation
+
+OUTPUTS = ("sigmoid", "softmax", "linear")
+
+
+def augment(X: np.ndarray) -> np.ndarray:
+    """``X`` with a trailing column of ones, C-contiguous float64."""
+    X = np.asarray(X, dtype=float)
+    out = np.empty((X.shape[0], X.shape[1] + 1))
+    out[:, :-1] = X
+    out[:, -1] = 1.0
+    return out
+
+
+@dataclass
+class _Workspace:
+    """Preallocated buffers for one batch size."""
+
+    Z: list          # pre-activations per layer (n, size), contiguous
+    Aaug: list       # hidden outputs with a ones column (n, size + 1)
+    A: list          # views Aaug[:, :-1]
+    dA: list         # gradient w.r.t. hidden outputs
+    dZ: list         # gradient w.r.t. pre-activations (incl. output)
+    tmp: list
+
+
+class Network:
+    """Weights, a forward pass and a backward pass.  No training loop here."""
+
+    def __init__(self, n_inputs: int, hidden: tuple[int, ...] | list[int],
+                 activations: tuple[str, ...] | list[str], n_outputs: int = 1,
+                 output: str = "sigmoid", init: str = "xavier",
+                 rng: np.random.Generator | int | None = 0, leaky_slope: float = 0.01):
+        if len(activations) != len(hidden):
+            raise ValueError(f"{len(activations)} activations for {len(hidden)} hidden layers")
+        if output not in OUTPUTS:
+            raise ValueError(f"unknown output {output!r}")
+        self.sizes = [int(n_inputs), *map(int, hidden), int(n_outputs)]
+        self.activation_names = tuple(activations)
+        self.acts: list[Activation] = [get_activation(a, leaky_slope) for a in activations]
+        self.output = output
+        self.n_layers = len(self.sizes) - 1
+        shapes = [(self.sizes[i] + 1, self.sizes[i + 1]) for i in range(self.n_layers)]
+        self.n_params = sum(r * c for r, c in shapes)
+        self.flat = np.zeros(self.n_params)
+        self.grad_flat = np.zeros(self.n_params)
+        self.Wa, self.Ga = [], []
+        off = 0
+        for r, c in shapes:
+            self.Wa.append(self.flat[off:off + r * c].reshape(r, c))
+            self.Ga.append(self.grad_flat[off:off + r * c].reshape(r, c))
+            off += r * c
+        # 1 where the entry is a weight, 0 for a bias: regularisation touches weights only.
+        self.weight_mask = np.ones(self.n_params)
+        for Wa in self.Wa:
+            self.weight_mask[_offset(self.flat, Wa) + Wa.size - Wa.shape[1]:
+                             _offset(self.flat, Wa) + Wa.size] = 0.0
+        self._ws: dict[int, _Workspace] = {}
+        self.initialize(init, rng)
+
+    # ------------------------------------------------------------------ parameters
+    def initialize(self, init: str = "xavier", rng: np.random.Generator | int | None = 0) -> None:
+        """Seeded initial weights: Glorot/Xavier uniform, He normal, or TensorFlow
+        Playground's uniform(-0.5, 0.5) with biases 0.1.  Biases are 0 otherwise."""
+        rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        for Wa in self.Wa:
+            fan_in, fan_out = Wa.shape[0] - 1, Wa.shape[1]
+            if init == "xavier":
+                lim = np.sqrt(6.0 / (fan_in + fan_out))
+                Wa[:-1] = rng.uniform(-lim, lim, size=(fan_in, fan_out))
+                Wa[-1] = 0.0
+            elif init == "he":
+                Wa[:-1] = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+                Wa[-1] = 0.0
+            elif init == "playground":
+                Wa[:-1] = rng.uniform(-0.5, 0.5, size=(fan_in, fan_out))
+                Wa[-1] = 0.1
+            else:
+                raise ValueError(f"unknown initialisation {init!r}")
+
+    def get_params(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of the parameters as ``[(W, b), ...]``, W of shape (fan_in, fan_out)."""
+        return [(Wa[:-1].copy(), Wa[-1].copy()) for Wa in self.Wa]
+
+    def set_params(self, params) -> None:
+        """Load ``[(W, b), ...]``; shapes must match the architecture."""
+        params = list(params)
+        if len(params) != self.n_layers:
+            raise ValueError(f"expected {self.n_layers} (W, b) pairs, got {len(params)}")
+        for i, ((W, b), Wa) in enumerate(zip(params, self.Wa)):
+            W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float).reshape(-1)
+            if W.shape != Wa[:-1].shape or b.shape != (Wa.shape[1],):
+                raise ValueError(f"layer {i}: W {W.shape}, b {b.shape} do not match "
+                                 f"{Wa[:-1].shape}, ({Wa.shape[1]},)")
+            Wa[:-1] = W
+            Wa[-1] = b
+
+    # ------------------------------------------------------------------ buffers
+    def workspace(self, n: int) -> _Workspace:
+        ws = self._ws.get(n)
+        if ws is None:
+            hid = self.sizes[1:-1]
+            Aaug = [np.ones((n, s + 1)) for s in hid]
+            ws = _Workspace(
+                Z=[np.empty((n, s)) for s in self.sizes[1:]],
+                Aaug=Aaug, A=[a[:, :-1] for a in Aaug],
+                dA=[np.empty((n, s)) for s in hid],
+                dZ=[np.empty((n, s)) for s in self.sizes[1:]],
+                tmp=[np.empty((n, s)) for s in self.sizes[1:]],
+            )
+            if len(self._ws) > 8:  # batch sizes change rarely; keep memory bounded
+                self._ws.clear()
+            self._ws[n] = ws
+        return ws
+
+    # ------------------------------------------------------------------ forward
+    def forward_logits(self, Xa: np.ndarray) -> np.ndarray:
+        """Output pre-activations for augmented inputs ``Xa`` (returns a workspace
+        buffer: copy it if you keep it)."""
+        ws = self.workspace(Xa.shape[0])
+        inp = Xa
+        for l, act in enumerate(self.acts):
+            inp.dot(self.Wa[l], out=ws.Z[l])
+            act.forward(ws.Z[l], ws.A[l])
+            inp = ws.Aaug[l]
+        inp.dot(self.Wa[-1], out=ws.Z[-1])
+        return ws.Z[-1]
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Network output for raw feature rows ``X`` (n, n_inputs): probabilities of class 1
+        (shape (n,)) for sigmoid, class probabilities (n, k) for softmax, values (n,) for
+        regression."""
+        z = self.forward_logits(augment(X))
+        return output_from_logits(z, self.output)
+
+    def hidden_outputs(self, X: np.ndarray, before_activation: bool = False) -> list[np.ndarray]:
+        """Each hidden layer's outputs (or pre-activations) for rows ``X`` (copies)."""
+        ws = self.workspace(X.shape[0])
+        self.forward_logits(augment(X))
+        src = ws.Z[:-1] if before_activation else ws.A
+        return [a.copy() for a in src]
+
+    # ------------------------------------------------------------------ training step
+    def train_gradients(self, Xa: np.ndarray, yc: np.ndarray) -> None:
+        """Write the data-loss gradient for one minibatch into ``grad_flat``.
+
+        ``Xa`` are augmented inputs; ``yc`` is the target in the form the output head
+        needs (see ``Trainer``): for sigmoid ``(0.5 - y) / n``, for softmax
+        ``onehot / n``, for linear ``y``.  This is the hot loop; keep calls few.
+        """
+        n = Xa.shape[0]
+        ws = self.workspace(n)
+        Wa, Ga, acts = self.Wa, self.Ga, self.acts
+        inp = Xa
+        L = len(acts)
+        for l in range(L):
+            inp.dot(Wa[l], out=ws.Z[l])
+            acts[l].forward(ws.Z[l], ws.A[l])
+            inp = ws.Aaug[l]
+        z, dz, t = ws.Z[L], ws.dZ[L], ws.tmp[L]
+        inp.dot(Wa[L], out=z)
+        if self.output == "sigmoid":
+            # dL/dz = (sigmoid(z) - y) / n = (0.5 tanh(z/2) + 0.5 - y) / n
+            np.multiply(z, 0.5, out=t)
+            np.tanh(t, out=t)
+            np.multiply(t, 0.5 / n, out=dz)
+            np.add(dz, yc, out=dz)
+        elif self.output == "softmax":
+            np.subtract(z, z.max(axis=1, keepdims=True), out=t)
+            np.exp(t, out=t)
+            np.divide(t, t.sum(axis=1, keepdims=True), out=t)
+            np.multiply(t, 1.0 / n, out=dz)
+            np.subtract(dz, yc, out=dz)
+        else:
+            # mean squared error: dL/dz = 2 (z - y) / n
+            np.subtract(z, yc, out=dz)
+            np.multiply(dz, 2.0 / n, out=dz)
+        for l in range(L, 0, -1):
+            ws.Aaug[l - 1].T.dot(ws.dZ[l], out=Ga[l])
+            ws.dZ[l].dot(Wa[l][:-1].T, out=ws.dA[l - 1])
+            acts[l - 1].backward(ws.Z[l - 1], ws.A[l - 1], ws.dA[l - 1], ws.dZ[l - 1],
+                                 ws.tmp[l - 1])
+        Xa.T.dot(ws.dZ[0], out=Ga[0])
+
+    # ------------------------------------------------------------------ public API
+    def loss_and_grads(self, X: np.ndarray, y: np.ndarray, regularization: str = "none",
+                       reg_rate: float = 0.0) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
+        """Loss (data loss plus penalty) on rows ``X`` with targets ``y`` and its gradient
+        as ``[(dW, db), ...]``.  Penalties: L2 ``rate * sum(w^2) / 2``, L1
+        ``rate * sum(|w|)``, weights only (not biases)."""
+        Xa = augment(X)
+        y = np.asarray(y, dtype=float).reshape(-1)
+        n = Xa.shape[0]
+        self.train_gradients(Xa, target_form(y, self.output, self.sizes[-1], n))
+        loss = data_loss(self.forward_logits(Xa), y, self.output)
+        w = self.flat * self.weight_mask
+        if regularization == "l2":
+            loss += 0.5 * reg_rate * float(w @ w)
+            self.grad_flat += reg_rate * w
+        elif regularization == "l1":
+            loss += reg_rate * float(np.abs(w).sum())
+            self.grad_flat += reg_rate * np.sign(w)
+        return loss, [(G[:-1].copy(), G[-1].copy()) for G in self.Ga]
+
+
+def _offset(base: np.ndarray, view: np.ndarray) -> int:
+    return (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // 8
+
+
+def target_form(y: np.ndarray, output: str, n_out: int, n_norm) -> np.ndarray:
+    """Targets rearranged for ``Network.train_gradients``; ``n_norm`` is the batch size
+    (a number, or an array with one entry per row)."""
+    y = np.asarray(y, dtype=float).reshape(-1)
+    norm = np.asarray(n_norm, dtype=float).reshape(-1, 1) if np.ndim(n_norm) else float(n_norm)
+    if output == "sigmoid":
+        return np.ascontiguousarray((0.5 - y.reshape(-1, 1)) / norm)
+    if output == "softmax":
+        onehot = np.zeros((y.size, n_out))
+        onehot[np.arange(y.size), y.astype(int)] = 1.0
+        return onehot / norm
+    return np.ascontiguousarray(y.reshape(-1, 1))
+
+
+def output_from_logits(z: np.ndarray, output: str) -> np.ndarray:
+    """Probabilities (sigmoid/softmax) or values (linear) from output pre-activations."""
+    if output == "sigmoid":
+        return 0.5 * np.tanh(0.5 * z[:, 0]) + 0.5
+    if output == "softmax":
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    return z[:, 0].copy()
+
+
+def data_loss(z: np.ndarray, y: np.ndarray, output: str) -> float:
+    """Mean cross-entropy (classification) or mean squared error (regression)."""
+    if y.size == 0:
+        return float("nan")
+    if output == "sigmoid":
+        zz = z[:, 0]
+        return float(np.mean(np.logaddexp(0.0, zz) - y * zz))
+    if output == "softmax":
+        m = z.max(axis=1)
+        lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+        return float(np.mean(lse - z[np.arange(y.size), y.astype(int)]))
+    return float(np.mean((z[:, 0] - y) ** 2))
+
+
+def accuracy(z: np.ndarray, y: np.ndarray, output: str) -> float:
+    """Fraction of rows classified right (NaN for regression or no rows)."""
+    if y.size == 0 or output == "linear":
+        return float("nan")
+    if output == "sigmoid":
+        return float(np.mean((z[:, 0] > 0) == (y > 0.5)))
+    return float(np.mean(z.argmax(axis=1) == y.astype(int)))

@@ -1,0 +1,142 @@
+"""A training epoch compiled into a flat list of bound NumPy calls.
+
+Tiny networks spend their time in per-call overhead, not arithmetic, so the Trainer does
+not walk the network object every step.  It binds every buffer once — each minibatch's
+input rows, each layer's weights, pre-activations, gradients — into ``(function, args)``
+pairs and replays the list.  The arithmetic is exactly that of
+:meth:`Network.train_gradients` followed by the regulariser and the optimizer (a test checks
+the two agree bit for bit).  Evaluation (train/test loss and accuracy) is compiled the same
+way, with both means taken by one matrix product.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Network
+
+
+def gradient_ops(net: Network, Xa: np.ndarray, yc: np.ndarray) -> list:
+    """Calls that write the data-loss gradient for the minibatch (Xa, yc) into
+    ``net.grad_flat`` — the same arithmetic as ``Network.train_gradients``."""
+    n = Xa.shape[0]
+    ws = net.workspace(n)
+    Wa, Ga, acts = net.Wa, net.Ga, net.acts
+    L = len(acts)
+    ops: list = []
+    inp = Xa
+    for l in range(L):
+        ops.append((inp.dot, (Wa[l], ws.Z[l])))
+        ops += acts[l].forward_ops(ws.Z[l], ws.A[l])
+        inp = ws.Aaug[l]
+    z, dz, t = ws.Z[L], ws.dZ[L], ws.tmp[L]
+    ops.append((inp.dot, (Wa[L], z)))
+    if net.output == "sigmoid":
+        ops += [(np.multiply, (z, 0.5, t)), (np.tanh, (t, t)),
+                (np.multiply, (t, 0.5 / n, dz)), (np.add, (dz, yc, dz))]
+    elif net.output == "softmax":
+        ops += [(_softmax_grad, (z, t, n, yc, dz))]
+    else:
+        ops += [(np.subtract, (z, yc, dz)), (np.multiply, (dz, 2.0 / n, dz))]
+    for l in range(L, 0, -1):
+        ops.append((ws.Aaug[l - 1].T.dot, (ws.dZ[l], Ga[l])))
+        ops.append((ws.dZ[l].dot, (Wa[l][:-1].T, ws.dA[l - 1])))
+        ops += acts[l - 1].backward_ops(ws.Z[l - 1], ws.A[l - 1], ws.dA[l - 1],
+                                        ws.dZ[l - 1], ws.tmp[l - 1])
+    ops.append((Xa.T.dot, (ws.dZ[0], Ga[0])))
+    return ops
+
+
+def _softmax_grad(z, t, n, yc, dz):
+    np.subtract(z, z.max(axis=1, keepdims=True), out=t)
+    np.exp(t, out=t)
+    np.divide(t, t.sum(axis=1, keepdims=True), out=t)
+    np.multiply(t, 1.0 / n, out=dz)
+    np.subtract(dz, yc, out=dz)
+
+
+def regularizer_ops(kind: str, P: np.ndarray, G: np.ndarray, scale: np.ndarray,
+                    tmp: np.ndarray) -> list:
+    """``G += scale * P`` (L2) or ``G += scale * sign(P)`` (L1); ``scale`` is the rate on
+    weights and 0 on biases."""
+    if kind == "l2":
+        return [(np.multiply, (P, scale, tmp)), (np.add, (G, tmp, G))]
+    if kind == "l1":
+        return [(np.sign, (P, tmp)), (np.multiply, (tmp, scale, tmp)), (np.add, (G, tmp, G))]
+    return []
+
+
+def epoch_ops(net: Network, Xa: np.ndarray, yc: np.ndarray, batch_size: int,
+              reg_ops: list, step_ops: list) -> list:
+    """Every call of one epoch over the rows of ``Xa`` in order, minibatch by minibatch."""
+    ops: list = []
+    n = Xa.shape[0]
+    for s in range(0, n, batch_size):
+        ops += gradient_ops(net, Xa[s:s + batch_size], yc[s:s + batch_size])
+        ops += reg_ops
+        ops += step_ops
+    return ops
+
+
+class Evaluator:
+    """Train and test loss and accuracy of a network on fixed rows, into ``result``:
+    ``[train_loss, test_loss, train_accuracy, test_accuracy]`` (NaN where undefined)."""
+
+    def __init__(self, net: Network, Xall_a: np.ndarray, y_train: np.ndarray,
+                 y_test: np.ndarray):
+        self.result = np.full(4, np.nan)
+        ntr, nte = len(y_train), len(y_test)
+        y = np.concatenate([y_train, y_test]).astype(float)
+        n = ntr + nte
+        # mean_w @ v gives (mean of v over train rows, mean over test rows)
+        mean_w = np.zeros((n, 2))
+        mean_w[:ntr, 0] = 1.0 / ntr
+        if nte:
+            mean_w[ntr:, 1] = 1.0 / nte
+        ops: list = []
+        ws = net.workspace(n)
+        inp = Xall_a
+        for l, act in enumerate(net.acts):
+            ops.append((inp.dot, (net.Wa[l], ws.Z[l])))
+            ops += act.forward_ops(ws.Z[l], ws.A[l])
+            inp = ws.Aaug[l]
+        z = ws.Z[-1]
+        ops.append((inp.dot, (net.Wa[-1], z)))
+        res = self.result
+        loss_out, acc_out = res[0:2], res[2:4]
+        v, t = np.empty(n), np.empty(n)
+        if net.output == "sigmoid":
+            zf = z.reshape(n)
+            sign = 2.0 * y - 1.0
+            # cross-entropy from logits: log(1 + e^z) - y z
+            ops += [(np.logaddexp, (0.0, zf, v)), (np.multiply, (zf, y, t)),
+                    (np.subtract, (v, t, v)), (v.dot, (mean_w, loss_out)),
+                    (np.multiply, (zf, sign, t)), (np.greater, (t, 0.0, t)),
+                    (t.dot, (mean_w, acc_out))]
+        elif net.output == "softmax":
+            yi = y.astype(int)
+            ops += [(_softmax_eval, (z, yi, v, t, mean_w, loss_out, acc_out))]
+        else:
+            zf = z.reshape(n)
+            ops += [(np.subtract, (zf, y, v)), (np.multiply, (v, v, v)),
+                    (v.dot, (mean_w, loss_out))]
+        if not nte:
+            ops += [(_nan_test, (res,))]
+        self.ops = ops
+
+    def run(self) -> np.ndarray:
+        for f, args in self.ops:
+            f(*args)
+        return self.result
+
+
+def _softmax_eval(z, yi, v, t, mean_w, loss_out, acc_out):
+    m = z.max(axis=1)
+    lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+    np.subtract(lse, z[np.arange(yi.size), yi], out=v)
+    v.dot(mean_w, out=loss_out)
+    np.equal(z.argmax(axis=1), yi, out=t)
+    t.dot(mean_w, out=acc_out)
+
+
+def _nan_test(res):
+    res[1] = res[3] = np.nan

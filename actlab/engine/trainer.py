@@ -1,0 +1,240 @@
+"""Training: a Lab in, epochs of minibatch descent, frozen snapshots out.
+
+The GUI runs a :class:`Trainer` on a worker thread and asks for a :class:`Snapshot` when it
+wants to draw; the CLI iterates the same object.  Pause, step and stop happen between
+epochs, never in the middle of an update.  The same seed gives the same run bit for bit:
+initial weights come from ``default_rng([seed, 0])`` and minibatch order from
+``default_rng([seed, 1])``, so runs that differ only in activation share both.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..lab import Lab, TrainingSpec
+from .dataset import Dataset, build_dataset
+from .features import transform
+from .history import History
+from .network import Network, augment, target_form
+from .optimizers import make_optimizer
+from .plan import Evaluator, epoch_ops, regularizer_ops
+from .surface import SurfaceGrid
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a view needs to draw one moment of training.  Arrays are read-only copies
+    (history columns are read-only views of append-only storage)."""
+
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+    history: dict
+    params: tuple
+    surface: np.ndarray | None
+    neurons: tuple
+    extent: float
+    diverged: str | None
+    epochs_per_second: float
+    stopped: bool = False
+
+
+def output_kind(problem: str, n_classes: int) -> tuple[str, int]:
+    """(output head, number of outputs) for a problem."""
+    if problem == "regression":
+        return "linear", 1
+    if n_classes > 2:
+        return "softmax", n_classes
+    return "sigmoid", 1
+
+
+class Trainer:
+    """Owns one network, its data, an optimizer and the history of one run."""
+
+    def __init__(self, lab: Lab, dataset: Dataset | None = None):
+        self.lab = lab
+        self.dataset = dataset if dataset is not None else build_dataset(lab.data)
+        ds = self.dataset
+        self.output, self.n_out = output_kind(ds.problem, ds.n_classes)
+        self.features = tuple(lab.features)
+        Xtr = transform(ds.X_train, self.features)
+        Xte = transform(ds.X_test, self.features)
+        self.n_train = Xtr.shape[0]
+        if self.n_train == 0:
+            raise ValueError("the lab has no training points")
+        self._Xtr_a = augment(Xtr)
+        self._Xall_a = augment(np.vstack([Xtr, Xte]))
+        self._ytr = np.asarray(ds.y_train, dtype=float)
+        self._yte = np.asarray(ds.y_test, dtype=float)
+        net = lab.network
+        self.network = Network(len(self.features), net.hidden, net.activations, self.n_out,
+                               self.output, net.init, np.random.default_rng([lab.seed, 0]),
+                               net.leaky_slope)
+        if lab.params is not None:
+            self.network.set_params(lab.params)
+        self.history = History.from_dict(lab.history)
+        self._shuffle_rng = np.random.default_rng([lab.seed, 1])
+        self._good = self.network.flat.copy()
+        self._tmp = np.empty(self.network.n_params)
+        self._reg_scale = np.zeros(self.network.n_params)
+        self._reg = "none"
+        self._evaluator = Evaluator(self.network, self._Xall_a, self._ytr, self._yte)
+        self.diverged: str | None = None
+        self._grid: SurfaceGrid | None = None
+        self._rate = 0.0
+        self._rate_t0 = (time.perf_counter(), self.epoch)
+        self.training = None
+        self.optimizer = None
+        self.set_training(lab.training)
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def epoch(self) -> int:
+        return len(self.history)
+
+    def set_training(self, spec: TrainingSpec) -> None:
+        """Change learning rate, batch size, regularisation or optimizer between epochs
+        without touching the weights (a new optimizer kind starts with fresh state)."""
+        old = self.training
+        self.training = spec
+        net = self.network
+        recompile = old is None or old.batch_size != spec.batch_size
+        if old is None or old.optimizer != spec.optimizer or old.momentum != spec.momentum:
+            self.optimizer = make_optimizer(spec.optimizer, net.n_params, spec.learning_rate,
+                                            spec.momentum)
+            recompile = True
+        self.optimizer.lr = float(spec.learning_rate)
+        reg = spec.regularization if spec.reg_rate > 0 else "none"
+        if old is None or reg != self._reg:
+            self._reg = reg
+            recompile = True
+        np.multiply(net.weight_mask, float(spec.reg_rate), out=self._reg_scale)
+        if recompile:
+            self._compile()
+        self.lab = replace(self.lab, training=spec)
+
+    def _compile(self) -> None:
+        """Bind every buffer of one epoch into a list of NumPy calls (see plan.py)."""
+        net = self.network
+        bs = max(1, min(int(self.training.batch_size), self.n_train))
+        n = self.n_train
+        # each row's target is divided by the size of the minibatch its *position* is in
+        sizes = np.full(n, float(bs))
+        if n % bs:
+            sizes[n - n % bs:] = n % bs
+        base = target_form(self._ytr, self.output, self.n_out, 1.0)
+        self._yc_base = base
+        self._scale = None if self.output == "linear" else (1.0 / sizes).reshape(-1, 1)
+        if self.training.reshuffle:
+            self._Xbuf = np.empty_like(self._Xtr_a)
+            self._ybuf = np.empty_like(base)
+        else:
+            self._Xbuf = self._Xtr_a
+            self._ybuf = base if self._scale is None else base * self._scale
+        reg_ops = regularizer_ops(self._reg, net.flat, net.grad_flat, self._reg_scale, self._tmp)
+        self._ops = epoch_ops(net, self._Xbuf, self._ybuf, bs, reg_ops,
+                              self.optimizer.ops(net.flat, net.grad_flat))
+
+    # ------------------------------------------------------------------ training
+    def train_epoch(self) -> bool:
+        """One pass over the training points.  Returns False (and sets ``diverged``) when
+        the loss stops being finite; the last good parameters are kept."""
+        if self.diverged:
+            return False
+        P = self.network.flat
+        np.copyto(self._good, P)
+        if self.training.reshuffle:
+            perm = self._shuffle_rng.permutation(self.n_train)
+            np.take(self._Xtr_a, perm, axis=0, out=self._Xbuf)
+            np.take(self._yc_base, perm, axis=0, out=self._ybuf)
+            if self._scale is not None:
+                np.multiply(self._ybuf, self._scale, out=self._ybuf)
+        with np.errstate(all="ignore"):
+            for f, args in self._ops:
+                f(*args)
+            row = self._evaluator.run()
+        if not math.isfinite(row[0]):
+            np.copyto(P, self._good)
+            self.optimizer = None
+            self.training, spec = None, self.training
+            self.set_training(spec)  # a fresh optimizer: its state saw the blow-up
+            self.diverged = (
+                f"Training diverged at epoch {self.epoch + 1}: the loss became "
+                f"{'NaN' if math.isnan(row[0]) else 'infinite'}. The learning rate "
+                f"({spec.learning_rate:g}) is probably too high — lower it and press "
+                "Reset. The last good weights are kept.")
+            return False
+        self.history.append_row(row)
+        return True
+
+    def _evaluate(self) -> tuple[float, float, float, float]:
+        with np.errstate(all="ignore"):
+            r = self._evaluator.run()
+        return float(r[0]), float(r[1]), float(r[2]), float(r[3])
+
+    def train(self, epochs: int) -> int:
+        """Train up to ``epochs`` epochs, stopping early on divergence or at the lab's
+        ``stop_after``.  Returns the number of epochs done."""
+        done = 0
+        stop = self.training.stop_after
+        while done < epochs:
+            if stop is not None and self.epoch >= stop:
+                break
+            if not self.train_epoch():
+                break
+            done += 1
+        return done
+
+    @property
+    def finished(self) -> bool:
+        """True when the run cannot continue: diverged or reached ``stop_after``."""
+        stop = self.training.stop_after
+        return bool(self.diverged) or (stop is not None and self.epoch >= stop)
+
+    def evaluate(self) -> dict[str, float]:
+        """Current train/test loss and accuracy (without training)."""
+        tl, vl, ta, va = self._evaluate()
+        return {"train_loss": tl, "test_loss": vl, "train_accuracy": ta, "test_accuracy": va}
+
+    # ------------------------------------------------------------------ reading out
+    def surface_grid(self, n: int = 100) -> SurfaceGrid:
+        if self._grid is None or self._grid.n != n:
+            self._grid = SurfaceGrid(self.features, n)
+        return self._grid
+
+    def epochs_per_second(self) -> float:
+        """Training speed over the last half second or so."""
+        now = time.perf_counter()
+        t0, e0 = self._rate_t0
+        if now - t0 >= 0.5:
+            self._rate = (self.epoch - e0) / (now - t0)
+            self._rate_t0 = (now, self.epoch)
+        return self._rate
+
+    def snapshot(self, grid: int | None = 100, neurons: bool = True) -> Snapshot:
+        """A frozen picture of the run now (surface on a ``grid``×``grid`` grid, or none)."""
+        metrics = self.evaluate() if len(self.history) == 0 else self.history.last()
+        surface, neuron_imgs = None, ()
+        extent = 6.0
+        if grid:
+            g = self.surface_grid(grid)
+            extent = g.extent
+            with np.errstate(all="ignore"):
+                surface, hidden = g.evaluate(self.network, neurons)
+            surface.setflags(write=False)
+            neuron_imgs = tuple(hidden)
+        params = tuple((W.copy(), b.copy()) for W, b in self.network.get_params())
+        return Snapshot(epoch=self.epoch, history=self.history.view(), params=params,
+                        surface=surface, neurons=neuron_imgs, extent=extent,
+                        diverged=self.diverged, epochs_per_second=self.epochs_per_second(),
+                        stopped=self.finished, **metrics)
+
+    def to_lab(self) -> Lab:
+        """The lab with the current trained parameters and history."""
+        params = tuple((W, b) for W, b in self.network.get_params())
+        return replace(self.lab, params=params, history=self.history.to_dict())

@@ -1,0 +1,139 @@
+"""The Lab: one frozen, serialisable value that describes an experiment.
+
+The GUI, the CLI, lab files, presets and tests all use this one type. Nothing mutates a
+Lab; a change is a new Lab made with :func:`dataclasses.replace` (or the ``with_*``
+helpers below).  It is pure Python (NumPy only for trained parameters) and imports no Qt.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+FORMAT_NAME = "actlab"
+FORMAT_VERSION = 1
+
+PROBLEMS = ("classification", "regression")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+REGULARIZATIONS = ("none", "l1", "l2")
+INITS = ("xavier", "he", "playground")
+MAX_HIDDEN_LAYERS = 10
+MAX_NEURONS = 64
+MAX_CLASSES = 6
+
+Point = tuple[float, float, float]  # x1, x2, label (class index or regression target)
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the points come from.
+
+    ``generator`` names one of the engine's data sets (``actlab.engine.data.GENERATORS``)
+    or is ``"custom"``: then ``train_points``/``test_points`` hold the points themselves
+    (imported from CSV or edited by clicking).  ``noise`` is TensorFlow Playground's noise
+    as a fraction, 0 to 0.5 (the GUI shows 0-50 %).
+    """
+
+    generator: str = "circle"
+    n_points: int = 500
+    noise: float = 0.0
+    train_fraction: float = 0.5
+    seed: int = 1
+    problem: str = "classification"
+    train_points: tuple[Point, ...] | None = None
+    test_points: tuple[Point, ...] | None = None
+    class_names: tuple[str, ...] | None = None
+
+    @property
+    def is_custom(self) -> bool:
+        return self.generator == "custom"
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Hidden layer sizes and one activation per hidden layer."""
+
+    hidden: tuple[int, ...] = (4, 2)
+    activations: tuple[str, ...] = ("tanh", "tanh")
+    init: str = "xavier"
+    leaky_slope: float = 0.01
+
+    def with_activation(self, name: str) -> "NetworkSpec":
+        """The same architecture with ``name`` in every hidden layer."""
+        return replace(self, activations=(name,) * len(self.hidden))
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    optimizer: str = "sgd"
+    learning_rate: float = 0.03
+    batch_size: int = 10
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    momentum: float = 0.9
+    reshuffle: bool = True
+    stop_after: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Lab:
+    """A whole experiment: data, features, network, training, seed and optional results.
+
+    ``params`` (trained weights, a tuple of ``(W, b)`` arrays with W of shape
+    ``(fan_in, fan_out)``) and ``history`` (a dict of per-epoch lists) are optional.
+    ``guide`` carries the optional teaching side of a lab (instructions, question,
+    expected outcome, locked controls) as a plain dict.
+    """
+
+    name: str = "Untitled lab"
+    description: str = ""
+    data: DataSpec = field(default_factory=DataSpec)
+    features: tuple[str, ...] = ("x1", "x2")
+    network: NetworkSpec = field(default_factory=NetworkSpec)
+    training: TrainingSpec = field(default_factory=TrainingSpec)
+    seed: int = 1
+    params: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
+    history: dict[str, list[float]] | None = None
+    guide: dict[str, Any] | None = None
+
+    @property
+    def problem(self) -> str:
+        return self.data.problem
+
+    def without_results(self) -> "Lab":
+        """The same configuration with no trained parameters or history."""
+        return replace(self, params=None, history=None)
+
+    def config_equal(self, other: "Lab") -> bool:
+        """True when both labs describe the same experiment (results ignored)."""
+        return _strip(self) == _strip(other)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Lab):
+            return NotImplemented
+        if not self.config_equal(other) or self.history != other.history:
+            return False
+        if (self.params is None) != (other.params is None):
+            return False
+        if self.params is None:
+            return True
+        return len(self.params) == len(other.params) and all(
+            np.array_equal(w1, w2) and np.array_equal(b1, b2)
+            for (w1, b1), (w2, b2) in zip(self.params, other.params)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _strip(lab: Lab) -> tuple:
+    return (lab.name, lab.description, lab.data, lab.features, lab.network,
+            lab.training, lab.seed, repr(lab.guide))
+
+
+def default_lab() -> Lab:
+    """The lab the app opens with: circle data, two hidden layers of tanh."""
+    return Lab(
+        name="Circle with tanh",
+        description="Two hidden layers of tanh learn to separate a circle from a ring.",
+    )

@@ -1,0 +1,629 @@
+"""Lab files: the ``.actlab`` JSON format, its validation, atomic saving and the presets.
+
+A lab file is UTF-8 JSON, specified in ``docs/lab-format.md``.  :func:`lab_to_dict` and
+:func:`lab_from_dict` convert between a :class:`~actlab.lab.Lab` and plain JSON values;
+:func:`lab_from_dict` validates while it reads and reports the *first* problem as a
+:class:`LabFileError` whose ``path`` names the field (``network.hidden[2]``).  Floats
+round-trip bit for bit because :mod:`json` writes ``repr(float)``.
+
+Names of activations, generators and features come from the engine registries when they
+import, else from the literal v1 lists below.  Standard library and NumPy only (no Qt).
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import importlib
+import json
+import math
+import os
+import secrets
+import stat
+from typing import Any
+
+import numpy as np
+
+from actlab.lab import (FORMAT_NAME, FORMAT_VERSION, INITS, MAX_CLASSES, MAX_HIDDEN_LAYERS,
+                        MAX_NEURONS, OPTIMIZERS, PROBLEMS, REGULARIZATIONS, DataSpec, Lab,
+                        NetworkSpec, TrainingSpec)
+from actlab.resources_path import resource_dir, resource_file
+
+SUFFIX = ".actlab"
+MAX_SEED = 2**32 - 1
+HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+# Teaching order for menus; other files in resources/labs follow alphabetically.
+PRESET_ORDER = ("circle-tanh", "linear-collapse-xor", "xor-needs-nonlinearity",
+                "circle-features-vs-layers", "spiral-relu-vs-tanh", "deep-sigmoid-vanishes")
+
+# The v1 vocabulary, used when the engine registries cannot be imported.
+FALLBACK_NAMES = {
+    "activation": ("linear", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus",
+                   "gelu", "silu", "sine"),
+    "generator": ("circle", "xor", "gaussian", "spiral", "moons", "checkerboard", "spiral3",
+                  "blobs3", "plane", "gaussian_mix", "custom"),
+    "feature": ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"),
+}
+FALLBACK_REGRESSION = ("plane", "gaussian_mix")
+FALLBACK_CLASS_COUNTS = {"spiral3": 3, "blobs3": 3}  # other classification sets: 2
+_REGISTRIES = {"activation": ("actlab.engine.activations", "ACTIVATIONS"),
+               "generator": ("actlab.engine.data", "GENERATORS"),
+               "feature": ("actlab.engine.features", "FEATURES")}
+
+_TOP_KEYS = ("format", "version", "name", "description", "seed", "data", "features",
+             "network", "training", "params", "history", "guide")
+_DATA_KEYS = ("generator", "n_points", "noise", "train_fraction", "seed", "problem",
+              "points", "class_names")
+_NETWORK_KEYS = ("hidden", "activations", "init", "leaky_slope")
+_TRAINING_KEYS = ("optimizer", "learning_rate", "batch_size", "regularization", "reg_rate",
+                  "momentum", "reshuffle", "stop_after")
+
+
+class LabFileError(ValueError):
+    """A lab file or lab dict that ActLab cannot use.
+
+    ``path`` is the field path of the first problem (``"network.hidden[2]"``, or ``""``
+    when the problem is the file itself), ``reason`` says what is wrong and ``filename`` is
+    the file, if any.  ``str(error)`` is one line: ``"<file name>: <path>: <reason>"``.
+    """
+
+    def __init__(self, path: str, reason: str, filename: str | None = None) -> None:
+        self.path, self.reason, self.filename = path, reason, filename
+        parts = [os.path.basename(filename)] if filename else []
+        super().__init__(": ".join(parts + ([path] if path else []) + [reason]))
+
+
+# ------------------------------------------------------------------- known names
+
+def _registry(kind: str) -> Any:
+    module_name, attr = _REGISTRIES[kind]
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except Exception:  # engine absent or half-written: fall back to the v1 lists
+        return None
+
+
+def known_names(kind: str) -> tuple[str, ...]:
+    """Valid names of ``kind`` ("activation", "generator" incl. "custom", or "feature")."""
+    names = tuple(n for n in (_registry(kind) or ()) if isinstance(n, str))
+    names = names or FALLBACK_NAMES[kind]
+    return names + ("custom",) if kind == "generator" and "custom" not in names else names
+
+
+def _generator_info(name: str) -> Any:
+    registry = _registry("generator")
+    return registry.get(name) if isinstance(registry, dict) else None
+
+
+def n_classes(data: DataSpec) -> int:
+    """Number of classes of ``data`` (0 for regression).
+
+    A generator decides its own count (3 for spiral3/blobs3, else 2).  Custom data has
+    the largest label + 1, at least 2 and at least the number of class names (the same
+    rule as ``actlab.engine.dataset.build_dataset``).
+    """
+    if data.problem == "regression":
+        return 0
+    if not data.is_custom:
+        info = _generator_info(data.generator)
+        return int(getattr(info, "n_classes", 0) or FALLBACK_CLASS_COUNTS.get(data.generator, 2))
+    labels = [p[2] for pts in (data.train_points or (), data.test_points or ()) for p in pts]
+    return max(int(max(labels, default=0)) + 1, len(data.class_names or ()), 2)
+
+
+def layer_sizes(lab: Lab) -> tuple[int, ...]:
+    """Inputs, hidden sizes and outputs (1 for regression or two classes, else n classes)."""
+    k = n_classes(lab.data)
+    return (len(lab.features), *lab.network.hidden, k if k > 2 else 1)
+
+
+def _natural_problem(generator: str) -> str | None:
+    if generator == "custom":
+        return None
+    problem = getattr(_generator_info(generator), "problem", None)
+    return problem or ("regression" if generator in FALLBACK_REGRESSION else "classification")
+
+
+# ------------------------------------------------------------------- Lab -> dict
+
+def _plain(v: Any) -> Any:
+    """NumPy scalars become Python ones; tuples become lists (JSON has no tuples)."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+def _history_value(v: Any) -> Any:
+    v = _plain(v)
+    return None if isinstance(v, float) and not math.isfinite(v) else v
+
+
+def lab_to_dict(lab: Lab) -> dict[str, Any]:
+    """``lab`` as JSON-ready values (see ``docs/lab-format.md``); does not validate."""
+    data, net, tr = lab.data, lab.network, lab.training
+    d_data: dict[str, Any] = {k: _plain(getattr(data, k)) for k in _DATA_KEYS[:6]}
+    if data.train_points is not None or data.test_points is not None:
+        classify = data.problem == "classification"
+
+        def point(p: Any) -> list:
+            p = _plain(list(p))
+            if classify and len(p) == 3 and isinstance(p[2], float) and p[2].is_integer():
+                p[2] = int(p[2])  # class numbers read better as 0, 1, 2
+            return p
+
+        d_data["points"] = {key: [point(p) for p in pts] for key, pts in
+                            (("train", data.train_points), ("test", data.test_points))
+                            if pts is not None}
+    if data.class_names is not None:
+        d_data["class_names"] = _plain(data.class_names)
+    d: dict[str, Any] = {
+        "format": FORMAT_NAME, "version": FORMAT_VERSION, "name": lab.name,
+        "description": lab.description, "seed": _plain(lab.seed), "data": d_data,
+        "features": _plain(lab.features),
+        "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
+        "training": {k: _plain(getattr(tr, k)) for k in _TRAINING_KEYS},
+    }
+    if lab.params is not None:
+        d["params"] = [{"W": np.asarray(W).tolist(), "b": np.asarray(b).tolist()}
+                       for W, b in lab.params]
+    if lab.history is not None:
+        order = [k for k in HISTORY_KEYS if k in lab.history]
+        order += [k for k in lab.history if k not in order]
+        d["history"] = {k: [_history_value(v) for v in lab.history[k]] for k in order}
+    if lab.guide is not None:
+        d["guide"] = _plain(lab.guide)
+    return d
+
+
+# ------------------------------------------------------------------- validators
+
+def _at(path: str, key: str | int) -> str:
+    return f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
+
+
+def _shown(v: Any) -> str:
+    try:
+        text = json.dumps(v, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_finite(v: Any) -> bool:
+    return (isinstance(v, float) and math.isfinite(v)) or (_is_int(v) and abs(v) < 1e300)
+
+
+def _object(v: Any, path: str, keys: tuple[str, ...] | None) -> dict:
+    if not isinstance(v, dict):
+        raise LabFileError(path, f"must be an object {{...}}, got {_shown(v)}")
+    for key in v:
+        if not isinstance(key, str):
+            raise LabFileError(path, f"field names must be strings, got {_shown(key)}")
+        if keys is not None and key not in keys:
+            close = difflib.get_close_matches(key, keys, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "expected " + ", ".join(keys)
+            raise LabFileError(_at(path, key), f"unknown field ({hint})")
+    return v
+
+
+def _list(v: Any, path: str) -> list:
+    if not isinstance(v, list):
+        raise LabFileError(path, f"must be a list [...], got {_shown(v)}")
+    return v
+
+
+def _str(v: Any, path: str) -> str:
+    if not isinstance(v, str):
+        raise LabFileError(path, f"must be a string, got {_shown(v)}")
+    return v
+
+
+def _int(v: Any, path: str, lo: int, hi: int | None = None) -> int:
+    if _is_int(v) and v >= lo and (hi is None or v <= hi):
+        return int(v)
+    bounds = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+    raise LabFileError(path, f"must be {'' if _is_int(v) else 'an integer '}{bounds}, "
+                             f"got {_shown(v)}")
+
+
+def _float(v: Any, path: str, lo: float | None = None, hi: float | None = None,
+           lo_open: bool = False, hi_open: bool = False) -> float:
+    ok = _is_finite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (
+        hi is None or (v < hi if hi_open else v <= hi))
+    if ok:
+        return float(v)
+    bounds = ([f"{'>' if lo_open else '>='} {lo}"] if lo is not None else []) + (
+        [f"{'<' if hi_open else '<='} {hi}"] if hi is not None else [])
+    what = "a number " + " and ".join(bounds) if bounds else "a finite number"
+    raise LabFileError(path, f"must be {what}, got {_shown(v)}")
+
+
+def _choice(v: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
+    if isinstance(v, str) and v in choices:
+        return v
+    listing = ", ".join(choices)
+    if isinstance(v, str):
+        raise LabFileError(path, f"unknown {what} {v!r} (choose from {listing})")
+    raise LabFileError(path, f"must be the name of a {what} ({listing}), got {_shown(v)}")
+
+
+def _json_value(v: Any, path: str) -> None:
+    if isinstance(v, dict):
+        for k, x in _object(v, path, None).items():
+            _json_value(x, _at(path, k))
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            _json_value(x, _at(path, i))
+    elif not (v is None or isinstance(v, (str, bool)) or _is_finite(v)):
+        raise LabFileError(path, f"must be a JSON value (object, list, string, finite "
+                                 f"number, true, false or null), got {_shown(v)}")
+
+
+def _vector(v: Any, path: str) -> np.ndarray:
+    """A list of finite numbers as a float64 array (fast path first, then find the culprit)."""
+    _list(v, path)
+    with contextlib.suppress(TypeError, ValueError, OverflowError):
+        if all(_is_int(x) or isinstance(x, float) for x in v):
+            arr = np.array(v, dtype=np.float64).reshape(len(v))
+            if np.isfinite(arr).all():
+                return arr
+    for i, x in enumerate(v):
+        _float(x, _at(path, i))
+    raise LabFileError(path, "must be a list of finite numbers")  # not reached
+
+
+def _matrix(v: Any, path: str) -> np.ndarray:
+    rows = [_vector(r, _at(path, i)) for i, r in enumerate(_list(v, path))]
+    for i, r in enumerate(rows):
+        if len(r) != len(rows[0]):
+            raise LabFileError(_at(path, i), f"has {_count(len(r), 'number')}, "
+                                             f"but row 0 has {len(rows[0])}")
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(rows[0]) if rows else 0)
+
+
+# ------------------------------------------------------------------- dict -> Lab
+
+def _read_points(v: Any, path: str, classify: bool) -> tuple:
+    out = []
+    for i, p in enumerate(_list(v, path)):
+        at = _at(path, i)
+        if not isinstance(p, list) or len(p) != 3:
+            raise LabFileError(at, f"must be a point [x1, x2, label], got {_shown(p)}")
+        x1, x2 = _float(p[0], _at(at, 0)), _float(p[1], _at(at, 1))
+        label = p[2]
+        if classify and not (_is_finite(label) and float(label).is_integer()
+                             and 0 <= label < MAX_CLASSES):
+            raise LabFileError(_at(at, 2), f"must be a class number 0..{MAX_CLASSES - 1}, "
+                                           f"got {_shown(label)}")
+        out.append((x1, x2, _float(label, _at(at, 2))))
+    return tuple(out)
+
+
+def _read_data(v: Any, path: str) -> DataSpec:
+    obj, base = _object(v, path, _DATA_KEYS), DataSpec()
+    get = lambda key: obj.get(key, getattr(base, key))  # noqa: E731
+    generator = _choice(get("generator"), _at(path, "generator"), "generator",
+                        known_names("generator"))
+    n_points = _int(get("n_points"), _at(path, "n_points"), 2, 100_000)
+    noise = _float(get("noise"), _at(path, "noise"), 0, 0.5)
+    fraction = _float(get("train_fraction"), _at(path, "train_fraction"), 0, 1, lo_open=True)
+    seed = _int(get("seed"), _at(path, "seed"), 0, MAX_SEED)
+    natural = _natural_problem(generator)
+    problem = _choice(obj.get("problem", natural or base.problem), _at(path, "problem"),
+                      "problem", PROBLEMS)
+    if natural and problem != natural:
+        raise LabFileError(_at(path, "problem"), f"generator {generator!r} makes a "
+                                                 f"{natural} problem, got {problem!r}")
+    train = test = None
+    if generator == "custom":
+        if obj.get("points") is None:
+            raise LabFileError(_at(path, "points"), "required when generator is 'custom'")
+        pts = _object(obj["points"], _at(path, "points"), ("train", "test"))
+        train = _read_points(pts.get("train"), _at(path, "points.train"),
+                             problem == "classification")
+        if not train:
+            raise LabFileError(_at(path, "points.train"), "needs at least one point")
+        if pts.get("test") is not None:
+            test = _read_points(pts["test"], _at(path, "points.test"),
+                                problem == "classification")
+    elif obj.get("points") is not None:
+        raise LabFileError(_at(path, "points"), "only allowed when generator is 'custom'")
+    spec = DataSpec(generator, n_points, noise, fraction, seed, problem, train, test)
+    names = obj.get("class_names")
+    if names is None:
+        return spec
+    at = _at(path, "class_names")
+    if generator != "custom" or problem != "classification":
+        raise LabFileError(at, "only allowed for custom classification data")
+    for i, name in enumerate(_list(names, at)):
+        if not isinstance(name, str) or not name.strip():
+            raise LabFileError(_at(at, i), f"must be a non-empty string, got {_shown(name)}")
+    if len(names) > MAX_CLASSES:
+        raise LabFileError(at, f"{_count(len(names), 'name')}, at most {MAX_CLASSES} classes")
+    labels = max(int(p[2]) + 1 for p in train + (test or ()))
+    if len(names) < labels:
+        raise LabFileError(at, f"{_count(len(names), 'name')} for {labels} classes")
+    return DataSpec(generator, n_points, noise, fraction, seed, problem, train, test,
+                    tuple(names))
+
+
+def _read_features(v: Any, path: str) -> tuple[str, ...]:
+    if not _list(v, path):
+        raise LabFileError(path, "must list at least one feature")
+    known = known_names("feature")
+    for i, name in enumerate(v):
+        _choice(name, _at(path, i), "feature", known)
+        if name in v[:i]:
+            raise LabFileError(_at(path, i), f"{name!r} is listed twice")
+    return tuple(v)
+
+
+def _read_network(v: Any, path: str) -> NetworkSpec:
+    obj, base = _object(v, path, _NETWORK_KEYS), NetworkSpec()
+    hidden = _list(obj.get("hidden", list(base.hidden)), _at(path, "hidden"))
+    if len(hidden) > MAX_HIDDEN_LAYERS:
+        raise LabFileError(_at(path, "hidden"), f"{_count(len(hidden), 'hidden layer')}, "
+                                                f"at most {MAX_HIDDEN_LAYERS}")
+    sizes = tuple(_int(h, _at(_at(path, "hidden"), i), 1, MAX_NEURONS)
+                  for i, h in enumerate(hidden))
+    at = _at(path, "activations")
+    acts = _list(obj.get("activations", [base.activations[0]] * len(sizes)), at)
+    if len(acts) != len(sizes):
+        raise LabFileError(at, f"{_count(len(acts), 'activation')} for "
+                               f"{_count(len(sizes), 'hidden layer')}")
+    known = known_names("activation")
+    acts = tuple(_choice(a, _at(at, i), "activation", known) for i, a in enumerate(acts))
+    init = _choice(obj.get("init", base.init), _at(path, "init"), "init", INITS)
+    slope = _float(obj.get("leaky_slope", base.leaky_slope), _at(path, "leaky_slope"), 0, 1)
+    return NetworkSpec(sizes, acts, init, slope)
+
+
+def _read_training(v: Any, path: str) -> TrainingSpec:
+    obj, base = _object(v, path, _TRAINING_KEYS), TrainingSpec()
+    get = lambda key: obj.get(key, getattr(base, key))  # noqa: E731
+    stop = get("stop_after")
+    if stop is not None and not (_is_int(stop) and stop >= 1):
+        raise LabFileError(_at(path, "stop_after"),
+                           f"must be null or an integer >= 1, got {_shown(stop)}")
+    if not isinstance(get("reshuffle"), bool):
+        raise LabFileError(_at(path, "reshuffle"),
+                           f"must be true or false, got {_shown(get('reshuffle'))}")
+    return TrainingSpec(
+        optimizer=_choice(get("optimizer"), _at(path, "optimizer"), "optimizer", OPTIMIZERS),
+        learning_rate=_float(get("learning_rate"), _at(path, "learning_rate"), 0, 10,
+                             lo_open=True),
+        batch_size=_int(get("batch_size"), _at(path, "batch_size"), 1, 10_000),
+        regularization=_choice(get("regularization"), _at(path, "regularization"),
+                               "regularization", REGULARIZATIONS),
+        reg_rate=_float(get("reg_rate"), _at(path, "reg_rate"), 0),
+        momentum=_float(get("momentum"), _at(path, "momentum"), 0, 1, hi_open=True),
+        reshuffle=get("reshuffle"), stop_after=stop)
+
+
+def _read_params(v: Any, path: str, sizes: tuple[int, ...]) -> tuple:
+    n = len(sizes) - 1
+    if len(_list(v, path)) != n:
+        raise LabFileError(path, f"{_count(len(v), 'layer')} of weights for a network with "
+                                 f"{_count(n, 'layer')} ({n - 1} hidden + output)")
+    out = []
+    for i, layer in enumerate(v):
+        at = _at(path, i)
+        _object(layer, at, ("W", "b"))
+        for key in ("W", "b"):
+            if key not in layer:
+                raise LabFileError(_at(at, key), "missing")
+        W, b = _matrix(layer["W"], _at(at, "W")), _vector(layer["b"], _at(at, "b"))
+        for name, arr, want in (("W", W, (sizes[i], sizes[i + 1])), ("b", b, (sizes[i + 1],))):
+            if arr.shape != want:
+                raise LabFileError(_at(at, name), f"shape {arr.shape} does not match the "
+                                                  f"network {want}")
+            arr.flags.writeable = False  # a Lab is frozen, and so are its weights
+        out.append((W, b))
+    return tuple(out)
+
+
+def _read_history(v: Any, path: str) -> dict[str, list]:
+    obj = _object(v, path, HISTORY_KEYS)
+    if "epoch" not in obj:
+        raise LabFileError(_at(path, "epoch"), "missing")
+    out: dict[str, list] = {}
+    for key in (k for k in HISTORY_KEYS if k in obj):
+        at = _at(path, key)
+        if key == "epoch":
+            out[key] = [_int(x, _at(at, i), 0) for i, x in enumerate(_list(obj[key], at))]
+            continue
+        values = []
+        for i, x in enumerate(_list(obj[key], at)):
+            if x is not None and not _is_finite(x):
+                raise LabFileError(_at(at, i), f"must be a number or null, got {_shown(x)}")
+            values.append(math.nan if x is None else float(x))  # one NaN object: labs compare equal
+        if len(values) != len(out["epoch"]):
+            raise LabFileError(at, f"{_count(len(values), 'value')}, but history.epoch has "
+                                   f"{len(out['epoch'])}")
+        out[key] = values
+    return out
+
+
+def lab_from_dict(d: Any) -> Lab:
+    """Validate ``d`` (parsed lab-file JSON) and build its Lab.
+
+    Missing optional fields take the Lab defaults.  Raises :class:`LabFileError` naming the
+    first problem found, in the order of the fields in the format.
+    """
+    if not isinstance(d, dict) or d.get("format") != FORMAT_NAME:
+        raise LabFileError("format", "not an ActLab lab file")
+    version = d.get("version")
+    if not _is_int(version) or version < 1:
+        raise LabFileError("version", "missing" if "version" not in d
+                           else f"must be an integer >= 1, got {_shown(version)}")
+    if version > FORMAT_VERSION:
+        raise LabFileError("version", f"{version} is newer than this ActLab understands "
+                                      f"({FORMAT_VERSION})")
+    # Older versions would be upgraded here, one step at a time; v1 is the first.
+    _object(d, "", _TOP_KEYS)
+    base = Lab()
+    name = _str(d.get("name", base.name), "name")
+    description = _str(d.get("description", base.description), "description")
+    seed = _int(d.get("seed", base.seed), "seed", 0, MAX_SEED)
+    data = _read_data(d.get("data", {}), "data")
+    features = _read_features(d.get("features", list(base.features)), "features")
+    network = _read_network(d.get("network", {}), "network")
+    training = _read_training(d.get("training", {}), "training")
+    lab = Lab(name, description, data, features, network, training, seed)
+    params = history = guide = None
+    if d.get("params") is not None:
+        params = _read_params(d["params"], "params", layer_sizes(lab))
+    if d.get("history") is not None:
+        history = _read_history(d["history"], "history")
+    if d.get("guide") is not None:
+        _object(d["guide"], "guide", None)
+        _json_value(d["guide"], "guide")
+        guide = copy.deepcopy(d["guide"])
+    return Lab(name, description, data, features, network, training, seed, params, history,
+               guide)
+
+
+# ------------------------------------------------------------------- files
+
+class _DuplicateField(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateField(key)
+        out[key] = value
+    return out
+
+
+def load_lab(path: str | os.PathLike) -> Lab:
+    """Read and validate the lab file at ``path``.
+
+    Every user error (missing or unreadable file, not UTF-8, not JSON, invalid lab) raises
+    :class:`LabFileError` whose one-line message starts with the file name.
+    """
+    filename = os.fspath(path)
+    try:
+        with open(filename, encoding="utf-8-sig") as f:  # -sig: tolerate a Notepad BOM
+            text = f.read()
+        if not text.strip():
+            raise LabFileError("", "the file is empty", filename)
+        return lab_from_dict(json.loads(text, object_pairs_hook=_no_duplicates))
+    except LabFileError as e:
+        raise LabFileError(e.path, e.reason, filename) from None
+    except FileNotFoundError:
+        raise LabFileError("", "file not found", filename) from None
+    except UnicodeDecodeError as e:
+        raise LabFileError("", f"not UTF-8 text (bad byte at position {e.start})",
+                           filename) from None
+    except OSError as e:
+        raise LabFileError("", f"cannot read the file: {e.strerror or e}", filename) from None
+    except json.JSONDecodeError as e:
+        raise LabFileError("", f"not valid JSON at line {e.lineno}, column {e.colno}: "
+                               f"{e.msg}", filename) from None
+    except _DuplicateField as e:
+        raise LabFileError("", f"not a valid lab file: the field {e.args[0]!r} appears twice",
+                           filename) from None
+    except RecursionError:
+        raise LabFileError("", "not a valid lab file: nested too deeply", filename) from None
+
+
+def lab_to_json(lab: Lab) -> str:
+    """The text :func:`save_lab` writes: validated, indented, one point or row per line."""
+    d = lab_to_dict(lab)
+    lab_from_dict(d)  # never write a file that load_lab would reject
+    return _format(d) + "\n"
+
+
+def _format(v: Any, indent: int = 0) -> str:
+    if isinstance(v, (dict, list)) and v:
+        pad = " " * (indent + 1)
+        if isinstance(v, dict):
+            items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_format(x, indent + 1)}"
+                     for k, x in v.items()]
+            return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+        if any(isinstance(x, (dict, list)) for x in v):
+            items = [pad + _format(x, indent + 1) for x in v]
+            return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+    return json.dumps(v, ensure_ascii=False, allow_nan=False)
+
+
+def save_lab(lab: Lab, path: str | os.PathLike) -> None:
+    """Write ``lab`` to ``path`` atomically.
+
+    The text goes to a temporary file in the same folder, is flushed and fsynced, then
+    renamed over ``path`` with :func:`os.replace`.  On any failure the temporary file is
+    removed and an existing file at ``path`` is left untouched.  Raises LabFileError for an
+    invalid lab (e.g. NaN weights) or an OS error (missing folder, no permission, disk full).
+    """
+    filename = os.fspath(path)
+    try:
+        text = lab_to_json(lab)
+    except LabFileError as e:
+        raise LabFileError(e.path, e.reason, filename) from None
+    folder = os.path.dirname(os.path.abspath(filename))
+    if not os.path.isdir(folder):
+        raise LabFileError("", f"cannot save: the folder {folder} does not exist", filename)
+    tmp = None
+    try:
+        for _ in range(100):  # O_EXCL + 0o666: a fresh file that honours the umask
+            name = f".{os.path.basename(filename)}.{secrets.token_hex(4)}.tmp"
+            with contextlib.suppress(FileExistsError):
+                fd = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT
+                             | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+                tmp = os.path.join(folder, name)
+                break
+        else:
+            raise FileExistsError("no free temporary file name")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(OSError):  # keep the permissions of the file we replace
+            os.chmod(tmp, stat.S_IMODE(os.stat(filename).st_mode))
+        os.replace(tmp, filename)
+    except BaseException as e:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+        if isinstance(e, OSError):
+            raise LabFileError("", f"cannot save: {e.strerror or e}", filename) from e
+        raise
+    with contextlib.suppress(OSError, AttributeError):  # make the rename durable (POSIX)
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+# ------------------------------------------------------------------- presets
+
+def preset_names() -> list[str]:
+    """Names (file stems) of the bundled preset labs, in teaching order."""
+    found = sorted(p.name[: -len(SUFFIX)] for p in resource_dir("labs").glob("*" + SUFFIX))
+    ordered = [n for n in PRESET_ORDER if n in found]
+    return ordered + [n for n in found if n not in ordered]
+
+
+def load_preset(name: str) -> Lab:
+    """The bundled preset ``name`` (as listed by :func:`preset_names`)."""
+    name = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
+    names = preset_names()
+    if name not in names:
+        raise LabFileError("", f"no preset named {name!r} (choose from {', '.join(names)})")
+    return load_lab(resource_file("labs", name + SUFFIX))
