@@ -276,7 +276,10 @@ def test_registry_fallback_when_engine_is_missing(monkeypatch):
     assert labfile.known_names("activation") == labfile.FALLBACK_NAMES["activation"]
     assert labfile.known_names("generator")[-1] == "custom"
     assert lab_from_dict(_valid()) == lab_from_dict(_valid())
-    assert lab_from_dict(_set(_valid(), "data.generator", "spiral3")).data.generator == "spiral3"
+    three = lab_from_dict(_set(_set(_valid(), "data.generator", "spiral3"), "params", None))
+    assert labfile.layer_sizes(three)[-1] == 3
+    with pytest.raises(LabFileError, match="regression problem"):
+        lab_from_dict(_set(_valid(), "data.generator", "gaussian_mix"))
 
 
 def test_three_class_generator_needs_three_outputs():
@@ -366,3 +369,13 @@ def test_save_replaces_and_keeps_permissions(tmp_path):
     if os.name == "posix":
         assert (os.stat(path).st_mode & 0o777) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["lab.actlab"]
+
+
+def test_the_example_in_the_format_spec_is_a_valid_lab():
+    spec = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "lab-format.md")
+    with open(spec, encoding="utf-8") as f:
+        text = f.read()
+    example = text.split("```json\n", 1)[1].split("```", 1)[0]
+    lab = lab_from_dict(json.loads(example))
+    assert lab.data.class_names == ("cat", "dog", "bird") and len(lab.params) == 2
+    assert json.loads(labfile.lab_to_json(lab)) == json.loads(example)
