@@ -9,7 +9,7 @@ Tiny networks are bound by per-call overhead, not arithmetic; the training step 
 written to make as few NumPy calls as possible into preallocated buffers.
 
 Output heads: ``"sigmoid"`` (binary, cross-entropy), ``"softmax"`` (multi-class,
-cross-entropy) and ``"linear"`` (regression, mean squared error).
+cross-entropy) and ``"linear"`` (regression, half the mean squared error).
 """
 from __future__ import annotations
 
@@ -191,9 +191,9 @@ class Network:
             np.multiply(t, 1.0 / n, out=dz)
             np.subtract(dz, yc, out=dz)
         else:
-            # mean squared error: dL/dz = 2 (z - y) / n
+            # half mean squared error (as TensorFlow Playground): dL/dz = (z - y) / n
             np.subtract(z, yc, out=dz)
-            np.multiply(dz, 2.0 / n, out=dz)
+            np.multiply(dz, 1.0 / n, out=dz)
         for l in range(L, 0, -1):
             ws.Aaug[l - 1].T.dot(ws.dZ[l], out=Ga[l])
             ws.dZ[l].dot(Wa[l][:-1].T, out=ws.dA[l - 1])
@@ -251,7 +251,8 @@ def output_from_logits(z: np.ndarray, output: str) -> np.ndarray:
 
 
 def data_loss(z: np.ndarray, y: np.ndarray, output: str) -> float:
-    """Mean cross-entropy (classification) or mean squared error (regression)."""
+    """Mean cross-entropy (classification) or half the mean squared error (regression,
+    as TensorFlow Playground reports it)."""
     if y.size == 0:
         return float("nan")
     if output == "sigmoid":
@@ -261,7 +262,7 @@ def data_loss(z: np.ndarray, y: np.ndarray, output: str) -> float:
         m = z.max(axis=1)
         lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
         return float(np.mean(lse - z[np.arange(y.size), y.astype(int)]))
-    return float(np.mean((z[:, 0] - y) ** 2))
+    return float(0.5 * np.mean((z[:, 0] - y) ** 2))
 
 
 def accuracy(z: np.ndarray, y: np.ndarray, output: str) -> float:

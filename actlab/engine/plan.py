@@ -36,7 +36,7 @@ def gradient_ops(net: Network, Xa: np.ndarray, yc: np.ndarray) -> list:
     elif net.output == "softmax":
         ops += [(_softmax_grad, (z, t, n, yc, dz))]
     else:
-        ops += [(np.subtract, (z, yc, dz)), (np.multiply, (dz, 2.0 / n, dz))]
+        ops += [(np.subtract, (z, yc, dz)), (np.multiply, (dz, 1.0 / n, dz))]
     for l in range(L, 0, -1):
         ops.append((ws.Aaug[l - 1].T.dot, (ws.dZ[l], Ga[l])))
         ops.append((ws.dZ[l].dot, (Wa[l][:-1].T, ws.dA[l - 1])))
@@ -118,7 +118,7 @@ class Evaluator:
         else:
             zf = z.reshape(n)
             ops += [(np.subtract, (zf, y, v)), (np.multiply, (v, v, v)),
-                    (v.dot, (mean_w, loss_out))]
+                    (np.multiply, (v, 0.5, v)), (v.dot, (mean_w, loss_out))]
         if not nte:
             ops += [(_nan_test, (res,))]
         self.ops = ops
