@@ -33,7 +33,8 @@ SUFFIX = ".actlab"
 MAX_SEED = 2**32 - 1
 HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 # Teaching order for menus; other files in resources/labs follow alphabetically.
-PRESET_ORDER = ("circle-tanh", "linear-collapse-xor", "xor-needs-nonlinearity",
+# circle-tanh is the default lab; the rest form the guided curriculum in teaching order.
+PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-needs-nonlinearity",
                 "circle-features-vs-layers", "spiral-relu-vs-tanh", "deep-sigmoid-vanishes")
 
 # The v1 vocabulary, used when the engine registries cannot be imported.
