@@ -79,7 +79,8 @@ def _relu_fwd(z, out):
 
 
 def _relu_bwd(z, a, g, out, tmp):
-    return [(np.greater, (z, 0.0, tmp)), (np.multiply, (g, tmp, out))]
+    # heaviside writes floats directly; greater() into a float buffer pays a cast
+    return [(np.heaviside, (z, 0.0, tmp)), (np.multiply, (g, tmp, out))]
 
 
 def _make_leaky(slope: float) -> tuple:
@@ -96,7 +97,7 @@ def _make_leaky(slope: float) -> tuple:
 
     def bwd(z, a, g, out, tmp):
         # f'(z) = slope + (1 - slope) * [z > 0]
-        return [(np.greater, (z, 0.0, tmp)), (np.multiply, (tmp, 1.0 - slope, tmp)),
+        return [(np.heaviside, (z, 0.0, tmp)), (np.multiply, (tmp, 1.0 - slope, tmp)),
                 (np.add, (tmp, slope, tmp)), (np.multiply, (g, tmp, out))]
 
     return value, derivative, fwd, bwd

@@ -12,24 +12,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import Network
+from .network import Network, _softmax_grad
+
+
+def fast(ops: list) -> list:
+    """The same calls with every Python-number argument of a ufunc turned into a 0-d
+    array: NumPy converts a Python float on every call, which costs more than the
+    arithmetic on a 10×8 array (0.43 µs against 0.18 µs per call, measured)."""
+    out = []
+    for f, args in ops:
+        if isinstance(f, np.ufunc) and any(isinstance(a, (float, int)) for a in args):
+            args = tuple(np.array(float(a)) if isinstance(a, (float, int)) else a
+                         for a in args)
+        out.append((f, args))
+    return out
 
 
 def gradient_ops(net: Network, Xa: np.ndarray, yc: np.ndarray) -> list:
-    """Calls that write the data-loss gradient for the minibatch (Xa, yc) into
-    ``net.grad_flat`` — the same arithmetic as ``Network.train_gradients``."""
+    """Calls that write the data-loss gradient for the minibatch (Xa rows, yc columns)
+    into ``net.grad_flat`` — the same calls as ``Network.train_gradients``."""
     n = Xa.shape[0]
     ws = net.workspace(n)
     Wa, Ga, acts = net.Wa, net.Ga, net.acts
     L = len(acts)
     ops: list = []
-    inp = Xa
+    inp = Xa.T
     for l in range(L):
-        ops.append((inp.dot, (Wa[l], ws.Z[l])))
+        ops.append((Wa[l].T.dot, (inp, ws.Z[l])))
         ops += acts[l].forward_ops(ws.Z[l], ws.A[l])
         inp = ws.Aaug[l]
     z, dz, t = ws.Z[L], ws.dZ[L], ws.tmp[L]
-    ops.append((inp.dot, (Wa[L], z)))
+    ops.append((Wa[L].T.dot, (inp, z)))
     if net.output == "sigmoid":
         ops += [(np.multiply, (z, 0.5, t)), (np.tanh, (t, t)),
                 (np.multiply, (t, 0.5 / n, dz)), (np.add, (dz, yc, dz))]
@@ -38,20 +51,12 @@ def gradient_ops(net: Network, Xa: np.ndarray, yc: np.ndarray) -> list:
     else:
         ops += [(np.subtract, (z, yc, dz)), (np.multiply, (dz, 1.0 / n, dz))]
     for l in range(L, 0, -1):
-        ops.append((ws.Aaug[l - 1].T.dot, (ws.dZ[l], Ga[l])))
-        ops.append((ws.dZ[l].dot, (Wa[l][:-1].T, ws.dA[l - 1])))
+        ops.append((ws.Aaug[l - 1].dot, (ws.dZ[l].T, Ga[l])))
+        ops.append((Wa[l][:-1].dot, (ws.dZ[l], ws.dA[l - 1])))
         ops += acts[l - 1].backward_ops(ws.Z[l - 1], ws.A[l - 1], ws.dA[l - 1],
                                         ws.dZ[l - 1], ws.tmp[l - 1])
-    ops.append((Xa.T.dot, (ws.dZ[0], Ga[0])))
+    ops.append((Xa.T.dot, (ws.dZ[0].T, Ga[0])))
     return ops
-
-
-def _softmax_grad(z, t, n, yc, dz):
-    np.subtract(z, z.max(axis=1, keepdims=True), out=t)
-    np.exp(t, out=t)
-    np.divide(t, t.sum(axis=1, keepdims=True), out=t)
-    np.multiply(t, 1.0 / n, out=dz)
-    np.subtract(dz, yc, out=dz)
 
 
 def regularizer_ops(kind: str, P: np.ndarray, G: np.ndarray, scale: np.ndarray,
@@ -67,14 +72,15 @@ def regularizer_ops(kind: str, P: np.ndarray, G: np.ndarray, scale: np.ndarray,
 
 def epoch_ops(net: Network, Xa: np.ndarray, yc: np.ndarray, batch_size: int,
               reg_ops: list, step_ops: list) -> list:
-    """Every call of one epoch over the rows of ``Xa`` in order, minibatch by minibatch."""
+    """Every call of one epoch over the rows of ``Xa`` (and columns of ``yc``) in order,
+    minibatch by minibatch."""
     ops: list = []
     n = Xa.shape[0]
     for s in range(0, n, batch_size):
-        ops += gradient_ops(net, Xa[s:s + batch_size], yc[s:s + batch_size])
+        ops += gradient_ops(net, Xa[s:s + batch_size], yc[:, s:s + batch_size])
         ops += reg_ops
         ops += step_ops
-    return ops
+    return fast(ops)
 
 
 class Evaluator:
@@ -94,13 +100,13 @@ class Evaluator:
             mean_w[ntr:, 1] = 1.0 / nte
         ops: list = []
         ws = net.workspace(n)
-        inp = Xall_a
+        self._XT = inp = np.ascontiguousarray(Xall_a.T)
         for l, act in enumerate(net.acts):
-            ops.append((inp.dot, (net.Wa[l], ws.Z[l])))
+            ops.append((net.Wa[l].T.dot, (inp, ws.Z[l])))
             ops += act.forward_ops(ws.Z[l], ws.A[l])
             inp = ws.Aaug[l]
         z = ws.Z[-1]
-        ops.append((inp.dot, (net.Wa[-1], z)))
+        ops.append((net.Wa[-1].T.dot, (inp, z)))
         res = self.result
         loss_out, acc_out = res[0:2], res[2:4]
         v, t = np.empty(n), np.empty(n)
@@ -110,7 +116,7 @@ class Evaluator:
             # cross-entropy from logits: log(1 + e^z) - y z
             ops += [(np.logaddexp, (0.0, zf, v)), (np.multiply, (zf, y, t)),
                     (np.subtract, (v, t, v)), (v.dot, (mean_w, loss_out)),
-                    (np.multiply, (zf, sign, t)), (np.greater, (t, 0.0, t)),
+                    (np.multiply, (zf, sign, t)), (np.heaviside, (t, 0.0, t)),
                     (t.dot, (mean_w, acc_out))]
         elif net.output == "softmax":
             yi = y.astype(int)
@@ -121,7 +127,7 @@ class Evaluator:
                     (np.multiply, (v, 0.5, v)), (v.dot, (mean_w, loss_out))]
         if not nte:
             ops += [(_nan_test, (res,))]
-        self.ops = ops
+        self.ops = fast(ops)
 
     def run(self) -> np.ndarray:
         for f, args in self.ops:
@@ -130,11 +136,11 @@ class Evaluator:
 
 
 def _softmax_eval(z, yi, v, t, mean_w, loss_out, acc_out):
-    m = z.max(axis=1)
-    lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
-    np.subtract(lse, z[np.arange(yi.size), yi], out=v)
+    m = z.max(axis=0)                      # z is (classes, n)
+    lse = m + np.log(np.exp(z - m[None, :]).sum(axis=0))
+    np.subtract(lse, z[yi, np.arange(yi.size)], out=v)
     v.dot(mean_w, out=loss_out)
-    np.equal(z.argmax(axis=1), yi, out=t)
+    np.equal(z.argmax(axis=0), yi, out=t)
     t.dot(mean_w, out=acc_out)
 
 

@@ -39,8 +39,7 @@ class SurfaceGrid:
         """For each hidden layer a float32 array (size, n, n): every neuron's output.
         Call right after :meth:`output` to reuse its forward pass."""
         ws = net.workspace(self._Xa.shape[0])
-        return [np.ascontiguousarray(a.T).reshape(a.shape[1], self.n, self.n).astype(np.float32)
-                for a in ws.A]
+        return [a.reshape(a.shape[0], self.n, self.n).astype(np.float32) for a in ws.A]
 
     def evaluate(self, net: Network, with_neurons: bool = True):
         out = self.output(net)

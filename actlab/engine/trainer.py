@@ -129,7 +129,7 @@ class Trainer:
             sizes[n - n % bs:] = n % bs
         base = target_form(self._ytr, self.output, self.n_out, 1.0)
         self._yc_base = base
-        self._scale = None if self.output == "linear" else (1.0 / sizes).reshape(-1, 1)
+        self._scale = None if self.output == "linear" else (1.0 / sizes).reshape(1, -1)
         if self.training.reshuffle:
             self._Xbuf = np.empty_like(self._Xtr_a)
             self._ybuf = np.empty_like(base)
@@ -151,7 +151,7 @@ class Trainer:
         if self.training.reshuffle:
             perm = self._shuffle_rng.permutation(self.n_train)
             np.take(self._Xtr_a, perm, axis=0, out=self._Xbuf)
-            np.take(self._yc_base, perm, axis=0, out=self._ybuf)
+            np.take(self._yc_base, perm, axis=1, out=self._ybuf)
             if self._scale is not None:
                 np.multiply(self._ybuf, self._scale, out=self._ybuf)
         with np.errstate(all="ignore"):
