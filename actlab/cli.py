@@ -1,0 +1,192 @@
+"""Headless command line: ``actlab train LAB.actlab [--epochs N] [--seed S]
+[--activation NAME]... [--out DIR]``.
+
+Trains without a window and writes ``metrics.json``, ``history.csv``, ``surface.png``,
+``loss.png`` and the trained lab to DIR; several ``--activation`` values train one run per
+activation from the same seed, data and minibatch order and add ``compare.png``.  Bad
+input exits with status 2 and one clear line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse prints usage + exits 2; keep it to one clear line
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="actlab", description="ActLab: see why neural networks need "
+                "activation functions.")
+    sub = p.add_subparsers(dest="command")
+    t = sub.add_parser("train", help="train a lab without a window and write figures",
+                       description=__doc__.split("\n\n")[1])
+    t.add_argument("lab", help="a .actlab file, or the name of a preset lab")
+    t.add_argument("--epochs", type=int, default=None,
+                   help="epochs to train (default: the lab's stop_after, else 500)")
+    t.add_argument("--seed", type=int, default=None, help="override the lab's seed")
+    t.add_argument("--activation", action="append", default=[], metavar="NAME",
+                   help="use NAME in every hidden layer; repeat to compare activations")
+    t.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default: ./actlab-out/<lab file name>)")
+    t.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command != "train":
+            raise CliError("usage: actlab train LAB.actlab [--epochs N] [--seed S] "
+                           "[--activation NAME]... [--out DIR]")
+        return train_command(args)
+    except CliError as e:
+        print(f"actlab: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("actlab: interrupted", file=sys.stderr)
+        return 130
+
+
+def _load(lab_arg: str):
+    from .labfile import LabFileError, load_lab, load_preset, preset_names
+
+    path = Path(lab_arg)
+    try:
+        if path.suffix == ".actlab" or path.exists():
+            if not path.exists():
+                raise CliError(f"{lab_arg}: no such file")
+            if path.is_dir():
+                raise CliError(f"{lab_arg}: is a folder, not a lab file")
+            return load_lab(path), path.stem
+        if lab_arg in preset_names():
+            return load_preset(lab_arg), lab_arg
+    except LabFileError as e:
+        raise CliError(str(e)) from None
+    raise CliError(f"{lab_arg}: no such file or preset lab "
+                   f"(presets: {', '.join(preset_names())})")
+
+
+def train_command(args) -> int:
+    from .engine.activations import NAMES
+    from .engine.trainer import Trainer
+
+    lab, stem = _load(args.lab)
+    if args.epochs is not None and not 1 <= args.epochs <= 10_000_000:
+        raise CliError(f"--epochs must be 1..10000000, got {args.epochs}")
+    if args.seed is not None:
+        if not 0 <= args.seed < 2 ** 32:
+            raise CliError(f"--seed must be 0..4294967295, got {args.seed}")
+        lab = replace(lab, seed=args.seed)
+    for name in args.activation:
+        if name not in NAMES:
+            raise CliError(f"--activation: unknown activation {name!r} "
+                           f"(choose from {', '.join(NAMES)})")
+    epochs = args.epochs or lab.training.stop_after or 500
+    lab = replace(lab.without_results(), training=replace(lab.training, stop_after=None))
+    out = Path(args.out) if args.out else Path("actlab-out") / stem
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".actlab-probe", delete=True)
+        probe.close()
+    except OSError as e:
+        raise CliError(f"{out}: cannot write there ({e.strerror or e})") from None
+
+    if args.activation and not lab.network.hidden:
+        raise CliError("--activation needs a lab with at least one hidden layer")
+    variants = ([(a, replace(lab, network=lab.network.with_activation(a)))
+                 for a in args.activation] or [(None, lab)])
+    try:
+        trainers = [(name, Trainer(v)) for name, v in variants]
+    except ValueError as e:
+        raise CliError(f"{args.lab}: {e}") from None
+    t0 = time.perf_counter()
+    _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet)
+    seconds = time.perf_counter() - t0
+    _write_outputs(out, stem, trainers, seconds)
+    if not args.quiet:
+        print(f"actlab: wrote results to {out}", file=sys.stderr)
+    return 0
+
+
+def _train_lock_step(trainers, epochs: int, quiet: bool) -> None:
+    """Train every run the same number of epochs, epoch by epoch (lock step), printing
+    progress on stderr once a run has taken longer than a second."""
+    t0 = last = time.perf_counter()
+    done = 0
+    while done < epochs:
+        chunk = min(epochs - done, 50)
+        for t in trainers:
+            t.train(chunk)
+        done += chunk
+        now = time.perf_counter()
+        if not quiet and now - t0 > 1.0 and (now - last > 1.0 or done == epochs):
+            last = now
+            t = trainers[0]
+            loss = t.history.last()["train_loss"]
+            rate = done * len(trainers) / (now - t0)
+            print(f"epoch {done}/{epochs}  train loss {loss:.4f}  {rate:,.0f} epochs/s",
+                  file=sys.stderr, flush=True)
+        if all(t.diverged for t in trainers):
+            break
+
+
+def _metrics(t, seconds: float) -> dict:
+    last = t.history.last()
+
+    def num(x):
+        return None if x != x else round(float(x), 6)
+
+    return {"epochs": t.epoch, "seconds": round(seconds, 3),
+            "train_loss": num(last["train_loss"]), "test_loss": num(last["test_loss"]),
+            "train_accuracy": num(last["train_accuracy"]),
+            "test_accuracy": num(last["test_accuracy"]),
+            "diverged": t.diverged, "seed": t.lab.seed,
+            "activations": list(t.lab.network.activations)}
+
+
+def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:
+    from . import render
+    from .labfile import save_lab
+    from .atomic import write_text_atomic
+    from .views.export import export_csv_history
+
+    render.ensure_app()
+    metrics = {}
+    runs = []
+    for name, t in trainers:
+        suffix = f"-{name}" if name and len(trainers) > 1 else ""
+        snap = t.snapshot(grid=100, neurons=False)
+        metrics[name or "run"] = _metrics(t, seconds)
+        export_csv_history(snap.history, out / f"history{suffix}.csv")
+        title = f"{t.lab.name} — {', '.join(dict.fromkeys(t.lab.network.activations)) or 'no hidden layer'}"
+        render.render_surface_png(snap, t.dataset, out / f"surface{suffix}.png", title=title)
+        render.render_loss_png(snap.history, out / f"loss{suffix}.png")
+        lab = t.to_lab() if not t.diverged else t.lab.without_results()
+        save_lab(lab, out / f"{stem}{suffix}-trained.actlab")
+        runs.append((name or title, snap, t.dataset))
+    if len(trainers) > 1:
+        render.render_compare_png(runs, out / "compare.png")
+        doc = {"runs": metrics}
+    else:
+        doc = next(iter(metrics.values()))
+    write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

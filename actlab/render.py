@@ -1,0 +1,118 @@
+"""Render views to PNG without a window (used by the CLI and by tests).
+
+Each function builds the same view widget the main window shows, sizes it, lets Qt lay
+it out and saves it with :func:`actlab.views.export.export_png`.  Qt is imported lazily so
+``import actlab.render`` stays cheap, and :func:`ensure_app` picks the ``offscreen``
+platform when there is no display, so this works over SSH and in CI.
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+from pathlib import Path
+
+_APP = None  # keeps the QApplication alive for the life of the process
+
+
+def ensure_app(headless: bool = False):
+    """The running QApplication, or a new one.
+
+    Before creating one, ``QT_QPA_PLATFORM=offscreen`` is set when ``headless`` is True,
+    or (on Linux and other X11/Wayland systems) when neither ``DISPLAY`` nor
+    ``WAYLAND_DISPLAY`` is set.  An existing application is returned unchanged.
+    """
+    global _APP
+    from PySide6 import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    if app is not None:
+        return app
+    no_display = (sys.platform not in ("win32", "darwin")
+                  and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+    if headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif no_display:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _APP = QtWidgets.QApplication([sys.argv[0] if sys.argv and sys.argv[0] else "actlab"])
+    if _APP.platformName() == "offscreen":
+        _quiet_offscreen_warning()
+    return _APP
+
+
+def _quiet_offscreen_warning() -> None:
+    """Drop the offscreen plugin's harmless "does not support propagateSizeHints()"
+    warning (printed for every window shown) so CLI output stays clean."""
+    from PySide6 import QtCore
+
+    def handler(mode, context, message):
+        if "propagateSizeHints" in message:
+            return
+        sys.stderr.write(message + "\n")
+
+    QtCore.qInstallMessageHandler(handler)
+
+
+def _export(widget, path, size: tuple[int, int], scale: float | None) -> Path:
+    from .views.export import export_png
+    from .views.qt import QtCore, QtWidgets
+
+    app = ensure_app()
+    # Lay the widget out as if shown, without ever putting a window on a real screen.
+    widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(*size)
+    widget.show()
+    for _ in range(3):  # layout, then the ViewBox range/aspect update, then paint
+        app.processEvents()
+        QtWidgets.QApplication.sendPostedEvents()
+    try:
+        return export_png(widget, path, scale)
+    finally:
+        widget.close()
+        widget.deleteLater()
+
+
+def render_surface_png(snapshot, dataset, path, title: str | None = None,
+                       size: tuple[int, int] = (600, 600), scale: float | None = None,
+                       show_test: bool = True, discretize: bool = False) -> Path:
+    """Save the decision surface of ``snapshot`` with ``dataset``'s points as a PNG."""
+    ensure_app()
+    from .views.surface_view import SurfaceView
+
+    view = SurfaceView()
+    view.set_points(dataset)
+    view.set_show_test(show_test)
+    view.set_discretize(discretize)
+    view.set_title(title)
+    view.show_snapshot(snapshot, force=True)
+    return _export(view, path, size, scale)
+
+
+def render_loss_png(history, path, size: tuple[int, int] = (700, 400),
+                    scale: float | None = None, log_scale: bool = False,
+                    title: str | None = None) -> Path:
+    """Save the train/test loss curves of ``history`` (a Snapshot's history) as a PNG."""
+    ensure_app()
+    from .views.loss_view import LossView
+
+    view = LossView(title=title)
+    view.set_log_scale(log_scale)
+    view.show_history(history)
+    return _export(view, path, size, scale)
+
+
+def render_compare_png(runs, path, size: tuple[int, int] | None = None,
+                       scale: float | None = None) -> Path:
+    """Save a comparison of ``runs`` (a list of ``(title, snapshot, dataset)``): one small
+    surface per run and their test losses.  Default width is about 300 px per column."""
+    ensure_app()
+    from .views.compare_view import CompareView, grid_columns
+
+    runs = list(runs)
+    view = CompareView()
+    view.show_runs(runs, force=True)
+    if size is None:
+        cols = grid_columns(max(len(runs), 1))
+        rows = math.ceil(max(len(runs), 1) / cols)
+        size = (300 * cols, 300 * rows + 280)
+    return _export(view, path, size, scale)

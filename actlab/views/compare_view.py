@@ -1,0 +1,127 @@
+"""Side-by-side comparison: one small decision surface per run and their test losses."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import colors
+from .loss_view import EpochAxis, LossAxis, format_loss, thin
+from .qt import QtCore, QtWidgets, pg
+from .surface_view import SurfaceView
+
+_STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
+           QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)
+
+
+def grid_columns(n: int) -> int:
+    """Columns for ``n`` small surfaces: one row up to 4, then two or more rows."""
+    return max(1, n if n <= 4 else min(5, math.ceil(n / 2)))
+
+
+def run_title(title: str, snapshot, dataset) -> str:
+    """``"relu · test acc 97%"`` (classification) or ``"relu · test loss 0.012"``;
+    says "diverged" when the run blew up."""
+    if snapshot is None:
+        return title
+    if getattr(snapshot, "diverged", None):
+        return f"{title} · diverged"
+    acc = snapshot.test_accuracy
+    if getattr(dataset, "problem", "classification") == "classification" and math.isfinite(acc):
+        return f"{title} · test acc {acc:.0%}"
+    return f"{title} · test loss {format_loss(snapshot.test_loss)}"
+
+
+class CompareView(QtWidgets.QWidget):
+    """A grid of small :class:`SurfaceView` (one per run, titled with its name and test
+    accuracy) above one plot overlaying every run's test loss, with a legend."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, *,
+                 max_points: int = 2000):
+        super().__init__(parent)
+        self.max_points = int(max_points)
+        self.surfaces: list[SurfaceView] = []
+        self.curves: list[pg.PlotDataItem] = []
+        self._titles: tuple[str, ...] = ()
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(6)
+        self._grid_host = QtWidgets.QWidget(self)
+        self._grid = QtWidgets.QGridLayout(self._grid_host)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(4)
+        layout.addWidget(self._grid_host, 3)
+
+        self.loss_widget = pg.PlotWidget(parent=self, axisItems={
+            "bottom": EpochAxis("bottom"), "left": LossAxis("left")})
+        layout.addWidget(self.loss_widget, 2)
+        self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
+        pi = self.loss_plot
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        pi.setLabel("left", "test loss")
+        pi.setLabel("bottom", "epoch")
+        pi.showGrid(x=True, y=True, alpha=0.15)
+        self.legend = pi.addLegend(offset=(-10, 10), labelTextSize="9pt",
+                                   brush=pg.mkBrush(255, 255, 255, 220),
+                                   pen=pg.mkPen("#BBBBBB"))
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        cols = grid_columns(max(len(self.surfaces), 1))
+        rows = math.ceil(max(len(self.surfaces), 1) / cols)
+        return QtCore.QSize(260 * cols, 260 * rows + 240)
+
+    def _rebuild(self, titles: tuple[str, ...]) -> None:
+        """New surface views and loss curves for a different set of runs."""
+        for view in self.surfaces:
+            self._grid.removeWidget(view)
+            view.deleteLater()
+        for curve in self.curves:
+            self.loss_plot.removeItem(curve)
+        self.legend.clear()
+        self.surfaces, self.curves = [], []
+        cols = grid_columns(len(titles))
+        for i, title in enumerate(titles):
+            view = SurfaceView(self._grid_host, compact=True)
+            self._grid.addWidget(view, i // cols, i % cols)
+            self.surfaces.append(view)
+            pen = pg.mkPen(colors.line_color(i), width=2, style=_STYLES[i % len(_STYLES)])
+            self.curves.append(self.loss_plot.plot(name=title, pen=pen, connect="finite"))
+        self._titles = titles
+
+    def show_runs(self, runs, force: bool = False) -> None:
+        """Draw ``runs``, a list of ``(title, snapshot, dataset)``.  The same titles in
+        the same order update the existing views in place (stale snapshots are dropped
+        unless ``force``); anything else rebuilds the grid."""
+        runs = list(runs)
+        titles = tuple(str(t) for t, _, _ in runs)
+        if titles != self._titles:
+            self._rebuild(titles)
+            force = True
+        fell_back, drawn = False, False
+        for view, curve, (title, snap, ds) in zip(self.surfaces, self.curves, runs):
+            view.set_points(ds)
+            if not view.show_snapshot(snap, force=force):
+                continue
+            view.set_title(run_title(title, snap, ds))
+            drawn = True
+            hist = getattr(snap, "history", None) or {}
+            y = np.asarray(hist.get("test_loss", ()), dtype=np.float64)
+            if len(y) == 0 or np.isnan(y).all():  # no test set: fall back to train loss
+                y = np.asarray(hist.get("train_loss", ()), dtype=np.float64)
+                fell_back = fell_back or len(y) > 0
+            if len(y) == 0:
+                curve.setData([], [])
+                continue
+            ep = hist.get("epoch")
+            ep = np.arange(1, len(y) + 1) if ep is None else np.asarray(ep)[: len(y)]
+            x, y = thin(ep, y, self.max_points)
+            curve.setData(x, np.maximum(y, 1e-12))  # > 0 for a log axis
+        if drawn:
+            self.loss_plot.setLabel("left", "loss (train: no test set)" if fell_back
+                                    else "test loss")
+
+    def set_log_scale(self, on: bool) -> None:
+        """Log (True) or linear (False) loss axis."""
+        self.loss_plot.setLogMode(x=False, y=bool(on))

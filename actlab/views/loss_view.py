@@ -1,0 +1,242 @@
+"""The loss plot: train and test loss against epoch, drawn fast for any run length."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import colors
+from .qt import QtCore, QtWidgets, pg
+
+MAX_POINTS = 2000
+_TINY = 1e-12  # losses are clipped to this so a log axis never sees 0
+
+
+def thin_indices(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices of at most about ``max_points`` samples of ``y`` that keep its shape.
+
+    The series is cut into ``max_points // 2`` equal buckets and each keeps its minimum
+    and maximum (in order), so spikes stay visible; the first and last samples are always
+    kept.  NaN never wins a bucket unless the whole bucket is NaN.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    n = len(y)
+    if n <= max_points:
+        return np.arange(n)
+    buckets = max(1, (max_points - 2) // 2)
+    size = -(-n // buckets)
+    nan = np.isnan(y)
+    lo, hi = (np.where(nan, np.inf, y), np.where(nan, -np.inf, y)) if nan.any() else (y, y)
+    full = (n // size) * size
+    starts = np.arange(0, full, size)
+    parts = [np.array([0, n - 1]),
+             lo[:full].reshape(-1, size).argmin(axis=1) + starts,
+             hi[:full].reshape(-1, size).argmax(axis=1) + starts]
+    if full < n:
+        parts += [np.array([full + lo[full:].argmin(), full + hi[full:].argmax()])]
+    return np.unique(np.concatenate(parts))
+
+
+def thin(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` reduced with :func:`thin_indices` (unchanged when already short)."""
+    idx = thin_indices(y, max_points)
+    if len(idx) == len(y):
+        return np.asarray(x), np.asarray(y)
+    return np.asarray(x)[idx], np.asarray(y)[idx]
+
+
+def format_loss(v: float) -> str:
+    """A loss for a label: 3 decimals, scientific when tiny, a dash when missing."""
+    if v is None or not math.isfinite(v):
+        return "–"
+    return f"{v:.3f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
+
+
+def _linear_ticks_in_log(lo_log: float, hi_log: float, room: int) -> list[float]:
+    """log10 of round values (steps of 1, 2 or 5 × 10^k) between 10^lo_log and 10^hi_log."""
+    lo, hi = 10.0 ** lo_log, 10.0 ** hi_log
+    raw = (hi - lo) / max(room - 1, 1)
+    base = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * base for m in (1, 2, 5, 10) if m * base >= raw)
+    values = np.arange(math.ceil(lo / step) * step, hi + step * 1e-9, step)
+    return [math.log10(v) for v in values if v > 0]
+
+
+class EpochAxis(pg.AxisItem):
+    """A bottom axis for epochs: whole numbers with thousands separators (200,000)."""
+
+    def __init__(self, orientation: str = "bottom", **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        if self.logMode or spacing * scale < 1:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{v * scale:,.0f}" for v in values]
+
+
+class LossAxis(pg.AxisItem):
+    """A left axis whose log mode labels 1-2-5 steps (0.02, 0.05, 0.1, ...) as plain
+    numbers, with unlabelled minor ticks, instead of crowding every 2..9 × 10^k."""
+
+    def __init__(self, orientation: str = "left", **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def setLogMode(self, *args, **kwargs):  # noqa: N802 (pyqtgraph name)
+        super().setLogMode(*args, **kwargs)
+        self.setStyle(maxTextLevel=0 if self.logMode else 2)
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802
+        if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal:
+            return super().logTickValues(minVal, maxVal, size, stdTicks)
+        room = max(2, int(size / 30))  # labelled ticks that fit, ~30 px apart
+        decades = range(math.floor(minVal), math.ceil(maxVal) + 1)
+        major: list[float] = []
+        for mantissas in ((1, 2, 3, 5), (1, 2, 5), (1, 3), (1,)):
+            major = [math.log10(m) + k for k in decades for m in mantissas]
+            major = [v for v in major if minVal <= v <= maxVal]
+            if len(major) <= room:
+                break
+        else:
+            step = math.ceil(len(major) / room)
+            major = major[::step]
+        if len(major) < 3:  # less than a decade: evenly spaced round values instead
+            return [(None, _linear_ticks_in_log(minVal, maxVal, room)), (None, [])]
+        minor = []
+        if maxVal - minVal <= 6:
+            minor = [math.log10(m) + k for k in decades for m in range(1, 10)]
+            minor = [v for v in minor if minVal <= v <= maxVal and
+                     min(abs(v - w) for w in major or [1e9]) > 1e-9]
+        return [(None, major), (None, minor)]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802
+        return [f"{10 ** v:.3g}" for v in values]
+
+
+class LossView(QtWidgets.QWidget):
+    """Train loss (solid) and test loss (dashed) against epoch, with a legend, an
+    optional log scale and a hover read-out "epoch N: train …, test …"."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, *,
+                 max_points: int = MAX_POINTS, title: str | None = None):
+        super().__init__(parent)
+        self.max_points = int(max_points)
+        self._log = False
+        self._epochs = np.zeros(0)
+        self._train = np.zeros(0)
+        self._test = np.zeros(0)
+
+        self.plot_widget = pg.PlotWidget(parent=self, axisItems={
+            "bottom": EpochAxis("bottom"), "left": LossAxis("left")})
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.view_box: pg.ViewBox = self.plot_item.getViewBox()
+        pi = self.plot_item
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        if title:
+            pi.setTitle(title, size="11pt")
+        pi.setLabel("left", "loss")
+        pi.setLabel("bottom", "epoch")
+        pi.showGrid(x=True, y=True, alpha=0.15)
+        self.legend = pi.addLegend(offset=(-10, 10), labelTextSize="9pt",
+                                   brush=pg.mkBrush(255, 255, 255, 220),
+                                   pen=pg.mkPen("#BBBBBB"))
+        self.train_curve = pi.plot(name="train loss", connect="finite",
+                                   pen=pg.mkPen(colors.line_color(0), width=2))
+        self.test_curve = pi.plot(name="test loss", connect="finite",
+                                  pen=pg.mkPen(colors.line_color(1), width=2,
+                                               style=QtCore.Qt.PenStyle.DashLine))
+        self.view_box.setMouseEnabled(x=True, y=False)
+
+        self.hover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", width=1))
+        self.hover_label = pg.TextItem("", color="#222222", fill=pg.mkBrush(255, 255, 255, 230),
+                                       border=pg.mkPen("#BBBBBB"))
+        for item in (self.hover_line, self.hover_label):
+            item.setZValue(50)
+            item.hide()
+            pi.addItem(item, ignoreBounds=True)
+        self._mouse_proxy = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved,
+                                           rateLimit=60, slot=self._on_mouse_moved)
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        return QtCore.QSize(520, 260)
+
+    # ----------------------------------------------------------------- data
+    def show_history(self, history: dict | None) -> None:
+        """Draw a Snapshot's ``history`` (keys ``epoch``, ``train_loss``, ``test_loss``;
+        any length — long runs are thinned to about ``max_points`` per curve)."""
+        history = history or {}
+        train = np.asarray(history.get("train_loss", ()), dtype=np.float64)
+        test = np.asarray(history.get("test_loss", ()), dtype=np.float64)
+        epochs = history.get("epoch")
+        epochs = np.arange(1, len(train) + 1) if epochs is None else np.asarray(epochs)
+        self._epochs, self._train, self._test = epochs, train, test
+        for curve, y in ((self.train_curve, train), (self.test_curve, test)):
+            if len(y) == 0 or np.isnan(y).all():
+                curve.setData([], [])
+                continue
+            x, yy = thin(epochs[: len(y)], y, self.max_points)
+            curve.setData(x, np.maximum(yy, _TINY))
+
+    def set_log_scale(self, on: bool) -> None:
+        """Log (True) or linear (False) loss axis."""
+        self._log = bool(on)
+        self.plot_item.setLogMode(x=False, y=self._log)
+        self.hover_label.hide()
+        self.hover_line.hide()
+
+    @property
+    def log_scale(self) -> bool:
+        """True when the loss axis is logarithmic."""
+        return self._log
+
+    def point_counts(self) -> tuple[int, int]:
+        """Points currently drawn by the (train, test) curves."""
+        def count(curve) -> int:
+            x = curve.getData()[0]
+            return 0 if x is None else len(x)
+        return count(self.train_curve), count(self.test_curve)
+
+    # ----------------------------------------------------------------- hover
+    def hover_text(self, epoch: float) -> str | None:
+        """The read-out for the epoch nearest ``epoch`` (None with no history)."""
+        n = len(self._train)
+        if n == 0:
+            return None
+        ep = self._epochs[:n]
+        i = int(np.clip(np.searchsorted(ep, epoch), 0, n - 1))
+        if i > 0 and abs(ep[i - 1] - epoch) <= abs(ep[i] - epoch):
+            i -= 1
+        test = self._test[i] if i < len(self._test) else float("nan")
+        return f"epoch {int(ep[i])}: train {format_loss(self._train[i])}, test {format_loss(test)}"
+
+    def _on_mouse_moved(self, args) -> None:
+        pos = args[0]
+        vb = self.view_box
+        text = None
+        if vb.sceneBoundingRect().contains(pos):
+            p = vb.mapSceneToView(pos)
+            text = self.hover_text(p.x())
+        if text is None:
+            self.hover_label.hide()
+            self.hover_line.hide()
+            return
+        (x0, x1), (y0, y1) = vb.viewRange()
+        self.hover_line.setPos(p.x())
+        self.hover_label.setText(text)
+        # keep the label inside the plot: left of the mouse on the right half, etc.
+        self.hover_label.setAnchor((1.05 if p.x() > (x0 + x1) / 2 else -0.05,
+                                    0.0 if p.y() > (y0 + y1) / 2 else 1.0))
+        self.hover_label.setPos(p.x(), p.y())
+        self.hover_label.show()
+        self.hover_line.show()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.hover_label.hide()
+        self.hover_line.hide()
+        super().leaveEvent(event)

@@ -1,0 +1,436 @@
+"""What the network diagram draws (see ``network_view.py``): colours, thumbnails, the
+graphics items, the scene, where every node goes, and the tooltip texts.
+
+Everything is drawn in scene coordinates that equal screen pixels: the view never scales,
+it computes the geometry again when its size changes.  Items are created once per
+architecture and then only restyled, so a 30 Hz redraw allocates no items.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..engine.activations import ACTIVATIONS
+from ..engine.features import FEATURES
+from . import colors
+from .qt import QtCore, QtGui, QtWidgets
+
+Qt = QtCore.Qt
+
+NODE_BORDER = QtGui.QColor(150, 156, 162)
+HOVER_BORDER = QtGui.QColor(30, 30, 30)
+EMPTY_FILL = QtGui.QColor(244, 245, 246)
+BACKGROUND = QtGui.QColor(255, 255, 255)
+# Links fade from this grey (w = 0) to the full class colour, like TensorFlow Playground's
+# links: a near-white zero would vanish on the white background.
+LINK_NEUTRAL = np.array((208, 212, 216), dtype=float)
+
+
+def _argb(rgba: np.ndarray) -> np.ndarray:
+    rgb = rgba[:, :3].astype(np.uint32)
+    return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
+
+
+#: The app's diverging map at full strength (orange < 0 < blue, colour-blind safe) as
+#: 0xAARRGGBB, so a thumbnail is one ``take``.
+LUT = _argb(colors.POINT_DIVERGING_LUT)
+
+
+def diverging_color(value: float, alpha: int = 255) -> QtGui.QColor:
+    """The colour of ``value`` clamped to [-1, 1]: orange < 0 < blue."""
+    v = 0.0 if not np.isfinite(value) else max(-1.0, min(1.0, float(value)))
+    argb = int(LUT[int(round((v + 1.0) * 127.5))])
+    return QtGui.QColor((argb >> 16) & 255, (argb >> 8) & 255, argb & 255, alpha)
+
+
+def link_color(value: float, alpha: int = 255) -> QtGui.QColor:
+    """Grey for 0, towards full orange (-1) or blue (+1)."""
+    v = max(-1.0, min(1.0, float(value)))
+    end = np.array(colors.hex_to_rgb(colors.BLUE if v >= 0 else colors.ORANGE), dtype=float)
+    r, g, b = np.rint(LINK_NEUTRAL + (end - LINK_NEUTRAL) * abs(v)).astype(int)
+    return QtGui.QColor(int(r), int(g), int(b), alpha)
+
+
+def to_argb(values: np.ndarray, scale: float) -> np.ndarray:
+    """Map ``values / scale`` (clamped to [-1, 1], NaN as 0) to a C-contiguous uint32
+    array of colours of the same shape."""
+    idx = np.nan_to_num(values * (127.5 / scale), nan=0.0, posinf=127.5, neginf=-127.5)
+    np.add(idx, 127.5, out=idx)
+    np.clip(idx, 0.0, 255.0, out=idx)
+    return LUT.take(idx.astype(np.intp))
+
+
+def symmetric_scale(values: np.ndarray) -> float:
+    """max(1, max |v|): bounded activations keep their natural [-1, 1] colours (like
+    TensorFlow Playground), unbounded ones (ReLU) are squeezed so their shape stays
+    visible instead of saturating."""
+    m = float(np.nanmax(np.abs(values))) if values.size else 0.0
+    return m if np.isfinite(m) and m > 1.0 else 1.0
+
+
+def image_from_argb(argb: np.ndarray) -> QtGui.QImage:
+    """A QImage viewing a (h, w) C-contiguous uint32 array (the caller keeps it alive)."""
+    h, w = argb.shape
+    return QtGui.QImage(argb.data, w, h, 4 * w, QtGui.QImage.Format.Format_RGB32)
+
+
+@lru_cache(maxsize=None)
+def feature_thumbnail(name: str, n: int = 48, extent: float = 6.0) -> tuple:
+    """(QImage, backing array) of input feature ``name`` over [-extent, extent]², top row
+    at the largest x₂ — computed once per feature."""
+    xs = np.linspace(-extent, extent, n)
+    g1, g2 = np.meshgrid(xs, xs[::-1])
+    values = FEATURES[name].function(np.column_stack([g1.ravel(), g2.ravel()])).reshape(n, n)
+    argb = np.ascontiguousarray(to_argb(values, symmetric_scale(values)))
+    return image_from_argb(argb), argb
+
+
+class PenBook:
+    """Shared pens and brushes keyed by small integers, so restyling an item is a dict
+    look-up and a ``setPen`` only when its key changed."""
+
+    LEVELS = 16  # colour/width steps on each side of zero
+
+    def __init__(self):
+        self._pens: dict[tuple, QtGui.QPen] = {}
+        self._brushes: dict[int, QtGui.QBrush] = {}
+
+    def link_pen(self, level: int, alpha: int, wmin: float, wmax: float) -> QtGui.QPen:
+        """``level`` in [-LEVELS, LEVELS]: sign gives the colour, size the width."""
+        key = (level, alpha, wmin, wmax)
+        pen = self._pens.get(key)
+        if pen is None:
+            t = abs(level) / self.LEVELS
+            pen = QtGui.QPen(link_color(level / self.LEVELS, alpha), wmin + (wmax - wmin) * t)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            self._pens[key] = pen
+        return pen
+
+    def brush(self, level: int) -> QtGui.QBrush:
+        brush = self._brushes.get(level)
+        if brush is None:
+            brush = QtGui.QBrush(diverging_color(level / self.LEVELS))
+            self._brushes[level] = brush
+        return brush
+
+
+def levels(values: np.ndarray, full_scale: float) -> np.ndarray:
+    """Quantised signed strength of each value: ``round(v / full_scale * LEVELS)``,
+    clamped to ±LEVELS (NaN → 0)."""
+    q = np.nan_to_num(values * (PenBook.LEVELS / full_scale), nan=0.0)
+    np.clip(q, -PenBook.LEVELS, PenBook.LEVELS, out=q)
+    return np.rint(q).astype(np.int16)
+
+
+class NeuronItem(QtWidgets.QGraphicsItem):
+    """One node: a square with a thumbnail of the unit's output over the input plane
+    (``compact`` nodes are a small filled square instead)."""
+
+    def __init__(self, tip_key: tuple, hover_target=None):
+        super().__init__()
+        self.tip_key = tip_key
+        self._hover_target = hover_target  # object with neuron_hover(item, bool)
+        self.setAcceptHoverEvents(hover_target is not None)
+        self.setZValue(2)
+        self.size = 20.0
+        self.compact = False
+        self.hovered = False
+        self.image: QtGui.QImage | None = None
+        self._image_data = None  # keeps the array behind ``image`` alive
+        self.fill = EMPTY_FILL
+
+    def set_geometry(self, x: float, y: float, size: float, compact: bool) -> None:
+        if size != self.size or compact != self.compact:
+            self.prepareGeometryChange()
+            self.size, self.compact = size, compact
+        self.setPos(x, y)
+
+    def set_image(self, image: QtGui.QImage | None, data=None) -> None:
+        self.image, self._image_data = image, data
+        self.update()
+
+    def set_fill(self, color: QtGui.QColor) -> None:
+        self.fill = color
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        h = self.size / 2 + 1.5
+        return QtCore.QRectF(-h, -h, 2 * h, 2 * h)
+
+    def paint(self, painter, option, widget=None) -> None:
+        s = self.size
+        r = QtCore.QRectF(-s / 2, -s / 2, s, s)
+        if self.compact:
+            painter.setPen(QtGui.QPen(HOVER_BORDER, 1.5) if self.hovered
+                           else QtGui.QPen(NODE_BORDER, 0.6))
+            painter.setBrush(self.fill)
+            painter.drawRect(r)
+            return
+        if self.image is not None:
+            painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(r, self.image)
+        else:
+            painter.fillRect(r, self.fill)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QtGui.QPen(HOVER_BORDER, 2.0) if self.hovered else QtGui.QPen(NODE_BORDER, 1.0))
+        painter.drawRect(r)
+
+    def set_hovered(self, on: bool) -> None:
+        if on != self.hovered:
+            self.hovered = on
+            self.update()
+
+    def hoverEnterEvent(self, event) -> None:
+        if self._hover_target is not None:
+            self._hover_target.neuron_hover(self, True)
+
+    def hoverLeaveEvent(self, event) -> None:
+        if self._hover_target is not None:
+            self._hover_target.neuron_hover(self, False)
+
+
+class BiasItem(QtWidgets.QGraphicsEllipseItem):
+    """The small dot at a node's lower-left corner; its colour is the bias."""
+
+    def __init__(self, tip_key: tuple):
+        super().__init__()
+        self.tip_key = tip_key
+        self.level = None
+        self.setZValue(3)
+        self.setPen(QtGui.QPen(QtGui.QColor(110, 116, 122), 0.8))
+        self.setBrush(QtGui.QBrush(EMPTY_FILL))
+
+    def set_geometry(self, x: float, y: float, radius: float) -> None:
+        self.setRect(x - radius, y - radius, 2 * radius, 2 * radius)
+
+
+class LinkItem(QtWidgets.QGraphicsPathItem):
+    """A curved link between two nodes; pen width and colour show the weight."""
+
+    def __init__(self, tip_key: tuple):
+        super().__init__()
+        self.tip_key = tip_key
+        self.setZValue(1)
+
+    def set_ends(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        path = QtGui.QPainterPath(QtCore.QPointF(x0, y0))
+        xm = (x0 + x1) / 2
+        path.cubicTo(xm, y0, xm, y1, x1, y1)
+        self.setPath(path)
+
+
+class MergeBracketItem(QtWidgets.QGraphicsItem):
+    """A translucent band over consecutive layers with a caption underneath, e.g.
+    "these 3 layers act as 1"."""
+
+    FILL = QtGui.QColor(123, 97, 255, 34)
+    EDGE = QtGui.QColor(123, 97, 255, 150)
+    TEXT = QtGui.QColor(80, 60, 190)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+        self.setZValue(0)
+        self._band = QtCore.QRectF()
+        self._text_rect = QtCore.QRectF()
+        self.font = QtGui.QFont()
+        self.font.setPointSizeF(max(7.5, self.font.pointSizeF() * 0.9))
+        self.font.setBold(True)
+
+    def set_geometry(self, band: QtCore.QRectF, text_y: float, scene_width: float) -> None:
+        self.prepareGeometryChange()
+        self._band = QtCore.QRectF(band)
+        fm = QtGui.QFontMetricsF(self.font)
+        w, h = fm.horizontalAdvance(self.text) + 8, fm.height() + 2
+        x = min(max(2.0, band.center().x() - w / 2), max(2.0, scene_width - w - 2))
+        self._text_rect = QtCore.QRectF(x, text_y, w, h)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._band.united(self._text_rect).adjusted(-2, -2, 2, 2)
+
+    def paint(self, painter, option, widget=None) -> None:
+        painter.setPen(QtGui.QPen(self.EDGE, 1.2, Qt.PenStyle.DashLine))
+        painter.setBrush(self.FILL)
+        painter.drawRoundedRect(self._band, 8, 8)
+        # a brace under the band pointing at the caption
+        b, y = self._band, self._band.bottom()
+        brace = QtGui.QPainterPath(QtCore.QPointF(b.left() + 4, y - 4))
+        brace.quadTo(b.left() + 4, y + 3, b.left() + 14, y + 3)
+        brace.lineTo(b.center().x() - 6, y + 3)
+        brace.lineTo(b.center().x(), y + 8)
+        brace.lineTo(b.center().x() + 6, y + 3)
+        brace.lineTo(b.right() - 14, y + 3)
+        brace.quadTo(b.right() - 4, y + 3, b.right() - 4, y - 4)
+        painter.setPen(QtGui.QPen(self.EDGE, 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(brace)
+        painter.setFont(self.font)
+        painter.setPen(self.TEXT)
+        painter.drawText(self._text_rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class DiagramScene(QtWidgets.QGraphicsScene):
+    """A scene whose tooltips are written when asked for: items carry a ``tip_key`` and
+    ``describe(tip_key)`` turns it into text with the current value, so a snapshot
+    never has to touch hundreds of tooltip strings."""
+
+    def __init__(self, describe, parent=None):
+        super().__init__(parent)
+        self._describe = describe
+        self.setItemIndexMethod(QtWidgets.QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setBackgroundBrush(BACKGROUND)
+
+    HIT_RADIUS = 3.5  # thin links are hard to point at exactly: accept a near miss
+
+    def tooltip_at(self, pos: QtCore.QPointF) -> str | None:
+        """The tooltip for scene point ``pos``: the topmost item under it, else the
+        topmost one within a few pixels (links can be thinner than a pixel; a near-miss
+        rectangle is cheaper than a wide Python ``shape()`` on hundreds of links)."""
+        r = self.HIT_RADIUS
+        for items in (self.items(pos),
+                      self.items(QtCore.QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))):
+            for item in items:
+                key = getattr(item, "tip_key", None)
+                if key is not None:
+                    return self._describe(key)
+        return None
+
+    def helpEvent(self, event) -> None:
+        text = self.tooltip_at(event.scenePos())
+        if text:
+            QtWidgets.QToolTip.showText(event.screenPos(), text, event.widget())
+            event.setAccepted(True)
+        else:
+            QtWidgets.QToolTip.hideText()
+            event.ignore()
+
+
+# ---------------------------------------------------------------------- geometry
+COMPACT_ABOVE = 16     # layers with more neurons get small plain nodes, no thumbnails
+MARGIN = 10.0
+MAX_NODE = 40.0        # thumbnail side, pixels
+MIN_NODE = 9.0
+MIN_PITCH = 68.0       # columns closer than this make the diagram scroll sideways
+MAX_PITCH = 200.0
+MIN_ROW = 4.0          # compact rows closer than this make it scroll vertically
+MAX_COMPACT_ROW = 14.0
+BRACKET_SPACE = 30.0   # room under the nodes for a "these k layers act as 1" caption
+
+
+@dataclass
+class Column:
+    x: float
+    size: float        # node side
+    compact: bool
+    ys: list
+
+
+@dataclass
+class Geometry:
+    columns: list      # of Column: inputs, hidden layers..., outputs
+    pitch: float
+    width: float       # scene size (at least the viewport's)
+    height: float
+    content_bottom: float
+
+
+def diagram_geometry(sizes, width: float, height: float, label_width: float,
+                     bracket_space: float = 0.0) -> Geometry:
+    """Where every node goes for layer ``sizes`` (inputs, hidden..., outputs) in a
+    ``width`` × ``height`` viewport, with ``label_width`` pixels for the input labels.
+
+    Each thumbnail column gets nodes as large as its own count allows (up to MAX_NODE),
+    so two inputs stay big next to a 16-neuron layer.  Layers above COMPACT_ABOVE neurons
+    get small plain nodes.  Columns spread over the width until they would be closer
+    than MIN_PITCH; only then is the scene wider (or, for very tall layers, taller) than
+    the viewport.
+    """
+    last = len(sizes) - 1
+    avail = max(60.0, height - 2 * MARGIN - bracket_space)
+    compact = [0 < c < last and n > COMPACT_ABOVE for c, n in enumerate(sizes)]
+    side = [min(MAX_NODE, 0.72 * avail / n) for n in sizes]
+    pitch = (width - 2 * MARGIN - label_width - side[0] / 2 - side[-1] / 2) / last
+    pitch = min(MAX_PITCH, max(MIN_PITCH, pitch))
+    side = [max(MIN_NODE, min(s, 0.4 * pitch)) for s in side]
+    total_w = 2 * MARGIN + label_width + side[0] / 2 + side[-1] / 2 + pitch * last
+    x0 = MARGIN + label_width + side[0] / 2 + max(0.0, (width - total_w) / 2)
+    rows = []
+    for c, n in enumerate(sizes):
+        if compact[c]:
+            row = max(MIN_ROW, min(avail / n, MAX_COMPACT_ROW))
+            side[c] = max(2.5, min(9.0, row * 0.72))
+        else:
+            row = side[c] / 0.72
+        rows.append(row)
+    content_h = max(n * row for n, row in zip(sizes, rows))
+    centre = MARGIN + max(avail, content_h) / 2
+    columns = [Column(x0 + c * pitch, side[c], compact[c],
+                      [centre - n * rows[c] / 2 + rows[c] * (i + 0.5) for i in range(n)])
+               for c, n in enumerate(sizes)]
+    return Geometry(columns, pitch, max(float(width), total_w),
+                    max(float(height), content_h + 2 * MARGIN + bracket_space),
+                    centre + content_h / 2)
+
+
+# ---------------------------------------------------------------------- tooltips
+FEATURE_HINTS = {
+    "x1": "the point's horizontal position",
+    "x2": "the point's vertical position",
+    "x1sq": "x₁ squared: large at the far left and far right",
+    "x2sq": "x₂ squared: large at the top and bottom",
+    "x1x2": "x₁ times x₂: positive in the top-right and bottom-left quarters",
+    "sinx1": "the sine of x₁: waves from left to right",
+    "sinx2": "the sine of x₂: waves from bottom to top",
+}
+
+
+def format_value(v: float) -> str:
+    if not np.isfinite(v):
+        return str(v)
+    return f"{v:.2f}" if v == 0 or abs(v) >= 0.005 else f"{v:.1e}"
+
+
+def node_name(column: int, index: int, features, n_hidden: int, n_outputs: int) -> str:
+    """"x₁", "h2,3" (hidden layer 2, neuron 3, counted from 1) or "output"."""
+    if column == 0:
+        return FEATURES[features[index]].label
+    if column == n_hidden + 1:
+        return "output" if n_outputs == 1 else f"output {index + 1}"
+    return f"h{column},{index + 1}"
+
+
+def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> str:
+    """The tooltip of the diagram item with ``tip_key`` ``key`` given the current
+    parameters (``None`` before the first snapshot)."""
+    n_hidden = len(activations)
+
+    def name(c, i):
+        return node_name(c, i, features, n_hidden, n_outputs)
+
+    if key[0] == "link":
+        _, layer, i, j = key
+        text = f"weight {name(layer, i)} → {name(layer + 1, j)}"
+        if params is None:
+            return f"{text} (not trained yet)"
+        return (f"{text} = {format_value(float(params[layer][0][i, j]))}\nThicker means "
+                "stronger; blue pushes the next neuron up, orange pushes it down.")
+    kind, column, index = key
+    b = None if params is None or column == 0 else float(params[column - 1][1][index])
+    bias = "" if b is None else f"\nbias = {format_value(b)}"
+    if kind == "bias":
+        value = "(not trained yet)" if b is None else f"= {format_value(b)}"
+        return (f"bias of {name(column, index)} {value}\nA constant the neuron adds before "
+                "its activation: it shifts where the neuron switches.")
+    if column == 0:
+        hint = FEATURE_HINTS.get(features[index], "an input feature")
+        return (f"Input {name(0, index)}: {hint}.\nThe picture shows its value over the "
+                "plane (blue positive, orange negative).")
+    if column == n_hidden + 1:
+        return (f"The {name(column, index)}: the network's answer at every point of the "
+                f"plane (blue high, orange low).{bias}")
+    act = ACTIVATIONS[activations[column - 1]].title
+    return (f"Neuron {name(column, index)} ({act}): the picture shows what it outputs at "
+            "every point of the plane — blue positive, orange negative. Hover to see it "
+            f"large.{bias}")

@@ -1,0 +1,652 @@
+"""The network builder: an interactive diagram of the network, like the middle column of
+TensorFlow Playground.
+
+Columns from left to right: input features (each with a thumbnail of the feature over the
+input plane), hidden layers (each neuron a thumbnail of its output), the output.  Links
+show the weights (width ∝ |w|, blue positive, orange negative) and a dot on each neuron
+its bias.  Above every hidden layer sit "+"/"−" neuron buttons and an activation box; a
+header adds and removes layers.
+
+The view only draws what it is given (``set_architecture``, ``show_snapshot``) and reports
+what the user asked for (``architectureChanged``); it never builds a Lab or a Trainer.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.activations import ACTIVATIONS
+from ..engine.features import FEATURES
+from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
+from .network_items import (BRACKET_SPACE, EMPTY_FILL, BiasItem, DiagramScene, LinkItem,
+                            MergeBracketItem, NeuronItem, PenBook, diagram_geometry,
+                            feature_thumbnail, image_from_argb, levels, symmetric_scale,
+                            to_argb, tooltip_text)
+from .qt import QtCore, QtGui, QtWidgets
+
+Qt = QtCore.Qt
+
+NEW_LAYER_NEURONS = 4
+DEFAULT_ACTIVATION = "tanh"
+STRIP_HEIGHT = 64
+LOCKED_TIP = "Locked by the teacher for this lab."
+
+
+def _small_font(widget: QtWidgets.QWidget, factor: float = 0.9) -> QtGui.QFont:
+    font = QtGui.QFont(widget.font())
+    font.setPointSizeF(max(7.0, font.pointSizeF() * factor))
+    return font
+
+
+def _tool_button(text: str, parent: QtWidgets.QWidget, size: int = 22) -> QtWidgets.QToolButton:
+    b = QtWidgets.QToolButton(parent)
+    b.setText(text)
+    b.setFixedSize(size, size)
+    font = QtGui.QFont(b.font())
+    font.setBold(True)
+    b.setFont(font)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    return b
+
+
+SHORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _short_title(title: str) -> str:
+    """"Linear (identity)" → "Linear", "SiLU / Swish" → "SiLU": fits a narrow column."""
+    return title.split(" (")[0].split(" / ")[0]
+
+
+class ActivationCombo(QtWidgets.QComboBox):
+    """A combo box listing full activation titles but showing a short, elided one when
+    closed, so it fits a layer column."""
+
+    def __init__(self, parent: QtWidgets.QWidget):
+        super().__init__(parent)
+        for name, act in ACTIVATIONS.items():
+            self.addItem(act.title, name)
+            i = self.count() - 1
+            self.setItemData(i, f"{act.title}: {act.summary}", Qt.ItemDataRole.ToolTipRole)
+            self.setItemData(i, _short_title(act.title), SHORT_ROLE)
+
+    def paintEvent(self, event) -> None:
+        painter = QtWidgets.QStylePainter(self)
+        opt = QtWidgets.QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        painter.drawComplexControl(QtWidgets.QStyle.ComplexControl.CC_ComboBox, opt)
+        field = self.style().subControlRect(QtWidgets.QStyle.ComplexControl.CC_ComboBox, opt,
+                                            QtWidgets.QStyle.SubControl.SC_ComboBoxEditField,
+                                            self)
+        short = self.currentData(SHORT_ROLE) or opt.currentText
+        opt.currentText = self.fontMetrics().elidedText(short, Qt.TextElideMode.ElideRight,
+                                                        field.width())
+        painter.drawControl(QtWidgets.QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+
+class LayerControls(QtWidgets.QWidget):
+    """The "−"/"+" neuron buttons, the neuron count and the activation box of one layer."""
+
+    def __init__(self, parent: QtWidgets.QWidget):
+        super().__init__(parent)
+        self.index = 0
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(4)
+        row.addStretch(1)
+        self.remove_button = _tool_button("−", self, 20)
+        self.add_button = _tool_button("+", self, 20)
+        row.addWidget(self.remove_button)
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.count_label = QtWidgets.QLabel(self)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.count_label.setFont(_small_font(self))
+        lay.addWidget(self.count_label)
+        self.combo = ActivationCombo(self)
+        self.combo.setFont(_small_font(self))
+        self.combo.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(3)
+        self.combo.view().setMinimumWidth(150)
+        lay.addWidget(self.combo)
+
+    def set_state(self, index: int, neurons: int, activation: str, locked: bool) -> None:
+        self.index = index
+        layer = index + 1
+        self.count_label.setText(f"{neurons} neuron" + ("" if neurons == 1 else "s"))
+        self.count_label.setToolTip(f"Hidden layer {layer} has {neurons} neuron"
+                                    + ("." if neurons == 1 else "s."))
+        self.add_button.setEnabled(not locked and neurons < MAX_NEURONS)
+        self.remove_button.setEnabled(not locked and neurons > 1)
+        if locked:
+            self.add_button.setToolTip(LOCKED_TIP)
+            self.remove_button.setToolTip(LOCKED_TIP)
+        else:
+            self.add_button.setToolTip(
+                f"Add a neuron to hidden layer {layer}." if neurons < MAX_NEURONS else
+                f"A layer can have at most {MAX_NEURONS} neurons.")
+            self.remove_button.setToolTip(
+                f"Remove a neuron from hidden layer {layer}." if neurons > 1 else
+                "A layer needs at least one neuron; remove the whole layer with the "
+                "\"−\" next to \"hidden layers\" instead.")
+        self.combo.blockSignals(True)
+        i = self.combo.findData(activation)
+        self.combo.setCurrentIndex(i)
+        self.combo.blockSignals(False)
+        self.combo.setEnabled(not locked)
+        title = ACTIVATIONS[activation].title if activation in ACTIVATIONS else activation
+        self.combo.setToolTip(
+            LOCKED_TIP if locked else
+            f"The activation of hidden layer {layer} (now {title}): how each of its neurons "
+            "bends its input. With \"Linear\" nothing bends, and stacked linear layers act "
+            "like a single one.")
+
+
+class _DiagramView(QtWidgets.QGraphicsView):
+    resized = QtCore.Signal()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
+
+class NetworkView(QtWidgets.QWidget):
+    """The network builder diagram.
+
+    Signals:
+      ``architectureChanged(tuple hidden, tuple activations)`` — the user added/removed a
+      layer or neuron or picked an activation (the drawing is already updated);
+      ``neuronHovered(int layer, int index)`` — the mouse entered hidden neuron ``index``
+      (0-based) of hidden layer ``layer`` (0-based); ``neuronUnhovered()`` — it left.
+    """
+
+    architectureChanged = QtCore.Signal(tuple, tuple)
+    neuronHovered = QtCore.Signal(int, int)
+    neuronUnhovered = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._features: tuple[str, ...] = ("x1", "x2")
+        self._hidden: tuple[int, ...] = (4, 2)
+        self._activations: tuple[str, ...] = ("tanh", "tanh")
+        self._n_outputs = 1
+        self._locked = False
+        self._runs: tuple[tuple[int, int], ...] = ()
+        self._book = PenBook()
+        self._params = None
+        self._neurons = None
+        self._surface = None
+        self._hovered: NeuronItem | None = None
+        self._in_layout = False
+        self._controls: list[LayerControls] = []
+        self._columns_x: list[float] = []
+        self._node_size: list[float] = []
+        self._compact: list[bool] = []
+        self._link_style: list[tuple] = []
+        self._build_ui()
+        self._rebuild()
+
+    # ------------------------------------------------------------------ public API
+    def set_architecture(self, features, hidden, activations, n_outputs: int = 1) -> None:
+        """Show this architecture (no signal).  ``features`` are FEATURES names,
+        ``hidden`` the neuron count of each hidden layer, ``activations`` one
+        ACTIVATIONS name per hidden layer."""
+        features, hidden, activations = tuple(features), tuple(int(n) for n in hidden), \
+            tuple(activations)
+        if len(hidden) != len(activations):
+            raise ValueError(f"{len(hidden)} hidden layers but {len(activations)} activations")
+        if not features or any(f not in FEATURES for f in features):
+            raise ValueError(f"unknown or missing input features: {features!r}")
+        if any(a not in ACTIVATIONS for a in activations):
+            raise ValueError(f"unknown activation in {activations!r}")
+        if len(hidden) > MAX_HIDDEN_LAYERS or any(not 1 <= n <= MAX_NEURONS for n in hidden):
+            raise ValueError(f"hidden layers {hidden!r} outside 0..{MAX_HIDDEN_LAYERS} layers "
+                             f"of 1..{MAX_NEURONS} neurons")
+        if n_outputs < 1:
+            raise ValueError("the network needs at least one output")
+        structural = (features, hidden, int(n_outputs)) != (self._features, self._hidden,
+                                                            self._n_outputs)
+        self._features, self._hidden, self._n_outputs = features, hidden, int(n_outputs)
+        self._activations = activations
+        if structural:
+            self._rebuild()
+        else:
+            self._sync_controls()
+
+    def architecture(self) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """(hidden sizes, activations) as currently drawn."""
+        return self._hidden, self._activations
+
+    def show_snapshot(self, snapshot) -> bool:
+        """Draw a training snapshot's weights, biases and neuron pictures.  A snapshot
+        whose shapes do not match the drawn architecture is ignored (returns False)."""
+        params = snapshot.params
+        if not self._matches(params, snapshot.neurons):
+            return False
+        self._params = params
+        self._apply_params(force=False)
+        if snapshot.neurons:
+            self._neurons = snapshot.neurons
+            self._apply_neurons()
+        if snapshot.surface is not None:
+            self._surface = snapshot.surface
+            self._apply_output()
+        return True
+
+    def set_locked(self, locked: bool) -> None:
+        """Disable (True) or enable all editing controls; hovering still works."""
+        self._locked = bool(locked)
+        self._sync_controls()
+
+    def set_merged_runs(self, runs) -> None:
+        """Draw a band saying "these k layers act as 1" over each ``(first, last)`` run of
+        hidden layers (0-based, inclusive; ``last == len(hidden)`` means the output
+        layer).  Runs shorter than two layers or outside the network are skipped."""
+        runs = tuple((int(a), int(b)) for a, b in runs)
+        if runs == self._runs:
+            return
+        self._runs = runs
+        self._make_brackets()
+        self._layout()
+
+    # -- handles for tests and the main window
+    def add_layer_button(self) -> QtWidgets.QToolButton:
+        return self._add_layer_button
+
+    def remove_layer_button(self) -> QtWidgets.QToolButton:
+        return self._remove_layer_button
+
+    def layer_controls(self, layer: int) -> LayerControls:
+        return self._controls[layer]
+
+    def neuron_item(self, column: int, index: int) -> NeuronItem:
+        """Node ``index`` of ``column`` (0 = inputs, 1..L = hidden layers, L+1 = output)."""
+        return self._nodes[column][index]
+
+    def link_item(self, layer: int, i: int, j: int) -> LinkItem:
+        """The link of weight ``W[i, j]`` of weight layer ``layer`` (0 = inputs → first)."""
+        return self._links[layer][i * self._sizes[layer + 1] + j]
+
+    def bias_item(self, column: int, index: int) -> BiasItem:
+        return self._biases[column - 1][index]
+
+    def hover_neuron(self, layer: int, index: int) -> None:
+        """Highlight hidden neuron (layer, index) and emit ``neuronHovered``."""
+        self.neuron_hover(self._nodes[layer + 1][index], True)
+
+    def unhover_neuron(self) -> None:
+        if self._hovered is not None:
+            self.neuron_hover(self._hovered, False)
+
+    def tooltip(self, item) -> str:
+        """The tooltip text of a diagram item (what hovering it shows)."""
+        return self._describe(item.tip_key)
+
+    # ------------------------------------------------------------------ building
+    def _build_ui(self) -> None:
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        lay.setSpacing(2)
+        header = QtWidgets.QHBoxLayout()
+        header.setContentsMargins(8, 0, 8, 0)
+        header.setSpacing(4)
+        header.addStretch(1)
+        self._remove_layer_button = _tool_button("−", self, 24)
+        self._remove_layer_button.setObjectName("removeLayerButton")
+        self._add_layer_button = _tool_button("+", self, 24)
+        self._add_layer_button.setObjectName("addLayerButton")
+        self._layers_label = QtWidgets.QLabel(self)
+        font = QtGui.QFont(self._layers_label.font())
+        font.setBold(True)
+        self._layers_label.setFont(font)
+        header.addWidget(self._remove_layer_button)
+        header.addWidget(self._add_layer_button)
+        header.addSpacing(6)
+        header.addWidget(self._layers_label)
+        header.addStretch(1)
+        lay.addLayout(header)
+
+        self._strip = QtWidgets.QWidget(self)
+        self._strip.setFixedHeight(STRIP_HEIGHT)
+        self._inputs_title = QtWidgets.QLabel("Features", self._strip)
+        self._output_title = QtWidgets.QLabel("Output", self._strip)
+        for label in (self._inputs_title, self._output_title):
+            label.setFont(_small_font(self))
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
+            label.setStyleSheet("color: #5f6368;")
+        self._no_layers_hint = QtWidgets.QLabel(
+            "No hidden layers: the inputs feed\nthe output directly. Press + to add one.",
+            self._strip)
+        self._no_layers_hint.setFont(_small_font(self))
+        self._no_layers_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._no_layers_hint.setStyleSheet("color: #5f6368;")
+        self._inputs_title.setToolTip("The numbers each point is described by; the network "
+                                      "sees only these.")
+        self._output_title.setToolTip("The network's answer at every point of the plane.")
+        lay.addWidget(self._strip)
+
+        self.view = _DiagramView(self)
+        self.scene = DiagramScene(self._describe, self.view)
+        self.view.setScene(self.scene)
+        self.view.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.view.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.view.setViewportUpdateMode(
+            QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+        self.view.viewport().setMouseTracking(True)
+        self.view.resized.connect(self._layout)
+        self.view.horizontalScrollBar().valueChanged.connect(self._place_controls)
+        lay.addWidget(self.view, 1)
+
+        self._add_layer_button.clicked.connect(self._add_layer)
+        self._remove_layer_button.clicked.connect(self._remove_layer)
+        self._label_font = _small_font(self, 1.0)
+
+    def _rebuild(self) -> None:
+        """Create every diagram item for the current architecture."""
+        if self._hovered is not None:
+            self._hovered = None
+            self.neuronUnhovered.emit()
+        self.scene.clear()
+        self._sizes = (len(self._features), *self._hidden, self._n_outputs)
+        last = len(self._sizes) - 1
+        self._nodes = [[NeuronItem(("node", c, i), self if 0 < c < last else None)
+                        for i in range(n)] for c, n in enumerate(self._sizes)]
+        self._biases = [[BiasItem(("bias", c, i)) for i in range(n)]
+                        for c, n in enumerate(self._sizes) if c > 0]
+        self._links = [[LinkItem(("link", l, i, j)) for i in range(self._sizes[l])
+                        for j in range(self._sizes[l + 1])] for l in range(last)]
+        self._link_levels: list = [None] * last
+        self._bias_levels: list = [None] * last
+        self._link_style = []
+        self._compact = []
+        self._labels = []
+        for c, items in enumerate((*self._nodes, *self._biases, *self._links)):
+            for item in items:
+                self.scene.addItem(item)
+        for name, node in zip(self._features, self._nodes[0]):
+            node.set_image(*feature_thumbnail(name))
+            label = self.scene.addSimpleText(FEATURES[name].label, self._label_font)
+            label.setBrush(QtGui.QColor(60, 64, 67))
+            label.setZValue(2)
+            self._labels.append(label)
+        self._params = self._neurons = self._surface = None
+        self._make_brackets()
+        self._sync_controls()
+        self._layout()
+
+    def _make_brackets(self) -> None:
+        for item in getattr(self, "_brackets", ()):
+            if item.scene() is self.scene:
+                self.scene.removeItem(item)
+        self._brackets = []
+        n_hidden = len(self._hidden)
+        for first, last in self._runs:
+            if 0 <= first < last <= n_hidden:
+                item = MergeBracketItem(f"these {last - first + 1} layers act as 1")
+                item.run = (first, last)
+                self.scene.addItem(item)
+                self._brackets.append(item)
+
+    def _sync_controls(self) -> None:
+        n = len(self._hidden)
+        while len(self._controls) < n:
+            ctrl = LayerControls(self._strip)
+            ctrl.add_button.clicked.connect(lambda _=False, c=ctrl: self._change_neurons(c.index, +1))
+            ctrl.remove_button.clicked.connect(lambda _=False, c=ctrl: self._change_neurons(c.index, -1))
+            ctrl.combo.currentIndexChanged.connect(
+                lambda _i, c=ctrl: self._set_activation(c.index, c.combo.currentData()))
+            ctrl.show()
+            self._controls.append(ctrl)
+        while len(self._controls) > n:
+            ctrl = self._controls.pop()
+            ctrl.hide()
+            ctrl.deleteLater()
+        for i, ctrl in enumerate(self._controls):
+            ctrl.set_state(i, self._hidden[i], self._activations[i], self._locked)
+        locked = self._locked
+        self._add_layer_button.setEnabled(not locked and n < MAX_HIDDEN_LAYERS)
+        self._remove_layer_button.setEnabled(not locked and n > 0)
+        if locked:
+            self._add_layer_button.setToolTip(LOCKED_TIP)
+            self._remove_layer_button.setToolTip(LOCKED_TIP)
+        else:
+            self._add_layer_button.setToolTip(
+                "Add a hidden layer. Extra layers let the network build more complex shapes "
+                "— but only if their activation bends." if n < MAX_HIDDEN_LAYERS else
+                f"The network can have at most {MAX_HIDDEN_LAYERS} hidden layers.")
+            self._remove_layer_button.setToolTip(
+                "Remove the last hidden layer." if n > 0 else
+                "There are no hidden layers left: the inputs feed the output directly.")
+        self._layers_label.setText(f"{n} hidden layer" + ("" if n == 1 else "s"))
+        self._layers_label.setToolTip("Hidden layers sit between the inputs and the output. "
+                                      "Each one turns the picture it gets into new pictures.")
+
+    # ------------------------------------------------------------------ user edits
+    def _commit(self, hidden: tuple, activations: tuple) -> None:
+        structural = hidden != self._hidden
+        self._hidden, self._activations = hidden, activations
+        if structural:
+            self._rebuild()
+        else:
+            self._sync_controls()
+        self.architectureChanged.emit(hidden, activations)
+
+    def _add_layer(self) -> None:
+        if self._locked or len(self._hidden) >= MAX_HIDDEN_LAYERS:
+            return
+        act = self._activations[-1] if self._activations else DEFAULT_ACTIVATION
+        self._commit(self._hidden + (NEW_LAYER_NEURONS,), self._activations + (act,))
+
+    def _remove_layer(self) -> None:
+        if self._locked or not self._hidden:
+            return
+        self._commit(self._hidden[:-1], self._activations[:-1])
+
+    def _change_neurons(self, layer: int, delta: int) -> None:
+        if self._locked or not 0 <= layer < len(self._hidden):
+            return
+        n = self._hidden[layer] + delta
+        if not 1 <= n <= MAX_NEURONS:
+            return
+        hidden = self._hidden[:layer] + (n,) + self._hidden[layer + 1:]
+        self._commit(hidden, self._activations)
+
+    def _set_activation(self, layer: int, name) -> None:
+        if self._locked or not 0 <= layer < len(self._hidden) or name not in ACTIVATIONS:
+            return
+        if self._activations[layer] == name:
+            return
+        acts = self._activations[:layer] + (name,) + self._activations[layer + 1:]
+        self._commit(self._hidden, acts)
+
+    # ------------------------------------------------------------------ hovering
+    def neuron_hover(self, item: NeuronItem, entered: bool) -> None:
+        """Called by hidden NeuronItems on hover enter/leave (and by hover_neuron)."""
+        _, column, index = item.tip_key
+        if entered:
+            if self._hovered is not None and self._hovered is not item:
+                self._hovered.set_hovered(False)
+            self._hovered = item
+            item.set_hovered(True)
+            self.neuronHovered.emit(column - 1, index)
+        elif self._hovered is item:
+            item.set_hovered(False)
+            self._hovered = None
+            self.neuronUnhovered.emit()
+
+    def _describe(self, key: tuple) -> str:
+        return tooltip_text(key, self._features, self._activations, self._n_outputs,
+                            self._params)
+
+    # ------------------------------------------------------------------ snapshots
+    def _matches(self, params, neurons) -> bool:
+        sizes = self._sizes
+        if params is None or len(params) != len(sizes) - 1:
+            return False
+        for l, (W, b) in enumerate(params):
+            if np.shape(W) != (sizes[l], sizes[l + 1]) or np.shape(b) != (sizes[l + 1],):
+                return False
+        if neurons:
+            if len(neurons) != len(self._hidden):
+                return False
+            if any(np.shape(a)[0] != n for a, n in zip(neurons, self._hidden)):
+                return False
+        return True
+
+    def _apply_params(self, force: bool) -> None:
+        """Restyle links and bias dots; only items whose quantised value changed get a
+        new pen/brush."""
+        book = self._book
+        for l, (W, b) in enumerate(self._params):
+            lv = levels(np.asarray(W, dtype=float).ravel(), 1.0)
+            prev = self._link_levels[l]
+            changed = range(lv.size) if force or prev is None else np.flatnonzero(lv != prev).tolist()
+            alpha, wmin, wmax = self._link_style[l]
+            links = self._links[l]
+            for k in changed:
+                links[k].setPen(book.link_pen(int(lv[k]), alpha, wmin, wmax))
+            self._link_levels[l] = lv
+
+            bv = levels(np.asarray(b, dtype=float), 1.0)
+            prev = self._bias_levels[l]
+            changed = range(bv.size) if force or prev is None else np.flatnonzero(bv != prev).tolist()
+            compact = self._compact[l + 1]
+            for k in changed:
+                brush = book.brush(int(bv[k]))
+                if compact:
+                    self._nodes[l + 1][k].set_fill(brush.color())
+                else:
+                    self._biases[l][k].setBrush(brush)
+            self._bias_levels[l] = bv
+
+    def _device_size(self, column: int) -> int:
+        return max(8, int(self._node_size[column] * self.devicePixelRatioF()))
+
+    def _apply_neurons(self) -> None:
+        for l, arr in enumerate(self._neurons):
+            column = l + 1
+            if self._compact[column] or arr.ndim != 3 or arr.shape[0] == 0:
+                continue
+            step = max(1, arr.shape[-1] // self._device_size(column))
+            sub = arr[:, ::-step, ::step]  # flip: row 0 of the snapshot is the bottom
+            argb = to_argb(sub, symmetric_scale(sub))
+            for k, node in enumerate(self._nodes[column]):
+                node.set_image(image_from_argb(argb[k]), argb)
+
+    def _apply_output(self) -> None:
+        surf = np.asarray(self._surface)
+        column = len(self._sizes) - 1
+        if surf.ndim == 2:
+            surf = surf[:, :, None]
+        if surf.ndim != 3 or surf.shape[2] != self._n_outputs:
+            return
+        step = max(1, surf.shape[0] // self._device_size(column))
+        sub = np.moveaxis(surf[::-step, ::step, :], 2, 0).astype(float)
+        lo, hi = float(np.nanmin(sub)), float(np.nanmax(sub))
+        if 0.0 <= lo and hi <= 1.0:
+            # probabilities: 0.5 (undecided) is the neutral colour
+            argb = to_argb(sub * 2.0 - 1.0, 1.0)
+        else:
+            argb = to_argb(sub, symmetric_scale(sub))
+        for k, node in enumerate(self._nodes[column]):
+            node.set_image(image_from_argb(np.ascontiguousarray(argb[k])), argb)
+
+    # ------------------------------------------------------------------ layout
+    def _layout(self) -> None:
+        """Place every item for the viewport's size (items are moved, never recreated)."""
+        if self._in_layout:
+            return
+        self._in_layout = True
+        try:
+            for _ in range(3):  # scroll bars appearing change the viewport: settle
+                size = self.view.viewport().size()
+                modes = list(self._compact)
+                self._layout_for(size.width(), size.height())
+                if self.view.viewport().size() == size:
+                    break
+        finally:
+            self._in_layout = False
+        if self._params is not None:
+            self._apply_params(force=True)
+        if self._neurons is not None and modes != self._compact:
+            self._apply_neurons()
+        self._place_controls()
+
+    def _layout_for(self, vw: int, vh: int) -> None:
+        sizes = self._sizes
+        fm = QtGui.QFontMetricsF(self._label_font)
+        label_w = max(fm.horizontalAdvance(FEATURES[f].label) for f in self._features) + 8
+        geo = diagram_geometry(sizes, vw, vh, label_w, BRACKET_SPACE if self._brackets else 0)
+        cols = geo.columns
+        self._columns_x = [col.x for col in cols]
+        self._node_size = [col.size for col in cols]
+        self._compact = [col.compact for col in cols]
+        self._pitch = geo.pitch
+        for c, col in enumerate(cols):
+            s, cpt = col.size, col.compact
+            for i, y in enumerate(col.ys):
+                node = self._nodes[c][i]
+                node.set_geometry(col.x, y, s, cpt)
+                if c > 0:
+                    dot = self._biases[c - 1][i]
+                    dot.setVisible(not cpt)
+                    dot.set_geometry(col.x - s / 2, y + s / 2, max(2.5, min(5.0, s * 0.15)))
+                    if not cpt:
+                        node.set_fill(EMPTY_FILL)
+        for label, y in zip(self._labels, cols[0].ys):
+            r = label.boundingRect()
+            label.setPos(cols[0].x - cols[0].size / 2 - 6 - r.width(), y - r.height() / 2)
+
+        self._link_style = []
+        for l in range(len(sizes) - 1):
+            a, b = cols[l], cols[l + 1]
+            n_links = sizes[l] * sizes[l + 1]
+            # many links: thinner and more transparent, so the crowd stays readable
+            alpha = 255 if n_links <= 64 else 190 if n_links <= 256 else 120
+            wmax = round(max(1.2, min(5.0, min(a.size, b.size) * 0.2)), 1)
+            self._link_style.append((alpha, 0.4 if n_links <= 256 else 0.3, wmax))
+            links, nb = self._links[l], sizes[l + 1]
+            xa, xb = a.x + a.size / 2, b.x - b.size / 2
+            for i, ya in enumerate(a.ys):
+                for j, yb in enumerate(b.ys):
+                    links[i * nb + j].set_ends(xa, ya, xb, yb)
+
+        bottom = geo.content_bottom
+        for item in self._brackets:
+            first, last = item.run
+            half = max(cols[c].size for c in range(first + 1, last + 2)) / 2
+            band = QtCore.QRectF(QtCore.QPointF(cols[first + 1].x - half - 12, 5),
+                                 QtCore.QPointF(cols[last + 1].x + half + 12, bottom + 6))
+            item.set_geometry(band, bottom + 14, geo.width)
+        self.scene.setSceneRect(0, 0, geo.width, geo.height)
+
+    def _place_controls(self) -> None:
+        if not self._columns_x:
+            return
+        strip_w = self._strip.width()
+        offset = self.view.viewport().mapTo(self, QtCore.QPoint(0, 0)).x() \
+            - self._strip.mapTo(self, QtCore.QPoint(0, 0)).x()
+
+        def strip_x(scene_x: float) -> float:
+            return self.view.mapFromScene(QtCore.QPointF(scene_x, 0)).x() + offset
+
+        w = int(max(62, min(110, self._pitch - 4)))
+        for l, ctrl in enumerate(self._controls):
+            x = strip_x(self._columns_x[l + 1])
+            ctrl.setGeometry(int(round(x - w / 2)), 0, w, STRIP_HEIGHT)
+        hint = self._no_layers_hint
+        hint.setVisible(not self._controls)
+        if not self._controls:
+            x = (strip_x(self._columns_x[0]) + strip_x(self._columns_x[-1])) / 2
+            hw = hint.sizeHint().width() + 4
+            hint.setGeometry(int(round(x - hw / 2)), 0, hw, STRIP_HEIGHT - 18)
+        for label, column, anchor in ((self._inputs_title, 0, "in"),
+                                      (self._output_title, len(self._columns_x) - 1, "out")):
+            lw = label.sizeHint().width() + 4
+            x = strip_x(self._columns_x[column]) - lw / 2
+            if anchor == "out":
+                x = min(x, strip_w - lw - 2)
+            label.setGeometry(int(round(x)), 0, lw, STRIP_HEIGHT - 4)

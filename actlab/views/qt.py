@@ -1,0 +1,21 @@
+"""The one place the views import Qt and pyqtgraph.
+
+PySide6 is imported first so pyqtgraph binds to it (pyqtgraph picks the first Qt binding
+it finds already in ``sys.modules``), then pyqtgraph's global options are set once:
+antialiased lines, row-major images (``image[row, col]`` = ``image[x2, x1]``, as the
+engine's :class:`~actlab.engine.surface.SurfaceGrid` produces them), and a white
+background with dark foreground for readable, printable plots.
+
+Every view module does ``from .qt import pg, QtCore, QtGui, QtWidgets``.
+"""
+from __future__ import annotations
+
+import PySide6  # noqa: F401  (must come before pyqtgraph: it selects the binding)
+from PySide6 import QtCore, QtGui, QtWidgets
+
+import pyqtgraph as pg
+
+pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background="w",
+                    foreground="#222")
+
+__all__ = ["pg", "QtCore", "QtGui", "QtWidgets"]

@@ -1,0 +1,324 @@
+"""The decision-surface plot: what the network predicts over the input plane.
+
+A dumb view: it draws the Snapshot and Dataset it is handed and never calls the engine.
+Every plot item is created once in ``__init__`` and updated in place.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import colors
+from .qt import QtCore, QtGui, QtWidgets, pg
+
+_BUTTONS = {QtCore.Qt.MouseButton.LeftButton: 1, QtCore.Qt.MouseButton.RightButton: 2,
+            QtCore.Qt.MouseButton.MiddleButton: 3}
+
+
+class _SmoothImageItem(pg.ImageItem):
+    """An ImageItem drawn with bilinear filtering, so a 100×100 surface scaled to a few
+    hundred pixels looks smooth (as the Playground's scaled canvas does), not blocky."""
+
+    def paint(self, painter, *args):
+        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+        super().paint(painter, *args)
+
+
+def image_rect(n_rows: int, n_cols: int, extent: float) -> QtCore.QRectF:
+    """Where an image sampled on ``linspace(-extent, extent, n)`` lies in data coordinates.
+
+    Sample ``j`` is the *centre* of pixel ``j``, so the image reaches half a pixel beyond
+    ``±extent`` on every side.
+    """
+    dx = 2 * extent / max(n_cols - 1, 1)
+    dy = 2 * extent / max(n_rows - 1, 1)
+    return QtCore.QRectF(-extent - dx / 2, -extent - dy / 2, 2 * extent + dx, 2 * extent + dy)
+
+
+def contour_lines(image: np.ndarray, level: float, rect: QtCore.QRectF
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``level`` isocurves of a row-major ``image`` placed at ``rect``, as x and y
+    arrays with NaN between separate lines (for ``PlotCurveItem(connect="finite")``)."""
+    img = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=level)
+    rows, cols = img.shape
+    # pg.isocurve works on (x, y)-indexed data and returns pixel-corner coordinates
+    # (the centre of sample j is at j + 0.5), the same frame as ImageItem pixels.
+    lines = pg.isocurve(img.T, level, connected=True, extendToEdge=True)
+    sx, sy = rect.width() / cols, rect.height() / rows
+    xs, ys = [], []
+    for line in lines:
+        arr = np.asarray(line, dtype=np.float64)
+        if len(arr) < 2:
+            continue
+        xs += [rect.left() + arr[:, 0] * sx, [np.nan]]
+        ys += [rect.top() + arr[:, 1] * sy, [np.nan]]
+    if not xs:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def class_boundaries(probs: np.ndarray, rect: QtCore.QRectF) -> tuple[np.ndarray, np.ndarray]:
+    """Boundaries between the most likely classes of an (N, N, k) probability image: for
+    each class, where its probability equals the best of the others."""
+    xs, ys = [], []
+    for c in range(probs.shape[-1]):
+        others = np.delete(probs, c, axis=-1).max(axis=-1)
+        margin = probs[..., c] - others
+        if margin.max() <= 0:  # class c wins nowhere: it has no boundary of its own
+            continue
+        x, y = contour_lines(margin, 0.0, rect)
+        xs += [x, [np.nan]]
+        ys += [y, [np.nan]]
+    if not xs:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+class SurfaceView(QtWidgets.QWidget):
+    """The input plane [-extent, extent]² with the network's output as a coloured image,
+    its decision boundary, and the training (filled circles) and test (squares) points.
+
+    Signals:
+        clicked(x1, x2, button, ctrl): a click inside the plotted square, in data
+            coordinates; ``button`` is 1 left, 2 right, 3 middle; ``ctrl`` is True when
+            Control was held.
+    """
+
+    clicked = QtCore.Signal(float, float, int, bool)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, *, compact: bool = False,
+                 extent: float = 6.0, point_size: float | None = None):
+        """``compact`` makes a small view for grids (no axis titles, fewer ticks)."""
+        super().__init__(parent)
+        self._extent = float(extent)
+        self._compact = compact
+        self._epoch: int | None = None
+        self._surface: np.ndarray | None = None
+        self._override = False
+        self._discretize = False
+        self._problem, self._n_classes = "classification", 2
+        self._target_range: float | None = None
+        self._dataset = None
+        self._title: str | None = None
+        self._point_size = point_size or (5.0 if compact else 7.5)
+
+        self.plot_widget = pg.PlotWidget(parent=self)
+        self.plot_widget.setAntialiasing(True)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.view_box: pg.ViewBox = self.plot_item.getViewBox()
+        self._setup_axes()
+
+        self.image = _SmoothImageItem()
+        self.image.setZValue(-10)
+        self.contour = pg.PlotCurveItem(pen=pg.mkPen(colors.BOUNDARY, width=1.6),
+                                        connect="finite", antialias=True)
+        self.contour.setZValue(5)
+        outline = pg.mkPen(colors.OUTLINE, width=1.0)
+        self.train_points = pg.ScatterPlotItem(symbol="o", size=self._point_size, pen=outline)
+        self.train_points.setZValue(10)
+        self.test_points = pg.ScatterPlotItem(symbol="s", size=self._point_size * 0.8,
+                                              pen=outline)
+        self.test_points.setZValue(9)
+        self.extra_line = pg.InfiniteLine(pen=pg.mkPen("#000000", width=2.2,
+                                                       style=QtCore.Qt.PenStyle.DashLine))
+        self.extra_line.setZValue(20)
+        self.extra_line.hide()
+        for item in (self.image, self.contour, self.test_points, self.train_points,
+                     self.extra_line):
+            self.plot_item.addItem(item, ignoreBounds=True)
+        self.plot_widget.scene().sigMouseClicked.connect(self._on_click)
+
+    # ----------------------------------------------------------------- setup
+    def _setup_axes(self) -> None:
+        pi, vb, e = self.plot_item, self.view_box, self._extent
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        vb.setMouseEnabled(False, False)
+        vb.setMenuEnabled(False)
+        vb.setAspectLocked(True, 1.0)
+        vb.setRange(xRange=(-e, e), yRange=(-e, e), padding=0.0)
+        vb.disableAutoRange()
+        step = e / 2 if self._compact else e / 3
+        ticks = [[(v, f"{v:g}") for v in np.arange(-e, e + step / 2, step)]]
+        for name in ("left", "bottom", "top", "right"):
+            pi.showAxis(name)
+            ax = pi.getAxis(name)
+            ax.setTicks(ticks)
+            ax.setStyle(hideOverlappingLabels=False)  # keep the "±6" at the ends
+            if name in ("top", "right"):
+                # no labels, but room for the "6" of the outer ticks of the other axes
+                ax.setStyle(showValues=False, tickLength=0)
+        pi.getAxis("top").setHeight(8)
+        pi.getAxis("right").setWidth(12)
+        if not self._compact:
+            pi.setLabel("bottom", "x<sub>1</sub>")
+            pi.setLabel("left", "x<sub>2</sub>")
+        else:
+            font = QtGui.QFont()
+            font.setPointSizeF(max(font.pointSizeF() * 0.8, 6.0))
+            for name in ("left", "bottom"):
+                pi.getAxis(name).setStyle(tickFont=font, tickTextOffset=2)
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        return QtCore.QSize(260, 260) if self._compact else QtCore.QSize(520, 520)
+
+    # ----------------------------------------------------------------- data
+    def set_problem(self, problem: str, n_classes: int) -> None:
+        """Choose colours for ``problem`` ("classification"/"regression") and classes."""
+        self._problem, self._n_classes = problem, int(n_classes)
+        self._redraw()
+
+    def set_points(self, dataset) -> None:
+        """Show the training and test points of an ``actlab.engine.dataset.Dataset``
+        (also sets the problem type).  Passing the same object again does nothing."""
+        if dataset is self._dataset:
+            return
+        self._dataset = dataset
+        if dataset is None:
+            self.train_points.setData([])
+            self.test_points.setData([])
+            return
+        self._problem, self._n_classes = dataset.problem, dataset.n_classes
+        self._target_range = None
+        if dataset.problem == "regression":
+            self._target_range = colors.symmetric_range(
+                np.concatenate([dataset.y_train, dataset.y_test]))
+        for item, X, y in ((self.train_points, dataset.X_train, dataset.y_train),
+                           (self.test_points, dataset.X_test, dataset.y_test)):
+            item.setData(pos=np.asarray(X), brush=self._brushes(y))
+        self._redraw()
+
+    def _brushes(self, y: np.ndarray) -> list:
+        rgba = colors.point_rgba(y, self._problem, self._n_classes, self._target_range)
+        cache: dict[bytes, QtGui.QBrush] = {}  # few distinct colours for classes
+        return [cache.setdefault(c.tobytes(), pg.mkBrush(*c)) for c in rgba]
+
+    def set_show_test(self, show: bool) -> None:
+        """Show or hide the test points."""
+        self.test_points.setVisible(bool(show))
+
+    def set_discretize(self, on: bool) -> None:
+        """Paint hard class regions (True) or shade by the network's certainty (False)."""
+        self._discretize = bool(on)
+        self._redraw()
+
+    def set_title(self, title: str | None) -> None:
+        """A title above the plot (None: no title)."""
+        self._title = title
+        if not self._override:
+            self.plot_item.setTitle(title, size="10pt" if self._compact else "11pt")
+
+    # ----------------------------------------------------------------- snapshots
+    def show_snapshot(self, snapshot, force: bool = False) -> bool:
+        """Draw ``snapshot.surface``.  A snapshot older (by epoch) than the last one drawn
+        is dropped unless ``force`` (use ``force`` after a reset).  Returns True if drawn.
+
+        A snapshot taken without a surface (``grid=None``) leaves the picture as it was.
+        While a neuron image is shown (:meth:`show_image`) the surface is stored and
+        appears on :meth:`clear_override`."""
+        if snapshot is None:
+            return False
+        if not force and self._epoch is not None and snapshot.epoch < self._epoch:
+            return False
+        self._epoch = snapshot.epoch
+        if snapshot.surface is not None:
+            self._extent = float(snapshot.extent)
+            self._surface = snapshot.surface
+            self._redraw()
+        return True
+
+    @property
+    def last_epoch(self) -> int | None:
+        """Epoch of the last snapshot drawn (None before the first)."""
+        return self._epoch
+
+    def clear(self) -> None:
+        """Forget the surface and the last epoch (e.g. after Reset); points stay."""
+        self._epoch, self._surface = None, None
+        self.image.clear()
+        self.contour.setData([], [])
+
+    def _redraw(self) -> None:
+        if self._override:
+            return
+        s = self._surface
+        if s is None:
+            return
+        rect = image_rect(s.shape[0], s.shape[1], self._extent)
+        rgba = colors.surface_rgba(s, self._problem, self._discretize, self._target_range)
+        self.image.setImage(rgba, autoLevels=False, rect=rect)
+        if s.ndim == 3:
+            x, y = class_boundaries(np.asarray(s, dtype=np.float64), rect)
+        elif self._problem == "classification":
+            x, y = contour_lines(s, 0.5, rect)
+        else:
+            x, y = np.zeros(0), np.zeros(0)
+        self.contour.setData(x, y)
+
+    # ----------------------------------------------------------------- overrides
+    def show_image(self, img2d: np.ndarray, title: str | None = None,
+                   vmax: float | None = None) -> None:
+        """Show one 2-D image (e.g. a hidden neuron's output over the plane) in place of
+        the surface, on a diverging map centred on 0 (half-range ``vmax``, default the
+        largest ``|value|``).  Points stay; the decision boundary is hidden."""
+        img = np.asarray(img2d, dtype=np.float32)
+        self._override = True
+        rect = image_rect(img.shape[0], img.shape[1], self._extent)
+        self.image.setImage(colors.diverging_rgba(img, vmax), autoLevels=False, rect=rect)
+        self.contour.hide()
+        self.plot_item.setTitle(title, size="10pt" if self._compact else "11pt")
+
+    def clear_override(self) -> None:
+        """Go back to the decision surface after :meth:`show_image`."""
+        if not self._override:
+            return
+        self._override = False
+        self.contour.show()
+        self.plot_item.setTitle(self._title, size="10pt" if self._compact else "11pt")
+        if self._surface is None:
+            self.image.clear()
+        self._redraw()
+
+    @property
+    def override_active(self) -> bool:
+        """True while :meth:`show_image` replaces the surface."""
+        return self._override
+
+    def set_extra_line(self, p1, p2) -> None:
+        """Overlay a dashed straight line through data points ``p1`` and ``p2`` (extends
+        across the whole plot), e.g. the boundary of a collapsed linear model."""
+        (x1, y1), (x2, y2) = p1, p2
+        if not all(map(math.isfinite, (x1, y1, x2, y2))) or (x1, y1) == (x2, y2):
+            self.clear_extra_line()
+            return
+        self.extra_line.setPos(QtCore.QPointF(float(x1), float(y1)))
+        self.extra_line.setAngle(math.degrees(math.atan2(y2 - y1, x2 - x1)))
+        self.extra_line.show()
+
+    def clear_extra_line(self) -> None:
+        """Remove the line set by :meth:`set_extra_line`."""
+        self.extra_line.hide()
+
+    # ----------------------------------------------------------------- mouse
+    def map_to_viewport(self, x1: float, x2: float) -> QtCore.QPoint:
+        """The viewport pixel (of ``plot_widget.viewport()``) showing data point (x1, x2)."""
+        scene = self.view_box.mapViewToScene(QtCore.QPointF(x1, x2))
+        return self.plot_widget.mapFromScene(scene)
+
+    def _on_click(self, ev) -> None:
+        if ev.double():
+            return  # the first click of a double-click was already reported
+        pos = ev.scenePos()
+        if not self.view_box.sceneBoundingRect().contains(pos):
+            return
+        p = self.view_box.mapSceneToView(pos)
+        e = self._extent
+        if abs(p.x()) > e or abs(p.y()) > e:
+            return
+        ctrl = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
+        ev.accept()
+        self.clicked.emit(float(p.x()), float(p.y()), _BUTTONS.get(ev.button(), 0), ctrl)

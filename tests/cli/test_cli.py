@@ -1,0 +1,86 @@
+"""`actlab train` end to end: files written, PNGs not blank, errors as one clear line."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actlab.cli import main
+from actlab.labfile import load_lab, load_preset, save_lab
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args, cwd=None):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "actlab", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
+
+
+def _png_has_content(path: Path) -> bool:
+    from actlab.views.export import image_is_blank
+    return path.stat().st_size > 1000 and not image_is_blank(path)
+
+
+def test_train_writes_every_output(tmp_path):
+    lab = tmp_path / "xor.actlab"
+    save_lab(load_preset("xor-needs-nonlinearity"), lab)
+    out = tmp_path / "out"
+    r = _run("train", str(lab), "--epochs", "150", "--seed", "3", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["epochs"] == 150 and m["seed"] == 3
+    assert m["test_accuracy"] > 0.8 and m["train_loss"] < 0.5
+    assert m["seconds"] > 0
+    rows = (out / "history.csv").read_text().strip().splitlines()
+    assert len(rows) == 151 and rows[0].startswith("epoch")
+    for png in ("surface.png", "loss.png"):
+        assert _png_has_content(out / png), png
+    trained = load_lab(out / "xor-trained.actlab")
+    assert trained.params is not None and len(trained.history["train_loss"]) == 150
+
+
+def test_several_activations_make_a_comparison(tmp_path):
+    out = tmp_path / "cmp"
+    assert main(["train", "xor-needs-nonlinearity", "--epochs", "120", "--activation",
+                 "linear", "--activation", "tanh", "--out", str(out), "--quiet"]) == 0
+    m = json.loads((out / "metrics.json").read_text())["runs"]
+    assert set(m) == {"linear", "tanh"}
+    # the linear network cannot solve XOR, tanh can
+    assert m["linear"]["test_accuracy"] < 0.75 < 0.9 < m["tanh"]["test_accuracy"]
+    assert _png_has_content(out / "compare.png")
+    assert (out / "surface-linear.png").exists() and (out / "surface-tanh.png").exists()
+
+
+def test_same_seed_same_metrics(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        assert main(["train", "circle-tanh", "--epochs", "40", "--out", str(d), "--quiet"]) == 0
+    ha = (a / "history.csv").read_text()
+    assert ha == (b / "history.csv").read_text()
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["train", "missing.actlab"], "no such file"),
+    (["train", "circle-tanh", "--epochs", "abc"], "invalid int"),
+    (["train", "circle-tanh", "--epochs", "0"], "--epochs"),
+    (["train", "circle-tanh", "--activation", "relux"], "unknown activation 'relux'"),
+    (["train", "no-such-preset"], "no such file or preset"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, needle, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert needle in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_broken_lab_file_is_one_clear_line(tmp_path):
+    bad = tmp_path / "bad.actlab"
+    bad.write_text('{"format": "actlab", "version": 1, "network": {"hidden": [2, 100]}}')
+    r = _run("train", str(bad), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0
+    assert "network.hidden[1]" in r.stderr and "Traceback" not in r.stderr
