@@ -1,0 +1,73 @@
+"""The instruments' numbers, computed on real trainers."""
+from dataclasses import replace
+
+import numpy as np
+
+from actlab.engine.insights import GradientLog, compute_insights, hidden_space
+from actlab.engine.trainer import Trainer
+from actlab.labfile import load_preset
+from actlab.lab import default_lab
+
+
+def test_all_linear_network_reports_its_single_layer_and_line():
+    t = Trainer(load_preset("linear-collapse-xor"))
+    t.train(20)
+    ins = compute_insights(t)
+    c = ins.collapse
+    assert c.all_linear and c.runs == ((0, 3),)
+    assert c.W_eff.shape == (2, 1) and c.b_eff.shape == (1,)
+    assert c.max_difference < 1e-9
+    assert c.meter < 1e-9
+    (x1a, x2a), (x1b, x2b) = c.line
+    w, b = c.W_eff[:, 0], c.b_eff[0]
+    # both points lie on the decision line w·x + b = 0
+    assert abs(w[0] * x1a + w[1] * x2a + b) < 1e-9 and abs(w[0] * x1b + w[1] * x2b + b) < 1e-9
+    assert "exact" in c.note
+
+
+def test_bent_network_has_positive_meter_and_no_line():
+    t = Trainer(default_lab())
+    t.train(100)
+    c = compute_insights(t).collapse
+    assert not c.all_linear and c.line is None and c.runs == ()
+    assert c.meter > 0.05
+
+
+def test_gradient_log_follows_epochs_and_resets():
+    t = Trainer(load_preset("deep-sigmoid-vanishes"))
+    log = GradientLog()
+    for _ in range(3):
+        t.train(5)
+        ins = compute_insights(t, log)
+    assert list(ins.grad_epochs) == [5, 10, 15]
+    assert ins.grad_norms.shape == (3, 9)
+    assert np.all(ins.grad_norms[:, 0] < ins.grad_norms[:, -1] / 100)
+    log.add(2, ins.grad_norms[0])
+    assert log.epochs == [2]
+
+
+def test_relu_network_has_regions_and_sizes():
+    lab = load_preset("spiral-relu-vs-tanh")
+    t = Trainer(lab)
+    t.train(10)
+    ins = compute_insights(t, grid=40)
+    assert ins.regions.shape == (40, 40) and ins.region_count > 4
+    assert ins.layer_sizes == lab.network.hidden and len(ins.dead_units) == 3
+    assert all(p.shape[1] == s for p, s in zip(ins.pre_activations, ins.layer_sizes))
+    tanh = Trainer(replace(lab, network=lab.network.with_activation("tanh")))
+    assert compute_insights(tanh, grid=20).regions is None
+
+
+def test_hidden_space_lines_straight_before_activation():
+    t = Trainer(default_lab())
+    t.train(30)
+    hs = hidden_space(t.network, t.features, 0, (0, 1), t.dataset.X_train[:50])
+    for line in hs["lines_pre"]:
+        # an affine image of a straight line is straight: zero cross product
+        d = line - line[0]
+        cross = d[:, 0] * d[-1, 1] - d[:, 1] * d[-1, 0]
+        assert np.max(np.abs(cross)) < 1e-8 * (1 + np.max(np.abs(d)) ** 2)
+    bent = max(np.max(np.abs((l - l[0])[:, 0] * (l[-1] - l[0])[1] - (l - l[0])[:, 1] * (l[-1] - l[0])[0]))
+               for l in hs["lines_post"])
+    assert bent > 1e-3
+    assert hs["points_post"].shape == (50, 2)
