@@ -124,6 +124,11 @@ def levels(values: np.ndarray, full_scale: float) -> np.ndarray:
     return np.rint(q).astype(np.int16)
 
 
+_BORDER_PEN = QtGui.QPen(NODE_BORDER, 1.0)
+_COMPACT_PEN = QtGui.QPen(NODE_BORDER, 0.6)
+_HOVER_PEN = QtGui.QPen(HOVER_BORDER, 2.0)
+
+
 class NeuronItem(QtWidgets.QGraphicsItem):
     """One node: a square with a thumbnail of the unit's output over the input plane
     (``compact`` nodes are a small filled square instead)."""
@@ -163,8 +168,7 @@ class NeuronItem(QtWidgets.QGraphicsItem):
         s = self.size
         r = QtCore.QRectF(-s / 2, -s / 2, s, s)
         if self.compact:
-            painter.setPen(QtGui.QPen(HOVER_BORDER, 1.5) if self.hovered
-                           else QtGui.QPen(NODE_BORDER, 0.6))
+            painter.setPen(_HOVER_PEN if self.hovered else _COMPACT_PEN)
             painter.setBrush(self.fill)
             painter.drawRect(r)
             return
@@ -174,7 +178,7 @@ class NeuronItem(QtWidgets.QGraphicsItem):
         else:
             painter.fillRect(r, self.fill)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QtGui.QPen(HOVER_BORDER, 2.0) if self.hovered else QtGui.QPen(NODE_BORDER, 1.0))
+        painter.setPen(_HOVER_PEN if self.hovered else _BORDER_PEN)
         painter.drawRect(r)
 
     def set_hovered(self, on: bool) -> None:

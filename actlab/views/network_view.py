@@ -56,6 +56,13 @@ def _short_title(title: str) -> str:
     return title.split(" (")[0].split(" / ")[0]
 
 
+def _changed(new: np.ndarray, old, force: bool):
+    """Indices where the quantised levels differ (all of them when forced or new)."""
+    if force or old is None:
+        return range(new.size)
+    return np.flatnonzero(new != old).tolist()
+
+
 class ActivationCombo(QtWidgets.QComboBox):
     """A combo box listing full activation titles but showing a short, elided one when
     closed, so it fits a layer column."""
@@ -145,11 +152,15 @@ class LayerControls(QtWidgets.QWidget):
 
 
 class _DiagramView(QtWidgets.QGraphicsView):
-    resized = QtCore.Signal()
+    """A QGraphicsView that calls ``on_resize()`` when its viewport changes size."""
+
+    def __init__(self, parent: QtWidgets.QWidget, on_resize):
+        super().__init__(parent)
+        self._on_resize = on_resize
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.resized.emit()
+        self._on_resize()
 
 
 class NetworkView(QtWidgets.QWidget):
@@ -180,6 +191,7 @@ class NetworkView(QtWidgets.QWidget):
         self._surface = None
         self._hovered: NeuronItem | None = None
         self._in_layout = False
+        self._sizes = None
         self._controls: list[LayerControls] = []
         self._columns_x: list[float] = []
         self._node_size: list[float] = []
@@ -327,7 +339,7 @@ class NetworkView(QtWidgets.QWidget):
         self._output_title.setToolTip("The network's answer at every point of the plane.")
         lay.addWidget(self._strip)
 
-        self.view = _DiagramView(self)
+        self.view = _DiagramView(self, self._layout)
         self.scene = DiagramScene(self._describe, self.view)
         self.view.setScene(self.scene)
         self.view.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
@@ -336,7 +348,6 @@ class NetworkView(QtWidgets.QWidget):
         self.view.setViewportUpdateMode(
             QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.view.viewport().setMouseTracking(True)
-        self.view.resized.connect(self._layout)
         self.view.horizontalScrollBar().valueChanged.connect(self._place_controls)
         lay.addWidget(self.view, 1)
 
@@ -363,7 +374,7 @@ class NetworkView(QtWidgets.QWidget):
         self._link_style = []
         self._compact = []
         self._labels = []
-        for c, items in enumerate((*self._nodes, *self._biases, *self._links)):
+        for items in (*self._nodes, *self._biases, *self._links):
             for item in items:
                 self.scene.addItem(item)
         for name, node in zip(self._features, self._nodes[0]):
@@ -394,8 +405,10 @@ class NetworkView(QtWidgets.QWidget):
         n = len(self._hidden)
         while len(self._controls) < n:
             ctrl = LayerControls(self._strip)
-            ctrl.add_button.clicked.connect(lambda _=False, c=ctrl: self._change_neurons(c.index, +1))
-            ctrl.remove_button.clicked.connect(lambda _=False, c=ctrl: self._change_neurons(c.index, -1))
+            ctrl.add_button.clicked.connect(
+                lambda _=False, c=ctrl: self._change_neurons(c.index, +1))
+            ctrl.remove_button.clicked.connect(
+                lambda _=False, c=ctrl: self._change_neurons(c.index, -1))
             ctrl.combo.currentIndexChanged.connect(
                 lambda _i, c=ctrl: self._set_activation(c.index, c.combo.currentData()))
             ctrl.show()
@@ -503,7 +516,7 @@ class NetworkView(QtWidgets.QWidget):
         for l, (W, b) in enumerate(self._params):
             lv = levels(np.asarray(W, dtype=float).ravel(), 1.0)
             prev = self._link_levels[l]
-            changed = range(lv.size) if force or prev is None else np.flatnonzero(lv != prev).tolist()
+            changed = _changed(lv, prev, force)
             alpha, wmin, wmax = self._link_style[l]
             links = self._links[l]
             for k in changed:
@@ -512,7 +525,7 @@ class NetworkView(QtWidgets.QWidget):
 
             bv = levels(np.asarray(b, dtype=float), 1.0)
             prev = self._bias_levels[l]
-            changed = range(bv.size) if force or prev is None else np.flatnonzero(bv != prev).tolist()
+            changed = _changed(bv, prev, force)
             compact = self._compact[l + 1]
             for k in changed:
                 brush = book.brush(int(bv[k]))
@@ -556,17 +569,13 @@ class NetworkView(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ layout
     def _layout(self) -> None:
-        """Place every item for the viewport's size (items are moved, never recreated)."""
-        if self._in_layout:
+        """Place every item for the view's size (items are moved, never recreated)."""
+        if self._in_layout or self._sizes is None:
             return
         self._in_layout = True
         try:
-            for _ in range(3):  # scroll bars appearing change the viewport: settle
-                size = self.view.viewport().size()
-                modes = list(self._compact)
-                self._layout_for(size.width(), size.height())
-                if self.view.viewport().size() == size:
-                    break
+            modes = list(self._compact)
+            self._layout_for(self._fit_geometry())
         finally:
             self._in_layout = False
         if self._params is not None:
@@ -575,11 +584,33 @@ class NetworkView(QtWidgets.QWidget):
             self._apply_neurons()
         self._place_controls()
 
-    def _layout_for(self, vw: int, vh: int) -> None:
-        sizes = self._sizes
+    def _fit_geometry(self):
+        """The geometry for the whole view, minus a scroll bar only where the diagram
+        really needs one.  The bars are switched on and off here rather than left to Qt,
+        which keeps a bar that was once needed while the viewport it shrank still fits."""
         fm = QtGui.QFontMetricsF(self._label_font)
         label_w = max(fm.horizontalAdvance(FEATURES[f].label) for f in self._features) + 8
-        geo = diagram_geometry(sizes, vw, vh, label_w, BRACKET_SPACE if self._brackets else 0)
+        space = BRACKET_SPACE if self._brackets else 0.0
+        full = self.view.contentsRect().size()
+        bar = self.view.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
+        need_h = need_v = False
+        for _ in range(3):
+            w = full.width() - (bar if need_v else 0)
+            h = full.height() - (bar if need_h else 0)
+            geo = diagram_geometry(self._sizes, w, h, label_w, space)
+            more_h, more_v = geo.width > w + 0.5, geo.height > h + 0.5
+            if (more_h, more_v) == (need_h, need_v):
+                break
+            need_h, need_v = need_h or more_h, need_v or more_v
+        policy = QtCore.Qt.ScrollBarPolicy
+        self.view.setHorizontalScrollBarPolicy(policy.ScrollBarAlwaysOn if need_h
+                                               else policy.ScrollBarAlwaysOff)
+        self.view.setVerticalScrollBarPolicy(policy.ScrollBarAlwaysOn if need_v
+                                             else policy.ScrollBarAlwaysOff)
+        return geo
+
+    def _layout_for(self, geo) -> None:
+        sizes = self._sizes
         cols = geo.columns
         self._columns_x = [col.x for col in cols]
         self._node_size = [col.size for col in cols]
