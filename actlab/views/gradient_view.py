@@ -1,0 +1,306 @@
+"""Gradient flow: how big each layer's gradient is, which ReLU units died, and where each
+hidden layer's pre-activations sit on its activation curve (saturation).
+
+A dumb view: it draws the ``Insights`` it is handed.  The only engine code it calls is
+the pure activation functions of :mod:`actlab.engine.activations`, to draw their curves.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import colors
+from ..engine.activations import ACTIVATIONS
+from .loss_view import EpochAxis, LossAxis
+from .qt import QtCore, QtGui, QtWidgets, pg
+
+MAX_HISTOGRAMS = 6
+HIST_BINS = 30
+FLAT_FRACTION = 0.1  # "flat": the slope is below a tenth of the activation's steepest
+_TINY = 1e-12        # norms are clipped to this so the log axis never sees 0
+DEAD_COLOR = colors.CLASS_COLORS[5]  # vermillion
+
+
+def layer_name(index: int, n_weight_layers: int) -> str:
+    """``"layer 1"`` … for weight layers, ``"output"`` for the last."""
+    return "output" if index == n_weight_layers - 1 else f"layer {index + 1}"
+
+
+def sequential_colors(n: int) -> list[str]:
+    """``n`` colours from the sequential map, dark (first layer) to green (output); the
+    pale yellow end is skipped so every line stays visible on white."""
+    lut = colors.SEQUENTIAL_LUT
+    idx = np.linspace(0, 0.78 * (len(lut) - 1), max(n, 1)).round().astype(int)
+    return ["#{:02X}{:02X}{:02X}".format(*lut[i][:3]) for i in idx[:n]]
+
+
+def flat_mask(name: str, z: np.ndarray) -> np.ndarray:
+    """True where activation ``name`` is flat at ``z``: its slope is below
+    ``FLAT_FRACTION`` of its steepest slope on [-5, 5] (saturated, or ReLU switched off)."""
+    act = ACTIVATIONS.get(name)
+    if act is None:
+        return np.zeros(np.shape(z), dtype=bool)
+    peak = float(np.max(np.abs(act.derivative(np.linspace(-5, 5, 1001)))))
+    return np.abs(act.derivative(np.asarray(z, dtype=float))) < FLAT_FRACTION * peak
+
+
+def dead_text(dead: int, size: int, activation: str, compact: bool = False) -> str:
+    """``"dead: 3/8"`` for a ReLU layer (``"3/8"`` when ``compact``); ``"–"`` for layers
+    whose units cannot die."""
+    if activation != "relu":
+        return "–"
+    return f"{dead}/{size}" if compact else f"dead: {dead}/{size}"
+
+
+def _style_plot(pi: pg.PlotItem, title: str, size: str = "10pt") -> None:
+    pi.setMenuEnabled(False)
+    pi.hideButtons()
+    pi.getViewBox().setMouseEnabled(False, False)
+    pi.getViewBox().setMenuEnabled(False)
+    pi.setTitle(title, size=size, color=colors.OUTLINE)
+
+
+class _Histogram(pg.PlotWidget):
+    """One hidden layer: bars of its pre-activations z (orange where the activation is
+    flat) with the activation curve f(z) drawn over them, scaled to the bars' height."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        pi = self.getPlotItem()
+        _style_plot(pi, "", "9pt")
+        pi.setLabel("bottom", "z (before activation)", **{"font-size": "8pt"})
+        pi.hideAxis("left")
+        pi.showGrid(x=True, y=False, alpha=0.15)
+        self.bars = pg.BarGraphItem(x0=[0], x1=[1], height=[0], pen=pg.mkPen(None))
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(colors.OUTLINE, width=2))
+        self.zero = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#999999", width=1,
+                                                                 style=QtCore.Qt.PenStyle.DotLine))
+        for item in (self.bars, self.zero, self.curve):
+            pi.addItem(item)
+        self.setMinimumHeight(150)
+        self.flat_share = 0.0
+
+    def show_layer(self, index: int, z: np.ndarray, activation: str) -> None:
+        z = np.asarray(z, dtype=float).ravel()
+        z = z[np.isfinite(z)]
+        half = max(float(np.abs(z).max()) if z.size else 1.0, 2.0) * 1.05
+        counts, edges = np.histogram(z, bins=HIST_BINS, range=(-half, half))
+        centres = 0.5 * (edges[:-1] + edges[1:])
+        flat = flat_mask(activation, centres)
+        blue, orange = pg.mkBrush(colors.BLUE), pg.mkBrush(colors.ORANGE)
+        self.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=counts,
+                          brushes=[orange if f else blue for f in flat])
+        top = max(int(counts.max()), 1)
+        act = ACTIVATIONS.get(activation)
+        if act is not None:
+            xs = np.linspace(-half, half, 300)
+            v = act.value(xs)
+            lo, hi = float(np.min(v)), float(np.max(v))
+            self.curve.setData(xs, (v - lo) / max(hi - lo, 1e-12) * top)
+        else:
+            self.curve.setData([], [])
+        self.flat_share = float(flat_mask(activation, z).mean()) if z.size else 0.0
+        title = ACTIVATIONS[activation].title if act is not None else activation
+        self.getPlotItem().setTitle(
+            f"layer {index + 1} · {title} · {self.flat_share:.0%} flat", size="9pt",
+            color=colors.OUTLINE)
+        self.getPlotItem().getViewBox().setRange(xRange=(-half, half), yRange=(0, top * 1.08),
+                                                 padding=0.02)
+        self.setToolTip(
+            f"Hidden layer {index + 1}: the bars count how often each value z reached the "
+            f"{title} (before it is applied); the line is the {title} curve. Orange bars "
+            f"sit where the curve is flat ({self.flat_share:.0%} of the values): there "
+            "the slope is tiny, so hardly any gradient gets through and those weights "
+            "barely learn.")
+
+
+class GradientFlowView(QtWidgets.QWidget):
+    """Gradient size per layer over training (log scale), dead ReLU units per hidden
+    layer, and a pre-activation histogram per hidden layer (first
+    :data:`MAX_HISTOGRAMS`) with the activation curve on top.
+
+    Attributes: ``plot_item`` (gradient plot, for SVG export), ``curves`` (one per weight
+    layer), ``dead_plot``, ``dead_bars``, ``size_bars``, ``histograms``.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._epoch: int | None = None
+        self.curves: list[pg.PlotDataItem] = []
+        self.histograms: list[_Histogram] = []
+        self._dead_texts: list[pg.TextItem] = []
+        self._dead_labels: list[str] = []
+        self.setAutoFillBackground(True)  # white behind the plots, on screen and in PNGs
+        pal = self.palette()
+        pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("white"))
+        self.setPalette(pal)
+
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(4)
+        top = QtWidgets.QHBoxLayout()
+        top.setSpacing(4)
+        lay.addLayout(top, 5)
+
+        # --- gradient norms, legend to the right of the plot -----------------------
+        self.grad_widget = pg.GraphicsLayoutWidget(self)
+        self.plot_item = pg.PlotItem(axisItems={"bottom": EpochAxis("bottom"),
+                                                "left": LossAxis("left")})
+        _style_plot(self.plot_item, "Gradient size per layer")
+        self.plot_item.setLabel("left", "gradient size")
+        # room for labels like "0.0001" next to the axis title from the first draw on
+        self.plot_item.getAxis("left").setWidth(64)
+        self.plot_item.setLabel("bottom", "epoch")
+        self.plot_item.showGrid(x=True, y=True, alpha=0.15)
+        self.plot_item.setLogMode(x=False, y=True)
+        self.grad_widget.ci.addItem(self.plot_item, row=0, col=0)
+        self.legend = pg.LegendItem(labelTextSize="8pt", verSpacing=-6, horSpacing=4)
+        self.grad_widget.ci.addItem(self.legend, row=0, col=1)
+        # keep the legend at its own height at the top, not stretched down the row
+        self.legend.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed,
+                                  QtWidgets.QSizePolicy.Policy.Fixed)
+        self.grad_widget.ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignTop)
+        self.grad_widget.ci.layout.setColumnStretchFactor(0, 1)
+        self.grad_widget.setToolTip(
+            "How strongly each layer's weights are pushed at every step (log scale: each "
+            "grid line is 10× the one below). If the first layers' lines sit far below the "
+            "output's, the gradient shrinks on its way back through the layers — it "
+            "vanishes — and the first layers hardly learn.")
+        top.addWidget(self.grad_widget, 3)
+
+        # --- dead ReLU units ------------------------------------------------------
+        self.dead_widget = pg.PlotWidget(self)
+        self.dead_plot: pg.PlotItem = self.dead_widget.getPlotItem()
+        _style_plot(self.dead_plot, "Dead ReLU units")
+        self.dead_plot.setLabel("bottom", "hidden layer")
+        self.dead_plot.setLabel("left", "units")
+        for name in ("left", "bottom"):
+            self.dead_plot.getAxis(name).enableAutoSIPrefix(False)
+        self.size_bars = pg.BarGraphItem(x=[0], height=[0], width=0.6,
+                                         brush=pg.mkBrush(colors.NEUTRAL),
+                                         pen=pg.mkPen("#BBBBBB"))
+        self.dead_bars = pg.BarGraphItem(x=[0], height=[0], width=0.6,
+                                         brush=pg.mkBrush(DEAD_COLOR), pen=pg.mkPen(None))
+        self.dead_plot.addItem(self.size_bars)
+        self.dead_plot.addItem(self.dead_bars)
+        self.dead_widget.setToolTip(
+            "A ReLU unit is dead when it outputs 0 for every training point: its slope is "
+            "0 everywhere, so it gets no gradient and can never come back. The grey bar is "
+            "the layer's size, the red part its dead units. '–' = not ReLU (cannot die).")
+        top.addWidget(self.dead_widget, 2)
+
+        # --- saturation histograms ---------------------------------------------------
+        self.hist_caption = QtWidgets.QLabel(
+            "Where each layer's values z fall on its activation (line). Orange bars: the "
+            "curve is flat there (saturated or switched off) — little gradient gets through.")
+        self.hist_caption.setWordWrap(True)
+        self.hist_caption.setStyleSheet(f"color: {colors.OUTLINE}; font-size: 8pt;")
+        lay.addWidget(self.hist_caption)
+        self.scroll = QtWidgets.QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self._hist_host = QtWidgets.QWidget()
+        self._hist_grid = QtWidgets.QGridLayout(self._hist_host)
+        self._hist_grid.setContentsMargins(0, 0, 0, 0)
+        self._hist_grid.setSpacing(4)
+        self.scroll.setWidget(self._hist_host)
+        lay.addWidget(self.scroll, 4)
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        return QtCore.QSize(700, 520)
+
+    # ----------------------------------------------------------------- data
+    def show_insights(self, insights, force: bool = False) -> bool:
+        """Draw ``grad_epochs``/``grad_norms``, ``dead_units`` and ``pre_activations``.
+        Insights older (by epoch) than the last drawn are dropped unless ``force``.
+        Returns True if drawn."""
+        if insights is None:
+            return False
+        if not force and self._epoch is not None and insights.epoch < self._epoch:
+            return False
+        self._epoch = insights.epoch
+        self._show_norms(np.asarray(insights.grad_epochs, dtype=float),
+                         np.asarray(insights.grad_norms, dtype=float))
+        self._show_dead(insights.dead_units, insights.layer_sizes, insights.activations)
+        self._show_histograms(insights.pre_activations, insights.activations)
+        return True
+
+    def clear(self) -> None:
+        """Forget the last epoch drawn (e.g. after Reset)."""
+        self._epoch = None
+
+    def dead_labels(self) -> list[str]:
+        """The texts above the dead-unit bars, one per hidden layer."""
+        return list(self._dead_labels)
+
+    # ----------------------------------------------------------------- drawing
+    def _show_norms(self, epochs: np.ndarray, norms: np.ndarray) -> None:
+        norms = norms.reshape(len(epochs), -1) if norms.size else np.zeros((0, 0))
+        n = norms.shape[1]
+        if n != len(self.curves):
+            for curve in self.curves:
+                self.plot_item.removeItem(curve)
+            self.legend.clear()
+            self.curves = []
+            for i, color in enumerate(sequential_colors(n)):
+                curve = self.plot_item.plot(pen=pg.mkPen(color, width=2), connect="finite",
+                                            symbolBrush=color, symbolPen=None)
+                self.curves.append(curve)
+                self.legend.addItem(curve, layer_name(i, n))
+            self.legend.setColumnCount(1 if n <= 10 else 2)
+        few = len(epochs) <= 30  # with few samples dots show where the values are
+        for curve, y in zip(self.curves, norms.T):
+            curve.setData(epochs, np.maximum(np.nan_to_num(y, nan=_TINY), _TINY),
+                          symbol="o" if few else None, symbolSize=5)
+
+    def _show_dead(self, dead, sizes, activations) -> None:
+        n = len(sizes)
+        x = np.arange(1, n + 1)
+        self.size_bars.setOpts(x=x, height=np.asarray(sizes, dtype=float))
+        self.dead_bars.setOpts(x=x, height=np.asarray(dead, dtype=float))
+        for item in self._dead_texts[n:]:
+            item.hide()
+        while len(self._dead_texts) < n:
+            text = pg.TextItem("", color=colors.OUTLINE, anchor=(0.5, 1.0))
+            self.dead_plot.addItem(text)
+            self._dead_texts.append(text)
+        compact = n > 4
+        self._dead_labels = [dead_text(d, s, a, compact) for d, s, a
+                             in zip(dead, sizes, activations)]
+        font = QtGui.QFont()
+        font.setPointSizeF(8.0 if compact else 9.0)
+        top = max(max(sizes, default=1), 1)
+        for i, label in enumerate(self._dead_labels):
+            item = self._dead_texts[i]
+            item.setText(label)
+            item.setFont(font)
+            item.setColor(DEAD_COLOR if dead[i] else colors.OUTLINE)
+            item.setPos(x[i], sizes[i] + 0.03 * top)
+            item.show()
+        if n == 0:
+            title = "No hidden layers"
+        elif "relu" not in activations:
+            title = "Dead units: none (no ReLU layer)"
+        else:
+            title = "Dead ReLU units" + (" (dead/size)" if compact else "")
+        self.dead_plot.setTitle(title, size="10pt", color=colors.OUTLINE)
+        self.dead_plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in x]])
+        self.dead_plot.getViewBox().setRange(xRange=(0.4, max(n, 1) + 0.6),
+                                             yRange=(0, top * 1.22), padding=0)
+
+    def _show_histograms(self, pre, activations) -> None:
+        shown = min(len(pre), MAX_HISTOGRAMS)
+        while len(self.histograms) < shown:
+            h = _Histogram(self._hist_host)
+            i = len(self.histograms)
+            self._hist_grid.addWidget(h, i // 3, i % 3)
+            self.histograms.append(h)
+        for i, h in enumerate(self.histograms):
+            h.setVisible(i < shown)
+            if i < shown:
+                h.show_layer(i, pre[i], activations[i])
+        more = len(pre) - shown
+        self.hist_caption.setText(
+            "Where each layer's values z fall on its activation (line). Orange bars: the "
+            "curve is flat there (saturated or switched off) — little gradient gets through."
+            + (f" Showing the first {shown} of {len(pre)} hidden layers." if more > 0 else "")
+            + (" (No hidden layers.)" if not pre else ""))
