@@ -2,3 +2,54 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+# --- main window fixtures (tests/gui/test_main_window.py) -------------------------------
+import pytest  # noqa: E402
+
+
+
+@pytest.fixture
+def settings_dir(tmp_path, monkeypatch):
+    """A throw-away QSettings location (ActLab honours ACTLAB_SETTINGS_DIR)."""
+    folder = tmp_path / "settings"
+    monkeypatch.setenv("ACTLAB_SETTINGS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def dialog_log(monkeypatch):
+    """Make every dialog non-blocking: errors are recorded, unsaved changes discarded."""
+    from actlab.gui import dialogs
+
+    log = {"errors": [], "infos": [], "asked": []}
+    monkeypatch.setattr(dialogs, "show_error",
+                        lambda parent, title, message: log["errors"].append((title, message)))
+    monkeypatch.setattr(dialogs, "show_info",
+                        lambda parent, title, message: log["infos"].append((title, message)))
+
+    def ask(parent, name):
+        log["asked"].append(name)
+        return "discard"
+
+    monkeypatch.setattr(dialogs, "ask_save_changes", ask)
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: "")
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: "")
+    return log
+
+
+@pytest.fixture
+def window(qtbot, settings_dir, dialog_log):
+    """A shown MainWindow with the default lab, temporary settings and silent dialogs."""
+    from actlab.gui.main_window import MainWindow
+
+    w = MainWindow()
+    w.dialog_log = dialog_log
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.redraws > 0, timeout=5000)
+    yield w
+    w.close()
+    assert not w.trainer.thread.isRunning()

@@ -1,0 +1,1 @@
+"""The desktop app: main window, panels and the training worker thread (Qt)."""

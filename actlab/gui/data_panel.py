@@ -1,0 +1,261 @@
+"""The DATA column: which points to learn from, and what a click on the output adds.
+
+The panel never changes the window's Lab: every edit emits ``labEdited(new_lab, "data")``
+with a new Lab built by :func:`dataclasses.replace`, and :meth:`DataPanel.set_lab` shows a
+Lab without emitting anything.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import Qt, Signal
+
+from actlab.engine.data import GENERATORS, MAX_POINTS, MIN_POINTS
+from actlab.lab import DataSpec, Lab
+from actlab.views import colors
+
+from . import thumbnails
+from .style import caption, silently
+
+COLOR_NAMES = ("orange", "blue", "green", "pink", "sky blue", "red")
+GRID_COLUMNS = 5
+
+
+def class_label(k: int, names: tuple[str, ...] | None = None) -> str:
+    name = names[k] if names and k < len(names) else f"class {k}"
+    return f"{name} ({COLOR_NAMES[k % len(COLOR_NAMES)]})"
+
+
+def _swatch(color: str) -> QtGui.QIcon:
+    pix = QtGui.QPixmap(12, 12)
+    pix.fill(QtGui.QColor(color))
+    return QtGui.QIcon(pix)
+
+
+class DataPanel(QtWidgets.QWidget):
+    """Data set thumbnails, noise, points, split, seed, CSV import and point editing."""
+
+    labEdited = Signal(object, str)  # the new Lab, "data"
+    importRequested = Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._lab = Lab()
+        self._n_classes = 2
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(5)
+        layout.addWidget(caption("Which dataset do you want to use?"))
+        layout.addLayout(self._build_picker())
+        self.custom_note = QtWidgets.QLabel()
+        self.custom_note.setWordWrap(True)
+        self.custom_note.setProperty("role", "caption")
+        layout.addWidget(self.custom_note)
+        layout.addLayout(self._build_sliders())
+        layout.addLayout(self._build_buttons())
+        layout.addLayout(self._build_click_picker())
+
+    # ------------------------------------------------------------------ building
+    def _build_picker(self) -> QtWidgets.QGridLayout:
+        grid = QtWidgets.QGridLayout()
+        grid.setSpacing(2)
+        self.group = QtWidgets.QButtonGroup(self)
+        self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {}
+        for i, (name, info) in enumerate(GENERATORS.items()):
+            b = QtWidgets.QToolButton()
+            b.setObjectName(f"dataset_{name}")
+            b.setProperty("role", "dataset")
+            b.setCheckable(True)
+            b.setIcon(thumbnails.dataset_icon(name))
+            b.setIconSize(QtCore.QSize(36, 36))
+            kind = "regression" if info.problem == "regression" else (
+                f"{info.n_classes} classes")
+            b.setToolTip(f"<b>{info.title}</b> ({kind}): {info.description}")
+            b.setStatusTip(f"Use the {info.title} data set.")
+            b.clicked.connect(lambda _=False, n=name: self._pick_generator(n))
+            self.group.addButton(b)
+            self.dataset_buttons[name] = b
+            grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
+        return grid
+
+    def _slider(self, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSlider:
+        s = QtWidgets.QSlider(Qt.Orientation.Horizontal)
+        s.setRange(lo, hi)
+        s.setSingleStep(step)
+        s.setPageStep(step)
+        s.setTickInterval(step)
+        s.setToolTip(tip)
+        return s
+
+    def _build_sliders(self) -> QtWidgets.QGridLayout:
+        g = QtWidgets.QGridLayout()
+        g.setVerticalSpacing(3)
+        g.setHorizontalSpacing(6)
+        self.ratio_label = caption("")
+        self.ratio = self._slider(10, 100, 5, "How many of the points the network learns "
+                                  "from; the rest are kept aside to test it.")
+        self.noise_label = caption("")
+        self.noise = self._slider(0, 50, 5, "How much the points are jumbled: more noise "
+                                  "makes the classes overlap and the task harder.")
+        for s, sync in ((self.ratio, self._sync_labels), (self.noise, self._sync_labels)):
+            s.valueChanged.connect(sync)
+            s.valueChanged.connect(lambda _v, s=s: None if s.isSliderDown() else self._edited())
+            s.sliderReleased.connect(self._edited)
+        self.points = QtWidgets.QSpinBox()
+        self.points.setRange(MIN_POINTS, MAX_POINTS)
+        self.points.setSingleStep(50)
+        self.points.setKeyboardTracking(False)
+        self.points.setToolTip("How many points the data set has; more points train "
+                               "more slowly.")
+        self.points.valueChanged.connect(self._edited)
+        self.seed = QtWidgets.QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip("The number that decides where the random points fall; the "
+                             "same seed always gives the same points.")
+        self.seed.valueChanged.connect(self._edited)
+        g.addWidget(self.ratio_label, 0, 0, 1, 2)
+        g.addWidget(self.ratio, 1, 0, 1, 2)
+        g.addWidget(self.noise_label, 2, 0, 1, 2)
+        g.addWidget(self.noise, 3, 0, 1, 2)
+        g.addWidget(caption("Points"), 4, 0)
+        g.addWidget(self.points, 4, 1)
+        g.addWidget(caption("Data seed"), 5, 0)
+        g.addWidget(self.seed, 5, 1)
+        g.setColumnStretch(1, 1)
+        return g
+
+    def _build_buttons(self) -> QtWidgets.QGridLayout:
+        g = QtWidgets.QGridLayout()
+        g.setSpacing(4)
+        self.regenerate = QtWidgets.QPushButton("Regenerate")
+        self.regenerate.setObjectName("regenerate")
+        self.regenerate.setToolTip("Draw a fresh set of random points of the same shape "
+                                   "(a new data seed).")
+        self.regenerate.clicked.connect(self._regenerate)
+        self.import_csv = QtWidgets.QPushButton("Import CSV…")
+        self.import_csv.setObjectName("import_csv")
+        self.import_csv.setToolTip("Load your own points from a CSV file with the "
+                                   "columns x1, x2, label.")
+        self.import_csv.clicked.connect(self.importRequested)
+        self.clear_points = QtWidgets.QPushButton("Clear points")
+        self.clear_points.setObjectName("clear_points")
+        self.clear_points.setToolTip("Remove every point, then click on the output "
+                                     "picture to place your own.")
+        self.clear_points.clicked.connect(self._clear)
+        g.addWidget(self.regenerate, 0, 0)
+        g.addWidget(self.import_csv, 0, 1)
+        g.addWidget(self.clear_points, 1, 0, 1, 2)
+        return g
+
+    def _build_click_picker(self) -> QtWidgets.QHBoxLayout:
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(6)
+        tip = ("What a left click on the output adds (a right click adds the first class, "
+               "or the negative value); Ctrl+click removes the nearest point.")
+        row.addWidget(caption("Click adds", tip))
+        self.click_stack = QtWidgets.QStackedWidget()
+        self.click_class = QtWidgets.QComboBox()
+        self.click_class.setObjectName("click_class")
+        self.click_class.setToolTip(tip)
+        self.click_value = QtWidgets.QDoubleSpinBox()
+        self.click_value.setObjectName("click_value")
+        self.click_value.setRange(-1000.0, 1000.0)
+        self.click_value.setDecimals(2)
+        self.click_value.setSingleStep(0.1)
+        self.click_value.setValue(1.0)
+        self.click_value.setToolTip(tip)
+        self.click_stack.addWidget(self.click_class)
+        self.click_stack.addWidget(self.click_value)
+        row.addWidget(self.click_stack, 1)
+        return row
+
+    # ------------------------------------------------------------------ showing a Lab
+    def set_lab(self, lab: Lab, n_classes: int) -> None:
+        """Show ``lab``'s data settings (emits nothing)."""
+        self._lab, self._n_classes = lab, n_classes
+        d = lab.data
+        custom = d.is_custom
+        self.group.setExclusive(False)
+        for name, b in self.dataset_buttons.items():
+            b.setChecked(not custom and name == d.generator)
+        self.group.setExclusive(True)
+        for w, v in ((self.ratio, round(d.train_fraction * 100)), (self.noise, round(d.noise * 100)),
+                     (self.points, d.n_points), (self.seed, d.seed)):
+            with silently(w):
+                w.setValue(int(v))
+        for w in (self.ratio, self.noise, self.points, self.seed, self.regenerate):
+            w.setEnabled(not custom)
+        if custom:
+            n_tr, n_te = len(d.train_points or ()), len(d.test_points or ())
+            self.custom_note.setText(f"Your own points: {n_tr} training, {n_te} test.")
+            self.custom_note.setToolTip("Points you imported or placed by clicking. Pick a "
+                                        "picture above to go back to generated data.")
+        self.custom_note.setVisible(custom)
+        self._sync_labels()
+        self._sync_click_picker(d, n_classes)
+
+    def _sync_click_picker(self, d: DataSpec, n_classes: int) -> None:
+        regression = d.problem == "regression"
+        self.click_stack.setCurrentIndex(1 if regression else 0)
+        if regression:
+            return
+        with silently(self.click_class):
+            keep = self.click_class.currentData()
+            self.click_class.clear()
+            for k in range(max(2, n_classes)):
+                self.click_class.addItem(_swatch(colors.class_color(k)),
+                                         class_label(k, d.class_names), k)
+            idx = self.click_class.findData(keep if keep is not None else 1)
+            self.click_class.setCurrentIndex(idx if idx >= 0 else 1)
+
+    def _sync_labels(self, *_args) -> None:
+        self.ratio_label.setText(f"Ratio of training to test data: {self.ratio.value()} %")
+        self.noise_label.setText(f"Noise: {self.noise.value()} %")
+
+    def click_label(self, button: int) -> float:
+        """The label a click adds: the picked class (left) or class 0 (right); for
+        regression the picked value (left) or its negative (right)."""
+        if self._lab.data.problem == "regression":
+            v = float(self.click_value.value())
+            return -v if button == 2 else v
+        if button == 2:
+            return 0.0
+        k = self.click_class.currentData()
+        return float(1 if k is None else k)
+
+    # ------------------------------------------------------------------ edits
+    def _emit(self, data: DataSpec) -> None:
+        if data != self._lab.data:
+            self.labEdited.emit(replace(self._lab, data=data), "data")
+
+    def _pick_generator(self, name: str) -> None:
+        info = GENERATORS[name]
+        d = self._lab.data
+        points = d.n_points if not d.is_custom else 500
+        self._emit(DataSpec(generator=name, n_points=points, noise=d.noise if not d.is_custom else 0.0,
+                            train_fraction=d.train_fraction, seed=d.seed,
+                            problem=info.problem))
+
+    def _edited(self, *_args) -> None:
+        d = self._lab.data
+        if d.is_custom:
+            return
+        self._emit(replace(d, train_fraction=self.ratio.value() / 100.0,
+                           noise=self.noise.value() / 100.0, n_points=self.points.value(),
+                           seed=self.seed.value()))
+
+    def _regenerate(self) -> None:
+        d = self._lab.data
+        if d.is_custom:
+            return
+        seed = random.SystemRandom().randrange(2**31 - 1)
+        self._emit(replace(d, seed=seed))
+
+    def _clear(self) -> None:
+        d = self._lab.data
+        self._emit(DataSpec(generator="custom", n_points=0, noise=0.0,
+                            train_fraction=d.train_fraction, seed=d.seed, problem=d.problem,
+                            train_points=(), test_points=(), class_names=d.class_names))

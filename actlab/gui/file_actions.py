@@ -1,0 +1,291 @@
+"""Files for the main window: open, save, recent labs, presets, CSV import, export and
+drag-and-drop.  A mixin of :class:`~actlab.gui.main_window.MainWindow`, which supplies
+``lab``, ``path``, ``settings``, ``trainer``, ``acts``, ``menus``, ``open_lab``,
+``apply_edit`` and ``status``.
+
+Every failure shows one clear message (through :mod:`actlab.gui.dialogs`) and leaves the
+lab as it was.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui
+
+from actlab.lab import Lab, default_lab
+
+from . import dialogs
+from .settings import add_recent_lab, last_folder, recent_labs, remove_recent_lab, set_last_folder
+
+LAB_SUFFIX = ".actlab"
+CSV_SUFFIXES = (".csv", ".txt")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "lab"
+
+
+class FileActionsMixin:
+    """File handling for MainWindow (see the module docstring)."""
+
+    def connect_file_actions(self) -> None:
+        a = self.acts
+        a.new.triggered.connect(self.new_lab)
+        a.open.triggered.connect(self.open_dialog)
+        a.save.triggered.connect(self.save)
+        a.save_as.triggered.connect(self.save_as)
+        a.import_csv.triggered.connect(self.import_csv_dialog)
+        self.data_panel.importRequested.connect(self.import_csv_dialog)
+        a.export_figure.triggered.connect(lambda: self.export("figure", "png"))
+        a.export_surface_png.triggered.connect(lambda: self.export("surface", "png"))
+        a.export_surface_svg.triggered.connect(lambda: self.export("surface", "svg"))
+        a.export_loss_png.triggered.connect(lambda: self.export("loss", "png"))
+        a.export_loss_svg.triggered.connect(lambda: self.export("loss", "svg"))
+        a.export_history_csv.triggered.connect(lambda: self.export("history", "csv"))
+        self.menus.recent.aboutToShow.connect(self._fill_recent_menu)
+        self.menus.labs.aboutToShow.connect(self._fill_labs_menu)
+        self._preset_titles: dict[str, tuple[str, str]] | None = None
+
+    # ------------------------------------------------------------------ open
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to throw the lab away."""
+        if not self.isWindowModified():
+            return True
+        answer = dialogs.ask_save_changes(self, self.lab.name)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def new_lab(self) -> None:
+        if self.maybe_save():
+            self.open_lab(replace(default_lab(), name="Untitled lab", description=""), None,
+                          "New lab: press Play (Space) to train.")
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path = dialogs.open_file_name(self, "Open a lab", last_folder(self.settings),
+                                      dialogs.LAB_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Open the lab file at ``path``; an error shows a message and changes nothing."""
+        from actlab.labfile import LabFileError, load_lab
+
+        if ask and not self.maybe_save():
+            return False
+        try:
+            lab = load_lab(path)
+        except LabFileError as e:
+            dialogs.show_error(self, "Cannot open the lab", f"{e}")
+            return False
+        if not self.open_lab(lab, os.path.abspath(path), f"Opened {os.path.basename(path)}."):
+            return False
+        add_recent_lab(self.settings, path)
+        set_last_folder(self.settings, path)
+        return True
+
+    def open_preset(self, name: str) -> bool:
+        from actlab.labfile import LabFileError, load_preset
+
+        if not self.maybe_save():
+            return False
+        try:
+            lab = load_preset(name)
+        except (LabFileError, OSError) as e:
+            dialogs.show_error(self, "Cannot open the lab", str(e))
+            return False
+        return self.open_lab(lab, None, f"Opened the lab “{lab.name}”: {lab.description}"
+                             if lab.description else f"Opened the lab “{lab.name}”.")
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.menus.recent
+        menu.clear()
+        paths = recent_labs(self.settings)
+        for i, path in enumerate(paths, 1):
+            act = menu.addAction(f"&{i} {os.path.basename(path)}")
+            act.setStatusTip(path)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _=False, p=path: self._open_recent(p))
+        if not paths:
+            menu.addAction("No recent labs").setEnabled(False)
+
+    def _open_recent(self, path: str) -> None:
+        if not os.path.exists(path):
+            remove_recent_lab(self.settings, path)
+            dialogs.show_error(self, "Cannot open the lab",
+                               f"{path} no longer exists; it was removed from the list.")
+            return
+        self.open_path(path)
+
+    def _fill_labs_menu(self) -> None:
+        from actlab.labfile import load_preset, preset_names
+
+        menu = self.menus.labs
+        if self._preset_titles is None:  # read the presets once, on first use
+            titles = {}
+            for name in preset_names():
+                try:
+                    lab = load_preset(name)
+                    titles[name] = (lab.name, lab.description)
+                except Exception:  # noqa: BLE001 - a broken preset just shows its file name
+                    titles[name] = (name, "")
+            self._preset_titles = titles
+        menu.clear()
+        for name, (title, description) in self._preset_titles.items():
+            act = menu.addAction(title)
+            act.setObjectName(f"preset_{name}")
+            tip = description.split(". ")[0].rstrip(".") + "." if description else title
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+            act.triggered.connect(lambda _=False, n=name: self.open_preset(n))
+
+    # ------------------------------------------------------------------ save
+    def results_lab(self) -> Lab:
+        """``self.lab`` with the trained weights and history of the running worker."""
+        current = self.trainer.current_lab()
+        if current is None or current[0] != self._generation:
+            return self.lab
+        trained = current[1]
+        if not trained.history or not trained.history.get("epoch"):
+            return self.lab.without_results() if self.lab.params is None else self.lab
+        return replace(self.lab, params=trained.params, history=trained.history)
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        folder = os.path.dirname(self.path) if self.path else last_folder(self.settings)
+        suggestion = os.path.join(folder, _slug(self.lab.name) + LAB_SUFFIX)
+        path = dialogs.save_file_name(self, "Save the lab", suggestion, dialogs.LAB_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(LAB_SUFFIX):
+            path += LAB_SUFFIX
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Save the lab with its trained weights to ``path``; True on success."""
+        from actlab.labfile import LabFileError, save_lab
+
+        lab = self.results_lab()
+        if lab.name in ("Untitled lab", ""):
+            lab = replace(lab, name=Path(path).stem)
+            self.lab = replace(self.lab, name=lab.name)
+        try:
+            save_lab(lab, path)
+        except (LabFileError, OSError) as e:
+            dialogs.show_error(self, "Cannot save the lab", str(e))
+            return False
+        self.path = os.path.abspath(path)
+        add_recent_lab(self.settings, path)
+        set_last_folder(self.settings, path)
+        self.setWindowModified(False)
+        self._update_title()
+        epochs = len((lab.history or {}).get("epoch", ()))
+        self.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "
+                    "epochs." if epochs else "."))
+        return True
+
+    # ------------------------------------------------------------------ CSV
+    def import_csv_dialog(self) -> None:
+        path = dialogs.open_file_name(self, "Import points from CSV", last_folder(self.settings),
+                                      dialogs.CSV_FILTER)
+        if path:
+            self.import_csv(path)
+
+    def import_csv(self, path: str) -> bool:
+        """Use the points of a CSV file (x1, x2, label) as the data; True on success."""
+        from actlab.engine.csv_import import CsvError, load_csv
+
+        d = self.lab.data
+        try:
+            data = load_csv(path, None, d.train_fraction, d.seed)
+        except (CsvError, ValueError) as e:
+            dialogs.show_error(self, "Cannot import the CSV file",
+                               f"{os.path.basename(path)}: {e}")
+            return False
+        set_last_folder(self.settings, path)
+        self.apply_edit(replace(self.lab, data=data), "data")
+        if self.lab.data is not data:  # the edit was refused
+            return False
+        self.status(f"Imported {data.n_points} points from {os.path.basename(path)} "
+                    f"({data.problem}): weights re-initialised.")
+        return True
+
+    # ------------------------------------------------------------------ export
+    def export(self, what: str, kind: str, path: str | None = None) -> bool:
+        """Export the whole window ("figure"), "surface", "loss" or "history" as png,
+        svg or csv.  Without ``path`` a save dialog asks for one."""
+        from actlab.views import export
+
+        if path is None:
+            folder = last_folder(self.settings)
+            name = f"{_slug(self.lab.name)}-{what}.{kind}"
+            filters = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
+                       "csv": "CSV tables (*.csv)"}[kind]
+            path = dialogs.save_file_name(self, "Export", os.path.join(folder, name), filters)
+            if not path:
+                return False
+            if not path.lower().endswith("." + kind):
+                path += "." + kind
+        out = self.output
+        try:
+            if what == "history":
+                snap = self.trainer.latest()
+                history = snap.snapshot.history if snap is not None else {}
+                export.export_csv_history(history, path)
+            else:
+                widget = {"figure": self.centralWidget(), "surface": out.surface_view,
+                          "loss": out.loss_view}[what]
+                if kind == "svg":
+                    export.export_svg(widget, path)
+                else:
+                    export.export_png(widget, path)
+        except (OSError, TypeError, ValueError) as e:
+            dialogs.show_error(self, "Cannot export", f"{os.path.basename(path)}: {e}")
+            return False
+        set_last_folder(self.settings, path)
+        self.status(f"Exported {os.path.basename(path)}.")
+        return True
+
+    # ------------------------------------------------------------------ drag and drop
+    @staticmethod
+    def _dropped_file(event) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            path = url.toLocalFile()
+            if path.lower().endswith((LAB_SUFFIX, *CSV_SUFFIXES)):
+                return path
+        return None
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+        path = self._dropped_file(event)
+        if not path:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # open after the drop returns, so a message box does not block the drag source
+        QtCore.QTimer.singleShot(0, lambda: self.open_dropped(path))
+
+    def open_dropped(self, path: str) -> bool:
+        if path.lower().endswith(LAB_SUFFIX):
+            return self.open_path(path)
+        return self.import_csv(path)

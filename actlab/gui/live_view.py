@@ -1,0 +1,146 @@
+"""Training controls and live drawing for the main window (a mixin of MainWindow).
+
+Play/Pause, Step, Reset and New seed go to the worker thread; the worker's signals come
+back here; and a display timer draws the newest snapshot at a fixed rate, never once per
+epoch.  MainWindow supplies ``lab``, ``dataset``, ``trainer``, ``acts``, ``output``,
+``network_view``, ``epoch_label``, ``speed_label``, ``status``, ``_commit`` and
+``_sync_panels``.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from PySide6.QtCore import QTimer
+
+from actlab.engine.activations import ACTIVATIONS
+
+from . import dialogs
+from .actions import set_play_state
+
+# The display timer: about 35 frames a second, never one draw per epoch.  Each frame
+# costs the training thread its share of the GIL, so while training the surface is
+# redrawn every frame, the network diagram every 2nd and the loss plot every 5th.
+DRAW_INTERVAL_MS = 28
+NETWORK_EVERY = 2
+SLOW_EVERY = 5
+
+
+class LiveViewMixin:
+    """Play/Pause/Step/Reset, worker signals, the display timer and neuron hovering."""
+
+    # ------------------------------------------------------------------ training
+    def toggle_play(self) -> None:
+        if self._playing:
+            self.trainer.pause()
+            self.status("Paused.")
+        else:
+            self.trainer.play()
+            self._mark_modified()
+            self.status("Training… press Space to pause.")
+
+    def play(self) -> None:
+        if not self._playing:
+            self.toggle_play()
+
+    def pause(self) -> None:
+        if self._playing:
+            self.toggle_play()
+
+    def step(self) -> None:
+        self.trainer.step()
+        self._mark_modified()
+        self.status("Trained one epoch.")
+
+    def reset(self) -> None:
+        """Epoch 0 with the same starting weights (the seed is kept)."""
+        self.lab = self.lab.without_results()
+        self.trainer.reset(False)
+        self.output.set_warning(None)
+        self._mark_modified()
+        self.status(f"Reset to epoch 0 with the same starting weights (seed {self.lab.seed}).")
+
+    def new_seed(self) -> None:
+        seed = random.SystemRandom().randrange(2**31)
+        self._commit(replace(self.lab.without_results(), seed=seed), self.dataset)
+        self._mark_modified()
+        self.status(f"New seed {seed}: training starts again from different random weights.")
+
+    def _reseeded(self, lab) -> None:
+        """The worker picked a new seed itself (``reset(new_seed=True)``)."""
+        if lab.network == self.lab.network and lab.features == self.lab.features:
+            self.lab = replace(self.lab.without_results(), seed=lab.seed)
+            self.seed_label.setText(f"Weights seed {lab.seed}")
+
+    def _playing_changed(self, playing: bool) -> None:
+        self._playing = playing
+        set_play_state(self.acts, playing, self.style())
+
+    def _diverged(self, message: str) -> None:
+        self.output.set_warning(message)
+        self.status("Training diverged and was paused: lower the learning rate and press Reset.")
+
+    def _finished(self) -> None:
+        stop = self.lab.training.stop_after
+        self.status(f"Stopped at epoch {stop:,}, the “Stop after” limit: raise it or press "
+                    "Reset to go on." if stop else "Training stopped.")
+
+    def _worker_error(self, message: str) -> None:
+        self.output.set_warning(message)
+        self.status(message)
+
+    def _load_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        dialogs.show_error(self, "Cannot use these settings", message)
+        if self._good is not None:  # go back to what the worker still has
+            self._generation, self.lab, self.dataset = self._good
+            self.output.surface_view.set_points(self.dataset)
+            self._sync_panels()
+
+    # ------------------------------------------------------------------ drawing
+    def _draw_tick(self) -> None:
+        """Draw the newest snapshot, if there is one we have not drawn (fixed rate)."""
+        pub = self.trainer.latest()
+        self.trainer.want_snapshot()  # the next one, ready by the next tick
+        if pub is None or pub.seq == self._drawn_seq or pub.generation != self._generation:
+            return
+        self._drawn_seq = pub.seq
+        # Keep the training thread off the GIL until this frame is painted: the paint
+        # events posted by the updates below run before the second zero-timer fires.
+        self.trainer.begin_gui_turn()
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.trainer.end_gui_turn))
+        if self._good is None or self._good[0] != pub.generation:
+            self._good = (pub.generation, self.lab, self.dataset)
+        snap = self._snapshot = pub.snapshot
+        self.output.surface_view.show_snapshot(snap, force=True)
+        if not pub.playing or self.redraws % NETWORK_EVERY == 0:
+            self.network_view.show_snapshot(snap)
+        self.epoch_label.setText(f"{snap.epoch:07,d}")
+        # The loss plot re-lays out its axes whenever its range grows: ~10 Hz is plenty
+        # for a curve and leaves the GIL to the training thread.
+        if not pub.playing or self.redraws % SLOW_EVERY == 0:
+            self.output.loss_view.show_history(snap.history)
+            self.output.show_numbers(snap, self.lab.data.problem)
+            self.speed_label.setText(f"{snap.epochs_per_second:,.0f} epochs/s"
+                                     if pub.playing and snap.epochs_per_second > 0 else "")
+        if self._hover is not None:
+            self._show_neuron()
+        self.redraws += 1
+
+    def _neuron_hovered(self, layer: int, index: int) -> None:
+        self._hover = (layer, index)
+        self._show_neuron()
+
+    def _show_neuron(self) -> None:
+        snap, (layer, index) = self._snapshot, self._hover
+        if snap is None or layer >= len(snap.neurons) or index >= len(snap.neurons[layer]):
+            return
+        act = self.lab.network.activations[layer]
+        title = ACTIVATIONS[act].title if act in ACTIVATIONS else act
+        self.output.surface_view.show_image(
+            snap.neurons[layer][index], f"Neuron {index + 1} of hidden layer {layer + 1} ({title})")
+
+    def _neuron_unhovered(self) -> None:
+        self._hover = None
+        self.output.surface_view.clear_override()

@@ -1,0 +1,386 @@
+"""The main window: DATA and FEATURES | the network | OUTPUT, under a training bar.
+
+The whole state of the experiment is one frozen :class:`~actlab.lab.Lab` (``self.lab``).
+Panels emit a *new* Lab when the user edits something; :meth:`MainWindow.apply_edit`
+decides what that means (training settings go to the running worker without a reset; a
+new network, new features or new data re-initialise the weights) and says so in the
+status bar.  Training runs on a :class:`~actlab.gui.training_thread.TrainingThread`; a display
+timer draws the newest snapshot at a fixed rate.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt, QTimer
+
+from actlab import __version__
+from actlab.engine.dataset import Dataset, build_dataset
+from actlab.engine.trainer import output_kind
+from actlab.lab import Lab, default_lab
+from actlab.labfile import n_classes as spec_classes
+from actlab.views.network_view import NetworkView
+
+from . import dialogs
+from .actions import build_menus, create_actions, dice_icon
+from .controls_panel import ControlsPanel
+from .data_panel import DataPanel
+from .features_panel import FeaturesPanel
+from .file_actions import FileActionsMixin
+from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
+from .output_panel import OutputPanel
+from .point_editing import empty_dataset, with_nearest_removed, with_point_added
+from .settings import open_settings
+from .style import STYLE_SHEET, caption, column_frame, section_label
+from .training_thread import TrainingThread
+
+RESET_MESSAGES = {
+    "network": "Network changed: weights re-initialised.",
+    "features": "Input features changed: weights re-initialised.",
+    "data": "Data changed: weights re-initialised.",
+}
+TRAINING_NAMES = {"learning_rate": "Learning rate", "batch_size": "Batch size",
+                  "optimizer": "Optimizer", "regularization": "Regularization",
+                  "reg_rate": "Regularization rate", "stop_after": "Stop after"}
+
+
+def prepare_dataset(lab: Lab) -> Dataset:
+    """The points of ``lab`` (an empty training set is allowed for custom data).
+    Raises ValueError with a message for the user."""
+    d = lab.data
+    if d.is_custom and not d.train_points:
+        return empty_dataset(d, spec_classes(d))
+    return build_dataset(d)
+
+
+class MainWindow(FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
+    """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``."""
+
+    def __init__(self, lab: Lab | None = None, path: str | None = None,
+                 parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.settings = open_settings()
+        self.lab: Lab = default_lab()
+        self.dataset: Dataset | None = None
+        self.path: str | None = None
+        self.redraws = 0  # snapshots drawn (the benchmark reads it)
+        self._generation = 0
+        self._drawn_seq = 0
+        self._snapshot = None
+        self._playing = False
+        self._hover: tuple[int, int] | None = None
+        self._good: tuple | None = None  # (generation, lab, dataset) known to load
+        self.trainer = TrainingThread(self)
+        try:
+            self._build()
+        except BaseException:
+            self.trainer.shutdown()  # never leave a running thread behind a failed window
+            raise
+        ready = "Ready: press Play (Space) to train."
+        if not self.open_lab(lab or default_lab(), path, ready):
+            self.open_lab(default_lab(), None, ready)
+
+    def _build(self) -> None:
+        """Create the window in small named steps."""
+        self._create_widgets()
+        self.acts = create_actions(self)
+        self.acts.new_seed.setIcon(dice_icon())
+        self.menus = build_menus(self, self.acts)
+        self._create_toolbar()
+        self._create_layout()
+        self._create_status_bar()
+        self._connect()
+        self._restore_settings()
+        self.setAcceptDrops(True)
+        self.setStyleSheet(STYLE_SHEET)
+        self.draw_timer = QTimer(self)
+        self.draw_timer.setInterval(DRAW_INTERVAL_MS)
+        self.draw_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.draw_timer.timeout.connect(self._draw_tick)
+        self.draw_timer.start()
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.trainer.shutdown)
+
+    # ------------------------------------------------------------------ building
+    def _create_widgets(self) -> None:
+        self.data_panel = DataPanel()
+        self.features_panel = FeaturesPanel()
+        self.controls = ControlsPanel()
+        self.network_view = NetworkView()
+        self.network_view.setObjectName("network_view")
+        self.output = OutputPanel()
+
+    def _create_toolbar(self) -> None:
+        bar = QtWidgets.QToolBar("Training")
+        bar.setObjectName("training_toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QtCore.QSize(22, 22))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        bar.addAction(self.acts.reset)
+        self.play_button = QtWidgets.QToolButton()
+        self.play_button.setObjectName("play")
+        self.play_button.setDefaultAction(self.acts.play)
+        self.play_button.setIconSize(QtCore.QSize(26, 26))
+        self.play_button.setFixedSize(44, 44)
+        bar.addWidget(self.play_button)
+        bar.addAction(self.acts.step)
+        bar.addAction(self.acts.new_seed)
+        bar.widgetForAction(self.acts.step).setObjectName("step")
+        bar.widgetForAction(self.acts.reset).setObjectName("reset")
+        bar.widgetForAction(self.acts.new_seed).setObjectName("new_seed")
+        epoch_box = QtWidgets.QWidget()
+        col = QtWidgets.QVBoxLayout(epoch_box)
+        col.setContentsMargins(6, 0, 4, 0)
+        col.setSpacing(0)
+        col.addWidget(caption("Epoch"))
+        self.epoch_label = QtWidgets.QLabel("000,000")
+        self.epoch_label.setObjectName("epoch")
+        self.epoch_label.setToolTip("How many times the network has gone through all of "
+                                    "its training points.")
+        col.addWidget(self.epoch_label)
+        self.speed_label = caption("")
+        self.speed_label.setObjectName("speed")
+        self.speed_label.setToolTip("How many epochs are trained per second right now.")
+        col.addWidget(self.speed_label)
+        bar.addWidget(epoch_box)
+        bar.addSeparator()
+        bar.addWidget(self.controls)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _create_layout(self) -> None:
+        left, left_lay = column_frame()
+        left_lay.addWidget(section_label("Data"))
+        left_lay.addWidget(self.data_panel)
+        left_lay.addSpacing(6)
+        left_lay.addWidget(section_label("Features"))
+        left_lay.addWidget(self.features_panel)
+        left_lay.addStretch(1)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(left.sizeHint().width() + 14)
+        middle, mid_lay = column_frame()
+        mid_lay.addWidget(section_label("Hidden layers"))
+        mid_lay.addWidget(self.network_view, 1)
+        right, right_lay = column_frame()
+        right_lay.addWidget(section_label("Output"))
+        right_lay.addWidget(self.output, 1)
+        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("columns")
+        self.splitter.setChildrenCollapsible(False)
+        for w in (scroll, middle, right):
+            self.splitter.addWidget(w)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
+        central = QtWidgets.QWidget()
+        central.setObjectName("central")
+        lay = QtWidgets.QVBoxLayout(central)
+        lay.setContentsMargins(6, 4, 6, 4)
+        lay.addWidget(self.splitter)
+        self.setCentralWidget(central)
+        self.resize(1280, 800)
+
+    def _create_status_bar(self) -> None:
+        self.seed_label = QtWidgets.QLabel()
+        self.seed_label.setToolTip("The seed of the random starting weights: the same "
+                                   "seed always gives the same run.")
+        self.statusBar().addPermanentWidget(self.seed_label)
+
+    def _connect(self) -> None:
+        a, w = self.acts, self.trainer.worker
+        a.play.triggered.connect(self.toggle_play)
+        a.step.triggered.connect(self.step)
+        a.reset.triggered.connect(self.reset)
+        a.new_seed.triggered.connect(self.new_seed)
+        a.about.triggered.connect(self._about)
+        a.help.triggered.connect(lambda: self.show_help("how-to"))
+        a.gallery.triggered.connect(lambda: self.show_help("gallery"))
+        a.guided_labs.triggered.connect(lambda: self.show_help("labs"))
+        a.quit.triggered.connect(self.close)
+        self.connect_file_actions()
+        for panel in (self.data_panel, self.features_panel, self.controls):
+            panel.labEdited.connect(self.apply_edit)
+        self.features_panel.refused.connect(self.status)
+        self.network_view.architectureChanged.connect(self._architecture_changed)
+        self.network_view.neuronHovered.connect(self._neuron_hovered)
+        self.network_view.neuronUnhovered.connect(self._neuron_unhovered)
+        self.output.surface_view.clicked.connect(self._surface_clicked)
+        for act, box in ((a.show_test, self.output.show_test),
+                         (a.discretize, self.output.discretize),
+                         (a.log_scale, self.output.log_scale)):
+            act.toggled.connect(box.setChecked)
+            box.toggled.connect(act.setChecked)
+        self.output.show_test.toggled.connect(
+            lambda on: self.status("Test points shown as squares." if on else
+                                   "Test points hidden."))
+        w.playingChanged.connect(self._playing_changed)
+        w.diverged.connect(self._diverged)
+        w.finished.connect(self._finished)
+        w.error.connect(self._worker_error)
+        w.loadFailed.connect(self._load_failed)
+        w.labChanged.connect(self._reseeded)
+
+    # ------------------------------------------------------------------ the Lab flow
+    def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
+        """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
+        cannot be used shows an error and changes nothing; returns False then."""
+        try:
+            dataset = prepare_dataset(lab)
+            if dataset.n_train:
+                from actlab.engine.trainer import Trainer
+                Trainer(lab, dataset)  # every check the engine makes, before we commit
+        except Exception as e:  # noqa: BLE001 - any bad lab is the user's, not a crash
+            name = path or lab.name
+            dialogs.show_error(self, "Cannot open the lab", f"{name}: {e}")
+            return False
+        self.trainer.pause()
+        self.path = path
+        self._commit(lab, dataset)
+        self.output.surface_view.clear_extra_line()
+        self.setWindowModified(False)
+        self._update_title()
+        self.status(message or f"Opened “{lab.name}”.")
+        return True
+
+    def apply_edit(self, new_lab: Lab, kind: str) -> None:
+        """A panel's edit: training settings apply without reset, the rest reset."""
+        if kind == "training":
+            old = self.lab.training
+            self.lab = replace(self.lab, training=new_lab.training)
+            self.trainer.set_training(self.lab.training)
+            self.controls.set_lab(self.lab)
+            changed = [k for k in TRAINING_NAMES if getattr(old, k) != getattr(new_lab.training, k)]
+            what = ", ".join(TRAINING_NAMES[k] for k in changed) or "Training settings"
+            self.status(f"{what} changed: training goes on with the same weights.")
+            self._mark_modified()
+            return
+        try:
+            dataset = prepare_dataset(new_lab) if new_lab.data != self.lab.data else self.dataset
+        except ValueError as e:
+            dialogs.show_error(self, "Cannot use these settings", str(e))
+            self._sync_panels()
+            return
+        self._commit(new_lab.without_results(), dataset)
+        self._mark_modified()
+        self.status(RESET_MESSAGES.get(kind, "Settings changed: weights re-initialised."))
+
+    def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False) -> None:
+        self.lab, self.dataset = lab, dataset
+        self._sync_panels()
+        self.output.set_warning(None)
+        self.output.surface_view.set_points(dataset)
+        trainable = dataset.n_train > 0
+        self._generation = self.trainer.load(lab if trainable else None,
+                                             dataset if trainable else None, keep_weights)
+        for act in (self.acts.play, self.acts.step, self.acts.reset, self.acts.new_seed):
+            act.setEnabled(trainable)
+        if not trainable:
+            self.output.surface_view.clear()
+
+    def _sync_panels(self) -> None:
+        lab, ds = self.lab, self.dataset
+        n_classes = ds.n_classes if ds is not None else spec_classes(lab.data)
+        self.data_panel.set_lab(lab, n_classes)
+        self.features_panel.set_lab(lab)
+        self.controls.set_lab(lab)
+        _, n_out = output_kind(lab.data.problem, n_classes)
+        net = lab.network
+        self.network_view.set_architecture(lab.features, net.hidden, net.activations, n_out)
+        self.seed_label.setText(f"Weights seed {lab.seed}")
+        self._update_title()
+
+    def _architecture_changed(self, hidden: tuple, activations: tuple) -> None:
+        net = replace(self.lab.network, hidden=tuple(hidden), activations=tuple(activations))
+        self.apply_edit(replace(self.lab, network=net), "network")
+
+    def _mark_modified(self) -> None:
+        self.setWindowModified(True)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"ActLab — {self.lab.name}[*]")
+
+    def status(self, message: str) -> None:
+        """Say in the status bar what just happened."""
+        self.statusBar().showMessage(message)
+
+    # ------------------------------------------------------------------ points
+    def _surface_clicked(self, x1: float, x2: float, button: int, ctrl: bool) -> None:
+        ds, d = self.dataset, self.lab.data
+        if ctrl:
+            found = with_nearest_removed(d, ds, x1, x2)
+            if found is None:
+                self.status("No point near the click to remove.")
+                return
+            data, p = found
+            message = f"Removed the point at ({p[0]:.2f}, {p[1]:.2f})."
+        elif button in (1, 2):
+            label = self.data_panel.click_label(button)
+            data = with_point_added(d, ds, x1, x2, label)
+            what = f"value {label:g}" if d.problem == "regression" else f"class {int(label)}"
+            message = f"Added a training point of {what} at ({x1:.2f}, {x2:.2f})."
+        else:
+            return
+        try:
+            dataset = prepare_dataset(replace(self.lab, data=data))
+        except ValueError as e:
+            dialogs.show_error(self, "Cannot edit the points", str(e))
+            return
+        self._commit(replace(self.lab.without_results(), data=data), dataset,
+                     keep_weights=True)
+        self._mark_modified()
+        self.status(f"{message} Now {dataset.n_train} training and {dataset.n_test} test "
+                    "points; the weights are kept.")
+
+    # ------------------------------------------------------------------ settings, closing
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([270, 560, 450])
+
+    def _save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._save_settings()
+        self.draw_timer.stop()
+        self.trainer.shutdown()
+        event.accept()
+
+    def show_help(self, topic: str) -> None:
+        """The help window at ``topic`` ("how-to", "gallery" or "labs")."""
+        try:
+            from .help_window import show_help
+        except ImportError as e:  # a trimmed build without the help pages
+            dialogs.show_error(self, "Help is not available", str(e))
+            return
+        show_help(self, topic, self.open_preset)
+
+    def _about(self) -> None:
+        try:
+            from .about import show_about
+        except ImportError:
+            dialogs.show_info(self, "About ActLab", f"ActLab {__version__}: see why neural "
+                              "networks need activation functions.")
+            return
+        show_about(self)

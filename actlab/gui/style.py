@@ -1,0 +1,60 @@
+"""The app's look in one place: a light style sheet and small label helpers."""
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+ACCENT = "#0072B2"  # the class-1 blue of the colour maps
+
+STYLE_SHEET = f"""
+QMainWindow, QWidget#central {{ background: #F3F4F6; }}
+QFrame#column {{ background: #FFFFFF; border: 1px solid #DADDE1; border-radius: 6px; }}
+QLabel[role="section"] {{ color: #444; font-weight: bold; letter-spacing: 1px; }}
+QLabel[role="caption"] {{ color: #666; }}
+QLabel[role="number"] {{ color: #111; font-weight: bold; }}
+QLabel[role="warning"] {{ color: #9A3412; background: #FFF1E6; border: 1px solid #F5B27A;
+                          border-radius: 4px; padding: 4px; }}
+QLabel#epoch {{ color: #111; font-size: 15pt; font-weight: bold; }}
+QToolButton#play {{ background: {ACCENT}; color: white; border-radius: 22px;
+                    border: none; padding: 4px; }}
+QToolButton#play:hover {{ background: #005A8C; }}
+QToolButton#play:disabled {{ background: #9BB7CC; }}
+QToolButton[role="dataset"] {{ border: 2px solid transparent; border-radius: 4px;
+                               padding: 1px; background: transparent; }}
+QToolButton[role="dataset"]:checked {{ border: 2px solid #222; }}
+QToolButton[role="dataset"]:hover {{ border: 2px solid #999; }}
+QToolButton[role="feature"] {{ border: 1px solid #D0D4D8; border-radius: 4px;
+                               padding: 2px 4px; background: #F7F7F7; color: #888; }}
+QToolButton[role="feature"]:checked {{ border: 2px solid {ACCENT}; background: #FFFFFF;
+                                       color: #111; }}
+QToolBar {{ spacing: 3px; }}
+"""
+
+
+def section_label(text: str) -> QtWidgets.QLabel:
+    """An upper-case column title like the Playground's DATA / FEATURES / OUTPUT."""
+    label = QtWidgets.QLabel(text.upper())
+    label.setProperty("role", "section")
+    return label
+
+
+def caption(text: str, tip: str | None = None) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(text)
+    label.setProperty("role", "caption")
+    if tip:
+        label.setToolTip(tip)
+    return label
+
+
+def column_frame() -> tuple[QtWidgets.QFrame, QtWidgets.QVBoxLayout]:
+    """A white rounded panel and its vertical layout."""
+    frame = QtWidgets.QFrame()
+    frame.setObjectName("column")
+    layout = QtWidgets.QVBoxLayout(frame)
+    layout.setContentsMargins(10, 8, 10, 8)
+    layout.setSpacing(6)
+    return frame, layout
+
+
+def silently(widget: QtCore.QObject):
+    """``with silently(w): w.setValue(...)`` changes a control without emitting signals."""
+    return QtCore.QSignalBlocker(widget)

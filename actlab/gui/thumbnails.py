@@ -1,0 +1,78 @@
+"""Small pictures for the data-set picker and the feature toggles, drawn with NumPy.
+
+Each picture is an RGBA array rendered once and wrapped in a QImage/QIcon; nothing here
+runs while training.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from PySide6 import QtGui
+
+from actlab.engine.data import BOX, GENERATORS, generate
+from actlab.engine.features import FEATURES
+from actlab.views import colors
+
+_BACKGROUND = np.array([250, 250, 250, 255], dtype=np.uint8)
+_FRAME = np.array([190, 194, 198, 255], dtype=np.uint8)
+
+
+def rgba_to_qimage(rgba: np.ndarray) -> QtGui.QImage:
+    """An independent QImage copy of an (h, w, 4) uint8 RGBA array."""
+    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    h, w, _ = rgba.shape
+    image = QtGui.QImage(rgba.data, w, h, 4 * w, QtGui.QImage.Format.Format_RGBA8888)
+    return image.copy()  # own the pixels: the array may go away
+
+
+def _framed(img: np.ndarray) -> np.ndarray:
+    img[0, :] = img[-1, :] = _FRAME
+    img[:, 0] = img[:, -1] = _FRAME
+    return img
+
+
+def dataset_rgba(name: str, size: int = 48, n_points: int = 260) -> np.ndarray:
+    """A ``size``×``size`` picture of data set ``name``: dots coloured by class or value
+    on a light background (top row = largest x₂)."""
+    info = GENERATORS[name]
+    X, y = generate(name, n_points, 0.0, 7)
+    img = np.empty((size, size, 4), dtype=np.uint8)
+    img[:] = _BACKGROUND
+    if info.problem == "regression":
+        # show the target as a faint field and the dots on top, so "plane" is visible
+        fill = colors.point_rgba(y, "regression")
+        field_X, field_y = generate(name, 2000, 0.0, 11)
+        col = np.clip(((field_X[:, 0] + BOX) / (2 * BOX) * (size - 1)).round().astype(int), 0, size - 1)
+        row = np.clip(((BOX - field_X[:, 1]) / (2 * BOX) * (size - 1)).round().astype(int), 0, size - 1)
+        faint = colors.point_rgba(field_y, "regression").astype(float)
+        faint = (faint * 0.35 + _BACKGROUND * 0.65).astype(np.uint8)
+        img[row, col] = faint
+    else:
+        fill = colors.point_rgba(y, "classification", info.n_classes)
+    col = np.clip(((X[:, 0] + BOX) / (2 * BOX) * (size - 2)).round().astype(int), 0, size - 2)
+    row = np.clip(((BOX - X[:, 1]) / (2 * BOX) * (size - 2)).round().astype(int), 0, size - 2)
+    for dr in (0, 1):  # 2x2 dots
+        for dc in (0, 1):
+            img[row + dr, col + dc] = fill
+    return _framed(img)
+
+
+def feature_rgba(name: str, size: int = 28) -> np.ndarray:
+    """A ``size``×``size`` picture of input feature ``name`` over [-6, 6]²: orange where it
+    is negative, blue where positive (top row = largest x₂)."""
+    xs = np.linspace(-BOX, BOX, size)
+    g1, g2 = np.meshgrid(xs, xs[::-1])
+    v = FEATURES[name].function(np.column_stack([g1.ravel(), g2.ravel()])).reshape(size, size)
+    img = colors.diverging_rgba(v, lut=colors.POINT_DIVERGING_LUT).copy()
+    return _framed(img)
+
+
+@lru_cache(maxsize=None)
+def dataset_icon(name: str, size: int = 48) -> QtGui.QIcon:
+    return QtGui.QIcon(QtGui.QPixmap.fromImage(rgba_to_qimage(dataset_rgba(name, size))))
+
+
+@lru_cache(maxsize=None)
+def feature_icon(name: str, size: int = 28) -> QtGui.QIcon:
+    return QtGui.QIcon(QtGui.QPixmap.fromImage(rgba_to_qimage(feature_rgba(name, size))))

@@ -1,0 +1,343 @@
+"""Training on a worker thread: a :class:`TrainingWorker` owns one engine Trainer.
+
+The GUI never touches the Trainer.  It sends commands as queued signals carrying
+immutable values (a Lab, a frozen Dataset, a TrainingSpec) through a
+:class:`TrainingThread`, and it reads results from one lock-protected "latest" slot
+(:meth:`TrainingWorker.latest`) on its own draw timer, so the screen updates at a fixed
+rate however many epochs a second the engine manages (DESIGN.md: draw at a fixed rate).
+
+While playing the worker trains in chunks of about :data:`CHUNK_SECONDS` and returns to
+its event loop between chunks (a zero-interval single-shot timer), so a Pause, Step or a
+new learning rate is handled within one chunk.  Every snapshot is tagged with the
+*generation* of the load that made its Trainer and a sequence number, so the GUI can drop
+stale ones (a snapshot of an old network, or one it has already drawn).
+:class:`~actlab.gui.training_thread.TrainingThread` is the GUI side's handle.
+"""
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+from actlab.engine.dataset import build_dataset
+from actlab.engine.trainer import Snapshot, Trainer, output_kind
+from actlab.lab import Lab, TrainingSpec
+
+CHUNK_SECONDS = 0.005  # aim for chunks well under the ~15 ms a queued command may wait
+GUI_TURN_MAX = 0.020  # the longest the worker stands back while the GUI draws a frame
+MAX_EPOCHS_PER_CHUNK = 100_000
+PUBLISH_INTERVAL = 1.0 / 60.0  # never make snapshots faster than a screen can show them
+IDLE_PUBLISH_INTERVAL = 0.25  # while nobody asks, still refresh latest() now and then
+# Surface resolution (GRID x GRID).  80 rather than the Playground's 100: the surface is
+# drawn smoothed, so the picture looks the same, and the decision-boundary contour and
+# colour mapping (Python, on the GUI thread) cost ~35 % less per frame, which the
+# training thread gets back (see benchmarks/ui_bench.py).
+GRID = 80
+
+
+@dataclass(frozen=True)
+class Published:
+    """One snapshot as published by the worker.
+
+    ``generation`` names the load that built the Trainer, ``seq`` increases with every
+    publication (across loads), ``playing`` is the play state when it was made.
+    """
+
+    generation: int
+    seq: int
+    snapshot: Snapshot
+    playing: bool
+
+
+def _frozen_params(params) -> tuple:
+    out = []
+    for W, b in params:
+        W, b = W.copy(), b.copy()
+        W.flags.writeable = False
+        b.flags.writeable = False
+        out.append((W, b))
+    return tuple(out)
+
+
+class TrainingWorker(QObject):
+    """Lives in a QThread; every public slot runs there (call them via queued signals)."""
+
+    snapshotReady = Signal(object)  # Published, at most ~60 per second
+    playingChanged = Signal(bool)
+    diverged = Signal(str)
+    finished = Signal()  # stop_after reached
+    error = Signal(str)
+    loadFailed = Signal(int, str)  # generation, message: the old Trainer is kept
+    labChanged = Signal(object)  # the Lab after reset(new_seed=True) picked a seed
+
+    def __init__(self, grid: int = GRID, chunk_seconds: float = CHUNK_SECONDS):
+        super().__init__()
+        self._grid = grid
+        self._chunk_seconds = chunk_seconds
+        self._lock = threading.Lock()  # guards the Trainer (training, snapshots, reads)
+        self._latest_lock = threading.Lock()
+        self._latest: Published | None = None
+        self._trainer: Trainer | None = None
+        self._lab: Lab | None = None  # the lab the Trainer was built from (for Reset)
+        self._dataset = None
+        self._generation = 0
+        self._seq = 0
+        self._playing = False
+        self._stop = threading.Event()
+        self._wanted = threading.Event()  # the GUI asked for a fresh snapshot
+        self._gui_turn = threading.Event()  # the GUI is drawing: don't start a chunk
+        self._gui_done = threading.Event()
+        self._per_chunk = 1
+        self._last_publish = 0.0
+        self._timer = QTimer(self)  # a child, so it moves to the worker thread with us
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+
+    # ------------------------------------------------------------ thread-safe reads
+    def latest(self) -> Published | None:
+        """The newest published snapshot (any thread)."""
+        with self._latest_lock:
+            return self._latest
+
+    def current_lab(self) -> tuple[int, Lab] | None:
+        """(generation, lab with the current trained params and history), from any thread.
+
+        Waits at most one training chunk.  The arrays are read-only copies."""
+        with self._lock:
+            trainer, generation = self._trainer, self._generation
+            if trainer is None:
+                return None
+            lab = trainer.to_lab()
+            return generation, replace(lab, params=_frozen_params(lab.params))
+
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    def want_snapshot(self) -> None:
+        """Ask for a fresh snapshot after the current chunk (any thread; cheap).  The
+        display timer calls this after each draw, so snapshots are made as fast as they
+        are drawn and no faster."""
+        self._wanted.set()
+
+    def begin_gui_turn(self) -> None:
+        """The GUI starts drawing a frame (any thread): the worker finishes its chunk and
+        then waits, releasing the GIL, until :meth:`end_gui_turn` (at most GUI_TURN_MAX).
+
+        Both threads need the GIL; without turns every Python call of a frame (pyqtgraph
+        paints in Python) waits up to a switch interval for the training thread, and a
+        5 ms frame takes 20-40 ms."""
+        self._gui_done.clear()
+        self._gui_turn.set()
+
+    def end_gui_turn(self) -> None:
+        self._gui_turn.clear()
+        self._gui_done.set()
+
+    def stop(self) -> None:
+        """Stop playing for good (any thread); the thread can then be quit."""
+        self._stop.set()
+        self._playing = False
+        self.end_gui_turn()
+
+    # ------------------------------------------------------------------ commands
+    @Slot(object, object, int, bool)
+    def load(self, lab: Lab | None, dataset=None, generation: int = 0,
+             keep_weights: bool = False) -> None:
+        """Build a new Trainer for ``lab`` (and ``dataset``, else built from lab.data).
+
+        ``keep_weights`` carries the current weights and history over when the layer
+        sizes match (used when a student edits points).  ``lab=None`` leaves no Trainer
+        (an empty data set).  On failure emits ``loadFailed`` and keeps the old one."""
+        try:
+            if lab is not None and dataset is None:
+                dataset = build_dataset(lab.data)
+            if lab is not None and keep_weights and self._trainer is not None:
+                lab = self._with_current_weights(lab, dataset)
+            trainer = Trainer(lab, dataset) if lab is not None else None
+        except Exception as e:  # a bad lab must never kill the thread
+            self.loadFailed.emit(generation, str(e))
+            return
+        with self._lock:
+            self._trainer, self._generation = trainer, generation
+            self._lab = lab
+            self._dataset = trainer.dataset if trainer is not None else None
+        self._per_chunk = 1
+        if trainer is None:
+            self._set_playing(False)
+            return
+        self._publish()
+        if self._playing:
+            self._timer.start()
+
+    def _with_current_weights(self, lab: Lab, dataset) -> Lab:
+        """``lab`` carrying the current weights and history, when they fit its layers."""
+        with self._lock:
+            old = self._trainer.to_lab()
+        if old.params is None or lab.features != old.features or lab.network != old.network:
+            return lab
+        _, n_out = output_kind(dataset.problem, dataset.n_classes)
+        sizes = (len(lab.features), *lab.network.hidden, n_out)
+        want = [((sizes[i], sizes[i + 1]), (sizes[i + 1],)) for i in range(len(sizes) - 1)]
+        if [(W.shape, b.shape) for W, b in old.params] != want:
+            return lab
+        return replace(lab, params=_frozen_params(old.params), history=old.history)
+
+    @Slot()
+    def play(self) -> None:
+        trainer = self._trainer
+        if trainer is None or self._stop.is_set():
+            return
+        if trainer.diverged:
+            self.diverged.emit(trainer.diverged)
+            return
+        if trainer.finished:
+            self.finished.emit()
+            return
+        self._set_playing(True)
+        self._timer.start()
+
+    @Slot()
+    def pause(self) -> None:
+        was = self._playing
+        self._set_playing(False)
+        self._timer.stop()
+        if was and self._trainer is not None:
+            self._publish()
+
+    @Slot()
+    def step(self) -> None:
+        """Pause and train exactly one epoch."""
+        self._set_playing(False)
+        self._timer.stop()
+        trainer = self._trainer
+        if trainer is None:
+            return
+        with self._lock:
+            trainer.train(1)
+        self._publish()
+        self._report_end(trainer)
+
+    @Slot(bool)
+    def reset(self, new_seed: bool = False) -> None:
+        """Start again from fresh initial weights (the same ones unless ``new_seed``)."""
+        if self._lab is None:
+            return
+        lab = self._lab.without_results()
+        if new_seed:
+            lab = replace(lab, seed=random.SystemRandom().randrange(2**31))
+        try:
+            trainer = Trainer(lab, self._dataset)
+        except Exception as e:
+            self.error.emit(str(e))
+            return
+        with self._lock:
+            self._trainer, self._lab = trainer, lab
+        self._per_chunk = 1
+        if new_seed:
+            self.labChanged.emit(lab)
+        self._publish()
+        if self._playing:
+            self._timer.start()
+
+    @Slot(object)
+    def set_training(self, spec: TrainingSpec) -> None:
+        """New learning rate, batch size, optimizer, regularisation or stop_after,
+        applied between chunks without touching the weights."""
+        if self._trainer is None:
+            return
+        try:
+            with self._lock:
+                self._trainer.set_training(spec)
+                self._lab = replace(self._lab, training=spec)
+        except Exception as e:
+            self.error.emit(str(e))
+            return
+        if not self._playing:
+            self._publish()
+
+    @Slot()
+    def request_snapshot(self) -> None:
+        if self._trainer is not None:
+            self._publish()
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop and hand this object back to the main thread, then end the thread."""
+        self.stop()
+        self._timer.stop()
+        thread = self.thread()
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
+        thread.quit()
+
+    # ------------------------------------------------------------------ the loop
+    @Slot()
+    def _tick(self) -> None:
+        trainer = self._trainer
+        if not self._playing or self._stop.is_set() or trainer is None:
+            return
+        if self._gui_turn.is_set():
+            self._gui_done.wait(GUI_TURN_MAX)
+        n = self._per_chunk
+        t0 = time.perf_counter()
+        try:
+            with self._lock:
+                done = trainer.train(n)
+        except Exception as e:  # an engine bug: report it, stop playing, stay alive
+            self._set_playing(False)
+            self.error.emit(f"Training stopped: {e}")
+            return
+        dt = time.perf_counter() - t0
+        if done:
+            # aim each chunk at CHUNK_SECONDS; grow at most 2x per chunk so one slow
+            # measurement cannot make the next chunk block the thread for long
+            target = self._chunk_seconds * done / max(dt, 1e-9)
+            self._per_chunk = int(max(1, min(target, 2 * n, MAX_EPOCHS_PER_CHUNK)))
+        if trainer.finished:
+            self._set_playing(False)
+            self._publish()
+            self._report_end(trainer)
+            return
+        since = time.perf_counter() - self._last_publish
+        if (self._wanted.is_set() and since >= PUBLISH_INTERVAL) or since >= IDLE_PUBLISH_INTERVAL:
+            self._publish()
+        # Give the GUI thread a moment with the GIL between chunks: the timer event is
+        # queued behind anything the GUI sent us, and sleep(0) releases the GIL.
+        time.sleep(0)
+        self._timer.start()
+
+    def _report_end(self, trainer: Trainer) -> None:
+        if trainer.diverged:
+            self._set_playing(False)
+            self.diverged.emit(trainer.diverged)
+        elif trainer.finished:
+            self._set_playing(False)
+            self.finished.emit()
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing != self._playing:
+            self._playing = playing
+            self.playingChanged.emit(playing)
+
+    def _publish(self) -> None:
+        self._wanted.clear()
+        trainer = self._trainer
+        try:
+            with self._lock:
+                snap = trainer.snapshot(self._grid, True)
+                generation = self._generation
+        except Exception as e:
+            self.error.emit(f"Could not draw the network's output: {e}")
+            return
+        self._seq += 1
+        pub = Published(generation, self._seq, snap, self._playing)
+        with self._latest_lock:
+            self._latest = pub
+        self._last_publish = time.perf_counter()
+        self.snapshotReady.emit(pub)

@@ -1,0 +1,145 @@
+"""GUI speed: the real MainWindow (offscreen) training config B at full speed.
+
+Prints epochs/s in the app against the same lab trained headless, surface redraws per
+second, how late a 10 ms QTimer fires while training (the GUI's responsiveness), and
+the time from process start to the window shown (in a fresh subprocess).  A benchmark
+that prints figures, not a pass/fail test.
+
+    python benchmarks/ui_bench.py [--seconds 5] [--no-startup]
+
+Targets: app epochs/s >= 50 % of headless, redraws >= 30/s, timer lateness p95 <= 30 ms
+and max <= 100 ms, startup <= 1.5 s.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ACTLAB_SETTINGS_DIR", tempfile.mkdtemp(prefix="actlab-bench-"))
+
+
+def config_b():
+    from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
+    return Lab(name="Benchmark config B",
+               data=DataSpec(generator="circle", n_points=500, noise=0.0, train_fraction=0.5,
+                             seed=1),
+               network=NetworkSpec(hidden=(8, 8, 8), activations=("relu",) * 3),
+               training=TrainingSpec(optimizer="sgd", learning_rate=0.03, batch_size=10,
+                                     reshuffle=False))
+
+
+def headless_epochs_per_second(seconds: float) -> float:
+    from actlab.engine.trainer import Trainer
+    t = Trainer(config_b())
+    t.train(20)
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        n += t.train(50)
+    return n / (time.perf_counter() - t0)
+
+
+def percentile(values, q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))]
+
+
+def app_figures(seconds: float) -> dict:
+    from PySide6 import QtCore, QtWidgets
+
+    from actlab.gui.main_window import MainWindow
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    w = MainWindow(config_b())
+    w.resize(1280, 800)
+    w.show()
+
+    def run_loop(ms: int) -> None:
+        loop = QtCore.QEventLoop()
+        QtCore.QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    run_loop(300)  # settle: first layout and paint
+    late: list[float] = []
+    last = [0.0]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if last[0]:
+            late.append(max(0.0, now - last[0] - 0.010) * 1000)
+        last[0] = now
+
+    probe = QtCore.QTimer()
+    probe.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+    probe.setInterval(10)
+    probe.timeout.connect(tick)
+    w.play()
+    run_loop(500)  # warm up: chunk size adapts
+    e0, r0, t0 = w.trainer.latest().snapshot.epoch, w.redraws, time.perf_counter()
+    probe.start()
+    run_loop(int(seconds * 1000))
+    probe.stop()
+    dt = time.perf_counter() - t0
+    e1, r1 = w.trainer.latest().snapshot.epoch, w.redraws
+    w.pause()
+    t_close = time.perf_counter()
+    w.setWindowModified(False)
+    w.close()
+    close_s = time.perf_counter() - t_close
+    del app
+    return {"epochs_per_s": (e1 - e0) / dt, "redraws_per_s": (r1 - r0) / dt,
+            "late_p50": statistics.median(late), "late_p95": percentile(late, 95),
+            "late_max": max(late), "close_s": close_s, "thread_running": w.trainer.running}
+
+
+def startup_seconds() -> float | None:
+    """Launch a fresh interpreter that opens the window and quits at the first show."""
+    env = dict(os.environ, ACTLAB_QUIT_AFTER_SHOW="1", ACTLAB_START_TIME=repr(time.time()),
+               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    code = "import sys; from actlab.gui.app import run_app; sys.exit(run_app(['actlab']))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, timeout=60)
+    for line in out.stdout.splitlines():
+        if line.startswith("startup_seconds="):
+            return float(line.split("=", 1)[1])
+    print(out.stdout, out.stderr, file=sys.stderr)
+    return None
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--no-startup", action="store_true")
+    args = p.parse_args()
+    headless = headless_epochs_per_second(min(args.seconds, 3.0))
+    app = app_figures(args.seconds)
+    ratio = app["epochs_per_s"] / headless
+    print(f"config B ([8, 8, 8] relu, batch 10, circle 500, SGD 0.03, reshuffle off), "
+          f"{args.seconds:g} s offscreen at 1280x800")
+    print(f"headless epochs/s        {headless:8.0f}")
+    print(f"app epochs/s             {app['epochs_per_s']:8.0f}   {100 * ratio:.0f} % of "
+          f"headless (target >= 50 %){'' if ratio >= 0.5 else '  LOW'}")
+    print(f"surface redraws/s        {app['redraws_per_s']:8.1f}   (target >= 30)"
+          f"{'' if app['redraws_per_s'] >= 30 else '  LOW'}")
+    print(f"10 ms timer lateness ms  p50 {app['late_p50']:.1f}  p95 {app['late_p95']:.1f}  "
+          f"max {app['late_max']:.1f}   (targets p95 <= 30, max <= 100)"
+          f"{'' if app['late_p95'] <= 30 and app['late_max'] <= 100 else '  HIGH'}")
+    print(f"close while training     {app['close_s']:8.3f} s (thread still running: "
+          f"{app['thread_running']})")
+    if not args.no_startup:
+        s = startup_seconds()
+        print("startup to window shown  " + ("failed" if s is None else
+              f"{s:8.2f} s (target <= 1.5){'' if s <= 1.5 else '  SLOW'}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
