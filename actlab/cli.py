@@ -1,10 +1,13 @@
 """Headless command line: ``actlab train LAB.actlab [--epochs N] [--seed S]
-[--activation NAME]... [--out DIR]``.
+[--activation NAME]... [--out DIR] [--instruments] [--report]``.
 
 Trains without a window and writes ``metrics.json``, ``history.csv``, ``surface.png``,
 ``loss.png`` and the trained lab to DIR; several ``--activation`` values train one run per
-activation from the same seed, data and minibatch order and add ``compare.png``.  Bad
-input exits with status 2 and one clear line on stderr, never a traceback.
+activation from the same seed, data and minibatch order and add ``compare.png``.
+``--instruments`` adds the teaching instruments as figures (``collapse.png``,
+``gradients.png`` and, for piecewise-linear networks, ``regions.png``), and ``--report``
+the lab report of the first run (``report.html`` and ``report.pdf``).  Bad input exits
+with status 2 and one clear line on stderr, never a traceback.
 """
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 EXIT_USAGE = 2
 
@@ -43,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="use NAME in every hidden layer; repeat to compare activations")
     t.add_argument("--out", default=None, metavar="DIR",
                    help="output folder (default: ./actlab-out/<lab file name>)")
+    t.add_argument("--instruments", action="store_true",
+                   help="also write collapse.png, gradients.png and regions.png (where "
+                        "defined) for every run")
+    t.add_argument("--report", action="store_true",
+                   help="also write the lab report of the (first) run as report.html and "
+                        "report.pdf")
     t.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
 
@@ -53,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command != "train":
             raise CliError("usage: actlab train LAB.actlab [--epochs N] [--seed S] "
-                           "[--activation NAME]... [--out DIR]")
+                           "[--activation NAME]... [--out DIR] [--instruments] [--report]")
         return train_command(args)
     except CliError as e:
         print(f"actlab: error: {e}", file=sys.stderr)
@@ -115,25 +126,36 @@ def train_command(args) -> int:
         trainers = [(name, Trainer(v)) for name, v in variants]
     except ValueError as e:
         raise CliError(f"{args.lab}: {e}") from None
+    logs = _GradientSampler([t for _, t in trainers], epochs) if args.instruments else None
     t0 = time.perf_counter()
-    _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet)
+    _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet,
+                     after_chunk=logs.sample if logs else None,
+                     chunk=min(50, logs.every) if logs else 50)
     seconds = time.perf_counter() - t0
     _write_outputs(out, stem, trainers, seconds)
+    if args.instruments or args.report:
+        _write_teaching_outputs(out, trainers, logs, instruments=args.instruments,
+                                report=args.report)
     if not args.quiet:
         print(f"actlab: wrote results to {out}", file=sys.stderr)
     return 0
 
 
-def _train_lock_step(trainers, epochs: int, quiet: bool) -> None:
-    """Train every run the same number of epochs, epoch by epoch (lock step), printing
-    progress on stderr once a run has taken longer than a second."""
+def _train_lock_step(trainers, epochs: int, quiet: bool, after_chunk=None,
+                     chunk: int = 50) -> None:
+    """Train every run the same number of epochs, ``chunk`` epochs at a time (lock
+    step), printing progress on stderr once a run has taken longer than a second.
+    ``after_chunk(done)`` is called after every chunk."""
     t0 = last = time.perf_counter()
     done = 0
+    size = max(1, chunk)
     while done < epochs:
-        chunk = min(epochs - done, 50)
+        chunk = min(epochs - done, size)
         for t in trainers:
             t.train(chunk)
         done += chunk
+        if after_chunk is not None:
+            after_chunk(done)
         now = time.perf_counter()
         if not quiet and now - t0 > 1.0 and (now - last > 1.0 or done == epochs):
             last = now
@@ -186,6 +208,60 @@ def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:
     else:
         doc = next(iter(metrics.values()))
     write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")
+
+
+class _GradientSampler:
+    """Samples each run's per-layer gradient size about 100 times over the training (and
+    once before it), for the gradient-flow figure."""
+
+    SAMPLES = 100
+
+    def __init__(self, trainers, epochs: int):
+        from .engine.insights import GradientLog
+
+        self.trainers = trainers
+        self.logs = [GradientLog() for _ in trainers]
+        self.every = max(1, epochs // self.SAMPLES)
+        self.next = 0
+        self.sample(0)
+
+    def sample(self, done: int) -> None:
+        if done < self.next:
+            return
+        from .engine import analysis
+        from .engine.features import transform
+
+        for t, log in zip(self.trainers, self.logs):
+            X = transform(t.dataset.X_train, t.features)
+            with np.errstate(all="ignore"):
+                log.add(t.epoch, analysis.gradient_norms(t.network, X, t.dataset.y_train))
+        self.next = done + self.every
+
+
+def _write_teaching_outputs(out: Path, trainers, sampler, instruments: bool,
+                            report: bool) -> None:
+    """The instrument figures of every run and the report of the first run."""
+    from . import render
+    from .engine.insights import compute_insights
+
+    for i, (name, t) in enumerate(trainers):
+        suffix = f"-{name}" if name and len(trainers) > 1 else ""
+        log = sampler.logs[i] if sampler is not None else None
+        with np.errstate(all="ignore"):
+            insights = compute_insights(t, log, grid=100)
+        if instruments:
+            render.render_collapse_png(insights, out / f"collapse{suffix}.png",
+                                       problem=t.dataset.problem)
+            render.render_gradients_png(insights, out / f"gradients{suffix}.png")
+            if insights.regions is not None:
+                render.render_regions_png(insights, out / f"regions{suffix}.png")
+        if report and i == 0:
+            from .report import write_report, write_report_pdf
+
+            snap = t.snapshot(grid=100, neurons=False)
+            for write, filename in ((write_report, "report.html"),
+                                    (write_report_pdf, "report.pdf")):
+                write(t.lab, snap, t.dataset, out / filename, insights=insights)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ INITS = ("xavier", "he", "playground")
 MAX_HIDDEN_LAYERS = 10
 MAX_NEURONS = 64
 MAX_CLASSES = 6
+#: The groups of controls a lab's guide may list in "locked" (disabled) and "hidden" (not
+#: shown); actlab.gui.teacher_mode finds the window's widgets for each.
+CONTROL_GROUPS = ("data", "features", "network", "activation", "learning_rate", "batch_size",
+                  "optimizer", "regularization", "problem", "stop_after", "seed")
 
 Point = tuple[float, float, float]  # x1, x2, label (class index or regression target)
 

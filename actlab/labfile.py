@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from actlab.lab import (FORMAT_NAME, FORMAT_VERSION, INITS, MAX_CLASSES, MAX_HIDDEN_LAYERS,
-                        MAX_NEURONS, OPTIMIZERS, PROBLEMS, REGULARIZATIONS, DataSpec, Lab,
-                        NetworkSpec, TrainingSpec)
+from actlab.lab import (CONTROL_GROUPS, FORMAT_NAME, FORMAT_VERSION, INITS, MAX_CLASSES,
+                        MAX_HIDDEN_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, REGULARIZATIONS,
+                        DataSpec, Lab, NetworkSpec, TrainingSpec)
 from actlab.resources_path import resource_dir, resource_file
 
 SUFFIX = ".actlab"
@@ -58,6 +58,14 @@ _DATA_KEYS = ("generator", "n_points", "noise", "train_fraction", "seed", "probl
 _NETWORK_KEYS = ("hidden", "activations", "init", "leaky_slope")
 _TRAINING_KEYS = ("optimizer", "learning_rate", "batch_size", "regularization", "reg_rate",
                   "momentum", "reshuffle", "stop_after")
+# The guide fields ActLab reads; other guide fields are kept untouched (for other tools),
+# unless they look like a misspelling of one of these.
+GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
+_EXPECT_KEYS = ("activation", "metric", "op", "value", "epochs", "text")
+# The same lists as actlab.engine.outcomes (METRICS, OPS); a test keeps them equal.
+EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+EXPECT_OPS = ("<", "<=", ">", ">=")
+MAX_EXPECT_EPOCHS = 10_000_000
 
 
 class LabFileError(ValueError):
@@ -457,6 +465,52 @@ def _read_history(v: Any, path: str) -> dict[str, list]:
     return out
 
 
+def _read_expectation(v: Any, path: str) -> None:
+    obj = _object(v, path, _EXPECT_KEYS)
+    for key in ("metric", "op", "value"):
+        if key not in obj:
+            raise LabFileError(_at(path, key), "missing")
+    _choice(obj["metric"], _at(path, "metric"), "metric", EXPECT_METRICS)
+    _choice(obj["op"], _at(path, "op"), "comparison", EXPECT_OPS)
+    _float(obj["value"], _at(path, "value"))
+    if "epochs" in obj:
+        _int(obj["epochs"], _at(path, "epochs"), 1, MAX_EXPECT_EPOCHS)
+    if obj.get("activation") is not None:
+        _choice(obj["activation"], _at(path, "activation"), "activation",
+                known_names("activation"))
+    if "text" in obj:
+        _str(obj["text"], _at(path, "text"))
+
+
+def _read_guide(v: Any, path: str) -> dict:
+    """Check the guide fields ActLab uses (see ``docs/lab-format.md``); returns a copy."""
+    obj = _object(v, path, None)
+    _json_value(obj, path)
+    for key in obj:
+        if key not in GUIDE_KEYS:
+            close = difflib.get_close_matches(key, GUIDE_KEYS, n=1, cutoff=0.75)
+            if close:
+                raise LabFileError(_at(path, key), f"unknown field (did you mean "
+                                                   f"'{close[0]}'?)")
+    for key in ("instructions", "question", "notes"):
+        if key in obj:
+            _str(obj[key], _at(path, key))
+    if "expect" in obj:
+        at = _at(path, "expect")
+        for i, e in enumerate(_list(obj["expect"], at)):
+            _read_expectation(e, _at(at, i))
+    for key in ("locked", "hidden"):
+        if key not in obj:
+            continue
+        at, seen = _at(path, key), set()
+        for i, name in enumerate(_list(obj[key], at)):
+            name = _choice(name, _at(at, i), "control", CONTROL_GROUPS)
+            if name in seen:
+                raise LabFileError(_at(at, i), f"'{name}' is listed twice")
+            seen.add(name)
+    return copy.deepcopy(obj)
+
+
 def lab_from_dict(d: Any) -> Lab:
     """Validate ``d`` (parsed lab-file JSON) and build its Lab.
 
@@ -489,9 +543,7 @@ def lab_from_dict(d: Any) -> Lab:
     if d.get("history") is not None:
         history = _read_history(d["history"], "history")
     if d.get("guide") is not None:
-        _object(d["guide"], "guide", None)
-        _json_value(d["guide"], "guide")
-        guide = copy.deepcopy(d["guide"])
+        guide = _read_guide(d["guide"], "guide")
     return Lab(name, description, data, features, network, training, seed, params, history,
                guide)
 

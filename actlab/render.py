@@ -116,3 +116,57 @@ def render_compare_png(runs, path, size: tuple[int, int] | None = None,
         rows = math.ceil(max(len(runs), 1) / cols)
         size = (300 * cols, 300 * rows + 280)
     return _export(view, path, size, scale)
+
+
+def render_collapse_png(insights, path, problem: str = "classification", width: int = 360,
+                        height: int | None = None, scale: float | None = None) -> Path:
+    """Save the "Why non-linearity?" collapse panel for ``insights`` as a PNG.  Without
+    ``height`` the picture is as tall as the panel's content at ``width``."""
+    app = ensure_app()
+    from .views.collapse_panel import CollapsePanel
+
+    panel = CollapsePanel()
+    panel.set_problem(problem)
+    panel.show_insights(insights, force=True)
+    if height is None:
+        # lay the content out at this width first: wrapped labels grow taller
+        panel.resize(width, 2000)
+        panel.setAttribute(_dont_show_on_screen(), True)
+        panel.show()
+        for _ in range(3):
+            app.processEvents()
+        body = panel.scroll.widget()
+        height = body.layout().totalHeightForWidth(width) if body.layout().hasHeightForWidth() \
+            else body.sizeHint().height()
+        height = max(200, int(height) + 4)
+    return _export(panel, path, (width, height), scale)
+
+
+def render_gradients_png(insights, path, size: tuple[int, int] = (700, 520),
+                         scale: float | None = None) -> Path:
+    """Save the gradient-flow view (gradient size per layer, dead ReLU units, saturation
+    histograms) for ``insights`` as a PNG."""
+    ensure_app()
+    from .views.gradient_view import GradientFlowView
+
+    view = GradientFlowView()
+    view.show_insights(insights, force=True)
+    return _export(view, path, size, scale)
+
+
+def render_regions_png(insights, path, size: tuple[int, int] = (520, 600),
+                       scale: float | None = None) -> Path:
+    """Save the linear-regions view for ``insights`` as a PNG (``insights.regions`` is
+    None for networks that are not piecewise linear: the view then says so)."""
+    ensure_app()
+    from .views.regions_view import RegionsView
+
+    view = RegionsView()
+    view.show_insights(insights, force=True)
+    return _export(view, path, size, scale)
+
+
+def _dont_show_on_screen():
+    from .views.qt import QtCore
+
+    return QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen

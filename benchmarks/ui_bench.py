@@ -5,7 +5,11 @@ second, how late a 10 ms QTimer fires while training (the GUI's responsiveness),
 the time from process start to the window shown (in a fresh subprocess).  A benchmark
 that prints figures, not a pass/fail test.
 
-    python benchmarks/ui_bench.py [--seconds 5] [--no-startup]
+    python benchmarks/ui_bench.py [--seconds 5] [--no-startup] [--instruments [NAME]]
+
+``--instruments`` opens every instrument dock (they share one tabbed area) and brings
+NAME to the front (collapse, gradient, hidden, regions or compare; default gradient, the
+costliest to draw), so the figures include computing and drawing the live insights.
 
 Targets: app epochs/s >= 50 % of headless, redraws >= 30/s, timer lateness p95 <= 30 ms
 and max <= 100 ms, startup <= 1.5 s.
@@ -52,7 +56,7 @@ def percentile(values, q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))]
 
 
-def app_figures(seconds: float) -> dict:
+def app_figures(seconds: float, instruments: str | None = None) -> dict:
     from PySide6 import QtCore, QtWidgets
 
     from actlab.gui.main_window import MainWindow
@@ -68,6 +72,12 @@ def app_figures(seconds: float) -> dict:
         loop.exec()
 
     run_loop(300)  # settle: first layout and paint
+    if instruments:
+        from actlab.gui.instruments import INSTRUMENTS
+        for inst in INSTRUMENTS:
+            w.instruments.open(inst.key)
+        w.instruments.open(instruments)
+        run_loop(300)
     late: list[float] = []
     last = [0.0]
 
@@ -83,12 +93,18 @@ def app_figures(seconds: float) -> dict:
     probe.timeout.connect(tick)
     w.play()
     run_loop(500)  # warm up: chunk size adapts
+    d0 = w.instruments.draws
     e0, r0, t0 = w.trainer.latest().snapshot.epoch, w.redraws, time.perf_counter()
+    cpu0 = time.thread_time()  # the GUI thread's own CPU time
     probe.start()
     run_loop(int(seconds * 1000))
     probe.stop()
     dt = time.perf_counter() - t0
+    gui_busy = (time.thread_time() - cpu0) / dt
     e1, r1 = w.trainer.latest().snapshot.epoch, w.redraws
+    instrument_draws = (w.instruments.draws - d0) / dt
+    pack = w.trainer.latest().insights
+    insight_packs = 0 if pack is None else pack.seq
     w.pause()
     t_close = time.perf_counter()
     w.setWindowModified(False)
@@ -97,7 +113,9 @@ def app_figures(seconds: float) -> dict:
     del app
     return {"epochs_per_s": (e1 - e0) / dt, "redraws_per_s": (r1 - r0) / dt,
             "late_p50": statistics.median(late), "late_p95": percentile(late, 95),
-            "late_max": max(late), "close_s": close_s, "thread_running": w.trainer.running}
+            "late_max": max(late), "close_s": close_s, "thread_running": w.trainer.running,
+            "insight_packs": insight_packs, "gui_busy": gui_busy,
+            "instrument_draws": instrument_draws}
 
 
 def startup_seconds() -> float | None:
@@ -118,12 +136,17 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--no-startup", action="store_true")
+    p.add_argument("--instruments", nargs="?", const="gradient", default=None,
+                   choices=("collapse", "gradient", "hidden", "regions", "compare"),
+                   help="open every instrument dock, NAME in front (default gradient)")
     args = p.parse_args()
     headless = headless_epochs_per_second(min(args.seconds, 3.0))
-    app = app_figures(args.seconds)
+    app = app_figures(args.seconds, args.instruments)
     ratio = app["epochs_per_s"] / headless
     print(f"config B ([8, 8, 8] relu, batch 10, circle 500, SGD 0.03, reshuffle off), "
-          f"{args.seconds:g} s offscreen at 1280x800")
+          f"{args.seconds:g} s offscreen at 1280x800"
+          + (f", instrument docks open ({args.instruments} in front)" if args.instruments
+             else ""))
     print(f"headless epochs/s        {headless:8.0f}")
     print(f"app epochs/s             {app['epochs_per_s']:8.0f}   {100 * ratio:.0f} % of "
           f"headless (target >= 50 %){'' if ratio >= 0.5 else '  LOW'}")
@@ -132,6 +155,10 @@ def main() -> int:
     print(f"10 ms timer lateness ms  p50 {app['late_p50']:.1f}  p95 {app['late_p95']:.1f}  "
           f"max {app['late_max']:.1f}   (targets p95 <= 30, max <= 100)"
           f"{'' if app['late_p95'] <= 30 and app['late_max'] <= 100 else '  HIGH'}")
+    print(f"GUI thread busy          {100 * app['gui_busy']:8.0f} % of the time")
+    if args.instruments:
+        print(f"instruments drawn/s      {app['instrument_draws']:8.1f}   (insight packs "
+              f"computed: {app['insight_packs']}, ~8/s while an instrument is on screen)")
     print(f"close while training     {app['close_s']:8.3f} s (thread still running: "
           f"{app['thread_running']})")
     if not args.no_startup:

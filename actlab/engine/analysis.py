@@ -142,6 +142,17 @@ def linear_regions(net: Network, X_features: np.ndarray) -> tuple[np.ndarray, in
     if not bits:
         return np.zeros(len(X_features), dtype=int), 1
     pattern = np.concatenate(bits, axis=1)
-    _, ids = np.unique(pattern, axis=0, return_inverse=True)
+    # Sorting rows of booleans (np.unique(axis=0)) sorts a structured dtype, ~50x slower
+    # than sorting integers: pack each row's bits into big-endian 64-bit words, whose
+    # numeric order is the rows' lexicographic order, so the ids come out the same.
+    packed = np.packbits(pattern, axis=1)
+    width = -(-packed.shape[1] // 8) * 8
+    if width != packed.shape[1]:
+        packed = np.pad(packed, ((0, 0), (0, width - packed.shape[1])))
+    words = np.ascontiguousarray(packed).view(">u8")
+    if words.shape[1] == 1:
+        _, ids = np.unique(words[:, 0], return_inverse=True)
+    else:
+        _, ids = np.unique(words, axis=0, return_inverse=True)
     ids = ids.reshape(-1)
     return ids, int(ids.max()) + 1

@@ -225,16 +225,9 @@ class FileActionsMixin:
         svg or csv.  Without ``path`` a save dialog asks for one."""
         from actlab.views import export
 
-        if path is None:
-            folder = last_folder(self.settings)
-            name = f"{_slug(self.lab.name)}-{what}.{kind}"
-            filters = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
-                       "csv": "CSV tables (*.csv)"}[kind]
-            path = dialogs.save_file_name(self, "Export", os.path.join(folder, name), filters)
-            if not path:
-                return False
-            if not path.lower().endswith("." + kind):
-                path += "." + kind
+        path = path or self.ask_export_path(what, kind)
+        if not path:
+            return False
         out = self.output
         try:
             if what == "history":
@@ -248,6 +241,35 @@ class FileActionsMixin:
                     export.export_svg(widget, path)
                 else:
                     export.export_png(widget, path)
+        except (OSError, TypeError, ValueError) as e:
+            dialogs.show_error(self, "Cannot export", f"{os.path.basename(path)}: {e}")
+            return False
+        set_last_folder(self.settings, path)
+        self.status(f"Exported {os.path.basename(path)}.")
+        return True
+
+    def ask_export_path(self, what: str, kind: str) -> str | None:
+        """Ask where to save an export (``<lab>-<what>.<kind>`` in the last folder);
+        None when cancelled.  The suffix is added when the user left it out."""
+        folder = last_folder(self.settings)
+        name = f"{_slug(self.lab.name)}-{what}.{kind}"
+        filters = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
+                   "csv": "CSV tables (*.csv)"}[kind]
+        path = dialogs.save_file_name(self, "Export", os.path.join(folder, name), filters)
+        if not path:
+            return None
+        if not path.lower().endswith("." + kind):
+            path += "." + kind
+        return path
+
+    def export_with(self, what: str, write, path: str | None = None) -> bool:
+        """Export a PNG with ``write(path)`` (asking for the path unless given): errors
+        show one message, success remembers the folder and says so."""
+        path = path or self.ask_export_path(what, "png")
+        if not path:
+            return False
+        try:
+            write(path)
         except (OSError, TypeError, ValueError) as e:
             dialogs.show_error(self, "Cannot export", f"{os.path.basename(path)}: {e}")
             return False

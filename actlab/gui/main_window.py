@@ -27,6 +27,8 @@ from .controls_panel import ControlsPanel
 from .data_panel import DataPanel
 from .features_panel import FeaturesPanel
 from .file_actions import FileActionsMixin
+from .guide_actions import GuideMixin
+from .instruments import InstrumentDocks
 from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
 from .output_panel import OutputPanel
 from .point_editing import empty_dataset, with_nearest_removed, with_point_added
@@ -53,7 +55,7 @@ def prepare_dataset(lab: Lab) -> Dataset:
     return build_dataset(d)
 
 
-class MainWindow(FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
+class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
     """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``."""
 
     def __init__(self, lab: Lab | None = None, path: str | None = None,
@@ -89,6 +91,8 @@ class MainWindow(FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
         self._create_toolbar()
         self._create_layout()
         self._create_status_bar()
+        self.instruments = InstrumentDocks(self)
+        self.create_guide_dock()
         self._connect()
         self._restore_settings()
         self.setAcceptDrops(True)
@@ -241,6 +245,7 @@ class MainWindow(FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
         self.trainer.pause()
         self.path = path
         self._commit(lab, dataset)
+        self.show_guide_for_lab()
         self.output.surface_view.clear_extra_line()
         self.setWindowModified(False)
         self._update_title()
@@ -281,6 +286,7 @@ class MainWindow(FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
             act.setEnabled(trainable)
         if not trainable:
             self.output.surface_view.clear()
+        self.instruments.lab_changed()
 
     def _sync_panels(self) -> None:
         lab, ds = self.lab, self.dataset
@@ -302,7 +308,8 @@ class MainWindow(FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
         self.setWindowModified(True)
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"ActLab — {self.lab.name}[*]")
+        # Qt adds " — ActLab" (the application display name) on X11 and Windows itself
+        self.setWindowTitle(f"{self.lab.name}[*]")
 
     def status(self, message: str) -> None:
         """Say in the status bar what just happened."""
@@ -364,6 +371,8 @@ class MainWindow(FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
             return
         self._save_settings()
         self.draw_timer.stop()
+        self.guide_timer.stop()
+        self.instruments.shutdown()
         self.trainer.shutdown()
         event.accept()
 

@@ -22,13 +22,17 @@ class OutputPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
+        # the minimum width comes from minimumSizeHint (the checkboxes can wrap), not
+        # from the layout's one-row minimum
+        layout.setSizeConstraint(QtWidgets.QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
 
-        numbers = QtWidgets.QGridLayout()
+        numbers = self._numbers = QtWidgets.QGridLayout()
         numbers.setHorizontalSpacing(8)
         numbers.setVerticalSpacing(0)
         self.values: dict[str, QtWidgets.QLabel] = {}
+        self._number_cells: list[tuple[QtWidgets.QLabel, QtWidgets.QLabel]] = []
         cells = (("test_loss", "Test loss", "How wrong the network is on points it never "
                   "trained on: the number that tells whether it generalises."),
                  ("train_loss", "Training loss", "How wrong the network is on the points "
@@ -42,11 +46,10 @@ class OutputPanel(QtWidgets.QWidget):
             value.setObjectName(key)
             value.setProperty("role", "number")
             value.setToolTip(tip)
-            numbers.addWidget(caption(title, tip), (i % 2) * 1, (i // 2) * 2)
-            numbers.addWidget(value, (i % 2) * 1, (i // 2) * 2 + 1)
+            self._number_cells.append((caption(title, tip), value))
             self.values[key] = value
-        numbers.setColumnStretch(1, 1)
-        numbers.setColumnStretch(3, 1)
+        self._narrow: bool | None = None
+        self._place_numbers(False)
         layout.addLayout(numbers)
 
         self.loss_view = LossView()
@@ -72,8 +75,9 @@ class OutputPanel(QtWidgets.QWidget):
         self.warning.hide()
         layout.addWidget(self.warning)
 
-        boxes = QtWidgets.QHBoxLayout()
-        boxes.setSpacing(10)
+        boxes = self._boxes = QtWidgets.QGridLayout()
+        boxes.setHorizontalSpacing(10)
+        boxes.setVerticalSpacing(2)
         self.show_test = QtWidgets.QCheckBox("Show test data")
         self.show_test.setObjectName("show_test")
         self.show_test.setToolTip("Also draw the test points (squares) the network never "
@@ -86,9 +90,8 @@ class OutputPanel(QtWidgets.QWidget):
         self.log_scale.setObjectName("log_scale")
         self.log_scale.setToolTip("Draw the loss on a logarithmic axis, so small "
                                   "improvements late in training stay visible.")
-        for box in (self.show_test, self.discretize, self.log_scale):
-            boxes.addWidget(box)
-        boxes.addStretch(1)
+        self._rows: int | None = None
+        self._place_boxes(1)
         layout.addLayout(boxes)
         self.show_test.toggled.connect(self.surface_view.set_show_test)
         self.discretize.toggled.connect(self.surface_view.set_discretize)
@@ -96,6 +99,69 @@ class OutputPanel(QtWidgets.QWidget):
         self.surface_view.set_show_test(False)
         for view in (self.loss_view, self.surface_view):
             cache_axes(view.plot_item)
+
+    def _place_numbers(self, narrow: bool) -> None:
+        """The four numbers in two rows of two, or in one column when the panel is
+        narrow (a small screen with an instrument dock open)."""
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        grid = self._numbers
+        for cap, value in self._number_cells:
+            grid.removeWidget(cap)
+            grid.removeWidget(value)
+        for i, (cap, value) in enumerate(self._number_cells):
+            row, col = (i, 0) if narrow else (i % 2, (i // 2) * 2)
+            grid.addWidget(cap, row, col)
+            grid.addWidget(value, row, col + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 0 if narrow else 1)
+
+    def _numbers_width(self) -> int:
+        """The width the numbers need in two columns."""
+        caps = [c.sizeHint().width() for c, _ in self._number_cells]
+        vals = [max(v.sizeHint().width(), v.fontMetrics().horizontalAdvance("100.0 %"))
+                for _, v in self._number_cells]
+        return max(caps[0], caps[1]) + max(vals[0], vals[1]) + max(caps[2], caps[3]) \
+            + max(vals[2], vals[3]) + 3 * 8
+
+    def _checkboxes(self) -> tuple:
+        return self.show_test, self.discretize, self.log_scale
+
+    def _place_boxes(self, rows: int) -> None:
+        """The three checkboxes in one row, or in two or three rows when the column is
+        narrow (a small screen with an instrument dock open)."""
+        if rows == self._rows:
+            return
+        self._rows = rows
+        boxes = self._boxes
+        for box in self._checkboxes():
+            boxes.removeWidget(box)
+        cells = {1: ((0, 0), (0, 1), (0, 2)), 2: ((0, 0), (0, 1), (1, 0)),
+                 3: ((0, 0), (1, 0), (2, 0))}[rows]
+        for box, (r, c) in zip(self._checkboxes(), cells):
+            boxes.addWidget(box, r, c)
+        for c in range(4):
+            boxes.setColumnStretch(c, 0)
+        boxes.setColumnStretch(4 - rows if rows < 3 else 1, 1)
+
+    def _rows_for(self, width: int) -> int:
+        w = [b.sizeHint().width() for b in self._checkboxes()]
+        return 1 if width >= sum(w) + 20 else 2 if width >= w[0] + w[1] + 10 else 3
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        one_column = max(c.sizeHint().width() + 8 + v.fontMetrics().horizontalAdvance("100.0 %")
+                         for c, v in self._number_cells)
+        hint.setWidth(max(max(b.sizeHint().width() for b in self._checkboxes()),
+                          self.surface_view.minimumWidth(), one_column))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        width = event.size().width()
+        self._place_boxes(self._rows_for(width))
+        self._place_numbers(width < self._numbers_width())
+        super().resizeEvent(event)
 
     def show_numbers(self, snapshot, problem: str) -> None:
         """The four numbers of ``snapshot`` (accuracy only makes sense for classes)."""

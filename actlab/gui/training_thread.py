@@ -81,6 +81,10 @@ class TrainingThread(QObject):
     def want_snapshot(self) -> None:
         self.worker.want_snapshot()
 
+    def set_instruments(self, insights: bool, hidden: tuple | None = None) -> None:
+        """Which instruments are on screen (see TrainingWorker.set_instruments)."""
+        self.worker.set_instruments(insights, hidden)
+
     def begin_gui_turn(self) -> None:
         self.worker.begin_gui_turn()
 

@@ -12,6 +12,12 @@ new learning rate is handled within one chunk.  Every snapshot is tagged with th
 *generation* of the load that made its Trainer and a sequence number, so the GUI can drop
 stale ones (a snapshot of an old network, or one it has already drawn).
 :class:`~actlab.gui.training_thread.TrainingThread` is the GUI side's handle.
+
+The teaching instruments need more than a snapshot (the linear collapse, gradient norms,
+regions, the hidden space).  The worker's :class:`~actlab.gui.insights_feed.InsightsFeed`
+computes them only while the window says an instrument is on screen
+(:meth:`TrainingWorker.set_instruments`), at most ~8 times a second, and they travel
+inside the same published value as the snapshot (``Published.insights``).
 """
 from __future__ import annotations
 
@@ -23,8 +29,11 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from actlab.engine.dataset import build_dataset
+from actlab.engine.insights import GradientLog
 from actlab.engine.trainer import Snapshot, Trainer, output_kind
 from actlab.lab import Lab, TrainingSpec
+
+from .insights_feed import InsightsFeed, InsightsPack
 
 CHUNK_SECONDS = 0.005  # aim for chunks well under the ~15 ms a queued command may wait
 GUI_TURN_MAX = 0.020  # the longest the worker stands back while the GUI draws a frame
@@ -36,6 +45,7 @@ IDLE_PUBLISH_INTERVAL = 0.25  # while nobody asks, still refresh latest() now an
 # colour mapping (Python, on the GUI thread) cost ~35 % less per frame, which the
 # training thread gets back (see benchmarks/ui_bench.py).
 GRID = 80
+INSIGHTS_GRID = GRID  # the regions picture lines up with the surface
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class Published:
     seq: int
     snapshot: Snapshot
     playing: bool
+    insights: InsightsPack | None = None  # the newest pack of this run, if asked for
 
 
 def _frozen_params(params) -> tuple:
@@ -92,6 +103,7 @@ class TrainingWorker(QObject):
         self._gui_done = threading.Event()
         self._per_chunk = 1
         self._last_publish = 0.0
+        self._feed = InsightsFeed(INSIGHTS_GRID)  # what the instruments on screen need
         self._timer = QTimer(self)  # a child, so it moves to the worker thread with us
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -138,6 +150,17 @@ class TrainingWorker(QObject):
         self._gui_turn.clear()
         self._gui_done.set()
 
+    def set_instruments(self, insights: bool, hidden: tuple | None = None) -> None:
+        """Which instruments are on screen (any thread; cheap): ``insights`` for the
+        collapse, gradient and regions views, ``hidden`` the (layer, i, j) the hidden-space
+        view shows, or None.  Nothing is computed while both are off.  The next snapshot
+        carries a fresh pack (ask for one with ``request_snapshot`` while paused)."""
+        self._feed.set_wants(insights, hidden)
+
+    def gradient_log(self) -> GradientLog:
+        """The gradient norms sampled so far in this run (for tests; read-only)."""
+        return self._feed.log
+
     def stop(self) -> None:
         """Stop playing for good (any thread); the thread can then be quit."""
         self._stop.set()
@@ -166,6 +189,7 @@ class TrainingWorker(QObject):
             self._trainer, self._generation = trainer, generation
             self._lab = lab
             self._dataset = trainer.dataset if trainer is not None else None
+            self._feed.new_run()
         self._per_chunk = 1
         if trainer is None:
             self._set_playing(False)
@@ -237,6 +261,7 @@ class TrainingWorker(QObject):
             return
         with self._lock:
             self._trainer, self._lab = trainer, lab
+            self._feed.new_run()
         self._per_chunk = 1
         if new_seed:
             self.labChanged.emit(lab)
@@ -332,11 +357,14 @@ class TrainingWorker(QObject):
             with self._lock:
                 snap = trainer.snapshot(self._grid, True)
                 generation = self._generation
+                pack = self._feed.pack(trainer, generation, self._playing)
         except Exception as e:
             self.error.emit(f"Could not draw the network's output: {e}")
             return
+        if self._feed.error:  # the instruments stopped; the snapshot still goes out
+            self.error.emit(self._feed.take_error())
         self._seq += 1
-        pub = Published(generation, self._seq, snap, self._playing)
+        pub = Published(generation, self._seq, snap, self._playing, pack)
         with self._latest_lock:
             self._latest = pub
         self._last_publish = time.perf_counter()

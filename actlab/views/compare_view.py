@@ -19,6 +19,19 @@ def grid_columns(n: int) -> int:
     return max(1, n if n <= 4 else min(5, math.ceil(n / 2)))
 
 
+def best_columns(n: int, width: float, height: float) -> int:
+    """The number of columns that makes ``n`` square surfaces largest in a
+    ``width``×``height`` area (fewer columns on a tie: rows read better)."""
+    n = max(int(n), 1)
+    best, best_side = 1, -1.0
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        side = min(width / cols, height / rows)
+        if side > best_side + 1e-9:
+            best, best_side = cols, side
+    return best
+
+
 def run_title(title: str, snapshot, dataset) -> str:
     """``"relu · test acc 97%"`` (classification) or ``"relu · test loss 0.012"``;
     says "diverged" when the run blew up."""
@@ -37,9 +50,13 @@ class CompareView(QtWidgets.QWidget):
     accuracy) above one plot overlaying every run's test loss, with a legend."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, *,
-                 max_points: int = 2000):
+                 max_points: int = 2000, auto_columns: bool = False):
+        """``auto_columns`` picks the number of columns from the widget's shape (for a
+        dock); otherwise :func:`grid_columns` (one row up to 4 runs, as in exports)."""
         super().__init__(parent)
         self.max_points = int(max_points)
+        self.auto_columns = bool(auto_columns)
+        self._columns = 1
         self.surfaces: list[SurfaceView] = []
         self.curves: list[pg.PlotDataItem] = []
         self._titles: tuple[str, ...] = ()
@@ -68,6 +85,8 @@ class CompareView(QtWidgets.QWidget):
                                    pen=pg.mkPen("#BBBBBB"))
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        if self.auto_columns:
+            return QtCore.QSize(360, 420)
         cols = grid_columns(max(len(self.surfaces), 1))
         rows = math.ceil(max(len(self.surfaces), 1) / cols)
         return QtCore.QSize(260 * cols, 260 * rows + 240)
@@ -81,14 +100,39 @@ class CompareView(QtWidgets.QWidget):
             self.loss_plot.removeItem(curve)
         self.legend.clear()
         self.surfaces, self.curves = [], []
-        cols = grid_columns(len(titles))
         for i, title in enumerate(titles):
             view = SurfaceView(self._grid_host, compact=True)
-            self._grid.addWidget(view, i // cols, i % cols)
             self.surfaces.append(view)
             pen = pg.mkPen(colors.line_color(i), width=2, style=_STYLES[i % len(_STYLES)])
             self.curves.append(self.loss_plot.plot(name=title, pen=pen, connect="finite"))
         self._titles = titles
+        self._place(self._wanted_columns(), force=True)
+
+    @property
+    def columns(self) -> int:
+        """Columns of the grid of small surfaces."""
+        return self._columns
+
+    def _wanted_columns(self) -> int:
+        n = max(len(self.surfaces), 1)
+        if not self.auto_columns:
+            return grid_columns(n)
+        # the grid gets 3/5 of the height (stretch 3 : 2 with the loss plot)
+        return best_columns(n, max(self.width(), 1), max(self.height() * 0.6, 1))
+
+    def _place(self, cols: int, force: bool = False) -> None:
+        if cols == self._columns and not force:
+            return
+        self._columns = cols
+        for view in self.surfaces:
+            self._grid.removeWidget(view)
+        for i, view in enumerate(self.surfaces):
+            self._grid.addWidget(view, i // cols, i % cols)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.auto_columns:
+            self._place(self._wanted_columns())
 
     def show_runs(self, runs, force: bool = False) -> None:
         """Draw ``runs``, a list of ``(title, snapshot, dataset)``.  The same titles in

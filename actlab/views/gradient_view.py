@@ -6,14 +6,18 @@ the pure activation functions of :mod:`actlab.engine.activations`, to draw their
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from . import colors
 from ..engine.activations import ACTIVATIONS
 from .loss_view import EpochAxis, LossAxis
-from .qt import QtCore, QtGui, QtWidgets, pg
+from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg
 
 MAX_HISTOGRAMS = 6
+NARROW_WIDTH = 560
+LEGEND_BELOW_WIDTH = 340
 HIST_BINS = 30
 FLAT_FRACTION = 0.1  # "flat": the slope is below a tenth of the activation's steepest
 _TINY = 1e-12        # norms are clipped to this so the log axis never sees 0
@@ -39,8 +43,27 @@ def flat_mask(name: str, z: np.ndarray) -> np.ndarray:
     act = ACTIVATIONS.get(name)
     if act is None:
         return np.zeros(np.shape(z), dtype=bool)
-    peak = float(np.max(np.abs(act.derivative(np.linspace(-5, 5, 1001)))))
-    return np.abs(act.derivative(np.asarray(z, dtype=float))) < FLAT_FRACTION * peak
+    return np.abs(act.derivative(np.asarray(z, dtype=float))) < FLAT_FRACTION * _peak_slope(name)
+
+
+@lru_cache(maxsize=None)
+def _peak_slope(name: str) -> float:
+    """The steepest slope of activation ``name`` on [-5, 5] (computed once per name)."""
+    return float(np.max(np.abs(ACTIVATIONS[name].derivative(np.linspace(-5, 5, 1001)))))
+
+
+def nice_ceil(value: float, least: float = 1.0) -> float:
+    """``value`` rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × a power of ten (at
+    least ``least``): the histograms' ranges move in steps, not on every redraw, so the
+    axes stay readable (and are not re-laid out while training)."""
+    v = max(float(value), least)
+    if not np.isfinite(v):
+        return least
+    base = 10.0 ** np.floor(np.log10(v))
+    for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if step * base >= v - 1e-12:
+            return float(step * base)
+    return float(10.0 * base)
 
 
 def dead_text(dead: int, size: int, activation: str, compact: bool = False) -> str:
@@ -77,34 +100,42 @@ class _Histogram(pg.PlotWidget):
         for item in (self.bars, self.zero, self.curve):
             pi.addItem(item)
         self.setMinimumHeight(150)
+        cache_axes(pi)
         self.flat_share = 0.0
+        self._shown = None  # (half, top, activation) of the drawn curve and range
+        self._title = None
 
     def show_layer(self, index: int, z: np.ndarray, activation: str) -> None:
         z = np.asarray(z, dtype=float).ravel()
         z = z[np.isfinite(z)]
-        half = max(float(np.abs(z).max()) if z.size else 1.0, 2.0) * 1.05
+        half = nice_ceil(float(np.abs(z).max()) * 1.05 if z.size else 1.0, 2.0)
         counts, edges = np.histogram(z, bins=HIST_BINS, range=(-half, half))
         centres = 0.5 * (edges[:-1] + edges[1:])
         flat = flat_mask(activation, centres)
         blue, orange = pg.mkBrush(colors.BLUE), pg.mkBrush(colors.ORANGE)
         self.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=counts,
                           brushes=[orange if f else blue for f in flat])
-        top = max(int(counts.max()), 1)
+        top = nice_ceil(float(counts.max()) * 1.02)
         act = ACTIVATIONS.get(activation)
-        if act is not None:
-            xs = np.linspace(-half, half, 300)
-            v = act.value(xs)
-            lo, hi = float(np.min(v)), float(np.max(v))
-            self.curve.setData(xs, (v - lo) / max(hi - lo, 1e-12) * top)
-        else:
-            self.curve.setData([], [])
+        # the curve, the range and the title change rarely: redraw them only then
+        shown = (half, top, activation)
+        if shown != self._shown:
+            self._shown = shown
+            if act is not None:
+                xs = np.linspace(-half, half, 300)
+                v = act.value(xs)
+                lo, hi = float(np.min(v)), float(np.max(v))
+                self.curve.setData(xs, (v - lo) / max(hi - lo, 1e-12) * top)
+            else:
+                self.curve.setData([], [])
+            self.getPlotItem().getViewBox().setRange(xRange=(-half, half),
+                                                     yRange=(0, top), padding=0.02)
         self.flat_share = float(flat_mask(activation, z).mean()) if z.size else 0.0
         title = ACTIVATIONS[activation].title if act is not None else activation
-        self.getPlotItem().setTitle(
-            f"layer {index + 1} · {title} · {self.flat_share:.0%} flat", size="9pt",
-            color=colors.OUTLINE)
-        self.getPlotItem().getViewBox().setRange(xRange=(-half, half), yRange=(0, top * 1.08),
-                                                 padding=0.02)
+        text = f"layer {index + 1} · {title} · {self.flat_share:.0%} flat"
+        if text != self._title:
+            self._title = text
+            self.getPlotItem().setTitle(text, size="9pt", color=colors.OUTLINE)
         self.setToolTip(
             f"Hidden layer {index + 1}: the bars count how often each value z reached the "
             f"{title} (before it is applied); the line is the {title} curve. Orange bars "
@@ -137,8 +168,10 @@ class GradientFlowView(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(4)
-        top = QtWidgets.QHBoxLayout()
+        top = self._top = QtWidgets.QHBoxLayout()
         top.setSpacing(4)
+        self._narrow = False  # narrow (a dock): dead units below the gradients
+        self._legend_below = False
         lay.addLayout(top, 5)
 
         # --- gradient norms, legend to the right of the plot -----------------------
@@ -153,6 +186,7 @@ class GradientFlowView(QtWidgets.QWidget):
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
         self.plot_item.setLogMode(x=False, y=True)
         self.grad_widget.ci.addItem(self.plot_item, row=0, col=0)
+        cache_axes(self.plot_item)
         self.legend = pg.LegendItem(labelTextSize="8pt", verSpacing=-6, horSpacing=4)
         self.grad_widget.ci.addItem(self.legend, row=0, col=1)
         # keep the legend at its own height at the top, not stretched down the row
@@ -171,6 +205,7 @@ class GradientFlowView(QtWidgets.QWidget):
         self.dead_widget = pg.PlotWidget(self)
         self.dead_plot: pg.PlotItem = self.dead_widget.getPlotItem()
         _style_plot(self.dead_plot, "Dead ReLU units")
+        cache_axes(self.dead_plot)
         self.dead_plot.setLabel("bottom", "hidden layer")
         self.dead_plot.setLabel("left", "units")
         for name in ("left", "bottom"):
@@ -207,6 +242,50 @@ class GradientFlowView(QtWidgets.QWidget):
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
         return QtCore.QSize(700, 520)
+
+    def _legend_columns(self) -> None:
+        n = len(self.curves)
+        self.legend.setColumnCount(3 if self._legend_below else 1 if n <= 10 else 2)
+
+    def _place_legend(self, below: bool) -> None:
+        """The legend right of the gradient plot, or under it in a very narrow dock."""
+        if below == self._legend_below:
+            return
+        self._legend_below = below
+        ci = self.grad_widget.ci
+        ci.removeItem(self.legend)
+        ci.addItem(self.legend, row=1 if below else 0, col=0 if below else 1)
+        ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignTop
+                               | QtCore.Qt.AlignmentFlag.AlignHCenter)
+        self._legend_columns()
+        self._min_heights()
+
+    def _min_heights(self) -> None:
+        # stacked, each plot needs its own height (the bar labels sit above the bars)
+        self.grad_widget.setMinimumHeight(
+            (270 if self._legend_below else 190) if self._narrow else 0)
+        self.dead_widget.setMinimumHeight(185 if self._narrow else 0)
+
+    def _hist_columns(self) -> int:
+        return 2 if self._narrow else 3
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Below NARROW_WIDTH px (a dock next to the main window) the dead-unit bars go
+        under the gradient plot and the histograms into two columns, so no title or
+        legend is cut off."""
+        self._place_legend(event.size().width() < LEGEND_BELOW_WIDTH)
+        narrow = event.size().width() < NARROW_WIDTH
+        if narrow != self._narrow:
+            self._narrow = narrow
+            D = QtWidgets.QBoxLayout.Direction
+            self._top.setDirection(D.TopToBottom if narrow else D.LeftToRight)
+            self._min_heights()
+            cols = self._hist_columns()
+            for h in self.histograms:
+                self._hist_grid.removeWidget(h)
+            for i, h in enumerate(self.histograms):
+                self._hist_grid.addWidget(h, i // cols, i % cols)
+        super().resizeEvent(event)
 
     # ----------------------------------------------------------------- data
     def show_insights(self, insights, force: bool = False) -> bool:
@@ -246,13 +325,17 @@ class GradientFlowView(QtWidgets.QWidget):
                                             symbolBrush=color, symbolPen=None)
                 self.curves.append(curve)
                 self.legend.addItem(curve, layer_name(i, n))
-            self.legend.setColumnCount(1 if n <= 10 else 2)
+            self._legend_columns()
         few = len(epochs) <= 30  # with few samples dots show where the values are
         for curve, y in zip(self.curves, norms.T):
             curve.setData(epochs, np.maximum(np.nan_to_num(y, nan=_TINY), _TINY),
                           symbol="o" if few else None, symbolSize=5)
 
     def _show_dead(self, dead, sizes, activations) -> None:
+        key = (tuple(int(d) for d in dead), tuple(int(s) for s in sizes), tuple(activations))
+        if key == getattr(self, "_dead_key", None):
+            return  # unchanged (the usual case while training): nothing to redraw
+        self._dead_key = key
         n = len(sizes)
         x = np.arange(1, n + 1)
         self.size_bars.setOpts(x=x, height=np.asarray(sizes, dtype=float))
@@ -292,7 +375,8 @@ class GradientFlowView(QtWidgets.QWidget):
         while len(self.histograms) < shown:
             h = _Histogram(self._hist_host)
             i = len(self.histograms)
-            self._hist_grid.addWidget(h, i // 3, i % 3)
+            cols = self._hist_columns()
+            self._hist_grid.addWidget(h, i // cols, i % cols)
             self.histograms.append(h)
         for i, h in enumerate(self.histograms):
             h.setVisible(i < shown)

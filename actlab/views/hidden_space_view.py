@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import colors
-from .qt import QtCore, QtGui, QtWidgets, pg
+from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg
 
+STACK_WIDTH = 520
 _R, _G, _B = colors.hex_to_rgb(colors.BOUNDARY)
 #: Lines of constant x₂ (horizontal in the input plane) blue, of constant x₁ grey.
 ROW_PEN = pg.mkPen(colors.BLUE, width=1.1)
@@ -62,8 +63,8 @@ def _style(pi: pg.PlotItem, title: str) -> None:
     vb = pi.getViewBox()
     vb.setMenuEnabled(False)
     vb.setMouseEnabled(False, False)
-    vb.enableAutoRange(x=True, y=True)  # follows every new picture
-    vb.setDefaultPadding(0.04)
+    vb.disableAutoRange()  # follows the pictures with some slack: see _fit_range
+
     pi.showGrid(x=True, y=True, alpha=0.12)
     pi.setTitle(title, size="10pt", color=colors.OUTLINE)
 
@@ -87,6 +88,7 @@ class HiddenSpaceView(QtWidgets.QWidget):
         self._sizes: tuple[int, ...] = ()
         self._problem, self._n_classes = "classification", 2
         self._drawn = (0, 0)
+        self._stacked = False
         self.setAutoFillBackground(True)  # white behind the plots, on screen and in PNGs
         pal = self.palette()
         pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("white"))
@@ -105,15 +107,20 @@ class HiddenSpaceView(QtWidgets.QWidget):
         self.layer_combo.setToolTip("Which hidden layer to look inside.")
         self.neuron_i_combo.setToolTip("The neuron drawn across (horizontal axis).")
         self.neuron_j_combo.setToolTip("The neuron drawn upwards (vertical axis).")
-        for text, combo in (("Hidden layer", self.layer_combo),
-                            ("across: neuron", self.neuron_i_combo),
-                            ("up: neuron", self.neuron_j_combo)):
+        # the layer on one row, the two neurons on the next: fits a ~320 px wide dock
+        pickers = QtWidgets.QHBoxLayout()
+        pickers.setSpacing(6)
+        for r, text, combo in ((row, "Hidden layer", self.layer_combo),
+                               (pickers, "across: neuron", self.neuron_i_combo),
+                               (pickers, "up: neuron", self.neuron_j_combo)):
             label = QtWidgets.QLabel(text)
             label.setStyleSheet(f"color: {colors.OUTLINE};")
-            row.addWidget(label)
-            row.addWidget(combo)
+            r.addWidget(label)
+            r.addWidget(combo)
         row.addStretch(1)
+        pickers.addStretch(1)
         lay.addLayout(row)
+        lay.addLayout(pickers)
 
         self.plots = pg.GraphicsLayoutWidget(self)
         self.pre_plot: pg.PlotItem = self.plots.addPlot(row=0, col=0)
@@ -121,6 +128,8 @@ class HiddenSpaceView(QtWidgets.QWidget):
         self.plot_item = self.post_plot
         _style(self.pre_plot, "before activation (z)")
         _style(self.post_plot, "after activation (a)")
+        cache_axes(self.pre_plot)
+        cache_axes(self.post_plot)
         self.plots.setToolTip(
             "Each point is a data point, coloured by its class, placed by the values of the "
             "two chosen neurons. Left: before the activation; right: after it.")
@@ -169,8 +178,9 @@ class HiddenSpaceView(QtWidgets.QWidget):
         self.plots.setVisible(bool(sizes))
         if not sizes:  # nothing to look inside: clear the old picture, say why
             self.show_space({})
-            self.caption.setText("This network has no hidden layer, so there is no hidden "
-                                 "space to look at: its inputs go straight to the output.")
+            self._caption = ("This network has no hidden layer, so there is no hidden "
+                             "space to look at: its inputs go straight to the output.")
+            self._show_caption()
         elif self.selection() != old:
             self._emit()
 
@@ -223,8 +233,11 @@ class HiddenSpaceView(QtWidgets.QWidget):
         ``lines_post`` (first half: lines of constant x₂, second half: constant x₁) and,
         if present, ``points_pre``/``points_post`` coloured by ``labels``."""
         layer, i, j = self.selection()
-        self.pre_plot.setLabels(bottom=f"z of neuron {i + 1}", left=f"z of neuron {j + 1}")
-        self.post_plot.setLabels(bottom=f"a of neuron {i + 1}", left=f"a of neuron {j + 1}")
+        if getattr(self, "_axis_names", None) != (i, j):  # a new title re-lays the axis out
+            self._axis_names = (i, j)
+            self.pre_plot.setLabels(bottom=f"z of neuron {i + 1}", left=f"z of neuron {j + 1}")
+            self.post_plot.setLabels(bottom=f"a of neuron {i + 1}",
+                                     left=f"a of neuron {j + 1}")
         self._drawn = (self._draw_lines("pre", self.pre_plot, space_dict.get("lines_pre", ())),
                        self._draw_lines("post", self.post_plot,
                                         space_dict.get("lines_post", ())))
@@ -235,8 +248,66 @@ class HiddenSpaceView(QtWidgets.QWidget):
                 continue
             pts = np.asarray(pts, dtype=float)
             item.setData(pos=pts, brush=self._brushes(labels, len(pts)))
-        self.caption.setText(caption_text(
-            lines_are_straight(space_dict.get("lines_pre", ())), layer))
+        for key, pi in (("pre", self.pre_plot), ("post", self.post_plot)):
+            parts = list(space_dict.get(f"lines_{key}", ()))
+            if space_dict.get(f"points_{key}") is not None:
+                parts.append(space_dict[f"points_{key}"])
+            self._fit_range(key, pi, parts)
+        self._caption = caption_text(lines_are_straight(space_dict.get("lines_pre", ())), layer)
+        self._show_caption()
+
+    def _show_caption(self) -> None:
+        text = getattr(self, "_caption", None)
+        if text is None:
+            return
+        if self._stacked:  # the plots are above each other, not side by side
+            text = text.replace("<b>Left, before", "<b>Top, before").replace(
+                "<b>Right, after", "<b>Bottom, after")
+        self.caption.setText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Below STACK_WIDTH px (a dock) the two plots go above each other: side by side
+        each would be too narrow to read (and their titles would be cut off)."""
+        stacked = event.size().width() < STACK_WIDTH
+        if stacked != self._stacked:
+            self._stacked = stacked
+            ci = self.plots.ci
+            ci.removeItem(self.post_plot)
+            ci.addItem(self.post_plot, row=1 if stacked else 0, col=0 if stacked else 1)
+            # two plots above each other need the height of two (a short dock scrolls)
+            self.plots.setMinimumHeight(400 if stacked else 0)
+            self.plots.setToolTip(
+                "Each point is a data point, coloured by its class, placed by the values of "
+                "the two chosen neurons. " + ("Top: before the activation; bottom: after it."
+                                              if stacked else
+                                              "Left: before the activation; right: after it."))
+            self._show_caption()
+        super().resizeEvent(event)
+
+    def _fit_range(self, key: str, pi: pg.PlotItem, parts) -> None:
+        """Show everything drawn.  The range only moves when the picture leaves it or
+        fills less than half of it, so it stays put while training nudges the
+        picture (steady axes are easier to read, and cheaper to draw)."""
+        pts = [np.asarray(p, dtype=float).reshape(-1, 2) for p in parts if len(p)]
+        pts = np.concatenate(pts) if pts else np.zeros((0, 2))
+        pts = pts[np.all(np.isfinite(pts), axis=1)]
+        if not len(pts):
+            return
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        span = np.maximum(hi - lo, 1e-9)
+        ranges = getattr(self, "_ranges", {})
+        self._ranges = ranges
+        old = ranges.get(key)
+        if old is not None:
+            olo, ohi = old
+            inside = np.all(lo >= olo) and np.all(hi <= ohi)
+            if inside and np.all(span >= 0.5 * (ohi - olo)):
+                return
+        pad = 0.08 * span
+        new = (lo - pad, hi + pad)
+        ranges[key] = new
+        pi.getViewBox().setRange(xRange=(new[0][0], new[1][0]), yRange=(new[0][1], new[1][1]),
+                                 padding=0.0)
 
     def drawn_curve_counts(self) -> tuple[int, int]:
         """Grid-line curves drawn in the (before, after) plots by the last show_space."""
@@ -267,6 +338,18 @@ class HiddenSpaceView(QtWidgets.QWidget):
         return len(lines)
 
     def _brushes(self, labels, n: int) -> list:
+        # the same points arrive again with every picture while training: reuse the
+        # brushes (making a few hundred QBrushes costs more than drawing them)
+        key = (None if labels is None else np.asarray(labels).tobytes(), n, self._problem,
+               self._n_classes)
+        cached = getattr(self, "_brush_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        brushes = self._make_brushes(labels, n)
+        self._brush_cache = (key, brushes)
+        return brushes
+
+    def _make_brushes(self, labels, n: int) -> list:
         if labels is None:
             return [pg.mkBrush(colors.NEUTRAL)] * n
         y = np.asarray(labels, dtype=float)[:n]

@@ -119,7 +119,12 @@ class LayerControls(QtWidgets.QWidget):
         self.combo.view().setMinimumWidth(150)
         lay.addWidget(self.combo)
 
-    def set_state(self, index: int, neurons: int, activation: str, locked: bool) -> None:
+    def set_state(self, index: int, neurons: int, activation: str, locked: bool,
+                  activation_locked: bool | None = None) -> None:
+        """Show layer ``index``; ``locked`` disables the neuron buttons and
+        ``activation_locked`` (default: ``locked``) the activation box."""
+        if activation_locked is None:
+            activation_locked = locked
         self.index = index
         layer = index + 1
         self.count_label.setText(f"{neurons} neuron" + ("" if neurons == 1 else "s"))
@@ -142,10 +147,10 @@ class LayerControls(QtWidgets.QWidget):
         i = self.combo.findData(activation)
         self.combo.setCurrentIndex(i)
         self.combo.blockSignals(False)
-        self.combo.setEnabled(not locked)
+        self.combo.setEnabled(not activation_locked)
         title = ACTIVATIONS[activation].title if activation in ACTIVATIONS else activation
         self.combo.setToolTip(
-            LOCKED_TIP if locked else
+            LOCKED_TIP if activation_locked else
             f"The activation of hidden layer {layer} (now {title}): how each of its neurons "
             "bends its input. With \"Linear\" nothing bends, and stacked linear layers act "
             "like a single one.")
@@ -183,7 +188,10 @@ class NetworkView(QtWidgets.QWidget):
         self._hidden: tuple[int, ...] = (4, 2)
         self._activations: tuple[str, ...] = ("tanh", "tanh")
         self._n_outputs = 1
-        self._locked = False
+        self._locked = False             # layer and neuron buttons
+        self._activations_locked = False  # the activation boxes
+        self._show_structure = True
+        self._show_activations = True
         self._runs: tuple[tuple[int, int], ...] = ()
         self._book = PenBook()
         self._params = None
@@ -249,8 +257,25 @@ class NetworkView(QtWidgets.QWidget):
 
     def set_locked(self, locked: bool) -> None:
         """Disable (True) or enable all editing controls; hovering still works."""
-        self._locked = bool(locked)
+        self.set_edit_locks(locked, locked)
+
+    def set_edit_locks(self, structure: bool, activations: bool) -> None:
+        """Lock the layer and neuron buttons (``structure``) and the per-layer activation
+        boxes (``activations``) separately, e.g. for a lab about activations only.  A
+        locked control is disabled and its tooltip says the teacher locked it."""
+        self._locked, self._activations_locked = bool(structure), bool(activations)
         self._sync_controls()
+
+    def set_edit_controls_visible(self, structure: bool = True,
+                                  activations: bool = True) -> None:
+        """Show or hide the layer and neuron buttons (``structure``) and the activation
+        boxes (``activations``); the diagram itself always stays."""
+        self._show_structure, self._show_activations = bool(structure), bool(activations)
+        self._sync_controls()
+
+    def edit_locks(self) -> tuple[bool, bool]:
+        """(structure locked, activations locked)."""
+        return self._locked, self._activations_locked
 
     def set_merged_runs(self, runs) -> None:
         """Draw a band saying "these k layers act as 1" over each ``(first, last)`` run of
@@ -361,6 +386,7 @@ class NetworkView(QtWidgets.QWidget):
             self._hovered = None
             self.neuronUnhovered.emit()
         self.scene.clear()
+        self._brackets = []  # scene.clear() deleted them (their C++ objects are gone)
         self._sizes = (len(self._features), *self._hidden, self._n_outputs)
         last = len(self._sizes) - 1
         self._nodes = [[NeuronItem(("node", c, i), self if 0 < c < last else None)
@@ -418,7 +444,13 @@ class NetworkView(QtWidgets.QWidget):
             ctrl.hide()
             ctrl.deleteLater()
         for i, ctrl in enumerate(self._controls):
-            ctrl.set_state(i, self._hidden[i], self._activations[i], self._locked)
+            ctrl.set_state(i, self._hidden[i], self._activations[i], self._locked,
+                           self._activations_locked)
+            ctrl.add_button.setVisible(self._show_structure)
+            ctrl.remove_button.setVisible(self._show_structure)
+            ctrl.combo.setVisible(self._show_activations)
+        self._add_layer_button.setVisible(self._show_structure)
+        self._remove_layer_button.setVisible(self._show_structure)
         locked = self._locked
         self._add_layer_button.setEnabled(not locked and n < MAX_HIDDEN_LAYERS)
         self._remove_layer_button.setEnabled(not locked and n > 0)
@@ -433,6 +465,9 @@ class NetworkView(QtWidgets.QWidget):
             self._remove_layer_button.setToolTip(
                 "Remove the last hidden layer." if n > 0 else
                 "There are no hidden layers left: the inputs feed the output directly.")
+        editable = self._show_structure and not locked
+        self._no_layers_hint.setText("No hidden layers: the inputs feed\nthe output directly."
+                                     + (" Press + to add one." if editable else ""))
         self._layers_label.setText(f"{n} hidden layer" + ("" if n == 1 else "s"))
         self._layers_label.setToolTip("Hidden layers sit between the inputs and the output. "
                                       "Each one turns the picture it gets into new pictures.")
@@ -468,7 +503,8 @@ class NetworkView(QtWidgets.QWidget):
         self._commit(hidden, self._activations)
 
     def _set_activation(self, layer: int, name) -> None:
-        if self._locked or not 0 <= layer < len(self._hidden) or name not in ACTIVATIONS:
+        if self._activations_locked or not 0 <= layer < len(self._hidden) \
+                or name not in ACTIVATIONS:
             return
         if self._activations[layer] == name:
             return

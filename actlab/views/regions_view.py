@@ -10,7 +10,7 @@ import numpy as np
 
 from . import colors
 from ..engine.activations import ACTIVATIONS
-from .qt import QtCore, QtGui, QtWidgets, pg
+from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg
 from .surface_view import image_rect
 
 PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
@@ -146,6 +146,7 @@ class RegionsView(QtWidgets.QWidget):
         pi.setLabel("bottom", "x<sub>1</sub>")
         pi.setLabel("left", "x<sub>2</sub>")
         self.image = pg.ImageItem()
+        cache_axes(pi)
         pi.addItem(self.image)
         self.plot_widget.setToolTip(self.count_label.toolTip())
         lay.addWidget(self.plot_widget, 1)

@@ -102,6 +102,7 @@ class SurfaceView(QtWidgets.QWidget):
         self._dataset = None
         self._title: str | None = None
         self._point_size = point_size or (5.0 if compact else 7.5)
+        self._clickable = True
 
         self.plot_widget = pg.PlotWidget(parent=self)
         self.plot_widget.setAntialiasing(True)
@@ -309,8 +310,16 @@ class SurfaceView(QtWidgets.QWidget):
         scene = self.view_box.mapViewToScene(QtCore.QPointF(x1, x2))
         return self.plot_widget.mapFromScene(scene)
 
+    def set_clickable(self, on: bool) -> None:
+        """Report clicks with ``clicked`` (True, the default) or ignore them (False, e.g.
+        when a teacher locked the data so points cannot be added by clicking)."""
+        self._clickable = bool(on)
+
+    def is_clickable(self) -> bool:
+        return self._clickable
+
     def _on_click(self, ev) -> None:
-        if ev.double():
+        if not self._clickable or ev.double():
             return  # the first click of a double-click was already reported
         pos = ev.scenePos()
         if not self.view_box.sceneBoundingRect().contains(pos):

@@ -1,6 +1,7 @@
 """`actlab train` end to end: files written, PNGs not blank, errors as one clear line."""
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,42 @@ def test_several_activations_make_a_comparison(tmp_path):
     assert m["linear"]["test_accuracy"] < 0.75 < 0.9 < m["tanh"]["test_accuracy"]
     assert _png_has_content(out / "compare.png")
     assert (out / "surface-linear.png").exists() and (out / "surface-tanh.png").exists()
+
+
+def test_instruments_and_report(tmp_path):
+    out = tmp_path / "teach"
+    assert main(["train", "linear-collapse-xor", "--epochs", "300", "--instruments",
+                 "--report", "--out", str(out), "--quiet"]) == 0
+    for png in ("collapse.png", "gradients.png", "regions.png"):
+        assert _png_has_content(out / png), png  # a linear network is piecewise linear
+    m = json.loads((out / "metrics.json").read_text())
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Linear collapse on XOR" in html and "<b>300</b> epochs" in html
+    assert f"{m['test_loss']:.4f}" in html and f"{m['train_loss']:.4f}" in html
+    assert f"{100 * m['test_accuracy']:.1f}&nbsp;%" in html
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/]{1000,}={0,2}"', html)
+    assert "Expected outcomes" in html and "✔" in html  # linear stays below 75 %
+    pdf = (out / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+def test_instruments_for_several_runs_and_regions_only_where_defined(tmp_path):
+    out = tmp_path / "two"
+    assert main(["train", "xor-needs-nonlinearity", "--epochs", "60", "--activation", "relu",
+                 "--activation", "tanh", "--instruments", "--out", str(out), "--quiet"]) == 0
+    for name in ("collapse-relu.png", "collapse-tanh.png", "gradients-relu.png",
+                 "gradients-tanh.png", "regions-relu.png"):
+        assert _png_has_content(out / name), name
+    assert not (out / "regions-tanh.png").exists()  # tanh has no linear regions
+    assert not (out / "report.html").exists()  # only with --report
+
+
+def test_instruments_do_not_change_the_run(tmp_path):
+    a, b = tmp_path / "plain", tmp_path / "instruments"
+    assert main(["train", "circle-tanh", "--epochs", "120", "--out", str(a), "--quiet"]) == 0
+    assert main(["train", "circle-tanh", "--epochs", "120", "--out", str(b), "--quiet",
+                 "--instruments"]) == 0
+    assert (a / "history.csv").read_text() == (b / "history.csv").read_text()
 
 
 def test_same_seed_same_metrics(tmp_path):

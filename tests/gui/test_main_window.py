@@ -300,7 +300,7 @@ def test_save_and_reopen_round_trip(qtbot, window, tmp_path):
     w.dialog_log  # dialogs are silent
     assert w.save_to(str(path))
     assert not w.isWindowModified()
-    assert w.windowTitle() == "ActLab — Circle with tanh[*]"  # [*] is Qt's placeholder
+    assert w.windowTitle() == "Circle with tanh[*]"  # [*] is Qt's placeholder
     saved = load_lab(path)
     assert saved.config_equal(w.lab)
     e = epoch(w)

@@ -1,0 +1,31 @@
+"""Training several variants of one lab side by side, epoch for epoch (lock step).
+
+The runs of a comparison differ only in their hidden activation.  They share the seed,
+the data and the training settings, so by construction (see :mod:`.trainer`) they also
+share the initial weights (``default_rng([seed, 0])``) and the order of the minibatches
+(``default_rng([seed, 1])``): any difference in the results is the activation's doing.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..lab import Lab
+
+
+def activation_variants(lab: Lab, names) -> list[tuple[str, Lab]]:
+    """``(name, lab)`` for each activation ``name``: ``lab`` without trained results and
+    with ``name`` in every hidden layer.  Raises ValueError for a lab without hidden
+    layers (all its variants would be the same network)."""
+    if not lab.network.hidden:
+        raise ValueError("the network has no hidden layer, so there is no activation to "
+                         "compare: add a hidden layer first")
+    base = lab.without_results()
+    return [(str(n), replace(base, network=base.network.with_activation(str(n))))
+            for n in names]
+
+
+def train_lock_step(trainers, epochs: int) -> int:
+    """Train every trainer ``epochs`` epochs, one after the other, so that all of them
+    stand at the same epoch afterwards (a run that diverged or reached ``stop_after``
+    stays where it stopped).  Returns the most epochs any trainer did."""
+    return max((t.train(epochs) for t in trainers), default=0)

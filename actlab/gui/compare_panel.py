@@ -1,0 +1,297 @@
+"""The "Compare activations" dock: the current lab trained once per chosen activation,
+side by side and in lock step, on its own worker thread.
+
+Every run starts from the same weights and sees the same points in the same order
+(:mod:`actlab.engine.lockstep`), so the pictures differ only by the activation.  While it
+trains, the main training is paused (one thing at a time on the student's computer), and
+pressing Play in the main window pauses the comparison.
+"""
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+
+from actlab.engine.activations import ACTIVATIONS, NAMES
+from actlab.views.compare_view import CompareView
+
+from .compare_worker import CompareThread
+
+DEFAULT_CHECKED = ("linear", "relu", "tanh", "sigmoid")
+DRAW_INTERVAL_MS = 66  # the worker publishes ~15 pictures a second
+CHECK_COLUMNS = 3  # fits a ~330 px wide dock
+
+
+def short_title(name: str) -> str:
+    """``"Linear"`` for "Linear (identity)": checkbox labels stay short."""
+    act = ACTIVATIONS.get(name)
+    return act.title.split(" (")[0] if act is not None else name
+
+
+class ComparePanel(QtWidgets.QWidget):
+    """Activation checkboxes, Train side by side / Reset / Export, and a CompareView.
+
+    ``window`` is the MainWindow: the panel reads its ``lab`` and ``dataset``, pauses
+    its training and reports in its status bar.  Public parts (for tests): ``checks``
+    (name → QCheckBox), ``run_button``, ``reset_button``, ``export_button``,
+    ``view``, ``epoch_label``, ``thread`` (the :class:`CompareThread`).
+    """
+
+    def __init__(self, window, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.window_ = window
+        self.thread = CompareThread(self)
+        self._token = 0
+        self._loaded_key = None
+        self._drawn_seq = 0
+        self._pub = None
+        self._dataset = None
+        self._visible = False
+        self._build()
+        w = self.thread.worker
+        w.finished.connect(self._finished)
+        w.error.connect(self._error)
+        self.timer = QTimer(self)
+        self.timer.setInterval(DRAW_INTERVAL_MS)
+        self.timer.timeout.connect(self._draw_tick)
+        self.timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting without closing the window still ends the thread
+            app.aboutToQuit.connect(self.thread.shutdown)
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setSizeConstraint(QtWidgets.QLayout.SizeConstraint.SetNoConstraint)  # see below
+        lay.setContentsMargins(4, 4, 2, 4)
+        lay.setSpacing(4)
+        boxes = self._boxes = QtWidgets.QGridLayout()
+        boxes.setHorizontalSpacing(10)
+        boxes.setVerticalSpacing(0)
+        self.checks: dict[str, QtWidgets.QCheckBox] = {}
+        for k, name in enumerate(NAMES):
+            box = QtWidgets.QCheckBox(short_title(name))
+            box.setObjectName(f"compare_{name}")
+            box.setChecked(name in DEFAULT_CHECKED)
+            box.setToolTip(f"Train one copy of the network with {ACTIVATIONS[name].title} "
+                           "in every hidden layer.")
+            box.toggled.connect(self._checks_changed)
+            self.checks[name] = box
+        self._columns = 0
+        self._place_checks(CHECK_COLUMNS)
+        lay.addLayout(boxes)
+
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(6)
+        self.run_button = QtWidgets.QPushButton("Train side by side")
+        self.run_button.setObjectName("compare_run")
+        self.run_button.setCheckable(True)
+        self.run_button.setToolTip(
+            "Train the current lab once per ticked activation, all from the same starting "
+            "weights, on the same points in the same order, epoch by epoch. The main "
+            "training pauses meanwhile.")
+        self.run_button.toggled.connect(self._run_toggled)
+        self.reset_button = QtWidgets.QPushButton("Reset")
+        self.reset_button.setObjectName("compare_reset")
+        self.reset_button.setToolTip("Start the comparison again from epoch 0 with the "
+                                     "current lab.")
+        self.reset_button.clicked.connect(self.reset)
+        self.export_button = QtWidgets.QPushButton("Export PNG…")
+        self.export_button.setObjectName("compare_export")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.export_button.setToolTip("Save the whole comparison as one PNG (the same "
+                                      "figure as 'actlab train --activation …').")
+        self.epoch_label = QtWidgets.QLabel("")
+        self.epoch_label.setObjectName("compare_epoch")
+        self.epoch_label.setProperty("role", "caption")
+        for w in (self.run_button, self.reset_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.export_button)
+        lay.addLayout(row)
+
+        info = QtWidgets.QHBoxLayout()
+        info.setSpacing(8)
+        self.hint = QtWidgets.QLabel(
+            "Same starting weights, same points, same order: only the activation differs.")
+        self.hint.setWordWrap(True)
+        self.hint.setProperty("role", "caption")
+        self.epoch_label.setStyleSheet("font-weight: bold;")
+        info.addWidget(self.epoch_label, 0, Qt.AlignmentFlag.AlignTop)
+        info.addWidget(self.hint, 1)
+        lay.addLayout(info)
+        self.view = CompareView(self, auto_columns=True)
+        self.view.setObjectName("compare_view")
+        lay.addWidget(self.view, 1)
+
+    def _place_checks(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for box in self.checks.values():
+            self._boxes.removeWidget(box)
+        for k, box in enumerate(self.checks.values()):
+            self._boxes.addWidget(box, k // columns, k % columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        widest = max(b.sizeHint().width() for b in self.checks.values()) + 10
+        self._place_checks(max(2, min(CHECK_COLUMNS, (event.size().width() - 12) // widest)))
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        widest = max(b.sizeHint().width() for b in self.checks.values()) + 10
+        buttons = sum(b.sizeHint().width() for b in (self.run_button, self.reset_button,
+                                                      self.export_button)) + 24
+        hint.setWidth(max(2 * widest + 12, buttons))
+        return hint
+
+    # ------------------------------------------------------------------ state
+    def names(self) -> tuple[str, ...]:
+        """The ticked activations, in registry order."""
+        return tuple(n for n in NAMES if self.checks[n].isChecked())
+
+    @property
+    def comparing(self) -> bool:
+        return self.run_button.isChecked()
+
+    def set_visible(self, visible: bool) -> None:
+        """The dock is (not) on screen: draw only then."""
+        self._visible = bool(visible)
+        if visible:
+            self._drawn_seq = 0  # draw the newest at once
+
+    def _key(self):
+        w = self.window_
+        return (w._generation, w.lab.without_results(), self.names())
+
+    def _load(self) -> bool:
+        """Queue fresh runs of the current lab; False (with a message) if impossible."""
+        w, names = self.window_, self.names()
+        if not names:
+            self.hint.setText("Tick at least one activation to compare.")
+            return False
+        if not w.lab.network.hidden:
+            self.hint.setText("This network has no hidden layer, so there is no activation "
+                              "to compare: add a hidden layer first.")
+            return False
+        if w.dataset is None or w.dataset.n_train == 0:
+            self.hint.setText("The lab has no training points yet.")
+            return False
+        self._token = self.thread.load(w.lab.without_results(), w.dataset, names)
+        self._dataset = w.dataset
+        self._loaded_key = self._key()
+        self._drawn_seq = 0
+        self.hint.setText("Same starting weights, same points, same order: only the "
+                          "activation differs.")
+        return True
+
+    # ------------------------------------------------------------------ commands
+    def _run_toggled(self, on: bool) -> None:
+        w = self.window_
+        if not on:
+            self.thread.pause()
+            self._show_comparing(False)
+            w.status("Comparison paused.")
+            return
+        if self._loaded_key != self._key() and not self._load():
+            with QtCore.QSignalBlocker(self.run_button):
+                self.run_button.setChecked(False)
+            w.status(self.hint.text())
+            return
+        if w._playing:
+            w.trainer.pause()
+        self.thread.play()
+        self._show_comparing(True)
+        w.status(f"Comparing {', '.join(self.names())} side by side: the main training is "
+                 "paused.")
+
+    def reset(self) -> None:
+        """Epoch 0 again for the current lab and the ticked activations."""
+        playing = self.comparing
+        if self._load():
+            self.view.show_runs([])
+            if playing:
+                self.thread.play()
+            self.window_.status("Comparison reset to epoch 0.")
+
+    def stop(self) -> None:
+        """Pause the comparison (the button goes up)."""
+        if self.comparing:
+            self.run_button.setChecked(False)
+
+    def _checks_changed(self) -> None:
+        if self._loaded_key is not None:  # other runs now: start again at epoch 0
+            self.reset()
+
+    def lab_changed(self) -> None:
+        """The main window has a new lab, network or data: the runs no longer match."""
+        if self._loaded_key is not None and self._loaded_key != self._key():
+            self.stop()
+            self._loaded_key = None
+            self.hint.setText("The lab changed: press “Train side by side” to compare "
+                              "the new one.")
+
+    def main_playing(self, playing: bool) -> None:
+        """The main training started: one run at a time, so the comparison pauses."""
+        if playing and self.comparing:
+            self.stop()
+            self.window_.status("Comparison paused: the main training runs.")
+
+    def shutdown(self) -> bool:
+        self.timer.stop()
+        self._show_comparing(False)
+        return self.thread.shutdown()
+
+    # ------------------------------------------------------------------ worker signals
+    def _finished(self) -> None:
+        with QtCore.QSignalBlocker(self.run_button):
+            self.run_button.setChecked(False)
+        self._show_comparing(False)
+        self.window_.status("Comparison stopped: every run diverged or reached “Stop "
+                            "after”.")
+
+    def _error(self, message: str) -> None:
+        with QtCore.QSignalBlocker(self.run_button):
+            self.run_button.setChecked(False)
+        self._show_comparing(False)
+        self.hint.setText(message)
+        self.window_.status(message)
+
+    def _show_comparing(self, on: bool) -> None:
+        self.run_button.setText("Pause" if on else "Train side by side")
+        self.window_.instruments.set_comparing(on)
+
+    # ------------------------------------------------------------------ drawing
+    def _draw_tick(self) -> None:
+        pub = self.thread.latest()
+        if pub is None or pub.token != self._token or pub.seq == self._drawn_seq:
+            return
+        if not self._visible:
+            return
+        worker = self.thread.worker
+        worker.begin_gui_turn()
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, worker.end_gui_turn))
+        force = self._drawn_seq == 0
+        self._drawn_seq = pub.seq
+        self._pub = pub
+        self.view.show_runs([(name, snap, self._dataset) for name, snap in pub.runs],
+                            force=force)
+        self.epoch_label.setText(f"epoch {pub.epoch:,}")
+
+    def runs(self) -> list[tuple[str, object]]:
+        """The newest published ``(name, snapshot)`` pairs (for tests)."""
+        pub = self.thread.latest()
+        return [] if pub is None or pub.token != self._token else list(pub.runs)
+
+    def export(self, path: str | None = None) -> bool:
+        """Save the comparison as one PNG, drawn like the CLI's compare.png."""
+        if self.thread.latest() is None or self._loaded_key is None:
+            self.window_.status("Train side by side first: there is nothing to export yet.")
+            return False
+        from actlab import render
+
+        def write(target):
+            render.render_compare_png(self.thread.worker.snapshots(100), target)
+
+        return self.window_.export_with("compare", write, path)
+

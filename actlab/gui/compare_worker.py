@@ -1,0 +1,253 @@
+"""Comparing activations on a worker thread: one Trainer per activation, in lock step.
+
+The same pattern as :mod:`actlab.gui.worker`: a :class:`CompareWorker` (a QObject in its
+own QThread) owns the trainers; the GUI sends commands as queued signals through a
+:class:`CompareThread` handle and reads the newest :class:`ComparePublished` from one
+lock-protected slot on its own timer.  Every chunk trains every run the same number of
+epochs, so the runs always stand at the same epoch when they are published.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+
+from actlab.engine.lockstep import activation_variants, train_lock_step
+from actlab.engine.trainer import Trainer
+
+from .worker import GUI_TURN_MAX
+
+CHUNK_SECONDS = 0.008  # all runs together; a Pause waits at most about this long
+MAX_EPOCHS_PER_CHUNK = 20_000
+PUBLISH_INTERVAL = 1.0 / 15.0  # small surfaces: 15 pictures a second are plenty
+COMPARE_GRID = 50  # the small surfaces are drawn smoothed, ~200 px wide
+_LEAKED: list = []
+
+
+@dataclass(frozen=True)
+class ComparePublished:
+    """The runs of one comparison at one moment: ``runs`` is ``((name, snapshot), ...)``
+    in the order asked for; ``token`` names the load, ``seq`` increases."""
+
+    token: int
+    seq: int
+    epoch: int
+    runs: tuple
+    playing: bool
+
+
+class CompareWorker(QObject):
+    """Lives in a QThread; slots run there (call them through :class:`CompareThread`)."""
+
+    playingChanged = Signal(bool)
+    finished = Signal()  # every run diverged or reached stop_after
+    error = Signal(str)
+
+    def __init__(self, grid: int = COMPARE_GRID, chunk_seconds: float = CHUNK_SECONDS):
+        super().__init__()
+        self._grid = grid
+        self._chunk_seconds = chunk_seconds
+        self._lock = threading.Lock()  # guards the trainers
+        self._latest_lock = threading.Lock()
+        self._latest: ComparePublished | None = None
+        self._runs: list[tuple[str, Trainer]] = []
+        self._dataset = None
+        self._token = 0
+        self._seq = 0
+        self._playing = False
+        self._per_chunk = 1
+        self._last_publish = 0.0
+        self._stop = threading.Event()
+        self._gui_turn = threading.Event()
+        self._gui_done = threading.Event()
+        self.initial_params: tuple = ()  # per run, the weights at epoch 0 (read-only)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+
+    # ------------------------------------------------------------ thread-safe reads
+    def latest(self) -> ComparePublished | None:
+        with self._latest_lock:
+            return self._latest
+
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    def snapshots(self, grid: int = 100) -> list[tuple[str, object, object]]:
+        """``(name, snapshot, dataset)`` per run, made now at ``grid`` (any thread;
+        waits at most one chunk): what :func:`actlab.render.render_compare_png` takes."""
+        with self._lock:
+            return [(name, t.snapshot(grid, False), t.dataset) for name, t in self._runs]
+
+    def begin_gui_turn(self) -> None:
+        self._gui_done.clear()
+        self._gui_turn.set()
+
+    def end_gui_turn(self) -> None:
+        self._gui_turn.clear()
+        self._gui_done.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._playing = False
+        self.end_gui_turn()
+
+    # ------------------------------------------------------------------ commands
+    @Slot(object, object, object, int)
+    def load(self, lab, dataset, names, token: int) -> None:
+        """Build one Trainer per activation in ``names`` from ``lab`` and ``dataset``
+        (same seed, data and minibatch order) and publish epoch 0."""
+        self._set_playing(False)
+        self._timer.stop()
+        try:
+            runs = [(name, Trainer(v, dataset)) for name, v in activation_variants(lab, names)]
+        except Exception as e:  # a bad lab must never kill the thread
+            with self._lock:
+                self._runs = []
+            self.error.emit(str(e))
+            return
+        with self._lock:
+            self._runs, self._token, self._dataset = runs, token, dataset
+            self.initial_params = tuple(
+                tuple((W.copy(), b.copy()) for W, b in t.network.get_params())
+                for _, t in runs)
+        self._per_chunk = 1
+        self._publish()
+
+    @Slot()
+    def play(self) -> None:
+        if not self._runs or self._stop.is_set():
+            return
+        if all(t.finished for _, t in self._runs):
+            self.finished.emit()
+            return
+        self._set_playing(True)
+        self._timer.start()
+
+    @Slot()
+    def pause(self) -> None:
+        was = self._playing
+        self._set_playing(False)
+        self._timer.stop()
+        if was and self._runs:
+            self._publish()
+
+    @Slot()
+    def shutdown(self) -> None:
+        self.stop()
+        self._timer.stop()
+        thread = self.thread()
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
+        thread.quit()
+
+    # ------------------------------------------------------------------ the loop
+    @Slot()
+    def _tick(self) -> None:
+        runs = self._runs
+        if not self._playing or self._stop.is_set() or not runs:
+            return
+        if self._gui_turn.is_set():
+            self._gui_done.wait(GUI_TURN_MAX)
+        n = self._per_chunk
+        t0 = time.perf_counter()
+        try:
+            with self._lock:
+                done = train_lock_step([t for _, t in runs], n)
+        except Exception as e:  # an engine bug: report it, stop, stay alive
+            self._set_playing(False)
+            self.error.emit(f"Comparison stopped: {e}")
+            return
+        dt = time.perf_counter() - t0
+        if done:
+            target = self._chunk_seconds * done / max(dt, 1e-9)
+            self._per_chunk = int(max(1, min(target, 2 * n, MAX_EPOCHS_PER_CHUNK)))
+        if all(t.finished for _, t in runs):
+            self._set_playing(False)
+            self._publish()
+            self.finished.emit()
+            return
+        if time.perf_counter() - self._last_publish >= PUBLISH_INTERVAL:
+            self._publish()
+        time.sleep(0)  # let the GUI thread have the GIL between chunks
+        self._timer.start()
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing != self._playing:
+            self._playing = playing
+            self.playingChanged.emit(playing)
+
+    def _publish(self) -> None:
+        try:
+            with self._lock:
+                runs = tuple((name, t.snapshot(self._grid, False)) for name, t in self._runs)
+                token = self._token
+        except Exception as e:
+            self.error.emit(f"Could not draw the comparison: {e}")
+            return
+        self._seq += 1
+        epoch = max((s.epoch for _, s in runs), default=0)
+        pub = ComparePublished(token, self._seq, epoch, runs, self._playing)
+        with self._latest_lock:
+            self._latest = pub
+        self._last_publish = time.perf_counter()
+
+
+class CompareThread(QObject):
+    """The GUI-side handle: starts the thread, forwards commands, shuts it down."""
+
+    _load = Signal(object, object, object, int)
+    _play = Signal()
+    _pause = Signal()
+    _shutdown = Signal()
+
+    def __init__(self, parent: QObject | None = None, grid: int = COMPARE_GRID):
+        super().__init__(parent)
+        self.worker = CompareWorker(grid)
+        self.thread = QThread()
+        self.thread.setObjectName("ActLab comparison")
+        self.worker.moveToThread(self.thread)
+        w = self.worker
+        self._load.connect(w.load)
+        self._play.connect(w.play)
+        self._pause.connect(w.pause)
+        self._shutdown.connect(w.shutdown)
+        self.token = 0
+        self.thread.start()
+        self._running = True
+
+    def load(self, lab, dataset, names) -> int:
+        """Queue new runs; returns their token (publications carry it)."""
+        self.token += 1
+        self._load.emit(lab, dataset, tuple(names), self.token)
+        return self.token
+
+    def play(self) -> None:
+        self._play.emit()
+
+    def pause(self) -> None:
+        self._pause.emit()
+
+    def latest(self) -> ComparePublished | None:
+        return self.worker.latest()
+
+    @property
+    def running(self) -> bool:
+        return self._running and self.thread.isRunning()
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Stop comparing and end the thread; True when it ended within the timeout."""
+        if not self._running:
+            return True
+        self._running = False
+        self.worker.stop()
+        self._shutdown.emit()
+        ok = self.thread.wait(timeout_ms)
+        if not ok:
+            _LEAKED.append((self.thread, self.worker))
+        return bool(ok)

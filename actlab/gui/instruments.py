@@ -1,0 +1,386 @@
+"""The teaching instruments as dock widgets of the main window, and their live updates.
+
+:class:`InstrumentDocks` (owned by the MainWindow) makes one QDockWidget per instrument,
+tabified on the right, all closed at first; the student opens them from the Instruments
+menu (Ctrl+1 … Ctrl+5).  It tells the training worker which instruments are on screen, so
+the worker computes insights only then (at most ~8 a second, see
+:meth:`~actlab.gui.worker.TrainingWorker.set_instruments`), and on every display tick it
+draws the newest :class:`~actlab.gui.worker.InsightsPack` into the visible views.  While
+"Why non-linearity?" is open, the collapsed network's decision line is drawn on the output
+surface and the merging layers are bracketed in the network diagram.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from PySide6 import QtWidgets
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+
+from actlab.views.collapse_panel import CollapsePanel
+from actlab.views.gradient_view import GradientFlowView
+from actlab.views.hidden_space_view import HiddenSpaceView
+from actlab.views.regions_view import RegionsView
+
+from .compare_panel import ComparePanel
+from .style import caption
+
+DOCK_WIDTH = 400  # at 1280 px the three columns keep ~870 px
+DOCK_MIN_WIDTH = 220  # at 1024 px the columns need ~780 px: the dock gets what is left
+# The instruments have their own display timer, out of step with the surface's, so a
+# frame never paints both (the GUI thread stays free for input every few ms).  Packs
+# come at most ~8 a second; while training, a view that takes long to draw and paint is
+# drawn less often, so the instruments take at most about 1/(1 + DRAW_BUDGET) of the GUI
+# thread: every ms the GUI thread is busy is a ms the training thread waits for the GIL.
+# (The gradient flow view, ~15 ms a picture, is redrawn about 4 times a second.)
+TICK_MS = 45
+DRAW_BUDGET = 14.0
+
+
+@dataclass(frozen=True)
+class Instrument:
+    key: str
+    title: str
+    shortcut: str
+    tip: str
+
+
+INSTRUMENTS = (
+    Instrument("collapse", "Why non-linearity?", "Ctrl+1",
+               "What the network collapses to without activations, and how far it bends."),
+    Instrument("gradient", "Gradient flow", "Ctrl+2",
+               "How big each layer's gradient is, dead ReLU units and saturation."),
+    Instrument("hidden", "Hidden space", "Ctrl+3",
+               "Where the input plane lands in two hidden neurons, before and after the "
+               "activation."),
+    Instrument("regions", "Linear regions", "Ctrl+4",
+               "The pieces of the plane on which a ReLU network is exactly linear."),
+    Instrument("compare", "Compare activations", "Ctrl+5",
+               "Train the lab once per activation, side by side from the same start."),
+)
+INSIGHT_VIEWS = ("collapse", "gradient", "regions")
+
+
+def merged_layer_runs(runs, n_hidden: int) -> tuple[tuple[int, int], ...]:
+    """The network diagram's runs of layers for the collapse's weight-layer runs.
+
+    A weight-layer run ``(i, j)`` (inclusive) says weight layers i..j compose into one
+    map because hidden layers i..j-1 are linear.  A *layer* of the diagram is a weight
+    layer with the activation after it: layer k is hidden layer k, and layer ``n_hidden``
+    is the output layer.  So the layers that act as one are hidden layers i..j-1 together
+    with layer j (the output layer when ``j == n_hidden``): the same numbers, which
+    :meth:`NetworkView.set_merged_runs` reads as 0-based hidden layers with ``n_hidden``
+    meaning the output.  Runs outside the network are dropped."""
+    return tuple((int(i), int(j)) for i, j in runs if 0 <= int(i) < int(j) <= n_hidden)
+
+
+class _DockBody(QtWidgets.QWidget):
+    """A dock's content inside its scroll area.  It fills the dock and scrolls only below
+    its minimum size (wrapped captions counted at this width).  Without this the scroll
+    area sizes it by height-for-width at the views' *preferred* heights, and scrolls
+    needlessly."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+        lay = self.layout()
+        return lay.totalMinimumHeightForWidth(width) if lay is not None else -1
+
+
+class InstrumentDocks:
+    """The instrument docks, their menu, and the live drawing of insights.
+
+    Attributes: ``docks`` and ``views`` (key → QDockWidget / view widget), ``actions``
+    (key → checkable QAction), ``menu``, ``compare`` (the :class:`ComparePanel`),
+    ``collapse``, ``gradient``, ``hidden``, ``regions`` (the views).
+    """
+
+    def __init__(self, window):
+        self.w = window
+        self.collapse = CollapsePanel()
+        self.gradient = GradientFlowView()
+        self.hidden = HiddenSpaceView()
+        self.regions = RegionsView()
+        self.compare = ComparePanel(window)
+        self.views = {"collapse": self.collapse, "gradient": self.gradient,
+                      "hidden": self.hidden, "regions": self.regions,
+                      "compare": self.compare}
+        self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        self.actions: dict[str, QAction] = {}
+        self._on_screen = {key: False for key in self.views}
+        self._pack = None          # the newest pack drawn or waiting to be drawn
+        self._drawn: dict[str, tuple] = {}  # key -> (run, seq) last drawn into the view
+        self._wants = None
+        self._sized = False
+        self._next_draw = 0.0
+        self.draws = 0  # packs drawn (tests and the benchmark read it)
+        self._comparing_label = QtWidgets.QLabel("Comparing activations — main training "
+                                                 "paused")
+        self._comparing_label.setObjectName("comparing")
+        self._comparing_label.setProperty("role", "caption")
+        self._comparing_label.hide()
+        window.statusBar().addPermanentWidget(self._comparing_label)
+        for inst in INSTRUMENTS:
+            self._make_dock(inst)
+        # five tabs side by side would be cut to "Why n…", "Grad…": tabs down the right
+        # edge keep the whole titles readable
+        window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea,
+                              QtWidgets.QTabWidget.TabPosition.East)
+        first = self.docks[INSTRUMENTS[0].key]
+        for inst in INSTRUMENTS[1:]:
+            window.tabifyDockWidget(first, self.docks[inst.key])
+        for dock in self.docks.values():
+            dock.hide()
+        self.menu = self._make_menu()
+        self.hidden.selectionChanged.connect(lambda *_: self.update_wants())
+        window.trainer.worker.playingChanged.connect(self.compare.main_playing)
+        self.timer = QTimer(window)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    # ------------------------------------------------------------------ building
+    def _make_dock(self, inst: Instrument) -> None:
+        w = self.w
+        view = self.views[inst.key]
+        view.setObjectName(f"{inst.key}_view")
+        body = _DockBody()
+        body.setObjectName(f"{inst.key}_body")
+        # white like the instruments' plots (a style sheet: the window's style sheet
+        # overrides palettes), also inside the scrolling collapse panel
+        body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        name = body.objectName()
+        body.setStyleSheet(f"QWidget#{name}, QWidget#{name} QScrollArea, "
+                           f"QWidget#{name} QScrollArea > QWidget > QWidget "
+                           "{ background: white; }")
+        lay = QtWidgets.QVBoxLayout(body)
+        lay.setContentsMargins(0, 2, 0, 0)
+        lay.setSpacing(2)
+        if inst.key == "collapse":
+            view.heading.hide()  # the dock's title says it already
+        if inst.key != "compare":  # the compare panel has its own row of buttons
+            bar = QtWidgets.QHBoxLayout()
+            bar.setContentsMargins(6, 0, 6, 0)
+            hint = caption(inst.tip)
+            hint.setWordWrap(True)
+            bar.addWidget(hint, 1)
+            button = QtWidgets.QPushButton("Export PNG…")
+            button.setObjectName(f"export_{inst.key}")
+            button.setToolTip(f"Save “{inst.title}” as a PNG image.")
+            button.clicked.connect(lambda _=False, k=inst.key: self.export(k))
+            bar.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            lay.addLayout(bar)
+        lay.addWidget(view, 1)
+        # a narrow dock (small screens) scrolls its instrument rather than squeezing the
+        # main columns or growing the window past the screen
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(DOCK_MIN_WIDTH)
+        dock = QtWidgets.QDockWidget(inst.title, w)
+        dock.setObjectName(f"dock_{inst.key}")  # saveState/restoreState find it by name
+        dock.setWidget(scroll)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        dock.visibilityChanged.connect(lambda on, k=inst.key: self._visibility(k, on))
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.docks[inst.key] = dock
+
+    def _make_menu(self) -> QtWidgets.QMenu:
+        w = self.w
+        menu = QtWidgets.QMenu("&Instruments", w)
+        menu.setObjectName("menu_instruments")
+        menu.setToolTipsVisible(True)
+        for inst in INSTRUMENTS:
+            act = QAction(inst.title, w)
+            act.setObjectName(f"action_{inst.key}")
+            act.setCheckable(True)
+            act.setShortcut(QKeySequence(inst.shortcut))
+            act.setStatusTip(inst.tip)
+            act.setToolTip(f"{inst.title} ({inst.shortcut}): {inst.tip}")
+            act.triggered.connect(lambda _=False, k=inst.key: self.toggle(k))
+            dock = self.docks[inst.key]
+            dock.toggleViewAction().toggled.connect(
+                lambda on, a=act: a.setChecked(on))
+            menu.addAction(act)
+            self.actions[inst.key] = act
+        help_menu = getattr(getattr(w, "menus", None), "help", None)
+        bar = w.menuBar()
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
+        return menu
+
+    # ------------------------------------------------------------------ opening
+    def is_open(self, key: str) -> bool:
+        return not self.docks[key].isHidden()
+
+    def on_screen(self, key: str) -> bool:
+        """True when the instrument can be seen (open and its tab in front)."""
+        return self._on_screen[key]
+
+    def open(self, key: str) -> None:
+        """Show instrument ``key`` and bring its tab to the front."""
+        dock = self.docks[key]
+        if dock.isHidden():
+            dock.show()
+            self._first_size(dock)
+        dock.raise_()
+        self.actions[key].setChecked(True)
+
+    def close(self, key: str) -> None:
+        self.docks[key].close()
+        self.actions[key].setChecked(False)
+
+    def toggle(self, key: str) -> None:
+        """The menu action: open it; raise it when it hides behind another tab; close it
+        when it is already in front."""
+        if self.is_open(key) and self.on_screen(key):
+            self.close(key)
+        else:
+            self.open(key)
+
+    def _first_size(self, dock) -> None:
+        if self._sized or dock.isFloating():
+            return
+        self._sized = True
+        w = self.w
+        room = w.width() - w.centralWidget().minimumSizeHint().width() - 12
+        width = max(min(DOCK_WIDTH, room), DOCK_MIN_WIDTH)
+        w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+
+    def _visibility(self, key: str, on: bool) -> None:
+        self._on_screen[key] = bool(on)
+        if key == "compare":
+            self.compare.set_visible(on)
+        elif on and self._pack is not None:
+            self._draw_view(key, self._pack)  # what it missed while hidden
+            if key == "collapse" and self._pack.insights is not None:
+                self._mark_collapse(self._pack.insights)
+        if key == "collapse" and not self.is_open(key):
+            self._clear_collapse_marks()
+        self.update_wants()
+
+    # ------------------------------------------------------------------ the worker
+    def update_wants(self) -> None:
+        """Tell the worker which insights the open instruments need (and ask for a
+        snapshot while paused, so they appear at once)."""
+        insights = any(self.on_screen(k) for k in INSIGHT_VIEWS) or self.is_open("collapse")
+        hidden = None
+        if self.on_screen("hidden") and self.w.lab.network.hidden:
+            hidden = self.hidden.selection()
+        wants = (insights, hidden)
+        if wants == self._wants:
+            return
+        self._wants = wants
+        self.w.trainer.set_instruments(insights, hidden)
+        if (insights or hidden is not None) and not self.w._playing:
+            self.w.trainer.request_snapshot()
+
+    def lab_changed(self) -> None:
+        """The window committed a new lab (network, features or data)."""
+        w = self.w
+        lab, ds = w.lab, w.dataset
+        problem = ds.problem if ds is not None else lab.data.problem
+        n_classes = ds.n_classes if ds is not None else 2
+        self.collapse.set_problem(problem)
+        self.hidden.set_problem(problem, n_classes)
+        self.hidden.set_layers(lab.network.hidden)
+        self._pack = None
+        self._drawn.clear()
+        for key in INSIGHT_VIEWS:
+            self.views[key].clear()
+        self._clear_collapse_marks()
+        self.compare.lab_changed()
+        self._wants = None  # the new worker generation needs to hear them again
+        self.update_wants()
+
+    # ------------------------------------------------------------------ drawing
+    def _tick(self) -> None:
+        """The instruments' display timer: draw the newest pack, if it is new."""
+        pub = self.w.trainer.latest()
+        pack = None if pub is None else pub.insights
+        if pack is None or (self._pack is not None and pack.seq == self._pack.seq):
+            return  # nothing new: leave the training thread alone
+        now = time.perf_counter()
+        if pub.playing and now < self._next_draw:
+            return  # the last drawing was slow: give the training thread its share
+        trainer = self.w.trainer
+        trainer.begin_gui_turn()  # as the surface's timer does: keep the GIL until painted
+        drawn = self.draw(pub)
+
+        def painted():
+            trainer.end_gui_turn()
+            if drawn:  # what the picture cost, its painting included
+                self._next_draw = now + (1 + DRAW_BUDGET) * (time.perf_counter() - now)
+
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, painted))
+
+    def draw(self, pub) -> bool:
+        """Draw the insights that came with the published snapshot ``pub`` into the
+        instruments on screen; False when there was nothing new to draw."""
+        pack = pub.insights
+        if pack is None or pack.generation != self.w._generation:
+            return False
+        if self._pack is not None and pack.seq == self._pack.seq:
+            return False
+        self._pack = pack
+        self.draws += 1
+        for key in ("collapse", "gradient", "regions", "hidden"):
+            if self.on_screen(key):
+                self._draw_view(key, pack)
+        if self.is_open("collapse") and pack.insights is not None:
+            self._mark_collapse(pack.insights)
+        return True
+
+    def _draw_view(self, key: str, pack) -> None:
+        last = self._drawn.get(key)
+        if last is not None and last[1] >= pack.seq and last[0] == pack.run:
+            return
+        force = last is None or last[0] != pack.run  # a Reset: epochs start again
+        if key == "hidden":
+            if pack.hidden is None:
+                return
+            selection, space, labels = pack.hidden
+            if selection != self.hidden.selection():
+                return
+            self.hidden.show_space(space, labels)
+        elif pack.insights is None:
+            return
+        else:
+            self.views[key].show_insights(pack.insights, force=force)
+        self._drawn[key] = (pack.run, pack.seq)
+
+    def _mark_collapse(self, insights) -> None:
+        surface = self.w.output.surface_view
+        line = insights.collapse.line
+        if line is not None:
+            surface.set_extra_line(*line)
+        else:
+            surface.clear_extra_line()
+        self.w.network_view.set_merged_runs(
+            merged_layer_runs(insights.collapse.runs, len(insights.layer_sizes)))
+
+    def _clear_collapse_marks(self) -> None:
+        self.w.output.surface_view.clear_extra_line()
+        self.w.network_view.set_merged_runs(())
+
+    # ------------------------------------------------------------------ misc
+    def set_comparing(self, on: bool) -> None:
+        self._comparing_label.setVisible(bool(on))
+
+    def export(self, key: str, path: str | None = None) -> bool:
+        """Save instrument ``key`` as a PNG (asks for the path unless given)."""
+        if key == "compare":
+            return self.compare.export(path)
+        from actlab.views.export import export_png
+
+        view = self.views[key]
+        slug = {"collapse": "why-nonlinearity", "gradient": "gradient-flow",
+                "hidden": "hidden-space", "regions": "linear-regions"}[key]
+        return self.w.export_with(slug, lambda target: export_png(view, target), path)
+
+    def shutdown(self) -> bool:
+        """Stop drawing and the comparison thread (the window is closing)."""
+        self.timer.stop()
+        return self.compare.shutdown()

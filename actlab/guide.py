@@ -1,0 +1,72 @@
+"""The teaching side of a lab (``Lab.guide``) in words: notes, paragraphs and the sentence
+under each expected outcome.  Shared by the Guide dock and the lab report; no Qt.
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import replace
+
+from .engine.outcomes import Verdict
+from .lab import Lab
+
+NBSP = "\u00a0"  # keeps "95" and "%" on one line
+TEACHING_KEYS = ("instructions", "question", "expect")
+
+
+def lab_with_notes(lab: Lab, text: str) -> Lab:
+    """``lab`` with ``text`` as its guide's notes (a new Lab).  Empty notes remove the
+    field, and a guide left empty becomes None, so an untouched lab stays unchanged."""
+    guide = dict(lab.guide or {})
+    if text.strip():
+        guide["notes"] = text
+    else:
+        guide.pop("notes", None)
+    return replace(lab, guide=guide or None)
+
+
+def has_guide(guide: dict | None) -> bool:
+    """True when ``guide`` holds something to teach (instructions, a question or
+    expected outcomes), not only the student's notes."""
+    return bool(guide) and any(guide.get(k) for k in TEACHING_KEYS)
+
+
+def teaching_part(guide: dict | None) -> dict:
+    """The guide without the student's notes: what stays the same while they type."""
+    return {k: v for k, v in (guide or {}).items() if k != "notes"}
+
+
+def paragraphs_html(text: str, p_style: str = "") -> str:
+    """Plain guide text as safe HTML: a blank line starts a new ``<p>``, a single line
+    break stays a ``<br/>``."""
+    style = f" style='{p_style}'" if p_style else ""
+    paras = [p.strip() for p in str(text).replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join(f"<p{style}>{html.escape(p, quote=False).replace(chr(10), '<br/>')}</p>"
+                   for p in paras)
+
+
+def format_measured(metric: str, value: float | None) -> str:
+    """``98.0 %`` for accuracies, ``0.412`` for losses, ``–`` when unknown."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{100 * value:.1f}{NBSP}%" if "accuracy" in metric else f"{value:.3g}"
+
+
+def mark_of(status: str) -> str:
+    """The mark of a verdict status: ✔ pass, ✘ fail, … pending, – other."""
+    return Verdict(None, status).mark  # type: ignore[arg-type]  # the one table of marks
+
+
+def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
+    """The small line under an outcome: what was measured, or why there is no mark yet
+    (``epochs_done``, when given, says how far a pending run is)."""
+    e = v.expectation
+    measured = f"{e.metric.replace('_', ' ')} {format_measured(e.metric, v.measured)}"
+    if v.status == "pass":
+        return f"reached: {measured} at epoch {e.epochs:,}"
+    if v.status == "fail":
+        return f"not reached: {measured} at epoch {e.epochs:,}"
+    if v.status == "pending":
+        now = f" (now {epochs_done:,})" if epochs_done else ""
+        return f"needs {e.epochs:,} epochs{now}"
+    return f"applies to {e.activation} runs"

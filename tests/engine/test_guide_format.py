@@ -1,0 +1,106 @@
+"""The "guide" of a lab file: teacher locks, expected outcomes and notes are checked with
+clear field paths; other guide fields pass through unchanged."""
+import copy
+
+import pytest
+
+from actlab.engine import outcomes
+from actlab.lab import CONTROL_GROUPS
+from actlab.labfile import (EXPECT_METRICS, EXPECT_OPS, LabFileError, lab_from_dict,
+                            lab_to_dict, load_preset, preset_names)
+
+GUIDE = {
+    "instructions": "Press Play.",
+    "question": "Why?",
+    "expect": [{"activation": "linear", "metric": "test_accuracy", "op": "<", "value": 0.75,
+                "epochs": 300, "text": "stays below 75 %"}],
+    "locked": ["data", "features"],
+    "hidden": ["seed"],
+    "notes": "My notes",
+}
+
+
+def _doc(guide):
+    return {"format": "actlab", "version": 1, "guide": guide}
+
+
+def _with(**changes):
+    g = copy.deepcopy(GUIDE)
+    for key, value in changes.items():
+        if value is _DELETE:
+            g.pop(key, None)
+        else:
+            g[key] = value
+    return g
+
+
+_DELETE = object()
+
+
+def _expect(**changes):
+    e = dict(GUIDE["expect"][0])
+    for key, value in changes.items():
+        if value is _DELETE:
+            e.pop(key)
+        else:
+            e[key] = value
+    return _with(expect=[e])
+
+
+def test_vocabulary_matches_the_engine():
+    assert EXPECT_METRICS == outcomes.METRICS
+    assert set(EXPECT_OPS) == set(outcomes.OPS)
+    assert len(set(CONTROL_GROUPS)) == len(CONTROL_GROUPS) == 11
+
+
+def test_valid_guide_round_trips_unchanged():
+    lab = lab_from_dict(_doc(GUIDE))
+    assert lab.guide == GUIDE and lab.guide is not GUIDE
+    assert lab_from_dict(lab_to_dict(lab)).guide == GUIDE
+
+
+def test_other_guide_fields_are_kept():
+    lab = lab_from_dict(_doc(_with(author="Ms. Lovelace", level=2)))
+    assert lab.guide["author"] == "Ms. Lovelace" and lab.guide["level"] == 2
+
+
+def test_every_preset_guide_is_valid_and_the_collapse_lab_locks_data_and_features():
+    for name in preset_names():
+        load_preset(name)  # raises on an invalid guide
+    guide = load_preset("linear-collapse-xor").guide
+    assert guide["locked"] == ["data", "features"]
+
+
+@pytest.mark.parametrize("guide,path,reason", [
+    (_with(locked=["data", "netwrk"]), "guide.locked[1]",
+     "unknown control 'netwrk' (choose from data, features, network, activation, "
+     "learning_rate, batch_size, optimizer, regularization, problem, stop_after, seed)"),
+    (_with(locked="data"), "guide.locked", 'must be a list [...], got "data"'),
+    (_with(hidden=[3]), "guide.hidden[0]", "must be the name of a control"),
+    (_with(hidden=["seed", "seed"]), "guide.hidden[1]", "'seed' is listed twice"),
+    (_with(notes=["a"]), "guide.notes", 'must be a string, got ["a"]'),
+    (_with(instructions=None), "guide.instructions", "must be a string, got null"),
+    (_with(question=3), "guide.question", "must be a string, got 3"),
+    (_with(lockd=["data"]), "guide.lockd", "unknown field (did you mean 'locked'?)"),
+    (_with(expect={"metric": "test_accuracy"}), "guide.expect", "must be a list"),
+    (_with(expect=["x"]), "guide.expect[0]", "must be an object"),
+    (_expect(metric="accuracy"), "guide.expect[0].metric", "unknown metric 'accuracy'"),
+    (_expect(op="=="), "guide.expect[0].op", "unknown comparison '=='"),
+    (_expect(value=_DELETE), "guide.expect[0].value", "missing"),
+    (_expect(value="high"), "guide.expect[0].value", "must be a finite number"),
+    (_expect(epochs=0), "guide.expect[0].epochs", "must be 1..10000000, got 0"),
+    (_expect(activation="relux"), "guide.expect[0].activation", "unknown activation 'relux'"),
+    (_expect(text=5), "guide.expect[0].text", "must be a string"),
+    (_expect(epoch=5), "guide.expect[0].epoch", "unknown field (did you mean 'epochs'?)"),
+])
+def test_bad_guides_name_the_field(guide, path, reason):
+    with pytest.raises(LabFileError) as info:
+        lab_from_dict(_doc(guide))
+    assert info.value.path == path
+    assert reason in info.value.reason
+
+
+def test_an_expectation_without_activation_or_epochs_is_fine():
+    lab = lab_from_dict(_doc(_expect(activation=None, epochs=_DELETE, text=_DELETE)))
+    (e,) = outcomes.expectations(lab.guide)
+    assert e.activation is None and e.epochs == 300
