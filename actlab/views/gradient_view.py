@@ -13,7 +13,7 @@ import numpy as np
 from . import colors
 from ..engine.activations import ACTIVATIONS
 from .loss_view import EpochAxis, LossAxis
-from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg
+from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
 
 MAX_HISTOGRAMS = 6
 NARROW_WIDTH = 560
@@ -160,10 +160,7 @@ class GradientFlowView(QtWidgets.QWidget):
         self.histograms: list[_Histogram] = []
         self._dead_texts: list[pg.TextItem] = []
         self._dead_labels: list[str] = []
-        self.setAutoFillBackground(True)  # white behind the plots, on screen and in PNGs
-        pal = self.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("white"))
-        self.setPalette(pal)
+        white_background(self)  # behind the plots, on screen and in PNGs
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)

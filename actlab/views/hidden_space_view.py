@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import colors
-from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg
+from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
 
 STACK_WIDTH = 520
 _R, _G, _B = colors.hex_to_rgb(colors.BOUNDARY)
@@ -89,10 +89,7 @@ class HiddenSpaceView(QtWidgets.QWidget):
         self._problem, self._n_classes = "classification", 2
         self._drawn = (0, 0)
         self._stacked = False
-        self.setAutoFillBackground(True)  # white behind the plots, on screen and in PNGs
-        pal = self.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("white"))
-        self.setPalette(pal)
+        white_background(self)  # behind the plots, on screen and in PNGs
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(4)

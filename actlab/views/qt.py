@@ -27,4 +27,26 @@ def cache_axes(plot_item) -> None:
         axis["item"].setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
-__all__ = ["pg", "QtCore", "QtGui", "QtWidgets", "cache_axes"]
+def white_background(widget) -> None:
+    """Paint ``widget``'s background white, on screen and in exported PNGs."""
+    widget.setAutoFillBackground(True)
+    pal = widget.palette()
+    pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("white"))
+    widget.setPalette(pal)
+
+
+def fix_plane_view(plot_item, extent: float) -> None:
+    """A still, square view of the input plane [-extent, extent]²: no mouse panning or
+    zooming, no context menu or auto-range button."""
+    vb = plot_item.getViewBox()
+    plot_item.setMenuEnabled(False)
+    plot_item.hideButtons()
+    vb.setMouseEnabled(False, False)
+    vb.setMenuEnabled(False)
+    vb.setAspectLocked(True, 1.0)
+    vb.setRange(xRange=(-extent, extent), yRange=(-extent, extent), padding=0.0)
+    vb.disableAutoRange()
+
+
+__all__ = ["pg", "QtCore", "QtGui", "QtWidgets", "cache_axes", "white_background",
+           "fix_plane_view"]

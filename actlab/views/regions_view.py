@@ -10,7 +10,7 @@ import numpy as np
 
 from . import colors
 from ..engine.activations import ACTIVATIONS
-from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg
+from .qt import QtCore, QtWidgets, cache_axes, fix_plane_view, pg, white_background
 from .surface_view import image_rect
 
 PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
@@ -101,10 +101,7 @@ class RegionsView(QtWidgets.QWidget):
         super().__init__(parent)
         self._extent = float(extent)
         self._epoch: int | None = None
-        self.setAutoFillBackground(True)  # white behind the plots, on screen and in PNGs
-        pal = self.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("white"))
-        self.setPalette(pal)
+        white_background(self)  # behind the plots, on screen and in PNGs
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(4)
@@ -125,14 +122,8 @@ class RegionsView(QtWidgets.QWidget):
 
         self.plot_widget = pg.PlotWidget(self)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
-        pi, vb, e = self.plot_item, self.plot_item.getViewBox(), self._extent
-        pi.setMenuEnabled(False)
-        pi.hideButtons()
-        vb.setMouseEnabled(False, False)
-        vb.setMenuEnabled(False)
-        vb.setAspectLocked(True, 1.0)
-        vb.setRange(xRange=(-e, e), yRange=(-e, e), padding=0.0)
-        vb.disableAutoRange()
+        pi, e = self.plot_item, self._extent
+        fix_plane_view(pi, e)
         ticks = [[(v, f"{v:g}") for v in np.arange(-e, e + e / 6, e / 3)]]
         for name in ("left", "bottom", "top", "right"):
             pi.showAxis(name)

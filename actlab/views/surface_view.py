@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from . import colors
-from .qt import QtCore, QtGui, QtWidgets, pg
+from .qt import QtCore, QtGui, QtWidgets, fix_plane_view, pg
 
 _BUTTONS = {QtCore.Qt.MouseButton.LeftButton: 1, QtCore.Qt.MouseButton.RightButton: 2,
             QtCore.Qt.MouseButton.MiddleButton: 3}
@@ -135,14 +135,8 @@ class SurfaceView(QtWidgets.QWidget):
 
     # ----------------------------------------------------------------- setup
     def _setup_axes(self) -> None:
-        pi, vb, e = self.plot_item, self.view_box, self._extent
-        pi.setMenuEnabled(False)
-        pi.hideButtons()
-        vb.setMouseEnabled(False, False)
-        vb.setMenuEnabled(False)
-        vb.setAspectLocked(True, 1.0)
-        vb.setRange(xRange=(-e, e), yRange=(-e, e), padding=0.0)
-        vb.disableAutoRange()
+        pi, e = self.plot_item, self._extent
+        fix_plane_view(pi, e)
         step = e / 2 if self._compact else e / 3
         ticks = [[(v, f"{v:g}") for v in np.arange(-e, e + step / 2, step)]]
         for name in ("left", "bottom", "top", "right"):
