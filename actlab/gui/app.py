@@ -9,11 +9,24 @@ QUIT_AFTER_SHOW_ENV = "ACTLAB_QUIT_AFTER_SHOW"  # startup benchmark: print time,
 START_TIME_ENV = "ACTLAB_START_TIME"  # time.time() when the process was launched
 
 
+def app_icon():
+    """The application icon: the SVG, plus PNG sizes for platforms without SVG icons."""
+    from PySide6 import QtGui
+
+    from actlab.resources_path import resource_file
+
+    icon = QtGui.QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        icon.addFile(str(resource_file("icons", f"actlab-{size}.png")))
+    icon.addFile(str(resource_file("icons", "actlab.svg")))
+    return icon
+
+
 def run_app(argv: list[str] | None = None) -> int:
     """Open the main window (with the .actlab file in ``argv[1:]`` if one is given) and
     run the event loop; returns the exit status."""
     argv = list(sys.argv if argv is None else argv)
-    from PySide6 import QtCore, QtWidgets
+    from PySide6 import QtCore, QtGui, QtWidgets
 
     import actlab
 
@@ -22,11 +35,11 @@ def run_app(argv: list[str] | None = None) -> int:
     QtCore.QCoreApplication.setApplicationVersion(actlab.__version__)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv)
     app.setApplicationDisplayName(actlab.APP_NAME)
-    try:  # log uncaught errors to a file and tell the user once
-        from . import crash_handler
-        crash_handler.install(app)
-    except ImportError:
-        pass
+    app.setWindowIcon(app_icon())
+    # lets Wayland and desktop shells match the window to resources/actlab.desktop
+    QtGui.QGuiApplication.setDesktopFileName("actlab")
+    from . import crash_handler  # log uncaught errors to a file and tell the user once
+    crash_handler.install(app)
 
     from .main_window import MainWindow
 

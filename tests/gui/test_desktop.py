@@ -352,3 +352,13 @@ def test_the_real_dialog_opens_without_blocking_one_at_a_time(qtbot, qapp, log_f
         qtbot.waitUntil(lambda: crash_handler._open_box is None)
     finally:
         crash_handler.uninstall()
+
+
+def test_app_icon_has_every_size(qtbot):
+    from actlab.gui.app import app_icon
+
+    icon = app_icon()
+    assert not icon.isNull()
+    sizes = {s.width() for s in icon.availableSizes()}
+    assert {16, 32, 48, 64, 128, 256} <= sizes
+    assert not icon.pixmap(64, 64).toImage().isNull()
