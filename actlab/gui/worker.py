@@ -338,12 +338,14 @@ class TrainingWorker(QObject):
         self._timer.start()
 
     def _report_end(self, trainer: Trainer) -> None:
+        # the reason goes out before "not playing", so whoever sees the pause already
+        # has the message that explains it (signals arrive in the order they are sent)
         if trainer.diverged:
-            self._set_playing(False)
             self.diverged.emit(trainer.diverged)
-        elif trainer.finished:
             self._set_playing(False)
+        elif trainer.finished:
             self.finished.emit()
+            self._set_playing(False)
 
     def _set_playing(self, playing: bool) -> None:
         if playing != self._playing:

@@ -154,8 +154,11 @@ def test_stop_after_pauses_by_itself(qtbot, window):
     w.controls.stop_check.setChecked(True)
     assert w.lab.training.stop_after == 40
     click(qtbot, w.play_button)
-    qtbot.waitUntil(lambda: epoch(w) == 40 and not w._playing, timeout=WAIT)
-    assert "Stop after" in w.statusBar().currentMessage()
+    # the epoch counter is read from the worker's latest snapshot, which can show 40
+    # before the queued "playing" signals arrive: wait for the message the student reads
+    qtbot.waitUntil(lambda: "Stop after" in w.statusBar().currentMessage(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not w._playing, timeout=WAIT)
+    assert epoch(w) == 40
 
 
 def test_diverging_training_pauses_and_warns(qtbot, window):
