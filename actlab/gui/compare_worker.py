@@ -12,18 +12,18 @@ import threading
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
 
+from .thread_handle import WorkerHandle, hand_back_and_quit
 from .worker import GUI_TURN_MAX
 
 CHUNK_SECONDS = 0.008  # all runs together; a Pause waits at most about this long
 MAX_EPOCHS_PER_CHUNK = 20_000
 PUBLISH_INTERVAL = 1.0 / 15.0  # small surfaces: 15 pictures a second are plenty
 COMPARE_GRID = 50  # the small surfaces are drawn smoothed, ~200 px wide
-_LEAKED: list = []
 
 
 @dataclass(frozen=True)
@@ -140,11 +140,7 @@ class CompareWorker(QObject):
     def shutdown(self) -> None:
         self.stop()
         self._timer.stop()
-        thread = self.thread()
-        app = QCoreApplication.instance()
-        if app is not None:
-            self.moveToThread(app.thread())
-        thread.quit()
+        hand_back_and_quit(self)
 
     # ------------------------------------------------------------------ the loop
     @Slot()
@@ -198,56 +194,19 @@ class CompareWorker(QObject):
         self._last_publish = time.perf_counter()
 
 
-class CompareThread(QObject):
+class CompareThread(WorkerHandle):
     """The GUI-side handle: starts the thread, forwards commands, shuts it down."""
 
     _load = Signal(object, object, object, int)
-    _play = Signal()
-    _pause = Signal()
-    _shutdown = Signal()
 
     def __init__(self, parent: QObject | None = None, grid: int = COMPARE_GRID):
-        super().__init__(parent)
-        self.worker = CompareWorker(grid)
-        self.thread = QThread()
-        self.thread.setObjectName("ActLab comparison")
-        self.worker.moveToThread(self.thread)
-        w = self.worker
-        self._load.connect(w.load)
-        self._play.connect(w.play)
-        self._pause.connect(w.pause)
-        self._shutdown.connect(w.shutdown)
+        super().__init__(CompareWorker(grid), "ActLab comparison", parent)
+        self._load.connect(self.worker.load)
         self.token = 0
-        self.thread.start()
-        self._running = True
+        self.start()
 
     def load(self, lab, dataset, names) -> int:
         """Queue new runs; returns their token (publications carry it)."""
         self.token += 1
         self._load.emit(lab, dataset, tuple(names), self.token)
         return self.token
-
-    def play(self) -> None:
-        self._play.emit()
-
-    def pause(self) -> None:
-        self._pause.emit()
-
-    def latest(self) -> ComparePublished | None:
-        return self.worker.latest()
-
-    @property
-    def running(self) -> bool:
-        return self._running and self.thread.isRunning()
-
-    def shutdown(self, timeout_ms: int = 3000) -> bool:
-        """Stop comparing and end the thread; True when it ended within the timeout."""
-        if not self._running:
-            return True
-        self._running = False
-        self.worker.stop()
-        self._shutdown.emit()
-        ok = self.thread.wait(timeout_ms)
-        if not ok:
-            _LEAKED.append((self.thread, self.worker))
-        return bool(ok)

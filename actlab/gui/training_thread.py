@@ -3,48 +3,36 @@ to the :class:`~actlab.gui.worker.TrainingWorker` as queued signals (so they run
 worker thread, in the order sent) and shuts it down."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from actlab.lab import Lab, TrainingSpec
 
+from .thread_handle import WorkerHandle
 from .worker import GRID, Published, TrainingWorker
 
-_LEAKED: list = []  # threads that did not stop in time: never let Python destroy them
 
-
-class TrainingThread(QObject):
+class TrainingThread(WorkerHandle):
     """The GUI-side handle: starts the thread, forwards commands, shuts it down.
 
     Every command is a queued signal, so it runs in the worker thread in the order sent.
     """
 
     _load = Signal(object, object, int, bool)
-    _play = Signal()
-    _pause = Signal()
     _step = Signal()
     _reset = Signal(bool)
     _set_training = Signal(object)
     _request_snapshot = Signal()
-    _shutdown = Signal()
 
     def __init__(self, parent: QObject | None = None, grid: int = GRID):
-        super().__init__(parent)
-        self.worker = TrainingWorker(grid)
-        self.thread = QThread()
-        self.thread.setObjectName("ActLab training")
-        self.worker.moveToThread(self.thread)
+        super().__init__(TrainingWorker(grid), "ActLab training", parent)
         w = self.worker
         self._load.connect(w.load)
-        self._play.connect(w.play)
-        self._pause.connect(w.pause)
         self._step.connect(w.step)
         self._reset.connect(w.reset)
         self._set_training.connect(w.set_training)
         self._request_snapshot.connect(w.request_snapshot)
-        self._shutdown.connect(w.shutdown)
         self.generation = 0
-        self.thread.start()
-        self._running = True
+        self.start()
 
     # commands -------------------------------------------------------------------
     def load(self, lab: Lab | None, dataset=None, keep_weights: bool = False) -> int:
@@ -52,12 +40,6 @@ class TrainingThread(QObject):
         self.generation += 1
         self._load.emit(lab, dataset, self.generation, keep_weights)
         return self.generation
-
-    def play(self) -> None:
-        self._play.emit()
-
-    def pause(self) -> None:
-        self._pause.emit()
 
     def step(self) -> None:
         self._step.emit()
@@ -90,19 +72,3 @@ class TrainingThread(QObject):
 
     def end_gui_turn(self) -> None:
         self.worker.end_gui_turn()
-
-    @property
-    def running(self) -> bool:
-        return self._running and self.thread.isRunning()
-
-    def shutdown(self, timeout_ms: int = 3000) -> bool:
-        """Stop training and end the thread; True when it ended within the timeout."""
-        if not self._running:
-            return True
-        self._running = False
-        self.worker.stop()  # a chunk in progress ends, no new one starts
-        self._shutdown.emit()
-        ok = self.thread.wait(timeout_ms)
-        if not ok:  # keep the objects alive rather than destroy a running thread
-            _LEAKED.append((self.thread, self.worker))
-        return bool(ok)

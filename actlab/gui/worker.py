@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from actlab.engine.dataset import build_dataset
 from actlab.engine.insights import GradientLog
@@ -34,6 +34,7 @@ from actlab.engine.trainer import Snapshot, Trainer, output_kind
 from actlab.lab import Lab, TrainingSpec
 
 from .insights_feed import InsightsFeed, InsightsPack
+from .thread_handle import hand_back_and_quit
 
 CHUNK_SECONDS = 0.005  # aim for chunks well under the ~15 ms a queued command may wait
 GUI_TURN_MAX = 0.020  # the longest the worker stands back while the GUI draws a frame
@@ -295,11 +296,7 @@ class TrainingWorker(QObject):
         """Stop and hand this object back to the main thread, then end the thread."""
         self.stop()
         self._timer.stop()
-        thread = self.thread()
-        app = QCoreApplication.instance()
-        if app is not None:
-            self.moveToThread(app.thread())
-        thread.quit()
+        hand_back_and_quit(self)
 
     # ------------------------------------------------------------------ the loop
     @Slot()
