@@ -55,6 +55,22 @@ def prepare_dataset(lab: Lab) -> Dataset:
     return build_dataset(d)
 
 
+class ArrowKeysToInputs(QtCore.QObject):
+    """Arrow keys belong to the focused slider, spin box, combo box or text field: they
+    must move the slider, not step the training (→ is the Step shortcut elsewhere)."""
+
+    INPUTS = (QtWidgets.QAbstractSlider, QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox,
+              QtWidgets.QLineEdit, QtWidgets.QPlainTextEdit, QtWidgets.QTextEdit)
+    KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if (event.type() == QtCore.QEvent.Type.ShortcutOverride
+                and event.key() in self.KEYS and isinstance(obj, self.INPUTS)):
+            event.accept()  # the widget takes the key; no shortcut fires
+            return True
+        return False
+
+
 class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
     """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``."""
 
@@ -96,6 +112,9 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         self._connect()
         self._restore_settings()
         self.setAcceptDrops(True)
+        # on the application, so widgets made later (the builder's combo boxes) are covered
+        self._arrow_keys = ArrowKeysToInputs(self)
+        QtWidgets.QApplication.instance().installEventFilter(self._arrow_keys)
         self.setStyleSheet(STYLE_SHEET)
         self.draw_timer = QTimer(self)
         self.draw_timer.setInterval(DRAW_INTERVAL_MS)

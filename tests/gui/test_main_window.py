@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 import numpy as np
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
 from actlab.labfile import load_lab
@@ -577,3 +577,16 @@ def test_worker_commands_signals_and_failed_loads(qtbot, thread):
     saved_gen, saved = thread.current_lab()
     assert saved.training.stop_after == 5 and len(saved.history["epoch"]) == 5
     assert not saved.params[0][0].flags.writeable
+
+
+def test_arrow_keys_move_a_focused_slider_instead_of_stepping(qtbot, window):
+    w = window
+    w.activateWindow()
+    qtbot.waitActive(w)  # key events go to the focus widget of the active window
+    slider = w.data_panel.findChild(QtWidgets.QSlider)
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus, timeout=WAIT)
+    before = slider.value()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert slider.value() == before + slider.singleStep()
+    assert epoch(w) <= 0  # the Step shortcut did not fire
