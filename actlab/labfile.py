@@ -18,8 +18,6 @@ import importlib
 import json
 import math
 import os
-import secrets
-import stat
 from typing import Any
 
 import numpy as np
@@ -27,6 +25,7 @@ import numpy as np
 from actlab.lab import (CONTROL_GROUPS, FORMAT_NAME, FORMAT_VERSION, INITS, MAX_CLASSES,
                         MAX_HIDDEN_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, REGULARIZATIONS,
                         DataSpec, Lab, NetworkSpec, TrainingSpec)
+from actlab.atomic import write_text_atomic
 from actlab.resources_path import resource_dir, resource_file
 
 SUFFIX = ".actlab"
@@ -618,8 +617,8 @@ def _format(v: Any, indent: int = 0) -> str:
 def save_lab(lab: Lab, path: str | os.PathLike) -> None:
     """Write ``lab`` to ``path`` atomically.
 
-    The text goes to a temporary file in the same folder, is flushed and fsynced, then
-    renamed over ``path`` with :func:`os.replace`.  On any failure the temporary file is
+    The text goes to a temporary file in the same folder, is fsynced, then renamed over
+    ``path`` (:func:`actlab.atomic.atomic_path`).  On any failure the temporary file is
     removed and an existing file at ``path`` is left untouched.  Raises LabFileError for an
     invalid lab (e.g. NaN weights) or an OS error (missing folder, no permission, disk full).
     """
@@ -631,37 +630,10 @@ def save_lab(lab: Lab, path: str | os.PathLike) -> None:
     folder = os.path.dirname(os.path.abspath(filename))
     if not os.path.isdir(folder):
         raise LabFileError("", f"cannot save: the folder {folder} does not exist", filename)
-    tmp = None
     try:
-        for _ in range(100):  # O_EXCL + 0o666: a fresh file that honours the umask
-            name = f".{os.path.basename(filename)}.{secrets.token_hex(4)}.tmp"
-            with contextlib.suppress(FileExistsError):
-                fd = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT
-                             | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-                tmp = os.path.join(folder, name)
-                break
-        else:
-            raise FileExistsError("no free temporary file name")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        with contextlib.suppress(OSError):  # keep the permissions of the file we replace
-            os.chmod(tmp, stat.S_IMODE(os.stat(filename).st_mode))
-        os.replace(tmp, filename)
-    except BaseException as e:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.remove(tmp)
-        if isinstance(e, OSError):
-            raise LabFileError("", f"cannot save: {e.strerror or e}", filename) from e
-        raise
-    with contextlib.suppress(OSError, AttributeError):  # make the rename durable (POSIX)
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_text_atomic(filename, text)
+    except OSError as e:
+        raise LabFileError("", f"cannot save: {e.strerror or e}", filename) from e
 
 
 # ------------------------------------------------------------------- presets

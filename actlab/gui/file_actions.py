@@ -225,28 +225,17 @@ class FileActionsMixin:
         svg or csv.  Without ``path`` a save dialog asks for one."""
         from actlab.views import export
 
-        path = path or self.ask_export_path(what, kind)
-        if not path:
-            return False
-        out = self.output
-        try:
+        def write(target: str) -> None:
             if what == "history":
                 snap = self.trainer.latest()
-                history = snap.snapshot.history if snap is not None else {}
-                export.export_csv_history(history, path)
-            else:
-                widget = {"figure": self.centralWidget(), "surface": out.surface_view,
-                          "loss": out.loss_view}[what]
-                if kind == "svg":
-                    export.export_svg(widget, path)
-                else:
-                    export.export_png(widget, path)
-        except (OSError, TypeError, ValueError) as e:
-            dialogs.show_error(self, "Cannot export", f"{os.path.basename(path)}: {e}")
-            return False
-        set_last_folder(self.settings, path)
-        self.status(f"Exported {os.path.basename(path)}.")
-        return True
+                export.export_csv_history(snap.snapshot.history if snap is not None else {},
+                                          target)
+                return
+            widget = {"figure": self.centralWidget(), "surface": self.output.surface_view,
+                      "loss": self.output.loss_view}[what]
+            (export.export_svg if kind == "svg" else export.export_png)(widget, target)
+
+        return self.export_with(what, write, path, kind)
 
     def ask_export_path(self, what: str, kind: str) -> str | None:
         """Ask where to save an export (``<lab>-<what>.<kind>`` in the last folder);
@@ -262,10 +251,11 @@ class FileActionsMixin:
             path += "." + kind
         return path
 
-    def export_with(self, what: str, write, path: str | None = None) -> bool:
-        """Export a PNG with ``write(path)`` (asking for the path unless given): errors
-        show one message, success remembers the folder and says so."""
-        path = path or self.ask_export_path(what, "png")
+    def export_with(self, what: str, write, path: str | None = None,
+                    kind: str = "png") -> bool:
+        """Export with ``write(path)`` (asking for the path unless given): errors show one
+        message, success remembers the folder and says so."""
+        path = path or self.ask_export_path(what, kind)
         if not path:
             return False
         try:

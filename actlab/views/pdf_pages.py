@@ -7,11 +7,10 @@ footer ("<title>    page n of N").  QtGui only (QPdfWriter), no QtPrintSupport.
 """
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
+from ..atomic import atomic_path
 from .qt import QtCore, QtGui
 
 FOOTER_COLOR = "#5F6368"
@@ -88,10 +87,8 @@ def write_pdf_pages(doc, path, page_width: float = 700, title: str = "", creator
     atomically (a temporary file beside ``path``, renamed over it when complete)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        writer = QtGui.QPdfWriter(tmp)
+    with atomic_path(path) as tmp:
+        writer = QtGui.QPdfWriter(str(tmp))
         writer.setPageSize(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4))
         writer.setPageMargins(QtCore.QMarginsF(16, 14, 16, 12), QtGui.QPageLayout.Unit.Millimeter)
         writer.setResolution(300)
@@ -101,11 +98,4 @@ def write_pdf_pages(doc, path, page_width: float = 700, title: str = "", creator
         del writer  # the file is complete once the writer is gone
         if os.path.getsize(tmp) == 0:
             raise OSError(f"Could not write the PDF {path}.")
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return path
