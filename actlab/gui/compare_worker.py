@@ -8,16 +8,15 @@ epochs, so the runs always stand at the same epoch when they are published.
 """
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
 
-from .thread_handle import WorkerHandle, hand_back_and_quit
+from .thread_handle import LoopWorker, WorkerHandle
 from .worker import GUI_TURN_MAX
 
 CHUNK_SECONDS = 0.008  # all runs together; a Pause waits at most about this long
@@ -38,63 +37,22 @@ class ComparePublished:
     playing: bool
 
 
-class CompareWorker(QObject):
-    """Lives in a QThread; slots run there (call them through :class:`CompareThread`)."""
-
-    playingChanged = Signal(bool)
-    finished = Signal()  # every run diverged or reached stop_after
-    error = Signal(str)
+class CompareWorker(LoopWorker):
+    """Lives in a QThread; slots run there (call them through :class:`CompareThread`).
+    ``finished`` means every run diverged or reached stop_after."""
 
     def __init__(self, grid: int = COMPARE_GRID, chunk_seconds: float = CHUNK_SECONDS):
-        super().__init__()
-        self._grid = grid
-        self._chunk_seconds = chunk_seconds
-        self._lock = threading.Lock()  # guards the trainers
-        self._latest_lock = threading.Lock()
-        self._latest: ComparePublished | None = None
+        super().__init__(grid, chunk_seconds)
         self._runs: list[tuple[str, Trainer]] = []
-        self._dataset = None
         self._token = 0
-        self._seq = 0
-        self._playing = False
-        self._per_chunk = 1
-        self._last_publish = 0.0
-        self._stop = threading.Event()
-        self._gui_turn = threading.Event()
-        self._gui_done = threading.Event()
         self.initial_params: tuple = ()  # per run, the weights at epoch 0 (read-only)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._tick)
 
     # ------------------------------------------------------------ thread-safe reads
-    def latest(self) -> ComparePublished | None:
-        with self._latest_lock:
-            return self._latest
-
-    @property
-    def playing(self) -> bool:
-        return self._playing
-
     def snapshots(self, grid: int = 100) -> list[tuple[str, object, object]]:
         """``(name, snapshot, dataset)`` per run, made now at ``grid`` (any thread;
         waits at most one chunk): what :func:`actlab.render.render_compare_png` takes."""
         with self._lock:
             return [(name, t.snapshot(grid, False), t.dataset) for name, t in self._runs]
-
-    def begin_gui_turn(self) -> None:
-        self._gui_done.clear()
-        self._gui_turn.set()
-
-    def end_gui_turn(self) -> None:
-        self._gui_turn.clear()
-        self._gui_done.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._playing = False
-        self.end_gui_turn()
 
     # ------------------------------------------------------------------ commands
     @Slot(object, object, object, int)
@@ -128,19 +86,8 @@ class CompareWorker(QObject):
         self._set_playing(True)
         self._timer.start()
 
-    @Slot()
-    def pause(self) -> None:
-        was = self._playing
-        self._set_playing(False)
-        self._timer.stop()
-        if was and self._runs:
-            self._publish()
-
-    @Slot()
-    def shutdown(self) -> None:
-        self.stop()
-        self._timer.stop()
-        hand_back_and_quit(self)
+    def _has_work(self) -> bool:
+        return bool(self._runs)
 
     # ------------------------------------------------------------------ the loop
     @Slot()
@@ -172,11 +119,6 @@ class CompareWorker(QObject):
             self._publish()
         time.sleep(0)  # let the GUI thread have the GIL between chunks
         self._timer.start()
-
-    def _set_playing(self, playing: bool) -> None:
-        if playing != self._playing:
-            self._playing = playing
-            self.playingChanged.emit(playing)
 
     def _publish(self) -> None:
         try:

@@ -1,13 +1,17 @@
-"""The GUI side of a worker that lives on its own QThread (training, comparison).
+"""Workers that train on their own QThread (training, comparison), both sides.
 
-A :class:`WorkerHandle` starts the thread, forwards commands as queued signals (so they
-run in the worker thread, in the order sent), reads the worker's newest publication and
-shuts the thread down.  Subclasses add their own command signals and connect them before
-calling :meth:`start`.
+A :class:`LoopWorker` lives in the thread: it trains in short chunks driven by a
+zero-interval timer, publishes its newest result in one lock-protected slot, and stands
+back while the GUI draws a frame.  A :class:`WorkerHandle` is the GUI side: it starts the
+thread, forwards commands as queued signals (so they run in the worker thread, in the
+order sent), reads the newest publication and shuts the thread down.  Subclasses add their
+own commands.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+import threading
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 _LEAKED: list = []  # threads that did not stop in time: never let Python destroy them
 
@@ -20,6 +24,94 @@ def hand_back_and_quit(worker: QObject) -> None:
     if app is not None:
         worker.moveToThread(app.thread())
     thread.quit()
+
+
+class LoopWorker(QObject):
+    """The state and commands every training-loop worker shares.  Subclasses implement
+    ``_tick`` (one chunk of work), ``_publish`` and ``_has_work``."""
+
+    playingChanged = Signal(bool)
+    finished = Signal()
+    error = Signal(str)
+
+    def __init__(self, grid: int, chunk_seconds: float):
+        super().__init__()
+        self._grid = grid
+        self._chunk_seconds = chunk_seconds
+        self._lock = threading.Lock()  # guards the trainers (training, snapshots, reads)
+        self._latest_lock = threading.Lock()
+        self._latest = None
+        self._dataset = None
+        self._seq = 0
+        self._playing = False
+        self._per_chunk = 1
+        self._last_publish = 0.0
+        self._stop = threading.Event()
+        self._gui_turn = threading.Event()  # the GUI is drawing: don't start a chunk
+        self._gui_done = threading.Event()
+        self._timer = QTimer(self)  # a child, so it moves to the worker thread with us
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+
+    # ------------------------------------------------------------ thread-safe
+    def latest(self):
+        """The newest publication (any thread)."""
+        with self._latest_lock:
+            return self._latest
+
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    def begin_gui_turn(self) -> None:
+        """The GUI starts drawing a frame (any thread): the worker finishes its chunk and
+        then waits, releasing the GIL, until :meth:`end_gui_turn` (bounded by the
+        subclass).  Both threads need the GIL; without turns every Python call of a frame
+        (pyqtgraph paints in Python) waits up to a switch interval for the training
+        thread, and a 5 ms frame takes 20-40 ms."""
+        self._gui_done.clear()
+        self._gui_turn.set()
+
+    def end_gui_turn(self) -> None:
+        self._gui_turn.clear()
+        self._gui_done.set()
+
+    def stop(self) -> None:
+        """Stop playing for good (any thread); the thread can then be quit."""
+        self._stop.set()
+        self._playing = False
+        self.end_gui_turn()
+
+    # ------------------------------------------------------------ commands
+    @Slot()
+    def pause(self) -> None:
+        was = self._playing
+        self._set_playing(False)
+        self._timer.stop()
+        if was and self._has_work():
+            self._publish()
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop and hand this object back to the main thread, then end the thread."""
+        self.stop()
+        self._timer.stop()
+        hand_back_and_quit(self)
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing != self._playing:
+            self._playing = playing
+            self.playingChanged.emit(playing)
+
+    def _tick(self) -> None:
+        raise NotImplementedError
+
+    def _publish(self) -> None:
+        raise NotImplementedError
+
+    def _has_work(self) -> bool:
+        raise NotImplementedError
 
 
 class WorkerHandle(QObject):

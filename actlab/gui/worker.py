@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from actlab.engine.dataset import build_dataset
 from actlab.engine.insights import GradientLog
@@ -34,7 +34,7 @@ from actlab.engine.trainer import Snapshot, Trainer, output_kind
 from actlab.lab import Lab, TrainingSpec
 
 from .insights_feed import InsightsFeed, InsightsPack
-from .thread_handle import hand_back_and_quit
+from .thread_handle import LoopWorker
 
 CHUNK_SECONDS = 0.005  # aim for chunks well under the ~15 ms a queued command may wait
 GUI_TURN_MAX = 0.020  # the longest the worker stands back while the GUI draws a frame
@@ -74,48 +74,23 @@ def _frozen_params(params) -> tuple:
     return tuple(out)
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(LoopWorker):
     """Lives in a QThread; every public slot runs there (call them via queued signals)."""
 
     snapshotReady = Signal(object)  # Published, at most ~60 per second
-    playingChanged = Signal(bool)
     diverged = Signal(str)
-    finished = Signal()  # stop_after reached
-    error = Signal(str)
     loadFailed = Signal(int, str)  # generation, message: the old Trainer is kept
     labChanged = Signal(object)  # the Lab after reset(new_seed=True) picked a seed
 
     def __init__(self, grid: int = GRID, chunk_seconds: float = CHUNK_SECONDS):
-        super().__init__()
-        self._grid = grid
-        self._chunk_seconds = chunk_seconds
-        self._lock = threading.Lock()  # guards the Trainer (training, snapshots, reads)
-        self._latest_lock = threading.Lock()
-        self._latest: Published | None = None
+        super().__init__(grid, chunk_seconds)
         self._trainer: Trainer | None = None
         self._lab: Lab | None = None  # the lab the Trainer was built from (for Reset)
-        self._dataset = None
         self._generation = 0
-        self._seq = 0
-        self._playing = False
-        self._stop = threading.Event()
         self._wanted = threading.Event()  # the GUI asked for a fresh snapshot
-        self._gui_turn = threading.Event()  # the GUI is drawing: don't start a chunk
-        self._gui_done = threading.Event()
-        self._per_chunk = 1
-        self._last_publish = 0.0
         self._feed = InsightsFeed(INSIGHTS_GRID)  # what the instruments on screen need
-        self._timer = QTimer(self)  # a child, so it moves to the worker thread with us
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._tick)
 
     # ------------------------------------------------------------ thread-safe reads
-    def latest(self) -> Published | None:
-        """The newest published snapshot (any thread)."""
-        with self._latest_lock:
-            return self._latest
-
     def current_lab(self) -> tuple[int, Lab] | None:
         """(generation, lab with the current trained params and history), from any thread.
 
@@ -127,29 +102,11 @@ class TrainingWorker(QObject):
             lab = trainer.to_lab()
             return generation, replace(lab, params=_frozen_params(lab.params))
 
-    @property
-    def playing(self) -> bool:
-        return self._playing
-
     def want_snapshot(self) -> None:
         """Ask for a fresh snapshot after the current chunk (any thread; cheap).  The
         display timer calls this after each draw, so snapshots are made as fast as they
         are drawn and no faster."""
         self._wanted.set()
-
-    def begin_gui_turn(self) -> None:
-        """The GUI starts drawing a frame (any thread): the worker finishes its chunk and
-        then waits, releasing the GIL, until :meth:`end_gui_turn` (at most GUI_TURN_MAX).
-
-        Both threads need the GIL; without turns every Python call of a frame (pyqtgraph
-        paints in Python) waits up to a switch interval for the training thread, and a
-        5 ms frame takes 20-40 ms."""
-        self._gui_done.clear()
-        self._gui_turn.set()
-
-    def end_gui_turn(self) -> None:
-        self._gui_turn.clear()
-        self._gui_done.set()
 
     def set_instruments(self, insights: bool, hidden: tuple | None = None) -> None:
         """Which instruments are on screen (any thread; cheap): ``insights`` for the
@@ -161,12 +118,6 @@ class TrainingWorker(QObject):
     def gradient_log(self) -> GradientLog:
         """The gradient norms sampled so far in this run (for tests; read-only)."""
         return self._feed.log
-
-    def stop(self) -> None:
-        """Stop playing for good (any thread); the thread can then be quit."""
-        self._stop.set()
-        self._playing = False
-        self.end_gui_turn()
 
     # ------------------------------------------------------------------ commands
     @Slot(object, object, int, bool)
@@ -226,13 +177,8 @@ class TrainingWorker(QObject):
         self._set_playing(True)
         self._timer.start()
 
-    @Slot()
-    def pause(self) -> None:
-        was = self._playing
-        self._set_playing(False)
-        self._timer.stop()
-        if was and self._trainer is not None:
-            self._publish()
+    def _has_work(self) -> bool:
+        return self._trainer is not None
 
     @Slot()
     def step(self) -> None:
@@ -291,13 +237,6 @@ class TrainingWorker(QObject):
         if self._trainer is not None:
             self._publish()
 
-    @Slot()
-    def shutdown(self) -> None:
-        """Stop and hand this object back to the main thread, then end the thread."""
-        self.stop()
-        self._timer.stop()
-        hand_back_and_quit(self)
-
     # ------------------------------------------------------------------ the loop
     @Slot()
     def _tick(self) -> None:
@@ -343,11 +282,6 @@ class TrainingWorker(QObject):
         elif trainer.finished:
             self.finished.emit()
             self._set_playing(False)
-
-    def _set_playing(self, playing: bool) -> None:
-        if playing != self._playing:
-            self._playing = playing
-            self.playingChanged.emit(playing)
 
     def _publish(self) -> None:
         self._wanted.clear()
