@@ -17,7 +17,6 @@ from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
 
 from .thread_handle import LoopWorker, WorkerHandle
-from .worker import GUI_TURN_MAX
 
 CHUNK_SECONDS = 0.008  # all runs together; a Pause waits at most about this long
 MAX_EPOCHS_PER_CHUNK = 20_000
@@ -42,7 +41,7 @@ class CompareWorker(LoopWorker):
     ``finished`` means every run diverged or reached stop_after."""
 
     def __init__(self, grid: int = COMPARE_GRID, chunk_seconds: float = CHUNK_SECONDS):
-        super().__init__(grid, chunk_seconds)
+        super().__init__(grid, chunk_seconds, MAX_EPOCHS_PER_CHUNK)
         self._runs: list[tuple[str, Trainer]] = []
         self._token = 0
         self.initial_params: tuple = ()  # per run, the weights at epoch 0 (read-only)
@@ -95,21 +94,10 @@ class CompareWorker(LoopWorker):
         runs = self._runs
         if not self._playing or self._stop.is_set() or not runs:
             return
-        if self._gui_turn.is_set():
-            self._gui_done.wait(GUI_TURN_MAX)
-        n = self._per_chunk
-        t0 = time.perf_counter()
-        try:
-            with self._lock:
-                done = train_lock_step([t for _, t in runs], n)
-        except Exception as e:  # an engine bug: report it, stop, stay alive
-            self._set_playing(False)
-            self.error.emit(f"Comparison stopped: {e}")
+        trainers = [t for _, t in runs]
+        if self._train_chunk(lambda n: train_lock_step(trainers, n),
+                             "Comparison stopped") is None:
             return
-        dt = time.perf_counter() - t0
-        if done:
-            target = self._chunk_seconds * done / max(dt, 1e-9)
-            self._per_chunk = int(max(1, min(target, 2 * n, MAX_EPOCHS_PER_CHUNK)))
         if all(t.finished for _, t in runs):
             self._set_playing(False)
             self._publish()

@@ -10,8 +10,11 @@ own commands.
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+
+GUI_TURN_MAX = 0.020  # the longest the worker stands back while the GUI draws a frame
 
 _LEAKED: list = []  # threads that did not stop in time: never let Python destroy them
 
@@ -34,8 +37,9 @@ class LoopWorker(QObject):
     finished = Signal()
     error = Signal(str)
 
-    def __init__(self, grid: int, chunk_seconds: float):
+    def __init__(self, grid: int, chunk_seconds: float, max_per_chunk: int):
         super().__init__()
+        self._max_per_chunk = max_per_chunk
         self._grid = grid
         self._chunk_seconds = chunk_seconds
         self._lock = threading.Lock()  # guards the trainers (training, snapshots, reads)
@@ -103,6 +107,30 @@ class LoopWorker(QObject):
         if playing != self._playing:
             self._playing = playing
             self.playingChanged.emit(playing)
+
+    def _train_chunk(self, train, failure: str) -> int | None:
+        """One chunk of ``train(n)`` epochs, after the GUI's turn if it is drawing, with
+        the next chunk sized to take about ``chunk_seconds``.  Returns the epochs done,
+        or None when training raised (an engine bug: reported, playing stops, the thread
+        stays alive)."""
+        if self._gui_turn.is_set():
+            self._gui_done.wait(GUI_TURN_MAX)
+        n = self._per_chunk
+        t0 = time.perf_counter()
+        try:
+            with self._lock:
+                done = train(n)
+        except Exception as e:
+            self._set_playing(False)
+            self.error.emit(f"{failure}: {e}")
+            return None
+        dt = time.perf_counter() - t0
+        if done:
+            # grow at most 2x per chunk so one slow measurement cannot make the next
+            # chunk block the thread for long
+            target = self._chunk_seconds * done / max(dt, 1e-9)
+            self._per_chunk = int(max(1, min(target, 2 * n, self._max_per_chunk)))
+        return done
 
     def _tick(self) -> None:
         raise NotImplementedError

@@ -37,7 +37,6 @@ from .insights_feed import InsightsFeed, InsightsPack
 from .thread_handle import LoopWorker
 
 CHUNK_SECONDS = 0.005  # aim for chunks well under the ~15 ms a queued command may wait
-GUI_TURN_MAX = 0.020  # the longest the worker stands back while the GUI draws a frame
 MAX_EPOCHS_PER_CHUNK = 100_000
 PUBLISH_INTERVAL = 1.0 / 60.0  # never make snapshots faster than a screen can show them
 IDLE_PUBLISH_INTERVAL = 0.25  # while nobody asks, still refresh latest() now and then
@@ -83,7 +82,7 @@ class TrainingWorker(LoopWorker):
     labChanged = Signal(object)  # the Lab after reset(new_seed=True) picked a seed
 
     def __init__(self, grid: int = GRID, chunk_seconds: float = CHUNK_SECONDS):
-        super().__init__(grid, chunk_seconds)
+        super().__init__(grid, chunk_seconds, MAX_EPOCHS_PER_CHUNK)
         self._trainer: Trainer | None = None
         self._lab: Lab | None = None  # the lab the Trainer was built from (for Reset)
         self._generation = 0
@@ -243,27 +242,10 @@ class TrainingWorker(LoopWorker):
         trainer = self._trainer
         if not self._playing or self._stop.is_set() or trainer is None:
             return
-        if self._gui_turn.is_set():
-            self._gui_done.wait(GUI_TURN_MAX)
-        n = self._per_chunk
-        t0 = time.perf_counter()
-        try:
-            with self._lock:
-                done = trainer.train(n)
-        except Exception as e:  # an engine bug: report it, stop playing, stay alive
-            self._set_playing(False)
-            self.error.emit(f"Training stopped: {e}")
+        if self._train_chunk(trainer.train, "Training stopped") is None:
             return
-        dt = time.perf_counter() - t0
-        if done:
-            # aim each chunk at CHUNK_SECONDS; grow at most 2x per chunk so one slow
-            # measurement cannot make the next chunk block the thread for long
-            target = self._chunk_seconds * done / max(dt, 1e-9)
-            self._per_chunk = int(max(1, min(target, 2 * n, MAX_EPOCHS_PER_CHUNK)))
         if trainer.finished:
-            self._set_playing(False)
-            self._publish()
-            self._report_end(trainer)
+            self._report_end(trainer, publish=True)
             return
         since = time.perf_counter() - self._last_publish
         if (self._wanted.is_set() and since >= PUBLISH_INTERVAL) or since >= IDLE_PUBLISH_INTERVAL:
@@ -273,15 +255,22 @@ class TrainingWorker(LoopWorker):
         time.sleep(0)
         self._timer.start()
 
-    def _report_end(self, trainer: Trainer) -> None:
-        # the reason goes out before "not playing", so whoever sees the pause already
-        # has the message that explains it (signals arrive in the order they are sent)
+    def _report_end(self, trainer: Trainer, publish: bool = False) -> None:
+        """The run ended (diverged or reached stop_after): stop playing and say why.
+        Order matters to whoever watches: the last snapshot is published first, then the
+        reason, then "not playing", so the pause arrives with its explanation."""
+        if not (trainer.diverged or trainer.finished):
+            return
+        was = self._playing
+        self._playing = False
+        if publish:
+            self._publish()
         if trainer.diverged:
             self.diverged.emit(trainer.diverged)
-            self._set_playing(False)
-        elif trainer.finished:
+        else:
             self.finished.emit()
-            self._set_playing(False)
+        if was:
+            self.playingChanged.emit(False)
 
     def _publish(self) -> None:
         self._wanted.clear()
