@@ -23,9 +23,6 @@ import numpy as np
 Array = np.ndarray
 
 
-Op = tuple  # (callable, args): one NumPy call with every buffer bound
-
-
 @dataclass(frozen=True)
 class Activation:
     """``forward_ops(z, out)`` and ``backward_ops(z, a, grad, out, tmp)`` return the list of

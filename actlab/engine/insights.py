@@ -11,7 +11,6 @@ import numpy as np
 
 from . import analysis
 from .features import transform
-from .network import augment, output_from_logits
 
 
 @dataclass(frozen=True)
@@ -136,9 +135,3 @@ def hidden_space(net, features, layer: int, neurons: tuple[int, int], X_points=N
         if X_points is not None and len(X_points):
             out["points_pre"], out["points_post"] = project(np.asarray(X_points))
     return out
-
-
-def network_output_on(net, features, points) -> np.ndarray:
-    """Network output (probability or value) at raw input points (n, 2)."""
-    z = net.forward_logits(augment(transform(np.asarray(points, dtype=float), features)))
-    return output_from_logits(z, net.output)

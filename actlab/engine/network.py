@@ -272,12 +272,3 @@ def data_loss(z: np.ndarray, y: np.ndarray, output: str) -> float:
         lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
         return float(np.mean(lse - z[np.arange(y.size), y.astype(int)]))
     return float(0.5 * np.mean((z[:, 0] - y) ** 2))
-
-
-def accuracy(z: np.ndarray, y: np.ndarray, output: str) -> float:
-    """Fraction of rows classified right (NaN for regression or no rows)."""
-    if y.size == 0 or output == "linear":
-        return float("nan")
-    if output == "sigmoid":
-        return float(np.mean((z[:, 0] > 0) == (y > 0.5)))
-    return float(np.mean(z.argmax(axis=1) == y.astype(int)))

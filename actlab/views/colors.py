@@ -149,18 +149,6 @@ def regression_rgba(values: np.ndarray, vmax: float | None = None,
     return diverging_rgba(values, vmax, discretize)
 
 
-def sequential_rgba(values: np.ndarray, vmin: float | None = None,
-                    vmax: float | None = None) -> np.ndarray:
-    """RGBA uint8 for values on a sequential (viridis-like) map from ``vmin`` to ``vmax``
-    (default: the finite data range)."""
-    v = np.asarray(values, dtype=np.float32)
-    finite = v[np.isfinite(v)]
-    lo = vmin if vmin is not None else (float(finite.min()) if finite.size else 0.0)
-    hi = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
-    t = (v - lo) / max(hi - lo, 1e-12)
-    return SEQUENTIAL_LUT[_lut_index(t)]
-
-
 def surface_rgba(surface: np.ndarray, problem: str = "classification",
                  discretize: bool = False, vmax: float | None = None) -> np.ndarray:
     """RGBA uint8 image for a Snapshot's ``surface``, whatever the problem.
