@@ -36,6 +36,17 @@ DOCK_MIN_WIDTH = 220  # at 1024 px the columns need ~780 px: the dock gets what 
 # (The gradient flow view, ~15 ms a picture, is redrawn about 4 times a second.)
 TICK_MS = 45
 DRAW_BUDGET = 14.0
+# ... but never wait longer than this for the next picture: one slow picture (the first
+# after a dock opens builds its plots: 0.6 s idle, several seconds on a busy machine) must
+# not hold the next one back for 15 times as long (it froze the gradient view for ~9 s
+# idle and past 20 s under load).
+MAX_DRAW_GAP = 1.0
+
+
+def next_draw_time(start: float, cost: float) -> float:
+    """When the next instrument picture may be drawn, after one that began at ``start``
+    and took ``cost`` seconds, painting included."""
+    return start + min(MAX_DRAW_GAP, (1 + DRAW_BUDGET) * max(cost, 0.0))
 
 
 @dataclass(frozen=True)
@@ -312,7 +323,7 @@ class InstrumentDocks:
         def painted():
             trainer.end_gui_turn()
             if drawn:  # what the picture cost, its painting included
-                self._next_draw = now + (1 + DRAW_BUDGET) * (time.perf_counter() - now)
+                self._next_draw = next_draw_time(now, time.perf_counter() - now)
 
         QTimer.singleShot(0, lambda: QTimer.singleShot(0, painted))
 
