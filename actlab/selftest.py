@@ -106,6 +106,7 @@ def _train():
         raise SelfTestError(trainer.diverged)
     if done != EPOCHS:
         raise SelfTestError(f"trained {done} of {EPOCHS} epochs")
+    _check_blas()
     after = trainer.history.last()["train_loss"]
     if not (math.isfinite(before) and math.isfinite(after)):
         raise SelfTestError(f"the loss is not finite ({before} → {after})")
@@ -113,6 +114,19 @@ def _train():
         raise SelfTestError(f"the loss did not fall ({before:.3f} → {after:.3f} "
                             f"in {EPOCHS} epochs)")
     return trainer, before, after
+
+
+def _check_blas() -> None:
+    """OpenBLAS must run the thread count asked for (one, unless the user chose): a build
+    that lost the limit trains many times slower."""
+    import os
+
+    from .blas_threads import blas_thread_counts
+
+    want = os.environ.get("OPENBLAS_NUM_THREADS", "")  # set by actlab.blas_threads
+    for lib, n in blas_thread_counts():
+        if lib == "openblas" and want.isdigit() and n != int(want):
+            raise SelfTestError(f"OpenBLAS runs {n} threads, ActLab asked for {want}")
 
 
 def _render(trainer, folder: Path) -> int:
