@@ -6,6 +6,12 @@ the time from process start to the window shown (in a fresh subprocess).  A benc
 that prints figures, not a pass/fail test.
 
     python benchmarks/ui_bench.py [--seconds 5] [--no-startup] [--instruments [NAME]]
+                                  [--hidden WIDTHxDEPTH] [--activation NAME]
+
+``--hidden 64x10`` trains 10 hidden layers of 64 neurons instead of config B's 8x3 (with
+``--activation``, default relu).  The last line sums up the run for scripts::
+
+    ui_bench: epochs_ratio=R redraws_per_s=N lateness_p95_ms=P lateness_max_ms=M
 
 ``--instruments`` opens every instrument dock (they share one tabbed area) and brings
 NAME to the front (collapse, gradient, hidden, regions or compare; default gradient, the
@@ -31,12 +37,27 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ACTLAB_SETTINGS_DIR", tempfile.mkdtemp(prefix="actlab-bench-"))
 
 
+HIDDEN = (8, 8, 8)
+ACTIVATION = "relu"
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """``64x10`` -> ten layers of 64 neurons."""
+    try:
+        width, depth = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxDEPTH such as 64x10, got {text!r}")
+    if not (1 <= width <= 64 and 0 <= depth <= 10):
+        raise argparse.ArgumentTypeError("WIDTH must be 1..64 and DEPTH 0..10")
+    return (width,) * depth
+
+
 def config_b():
     from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
-    return Lab(name="Benchmark config B",
+    return Lab(name="Benchmark config B" if HIDDEN == (8, 8, 8) else "Benchmark",
                data=DataSpec(generator="circle", n_points=500, noise=0.0, train_fraction=0.5,
                              seed=1),
-               network=NetworkSpec(hidden=(8, 8, 8), activations=("relu",) * 3),
+               network=NetworkSpec(hidden=HIDDEN, activations=(ACTIVATION,) * len(HIDDEN)),
                training=TrainingSpec(optimizer="sgd", learning_rate=0.03, batch_size=10,
                                      reshuffle=False))
 
@@ -47,7 +68,7 @@ def headless_epochs_per_second(seconds: float) -> float:
     t.train(20)
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
-        n += t.train(50)
+        n += t.train(50 if len(HIDDEN) * max(HIDDEN, default=1) <= 64 else 1)
     return n / (time.perf_counter() - t0)
 
 
@@ -139,11 +160,20 @@ def main() -> int:
     p.add_argument("--instruments", nargs="?", const="gradient", default=None,
                    choices=("collapse", "gradient", "hidden", "regions", "compare"),
                    help="open every instrument dock, NAME in front (default gradient)")
+    p.add_argument("--hidden", type=parse_hidden, default=None, metavar="WIDTHxDEPTH",
+                   help="hidden layers, e.g. 64x10 (default: config B, 8x3)")
+    p.add_argument("--activation", default="relu", metavar="NAME",
+                   help="activation of every hidden layer (default relu)")
     args = p.parse_args()
+    global HIDDEN, ACTIVATION
+    if args.hidden is not None:
+        HIDDEN = args.hidden
+    ACTIVATION = args.activation.lower()
     headless = headless_epochs_per_second(min(args.seconds, 3.0))
     app = app_figures(args.seconds, args.instruments)
     ratio = app["epochs_per_s"] / headless
-    print(f"config B ([8, 8, 8] relu, batch 10, circle 500, SGD 0.03, reshuffle off), "
+    name = "config B" if HIDDEN == (8, 8, 8) and ACTIVATION == "relu" else "network"
+    print(f"{name} ({list(HIDDEN)} {ACTIVATION}, batch 10, circle 500, SGD 0.03, reshuffle off), "
           f"{args.seconds:g} s offscreen at 1280x800"
           + (f", instrument docks open ({args.instruments} in front)" if args.instruments
              else ""))
@@ -165,6 +195,8 @@ def main() -> int:
         s = startup_seconds()
         print("startup to window shown  " + ("failed" if s is None else
               f"{s:8.2f} s (target <= 1.5){'' if s <= 1.5 else '  SLOW'}"))
+    print(f"ui_bench: epochs_ratio={ratio:.2f} redraws_per_s={app['redraws_per_s']:.1f} "
+          f"lateness_p95_ms={app['late_p95']:.1f} lateness_max_ms={app['late_max']:.1f}")
     return 0
 
 
