@@ -53,7 +53,8 @@ def format_measured(metric: str, value: float | None) -> str:
 
 
 def mark_of(status: str) -> str:
-    """The mark of a verdict status: ✔ pass, ✘ fail, … pending, – other."""
+    """The mark of a verdict status: ✔ pass, ✘ fail, … pending, – not checked for this
+    network ("other")."""
     return Verdict(None, status).mark  # type: ignore[arg-type]  # the one table of marks
 
 
@@ -69,4 +70,5 @@ def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
     if v.status == "pending":
         now = f" (now {epochs_done:,})" if epochs_done else ""
         return f"needs {e.epochs:,} epochs{now}"
-    return f"applies to {e.activation} runs"
+    return f"not checked for this network: {v.reason}" if v.reason else \
+        "not checked for this network"

@@ -60,7 +60,10 @@ _TRAINING_KEYS = ("optimizer", "learning_rate", "batch_size", "regularization", 
 # The guide fields ActLab reads; other guide fields are kept untouched (for other tools),
 # unless they look like a misspelling of one of these.
 GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
-_EXPECT_KEYS = ("activation", "metric", "op", "value", "epochs", "text")
+# An expected outcome: the network it is about, the claim, the sentence shown (this order
+# when saved; "activation" is the older one-name-for-every-layer spelling).
+_EXPECT_KEYS = ("hidden", "activations", "activation", "features", "metric", "op", "value",
+                "epochs", "text")
 # The same lists as actlab.engine.outcomes (METRICS, OPS); a test keeps them equal.
 EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 EXPECT_OPS = ("<", "<=", ">", ">=")
@@ -464,7 +467,11 @@ def _read_history(v: Any, path: str) -> dict[str, list]:
     return out
 
 
-def _read_expectation(v: Any, path: str) -> None:
+def _read_expectation(v: Any, path: str, network: NetworkSpec,
+                      features: tuple[str, ...]) -> dict:
+    """Check one expected outcome and return it pinned to the network it is about: the
+    network fields it leaves out are the file's own (``network``, ``features``), so the
+    claim stays about the teacher's network after the student changes theirs and saves."""
     obj = _object(v, path, _EXPECT_KEYS)
     for key in ("metric", "op", "value"):
         if key not in obj:
@@ -474,15 +481,42 @@ def _read_expectation(v: Any, path: str) -> None:
     _float(obj["value"], _at(path, "value"))
     if "epochs" in obj:
         _int(obj["epochs"], _at(path, "epochs"), 1, MAX_EXPECT_EPOCHS)
-    if obj.get("activation") is not None:
-        _choice(obj["activation"], _at(path, "activation"), "activation",
-                known_names("activation"))
     if "text" in obj:
         _str(obj["text"], _at(path, "text"))
+    known = known_names("activation")
+    one, acts = obj.get("activation"), obj.get("activations")
+    if one is not None:
+        one = _choice(one, _at(path, "activation"), "activation", known)
+    if isinstance(acts, str):  # one name for every layer, like "activation"
+        if one is not None:
+            raise LabFileError(_at(path, "activations"), "give activation or activations, "
+                                                         "not both")
+        one, acts = _choice(acts, _at(path, "activations"), "activation", known), None
+    elif acts is not None and one is not None:
+        raise LabFileError(_at(path, "activations"), "give activation or activations, "
+                                                     "not both")
+    hidden = obj.get("hidden", list(network.hidden))
+    if acts is None:
+        n = len(hidden) if isinstance(hidden, list) else 0
+        if one is not None:
+            acts = [one] * n
+        elif "hidden" not in obj or n == len(network.hidden):
+            acts = list(network.activations)
+        else:
+            raise LabFileError(_at(path, "activations"),
+                               f"missing: name the activations of its {_count(n, 'hidden layer')}")
+    net = _read_network({"hidden": hidden, "activations": acts}, path)
+    feats = _read_features(obj.get("features", list(features)), _at(path, "features"))
+    out = {"hidden": list(net.hidden), "activations": list(net.activations),
+           "features": list(feats)}
+    out.update((k, obj[k]) for k in _EXPECT_KEYS if k in obj and k not in out)
+    out.pop("activation", None)
+    return out
 
 
-def _read_guide(v: Any, path: str) -> dict:
-    """Check the guide fields ActLab uses (see ``docs/lab-format.md``); returns a copy."""
+def _read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...]) -> dict:
+    """Check the guide fields ActLab uses (see ``docs/lab-format.md``); returns a copy
+    whose expectations are pinned to ``network`` and ``features`` where they name none."""
     obj = _object(v, path, None)
     _json_value(obj, path)
     for key in obj:
@@ -494,10 +528,11 @@ def _read_guide(v: Any, path: str) -> dict:
     for key in ("instructions", "question", "notes"):
         if key in obj:
             _str(obj[key], _at(path, key))
+    expect = None
     if "expect" in obj:
         at = _at(path, "expect")
-        for i, e in enumerate(_list(obj["expect"], at)):
-            _read_expectation(e, _at(at, i))
+        expect = [_read_expectation(e, _at(at, i), network, features)
+                  for i, e in enumerate(_list(obj["expect"], at))]
     for key in ("locked", "hidden"):
         if key not in obj:
             continue
@@ -507,7 +542,10 @@ def _read_guide(v: Any, path: str) -> dict:
             if name in seen:
                 raise LabFileError(_at(at, i), f"'{name}' is listed twice")
             seen.add(name)
-    return copy.deepcopy(obj)
+    out = copy.deepcopy(obj)
+    if expect is not None:
+        out["expect"] = expect
+    return out
 
 
 def lab_from_dict(d: Any) -> Lab:
@@ -542,7 +580,7 @@ def lab_from_dict(d: Any) -> Lab:
     if d.get("history") is not None:
         history = _read_history(d["history"], "history")
     if d.get("guide") is not None:
-        guide = _read_guide(d["guide"], "guide")
+        guide = _read_guide(d["guide"], "guide", network, features)
     return Lab(name, description, data, features, network, training, seed, params, history,
                guide)
 

@@ -231,7 +231,7 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
     guide = lab.guide or {}
     problem = lab.data.problem
     if verdicts is None:
-        verdicts = check(guide, lab.network.activations, snapshot.history) \
+        verdicts = check(guide, lab, snapshot.history) \
             if guide.get("expect") else []
     date = f"{when.day} {when:%B %Y, %H:%M}"
     parts = [f"<h1>{_esc(lab.name)}</h1>",

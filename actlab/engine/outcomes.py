@@ -5,17 +5,25 @@ A lab's ``guide`` (a plain dict in the lab file) may hold::
     "guide": {
       "instructions": "…", "question": "…",
       "expect": [
-        {"activation": "linear", "metric": "test_accuracy", "op": "<", "value": 0.75,
-         "epochs": 300, "text": "With linear activations test accuracy stays below 75 %"},
-        {"activation": "tanh", "metric": "test_accuracy", "op": ">", "value": 0.95,
-         "epochs": 300, "text": "Switch to tanh and it passes 95 %"}
+        {"metric": "test_accuracy", "op": "<", "value": 0.75, "epochs": 300,
+         "hidden": [8, 8, 8], "activations": ["linear", "linear", "linear"],
+         "features": ["x1", "x2"],
+         "text": "With linear activations test accuracy stays below 75 %"}
       ],
       "locked": ["features"], "hidden": ["regularization"]
     }
 
-Each expectation applies to runs whose hidden layers all use ``activation`` (any run when
-it is absent) and is judged on the history at ``epochs``.  Tests train every preset and
-check that its expectations hold on the engine, so a lab never teaches something false.
+An expectation is a claim about one network: its hidden layer sizes (``hidden``), their
+activations (``activations``, one per layer, or ``activation``, one name for every layer)
+and its input ``features``.  It is judged on the history at ``epochs`` of runs of exactly
+that network; any other run is "not checked for this network" (mark ``–``) with a reason,
+because a claim about four tanh neurons says nothing about four linear ones.
+
+In a lab *file* the network fields may be left out: :mod:`actlab.labfile` fills them in at
+load from the file's own network and features, so a claim stays about the network the
+teacher wrote even after the student changes theirs and saves.  A guide built in code
+that leaves a field out places no condition on it.  Tests train every preset's claims
+over a grid of seeds, so a lab never teaches something false.
 """
 from __future__ import annotations
 
@@ -25,6 +33,8 @@ from dataclasses import dataclass, replace
 METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
        ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+#: The fields that say which network an expectation is about.
+NETWORK_FIELDS = ("hidden", "activations", "activation", "features")
 
 
 @dataclass(frozen=True)
@@ -33,8 +43,11 @@ class Expectation:
     op: str
     value: float
     epochs: int
-    activation: str | None = None
+    activation: str | None = None          # every hidden layer uses it (any sizes)
     text: str = ""
+    hidden: tuple[int, ...] | None = None
+    activations: tuple[str, ...] | None = None
+    features: tuple[str, ...] | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> "Expectation":
@@ -43,20 +56,110 @@ class Expectation:
             raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
         if op not in OPS:
             raise ValueError(f"op must be one of {', '.join(OPS)}, got {op!r}")
+        acts = d.get("activations")
+        one = d.get("activation")
+        if isinstance(acts, str):  # "activations": "tanh" means every layer, like activation
+            one, acts = acts, None
+        hidden = _tuple(d.get("hidden"), int)
+        if acts is None and one is not None and hidden is not None:
+            acts = [one] * len(hidden)
+        acts = _tuple(acts, str)
+        if hidden is not None and acts is not None and len(hidden) != len(acts):
+            raise ValueError(f"{len(acts)} activations for {len(hidden)} hidden layers")
         return cls(metric, op, float(d["value"]), int(d.get("epochs", 300)),
-                   d.get("activation"), str(d.get("text", "")))
+                   None if acts is not None else one, str(d.get("text", "")),
+                   hidden, acts, _tuple(d.get("features"), str))
 
     def describe(self) -> str:
         if self.text:
             return self.text
         value = f"{self.value:.0%}" if "accuracy" in self.metric else f"{self.value:g}"
-        who = f"with {self.activation} " if self.activation else ""
+        about = self.network_words()
+        who = f"with {about}: " if about else ""
         return (f"{who}{self.metric.replace('_', ' ')} {self.op} {value} "
                 f"after {self.epochs} epochs")
 
-    def applies_to(self, activations) -> bool:
-        return self.activation is None or (
-            len(activations) > 0 and all(a == self.activation for a in activations))
+    def network_words(self) -> str:
+        """The network this claim is about, in words ("" when it is about any)."""
+        net, inputs = self._net_words(), self._input_words()
+        return f"{net} on {inputs}" if net and inputs else net or inputs
+
+    def _net_words(self) -> str:
+        if self.hidden is not None or self.activations is not None:
+            return network_words(self.hidden, self.activations)
+        if self.activation is not None:
+            return f"{self.activation} in every hidden layer"
+        return ""
+
+    def _input_words(self) -> str:
+        return "" if self.features is None else f"inputs {feature_words(self.features)}"
+
+    def mismatch(self, run) -> str:
+        """Why this claim is not about ``run`` (anything with ``.network.hidden``,
+        ``.network.activations`` and ``.features``, e.g. a Lab); "" when it is."""
+        hidden = tuple(run.network.hidden)
+        acts = tuple(a.lower() for a in run.network.activations)
+        net_ok = (self.hidden is None or tuple(self.hidden) == hidden) and (
+            self.activations is None or tuple(a.lower() for a in self.activations) == acts
+        ) and (self.activation is None or (
+            len(acts) > 0 and all(a == self.activation.lower() for a in acts)))
+        # the order of the inputs changes nothing a claim is about
+        feats_ok = self.features is None or set(self.features) == set(run.features)
+        if net_ok and feats_ok:
+            return ""
+        about, yours = [], []
+        if not net_ok:
+            about.append(self._net_words())
+            yours.append(network_words(hidden, run.network.activations))
+        if not feats_ok:
+            about.append(self._input_words())
+            yours.append(f"inputs {feature_words(run.features)}")
+        return f"this outcome is about {' on '.join(about)}; yours has {' on '.join(yours)}"
+
+    def applies_to(self, run) -> bool:
+        return not self.mismatch(run)
+
+    def to_dict(self) -> dict:
+        d = {"metric": self.metric, "op": self.op, "value": self.value,
+             "epochs": self.epochs, "text": self.text}
+        if self.activation is not None:
+            d["activation"] = self.activation
+        for key in ("hidden", "activations", "features"):
+            if getattr(self, key) is not None:
+                d[key] = list(getattr(self, key))
+        return d
+
+
+def _tuple(v, kind) -> tuple | None:
+    if v is None:
+        return None
+    if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+        raise ValueError(f"must be a list, got {v!r}")
+    return tuple(kind(x) for x in v)
+
+
+def network_words(hidden, activations) -> str:
+    """"1 hidden layer of 4 tanh neurons", "no hidden layer", "hidden layers of 4 tanh,
+    2 relu neurons" (``hidden`` or ``activations`` may be None: not stated)."""
+    if hidden is None:
+        names = ", ".join(activations)
+        return f"hidden activations {names}" if activations else "no hidden layer"
+    hidden = tuple(hidden)
+    if not hidden:
+        return "no hidden layer"
+    acts = tuple(activations) if activations is not None else ("",) * len(hidden)
+    layers = f"{len(hidden)} hidden layer{'s' if len(hidden) > 1 else ''}"
+    if len(set(hidden)) == 1 and len(set(acts)) == 1:
+        kind = f"{acts[0]} " if acts[0] else ""
+        n = hidden[0]
+        return f"{layers} of {n} {kind}neuron{'s' if n > 1 else ''}"
+    parts = ", ".join(f"{n} {a}".rstrip() for n, a in zip(hidden, acts))
+    return f"{layers} ({parts} neurons)"
+
+
+def feature_words(features) -> str:
+    from .features import FEATURES
+    return ", ".join(FEATURES[f].label if f in FEATURES else str(f) for f in features)
 
 
 @dataclass(frozen=True)
@@ -64,6 +167,7 @@ class Verdict:
     expectation: Expectation
     status: str            # "pass", "fail", "pending" (not enough epochs), "other" (n/a)
     measured: float | None = None
+    reason: str = ""       # for "other": why the claim is not about this run
 
     @property
     def mark(self) -> str:
@@ -77,41 +181,63 @@ def expectations(guide: dict | None) -> list[Expectation]:
     return [Expectation.from_dict(d) for d in guide.get("expect", [])]
 
 
-def check(guide: dict | None, activations, history: dict | None) -> list[Verdict]:
-    """Judge a run (its hidden ``activations`` and ``history`` dict of columns) against
-    every expectation of ``guide``."""
-    out = []
+def check(guide: dict | None, run, history: dict | None) -> list[Verdict]:
+    """Judge a run — ``run`` is its Lab (or anything with ``.network`` and ``.features``),
+    ``history`` its dict of per-epoch columns — against every expectation of ``guide``."""
+    return [_judge(e, run, history) for e in expectations(guide)]
+
+
+def _judge(e: Expectation, run, history: dict | None) -> Verdict:
+    reason = e.mismatch(run)
+    if reason:
+        return Verdict(e, "other", reason=reason)
     n = len(history["train_loss"]) if history else 0
-    for e in expectations(guide):
-        if not e.applies_to(tuple(activations)):
-            out.append(Verdict(e, "other"))
-        elif n < e.epochs:
-            out.append(Verdict(e, "pending"))
-        else:
-            v = float(history[e.metric][e.epochs - 1])
-            ok = not math.isnan(v) and OPS[e.op](v, e.value)
-            out.append(Verdict(e, "pass" if ok else "fail", v))
-    return out
+    if n < e.epochs:
+        return Verdict(e, "pending")
+    v = float(history[e.metric][e.epochs - 1])
+    ok = not math.isnan(v) and OPS[e.op](v, e.value)
+    return Verdict(e, "pass" if ok else "fail", v)
+
+
+def network_for(lab, e: Expectation):
+    """``lab`` (without results, no early stop) changed to the network and features
+    ``e`` is about: the run that proves or disproves the claim."""
+    net = lab.network
+    if e.hidden is not None:
+        acts = e.activations if e.activations is not None else \
+            (net.activations if len(net.activations) == len(e.hidden) else None)
+        if acts is None:
+            raise ValueError(f"'{e.describe()}' gives hidden sizes but no activations")
+        net = replace(net, hidden=tuple(e.hidden), activations=tuple(acts))
+    elif e.activations is not None:
+        if len(e.activations) != len(net.hidden):
+            raise ValueError(f"'{e.describe()}' gives {len(e.activations)} activations for "
+                             f"{len(net.hidden)} hidden layers")
+        net = replace(net, activations=tuple(e.activations))
+    elif e.activation is not None:
+        net = net.with_activation(e.activation)
+    variant = replace(lab.without_results(), network=net)
+    if e.features is not None:
+        variant = replace(variant, features=tuple(e.features))
+    return replace(variant, training=replace(variant.training, stop_after=None))
 
 
 def verify_lab(lab) -> list[Verdict]:
-    """Train the lab once per activation its expectations name (same seed) and judge
-    each expectation: the engine-side proof that a guided lab's claims are true."""
+    """Train the network each expectation is about (the lab's seeds and training) and
+    judge it: the engine-side proof that a guided lab's claims are true.  Claims about
+    the same network share one run, trained to the longest of their epochs."""
     from .trainer import Trainer
 
-    verdicts = []
-    for e in expectations(lab.guide):
-        variant = lab.without_results()
-        if e.activation is not None:
-            variant = replace(variant, network=variant.network.with_activation(e.activation))
-        variant = replace(variant, training=replace(variant.training, stop_after=None))
-        t = Trainer(variant)
-        t.train(e.epochs)
-        verdicts += [v for v in check({"expect": [_as_dict(e)]},
-                                      variant.network.activations, t.history.view())]
-    return verdicts
-
-
-def _as_dict(e: Expectation) -> dict:
-    return {"metric": e.metric, "op": e.op, "value": e.value, "epochs": e.epochs,
-            "activation": e.activation, "text": e.text}
+    exps = expectations(lab.guide)
+    variants = [network_for(lab, e) for e in exps]
+    runs: dict = {}
+    for e, variant in zip(exps, variants):
+        key = (variant.network, variant.features)
+        runs[key] = max(runs.get(key, 0), e.epochs)
+    histories = {}
+    for (network, features), epochs in runs.items():
+        t = Trainer(replace(lab.without_results(), network=network, features=features,
+                            training=replace(lab.training, stop_after=None)))
+        t.train(epochs)
+        histories[(network, features)] = t.history.view()
+    return [_judge(e, v, histories[(v.network, v.features)]) for e, v in zip(exps, variants)]

@@ -83,7 +83,7 @@ class GuideMixin:
         if key == self._guide_seen:
             return
         self._guide_seen = key
-        self.guide_panel.show_progress(self.lab.network.activations, pub.snapshot.history)
+        self.guide_panel.show_progress(self.lab, pub.snapshot.history)
 
     def _guide_notes_changed(self, text: str) -> None:
         self.lab = lab_with_notes(self.lab, text)

@@ -6,7 +6,8 @@ controls) and never changes the Lab: notes typed by the student leave as
 ``notesChanged(text)`` (debounced), and the window stores them with :func:`lab_with_notes`.
 :meth:`GuidePanel.show_progress` judges the running network's history against the
 expectations with :func:`actlab.engine.outcomes.check` and marks every line
-✔ (reached), ✘ (missed), … (needs more epochs) or – (applies to other runs).
+✔ (reached), ✘ (missed), … (needs more epochs) or – (not checked for this network: the
+outcome is about another network or other inputs, and the line says which).
 """
 from __future__ import annotations
 
@@ -109,8 +110,8 @@ _STATUS_TIPS = {
     "fail": "Not reached: the run did not do what this lab expects. Check the settings "
             "the instructions ask for, press Reset and train again.",
     "pending": "Not judged yet: train for more epochs.",
-    "other": "This outcome is about runs with another activation: switch every hidden "
-             "layer to it, press Reset and train.",
+    "other": "Not checked for this network: this outcome is about the network named "
+             "below. Build that network, press Reset and train to check it.",
 }
 
 
@@ -199,7 +200,7 @@ class GuidePanel(QtWidgets.QWidget):
                                        selectable=False)
         self.outcomes_caption.setToolTip(
             "ActLab checks these while you train: ✔ reached, ✘ not reached, … needs "
-            "more epochs, – is about runs with another activation.")
+            "more epochs, – not checked for this network (it is about another one).")
         self.summary_label = _label("", size=8.5, color=MUTED, selectable=False)
         self.outcomes_box = QtWidgets.QVBoxLayout()
         self.outcomes_box.setSpacing(5)
@@ -331,20 +332,21 @@ class GuidePanel(QtWidgets.QWidget):
             parts.append("Hidden: " + ", ".join(GROUP_TITLES[g] for g in mode.hidden) + ".")
         self.locks_label.setText(" ".join(parts))
         self.locks_label.setVisible(bool(parts))
-        self.show_progress(lab.network.activations if lab is not None else (),
-                           lab.history if lab is not None else None)
+        if lab is not None:
+            self.show_progress(lab, lab.history)
 
     # ------------------------------------------------------------------ progress
-    def show_progress(self, activations, history: dict | None) -> list[Verdict]:
-        """Judge a run (hidden ``activations``, ``history`` dict of per-epoch columns such
-        as ``Snapshot.history``) against the lab's expectations and update the marks.
+    def show_progress(self, run: Lab, history: dict | None) -> list[Verdict]:
+        """Judge a run (``run`` the Lab being trained — its network and features decide
+        which outcomes are about it —, ``history`` dict of per-epoch columns such as
+        ``Snapshot.history``) against the shown lab's expectations and update the marks.
         Cheap when nothing changed; call it a few times a second at most."""
         guide = self._lab.guide if self._lab is not None else None
         if not self.outcome_rows:
             self._verdicts = []
             return []
         try:
-            verdicts = check(guide, tuple(activations), history)
+            verdicts = check(guide, run, history)
         except (KeyError, IndexError, TypeError, ValueError):
             return self._verdicts
         epochs = len(history["train_loss"]) if history and "train_loss" in history else 0
@@ -363,8 +365,7 @@ class GuidePanel(QtWidgets.QWidget):
             earlier = self._remembered.get(i)
             if v.status in ("pending", "other") and earlier is not None:
                 e = earlier.expectation
-                run = f"your last {e.activation} run" if e.activation else "your last run"
-                detail += (f" · {run}: {earlier.mark}{NBSP}"
+                detail += (f" · your last run of that network: {earlier.mark}{NBSP}"
                            f"{format_measured(e.metric, earlier.measured)}")
             row.set_status(v.status, detail, _STATUS_TIPS[v.status])
         # the summary counts the best knowledge: this run's verdict, else an earlier one

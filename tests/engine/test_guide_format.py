@@ -53,10 +53,15 @@ def test_vocabulary_matches_the_engine():
     assert len(set(CONTROL_GROUPS)) == len(CONTROL_GROUPS) == 11
 
 
-def test_valid_guide_round_trips_unchanged():
+def test_valid_guide_round_trips_with_its_expectations_pinned():
     lab = lab_from_dict(_doc(GUIDE))
-    assert lab.guide == GUIDE and lab.guide is not GUIDE
-    assert lab_from_dict(lab_to_dict(lab)).guide == GUIDE
+    # the file names only the activation: the rest of the network is the file's own
+    pinned = {"hidden": [4, 2], "activations": ["linear", "linear"],
+              "features": ["x1", "x2"], "metric": "test_accuracy", "op": "<", "value": 0.75,
+              "epochs": 300, "text": "stays below 75 %"}
+    assert lab.guide == {**GUIDE, "expect": [pinned]} and lab.guide is not GUIDE
+    assert GUIDE["expect"][0]["activation"] == "linear"  # the input is left alone
+    assert lab_from_dict(lab_to_dict(lab)).guide == lab.guide
 
 
 def test_other_guide_fields_are_kept():
@@ -90,6 +95,20 @@ def test_every_preset_guide_is_valid_and_the_collapse_lab_locks_data_and_feature
     (_expect(value="high"), "guide.expect[0].value", "must be a finite number"),
     (_expect(epochs=0), "guide.expect[0].epochs", "must be 1..10000000, got 0"),
     (_expect(activation="relux"), "guide.expect[0].activation", "unknown activation 'relux'"),
+    (_expect(activations=["tanh"]), "guide.expect[0].activations",
+     "give activation or activations, not both"),
+    (_expect(activation=_DELETE, activations=["tanh"]), "guide.expect[0].activations",
+     "1 activation for 2 hidden layers"),
+    (_expect(activation=_DELETE, activations="relux"), "guide.expect[0].activations",
+     "unknown activation 'relux'"),
+    (_expect(activation=_DELETE, hidden=[4, 4, 4]), "guide.expect[0].activations",
+     "missing: name the activations of its 3 hidden layers"),
+    (_expect(hidden=4), "guide.expect[0].hidden", "must be a list"),
+    (_expect(hidden=[0]), "guide.expect[0].hidden[0]", "must be 1..64, got 0"),
+    (_expect(hidden=[4] * 11), "guide.expect[0].hidden", "at most 10"),
+    (_expect(features=["x1", "x3"]), "guide.expect[0].features[1]", "unknown feature 'x3'"),
+    (_expect(features=[]), "guide.expect[0].features", "at least one feature"),
+    (_expect(network={"hidden": [4]}), "guide.expect[0].network", "unknown field"),
     (_expect(text=5), "guide.expect[0].text", "must be a string"),
     (_expect(epoch=5), "guide.expect[0].epoch", "unknown field (did you mean 'epochs'?)"),
 ])
@@ -100,7 +119,36 @@ def test_bad_guides_name_the_field(guide, path, reason):
     assert reason in info.value.reason
 
 
-def test_an_expectation_without_activation_or_epochs_is_fine():
-    lab = lab_from_dict(_doc(_expect(activation=None, epochs=_DELETE, text=_DELETE)))
+def test_an_expectation_without_network_or_epochs_is_about_the_files_network():
+    doc = _doc(_expect(activation=None, epochs=_DELETE, text=_DELETE))
+    doc["network"] = {"hidden": [3], "activations": ["relu"]}
+    doc["features"] = ["x1", "x2", "x1x2"]
+    lab = lab_from_dict(doc)
     (e,) = outcomes.expectations(lab.guide)
-    assert e.activation is None and e.epochs == 300
+    assert e.epochs == 300 and e.activation is None
+    assert (e.hidden, e.activations, e.features) == ((3,), ("relu",), ("x1", "x2", "x1x2"))
+
+
+def test_network_fields_may_be_given_one_by_one():
+    doc = _doc(_expect(activation=_DELETE, hidden=[8, 8, 8], activations="tanh",
+                       features=["x1", "x2", "x1sq"]))
+    (e,) = outcomes.expectations(lab_from_dict(doc).guide)
+    assert (e.hidden, e.activations, e.features) == ((8, 8, 8), ("tanh",) * 3,
+                                                     ("x1", "x2", "x1sq"))
+    # hidden sizes alone keep the file's activations when the layer count matches
+    (e,) = outcomes.expectations(lab_from_dict(_doc(_expect(
+        activation=_DELETE, hidden=[6, 3]))).guide)
+    assert (e.hidden, e.activations) == ((6, 3), ("tanh", "tanh"))
+
+
+def test_every_preset_states_the_network_of_each_outcome():
+    """Presets are written out in full, so what a teacher reads is what is checked."""
+    import json
+
+    from actlab.resources_path import resource_file
+    for name in preset_names():
+        with open(resource_file("labs", name + ".actlab"), encoding="utf-8") as f:
+            raw = json.load(f)
+        for e in raw.get("guide", {}).get("expect", []):
+            assert {"hidden", "activations", "features"} <= set(e), (name, e)
+            assert "activation" not in e, name

@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 from dataclasses import replace
 
 import numpy as np
+from PySide6 import QtCore
 import pytest
 
 from actlab import __version__
@@ -27,6 +28,12 @@ def _history(n: int, test_accuracy: float, loss: float = 0.3) -> dict:
     return {"epoch": np.arange(1, n + 1), "train_loss": np.full(n, loss),
             "test_loss": np.full(n, loss), "train_accuracy": np.full(n, test_accuracy),
             "test_accuracy": np.full(n, test_accuracy)}
+
+
+def _with(lab, activation: str, hidden=None):
+    """``lab`` as the student changed it: ``activation`` in every hidden layer."""
+    net = lab.network if hidden is None else replace(lab.network, hidden=tuple(hidden))
+    return replace(lab, network=net.with_activation(activation))
 
 
 @pytest.fixture
@@ -57,19 +64,27 @@ def test_marks_follow_the_run(panel):
     panel.set_lab(lab)
     linear, tanh = panel.outcome_rows
 
-    panel.show_progress(("linear",) * 3, _history(120, 0.5))
+    panel.show_progress(lab, _history(120, 0.5))
     assert linear.mark == "…" and "needs 300 epochs" in linear.detail_label.text()
-    assert tanh.mark == "–" and "applies to tanh runs" in tanh.detail_label.text()
+    assert tanh.mark == "–" and tanh.detail_label.text() == (
+        "not checked for this network: this outcome is about 3 hidden layers of 8 tanh "
+        "neurons; yours has 3 hidden layers of 8 linear neurons")
 
-    panel.show_progress(("linear",) * 3, _history(300, 0.5))  # meets "below 75 %"
+    panel.show_progress(lab, _history(300, 0.5))  # meets "below 75 %"
     assert linear.mark == "✔" and linear.status == "pass"
     assert "50.0" in linear.detail_label.text()
 
-    panel.show_progress(("tanh",) * 3, _history(300, 0.6))  # fails "above 95 %"
+    panel.show_progress(_with(lab, "tanh"), _history(300, 0.6))  # fails "above 95 %"
     assert tanh.mark == "✘" and tanh.status == "fail"
-    assert linear.mark == "–" and "your last linear run: ✔" in linear.detail_label.text()
+    assert linear.mark == "–" and "your last run of that network: ✔" in \
+        linear.detail_label.text()
 
-    panel.show_progress(("tanh",) * 3, _history(300, 0.99))
+    # the same activations in a network of another shape: neither claim is about it
+    panel.show_progress(_with(lab, "tanh", hidden=[8, 8]), _history(300, 0.99))
+    assert [r.mark for r in panel.outcome_rows] == ["–", "–"]
+    assert "yours has 2 hidden layers of 8 tanh neurons" in tanh.detail_label.text()
+
+    panel.show_progress(_with(lab, "tanh"), _history(300, 0.99))
     assert tanh.mark == "✔"
     assert [v.status for v in panel.verdicts()] == ["other", "pass"]
     assert "2 of 2" in panel.summary_label.text()
@@ -79,9 +94,9 @@ def test_marks_match_the_engine_check(panel):
     lab = load_preset("deep-sigmoid-vanishes")
     panel.set_lab(lab)
     h = _history(200, 0.5, loss=0.69)
-    panel.show_progress(lab.network.activations, h)
+    panel.show_progress(lab, h)
     assert [r.mark for r in panel.outcome_rows] == \
-        [v.mark for v in check(lab.guide, lab.network.activations, h)] == ["✔", "–"]
+        [v.mark for v in check(lab.guide, lab, h)] == ["✔", "–"]
 
 
 def test_a_lab_without_guide_shows_a_hint(panel):
@@ -90,7 +105,7 @@ def test_a_lab_without_guide_shows_a_hint(panel):
     assert panel.hint_label.isVisibleTo(panel) and panel.hint_label.text() == NO_GUIDE_TEXT
     assert panel.outcome_rows == []
     assert not panel.question_box.isVisibleTo(panel)
-    assert panel.show_progress(("tanh", "tanh"), _history(10, 0.5)) == []
+    assert panel.show_progress(default_lab(), _history(10, 0.5)) == []
 
 
 def test_notes_are_loaded_and_edits_are_emitted_once_debounced(panel, qtbot):
@@ -137,7 +152,7 @@ def test_panel_renders(panel, tmp_path):
     from actlab.views.export import export_png, image_is_blank
 
     panel.set_lab(load_preset("linear-collapse-xor"))
-    panel.show_progress(("linear",) * 3, _history(300, 0.5))
+    panel.show_progress(load_preset("linear-collapse-xor"), _history(300, 0.5))
     assert not image_is_blank(export_png(panel, tmp_path / "guide.png"))
 
 
@@ -257,7 +272,8 @@ def test_write_report_html(trained, tmp_path, qapp):
     assert f"{100 * snap.test_accuracy:.1f}&nbsp;%" in text
     assert text.count('<img src="data:image/png;base64,') == 3  # surface, loss, collapse
     assert "one &lt;layer&gt;." in text  # notes are escaped
-    assert "✔" in text and "applies to tanh runs" in text
+    assert "✔" in text and "not checked for this network: this outcome is about 3 hidden " \
+        "layers of 8 tanh neurons; yours has 3 hidden layers of 8 linear neurons" in text
     assert f"Made with ActLab {__version__}" in text
     assert os.listdir(path.parent) == ["report.html"]  # no temporary files left
 
@@ -389,3 +405,41 @@ def test_window_writes_the_report(guided, qtbot, tmp_path):
     assert w.write_report_to(str(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert not w.dialog_log["errors"]
+
+
+def test_switching_xor_to_linear_leaves_the_tanh_outcome_unchecked(guided, qtbot):
+    """The lab invites the student to try linear: the claim about four tanh neurons is
+    then "not checked for this network", never ✘, and the linear claim is judged."""
+    w = guided
+    assert w.open_preset("xor-needs-nonlinearity")
+    tanh, linear = w.guide_panel.outcome_rows
+    combo = w.controls.activation
+    combo.setCurrentIndex(combo.findData("linear"))
+    assert w.lab.network.activations == ("linear",)
+    qtbot.waitUntil(lambda: "not checked" in tanh.detail_label.text(), timeout=10000)
+    assert tanh.detail_label.text() == (
+        "not checked for this network: this outcome is about 1 hidden layer of 4 tanh "
+        "neurons; yours has 1 hidden layer of 4 linear neurons")
+    w.play()
+    qtbot.waitUntil(lambda: linear.mark in ("✔", "✘"), timeout=60000)
+    w.pause()
+    assert linear.mark == "✔"  # a linear layer stays below 75 %
+    assert tanh.mark == "–" and tanh.status == "other"
+    assert "1 of 2 reached" in w.guide_panel.summary_label.text()
+
+
+def test_adding_a_layer_to_one_layer_line_leaves_its_outcome_unchecked(guided, qtbot):
+    w = guided
+    assert w.open_preset("one-layer-line")
+    (row,) = w.guide_panel.outcome_rows
+    qtbot.mouseClick(w.network_view.add_layer_button(), QtCore.Qt.MouseButton.LeftButton)
+    assert len(w.lab.network.hidden) == 1
+    qtbot.waitUntil(lambda: row.mark == "–", timeout=10000)
+    assert row.detail_label.text().startswith(
+        "not checked for this network: this outcome is about no hidden layer; yours has "
+        "1 hidden layer of ")
+    w.play()
+    qtbot.waitUntil(lambda: w.trainer.latest() is not None and
+                    w.trainer.latest().snapshot.epoch >= 200, timeout=60000)
+    w.pause()
+    assert row.mark == "–"  # a tanh layer bends the line: the claim is not about it
