@@ -19,7 +19,7 @@ A run diverges when, after an epoch, any of these holds (checked in this order):
 
 Check 4 needs a scan of every layer's values; it is only made when the largest weight
 exceeds :func:`safe_weight_limit`, below which no value can reach the limit.  The per-epoch
-cost is then two reductions over the parameters (which also find NaN and inf).
+cost is one dot product of the parameters with themselves (which also finds NaN and inf).
 """
 from __future__ import annotations
 
@@ -70,7 +70,15 @@ def diagnose(P: np.ndarray, row: np.ndarray, has_test: bool, loss_start: float,
 
     ``P`` are the parameters after the epoch, ``row`` its ``[train_loss, test_loss, ...]``,
     ``largest_value()`` the largest |pre-activation| of that evaluation on the data rows.
+    Call it under ``np.errstate(over="ignore")``: P·P overflows for huge weights (and then
+    the exact checks decide).
     """
+    start = max(loss_start, 1.0) if math.isfinite(loss_start) else 1.0
+    # the common case in one BLAS call: sqrt(P·P) >= max|w|, and P·P is NaN or inf if any
+    # weight is; then two comparisons (NaN fails them) settle it
+    if (float(P.dot(P)) <= weight_limit * weight_limit and row[0] <= factor * start
+            and (not has_test or math.isfinite(row[1]))):
+        return None
     m = max(float(P.max()), -float(P.min()))   # NaN if any is NaN, inf if any is inf
     if not math.isfinite(m):
         bad = int(np.count_nonzero(~np.isfinite(P)))
@@ -79,7 +87,6 @@ def diagnose(P: np.ndarray, row: np.ndarray, has_test: bool, loss_start: float,
     for i, part in ((0, "training"), (1, "test")):
         if not math.isfinite(row[i]) and (i == 0 or has_test):
             return f"the {part} loss became {'NaN' if math.isnan(row[i]) else 'infinite'}"
-    start = max(loss_start, 1.0) if math.isfinite(loss_start) else 1.0
     if row[0] > factor * start:
         times = _IN_WORDS.get(factor, f"{factor:g}")
         return (f"the training loss ran away to {row[0]:.3g}, more than {times} times "

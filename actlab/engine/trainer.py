@@ -109,6 +109,8 @@ class Trainer:
         leaky = "leaky_relu" in self.network.activation_names
         gain = max(1.0, float(net.leaky_slope)) if leaky else 1.0
         self._weight_limit = safe_weight_limit(self.network.sizes, x_max, gain)
+        self._runaway = runaway_factor(self.output)
+        self._has_test = self._yte.size > 0
         self._grid: SurfaceGrid | None = None
         self._rate = 0.0
         self._rate_t0 = (time.perf_counter(), self.epoch)
@@ -187,9 +189,8 @@ class Trainer:
             for f, args in self._ops:
                 f(*args)
             row = self._evaluator.run()
-        what = diagnose(P, row, self._yte.size > 0, self._loss_start,
-                        runaway_factor(self.output), self._weight_limit,
-                        self._evaluator.largest_value)
+            what = diagnose(P, row, self._has_test, self._loss_start, self._runaway,
+                            self._weight_limit, self._evaluator.largest_value)
         if what:
             np.copyto(P, self._good)
             self.optimizer = None

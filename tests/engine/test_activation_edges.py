@@ -129,3 +129,21 @@ def test_unknown_activation_lists_the_valid_names(bad):
         assert n in str(e.value)
     with pytest.raises(ValueError, match="choose from"):
         Network(2, (3,), (bad,), rng=0)
+
+
+@pytest.mark.parametrize("name", ["relu", "elu", "leaky_relu"])
+def test_fallback_without_the_clip_ufunc_is_the_same(name, monkeypatch):
+    """The fast maximum uses NumPy's (non-public) clip ufunc; without it the partial
+    fallback must give the same numbers and the same NaN, with no deprecation warning."""
+    import warnings
+
+    from actlab.engine import activations
+    z = np.array([[np.nan, -2.0, 0.0, 3.0], [1.5, -np.inf, -0.5, np.inf]])
+    with np.errstate(invalid="ignore"):
+        fast_faces = _faces(ACTIVATIONS[name], z)
+        monkeypatch.setattr(activations, "_CLIP", None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            slow_faces = _faces(ACTIVATIONS[name], z)
+    for face in fast_faces:
+        np.testing.assert_array_equal(slow_faces[face], fast_faces[face], err_msg=face)
