@@ -219,8 +219,8 @@ class Network:
         (classification) or half the mean squared error (regression).  This is what the
         history's ``train_loss``/``test_loss`` record (as TensorFlow Playground shows it):
         no regularisation penalty."""
-        return data_loss(self.forward_logits(augment(X)), np.asarray(y, dtype=float).reshape(-1),
-                         self.output)
+        y = np.asarray(y, dtype=float).reshape(-1)
+        return data_loss(self.forward_logits(augment(X)), y, self.output)
 
     def penalty(self, regularization: str = "none", reg_rate: float = 0.0) -> float:
         """The regularisation penalty of the current weights (biases are never penalised):

@@ -21,8 +21,9 @@ def fast(ops: list) -> list:
     arithmetic on a 10×8 array (0.43 µs against 0.18 µs per call, measured)."""
     out = []
     for f, args in ops:
-        # a functools.partial of a ufunc (see activations._maximum) counts as a ufunc
-        if isinstance(getattr(f, "func", f), np.ufunc) and any(isinstance(a, (float, int)) for a in args):
+        # a functools.partial of a ufunc (see activations._max_op) counts as a ufunc
+        if isinstance(getattr(f, "func", f), np.ufunc) and any(
+                isinstance(a, (float, int)) for a in args):
             args = tuple(np.array(float(a)) if isinstance(a, (float, int)) else a
                          for a in args)
         out.append((f, args))

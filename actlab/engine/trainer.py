@@ -8,7 +8,6 @@ initial weights come from ``default_rng([seed, 0])`` and minibatch order from
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, replace
 
@@ -16,10 +15,10 @@ import numpy as np
 
 from ..lab import Lab, TrainingSpec
 from .dataset import Dataset, build_dataset
+from .activations import canonical_name
 from .divergence import diagnose, runaway_factor, safe_weight_limit
 from .features import transform
 from .history import History
-from .activations import canonical_name
 from .network import Network, augment, regularization_kind, target_form
 from .optimizers import make_optimizer
 from .plan import Evaluator, epoch_ops, regularizer_ops
@@ -103,8 +102,8 @@ class Trainer:
         self._evaluator = Evaluator(self.network, self._Xall_a, self._ytr, self._yte)
         self.diverged: str | None = None
         # the scale for "runaway": the first loss this run has (its history's, or now)
-        first = self.history.column("train_loss")[0] if len(self.history) else self._evaluate()[0]
-        self._loss_start = float(first)
+        losses = self.history.column("train_loss")
+        self._loss_start = float(losses[0] if losses.size else self._evaluate()[0])
         x_max = float(np.abs(self._Xall_a).max())
         leaky = "leaky_relu" in self.network.activation_names
         gain = max(1.0, float(net.leaky_slope)) if leaky else 1.0
