@@ -53,7 +53,7 @@ def safe_weight_limit(sizes, x_max: float, gain: float = 1.0) -> float:
         return top
 
     lo, hi = 0.0, VALUE_LIMIT          # worst(lo) <= limit < worst(hi)
-    for _ in range(200):               # bisection in log space, then plain
+    for _ in range(200):               # bisection in log space
         mid = math.sqrt(lo * hi) if lo > 0 else hi * 1e-30
         if worst(mid) <= VALUE_LIMIT:
             lo = mid
