@@ -116,18 +116,35 @@ class Lab:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Lab):
             return NotImplemented
-        if not self.config_equal(other) or self.history != other.history:
+        if not self.config_equal(other) or not _history_equal(self.history, other.history):
             return False
         if (self.params is None) != (other.params is None):
             return False
         if self.params is None:
             return True
         return len(self.params) == len(other.params) and all(
-            np.array_equal(w1, w2) and np.array_equal(b1, b2)
+            _same(w1, w2) and _same(b1, b2)
             for (w1, b1), (w2, b2) in zip(self.params, other.params)
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _same(a, b) -> bool:
+    """Equal arrays, NaN equal to NaN in the same place (a history holds NaN for an
+    undefined metric — no test points, accuracy in regression — and NaN != NaN would make
+    a lab unequal to its own saved and reloaded copy)."""
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return bool(np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object)))
+    return bool(np.array_equal(a, b, equal_nan=True))
+
+
+def _history_equal(h1, h2) -> bool:
+    if h1 is None or h2 is None:
+        return h1 is h2
+    return h1.keys() == h2.keys() and all(_same(h1[k], h2[k]) for k in h1)
 
 
 def _strip(lab: Lab) -> tuple:

@@ -8,7 +8,9 @@ Public API (for notebooks and scripts)::
     t.train(200)
     print(t.history.last())
     params = t.network.get_params()          # [(W, b), ...]
-    loss, grads = t.network.loss_and_grads(X, y)
+    probs = t.predict_points([[1.0, 1.0]])   # raw (x1, x2) points; the lab's features applied
+    X, y = t.train_rows()                    # training rows in feature space
+    loss, grads = t.network.loss_and_grads(X, y)   # data loss (+ penalty if asked), grads
 """
 from .activations import ACTIVATIONS, Activation, get_activation
 from .network import Network

@@ -10,18 +10,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..lab import Lab
+from .activations import canonical_name
 
 
 def activation_variants(lab: Lab, names) -> list[tuple[str, Lab]]:
     """``(name, lab)`` for each activation ``name``: ``lab`` without trained results and
-    with ``name`` in every hidden layer.  Raises ValueError for a lab without hidden
-    layers (all its variants would be the same network)."""
+    with ``name`` in every hidden layer (names in any case; the canonical spelling is
+    returned).  Raises ValueError for a lab without hidden layers (all its variants would
+    be the same network) or for an unknown activation name."""
     if not lab.network.hidden:
         raise ValueError("the network has no hidden layer, so there is no activation to "
                          "compare: add a hidden layer first")
     base = lab.without_results()
-    return [(str(n), replace(base, network=base.network.with_activation(str(n))))
-            for n in names]
+    names = [canonical_name(n) for n in names]
+    return [(n, replace(base, network=base.network.with_activation(n))) for n in names]
 
 
 def train_lock_step(trainers, epochs: int) -> int:

@@ -17,9 +17,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import Activation, get_activation
+from .activations import Activation, canonical_name, get_activation
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
+REGULARIZATIONS = ("none", "l1", "l2")
+
+
+def regularization_kind(name) -> str:
+    """``"none"``, ``"l1"`` or ``"l2"`` for ``name`` in any case (``"L2"`` is ``"l2"``).
+    Raises ValueError naming the valid kinds for anything else: an unknown name silently
+    meaning "no penalty" hid typos such as ``"ridge"``."""
+    key = str(name).strip().lower()
+    if key not in REGULARIZATIONS:
+        raise ValueError(f"unknown regularization {name!r} (choose from "
+                         f"{', '.join(REGULARIZATIONS)})")
+    return key
 
 
 def augment(X: np.ndarray) -> np.ndarray:
@@ -58,8 +70,9 @@ class Network:
         if output not in OUTPUTS:
             raise ValueError(f"unknown output {output!r}")
         self.sizes = [int(n_inputs), *map(int, hidden), int(n_outputs)]
-        self.activation_names = tuple(activations)
-        self.acts: list[Activation] = [get_activation(a, leaky_slope) for a in activations]
+        self.activation_names = tuple(canonical_name(a) for a in activations)
+        self.acts: list[Activation] = [get_activation(a, leaky_slope)
+                                       for a in self.activation_names]
         self.output = output
         self.n_layers = len(self.sizes) - 1
         shapes = [(self.sizes[i] + 1, self.sizes[i + 1]) for i in range(self.n_layers)]
@@ -201,21 +214,49 @@ class Network:
         Xa.T.dot(ws.dZ[0].T, out=Ga[0])
 
     # ------------------------------------------------------------------ public API
+    def data_loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        """The data loss alone on feature rows ``X`` with targets ``y``: mean cross-entropy
+        (classification) or half the mean squared error (regression).  This is what the
+        history's ``train_loss``/``test_loss`` record (as TensorFlow Playground shows it):
+        no regularisation penalty."""
+        y = np.asarray(y, dtype=float).reshape(-1)
+        return data_loss(self.forward_logits(augment(X)), y, self.output)
+
+    def penalty(self, regularization: str = "none", reg_rate: float = 0.0) -> float:
+        """The regularisation penalty of the current weights (biases are never penalised):
+        L2 ``reg_rate * sum(w**2) / 2``, L1 ``reg_rate * sum(|w|)``, 0 for ``"none"``."""
+        kind = regularization_kind(regularization)
+        w = self.flat * self.weight_mask
+        if kind == "l2":
+            return 0.5 * float(reg_rate) * float(w @ w)
+        if kind == "l1":
+            return float(reg_rate) * float(np.abs(w).sum())
+        return 0.0
+
     def loss_and_grads(self, X: np.ndarray, y: np.ndarray, regularization: str = "none",
                        reg_rate: float = 0.0) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
-        """Loss (data loss plus penalty) on rows ``X`` with targets ``y`` and its gradient
-        as ``[(dW, db), ...]``.  Penalties: L2 ``rate * sum(w^2) / 2``, L1
-        ``rate * sum(|w|)``, weights only (not biases)."""
+        """The training objective on feature rows ``X`` with targets ``y``, and its gradient
+        as ``[(dW, db), ...]``.
+
+        The objective is ``data_loss(X, y) + penalty(regularization, reg_rate)``: the data
+        loss (what the history's ``train_loss`` records) *plus* the penalty, L2
+        ``reg_rate * sum(w**2) / 2`` or L1 ``reg_rate * sum(|w|)`` over weights only (not
+        biases) — the function whose gradient the optimizer follows.  With
+        ``regularization="none"`` (or a rate of 0) it equals the history's loss.
+        ``regularization`` is ``"none"``, ``"l1"`` or ``"l2"`` in any case; other names
+        raise ValueError.  ``X`` are rows in feature space (``Trainer.train_rows()`` gives
+        them for a lab)."""
+        kind = regularization_kind(regularization)
         Xa = augment(X)
         y = np.asarray(y, dtype=float).reshape(-1)
         n = Xa.shape[0]
         self.train_gradients(Xa, target_form(y, self.output, self.sizes[-1], n))
         loss = data_loss(self.forward_logits(Xa), y, self.output)
         w = self.flat * self.weight_mask
-        if regularization == "l2":
+        if kind == "l2":
             loss += 0.5 * reg_rate * float(w @ w)
             self.grad_flat += reg_rate * w
-        elif regularization == "l1":
+        elif kind == "l1":
             loss += reg_rate * float(np.abs(w).sum())
             self.grad_flat += reg_rate * np.sign(w)
         return loss, [(G[:-1].copy(), G[-1].copy()) for G in self.Ga]

@@ -8,7 +8,6 @@ initial weights come from ``default_rng([seed, 0])`` and minibatch order from
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, replace
 
@@ -16,9 +15,11 @@ import numpy as np
 
 from ..lab import Lab, TrainingSpec
 from .dataset import Dataset, build_dataset
+from .activations import canonical_name
+from .divergence import diagnose, runaway_factor, safe_weight_limit
 from .features import transform
 from .history import History
-from .network import Network, augment, target_form
+from .network import Network, augment, regularization_kind, target_form
 from .optimizers import make_optimizer
 from .plan import Evaluator, epoch_ops, regularizer_ops
 from .surface import SurfaceGrid
@@ -53,10 +54,25 @@ def output_kind(problem: str, n_classes: int) -> tuple[str, int]:
     return "sigmoid", 1
 
 
+def normalized(lab: Lab) -> Lab:
+    """``lab`` with activation, regularisation and optimizer names in their canonical
+    lower-case spelling (``"ReLU"`` -> ``"relu"``, ``"L2"`` -> ``"l2"``); ValueError
+    listing the valid names for an unknown one."""
+    net, tr = lab.network, lab.training
+    acts = tuple(canonical_name(a) for a in net.activations)
+    reg = regularization_kind(tr.regularization)
+    opt = str(tr.optimizer).strip().lower()
+    if (acts, reg, opt) == (tuple(net.activations), tr.regularization, tr.optimizer):
+        return lab
+    return replace(lab, network=replace(net, activations=acts),
+                   training=replace(tr, regularization=reg, optimizer=opt))
+
+
 class Trainer:
     """Owns one network, its data, an optimizer and the history of one run."""
 
     def __init__(self, lab: Lab, dataset: Dataset | None = None):
+        lab = normalized(lab)
         self.lab = lab
         self.dataset = dataset if dataset is not None else build_dataset(lab.data)
         ds = self.dataset
@@ -85,6 +101,15 @@ class Trainer:
         self._reg = "none"
         self._evaluator = Evaluator(self.network, self._Xall_a, self._ytr, self._yte)
         self.diverged: str | None = None
+        # the scale for "runaway": the first loss this run has (its history's, or now)
+        losses = self.history.column("train_loss")
+        self._loss_start = float(losses[0] if losses.size else self._evaluate()[0])
+        x_max = float(np.abs(self._Xall_a).max())
+        leaky = "leaky_relu" in self.network.activation_names
+        gain = max(1.0, float(net.leaky_slope)) if leaky else 1.0
+        self._weight_limit = safe_weight_limit(self.network.sizes, x_max, gain)
+        self._runaway = runaway_factor(self.output)
+        self._has_test = self._yte.size > 0
         self._grid: SurfaceGrid | None = None
         self._rate = 0.0
         self._rate_t0 = (time.perf_counter(), self.epoch)
@@ -100,6 +125,7 @@ class Trainer:
     def set_training(self, spec: TrainingSpec) -> None:
         """Change learning rate, batch size, regularisation or optimizer between epochs
         without touching the weights (a new optimizer kind starts with fresh state)."""
+        spec = normalized(replace(self.lab, training=spec)).training
         old = self.training
         self.training = spec
         net = self.network
@@ -109,7 +135,7 @@ class Trainer:
                                             spec.momentum)
             recompile = True
         self.optimizer.lr = float(spec.learning_rate)
-        reg = spec.regularization if spec.reg_rate > 0 else "none"
+        reg = regularization_kind(spec.regularization) if spec.reg_rate > 0 else "none"
         if old is None or reg != self._reg:
             self._reg = reg
             recompile = True
@@ -142,8 +168,12 @@ class Trainer:
 
     # ------------------------------------------------------------------ training
     def train_epoch(self) -> bool:
-        """One pass over the training points.  Returns False (and sets ``diverged``) when
-        the loss stops being finite; the last good parameters are kept."""
+        """One pass over the training points.  Returns False (and sets ``diverged`` to a
+        sentence saying what happened) when the run diverged — a parameter or a loss stopped
+        being finite, the loss ran away, or values grew too large to draw (see
+        :mod:`.divergence`).  The parameters are then put back to
+        those of the last good epoch (finite, with finite predictions), so a snapshot still
+        draws and ``to_lab()`` saves them."""
         if self.diverged:
             return False
         P = self.network.flat
@@ -158,16 +188,19 @@ class Trainer:
             for f, args in self._ops:
                 f(*args)
             row = self._evaluator.run()
-        if not math.isfinite(row[0]):
+            what = diagnose(P, row, self._has_test, self._loss_start, self._runaway,
+                            self._weight_limit, self._evaluator.largest_value)
+        if what:
             np.copyto(P, self._good)
             self.optimizer = None
             self.training, spec = None, self.training
             self.set_training(spec)  # a fresh optimizer: its state saw the blow-up
+            kept = (f"the weights of epoch {self.epoch} are kept" if self.epoch
+                    else "the starting weights are kept")
             self.diverged = (
-                f"Training diverged at epoch {self.epoch + 1}: the loss became "
-                f"{'NaN' if math.isnan(row[0]) else 'infinite'}. The learning rate "
+                f"Training diverged at epoch {self.epoch + 1}: {what}. The learning rate "
                 f"({spec.learning_rate:g}) is probably too high — lower it and press "
-                "Reset. The last good weights are kept.")
+                f"Reset; {kept}.")
             return False
         self.history.append_row(row)
         return True
@@ -234,7 +267,31 @@ class Trainer:
                         diverged=self.diverged, epochs_per_second=self.epochs_per_second(),
                         stopped=self.finished, **metrics)
 
+    # ------------------------------------------------------------------ rows and points
+    def train_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(X, y)``: the training rows in feature space (the lab's input features
+        applied to the points, shape (n, n_features)) and their targets — ready for
+        ``network.predict``, ``network.data_loss`` and ``network.loss_and_grads``."""
+        return self._Xtr_a[:, :-1].copy(), self._ytr.copy()
+
+    def test_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(X, y)`` for the test points, as :meth:`train_rows` (may have 0 rows)."""
+        return self._Xall_a[self.n_train:, :-1].copy(), self._yte.copy()
+
+    def predict_points(self, points) -> np.ndarray:
+        """Network output for raw 2-D points ``(x1, x2)`` (shape (n, 2), or one point):
+        the lab's input features are computed first.  P(class 1) (n,) for two classes,
+        class probabilities (n, k) for more, values (n,) for regression."""
+        P = np.asarray(points, dtype=float)
+        if P.ndim == 1:
+            P = P.reshape(1, -1)
+        if P.ndim != 2 or P.shape[1] != 2:
+            raise ValueError(f"points must be rows of (x1, x2), shape (n, 2); got shape "
+                             f"{np.shape(points)}")
+        return self.network.predict(transform(P, self.features))
+
     def to_lab(self) -> Lab:
-        """The lab with the current trained parameters and history."""
+        """The lab with the current trained parameters and history (after a divergence:
+        the last good parameters, which are finite)."""
         params = tuple((W, b) for W, b in self.network.get_params())
         return replace(self.lab, params=params, history=self.history.to_dict())

@@ -55,3 +55,11 @@ def test_no_hidden_layer_has_nothing_to_compare():
         pytest.skip("the preset gained a hidden layer")
     with pytest.raises(ValueError, match="no hidden layer"):
         activation_variants(lab, NAMES)
+
+
+def test_variant_names_in_any_case_are_canonical_and_unknown_ones_refused():
+    lab = load_preset("xor-needs-nonlinearity")
+    assert [n for n, _ in activation_variants(lab, ["ReLU", "TANH"])] == ["relu", "tanh"]
+    assert activation_variants(lab, ["ReLU"])[0][1].network.activations == ("relu",)
+    with pytest.raises(ValueError, match="choose from"):
+        activation_variants(lab, ["relu", "swish2"])
