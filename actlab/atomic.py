@@ -1,4 +1,5 @@
-"""Atomic file writes: a crash mid-write never leaves a broken or empty file.
+"""Atomic file writes -- a crash mid-write never leaves a broken or empty file -- and
+bounded reads of files a user names.
 
 Everything ActLab saves (lab files, exports, reports, CLI outputs) goes through
 :func:`atomic_path`: the content is written to a fresh temporary file beside the target,
@@ -125,6 +126,46 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+class NotARegularFile(OSError):
+    """The path is a FIFO, socket or device: reading it could block forever or never end."""
+
+
+class FileTooLarge(OSError):
+    """The file is larger than the reader accepts."""
+
+
+def read_regular_file(path: str | os.PathLike, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes`` of them.
+
+    The file is opened non-blocking and checked with fstat before anything is read, so a
+    FIFO named like a lab file cannot hang the caller and /dev/zero cannot fill memory;
+    at most ``max_bytes + 1`` bytes are read, in case the file grows meanwhile.  Raises
+    IsADirectoryError, :class:`NotARegularFile`, :class:`FileTooLarge` or another OSError.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "is a folder", os.fspath(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(0, "not a regular file", os.fspath(path))
+        if info.st_size > max_bytes:
+            raise FileTooLarge(0, "too large", os.fspath(path))
+        chunks, total = [], 0
+        while total <= max_bytes:
+            chunk = os.read(fd, min(max_bytes + 1 - total, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_bytes:
+            raise FileTooLarge(0, "too large", os.fspath(path))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:

@@ -20,7 +20,6 @@ import json
 import math
 import os
 import re
-import stat
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,8 @@ import numpy as np
 from actlab.lab import (CONTROL_GROUPS, FORMAT_NAME, FORMAT_VERSION, INITS, MAX_CLASSES,
                         MAX_HIDDEN_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, REGULARIZATIONS,
                         DataSpec, Lab, NetworkSpec, TrainingSpec)
-from actlab.atomic import clean_stale_temps, write_text_atomic
+from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
+                           read_regular_file, write_text_atomic)
 from actlab.resources_path import resource_dir, resource_file
 from actlab.safe_text import printable
 
@@ -691,37 +691,6 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
-def _read_bytes(filename: str) -> bytes:
-    """The bytes of the regular file ``filename``, at most MAX_FILE_BYTES.
-
-    Opened non-blocking and checked with fstat before reading: a FIFO would block
-    forever and a device such as /dev/zero would never end.  Raises OSError or
-    LabFileError.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(filename, flags)
-    try:
-        mode, size = os.fstat(fd)[stat.ST_MODE], os.fstat(fd).st_size
-        if stat.S_ISDIR(mode):
-            raise LabFileError("", "is a folder, not a lab file", filename)
-        if not stat.S_ISREG(mode):
-            raise LabFileError("", "not a regular file (a device, pipe or socket?)", filename)
-        if size > MAX_FILE_BYTES:
-            raise LabFileError("", _too_large(), filename)
-        chunks, total = [], 0
-        while total <= MAX_FILE_BYTES:  # the size may have grown since fstat
-            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - total, 1 << 24) or 1)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if total > MAX_FILE_BYTES:
-            raise LabFileError("", _too_large(), filename)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def _too_large() -> str:
     return f"the file is too large for a lab file (more than {MAX_FILE_BYTES // 2**20} MB)"
 
@@ -738,7 +707,7 @@ def load_lab(path: str | os.PathLike) -> Lab:
     except TypeError:
         raise LabFileError("", f"not a file name: {_shown(path)}") from None
     try:
-        text = _read_bytes(filename).decode("utf-8-sig")  # -sig: tolerate a Notepad BOM
+        text = read_regular_file(filename, MAX_FILE_BYTES).decode("utf-8-sig")  # -sig: BOM
         if not text.strip():
             raise LabFileError("", "the file is empty", filename)
         lab = lab_from_dict(json.loads(text, object_pairs_hook=_no_duplicates))
@@ -746,6 +715,13 @@ def load_lab(path: str | os.PathLike) -> Lab:
         raise LabFileError(e.path, e.reason, filename) from None
     except FileNotFoundError:
         raise LabFileError("", "file not found", filename) from None
+    except IsADirectoryError:
+        raise LabFileError("", "is a folder, not a lab file", filename) from None
+    except NotARegularFile:
+        raise LabFileError("", "not a regular file (a device, pipe or socket?)",
+                           filename) from None
+    except FileTooLarge:
+        raise LabFileError("", _too_large(), filename) from None
     except UnicodeDecodeError as e:
         raise LabFileError("", f"not UTF-8 text (bad byte at position {e.start})",
                            filename) from None
