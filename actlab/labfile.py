@@ -73,7 +73,7 @@ MAX_EXPECT_EPOCHS = 10_000_000
 # imports (actlab.engine.csv_import.MAX_ROWS) and custom points in lab files; a test keeps
 # them equal.
 MAX_GENERATED_POINTS = MAX_CUSTOM_POINTS = 100_000
-MAX_FILE_BYTES = 64 * 2**20  # as for CSV files; a 200,000-point lab is about 10 MB
+MAX_FILE_BYTES = 64 * 2**20  # as for CSV; 100,000 points with weights and history: about 6 MB
 MAX_DEPTH = 64  # nesting of objects and lists (only a guide's extra fields may nest)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Error messages quote the file; these bound how much (a key or value may be megabytes).
