@@ -15,9 +15,11 @@ import contextlib
 import copy
 import difflib
 import importlib
+import itertools
 import json
 import math
 import os
+import re
 from typing import Any
 
 import numpy as np
@@ -25,8 +27,10 @@ import numpy as np
 from actlab.lab import (CONTROL_GROUPS, FORMAT_NAME, FORMAT_VERSION, INITS, MAX_CLASSES,
                         MAX_HIDDEN_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, REGULARIZATIONS,
                         DataSpec, Lab, NetworkSpec, TrainingSpec)
-from actlab.atomic import write_text_atomic
+from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
+                           read_regular_file, write_text_atomic)
 from actlab.resources_path import resource_dir, resource_file
+from actlab.safe_text import printable
 
 SUFFIX = ".actlab"
 MAX_SEED = 2**32 - 1
@@ -68,6 +72,16 @@ _EXPECT_KEYS = ("hidden", "activations", "activation", "features", "metric", "op
 EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 EXPECT_OPS = ("<", "<=", ">", ">=")
 MAX_EXPECT_EPOCHS = 10_000_000
+# One limit on points everywhere: generated sets (actlab.engine.data.MAX_POINTS), CSV
+# imports (actlab.engine.csv_import.MAX_ROWS) and custom points in lab files; a test keeps
+# them equal.
+MAX_GENERATED_POINTS = MAX_CUSTOM_POINTS = 100_000
+MAX_FILE_BYTES = 64 * 2**20  # as for CSV; 100,000 points with weights and history: about 6 MB
+MAX_DEPTH = 64  # nesting of objects and lists (only a guide's extra fields may nest)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Error messages quote the file; these bound how much (a key or value may be megabytes).
+MAX_KEY_TEXT, MAX_SHOWN_TEXT, MAX_NAME_TEXT = 40, 40, 80
+MAX_PATH_TEXT, MAX_REASON_TEXT = 160, 400
 
 
 class LabFileError(ValueError):
@@ -75,13 +89,15 @@ class LabFileError(ValueError):
 
     ``path`` is the field path of the first problem (``"network.hidden[2]"``, or ``""``
     when the problem is the file itself), ``reason`` says what is wrong and ``filename`` is
-    the file, if any.  ``str(error)`` is one line: ``"<file name>: <path>: <reason>"``.
+    the file, if any.  ``str(error)`` is one line: ``"<file name>: <path>: <reason>"``,
+    printable and of bounded length whatever the file contains (see actlab.safe_text).
     """
 
     def __init__(self, path: str, reason: str, filename: str | None = None) -> None:
-        self.path, self.reason, self.filename = path, reason, filename
-        parts = [os.path.basename(filename)] if filename else []
-        super().__init__(": ".join(parts + ([path] if path else []) + [reason]))
+        self.path, self.reason = printable(path, MAX_PATH_TEXT), printable(reason, MAX_REASON_TEXT)
+        self.filename = filename
+        parts = [printable(os.path.basename(filename), MAX_NAME_TEXT)] if filename else []
+        super().__init__(": ".join(parts + ([self.path] if self.path else []) + [self.reason]))
 
 
 # ------------------------------------------------------------------- known names
@@ -153,6 +169,14 @@ def _history_value(v: Any) -> Any:
     return None if isinstance(v, float) and not math.isfinite(v) else v
 
 
+def _history_values(values: Any) -> list:
+    """A history list as JSON values (NaN and infinities as null)."""
+    if type(values) is list and set(map(type, values)) <= {float, int}:
+        if np.isfinite(np.array(values, dtype=np.float64)).all():
+            return list(values)  # the usual case, without a Python call per epoch
+    return [_history_value(v) for v in values]
+
+
 def lab_to_dict(lab: Lab) -> dict[str, Any]:
     """``lab`` as JSON-ready values (see ``docs/lab-format.md``); does not validate."""
     data, net, tr = lab.data, lab.network, lab.training
@@ -166,7 +190,14 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
                 p[2] = int(p[2])  # class numbers read better as 0, 1, 2
             return p
 
-        d_data["points"] = {key: [point(p) for p in pts] for key, pts in
+        def points(pts: Any) -> list:
+            if classify and all(type(p) is tuple and len(p) == 3 and type(p[0]) is float
+                                and type(p[1]) is float and type(p[2]) is float
+                                and p[2].is_integer() for p in pts):
+                return [[a, b, int(c)] for a, b, c in pts]  # the usual case, 10x faster
+            return [point(p) for p in pts]
+
+        d_data["points"] = {key: points(pts) for key, pts in
                             (("train", data.train_points), ("test", data.test_points))
                             if pts is not None}
     if data.class_names is not None:
@@ -184,7 +215,7 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     if lab.history is not None:
         order = [k for k in HISTORY_KEYS if k in lab.history]
         order += [k for k in lab.history if k not in order]
-        d["history"] = {k: [_history_value(v) for v in lab.history[k]] for k in order}
+        d["history"] = {k: _history_values(lab.history[k]) for k in order}
     if lab.guide is not None:
         d["guide"] = _plain(lab.guide)
     return d
@@ -193,15 +224,29 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
 # ------------------------------------------------------------------- validators
 
 def _at(path: str, key: str | int) -> str:
-    return f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    key = printable(key, MAX_KEY_TEXT)  # a field name from the file: one printable line
+    return f"{path}.{key}" if path else key
 
 
 def _shown(v: Any) -> str:
+    """``v`` as JSON for an error message: escaped to one printable line, at most 40 chars."""
+    if isinstance(v, str) and len(v) > 4 * MAX_SHOWN_TEXT:
+        v = v[: 4 * MAX_SHOWN_TEXT]  # do not encode a megabyte to show 40 characters of it
     try:
         text = json.dumps(v, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(v)
-    return text if len(text) <= 40 else text[:37] + "..."
+    except (TypeError, ValueError, RecursionError):
+        try:
+            text = repr(v)
+        except Exception:  # noqa: BLE001 - a value that cannot even describe itself
+            text = f"<{type(v).__name__}>"
+    return printable(text, MAX_SHOWN_TEXT)
+
+
+def _name(v: str) -> str:
+    """A name from the file quoted as repr does, for "unknown activation 'ReLu'" messages."""
+    return printable(repr(v[: 4 * MAX_SHOWN_TEXT]), MAX_SHOWN_TEXT)
 
 
 def _count(n: int, noun: str) -> str:
@@ -266,7 +311,7 @@ def _choice(v: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
         return v
     listing = ", ".join(choices)
     if isinstance(v, str):
-        raise LabFileError(path, f"unknown {what} {v!r} (choose from {listing})")
+        raise LabFileError(path, f"unknown {what} {_name(v)} (choose from {listing})")
     raise LabFileError(path, f"must be the name of a {what} ({listing}), got {_shown(v)}")
 
 
@@ -280,6 +325,37 @@ def _json_value(v: Any, path: str) -> None:
     elif not (v is None or isinstance(v, (str, bool)) or _is_finite(v)):
         raise LabFileError(path, f"must be a JSON value (object, list, string, finite "
                                  f"number, true, false or null), got {_shown(v)}")
+
+
+_NUMBERS_ONLY = ("data.points", "params", "history")
+
+
+def _check_structure(d: Any) -> None:
+    """Reject what no lab file can hold, wherever it is: nesting deeper than MAX_DEPTH and
+    lone surrogates (``"\\ud800"`` is valid JSON but no UTF-8 text, so it loads and could
+    never be saved).  An explicit stack: no recursion limit to hit."""
+    stack = [(d, "", 0)]
+    while stack:
+        v, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise LabFileError(path, f"nested more than {MAX_DEPTH} levels deep")
+        if path in _NUMBERS_ONLY:
+            continue  # their validators accept numbers only: no need to look at each one
+        if isinstance(v, str):
+            if _SURROGATE.search(v):
+                raise LabFileError(path, f"contains a lone surrogate escape (\\ud800-\\udfff), "
+                                         f"which is not a character: {_shown(v)}")
+        elif isinstance(v, dict):
+            for key, x in v.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    raise LabFileError(path, f"a field name contains a lone surrogate escape "
+                                             f"(\\ud800-\\udfff): {_shown(key)}")
+                if isinstance(x, (str, dict, list)):
+                    stack.append((x, _at(path, key), depth + 1))
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                if isinstance(x, (str, dict, list)):
+                    stack.append((x, f"{path}[{i}]", depth + 1))
 
 
 def _vector(v: Any, path: str) -> np.ndarray:
@@ -306,9 +382,34 @@ def _matrix(v: Any, path: str) -> np.ndarray:
 
 # ------------------------------------------------------------------- dict -> Lab
 
+def _points_fast(v: list, classify: bool) -> tuple | None:
+    """The points of ``v`` if every one is a valid [x1, x2, label] of plain numbers, else
+    None (then the slow path finds and names the first bad one).  NumPy checks 100,000
+    points in milliseconds where a Python loop over them takes most of a second."""
+    # set(map(...)) runs in C: checking 300,000 values costs milliseconds
+    if not v or set(map(type, v)) != {list} or set(map(len, v)) != {3}:
+        return None
+    if not set(map(type, itertools.chain.from_iterable(v))) <= {float, int}:
+        return None  # np.array would also take "1.5" and True
+    try:
+        arr = np.array(v, dtype=np.float64).reshape(len(v), 3)
+    except (ValueError, OverflowError):
+        return None
+    if not (np.abs(arr) < 1e300).all():  # also false for inf and NaN
+        return None  # (rare) let _float decide each value
+    if classify:
+        labels = arr[:, 2]
+        if not ((labels == np.floor(labels)) & (labels >= 0) & (labels < MAX_CLASSES)).all():
+            return None
+    return tuple(map(tuple, arr.tolist()))
+
+
 def _read_points(v: Any, path: str, classify: bool) -> tuple:
+    points = _points_fast(_list(v, path), classify)
+    if points is not None:
+        return points
     out = []
-    for i, p in enumerate(_list(v, path)):
+    for i, p in enumerate(v):
         at = _at(path, i)
         if not isinstance(p, list) or len(p) != 3:
             raise LabFileError(at, f"must be a point [x1, x2, label], got {_shown(p)}")
@@ -327,7 +428,10 @@ def _read_data(v: Any, path: str) -> DataSpec:
     get = lambda key: obj.get(key, getattr(base, key))  # noqa: E731
     generator = _choice(get("generator"), _at(path, "generator"), "generator",
                         known_names("generator"))
-    n_points = _int(get("n_points"), _at(path, "n_points"), 2, 100_000)
+    # Custom data has as many points as it lists: n_points is not used (the window writes
+    # 0 after Clear points), so any whole number >= 0 is kept as it is.
+    n_points = _int(get("n_points"), _at(path, "n_points"),
+                    *((0, None) if generator == "custom" else (2, MAX_GENERATED_POINTS)))
     noise = _float(get("noise"), _at(path, "noise"), 0, 0.5)
     fraction = _float(get("train_fraction"), _at(path, "train_fraction"), 0, 1, lo_open=True)
     seed = _int(get("seed"), _at(path, "seed"), 0, MAX_SEED)
@@ -349,6 +453,10 @@ def _read_data(v: Any, path: str) -> DataSpec:
         if pts.get("test") is not None:
             test = _read_points(pts["test"], _at(path, "points.test"),
                                 problem == "classification")
+        total = len(train) + len(test or ())
+        if total > MAX_CUSTOM_POINTS:
+            raise LabFileError(_at(path, "points"), f"{total} points, at most "
+                                                    f"{MAX_CUSTOM_POINTS} (train and test)")
     elif obj.get("points") is not None:
         raise LabFileError(_at(path, "points"), "only allowed when generator is 'custom'")
     spec = DataSpec(generator, n_points, noise, fraction, seed, problem, train, test)
@@ -452,19 +560,39 @@ def _read_history(v: Any, path: str) -> dict[str, list]:
     out: dict[str, list] = {}
     for key in (k for k in HISTORY_KEYS if k in obj):
         at = _at(path, key)
+        values = _list(obj[key], at)
+        kinds = set(map(type, values))
         if key == "epoch":
-            out[key] = [_int(x, _at(at, i), 0) for i, x in enumerate(_list(obj[key], at))]
+            if kinds <= {int} and min(values, default=0) >= 0:
+                out[key] = list(values)  # fast path; the loop below names a bad one
+            else:
+                out[key] = [_int(x, _at(at, i), 0) for i, x in enumerate(values)]
             continue
-        values = []
-        for i, x in enumerate(_list(obj[key], at)):
-            if x is not None and not _is_finite(x):
-                raise LabFileError(_at(at, i), f"must be a number or null, got {_shown(x)}")
-            values.append(math.nan if x is None else float(x))  # one NaN object: labs compare equal
+        fast = _finite_floats(values) if kinds <= {float, int} else None
+        values = fast if fast is not None else _history_numbers(values, at)
         if len(values) != len(out["epoch"]):
             raise LabFileError(at, f"{_count(len(values), 'value')}, but history.epoch has "
                                    f"{len(out['epoch'])}")
         out[key] = values
     return out
+
+
+def _finite_floats(v: list) -> list | None:
+    """``v`` (ints and floats) as floats when all pass _is_finite, else None."""
+    try:
+        arr = np.array(v, dtype=np.float64)
+    except OverflowError:
+        return None
+    return arr.tolist() if (np.abs(arr) < 1e300).all() else None
+
+
+def _history_numbers(v: list, at: str) -> list:
+    values = []
+    for i, x in enumerate(v):
+        if x is not None and not _is_finite(x):
+            raise LabFileError(_at(at, i), f"must be a number or null, got {_shown(x)}")
+        values.append(math.nan if x is None else float(x))  # one NaN object: labs compare equal
+    return values
 
 
 def _read_expectation(v: Any, path: str, network: NetworkSpec,
@@ -565,6 +693,7 @@ def lab_from_dict(d: Any) -> Lab:
                                       f"({FORMAT_VERSION})")
     # Older versions would be upgraded here, one step at a time; v1 is the first.
     _object(d, "", _TOP_KEYS)
+    _check_structure(d)
     base = Lab()
     name = _str(d.get("name", base.name), "name")
     description = _str(d.get("description", base.description), "description")
@@ -600,36 +729,58 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
+def _too_large() -> str:
+    return f"the file is too large for a lab file (more than {MAX_FILE_BYTES // 2**20} MB)"
+
+
 def load_lab(path: str | os.PathLike) -> Lab:
     """Read and validate the lab file at ``path``.
 
-    Every user error (missing or unreadable file, not UTF-8, not JSON, invalid lab) raises
-    :class:`LabFileError` whose one-line message starts with the file name.
+    Every user error (missing, unreadable or odd file, too large, not UTF-8, not JSON,
+    invalid lab) raises :class:`LabFileError` whose one-line message starts with the file
+    name.  Stale temporary files of interrupted saves of ``path`` are removed.
     """
-    filename = os.fspath(path)
     try:
-        with open(filename, encoding="utf-8-sig") as f:  # -sig: tolerate a Notepad BOM
-            text = f.read()
+        filename = os.fspath(path)
+    except TypeError:
+        raise LabFileError("", f"not a file name: {_shown(path)}") from None
+    try:
+        text = read_regular_file(filename, MAX_FILE_BYTES).decode("utf-8-sig")  # -sig: BOM
         if not text.strip():
             raise LabFileError("", "the file is empty", filename)
-        return lab_from_dict(json.loads(text, object_pairs_hook=_no_duplicates))
+        lab = lab_from_dict(json.loads(text, object_pairs_hook=_no_duplicates))
     except LabFileError as e:
         raise LabFileError(e.path, e.reason, filename) from None
     except FileNotFoundError:
         raise LabFileError("", "file not found", filename) from None
+    except IsADirectoryError:
+        raise LabFileError("", "is a folder, not a lab file", filename) from None
+    except NotARegularFile:
+        raise LabFileError("", "not a regular file (a device, pipe or socket?)",
+                           filename) from None
+    except FileTooLarge:
+        raise LabFileError("", _too_large(), filename) from None
     except UnicodeDecodeError as e:
         raise LabFileError("", f"not UTF-8 text (bad byte at position {e.start})",
                            filename) from None
-    except OSError as e:
+    except OSError as e:  # permission, name too long, I/O error, ...: one clear line
         raise LabFileError("", f"cannot read the file: {e.strerror or e}", filename) from None
     except json.JSONDecodeError as e:
         raise LabFileError("", f"not valid JSON at line {e.lineno}, column {e.colno}: "
                                f"{e.msg}", filename) from None
     except _DuplicateField as e:
-        raise LabFileError("", f"not a valid lab file: the field {e.args[0]!r} appears twice",
+        raise LabFileError("", f"not a valid lab file: the field {_name(e.args[0])} appears twice",
                            filename) from None
     except RecursionError:
         raise LabFileError("", "not a valid lab file: nested too deeply", filename) from None
+    except MemoryError:
+        raise LabFileError("", "not enough memory to read the file", filename) from None
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        what = ("a number has too many digits" if "digits" in str(e)
+                else printable(str(e), 120))
+        raise LabFileError("", f"not a valid lab file: {what}", filename) from None
+    clean_stale_temps(filename)
+    return lab
 
 
 def lab_to_json(lab: Lab) -> str:
@@ -639,7 +790,28 @@ def lab_to_json(lab: Lab) -> str:
     return _format(d) + "\n"
 
 
+def _rows(v: list, indent: int) -> str | None:
+    """``_format(v)`` for a list of flat lists of numbers (points, weight matrices), made
+    by one call of the C JSON encoder instead of one per row, which made saving 100,000
+    points take seconds; None for any other list."""
+    if not (v and type(v[0]) is list and set(map(type, v)) == {list}):
+        return None
+    text = json.dumps(v, ensure_ascii=False, allow_nan=False)
+    if text.count("[") != len(v) + 1 or '"' in text or "{" in text:
+        return None  # deeper lists, strings or objects: the general path
+    pad = "\n" + " " * (indent + 1)
+    return "[" + pad + text[1:-1].replace("], [", "]," + pad + "[") + "\n" + " " * indent + "]"
+
+
 def _format(v: Any, indent: int = 0) -> str:
+    if type(v) is list:
+        text = _rows(v, indent)
+        if text is None and v and type(v[0]) is not list and type(v[0]) is not dict:
+            text = json.dumps(v, ensure_ascii=False, allow_nan=False)
+            if text.count("[") != 1 or "{" in text:
+                text = None  # it holds lists or objects (or brackets in strings)
+        if text is not None:
+            return text
     if isinstance(v, (dict, list)) and v:
         pad = " " * (indent + 1)
         if isinstance(v, dict):
@@ -657,14 +829,20 @@ def save_lab(lab: Lab, path: str | os.PathLike) -> None:
 
     The text goes to a temporary file in the same folder, is fsynced, then renamed over
     ``path`` (:func:`actlab.atomic.atomic_path`).  On any failure the temporary file is
-    removed and an existing file at ``path`` is left untouched.  Raises LabFileError for an
-    invalid lab (e.g. NaN weights) or an OS error (missing folder, no permission, disk full).
+    removed and an existing file at ``path`` is left untouched.  Raises LabFileError, and
+    nothing else, for an invalid lab (e.g. NaN weights) or an OS error (missing folder, no
+    permission, disk full, name too long).
     """
     filename = os.fspath(path)
     try:
         text = lab_to_json(lab)
     except LabFileError as e:
         raise LabFileError(e.path, e.reason, filename) from None
+    except RecursionError:
+        raise LabFileError("", "cannot save: the lab is nested too deeply", filename) from None
+    except Exception as e:  # a Lab built in code holding a value no lab file can hold
+        raise LabFileError("", f"cannot save: the lab holds a value a lab file cannot "
+                               f"({type(e).__name__}: {e})", filename) from e
     folder = os.path.dirname(os.path.abspath(filename))
     if not os.path.isdir(folder):
         raise LabFileError("", f"cannot save: the folder {folder} does not exist", filename)
@@ -688,5 +866,5 @@ def load_preset(name: str) -> Lab:
     name = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
     names = preset_names()
     if name not in names:
-        raise LabFileError("", f"no preset named {name!r} (choose from {', '.join(names)})")
+        raise LabFileError("", f"no preset named {_name(name)} (choose from {', '.join(names)})")
     return load_lab(resource_file("labs", name + SUFFIX))

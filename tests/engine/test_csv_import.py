@@ -1,10 +1,13 @@
 """CSV import: good files of every accepted form, and a clear error for each bad one."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
-from actlab.engine.csv_import import CsvError, load_csv, parse_csv_text
+from actlab.engine import csv_import
+from actlab.engine.csv_import import CsvError, import_csv, load_csv, parse_csv_text
 from actlab.engine.dataset import build_dataset
 
 
@@ -181,3 +184,100 @@ def test_bad_file_error_from_load_csv_names_the_line(tmp_path):
     path = write(tmp_path, "x1,x2,label\n" + "1,2,0\n" * 5 + "1,2\n")
     with pytest.raises(CsvError, match=r"^line 7: expected 3 columns \(x1,x2,label\), got 2$"):
         load_csv(path)
+
+
+# ------------------------------------------------------------------------ what was understood
+
+def _import(tmp_path, text, **kw):
+    return import_csv(write(tmp_path, text), **kw)
+
+
+def test_semicolons_with_a_letter_header_give_every_point_and_say_so(tmp_path):
+    # Reported: header "a;b;c" over 300 rows was taken for 2 points.
+    rows = "".join(f"{i / 10};{-i / 7};{i % 2}\n" for i in range(300))
+    result = _import(tmp_path, "a;b;c\n" + rows)
+    assert len(result.data.train_points) + len(result.data.test_points) == 300
+    assert result.separator == ";" and result.warnings == ()
+    assert result.summary == "300 points, 2 classes (0, 1): classification " \
+                             "(columns separated by ';')"
+
+
+def test_mixed_separators_are_refused_naming_both(tmp_path):
+    with pytest.raises(CsvError) as info:
+        _import(tmp_path, "a;b;c\n1;2;0\n3;4;1\n5,6,1\n")
+    assert str(info.value) == ("line 4: expected 3 columns (x1,x2,label) separated by ';', got 1 "
+                               "(this line looks separated by ',', the file by ';')")
+
+
+@pytest.mark.parametrize("rows, summary, warned", [
+    ([f"{i},{i},{i % 2}" for i in range(300)], "300 points, 2 classes (0, 1): classification", False),
+    ([f"{i},{i},{i}" for i in range(200)],
+     "200 points, labels look like whole numbers 0..199, more than 6 classes: treated as "
+     "regression targets", True),
+    ([f"{i},{i},1" for i in range(40)],
+     "40 points, all with label 1: one class only, a classifier needs two", True),
+    (["1,2,0"], "1 point, label 0: one class only, a classifier needs two; too few points "
+                "to train and test on", True),
+    ([f"{i},{i},{(-1) ** i}" for i in range(10)],
+     "10 points, labels -1 and 1 read as classes 0 and 1: classification", False),
+    ([f"{i},{i},{i / 4}" for i in range(9)], "9 points, targets 0 to 2: regression", False),
+    ([f"{i},{i},{'cat dog bird'.split()[i % 3]}" for i in range(9)],
+     "9 points, 3 classes (bird, cat, dog): classification", False),
+    ([f"{i},{i},{2 * (i % 2)}" for i in range(8)],
+     "8 points, 3 classes (0, 1, 2): classification; no points of class 1", True),
+    ([f"{i},{i},3.5" for i in range(8)],
+     "8 points, targets 3.5 to 3.5: regression; every target is 3.5: nothing to learn", True),
+])
+def test_the_import_says_what_it_understood(tmp_path, rows, summary, warned):
+    result = _import(tmp_path, "\n".join(rows) + "\n")
+    assert result.summary == summary
+    assert bool(result.warnings) == warned
+    assert all(w in result.summary for w in result.warnings)
+    assert result.data == load_csv(tmp_path / "points.csv")  # the old API: same data
+
+
+def test_a_one_row_csv_can_be_saved_as_a_lab(tmp_path):
+    from actlab.lab import Lab
+    from actlab.labfile import load_lab, save_lab
+    lab = Lab(data=_import(tmp_path, "1,2,0\n").data)
+    save_lab(lab, tmp_path / "one.actlab")  # was: data.n_points: must be 2..100000, got 1
+    assert load_lab(tmp_path / "one.actlab") == lab
+
+
+# ------------------------------------------------------------------------ hostile files
+
+@pytest.mark.parametrize("text", ["1,2,0\n1,2,\x1b[2J\x1b[31mred\n3,4,x\n" * 2,
+                                  "1,2,0\n1,2\n\x1b[0m,1\n", "1,\n2\u2028,0\n"])
+def test_errors_and_summaries_are_one_printable_line(tmp_path, text):
+    try:
+        message = _import(tmp_path, text, problem="regression").summary
+    except CsvError as e:
+        message = str(e)
+    assert message.isprintable() and "\x1b" not in message
+
+
+def test_a_huge_cell_is_a_clear_error_not_a_csv_module_crash(tmp_path):
+    with pytest.raises(CsvError, match=r"^line 2: cannot read this line as CSV"):
+        _import(tmp_path, "1,2,0\n" + "1" * 200_000 + ",2,0\n")
+    with pytest.raises(CsvError) as info:
+        _import(tmp_path, "1,2,0\n" + "y" * 100_000 + ",2,0\n")
+    assert len(str(info.value)) < 120
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "points.csv")
+    with pytest.raises(CsvError, match="not a regular file"):
+        load_csv(tmp_path / "points.csv")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_an_endless_device_is_refused():
+    with pytest.raises(CsvError, match="not a regular file"):
+        load_csv("/dev/zero")
+
+
+def test_a_file_above_the_cap_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_import, "MAX_FILE_BYTES", 100)
+    with pytest.raises(CsvError, match="file is too large"):
+        load_csv(write(tmp_path, "1,2,0\n" * 20))
