@@ -306,9 +306,20 @@ def _float(v: Any, path: str, lo: float | None = None, hi: float | None = None,
     raise LabFileError(path, f"must be {what}, got {_shown(v)}")
 
 
+def _folded(name: str) -> str:
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
 def _choice(v: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
-    if isinstance(v, str) and v in choices:
-        return v
+    """The registry spelling of ``v``: names match in any case, with ``-`` or a space for
+    ``_`` (the window shows "ReLU", "L2"; files and the CLI may use either)."""
+    if isinstance(v, str):
+        if v in choices:
+            return v
+        key = _folded(v)
+        for choice in choices:
+            if _folded(choice) == key:
+                return choice
     listing = ", ".join(choices)
     if isinstance(v, str):
         raise LabFileError(path, f"unknown {what} {_name(v)} (choose from {listing})")

@@ -265,6 +265,23 @@ def test_unknown_activation_lists_the_choices():
     assert info.value.reason.startswith("unknown activation 'relux' (choose from linear, relu")
 
 
+@pytest.mark.parametrize("field, given, stored", [
+    ("network.activations.1", "ReLU", "relu"),          # as the window spells it
+    ("network.activations.1", "Leaky-ReLU", "leaky_relu"),
+    ("network.activations.1", "leaky relu", "leaky_relu"),
+    ("training.regularization", "L2", "l2"),
+    ("training.optimizer", "Adam", "adam"),
+    ("data.generator", "XOR", "xor"),
+])
+def test_names_match_in_any_case_and_are_saved_in_registry_spelling(field, given, stored):
+    lab = lab_from_dict(_set(_valid(), field, given))
+    saved = lab_to_dict(lab)
+    section, key = field.split(".")[:2]
+    value = saved[section][key]
+    assert (value[1] if isinstance(value, list) else value) == stored
+    assert lab_from_dict(saved) == lab
+
+
 def test_first_problem_wins():
     doc = _set(_set(_valid(), "training.batch_size", 0), "network.hidden.0", 0)
     with pytest.raises(LabFileError, match=r"^network\.hidden\[0\]"):
