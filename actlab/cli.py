@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "activation functions.")
     sub = p.add_subparsers(dest="command")
     t = sub.add_parser("train", help="train a lab without a window and write figures",
-                       description=textwrap.fill(TRAIN_DESCRIPTION, width=79), epilog=_train_epilog(),
+                       description=textwrap.fill(TRAIN_DESCRIPTION, width=79),
+                       epilog=_train_epilog(),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("lab", metavar="LAB", help="a .actlab file, or the name of a preset lab")
     t.add_argument("--epochs", type=int, default=None, metavar="N",
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command != "train":
-            raise CliError(train_usage())
+            raise CliError(" ".join(train_usage().split()))  # one line, as every error
         return train_command(args)
     except CliError as e:
         print(f"actlab: error: {e}", file=sys.stderr)

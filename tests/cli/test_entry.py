@@ -22,7 +22,7 @@ def _env(**extra):
 
 def _actlab(*args):
     return subprocess.run([sys.executable, "-m", "actlab", *args], capture_output=True,
-                          text=True, env=_env(), cwd=ROOT, timeout=120)
+                          text=True, env=_env(COLUMNS="80"), cwd=ROOT, timeout=120)
 
 
 # --------------------------------------------------------------- what ARG opens
@@ -49,6 +49,12 @@ def test_neither_file_nor_preset_is_one_line_listing_every_preset(arg):
     assert "\n" not in message and "\x1b" not in message
     if "no such file" in message:
         assert all(name in message for name in preset_names())
+
+
+def test_no_command_is_one_usage_line(capsys):
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "actlab train" in err and "--quiet" in err
 
 
 def test_a_folder_is_refused(tmp_path):
@@ -135,7 +141,8 @@ def test_train_help_is_plain_and_lists_options_presets_activations():
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
 
 
-def test_top_level_help_names_every_train_option(capsys):
+def test_top_level_help_names_every_train_option(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # argparse wraps the usage to the terminal
     assert {"--instruments", "--report", "--quiet"} <= set(_train_flags())
     assert entry.main(["--help"]) == 0
     text = capsys.readouterr().out
