@@ -322,6 +322,53 @@ def test_exported_loss_axis_starts_at_zero_so_noise_stays_small(qtbot):
     assert empty.view_box.autoRangeEnabled()[1]  # nothing finite: nothing to fix
 
 
+def _legend_hides_no_point(qtbot, view, plot_item, size):
+    from actlab import render
+    from actlab.views.qt import QtWidgets
+
+    _shown(qtbot, view, size)
+    qtbot.waitUntil(lambda: view.legend.sceneBoundingRect().height() > 0)
+    render.place_legend(plot_item, view.legend)
+    QtWidgets.QApplication.processEvents()
+    box, vb = view.legend.sceneBoundingRect(), plot_item.getViewBox()
+    hidden = [(px, py) for curve in plot_item.listDataItems()
+              for px, py in zip(*curve.getData())
+              if box.contains(vb.mapViewToScene(QtCore.QPointF(px, py)))]
+    low = box.center().y() > vb.sceneBoundingRect().center().y()
+    return not hidden, low
+
+
+def test_exported_loss_legend_leaves_the_curves_visible(qtbot):
+    from actlab import render
+
+    clear, low = _legend_hides_no_point(qtbot, v := render.loss_view(_noisy_history()),
+                                        v.plot_item, (700, 400))
+    assert clear and low  # flat and high: the top right is taken, the bottom is free
+    n = 300
+    falling = {"train_loss": 0.7 * np.exp(-np.arange(n) / 30), "epoch": np.arange(1, n + 1),
+               "test_loss": 0.7 * np.exp(-np.arange(n) / 40)}
+    clear, low = _legend_hides_no_point(qtbot, v := render.loss_view(falling), v.plot_item,
+                                        (700, 400))
+    assert clear and not low  # the usual fall: the top right is empty
+
+
+def test_exported_comparison_legend_clears_curves_high_and_low(qtbot):
+    """One flat high curve and one falling to 0: neither corner is free at first."""
+    from actlab import render
+
+    n = 200
+    rng = np.random.default_rng(1)
+    flat = {"test_loss": 0.74 + 0.03 * rng.uniform(-1, 1, n), "epoch": np.arange(1, n + 1)}
+    fall = {"test_loss": 0.8 * np.exp(-np.arange(n) / 10), "epoch": np.arange(1, n + 1)}
+    base = _runs(("linear", "tanh"), epochs=2)
+    runs = [(name, dataclasses.replace(snap, history=h), ds)
+            for (name, snap, ds), h in zip(base, (flat, fall))]
+    view = render.compare_view(runs)
+    clear, _ = _legend_hides_no_point(qtbot, view, view.loss_plot, (600, 580))
+    assert clear
+    assert view.loss_plot.getViewBox().viewRange()[1][0] <= 0.0
+
+
 def test_exported_titles_are_plain_text(qtbot, trained):
     from actlab import render
 
