@@ -1,30 +1,73 @@
 """``actlab`` on the command line.
 
-* ``actlab`` opens the window, ``actlab LAB.actlab`` opens that lab in it;
+* ``actlab`` opens the window; ``actlab LAB`` opens that lab in it, where LAB is a
+  ``.actlab`` file or the name of a preset lab (``actlab circle-tanh``);
 * ``actlab train ...`` (and any other sub-command) runs the headless CLI
   (:mod:`actlab.cli`) without loading Qt;
 * ``actlab --version`` and ``actlab --help`` answer at once.
+
+A LAB that is neither a file nor a preset is refused here, with one line and exit
+status 2, before any window opens.
 """
 from __future__ import annotations
 
-import os
 import sys
+import textwrap
 
-USAGE = """usage: actlab [LAB.actlab]
-       actlab train LAB.actlab [--epochs N] [--seed S] [--activation NAME]... [--out DIR]
-       actlab --self-test | --version | --help
+COMMANDS = ("train",)
 
+_SUMMARY = """\
 ActLab: see why neural networks need activation functions.
 
   actlab                 open the lab window
-  actlab LAB.actlab      open that lab in the window
-  actlab train ...       train a lab without a window (see: actlab train --help)
+  actlab LAB             open LAB (a .actlab file or a preset name) in a window
+  actlab train LAB ...   train a lab without a window; write metrics, figures
+                         (details: actlab train --help)
   actlab --self-test     check that this installation or build is whole
+  actlab --version       print the version
 """
 
 
-def _is_lab_path(arg: str) -> bool:
-    return arg.lower().endswith(".actlab") or os.path.isfile(arg)
+def usage() -> str:
+    """The ``actlab --help`` text: the train usage comes from the CLI's own parser and the
+    names from the preset and activation registries, so the text cannot fall behind."""
+    from actlab import cli
+
+    train = cli.train_usage().replace("usage: ", "", 1)
+    lines = ["usage: actlab [LAB]", *("       " + ln.strip() if i == 0 else
+                                      "                    " + ln.strip()
+                                      for i, ln in enumerate(train.splitlines())),
+             "       actlab --self-test | --version | --help", "", _SUMMARY,
+             "options of actlab train:"]
+    for flag, text in cli.train_options():
+        lines.append(textwrap.fill(text, width=79, initial_indent=f"  {flag:<21}",
+                                   subsequent_indent=" " * 23))
+    lines += ["", cli.names_epilog(), ""]
+    return "\n".join(lines)
+
+
+def _fail(message: str) -> int:
+    print(f"actlab: error: {message}", file=sys.stderr)
+    return 2
+
+
+def open_target(argv: list[str]) -> tuple[str, str] | None:
+    """What the window should open for ``argv`` (no sub-command): ``None`` for the
+    default lab, ``("file", path)`` or ``("preset", name)``.  Raises ``cli.CliError``
+    (one line) for an unknown option, several labs, or a LAB that is neither a file nor
+    a preset."""
+    from actlab import cli
+
+    if not argv:
+        return None
+    if argv[0].startswith("-"):
+        raise cli.CliError(f"unknown option {argv[0]!r} (see: actlab --help)")
+    if len(argv) > 1:
+        raise cli.CliError(f"open one lab at a time, got {len(argv)} arguments")
+    try:
+        return cli.resolve_lab(argv[0])
+    except cli.CliError as e:
+        raise cli.CliError(f"{e}; commands: {', '.join(COMMANDS)}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,28 +76,27 @@ def main(argv: list[str] | None = None) -> int:
         from actlab import __version__
         print(f"actlab {__version__}")
         return 0
-    if argv and argv[0] in ("--help", "-h"):
-        print(USAGE, end="")
-        return 0
     if argv and argv[0] == "--self-test":
         from actlab.selftest import run_self_test
         return run_self_test()
-    if argv and not argv[0].startswith("-") and not _is_lab_path(argv[0]):
-        try:  # a sub-command: the CLI, imported only now (it needs no Qt)
-            from actlab import cli
-        except ImportError as e:
-            print(f"actlab: the command line tools are not available ({e})", file=sys.stderr)
-            return 2
+    try:  # the CLI needs no Qt, so help, errors and sub-commands stay fast
+        from actlab import cli
+    except ImportError as e:
+        return _fail(f"the command line tools are not available ({e})")
+    if argv and argv[0] in ("--help", "-h"):
+        print(usage(), end="")
+        return 0
+    if argv and argv[0] in COMMANDS:
         return int(cli.main(argv) or 0)
-    if argv and argv[0].startswith("-"):
-        print(f"actlab: error: unknown option {argv[0]!r}\n\n{USAGE}", file=sys.stderr, end="")
-        return 2
-    if len(argv) > 1:
-        print(f"actlab: error: open one lab at a time, got {len(argv)} arguments",
-              file=sys.stderr)
-        return 2
+    try:
+        target = open_target(argv)
+    except cli.CliError as e:
+        return _fail(str(e))
     from actlab.gui.app import run_app
-    return run_app([sys.argv[0] if sys.argv else "actlab", *argv])
+    program = sys.argv[0] if sys.argv else "actlab"
+    if target is not None and target[0] == "preset":
+        return run_app([program], preset=target[1])
+    return run_app([program, *([target[1]] if target else [])])
 
 
 if __name__ == "__main__":

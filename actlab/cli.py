@@ -1,13 +1,7 @@
-"""Headless command line: ``actlab train LAB.actlab [--epochs N] [--seed S]
-[--activation NAME]... [--out DIR] [--instruments] [--report]``.
-
-Trains without a window and writes ``metrics.json``, ``history.csv``, ``surface.png``,
-``loss.png`` and the trained lab to DIR; several ``--activation`` values train one run per
-activation from the same seed, data and minibatch order and add ``compare.png``.
-``--instruments`` adds the teaching instruments as figures (``collapse.png``,
-``gradients.png`` and, for piecewise-linear networks, ``regions.png``), and ``--report``
-the lab report of the first run (``report.html`` and ``report.pdf``).  Bad input exits
-with status 2 and one clear line on stderr, never a traceback.
+"""Headless command line: ``actlab train LAB [options]`` trains a lab without a window and
+writes its metrics, history and figures (see :func:`build_parser` for the options; the help
+text is generated from the preset and activation registries, so it never goes stale).
+Bad input exits with status 2 and one clear line on stderr, never a traceback.
 """
 from __future__ import annotations
 
@@ -15,6 +9,7 @@ import argparse
 import json
 import sys
 import tempfile
+import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -28,9 +23,41 @@ class CliError(Exception):
     """A problem the user can fix; printed as one line, exit status 2."""
 
 
+LOSS_NOTE = "data loss, without the regularisation penalty"
+
+TRAIN_DESCRIPTION = (
+    "Train a lab without a window and write to DIR: metrics.json (final losses and "
+    "accuracies), history.csv (one row per epoch), surface.png (decision surface with the "
+    "training and test points), loss.png (loss curves) and the trained lab. Several "
+    "--activation options train one run per activation from the same seed, data and "
+    "minibatch order, and also write compare.png.")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse prints usage + exits 2; keep it to one clear line
         raise CliError(message)
+
+
+def _wrapped(label: str, names) -> str:
+    """``label: a, b, c`` wrapped to the terminal-friendly 79 columns, indented."""
+    return textwrap.fill(", ".join(names), width=79, initial_indent=f"{label}: ",
+                         subsequent_indent="  ", break_on_hyphens=False)
+
+
+def names_epilog() -> str:
+    """The preset and activation lists shown by ``--help`` (read from the registries)."""
+    from .engine.activations import NAMES
+    from .labfile import preset_names
+
+    return "\n".join([_wrapped("preset labs", preset_names()),
+                      _wrapped("activations (any case; 'Leaky ReLU' also works)", NAMES)])
+
+
+def _train_epilog() -> str:
+    notes = ("train_loss and test_loss (in metrics.json and history.csv) are the "
+             f"{LOSS_NOTE}; metrics.json says so in its \"loss_note\". Bad arguments or "
+             "lab files exit with status 2 and one line on stderr.")
+    return names_epilog() + "\n\n" + textwrap.fill(notes, width=79, break_on_hyphens=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,15 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
                 "activation functions.")
     sub = p.add_subparsers(dest="command")
     t = sub.add_parser("train", help="train a lab without a window and write figures",
-                       description=__doc__.split("\n\n")[1])
-    t.add_argument("lab", help="a .actlab file, or the name of a preset lab")
-    t.add_argument("--epochs", type=int, default=None,
+                       description=textwrap.fill(TRAIN_DESCRIPTION, width=79),
+                       epilog=_train_epilog(),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("lab", metavar="LAB", help="a .actlab file, or the name of a preset lab")
+    t.add_argument("--epochs", type=int, default=None, metavar="N",
                    help="epochs to train (default: the lab's stop_after, else 500)")
-    t.add_argument("--seed", type=int, default=None, help="override the lab's seed")
+    t.add_argument("--seed", type=int, default=None, metavar="S",
+                   help="override the lab's seed")
     t.add_argument("--activation", action="append", default=[], metavar="NAME",
                    help="use NAME in every hidden layer; repeat to compare activations")
     t.add_argument("--out", default=None, metavar="DIR",
-                   help="output folder (default: ./actlab-out/<lab file name>)")
+                   help="output folder (default: ./actlab-out/<lab name>)")
     t.add_argument("--instruments", action="store_true",
                    help="also write collapse.png, gradients.png and regions.png (where "
                         "defined) for every run")
@@ -57,13 +87,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _train_parser() -> argparse.ArgumentParser:
+    sub = next(a for a in build_parser()._actions
+               if isinstance(a, argparse._SubParsersAction))
+    return sub.choices["train"]
+
+
+def train_usage() -> str:
+    """The usage paragraph of ``actlab train`` as argparse writes it."""
+    return _train_parser().format_usage().strip()
+
+
+def train_options() -> list[tuple[str, str]]:
+    """``(flag with metavar, help)`` for every ``actlab train`` option but --help."""
+    rows = []
+    for action in _train_parser()._actions:
+        if not action.option_strings or "--help" in action.option_strings:
+            continue
+        flag = action.option_strings[-1]
+        if action.nargs != 0:
+            flag += f" {action.metavar or action.dest.upper()}"
+        rows.append((flag, action.help or ""))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)
         if args.command != "train":
-            raise CliError("usage: actlab train LAB.actlab [--epochs N] [--seed S] "
-                           "[--activation NAME]... [--out DIR] [--instruments] [--report]")
+            raise CliError(" ".join(train_usage().split()))  # one line, as every error
         return train_command(args)
     except CliError as e:
         print(f"actlab: error: {e}", file=sys.stderr)
@@ -73,27 +126,70 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _load(lab_arg: str):
-    from .labfile import LabFileError, load_lab, load_preset, preset_names
+def _preset_key(name: str) -> str:
+    name = name.strip().lower()
+    return name[: -len(".actlab")] if name.endswith(".actlab") else name
 
-    path = Path(lab_arg)
+
+def resolve_lab(arg: str) -> tuple[str, str]:
+    """What a LAB argument names: ``("file", path)`` for an existing file,
+    ``("preset", name)`` for a bundled preset (any case, ``.actlab`` optional; a file of
+    that name in the current folder wins).  Raises :class:`CliError` with one line (listing
+    the presets) for a folder or for anything that is neither."""
+    from .labfile import preset_names
+
+    path = Path(arg)
     try:
-        if path.suffix == ".actlab" or path.exists():
-            if not path.exists():
-                raise CliError(f"{lab_arg}: no such file")
-            if path.is_dir():
-                raise CliError(f"{lab_arg}: is a folder, not a lab file")
-            return load_lab(path), path.stem
-        if lab_arg in preset_names():
-            return load_preset(lab_arg), lab_arg
-    except LabFileError as e:
-        raise CliError(str(e)) from None
-    raise CliError(f"{lab_arg}: no such file or preset lab "
+        if path.is_dir():
+            raise CliError(f"{arg}: is a folder, not a lab file")
+        if path.exists():
+            return "file", arg
+    except OSError as e:  # e.g. a name too long for the file system
+        raise CliError(f"{_printable(arg)}: cannot read it ({e.strerror or e})") from None
+    presets = {n.lower(): n for n in preset_names()}
+    if _preset_key(arg) in presets:
+        return "preset", presets[_preset_key(arg)]
+    raise CliError(f"{_printable(arg)}: no such file or preset lab "
                    f"(presets: {', '.join(preset_names())})")
 
 
+def _printable(text: str, limit: int = 80) -> str:
+    """``text`` safe for one terminal line: control characters escaped, long names cut."""
+    text = text.encode("unicode_escape", "backslashreplace").decode("ascii") \
+        if not text.isprintable() else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _load(lab_arg: str):
+    from .labfile import LabFileError, load_lab, load_preset
+
+    kind, name = resolve_lab(lab_arg)
+    try:
+        if kind == "preset":
+            return load_preset(name), name
+        return load_lab(Path(name)), Path(name).stem
+    except LabFileError as e:
+        raise CliError(str(e)) from None
+
+
+def resolve_activation(name: str) -> str:
+    """The registry name for ``name`` in any case, also as the window spells it
+    ("ReLU", "Leaky ReLU", "leaky-relu").  Raises :class:`CliError` listing the valid
+    names otherwise."""
+    from .engine.activations import ACTIVATIONS, NAMES
+
+    def key(s: str) -> str:
+        return "_".join(s.strip().lower().replace("-", " ").replace("_", " ").split())
+
+    table = {key(n): n for n in NAMES}
+    table.update({key(a.title): n for n, a in ACTIVATIONS.items()})
+    if key(name) in table:
+        return table[key(name)]
+    raise CliError(f"--activation: unknown activation {_printable(name)!r} "
+                   f"(choose from {', '.join(NAMES)})")
+
+
 def train_command(args) -> int:
-    from .engine.activations import NAMES
     from .engine.trainer import Trainer
 
     lab, stem = _load(args.lab)
@@ -103,10 +199,8 @@ def train_command(args) -> int:
         if not 0 <= args.seed < 2 ** 32:
             raise CliError(f"--seed must be 0..4294967295, got {args.seed}")
         lab = replace(lab, seed=args.seed)
-    for name in args.activation:
-        if name not in NAMES:
-            raise CliError(f"--activation: unknown activation {name!r} "
-                           f"(choose from {', '.join(NAMES)})")
+    # canonical names, each once: "ReLU" and "relu" are the same run
+    activations = list(dict.fromkeys(resolve_activation(a) for a in args.activation))
     epochs = args.epochs or lab.training.stop_after or 500
     lab = replace(lab.without_results(), training=replace(lab.training, stop_after=None))
     out = Path(args.out) if args.out else Path("actlab-out") / stem
@@ -117,10 +211,10 @@ def train_command(args) -> int:
     except OSError as e:
         raise CliError(f"{out}: cannot write there ({e.strerror or e})") from None
 
-    if args.activation and not lab.network.hidden:
+    if activations and not lab.network.hidden:
         raise CliError("--activation needs a lab with at least one hidden layer")
     variants = ([(a, replace(lab, network=lab.network.with_activation(a)))
-                 for a in args.activation] or [(None, lab)])
+                 for a in activations] or [(None, lab)])
     try:
         trainers = [(name, Trainer(v)) for name, v in variants]
     except ValueError as e:
@@ -177,8 +271,21 @@ def _metrics(t, seconds: float) -> dict:
             "train_loss": num(last["train_loss"]), "test_loss": num(last["test_loss"]),
             "train_accuracy": num(last["train_accuracy"]),
             "test_accuracy": num(last["test_accuracy"]),
+            "loss_note": LOSS_NOTE,
             "diverged": t.diverged, "seed": t.lab.seed,
             "activations": list(t.lab.network.activations)}
+
+
+def figure_titles(lab, epochs: int) -> tuple[str, str]:
+    """Titles of surface.png and loss.png: the lab's name and its activations (so
+    loss-linear.png and loss-relu.png say which is which), and for the loss the epochs."""
+    title = f"{lab.name} — {_activations_text(lab)}"
+    return title, f"{title} · loss over {epochs:,} epochs"
+
+
+def _activations_text(lab) -> str:
+    """``"tanh"``, ``"relu, sigmoid"`` (each once, in layer order) or "no hidden layer"."""
+    return ", ".join(dict.fromkeys(lab.network.activations)) or "no hidden layer"
 
 
 def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:
@@ -195,15 +302,15 @@ def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:
         snap = t.snapshot(grid=100, neurons=False)
         metrics[name or "run"] = _metrics(t, seconds)
         export_csv_history(snap.history, out / f"history{suffix}.csv")
-        title = f"{t.lab.name} — {', '.join(dict.fromkeys(t.lab.network.activations)) or 'no hidden layer'}"
+        title, loss_title = figure_titles(t.lab, t.epoch)
         render.render_surface_png(snap, t.dataset, out / f"surface{suffix}.png", title=title)
-        render.render_loss_png(snap.history, out / f"loss{suffix}.png")
+        render.render_loss_png(snap.history, out / f"loss{suffix}.png", title=loss_title)
         lab = t.to_lab() if not t.diverged else t.lab.without_results()
         save_lab(lab, out / f"{stem}{suffix}-trained.actlab")
         runs.append((name or title, snap, t.dataset))
     if len(trainers) > 1:
         render.render_compare_png(runs, out / "compare.png")
-        doc = {"runs": metrics}
+        doc = {"loss_note": LOSS_NOTE, "runs": metrics}
     else:
         doc = next(iter(metrics.values()))
     write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")

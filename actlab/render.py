@@ -7,10 +7,13 @@ platform when there is no display, so this works over SSH and in CI.
 """
 from __future__ import annotations
 
+import html
 import math
 import os
 import sys
 from pathlib import Path
+
+import numpy as np
 
 _APP = None  # keeps the QApplication alive for the life of the process
 
@@ -53,7 +56,8 @@ def _quiet_offscreen_warning() -> None:
     QtCore.qInstallMessageHandler(handler)
 
 
-def _export(widget, path, size: tuple[int, int], scale: float | None) -> Path:
+def _export(widget, path, size: tuple[int, int], scale: float | None,
+            after_layout=None) -> Path:
     from .views.export import export_png
     from .views.qt import QtCore, QtWidgets
 
@@ -65,6 +69,9 @@ def _export(widget, path, size: tuple[int, int], scale: float | None) -> Path:
     for _ in range(3):  # layout, then the ViewBox range/aspect update, then paint
         app.processEvents()
         QtWidgets.QApplication.sendPostedEvents()
+    if after_layout is not None:  # e.g. placing a legend needs the laid-out sizes
+        after_layout()
+        app.processEvents()
     try:
         return export_png(widget, path, scale)
     finally:
@@ -72,50 +79,138 @@ def _export(widget, path, size: tuple[int, int], scale: float | None) -> Path:
         widget.deleteLater()
 
 
-def render_surface_png(snapshot, dataset, path, title: str | None = None,
-                       size: tuple[int, int] = (600, 600), scale: float | None = None,
-                       show_test: bool = True, discretize: bool = False) -> Path:
-    """Save the decision surface of ``snapshot`` with ``dataset``'s points as a PNG."""
+def surface_view(snapshot, dataset, title: str | None = None, show_test: bool = True,
+                 discretize: bool = False):
+    """The SurfaceView :func:`render_surface_png` saves: ``title`` (plain text) above,
+    a legend for training (circles) and test (squares) points below."""
     ensure_app()
     from .views.surface_view import SurfaceView
 
-    view = SurfaceView()
+    view = SurfaceView(legend=True)
     view.set_points(dataset)
     view.set_show_test(show_test)
     view.set_discretize(discretize)
     view.set_title(title)
     view.show_snapshot(snapshot, force=True)
-    return _export(view, path, size, scale)
+    return view
+
+
+def render_surface_png(snapshot, dataset, path, title: str | None = None,
+                       size: tuple[int, int] = (600, 600), scale: float | None = None,
+                       show_test: bool = True, discretize: bool = False) -> Path:
+    """Save the decision surface of ``snapshot`` with ``dataset``'s points as a PNG (see
+    :func:`surface_view`)."""
+    return _export(surface_view(snapshot, dataset, title, show_test, discretize), path,
+                   size, scale)
+
+
+def loss_view(history, log_scale: bool = False, title: str | None = None):
+    """The LossView :func:`render_loss_png` saves: ``title`` (plain text) above; a linear
+    axis starts at 0 (see :func:`loss_axis_range`)."""
+    ensure_app()
+    from .views.loss_view import LossView
+
+    view = LossView(title=html.escape(title) if title else None)
+    view.set_log_scale(log_scale)
+    view.show_history(history)
+    if not log_scale:
+        _fix_y_range(view.plot_item)
+    return view
+
+
+def place_legend(plot_item, legend) -> None:
+    """Put the legend of a laid-out loss plot in the right-hand corner (top, else
+    bottom) where no curve runs, so it never hides the end of a curve: a falling loss
+    leaves the top right free, a flat high one the bottom right.  When curves run
+    through both, raise the top of the y range to make room above them."""
+    vb = plot_item.getViewBox()
+    height = vb.sceneBoundingRect().height()
+    if height <= 0:
+        return
+    # the share of the plot's height the legend covers, with its 10 px offset and a margin
+    share = min(0.6, (legend.sceneBoundingRect().height() + 16) / height)
+    (x0, x1), (y0, y1) = vb.viewRange()
+    ends = []
+    for item in plot_item.listDataItems():
+        x, y = item.getData()
+        if x is None or not len(x):
+            continue
+        y = np.asarray(y, dtype=np.float64)[np.asarray(x) >= x0 + 0.55 * (x1 - x0)]
+        ends.append(y[np.isfinite(y)])
+    ends = np.concatenate(ends) if ends else np.zeros(0)
+    band = share * (y1 - y0)
+    if not np.any(ends > y1 - band):
+        return  # the default place, top right, is free
+    if not np.any(ends < y0 + band):
+        legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-10, -10))
+        return
+    vb.setYRange(y0, y0 + (y1 - y0) / (1 - share), padding=0)  # room above the curves
 
 
 def render_loss_png(history, path, size: tuple[int, int] = (700, 400),
                     scale: float | None = None, log_scale: bool = False,
                     title: str | None = None) -> Path:
-    """Save the train/test loss curves of ``history`` (a Snapshot's history) as a PNG."""
-    ensure_app()
-    from .views.loss_view import LossView
+    """Save the train/test loss curves of ``history`` (a Snapshot's history) as a PNG
+    (see :func:`loss_view`)."""
+    view = loss_view(history, log_scale, title)
+    place = None if log_scale else (lambda: place_legend(view.plot_item, view.legend))
+    return _export(view, path, size, scale, after_layout=place)
 
-    view = LossView(title=title)
-    view.set_log_scale(log_scale)
-    view.show_history(history)
-    return _export(view, path, size, scale)
+
+def loss_axis_range(plot_item) -> tuple[float, float] | None:
+    """The y range for an exported linear loss plot: from just below 0 (so the 0 tick is
+    drawn and labelled) to a little above the largest finite value its curves draw.
+    Autoscaling to the data alone turns a loss wandering between 0.66 and 0.70 into a
+    jagged line that reads as spikes; from 0 the same run is the flat line it is.  None
+    when no curve has a finite value."""
+    top = None
+    for item in plot_item.listDataItems():
+        y = item.getData()[1]
+        if y is None:
+            continue
+        y = np.asarray(y, dtype=np.float64)
+        y = y[np.isfinite(y)]
+        if len(y):
+            top = max(top or 0.0, float(y.max()))
+    if top is None:
+        return None
+    top = top if top > 0 else 1.0
+    return -0.02 * top, 1.05 * top
+
+
+def _fix_y_range(plot_item) -> None:
+    span = loss_axis_range(plot_item)
+    if span is not None:
+        plot_item.getViewBox().enableAutoRange(y=False)
+        plot_item.getViewBox().setYRange(*span, padding=0)
+
+
+def compare_view(runs):
+    """The CompareView :func:`render_compare_png` saves (loss axis from 0, as in
+    :func:`loss_view`)."""
+    ensure_app()
+    from .views.compare_view import CompareView
+
+    view = CompareView()
+    view.show_runs(runs, force=True)
+    _fix_y_range(view.loss_plot)
+    return view
 
 
 def render_compare_png(runs, path, size: tuple[int, int] | None = None,
                        scale: float | None = None) -> Path:
     """Save a comparison of ``runs`` (a list of ``(title, snapshot, dataset)``): one small
     surface per run and their test losses.  Default width is about 300 px per column."""
-    ensure_app()
-    from .views.compare_view import CompareView, grid_columns
+    from .views.compare_view import grid_columns
 
     runs = list(runs)
-    view = CompareView()
-    view.show_runs(runs, force=True)
+    view = compare_view(runs)
     if size is None:
         cols = grid_columns(max(len(runs), 1))
         rows = math.ceil(max(len(runs), 1) / cols)
         size = (300 * cols, 300 * rows + 280)
-    return _export(view, path, size, scale)
+    return _export(view, path, size, scale,
+                   after_layout=lambda: place_legend(view.loss_plot, view.legend))
 
 
 def render_collapse_png(insights, path, problem: str = "classification", width: int = 360,

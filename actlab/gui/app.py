@@ -22,9 +22,9 @@ def app_icon():
     return icon
 
 
-def run_app(argv: list[str] | None = None) -> int:
-    """Open the main window (with the .actlab file in ``argv[1:]`` if one is given) and
-    run the event loop; returns the exit status."""
+def run_app(argv: list[str] | None = None, preset: str | None = None) -> int:
+    """Open the main window (with the .actlab file in ``argv[1:]`` if one is given, or
+    the bundled lab ``preset``) and run the event loop; returns the exit status."""
     argv = list(sys.argv if argv is None else argv)
     from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -45,7 +45,9 @@ def run_app(argv: list[str] | None = None) -> int:
 
     paths = [a for a in argv[1:] if not a.startswith("-")]
     window = MainWindow()
-    if paths:
+    if preset:  # like the Labs menu: opened untitled, so Save never writes into the package
+        window.open_preset(preset)
+    elif paths:
         window.open_path(paths[0], ask=False)
     window.show()
     if os.environ.get(QUIT_AFTER_SHOW_ENV):

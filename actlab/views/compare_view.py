@@ -1,6 +1,7 @@
 """Side-by-side comparison: one small decision surface per run and their test losses."""
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -104,7 +105,9 @@ class CompareView(QtWidgets.QWidget):
             view = SurfaceView(self._grid_host, compact=True)
             self.surfaces.append(view)
             pen = pg.mkPen(colors.line_color(i), width=2, style=_STYLES[i % len(_STYLES)])
-            self.curves.append(self.loss_plot.plot(name=title, pen=pen, connect="finite"))
+            # legend labels are rich text: a run title is plain text
+            self.curves.append(self.loss_plot.plot(name=html.escape(title), pen=pen,
+                                                   connect="finite"))
         self._titles = titles
         self._place(self._wanted_columns(), force=True)
 

@@ -133,7 +133,12 @@ def _svg_via_qt(exporter) -> bytes:
 
 def export_csv_history(history: dict, path) -> Path:
     """Save a Snapshot's ``history`` (epoch, train/test loss and accuracy) as CSV with a
-    header row.  Missing columns are left empty; NaN is written as ``nan``."""
+    header row.  Missing columns are left empty; NaN is written as ``nan``.
+
+    ``train_loss`` and ``test_loss`` are the data loss, without the regularisation
+    penalty (the engine records them so).  The column names stay as they are so existing
+    spreadsheets and scripts keep working; the CLI says so in ``--help`` and in
+    metrics.json's ``loss_note``."""
     n = len(history.get("train_loss", ()))
     cols = []
     for name in HISTORY_COLUMNS:

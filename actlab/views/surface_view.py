@@ -5,6 +5,7 @@ Every plot item is created once in ``__init__`` and updated in place.
 """
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -88,8 +89,11 @@ class SurfaceView(QtWidgets.QWidget):
     clicked = QtCore.Signal(float, float, int, bool)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, compact: bool = False,
-                 extent: float = 6.0, point_size: float | None = None):
-        """``compact`` makes a small view for grids (no axis titles, fewer ticks)."""
+                 extent: float = 6.0, point_size: float | None = None,
+                 legend: bool = False):
+        """``compact`` makes a small view for grids (no axis titles, fewer ticks);
+        ``legend`` adds a key below the plot: training points are circles, test points
+        squares (exports want it; the window's controls already say which is which)."""
         super().__init__(parent)
         self._extent = float(extent)
         self._compact = compact
@@ -131,9 +135,40 @@ class SurfaceView(QtWidgets.QWidget):
         for item in (self.image, self.contour, self.test_points, self.train_points,
                      self.extra_line):
             self.plot_item.addItem(item, ignoreBounds=True)
+        self.legend = self._make_legend(outline) if legend else None
         self.plot_widget.scene().sigMouseClicked.connect(self._on_click)
 
     # ----------------------------------------------------------------- setup
+    def _make_legend(self, outline) -> pg.LegendItem:
+        """A one-row key under the x axis, outside the plane so it hides no point.  Its
+        samples are neutral grey: the colours are the classes, the shapes the split."""
+        legend = pg.LegendItem(colCount=2, labelTextSize="9pt", horSpacing=18)
+        grey = pg.mkBrush("#9E9E9E")
+        self._legend_samples = {
+            "train": pg.ScatterPlotItem(symbol="o", size=self._point_size, pen=outline,
+                                        brush=grey),
+            "test": pg.ScatterPlotItem(symbol="s", size=self._point_size * 0.8,
+                                       pen=outline, brush=grey)}
+        legend.setParentItem(self.plot_item)
+        legend.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed,
+                             QtWidgets.QSizePolicy.Policy.Fixed)
+        self.plot_item.layout.addItem(legend, 4, 1)
+        self.plot_item.layout.setAlignment(legend, QtCore.Qt.AlignmentFlag.AlignHCenter)
+        self._fill_legend(legend)
+        return legend
+
+    def _fill_legend(self, legend) -> None:
+        legend.clear()
+        legend.addItem(self._legend_samples["train"], "training points")
+        if self.test_points.isVisible():
+            legend.addItem(self._legend_samples["test"], "test points")
+
+    def legend_entries(self) -> list[str]:
+        """The labels shown in the legend, in order (empty without a legend)."""
+        if self.legend is None:
+            return []
+        return [label.text for _, label in self.legend.items]
+
     def _setup_axes(self) -> None:
         pi, e = self.plot_item, self._extent
         fix_plane_view(pi, e)
@@ -193,8 +228,10 @@ class SurfaceView(QtWidgets.QWidget):
         return [cache.setdefault(c.tobytes(), pg.mkBrush(*c)) for c in rgba]
 
     def set_show_test(self, show: bool) -> None:
-        """Show or hide the test points."""
+        """Show or hide the test points (and their legend entry)."""
         self.test_points.setVisible(bool(show))
+        if self.legend is not None:
+            self._fill_legend(self.legend)
 
     def set_discretize(self, on: bool) -> None:
         """Paint hard class regions (True) or shade by the network's certainty (False)."""
@@ -202,10 +239,15 @@ class SurfaceView(QtWidgets.QWidget):
         self._redraw()
 
     def set_title(self, title: str | None) -> None:
-        """A title above the plot (None: no title)."""
+        """A title above the plot, plain text (None: no title)."""
         self._title = title
         if not self._override:
-            self.plot_item.setTitle(title, size="10pt" if self._compact else "11pt")
+            self._show_title(title)
+
+    def _show_title(self, title: str | None) -> None:
+        # pyqtgraph titles are rich text: escape, so a lab named "<img ...>" is just text
+        self.plot_item.setTitle(None if title is None else html.escape(title),
+                                size="10pt" if self._compact else "11pt")
 
     # ----------------------------------------------------------------- snapshots
     def show_snapshot(self, snapshot, force: bool = False) -> bool:
@@ -265,7 +307,7 @@ class SurfaceView(QtWidgets.QWidget):
         rect = image_rect(img.shape[0], img.shape[1], self._extent)
         self.image.setImage(colors.diverging_rgba(img, vmax), autoLevels=False, rect=rect)
         self.contour.hide()
-        self.plot_item.setTitle(title, size="10pt" if self._compact else "11pt")
+        self._show_title(title)
 
     def clear_override(self) -> None:
         """Go back to the decision surface after :meth:`show_image`."""
@@ -273,7 +315,7 @@ class SurfaceView(QtWidgets.QWidget):
             return
         self._override = False
         self.contour.show()
-        self.plot_item.setTitle(self._title, size="10pt" if self._compact else "11pt")
+        self._show_title(self._title)
         if self._surface is None:
             self.image.clear()
         self._redraw()

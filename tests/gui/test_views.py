@@ -294,3 +294,128 @@ def test_colour_maps():
     assert not _is_blue(reg[0]) and np.all(reg[1, :3] > 240) and _is_blue(reg[2])
     pts = colors.point_rgba(np.array([0, 1, 2]), "classification", 3)
     assert [tuple(p[:3]) for p in pts] == [colors.hex_to_rgb(c) for c in colors.CLASS_COLORS[:3]]
+
+
+# --------------------------------------------------------------------------- exported figures
+
+def _noisy_history(n=300, seed=0):
+    """A loss that only wanders between 0.66 and 0.70, as a linear net on XOR does."""
+    rng = np.random.default_rng(seed)
+    return {"epoch": np.arange(1, n + 1), "train_loss": 0.68 + 0.02 * rng.uniform(-1, 1, n),
+            "test_loss": 0.68 + 0.02 * rng.uniform(-1, 1, n)}
+
+
+def test_exported_loss_axis_starts_at_zero_so_noise_stays_small(qtbot):
+    from actlab import render
+
+    view = render.loss_view(_noisy_history(), title="XOR — linear · loss over 300 epochs")
+    qtbot.addWidget(view)
+    y0, y1 = view.view_box.viewRange()[1]
+    assert y0 <= 0.0 < 0.70 < y1 < 0.8  # the 0.04 of noise is 5 % of the height
+    assert view.plot_item.titleLabel.text == "XOR — linear · loss over 300 epochs"
+    # a log axis cannot show 0: it keeps autoscaling, never a fixed range through 0
+    log = render.loss_view(_noisy_history(), log_scale=True)
+    qtbot.addWidget(log)
+    assert log.view_box.autoRangeEnabled()[1]
+    empty = render.loss_view({"train_loss": [float("nan")] * 3})
+    qtbot.addWidget(empty)
+    assert empty.view_box.autoRangeEnabled()[1]  # nothing finite: nothing to fix
+
+
+def _legend_hides_no_point(qtbot, view, plot_item, size):
+    from actlab import render
+    from actlab.views.qt import QtWidgets
+
+    _shown(qtbot, view, size)
+    qtbot.waitUntil(lambda: view.legend.sceneBoundingRect().height() > 0)
+    render.place_legend(plot_item, view.legend)
+    QtWidgets.QApplication.processEvents()
+    box, vb = view.legend.sceneBoundingRect(), plot_item.getViewBox()
+    hidden = [(px, py) for curve in plot_item.listDataItems()
+              for px, py in zip(*curve.getData())
+              if box.contains(vb.mapViewToScene(QtCore.QPointF(px, py)))]
+    low = box.center().y() > vb.sceneBoundingRect().center().y()
+    return not hidden, low
+
+
+def test_exported_loss_legend_leaves_the_curves_visible(qtbot):
+    from actlab import render
+
+    clear, low = _legend_hides_no_point(qtbot, v := render.loss_view(_noisy_history()),
+                                        v.plot_item, (700, 400))
+    assert clear and low  # flat and high: the top right is taken, the bottom is free
+    n = 300
+    falling = {"train_loss": 0.7 * np.exp(-np.arange(n) / 30), "epoch": np.arange(1, n + 1),
+               "test_loss": 0.7 * np.exp(-np.arange(n) / 40)}
+    clear, low = _legend_hides_no_point(qtbot, v := render.loss_view(falling), v.plot_item,
+                                        (700, 400))
+    assert clear and not low  # the usual fall: the top right is empty
+
+
+def test_exported_comparison_legend_clears_curves_high_and_low(qtbot):
+    """One flat high curve and one falling to 0: neither corner is free at first."""
+    from actlab import render
+
+    n = 200
+    rng = np.random.default_rng(1)
+    flat = {"test_loss": 0.74 + 0.03 * rng.uniform(-1, 1, n), "epoch": np.arange(1, n + 1)}
+    fall = {"test_loss": 0.8 * np.exp(-np.arange(n) / 10), "epoch": np.arange(1, n + 1)}
+    base = _runs(("linear", "tanh"), epochs=2)
+    runs = [(name, dataclasses.replace(snap, history=h), ds)
+            for (name, snap, ds), h in zip(base, (flat, fall))]
+    view = render.compare_view(runs)
+    clear, _ = _legend_hides_no_point(qtbot, view, view.loss_plot, (600, 580))
+    assert clear
+    assert view.loss_plot.getViewBox().viewRange()[1][0] <= 0.0
+
+
+def test_exported_titles_are_plain_text(qtbot, trained):
+    from actlab import render
+
+    t, snap = trained
+    evil = "<img src=x width=3000> & co"
+    surface = render.surface_view(snap, t.dataset, title=evil)
+    loss = render.loss_view(snap.history, title=evil)
+    for v in (surface, loss):
+        qtbot.addWidget(v)
+        assert "<img" not in v.plot_item.titleLabel.text
+        assert v.plot_item.titleLabel.item.toPlainText() == evil
+
+
+def test_exported_surface_has_a_legend_for_training_and_test_points(qtbot, trained):
+    from actlab import render
+
+    t, snap = trained
+    view = render.surface_view(snap, t.dataset, title="tanh")
+    qtbot.addWidget(view)
+    assert view.legend_entries() == ["training points", "test points"]
+    samples = [sample.item for sample, _ in view.legend.items]
+    assert [s.opts["symbol"] for s in samples] == [view.train_points.opts["symbol"],
+                                                   view.test_points.opts["symbol"]] == ["o", "s"]
+    hidden = render.surface_view(snap, t.dataset, show_test=False)
+    qtbot.addWidget(hidden)
+    assert hidden.legend_entries() == ["training points"]
+    plain = SurfaceView()
+    qtbot.addWidget(plain)
+    assert plain.legend_entries() == [] and plain.legend is None  # the window's has none
+
+
+def test_exported_comparison_loss_axis_starts_at_zero(qtbot):
+    from actlab import render
+
+    view = render.compare_view(_runs(epochs=10))
+    qtbot.addWidget(view)
+    y0, y1 = view.loss_plot.getViewBox().viewRange()[1]
+    top = max(float(np.nanmax(c.getData()[1])) for c in view.curves)
+    assert y0 <= 0.0 and top < y1 <= 1.1 * top
+
+
+def test_cli_figure_titles_name_lab_activations_and_epochs():
+    from actlab.cli import figure_titles
+
+    lab = default_lab()
+    relu = dataclasses.replace(lab, network=lab.network.with_activation("relu"))
+    surface, loss = figure_titles(relu, 1500)
+    assert lab.name in surface and "relu" in surface
+    assert lab.name in loss and "relu" in loss and "1,500 epochs" in loss
+    assert figure_titles(lab, 1500)[1] != loss  # loss-tanh.png and loss-relu.png differ
