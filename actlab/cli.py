@@ -155,9 +155,8 @@ def resolve_lab(arg: str) -> tuple[str, str]:
 
 def _printable(text: str, limit: int = 80) -> str:
     """``text`` safe for one terminal line: control characters escaped, long names cut."""
-    text = text.encode("unicode_escape", "backslashreplace").decode("ascii") \
-        if not text.isprintable() else text
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    from .safe_text import printable
+    return printable(text, limit)
 
 
 def _load(lab_arg: str):
@@ -225,7 +224,12 @@ def train_command(args) -> int:
                      after_chunk=logs.sample if logs else None,
                      chunk=min(50, logs.every) if logs else 50)
     seconds = time.perf_counter() - t0
-    _write_outputs(out, stem, trainers, seconds)
+    from .labfile import LabFileError
+    try:
+        _write_outputs(out, stem, trainers, seconds)
+    except (LabFileError, OSError) as e:
+        raise CliError(f"{_printable(str(out))}: cannot write the results "
+                       f"({_printable(getattr(e, 'strerror', None) or str(e), 200)})") from None
     if args.instruments or args.report:
         _write_teaching_outputs(out, trainers, logs, instruments=args.instruments,
                                 report=args.report)
@@ -305,7 +309,7 @@ def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:
         title, loss_title = figure_titles(t.lab, t.epoch)
         render.render_surface_png(snap, t.dataset, out / f"surface{suffix}.png", title=title)
         render.render_loss_png(snap.history, out / f"loss{suffix}.png", title=loss_title)
-        lab = t.to_lab() if not t.diverged else t.lab.without_results()
+        lab = t.to_lab()  # after a divergence: the last good weights and their history
         save_lab(lab, out / f"{stem}{suffix}-trained.actlab")
         runs.append((name or title, snap, t.dataset))
     if len(trainers) > 1:

@@ -121,3 +121,30 @@ def test_broken_lab_file_is_one_clear_line(tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0
     assert "network.hidden[1]" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_diverged_run_saves_its_last_good_weights(tmp_path):
+    """ELU at learning rate 5 (SGD, batch 1) on regression data diverges: the CLI still
+    writes everything, says why in metrics.json, and the trained lab holds finite weights
+    that load again (it used to save a lab without them, or fail on NaN weights)."""
+    from dataclasses import replace as _replace
+
+    from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
+
+    lab = Lab(name="runaway", data=DataSpec(generator="plane", n_points=200, seed=1,
+                                            problem="regression"),
+              network=NetworkSpec(hidden=(8, 8), activations=("elu", "elu")),
+              training=TrainingSpec(optimizer="sgd", learning_rate=5.0, batch_size=1))
+    path = tmp_path / "runaway.actlab"
+    save_lab(lab, path)
+    out = tmp_path / "out"
+    r = _run("train", str(path), "--epochs", "50", "--out", str(out), "--quiet")
+    assert r.returncode == 0, r.stderr
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["diverged"] and "learning rate" in m["diverged"]
+    trained = load_lab(out / "runaway-trained.actlab")
+    assert trained.params is not None
+    import numpy as np
+    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in trained.params)
+    assert _replace(trained, params=None, history=None) == _replace(lab, params=None,
+                                                                   history=None)
