@@ -136,3 +136,18 @@ def test_multiclass_and_regression_train():
     r.train(50)
     assert r.history.last()["test_loss"] < 0.01
     assert np.isnan(r.history.last()["test_accuracy"])
+
+
+def test_history_views_share_one_epoch_column():
+    """Snapshots take a view every few ms: the epoch column must not be a new array each
+    time (a fresh arange per view made the heap creep on a 10^6-epoch run)."""
+    from actlab.engine.history import History
+
+    h = History(16)
+    for i in range(40):  # past two doublings of the storage
+        h.append(i, i, 0.5, 0.5)
+    a, b = h.view(), h.view()
+    assert np.array_equal(a["epoch"], np.arange(1, 41))
+    assert np.shares_memory(a["epoch"], b["epoch"]) and not a["epoch"].flags.writeable
+    h.append(1, 1, 1, 1)
+    assert len(a["epoch"]) == 40 and np.array_equal(h.view()["epoch"], np.arange(1, 42))
