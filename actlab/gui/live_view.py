@@ -57,6 +57,7 @@ class LiveViewMixin:
         self.lab = self.lab.without_results()
         self.trainer.reset(False)
         self.output.set_warning(None)
+        self.output.loss_view.show_history(None)  # not the old run's axes (log scale!)
         self._mark_modified()
         self.status(f"Reset to epoch 0 with the same starting weights (seed {self.lab.seed}).")
 
@@ -120,7 +121,7 @@ class LiveViewMixin:
         # The loss plot re-lays out its axes whenever its range grows: ~10 Hz is plenty
         # for a curve and leaves the GIL to the training thread.
         if not pub.playing or self.redraws % SLOW_EVERY == 0:
-            self.output.loss_view.show_history(snap.history)
+            self.output.loss_view.show_history(snap.history, snap.train_loss)
             self.output.show_numbers(snap, self.lab.data.problem)
             self.speed_label.setText(f"{snap.epochs_per_second:,.0f} epochs/s"
                                      if pub.playing and snap.epochs_per_second > 0 else "")

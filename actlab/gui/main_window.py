@@ -297,6 +297,7 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         self.lab, self.dataset = lab, dataset
         self._sync_panels()
         self.output.set_warning(None)
+        self.output.loss_view.show_history(None)  # a new run: no curve, no old axes
         self.output.surface_view.set_points(dataset)
         trainable = dataset.n_train > 0
         self._generation = self.trainer.load(lab if trainable else None,
