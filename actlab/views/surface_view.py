@@ -260,7 +260,7 @@ class SurfaceView(QtWidgets.QWidget):
         """Show one 2-D image (e.g. a hidden neuron's output over the plane) in place of
         the surface, on a diverging map centred on 0 (half-range ``vmax``, default the
         largest ``|value|``).  Points stay; the decision boundary is hidden."""
-        img = np.asarray(img2d, dtype=np.float32)
+        img = colors.as_float32(img2d)  # 1e300 from a runaway run: inf, no warning
         self._override = True
         rect = image_rect(img.shape[0], img.shape[1], self._extent)
         self.image.setImage(colors.diverging_rgba(img, vmax), autoLevels=False, rect=rect)

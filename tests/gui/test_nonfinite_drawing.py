@@ -1,0 +1,91 @@
+"""Drawing a run whose numbers ran away (inf, NaN, 1e300) warns about nothing and still
+draws something sensible: the network diagram, its thumbnails, the surface and a
+neuron's picture.  Regression: ``RuntimeWarning: All-NaN slice`` and an overflow warning
+from the network diagram after a regression run diverged."""
+from __future__ import annotations
+
+import os
+import warnings
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from actlab.engine.trainer import Trainer
+from actlab.lab import DataSpec, NetworkSpec, default_lab
+from actlab.views.network_items import LUT, levels, symmetric_scale, to_argb
+from actlab.views.network_view import NetworkView
+from actlab.views.surface_view import SurfaceView
+
+FILLS = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf, "huge": 1e300, "-huge": -1e300,
+         "f32max": 3.5e38}
+
+
+def _mixed(shape, fill) -> np.ndarray:
+    """Half the values ``fill``, the rest ordinary."""
+    a = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
+    flat = a.reshape(-1)
+    flat[::2] = fill
+    return a
+
+
+@pytest.mark.parametrize("fill", list(FILLS))
+@pytest.mark.parametrize("everywhere", [True, False])
+def test_colour_helpers_are_silent_and_in_range(fill, everywhere):
+    v = np.full((3, 7, 7), FILLS[fill]) if everywhere else _mixed((3, 7, 7), FILLS[fill])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scale = symmetric_scale(v)
+        argb = to_argb(v, scale)
+        lv = levels(v.ravel(), 1.0)
+    assert np.isfinite(scale) and scale >= 1.0
+    assert argb.shape == v.shape and np.isin(argb, LUT).all()
+    assert np.abs(lv).max() <= 16
+    if not everywhere and fill in ("nan", "inf", "-inf"):  # the rest keep their colours
+        assert len(np.unique(argb)) > 2
+
+
+def _snapshot(problem: str):
+    lab = default_lab()
+    if problem == "regression":
+        lab = replace(lab, data=DataSpec(generator="plane", problem="regression"))
+    lab = replace(lab, network=NetworkSpec(hidden=(4, 3), activations=("relu", "tanh")))
+    t = Trainer(lab)
+    t.train(2)
+    return t.snapshot(20, True)
+
+
+@pytest.mark.parametrize("problem", ["classification", "regression"])
+@pytest.mark.parametrize("fill", list(FILLS))
+@pytest.mark.parametrize("everywhere", [True, False])
+def test_views_draw_runaway_snapshots_without_warnings(qtbot, problem, fill, everywhere):
+    snap = _snapshot(problem)
+    bad = (lambda a: np.full(np.shape(a), FILLS[fill])) if everywhere else (
+        lambda a: _mixed(np.shape(a), FILLS[fill]))
+    params = tuple((bad(W), bad(b)) for W, b in snap.params)
+    runaway = replace(snap, surface=bad(snap.surface),
+                      neurons=tuple(bad(n) for n in snap.neurons), params=params)
+    net = NetworkView()
+    surface = SurfaceView()
+    for w in (net, surface):
+        qtbot.addWidget(w)
+        w.resize(420, 420)
+        w.show()
+        qtbot.waitExposed(w)
+    net.set_architecture(("x1", "x2"), (4, 3), ("relu", "tanh"), 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net.show_snapshot(runaway)
+        surface.show_snapshot(runaway, force=True)
+        surface.show_image(runaway.neurons[0][0], "Neuron 1")
+        net.grab()
+        surface.grab()
+        surface.clear_override()
+        surface.grab()
+    # something was drawn: every hidden node has a picture
+    from actlab.views.network_items import NeuronItem
+    nodes = [i for i in net.scene.items() if isinstance(i, NeuronItem) and not i.compact]
+    assert nodes and all(n.image is not None for n in nodes[2:])
