@@ -114,6 +114,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.hint = QtWidgets.QLabel(
             "Same starting weights, same points, same order: only the activation differs.")
         self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # may show an error's text
         self.hint.setProperty("role", "caption")
         self.epoch_label.setStyleSheet("font-weight: bold;")
         info.addWidget(self.epoch_label, 0, Qt.AlignmentFlag.AlignTop)
