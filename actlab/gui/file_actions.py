@@ -212,7 +212,7 @@ class FileActionsMixin:
                                f"{os.path.basename(path)}: {e}")
             return False
         set_last_folder(self.settings, path)
-        self.apply_edit(replace(self.lab, data=data), "data")
+        self.apply_edit(replace(self.lab, data=data), "data", "Import CSV")
         if self.lab.data is not data:  # the edit was refused
             return False
         self.status(f"Imported {data.n_points} points from {os.path.basename(path)} "
