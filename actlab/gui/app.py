@@ -46,7 +46,8 @@ def run_app(argv: list[str] | None = None) -> int:
     paths = [a for a in argv[1:] if not a.startswith("-")]
     window = MainWindow()
     if paths:
-        window.open_path(paths[0], ask=False)
+        # a recovered lab is unsaved: ask before the file replaces it
+        window.open_path(paths[0], ask=window.isWindowModified())
     window.show()
     if os.environ.get(QUIT_AFTER_SHOW_ENV):
         def report() -> None:

@@ -88,6 +88,7 @@ class DataEditsMixin:
         self.data_history.push(DataEdit(text or describe_data_edit(before, after), before,
                                         after, keep_weights))
         self.update_undo_actions()
+        self.autosaver.write()  # points a student placed must survive a crash
 
     def forget_data_edits(self) -> None:
         """Another lab: its history starts here."""
@@ -127,6 +128,7 @@ class DataEditsMixin:
             return False
         target.append(source.pop())
         self.update_undo_actions()
+        self.autosaver.write()
         ds = self.dataset
         self.status(f"{verb}: {edit.text}. Now {ds.n_train} training and {ds.n_test} test "
                     "points" + ("; the weights are kept." if edit.keep_weights else

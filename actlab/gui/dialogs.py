@@ -54,6 +54,23 @@ def ask_save_changes(parent: QWidget | None, lab_name: str) -> str:
         QMessageBox.StandardButton(answer), "cancel")
 
 
+def ask_recover(parent: QWidget | None, lab_name: str, when: float) -> str:
+    """"recover" or "discard" for the autosave of a run that did not close cleanly
+    (``when``: the autosave's time, seconds since the epoch)."""
+    import time
+
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
+    box = message_box(parent, QMessageBox.Icon.Question, "Recover unsaved lab?",
+                      f"ActLab did not close properly last time. Recover the unsaved "
+                      f"lab “{lab_name}” (autosaved {stamp})?",
+                      "Discard throws the autosaved changes away for good.")
+    recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Discard)
+    box.setDefaultButton(recover)
+    box.exec()
+    return "recover" if box.clickedButton() is recover else "discard"
+
+
 def open_file_name(parent: QWidget | None, caption: str, folder: str, filters: str) -> str:
     """A path chosen to open, or "" when cancelled."""
     path, _ = QFileDialog.getOpenFileName(parent, caption, folder, filters)

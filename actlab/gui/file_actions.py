@@ -187,6 +187,7 @@ class FileActionsMixin:
         add_recent_lab(self.settings, path)
         set_last_folder(self.settings, path)
         self.setWindowModified(False)
+        self.autosaver.discard()  # saved: nothing left to recover
         self._update_title()
         epochs = len((lab.history or {}).get("epoch", ()))
         self.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "

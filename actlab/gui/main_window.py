@@ -23,6 +23,7 @@ from actlab.views.network_view import NetworkView
 
 from . import dialogs
 from .actions import build_menus, create_actions, dice_icon
+from .autosave import Autosaver
 from .controls_panel import ControlsPanel
 from .data_edits import DataEditsMixin
 from .data_panel import DataPanel
@@ -99,6 +100,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         ready = "Ready: press Play (Space) to train."
         if not self.open_lab(lab or default_lab(), path, ready):
             self.open_lab(default_lab(), None, ready)
+        self.autosaver.offer_recovery()  # the last run crashed with unsaved changes
 
     def _build(self) -> None:
         """Create the window in small named steps."""
@@ -112,6 +114,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.instruments = InstrumentDocks(self)
         self.create_guide_dock()
         self._connect()
+        self.autosaver = Autosaver(self)
         self._restore_settings()
         self.setAcceptDrops(True)
         # on the application, so widgets made later (the builder's combo boxes) are covered
@@ -268,6 +271,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.path = path
         self._commit(lab, dataset)
         self.forget_data_edits()  # another lab: Undo starts from here
+        self.autosaver.discard()  # the previous lab was saved or thrown away
         self.show_guide_for_lab()
         self.output.surface_view.clear_extra_line()
         self.setWindowModified(False)
@@ -369,6 +373,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
             event.ignore()
             return
         self._save_settings()
+        self.autosaver.close()  # a clean close leaves no autosave to recover
         self.draw_timer.stop()
         self.guide_timer.stop()
         self.instruments.shutdown()
