@@ -199,8 +199,8 @@ class ComparePanel(QtWidgets.QWidget):
                 self.run_button.setChecked(False)
             w.status(self.hint.text())
             return
-        if w._playing:
-            w.trainer.pause()
+        if w._playing or w.wants_playing:  # also a Play the worker has not answered yet
+            w.request_pause()
         self.thread.play()
         self._show_comparing(True)
         w.status(f"Comparing {', '.join(self.names())} side by side: the main training is "

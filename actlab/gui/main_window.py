@@ -88,7 +88,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self._generation = 0
         self._drawn_seq = 0
         self._snapshot = None
-        self._playing = False
+        self._playing = False  # what the worker reported
+        self.wants_playing = False  # what was last asked for (see LiveViewMixin)
         self._hover: tuple[int, int] | None = None
         self._good: tuple | None = None  # (generation, lab, dataset) known to load
         self.trainer = TrainingThread(self)
@@ -267,7 +268,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
             name = path or lab.name
             dialogs.show_error(self, "Cannot open the lab", f"{name}: {e}")
             return False
-        self.trainer.pause()
+        self.request_pause()
         self.path = path
         self._commit(lab, dataset)
         self.forget_data_edits()  # another lab: Undo starts from here
