@@ -41,6 +41,8 @@ def contour_lines(image: np.ndarray, level: float, rect: QtCore.QRectF
     """The ``level`` isocurves of a row-major ``image`` placed at ``rect``, as x and y
     arrays with NaN between separate lines (for ``PlotCurveItem(connect="finite")``)."""
     img = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=level)
+    # a runaway run's ±inf/1e308 would overflow isocurve's interpolation (v2 - v1)
+    np.clip(img, level - 1e150, level + 1e150, out=img)
     rows, cols = img.shape
     # pg.isocurve works on (x, y)-indexed data and returns pixel-corner coordinates
     # (the centre of sample j is at j + 0.5), the same frame as ImageItem pixels.

@@ -89,3 +89,43 @@ def test_views_draw_runaway_snapshots_without_warnings(qtbot, problem, fill, eve
     from actlab.views.network_items import NeuronItem
     nodes = [i for i in net.scene.items() if isinstance(i, NeuronItem) and not i.compact]
     assert nodes and all(n.image is not None for n in nodes[2:])
+
+
+@pytest.mark.parametrize("fill", ["nan", "inf", "huge"])
+def test_hidden_space_of_a_runaway_network_is_silent(qtbot, fill):
+    """Found by the random-action test: all-NaN points made pyqtgraph warn."""
+    from actlab.views.hidden_space_view import HiddenSpaceView
+
+    view = HiddenSpaceView()
+    qtbot.addWidget(view)
+    view.set_problem("classification", 2)
+    view.set_layers((4,))
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    bad = np.full((20, 2), FILLS[fill])
+    line = np.full((30, 2), FILLS[fill])
+    space = {"lines_pre": [line] * 4, "lines_post": [line] * 4,
+             "points_pre": bad, "points_post": bad}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.show_space(space, np.zeros(20))
+        view.grab()
+        half = bad.copy()
+        half[::2] = 0.5
+        view.show_space(dict(space, points_pre=half, points_post=half), np.arange(20) % 2)
+        view.grab()
+    assert len(view.pre_points.data) == (10 if fill != "huge" else 20)
+
+
+def test_decision_boundary_of_infinite_outputs_is_silent():
+    """Found by the random-action test: ±inf side by side overflowed isocurve."""
+    from actlab.views.surface_view import contour_lines, image_rect
+
+    img = np.zeros((8, 8))
+    img[:, :4], img[:, 4:] = -np.inf, np.inf
+    img[0, 0] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, y = contour_lines(img, 0.5, image_rect(8, 8, 6.0))
+    assert len(x) and np.isfinite(x[~np.isnan(x)]).all()
