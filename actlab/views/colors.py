@@ -94,7 +94,8 @@ def as_float32(values) -> np.ndarray:
 def _lut_index(t: np.ndarray, n: int = 256) -> np.ndarray:
     """Map ``t`` in [0, 1] (NaN → middle) to LUT indices."""
     t = np.nan_to_num(as_float32(t), nan=0.5, posinf=1.0, neginf=0.0)
-    return np.clip(np.rint(t * (n - 1)), 0, n - 1).astype(np.intp)
+    np.clip(t, 0.0, 1.0, out=t)  # before scaling: 3e38 * 255 overflows float32
+    return np.rint(t * (n - 1)).astype(np.intp)
 
 
 def binary_rgba(prob: np.ndarray, discretize: bool = False) -> np.ndarray:

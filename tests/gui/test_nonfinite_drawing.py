@@ -129,3 +129,18 @@ def test_decision_boundary_of_infinite_outputs_is_silent():
         warnings.simplefilter("error")
         x, y = contour_lines(img, 0.5, image_rect(8, 8, 6.0))
     assert len(x) and np.isfinite(x[~np.isnan(x)]).all()
+
+
+@pytest.mark.parametrize("vmax", [None, 0.5, 1e-12])
+def test_colour_maps_saturate_silently(vmax):
+    """Found by the random-action test: a float32 3e38 regression output times 255."""
+    from actlab.views import colors
+
+    v = np.array([[3e38, -3e38, 1e300, np.inf, -np.inf, np.nan, 0.0, 0.25]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rgba = colors.surface_rgba(v, "regression", False, vmax)
+        binary = colors.surface_rgba(v, "classification")
+    assert rgba.shape == (1, 8, 4) and binary.shape == (1, 8, 4)
+    assert (rgba[0, 0] == colors.DIVERGING_LUT[-1]).all()  # saturated, not wrapped
+    assert (rgba[0, 1] == colors.DIVERGING_LUT[0]).all()
