@@ -17,6 +17,8 @@ class Actions:
     save_as: QAction
     import_csv: QAction
     quit: QAction
+    undo: QAction
+    redo: QAction
     play: QAction
     step: QAction
     reset: QAction
@@ -39,6 +41,7 @@ class Actions:
 @dataclass
 class Menus:
     file: QtWidgets.QMenu
+    edit: QtWidgets.QMenu
     recent: QtWidgets.QMenu
     labs: QtWidgets.QMenu
     export: QtWidgets.QMenu
@@ -66,7 +69,7 @@ def _action(parent, text: str, tip: str, shortcut=None, icon: SP | None = None,
 def create_actions(w: QtWidgets.QMainWindow) -> Actions:
     """Every action of the main window, parented to it (so shortcuts work anywhere in it)."""
     K = QKeySequence.StandardKey
-    return Actions(
+    acts = Actions(
         new=_action(w, "&New lab", "Start a new lab with the default settings.", K.New,
                     SP.SP_FileIcon, "action_new"),
         open=_action(w, "&Open…", "Open a saved lab file (.actlab).", K.Open,
@@ -78,6 +81,10 @@ def create_actions(w: QtWidgets.QMainWindow) -> Actions:
         import_csv=_action(w, "&Import CSV…", "Load your own points from a CSV file with "
                            "columns x1, x2, label.", "Ctrl+I", None, "action_import_csv"),
         quit=_action(w, "&Quit", "Close ActLab.", K.Quit, None, "action_quit"),
+        undo=_action(w, "&Undo", "Put the points back as they were before the last data "
+                     "edit.", K.Undo, None, "action_undo"),
+        redo=_action(w, "&Redo", "Apply the last undone data edit again.", K.Redo, None,
+                     "action_redo"),
         play=_action(w, "&Play", "Start or pause training.", "Space", SP.SP_MediaPlay,
                      "action_play"),
         step=_action(w, "&Step", "Train exactly one more epoch (one pass over the "
@@ -115,6 +122,10 @@ def create_actions(w: QtWidgets.QMainWindow) -> Actions:
         about=_action(w, "&About ActLab", "Version and purpose of ActLab.", None, None,
                       "action_about"),
     )
+    # every platform binding (Ctrl+Y and Ctrl+Shift+Z both redo on Linux), not just the first
+    acts.undo.setShortcuts(K.Undo)
+    acts.redo.setShortcuts(K.Redo)
+    return acts
 
 
 def build_menus(w: QtWidgets.QMainWindow, a: Actions) -> Menus:
@@ -137,6 +148,11 @@ def build_menus(w: QtWidgets.QMainWindow, a: Actions) -> Menus:
     file.addSeparator()
     file.addAction(a.quit)
 
+    edit = bar.addMenu("&Edit")
+    edit.setObjectName("menu_edit")
+    edit.addAction(a.undo)
+    edit.addAction(a.redo)
+
     labs = bar.addMenu("&Labs")
     labs.setObjectName("menu_labs")
     labs.setToolTipsVisible(True)
@@ -154,7 +170,7 @@ def build_menus(w: QtWidgets.QMainWindow, a: Actions) -> Menus:
         help_menu.addAction(act)
     help_menu.addSeparator()
     help_menu.addAction(a.about)
-    return Menus(file, recent, labs, export, training, view, help_menu)
+    return Menus(file, edit, recent, labs, export, training, view, help_menu)
 
 
 def set_play_state(a: Actions, playing: bool, style: QtWidgets.QStyle) -> None:

@@ -46,9 +46,10 @@ def run_app(argv: list[str] | None = None, preset: str | None = None) -> int:
     paths = [a for a in argv[1:] if not a.startswith("-")]
     window = MainWindow()
     if preset:  # like the Labs menu: opened untitled, so Save never writes into the package
-        window.open_preset(preset)
+        window.open_preset(preset)  # asks first if a recovered (unsaved) lab is open
     elif paths:
-        window.open_path(paths[0], ask=False)
+        # a recovered lab is unsaved: ask before the file replaces it
+        window.open_path(paths[0], ask=window.isWindowModified())
     window.show()
     if os.environ.get(QUIT_AFTER_SHOW_ENV):
         def report() -> None:

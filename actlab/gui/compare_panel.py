@@ -114,6 +114,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.hint = QtWidgets.QLabel(
             "Same starting weights, same points, same order: only the activation differs.")
         self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # may show an error's text
         self.hint.setProperty("role", "caption")
         self.epoch_label.setStyleSheet("font-weight: bold;")
         info.addWidget(self.epoch_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -198,8 +199,8 @@ class ComparePanel(QtWidgets.QWidget):
                 self.run_button.setChecked(False)
             w.status(self.hint.text())
             return
-        if w._playing:
-            w.trainer.pause()
+        if w._playing or w.wants_playing:  # also a Play the worker has not answered yet
+            w.request_pause()
         self.thread.play()
         self._show_comparing(True)
         w.status(f"Comparing {', '.join(self.names())} side by side: the main training is "

@@ -88,9 +88,13 @@ def _show_dialog(text: str, details: str) -> None:
     box.setIcon(QtWidgets.QMessageBox.Icon.Critical)
     box.setWindowTitle("ActLab: unexpected error")
     head, sep, tail = text.partition("Details were written to")
+    box.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # the error may quote lab content
     box.setText(head.strip())
     if sep:  # the path on a line of its own, where it is easy to read and copy
         box.setInformativeText(sep + tail)
+        label = box.findChild(QtWidgets.QLabel, "qt_msgbox_informativelabel")
+        if label is not None:
+            label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
     box.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel"
                       " { min-width: 440px; }")

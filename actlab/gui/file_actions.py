@@ -28,6 +28,29 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "lab"
 
 
+def imported_data(result) -> tuple:
+    """(DataSpec, one-sentence summary) from what the CSV import returned: a DataSpec,
+    or an object carrying one (``data``/``spec``) with a ``summary`` string."""
+    from actlab.lab import DataSpec
+
+    data = result if isinstance(result, DataSpec) else next(
+        (getattr(result, k) for k in ("data", "spec") if isinstance(getattr(result, k, None),
+                                                                  DataSpec)), result)
+    summary = getattr(result, "summary", None)
+    if isinstance(summary, str) and summary.strip():
+        summary = summary.strip()
+        return data, summary if summary.endswith(".") else summary + "."
+    n_train, n_test = len(data.train_points or ()), len(data.test_points or ())
+    if data.problem == "regression":
+        what = "regression (the label is a number to predict)"
+    else:
+        labels = sorted({int(p[2]) for p in (data.train_points or ()) + (data.test_points or ())})
+        shown = ", ".join(map(str, labels[:6])) + (", …" if len(labels) > 6 else "")
+        what = (f"classification, {len(labels)} class{'es' if len(labels) != 1 else ''} "
+                f"({shown})")
+    return data, f"{n_train + n_test} points ({n_train} training, {n_test} test), {what}."
+
+
 class FileActionsMixin:
     """File handling for MainWindow (see the module docstring)."""
 
@@ -187,6 +210,7 @@ class FileActionsMixin:
         add_recent_lab(self.settings, path)
         set_last_folder(self.settings, path)
         self.setWindowModified(False)
+        self.autosaver.discard()  # saved: nothing left to recover
         self._update_title()
         epochs = len((lab.history or {}).get("epoch", ()))
         self.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "
@@ -201,22 +225,25 @@ class FileActionsMixin:
             self.import_csv(path)
 
     def import_csv(self, path: str) -> bool:
-        """Use the points of a CSV file (x1, x2, label) as the data; True on success."""
-        from actlab.engine.csv_import import CsvError, load_csv
+        """Use the points of a CSV file (x1, x2, label) as the data; True on success.
+        The status bar says what was understood (problem type, classes), so a surprise
+        (labels 0..199 read as numbers to predict) is visible at once."""
+        from actlab.engine import csv_import
 
         d = self.lab.data
         try:
-            data = load_csv(path, None, d.train_fraction, d.seed)
-        except (CsvError, ValueError) as e:
+            result = csv_import.load_csv(path, None, d.train_fraction, d.seed)
+        except (csv_import.CsvError, ValueError) as e:
             dialogs.show_error(self, "Cannot import the CSV file",
                                f"{os.path.basename(path)}: {e}")
             return False
+        data, summary = imported_data(result)
         set_last_folder(self.settings, path)
-        self.apply_edit(replace(self.lab, data=data), "data")
+        self.apply_edit(replace(self.lab, data=data), "data", "Import CSV")
         if self.lab.data is not data:  # the edit was refused
             return False
-        self.status(f"Imported {data.n_points} points from {os.path.basename(path)} "
-                    f"({data.problem}): weights re-initialised.")
+        self.status(f"Imported {os.path.basename(path)}: {summary} Weights re-initialised; "
+                    "Ctrl+Z undoes the import.")
         return True
 
     # ------------------------------------------------------------------ export

@@ -34,19 +34,14 @@ DOCK_MIN_WIDTH = 220  # at 1024 px the columns need ~780 px: the dock gets what 
 # drawn less often, so the instruments take at most about 1/(1 + DRAW_BUDGET) of the GUI
 # thread: every ms the GUI thread is busy is a ms the training thread waits for the GIL.
 # (The gradient flow view, ~15 ms a picture, is redrawn about 4 times a second.)
+# A picture that first builds its plots (a new run, another network: the gradient view
+# makes a histogram widget per layer, ~0.2 s idle and over 1 s on a busy machine) is not
+# the steady cost, so it does not set the pace; and however slow a picture, the
+# instruments refresh at least every MAX_DRAW_GAP, or a busy machine would leave a
+# live view frozen for 15 × its first picture (the cause of tests timing out at 20 s).
 TICK_MS = 45
 DRAW_BUDGET = 14.0
-# ... but never wait longer than this for the next picture: one slow picture (the first
-# after a dock opens builds its plots: 0.6 s idle, several seconds on a busy machine) must
-# not hold the next one back for 15 times as long (it froze the gradient view for ~9 s
-# idle and past 20 s under load).
-MAX_DRAW_GAP = 1.0
-
-
-def next_draw_time(start: float, cost: float) -> float:
-    """When the next instrument picture may be drawn, after one that began at ``start``
-    and took ``cost`` seconds, painting included."""
-    return start + min(MAX_DRAW_GAP, (1 + DRAW_BUDGET) * max(cost, 0.0))
+MAX_DRAW_GAP = 1.0  # s
 
 
 @dataclass(frozen=True)
@@ -123,6 +118,7 @@ class InstrumentDocks:
         self._wants = None
         self._sized = False
         self._next_draw = 0.0
+        self._built = False  # the last draw was a view's first of its run
         self.draws = 0  # packs drawn (tests and the benchmark read it)
         self._comparing_label = QtWidgets.QLabel("Comparing activations — main training "
                                                  "paused")
@@ -318,12 +314,17 @@ class InstrumentDocks:
             return  # the last drawing was slow: give the training thread its share
         trainer = self.w.trainer
         trainer.begin_gui_turn()  # as the surface's timer does: keep the GIL until painted
+        self._built = False
         drawn = self.draw(pub)
+        paced = drawn and not self._built
 
         def painted():
             trainer.end_gui_turn()
-            if drawn:  # what the picture cost, its painting included
-                self._next_draw = next_draw_time(now, time.perf_counter() - now)
+            if paced:  # what the picture cost, its painting included
+                cost = (1 + DRAW_BUDGET) * (time.perf_counter() - now)
+                self._next_draw = now + min(cost, MAX_DRAW_GAP)
+            elif drawn:
+                self._next_draw = 0.0
 
         QTimer.singleShot(0, lambda: QTimer.singleShot(0, painted))
 
@@ -349,6 +350,7 @@ class InstrumentDocks:
         if last is not None and last[1] >= pack.seq and last[0] == pack.run:
             return
         force = last is None or last[0] != pack.run  # a Reset: epochs start again
+        self._built = self._built or force  # a first picture of a run builds its plots
         if key == "hidden":
             if pack.hidden is None:
                 return

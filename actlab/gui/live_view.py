@@ -30,24 +30,35 @@ class LiveViewMixin:
     """Play/Pause/Step/Reset, worker signals, the display timer and neuron hovering."""
 
     # ------------------------------------------------------------------ training
+    # ``_playing`` is what the worker last reported; ``wants_playing`` what the student
+    # last asked for.  Play/Pause decide by the request: the report comes back through a
+    # queued signal, and deciding by it made Space pressed twice quickly start training
+    # twice instead of pausing it (and Pause right after Play did nothing).
     def toggle_play(self) -> None:
-        if self._playing:
-            self.trainer.pause()
+        if self.wants_playing:
+            self.request_pause()
             self.status("Paused.")
         else:
+            self.wants_playing = True
             self.trainer.play()
             self._mark_modified()
             self.status("Training… press Space to pause.")
 
+    def request_pause(self) -> None:
+        """Ask the worker to pause (the button follows when it answers)."""
+        self.wants_playing = False
+        self.trainer.pause()
+
     def play(self) -> None:
-        if not self._playing:
+        if not self.wants_playing:
             self.toggle_play()
 
     def pause(self) -> None:
-        if self._playing:
+        if self.wants_playing:
             self.toggle_play()
 
     def step(self) -> None:
+        self.wants_playing = False  # Step pauses first
         self.trainer.step()
         self._mark_modified()
         self.status("Trained one epoch.")
@@ -57,6 +68,7 @@ class LiveViewMixin:
         self.lab = self.lab.without_results()
         self.trainer.reset(False)
         self.output.set_warning(None)
+        self.output.loss_view.show_history(None)  # not the old run's axes (log scale!)
         self._mark_modified()
         self.status(f"Reset to epoch 0 with the same starting weights (seed {self.lab.seed}).")
 
@@ -73,14 +85,16 @@ class LiveViewMixin:
             self.seed_label.setText(f"Weights seed {lab.seed}")
 
     def _playing_changed(self, playing: bool) -> None:
-        self._playing = playing
+        self._playing = self.wants_playing = playing
         set_play_state(self.acts, playing, self.style())
 
     def _diverged(self, message: str) -> None:
+        self.wants_playing = False  # also when Play was refused: nothing plays
         self.output.set_warning(message)
         self.status("Training diverged and was paused: lower the learning rate and press Reset.")
 
     def _finished(self) -> None:
+        self.wants_playing = False
         stop = self.lab.training.stop_after
         self.status(f"Stopped at epoch {stop:,}, the “Stop after” limit: raise it or press "
                     "Reset to go on." if stop else "Training stopped.")
@@ -120,7 +134,7 @@ class LiveViewMixin:
         # The loss plot re-lays out its axes whenever its range grows: ~10 Hz is plenty
         # for a curve and leaves the GIL to the training thread.
         if not pub.playing or self.redraws % SLOW_EVERY == 0:
-            self.output.loss_view.show_history(snap.history)
+            self.output.loss_view.show_history(snap.history, snap.train_loss)
             self.output.show_numbers(snap, self.lab.data.problem)
             self.speed_label.setText(f"{snap.epochs_per_second:,.0f} epochs/s"
                                      if pub.playing and snap.epochs_per_second > 0 else "")

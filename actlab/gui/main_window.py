@@ -23,7 +23,9 @@ from actlab.views.network_view import NetworkView
 
 from . import dialogs
 from .actions import build_menus, create_actions, dice_icon
+from .autosave import Autosaver
 from .controls_panel import ControlsPanel
+from .data_edits import DataEditsMixin
 from .data_panel import DataPanel
 from .features_panel import FeaturesPanel
 from .file_actions import FileActionsMixin
@@ -31,7 +33,7 @@ from .guide_actions import GuideMixin
 from .instruments import InstrumentDocks
 from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
 from .output_panel import OutputPanel
-from .point_editing import empty_dataset, with_nearest_removed, with_point_added
+from .point_editing import empty_dataset
 from .settings import open_settings
 from .style import STYLE_SHEET, caption, column_frame, section_label
 from .training_thread import TrainingThread
@@ -71,7 +73,8 @@ class ArrowKeysToInputs(QtCore.QObject):
         return False
 
 
-class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWindow):
+class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
+                 QtWidgets.QMainWindow):
     """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``."""
 
     def __init__(self, lab: Lab | None = None, path: str | None = None,
@@ -85,7 +88,8 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         self._generation = 0
         self._drawn_seq = 0
         self._snapshot = None
-        self._playing = False
+        self._playing = False  # what the worker reported
+        self.wants_playing = False  # what was last asked for (see LiveViewMixin)
         self._hover: tuple[int, int] | None = None
         self._good: tuple | None = None  # (generation, lab, dataset) known to load
         self.trainer = TrainingThread(self)
@@ -97,6 +101,7 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         ready = "Ready: press Play (Space) to train."
         if not self.open_lab(lab or default_lab(), path, ready):
             self.open_lab(default_lab(), None, ready)
+        self.autosaver.offer_recovery()  # the last run crashed with unsaved changes
 
     def _build(self) -> None:
         """Create the window in small named steps."""
@@ -110,6 +115,7 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         self.instruments = InstrumentDocks(self)
         self.create_guide_dock()
         self._connect()
+        self.autosaver = Autosaver(self)
         self._restore_settings()
         self.setAcceptDrops(True)
         # on the application, so widgets made later (the builder's combo boxes) are covered
@@ -226,6 +232,7 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         a.guided_labs.triggered.connect(lambda: self.show_help("labs"))
         a.quit.triggered.connect(self.close)
         self.connect_file_actions()
+        self.connect_data_edits()
         for panel in (self.data_panel, self.features_panel, self.controls):
             panel.labEdited.connect(self.apply_edit)
         self.features_panel.refused.connect(self.status)
@@ -261,9 +268,11 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
             name = path or lab.name
             dialogs.show_error(self, "Cannot open the lab", f"{name}: {e}")
             return False
-        self.trainer.pause()
+        self.request_pause()
         self.path = path
         self._commit(lab, dataset)
+        self.forget_data_edits()  # another lab: Undo starts from here
+        self.autosaver.discard()  # the previous lab was saved or thrown away
         self.show_guide_for_lab()
         self.output.surface_view.clear_extra_line()
         self.setWindowModified(False)
@@ -271,8 +280,9 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         self.status(message or f"Opened “{lab.name}”.")
         return True
 
-    def apply_edit(self, new_lab: Lab, kind: str) -> None:
-        """A panel's edit: training settings apply without reset, the rest reset."""
+    def apply_edit(self, new_lab: Lab, kind: str, undo_text: str | None = None) -> None:
+        """A panel's edit: training settings apply without reset, the rest reset.  A
+        change of the data can be undone (``undo_text`` names it in the Edit menu)."""
         if kind == "training":
             old = self.lab.training
             self.lab = replace(self.lab, training=new_lab.training)
@@ -289,7 +299,9 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
             dialogs.show_error(self, "Cannot use these settings", str(e))
             self._sync_panels()
             return
+        before = self.lab.data
         self._commit(new_lab.without_results(), dataset)
+        self.record_data_edit(before, undo_text)
         self._mark_modified()
         self.status(RESET_MESSAGES.get(kind, "Settings changed: weights re-initialised."))
 
@@ -297,6 +309,7 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         self.lab, self.dataset = lab, dataset
         self._sync_panels()
         self.output.set_warning(None)
+        self.output.loss_view.show_history(None)  # a new run: no curve, no old axes
         self.output.surface_view.set_points(dataset)
         trainable = dataset.n_train > 0
         self._generation = self.trainer.load(lab if trainable else None,
@@ -334,34 +347,6 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
         """Say in the status bar what just happened."""
         self.statusBar().showMessage(message)
 
-    # ------------------------------------------------------------------ points
-    def _surface_clicked(self, x1: float, x2: float, button: int, ctrl: bool) -> None:
-        ds, d = self.dataset, self.lab.data
-        if ctrl:
-            found = with_nearest_removed(d, ds, x1, x2)
-            if found is None:
-                self.status("No point near the click to remove.")
-                return
-            data, p = found
-            message = f"Removed the point at ({p[0]:.2f}, {p[1]:.2f})."
-        elif button in (1, 2):
-            label = self.data_panel.click_label(button)
-            data = with_point_added(d, ds, x1, x2, label)
-            what = f"value {label:g}" if d.problem == "regression" else f"class {int(label)}"
-            message = f"Added a training point of {what} at ({x1:.2f}, {x2:.2f})."
-        else:
-            return
-        try:
-            dataset = prepare_dataset(replace(self.lab, data=data))
-        except ValueError as e:
-            dialogs.show_error(self, "Cannot edit the points", str(e))
-            return
-        self._commit(replace(self.lab.without_results(), data=data), dataset,
-                     keep_weights=True)
-        self._mark_modified()
-        self.status(f"{message} Now {dataset.n_train} training and {dataset.n_test} test "
-                    "points; the weights are kept.")
-
     # ------------------------------------------------------------------ settings, closing
     def _restore_settings(self) -> None:
         s = self.settings
@@ -389,6 +374,7 @@ class MainWindow(GuideMixin, FileActionsMixin, LiveViewMixin, QtWidgets.QMainWin
             event.ignore()
             return
         self._save_settings()
+        self.autosaver.close()  # a clean close leaves no autosave to recover
         self.draw_timer.stop()
         self.guide_timer.stop()
         self.instruments.shutdown()

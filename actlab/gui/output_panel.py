@@ -72,6 +72,7 @@ class OutputPanel(QtWidgets.QWidget):
         self.warning.setObjectName("warning")
         self.warning.setProperty("role", "warning")
         self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # engine messages quote values
         self.warning.hide()
         layout.addWidget(self.warning)
 

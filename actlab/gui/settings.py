@@ -7,6 +7,7 @@ instead of the user's real settings (the tests and benchmarks do).
 from __future__ import annotations
 
 import os
+import sys
 
 from PySide6.QtCore import QSettings
 
@@ -23,6 +24,19 @@ def open_settings() -> QSettings:
         os.makedirs(folder, exist_ok=True)
         return QSettings(os.path.join(folder, "ActLab.ini"), QSettings.Format.IniFormat)
     return QSettings(ORGANIZATION, APPLICATION)
+
+
+def data_folder(settings: QSettings) -> str:
+    """Where ActLab keeps its own files (the autosave): ``$ACTLAB_SETTINGS_DIR`` when set,
+    else the folder of the settings file, else the platform's app-data folder."""
+    folder = os.environ.get(ENV_DIR)
+    if folder:
+        return folder
+    if settings.format() == QSettings.Format.IniFormat or sys.platform != "win32":
+        return os.path.dirname(settings.fileName())  # e.g. ~/.config/ActLab
+    from PySide6.QtCore import QStandardPaths  # Windows keeps settings in the registry
+
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
 
 
 def _str_list(value) -> list[str]:

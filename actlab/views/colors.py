@@ -78,10 +78,24 @@ def line_color(i: int) -> str:
     return LINE_COLORS[int(i) % len(LINE_COLORS)]
 
 
+def as_float32(values) -> np.ndarray:
+    """``values`` as float32 without an overflow warning: beyond float32's range is ±inf
+    (a runaway run's surface can hold 1e300)."""
+    v = np.asarray(values)
+    if v.dtype == np.float32:
+        return v
+    v = np.asarray(v, dtype=np.float64)
+    big = np.abs(v) > np.finfo(np.float32).max  # NaN compares False
+    if big.any():
+        v = np.where(big, np.copysign(np.inf, v), v)
+    return v.astype(np.float32)
+
+
 def _lut_index(t: np.ndarray, n: int = 256) -> np.ndarray:
     """Map ``t`` in [0, 1] (NaN → middle) to LUT indices."""
-    t = np.nan_to_num(np.asarray(t, dtype=np.float32), nan=0.5, posinf=1.0, neginf=0.0)
-    return np.clip(np.rint(t * (n - 1)), 0, n - 1).astype(np.intp)
+    t = np.nan_to_num(as_float32(t), nan=0.5, posinf=1.0, neginf=0.0)
+    np.clip(t, 0.0, 1.0, out=t)  # before scaling: 3e38 * 255 overflows float32
+    return np.rint(t * (n - 1)).astype(np.intp)
 
 
 def binary_rgba(prob: np.ndarray, discretize: bool = False) -> np.ndarray:
@@ -90,7 +104,7 @@ def binary_rgba(prob: np.ndarray, discretize: bool = False) -> np.ndarray:
     ``discretize`` paints every pixel in its predicted class's colour (no shading by
     certainty), which shows the decision regions alone.
     """
-    p = np.asarray(prob, dtype=np.float32)
+    p = as_float32(prob)
     if discretize:
         p = np.where(np.isnan(p), 0.5, (p >= 0.5).astype(np.float32))
     return DIVERGING_LUT[_lut_index(p)]
@@ -103,7 +117,7 @@ def multiclass_rgba(probs: np.ndarray, discretize: bool = False) -> np.ndarray:
     network gets less sure: fully white when the top probability is ``1/k`` (no better
     than a guess), full surface colour when it is 1.  ``discretize`` skips the blending.
     """
-    p = np.nan_to_num(np.asarray(probs, dtype=np.float32), nan=0.0)
+    p = np.nan_to_num(as_float32(probs), nan=0.0)
     k = p.shape[-1]
     top = p.argmax(axis=-1)
     palette = np.array([_mix(class_color(i), SURFACE_STRENGTH) for i in range(k)])
@@ -134,12 +148,13 @@ def diverging_rgba(values: np.ndarray, vmax: float | None = None,
     ``-vmax`` and below are orange, 0 is white, ``+vmax`` and above blue; ``vmax``
     defaults to the largest ``|value|``.  ``discretize`` keeps only the sign.
     """
-    v = np.asarray(values, dtype=np.float32)
+    v = as_float32(values)
     if discretize:
         t = np.where(np.isnan(v), 0.5, (v >= 0).astype(np.float32))
     else:
         half = symmetric_range(v) if vmax is None else max(float(vmax), 1e-12)
-        t = 0.5 + 0.5 * v / half
+        with np.errstate(over="ignore", invalid="ignore"):  # ±inf: the map's ends
+            t = 0.5 + 0.5 * v / half
     return (DIVERGING_LUT if lut is None else lut)[_lut_index(t)]
 
 

@@ -244,7 +244,12 @@ class HiddenSpaceView(QtWidgets.QWidget):
                 item.setData([])
                 continue
             pts = np.asarray(pts, dtype=float)
-            item.setData(pos=pts, brush=self._brushes(labels, len(pts)))
+            ok = np.isfinite(pts).all(axis=1)  # a runaway network's NaN points: left out
+            keep = labels
+            if labels is not None and not ok.all() and len(labels) == len(ok):
+                keep = np.asarray(labels)[ok]
+            pts = pts[ok]
+            item.setData(pos=pts, brush=self._brushes(keep, len(pts)))
         for key, pi in (("pre", self.pre_plot), ("post", self.post_plot)):
             parts = list(space_dict.get(f"lines_{key}", ()))
             if space_dict.get(f"points_{key}") is not None:

@@ -10,6 +10,8 @@ from .qt import QtCore, QtWidgets, pg
 
 MAX_POINTS = 2000
 _TINY = 1e-12  # losses are clipped to this so a log axis never sees 0
+MAX_TICKS = 40  # labelled ticks on the loss axis, whatever its range
+_MAX_EXPONENT = 307  # 10**308 is about the largest float
 
 
 def thin_indices(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -57,10 +59,13 @@ def _linear_ticks_in_log(lo_log: float, hi_log: float, room: int) -> list[float]
     """log10 of round values (steps of 1, 2 or 5 × 10^k) between 10^lo_log and 10^hi_log."""
     lo, hi = 10.0 ** lo_log, 10.0 ** hi_log
     raw = (hi - lo) / max(room - 1, 1)
+    if not (raw > 0 and math.isfinite(raw)):  # a range too narrow to tell apart
+        return [lo_log]
     base = 10.0 ** math.floor(math.log10(raw))
     step = next(m * base for m in (1, 2, 5, 10) if m * base >= raw)
     values = np.arange(math.ceil(lo / step) * step, hi + step * 1e-9, step)
-    return [math.log10(v) for v in values if v > 0]
+    ticks = [math.log10(v) for v in values if v > 0]
+    return [t for t in ticks if lo_log <= t <= hi_log]  # rounding can step just outside
 
 
 class EpochAxis(pg.AxisItem):
@@ -89,30 +94,62 @@ class LossAxis(pg.AxisItem):
         self.setStyle(maxTextLevel=0 if self.logMode else 2)
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802
-        if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal:
-            return super().logTickValues(minVal, maxVal, size, stdTicks)
-        room = max(2, int(size / 30))  # labelled ticks that fit, ~30 px apart
-        decades = range(math.floor(minVal), math.ceil(maxVal) + 1)
-        major: list[float] = []
-        for mantissas in ((1, 2, 3, 5), (1, 2, 5), (1, 3), (1,)):
-            major = [math.log10(m) + k for k in decades for m in mantissas]
-            major = [v for v in major if minVal <= v <= maxVal]
-            if len(major) <= room:
-                break
-        else:
-            step = math.ceil(len(major) / room)
-            major = major[::step]
-        if len(major) < 3:  # less than a decade: evenly spaced round values instead
-            return [(None, _linear_ticks_in_log(minVal, maxVal, room)), (None, [])]
-        minor = []
-        if maxVal - minVal <= 6:
-            minor = [math.log10(m) + k for k in decades for m in range(1, 10)]
-            minor = [v for v in minor if minVal <= v <= maxVal and
-                     min(abs(v - w) for w in major or [1e9]) > 1e-9]
-        return [(None, major), (None, minor)]
+        return log_tick_values(minVal, maxVal, size)
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802
-        return [f"{10 ** v:.3g}" for v in values]
+        return log_tick_strings(values)
+
+
+def log_tick_values(min_log: float, max_log: float, size: float) -> list:
+    """pyqtgraph's ``[(spacing, major), (spacing, minor)]`` for a log axis showing
+    10^min_log..10^max_log on ``size`` pixels.
+
+    Never more than MAX_TICKS values whatever the range: a view range left over from a
+    linear plot (0..1e157, read as *exponents* once the axis turns logarithmic) once
+    built one tick per decade of it, 9.5 GB, and froze the window.  Non-finite or empty
+    ranges give no ticks; exponents beyond a float's range are left out."""
+    if not (math.isfinite(min_log) and math.isfinite(max_log)) or max_log <= min_log:
+        return [(None, []), (None, [])]
+    lo, hi = max(min_log, -_MAX_EXPONENT), min(max_log, _MAX_EXPONENT)
+    if hi <= lo:
+        return [(None, []), (None, [])]
+    room = max(2, min(MAX_TICKS, int(size / 30) if math.isfinite(size) else 2))
+    first, last = math.ceil(lo), math.floor(hi)
+    if last - first + 1 > room:  # many decades: every k-th decade only, no minor ticks
+        step = math.ceil((last - first + 1) / room)
+        return [(None, [float(k) for k in range(first, last + 1, step)]), (None, [])]
+    decades = range(math.floor(lo), math.ceil(hi) + 1)
+    major: list[float] = []
+    for mantissas in ((1, 2, 3, 5), (1, 2, 5), (1, 3), (1,)):
+        major = [math.log10(m) + k for k in decades for m in mantissas]
+        major = [v for v in major if lo <= v <= hi]
+        if len(major) <= room:
+            break
+    else:
+        major = major[::math.ceil(len(major) / room)]
+    if len(major) < 3:  # less than a decade: evenly spaced round values instead
+        return [(None, _linear_ticks_in_log(lo, hi, room)), (None, [])]
+    minor = []
+    if hi - lo <= 6:
+        minor = [math.log10(m) + k for k in decades for m in range(1, 10)]
+        minor = [v for v in minor if lo <= v <= hi and
+                 min(abs(v - w) for w in major) > 1e-9]
+    return [(None, major), (None, minor)]
+
+
+def log_tick_strings(values) -> list[str]:
+    """The labels of log-axis ticks at exponents ``values``: 10^v as a plain number
+    ("0.02", "1e+05"), or "1e400"-style text where 10^v is no float."""
+    out = []
+    for v in values:
+        v = float(v)
+        if not math.isfinite(v):
+            out.append("")
+        elif abs(v) > _MAX_EXPONENT:
+            out.append(f"1e{v:.0f}")
+        else:
+            out.append(f"{10.0 ** v:.3g}")
+    return out
 
 
 class LossView(QtWidgets.QWidget):
@@ -124,6 +161,7 @@ class LossView(QtWidgets.QWidget):
         super().__init__(parent)
         self.max_points = int(max_points)
         self._log = False
+        self._empty_range = None  # (top, log) of the empty plot's range, once set
         self._epochs = np.zeros(0)
         self._train = np.zeros(0)
         self._test = np.zeros(0)
@@ -167,21 +205,45 @@ class LossView(QtWidgets.QWidget):
         return QtCore.QSize(520, 260)
 
     # ----------------------------------------------------------------- data
-    def show_history(self, history: dict | None) -> None:
+    def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
         """Draw a Snapshot's ``history`` (keys ``epoch``, ``train_loss``, ``test_loss``;
-        any length — long runs are thinned to about ``max_points`` per curve)."""
+        any length — long runs are thinned to about ``max_points`` per curve).  With no
+        history yet the axes go back to a small range around ``current_loss`` (the
+        untrained network's loss), never the range of an earlier run."""
         history = history or {}
         train = np.asarray(history.get("train_loss", ()), dtype=np.float64)
         test = np.asarray(history.get("test_loss", ()), dtype=np.float64)
         epochs = history.get("epoch")
         epochs = np.arange(1, len(train) + 1) if epochs is None else np.asarray(epochs)
         self._epochs, self._train, self._test = epochs, train, test
+        drawn = False
         for curve, y in ((self.train_curve, train), (self.test_curve, test)):
-            if len(y) == 0 or np.isnan(y).all():
+            if len(y) == 0 or not np.isfinite(y).any():
                 curve.setData([], [])
                 continue
             x, yy = thin(epochs[: len(y)], y, self.max_points)
-            curve.setData(x, np.maximum(yy, _TINY))
+            # inf would stretch the axis to nothing; the gap shows where it was
+            curve.setData(x, np.where(np.isfinite(yy), np.maximum(yy, _TINY), np.nan))
+            drawn = True
+        if drawn:
+            self._empty_range = None
+            self.view_box.enableAutoRange(y=True)
+        else:
+            self.reset_range(current_loss)
+
+    def reset_range(self, current_loss: float | None = None) -> None:
+        """Empty-plot axes: epochs 0..10 and losses 0..1 (or up to ``current_loss``),
+        with autorange on so the next curve sets its own range."""
+        top = 1.0
+        if current_loss is not None and math.isfinite(current_loss) and current_loss > 0:
+            top = min(max(1.0, 1.2 * float(current_loss)), 1e300)
+        key = (top, self._log)
+        if key == self._empty_range:
+            return  # already there (every frame of a paused, untrained lab)
+        self._empty_range = key
+        y = (math.log10(top) - 3.0, math.log10(top)) if self._log else (0.0, top)
+        self.view_box.setRange(xRange=(0.0, 10.0), yRange=y, padding=0.02)
+        self.view_box.enableAutoRange(x=True, y=True)
 
     def set_log_scale(self, on: bool) -> None:
         """Log (True) or linear (False) loss axis."""
@@ -189,6 +251,11 @@ class LossView(QtWidgets.QWidget):
         self.plot_item.setLogMode(x=False, y=self._log)
         self.hover_label.hide()
         self.hover_line.hide()
+        if len(self._train) == 0 or not np.isfinite(self._train).any():
+            self._empty_range = None
+            self.reset_range()  # the old range, read as exponents, could be 0..1e157
+        else:
+            self.view_box.enableAutoRange(y=True)
 
     @property
     def log_scale(self) -> bool:

@@ -56,18 +56,34 @@ def link_color(value: float, alpha: int = 255) -> QtGui.QColor:
 def to_argb(values: np.ndarray, scale: float) -> np.ndarray:
     """Map ``values / scale`` (clamped to [-1, 1], NaN as 0) to a C-contiguous uint32
     array of colours of the same shape."""
-    idx = np.nan_to_num(values * (127.5 / scale), nan=0.0, posinf=127.5, neginf=-127.5)
+    # a runaway run (|v| ~ 1e300) overflows to ±inf here, which clamps like any big value
+    with np.errstate(over="ignore", invalid="ignore"):
+        idx = np.nan_to_num(values * (127.5 / scale), nan=0.0, posinf=127.5, neginf=-127.5)
     np.add(idx, 127.5, out=idx)
     np.clip(idx, 0.0, 255.0, out=idx)
     return LUT.take(idx.astype(np.intp))
 
 
 def symmetric_scale(values: np.ndarray) -> float:
-    """max(1, max |v|): bounded activations keep their natural [-1, 1] colours (like
-    TensorFlow Playground), unbounded ones (ReLU) are squeezed so their shape stays
-    visible instead of saturating."""
-    m = float(np.nanmax(np.abs(values))) if values.size else 0.0
-    return m if np.isfinite(m) and m > 1.0 else 1.0
+    """max(1, max finite |v|): bounded activations keep their natural [-1, 1] colours
+    (like TensorFlow Playground), unbounded ones (ReLU) are squeezed so their shape stays
+    visible instead of saturating.  NaN and ±inf are left out (an all-NaN picture gets
+    1, silently)."""
+    values = np.asarray(values, dtype=float)
+    if not values.size:
+        return 1.0
+    m = float(np.max(np.abs(values), initial=0.0, where=np.isfinite(values)))
+    return m if m > 1.0 else 1.0
+
+
+def finite_range(values: np.ndarray) -> tuple[float, float] | None:
+    """(min, max) of the finite values, or None when there are none (no warning)."""
+    values = np.asarray(values, dtype=float)
+    ok = np.isfinite(values)
+    if not ok.any():
+        return None
+    return (float(np.min(values, initial=np.inf, where=ok)),
+            float(np.max(values, initial=-np.inf, where=ok)))
 
 
 def image_from_argb(argb: np.ndarray) -> QtGui.QImage:
@@ -119,7 +135,8 @@ class PenBook:
 def levels(values: np.ndarray, full_scale: float) -> np.ndarray:
     """Quantised signed strength of each value: ``round(v / full_scale * LEVELS)``,
     clamped to ±LEVELS (NaN → 0)."""
-    q = np.nan_to_num(values * (PenBook.LEVELS / full_scale), nan=0.0)
+    with np.errstate(over="ignore", invalid="ignore"):  # ±inf clamps below
+        q = np.nan_to_num(values * (PenBook.LEVELS / full_scale), nan=0.0)
     np.clip(q, -PenBook.LEVELS, PenBook.LEVELS, out=q)
     return np.rint(q).astype(np.int16)
 

@@ -19,7 +19,8 @@ from ..engine.features import FEATURES
 from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .network_items import (BRACKET_SPACE, EMPTY_FILL, BiasItem, DiagramScene, LinkItem,
                             MergeBracketItem, NeuronItem, PenBook, diagram_geometry,
-                            feature_thumbnail, image_from_argb, levels, symmetric_scale,
+                            feature_thumbnail, finite_range, image_from_argb, levels,
+                            symmetric_scale,
                             to_argb, tooltip_text)
 from .qt import QtCore, QtGui, QtWidgets
 
@@ -594,7 +595,7 @@ class NetworkView(QtWidgets.QWidget):
             return
         step = max(1, surf.shape[0] // self._device_size(column))
         sub = np.moveaxis(surf[::-step, ::step, :], 2, 0).astype(float)
-        lo, hi = float(np.nanmin(sub)), float(np.nanmax(sub))
+        lo, hi = finite_range(sub) or (0.5, 0.5)  # no finite value: the neutral colour
         if 0.0 <= lo and hi <= 1.0:
             # probabilities: 0.5 (undecided) is the neutral colour
             argb = to_argb(sub * 2.0 - 1.0, 1.0)

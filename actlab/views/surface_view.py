@@ -42,6 +42,8 @@ def contour_lines(image: np.ndarray, level: float, rect: QtCore.QRectF
     """The ``level`` isocurves of a row-major ``image`` placed at ``rect``, as x and y
     arrays with NaN between separate lines (for ``PlotCurveItem(connect="finite")``)."""
     img = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=level)
+    # a runaway run's ±inf/1e308 would overflow isocurve's interpolation (v2 - v1)
+    np.clip(img, level - 1e150, level + 1e150, out=img)
     rows, cols = img.shape
     # pg.isocurve works on (x, y)-indexed data and returns pixel-corner coordinates
     # (the centre of sample j is at j + 0.5), the same frame as ImageItem pixels.
@@ -225,7 +227,14 @@ class SurfaceView(QtWidgets.QWidget):
     def _brushes(self, y: np.ndarray) -> list:
         rgba = colors.point_rgba(y, self._problem, self._n_classes, self._target_range)
         cache: dict[bytes, QtGui.QBrush] = {}  # few distinct colours for classes
-        return [cache.setdefault(c.tobytes(), pg.mkBrush(*c)) for c in rgba]
+        out = []
+        for c in rgba:  # look up first: making a QBrush per point cost ~2 ms per 500
+            key = c.tobytes()
+            brush = cache.get(key)
+            if brush is None:
+                brush = cache[key] = pg.mkBrush(*c)
+            out.append(brush)
+        return out
 
     def set_show_test(self, show: bool) -> None:
         """Show or hide the test points (and their legend entry)."""
@@ -302,7 +311,7 @@ class SurfaceView(QtWidgets.QWidget):
         """Show one 2-D image (e.g. a hidden neuron's output over the plane) in place of
         the surface, on a diverging map centred on 0 (half-range ``vmax``, default the
         largest ``|value|``).  Points stay; the decision boundary is hidden."""
-        img = np.asarray(img2d, dtype=np.float32)
+        img = colors.as_float32(img2d)  # 1e300 from a runaway run: inf, no warning
         self._override = True
         rect = image_rect(img.shape[0], img.shape[1], self._extent)
         self.image.setImage(colors.diverging_rgba(img, vmax), autoLevels=False, rect=rect)

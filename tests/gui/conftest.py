@@ -22,7 +22,7 @@ def dialog_log(monkeypatch):
     """Make every dialog non-blocking: errors are recorded, unsaved changes discarded."""
     from actlab.gui import dialogs
 
-    log = {"errors": [], "infos": [], "asked": []}
+    log = {"errors": [], "infos": [], "asked": [], "recover": [], "recover_answer": "discard"}
     monkeypatch.setattr(dialogs, "show_error",
                         lambda parent, title, message: log["errors"].append((title, message)))
     monkeypatch.setattr(dialogs, "show_info",
@@ -33,6 +33,12 @@ def dialog_log(monkeypatch):
         return "discard"
 
     monkeypatch.setattr(dialogs, "ask_save_changes", ask)
+
+    def ask_recover(parent, name, when):
+        log["recover"].append(name)
+        return log["recover_answer"]
+
+    monkeypatch.setattr(dialogs, "ask_recover", ask_recover)
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: "")
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: "")
     return log

@@ -1,0 +1,175 @@
+"""Data edits for the main window, with Undo and Redo (a mixin of MainWindow).
+
+A data edit (CSV import, Clear points, a click that adds or removes a point, Regenerate,
+another data set, noise, split, number of points, data seed, problem type) replaces the
+lab's :class:`~actlab.lab.DataSpec`.  DataSpecs are frozen values, so undoing is putting
+the previous one back: :class:`DataHistory` keeps (what, before, after) entries, and an
+undo re-commits ``before`` the way the edit committed ``after`` (the weights kept for a
+click, re-initialised otherwise).  Only the data is restored: a network or training
+change made since stays.  Opening or starting a lab starts a fresh history.
+
+MainWindow supplies ``lab``, ``dataset``, ``acts``, ``data_panel``, ``_commit``,
+``_mark_modified`` and ``status``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from actlab.lab import DataSpec
+
+from . import dialogs
+from .point_editing import with_nearest_removed, with_point_added
+
+MAX_UNDO = 100  # data edits remembered; points are shared tuples, so this stays small
+
+
+@dataclass(frozen=True)
+class DataEdit:
+    """One undoable data edit: ``text`` names it ("Import CSV"), ``keep_weights`` says
+    whether it kept the network's weights (a click does)."""
+
+    text: str
+    before: DataSpec
+    after: DataSpec
+    keep_weights: bool = False
+
+
+class DataHistory:
+    """Undo and redo lists of :class:`DataEdit` (no Qt)."""
+
+    def __init__(self, limit: int = MAX_UNDO):
+        self.limit = limit
+        self.undo_list: list[DataEdit] = []
+        self.redo_list: list[DataEdit] = []
+
+    def push(self, edit: DataEdit) -> None:
+        """A new edit: it can be undone; what was undone before can no longer be redone."""
+        self.undo_list.append(edit)
+        del self.undo_list[:-self.limit]
+        self.redo_list.clear()
+
+    def clear(self) -> None:
+        self.undo_list.clear()
+        self.redo_list.clear()
+
+
+def describe_data_edit(old: DataSpec, new: DataSpec) -> str:
+    """A short name for the edit from ``old`` to ``new`` (the Undo menu entry)."""
+    if new.is_custom and not new.train_points and not new.test_points:
+        return "Clear points"
+    if new.problem != old.problem:
+        return "Problem type"
+    if new.generator != old.generator:
+        return "Data set"
+    for field, text in (("noise", "Noise"), ("train_fraction", "Training ratio"),
+                        ("n_points", "Number of points")):
+        if getattr(new, field) != getattr(old, field):
+            return text
+    if new.seed != old.seed:
+        return "Regenerate"
+    return "Data change"
+
+
+class DataEditsMixin:
+    """Point clicks and Undo/Redo of data edits for MainWindow (see the module)."""
+
+    def connect_data_edits(self) -> None:
+        self.data_history = DataHistory()
+        self.acts.undo.triggered.connect(self.undo)
+        self.acts.redo.triggered.connect(self.redo)
+        self.update_undo_actions()
+
+    def record_data_edit(self, before: DataSpec, text: str | None = None,
+                         keep_weights: bool = False) -> None:
+        """The lab's data just changed from ``before``: remember it for Undo."""
+        after = self.lab.data
+        if after == before:
+            return
+        self.data_history.push(DataEdit(text or describe_data_edit(before, after), before,
+                                        after, keep_weights))
+        self.update_undo_actions()
+        self.autosaver.write()  # points a student placed must survive a crash
+
+    def forget_data_edits(self) -> None:
+        """Another lab: its history starts here."""
+        self.data_history.clear()
+        self.update_undo_actions()
+
+    def update_undo_actions(self) -> None:
+        h, a = self.data_history, self.acts
+        for act, items, verb in ((a.undo, h.undo_list, "Undo"), (a.redo, h.redo_list, "Redo")):
+            act.setEnabled(bool(items))
+            what = f" {items[-1].text}" if items else ""
+            act.setText(f"&{verb}{what}")
+            tip = (f"{verb} “{items[-1].text}”: the points as they were "
+                   f"{'before' if verb == 'Undo' else 'after'} it." if items else
+                   f"Nothing to {verb.lower()}: data edits (import, clear, clicks, "
+                   "regenerate, data set) can be undone.")
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+
+    def undo(self) -> bool:
+        """Put the data back as it was before the last data edit; False if none."""
+        return self._step_history(self.data_history.undo_list, self.data_history.redo_list,
+                                  "Undone")
+
+    def redo(self) -> bool:
+        """Apply the last undone data edit again; False if none."""
+        return self._step_history(self.data_history.redo_list, self.data_history.undo_list,
+                                  "Redone")
+
+    def _step_history(self, source: list, target: list, verb: str) -> bool:
+        if not source:
+            return False
+        edit = source[-1]
+        data = edit.before if verb == "Undone" else edit.after
+        if not self._use_data(data, edit.keep_weights, "Cannot undo" if verb == "Undone"
+                              else "Cannot redo"):
+            return False
+        target.append(source.pop())
+        self.update_undo_actions()
+        self.autosaver.write()
+        ds = self.dataset
+        self.status(f"{verb}: {edit.text}. Now {ds.n_train} training and {ds.n_test} test "
+                    "points" + ("; the weights are kept." if edit.keep_weights else
+                                ": weights re-initialised."))
+        return True
+
+    def _use_data(self, data: DataSpec, keep_weights: bool, title: str) -> bool:
+        from .main_window import prepare_dataset
+
+        lab = replace(self.lab.without_results(), data=data)
+        try:
+            dataset = prepare_dataset(lab)
+        except ValueError as e:
+            dialogs.show_error(self, title, str(e))
+            return False
+        self._commit(lab, dataset, keep_weights=keep_weights)
+        self._mark_modified()
+        return True
+
+    # ------------------------------------------------------------------ clicks
+    def _surface_clicked(self, x1: float, x2: float, button: int, ctrl: bool) -> None:
+        ds, d = self.dataset, self.lab.data
+        if ctrl:
+            found = with_nearest_removed(d, ds, x1, x2)
+            if found is None:
+                self.status("No point near the click to remove.")
+                return
+            data, p = found
+            message = f"Removed the point at ({p[0]:.2f}, {p[1]:.2f})."
+            text = "Remove point"
+        elif button in (1, 2):
+            label = self.data_panel.click_label(button)
+            data = with_point_added(d, ds, x1, x2, label)
+            what = f"value {label:g}" if d.problem == "regression" else f"class {int(label)}"
+            message = f"Added a training point of {what} at ({x1:.2f}, {x2:.2f})."
+            text = "Add point"
+        else:
+            return
+        if not self._use_data(data, True, "Cannot edit the points"):
+            return
+        self.record_data_edit(d, text, keep_weights=True)
+        ds = self.dataset
+        self.status(f"{message} Now {ds.n_train} training and {ds.n_test} test "
+                    "points; the weights are kept.")
