@@ -229,21 +229,27 @@ class FileActionsMixin:
         The status bar says what was understood (problem type, classes), so a surprise
         (labels 0..199 read as numbers to predict) is visible at once."""
         from actlab.engine import csv_import
+        from actlab.safe_text import printable
 
         d = self.lab.data
+        name = printable(os.path.basename(path), 120)
         try:
-            result = csv_import.load_csv(path, None, d.train_fraction, d.seed)
+            result = csv_import.import_csv(path, None, d.train_fraction, d.seed)
         except (csv_import.CsvError, ValueError) as e:
-            dialogs.show_error(self, "Cannot import the CSV file",
-                               f"{os.path.basename(path)}: {e}")
+            dialogs.show_error(self, "Cannot import the CSV file", f"{name}: {e}")
             return False
         data, summary = imported_data(result)
         set_last_folder(self.settings, path)
         self.apply_edit(replace(self.lab, data=data), "data", "Import CSV")
         if self.lab.data is not data:  # the edit was refused
             return False
-        self.status(f"Imported {os.path.basename(path)}: {summary} Weights re-initialised; "
+        self.status(f"Imported {name}: {summary} Weights re-initialised; "
                     "Ctrl+Z undoes the import.")
+        warnings = getattr(result, "warnings", ())
+        if warnings:  # a surprise (one class only, labels read as numbers) must be seen
+            dialogs.show_info(self, "Imported with a warning",
+                              f"{name}: {summary}\n\nCtrl+Z (Edit ▸ Undo) brings back "
+                              "the previous points.")
         return True
 
     # ------------------------------------------------------------------ export

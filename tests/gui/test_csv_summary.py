@@ -1,14 +1,11 @@
-"""Importing a CSV says in the status bar what was understood."""
+"""Importing a CSV says what was understood (the import's own summary) in the status bar,
+and a surprise (one class only, labels read as numbers) also in a message the student
+must close; Ctrl+Z brings the old points back."""
 from __future__ import annotations
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
-
-from dataclasses import dataclass
-
-from actlab.engine import csv_import
-from actlab.lab import DataSpec
 
 
 def test_the_status_bar_says_problem_and_classes(qtbot, window, tmp_path):
@@ -18,30 +15,35 @@ def test_the_status_bar_says_problem_and_classes(qtbot, window, tmp_path):
     assert w.import_csv(str(csv))
     message = w.statusBar().currentMessage()
     assert "three.csv" in message and "30 points" in message
-    assert "classification, 3 classes (0, 1, 2)" in message
-    assert f"{w.dataset.n_train} training, {w.dataset.n_test} test" in message
+    assert "3 classes (0, 1, 2)" in message and "classification" in message
+    assert w.dialog_log["infos"] == []  # nothing surprising: no dialog
 
 
-def test_a_summary_from_the_import_is_shown_as_it_is(qtbot, window, tmp_path, monkeypatch):
-    @dataclass(frozen=True)
-    class Imported:
-        data: DataSpec
-        summary: str
-
-    real = csv_import.load_csv
-
-    def with_summary(*args, **kwargs):
-        return Imported(real(*args, **kwargs), "labels 0..199 were read as numbers: "
-                        "regression")
-
-    monkeypatch.setattr(csv_import, "load_csv", with_summary)
+def test_labels_0_to_199_are_said_to_be_read_as_numbers(qtbot, window, tmp_path):
+    w = window
     csv = tmp_path / "many.csv"
-    csv.write_text("x1,x2,label\n" + "".join(f"{i},{-i},{i}\n" for i in range(200)))
-    assert w_import(window, csv)
-    message = window.statusBar().currentMessage()
-    assert "labels 0..199 were read as numbers: regression." in message
-    assert window.lab.data.is_custom and window.lab.data.problem == "regression"
+    csv.write_text("x1,x2,label\n" + "".join(f"{i / 50},{-i / 50},{i}\n" for i in range(200)))
+    assert w.import_csv(str(csv))
+    assert w.lab.data.is_custom and w.lab.data.problem == "regression"
+    message = w.statusBar().currentMessage()
+    assert "200 points" in message and "regression" in message and "0..199" in message
+    ((title, text),) = w.dialog_log["infos"]
+    assert "warning" in title.lower() and "regression" in text and "Undo" in text
 
 
-def w_import(w, path) -> bool:
-    return w.import_csv(str(path))
+def test_a_single_class_file_is_said_to_have_one_class(qtbot, window, tmp_path):
+    w = window
+    csv = tmp_path / "one.csv"
+    csv.write_text("x1,x2,label\n" + "".join(f"{i / 10},{i / 20},1\n" for i in range(40)))
+    assert w.import_csv(str(csv))
+    ((_, text),) = w.dialog_log["infos"]
+    assert "one class" in text
+
+
+def test_a_semicolon_file_is_read_by_its_separator(qtbot, window, tmp_path):
+    w = window
+    csv = tmp_path / "semi.csv"
+    csv.write_text("a;b;c\n" + "".join(f"{i / 10};{-i / 10};{i % 2}\n" for i in range(60)))
+    assert w.import_csv(str(csv))
+    n = len(w.lab.data.train_points) + len(w.lab.data.test_points)
+    assert n == 60 and "';'" in w.statusBar().currentMessage()
