@@ -15,6 +15,11 @@ from .style import caption
 def _percent(v: float) -> str:
     return "–" if v is None or not math.isfinite(v) else f"{100 * v:.1f} %"
 
+# What the loss numbers are (the engine's history records them so; metrics.json and the
+# history CSV say the same): regularisation is a separate penalty, not part of them.
+LOSS_NOTE = ("The loss is the data loss (cross-entropy, or half the mean squared error for "
+             "regression), without the regularisation penalty.")
+
 
 class OutputPanel(QtWidgets.QWidget):
     """Numbers on top, then the loss plot, then the surface with its two checkboxes."""
@@ -34,9 +39,9 @@ class OutputPanel(QtWidgets.QWidget):
         self.values: dict[str, QtWidgets.QLabel] = {}
         self._number_cells: list[tuple[QtWidgets.QLabel, QtWidgets.QLabel]] = []
         cells = (("test_loss", "Test loss", "How wrong the network is on points it never "
-                  "trained on: the number that tells whether it generalises."),
+                  "trained on: the number that tells whether it generalises. " + LOSS_NOTE),
                  ("train_loss", "Training loss", "How wrong the network is on the points "
-                  "it learns from; training pushes this down."),
+                  "it learns from; training pushes this down. " + LOSS_NOTE),
                  ("test_accuracy", "Test accuracy", "The share of test points the network "
                   "puts in the right class."),
                  ("train_accuracy", "Training accuracy", "The share of training points the "
@@ -56,7 +61,7 @@ class OutputPanel(QtWidgets.QWidget):
         self.loss_view.setObjectName("loss_view")
         self.loss_view.setMinimumHeight(90)
         self.loss_view.setToolTip("Training loss (solid) and test loss (dashed) after "
-                                  "every epoch: both should go down.")
+                                  "every epoch: both should go down. " + LOSS_NOTE)
         layout.addWidget(self.loss_view, 2)
 
         self.surface_view = SurfaceView()
