@@ -11,7 +11,6 @@ import, else from the literal v1 lists below.  Standard library and NumPy only (
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
 import importlib
@@ -19,7 +18,6 @@ import itertools
 import json
 import math
 import os
-import re
 from typing import Any
 
 import numpy as np
@@ -30,6 +28,12 @@ from actlab.lab import (CONTROL_GROUPS, FORMAT_NAME, FORMAT_VERSION, INITS, MAX_
 from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
                            read_regular_file, write_text_atomic)
 from actlab.resources_path import resource_dir, resource_file
+# The field checks live in lab_checks; MAX_DEPTH, MAX_KEY_TEXT and LabFileError stay
+# importable from here (the format's limits and its error are part of this module's API).
+from actlab.lab_checks import (  # noqa: F401
+    MAX_DEPTH, MAX_KEY_TEXT, LabFileError, _at, _check_structure, _choice, _count, _float,
+    _int, _is_finite, _is_int, _json_value, _list, _matrix, _name, _object, _shown, _str,
+    _vector)
 from actlab.safe_text import printable
 
 SUFFIX = ".actlab"
@@ -77,29 +81,6 @@ MAX_EXPECT_EPOCHS = 10_000_000
 # them equal.
 MAX_GENERATED_POINTS = MAX_CUSTOM_POINTS = 100_000
 MAX_FILE_BYTES = 64 * 2**20  # as for CSV; 100,000 points with weights and history: about 6 MB
-MAX_DEPTH = 64  # nesting of objects and lists (only a guide's extra fields may nest)
-_SURROGATE = re.compile("[\ud800-\udfff]")
-# Error messages quote the file; these bound how much (a key or value may be megabytes).
-MAX_KEY_TEXT, MAX_SHOWN_TEXT, MAX_NAME_TEXT = 40, 40, 80
-MAX_PATH_TEXT, MAX_REASON_TEXT = 160, 400
-
-
-class LabFileError(ValueError):
-    """A lab file or lab dict that ActLab cannot use.
-
-    ``path`` is the field path of the first problem (``"network.hidden[2]"``, or ``""``
-    when the problem is the file itself), ``reason`` says what is wrong and ``filename`` is
-    the file, if any.  ``str(error)`` is one line: ``"<file name>: <path>: <reason>"``,
-    printable and of bounded length whatever the file contains (see actlab.safe_text).
-    """
-
-    def __init__(self, path: str, reason: str, filename: str | None = None) -> None:
-        self.path, self.reason = printable(path, MAX_PATH_TEXT), printable(reason, MAX_REASON_TEXT)
-        self.filename = filename
-        parts = [printable(os.path.basename(filename), MAX_NAME_TEXT)] if filename else []
-        super().__init__(": ".join(parts + ([self.path] if self.path else []) + [self.reason]))
-
-
 # ------------------------------------------------------------------- known names
 
 def _registry(kind: str) -> Any:
@@ -219,176 +200,6 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     if lab.guide is not None:
         d["guide"] = _plain(lab.guide)
     return d
-
-
-# ------------------------------------------------------------------- validators
-
-def _at(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    key = printable(key, MAX_KEY_TEXT)  # a field name from the file: one printable line
-    return f"{path}.{key}" if path else key
-
-
-def _shown(v: Any) -> str:
-    """``v`` as JSON for an error message: escaped to one printable line, at most 40 chars."""
-    if isinstance(v, str) and len(v) > 4 * MAX_SHOWN_TEXT:
-        v = v[: 4 * MAX_SHOWN_TEXT]  # do not encode a megabyte to show 40 characters of it
-    try:
-        text = json.dumps(v, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        try:
-            text = repr(v)
-        except Exception:  # noqa: BLE001 - a value that cannot even describe itself
-            text = f"<{type(v).__name__}>"
-    return printable(text, MAX_SHOWN_TEXT)
-
-
-def _name(v: str) -> str:
-    """A name from the file quoted as repr does, for "unknown activation 'ReLu'" messages."""
-    return printable(repr(v[: 4 * MAX_SHOWN_TEXT]), MAX_SHOWN_TEXT)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_finite(v: Any) -> bool:
-    return (isinstance(v, float) and math.isfinite(v)) or (_is_int(v) and abs(v) < 1e300)
-
-
-def _object(v: Any, path: str, keys: tuple[str, ...] | None) -> dict:
-    if not isinstance(v, dict):
-        raise LabFileError(path, f"must be an object {{...}}, got {_shown(v)}")
-    for key in v:
-        if not isinstance(key, str):
-            raise LabFileError(path, f"field names must be strings, got {_shown(key)}")
-        if keys is not None and key not in keys:
-            close = difflib.get_close_matches(key, keys, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "expected " + ", ".join(keys)
-            raise LabFileError(_at(path, key), f"unknown field ({hint})")
-    return v
-
-
-def _list(v: Any, path: str) -> list:
-    if not isinstance(v, list):
-        raise LabFileError(path, f"must be a list [...], got {_shown(v)}")
-    return v
-
-
-def _str(v: Any, path: str) -> str:
-    if not isinstance(v, str):
-        raise LabFileError(path, f"must be a string, got {_shown(v)}")
-    return v
-
-
-def _int(v: Any, path: str, lo: int, hi: int | None = None) -> int:
-    if _is_int(v) and v >= lo and (hi is None or v <= hi):
-        return int(v)
-    bounds = f"{lo}..{hi}" if hi is not None else f">= {lo}"
-    raise LabFileError(path, f"must be {'' if _is_int(v) else 'an integer '}{bounds}, "
-                             f"got {_shown(v)}")
-
-
-def _float(v: Any, path: str, lo: float | None = None, hi: float | None = None,
-           lo_open: bool = False, hi_open: bool = False) -> float:
-    ok = _is_finite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (
-        hi is None or (v < hi if hi_open else v <= hi))
-    if ok:
-        return float(v)
-    bounds = ([f"{'>' if lo_open else '>='} {lo}"] if lo is not None else []) + (
-        [f"{'<' if hi_open else '<='} {hi}"] if hi is not None else [])
-    what = "a number " + " and ".join(bounds) if bounds else "a finite number"
-    raise LabFileError(path, f"must be {what}, got {_shown(v)}")
-
-
-def _folded(name: str) -> str:
-    return name.strip().lower().replace("-", "_").replace(" ", "_")
-
-
-def _choice(v: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
-    """The registry spelling of ``v``: names match in any case, with ``-`` or a space for
-    ``_`` (the window shows "ReLU", "L2"; files and the CLI may use either)."""
-    if isinstance(v, str):
-        if v in choices:
-            return v
-        key = _folded(v)
-        for choice in choices:
-            if _folded(choice) == key:
-                return choice
-    listing = ", ".join(choices)
-    if isinstance(v, str):
-        raise LabFileError(path, f"unknown {what} {_name(v)} (choose from {listing})")
-    raise LabFileError(path, f"must be the name of a {what} ({listing}), got {_shown(v)}")
-
-
-def _json_value(v: Any, path: str) -> None:
-    if isinstance(v, dict):
-        for k, x in _object(v, path, None).items():
-            _json_value(x, _at(path, k))
-    elif isinstance(v, list):
-        for i, x in enumerate(v):
-            _json_value(x, _at(path, i))
-    elif not (v is None or isinstance(v, (str, bool)) or _is_finite(v)):
-        raise LabFileError(path, f"must be a JSON value (object, list, string, finite "
-                                 f"number, true, false or null), got {_shown(v)}")
-
-
-_NUMBERS_ONLY = ("data.points", "params", "history")
-
-
-def _check_structure(d: Any) -> None:
-    """Reject what no lab file can hold, wherever it is: nesting deeper than MAX_DEPTH and
-    lone surrogates (``"\\ud800"`` is valid JSON but no UTF-8 text, so it loads and could
-    never be saved).  An explicit stack: no recursion limit to hit."""
-    stack = [(d, "", 0)]
-    while stack:
-        v, path, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise LabFileError(path, f"nested more than {MAX_DEPTH} levels deep")
-        if path in _NUMBERS_ONLY:
-            continue  # their validators accept numbers only: no need to look at each one
-        if isinstance(v, str):
-            if _SURROGATE.search(v):
-                raise LabFileError(path, f"contains a lone surrogate escape (\\ud800-\\udfff), "
-                                         f"which is not a character: {_shown(v)}")
-        elif isinstance(v, dict):
-            for key, x in v.items():
-                if isinstance(key, str) and _SURROGATE.search(key):
-                    raise LabFileError(path, f"a field name contains a lone surrogate escape "
-                                             f"(\\ud800-\\udfff): {_shown(key)}")
-                if isinstance(x, (str, dict, list)):
-                    stack.append((x, _at(path, key), depth + 1))
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                if isinstance(x, (str, dict, list)):
-                    stack.append((x, f"{path}[{i}]", depth + 1))
-
-
-def _vector(v: Any, path: str) -> np.ndarray:
-    """A list of finite numbers as a float64 array (fast path first, then find the culprit)."""
-    _list(v, path)
-    with contextlib.suppress(TypeError, ValueError, OverflowError):
-        if all(_is_int(x) or isinstance(x, float) for x in v):
-            arr = np.array(v, dtype=np.float64).reshape(len(v))
-            if np.isfinite(arr).all():
-                return arr
-    for i, x in enumerate(v):
-        _float(x, _at(path, i))
-    raise LabFileError(path, "must be a list of finite numbers")  # not reached
-
-
-def _matrix(v: Any, path: str) -> np.ndarray:
-    rows = [_vector(r, _at(path, i)) for i, r in enumerate(_list(v, path))]
-    for i, r in enumerate(rows):
-        if len(r) != len(rows[0]):
-            raise LabFileError(_at(path, i), f"has {_count(len(r), 'number')}, "
-                                             f"but row 0 has {len(rows[0])}")
-    return np.array(rows, dtype=np.float64).reshape(len(rows), len(rows[0]) if rows else 0)
 
 
 # ------------------------------------------------------------------- dict -> Lab
