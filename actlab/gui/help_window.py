@@ -223,7 +223,8 @@ class HelpWindow(QtWidgets.QMainWindow):
                             QtGui.QKeySequence("Esc")])
         close.triggered.connect(self.close)
         self.addAction(close)
-        self.resize(980, 720)
+        from .screen_fit import HELP_WINDOW_SIZE, fit_to_screen
+        fit_to_screen(self, HELP_WINDOW_SIZE)
         self.show_topic("how-to")
 
     # ------------------------------------------------------------------ topics

@@ -34,6 +34,7 @@ from .instruments import InstrumentDocks
 from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
 from .output_panel import OutputPanel
 from .point_editing import empty_dataset
+from .screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
 from .settings import open_settings
 from .style import STYLE_SHEET, caption, column_frame, section_label
 from .training_thread import TrainingThread
@@ -212,7 +213,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addWidget(self.splitter)
         self.setCentralWidget(central)
-        self.resize(1280, 800)
+        fit_to_screen(self, MAIN_WINDOW_SIZE)
 
     def _create_status_bar(self) -> None:
         self.seed_label = QtWidgets.QLabel()
@@ -350,9 +351,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
     # ------------------------------------------------------------------ settings, closing
     def _restore_settings(self) -> None:
         s = self.settings
-        geometry = s.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        # saved geometry only while it fits (a laptop after a projector, a 2x scale)
+        restore_or_fit(self, s.value("window/geometry"), MAIN_WINDOW_SIZE)
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
