@@ -73,14 +73,25 @@ class FileActionsMixin:
         self._preset_titles: dict[str, tuple[str, str]] | None = None
 
     # ------------------------------------------------------------------ open
+    def hold_training(self) -> bool:
+        """Pause training while a modal prompt is open (it ran on behind the "Unsaved
+        changes" question: epoch 92 to 163); True if it was playing, so the caller can
+        resume with ``self.play()`` when the prompt changed nothing."""
+        was_playing = self.wants_playing
+        if was_playing:
+            self.request_pause()
+        return was_playing
+
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; True when it is fine to throw the lab away."""
         if not self.isWindowModified():
             return True
+        was_playing = self.hold_training()
         answer = dialogs.ask_save_changes(self, self.lab.name)
-        if answer == "save":
-            return self.save()
-        return answer == "discard"
+        ok = self.save() if answer == "save" else answer == "discard"
+        if not ok and was_playing:  # cancelled: go on as before
+            self.play()
+        return ok
 
     def new_lab(self) -> None:
         if self.maybe_save():
@@ -88,12 +99,17 @@ class FileActionsMixin:
                           "New lab: press Play (Space) to train.")
 
     def open_dialog(self) -> None:
+        was_playing = self.hold_training()
         if not self.maybe_save():
+            if was_playing:
+                self.play()
             return
         path = dialogs.open_file_name(self, "Open a lab", last_folder(self.settings),
                                       dialogs.LAB_FILTER)
         if path:
             self.open_path(path, ask=False)
+        elif was_playing:
+            self.play()
 
     def open_path(self, path: str, ask: bool = True) -> bool:
         """Open the lab file at ``path``; an error shows a message and changes nothing."""
@@ -219,10 +235,13 @@ class FileActionsMixin:
 
     # ------------------------------------------------------------------ CSV
     def import_csv_dialog(self) -> None:
+        was_playing = self.hold_training()
         path = dialogs.open_file_name(self, "Import points from CSV", last_folder(self.settings),
                                       dialogs.CSV_FILTER)
         if path:
             self.import_csv(path)
+        elif was_playing:
+            self.play()
 
     def import_csv(self, path: str) -> bool:
         """Use the points of a CSV file (x1, x2, label) as the data; True on success.
