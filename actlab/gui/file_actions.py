@@ -285,7 +285,9 @@ class FileActionsMixin:
                 return
             widget = {"figure": self.centralWidget(), "surface": self.output.surface_view,
                       "loss": self.output.loss_view}[what]
-            (export.export_svg if kind == "svg" else export.export_png)(widget, target)
+            # the typed extension decides ("surface.svg" typed in the PNG dialog is an SVG)
+            svg = target.lower().endswith(".svg")
+            (export.export_svg if svg else export.export_png)(widget, target)
 
         return self.export_with(what, write, path, kind)
 
@@ -294,13 +296,15 @@ class FileActionsMixin:
         None when cancelled.  The suffix is added when the user left it out."""
         folder = last_folder(self.settings)
         name = f"{_slug(self.lab.name)}-{what}.{kind}"
-        filters = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
-                   "csv": "CSV tables (*.csv)"}[kind]
+        names = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
+                 "csv": "CSV tables (*.csv)"}
+        kinds = [kind] + [k for k in ("png", "svg") if k != kind] if kind != "csv" else [kind]
+        filters = ";;".join(names[k] for k in kinds)
         path = dialogs.save_file_name(self, "Export", os.path.join(folder, name), filters)
         if not path:
             return None
-        if not path.lower().endswith("." + kind):
-            path += "." + kind
+        if not path.lower().endswith(tuple("." + k for k in kinds)):
+            path += "." + kind  # no known extension typed: the chosen format's
         return path
 
     def export_with(self, what: str, write, path: str | None = None,

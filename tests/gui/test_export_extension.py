@@ -1,0 +1,44 @@
+"""The typed extension decides an export's format: "surface.svg" typed in the PNG dialog
+is an SVG (it used to be saved as surface.svg.png); no extension gets the chosen one."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+import pytest
+
+from actlab.gui import dialogs
+
+
+@pytest.mark.parametrize("kind, typed, saved, svg", [
+    ("png", "surface.svg", "surface.svg", True),
+    ("png", "surface.SVG", "surface.SVG", True),
+    ("png", "surface", "surface.png", False),
+    ("svg", "surface.png", "surface.png", False),
+    ("svg", "surface", "surface.svg", True),
+])
+def test_the_typed_extension_decides(qtbot, window, tmp_path, monkeypatch, kind, typed,
+                                     saved, svg):
+    asked = []
+
+    def save_file_name(parent, title, start, filters):
+        asked.append(filters)
+        return str(tmp_path / typed)
+
+    monkeypatch.setattr(dialogs, "save_file_name", save_file_name)
+    assert window.export("surface", kind)
+    out = tmp_path / saved
+    assert out.exists()
+    if "." in typed:  # a typed extension is kept, nothing is appended to it
+        assert not (tmp_path / (typed + "." + kind)).exists()
+    head = out.read_bytes()[:64]
+    assert head.lstrip().startswith(b"<?xml") == svg
+    assert head.startswith(b"\x89PNG") == (not svg)
+    assert "PNG images (*.png)" in asked[0] and "SVG drawings (*.svg)" in asked[0]
+
+
+def test_history_stays_csv(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(tmp_path / "h"))
+    assert window.export("history", "csv")
+    assert (tmp_path / "h.csv").read_text().startswith("epoch")
