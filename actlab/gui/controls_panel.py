@@ -144,13 +144,17 @@ class ControlsPanel(QtWidgets.QWidget):
             self._last_generator[lab.data.problem] = lab.data.generator
         acts = set(lab.network.activations)
         with silently(self.activation):
-            mixed = self.activation.findData("mixed")
-            if mixed >= 0:
-                self.activation.removeItem(mixed)
+            for placeholder in ("mixed", "none"):
+                index = self.activation.findData(placeholder)
+                if index >= 0:
+                    self.activation.removeItem(index)
             if len(acts) == 1:
                 self.activation.setCurrentIndex(max(0, self.activation.findData(acts.pop())))
             elif acts:  # layers differ: say so rather than pick one
                 self.activation.addItem("Mixed", "mixed")
+                self.activation.setCurrentIndex(self.activation.count() - 1)
+            else:  # no hidden layer: no activation (it showed the last one, e.g. "Sine")
+                self.activation.addItem("None (no hidden layer)", "none")
                 self.activation.setCurrentIndex(self.activation.count() - 1)
         self.activation.setEnabled(bool(lab.network.hidden))
         widgets = (self.learning_rate, self.batch_size, self.optimizer, self.regularization,

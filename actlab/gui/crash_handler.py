@@ -52,15 +52,18 @@ def _app_data_location() -> str:
     import actlab
     if QtCore.QCoreApplication.applicationName() != actlab.APP_NAME:
         return ""
-    return QtCore.QStandardPaths.writableLocation(
-        QtCore.QStandardPaths.StandardLocation.AppDataLocation)
+    # GenericDataLocation + "ActLab", not AppDataLocation: that one appends organisation
+    # *and* application name, both "ActLab", and the About box showed "ActLab/ActLab".
+    base = QtCore.QStandardPaths.writableLocation(
+        QtCore.QStandardPaths.StandardLocation.GenericDataLocation)
+    return str(Path(base) / actlab.APP_NAME) if base else ""
 
 
 def log_dir() -> Path:
     """The folder for ActLab's log files: ``$ACTLAB_LOG_DIR`` if set, else the platform's
-    per-user data folder (``QStandardPaths.AppDataLocation``, e.g.
-    ``~/.local/share/ActLab/ActLab`` on Linux, ``%APPDATA%/ActLab/ActLab`` on Windows,
-    ``~/Library/Application Support/ActLab/ActLab`` on macOS) plus ``/logs``, falling back
+    per-user data folder (``QStandardPaths.GenericDataLocation`` + ``ActLab``, e.g.
+    ``~/.local/share/ActLab`` on Linux, ``%LOCALAPPDATA%/ActLab`` on Windows,
+    ``~/Library/Application Support/ActLab`` on macOS) plus ``/logs``, falling back
     to ``~/.local/share/ActLab/logs``.  Does not create the folder."""
     override = os.environ.get(LOG_DIR_ENV)
     if override:

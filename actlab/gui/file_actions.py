@@ -283,10 +283,12 @@ class FileActionsMixin:
                 export.export_csv_history(snap.snapshot.history if snap is not None else {},
                                           target)
                 return
-            widget = {"figure": self.centralWidget(), "surface": self.output.surface_view,
+            # the whole window, toolbar included: its epoch, activation and learning rate
+            # belong on the figure (the central widget alone left them out)
+            widget = {"figure": self, "surface": self.output.surface_view,
                       "loss": self.output.loss_view}[what]
             # the typed extension decides ("surface.svg" typed in the PNG dialog is an SVG)
-            svg = target.lower().endswith(".svg")
+            svg = what != "figure" and target.lower().endswith(".svg")
             (export.export_svg if svg else export.export_png)(widget, target)
 
         return self.export_with(what, write, path, kind)
@@ -298,7 +300,8 @@ class FileActionsMixin:
         name = f"{_slug(self.lab.name)}-{what}.{kind}"
         names = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
                  "csv": "CSV tables (*.csv)"}
-        kinds = [kind] + [k for k in ("png", "svg") if k != kind] if kind != "csv" else [kind]
+        kinds = [kind] if kind == "csv" or what == "figure" else \
+            [kind] + [k for k in ("png", "svg") if k != kind]
         filters = ";;".join(names[k] for k in kinds)
         path = dialogs.save_file_name(self, "Export", os.path.join(folder, name), filters)
         if not path:

@@ -26,6 +26,15 @@ NETWORK_EVERY = 2
 SLOW_EVERY = 5
 
 
+
+def speed_text(epochs_per_second: float) -> str:
+    """"1 epoch/s", "2,345 epochs/s", "0.4 epochs/s"; "" before the speed is known."""
+    if not epochs_per_second > 0:
+        return ""
+    shown = f"{epochs_per_second:,.0f}" if epochs_per_second >= 1.5 else (
+        "1" if epochs_per_second >= 0.95 else f"{epochs_per_second:.1f}")
+    return f"{shown} epoch/s" if shown == "1" else f"{shown} epochs/s"
+
 class LiveViewMixin:
     """Play/Pause/Step/Reset, worker signals, the display timer and neuron hovering."""
 
@@ -136,8 +145,8 @@ class LiveViewMixin:
         if not pub.playing or self.redraws % SLOW_EVERY == 0:
             self.output.loss_view.show_history(snap.history, snap.train_loss)
             self.output.show_numbers(snap, self.lab.data.problem)
-            self.speed_label.setText(f"{snap.epochs_per_second:,.0f} epochs/s"
-                                     if pub.playing and snap.epochs_per_second > 0 else "")
+            self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
+                                     else "")
         if self._hover is not None:
             self._show_neuron()
         self.redraws += 1

@@ -204,7 +204,8 @@ def test_log_dir_comes_from_the_environment_or_the_user_data_folder(qapp, monkey
         assert crash_handler.log_dir() == Path.home() / ".local/share/ActLab/logs"
         qapp.setApplicationName(actlab.APP_NAME)
         folder = crash_handler.log_dir()
-        assert folder.name == "logs" and "ActLab" in str(folder)
+        assert folder.name == "logs" and folder.parent.name == "ActLab"
+        assert "ActLab/ActLab" not in folder.as_posix()  # organisation and app name once
     finally:
         qapp.setApplicationName(name)
 

@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import pytest
+from PySide6 import QtWidgets
 
 from actlab.gui import dialogs
 
@@ -42,3 +43,17 @@ def test_history_stays_csv(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(tmp_path / "h"))
     assert window.export("history", "csv")
     assert (tmp_path / "h.csv").read_text().startswith("epoch")
+
+
+def test_whole_window_png_shows_the_toolbar(qtbot, window, tmp_path):
+    from PySide6 import QtGui
+
+    w = window
+    path = tmp_path / "figure.png"
+    assert w.export("figure", "png", str(path))
+    image = QtGui.QImage(str(path))
+    ratio = w.devicePixelRatioF()
+    # the picture is the whole window: as tall as it, toolbar and status bar included
+    assert abs(image.height() - w.height() * ratio) <= 2 * ratio
+    toolbar = w.findChild(QtWidgets.QToolBar)
+    assert toolbar is not None and toolbar.isVisible()
