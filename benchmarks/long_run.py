@@ -29,9 +29,10 @@ history climbed about 17 bytes per epoch, to +14 MB at 900,000 epochs, before gl
 its mmap threshold once the first big one is freed, so later ones come from the heap,
 where each new, larger block cannot reuse the hole the previous one left.  With
 ``MALLOC_MMAP_THRESHOLD_=131072`` (a fixed threshold) the same run stays flat (+0.1 MB
-at 10^5 epochs, against +1.4 MB by default), which confirms it.  The cure belongs in the
-engine: keep ``epoch`` in the append-only storage (or a cached arange that grows by
-doubling like the columns) so ``view()`` allocates nothing.
+at 10^5 epochs, against +1.4 MB by default), which confirmed it.  Fixed in the engine:
+the views now share one epoch column that grows by doubling like the others, so
+``view()`` allocates nothing; memory is then flat between doublings of the storage and
+steps up by about the previous storage's size at each (see expected_history_bytes).
 """
 from __future__ import annotations
 
@@ -63,14 +64,19 @@ def rss_bytes() -> int:
 
 
 def expected_history_bytes(rows: int, snapshot_held: bool = False) -> int:
-    """Bytes the history holds after ``rows`` epochs: storage whose capacity doubles from
-    1024 rows, one float64 per column per row; plus, while a snapshot is held, its
-    ``epoch`` column (``History.view()`` builds a fresh int64 ``arange`` of ``rows``).
-    Worked out here from the storage rule, independently of the engine's own arrays."""
+    """Bytes the history may hold after ``rows`` epochs: storage whose capacity doubles
+    from 1024 rows, one float64 per column per row, plus the shared int64 ``epoch`` column
+    of the same capacity; and the storage of the size before, which the last snapshot
+    may still reference and which glibc keeps for reuse once freed (RSS steps up by about
+    that much at each doubling and stays flat in between).  Worked out here from the
+    storage rule, independently of the engine's own arrays.  (``snapshot_held`` is kept
+    for the call sites: views no longer allocate.)"""
     capacity = FIRST_CAPACITY
     while capacity < rows:
         capacity *= 2
-    return capacity * len(COLUMNS) * 8 + (8 * rows if snapshot_held else 0)
+    row_bytes = (len(COLUMNS) + 1) * 8
+    previous = capacity // 2 if capacity > FIRST_CAPACITY else 0
+    return (capacity + previous) * row_bytes
 
 
 def load(arg: str):
