@@ -7,6 +7,7 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 
 from actlab.views.loss_view import LossView, format_loss
+from actlab.views.surface_legend import SurfaceLegend
 from actlab.views.surface_view import SurfaceView
 
 from .style import caption
@@ -72,6 +73,9 @@ class OutputPanel(QtWidgets.QWidget):
             "test points. Click to add a point (right click: the other class), Ctrl+click "
             "to remove one.")
         layout.addWidget(self.surface_view, 5)
+        self.surface_legend = SurfaceLegend()
+        layout.addWidget(self.surface_legend)
+        self.surface_view.keyChanged.connect(self._update_legend)
 
         self.warning = QtWidgets.QLabel()
         self.warning.setObjectName("warning")
@@ -105,6 +109,10 @@ class OutputPanel(QtWidgets.QWidget):
         self.surface_view.set_show_test(False)
         for view in (self.loss_view, self.surface_view):
             cache_axes(view.plot_item)
+
+    def _update_legend(self) -> None:
+        problem, n_classes, value_range, names = self.surface_view.colour_key()
+        self.surface_legend.set_key(problem, n_classes, value_range, names)
 
     def _place_numbers(self, narrow: bool) -> None:
         """The four numbers in two rows of two, or in one column when the panel is

@@ -89,6 +89,7 @@ class SurfaceView(QtWidgets.QWidget):
     """
 
     clicked = QtCore.Signal(float, float, int, bool)
+    keyChanged = QtCore.Signal()  # the colour key changed: see colour_key()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, compact: bool = False,
                  extent: float = 6.0, point_size: float | None = None,
@@ -203,6 +204,7 @@ class SurfaceView(QtWidgets.QWidget):
         """Choose colours for ``problem`` ("classification"/"regression") and classes."""
         self._problem, self._n_classes = problem, int(n_classes)
         self._redraw()
+        self.keyChanged.emit()
 
     def set_points(self, dataset) -> None:
         """Show the training and test points of an ``actlab.engine.dataset.Dataset``
@@ -223,6 +225,12 @@ class SurfaceView(QtWidgets.QWidget):
                            (self.test_points, dataset.X_test, dataset.y_test)):
             item.setData(pos=np.asarray(X), brush=self._brushes(y))
         self._redraw()
+        self.keyChanged.emit()
+
+    def colour_key(self) -> tuple[str, int, float | None, tuple]:
+        """(problem, classes, regression value range, class names) the colours mean."""
+        names = tuple(getattr(self._dataset, "class_names", None) or ())
+        return self._problem, self._n_classes, self._target_range, names
 
     def _brushes(self, y: np.ndarray) -> list:
         rgba = colors.point_rgba(y, self._problem, self._n_classes, self._target_range)
