@@ -28,29 +28,6 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "lab"
 
 
-def imported_data(result) -> tuple:
-    """(DataSpec, one-sentence summary) from what the CSV import returned: a DataSpec,
-    or an object carrying one (``data``/``spec``) with a ``summary`` string."""
-    from actlab.lab import DataSpec
-
-    data = result if isinstance(result, DataSpec) else next(
-        (getattr(result, k) for k in ("data", "spec") if isinstance(getattr(result, k, None),
-                                                                  DataSpec)), result)
-    summary = getattr(result, "summary", None)
-    if isinstance(summary, str) and summary.strip():
-        summary = summary.strip()
-        return data, summary if summary.endswith(".") else summary + "."
-    n_train, n_test = len(data.train_points or ()), len(data.test_points or ())
-    if data.problem == "regression":
-        what = "regression (the label is a number to predict)"
-    else:
-        labels = sorted({int(p[2]) for p in (data.train_points or ()) + (data.test_points or ())})
-        shown = ", ".join(map(str, labels[:6])) + (", …" if len(labels) > 6 else "")
-        what = (f"classification, {len(labels)} class{'es' if len(labels) != 1 else ''} "
-                f"({shown})")
-    return data, f"{n_train + n_test} points ({n_train} training, {n_test} test), {what}."
-
-
 class FileActionsMixin:
     """File handling for MainWindow (see the module docstring)."""
 
@@ -257,7 +234,7 @@ class FileActionsMixin:
         except (csv_import.CsvError, ValueError) as e:
             dialogs.show_error(self, "Cannot import the CSV file", f"{name}: {e}")
             return False
-        data, summary = imported_data(result)
+        data, summary = result.data, result.summary.strip().rstrip(".") + "."
         set_last_folder(self.settings, path)
         self.apply_edit(replace(self.lab, data=data), "data", "Import CSV")
         if self.lab.data is not data:  # the edit was refused
