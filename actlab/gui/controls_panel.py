@@ -46,6 +46,7 @@ class ControlsPanel(QtWidgets.QWidget):
         row = QtWidgets.QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         row.setSpacing(6)
+        self.cells: list[QtWidgets.QWidget] = []
 
         self.activation = self._combo(
             "activation", 100, "How every neuron in every hidden layer bends its input; with "
@@ -106,14 +107,21 @@ class ControlsPanel(QtWidgets.QWidget):
                               ("Reg. rate", self.reg_rate),
                               ("Problem type", self.problem),
                               ("Stop after", stop)):
-            cell = QtWidgets.QVBoxLayout()
+            box = QtWidgets.QWidget()
+            box.setObjectName(f"cell_{title.split()[0].lower().rstrip('.')}")
+            cell = QtWidgets.QVBoxLayout(box)
+            cell.setContentsMargins(0, 0, 0, 0)
             cell.setSpacing(1)
             cell.addWidget(caption(title, getattr(widget, "toolTip", lambda: None)()))
             if isinstance(widget, QtWidgets.QLayout):
                 cell.addLayout(widget)
             else:
                 cell.addWidget(widget)
-            row.addLayout(cell)
+            row.addWidget(box)
+            # one widget per setting: the window puts each on the toolbar by itself, so a
+            # narrow window folds only the last ones behind the toolbar's "»" (at 200 %
+            # the whole row used to fold away as one widget)
+            self.cells.append(box)
 
         for combo in (self.learning_rate, self.optimizer, self.regularization, self.reg_rate):
             combo.currentIndexChanged.connect(self._training_edited)

@@ -1,10 +1,10 @@
-"""Guided labs in the main window: the Guide dock, teacher mode and the lab report.
+"""Guided labs in the main window: the Guide page, teacher mode and the lab report.
 
 A mixin of :class:`~actlab.gui.main_window.MainWindow`, listed *before*
 ``FileActionsMixin`` so that its ``maybe_save`` and ``results_lab`` can hand the notes
 being typed to the lab before the file mixin saves it.  MainWindow supplies ``lab``,
 ``dataset``, ``trainer``, ``_generation``, ``settings``, ``menus``, ``status``,
-``_sync_panels`` and ``_mark_modified``; it calls :meth:`create_guide_dock` while building
+``_sync_panels`` and ``_mark_modified``; it calls :meth:`create_guide_page` while building
 and :meth:`show_guide_for_lab` whenever a lab is opened.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 
 from . import dialogs
 from .guide_panel import GuidePanel, has_guide, lab_with_notes
@@ -21,7 +22,6 @@ from .settings import last_folder, set_last_folder
 from .teacher_mode import apply_teacher_mode
 
 GUIDE_INTERVAL_MS = 200  # the outcome marks are judged at 5 Hz at most
-GUIDE_WIDTH = 360
 REPORT_FILTER = "Web page report (*.html);;PDF report (*.pdf)"
 
 
@@ -30,26 +30,27 @@ def _slug(name: str) -> str:
 
 
 class GuideMixin:
-    """The Guide dock and what it needs from the window (see the module docstring)."""
+    """The Guide page and what it needs from the window (see the module docstring)."""
 
     # ------------------------------------------------------------------ building
-    def create_guide_dock(self) -> None:
-        """Create the "Guide" dock (right side, hidden until a guided lab opens) and its
-        5 Hz outcome timer."""
+    def create_guide_page(self) -> None:
+        """Create the Guide page of the side panel (its tab hidden until a guided lab
+        opens, or View ▸ Guide asks for it) and its 5 Hz outcome timer."""
         self.guide_panel = GuidePanel()
-        dock = QtWidgets.QDockWidget("Guide", self)
-        dock.setObjectName("guide_dock")  # saveState/restoreState find it by this name
-        dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
-                             | Qt.DockWidgetArea.RightDockWidgetArea)
-        dock.setWidget(self.guide_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [GUIDE_WIDTH], Qt.Orientation.Horizontal)
-        dock.hide()  # opened by a guided lab, or from View ▸ Guide (restoreState may too)
-        self.guide_dock = dock
-        toggle = dock.toggleViewAction()
-        toggle.setText("&Guide")
+        self.guide_panel.setObjectName("guide_page")
+        self.side_panel.add_page("guide", "Guide", self.guide_panel,
+                                 "The guided lab: what to do, what should happen, and "
+                                 "your notes.")
+        self.side_panel.set_page_available("guide", False)
+        toggle = self.guide_action = QAction("&Guide", self)
+        toggle.setObjectName("action_guide")
+        toggle.setCheckable(True)
+        toggle.setShortcut("Ctrl+G")
         toggle.setStatusTip("Show or hide the guide: what to do, what should happen, "
                             "and your notes.")
+        toggle.triggered.connect(self.set_guide_shown)
+        self.side_panel.pageChanged.connect(lambda _k: self._guide_shown_changed())
+        self.side_panel.foldedChanged.connect(lambda _f: self._guide_shown_changed())
         menus = getattr(self, "menus", None)
         if menus is not None:
             menus.view.addSeparator()
@@ -69,16 +70,35 @@ class GuideMixin:
         self.guide_panel.set_lab(self.lab)
         apply_teacher_mode(self, self.lab.guide)
         self._guide_seen = None
-        if has_guide(self.lab.guide) and not self.guide_dock.isVisible():
-            self.guide_dock.show()
+        if has_guide(self.lab.guide):
+            self.side_panel.show_page("guide")
+        elif self.side_panel.current() == "guide":
+            self.side_panel.show_page("data", unfold=False)
+
+    def guide_shown(self) -> bool:
+        """True when the Guide page is in front of an unfolded side panel."""
+        return self.side_panel.page_on_screen("guide")
+
+    def set_guide_shown(self, on: bool) -> None:
+        """View ▸ Guide: bring the Guide to the front, or go back to the Data page."""
+        if on:
+            self.side_panel.show_page("guide")
+        else:
+            if not has_guide(self.lab.guide):
+                self.side_panel.set_page_available("guide", False)
+            self.side_panel.show_page("data")
+        self._guide_shown_changed()
+
+    def _guide_shown_changed(self) -> None:
+        self.guide_action.setChecked(self.guide_shown())
 
     def _guide_tick(self) -> None:
         """Judge the newest snapshot against the lab's expected outcomes (5 Hz)."""
         pub = self.trainer.latest()
         if pub is None or pub.generation != self._generation:
             return
-        if not self.guide_dock.isVisible():
-            return  # judged when the dock is shown again
+        if not self.guide_shown():
+            return  # judged when the Guide is shown again
         key = (pub.generation, pub.seq)
         if key == self._guide_seen:
             return

@@ -1,8 +1,10 @@
-"""The teaching instruments as dock widgets of the main window, and their live updates.
+"""The teaching instruments in the window's instrument column, and their live updates.
 
-:class:`InstrumentDocks` (owned by the MainWindow) makes one QDockWidget per instrument,
-tabified on the right, all closed at first; the student opens them from the Instruments
-menu (Ctrl+1 … Ctrl+5).  It tells the training worker which instruments are on screen, so
+:class:`Instruments` (owned by the MainWindow) makes one page per instrument; an open
+instrument is a closable tab of the :class:`~actlab.gui.side_panel.InstrumentArea`, the
+window's right-hand column (it appears with the first instrument, see
+:mod:`actlab.gui.window_layout`); all are closed at first and the student opens them from
+the Instruments menu (Ctrl+1 … Ctrl+5).  It tells the training worker which instruments are on screen, so
 the worker computes insights only then (at most ~8 a second, see
 :meth:`~actlab.gui.worker.TrainingWorker.set_instruments`), and on every display tick it
 draws the newest :class:`~actlab.gui.worker.InsightsPack` into the visible views.  While
@@ -26,8 +28,6 @@ from actlab.views.regions_view import RegionsView
 from .compare_panel import ComparePanel
 from .style import caption
 
-DOCK_WIDTH = 400  # at 1280 px the three columns keep ~870 px
-DOCK_MIN_WIDTH = 220  # at 1024 px the columns need ~780 px: the dock gets what is left
 # The instruments have their own display timer, out of step with the surface's, so a
 # frame never paints both (the GUI thread stays free for input every few ms).  Packs
 # come at most ~8 a second; while training, a view that takes long to draw and paint is
@@ -81,21 +81,22 @@ def merged_layer_runs(runs, n_hidden: int) -> tuple[tuple[int, int], ...]:
     return tuple((int(i), int(j)) for i, j in runs if 0 <= int(i) < int(j) <= n_hidden)
 
 
-class _DockBody(QtWidgets.QWidget):
-    """A dock's content inside its scroll area.  It fills the dock and scrolls only below
-    its minimum size (wrapped captions counted at this width).  Without this the scroll
-    area sizes it by height-for-width at the views' *preferred* heights, and scrolls
-    needlessly."""
+class _PageBody(QtWidgets.QWidget):
+    """An instrument's content inside its scroll area.  It fills the page and scrolls only
+    below its minimum size (wrapped captions counted at this width).  Without this the
+    scroll area sizes it by height-for-width at the views' *preferred* heights, and
+    scrolls needlessly."""
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
         lay = self.layout()
         return lay.totalMinimumHeightForWidth(width) if lay is not None else -1
 
 
-class InstrumentDocks:
-    """The instrument docks, their menu, and the live drawing of insights.
+class Instruments:
+    """The instrument pages, their menu, and the live drawing of insights.
 
-    Attributes: ``docks`` and ``views`` (key → QDockWidget / view widget), ``actions``
+    Attributes: ``pages`` and ``views`` (key → page in the instrument area / view
+    widget), ``area`` (the :class:`~actlab.gui.side_panel.InstrumentArea`), ``actions``
     (key → checkable QAction), ``menu``, ``compare`` (the :class:`ComparePanel`),
     ``collapse``, ``gradient``, ``hidden``, ``regions`` (the views).
     """
@@ -110,13 +111,13 @@ class InstrumentDocks:
         self.views = {"collapse": self.collapse, "gradient": self.gradient,
                       "hidden": self.hidden, "regions": self.regions,
                       "compare": self.compare}
-        self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        self.area = window.layout_.instrument_area
+        self.pages: dict[str, QtWidgets.QWidget] = {}
         self.actions: dict[str, QAction] = {}
         self._on_screen = {key: False for key in self.views}
         self._pack = None          # the newest pack drawn or waiting to be drawn
         self._drawn: dict[str, tuple] = {}  # key -> (run, seq) last drawn into the view
         self._wants = None
-        self._sized = False
         self._next_draw = 0.0
         self._built = False  # the last draw was a view's first of its run
         self.draws = 0  # packs drawn (tests and the benchmark read it)
@@ -127,16 +128,9 @@ class InstrumentDocks:
         self._comparing_label.hide()
         window.statusBar().addPermanentWidget(self._comparing_label)
         for inst in INSTRUMENTS:
-            self._make_dock(inst)
-        # five tabs side by side would be cut to "Why n…", "Grad…": tabs down the right
-        # edge keep the whole titles readable
-        window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea,
-                              QtWidgets.QTabWidget.TabPosition.East)
-        first = self.docks[INSTRUMENTS[0].key]
-        for inst in INSTRUMENTS[1:]:
-            window.tabifyDockWidget(first, self.docks[inst.key])
-        for dock in self.docks.values():
-            dock.hide()
+            self._make_page(inst)
+        self.area.currentChanged.connect(lambda _i: self._update_on_screen())
+        self.area.closeRequested.connect(self.close)
         self.menu = self._make_menu()
         self.hidden.selectionChanged.connect(lambda *_: self.update_wants())
         window.trainer.worker.playingChanged.connect(self.compare.main_playing)
@@ -146,11 +140,10 @@ class InstrumentDocks:
         self.timer.start()
 
     # ------------------------------------------------------------------ building
-    def _make_dock(self, inst: Instrument) -> None:
-        w = self.w
+    def _make_page(self, inst: Instrument) -> None:
         view = self.views[inst.key]
         view.setObjectName(f"{inst.key}_view")
-        body = _DockBody()
+        body = _PageBody()
         body.setObjectName(f"{inst.key}_body")
         # white like the instruments' plots (a style sheet: the window's style sheet
         # overrides palettes), also inside the scrolling collapse panel
@@ -163,7 +156,7 @@ class InstrumentDocks:
         lay.setContentsMargins(0, 2, 0, 0)
         lay.setSpacing(2)
         if inst.key == "collapse":
-            view.heading.hide()  # the dock's title says it already
+            view.heading.hide()  # the tab's title says it already
         if inst.key != "compare":  # the compare panel has its own row of buttons
             bar = QtWidgets.QHBoxLayout()
             bar.setContentsMargins(6, 0, 6, 0)
@@ -177,20 +170,14 @@ class InstrumentDocks:
             bar.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
             lay.addLayout(bar)
         lay.addWidget(view, 1)
-        # a narrow dock (small screens) scrolls its instrument rather than squeezing the
-        # main columns or growing the window past the screen
+        # a short column (small screens) scrolls its instrument rather than squeezing it
         scroll = QtWidgets.QScrollArea()
+        scroll.setObjectName(f"page_{inst.key}")
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(DOCK_MIN_WIDTH)
-        dock = QtWidgets.QDockWidget(inst.title, w)
-        dock.setObjectName(f"dock_{inst.key}")  # saveState/restoreState find it by name
-        dock.setWidget(scroll)
-        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
-        dock.visibilityChanged.connect(lambda on, k=inst.key: self._visibility(k, on))
-        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.docks[inst.key] = dock
+        scroll.hide()
+        self.pages[inst.key] = scroll
 
     def _make_menu(self) -> QtWidgets.QMenu:
         w = self.w
@@ -205,9 +192,6 @@ class InstrumentDocks:
             act.setStatusTip(inst.tip)
             act.setToolTip(f"{inst.title} ({inst.shortcut}): {inst.tip}")
             act.triggered.connect(lambda _=False, k=inst.key: self.toggle(k))
-            dock = self.docks[inst.key]
-            dock.toggleViewAction().toggled.connect(
-                lambda on, a=act: a.setChecked(on))
             menu.addAction(act)
             self.actions[inst.key] = act
         help_menu = getattr(getattr(w, "menus", None), "help", None)
@@ -220,24 +204,31 @@ class InstrumentDocks:
 
     # ------------------------------------------------------------------ opening
     def is_open(self, key: str) -> bool:
-        return not self.docks[key].isHidden()
+        return self.area.indexOf(self.pages[key]) >= 0
 
     def on_screen(self, key: str) -> bool:
         """True when the instrument can be seen (open and its tab in front)."""
         return self._on_screen[key]
 
+    def open_keys(self) -> list[str]:
+        return self.area.open_keys()
+
     def open(self, key: str) -> None:
         """Show instrument ``key`` and bring its tab to the front."""
-        dock = self.docks[key]
-        if dock.isHidden():
-            dock.show()
-            self._first_size(dock)
-        dock.raise_()
+        inst = next(i for i in INSTRUMENTS if i.key == key)
+        page = self.pages[key]
+        self.area.add(key, inst.title, page, f"{inst.title} ({inst.shortcut}): {inst.tip}")
+        self.area.setCurrentWidget(page)
         self.actions[key].setChecked(True)
+        self.w.layout_.show_instruments(True)
+        self._update_on_screen()
 
     def close(self, key: str) -> None:
-        self.docks[key].close()
+        self.area.remove(self.pages[key])
         self.actions[key].setChecked(False)
+        if self.area.count() == 0:
+            self.w.layout_.show_instruments(False)
+        self._update_on_screen()
 
     def toggle(self, key: str) -> None:
         """The menu action: open it; raise it when it hides behind another tab; close it
@@ -247,17 +238,18 @@ class InstrumentDocks:
         else:
             self.open(key)
 
-    def _first_size(self, dock) -> None:
-        if self._sized or dock.isFloating():
-            return
-        self._sized = True
-        w = self.w
-        room = w.width() - w.centralWidget().minimumSizeHint().width() - 12
-        width = max(min(DOCK_WIDTH, room), DOCK_MIN_WIDTH)
-        w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+    def _update_on_screen(self) -> None:
+        front = self.area.currentWidget() if not self.area.isHidden() else None
+        for key, page in self.pages.items():
+            on = front is page and self.is_open(key)
+            if on != self._on_screen[key] or (key == "collapse" and not self.is_open(key)):
+                self._visibility(key, on)
 
     def _visibility(self, key: str, on: bool) -> None:
+        was = self._on_screen[key]
         self._on_screen[key] = bool(on)
+        if was == bool(on) and on:
+            return
         if key == "compare":
             self.compare.set_visible(on)
         elif on and self._pack is not None:
@@ -392,6 +384,22 @@ class InstrumentDocks:
         slug = {"collapse": "why-nonlinearity", "gradient": "gradient-flow",
                 "hidden": "hidden-space", "regions": "linear-regions"}[key]
         return self.w.export_with(slug, lambda target: export_png(view, target), path)
+
+    def save(self, settings) -> None:
+        """Remember which instruments are open and which is in front."""
+        settings.setValue("window/instruments", ",".join(self.open_keys()))
+        front = self.area.currentWidget()
+        settings.setValue("window/instrument_front",
+                          next((k for k, p in self.pages.items() if p is front), ""))
+
+    def restore(self, settings) -> None:
+        keys = str(settings.value("window/instruments", "") or "").split(",")
+        for key in keys:
+            if key in self.pages:
+                self.open(key)
+        front = str(settings.value("window/instrument_front", "") or "")
+        if front in self.pages and self.is_open(front):
+            self.open(front)
 
     def shutdown(self) -> bool:
         """Stop drawing and the comparison thread (the window is closing)."""

@@ -30,7 +30,7 @@ from .data_panel import DataPanel
 from .features_panel import FeaturesPanel
 from .file_actions import FileActionsMixin
 from .guide_actions import GuideMixin
-from .instruments import InstrumentDocks
+from .instruments import Instruments
 from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
 from .output_panel import OutputPanel
 from .point_editing import empty_dataset
@@ -38,6 +38,7 @@ from .screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
 from .settings import open_settings
 from .style import STYLE_SHEET, caption, column_frame, section_label
 from .training_thread import TrainingThread
+from .window_layout import WindowLayout
 
 RESET_MESSAGES = {
     "network": "Network changed: weights re-initialised.",
@@ -113,8 +114,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self._create_toolbar()
         self._create_layout()
         self._create_status_bar()
-        self.instruments = InstrumentDocks(self)
-        self.create_guide_dock()
+        self.instruments = Instruments(self)
+        self.create_guide_page()
         self._connect()
         self.autosaver = Autosaver(self)
         self._restore_settings()
@@ -175,42 +176,36 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         col.addWidget(self.speed_label)
         bar.addWidget(epoch_box)
         bar.addSeparator()
-        bar.addWidget(self.controls)
+        for cell in self.controls.cells:  # one by one: a narrow window folds only the last
+            bar.addWidget(cell)
+        self.controls.setParent(self)  # keeps the logic; its cells live on the toolbar
+        self.controls.hide()
         self.addToolBar(bar)
         self.toolbar = bar
 
     def _create_layout(self) -> None:
-        left, left_lay = column_frame()
-        left_lay.addWidget(section_label("Data"))
-        left_lay.addWidget(self.data_panel)
-        left_lay.addSpacing(6)
-        left_lay.addWidget(section_label("Features"))
-        left_lay.addWidget(self.features_panel)
-        left_lay.addStretch(1)
+        data, data_lay = column_frame()
+        data.setObjectName("data_column")
+        data_lay.addWidget(section_label("Data"))
+        data_lay.addWidget(self.data_panel)
+        data_lay.addSpacing(6)
+        data_lay.addWidget(section_label("Features"))
+        data_lay.addWidget(self.features_panel)
+        data_lay.addStretch(1)
         scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(left)
+        scroll.setObjectName("data_scroll")
+        scroll.setWidget(data)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(left.sizeHint().width() + 14)
-        middle, mid_lay = column_frame()
-        mid_lay.addWidget(section_label("Hidden layers"))
-        mid_lay.addWidget(self.network_view, 1)
-        right, right_lay = column_frame()
-        right_lay.addWidget(section_label("Output"))
-        right_lay.addWidget(self.output, 1)
-        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("columns")
-        self.splitter.setChildrenCollapsible(False)
-        for w in (scroll, middle, right):
-            self.splitter.addWidget(w)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 1)
+        scroll.setMinimumWidth(data.sizeHint().width() + 14)
+        self.layout_ = WindowLayout(self, scroll, self.network_view, self.output)
+        self.side_panel = self.layout_.side
+        self.splitter = self.layout_.splitter
         central = QtWidgets.QWidget()
         central.setObjectName("central")
         lay = QtWidgets.QVBoxLayout(central)
-        lay.setContentsMargins(6, 4, 6, 4)
+        lay.setContentsMargins(4, 4, 6, 4)
         lay.addWidget(self.splitter)
         self.setCentralWidget(central)
         fit_to_screen(self, MAIN_WINDOW_SIZE)
@@ -219,6 +214,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.seed_label = QtWidgets.QLabel()
         self.seed_label.setToolTip("The seed of the random starting weights: the same "
                                    "seed always gives the same run.")
+        # a rule and a gap between it and a long message, which Qt clips at its edge
+        self.seed_label.setObjectName("seed_label")
         self.statusBar().addPermanentWidget(self.seed_label)
 
     def _connect(self) -> None:
@@ -352,21 +349,19 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
     def _restore_settings(self) -> None:
         s = self.settings
         # saved geometry only while it fits (a laptop after a projector, a 2x scale)
-        restore_or_fit(self, s.value("window/geometry"), MAIN_WINDOW_SIZE)
-        state = s.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        splitter = s.value("window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        else:
-            self.splitter.setSizes([270, 560, 450])
+        if not restore_or_fit(self, s.value("window/geometry"), MAIN_WINDOW_SIZE) \
+                and self.size() != MAIN_WINDOW_SIZE:
+            # a laptop or projector smaller than the preferred size: use all of it (a
+            # window a little smaller than the screen only wastes a strip of it)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self.layout_.restore(s)
+        self.instruments.restore(s)
 
     def _save_settings(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
+        self.layout_.save(s)
+        self.instruments.save(s)
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)

@@ -60,10 +60,11 @@ class OutputPanel(QtWidgets.QWidget):
 
         self.loss_view = LossView()
         self.loss_view.setObjectName("loss_view")
-        self.loss_view.setMinimumHeight(90)
+        # a floor for small screens (at 1366 x 768 the column gives it ~200 px)
+        self.loss_view.setMinimumHeight(120)
         self.loss_view.setToolTip("Training loss (solid) and test loss (dashed) after "
                                   "every epoch: both should go down. " + LOSS_NOTE)
-        layout.addWidget(self.loss_view, 2)
+        layout.addWidget(self.loss_view, 2)  # loss : surface = 2 : 3 of the height
 
         self.surface_view = SurfaceView()
         self.surface_view.setObjectName("surface_view")
@@ -72,7 +73,7 @@ class OutputPanel(QtWidgets.QWidget):
             "The network's answer over the whole plane; dots are training points, squares "
             "test points. Click to add a point (right click: the other class), Ctrl+click "
             "to remove one.")
-        layout.addWidget(self.surface_view, 5)
+        layout.addWidget(self.surface_view, 3)
         self.surface_legend = SurfaceLegend()
         layout.addWidget(self.surface_legend)
         self.surface_view.keyChanged.connect(self._update_legend)

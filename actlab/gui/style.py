@@ -27,6 +27,16 @@ QToolButton[role="feature"] {{ border: 1px solid #D0D4D8; border-radius: 4px;
 QToolButton[role="feature"]:checked {{ border: 2px solid {ACCENT}; background: #FFFFFF;
                                        color: #111; }}
 QToolBar {{ spacing: 3px; }}
+QLabel#seed_label {{ color: #444; border-left: 1px solid #C8CCD0; padding: 0 6px 0 10px; }}
+QTabBar#side_rail::tab {{ padding: 10px 3px; margin: 2px 0; border: 1px solid #D0D4D8;
+                          border-right: none; border-top-left-radius: 5px;
+                          border-bottom-left-radius: 5px; background: #E6E8EB; color: #333; }}
+QTabBar#side_rail::tab:selected {{ background: #FFFFFF; color: #000; font-weight: bold; }}
+QTabBar#side_rail::tab:hover {{ background: #F6F7F8; }}
+*:focus {{ outline: none; }}
+QAbstractButton:focus, QComboBox:focus, QAbstractSpinBox:focus, QLineEdit:focus,
+QPlainTextEdit:focus, QTextEdit:focus, QAbstractSlider:focus, QTabBar:focus,
+QAbstractScrollArea:focus {{ border: 2px solid {ACCENT}; border-radius: 3px; }}
 """
 
 

@@ -142,7 +142,10 @@ def _captions_of(widget: QtWidgets.QWidget) -> list[QtWidgets.QLabel]:
                     and _is_caption(w):
                 labels.append(w)
         return labels
-    for layout in reversed(chain[1:]):  # never the panel's own top layout
+    # never a panel's own top layout, except the top bar's one-setting cells
+    # (ControlsPanel.cells), whose whole layout is the caption over the control
+    own_cell = parent.objectName().startswith("cell_")
+    for layout in reversed(chain if own_cell else chain[1:]):
         labels = [layout.itemAt(i).widget() for i in range(layout.count())]
         labels = [w for w in labels if _is_caption(w)]
         if labels:

@@ -6,6 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # --- main window fixtures (tests/gui/test_main_window.py) -------------------------------
 import pytest  # noqa: E402
+from PySide6 import QtCore  # noqa: E402
 
 
 
@@ -52,6 +53,9 @@ def window(qtbot, settings_dir, dialog_log):
     w = MainWindow()
     w.dialog_log = dialog_log
     qtbot.addWidget(w)
+    # the offscreen screen (800 x 800) is smaller than the preferred size, so the window
+    # would open maximized; the tests want a known 1280 x 800 window
+    w.setWindowState(QtCore.Qt.WindowState.WindowNoState)
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)

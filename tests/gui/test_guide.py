@@ -191,7 +191,7 @@ def test_teacher_mode_locks_hides_and_restores(window):
     assert LOCKED_TIP in c.activation.toolTip()
     assert not w.network_view.layer_controls(0).combo.isEnabled()
     assert not c.learning_rate.isVisibleTo(w)
-    captions = [lab for lab in c.findChildren(type(w.epoch_label))
+    captions = [lab for lab in w.toolbar.findChildren(type(w.epoch_label))
                 if lab.text() == "Learning rate"]
     assert captions and not any(lab.isVisibleTo(w) for lab in captions)
     assert not w.network_view.add_layer_button().isVisibleTo(w)
@@ -205,6 +205,7 @@ def test_teacher_mode_locks_hides_and_restores(window):
     assert not w.acts.new_seed.isEnabled() and not c.activation.isEnabled()
 
     apply_teacher_mode(w, None)  # a lab without guide: everything back
+    w.side_panel.show_page("data")  # the Data page, not the Guide, in the side panel
     for group in CONTROL_GROUPS:
         for widget in group_widgets(w, group):
             assert widget.isVisibleTo(w), (group, widget.objectName())
@@ -337,7 +338,7 @@ def guided(qtbot, settings_dir, dialog_log):
         class GuidedWindow(GuideMixin, MainWindow):
             def _create_layout(self):  # hook: create the dock while building the window
                 super()._create_layout()
-                self.create_guide_dock()
+                self.create_guide_page()
 
             def open_lab(self, lab, path=None, message=None):  # hook: after _commit
                 ok = super().open_lab(lab, path, message)
@@ -358,11 +359,11 @@ def guided(qtbot, settings_dir, dialog_log):
 
 def test_window_shows_the_guide_locks_and_live_marks(guided, qtbot):
     w = guided
-    # the default lab has no guide: the dock waits closed, with the hint inside
-    assert not w.guide_dock.isVisible()
+    # the default lab has no guide: its page waits behind a hidden tab, with the hint
+    assert not w.guide_shown() and not w.side_panel.is_available("guide")
     assert w.guide_panel.hint_label.isVisibleTo(w.guide_panel)
     assert w.open_preset("linear-collapse-xor")
-    assert w.guide_dock.isVisible() and not w.guide_panel.hint_label.isVisibleTo(w)
+    assert w.guide_shown() and not w.guide_panel.hint_label.isVisibleTo(w)
     assert not w.data_panel.isEnabled()
     rows = w.guide_panel.outcome_rows
     qtbot.waitUntil(lambda: "needs 300 epochs" in rows[0].detail_label.text(), timeout=10000)

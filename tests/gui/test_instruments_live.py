@@ -1,5 +1,5 @@
-"""The teaching instruments live in the main window (pytest-qt, offscreen): docks opened
-from the Instruments menu, fed by the training worker while they are on screen, and the
+"""The teaching instruments live in the main window (pytest-qt, offscreen): tabs of the
+instrument column opened from the Instruments menu, fed by the training worker while they are on screen, and the
 side-by-side comparison on its own thread.
 
 Nothing here asserts on timing: every test waits for a state a student could see.
@@ -84,7 +84,7 @@ def test_insights_feed_computes_only_what_is_on_screen_and_not_too_often(monkeyp
 
 # ------------------------------------------------------------------ docks and menu
 
-def test_instrument_docks_menu_shortcuts_and_tabs(qtbot, window):
+def test_instrument_tabs_menu_shortcuts_and_column(qtbot, window):
     w = window
     ins = w.instruments
     titles = [a.text() for a in ins.menu.actions()]
@@ -93,22 +93,28 @@ def test_instrument_docks_menu_shortcuts_and_tabs(qtbot, window):
     assert [a.shortcut().toString() for a in ins.menu.actions()] == [
         f"Ctrl+{k}" for k in range(1, 6)]
     assert w.menuBar().actions()[-1].text() == "&Help"  # Instruments sits before Help
-    for inst in INSTRUMENTS:  # closed at first, named for saveState
-        dock = ins.docks[inst.key]
-        assert dock.isHidden() and dock.objectName() == f"dock_{inst.key}"
-        assert not ins.actions[inst.key].isChecked()
+    for inst in INSTRUMENTS:  # closed at first: no tab, no column
+        assert not ins.is_open(inst.key) and not ins.actions[inst.key].isChecked()
+    assert ins.area.isHidden()
     _open(w, "collapse")
-    _open(w, "gradient")  # tabified with the first: it comes to the front
+    _open(w, "gradient")  # a second tab: it comes to the front
     assert ins.is_open("collapse") and not ins.on_screen("collapse")
-    assert ins.docks["gradient"] in w.tabifiedDockWidgets(ins.docks["collapse"])
+    area = ins.area
+    assert [area.tabText(i) for i in range(area.count())] == ["Why non-linearity?",
+                                                               "Gradient flow"]
     assert ins.actions["collapse"].isChecked()
     ins.actions["collapse"].trigger()  # open behind a tab: brought to the front
     qtbot.waitUntil(lambda: ins.on_screen("collapse"), timeout=WAIT)
     ins.actions["collapse"].trigger()  # in front: closed
     assert not ins.is_open("collapse") and not ins.actions["collapse"].isChecked()
-    # the main columns stay usable next to the dock
-    assert w.centralWidget().width() >= 700
-    assert ins.docks["gradient"].width() >= 300
+    assert ins.on_screen("gradient")  # the other tab comes to the front
+    # the main columns stay usable next to the instrument column
+    assert w.network_view.width() >= 280 and w.output.surface_view.width() >= 260
+    assert area.width() >= 320
+    # the tab's close button closes it; the last one takes its column away
+    area.tabCloseRequested.emit(0)
+    assert not ins.is_open("gradient") and not ins.actions["gradient"].isChecked()
+    assert area.isHidden()
 
 
 def test_ctrl_number_opens_and_closes_an_instrument(qtbot, window):
@@ -121,7 +127,7 @@ def test_ctrl_number_opens_and_closes_an_instrument(qtbot, window):
     qtbot.waitUntil(lambda: not w.instruments.is_open("gradient"), timeout=WAIT)
 
 
-def test_open_docks_come_back_after_restart(qtbot, settings_dir, dialog_log):
+def test_open_instruments_come_back_after_restart(qtbot, settings_dir, dialog_log):
     from actlab.gui.main_window import MainWindow
 
     w = MainWindow()
@@ -146,7 +152,7 @@ def test_small_screen_keeps_the_window_usable(qtbot, window):
     qtbot.waitUntil(lambda: w.width() == 1024, timeout=WAIT)
     assert w.height() <= 640
     assert w.output.surface_view.width() >= 150 and w.output.surface_view.height() >= 150
-    assert w.instruments.docks["collapse"].width() >= 250
+    assert w.instruments.area.width() >= 250
 
 
 # ------------------------------------------------------------------ collapse
@@ -308,7 +314,7 @@ def test_each_instrument_exports_a_png(qtbot, window, tmp_path, monkeypatch):
         qtbot.waitUntil(lambda k=key: w.instruments._drawn.get(k) is not None, timeout=WAIT)
         target = tmp_path / f"{key}.png"
         monkeypatch.setattr(dialogs, "save_file_name", lambda *a, t=target: str(t))
-        button = w.instruments.docks[key].findChild(QtCore.QObject, f"export_{key}")
+        button = w.instruments.pages[key].findChild(QtCore.QObject, f"export_{key}")
         button.click()
         assert target.exists() and not image_is_blank(target), key
         assert w.settings.value("files/last_folder") == str(tmp_path)
