@@ -263,7 +263,7 @@ class GuidePanel(QtWidgets.QWidget):
         self.splitter.addWidget(notes)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, 180])
+        self.splitter.setSizes([480, 130])  # the outcomes need the room more than the notes
         outer.addWidget(self.splitter)
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)

@@ -34,11 +34,12 @@ from .instruments import Instruments
 from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
 from .output_panel import OutputPanel
 from .point_editing import empty_dataset
+from .presentation import Presentation
 from .screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
 from .settings import open_settings
 from .style import STYLE_SHEET, caption, column_frame, section_label
 from .training_thread import TrainingThread
-from .window_layout import WindowLayout
+from .window_layout import WindowLayout, set_visual_tab_order
 
 RESET_MESSAGES = {
     "network": "Network changed: weights re-initialised.",
@@ -116,6 +117,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self._create_status_bar()
         self.instruments = Instruments(self)
         self.create_guide_page()
+        self.presentation = Presentation(self)
+        self.menus.view.addAction(self.presentation.action)
         self._connect()
         self.autosaver = Autosaver(self)
         self._restore_settings()
@@ -124,6 +127,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self._arrow_keys = ArrowKeysToInputs(self)
         QtWidgets.QApplication.instance().installEventFilter(self._arrow_keys)
         self.setStyleSheet(STYLE_SHEET)
+        set_visual_tab_order(self)
         self.draw_timer = QTimer(self)
         self.draw_timer.setInterval(DRAW_INTERVAL_MS)
         self.draw_timer.setTimerType(Qt.TimerType.PreciseTimer)

@@ -22,8 +22,12 @@ LOSS_NOTE = ("The loss is the data loss (cross-entropy, or half the mean squared
              "regression), without the regularisation penalty.")
 
 
+SURFACE_AXES = 46  # px the surface's x axis and its label add below the square
+
+
 class OutputPanel(QtWidgets.QWidget):
-    """Numbers on top, then the loss plot, then the surface with its two checkboxes."""
+    """Numbers on top, then the loss plot, then the surface, its colour key and its
+    three checkboxes."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -34,28 +38,35 @@ class OutputPanel(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
 
+        # a small table, test and training side by side: three short rows fit a narrow
+        # column (four captioned rows took the loss plot's height on a laptop)
         numbers = self._numbers = QtWidgets.QGridLayout()
-        numbers.setHorizontalSpacing(8)
+        numbers.setHorizontalSpacing(12)
         numbers.setVerticalSpacing(0)
         self.values: dict[str, QtWidgets.QLabel] = {}
-        self._number_cells: list[tuple[QtWidgets.QLabel, QtWidgets.QLabel]] = []
-        cells = (("test_loss", "Test loss", "How wrong the network is on points it never "
-                  "trained on: the number that tells whether it generalises. " + LOSS_NOTE),
-                 ("train_loss", "Training loss", "How wrong the network is on the points "
-                  "it learns from; training pushes this down. " + LOSS_NOTE),
-                 ("test_accuracy", "Test accuracy", "The share of test points the network "
-                  "puts in the right class."),
-                 ("train_accuracy", "Training accuracy", "The share of training points the "
-                  "network puts in the right class."))
-        for i, (key, title, tip) in enumerate(cells):
-            value = QtWidgets.QLabel("–")
-            value.setObjectName(key)
-            value.setProperty("role", "number")
-            value.setToolTip(tip)
-            self._number_cells.append((caption(title, tip), value))
-            self.values[key] = value
-        self._narrow: bool | None = None
-        self._place_numbers(False)
+        tips = {"test_loss": "How wrong the network is on points it never trained on: the "
+                "number that tells whether it generalises. " + LOSS_NOTE,
+                "train_loss": "How wrong the network is on the points it learns from; "
+                "training pushes this down. " + LOSS_NOTE,
+                "test_accuracy": "The share of test points the network puts in the right "
+                "class.",
+                "train_accuracy": "The share of training points the network puts in the "
+                "right class."}
+        numbers.addWidget(caption("Test", "Points the network never trains on."), 0, 1)
+        numbers.addWidget(caption("Training", "The points the network learns from."), 0, 2)
+        for row, (what, keys) in enumerate((("Loss", ("test_loss", "train_loss")),
+                                            ("Accuracy", ("test_accuracy",
+                                                          "train_accuracy"))), start=1):
+            numbers.addWidget(caption(what, tips[keys[0]]), row, 0)
+            for col, key in enumerate(keys, start=1):
+                value = QtWidgets.QLabel("–")
+                value.setObjectName(key)
+                value.setProperty("role", "number")
+                value.setToolTip(tips[key])
+                value.setMinimumWidth(value.fontMetrics().horizontalAdvance("100.0 %"))
+                numbers.addWidget(value, row, col)
+                self.values[key] = value
+        numbers.setColumnStretch(3, 1)
         layout.addLayout(numbers)
 
         self.loss_view = LossView()
@@ -89,11 +100,11 @@ class OutputPanel(QtWidgets.QWidget):
         boxes = self._boxes = QtWidgets.QGridLayout()
         boxes.setHorizontalSpacing(10)
         boxes.setVerticalSpacing(2)
-        self.show_test = QtWidgets.QCheckBox("Show test data")
+        self.show_test = QtWidgets.QCheckBox("Test data")
         self.show_test.setObjectName("show_test")
         self.show_test.setToolTip("Also draw the test points (squares) the network never "
                                   "trains on.")
-        self.discretize = QtWidgets.QCheckBox("Discretize output")
+        self.discretize = QtWidgets.QCheckBox("Discretize")
         self.discretize.setObjectName("discretize")
         self.discretize.setToolTip("Colour each region by the class the network picks, "
                                    "without shading by how sure it is.")
@@ -114,31 +125,6 @@ class OutputPanel(QtWidgets.QWidget):
     def _update_legend(self) -> None:
         problem, n_classes, value_range, names = self.surface_view.colour_key()
         self.surface_legend.set_key(problem, n_classes, value_range, names)
-
-    def _place_numbers(self, narrow: bool) -> None:
-        """The four numbers in two rows of two, or in one column when the panel is
-        narrow (a small screen with an instrument dock open)."""
-        if narrow == self._narrow:
-            return
-        self._narrow = narrow
-        grid = self._numbers
-        for cap, value in self._number_cells:
-            grid.removeWidget(cap)
-            grid.removeWidget(value)
-        for i, (cap, value) in enumerate(self._number_cells):
-            row, col = (i, 0) if narrow else (i % 2, (i // 2) * 2)
-            grid.addWidget(cap, row, col)
-            grid.addWidget(value, row, col + 1)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 0 if narrow else 1)
-
-    def _numbers_width(self) -> int:
-        """The width the numbers need in two columns."""
-        caps = [c.sizeHint().width() for c, _ in self._number_cells]
-        vals = [max(v.sizeHint().width(), v.fontMetrics().horizontalAdvance("100.0 %"))
-                for _, v in self._number_cells]
-        return max(caps[0], caps[1]) + max(vals[0], vals[1]) + max(caps[2], caps[3]) \
-            + max(vals[2], vals[3]) + 3 * 8
 
     def _checkboxes(self) -> tuple:
         return self.show_test, self.discretize, self.log_scale
@@ -166,16 +152,18 @@ class OutputPanel(QtWidgets.QWidget):
 
     def minimumSizeHint(self):  # noqa: N802 (Qt name)
         hint = super().minimumSizeHint()
-        one_column = max(c.sizeHint().width() + 8 + v.fontMetrics().horizontalAdvance("100.0 %")
-                         for c, v in self._number_cells)
         hint.setWidth(max(max(b.sizeHint().width() for b in self._checkboxes()),
-                          self.surface_view.minimumWidth(), one_column))
+                          self.surface_view.minimumWidth(),
+                          self._numbers.minimumSize().width()))
         return hint
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         width = event.size().width()
         self._place_boxes(self._rows_for(width))
-        self._place_numbers(width < self._numbers_width())
+        # the surface is square: height past its width plus the axes would be white bands
+        # above and below it, so that height goes to the loss plot instead
+        self.surface_view.setMaximumHeight(max(self.surface_view.minimumHeight(),
+                                               width + SURFACE_AXES))
         super().resizeEvent(event)
 
     def show_numbers(self, snapshot, problem: str) -> None:

@@ -119,6 +119,19 @@ class SidePanel(QtWidgets.QWidget):
             self.stack.setCurrentIndex(index)
             self.pageChanged.emit(self._keys[index])
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # presentation mode's larger font: the rail's tabs grow, so must the rail
+        if event.type() in (QtCore.QEvent.Type.StyleChange, QtCore.QEvent.Type.FontChange):
+            QtCore.QTimer.singleShot(0, self._refit_rail)
+        super().changeEvent(event)
+
+    def _refit_rail(self) -> None:
+        self.bar.setFixedHeight(self.bar.sizeHint().height())
+        if self._folded:
+            rail = self.bar.sizeHint().width()
+            self.setMinimumWidth(rail)
+            self.setMaximumWidth(rail)
+
     def minimumSizeHint(self):  # noqa: N802 (Qt name)
         rail = self.bar.sizeHint().width()
         if self._folded:

@@ -25,9 +25,34 @@ SIDE, NETWORK, OUTPUT, INSTRUMENTS = range(4)
 # network of 6 layers fits 300 px without scrolling sideways, a square surface plus its
 # axes 300 px, an instrument's plots 320 px.
 FLOORS = {NETWORK: 300, OUTPUT: 300, INSTRUMENTS: 320}
+# On a screen smaller than a 1366 x 768 laptop (a 1920 x 1080 screen at 200 % offers
+# 960 x 540) the floors shrink with it, down to SMALLEST of their size: three columns
+# and a rail must fit 944 px, and the output column 400 px of height.
+FULL_SIZE_SCREEN = QtCore.QSize(1366, 768)
+SMALLEST = 0.68
+PLOT_FLOORS = {"loss": 120, "surface": 200}  # px of height at full size
 INSTRUMENT_WIDTH = 420  # what a first instrument column asks for
 SIDE_WIDTH = 290
 HANDLE = 6
+
+
+class _ScreenWatch(QtCore.QObject):
+    """Re-applies the floors when the window moves to another screen (a laptop plugged
+    into a projector); the window handle exists only once the window is shown."""
+
+    def __init__(self, layout: "WindowLayout"):
+        super().__init__(layout.w)
+        self.layout = layout
+        self.hooked = False
+        layout.w.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QtCore.QEvent.Type.Show and not self.hooked:
+            handle = obj.windowHandle()
+            if handle is not None:
+                self.hooked = True
+                handle.screenChanged.connect(lambda _s: self.layout.refit_screen())
+        return False
 
 
 class WindowLayout:
@@ -59,15 +84,36 @@ class WindowLayout:
         for i, col in enumerate(self.columns):
             self.splitter.addWidget(col)
             self.splitter.setStretchFactor(i, 0 if i in (SIDE, INSTRUMENTS) else 1)
-        middle.setMinimumWidth(FLOORS[NETWORK])
-        right.setMinimumWidth(FLOORS[OUTPUT])
-        self.instrument_area.setMinimumWidth(FLOORS[INSTRUMENTS])
+        self.output = output
         self.instrument_area.hide()
+        self.floors = dict(FLOORS)
+        self.apply_floors()
+        self._watch = _ScreenWatch(self)
         self._instrument_width = INSTRUMENT_WIDTH
         self._folded_for_room = False
         self.side.foldedChanged.connect(self._side_folded)
 
     # ------------------------------------------------------------------ sizes
+    def apply_floors(self, available: QtCore.QSize | None = None) -> None:
+        """Set the columns' and plots' minimum sizes for the screen the window is on."""
+        if available is None:
+            from .screen_fit import available_geometry
+            available = available_geometry(self.w).size()
+        wide = min(1.0, max(SMALLEST, available.width() / FULL_SIZE_SCREEN.width()))
+        tall = min(1.0, max(SMALLEST, available.height() / FULL_SIZE_SCREEN.height()))
+        self.floors = {k: int(v * wide) for k, v in FLOORS.items()}
+        self.columns[NETWORK].setMinimumWidth(self.floors[NETWORK])
+        self.columns[OUTPUT].setMinimumWidth(self.floors[OUTPUT])
+        self.instrument_area.setMinimumWidth(self.floors[INSTRUMENTS])
+        loss, surface = self.output.loss_view, self.output.surface_view
+        loss.setMinimumHeight(int(PLOT_FLOORS["loss"] * tall))
+        surface.setMinimumSize(int(PLOT_FLOORS["surface"] * min(wide, tall)),
+                               int(PLOT_FLOORS["surface"] * tall))
+
+    def refit_screen(self) -> None:
+        self.apply_floors()
+        QtCore.QTimer.singleShot(0, self.fit)
+
     def sizes(self) -> list[int]:
         return self.splitter.sizes()
 
@@ -87,13 +133,13 @@ class WindowLayout:
         side = 0 if self.side.isHidden() else max(sizes[SIDE], side_floor)
         if self.side.folded:
             side = self.side.maximumWidth()
-        room = total - side - FLOORS[NETWORK] - FLOORS[OUTPUT]
+        room = total - side - self.floors[NETWORK] - self.floors[OUTPUT]
         inst = 0
         if instruments:
             want = self._instrument_width if grow_instruments or sizes[INSTRUMENTS] <= 0 \
                 else sizes[INSTRUMENTS]
-            inst = max(FLOORS[INSTRUMENTS], min(want, room))
-            if room < FLOORS[INSTRUMENTS] and not self.side.folded:
+            inst = max(self.floors[INSTRUMENTS], min(want, room))
+            if room < self.floors[INSTRUMENTS] and not self.side.folded:
                 self._folded_for_room = True
                 self.side.set_folded(True)  # re-enters fit through _side_folded
                 return
@@ -102,8 +148,8 @@ class WindowLayout:
             self.side.set_folded(False)
             return
         rest = max(0, total - side - inst)
-        net = max(FLOORS[NETWORK], rest * 52 // 100)
-        out = max(FLOORS[OUTPUT], rest - net)
+        net = max(self.floors[NETWORK], rest * 52 // 100)
+        out = max(self.floors[OUTPUT], rest - net)
         self.splitter.setSizes([side, net, out, inst])
 
     def _side_folded(self, folded: bool) -> None:
@@ -142,10 +188,27 @@ class WindowLayout:
         else:
             self.splitter.setSizes([SIDE_WIDTH, 560, 450, 0])
         try:
-            self._instrument_width = max(FLOORS[INSTRUMENTS],
+            self._instrument_width = max(self.floors[INSTRUMENTS],
                                          int(settings.value("window/instrument_width",
                                                             INSTRUMENT_WIDTH)))
         except (TypeError, ValueError):
             self._instrument_width = INSTRUMENT_WIDTH
         if str(settings.value("window/side_folded", False)).lower() == "true":
             self.side.set_folded(True)
+
+
+def set_visual_tab_order(window) -> None:
+    """Tab moves through the window as it reads, left to right: the top bar, the side
+    panel (Data, then the Guide), the network, the output, the instruments.  Qt's default
+    is the order widgets were made in, which jumped from the output to the Guide's notes
+    (made last) and back to the builder."""
+    containers = [window.toolbar, window.side_panel, window.network_view, window.output,
+                  window.layout_.instrument_area]
+    chain: list[QtWidgets.QWidget] = []
+    for box in containers:
+        for child in [box, *box.findChildren(QtWidgets.QWidget)]:
+            if (child.focusPolicy() & Qt.FocusPolicy.TabFocus and child not in chain
+                    and child.window() is window):  # not a combo box's popup list
+                chain.append(child)
+    for a, b in zip(chain, chain[1:]):
+        QtWidgets.QWidget.setTabOrder(a, b)

@@ -56,6 +56,8 @@ def window(qtbot, settings_dir, dialog_log):
     # the offscreen screen (800 x 800) is smaller than the preferred size, so the window
     # would open maximized; the tests want a known 1280 x 800 window
     w.setWindowState(QtCore.Qt.WindowState.WindowNoState)
+    # column floors as on a laptop screen, not the offscreen 800 x 800 one
+    w.layout_.apply_floors(QtCore.QSize(1366, 768))
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)

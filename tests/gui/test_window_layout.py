@@ -1,0 +1,184 @@
+"""The window's columns share a small screen sensibly (pytest-qt, offscreen).
+
+A 1366 × 768 laptop leaves a maximized window about 1366 × 705 px; a 1920 × 1080 screen
+at 200 % offers 960 × 540.  With the Guide and any one instrument open, the network
+diagram, the decision surface, the loss plot and the instrument must each keep a
+readable size, and Tab must walk the window in reading order.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from actlab.gui.instruments import INSTRUMENTS
+from actlab.gui.window_layout import FLOORS, INSTRUMENTS as INSTRUMENT_COLUMN, NETWORK, OUTPUT
+
+WAIT = 20_000
+
+
+def _settle(qtbot, w):
+    qtbot.wait(50)  # let the splitter lay out after a resize or a new column (no timing assert)
+    QtWidgets.QApplication.processEvents()
+
+
+def _no_horizontal_scroll(view) -> bool:
+    bars = [b for b in view.findChildren(QtWidgets.QScrollBar)
+            if b.orientation() == QtCore.Qt.Orientation.Horizontal and b.isVisible()]
+    return not bars
+
+
+@pytest.mark.parametrize("key", [i.key for i in INSTRUMENTS])
+def test_guide_plus_any_instrument_fits_a_laptop_screen(qtbot, window, key):
+    w = window
+    w.resize(1366, 705)
+    assert w.open_preset("xor-needs-nonlinearity")
+    assert w.guide_shown()
+    w.instruments.open(key)
+    _settle(qtbot, w)
+    sizes = w.splitter.sizes()
+    assert sizes[NETWORK] >= FLOORS[NETWORK] and sizes[OUTPUT] >= FLOORS[OUTPUT]
+    assert sizes[INSTRUMENT_COLUMN] >= FLOORS[INSTRUMENT_COLUMN]
+    assert w.guide_shown()  # 1366 px has room for the Guide too: nothing folded
+    net, surface, loss = w.network_view, w.output.surface_view, w.output.loss_view
+    assert net.width() >= 280 and net.height() >= 400
+    assert _no_horizontal_scroll(net)
+    assert surface.width() >= 250 and surface.height() >= 250
+    assert loss.height() >= 180 and loss.width() >= 250
+    page = w.instruments.pages[key]
+    assert page.isVisible() and page.width() >= 300 and page.height() >= 450
+    assert w.centralWidget().geometry().right() <= w.width()
+
+
+def test_instruments_on_a_200_percent_screen_fold_the_side_panel(qtbot, window):
+    w = window
+    w.layout_.apply_floors(QtCore.QSize(960, 540))  # the screen a 2x scale offers
+    _settle(qtbot, w)  # the new minimum sizes take effect
+    w.resize(944, 500)  # less the window manager's frame
+    assert w.open_preset("xor-needs-nonlinearity")
+    w.instruments.open("collapse")
+    _settle(qtbot, w)
+    assert w.side_panel.folded  # the rail stays: one click brings the Guide back
+    assert w.side_panel.width() <= 40
+    floors = w.layout_.floors  # about 0.7 of a laptop's: 960 px hold three columns
+    assert w.splitter.sizes()[NETWORK] >= floors[NETWORK] >= 200
+    assert w.splitter.sizes()[OUTPUT] >= floors[OUTPUT] >= 200
+    assert w.instruments.pages["collapse"].width() >= floors[INSTRUMENT_COLUMN] - 2
+    assert min(w.output.surface_view.width(), w.output.surface_view.height()) >= 140
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 944 and hint.height() <= 500, hint
+    assert w.width() <= 944 and w.height() <= 500
+    w.instruments.close("collapse")  # room again: the panel folded for room comes back
+    _settle(qtbot, w)
+    assert not w.side_panel.folded and w.guide_shown()
+
+
+def test_the_rail_folds_and_unfolds_the_side_panel(qtbot, window):
+    w = window
+    side = w.side_panel
+    assert side.current() == "data" and not side.folded
+    wide = w.network_view.width()
+    data_tab = side.bar.tabRect(0).center()
+    qtbot.mouseClick(side.bar, QtCore.Qt.MouseButton.LeftButton, pos=data_tab)
+    _settle(qtbot, w)
+    assert side.folded and not w.data_panel.isVisible()
+    assert w.network_view.width() > wide  # the width went to the other columns
+    qtbot.mouseClick(side.bar, QtCore.Qt.MouseButton.LeftButton, pos=data_tab)
+    _settle(qtbot, w)
+    assert not side.folded and w.data_panel.isVisible()
+
+
+def test_view_guide_switches_pages_and_its_check_follows(qtbot, window):
+    w = window
+    assert not w.side_panel.is_available("guide")  # the default lab has no guide
+    w.guide_action.trigger()
+    assert w.guide_shown() and w.guide_action.isChecked()
+    assert w.guide_panel.hint_label.isVisible()  # "this lab has no guide" explained
+    w.guide_action.trigger()
+    assert not w.guide_shown() and w.side_panel.current() == "data"
+    assert not w.side_panel.is_available("guide")
+
+
+def test_columns_and_instruments_come_back_after_restart(qtbot, settings_dir, dialog_log):
+    from actlab.gui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.setWindowState(QtCore.Qt.WindowState.WindowNoState)
+    w.resize(1280, 800)
+    w.show()
+    w.instruments.open("gradient")
+    w.instruments.open("regions")
+    w.instruments.open("gradient")  # in front
+    _settle(qtbot, w)
+    sizes = w.splitter.sizes()
+    sizes[INSTRUMENT_COLUMN] += 40
+    sizes[OUTPUT] -= 40
+    w.splitter.setSizes(sizes)
+    width = w.splitter.sizes()[INSTRUMENT_COLUMN]
+    w.setWindowModified(False)
+    assert w.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.setWindowState(QtCore.Qt.WindowState.WindowNoState)
+    again.resize(1280, 800)
+    again.show()
+    _settle(qtbot, again)
+    assert again.instruments.open_keys() == ["gradient", "regions"]
+    assert again.instruments.on_screen("gradient")
+    assert abs(again.splitter.sizes()[INSTRUMENT_COLUMN] - width) <= 8
+    again.setWindowModified(False)
+    again.close()
+
+
+def _column_of(w, widget) -> int:
+    boxes = [w.toolbar, w.side_panel, w.network_view, w.output, w.instruments.area]
+    for i, box in enumerate(boxes):
+        if widget is box or box.isAncestorOf(widget):
+            return i
+    return -1
+
+
+def test_tab_walks_the_window_in_reading_order(qtbot, window):
+    w = window
+    assert w.open_preset("xor-needs-nonlinearity")  # the Guide page exists and is shown
+    w.instruments.open("collapse")
+    w.activateWindow()
+    first = w.controls.activation
+    first.setFocus()
+    qtbot.waitUntil(first.hasFocus, timeout=WAIT)
+    columns = []
+    for _ in range(80):
+        w.focusNextChild()
+        widget = QtWidgets.QApplication.focusWidget()
+        if widget is first:
+            break
+        columns.append(_column_of(w, widget))
+    assert columns, "Tab moved nowhere"
+    walked = [c for c in columns if c >= 0]
+    # one pass left to right, then round to the top bar again: a single step back, to 0
+    backs = [i for i in range(1, len(walked)) if walked[i] < walked[i - 1]]
+    assert len(backs) == 1 and walked[backs[0]] == 0, columns
+    assert walked[:backs[0]] == sorted(walked[:backs[0]])
+    assert {1, 2, 3, 4} <= set(walked)  # side panel, network, output, instruments
+
+
+def test_presentation_mode_enlarges_text_and_lines_and_esc_leaves(qtbot, window):
+    w = window
+    label = w.output.values["test_loss"]
+    before = label.font().pointSizeF()
+    curve = w.output.loss_view.plot_item.listDataItems()[0]
+    pen_before = curve.opts["pen"].widthF() if hasattr(curve.opts["pen"], "widthF") else 1
+    w.presentation.action.trigger()
+    qtbot.waitUntil(lambda: w.isFullScreen(), timeout=WAIT)
+    assert label.font().pointSizeF() >= before * 1.3
+    assert curve.opts["pen"].widthF() >= 2 * pen_before - 1e-9
+    assert "Presentation mode" in w.statusBar().currentMessage()
+    qtbot.keyClick(w, QtCore.Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.isFullScreen(), timeout=WAIT)
+    assert not w.presentation.action.isChecked()
+    assert abs(label.font().pointSizeF() - before) < 0.01
+    assert abs(curve.opts["pen"].widthF() - pen_before) < 1e-9
