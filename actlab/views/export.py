@@ -12,6 +12,7 @@ import numpy as np
 
 from ..atomic import write_bytes_atomic, write_text_atomic
 from .qt import QtCore, QtGui, QtWidgets, pg
+from .svg_portable import make_portable
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
@@ -80,7 +81,8 @@ def export_svg(plot_widget_or_item, path) -> Path:
     """Save a plot as SVG with pyqtgraph's SVGExporter.  Accepts a ``pg.PlotWidget``, a
     ``pg.GraphicsLayoutWidget``, a plot item or scene, or a view that has a
     ``plot_item`` (SurfaceView, LossView) or ``loss_plot`` (CompareView: its loss plot
-    only, as SVG export works on one scene)."""
+    only, as SVG export works on one scene).  The file draws the same in librsvg,
+    Inkscape and browsers: strokes in page units, explicit sans-serif fonts."""
     from pyqtgraph.exporters import SVGExporter
 
     item = _graphics_item(plot_widget_or_item)
@@ -94,6 +96,9 @@ def export_svg(plot_widget_or_item, path) -> Path:
         data = _svg_via_qt(exporter)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    # Qt's strokes and fonts as written only look right in Qt and Chromium-like
+    # renderers (see svg_portable): make them explicit for librsvg, Inkscape, browsers
+    data = make_portable(bytes(data))
     target = _target(path)
     write_bytes_atomic(target, bytes(data))
     return target
