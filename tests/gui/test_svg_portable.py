@@ -20,7 +20,7 @@ from actlab.lab import default_lab
 from actlab.views import colors
 from actlab.views.export import export_png, export_svg, qimage_to_array
 from actlab.views.loss_view import LossView
-from actlab.views.qt import QtGui
+from actlab.views.qt import QtCore, QtGui
 from actlab.views.surface_view import SurfaceView
 from actlab.views.svg_portable import font_family_list, make_portable
 
@@ -151,3 +151,28 @@ def test_font_family_list(family, expected):
 def test_not_xml_is_one_clear_error():
     with pytest.raises(ValueError, match="not a well-formed SVG"):
         make_portable(b"<svg><g></svg>")
+
+
+@needs_rsvg
+def test_network_diagram_svg_matches_qt(qtbot, trained, tmp_path):
+    from actlab.views.network_view import NetworkView
+
+    _, snap = trained
+    view = _shown(qtbot, NetworkView(), (700, 420))
+    view.show_snapshot(snap)
+    svg = export_svg(view, tmp_path / "network.svg")
+    got = _rasterise(svg, tmp_path)
+    # Qt's own drawing of the same scene rectangle, the same size
+    scene = view.scene
+    source = scene.itemsBoundingRect().adjusted(-4, -4, 4, 4)
+    image = QtGui.QImage(got.shape[1], got.shape[0], QtGui.QImage.Format.Format_ARGB32)
+    image.fill(QtGui.QColor("white"))
+    painter = QtGui.QPainter(image)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    scene.render(painter, QtCore.QRectF(0, 0, image.width(), image.height()), source)
+    painter.end()
+    reference = qimage_to_array(image)[..., :3].astype(int)
+    assert np.abs(got - reference).mean() < 6  # the same picture, up to antialiasing
+    for color in (colors.ORANGE, colors.BLUE):
+        want = _fraction(reference, color, tol=30)
+        assert want > 0.005 and _fraction(got, color, tol=30) == pytest.approx(want, rel=0.35)
