@@ -35,7 +35,8 @@ OUTPUT_NAMES = {"sigmoid": "1 neuron, sigmoid (probability of class 1)",
 SURFACE_WIDTH, LOSS_WIDTH, COLLAPSE_WIDTH = 320, 350, 340
 PAGE_WIDTH = 700  # the PDF lays the page out this many CSS pixels wide
 
-__all__ = ["write_report", "write_report_pdf", "report_html", "report_images"]
+__all__ = ["write_report", "write_report_pdf", "report_html", "report_images",
+           "report_document"]
 
 
 @dataclass
@@ -350,16 +351,14 @@ def write_report(lab, snapshot, dataset, path, insights=None, notes: str = "",
     return path
 
 
-def write_report_pdf(lab, snapshot, dataset, path, insights=None, notes: str = "",
-                     verdicts=None) -> Path:
-    """Write the same report as :func:`write_report` as an A4 PDF at ``path`` (Qt's
-    QTextDocument printed with QPdfWriter) and return its path.  The PDF goes to a
-    temporary file beside ``path`` first and is renamed over it when complete."""
+def report_document(lab, snapshot, dataset, insights=None, notes: str = "",
+                    verdicts=None, images: ReportImages | None = None):
+    """The report as a QTextDocument (pictures added as resources), ready to print;
+    ``images`` defaults to :func:`report_images`."""
     from PySide6 import QtCore, QtGui
 
-    from .views.pdf_pages import write_pdf_pages
-
-    images = report_images(lab, snapshot, dataset, insights)
+    if images is None:
+        images = report_images(lab, snapshot, dataset, insights)
     doc = QtGui.QTextDocument()
     doc.setDocumentMargin(0)
     font = QtGui.QFont(doc.defaultFont())
@@ -374,6 +373,18 @@ def write_report_pdf(lab, snapshot, dataset, path, insights=None, notes: str = "
     doc.setHtml(report_html(lab, snapshot, dataset, images,
                             lambda n: f"actlab-report:{n}.png", notes, verdicts,
                             browser=False))
+    return doc
 
+
+def write_report_pdf(lab, snapshot, dataset, path, insights=None, notes: str = "",
+                     verdicts=None) -> Path:
+    """Write the same report as :func:`write_report` as an A4 PDF at ``path`` (Qt's
+    QTextDocument printed with QPdfWriter) and return its path.  The PDF goes to a
+    temporary file beside ``path`` first and is renamed over it when complete; no table
+    row is split across two pages (:func:`actlab.views.pdf_pages.page_breaks`)."""
+    from .views.pdf_pages import write_pdf_pages
+
+    doc = report_document(lab, snapshot, dataset, insights, notes, verdicts)
     return write_pdf_pages(doc, path, PAGE_WIDTH, title=f"{lab.name} – ActLab lab report",
-                           creator=f"ActLab {__version__}", footer=f"{lab.name} – ActLab lab report")
+                           creator=f"ActLab {__version__}",
+                           footer=f"{lab.name} – ActLab lab report")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtGui import QAction, QKeySequence
 
 SP = QtWidgets.QStyle.StandardPixmap
@@ -50,12 +50,32 @@ class Menus:
     help: QtWidgets.QMenu
 
 
-def _action(parent, text: str, tip: str, shortcut=None, icon: SP | None = None,
+def toolbar_icon(name: str, fallback: SP | None = None,
+                 style: QtWidgets.QStyle | None = None) -> QtGui.QIcon:
+    """The vector icon ``resources/icons/<name>.svg``, drawn at whatever size and device
+    pixel ratio it is shown (Qt's standard reload icon exists only as 24 and 32 px
+    bitmaps, blown up and pixelated on a 2× screen).  Without Qt's SVG icon engine the
+    style's ``fallback`` icon stands in."""
+    from actlab.resources_path import resource_file
+
+    try:
+        icon = QtGui.QIcon(str(resource_file("icons", f"{name}.svg")))
+    except (FileNotFoundError, OSError):
+        icon = QtGui.QIcon()
+    if icon.pixmap(QtCore.QSize(22, 22)).isNull() and fallback is not None:
+        style = style or QtWidgets.QApplication.style()
+        icon = style.standardIcon(fallback)
+    return icon
+
+
+def _action(parent, text: str, tip: str, shortcut=None, icon: SP | QtGui.QIcon | None = None,
             name: str | None = None, checkable: bool = False) -> QAction:
     a = QAction(text, parent)
     if shortcut is not None:
         a.setShortcut(QKeySequence(shortcut))
-    if icon is not None:
+    if isinstance(icon, QtGui.QIcon):
+        a.setIcon(icon)
+    elif icon is not None:
         a.setIcon(parent.style().standardIcon(icon))
     a.setStatusTip(tip)
     a.setToolTip(f"{text.replace('&', '').rstrip('…')}: {tip}" if shortcut is None else
@@ -90,7 +110,8 @@ def create_actions(w: QtWidgets.QMainWindow) -> Actions:
         step=_action(w, "&Step", "Train exactly one more epoch (one pass over the "
                      "training points).", "Right", SP.SP_MediaSkipForward, "action_step"),
         reset=_action(w, "&Reset", "Go back to epoch 0 with the same starting weights.",
-                      "R", SP.SP_BrowserReload, "action_reset"),
+                      "R", toolbar_icon("reset", SP.SP_BrowserReload, w.style()),
+                      "action_reset"),
         new_seed=_action(w, "New &seed", "Start again from different random starting "
                          "weights.", "Shift+R", None, "action_new_seed"),
         export_figure=_action(w, "Whole window as &PNG…", "Save a picture of the data, "
@@ -182,22 +203,6 @@ def set_play_state(a: Actions, playing: bool, style: QtWidgets.QStyle) -> None:
     a.play.setToolTip(f"{'Pause' if playing else 'Play'} (Space): {tip}")
 
 
-def dice_icon(size: int = 44) -> QtGui.QIcon:
-    """A die showing five: "new random seed"."""
-    from PySide6.QtCore import QPointF, QRectF, Qt
-
-    pix = QtGui.QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
-    p = QtGui.QPainter(pix)
-    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    m = size * 0.12
-    p.setPen(QtGui.QPen(QtGui.QColor("#333"), size * 0.06))
-    p.setBrush(QtGui.QColor("#FFFFFF"))
-    p.drawRoundedRect(QRectF(m, m, size - 2 * m, size - 2 * m), size * 0.15, size * 0.15)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QtGui.QColor("#333"))
-    r, a, b = size * 0.07, size * 0.32, size * 0.68
-    for x, y in ((a, a), (b, a), (size / 2, size / 2), (a, b), (b, b)):
-        p.drawEllipse(QPointF(x, y), r, r)
-    p.end()
-    return QtGui.QIcon(pix)
+def dice_icon() -> QtGui.QIcon:
+    """A die showing five: "new random seed" (vector, sharp at any scale)."""
+    return toolbar_icon("new-seed")

@@ -7,18 +7,57 @@ module (``dialogs.show_error(...)``), never imported by name.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import (QApplication, QFileDialog, QGridLayout, QMessageBox,
+                               QSizePolicy, QSpacerItem, QWidget)
 
 LAB_FILTER = "ActLab labs (*.actlab);;All files (*)"
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
+
+
+#: Room the window manager's title bar takes besides the title (icon, close/maximise
+#: buttons, padding), in lines of the title font.
+TITLE_BAR_EXTRA_LINES = 9
+
+
+def title_width(title: str) -> int:
+    """How wide a window must be for a title bar to show ``title`` whole: the title in
+    the bold application font (title bars are usually bold) plus the bar's buttons."""
+    font = QFont(QApplication.font())
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    return metrics.horizontalAdvance(title) + TITLE_BAR_EXTRA_LINES * metrics.height()
+
+
+class _TitleFittingBox(QMessageBox):
+    """A QMessageBox at least as wide as its title needs.  QMessageBox sizes itself to
+    its text alone (a short message under "Cannot import the CSV file" had the title
+    cut to "Cannot i…") and fixes that size when shown, rebuilding its layout whenever
+    a text changes; so a spacer of the title's width goes into the final layout just
+    before it is shown, where QMessageBox's own size computation counts it."""
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        layout = self.layout()
+        if isinstance(layout, QGridLayout) and getattr(self, "_spaced", None) is not layout:
+            width = title_width(self.windowTitle())
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:  # never wider than the screen: the text wraps instead
+                width = min(width, int(screen.availableGeometry().width() * 0.9))
+            width -= layout.contentsMargins().left() + layout.contentsMargins().right()
+            layout.addItem(QSpacerItem(max(width, 0), 0, QSizePolicy.Policy.Minimum,
+                                       QSizePolicy.Policy.Fixed),
+                           layout.rowCount(), 0, 1, layout.columnCount())
+            self._spaced = layout
+        super().showEvent(event)
 
 
 def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str,
                 text: str, informative: str = "") -> QMessageBox:
     """An unshown message box whose texts are *plain* text.  Messages carry lab and file
     content (names, paths, a field's value): QMessageBox's default guesses rich text, so
-    an activation named ``<img src=... width=3000>`` was drawn as an image."""
-    box = QMessageBox(parent)
+    an activation named ``<img src=... width=3000>`` was drawn as an image.  When shown it
+    is wide enough for its whole title (:func:`title_width`)."""
+    box = _TitleFittingBox(parent)
     box.setIcon(icon)
     box.setWindowTitle(title)
     box.setTextFormat(Qt.TextFormat.PlainText)

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..atomic import write_bytes_atomic, write_text_atomic
 from .qt import QtCore, QtGui, QtWidgets, pg
+from .svg_portable import make_portable
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
@@ -60,7 +61,8 @@ def export_png(widget: QtWidgets.QWidget, path, scale: float | None = None) -> P
 
 
 def _graphics_item(obj):
-    """The pyqtgraph item to export for a view, plot widget, layout or item."""
+    """The pyqtgraph item to export for a view, plot widget, layout or item; a plain
+    QGraphicsScene (the network diagram's) for a widget drawn by one."""
     for attr in ("plot_item", "loss_plot"):
         inner = getattr(obj, attr, None)
         if inner is not None:
@@ -70,20 +72,41 @@ def _graphics_item(obj):
         return obj.getPlotItem()
     if isinstance(obj, pg.GraphicsLayoutWidget):
         return obj.ci
+    if isinstance(obj, QtWidgets.QGraphicsView):
+        return obj.scene()
+    scene = getattr(obj, "scene", None)  # e.g. NetworkView: a widget holding a scene
+    if isinstance(scene, QtWidgets.QGraphicsScene):
+        return scene
     if isinstance(obj, (QtWidgets.QGraphicsItem, QtWidgets.QGraphicsScene)):
         return obj
     raise TypeError(f"Cannot export {type(obj).__name__} as SVG; pass a plot widget, "
-                    "a plot item or a view with a plot_item.")
+                    "a plot item, a graphics scene or view, or a view with a plot_item.")
 
 
 def export_svg(plot_widget_or_item, path) -> Path:
     """Save a plot as SVG with pyqtgraph's SVGExporter.  Accepts a ``pg.PlotWidget``, a
     ``pg.GraphicsLayoutWidget``, a plot item or scene, or a view that has a
     ``plot_item`` (SurfaceView, LossView) or ``loss_plot`` (CompareView: its loss plot
-    only, as SVG export works on one scene)."""
+    only, as SVG export works on one scene); a plain QGraphicsScene or QGraphicsView, or
+    a widget with a ``scene`` (NetworkView), is drawn with Qt's SVG generator.  The file
+    draws the same in librsvg, Inkscape and browsers: strokes in page units, explicit
+    sans-serif fonts."""
+    item = _graphics_item(plot_widget_or_item)
+    if isinstance(item, QtWidgets.QGraphicsScene) and not isinstance(item, pg.GraphicsScene):
+        data = _scene_svg(item)  # pyqtgraph's exporter works on its own scenes only
+    else:
+        data = _pyqtgraph_svg(item)
+    # Qt's strokes and fonts as written only look right in Qt and Chromium-like
+    # renderers (see svg_portable): make them explicit for librsvg, Inkscape, browsers
+    data = make_portable(data)
+    target = _target(path)
+    write_bytes_atomic(target, data)
+    return target
+
+
+def _pyqtgraph_svg(item) -> bytes:
     from pyqtgraph.exporters import SVGExporter
 
-    item = _graphics_item(plot_widget_or_item)
     exporter = SVGExporter(item)
     try:
         data = exporter.export(toBytes=True)
@@ -92,32 +115,52 @@ def export_svg(plot_widget_or_item, path) -> Path:
         # Qt writes (pyqtgraph issue #3495); Qt's own SVG generator draws the same scene.
         exporter.setExportMode(False)
         data = _svg_via_qt(exporter)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    target = _target(path)
-    write_bytes_atomic(target, bytes(data))
-    return target
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _svg_generator(buffer, size: QtCore.QSize, view_box: QtCore.QRectF):
+    from PySide6 import QtSvg
+
+    gen = QtSvg.QSvgGenerator()
+    gen.setOutputDevice(buffer)
+    # Cached text (axis labels are QPictures) is replayed scaled by the device's DPI:
+    # match the screen's so text and drawing stay the same size.
+    screen = QtGui.QGuiApplication.primaryScreen()
+    gen.setResolution(round(screen.logicalDotsPerInch()) if screen else 96)
+    gen.setSize(size)
+    gen.setViewBox(view_box)
+    gen.setTitle("ActLab")
+    return gen
+
+
+def _scene_svg(scene: QtWidgets.QGraphicsScene) -> bytes:
+    """SVG of a whole plain QGraphicsScene (its items' bounding rect) on white."""
+    source = scene.itemsBoundingRect().adjusted(-4, -4, 4, 4)
+    target = QtCore.QRectF(0, 0, source.width(), source.height())
+    data = QtCore.QByteArray()
+    buffer = QtCore.QBuffer(data)
+    buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    gen = _svg_generator(buffer, target.size().toSize(), target)
+    painter = QtGui.QPainter(gen)
+    try:
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.fillRect(target, QtGui.QColor("white"))
+        scene.render(painter, target, source)
+    finally:
+        painter.end()
+        buffer.close()
+    return bytes(data.data())
 
 
 def _svg_via_qt(exporter) -> bytes:
     """SVG of a pyqtgraph exporter's item drawn by QSvgGenerator, with the items in
     export mode (so scatter symbols are drawn as shapes, not cached pixmaps)."""
-    from PySide6 import QtSvg
-
     source, target = exporter.getSourceRect(), QtCore.QRectF(exporter.getTargetRect())
     target.moveTo(0, 0)
     data = QtCore.QByteArray()
     buffer = QtCore.QBuffer(data)
     buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
-    gen = QtSvg.QSvgGenerator()
-    gen.setOutputDevice(buffer)
-    # Axis labels are cached QPictures, replayed scaled by the device's DPI: match the
-    # screen's so text and plot content stay the same size.
-    screen = QtGui.QGuiApplication.primaryScreen()
-    gen.setResolution(round(screen.logicalDotsPerInch()) if screen else 96)
-    gen.setSize(target.size().toSize())
-    gen.setViewBox(target)
-    gen.setTitle("ActLab")
+    gen = _svg_generator(buffer, target.size().toSize(), target)
     painter = QtGui.QPainter(gen)
     exporter.setExportMode(True, {"antialias": True, "background": QtGui.QColor("white"),
                                   "painter": painter})
