@@ -201,8 +201,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         scroll.setWidget(data)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(data.sizeHint().width() + 14)
+        # no minimum width: on a small screen the panel may be squeezed (it scrolls
+        # sideways then) rather than grow the window past the screen
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.layout_ = WindowLayout(self, scroll, self.network_view, self.output)
         self.side_panel = self.layout_.side
         self.splitter = self.layout_.splitter

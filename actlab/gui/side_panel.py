@@ -132,6 +132,14 @@ class SidePanel(QtWidgets.QWidget):
             self.setMinimumWidth(rail)
             self.setMaximumWidth(rail)
 
+    def preferred_width(self) -> int:
+        """Rail plus the first page's content (the Data page: its controls do not wrap;
+        the Guide's text does) with room for a vertical scroll bar."""
+        page = self.pages[self._keys[0]] if self._keys else None
+        body = page.widget() if isinstance(page, QtWidgets.QScrollArea) else page
+        width = body.sizeHint().width() if body is not None else 0
+        return self.bar.sizeHint().width() + width + 16
+
     def minimumSizeHint(self):  # noqa: N802 (Qt name)
         rail = self.bar.sizeHint().width()
         if self._folded:

@@ -24,7 +24,7 @@ SIDE, NETWORK, OUTPUT, INSTRUMENTS = range(4)
 # Floors in px at 100 % (the layout scales with the font in presentation mode): a
 # network of 6 layers fits 300 px without scrolling sideways, a square surface plus its
 # axes 300 px, an instrument's plots 320 px.
-FLOORS = {NETWORK: 300, OUTPUT: 300, INSTRUMENTS: 320}
+FLOORS = {NETWORK: 310, OUTPUT: 300, INSTRUMENTS: 320}
 # On a screen smaller than a 1366 x 768 laptop (a 1920 x 1080 screen at 200 % offers
 # 960 x 540) the floors shrink with it, down to SMALLEST of their size: three columns
 # and a rail must fit 944 px, and the output column 400 px of height.
@@ -128,22 +128,27 @@ class WindowLayout:
         if total <= 0:
             return
         sizes = self.splitter.sizes()
-        instruments = not self.instrument_area.isHidden()
-        side_floor = self.side.minimumSizeHint().width()
-        side = 0 if self.side.isHidden() else max(sizes[SIDE], side_floor)
+        floors = self.floors[NETWORK] + self.floors[OUTPUT]
+        side_min = self.side.minimumSizeHint().width()
         if self.side.folded:
             side = self.side.maximumWidth()
-        room = total - side - self.floors[NETWORK] - self.floors[OUTPUT]
+        else:
+            side = max(sizes[SIDE], side_min) if sizes[SIDE] > 0 else self.side_width()
         inst = 0
-        if instruments:
+        if not self.instrument_area.isHidden():
+            need = max(self.floors[INSTRUMENTS], self.instrument_need())
             want = self._instrument_width if grow_instruments or sizes[INSTRUMENTS] <= 0 \
                 else sizes[INSTRUMENTS]
-            inst = max(self.floors[INSTRUMENTS], min(want, room))
-            if room < self.floors[INSTRUMENTS] and not self.side.folded:
-                self._folded_for_room = True
+            want = max(want, need)
+            room = total - side - floors
+            if room < need and grow_instruments and not self.side.folded:
+                self._folded_for_room = True  # opening an instrument makes room for it
                 self.side.set_folded(True)  # re-enters fit through _side_folded
                 return
-        elif self._folded_for_room and room >= SIDE_WIDTH:
+            inst = max(self.floors[INSTRUMENTS], min(want, room))
+            if room < inst:  # the student unfolded the panel: it gets what is left
+                side = max(side_min, total - inst - floors)
+        elif self._folded_for_room and total - floors >= self.side_width() + 100:
             self._folded_for_room = False
             self.side.set_folded(False)
             return
@@ -152,11 +157,24 @@ class WindowLayout:
         out = max(self.floors[OUTPUT], rest - net)
         self.splitter.setSizes([side, net, out, inst])
 
+    def side_width(self) -> int:
+        """What the unfolded side panel asks for (its pages without scrolling sideways)."""
+        return max(SIDE_WIDTH, self.side.preferred_width())
+
+    def instrument_need(self) -> int:
+        """The width the instrument in front needs to show without scrolling sideways."""
+        page = self.instrument_area.currentWidget()
+        body = page.widget() if isinstance(page, QtWidgets.QScrollArea) else page
+        if body is None:
+            return 0
+        bar = page.verticalScrollBar().sizeHint().width() if body is not page else 0
+        return body.minimumSizeHint().width() + bar + 4
+
     def _side_folded(self, folded: bool) -> None:
         if not folded:
-            self._folded_for_room = False
+            self._folded_for_room = False  # unfolded by the student: it stays so
             sizes = self.splitter.sizes()
-            sizes[SIDE] = max(SIDE_WIDTH, self.side.minimumSizeHint().width())
+            sizes[SIDE] = max(self.side_width(), self.side.minimumSizeHint().width())
             self.splitter.setSizes(sizes)
         QtCore.QTimer.singleShot(0, self.fit)
 
@@ -186,7 +204,7 @@ class WindowLayout:
         if state is not None:
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([SIDE_WIDTH, 560, 450, 0])
+            self.splitter.setSizes([self.side_width(), 560, 450, 0])
         try:
             self._instrument_width = max(self.floors[INSTRUMENTS],
                                          int(settings.value("window/instrument_width",
