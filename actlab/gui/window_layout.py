@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 
 from .side_panel import InstrumentArea, SidePanel
 from .style import column_frame, section_label
@@ -89,6 +90,19 @@ class WindowLayout:
         self.floors = dict(FLOORS)
         self.apply_floors()
         self._watch = _ScreenWatch(self)
+        act = self.side_action = QAction("&Side panel (Data, Guide)", window)
+        act.setObjectName("action_side_panel")
+        act.setCheckable(True)
+        act.setChecked(True)
+        act.setShortcut(QKeySequence("Ctrl+B"))
+        act.setStatusTip("Show the Data and Guide panel, or fold it to its tabs to give "
+                         "the network and the plots its width.")
+        act.triggered.connect(lambda on: self.side.set_folded(not on))
+        self.side.foldedChanged.connect(lambda folded: act.setChecked(not folded))
+        menus = getattr(window, "menus", None)
+        if menus is not None:
+            menus.view.addSeparator()
+            menus.view.addAction(act)
         self._instrument_width = INSTRUMENT_WIDTH
         self._folded_for_room = False
         self.side.foldedChanged.connect(self._side_folded)

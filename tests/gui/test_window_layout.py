@@ -89,6 +89,11 @@ def test_the_rail_folds_and_unfolds_the_side_panel(qtbot, window):
     qtbot.mouseClick(side.bar, QtCore.Qt.MouseButton.LeftButton, pos=data_tab)
     _settle(qtbot, w)
     assert not side.folded and w.data_panel.isVisible()
+    assert w.layout_.side_action.isChecked()
+    w.layout_.side_action.trigger()  # View ▸ Side panel (Ctrl+B) folds it too
+    assert side.folded and not w.layout_.side_action.isChecked()
+    w.layout_.side_action.trigger()
+    assert not side.folded and w.data_panel.isVisible()
 
 
 def test_view_guide_switches_pages_and_its_check_follows(qtbot, window):
