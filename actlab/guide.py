@@ -1,5 +1,5 @@
 """The teaching side of a lab (``Lab.guide``) in words: notes, paragraphs and the sentence
-under each expected outcome.  Shared by the Guide dock and the lab report; no Qt.
+under each expected outcome.  Shared by the Guide page and the lab report; no Qt.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The "Compare activations" dock: the current lab trained once per chosen activation,
+"""The "Compare activations" instrument: the current lab trained once per chosen activation,
 side by side and in lock step, on its own worker thread.
 
 Every run starts from the same weights and sees the same points in the same order
@@ -18,7 +18,7 @@ from .compare_worker import CompareThread
 
 DEFAULT_CHECKED = ("linear", "relu", "tanh", "sigmoid")
 DRAW_INTERVAL_MS = 66  # the worker publishes ~15 pictures a second
-CHECK_COLUMNS = 3  # fits a ~330 px wide dock
+CHECK_COLUMNS = 3  # fits a ~330 px wide instrument column
 
 
 def short_title(name: str) -> str:
@@ -156,7 +156,7 @@ class ComparePanel(QtWidgets.QWidget):
         return self.run_button.isChecked()
 
     def set_visible(self, visible: bool) -> None:
-        """The dock is (not) on screen: draw only then."""
+        """The instrument is (not) on screen: draw only then."""
         self._visible = bool(visible)
         if visible:
             self._drawn_seq = 0  # draw the newest at once

@@ -1,4 +1,4 @@
-"""The Guide dock: what a guided lab asks the student to do, what should happen, whether
+"""The Guide page (left side panel): what a guided lab asks the student to do, what should happen, whether
 it did, and the student's own notes.
 
 The panel shows a Lab's ``guide`` (instructions, question, expected outcomes, locked
@@ -116,7 +116,7 @@ _STATUS_TIPS = {
 
 
 class GuidePanel(QtWidgets.QWidget):
-    """The Guide dock's content (fits 320–400 px wide).
+    """The Guide page's content (fits 320–400 px wide).
 
     Signals: ``notesChanged(str)`` — the notes, half a second after the student stops
     typing (and at once on :meth:`flush_notes` or when the notes lose focus);

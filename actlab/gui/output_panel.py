@@ -131,7 +131,7 @@ class OutputPanel(QtWidgets.QWidget):
 
     def _place_boxes(self, rows: int) -> None:
         """The three checkboxes in one row, or in two or three rows when the column is
-        narrow (a small screen with an instrument dock open)."""
+        narrow (a small screen with an instrument column open)."""
         if rows == self._rows:
             return
         self._rows = rows
