@@ -453,14 +453,16 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
         if params is None:
             return f"{text} (not trained yet)"
         return (f"{text} = {format_value(float(params[layer][0][i, j]))}\nThicker means "
-                "stronger; blue pushes the next neuron up, orange pushes it down.")
+                "stronger; blue pushes the next neuron up, orange pushes it down. "
+                "Click to change it.")
     kind, column, index = key
     b = None if params is None or column == 0 else float(params[column - 1][1][index])
     bias = "" if b is None else f"\nbias = {format_value(b)}"
     if kind == "bias":
         value = "(not trained yet)" if b is None else f"= {format_value(b)}"
         return (f"bias of {name(column, index)} {value}\nA constant the neuron adds before "
-                "its activation: it shifts where the neuron switches.")
+                "its activation: it shifts where the neuron switches."
+                + ("" if b is None else " Click to change it."))
     if column == 0:
         hint = FEATURE_HINTS.get(features[index], "an input feature")
         return (f"Input {name(0, index)}: {hint}.\nThe picture shows its value over the "

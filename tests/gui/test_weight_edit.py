@@ -90,6 +90,8 @@ def test_click_a_link_type_a_weight_and_everything_follows(qtbot, window):
     w, nv = window, window.network_view
     assert w.lab.features == ("x1", "x2") and w.lab.network.activations[0] == "tanh"
     before = w.trainer.latest().snapshot
+    assert nv.tooltip(nv.link_item(0, 0, 1)).endswith("Click to change it.")
+    assert nv.tooltip(nv.bias_item(1, 1)).endswith("Click to change it.")
     popup = _click(qtbot, w, nv.link_item(0, 0, 1))
     assert popup.title.text() == "Weight from x₁ to neuron 2 of hidden layer 1"
     assert float(popup.edit.text()) == pytest.approx(before.params[0][0][0, 1], rel=1e-5)
