@@ -130,6 +130,23 @@ class Network:
             Wa[:-1] = W
             Wa[-1] = b
 
+    def set_entry(self, layer: int, row: int, col: int, value: float) -> float:
+        """Set one parameter in place and return the value it had: ``W[row, col]`` of
+        weight layer ``layer`` (0 = inputs -> first layer), or the bias ``b[col]`` when
+        ``row`` equals the layer's fan-in (the bias row of the augmented matrix).
+
+        Writes through the view into the flat buffer, so the optimizer, the compiled
+        epoch and the evaluator (which all hold views of it) see the new value."""
+        if not 0 <= layer < self.n_layers:
+            raise IndexError(f"weight layer {layer} outside 0..{self.n_layers - 1}")
+        Wa = self.Wa[layer]
+        if not (0 <= row < Wa.shape[0] and 0 <= col < Wa.shape[1]):
+            raise IndexError(f"entry ({row}, {col}) outside layer {layer}'s "
+                             f"{Wa.shape[0] - 1} inputs (+ bias) x {Wa.shape[1]} outputs")
+        old = float(Wa[row, col])
+        Wa[row, col] = value
+        return old
+
     # ------------------------------------------------------------------ buffers
     def workspace(self, n: int) -> _Workspace:
         ws = self._ws.get(n)

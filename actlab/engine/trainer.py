@@ -8,6 +8,7 @@ initial weights come from ``default_rng([seed, 0])`` and minibatch order from
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 
@@ -16,13 +17,18 @@ import numpy as np
 from ..lab import Lab, TrainingSpec
 from .dataset import Dataset, build_dataset
 from .activations import canonical_name
-from .divergence import diagnose, runaway_factor, safe_weight_limit
+from .divergence import VALUE_LIMIT, diagnose, runaway_factor, safe_weight_limit
 from .features import transform
 from .history import History
 from .network import Network, augment, regularization_kind, target_form
 from .optimizers import make_optimizer
 from .plan import Evaluator, epoch_ops, regularizer_ops
 from .surface import SurfaceGrid
+
+# The largest |value| a student may type for one weight or bias.  Trained weights of the
+# presets stay within ±10; a thousand is far past anything useful, and keeps one edit well
+# clear of the "too large to draw" divergence check (which set_parameter also makes).
+PARAM_EDIT_LIMIT = 1e3
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class Trainer:
         self._reg = "none"
         self._evaluator = Evaluator(self.network, self._Xall_a, self._ytr, self._yte)
         self.diverged: str | None = None
+        self._edited = False  # a parameter was set by hand since the last epoch
         # the scale for "runaway": the first loss this run has (its history's, or now)
         losses = self.history.column("train_loss")
         self._loss_start = float(losses[0] if losses.size else self._evaluate()[0])
@@ -203,7 +210,49 @@ class Trainer:
                 f"Reset; {kept}.")
             return False
         self.history.append_row(row)
+        self._edited = False
         return True
+
+    def set_parameter(self, layer: int, i: int | None, j: int, value) -> float:
+        """Set weight ``W[i, j]`` of weight layer ``layer`` (0 = inputs -> first layer),
+        or the bias ``b[j]`` when ``i`` is None, between epochs — a student's hand edit.
+        Returns the value it replaced.
+
+        Raises ValueError and changes nothing for a value that is not a finite number
+        within ±PARAM_EDIT_LIMIT, or one that makes values inside the network too large to
+        draw (the divergence check's limit).  Training goes on from the edited weights
+        with the same optimizer; the next snapshot reports the loss and accuracy *of the
+        edited weights* (the history keeps what each epoch ended with)."""
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not a number") from None
+        if not math.isfinite(v):
+            raise ValueError(f"{v} is not a finite number")
+        if abs(v) > PARAM_EDIT_LIMIT:
+            raise ValueError(f"{v:g} is too large: a weight or bias must lie between "
+                             f"{-PARAM_EDIT_LIMIT:g} and {PARAM_EDIT_LIMIT:g}")
+        net = self.network
+        if not 0 <= layer < net.n_layers:
+            raise IndexError(f"weight layer {layer} outside 0..{net.n_layers - 1}")
+        fan_in = net.sizes[layer]
+        if i is not None and not 0 <= int(i) < fan_in:
+            raise IndexError(f"input {i} outside 0..{fan_in - 1} of weight layer {layer}")
+        row = fan_in if i is None else int(i)  # the bias is the augmented matrix's last row
+        old = net.set_entry(layer, row, int(j), v)
+        with np.errstate(all="ignore"):
+            loss = float(self._evaluator.run()[0])
+            big = self._evaluator.largest_value()
+        if not (math.isfinite(loss) and big <= VALUE_LIMIT):
+            net.set_entry(layer, row, int(j), old)
+            raise ValueError(f"with {v:g} the values inside the network grow too large "
+                             "to draw")
+        self._edited = True
+        # The runaway check compares the loss with where the run started; a hand-set
+        # weight is a new start, so a deliberately bad one is not later called divergence.
+        if not math.isfinite(self._loss_start) or loss > self._loss_start:
+            self._loss_start = loss
+        return old
 
     def _evaluate(self) -> tuple[float, float, float, float]:
         with np.errstate(all="ignore"):
@@ -251,7 +300,9 @@ class Trainer:
 
     def snapshot(self, grid: int | None = 100, neurons: bool = True) -> Snapshot:
         """A frozen picture of the run now (surface on a ``grid``×``grid`` grid, or none)."""
-        metrics = self.evaluate() if len(self.history) == 0 else self.history.last()
+        # after a hand edit the last history row describes the weights before it
+        fresh = len(self.history) == 0 or self._edited
+        metrics = self.evaluate() if fresh else self.history.last()
         surface, neuron_imgs = None, ()
         extent = 6.0
         if grid:

@@ -39,6 +39,7 @@ from .screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
 from .settings import open_settings
 from .style import STYLE_SHEET, caption, column_frame, section_label
 from .training_thread import TrainingThread
+from .weight_edit import WeightEditor
 from .window_layout import WindowLayout, set_visual_tab_order
 
 RESET_MESSAGES = {
@@ -242,6 +243,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.network_view.architectureChanged.connect(self._architecture_changed)
         self.network_view.neuronHovered.connect(self._neuron_hovered)
         self.network_view.neuronUnhovered.connect(self._neuron_unhovered)
+        self.weight_editor = WeightEditor(self)  # click a link to type its weight
         self.output.surface_view.clicked.connect(self._surface_clicked)
         for act, box in ((a.show_test, self.output.show_test),
                          (a.discretize, self.output.discretize),

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from actlab.lab import Lab, TrainingSpec
 
 from .thread_handle import WorkerHandle
-from .worker import GRID, Published, TrainingWorker
+from .worker import GRID, ParamEdit, Published, TrainingWorker
 
 
 class TrainingThread(WorkerHandle):
@@ -22,6 +22,7 @@ class TrainingThread(WorkerHandle):
     _reset = Signal(bool)
     _set_training = Signal(object)
     _request_snapshot = Signal()
+    _set_parameter = Signal(object, int)
 
     def __init__(self, parent: QObject | None = None, grid: int = GRID):
         super().__init__(TrainingWorker(grid), "ActLab training", parent)
@@ -31,6 +32,7 @@ class TrainingThread(WorkerHandle):
         self._reset.connect(w.reset)
         self._set_training.connect(w.set_training)
         self._request_snapshot.connect(w.request_snapshot)
+        self._set_parameter.connect(w.set_parameter)
         self.generation = 0
         self.start()
 
@@ -52,6 +54,11 @@ class TrainingThread(WorkerHandle):
 
     def request_snapshot(self) -> None:
         self._request_snapshot.emit()
+
+    def set_parameter(self, edit: ParamEdit, generation: int | None = None) -> None:
+        """Queue a hand edit of one weight or bias for the network of ``generation``
+        (default: the newest load); the worker answers ``paramSet`` or ``paramRefused``."""
+        self._set_parameter.emit(edit, self.generation if generation is None else generation)
 
     # reads ----------------------------------------------------------------------
     def latest(self) -> Published | None:

@@ -63,6 +63,17 @@ class Published:
     insights: InsightsPack | None = None  # the newest pack of this run, if asked for
 
 
+@dataclass(frozen=True)
+class ParamEdit:
+    """One hand edit: weight ``W[i, j]`` of weight layer ``layer`` (0 = inputs -> first
+    layer), or the bias ``b[j]`` when ``i`` is None, set to ``value``."""
+
+    layer: int
+    i: int | None
+    j: int
+    value: float
+
+
 def _frozen_params(params) -> tuple:
     out = []
     for W, b in params:
@@ -80,6 +91,9 @@ class TrainingWorker(LoopWorker):
     diverged = Signal(str)
     loadFailed = Signal(int, str)  # generation, message: the old Trainer is kept
     labChanged = Signal(object)  # the Lab after reset(new_seed=True) picked a seed
+    # generation, ParamEdit, the Published made right after it (params, surface, numbers)
+    paramSet = Signal(int, object, object)
+    paramRefused = Signal(int, object, str)  # generation, ParamEdit, why (nothing changed)
 
     def __init__(self, grid: int = GRID, chunk_seconds: float = CHUNK_SECONDS):
         super().__init__(grid, chunk_seconds, MAX_EPOCHS_PER_CHUNK)
@@ -230,6 +244,25 @@ class TrainingWorker(LoopWorker):
             return
         if not self._playing:
             self._publish()
+
+    @Slot(object, int)
+    def set_parameter(self, edit: ParamEdit, generation: int) -> None:
+        """Apply a hand edit between chunks, on this thread (the GUI never writes the
+        parameter buffer), then publish at once so a paused window redraws.  An edit made
+        for another load's network (the student changed it meanwhile) is refused."""
+        trainer = self._trainer
+        if trainer is None or generation != self._generation:
+            self.paramRefused.emit(generation, edit, "The network changed before the edit "
+                                   "arrived; nothing was set.")
+            return
+        try:
+            with self._lock:
+                trainer.set_parameter(edit.layer, edit.i, edit.j, edit.value)
+        except (ValueError, IndexError) as e:
+            self.paramRefused.emit(generation, edit, str(e))
+            return
+        self._publish()
+        self.paramSet.emit(generation, edit, self.latest())
 
     @Slot()
     def request_snapshot(self) -> None:

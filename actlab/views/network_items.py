@@ -304,19 +304,36 @@ class DiagramScene(QtWidgets.QGraphicsScene):
         self.setBackgroundBrush(BACKGROUND)
 
     HIT_RADIUS = 3.5  # thin links are hard to point at exactly: accept a near miss
+    #: called with the LinkItem or BiasItem under a left click (the view sets it)
+    click_handler = None
 
-    def tooltip_at(self, pos: QtCore.QPointF) -> str | None:
-        """The tooltip for scene point ``pos``: the topmost item under it, else the
-        topmost one within a few pixels (links can be thinner than a pixel; a near-miss
-        rectangle is cheaper than a wide Python ``shape()`` on hundreds of links)."""
+    def item_near(self, pos: QtCore.QPointF):
+        """The topmost item with a ``tip_key`` under scene point ``pos``, else the topmost
+        one within a few pixels (links can be thinner than a pixel; a near-miss rectangle
+        is cheaper than a wide Python ``shape()`` on hundreds of links); or None."""
         r = self.HIT_RADIUS
         for items in (self.items(pos),
                       self.items(QtCore.QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))):
             for item in items:
-                key = getattr(item, "tip_key", None)
-                if key is not None:
-                    return self._describe(key)
+                if getattr(item, "tip_key", None) is not None:
+                    return item
         return None
+
+    def tooltip_at(self, pos: QtCore.QPointF) -> str | None:
+        """The tooltip for scene point ``pos`` (of :meth:`item_near`), or None."""
+        item = self.item_near(pos)
+        return None if item is None else self._describe(item.tip_key)
+
+    def mousePressEvent(self, event) -> None:
+        # Clicks are hit-tested here, with the tooltips' near miss, rather than in
+        # LinkItem: a link's own shape is its pen, often under a pixel wide.
+        if event.button() == Qt.MouseButton.LeftButton and self.click_handler is not None:
+            item = self.item_near(event.scenePos())
+            if isinstance(item, (LinkItem, BiasItem)) and item.isVisible():
+                event.accept()
+                self.click_handler(item)
+                return
+        super().mousePressEvent(event)
 
     def helpEvent(self, event) -> None:
         text = self.tooltip_at(event.scenePos())
@@ -436,14 +453,16 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
         if params is None:
             return f"{text} (not trained yet)"
         return (f"{text} = {format_value(float(params[layer][0][i, j]))}\nThicker means "
-                "stronger; blue pushes the next neuron up, orange pushes it down.")
+                "stronger; blue pushes the next neuron up, orange pushes it down. "
+                "Click to change it.")
     kind, column, index = key
     b = None if params is None or column == 0 else float(params[column - 1][1][index])
     bias = "" if b is None else f"\nbias = {format_value(b)}"
     if kind == "bias":
         value = "(not trained yet)" if b is None else f"= {format_value(b)}"
         return (f"bias of {name(column, index)} {value}\nA constant the neuron adds before "
-                "its activation: it shifts where the neuron switches.")
+                "its activation: it shifts where the neuron switches."
+                + ("" if b is None else " Click to change it."))
     if column == 0:
         hint = FEATURE_HINTS.get(features[index], "an input feature")
         return (f"Input {name(0, index)}: {hint}.\nThe picture shows its value over the "

@@ -176,12 +176,17 @@ class NetworkView(QtWidgets.QWidget):
       ``architectureChanged(tuple hidden, tuple activations)`` — the user added/removed a
       layer or neuron or picked an activation (the drawing is already updated);
       ``neuronHovered(int layer, int index)`` — the mouse entered hidden neuron ``index``
-      (0-based) of hidden layer ``layer`` (0-based); ``neuronUnhovered()`` — it left.
+      (0-based) of hidden layer ``layer`` (0-based); ``neuronUnhovered()`` — it left;
+      ``linkClicked(int layer, int i, int j)`` — a left click on the link of weight
+      ``W[i, j]`` of weight layer ``layer``; ``biasClicked(int column, int index)`` — on
+      the bias dot of node ``index`` of ``column`` (1 = first hidden layer).
     """
 
     architectureChanged = QtCore.Signal(tuple, tuple)
     neuronHovered = QtCore.Signal(int, int)
     neuronUnhovered = QtCore.Signal()
+    linkClicked = QtCore.Signal(int, int, int)
+    biasClicked = QtCore.Signal(int, int)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -367,6 +372,7 @@ class NetworkView(QtWidgets.QWidget):
 
         self.view = _DiagramView(self, self._layout)
         self.scene = DiagramScene(self._describe, self.view)
+        self.scene.click_handler = self._item_clicked
         self.view.setScene(self.scene)
         self.view.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.view.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
@@ -526,6 +532,10 @@ class NetworkView(QtWidgets.QWidget):
             item.set_hovered(False)
             self._hovered = None
             self.neuronUnhovered.emit()
+
+    def _item_clicked(self, item) -> None:
+        kind, *where = item.tip_key
+        (self.linkClicked if kind == "link" else self.biasClicked).emit(*where)
 
     def _describe(self, key: tuple) -> str:
         return tooltip_text(key, self._features, self._activations, self._n_outputs,
