@@ -316,6 +316,10 @@ class DiagramScene(QtWidgets.QGraphicsScene):
                 key = getattr(item, "tip_key", None)
                 if key is not None:
                     return self._describe(key)
+                link_at = getattr(item, "link_at", None)  # a crowded layer's links
+                hit = link_at(pos, r) if link_at is not None else None
+                if hit is not None:
+                    return self._describe(("link", item.layer, *hit))
         return None
 
     def helpEvent(self, event) -> None:
@@ -330,10 +334,11 @@ class DiagramScene(QtWidgets.QGraphicsScene):
 
 # ---------------------------------------------------------------------- geometry
 COMPACT_ABOVE = 16     # layers with more neurons get small plain nodes, no thumbnails
-MARGIN = 10.0
+MARGIN = 8.0
 MAX_NODE = 40.0        # thumbnail side, pixels
-MIN_NODE = 9.0
-MIN_PITCH = 68.0       # columns closer than this make the diagram scroll sideways
+MIN_NODE = 7.0
+MIN_THUMB = 11.0       # hidden thumbnails smaller than this are plain squares
+MIN_PITCH = 20.0       # columns closer than this make the diagram scroll sideways
 MAX_PITCH = 200.0
 MIN_ROW = 4.0          # compact rows closer than this make it scroll vertically
 MAX_COMPACT_ROW = 14.0
@@ -370,23 +375,28 @@ def diagram_geometry(sizes, width: float, height: float, label_width: float,
     """
     last = len(sizes) - 1
     avail = max(60.0, height - 2 * MARGIN - bracket_space)
-    compact = [0 < c < last and n > COMPACT_ABOVE for c, n in enumerate(sizes)]
     side = [min(MAX_NODE, 0.72 * avail / n) for n in sizes]
     pitch = (width - 2 * MARGIN - label_width - side[0] / 2 - side[-1] / 2) / last
     pitch = min(MAX_PITCH, max(MIN_PITCH, pitch))
-    side = [max(MIN_NODE, min(s, 0.4 * pitch)) for s in side]
+    # the end columns have links on one side only, so they may be a little larger
+    side = [max(MIN_NODE, min(s, (0.5 if c in (0, last) else 0.42) * pitch))
+            for c, s in enumerate(side)]
+    compact = [0 < c < last and (n > COMPACT_ABOVE or side[c] < MIN_THUMB)
+               for c, n in enumerate(sizes)]
     total_w = 2 * MARGIN + label_width + side[0] / 2 + side[-1] / 2 + pitch * last
     x0 = MARGIN + label_width + side[0] / 2 + max(0.0, (width - total_w) / 2)
     rows = []
     for c, n in enumerate(sizes):
         if compact[c]:
-            row = max(MIN_ROW, min(avail / n, MAX_COMPACT_ROW))
+            row = max(MIN_ROW, min(avail / n, MAX_COMPACT_ROW, side[c] / 0.72))
             side[c] = max(2.5, min(9.0, row * 0.72))
         else:
             row = side[c] / 0.72
         rows.append(row)
     content_h = max(n * row for n, row in zip(sizes, rows))
-    centre = MARGIN + max(avail, content_h) / 2
+    # top-aligned: the nodes start right under the layer controls, any spare height
+    # stays below them (centring left a large empty band under the controls)
+    centre = MARGIN + content_h / 2
     columns = [Column(x0 + c * pitch, side[c], compact[c],
                       [centre - n * rows[c] / 2 + rows[c] * (i + 0.5) for i in range(n)])
                for c, n in enumerate(sizes)]

@@ -17,44 +17,24 @@ import numpy as np
 from ..engine.activations import ACTIVATIONS
 from ..engine.features import FEATURES
 from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
+from .dense_links import DENSE_ABOVE, DenseLinksItem
+from .layer_controls import (COMPACT_HEIGHT, LOCKED_TIP, WIDE_HEIGHT, LayerControls,
+                             small_font, tool_button)
 from .network_items import (BRACKET_SPACE, EMPTY_FILL, BiasItem, DiagramScene, LinkItem,
                             MergeBracketItem, NeuronItem, PenBook, diagram_geometry,
                             feature_thumbnail, finite_range, image_from_argb, levels,
-                            symmetric_scale,
-                            to_argb, tooltip_text)
+                            symmetric_scale, to_argb, tooltip_text)
 from .qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 
 NEW_LAYER_NEURONS = 4
+# Seconds of crowded-link painting one snapshot may queue (the network is drawn at
+# ~17 Hz, so this keeps it under ~15 % of the GUI thread at 10 × 64).
+DENSE_BUDGET = 0.008
 DEFAULT_ACTIVATION = "tanh"
-STRIP_HEIGHT = 64
-LOCKED_TIP = "Locked by the teacher for this lab."
-
-
-def _small_font(widget: QtWidgets.QWidget, factor: float = 0.9) -> QtGui.QFont:
-    font = QtGui.QFont(widget.font())
-    font.setPointSizeF(max(7.0, font.pointSizeF() * factor))
-    return font
-
-
-def _tool_button(text: str, parent: QtWidgets.QWidget, size: int = 22) -> QtWidgets.QToolButton:
-    b = QtWidgets.QToolButton(parent)
-    b.setText(text)
-    b.setFixedSize(size, size)
-    font = QtGui.QFont(b.font())
-    font.setBold(True)
-    b.setFont(font)
-    b.setCursor(Qt.CursorShape.PointingHandCursor)
-    return b
-
-
-SHORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _short_title(title: str) -> str:
-    """"Linear (identity)" → "Linear", "SiLU / Swish" → "SiLU": fits a narrow column."""
-    return title.split(" (")[0].split(" / ")[0]
+HEADER_HEIGHT = 26
+TITLE_ROOM = 16  # "Features" / "Output" under the controls
 
 
 def _changed(new: np.ndarray, old, force: bool):
@@ -62,99 +42,6 @@ def _changed(new: np.ndarray, old, force: bool):
     if force or old is None:
         return range(new.size)
     return np.flatnonzero(new != old).tolist()
-
-
-class ActivationCombo(QtWidgets.QComboBox):
-    """A combo box listing full activation titles but showing a short, elided one when
-    closed, so it fits a layer column."""
-
-    def __init__(self, parent: QtWidgets.QWidget):
-        super().__init__(parent)
-        for name, act in ACTIVATIONS.items():
-            self.addItem(act.title, name)
-            i = self.count() - 1
-            self.setItemData(i, f"{act.title}: {act.summary}", Qt.ItemDataRole.ToolTipRole)
-            self.setItemData(i, _short_title(act.title), SHORT_ROLE)
-
-    def paintEvent(self, event) -> None:
-        painter = QtWidgets.QStylePainter(self)
-        opt = QtWidgets.QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        painter.drawComplexControl(QtWidgets.QStyle.ComplexControl.CC_ComboBox, opt)
-        field = self.style().subControlRect(QtWidgets.QStyle.ComplexControl.CC_ComboBox, opt,
-                                            QtWidgets.QStyle.SubControl.SC_ComboBoxEditField,
-                                            self)
-        short = self.currentData(SHORT_ROLE) or opt.currentText
-        opt.currentText = self.fontMetrics().elidedText(short, Qt.TextElideMode.ElideRight,
-                                                        field.width())
-        painter.drawControl(QtWidgets.QStyle.ControlElement.CE_ComboBoxLabel, opt)
-
-
-class LayerControls(QtWidgets.QWidget):
-    """The "−"/"+" neuron buttons, the neuron count and the activation box of one layer."""
-
-    def __init__(self, parent: QtWidgets.QWidget):
-        super().__init__(parent)
-        self.index = 0
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        row = QtWidgets.QHBoxLayout()
-        row.setSpacing(4)
-        row.addStretch(1)
-        self.remove_button = _tool_button("−", self, 20)
-        self.add_button = _tool_button("+", self, 20)
-        row.addWidget(self.remove_button)
-        row.addWidget(self.add_button)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.count_label = QtWidgets.QLabel(self)
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.count_label.setFont(_small_font(self))
-        lay.addWidget(self.count_label)
-        self.combo = ActivationCombo(self)
-        self.combo.setFont(_small_font(self))
-        self.combo.setSizeAdjustPolicy(
-            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(3)
-        self.combo.view().setMinimumWidth(150)
-        lay.addWidget(self.combo)
-
-    def set_state(self, index: int, neurons: int, activation: str, locked: bool,
-                  activation_locked: bool | None = None) -> None:
-        """Show layer ``index``; ``locked`` disables the neuron buttons and
-        ``activation_locked`` (default: ``locked``) the activation box."""
-        if activation_locked is None:
-            activation_locked = locked
-        self.index = index
-        layer = index + 1
-        self.count_label.setText(f"{neurons} neuron" + ("" if neurons == 1 else "s"))
-        self.count_label.setToolTip(f"Hidden layer {layer} has {neurons} neuron"
-                                    + ("." if neurons == 1 else "s."))
-        self.add_button.setEnabled(not locked and neurons < MAX_NEURONS)
-        self.remove_button.setEnabled(not locked and neurons > 1)
-        if locked:
-            self.add_button.setToolTip(LOCKED_TIP)
-            self.remove_button.setToolTip(LOCKED_TIP)
-        else:
-            self.add_button.setToolTip(
-                f"Add a neuron to hidden layer {layer}." if neurons < MAX_NEURONS else
-                f"A layer can have at most {MAX_NEURONS} neurons.")
-            self.remove_button.setToolTip(
-                f"Remove a neuron from hidden layer {layer}." if neurons > 1 else
-                "A layer needs at least one neuron; remove the whole layer with the "
-                "\"−\" next to \"hidden layers\" instead.")
-        self.combo.blockSignals(True)
-        i = self.combo.findData(activation)
-        self.combo.setCurrentIndex(i)
-        self.combo.blockSignals(False)
-        self.combo.setEnabled(not activation_locked)
-        title = ACTIVATIONS[activation].title if activation in ACTIVATIONS else activation
-        self.combo.setToolTip(
-            LOCKED_TIP if activation_locked else
-            f"The activation of hidden layer {layer} (now {title}): how each of its neurons "
-            "bends its input. With \"Linear\" nothing bends, and stacked linear layers act "
-            "like a single one.")
 
 
 class _DiagramView(QtWidgets.QGraphicsView):
@@ -305,7 +192,17 @@ class NetworkView(QtWidgets.QWidget):
 
     def link_item(self, layer: int, i: int, j: int) -> LinkItem:
         """The link of weight ``W[i, j]`` of weight layer ``layer`` (0 = inputs → first)."""
-        return self._links[layer][i * self._sizes[layer + 1] + j]
+        if self._dense[layer] is None:
+            return self._links[layer][i * self._sizes[layer + 1] + j]
+        # a crowded layer has no item per link: a stand-in carrying the link's tooltip
+        key = ("link", layer, i, j)
+        if key not in self._detached:
+            self._detached[key] = LinkItem(key)
+        return self._detached[key]
+
+    def dense_links(self, layer: int) -> DenseLinksItem | None:
+        """The one item drawing weight layer ``layer``'s links when it is crowded."""
+        return self._dense[layer]
 
     def bias_item(self, column: int, index: int) -> BiasItem:
         return self._biases[column - 1][index]
@@ -331,9 +228,9 @@ class NetworkView(QtWidgets.QWidget):
         header.setContentsMargins(8, 0, 8, 0)
         header.setSpacing(4)
         header.addStretch(1)
-        self._remove_layer_button = _tool_button("−", self, 24)
+        self._remove_layer_button = tool_button("−", self, 24)
         self._remove_layer_button.setObjectName("removeLayerButton")
-        self._add_layer_button = _tool_button("+", self, 24)
+        self._add_layer_button = tool_button("+", self, 24)
         self._add_layer_button.setObjectName("addLayerButton")
         self._layers_label = QtWidgets.QLabel(self)
         font = QtGui.QFont(self._layers_label.font())
@@ -347,17 +244,18 @@ class NetworkView(QtWidgets.QWidget):
         lay.addLayout(header)
 
         self._strip = QtWidgets.QWidget(self)
-        self._strip.setFixedHeight(STRIP_HEIGHT)
+        self._strip.setFixedHeight(WIDE_HEIGHT + TITLE_ROOM)
+        self._strip_height = WIDE_HEIGHT + TITLE_ROOM
         self._inputs_title = QtWidgets.QLabel("Features", self._strip)
         self._output_title = QtWidgets.QLabel("Output", self._strip)
         for label in (self._inputs_title, self._output_title):
-            label.setFont(_small_font(self))
+            label.setFont(small_font(self))
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
             label.setStyleSheet("color: #5f6368;")
         self._no_layers_hint = QtWidgets.QLabel(
             "No hidden layers: the inputs feed\nthe output directly. Press + to add one.",
             self._strip)
-        self._no_layers_hint.setFont(_small_font(self))
+        self._no_layers_hint.setFont(small_font(self))
         self._no_layers_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._no_layers_hint.setStyleSheet("color: #5f6368;")
         self._inputs_title.setToolTip("The numbers each point is described by; the network "
@@ -379,7 +277,7 @@ class NetworkView(QtWidgets.QWidget):
 
         self._add_layer_button.clicked.connect(self._add_layer)
         self._remove_layer_button.clicked.connect(self._remove_layer)
-        self._label_font = _small_font(self, 1.0)
+        self._label_font = small_font(self, 1.0)
 
     def _rebuild(self) -> None:
         """Create every diagram item for the current architecture."""
@@ -394,14 +292,24 @@ class NetworkView(QtWidgets.QWidget):
                         for i in range(n)] for c, n in enumerate(self._sizes)]
         self._biases = [[BiasItem(("bias", c, i)) for i in range(n)]
                         for c, n in enumerate(self._sizes) if c > 0]
-        self._links = [[LinkItem(("link", l, i, j)) for i in range(self._sizes[l])
-                        for j in range(self._sizes[l + 1])] for l in range(last)]
+        # a crowded layer's links are one item (see dense_links.py), others one each
+        sizes = self._sizes
+        self._dense = [DenseLinksItem(l, sizes[l], sizes[l + 1], self._book)
+                       if sizes[l] * sizes[l + 1] > DENSE_ABOVE else None
+                       for l in range(last)]
+        self._links = [[] if self._dense[l] is not None else
+                       [LinkItem(("link", l, i, j)) for i in range(sizes[l])
+                        for j in range(sizes[l + 1])] for l in range(last)]
+        self._detached: dict = {}
+        self._dense_pending: set[int] = set()
+        self._dense_next = 0
         self._link_levels: list = [None] * last
         self._bias_levels: list = [None] * last
         self._link_style = []
         self._compact = []
         self._labels = []
-        for items in (*self._nodes, *self._biases, *self._links):
+        for items in (*self._nodes, *self._biases, *self._links,
+                      [d for d in self._dense if d is not None]):
             for item in items:
                 self.scene.addItem(item)
         for name, node in zip(self._features, self._nodes[0]):
@@ -434,6 +342,8 @@ class NetworkView(QtWidgets.QWidget):
             ctrl = LayerControls(self._strip)
             ctrl.add_button.clicked.connect(
                 lambda _=False, c=ctrl: self._change_neurons(c.index, +1))
+            ctrl.countEntered.connect(
+                lambda n, c=ctrl: self._set_neurons(c.index, n))
             ctrl.remove_button.clicked.connect(
                 lambda _=False, c=ctrl: self._change_neurons(c.index, -1))
             ctrl.combo.currentIndexChanged.connect(
@@ -447,9 +357,7 @@ class NetworkView(QtWidgets.QWidget):
         for i, ctrl in enumerate(self._controls):
             ctrl.set_state(i, self._hidden[i], self._activations[i], self._locked,
                            self._activations_locked)
-            ctrl.add_button.setVisible(self._show_structure)
-            ctrl.remove_button.setVisible(self._show_structure)
-            ctrl.combo.setVisible(self._show_activations)
+            ctrl.set_parts_visible(self._show_structure, self._show_activations)
         self._add_layer_button.setVisible(self._show_structure)
         self._remove_layer_button.setVisible(self._show_structure)
         locked = self._locked
@@ -495,10 +403,14 @@ class NetworkView(QtWidgets.QWidget):
         self._commit(self._hidden[:-1], self._activations[:-1])
 
     def _change_neurons(self, layer: int, delta: int) -> None:
+        if 0 <= layer < len(self._hidden):
+            self._set_neurons(layer, self._hidden[layer] + delta)
+
+    def _set_neurons(self, layer: int, n: int) -> None:
+        """Hidden layer ``layer`` gets ``n`` neurons (from −/+ or a typed count)."""
         if self._locked or not 0 <= layer < len(self._hidden):
             return
-        n = self._hidden[layer] + delta
-        if not 1 <= n <= MAX_NEURONS:
+        if not 1 <= n <= MAX_NEURONS or n == self._hidden[layer]:
             return
         hidden = self._hidden[:layer] + (n,) + self._hidden[layer + 1:]
         self._commit(hidden, self._activations)
@@ -553,11 +465,15 @@ class NetworkView(QtWidgets.QWidget):
         for l, (W, b) in enumerate(self._params):
             lv = levels(np.asarray(W, dtype=float).ravel(), 1.0)
             prev = self._link_levels[l]
-            changed = _changed(lv, prev, force)
-            alpha, wmin, wmax = self._link_style[l]
-            links = self._links[l]
-            for k in changed:
-                links[k].setPen(book.link_pen(int(lv[k]), alpha, wmin, wmax))
+            if self._dense[l] is not None:
+                if force or prev is None or not np.array_equal(lv, prev):
+                    self._dense_pending.add(l)
+            else:
+                changed = _changed(lv, prev, force)
+                alpha, wmin, wmax = self._link_style[l]
+                links = self._links[l]
+                for k in changed:
+                    links[k].setPen(book.link_pen(int(lv[k]), alpha, wmin, wmax))
             self._link_levels[l] = lv
 
             bv = levels(np.asarray(b, dtype=float), 1.0)
@@ -571,6 +487,29 @@ class NetworkView(QtWidgets.QWidget):
                 else:
                     self._biases[l][k].setBrush(brush)
             self._bias_levels[l] = bv
+        self._refresh_dense(force)
+
+    def _refresh_dense(self, everything: bool) -> None:
+        """Redraw crowded link layers whose weights moved, round-robin, until about
+        DENSE_BUDGET seconds of painting are queued (at least one layer), so a 10 × 64
+        network costs each frame a slice instead of all nine layers."""
+        pending = self._dense_pending
+        if not pending:
+            return
+        n = len(self._dense)
+        spent = 0.0
+        for step in range(n):
+            l = (self._dense_next + step) % n
+            if l not in pending:
+                continue
+            item = self._dense[l]
+            if spent and not everything and spent + item.cost > DENSE_BUDGET:
+                break
+            item.set_levels(self._link_levels[l],
+                            np.abs(np.asarray(self._params[l][0], dtype=float)).ravel())
+            pending.discard(l)
+            spent += item.cost
+            self._dense_next = l + 1
 
     def _device_size(self, column: int) -> int:
         return max(8, int(self._node_size[column] * self.devicePixelRatioF()))
@@ -623,12 +562,16 @@ class NetworkView(QtWidgets.QWidget):
 
     def _fit_geometry(self):
         """The geometry for the whole view, minus a scroll bar only where the diagram
-        really needs one.  The bars are switched on and off here rather than left to Qt,
-        which keeps a bar that was once needed while the viewport it shrank still fits."""
-        fm = QtGui.QFontMetricsF(self._label_font)
-        label_w = max(fm.horizontalAdvance(FEATURES[f].label) for f in self._features) + 8
-        space = BRACKET_SPACE if self._brackets else 0.0
+        really needs one (columns closer than MIN_PITCH, or 64-neuron columns in a very
+        low view).  The bars are switched on and off here rather than left to Qt, which
+        keeps a bar that was once needed while the viewport it shrank still fits."""
         full = self.view.contentsRect().size()
+        # narrow columns: smaller input labels, so the diagram keeps the width
+        cramped = full.width() < 110 + 34 * len(self._sizes)
+        self._label_font = small_font(self, 0.8 if cramped else 1.0)
+        fm = QtGui.QFontMetricsF(self._label_font)
+        label_w = max(fm.horizontalAdvance(FEATURES[f].label) for f in self._features) + 6
+        space = BRACKET_SPACE if self._brackets else 0.0
         bar = self.view.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
         need_h = need_v = False
         for _ in range(3):
@@ -665,6 +608,7 @@ class NetworkView(QtWidgets.QWidget):
                     if not cpt:
                         node.set_fill(EMPTY_FILL)
         for label, y in zip(self._labels, cols[0].ys):
+            label.setFont(self._label_font)
             r = label.boundingRect()
             label.setPos(cols[0].x - cols[0].size / 2 - 6 - r.width(), y - r.height() / 2)
 
@@ -673,11 +617,17 @@ class NetworkView(QtWidgets.QWidget):
             a, b = cols[l], cols[l + 1]
             n_links = sizes[l] * sizes[l + 1]
             # many links: thinner and more transparent, so the crowd stays readable
-            alpha = 255 if n_links <= 64 else 190 if n_links <= 256 else 120
+            alpha = 255 if n_links <= 64 else 190
             wmax = round(max(1.2, min(5.0, min(a.size, b.size) * 0.2)), 1)
-            self._link_style.append((alpha, 0.4 if n_links <= 256 else 0.3, wmax))
-            links, nb = self._links[l], sizes[l + 1]
+            self._link_style.append((alpha, 0.4, wmax))
             xa, xb = a.x + a.size / 2, b.x - b.size / 2
+            dense = self._dense[l]
+            if dense is not None:
+                # opaque (their colour fades to grey instead) and thin: see dense_links
+                dense.set_style(255, 0.5, min(1.6, wmax))
+                dense.set_ends(xa, a.ys, xb, b.ys)
+                continue
+            links, nb = self._links[l], sizes[l + 1]
             for i, ya in enumerate(a.ys):
                 for j, yb in enumerate(b.ys):
                     links[i * nb + j].set_ends(xa, ya, xb, yb)
@@ -701,20 +651,35 @@ class NetworkView(QtWidgets.QWidget):
         def strip_x(scene_x: float) -> float:
             return self.view.mapFromScene(QtCore.QPointF(scene_x, 0)).x() + offset
 
-        w = int(max(62, min(110, self._pitch - 4)))
+        w = int(max(18, min(110, self._pitch - 2)))
+        height = WIDE_HEIGHT
         for l, ctrl in enumerate(self._controls):
+            height = ctrl.arrange(w)
             x = strip_x(self._columns_x[l + 1])
-            ctrl.setGeometry(int(round(x - w / 2)), 0, w, STRIP_HEIGHT)
+            ctrl.setGeometry(int(round(x - w / 2)), 0, w, height)
+        if not self._controls:
+            height = WIDE_HEIGHT
+        strip_h = height + TITLE_ROOM
+        if strip_h != self._strip_height:
+            self._strip_height = strip_h
+            self._strip.setFixedHeight(strip_h)  # the view's resize lays out again
         hint = self._no_layers_hint
         hint.setVisible(not self._controls)
         if not self._controls:
             x = (strip_x(self._columns_x[0]) + strip_x(self._columns_x[-1])) / 2
             hw = hint.sizeHint().width() + 4
-            hint.setGeometry(int(round(x - hw / 2)), 0, hw, STRIP_HEIGHT - 18)
-        for label, column, anchor in ((self._inputs_title, 0, "in"),
-                                      (self._output_title, len(self._columns_x) - 1, "out")):
+            hint.setGeometry(int(round(x - hw / 2)), 0, hw, strip_h - 4)
+        # "Features" and "Output" sit under the controls, centred on their columns
+        # but inside the strip; narrow columns get "In" / "Out" (full word on hover)
+        title_h = QtGui.QFontMetrics(self._inputs_title.font()).height() + 2
+        for label, column, words in ((self._inputs_title, 0, ("Features", "In")),
+                                     (self._output_title, len(self._columns_x) - 1,
+                                      ("Output", "Out"))):
+            room = max(30.0, 2 * min(self._pitch, 110))
+            fm = QtGui.QFontMetrics(label.font())
+            label.setText(words[0] if fm.horizontalAdvance(words[0]) + 4 <= room
+                          else words[1])
             lw = label.sizeHint().width() + 4
             x = strip_x(self._columns_x[column]) - lw / 2
-            if anchor == "out":
-                x = min(x, strip_w - lw - 2)
-            label.setGeometry(int(round(x)), 0, lw, STRIP_HEIGHT - 4)
+            x = max(0.0, min(x, strip_w - lw - 2))
+            label.setGeometry(int(round(x)), strip_h - title_h, lw, title_h)

@@ -302,8 +302,9 @@ def test_wide_network_fits_and_controls_sit_over_their_columns(qtbot):
         assert ctrl.mapTo(view, QtCore.QPoint(ctrl.width(), 0)).x() <= view.width()
 
 
-def test_ten_layers_scroll_sideways_and_controls_follow(qtbot):
-    view = _view(qtbot, (3,) * 10)
+def test_too_narrow_for_ten_layers_scrolls_sideways_and_controls_follow(qtbot):
+    # ten layers fit 300 px (see test_network_fit.py); 200 px is below the minimum pitch
+    view = _view(qtbot, (3,) * 10, size=(200, 420))
     bar = view.view.horizontalScrollBar()
     assert bar.isVisible() and bar.maximum() > 0
     ctrl = view.layer_controls(9)

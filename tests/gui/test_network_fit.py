@@ -1,0 +1,135 @@
+"""The network diagram fits its area at any depth up to 10 × 64, and crowded layers'
+links are drawn as one item (issue 9)."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.trainer import Trainer
+from actlab.lab import MAX_NEURONS, NetworkSpec, default_lab
+from actlab.views.dense_links import MAX_DRAWN
+from actlab.views.network_items import NeuronItem
+from actlab.views.network_view import NetworkView
+
+FEATURES = ("x1", "x2")
+SIZES = [(300, 420), (520, 600), (900, 700)]
+
+
+def _view(qtbot, hidden, activation="sigmoid", size=(300, 420)) -> NetworkView:
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.set_architecture(FEATURES, hidden, (activation,) * len(hidden), 1)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _visible(view):
+    return view.view.mapToScene(view.view.viewport().rect()).boundingRect()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("depth", [1, 4, 6, 10])
+def test_deep_wide_network_fits_without_scrolling(qtbot, size, depth):
+    view = _view(qtbot, (MAX_NEURONS,) * depth, size=size)
+    assert not view.view.horizontalScrollBar().isVisible()
+    assert not view.view.verticalScrollBar().isVisible()
+    visible = _visible(view)
+    nodes = [i for i in view.scene.items() if isinstance(i, NeuronItem)]
+    assert len(nodes) == 2 + depth * MAX_NEURONS + 1
+    for node in nodes:
+        assert visible.contains(node.sceneBoundingRect()), node.tip_key
+    out = view.neuron_item(depth + 1, 0)
+    assert visible.contains(out.sceneBoundingRect())
+    # every layer's controls lie inside the widget, left to right without overlapping
+    edges = []
+    for layer in range(depth):
+        ctrl = view.layer_controls(layer)
+        left = ctrl.mapTo(view, ctrl.rect().topLeft()).x()
+        right = ctrl.mapTo(view, ctrl.rect().topRight()).x()
+        assert 0 <= left and right < view.width()
+        edges.append((left, right))
+    assert all(a[1] < b[0] for a, b in zip(edges, edges[1:]))
+    # the output title is inside the strip, not cut at the right edge
+    title = view._output_title
+    assert title.mapTo(view, title.rect().topRight()).x() <= view.width()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_activation_boxes_stay_readable_with_the_full_name_on_hover(qtbot, size):
+    view = _view(qtbot, (8,) * 10, activation="leaky_relu", size=size)
+    title = ACTIVATIONS["leaky_relu"].title
+    for layer in range(10):
+        combo = view.layer_controls(layer).combo
+        shown = combo.shown_text()
+        assert shown and "…" not in shown, shown  # a short name or an abbreviation
+        assert combo.fontMetrics().horizontalAdvance(shown) <= combo.width()
+        assert title in combo.toolTip()
+    assert not view.view.horizontalScrollBar().isVisible()
+
+
+def test_deep_sigmoid_preset_has_no_empty_band_under_the_controls(qtbot):
+    # the "Deep sigmoid vanishes" lab: 8 hidden layers of 8 sigmoid neurons
+    view = _view(qtbot, (8,) * 8, size=(520, 700))
+    visible = _visible(view)
+    top = min(view.neuron_item(c, 0).sceneBoundingRect().top() for c in range(1, 9))
+    assert top - visible.top() <= 16
+    assert not view.view.horizontalScrollBar().isVisible()
+
+
+def _snapshot(hidden):
+    lab = replace(default_lab(), network=NetworkSpec(hidden=hidden,
+                                                     activations=("tanh",) * len(hidden)))
+    t = Trainer(lab)
+    t.train(3)
+    return t.snapshot(24)
+
+
+def test_crowded_layer_draws_its_strongest_links_as_one_item(qtbot):
+    hidden = (64, 64)
+    snap = _snapshot(hidden)
+    view = _view(qtbot, hidden, "tanh", size=(520, 600))
+    assert view.show_snapshot(snap)
+    dense = view.dense_links(1)  # 64 × 64 weights
+    assert dense is not None
+    assert view.dense_links(0) is None  # 2 × 64 links: one item each, as before
+    drawn = dense.drawn()
+    assert len(drawn) == MAX_DRAWN
+    W = np.abs(snap.params[1][0]).ravel()
+    # every link drawn is at least as strong as every link left out (by quantised level)
+    from actlab.views.network_items import levels
+    lv = np.abs(levels(snap.params[1][0].ravel(), 1.0))
+    left_out = np.setdiff1d(np.arange(W.size), drawn)
+    assert lv[drawn].min() >= lv[left_out].max()
+    assert int(np.argmax(W)) in set(drawn.tolist())
+
+
+def test_crowded_link_tooltip_names_the_link_under_the_mouse(qtbot):
+    hidden = (64, 64)
+    snap = _snapshot(hidden)
+    view = _view(qtbot, hidden, "tanh", size=(520, 600))
+    view.show_snapshot(snap)
+    dense = view.dense_links(1)
+    k = int(dense.drawn()[-1])  # the strongest, drawn on top
+    i, j = divmod(k, 64)
+    a = view.neuron_item(1, i).scenePos()
+    b = view.neuron_item(2, j).scenePos()
+    xa = a.x() + view.neuron_item(1, i).size / 2
+    xb = b.x() - view.neuron_item(2, j).size / 2
+    from actlab.views.qt import QtCore
+    mid = QtCore.QPointF((xa + xb) / 2, (a.y() + b.y()) / 2)
+    text = view.scene.tooltip_at(mid)
+    w = snap.params[1][0][i, j]
+    assert text.startswith("weight h")
+    # the link found is one whose line passes through that point (maybe a crossing one)
+    assert "=" in text.splitlines()[0]
+    first = view.tooltip(view.link_item(1, i, j)).splitlines()[0]
+    assert first == f"weight h1,{i + 1} → h2,{j + 1} = {w:.2f}"
