@@ -38,6 +38,9 @@ def speed_text(epochs_per_second: float) -> str:
 class LiveViewMixin:
     """Play/Pause/Step/Reset, worker signals, the display timer and neuron hovering."""
 
+    _drawn_surface = None  # the surface array drawn last (skip redrawing the same one)
+    surface_frames = 0     # fresh surfaces drawn (the benchmark reads it)
+
     # ------------------------------------------------------------------ training
     # ``_playing`` is what the worker last reported; ``wants_playing`` what the student
     # last asked for.  Play/Pause decide by the request: the report comes back through a
@@ -136,7 +139,14 @@ class LiveViewMixin:
         if self._good is None or self._good[0] != pub.generation:
             self._good = (pub.generation, self.lab, self.dataset)
         snap = self._snapshot = pub.snapshot
-        self.output.surface_view.show_snapshot(snap, force=True)
+        # Between fresh pictures the worker resends the last ones (the same arrays, see
+        # worker.PICTURE_SHARE): redraw the surface only when it is a new one.
+        if snap.surface is not None and snap.surface is self._drawn_surface:
+            self.output.surface_view.show_snapshot(replace(snap, surface=None), force=True)
+        else:
+            self.output.surface_view.show_snapshot(snap, force=True)
+            self._drawn_surface = snap.surface
+            self.surface_frames += 1
         if not pub.playing or self.redraws % NETWORK_EVERY == 0:
             self.network_view.show_snapshot(snap)
         self.epoch_label.setText(f"{snap.epoch:07,d}")

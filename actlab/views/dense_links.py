@@ -118,6 +118,10 @@ class DenseLinksItem(QtWidgets.QGraphicsItem):
         self.cost = 0.7 * self.cost + 0.3 * (time.perf_counter() - t0)
 
     # ------------------------------------------------------------------ hit testing
+    def tip_key_at(self, pos: QtCore.QPointF, radius: float):
+        hit = self.link_at(pos, radius)
+        return None if hit is None else ("link", self.layer, *hit)
+
     def link_at(self, pos: QtCore.QPointF, radius: float) -> tuple[int, int] | None:
         """(i, j) of the drawn link nearest to scene point ``pos`` within ``radius``."""
         if not len(self._drawn) or self._xb <= self._xa:

@@ -20,7 +20,8 @@ from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .dense_links import DENSE_ABOVE, DenseLinksItem
 from .layer_controls import (COMPACT_HEIGHT, LOCKED_TIP, WIDE_HEIGHT, LayerControls,
                              small_font, tool_button)
-from .network_items import (BRACKET_SPACE, EMPTY_FILL, BiasItem, DiagramScene, LinkItem,
+from .network_items import (BRACKET_SPACE, COMPACT_ABOVE, EMPTY_FILL, BiasItem,
+                            CompactColumnItem, DiagramScene, LinkItem,
                             MergeBracketItem, NeuronItem, PenBook, diagram_geometry,
                             feature_thumbnail, finite_range, image_from_argb, levels,
                             symmetric_scale, to_argb, tooltip_text)
@@ -35,6 +36,17 @@ DENSE_BUDGET = 0.008
 DEFAULT_ACTIVATION = "tanh"
 HEADER_HEIGHT = 26
 TITLE_ROOM = 16  # "Features" / "Output" under the controls
+
+
+def merged_caption(first: int, last: int, n_hidden: int) -> str:
+    """What a bracket over hidden layers ``first..last`` (0-based; ``last == n_hidden``
+    is the output layer) says, counting what the student built: "4 hidden layers +
+    output: one linear map", "hidden layers 2–4: one linear map"."""
+    if last >= n_hidden:
+        k = n_hidden - first
+        layers = f"{k} hidden layer" + ("" if k == 1 else "s")
+        return f"{layers} + output: one linear map"
+    return f"hidden layers {first + 1}–{last + 1}: one linear map"
 
 
 def _changed(new: np.ndarray, old, force: bool):
@@ -135,10 +147,11 @@ class NetworkView(QtWidgets.QWidget):
             return False
         self._params = params
         self._apply_params(force=False)
-        if snapshot.neurons:
+        # pictures resent unchanged (the same arrays) cost nothing
+        if snapshot.neurons and snapshot.neurons is not self._neurons:
             self._neurons = snapshot.neurons
             self._apply_neurons()
-        if snapshot.surface is not None:
+        if snapshot.surface is not None and snapshot.surface is not self._surface:
             self._surface = snapshot.surface
             self._apply_output()
         return True
@@ -166,7 +179,8 @@ class NetworkView(QtWidgets.QWidget):
         return self._locked, self._activations_locked
 
     def set_merged_runs(self, runs) -> None:
-        """Draw a band saying "these k layers act as 1" over each ``(first, last)`` run of
+        """Draw a band saying e.g. "3 hidden layers + output: one linear map" over each
+        ``(first, last)`` run of
         hidden layers (0-based, inclusive; ``last == len(hidden)`` means the output
         layer).  Runs shorter than two layers or outside the network are skipped."""
         runs = tuple((int(a), int(b)) for a, b in runs)
@@ -308,8 +322,11 @@ class NetworkView(QtWidgets.QWidget):
         self._link_style = []
         self._compact = []
         self._labels = []
+        # hidden columns that will be compact (above COMPACT_ABOVE) paint as one item
+        self._columns = [CompactColumnItem(self._nodes[c]) for c in range(1, last)
+                         if self._sizes[c] > COMPACT_ABOVE]
         for items in (*self._nodes, *self._biases, *self._links,
-                      [d for d in self._dense if d is not None]):
+                      [d for d in self._dense if d is not None], self._columns):
             for item in items:
                 self.scene.addItem(item)
         for name, node in zip(self._features, self._nodes[0]):
@@ -331,7 +348,7 @@ class NetworkView(QtWidgets.QWidget):
         n_hidden = len(self._hidden)
         for first, last in self._runs:
             if 0 <= first < last <= n_hidden:
-                item = MergeBracketItem(f"these {last - first + 1} layers act as 1")
+                item = MergeBracketItem(merged_caption(first, last, n_hidden))
                 item.run = (first, last)
                 self.scene.addItem(item)
                 self._brackets.append(item)
@@ -571,7 +588,10 @@ class NetworkView(QtWidgets.QWidget):
         self._label_font = small_font(self, 0.8 if cramped else 1.0)
         fm = QtGui.QFontMetricsF(self._label_font)
         label_w = max(fm.horizontalAdvance(FEATURES[f].label) for f in self._features) + 6
-        space = BRACKET_SPACE if self._brackets else 0.0
+        space = 0.0
+        if self._brackets:  # room for the longest caption, wrapped to the view's width
+            space = BRACKET_SPACE - 16 + max(b.caption_size(full.width() - 4).height()
+                                             for b in self._brackets)
         bar = self.view.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
         need_h = need_v = False
         for _ in range(3):
@@ -607,6 +627,8 @@ class NetworkView(QtWidgets.QWidget):
                     dot.set_geometry(col.x - s / 2, y + s / 2, max(2.5, min(5.0, s * 0.15)))
                     if not cpt:
                         node.set_fill(EMPTY_FILL)
+        for column in self._columns:
+            column.relayout()
         for label, y in zip(self._labels, cols[0].ys):
             label.setFont(self._label_font)
             r = label.boundingRect()

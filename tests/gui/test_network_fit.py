@@ -133,3 +133,44 @@ def test_crowded_link_tooltip_names_the_link_under_the_mouse(qtbot):
     assert "=" in text.splitlines()[0]
     first = view.tooltip(view.link_item(1, i, j)).splitlines()[0]
     assert first == f"weight h1,{i + 1} → h2,{j + 1} = {w:.2f}"
+
+
+def test_hovering_a_compact_neuron_emits_it_and_names_it(qtbot):
+    from actlab.views.qt import QtCore
+    view = _view(qtbot, (64, 64), "tanh", size=(520, 600))
+    node = view.neuron_item(2, 10)  # hidden layer 2, neuron 11
+    assert node.compact
+    viewport = view.view.viewport()
+    qtbot.mouseMove(viewport, QtCore.QPoint(2, 2))
+    with qtbot.waitSignal(view.neuronHovered, timeout=1000) as blocker:
+        qtbot.mouseMove(viewport, view.view.mapFromScene(node.scenePos()))
+    assert blocker.args == [1, 10]
+    assert node.hovered
+    assert view.scene.tooltip_at(node.scenePos()) == view.tooltip(node)
+    with qtbot.waitSignal(view.neuronUnhovered, timeout=1000):
+        qtbot.mouseMove(viewport, QtCore.QPoint(2, 2))
+
+
+@pytest.mark.parametrize("width", [300, 520])
+def test_merged_caption_counts_what_the_student_built_and_is_never_cut(qtbot, width):
+    view = _view(qtbot, (5,) * 4, "linear", size=(width, 420))
+    view.set_merged_runs([(0, 4)])  # all 4 hidden layers and the output
+    (bracket,) = view._brackets
+    assert bracket.text == "4 hidden layers + output: one linear map"
+    text_rect = bracket.boundingRect()
+    # the caption's own rectangle is as wide as the text needs, inside the view
+    visible = _visible(view)
+    assert visible.contains(bracket._text_rect)
+    from actlab.views.qt import QtGui
+    fm = QtGui.QFontMetricsF(bracket.font)
+    lines = 1 if fm.horizontalAdvance(bracket.text) + 8 <= bracket._text_rect.width() else 2
+    assert bracket._text_rect.height() >= lines * fm.height()
+    assert text_rect.bottom() <= visible.bottom()
+    assert not view.view.verticalScrollBar().isVisible()
+
+
+def test_one_hidden_layer_caption_is_singular(qtbot):
+    from actlab.views.network_view import merged_caption
+    assert merged_caption(0, 1, 1) == "1 hidden layer + output: one linear map"
+    assert merged_caption(1, 3, 3) == "2 hidden layers + output: one linear map"
+    assert merged_caption(0, 1, 4) == "hidden layers 1–2: one linear map"
