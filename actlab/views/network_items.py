@@ -271,10 +271,14 @@ class CompactColumnItem(QtWidgets.QGraphicsItem):
         self._hover_to(None)
 
     def relayout(self) -> None:
+        """Call after the nodes moved: their squares are computed here, not per paint."""
         self.prepareGeometryChange()
         r = QtCore.QRectF()
+        self._squares = []
         for node in self.nodes:
             r = r.united(node.sceneBoundingRect())
+            h, p = node.size / 2, node.pos()
+            self._squares.append(QtCore.QRectF(p.x() - h, p.y() - h, node.size, node.size))
         self._rect = r
         self.update()
 
@@ -284,12 +288,9 @@ class CompactColumnItem(QtWidgets.QGraphicsItem):
     def paint(self, painter, option, widget=None) -> None:
         groups: dict = {}
         hovered = None
-        for node in self.nodes:
+        for node, rect in zip(self.nodes, getattr(self, "_squares", ())):
             if not node.compact:
                 continue
-            h = node.size / 2
-            p = node.pos()
-            rect = QtCore.QRectF(p.x() - h, p.y() - h, node.size, node.size)
             groups.setdefault(node.fill.rgba(), (node.fill, []))[1].append(rect)
             if node.hovered:
                 hovered = rect
