@@ -105,6 +105,10 @@ class NetworkView(QtWidgets.QWidget):
         self._node_size: list[float] = []
         self._compact: list[bool] = []
         self._link_style: list[tuple] = []
+        self._dense_timer = QtCore.QTimer(self)
+        self._dense_timer.setSingleShot(True)
+        self._dense_timer.setInterval(30)
+        self._dense_timer.timeout.connect(lambda: self._refresh_dense(False))
         self._build_ui()
         self._rebuild()
 
@@ -527,6 +531,10 @@ class NetworkView(QtWidgets.QWidget):
             pending.discard(l)
             spent += item.cost
             self._dense_next = l + 1
+        if pending and not self._dense_timer.isActive():
+            # the rest a moment later, so a single snapshot (paused, after Step) still
+            # ends fully drawn; while training the next snapshot usually comes first
+            self._dense_timer.start()
 
     def _device_size(self, column: int) -> int:
         return max(8, int(self._node_size[column] * self.devicePixelRatioF()))

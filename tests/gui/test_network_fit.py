@@ -174,3 +174,19 @@ def test_one_hidden_layer_caption_is_singular(qtbot):
     assert merged_caption(0, 1, 1) == "1 hidden layer + output: one linear map"
     assert merged_caption(1, 3, 3) == "2 hidden layers + output: one linear map"
     assert merged_caption(0, 1, 4) == "hidden layers 1–2: one linear map"
+
+
+def test_one_snapshot_ends_with_every_crowded_layer_drawn(qtbot):
+    # each snapshot redraws only a time-budgeted slice of the crowded layers; a single
+    # one (paused, after Step) must still end with all of them showing its weights
+    hidden = (64,) * 6
+    snap = _snapshot(hidden)
+    view = _view(qtbot, hidden, "tanh", size=(520, 600))
+    assert view.show_snapshot(snap)
+
+    def strongest_drawn(layer):
+        W = np.abs(snap.params[layer][0]).ravel()
+        return int(np.argmax(W)) in set(view.dense_links(layer).drawn().tolist())
+
+    qtbot.waitUntil(lambda: all(strongest_drawn(l) for l in range(1, 6)), timeout=5000)
+    assert not view._dense_pending
