@@ -24,11 +24,11 @@ from .actions import set_play_state
 # redrawn every frame, the network diagram every 2nd and the loss plot every 5th.
 DRAW_INTERVAL_MS = 28
 NETWORK_EVERY = 2
-# The loss numbers and speed: every 0.065 s (10-15 Hz) rather than every n-th frame, so
+# The loss numbers and speed: every 0.045 s (15-20 Hz) rather than every n-th frame, so
 # they stay above 10 Hz when a big network brings the frame rate down.  The loss plot
 # re-lays out its axes whenever its range grows (~10 ms): every 0.1 s is plenty for a
 # curve and leaves the GIL to the training thread.
-SLOW_INTERVAL_S = 0.065
+SLOW_INTERVAL_S = 0.045
 PLOT_INTERVAL_S = 0.1
 
 

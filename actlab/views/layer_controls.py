@@ -75,25 +75,39 @@ class ActivationCombo(QtWidgets.QComboBox):
         self.initStyleOption(opt)
         return self._fit(opt)[1]
 
-    def _fit(self, opt) -> tuple[QtCore.QRect, str]:
+    def shown_font(self) -> QtGui.QFont:
+        """The font of :meth:`shown_text` (smaller only when nothing else fits)."""
+        opt = QtWidgets.QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        return self._fit(opt)[2]
+
+    def _fit(self, opt) -> tuple[QtCore.QRect, str, QtGui.QFont]:
+        """Where the closed box's text goes, the text and its font: the short title,
+        else the abbreviation, in the box's font; then the abbreviation in a smaller
+        one; elided only as a last resort."""
         if self.compact:
             field = self.rect().adjusted(1, 0, -1, 0)
         else:
             field = self.style().subControlRect(
                 QtWidgets.QStyle.ComplexControl.CC_ComboBox, opt,
                 QtWidgets.QStyle.SubControl.SC_ComboBoxEditField, self)
-        fm = self.fontMetrics()
-        for role in (SHORT_ROLE, ABBREV_ROLE):
+        small = QtGui.QFont(self.font())
+        small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
+        text = opt.currentText
+        for role, font in ((SHORT_ROLE, self.font()), (ABBREV_ROLE, self.font()),
+                           (ABBREV_ROLE, small)):
             text = self.currentData(role) or opt.currentText
-            if fm.horizontalAdvance(text) <= field.width():
-                return field, text
-        return field, fm.elidedText(text, Qt.TextElideMode.ElideRight, field.width())
+            if QtGui.QFontMetrics(font).horizontalAdvance(text) <= field.width():
+                return field, text, font
+        fm = QtGui.QFontMetrics(small)
+        return field, fm.elidedText(text, Qt.TextElideMode.ElideRight, field.width()), small
 
     def paintEvent(self, event) -> None:
         painter = QtWidgets.QStylePainter(self)
         opt = QtWidgets.QStyleOptionComboBox()
         self.initStyleOption(opt)
-        field, text = self._fit(opt)
+        field, text, font = self._fit(opt)
+        painter.setFont(font)
         if self.compact:
             # a framed name without the arrow: 22 px leave no room for one
             painter.setPen(self.palette().color(QtGui.QPalette.ColorRole.Mid))
@@ -159,11 +173,11 @@ class LayerControls(QtWidgets.QWidget):
         self.compact = width < WIDE_MIN
         self.combo.compact = self.compact
         # condensed letters in a narrow box: "ReLU" needs 17 px instead of 23
-        font = small_font(self, 0.78 if self.compact else 0.9)
+        font = small_font(self, 0.9)
         font.setStretch(QtGui.QFont.Stretch.Condensed if self.compact
                         else QtGui.QFont.Stretch.Unstretched)
         self.combo.setFont(font)
-        self.count_spin.setFont(font)
+        self.count_spin.setFont(small_font(self, 1.0))  # digits are narrow: full size
         self.count_spin.setFrame(not self.compact)  # "64" needs the frame's pixels
         if self.compact:
             half = max(10, (width - 1) // 2)

@@ -493,7 +493,9 @@ def diagram_geometry(sizes, width: float, height: float, label_width: float,
             row = max(MIN_ROW, min(avail / n, MAX_COMPACT_ROW, side[c] / 0.72))
             side[c] = max(2.5, min(9.0, row * 0.72))
         else:
-            row = side[c] / 0.72
+            # spread the rows over the height (up to twice the tight spacing): a tall,
+            # narrow column otherwise left most of its height empty
+            row = max(side[c] / 0.72, min(avail / n, 2.0 * side[c] / 0.72))
         rows.append(row)
     content_h = max(n * row for n, row in zip(sizes, rows))
     # top-aligned: the nodes start right under the layer controls, any spare height

@@ -17,6 +17,7 @@ from actlab.lab import MAX_NEURONS, NetworkSpec, default_lab
 from actlab.views.dense_links import MAX_DRAWN
 from actlab.views.network_items import NeuronItem
 from actlab.views.network_view import NetworkView
+from actlab.views.qt import QtGui
 
 FEATURES = ("x1", "x2")
 SIZES = [(300, 420), (520, 600), (900, 700)]
@@ -71,7 +72,9 @@ def test_activation_boxes_stay_readable_with_the_full_name_on_hover(qtbot, size)
         combo = view.layer_controls(layer).combo
         shown = combo.shown_text()
         assert shown and "…" not in shown, shown  # a short name or an abbreviation
-        assert combo.fontMetrics().horizontalAdvance(shown) <= combo.width()
+        font = combo.shown_font()
+        assert QtGui.QFontMetrics(font).horizontalAdvance(shown) <= combo.width()
+        assert font.pointSizeF() >= 6.5
         assert title in combo.toolTip()
     assert not view.view.horizontalScrollBar().isVisible()
 
@@ -81,7 +84,14 @@ def test_deep_sigmoid_preset_has_no_empty_band_under_the_controls(qtbot):
     view = _view(qtbot, (8,) * 8, size=(520, 700))
     visible = _visible(view)
     top = min(view.neuron_item(c, 0).sceneBoundingRect().top() for c in range(1, 9))
-    assert top - visible.top() <= 16
+    # the space above the first row is no more than the gap between two rows (+ margin):
+    # before, the nodes sat centred in the height, ~200 px under the controls
+    first, second = (view.neuron_item(1, i).sceneBoundingRect() for i in (0, 1))
+    gap = second.top() - first.bottom()
+    assert top - visible.top() <= 10 + gap
+    # and the column uses the height: its nodes span more than half of it
+    last = view.neuron_item(1, 7).sceneBoundingRect()
+    assert last.bottom() - first.top() > 0.5 * visible.height()
     assert not view.view.horizontalScrollBar().isVisible()
 
 
