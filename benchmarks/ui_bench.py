@@ -9,7 +9,10 @@ that prints figures, not a pass/fail test.
                                   [--hidden WIDTHxDEPTH] [--activation NAME]
 
 ``--hidden 64x10`` trains 10 hidden layers of 64 neurons instead of config B's 8x3 (with
-``--activation``, default relu).  The last line sums up the run for scripts::
+``--activation``, default relu).  It also prints how often the epoch counter and the loss
+numbers change on screen, how many fresh surfaces are drawn, and the Pause latency: the
+time from pressing Pause to the worker reporting it paused (and to the window knowing).
+The last line sums up the run for scripts (more fields may follow these)::
 
     ui_bench: epochs_ratio=R redraws_per_s=N lateness_p95_ms=P lateness_max_ms=M
 
@@ -18,7 +21,8 @@ NAME to the front (collapse, gradient, hidden, regions or compare; default gradi
 costliest to draw), so the figures include computing and drawing the live insights.
 
 Targets: app epochs/s >= 50 % of headless, redraws >= 30/s, timer lateness p95 <= 30 ms
-and max <= 100 ms, startup <= 1.5 s.
+and max <= 100 ms, startup <= 1.5 s; at 64x10 lateness p95 <= 50 ms and max <= 150 ms,
+Pause within 100 ms, epoch counter and loss numbers >= 10 Hz.
 """
 from __future__ import annotations
 
@@ -101,12 +105,26 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
         run_loop(300)
     late: list[float] = []
     last = [0.0]
+    epoch_texts = [0, None]  # changes seen, last text
 
     def tick() -> None:
         now = time.perf_counter()
         if last[0]:
             late.append(max(0.0, now - last[0] - 0.010) * 1000)
         last[0] = now
+        text = w.epoch_label.text()
+        if text != epoch_texts[1]:
+            epoch_texts[0] += 1
+            epoch_texts[1] = text
+
+    numbers = [0]
+    show_numbers = w.output.show_numbers
+
+    def counted_numbers(*args, **kwargs):
+        numbers[0] += 1
+        return show_numbers(*args, **kwargs)
+
+    w.output.show_numbers = counted_numbers
 
     probe = QtCore.QTimer()
     probe.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
@@ -115,6 +133,7 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
     w.play()
     run_loop(500)  # warm up: chunk size adapts
     d0 = w.instruments.draws
+    s0, n0 = w.surface_frames, numbers[0]
     e0, r0, t0 = w.trainer.latest().snapshot.epoch, w.redraws, time.perf_counter()
     cpu0 = time.thread_time()  # the GUI thread's own CPU time
     probe.start()
@@ -123,10 +142,13 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
     dt = time.perf_counter() - t0
     gui_busy = (time.thread_time() - cpu0) / dt
     e1, r1 = w.trainer.latest().snapshot.epoch, w.redraws
+    surfaces = (w.surface_frames - s0) / dt
+    numbers_hz = (numbers[0] - n0) / dt
+    epoch_hz = epoch_texts[0] / dt
     instrument_draws = (w.instruments.draws - d0) / dt
     pack = w.trainer.latest().insights
     insight_packs = 0 if pack is None else pack.seq
-    w.pause()
+    worker_ms, window_ms = pause_latencies(w, run_loop)
     t_close = time.perf_counter()
     w.setWindowModified(False)
     w.close()
@@ -136,7 +158,36 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
             "late_p50": statistics.median(late), "late_p95": percentile(late, 95),
             "late_max": max(late), "close_s": close_s, "thread_running": w.trainer.running,
             "insight_packs": insight_packs, "gui_busy": gui_busy,
-            "instrument_draws": instrument_draws}
+            "instrument_draws": instrument_draws, "surfaces_per_s": surfaces,
+            "epoch_hz": epoch_hz, "numbers_hz": numbers_hz,
+            "pause_worker_ms": worker_ms, "pause_window_ms": window_ms}
+
+
+def pause_latencies(w, run_loop, rounds: int = 3) -> tuple[list, list]:
+    """Press Pause ``rounds`` times while training; for each, ms until the worker
+    reported paused (its signal, timed on the worker thread) and until the window's
+    play state followed.  Ends paused."""
+    from PySide6 import QtCore
+    worker_ms, window_ms = [], []
+    stamp: list[float] = []
+    # a direct connection: the time is taken on the worker thread as it reports
+    conn = w.trainer.worker.playingChanged.connect(
+        lambda playing: stamp.append(time.perf_counter()) if not playing else None,
+        QtCore.Qt.ConnectionType.DirectConnection)
+    for _ in range(rounds):
+        w.play()
+        run_loop(600)
+        stamp.clear()
+        t0 = time.perf_counter()
+        w.pause()
+        while w._playing and time.perf_counter() - t0 < 10:
+            QtCore.QCoreApplication.processEvents(
+                QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 1)
+        window_ms.append((time.perf_counter() - t0) * 1000)
+        if stamp:
+            worker_ms.append((stamp[0] - t0) * 1000)
+    QtCore.QObject.disconnect(conn)
+    return worker_ms, window_ms
 
 
 def startup_seconds() -> float | None:
@@ -186,6 +237,13 @@ def main() -> int:
           f"max {app['late_max']:.1f}   (targets p95 <= 30, max <= 100)"
           f"{'' if app['late_p95'] <= 30 and app['late_max'] <= 100 else '  HIGH'}")
     print(f"GUI thread busy          {100 * app['gui_busy']:8.0f} % of the time")
+    print(f"epoch counter changes/s  {app['epoch_hz']:8.1f}   loss numbers/s "
+          f"{app['numbers_hz']:.1f}   fresh surfaces/s {app['surfaces_per_s']:.1f}   "
+          f"(targets >= 10)")
+    pause_w = max(app["pause_worker_ms"], default=float("nan"))
+    pause_g = max(app["pause_window_ms"], default=float("nan"))
+    print(f"Pause latency ms         worker {pause_w:.1f}  window {pause_g:.1f}   (worst of "
+          f"{len(app['pause_window_ms'])}; target <= 100)")
     if args.instruments:
         print(f"instruments drawn/s      {app['instrument_draws']:8.1f}   (insight packs "
               f"computed: {app['insight_packs']}, ~8/s while an instrument is on screen)")
@@ -196,7 +254,9 @@ def main() -> int:
         print("startup to window shown  " + ("failed" if s is None else
               f"{s:8.2f} s (target <= 1.5){'' if s <= 1.5 else '  SLOW'}"))
     print(f"ui_bench: epochs_ratio={ratio:.2f} redraws_per_s={app['redraws_per_s']:.1f} "
-          f"lateness_p95_ms={app['late_p95']:.1f} lateness_max_ms={app['late_max']:.1f}")
+          f"lateness_p95_ms={app['late_p95']:.1f} lateness_max_ms={app['late_max']:.1f} "
+          f"pause_ms={pause_w:.1f} epoch_hz={app['epoch_hz']:.1f} "
+          f"loss_hz={app['numbers_hz']:.1f}")
     return 0
 
 

@@ -43,6 +43,10 @@ class TrainingThread(WorkerHandle):
         self._load.emit(lab, dataset, self.generation, keep_weights)
         return self.generation
 
+    def pause(self) -> None:
+        self.worker.pause_pending.set()  # read by the worker at once (see worker.py)
+        super().pause()
+
     def step(self) -> None:
         self._step.emit()
 

@@ -46,6 +46,12 @@ IDLE_PUBLISH_INTERVAL = 0.25  # while nobody asks, still refresh latest() now an
 # training thread gets back (see benchmarks/ui_bench.py).
 GRID = 80
 INSIGHTS_GRID = GRID  # the regions picture lines up with the surface
+# The surface and neuron pictures need a forward pass over the GRID² plane: ~1 ms for
+# config B, ~35 ms for 10 × 64.  While playing they are remade only when that keeps them
+# under this share of the training thread's time; the snapshots in between carry the
+# last pictures (the same read-only arrays) with fresh weights, epoch and loss, so the
+# epoch counter and the loss curve never wait behind the pictures.
+PICTURE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,13 @@ class TrainingWorker(LoopWorker):
         self._generation = 0
         self._wanted = threading.Event()  # the GUI asked for a fresh snapshot
         self._feed = InsightsFeed(INSIGHTS_GRID)  # what the instruments on screen need
+        self._pictures = None  # (trainer, snapshot, time made, seconds it took)
+        # Set by the GUI thread the moment Pause is pressed (before the queued pause()
+        # arrives): no new chunk or picture is started, so Pause waits for at most the
+        # work already under way, not a 35-90 ms picture of a 10 x 64 network after it.
+        # Cleared by play() (overriding the inherited pause slot made Qt call it on the
+        # GUI thread).
+        self.pause_pending = threading.Event()
 
     # ------------------------------------------------------------ thread-safe reads
     def current_lab(self) -> tuple[int, Lab] | None:
@@ -178,6 +191,7 @@ class TrainingWorker(LoopWorker):
 
     @Slot()
     def play(self) -> None:
+        self.pause_pending.clear()
         trainer = self._trainer
         if trainer is None or self._stop.is_set():
             return
@@ -275,6 +289,8 @@ class TrainingWorker(LoopWorker):
         trainer = self._trainer
         if not self._playing or self._stop.is_set() or trainer is None:
             return
+        if self.pause_pending.is_set():
+            return  # the queued pause() is next; it restarts nothing
         if self._train_chunk(trainer.train, "Training stopped") is None:
             return
         if trainer.finished:
@@ -305,12 +321,26 @@ class TrainingWorker(LoopWorker):
         if was:
             self.playingChanged.emit(False)
 
+    def _snapshot(self, trainer: Trainer) -> Snapshot:
+        """A snapshot with fresh pictures, or while playing and pictures were made
+        recently, a cheap one reusing the last pictures (see PICTURE_SHARE)."""
+        now = time.perf_counter()
+        last = self._pictures
+        if (self._playing and last is not None and last[0] is trainer
+                and (now - last[2] < last[3] / PICTURE_SHARE or self.pause_pending.is_set())):
+            snap = trainer.snapshot(None)
+            return replace(snap, surface=last[1].surface, neurons=last[1].neurons,
+                           extent=last[1].extent)
+        snap = trainer.snapshot(self._grid, True)
+        self._pictures = (trainer, snap, now, time.perf_counter() - now)
+        return snap
+
     def _publish(self) -> None:
         self._wanted.clear()
         trainer = self._trainer
         try:
             with self._lock:
-                snap = trainer.snapshot(self._grid, True)
+                snap = self._snapshot(trainer)
                 generation = self._generation
                 pack = self._feed.pack(trainer, generation, self._playing)
         except Exception as e:

@@ -162,20 +162,32 @@ class NeuronItem(QtWidgets.QGraphicsItem):
         self.image: QtGui.QImage | None = None
         self._image_data = None  # keeps the array behind ``image`` alive
         self.fill = EMPTY_FILL
+        # A compact node of a column with a CompactColumnItem is painted by that item
+        # (one Python paint per column instead of 64); the node still takes hovers.
+        self.column_item = None
 
     def set_geometry(self, x: float, y: float, size: float, compact: bool) -> None:
         if size != self.size or compact != self.compact:
             self.prepareGeometryChange()
             self.size, self.compact = size, compact
+            # hidden, not just blank: Qt asks every visible item for its (Python)
+            # boundingRect on each paint
+            self.setVisible(not (compact and self.column_item is not None))
         self.setPos(x, y)
+
+    def _changed(self) -> None:
+        if self.compact and self.column_item is not None:
+            self.column_item.update()
+        else:
+            self.update()
 
     def set_image(self, image: QtGui.QImage | None, data=None) -> None:
         self.image, self._image_data = image, data
-        self.update()
+        self._changed()
 
     def set_fill(self, color: QtGui.QColor) -> None:
         self.fill = color
-        self.update()
+        self._changed()
 
     def boundingRect(self) -> QtCore.QRectF:
         h = self.size / 2 + 1.5
@@ -201,7 +213,7 @@ class NeuronItem(QtWidgets.QGraphicsItem):
     def set_hovered(self, on: bool) -> None:
         if on != self.hovered:
             self.hovered = on
-            self.update()
+            self._changed()
 
     def hoverEnterEvent(self, event) -> None:
         if self._hover_target is not None:
@@ -210,6 +222,86 @@ class NeuronItem(QtWidgets.QGraphicsItem):
     def hoverLeaveEvent(self, event) -> None:
         if self._hover_target is not None:
             self._hover_target.neuron_hover(self, False)
+
+
+class CompactColumnItem(QtWidgets.QGraphicsItem):
+    """Paints the compact nodes of one column: squares grouped by fill, one
+    ``drawRects`` per colour.  640 NeuronItem paints (Python calls, each waiting for the
+    GIL while training runs) took 9-28 ms per frame at 10 × 64."""
+
+    def __init__(self, nodes: list):
+        super().__init__()
+        self.nodes = nodes
+        self.setZValue(2)
+        self._rect = QtCore.QRectF()
+        self._hovered = None
+        for node in nodes:
+            node.column_item = self
+        self.setAcceptHoverEvents(True)
+
+    def node_at(self, pos: QtCore.QPointF, radius: float = 0.0):
+        """The compact node under scene point ``pos`` (within ``radius``), or None."""
+        for node in self.nodes:
+            h = node.size / 2 + radius
+            p = node.pos()
+            if node.compact and abs(pos.x() - p.x()) <= h and abs(pos.y() - p.y()) <= h:
+                return node
+        return None
+
+    def tip_key_at(self, pos: QtCore.QPointF, radius: float):
+        node = self.node_at(pos, radius)
+        return None if node is None else node.tip_key
+
+    def _hover_to(self, node) -> None:
+        if node is self._hovered:
+            return
+        old, self._hovered = self._hovered, node
+        if old is not None and old._hover_target is not None:
+            old._hover_target.neuron_hover(old, False)
+        if node is not None and node._hover_target is not None:
+            node._hover_target.neuron_hover(node, True)
+
+    def hoverMoveEvent(self, event) -> None:
+        self._hover_to(self.node_at(event.scenePos(), 1.0))
+
+    def hoverEnterEvent(self, event) -> None:
+        self._hover_to(self.node_at(event.scenePos(), 1.0))
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._hover_to(None)
+
+    def relayout(self) -> None:
+        """Call after the nodes moved: their squares are computed here, not per paint."""
+        self.prepareGeometryChange()
+        r = QtCore.QRectF()
+        self._squares = []
+        for node in self.nodes:
+            r = r.united(node.sceneBoundingRect())
+            h, p = node.size / 2, node.pos()
+            self._squares.append(QtCore.QRectF(p.x() - h, p.y() - h, node.size, node.size))
+        self._rect = r
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._rect
+
+    def paint(self, painter, option, widget=None) -> None:
+        groups: dict = {}
+        hovered = None
+        for node, rect in zip(self.nodes, getattr(self, "_squares", ())):
+            if not node.compact:
+                continue
+            groups.setdefault(node.fill.rgba(), (node.fill, []))[1].append(rect)
+            if node.hovered:
+                hovered = rect
+        painter.setPen(_COMPACT_PEN)
+        for color, rects in groups.values():
+            painter.setBrush(color)
+            painter.drawRects(rects)
+        if hovered is not None:
+            painter.setPen(_HOVER_PEN)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(hovered)
 
 
 class BiasItem(QtWidgets.QGraphicsEllipseItem):
@@ -244,7 +336,8 @@ class LinkItem(QtWidgets.QGraphicsPathItem):
 
 class MergeBracketItem(QtWidgets.QGraphicsItem):
     """A translucent band over consecutive layers with a caption underneath, e.g.
-    "these 3 layers act as 1"."""
+    "3 hidden layers + output: one linear map".  The caption wraps onto a second line
+    rather than being cut when the diagram is narrow."""
 
     FILL = QtGui.QColor(123, 97, 255, 34)
     EDGE = QtGui.QColor(123, 97, 255, 150)
@@ -260,11 +353,20 @@ class MergeBracketItem(QtWidgets.QGraphicsItem):
         self.font.setPointSizeF(max(7.5, self.font.pointSizeF() * 0.9))
         self.font.setBold(True)
 
+    FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+
+    def caption_size(self, max_width: float) -> QtCore.QSizeF:
+        """The caption's size when it may be at most ``max_width`` wide."""
+        fm = QtGui.QFontMetricsF(self.font)
+        r = fm.boundingRect(QtCore.QRectF(0, 0, max(40.0, max_width - 8), 1000),
+                            int(self.FLAGS), self.text)
+        return QtCore.QSizeF(r.width() + 8, r.height() + 2)
+
     def set_geometry(self, band: QtCore.QRectF, text_y: float, scene_width: float) -> None:
         self.prepareGeometryChange()
         self._band = QtCore.QRectF(band)
-        fm = QtGui.QFontMetricsF(self.font)
-        w, h = fm.horizontalAdvance(self.text) + 8, fm.height() + 2
+        size = self.caption_size(scene_width - 4)
+        w, h = size.width(), size.height()
         x = min(max(2.0, band.center().x() - w / 2), max(2.0, scene_width - w - 2))
         self._text_rect = QtCore.QRectF(x, text_y, w, h)
 
@@ -289,7 +391,7 @@ class MergeBracketItem(QtWidgets.QGraphicsItem):
         painter.drawPath(brace)
         painter.setFont(self.font)
         painter.setPen(self.TEXT)
-        painter.drawText(self._text_rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        painter.drawText(self._text_rect, int(self.FLAGS), self.text)
 
 
 class DiagramScene(QtWidgets.QGraphicsScene):
@@ -304,34 +406,43 @@ class DiagramScene(QtWidgets.QGraphicsScene):
         self.setBackgroundBrush(BACKGROUND)
 
     HIT_RADIUS = 3.5  # thin links are hard to point at exactly: accept a near miss
-    #: called with the LinkItem or BiasItem under a left click (the view sets it)
+    #: called with the tip key ("link", layer, i, j) or ("bias", column, index) under a
+    #: left click (the view sets it)
     click_handler = None
 
-    def item_near(self, pos: QtCore.QPointF):
-        """The topmost item with a ``tip_key`` under scene point ``pos``, else the topmost
-        one within a few pixels (links can be thinner than a pixel; a near-miss rectangle
-        is cheaper than a wide Python ``shape()`` on hundreds of links); or None."""
+    def key_near(self, pos: QtCore.QPointF):
+        """The ``tip_key`` of the topmost item under scene point ``pos``, else of the
+        topmost one within a few pixels (links can be thinner than a pixel; a near-miss
+        rectangle is cheaper than a wide Python ``shape()`` on hundreds of links); or None.
+        A crowded layer's links and a compact column are one item each, which names the
+        link or node at ``pos`` through ``tip_key_at``."""
         r = self.HIT_RADIUS
         for items in (self.items(pos),
                       self.items(QtCore.QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))):
             for item in items:
-                if getattr(item, "tip_key", None) is not None:
-                    return item
+                if not item.isVisible():
+                    continue
+                key = getattr(item, "tip_key", None)
+                key_at = getattr(item, "tip_key_at", None)
+                if key is None and key_at is not None:
+                    key = key_at(pos, r)
+                if key is not None:
+                    return key
         return None
 
     def tooltip_at(self, pos: QtCore.QPointF) -> str | None:
-        """The tooltip for scene point ``pos`` (of :meth:`item_near`), or None."""
-        item = self.item_near(pos)
-        return None if item is None else self._describe(item.tip_key)
+        """The tooltip for scene point ``pos`` (of :meth:`key_near`), or None."""
+        key = self.key_near(pos)
+        return None if key is None else self._describe(key)
 
     def mousePressEvent(self, event) -> None:
         # Clicks are hit-tested here, with the tooltips' near miss, rather than in
         # LinkItem: a link's own shape is its pen, often under a pixel wide.
         if event.button() == Qt.MouseButton.LeftButton and self.click_handler is not None:
-            item = self.item_near(event.scenePos())
-            if isinstance(item, (LinkItem, BiasItem)) and item.isVisible():
+            key = self.key_near(event.scenePos())
+            if key is not None and key[0] in ("link", "bias"):
                 event.accept()
-                self.click_handler(item)
+                self.click_handler(key)
                 return
         super().mousePressEvent(event)
 
@@ -347,14 +458,15 @@ class DiagramScene(QtWidgets.QGraphicsScene):
 
 # ---------------------------------------------------------------------- geometry
 COMPACT_ABOVE = 16     # layers with more neurons get small plain nodes, no thumbnails
-MARGIN = 10.0
+MARGIN = 8.0
 MAX_NODE = 40.0        # thumbnail side, pixels
-MIN_NODE = 9.0
-MIN_PITCH = 68.0       # columns closer than this make the diagram scroll sideways
+MIN_NODE = 7.0
+MIN_THUMB = 11.0       # hidden thumbnails smaller than this are plain squares
+MIN_PITCH = 20.0       # columns closer than this make the diagram scroll sideways
 MAX_PITCH = 200.0
 MIN_ROW = 4.0          # compact rows closer than this make it scroll vertically
 MAX_COMPACT_ROW = 14.0
-BRACKET_SPACE = 30.0   # room under the nodes for a "these k layers act as 1" caption
+BRACKET_SPACE = 30.0   # room under the nodes for a one-line merged-layers caption
 
 
 @dataclass
@@ -387,23 +499,30 @@ def diagram_geometry(sizes, width: float, height: float, label_width: float,
     """
     last = len(sizes) - 1
     avail = max(60.0, height - 2 * MARGIN - bracket_space)
-    compact = [0 < c < last and n > COMPACT_ABOVE for c, n in enumerate(sizes)]
     side = [min(MAX_NODE, 0.72 * avail / n) for n in sizes]
     pitch = (width - 2 * MARGIN - label_width - side[0] / 2 - side[-1] / 2) / last
     pitch = min(MAX_PITCH, max(MIN_PITCH, pitch))
-    side = [max(MIN_NODE, min(s, 0.4 * pitch)) for s in side]
+    # the end columns have links on one side only, so they may be a little larger
+    side = [max(MIN_NODE, min(s, (0.5 if c in (0, last) else 0.42) * pitch))
+            for c, s in enumerate(side)]
+    compact = [0 < c < last and (n > COMPACT_ABOVE or side[c] < MIN_THUMB)
+               for c, n in enumerate(sizes)]
     total_w = 2 * MARGIN + label_width + side[0] / 2 + side[-1] / 2 + pitch * last
     x0 = MARGIN + label_width + side[0] / 2 + max(0.0, (width - total_w) / 2)
     rows = []
     for c, n in enumerate(sizes):
         if compact[c]:
-            row = max(MIN_ROW, min(avail / n, MAX_COMPACT_ROW))
+            row = max(MIN_ROW, min(avail / n, MAX_COMPACT_ROW, side[c] / 0.72))
             side[c] = max(2.5, min(9.0, row * 0.72))
         else:
-            row = side[c] / 0.72
+            # spread the rows over the height (up to twice the tight spacing): a tall,
+            # narrow column otherwise left most of its height empty
+            row = max(side[c] / 0.72, min(avail / n, 2.0 * side[c] / 0.72))
         rows.append(row)
     content_h = max(n * row for n, row in zip(sizes, rows))
-    centre = MARGIN + max(avail, content_h) / 2
+    # top-aligned: the nodes start right under the layer controls, any spare height
+    # stays below them (centring left a large empty band under the controls)
+    centre = MARGIN + content_h / 2
     columns = [Column(x0 + c * pitch, side[c], compact[c],
                       [centre - n * rows[c] / 2 + rows[c] * (i + 0.5) for i in range(n)])
                for c, n in enumerate(sizes)]
@@ -471,6 +590,8 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
         return (f"The {name(column, index)}: the network's answer at every point of the "
                 f"plane (blue high, orange low).{bias}")
     act = ACTIVATIONS[activations[column - 1]].title
-    return (f"Neuron {name(column, index)} ({act}): the picture shows what it outputs at "
+    # the same words as the surface's title while this neuron is hovered (live_view.py)
+    return (f"Neuron {index + 1} of hidden layer {column} ({act}): the picture shows "
+            "what it outputs at "
             "every point of the plane — blue positive, orange negative. Hover to see it "
             f"large.{bias}")

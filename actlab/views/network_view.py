@@ -12,149 +12,33 @@ what the user asked for (``architectureChanged``); it never builds a Lab or a Tr
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ..engine.activations import ACTIVATIONS
 from ..engine.features import FEATURES
 from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
-from .network_items import (BRACKET_SPACE, EMPTY_FILL, BiasItem, DiagramScene, LinkItem,
-                            MergeBracketItem, NeuronItem, PenBook, diagram_geometry,
-                            feature_thumbnail, finite_range, image_from_argb, levels,
-                            symmetric_scale,
-                            to_argb, tooltip_text)
+from .dense_links import DENSE_ABOVE, DenseLinksItem
+from .layer_controls import LOCKED_TIP, WIDE_HEIGHT, LayerControls, small_font, tool_button
+from .network_drawing import TITLE_ROOM, DiagramDrawing
+from .network_items import (COMPACT_ABOVE, BiasItem, CompactColumnItem, DiagramScene,
+                            LinkItem, MergeBracketItem, NeuronItem, PenBook,
+                            feature_thumbnail, tooltip_text)
 from .qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 
 NEW_LAYER_NEURONS = 4
 DEFAULT_ACTIVATION = "tanh"
-STRIP_HEIGHT = 64
-LOCKED_TIP = "Locked by the teacher for this lab."
+HEADER_HEIGHT = 26
 
 
-def _small_font(widget: QtWidgets.QWidget, factor: float = 0.9) -> QtGui.QFont:
-    font = QtGui.QFont(widget.font())
-    font.setPointSizeF(max(7.0, font.pointSizeF() * factor))
-    return font
-
-
-def _tool_button(text: str, parent: QtWidgets.QWidget, size: int = 22) -> QtWidgets.QToolButton:
-    b = QtWidgets.QToolButton(parent)
-    b.setText(text)
-    b.setFixedSize(size, size)
-    font = QtGui.QFont(b.font())
-    font.setBold(True)
-    b.setFont(font)
-    b.setCursor(Qt.CursorShape.PointingHandCursor)
-    return b
-
-
-SHORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _short_title(title: str) -> str:
-    """"Linear (identity)" → "Linear", "SiLU / Swish" → "SiLU": fits a narrow column."""
-    return title.split(" (")[0].split(" / ")[0]
-
-
-def _changed(new: np.ndarray, old, force: bool):
-    """Indices where the quantised levels differ (all of them when forced or new)."""
-    if force or old is None:
-        return range(new.size)
-    return np.flatnonzero(new != old).tolist()
-
-
-class ActivationCombo(QtWidgets.QComboBox):
-    """A combo box listing full activation titles but showing a short, elided one when
-    closed, so it fits a layer column."""
-
-    def __init__(self, parent: QtWidgets.QWidget):
-        super().__init__(parent)
-        for name, act in ACTIVATIONS.items():
-            self.addItem(act.title, name)
-            i = self.count() - 1
-            self.setItemData(i, f"{act.title}: {act.summary}", Qt.ItemDataRole.ToolTipRole)
-            self.setItemData(i, _short_title(act.title), SHORT_ROLE)
-
-    def paintEvent(self, event) -> None:
-        painter = QtWidgets.QStylePainter(self)
-        opt = QtWidgets.QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        painter.drawComplexControl(QtWidgets.QStyle.ComplexControl.CC_ComboBox, opt)
-        field = self.style().subControlRect(QtWidgets.QStyle.ComplexControl.CC_ComboBox, opt,
-                                            QtWidgets.QStyle.SubControl.SC_ComboBoxEditField,
-                                            self)
-        short = self.currentData(SHORT_ROLE) or opt.currentText
-        opt.currentText = self.fontMetrics().elidedText(short, Qt.TextElideMode.ElideRight,
-                                                        field.width())
-        painter.drawControl(QtWidgets.QStyle.ControlElement.CE_ComboBoxLabel, opt)
-
-
-class LayerControls(QtWidgets.QWidget):
-    """The "−"/"+" neuron buttons, the neuron count and the activation box of one layer."""
-
-    def __init__(self, parent: QtWidgets.QWidget):
-        super().__init__(parent)
-        self.index = 0
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        row = QtWidgets.QHBoxLayout()
-        row.setSpacing(4)
-        row.addStretch(1)
-        self.remove_button = _tool_button("−", self, 20)
-        self.add_button = _tool_button("+", self, 20)
-        row.addWidget(self.remove_button)
-        row.addWidget(self.add_button)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.count_label = QtWidgets.QLabel(self)
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.count_label.setFont(_small_font(self))
-        lay.addWidget(self.count_label)
-        self.combo = ActivationCombo(self)
-        self.combo.setFont(_small_font(self))
-        self.combo.setSizeAdjustPolicy(
-            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(3)
-        self.combo.view().setMinimumWidth(150)
-        lay.addWidget(self.combo)
-
-    def set_state(self, index: int, neurons: int, activation: str, locked: bool,
-                  activation_locked: bool | None = None) -> None:
-        """Show layer ``index``; ``locked`` disables the neuron buttons and
-        ``activation_locked`` (default: ``locked``) the activation box."""
-        if activation_locked is None:
-            activation_locked = locked
-        self.index = index
-        layer = index + 1
-        self.count_label.setText(f"{neurons} neuron" + ("" if neurons == 1 else "s"))
-        self.count_label.setToolTip(f"Hidden layer {layer} has {neurons} neuron"
-                                    + ("." if neurons == 1 else "s."))
-        self.add_button.setEnabled(not locked and neurons < MAX_NEURONS)
-        self.remove_button.setEnabled(not locked and neurons > 1)
-        if locked:
-            self.add_button.setToolTip(LOCKED_TIP)
-            self.remove_button.setToolTip(LOCKED_TIP)
-        else:
-            self.add_button.setToolTip(
-                f"Add a neuron to hidden layer {layer}." if neurons < MAX_NEURONS else
-                f"A layer can have at most {MAX_NEURONS} neurons.")
-            self.remove_button.setToolTip(
-                f"Remove a neuron from hidden layer {layer}." if neurons > 1 else
-                "A layer needs at least one neuron; remove the whole layer with the "
-                "\"−\" next to \"hidden layers\" instead.")
-        self.combo.blockSignals(True)
-        i = self.combo.findData(activation)
-        self.combo.setCurrentIndex(i)
-        self.combo.blockSignals(False)
-        self.combo.setEnabled(not activation_locked)
-        title = ACTIVATIONS[activation].title if activation in ACTIVATIONS else activation
-        self.combo.setToolTip(
-            LOCKED_TIP if activation_locked else
-            f"The activation of hidden layer {layer} (now {title}): how each of its neurons "
-            "bends its input. With \"Linear\" nothing bends, and stacked linear layers act "
-            "like a single one.")
+def merged_caption(first: int, last: int, n_hidden: int) -> str:
+    """What a bracket over hidden layers ``first..last`` (0-based; ``last == n_hidden``
+    is the output layer) says, counting what the student built: "4 hidden layers +
+    output: one linear map", "hidden layers 2–4: one linear map"."""
+    if last >= n_hidden:
+        k = n_hidden - first
+        layers = f"{k} hidden layer" + ("" if k == 1 else "s")
+        return f"{layers} + output: one linear map"
+    return f"hidden layers {first + 1}–{last + 1}: one linear map"
 
 
 class _DiagramView(QtWidgets.QGraphicsView):
@@ -169,8 +53,8 @@ class _DiagramView(QtWidgets.QGraphicsView):
         self._on_resize()
 
 
-class NetworkView(QtWidgets.QWidget):
-    """The network builder diagram.
+class NetworkView(DiagramDrawing, QtWidgets.QWidget):
+    """The network builder diagram (drawing and layout: network_drawing.py).
 
     Signals:
       ``architectureChanged(tuple hidden, tuple activations)`` — the user added/removed a
@@ -211,6 +95,10 @@ class NetworkView(QtWidgets.QWidget):
         self._node_size: list[float] = []
         self._compact: list[bool] = []
         self._link_style: list[tuple] = []
+        self._dense_timer = QtCore.QTimer(self)
+        self._dense_timer.setSingleShot(True)
+        self._dense_timer.setInterval(30)
+        self._dense_timer.timeout.connect(lambda: self._refresh_dense(False))
         self._build_ui()
         self._rebuild()
 
@@ -253,10 +141,11 @@ class NetworkView(QtWidgets.QWidget):
             return False
         self._params = params
         self._apply_params(force=False)
-        if snapshot.neurons:
+        # pictures resent unchanged (the same arrays) cost nothing
+        if snapshot.neurons and snapshot.neurons is not self._neurons:
             self._neurons = snapshot.neurons
             self._apply_neurons()
-        if snapshot.surface is not None:
+        if snapshot.surface is not None and snapshot.surface is not self._surface:
             self._surface = snapshot.surface
             self._apply_output()
         return True
@@ -284,7 +173,8 @@ class NetworkView(QtWidgets.QWidget):
         return self._locked, self._activations_locked
 
     def set_merged_runs(self, runs) -> None:
-        """Draw a band saying "these k layers act as 1" over each ``(first, last)`` run of
+        """Draw a band saying e.g. "3 hidden layers + output: one linear map" over each
+        ``(first, last)`` run of
         hidden layers (0-based, inclusive; ``last == len(hidden)`` means the output
         layer).  Runs shorter than two layers or outside the network are skipped."""
         runs = tuple((int(a), int(b)) for a, b in runs)
@@ -310,7 +200,17 @@ class NetworkView(QtWidgets.QWidget):
 
     def link_item(self, layer: int, i: int, j: int) -> LinkItem:
         """The link of weight ``W[i, j]`` of weight layer ``layer`` (0 = inputs → first)."""
-        return self._links[layer][i * self._sizes[layer + 1] + j]
+        if self._dense[layer] is None:
+            return self._links[layer][i * self._sizes[layer + 1] + j]
+        # a crowded layer has no item per link: a stand-in carrying the link's tooltip
+        key = ("link", layer, i, j)
+        if key not in self._detached:
+            self._detached[key] = LinkItem(key)
+        return self._detached[key]
+
+    def dense_links(self, layer: int) -> DenseLinksItem | None:
+        """The one item drawing weight layer ``layer``'s links when it is crowded."""
+        return self._dense[layer]
 
     def bias_item(self, column: int, index: int) -> BiasItem:
         return self._biases[column - 1][index]
@@ -336,9 +236,9 @@ class NetworkView(QtWidgets.QWidget):
         header.setContentsMargins(8, 0, 8, 0)
         header.setSpacing(4)
         header.addStretch(1)
-        self._remove_layer_button = _tool_button("−", self, 24)
+        self._remove_layer_button = tool_button("−", self, 24)
         self._remove_layer_button.setObjectName("removeLayerButton")
-        self._add_layer_button = _tool_button("+", self, 24)
+        self._add_layer_button = tool_button("+", self, 24)
         self._add_layer_button.setObjectName("addLayerButton")
         self._layers_label = QtWidgets.QLabel(self)
         font = QtGui.QFont(self._layers_label.font())
@@ -352,17 +252,18 @@ class NetworkView(QtWidgets.QWidget):
         lay.addLayout(header)
 
         self._strip = QtWidgets.QWidget(self)
-        self._strip.setFixedHeight(STRIP_HEIGHT)
+        self._strip.setFixedHeight(WIDE_HEIGHT + TITLE_ROOM)
+        self._strip_height = WIDE_HEIGHT + TITLE_ROOM
         self._inputs_title = QtWidgets.QLabel("Features", self._strip)
         self._output_title = QtWidgets.QLabel("Output", self._strip)
         for label in (self._inputs_title, self._output_title):
-            label.setFont(_small_font(self))
+            label.setFont(small_font(self))
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
             label.setStyleSheet("color: #5f6368;")
         self._no_layers_hint = QtWidgets.QLabel(
             "No hidden layers: the inputs feed\nthe output directly. Press + to add one.",
             self._strip)
-        self._no_layers_hint.setFont(_small_font(self))
+        self._no_layers_hint.setFont(small_font(self))
         self._no_layers_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._no_layers_hint.setStyleSheet("color: #5f6368;")
         self._inputs_title.setToolTip("The numbers each point is described by; the network "
@@ -385,7 +286,7 @@ class NetworkView(QtWidgets.QWidget):
 
         self._add_layer_button.clicked.connect(self._add_layer)
         self._remove_layer_button.clicked.connect(self._remove_layer)
-        self._label_font = _small_font(self, 1.0)
+        self._label_font = small_font(self, 1.0)
 
     def _rebuild(self) -> None:
         """Create every diagram item for the current architecture."""
@@ -400,14 +301,27 @@ class NetworkView(QtWidgets.QWidget):
                         for i in range(n)] for c, n in enumerate(self._sizes)]
         self._biases = [[BiasItem(("bias", c, i)) for i in range(n)]
                         for c, n in enumerate(self._sizes) if c > 0]
-        self._links = [[LinkItem(("link", l, i, j)) for i in range(self._sizes[l])
-                        for j in range(self._sizes[l + 1])] for l in range(last)]
+        # a crowded layer's links are one item (see dense_links.py), others one each
+        sizes = self._sizes
+        self._dense = [DenseLinksItem(l, sizes[l], sizes[l + 1], self._book)
+                       if sizes[l] * sizes[l + 1] > DENSE_ABOVE else None
+                       for l in range(last)]
+        self._links = [[] if self._dense[l] is not None else
+                       [LinkItem(("link", l, i, j)) for i in range(sizes[l])
+                        for j in range(sizes[l + 1])] for l in range(last)]
+        self._detached: dict = {}
+        self._dense_pending: set[int] = set()
+        self._dense_next = 0
         self._link_levels: list = [None] * last
         self._bias_levels: list = [None] * last
         self._link_style = []
         self._compact = []
         self._labels = []
-        for items in (*self._nodes, *self._biases, *self._links):
+        # hidden columns that will be compact (above COMPACT_ABOVE) paint as one item
+        self._columns = [CompactColumnItem(self._nodes[c]) for c in range(1, last)
+                         if self._sizes[c] > COMPACT_ABOVE]
+        for items in (*self._nodes, *self._biases, *self._links,
+                      [d for d in self._dense if d is not None], self._columns):
             for item in items:
                 self.scene.addItem(item)
         for name, node in zip(self._features, self._nodes[0]):
@@ -429,7 +343,7 @@ class NetworkView(QtWidgets.QWidget):
         n_hidden = len(self._hidden)
         for first, last in self._runs:
             if 0 <= first < last <= n_hidden:
-                item = MergeBracketItem(f"these {last - first + 1} layers act as 1")
+                item = MergeBracketItem(merged_caption(first, last, n_hidden))
                 item.run = (first, last)
                 self.scene.addItem(item)
                 self._brackets.append(item)
@@ -440,6 +354,8 @@ class NetworkView(QtWidgets.QWidget):
             ctrl = LayerControls(self._strip)
             ctrl.add_button.clicked.connect(
                 lambda _=False, c=ctrl: self._change_neurons(c.index, +1))
+            ctrl.countEntered.connect(
+                lambda n, c=ctrl: self._set_neurons(c.index, n))
             ctrl.remove_button.clicked.connect(
                 lambda _=False, c=ctrl: self._change_neurons(c.index, -1))
             ctrl.combo.currentIndexChanged.connect(
@@ -453,9 +369,7 @@ class NetworkView(QtWidgets.QWidget):
         for i, ctrl in enumerate(self._controls):
             ctrl.set_state(i, self._hidden[i], self._activations[i], self._locked,
                            self._activations_locked)
-            ctrl.add_button.setVisible(self._show_structure)
-            ctrl.remove_button.setVisible(self._show_structure)
-            ctrl.combo.setVisible(self._show_activations)
+            ctrl.set_parts_visible(self._show_structure, self._show_activations)
         self._add_layer_button.setVisible(self._show_structure)
         self._remove_layer_button.setVisible(self._show_structure)
         locked = self._locked
@@ -501,10 +415,14 @@ class NetworkView(QtWidgets.QWidget):
         self._commit(self._hidden[:-1], self._activations[:-1])
 
     def _change_neurons(self, layer: int, delta: int) -> None:
+        if 0 <= layer < len(self._hidden):
+            self._set_neurons(layer, self._hidden[layer] + delta)
+
+    def _set_neurons(self, layer: int, n: int) -> None:
+        """Hidden layer ``layer`` gets ``n`` neurons (from −/+ or a typed count)."""
         if self._locked or not 0 <= layer < len(self._hidden):
             return
-        n = self._hidden[layer] + delta
-        if not 1 <= n <= MAX_NEURONS:
+        if not 1 <= n <= MAX_NEURONS or n == self._hidden[layer]:
             return
         hidden = self._hidden[:layer] + (n,) + self._hidden[layer + 1:]
         self._commit(hidden, self._activations)
@@ -533,198 +451,10 @@ class NetworkView(QtWidgets.QWidget):
             self._hovered = None
             self.neuronUnhovered.emit()
 
-    def _item_clicked(self, item) -> None:
-        kind, *where = item.tip_key
+    def _item_clicked(self, key) -> None:
+        kind, *where = key
         (self.linkClicked if kind == "link" else self.biasClicked).emit(*where)
 
     def _describe(self, key: tuple) -> str:
         return tooltip_text(key, self._features, self._activations, self._n_outputs,
                             self._params)
-
-    # ------------------------------------------------------------------ snapshots
-    def _matches(self, params, neurons) -> bool:
-        sizes = self._sizes
-        if params is None or len(params) != len(sizes) - 1:
-            return False
-        for l, (W, b) in enumerate(params):
-            if np.shape(W) != (sizes[l], sizes[l + 1]) or np.shape(b) != (sizes[l + 1],):
-                return False
-        if neurons:
-            if len(neurons) != len(self._hidden):
-                return False
-            if any(np.shape(a)[0] != n for a, n in zip(neurons, self._hidden)):
-                return False
-        return True
-
-    def _apply_params(self, force: bool) -> None:
-        """Restyle links and bias dots; only items whose quantised value changed get a
-        new pen/brush."""
-        book = self._book
-        for l, (W, b) in enumerate(self._params):
-            lv = levels(np.asarray(W, dtype=float).ravel(), 1.0)
-            prev = self._link_levels[l]
-            changed = _changed(lv, prev, force)
-            alpha, wmin, wmax = self._link_style[l]
-            links = self._links[l]
-            for k in changed:
-                links[k].setPen(book.link_pen(int(lv[k]), alpha, wmin, wmax))
-            self._link_levels[l] = lv
-
-            bv = levels(np.asarray(b, dtype=float), 1.0)
-            prev = self._bias_levels[l]
-            changed = _changed(bv, prev, force)
-            compact = self._compact[l + 1]
-            for k in changed:
-                brush = book.brush(int(bv[k]))
-                if compact:
-                    self._nodes[l + 1][k].set_fill(brush.color())
-                else:
-                    self._biases[l][k].setBrush(brush)
-            self._bias_levels[l] = bv
-
-    def _device_size(self, column: int) -> int:
-        return max(8, int(self._node_size[column] * self.devicePixelRatioF()))
-
-    def _apply_neurons(self) -> None:
-        for l, arr in enumerate(self._neurons):
-            column = l + 1
-            if self._compact[column] or arr.ndim != 3 or arr.shape[0] == 0:
-                continue
-            step = max(1, arr.shape[-1] // self._device_size(column))
-            sub = arr[:, ::-step, ::step]  # flip: row 0 of the snapshot is the bottom
-            argb = to_argb(sub, symmetric_scale(sub))
-            for k, node in enumerate(self._nodes[column]):
-                node.set_image(image_from_argb(argb[k]), argb)
-
-    def _apply_output(self) -> None:
-        surf = np.asarray(self._surface)
-        column = len(self._sizes) - 1
-        if surf.ndim == 2:
-            surf = surf[:, :, None]
-        if surf.ndim != 3 or surf.shape[2] != self._n_outputs:
-            return
-        step = max(1, surf.shape[0] // self._device_size(column))
-        sub = np.moveaxis(surf[::-step, ::step, :], 2, 0).astype(float)
-        lo, hi = finite_range(sub) or (0.5, 0.5)  # no finite value: the neutral colour
-        if 0.0 <= lo and hi <= 1.0:
-            # probabilities: 0.5 (undecided) is the neutral colour
-            argb = to_argb(sub * 2.0 - 1.0, 1.0)
-        else:
-            argb = to_argb(sub, symmetric_scale(sub))
-        for k, node in enumerate(self._nodes[column]):
-            node.set_image(image_from_argb(np.ascontiguousarray(argb[k])), argb)
-
-    # ------------------------------------------------------------------ layout
-    def _layout(self) -> None:
-        """Place every item for the view's size (items are moved, never recreated)."""
-        if self._in_layout or self._sizes is None:
-            return
-        self._in_layout = True
-        try:
-            modes = list(self._compact)
-            self._layout_for(self._fit_geometry())
-        finally:
-            self._in_layout = False
-        if self._params is not None:
-            self._apply_params(force=True)
-        if self._neurons is not None and modes != self._compact:
-            self._apply_neurons()
-        self._place_controls()
-
-    def _fit_geometry(self):
-        """The geometry for the whole view, minus a scroll bar only where the diagram
-        really needs one.  The bars are switched on and off here rather than left to Qt,
-        which keeps a bar that was once needed while the viewport it shrank still fits."""
-        fm = QtGui.QFontMetricsF(self._label_font)
-        label_w = max(fm.horizontalAdvance(FEATURES[f].label) for f in self._features) + 8
-        space = BRACKET_SPACE if self._brackets else 0.0
-        full = self.view.contentsRect().size()
-        bar = self.view.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
-        need_h = need_v = False
-        for _ in range(3):
-            w = full.width() - (bar if need_v else 0)
-            h = full.height() - (bar if need_h else 0)
-            geo = diagram_geometry(self._sizes, w, h, label_w, space)
-            more_h, more_v = geo.width > w + 0.5, geo.height > h + 0.5
-            if (more_h, more_v) == (need_h, need_v):
-                break
-            need_h, need_v = need_h or more_h, need_v or more_v
-        policy = QtCore.Qt.ScrollBarPolicy
-        self.view.setHorizontalScrollBarPolicy(policy.ScrollBarAlwaysOn if need_h
-                                               else policy.ScrollBarAlwaysOff)
-        self.view.setVerticalScrollBarPolicy(policy.ScrollBarAlwaysOn if need_v
-                                             else policy.ScrollBarAlwaysOff)
-        return geo
-
-    def _layout_for(self, geo) -> None:
-        sizes = self._sizes
-        cols = geo.columns
-        self._columns_x = [col.x for col in cols]
-        self._node_size = [col.size for col in cols]
-        self._compact = [col.compact for col in cols]
-        self._pitch = geo.pitch
-        for c, col in enumerate(cols):
-            s, cpt = col.size, col.compact
-            for i, y in enumerate(col.ys):
-                node = self._nodes[c][i]
-                node.set_geometry(col.x, y, s, cpt)
-                if c > 0:
-                    dot = self._biases[c - 1][i]
-                    dot.setVisible(not cpt)
-                    dot.set_geometry(col.x - s / 2, y + s / 2, max(2.5, min(5.0, s * 0.15)))
-                    if not cpt:
-                        node.set_fill(EMPTY_FILL)
-        for label, y in zip(self._labels, cols[0].ys):
-            r = label.boundingRect()
-            label.setPos(cols[0].x - cols[0].size / 2 - 6 - r.width(), y - r.height() / 2)
-
-        self._link_style = []
-        for l in range(len(sizes) - 1):
-            a, b = cols[l], cols[l + 1]
-            n_links = sizes[l] * sizes[l + 1]
-            # many links: thinner and more transparent, so the crowd stays readable
-            alpha = 255 if n_links <= 64 else 190 if n_links <= 256 else 120
-            wmax = round(max(1.2, min(5.0, min(a.size, b.size) * 0.2)), 1)
-            self._link_style.append((alpha, 0.4 if n_links <= 256 else 0.3, wmax))
-            links, nb = self._links[l], sizes[l + 1]
-            xa, xb = a.x + a.size / 2, b.x - b.size / 2
-            for i, ya in enumerate(a.ys):
-                for j, yb in enumerate(b.ys):
-                    links[i * nb + j].set_ends(xa, ya, xb, yb)
-
-        bottom = geo.content_bottom
-        for item in self._brackets:
-            first, last = item.run
-            half = max(cols[c].size for c in range(first + 1, last + 2)) / 2
-            band = QtCore.QRectF(QtCore.QPointF(cols[first + 1].x - half - 12, 5),
-                                 QtCore.QPointF(cols[last + 1].x + half + 12, bottom + 6))
-            item.set_geometry(band, bottom + 14, geo.width)
-        self.scene.setSceneRect(0, 0, geo.width, geo.height)
-
-    def _place_controls(self) -> None:
-        if not self._columns_x:
-            return
-        strip_w = self._strip.width()
-        offset = self.view.viewport().mapTo(self, QtCore.QPoint(0, 0)).x() \
-            - self._strip.mapTo(self, QtCore.QPoint(0, 0)).x()
-
-        def strip_x(scene_x: float) -> float:
-            return self.view.mapFromScene(QtCore.QPointF(scene_x, 0)).x() + offset
-
-        w = int(max(62, min(110, self._pitch - 4)))
-        for l, ctrl in enumerate(self._controls):
-            x = strip_x(self._columns_x[l + 1])
-            ctrl.setGeometry(int(round(x - w / 2)), 0, w, STRIP_HEIGHT)
-        hint = self._no_layers_hint
-        hint.setVisible(not self._controls)
-        if not self._controls:
-            x = (strip_x(self._columns_x[0]) + strip_x(self._columns_x[-1])) / 2
-            hw = hint.sizeHint().width() + 4
-            hint.setGeometry(int(round(x - hw / 2)), 0, hw, STRIP_HEIGHT - 18)
-        for label, column, anchor in ((self._inputs_title, 0, "in"),
-                                      (self._output_title, len(self._columns_x) - 1, "out")):
-            lw = label.sizeHint().width() + 4
-            x = strip_x(self._columns_x[column]) - lw / 2
-            if anchor == "out":
-                x = min(x, strip_w - lw - 2)
-            label.setGeometry(int(round(x)), 0, lw, STRIP_HEIGHT - 4)

@@ -236,7 +236,9 @@ def test_link_and_bias_tooltips_show_values(qtbot):
     assert view.tooltip(view.bias_item(2, 1)).splitlines()[0] == f"bias of h2,2 = {b:.2f}"
     dot = view.bias_item(2, 1)
     assert view.scene.tooltip_at(dot.sceneBoundingRect().center()).startswith("bias of h2,2")
-    assert "Neuron h1,1 (tanh)" in view.tooltip(view.neuron_item(1, 0))
+    # the same words as the surface title while the neuron is hovered (live_view.py)
+    assert view.tooltip(view.neuron_item(1, 0)).startswith("Neuron 1 of hidden layer 1 (tanh)")
+    assert view.tooltip(view.neuron_item(2, 1)).startswith("Neuron 2 of hidden layer 2 (tanh)")
 
 
 # ----------------------------------------------------------------------- hovering
@@ -302,8 +304,9 @@ def test_wide_network_fits_and_controls_sit_over_their_columns(qtbot):
         assert ctrl.mapTo(view, QtCore.QPoint(ctrl.width(), 0)).x() <= view.width()
 
 
-def test_ten_layers_scroll_sideways_and_controls_follow(qtbot):
-    view = _view(qtbot, (3,) * 10)
+def test_too_narrow_for_ten_layers_scrolls_sideways_and_controls_follow(qtbot):
+    # ten layers fit 300 px (see test_network_fit.py); 200 px is below the minimum pitch
+    view = _view(qtbot, (3,) * 10, size=(200, 420))
     bar = view.view.horizontalScrollBar()
     assert bar.isVisible() and bar.maximum() > 0
     ctrl = view.layer_controls(9)
@@ -316,7 +319,8 @@ def test_merged_runs_draw_a_bracket(qtbot):
     view = _view(qtbot, (3, 3, 3), ("linear",) * 3)
     view.set_merged_runs([(0, 2)])
     brackets = [i for i in view.scene.items() if isinstance(i, MergeBracketItem)]
-    assert [b.text for b in brackets] == ["these 3 layers act as 1"]
+    # hidden layers 1-3 (0-based 0..2) of 3, the output not included
+    assert [b.text for b in brackets] == ["hidden layers 1–3: one linear map"]
     band = brackets[0].boundingRect()
     for c in (1, 2, 3):
         assert band.contains(view.neuron_item(c, 0).sceneBoundingRect())

@@ -44,7 +44,7 @@ def _click(qtbot, window, item, percent=0.3):
         point = item.path().pointAtPercent(percent)
     else:
         point = item.sceneBoundingRect().center()
-    assert nv.scene.item_near(point) is item  # nothing else is on top right there
+    assert nv.scene.key_near(point) == item.tip_key  # nothing else is on top right there
     qtbot.mouseClick(nv.view.viewport(), Qt.MouseButton.LeftButton,
                      pos=nv.view.mapFromScene(point))
     popup = window.weight_editor.popup
