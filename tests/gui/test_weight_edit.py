@@ -3,6 +3,7 @@ network has exactly that weight, and the surface, the thumbnails and the numbers
 are those of a direct forward pass with it."""
 import numpy as np
 import pytest
+from PySide6 import QtCore
 from PySide6.QtCore import Qt
 
 from actlab.engine.features import transform
@@ -254,3 +255,34 @@ def test_the_edit_is_saved_with_the_lab_and_opens_again(qtbot, window, tmp_path,
     assert w.open_lab(lab, str(path))
     qtbot.waitUntil(lambda: w.trainer.latest().generation == w._generation, timeout=WAIT)
     assert w.trainer.current_lab()[1].params[0][0][1, 3] == 0.875
+
+
+def test_a_link_in_a_crowded_layer_can_be_clicked_too(qtbot, window):
+    """A layer of 64 x 64 links is drawn as one item (no LinkItem per link): a click on
+    one of its drawn lines still opens the editor for that very weight."""
+    from dataclasses import replace
+
+    w, nv = window, window.network_view
+    net = replace(w.lab.network, hidden=(64, 64), activations=("relu", "relu"))
+    w.apply_edit(replace(w.lab, network=net), "network")
+    qtbot.waitUntil(lambda: w.trainer.latest() is not None
+                    and w.trainer.latest().generation == w._generation
+                    and nv._dense[1] is not None and len(nv._dense[1].drawn()) > 0,
+                    timeout=WAIT)
+    dense = nv._dense[1]
+    k = int(dense.drawn()[-1])  # the strongest link, painted on top
+    i, j = divmod(k, dense.n_b)
+    t = 0.5
+    point = QtCore.QPointF(dense._xa + t * (dense._xb - dense._xa),
+                           dense._ya[i] + t * (dense._yb[j] - dense._ya[i]))
+    pos = nv.view.mapFromScene(point)  # whole pixels: the link nearest to that pixel
+    key = nv.scene.key_near(nv.view.mapToScene(pos))
+    assert key is not None and key[:2] == ("link", 1)
+    _, _, ki, kj = key
+    qtbot.mouseClick(nv.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    popup = w.weight_editor.popup
+    assert popup is not None and popup.isVisible()
+    assert popup.title.text() == (f"Weight from neuron {ki + 1} of hidden layer 1 to "
+                                  f"neuron {kj + 1} of hidden layer 2")
+    qtbot.keyClick(popup.edit, Qt.Key.Key_Escape)
+    assert w.weight_editor.popup is None
