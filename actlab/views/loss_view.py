@@ -75,6 +75,14 @@ class EpochAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self.enableAutoSIPrefix(False)
 
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph name)
+        """Epochs are whole numbers: never ticks between them (a range of one or two
+        epochs once read "472.8 473.0 473.2")."""
+        if self.logMode:
+            return super().tickSpacing(minVal, maxVal, size)
+        levels = [(s, o) for s, o in super().tickSpacing(minVal, maxVal, size) if s >= 1]
+        return levels or [(1.0, 0.0)]
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         if self.logMode or spacing * scale < 1:
             return super().tickStrings(values, scale, spacing)
