@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import colors
+from ..engine.activations import display_name
 from .loss_view import EpochAxis, LossAxis, format_loss, legend_row, thin
 from .qt import QtCore, QtWidgets, pg
 from .surface_view import SurfaceView
@@ -37,7 +38,7 @@ def best_columns(n: int, width: float, height: float) -> int:
 
 
 def run_title(title: str, snapshot, dataset) -> str:
-    """``"relu · test acc 97%"`` (classification) or ``"relu · test loss 0.012"``;
+    """``"ReLU · test acc 97%"`` (classification) or ``"relu · test loss 0.012"``;
     says "diverged" when the run blew up."""
     if snapshot is None:
         return title
@@ -145,12 +146,14 @@ class CompareView(QtWidgets.QWidget):
         the same order update the existing views in place (stale snapshots are dropped
         unless ``force``); anything else rebuilds the grid."""
         runs = list(runs)
-        titles = tuple(str(t) for t, _, _ in runs)
+        # a run named by its activation key ("relu") is shown by the activation's one
+        # display name ("ReLU"), in the surface titles and the legend alike
+        titles = tuple(display_name(t) for t, _, _ in runs)
         if titles != self._titles:
             self._rebuild(titles)
             force = True
         fell_back, drawn = False, False
-        for view, curve, (title, snap, ds) in zip(self.surfaces, self.curves, runs):
+        for view, curve, title, (_, snap, ds) in zip(self.surfaces, self.curves, titles, runs):
             view.set_points(ds)
             if not view.show_snapshot(snap, force=force):
                 continue

@@ -15,7 +15,7 @@ from .qt import QtCore, QtWidgets, pg
 class SquareBox(QtCore.QObject):
     """Keeps ``plot_widget``'s ViewBox square inside ``host`` by setting the margins of
     ``layout`` (the host's layout, holding only ``plot_widget``).  Re-checked whenever
-    the ViewBox or the host is resized; converges in one step (the axes, title and legend
+    the ViewBox is resized or the host calls :meth:`host_resized`; converges in one step (the axes, title and legend
     around the box keep their size)."""
 
     def __init__(self, host: QtWidgets.QWidget, plot_widget: pg.PlotWidget,
@@ -30,17 +30,15 @@ class SquareBox(QtCore.QObject):
         self.on_width = None
         self.set_extent(extent)
         self.view_box.sigResized.connect(self.update)
-        host.installEventFilter(self)
 
     def set_extent(self, extent: float) -> None:
         """Show exactly [-extent, extent]² (the box being square, scales stay equal)."""
         e = self._extent = float(extent)
         self.view_box.setRange(xRange=(-e, e), yRange=(-e, e), padding=0.0)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if obj is self.host and event.type() == QtCore.QEvent.Type.Resize:
-            QtCore.QTimer.singleShot(0, self, self.update)  # after the layout has run
-        return False
+    def host_resized(self) -> None:
+        """Call from the host's ``resizeEvent``: re-checks once the layout has run."""
+        QtCore.QTimer.singleShot(0, self, self.update)
 
     def update(self) -> None:
         """Set the margins that make the box square (nothing when it already is).  A

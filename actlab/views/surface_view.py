@@ -223,6 +223,10 @@ class SurfaceView(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
         return QtCore.QSize(260, 260) if self._compact else QtCore.QSize(520, 520)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.square.host_resized()
+
     # ----------------------------------------------------------------- data
     def set_problem(self, problem: str, n_classes: int) -> None:
         """Choose colours for ``problem`` ("classification"/"regression") and classes."""

@@ -245,7 +245,7 @@ def test_regions_view_counts_linear_regions(qtbot, spiral, spiral_tanh, tmp_path
     view.show_insights(spiral_tanh[1], force=True)
     assert view.count_label.text() == "No linear regions"
     msg = view.message_label.text()
-    assert "ReLU / leaky ReLU / linear" in msg and "tanh" in msg
+    assert "ReLU / Leaky ReLU / Linear" in msg and ACTIVATIONS["tanh"].title in msg
     assert not view.plot_widget.isVisible()
     _assert_exports(view, tmp_path / "regions-none.png")
 

@@ -19,6 +19,7 @@ from actlab.views.export import (export_csv_history, export_png, export_svg, ima
 from actlab.views.loss_view import LossView, thin_indices
 from actlab.views.qt import QtCore, QtGui
 from actlab.views.surface_view import SurfaceView
+from actlab.engine.activations import ACTIVATIONS
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +231,7 @@ def test_compare_view_titles_and_curves(qtbot):
     assert len(view.surfaces) == 2 and len(view.curves) == 2
     first = view.surfaces[0]
     title = view.surfaces[1].plot_item.titleLabel.text
-    assert title.startswith("tanh · test acc ") and title.endswith("%")
+    assert title.startswith(f"{ACTIVATIONS['tanh'].title} · test acc ") and title.endswith("%")
     assert len(view.curves[0].getData()[0]) == 40
     view.show_runs(runs)  # same runs again: views are reused, not rebuilt
     assert view.surfaces[0] is first
@@ -416,6 +417,7 @@ def test_cli_figure_titles_name_lab_activations_and_epochs():
     lab = default_lab()
     relu = dataclasses.replace(lab, network=lab.network.with_activation("relu"))
     surface, loss = figure_titles(relu, 1500)
-    assert lab.name in surface and "relu" in surface
-    assert lab.name in loss and "relu" in loss and "1,500 epochs" in loss
+    relu_title = ACTIVATIONS["relu"].title  # the display name, not the key
+    assert lab.name in surface and surface.endswith(f"— {relu_title}")
+    assert lab.name in loss and f"— {relu_title} ·" in loss and "1,500 epochs" in loss
     assert figure_titles(lab, 1500)[1] != loss  # loss-tanh.png and loss-relu.png differ
