@@ -203,8 +203,8 @@ class ComparePanel(QtWidgets.QWidget):
             w.request_pause()
         self.thread.play()
         self._show_comparing(True)
-        w.status(f"Comparing {', '.join(map(short_title, self.names()))} side by side: the main training is "
-                 "paused.")
+        names = ", ".join(map(short_title, self.names()))
+        w.status(f"Comparing {names} side by side: the main training is paused.")
 
     def reset(self) -> None:
         """Epoch 0 again for the current lab and the ticked activations."""

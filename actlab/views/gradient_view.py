@@ -12,6 +12,7 @@ import numpy as np
 
 from . import colors
 from ..engine.activations import ACTIVATIONS
+from .fitted_title import FittedPlot
 from .loss_view import EpochAxis, LossAxis
 from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
 
@@ -21,7 +22,6 @@ LEGEND_BELOW_WIDTH = 340
 HIST_BINS = 30
 FLAT_FRACTION = 0.1  # "flat": the slope is below a tenth of the activation's steepest
 _TINY = 1e-12        # norms are clipped to this so the log axis never sees 0
-TITLE_MARGIN = 12    # px a plot title leaves free at its sides
 DEAD_COLOR = colors.CLASS_COLORS[5]  # vermillion
 
 
@@ -48,27 +48,6 @@ def smooth_log(y: np.ndarray, window: int) -> np.ndarray:
     i = np.arange(len(y))
     lo, hi = np.maximum(i - half, 0), np.minimum(i + half + 1, len(y))
     return 10.0 ** ((c[hi] - c[lo]) / (hi - lo))
-
-
-def fit_title(texts, width: float, size_pt: float) -> str:
-    """The first of ``texts`` (longest first) whose width at ``size_pt`` fits in ``width``
-    pixels; the last one elided with "…" when none does."""
-    font = QtGui.QFont()
-    font.setPointSizeF(size_pt)
-    fm = QtGui.QFontMetricsF(font)
-    for text in texts:
-        if fm.horizontalAdvance(text) <= width:
-            return text
-    return fm.elidedText(texts[-1], QtCore.Qt.TextElideMode.ElideRight, max(width, 0.0))
-
-
-def _set_fitted_title(pi: pg.PlotItem, texts, width: float, size: str) -> str:
-    """Give ``pi`` the longest of ``texts`` that fits ``width``; returns it."""
-    text = fit_title(texts, width - TITLE_MARGIN, float(size.rstrip("pt")))
-    if text != getattr(pi, "_fitted_title", None):
-        pi._fitted_title = text
-        pi.setTitle(text, size=size, color=colors.OUTLINE)
-    return text
 
 
 def flat_mask(name: str, z: np.ndarray) -> np.ndarray:
@@ -116,38 +95,7 @@ def _style_plot(pi: pg.PlotItem, title: str, size: str = "10pt") -> None:
     pi.setTitle(title, size=size, color=colors.OUTLINE)
 
 
-class _FittedPlot(pg.PlotWidget):
-    """A plot whose title is the longest of several wordings that fits its width (set
-    with :meth:`set_titles`, refitted on every resize); the longest is its tooltip's
-    first line when a shorter one is shown."""
-
-    title_size = "10pt"
-
-    def set_titles(self, texts, size: str | None = None) -> None:
-        self._titles = tuple(texts)
-        if size:
-            self.title_size = size
-        self._fit()
-
-    def title_text(self) -> str:
-        """The title shown now."""
-        return getattr(self.getPlotItem(), "_fitted_title", "")
-
-    def _fit(self) -> None:
-        texts = getattr(self, "_titles", None)
-        if texts:
-            # the title is centred over the plot area only, not over the left axis
-            pi = self.getPlotItem()
-            axis = pi.getAxis("left")
-            room = self.width() - (axis.width() if axis.isVisible() else 0)
-            _set_fitted_title(pi, texts, room, self.title_size)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        self._fit()
-
-
-class _Histogram(_FittedPlot):
+class _Histogram(FittedPlot):
     """One hidden layer: bars of its pre-activations z (orange where the activation is
     flat) with the activation curve f(z) drawn over them, scaled to the bars' height."""
 
@@ -269,7 +217,7 @@ class GradientFlowView(QtWidgets.QWidget):
         top.addWidget(self.grad_widget, 3)
 
         # --- dead ReLU units ------------------------------------------------------
-        self.dead_widget = _FittedPlot(self)
+        self.dead_widget = FittedPlot(self)
         self.dead_plot: pg.PlotItem = self.dead_widget.getPlotItem()
         _style_plot(self.dead_plot, "Dead ReLU units")
         cache_axes(self.dead_plot)

@@ -15,8 +15,8 @@ from .qt import QtCore, QtWidgets, pg
 class SquareBox(QtCore.QObject):
     """Keeps ``plot_widget``'s ViewBox square inside ``host`` by setting the margins of
     ``layout`` (the host's layout, holding only ``plot_widget``).  Re-checked whenever
-    the ViewBox is resized or the host calls :meth:`host_resized`; converges in one step (the axes, title and legend
-    around the box keep their size)."""
+    the ViewBox is resized or the host calls :meth:`host_resized`; converges in a step
+    or two (the axes, title and legend around the box keep their size)."""
 
     def __init__(self, host: QtWidgets.QWidget, plot_widget: pg.PlotWidget,
                  layout: QtWidgets.QLayout, extent: float):

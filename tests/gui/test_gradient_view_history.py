@@ -12,7 +12,8 @@ from actlab.engine.insights import compute_insights
 from actlab.engine.trainer import Trainer
 from actlab.labfile import load_preset
 from actlab.views import colors
-from actlab.views.gradient_view import GradientFlowView, fit_title
+from actlab.views.fitted_title import fit_title
+from actlab.views.gradient_view import GradientFlowView
 from actlab.views.loss_view import EpochAxis
 from actlab.views.qt import QtGui
 
