@@ -288,8 +288,12 @@ def figure_titles(lab, epochs: int) -> tuple[str, str]:
 
 
 def _activations_text(lab) -> str:
-    """``"tanh"``, ``"relu, sigmoid"`` (each once, in layer order) or "no hidden layer"."""
-    return ", ".join(dict.fromkeys(lab.network.activations)) or "no hidden layer"
+    """``"Tanh"``, ``"ReLU, Sigmoid"`` (each once, in layer order, by its display name)
+    or "no hidden layer"."""
+    from .engine.activations import display_name
+
+    names = dict.fromkeys(display_name(a) for a in lab.network.activations)
+    return ", ".join(names) or "no hidden layer"
 
 
 def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:

@@ -118,43 +118,13 @@ def loss_view(history, log_scale: bool = False, title: str | None = None):
     return view
 
 
-def place_legend(plot_item, legend) -> None:
-    """Put the legend of a laid-out loss plot in the right-hand corner (top, else
-    bottom) where no curve runs, so it never hides the end of a curve: a falling loss
-    leaves the top right free, a flat high one the bottom right.  When curves run
-    through both, raise the top of the y range to make room above them."""
-    vb = plot_item.getViewBox()
-    height = vb.sceneBoundingRect().height()
-    if height <= 0:
-        return
-    # the share of the plot's height the legend covers, with its 10 px offset and a margin
-    share = min(0.6, (legend.sceneBoundingRect().height() + 16) / height)
-    (x0, x1), (y0, y1) = vb.viewRange()
-    ends = []
-    for item in plot_item.listDataItems():
-        x, y = item.getData()
-        if x is None or not len(x):
-            continue
-        y = np.asarray(y, dtype=np.float64)[np.asarray(x) >= x0 + 0.55 * (x1 - x0)]
-        ends.append(y[np.isfinite(y)])
-    ends = np.concatenate(ends) if ends else np.zeros(0)
-    band = share * (y1 - y0)
-    if not np.any(ends > y1 - band):
-        return  # the default place, top right, is free
-    if not np.any(ends < y0 + band):
-        legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-10, -10))
-        return
-    vb.setYRange(y0, y0 + (y1 - y0) / (1 - share), padding=0)  # room above the curves
-
-
 def render_loss_png(history, path, size: tuple[int, int] = (700, 400),
                     scale: float | None = None, log_scale: bool = False,
                     title: str | None = None) -> Path:
     """Save the train/test loss curves of ``history`` (a Snapshot's history) as a PNG
     (see :func:`loss_view`)."""
-    view = loss_view(history, log_scale, title)
-    place = None if log_scale else (lambda: place_legend(view.plot_item, view.legend))
-    return _export(view, path, size, scale, after_layout=place)
+    # (the legend sits in a row above the plot: no corner to pick, no curve hidden)
+    return _export(loss_view(history, log_scale, title), path, size, scale)
 
 
 def loss_axis_range(plot_item) -> tuple[float, float] | None:
@@ -209,8 +179,7 @@ def render_compare_png(runs, path, size: tuple[int, int] | None = None,
         cols = grid_columns(max(len(runs), 1))
         rows = math.ceil(max(len(runs), 1) / cols)
         size = (300 * cols, 300 * rows + 280)
-    return _export(view, path, size, scale,
-                   after_layout=lambda: place_legend(view.loss_plot, view.legend))
+    return _export(view, path, size, scale)
 
 
 def render_collapse_png(insights, path, problem: str = "classification", width: int = 360,

@@ -248,7 +248,8 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
                          "<tr><td class='question' bgcolor='#FFF7E6'><b>Question.</b> "
                          f"{_esc(guide['question'])}</td></tr></table>")
 
-    acts = ", ".join(dict.fromkeys(lab.network.activations)) or "no hidden layer"
+    acts = ", ".join(dict.fromkeys(map(_activation_title, lab.network.activations))) \
+        or "no hidden layer"
     parts.append("<h2>Results</h2>")
     parts.append(f"<p>After <b>{snapshot.epoch:,}</b> epoch{'s' if snapshot.epoch != 1 else ''}"
                  f" ({_esc(acts)}):</p>")

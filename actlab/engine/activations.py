@@ -281,10 +281,11 @@ def _sin_bwd(z, a, g, out, tmp):
 def _registry(leaky_slope: float = 0.01) -> dict[str, Activation]:
     lv, ld, lf, lb = _make_leaky(leaky_slope)
     acts = [
-        Activation("linear", "Linear (identity)", lambda z: np.array(z, dtype=float),
+        Activation("linear", "Linear", lambda z: np.array(z, dtype=float),
                    _lin_derivative, _lin_fwd, _lin_bwd,
                    is_linear=True,
-                   summary="f(z) = z. No bend at all: a stack of linear layers is one linear layer."),
+                   summary="The identity, f(z) = z. No bend at all: a stack of linear "
+                           "layers is one linear layer."),
         Activation("relu", "ReLU", lambda z: np.maximum(np.asarray(z, dtype=float), 0.0),
                    lambda z: np.heaviside(np.asarray(z, dtype=float), 0.0),
                    _relu_fwd, _relu_bwd,
@@ -295,7 +296,7 @@ def _registry(leaky_slope: float = 0.01) -> dict[str, Activation]:
                            "completely flat, so units cannot die."),
         Activation("elu", "ELU", _elu_value, _elu_derivative, _elu_fwd, _elu_bwd,
                    summary="f(z) = z for z > 0, e^z − 1 otherwise: smooth, and saturates at −1."),
-        Activation("tanh", "tanh", lambda z: np.tanh(np.asarray(z, dtype=float)),
+        Activation("tanh", "Tanh", lambda z: np.tanh(np.asarray(z, dtype=float)),
                    lambda z: 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2,
                    _tanh_fwd, _tanh_bwd,
                    summary="S-shaped from −1 to 1, zero-centred; saturates for |z| > 3."),
@@ -308,8 +309,9 @@ def _registry(leaky_slope: float = 0.01) -> dict[str, Activation]:
                    summary="f(z) = ln(1 + e^z): a smooth ReLU."),
         Activation("gelu", "GELU", _gelu_value, _gelu_derivative, _gelu_fwd, _gelu_bwd,
                    summary="z times a smooth step (tanh approximation): used in transformers."),
-        Activation("silu", "SiLU / Swish", _silu_value, _silu_derivative, _silu_fwd, _silu_bwd,
-                   summary="f(z) = z·sigmoid(z): smooth, slightly negative for z < 0."),
+        Activation("silu", "SiLU", _silu_value, _silu_derivative, _silu_fwd, _silu_bwd,
+                   summary="Also called Swish: f(z) = z·sigmoid(z), smooth, slightly negative "
+                           "for z < 0."),
         Activation("sine", "Sine", lambda z: np.sin(np.asarray(z, dtype=float)),
                    lambda z: np.cos(np.asarray(z, dtype=float)), _sin_fwd, _sin_bwd,
                    summary="f(z) = sin z: periodic, bends the plane into waves."),
@@ -329,6 +331,18 @@ def canonical_name(name) -> str:
     if key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r} (choose from {', '.join(NAMES)})")
     return key
+
+
+def display_name(name) -> str:
+    """The one name an activation is shown by everywhere — menus, the toolbar, plot and
+    figure titles, legends, reports, status messages: ``ACTIVATIONS[name].title``
+    (``"relu"`` -> ``"ReLU"``, ``"silu"`` -> ``"SiLU"``).  Longer explanations
+    ("the identity", "also called Swish") live in ``summary``, for tooltips.  Any
+    spelling :func:`canonical_name` accepts works; an unknown name comes back as given."""
+    try:
+        return ACTIVATIONS[canonical_name(name)].title
+    except ValueError:
+        return str(name)
 
 
 def get_activation(name: str, leaky_slope: float = 0.01) -> Activation:

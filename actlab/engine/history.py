@@ -82,3 +82,68 @@ class History:
         for row in zip(*cols):
             h.append(*row)
         return h
+
+
+class GradientHistory:
+    """Mean |∂L/∂W| per weight layer (biases left out) over a run, from its first epoch.
+
+    The trainer records the gradient of one minibatch per recorded epoch: the first
+    minibatch of the run (at the starting weights, "epoch 0") and then the last minibatch
+    of an epoch — the gradient the optimizer was about to apply, before regularisation.
+    That costs four NumPy calls on the flat gradient buffer, where a full-batch gradient
+    would cost another forward and backward pass (as much as an epoch at full batch).
+
+    Storage is bounded: at most ``capacity`` rows.  When it is full every other row is
+    dropped and only every ``stride``-th epoch is recorded from then on (the stride
+    doubles), so a long run keeps an evenly spaced record back to its start.
+    """
+
+    def __init__(self, n_layers: int, capacity: int = 2048):
+        self.capacity = max(4, int(capacity)) // 2 * 2
+        self._epochs = np.zeros(self.capacity, dtype=np.int64)
+        self._norms = np.full((self.capacity, n_layers), np.nan)
+        self._n = 0
+        self._last = -1  # the newest epoch kept
+        self.stride = 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def slot(self, epoch: int) -> np.ndarray | None:
+        """The storage row to write ``epoch``'s norms into, or None when the record does
+        not keep ``epoch`` (cheap: the trainer asks every epoch).  The row counts only
+        after :meth:`commit`, so an epoch that diverges leaves no trace."""
+        if epoch % self.stride or epoch <= self._last:
+            return None
+        if self._n == self.capacity:
+            # keep the rows on the doubled stride's grid, so the spacing stays even
+            self.stride *= 2
+            keep = self._epochs[: self._n] % self.stride == 0
+            k = int(keep.sum())
+            self._epochs[:k] = self._epochs[: self._n][keep]
+            self._norms[:k] = self._norms[: self._n][keep]
+            self._n = k
+            if epoch % self.stride:
+                return None
+        self._epochs[self._n] = epoch
+        return self._norms[self._n]
+
+    def commit(self, epoch: int) -> None:
+        """Keep the row :meth:`slot` handed out for ``epoch``."""
+        self._n += 1
+        self._last = epoch
+
+    def append(self, epoch: int, norms: np.ndarray) -> None:
+        """Record ``norms`` for ``epoch`` if the record keeps it."""
+        row = self.slot(epoch)
+        if row is not None:
+            row[:] = norms
+            self.commit(epoch)
+
+    def epochs(self) -> np.ndarray:
+        """The recorded epochs (a copy), increasing."""
+        return self._epochs[: self._n].copy()
+
+    def norms(self) -> np.ndarray:
+        """(recorded epochs, weight layers) mean |∂L/∂W| (a copy)."""
+        return self._norms[: self._n].copy()

@@ -31,7 +31,7 @@ class Insights:
     epoch: int
     collapse: CollapseInfo
     grad_epochs: np.ndarray     # epochs at which gradient norms were sampled
-    grad_norms: np.ndarray      # (samples, layers) mean |dL/dW|
+    grad_norms: np.ndarray      # (samples, layers) mean |dL/dW| (see GradientHistory)
     dead_units: tuple           # per hidden layer
     layer_sizes: tuple
     pre_activations: tuple      # per hidden layer, (n_train, size) sample for histograms
@@ -93,11 +93,17 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
         meter = analysis.nonlinearity_meter(net, Xg).meter
         Xtr = transform(trainer.dataset.X_train, features)
         ytr = trainer.dataset.y_train
-        norms = analysis.gradient_norms(net, Xtr, ytr)
+        record = getattr(trainer, "gradients", None)
+        # the trainer's record goes back to the run's first epoch; without one (a lab
+        # loaded with history but not trained since), sample the full-batch norms now
+        norms = None if record is not None and len(record) else \
+            analysis.gradient_norms(net, Xtr, ytr)
         dead = tuple(analysis.dead_units(net, Xtr))
         pre = analysis.pre_activations(net, Xtr[:max_hist_points])
         reg = analysis.linear_regions(net, Xg)
-    if log is not None:
+    if norms is None:
+        epochs, norm_rows = record.epochs(), record.norms()
+    elif log is not None:
         log.add(trainer.epoch, norms)
         epochs, norm_rows = np.array(log.epochs), np.array(log.norms)
     else:

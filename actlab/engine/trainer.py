@@ -19,7 +19,7 @@ from .dataset import Dataset, build_dataset
 from .activations import canonical_name
 from .divergence import VALUE_LIMIT, diagnose, runaway_factor, safe_weight_limit
 from .features import transform
-from .history import History
+from .history import GradientHistory, History
 from .network import Network, augment, regularization_kind, target_form
 from .optimizers import make_optimizer
 from .plan import Evaluator, epoch_ops, regularizer_ops
@@ -103,6 +103,7 @@ class Trainer:
         self._shuffle_rng = np.random.default_rng([lab.seed, 1])
         self._good = self.network.flat.copy()
         self._tmp = np.empty(self.network.n_params)
+        self._init_gradient_record()
         self._reg_scale = np.zeros(self.network.n_params)
         self._reg = "none"
         self._evaluator = Evaluator(self.network, self._Xall_a, self._ytr, self._yte)
@@ -170,8 +171,16 @@ class Trainer:
             self._Xbuf = self._Xtr_a
             self._ybuf = base if self._scale is None else base * self._scale
         reg_ops = regularizer_ops(self._reg, net.flat, net.grad_flat, self._reg_scale, self._tmp)
-        self._ops = epoch_ops(net, self._Xbuf, self._ybuf, bs, reg_ops,
-                              self.optimizer.ops(net.flat, net.grad_flat))
+        step_ops = self.optimizer.ops(net.flat, net.grad_flat)
+        ops = self._ops = epoch_ops(net, self._Xbuf, self._ybuf, bs, reg_ops, step_ops)
+        # Split where a minibatch's data gradient is complete (before the regulariser and
+        # the step) so the gradient record can read it: after the first minibatch (for
+        # "epoch 0", the starting weights) and after the last.  Same calls, same order.
+        n_batches = -(-n // bs)
+        grad_len = len(ops) // n_batches - len(reg_ops) - len(step_ops)
+        last = len(ops) - len(reg_ops) - len(step_ops)
+        self._ops_first, self._ops_rest = ops[:grad_len], ops[grad_len:last]
+        self._ops_tail = ops[last:]
 
     # ------------------------------------------------------------------ training
     def train_epoch(self) -> bool:
@@ -192,7 +201,17 @@ class Trainer:
             if self._scale is not None:
                 np.multiply(self._ybuf, self._scale, out=self._ybuf)
         with np.errstate(all="ignore"):
-            for f, args in self._ops:
+            for f, args in self._ops_first:
+                f(*args)
+            if self.epoch == 0 and not len(self.gradients):  # the starting weights
+                self._layer_gradient_sizes(self.gradients.slot(0))
+                self.gradients.commit(0)
+            for f, args in self._ops_rest:
+                f(*args)
+            grad_row = self.gradients.slot(self.epoch + 1)
+            if grad_row is not None:
+                self._layer_gradient_sizes(grad_row)
+            for f, args in self._ops_tail:
                 f(*args)
             row = self._evaluator.run()
             what = diagnose(P, row, self._has_test, self._loss_start, self._runaway,
@@ -211,6 +230,8 @@ class Trainer:
             return False
         self.history.append_row(row)
         self._edited = False
+        if grad_row is not None:
+            self.gradients.commit(self.epoch)
         return True
 
     def set_parameter(self, layer: int, i: int | None, j: int, value) -> float:
@@ -253,6 +274,25 @@ class Trainer:
         if not math.isfinite(self._loss_start) or loss > self._loss_start:
             self._loss_start = loss
         return old
+
+    def _init_gradient_record(self) -> None:
+        net = self.network
+        self.gradients = GradientHistory(len(net.Wa))
+        # per layer: where its block starts in the flat buffer (blocks are contiguous, in
+        # layer order: see Network) and 1 / its number of weights
+        sizes = [G.size for G in net.Ga]
+        self._g_starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
+        self._g_inv = np.array([1.0 / (G.size - G.shape[1]) for G in net.Ga])
+        self._g_abs = np.empty(net.n_params)
+        self._g_sum = np.empty(len(net.Ga))
+
+    def _layer_gradient_sizes(self, out: np.ndarray) -> None:
+        """Write mean |∂L/∂W| per weight layer of the gradient now in ``grad_flat``
+        (biases masked out) into ``out``: four NumPy calls whatever the depth."""
+        np.abs(self.network.grad_flat, out=self._g_abs)
+        np.multiply(self._g_abs, self.network.weight_mask, out=self._g_abs)
+        np.add.reduceat(self._g_abs, self._g_starts, out=self._g_sum)
+        np.multiply(self._g_sum, self._g_inv, out=out)
 
     def _evaluate(self) -> tuple[float, float, float, float]:
         with np.errstate(all="ignore"):

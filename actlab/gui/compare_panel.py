@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-from actlab.engine.activations import ACTIVATIONS, NAMES
+from actlab.engine.activations import ACTIVATIONS, NAMES, display_name
 from actlab.views.compare_view import CompareView
 
 from .compare_worker import CompareThread
@@ -22,9 +22,9 @@ CHECK_COLUMNS = 3  # fits a ~330 px wide instrument column
 
 
 def short_title(name: str) -> str:
-    """``"Linear"`` for "Linear (identity)": checkbox labels stay short."""
-    act = ACTIVATIONS.get(name)
-    return act.title.split(" (")[0] if act is not None else name
+    """The activation's one display name (``"ReLU"`` for ``"relu"``): checkbox labels
+    and run titles (see :func:`actlab.engine.activations.display_name`)."""
+    return display_name(name)
 
 
 class ComparePanel(QtWidgets.QWidget):
@@ -203,8 +203,8 @@ class ComparePanel(QtWidgets.QWidget):
             w.request_pause()
         self.thread.play()
         self._show_comparing(True)
-        w.status(f"Comparing {', '.join(self.names())} side by side: the main training is "
-                 "paused.")
+        names = ", ".join(map(short_title, self.names()))
+        w.status(f"Comparing {names} side by side: the main training is paused.")
 
     def reset(self) -> None:
         """Epoch 0 again for the current lab and the ticked activations."""

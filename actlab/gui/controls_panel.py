@@ -52,8 +52,8 @@ class ControlsPanel(QtWidgets.QWidget):
             "activation", 100, "How every neuron in every hidden layer bends its input; with "
             "Linear nothing bends and the whole network draws only straight lines.")
         for name, act in ACTIVATIONS.items():
-            # short names keep the box narrow: "Linear (identity)" -> "Linear"
-            self.activation.addItem(act.title.split(" (")[0].split(" /")[0], name)
+            # the one display name (ACTIVATIONS[name].title); its explanation on hover
+            self.activation.addItem(act.title, name)
             self.activation.setItemData(self.activation.count() - 1,
                                         f"{act.title}: {act.summary}",
                                         Qt.ItemDataRole.ToolTipRole)

@@ -32,6 +32,15 @@ SURFACE_STRENGTH = 0.6
 LINE_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
                                 "#56B4E9", "#000000")
 
+#: Gradient-flow lines, one per weight layer: the Okabe–Ito colours (yellow left out: too
+#: pale on white) plus Paul Tol's wine and olive, with black kept for the output layer.
+#: Every pair differs by ΔE*ab ≥ 26 for normal vision and ≥ 13 under simulated protanopia
+#: and deuteranopia (tests/gui/test_view_colors.py checks it).  Beyond 8 hidden layers the
+#: colours repeat with dashed lines (see :func:`layer_styles`).
+LAYER_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                                 "#56B4E9", "#882255", "#999933")
+OUTPUT_LAYER_COLOR = "#000000"
+
 _VIRIDIS = ("#440154", "#482878", "#3E4A89", "#31688E", "#26828E", "#1F9E89", "#35B779",
             "#6DCD59", "#B4DE2C", "#FDE725")
 
@@ -76,6 +85,40 @@ def class_color(k: int) -> str:
 def line_color(i: int) -> str:
     """The colour of the ``i``-th curve in a plot with several runs."""
     return LINE_COLORS[int(i) % len(LINE_COLORS)]
+
+
+def layer_styles(n: int) -> list[tuple[str, bool]]:
+    """``(colour, dashed)`` for ``n`` weight layers, the last being the output: the output
+    is black, hidden layers take :data:`LAYER_COLORS` in order and, past its end (9 or 10
+    hidden layers), the same colours again as dashed lines."""
+    out = []
+    for i in range(max(n - 1, 0)):
+        out.append((LAYER_COLORS[i % len(LAYER_COLORS)], i >= len(LAYER_COLORS)))
+    if n:
+        out.append((OUTPUT_LAYER_COLOR, False))
+    return out
+
+
+def _srgb_to_linear(c: np.ndarray) -> np.ndarray:
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def cielab(color) -> np.ndarray:
+    """CIE L*a*b* (D65) of ``"#RRGGBB"`` or of an sRGB triple in [0, 1]."""
+    c = np.array(hex_to_rgb(color), float) / 255.0 if isinstance(color, str) \
+        else np.asarray(color, float)
+    lin = _srgb_to_linear(c)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                  [0.0193, 0.1192, 0.9505]])
+    xyz = m @ lin / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e(c1, c2) -> float:
+    """CIE76 colour difference ΔE*ab (about 2.3 is just noticeable; 20+ is clearly
+    another colour)."""
+    return float(np.linalg.norm(cielab(c1) - cielab(c2)))
 
 
 def as_float32(values) -> np.ndarray:

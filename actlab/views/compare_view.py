@@ -7,12 +7,16 @@ import math
 import numpy as np
 
 from . import colors
-from .loss_view import EpochAxis, LossAxis, format_loss, thin
+from ..engine.activations import display_name
+from .loss_view import EpochAxis, LossAxis, format_loss, legend_row, thin
 from .qt import QtCore, QtWidgets, pg
 from .surface_view import SurfaceView
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
            QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)
+
+
+LEGEND_COLUMNS = 4  # runs per legend row above the loss plot
 
 
 def grid_columns(n: int) -> int:
@@ -34,7 +38,7 @@ def best_columns(n: int, width: float, height: float) -> int:
 
 
 def run_title(title: str, snapshot, dataset) -> str:
-    """``"relu · test acc 97%"`` (classification) or ``"relu · test loss 0.012"``;
+    """``"ReLU · test acc 97%"`` (classification) or ``"relu · test loss 0.012"``;
     says "diverged" when the run blew up."""
     if snapshot is None:
         return title
@@ -81,9 +85,7 @@ class CompareView(QtWidgets.QWidget):
         pi.setLabel("left", "test loss")
         pi.setLabel("bottom", "epoch")
         pi.showGrid(x=True, y=True, alpha=0.15)
-        self.legend = pi.addLegend(offset=(-10, 10), labelTextSize="9pt",
-                                   brush=pg.mkBrush(255, 255, 255, 220),
-                                   pen=pg.mkPen("#BBBBBB"))
+        self.legend = legend_row(pi, [])  # above the plot: it never hides a curve
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
         if self.auto_columns:
@@ -105,9 +107,11 @@ class CompareView(QtWidgets.QWidget):
             view = SurfaceView(self._grid_host, compact=True)
             self.surfaces.append(view)
             pen = pg.mkPen(colors.line_color(i), width=2, style=_STYLES[i % len(_STYLES)])
+            curve = self.loss_plot.plot(pen=pen, connect="finite")
+            self.curves.append(curve)
             # legend labels are rich text: a run title is plain text
-            self.curves.append(self.loss_plot.plot(name=html.escape(title), pen=pen,
-                                                   connect="finite"))
+            self.legend.addItem(curve, html.escape(title))
+        self.legend.setColumnCount(min(max(len(titles), 1), LEGEND_COLUMNS))
         self._titles = titles
         self._place(self._wanted_columns(), force=True)
 
@@ -142,12 +146,14 @@ class CompareView(QtWidgets.QWidget):
         the same order update the existing views in place (stale snapshots are dropped
         unless ``force``); anything else rebuilds the grid."""
         runs = list(runs)
-        titles = tuple(str(t) for t, _, _ in runs)
+        # a run named by its activation key ("relu") is shown by the activation's one
+        # display name ("ReLU"), in the surface titles and the legend alike
+        titles = tuple(display_name(t) for t, _, _ in runs)
         if titles != self._titles:
             self._rebuild(titles)
             force = True
         fell_back, drawn = False, False
-        for view, curve, (title, snap, ds) in zip(self.surfaces, self.curves, runs):
+        for view, curve, title, (_, snap, ds) in zip(self.surfaces, self.curves, titles, runs):
             view.set_points(ds)
             if not view.show_snapshot(snap, force=force):
                 continue

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import colors
 from ..engine.activations import ACTIVATIONS
+from .fitted_title import FittedPlot
 from .loss_view import EpochAxis, LossAxis
 from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
 
@@ -29,12 +30,24 @@ def layer_name(index: int, n_weight_layers: int) -> str:
     return "output" if index == n_weight_layers - 1 else f"layer {index + 1}"
 
 
-def sequential_colors(n: int) -> list[str]:
-    """``n`` colours from the sequential map, dark (first layer) to green (output); the
-    pale yellow end is skipped so every line stays visible on white."""
-    lut = colors.SEQUENTIAL_LUT
-    idx = np.linspace(0, 0.78 * (len(lut) - 1), max(n, 1)).round().astype(int)
-    return ["#{:02X}{:02X}{:02X}".format(*lut[i][:3]) for i in idx[:n]]
+def smoothing_window(n: int) -> int:
+    """Epochs averaged per drawn point: each epoch's norm is one minibatch's (noisy by
+    a factor of a few from batch to batch), so long records are drawn as a moving
+    average to keep the layers' lines apart; short ones are drawn as they are."""
+    return 1 if n < 60 else min(51, int(n // 30) | 1)
+
+
+def smooth_log(y: np.ndarray, window: int) -> np.ndarray:
+    """Centred moving average of ``log10(y)`` over ``window`` samples (shorter at the
+    ends), back to values: a geometric mean, the right average on a log axis."""
+    if window <= 1 or len(y) < window:
+        return y
+    logy = np.log10(y)
+    c = np.concatenate([[0.0], np.cumsum(logy)])
+    half = window // 2
+    i = np.arange(len(y))
+    lo, hi = np.maximum(i - half, 0), np.minimum(i + half + 1, len(y))
+    return 10.0 ** ((c[hi] - c[lo]) / (hi - lo))
 
 
 def flat_mask(name: str, z: np.ndarray) -> np.ndarray:
@@ -82,7 +95,7 @@ def _style_plot(pi: pg.PlotItem, title: str, size: str = "10pt") -> None:
     pi.setTitle(title, size=size, color=colors.OUTLINE)
 
 
-class _Histogram(pg.PlotWidget):
+class _Histogram(FittedPlot):
     """One hidden layer: bars of its pre-activations z (orange where the activation is
     flat) with the activation curve f(z) drawn over them, scaled to the bars' height."""
 
@@ -132,11 +145,16 @@ class _Histogram(pg.PlotWidget):
                                                      yRange=(0, top), padding=0.02)
         self.flat_share = float(flat_mask(activation, z).mean()) if z.size else 0.0
         title = ACTIVATIONS[activation].title if act is not None else activation
-        text = f"layer {index + 1} · {title} · {self.flat_share:.0%} flat"
-        if text != self._title:
-            self._title = text
-            self.getPlotItem().setTitle(text, size="9pt", color=colors.OUTLINE)
+        flat = f"{self.flat_share:.0%} flat"
+        full = f"layer {index + 1} · {title} · {flat}"
+        # narrow columns (a dock) get a shorter wording, never a cut one
+        texts = (full, f"{index + 1} · {title} · {flat}", f"layer {index + 1} · {flat}",
+                 f"{index + 1} · {flat}")
+        if texts != self._title:
+            self._title = texts
+            self.set_titles(texts, "9pt")
         self.setToolTip(
+            f"<b>{full}</b><br>"
             f"Hidden layer {index + 1}: the bars count how often each value z reached the "
             f"{title} (before it is applied); the line is the {title} curve. Orange bars "
             f"sit where the curve is flat ({self.flat_share:.0%} of the values): there "
@@ -199,7 +217,7 @@ class GradientFlowView(QtWidgets.QWidget):
         top.addWidget(self.grad_widget, 3)
 
         # --- dead ReLU units ------------------------------------------------------
-        self.dead_widget = pg.PlotWidget(self)
+        self.dead_widget = FittedPlot(self)
         self.dead_plot: pg.PlotItem = self.dead_widget.getPlotItem()
         _style_plot(self.dead_plot, "Dead ReLU units")
         cache_axes(self.dead_plot)
@@ -317,16 +335,28 @@ class GradientFlowView(QtWidgets.QWidget):
                 self.plot_item.removeItem(curve)
             self.legend.clear()
             self.curves = []
-            for i, color in enumerate(sequential_colors(n)):
-                curve = self.plot_item.plot(pen=pg.mkPen(color, width=2), connect="finite",
+            dash = QtCore.Qt.PenStyle.DashLine
+            for i, (color, dashed) in enumerate(colors.layer_styles(n)):
+                pen = pg.mkPen(color, width=2, style=dash if dashed else None)
+                curve = self.plot_item.plot(pen=pen, connect="finite",
                                             symbolBrush=color, symbolPen=None)
                 self.curves.append(curve)
                 self.legend.addItem(curve, layer_name(i, n))
             self._legend_columns()
         few = len(epochs) <= 30  # with few samples dots show where the values are
+        window = smoothing_window(len(epochs))
         for curve, y in zip(self.curves, norms.T):
-            curve.setData(epochs, np.maximum(np.nan_to_num(y, nan=_TINY), _TINY),
-                          symbol="o" if few else None, symbolSize=5)
+            y = np.maximum(np.nan_to_num(y, nan=_TINY), _TINY)
+            curve.setData(epochs, smooth_log(y, window), symbol="o" if few else None,
+                          symbolSize=5)
+        self.smoothing = window
+        first, last = (float(epochs[0]), float(epochs[-1])) if len(epochs) else (0.0, 0.0)
+        if last - first < 2:
+            # one or two epochs: whole epochs half a step either side, not autorange's
+            # ±0.2 around one point (which read "472.8 473.0 473.2")
+            self.plot_item.setXRange(first - 0.5, last + 0.5, padding=0)
+        elif not self.plot_item.getViewBox().autoRangeEnabled()[0]:
+            self.plot_item.enableAutoRange(x=True)
 
     def _show_dead(self, dead, sizes, activations) -> None:
         key = (tuple(int(d) for d in dead), tuple(int(s) for s in sizes), tuple(activations))
@@ -357,12 +387,14 @@ class GradientFlowView(QtWidgets.QWidget):
             item.setPos(x[i], sizes[i] + 0.03 * top)
             item.show()
         if n == 0:
-            title = "No hidden layers"
+            titles = ("No hidden layers",)
         elif "relu" not in activations:
-            title = "Dead units: none (no ReLU layer)"
+            titles = ("Dead units: none (no ReLU layer)", "Dead units: none (no ReLU)",
+                      "No dead units")
         else:
-            title = "Dead ReLU units" + (" (dead/size)" if compact else "")
-        self.dead_plot.setTitle(title, size="10pt", color=colors.OUTLINE)
+            titles = (("Dead ReLU units (dead/size)",) if compact else ()) + \
+                ("Dead ReLU units", "Dead units")
+        self.dead_widget.set_titles(titles, "10pt")
         self.dead_plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in x]])
         self.dead_plot.getViewBox().setRange(xRange=(0.4, max(n, 1) + 0.6),
                                              yRange=(0, top * 1.22), padding=0)

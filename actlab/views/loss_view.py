@@ -75,6 +75,14 @@ class EpochAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self.enableAutoSIPrefix(False)
 
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph name)
+        """Epochs are whole numbers: never ticks between them (a range of one or two
+        epochs once read "472.8 473.0 473.2")."""
+        if self.logMode:
+            return super().tickSpacing(minVal, maxVal, size)
+        levels = [(s, o) for s, o in super().tickSpacing(minVal, maxVal, size) if s >= 1]
+        return levels or [(1.0, 0.0)]
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         if self.logMode or spacing * scale < 1:
             return super().tickStrings(values, scale, spacing)
@@ -152,6 +160,26 @@ def log_tick_strings(values) -> list[str]:
     return out
 
 
+def legend_row(plot_item: pg.PlotItem, entries, columns: int | None = None) -> pg.LegendItem:
+    """A legend in one row *above* the plot area of ``plot_item`` (under its title), for
+    ``entries`` ``[(curve, name), …]``.  Inside the plot a legend hides whatever curve
+    runs through its corner — a rising loss, a flat high one — at some point of every
+    run; above it, it never does, and no range has to make room for it."""
+    legend = pg.LegendItem(labelTextSize="9pt", verSpacing=-8, horSpacing=12)
+    for curve, name in entries:
+        legend.addItem(curve, name)
+    legend.setColumnCount(columns or max(len(entries), 1))
+    legend.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed,
+                         QtWidgets.QSizePolicy.Policy.Fixed)
+    # row 1, between the title and the plot area, holds the top axis, which these plots
+    # never show: the legend takes its cell
+    plot_item.layout.removeItem(plot_item.getAxis("top"))
+    plot_item.layout.addItem(legend, 1, 1)
+    plot_item.layout.setAlignment(legend, QtCore.Qt.AlignmentFlag.AlignHCenter)
+    plot_item.legend = legend
+    return legend
+
+
 class LossView(QtWidgets.QWidget):
     """Train loss (solid) and test loss (dashed) against epoch, with a legend, an
     optional log scale and a hover read-out "epoch N: train …, test …"."""
@@ -181,14 +209,13 @@ class LossView(QtWidgets.QWidget):
         pi.setLabel("left", "loss")
         pi.setLabel("bottom", "epoch")
         pi.showGrid(x=True, y=True, alpha=0.15)
-        self.legend = pi.addLegend(offset=(-10, 10), labelTextSize="9pt",
-                                   brush=pg.mkBrush(255, 255, 255, 220),
-                                   pen=pg.mkPen("#BBBBBB"))
-        self.train_curve = pi.plot(name="train loss", connect="finite",
+        self.train_curve = pi.plot(connect="finite",
                                    pen=pg.mkPen(colors.line_color(0), width=2))
-        self.test_curve = pi.plot(name="test loss", connect="finite",
+        self.test_curve = pi.plot(connect="finite",
                                   pen=pg.mkPen(colors.line_color(1), width=2,
                                                style=QtCore.Qt.PenStyle.DashLine))
+        self.legend = legend_row(pi, [(self.train_curve, "train loss"),
+                                      (self.test_curve, "test loss")])
         self.view_box.setMouseEnabled(x=True, y=False)
 
         self.hover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", width=1))

@@ -85,7 +85,8 @@ def not_defined_text(activations) -> str:
         if a not in PIECEWISE_LINEAR and a not in others:
             others.append(a)
     names = ", ".join(ACTIVATIONS[a].title if a in ACTIVATIONS else a for a in others)
-    return ("Linear regions are defined for ReLU / leaky ReLU / linear networks; this "
+    names_pl = " / ".join(ACTIVATIONS[a].title for a in ("relu", "leaky_relu", "linear"))
+    return (f"Linear regions are defined for {names_pl} networks; this "
             f"network uses {names or 'other activations'}. Smooth activations bend "
             "the plane a little everywhere, so it does not split into flat pieces. "
             "Switch every layer to ReLU to see the pieces.")

@@ -11,7 +11,8 @@ import math
 import numpy as np
 
 from . import colors
-from .qt import QtCore, QtGui, QtWidgets, fix_plane_view, pg
+from .qt import QtCore, QtGui, QtWidgets, fix_plane_view, pg, white_background
+from .square_box import SquareBox
 
 _BUTTONS = {QtCore.Qt.MouseButton.LeftButton: 1, QtCore.Qt.MouseButton.RightButton: 2,
             QtCore.Qt.MouseButton.MiddleButton: 3}
@@ -119,6 +120,9 @@ class SurfaceView(QtWidgets.QWidget):
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.view_box: pg.ViewBox = self.plot_item.getViewBox()
         self._setup_axes()
+        # the box stays square, so the surface fills it (no white bands at its sides)
+        self.square = SquareBox(self, self.plot_widget, layout, self._extent)
+        white_background(self)  # the margins around the square plot
 
         self.image = _SmoothImageItem()
         self.image.setZValue(-10)
@@ -139,6 +143,8 @@ class SurfaceView(QtWidgets.QWidget):
                      self.extra_line):
             self.plot_item.addItem(item, ignoreBounds=True)
         self.legend = self._make_legend(outline) if legend else None
+        if self.legend is not None:
+            self.square.on_width = self._fit_legend
         self.plot_widget.scene().sigMouseClicked.connect(self._on_click)
 
     # ----------------------------------------------------------------- setup
@@ -155,12 +161,24 @@ class SurfaceView(QtWidgets.QWidget):
         legend.setParentItem(self.plot_item)
         legend.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed,
                              QtWidgets.QSizePolicy.Policy.Fixed)
-        self.plot_item.layout.addItem(legend, 4, 1)
+        # across all columns: the key must not set the box's minimum width
+        self.plot_item.layout.addItem(legend, 4, 0, 1, 3)
         self.plot_item.layout.setAlignment(legend, QtCore.Qt.AlignmentFlag.AlignHCenter)
         self._fill_legend(legend)
         return legend
 
+    def _fit_legend(self, width: float) -> None:
+        """One row for the key when the plot is wide enough, else one entry a row: a
+        row wider than the square box would widen the box (it sets its column)."""
+        legend = self.legend
+        if self._legend_row_width is None:  # measured once per set of entries
+            legend.setColumnCount(2)
+            self._legend_row_width = legend.effectiveSizeHint(
+                QtCore.Qt.SizeHint.MinimumSize).width()
+        legend.setColumnCount(2 if self._legend_row_width <= width else 1)
+
     def _fill_legend(self, legend) -> None:
+        self._legend_row_width = None
         legend.clear()
         legend.addItem(self._legend_samples["train"], "training points")
         if self.test_points.isVisible():
@@ -187,17 +205,27 @@ class SurfaceView(QtWidgets.QWidget):
                 ax.setStyle(showValues=False, tickLength=0)
         pi.getAxis("top").setHeight(8)
         pi.getAxis("right").setWidth(12)
+        font = QtGui.QFont()
         if not self._compact:
             pi.setLabel("bottom", "x<sub>1</sub>")
             pi.setLabel("left", "x<sub>2</sub>")
         else:
-            font = QtGui.QFont()
             font.setPointSizeF(max(font.pointSizeF() * 0.8, 6.0))
             for name in ("left", "bottom"):
                 pi.getAxis(name).setStyle(tickFont=font, tickTextOffset=2)
+        # A fixed width for the left axis: left to size itself it changes with the box's
+        # height, and the square box (see SquareBox) would chase it over several layouts
+        fm = QtGui.QFontMetricsF(font)
+        labels = max(fm.horizontalAdvance(f"{v:g}") for v in (-e, e, -step))
+        title = 0.0 if self._compact else fm.height() * 1.6
+        pi.getAxis("left").setWidth(int(labels + 14 + title))
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
         return QtCore.QSize(260, 260) if self._compact else QtCore.QSize(520, 520)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.square.host_resized()
 
     # ----------------------------------------------------------------- data
     def set_problem(self, problem: str, n_classes: int) -> None:
@@ -280,6 +308,8 @@ class SurfaceView(QtWidgets.QWidget):
             return False
         self._epoch = snapshot.epoch
         if snapshot.surface is not None:
+            if float(snapshot.extent) != self._extent:
+                self.square.set_extent(snapshot.extent)
             self._extent = float(snapshot.extent)
             self._surface = snapshot.surface
             self._redraw()

@@ -33,15 +33,27 @@ def test_bent_network_has_positive_meter_and_no_line():
     assert c.meter > 0.05
 
 
-def test_gradient_log_follows_epochs_and_resets():
+def test_gradient_history_goes_back_to_the_first_epoch():
+    # the trainer records every epoch, so insights asked for only now still show the
+    # whole run (the view once started its history when it was opened)
     t = Trainer(load_preset("deep-sigmoid-vanishes"))
     log = GradientLog()
     for _ in range(3):
         t.train(5)
         ins = compute_insights(t, log)
-    assert list(ins.grad_epochs) == [5, 10, 15]
-    assert ins.grad_norms.shape == (3, 9)
+    assert list(ins.grad_epochs) == list(range(0, 16))
+    assert ins.grad_norms.shape == (16, 9)
     assert np.all(ins.grad_norms[:, 0] < ins.grad_norms[:, -1] / 100)
+
+
+def test_gradient_log_is_the_fallback_without_a_record_and_resets():
+    # a lab saved with history but not trained since has no record: sample now
+    done = Trainer(load_preset("deep-sigmoid-vanishes"))
+    done.train(7)
+    t = Trainer(done.to_lab())
+    log = GradientLog()
+    ins = compute_insights(t, log)
+    assert list(ins.grad_epochs) == [7] and ins.grad_norms.shape == (1, 9)
     log.add(2, ins.grad_norms[0])
     assert log.epochs == [2]
 

@@ -22,6 +22,7 @@ from actlab.gui.teacher_mode import (CONTROL_GROUPS, LOCKED_TIP, apply_teacher_m
 from actlab.lab import CONTROL_GROUPS as LAB_GROUPS
 from actlab.lab import default_lab
 from actlab.labfile import load_preset
+from actlab.engine.activations import ACTIVATIONS
 
 
 def _history(n: int, test_accuracy: float, loss: float = 0.3) -> dict:
@@ -268,7 +269,8 @@ def test_write_report_html(trained, tmp_path, qapp):
                         insights=insights, notes="Three linear layers are one <layer>.")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
-    assert lab.name in text and "Hidden layer 3" in text and "Linear (identity)" in text
+    assert lab.name in text and "Hidden layer 3" in text
+    assert ACTIVATIONS["linear"].title in text and "(linear)" not in text  # display name
     assert f"{snap.epoch:,}" in text and f"{snap.test_loss:.4f}" in text
     assert f"{100 * snap.test_accuracy:.1f}&nbsp;%" in text
     assert text.count('<img src="data:image/png;base64,') == 3  # surface, loss, collapse

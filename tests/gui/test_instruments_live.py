@@ -18,6 +18,7 @@ from PySide6 import QtCore
 from actlab.engine.analysis import collapse_runs
 from actlab.gui.instruments import INSTRUMENTS, merged_layer_runs
 from actlab.views.export import image_is_blank
+from actlab.engine.activations import ACTIVATIONS
 
 WAIT = 20_000  # ms: generous, a loaded CI machine may be slow
 
@@ -69,7 +70,10 @@ def test_insights_feed_computes_only_what_is_on_screen_and_not_too_often(monkeyp
     monkeypatch.setattr(insights_feed, "INSIGHTS_INTERVAL", 0.0)
     second = feed.pack(t, 1, playing=True)
     assert second.seq > first.seq and second.epoch == 3
-    assert feed.log.epochs == [0, 3]
+    # the gradient history comes from the trainer's record, every epoch from the first
+    # (the feed's own log is only the fallback for an untrained run: epoch 0 here)
+    assert list(second.insights.grad_epochs) == [0, 1, 2, 3]
+    assert feed.log.epochs == [0]
     feed.set_wants(False, (0, 1, 2))
     third = feed.pack(t, 1, playing=True)
     assert third.insights is None and third.hidden[0] == (0, 1, 2)
@@ -79,7 +83,8 @@ def test_insights_feed_computes_only_what_is_on_screen_and_not_too_often(monkeyp
     feed.new_run()  # Reset: a new run, a new log
     feed.set_wants(True, None)
     fourth = feed.pack(t, 1, playing=True)
-    assert fourth.run == first.run + 1 and feed.log.epochs == [3]
+    assert fourth.run == first.run + 1 and feed.log.epochs == []  # a fresh log
+    assert list(fourth.insights.grad_epochs) == [0, 1, 2, 3]  # the trainer's record
 
 
 # ------------------------------------------------------------------ docks and menu
@@ -364,7 +369,9 @@ def test_compare_trains_side_by_side_in_lock_step(qtbot, window, tmp_path):
     # the view shows both runs with their test accuracy
     qtbot.waitUntil(lambda: len(panel.view.surfaces) == 2, timeout=WAIT)
     titles = [s.plot_item.titleLabel.text for s in panel.view.surfaces]
-    assert titles[0].startswith("linear · test acc") and titles[1].startswith("tanh · test acc")
+    # each run by its activation's one display name
+    assert titles[0].startswith(f"{ACTIVATIONS['linear'].title} · test acc")
+    assert titles[1].startswith(f"{ACTIVATIONS['tanh'].title} · test acc")
     assert all(c.xData is not None and len(c.xData) > 0 for c in panel.view.curves)
     # one PNG for the whole comparison, drawn like the CLI's compare.png
     target = tmp_path / "compare.png"

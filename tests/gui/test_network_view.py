@@ -16,6 +16,7 @@ from actlab.lab import MAX_HIDDEN_LAYERS, MAX_NEURONS, NetworkSpec, default_lab
 from actlab.views.network_items import LinkItem, MergeBracketItem, NeuronItem
 from actlab.views.network_view import NetworkView
 from actlab.views.qt import QtCore, QtWidgets
+from actlab.engine.activations import ACTIVATIONS
 
 Qt = QtCore.Qt
 
@@ -95,7 +96,7 @@ def test_change_activation_with_the_combo(qtbot):
     view = _view(qtbot, (4, 2))
     combo = view.layer_controls(1).combo
     assert [combo.itemData(i) for i in range(combo.count())][:2] == ["linear", "relu"]
-    assert combo.itemText(combo.findData("linear")) == "Linear (identity)"  # the .title
+    assert combo.itemText(combo.findData("linear")) == ACTIVATIONS["linear"].title == "Linear"
     links_before = _links(view)
     with qtbot.waitSignal(view.architectureChanged, timeout=1000) as blocker:
         # choose with the keyboard, as a user would: tanh → the next entry
@@ -237,8 +238,9 @@ def test_link_and_bias_tooltips_show_values(qtbot):
     dot = view.bias_item(2, 1)
     assert view.scene.tooltip_at(dot.sceneBoundingRect().center()).startswith("bias of h2,2")
     # the same words as the surface title while the neuron is hovered (live_view.py)
-    assert view.tooltip(view.neuron_item(1, 0)).startswith("Neuron 1 of hidden layer 1 (tanh)")
-    assert view.tooltip(view.neuron_item(2, 1)).startswith("Neuron 2 of hidden layer 2 (tanh)")
+    tanh = ACTIVATIONS["tanh"].title
+    assert view.tooltip(view.neuron_item(1, 0)).startswith(f"Neuron 1 of hidden layer 1 ({tanh})")
+    assert view.tooltip(view.neuron_item(2, 1)).startswith(f"Neuron 2 of hidden layer 2 ({tanh})")
 
 
 # ----------------------------------------------------------------------- hovering

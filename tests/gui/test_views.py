@@ -19,6 +19,7 @@ from actlab.views.export import (export_csv_history, export_png, export_svg, ima
 from actlab.views.loss_view import LossView, thin_indices
 from actlab.views.qt import QtCore, QtGui
 from actlab.views.surface_view import SurfaceView
+from actlab.engine.activations import ACTIVATIONS
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +231,7 @@ def test_compare_view_titles_and_curves(qtbot):
     assert len(view.surfaces) == 2 and len(view.curves) == 2
     first = view.surfaces[0]
     title = view.surfaces[1].plot_item.titleLabel.text
-    assert title.startswith("tanh · test acc ") and title.endswith("%")
+    assert title.startswith(f"{ACTIVATIONS['tanh'].title} · test acc ") and title.endswith("%")
     assert len(view.curves[0].getData()[0]) == 40
     view.show_runs(runs)  # same runs again: views are reused, not rebuilt
     assert view.surfaces[0] is first
@@ -322,38 +323,39 @@ def test_exported_loss_axis_starts_at_zero_so_noise_stays_small(qtbot):
     assert empty.view_box.autoRangeEnabled()[1]  # nothing finite: nothing to fix
 
 
-def _legend_hides_no_point(qtbot, view, plot_item, size):
-    from actlab import render
-    from actlab.views.qt import QtWidgets
-
+def _legend_clear_of_the_plot(qtbot, view, plot_item, size):
+    """The legend sits in its own row above the plot area: it cannot hide any point of
+    any curve, however the curves run (it once sat in a corner of the plot)."""
     _shown(qtbot, view, size)
     qtbot.waitUntil(lambda: view.legend.sceneBoundingRect().height() > 0)
-    render.place_legend(plot_item, view.legend)
-    QtWidgets.QApplication.processEvents()
     box, vb = view.legend.sceneBoundingRect(), plot_item.getViewBox()
+    area = vb.sceneBoundingRect()
     hidden = [(px, py) for curve in plot_item.listDataItems()
               for px, py in zip(*curve.getData())
               if box.contains(vb.mapViewToScene(QtCore.QPointF(px, py)))]
-    low = box.center().y() > vb.sceneBoundingRect().center().y()
-    return not hidden, low
+    return not hidden and not box.intersects(area) and box.bottom() <= area.top()
 
 
 def test_exported_loss_legend_leaves_the_curves_visible(qtbot):
     from actlab import render
 
-    clear, low = _legend_hides_no_point(qtbot, v := render.loss_view(_noisy_history()),
-                                        v.plot_item, (700, 400))
-    assert clear and low  # flat and high: the top right is taken, the bottom is free
+    # flat and high (the top right corner taken) and the usual fall: never covered
+    v = render.loss_view(_noisy_history())
+    assert _legend_clear_of_the_plot(qtbot, v, v.plot_item, (700, 400))
     n = 300
     falling = {"train_loss": 0.7 * np.exp(-np.arange(n) / 30), "epoch": np.arange(1, n + 1),
                "test_loss": 0.7 * np.exp(-np.arange(n) / 40)}
-    clear, low = _legend_hides_no_point(qtbot, v := render.loss_view(falling), v.plot_item,
-                                        (700, 400))
-    assert clear and not low  # the usual fall: the top right is empty
+    v = render.loss_view(falling)
+    assert _legend_clear_of_the_plot(qtbot, v, v.plot_item, (700, 400))
+    rising = {"train_loss": np.linspace(0.2, 1.4, n), "epoch": np.arange(1, n + 1),
+              "test_loss": np.linspace(0.25, 1.5, n)}
+    live = LossView()
+    live.show_history(rising)
+    assert _legend_clear_of_the_plot(qtbot, live, live.plot_item, (500, 260))
 
 
 def test_exported_comparison_legend_clears_curves_high_and_low(qtbot):
-    """One flat high curve and one falling to 0: neither corner is free at first."""
+    """One flat high curve and one falling to 0: neither corner is free."""
     from actlab import render
 
     n = 200
@@ -364,8 +366,7 @@ def test_exported_comparison_legend_clears_curves_high_and_low(qtbot):
     runs = [(name, dataclasses.replace(snap, history=h), ds)
             for (name, snap, ds), h in zip(base, (flat, fall))]
     view = render.compare_view(runs)
-    clear, _ = _legend_hides_no_point(qtbot, view, view.loss_plot, (600, 580))
-    assert clear
+    assert _legend_clear_of_the_plot(qtbot, view, view.loss_plot, (600, 580))
     assert view.loss_plot.getViewBox().viewRange()[1][0] <= 0.0
 
 
@@ -416,6 +417,7 @@ def test_cli_figure_titles_name_lab_activations_and_epochs():
     lab = default_lab()
     relu = dataclasses.replace(lab, network=lab.network.with_activation("relu"))
     surface, loss = figure_titles(relu, 1500)
-    assert lab.name in surface and "relu" in surface
-    assert lab.name in loss and "relu" in loss and "1,500 epochs" in loss
+    relu_title = ACTIVATIONS["relu"].title  # the display name, not the key
+    assert lab.name in surface and surface.endswith(f"— {relu_title}")
+    assert lab.name in loss and f"— {relu_title} ·" in loss and "1,500 epochs" in loss
     assert figure_titles(lab, 1500)[1] != loss  # loss-tanh.png and loss-relu.png differ
