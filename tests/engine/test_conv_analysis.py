@@ -287,7 +287,7 @@ def test_template_of_one_conv_and_gap_is_the_kernel_spread_over_the_output_box()
 @pytest.mark.parametrize("layers,acts,message", [
     ([lin(), {"kernel": 3, "activation": "relu"}], [], "layer 2 uses ReLU"),
     ([lin(pool="max"), lin()], [], "max pooling after layer 1"),
-    ([lin(), lin()], ["tanh"], "dense layer 1 uses tanh"),
+    ([lin(), lin()], ["tanh"], "dense layer 1 uses Tanh"),
 ])
 def test_templates_refuse_a_nonlinear_network_naming_the_piece(layers, acts, message):
     params = rand_net(layers, [2, 2], hidden=(3,) * len(acts))
