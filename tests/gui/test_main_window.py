@@ -541,37 +541,54 @@ def thread(qtbot):
     assert not t.thread.isRunning()
 
 
+class _Heard:
+    """The arguments of every emission of a worker signal, in order.
+
+    Not ``qtbot.waitSignal``: these signals are emitted on the training thread, where
+    its callback would stop a GUI-thread timer and quit the loop from the wrong thread;
+    when the signal came before the loop started (a quick worker), the wait never ended
+    and once froze the suite.  A list append is safe from any thread."""
+
+    def __init__(self, signal):
+        self.args: list[tuple] = []
+        signal.connect(lambda *a: self.args.append(a))
+
+    def wait(self, qtbot, count: int) -> tuple:
+        qtbot.waitUntil(lambda: len(self.args) >= count, timeout=WAIT)
+        return self.args[count - 1]
+
+
 def test_worker_commands_signals_and_failed_loads(qtbot, thread):
     from actlab.lab import default_lab
 
     w = thread.worker
     lab = default_lab()
-    with qtbot.waitSignal(w.snapshotReady, timeout=WAIT) as first:
-        gen = thread.load(lab)
-    assert first.args[0].generation == gen and first.args[0].snapshot.epoch == 0
-    with qtbot.waitSignal(w.playingChanged, timeout=WAIT):
-        thread.play()
+    snapshots, playing = _Heard(w.snapshotReady), _Heard(w.playingChanged)
+    reseeded, failed, finished = _Heard(w.labChanged), _Heard(w.loadFailed), _Heard(w.finished)
+    gen = thread.load(lab)
+    first = snapshots.wait(qtbot, 1)
+    assert first[0].generation == gen and first[0].snapshot.epoch == 0
+    thread.play()
+    assert playing.wait(qtbot, 1) == (True,)
     qtbot.waitUntil(lambda: thread.latest().snapshot.epoch > 20, timeout=WAIT)
-    with qtbot.waitSignal(w.playingChanged, timeout=WAIT) as paused:
-        thread.pause()
-    assert paused.args == [False]
+    thread.pause()
+    assert playing.wait(qtbot, 2) == (False,)
     assert w._per_chunk >= 1
 
-    with qtbot.waitSignal(w.labChanged, timeout=WAIT) as reseeded:
-        thread.reset(new_seed=True)
-    assert reseeded.args[0].seed != lab.seed
+    thread.reset(new_seed=True)
+    assert reseeded.wait(qtbot, 1)[0].seed != lab.seed
     qtbot.waitUntil(lambda: thread.latest().snapshot.epoch == 0, timeout=WAIT)
 
     bad = replace(lab, params=((np.zeros((5, 5)), np.zeros(5)),))  # wrong shapes
-    with qtbot.waitSignal(w.loadFailed, timeout=WAIT) as failed:
-        bad_gen = thread.load(bad)
-    assert failed.args[0] == bad_gen and failed.args[1]
+    bad_gen = thread.load(bad)
+    args = failed.wait(qtbot, 1)
+    assert args[0] == bad_gen and args[1]
     assert thread.current_lab()[0] == gen  # the old Trainer is kept
 
     spec = replace(lab.training, stop_after=5)
     thread.set_training(spec)
-    with qtbot.waitSignal(w.finished, timeout=WAIT):
-        thread.play()
+    thread.play()
+    finished.wait(qtbot, 1)
     assert thread.latest().snapshot.epoch == 5
     saved_gen, saved = thread.current_lab()
     assert saved.training.stop_after == 5 and len(saved.history["epoch"]) == 5
