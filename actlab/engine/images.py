@@ -13,12 +13,14 @@ NumPy only: the folder reader that decodes PNG/JPEG lives outside the engine
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from actlab.engine import image_generators as gen
+from actlab.safe_text import printable
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 8, 32, 16
 MIN_CLASSES, MAX_CLASSES = 2, 10
@@ -27,6 +29,17 @@ MIN_PER_CLASS, MAX_PER_CLASS = 2, 5000
 #: The most images an ImageData holds, generated or imported (20,000 x 32 x 32 float64 is
 #: 160 MB; more would not fit the window's memory or a student's patience).
 MAX_IMAGES = 20_000
+
+
+class ImageFileError(ValueError):
+    """An image file or folder ActLab cannot use.  ``str(error)`` is one printable line,
+    ``"<file name>: <reason>"``; ``filename`` is the path and ``reason`` the problem."""
+
+    def __init__(self, filename: str | os.PathLike, reason: str) -> None:
+        self.filename = os.fspath(filename)
+        self.reason = printable(reason, 400)
+        name = os.path.basename(os.path.normpath(self.filename)) or self.filename
+        super().__init__(f"{printable(name, 80)}: {self.reason}")
 
 
 @dataclass(frozen=True, eq=False)
