@@ -35,10 +35,12 @@ class ImageFileError(ValueError):
     """An image file or folder ActLab cannot use.  ``str(error)`` is one printable line,
     ``"<file name>: <reason>"``; ``filename`` is the path and ``reason`` the problem."""
 
-    def __init__(self, filename: str | os.PathLike, reason: str) -> None:
+    def __init__(self, filename: str | os.PathLike, reason: str, shown: str | None = None
+                 ) -> None:
         self.filename = os.fspath(filename)
         self.reason = printable(reason, 400)
-        name = os.path.basename(os.path.normpath(self.filename)) or self.filename
+        # ``shown`` replaces the base name, e.g. "circle/a.png" for a picture in a folder.
+        name = shown or os.path.basename(os.path.normpath(self.filename)) or self.filename
         super().__init__(f"{printable(name, 80)}: {self.reason}")
 
 
