@@ -259,3 +259,26 @@ def test_image_modules_import_no_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("field", [3, 5])
+def test_bars_defeat_the_best_linear_cnn_with_global_average_pooling(padding, field):
+    # A linear CNN ending in global average pooling scores an image by sum_ab K[a,b] *
+    # (ink in the image window shifted by (a, b)), K its composite kernel of side `field`
+    # (stacked 3x3 convolutions: 3, 5, ...).  Fit the best K by least squares on those
+    # field^2 window sums: it stays near chance, the lesson of the data set.
+    d = make_images("bars", size=16, per_class=1000, seed=2)
+
+    def windows(x: np.ndarray) -> np.ndarray:
+        x = x[:, 0]
+        if padding == "same":
+            p = (field - 1) // 2
+            x = np.pad(x, ((0, 0), (p, p), (p, p)))
+        o = x.shape[1] - field + 1
+        sums = [x[:, a:a + o, b:b + o].sum(axis=(1, 2)) for a in range(field) for b in range(field)]
+        return np.stack(sums + [np.ones(len(x))], axis=1)
+
+    w = np.linalg.lstsq(windows(d.x_train), np.where(d.y_train == 0, 1.0, -1.0), rcond=None)[0]
+    accuracy = ((windows(d.x_test) @ w > 0) == (d.y_test == 0)).mean()
+    assert accuracy < 0.62  # chance is 0.5; measured 0.42-0.54
