@@ -180,7 +180,7 @@ class ConvNetwork:
     def __init__(self, spec: ImageNetSpec, seed: np.random.Generator | int | None = 0):
         self.spec = spec
         S = spec.input_size
-        shape = (S, S, 1)
+        shape = (1, S, S)
         self.layers: list = []
         self.names: list[str] = []
         self._linear: list = []          # Conv2D and Dense layers, in get_params order
@@ -286,13 +286,14 @@ class ConvNetwork:
 
     # ------------------------------------------------------------------ passes
     def _images(self, X) -> np.ndarray:
-        """``X`` (n, 1, H, W) as the engine's channels-last (n, H, W, 1), contiguous."""
+        """``X`` (n, 1, H, W) as the engine's channel-major (1, n, H, W), contiguous (with
+        one channel the same memory)."""
         X = np.asarray(X, dtype=float)
         S = self.spec.input_size
         if X.ndim != 4 or X.shape[1:] != (1, S, S):
             raise ValueError(f"images must have shape (n, 1, {S}, {S}); got "
                              f"{np.shape(X)}")
-        return np.ascontiguousarray(X.reshape(X.shape[0], S, S, 1))
+        return np.ascontiguousarray(X.reshape(1, X.shape[0], S, S))
 
     def _labels(self, y, n: int) -> np.ndarray:
         y = np.asarray(y)
@@ -308,14 +309,14 @@ class ConvNetwork:
         return x
 
     def _gradients(self, x: np.ndarray, y: np.ndarray) -> float:
-        """Data loss of one batch (channels-last ``x``, int labels ``y``); its gradient
+        """Data loss of one batch (channel-major ``x``, int labels ``y``); its gradient
         goes into ``grad_flat``."""
         z = self._forward(x)
-        dz = self._dz.get(z.shape[0])
+        dz = self._dz.get(z.shape[1])
         if dz is None:
             if len(self._dz) > 4:
                 self._dz.clear()
-            dz = self._dz[z.shape[0]] = np.empty_like(z)
+            dz = self._dz[z.shape[1]] = np.empty_like(z)
         loss = softmax_cross_entropy(z, y, dz)
         g = dz
         for i in range(len(self.layers) - 1, -1, -1):
@@ -325,9 +326,9 @@ class ConvNetwork:
     def logits(self, X) -> np.ndarray:
         """Output scores before the softmax, (n, n_classes)."""
         x = self._images(X)
-        out = np.empty((x.shape[0], self.n_classes))
-        for s in range(0, x.shape[0], CHUNK):
-            out[s:s + CHUNK] = self._forward(x[s:s + CHUNK])
+        out = np.empty((x.shape[1], self.n_classes))
+        for s in range(0, x.shape[1], CHUNK):
+            out[s:s + CHUNK] = self._forward(x[:, s:s + CHUNK]).T
         return out
 
     def predict(self, X) -> np.ndarray:
@@ -337,7 +338,7 @@ class ConvNetwork:
     def data_loss(self, X, y) -> float:
         """Mean cross-entropy on images ``X`` with labels ``y`` (no penalty)."""
         z = self.logits(X)
-        return softmax_cross_entropy(z, self._labels(y, z.shape[0]))
+        return softmax_cross_entropy(z.T, self._labels(y, z.shape[0]))
 
     def penalty(self, regularization: str = "none", reg_rate: float = 0.0) -> float:
         """L2 ``reg_rate·Σw²/2`` or L1 ``reg_rate·Σ|w|`` over weights (never biases)."""
@@ -354,14 +355,14 @@ class ConvNetwork:
         layout of :meth:`get_params` (copies).  Large ``X`` goes through in chunks."""
         kind = regularization_kind(regularization)
         x = self._images(X)
-        n = x.shape[0]
+        n = x.shape[1]
         y = self._labels(y, n)
         if n == 0:
             raise ValueError("loss_and_grads needs at least one image")
         total, loss = np.zeros(self.n_params), 0.0
         for s in range(0, n, CHUNK):
             m = min(CHUNK, n - s)
-            loss += self._gradients(x[s:s + m], y[s:s + m]) * (m / n)
+            loss += self._gradients(x[:, s:s + m], y[s:s + m]) * (m / n)
             total += self.grad_flat * (m / n)
         self.grad_flat[...] = total
         w = self.flat * self.weight_mask
@@ -386,19 +387,18 @@ class ConvNetwork:
         if a.size != S * S:
             raise ValueError(f"forward_maps takes one {S}×{S} image; got shape {a.shape}")
         a = self._images(a.reshape(1, 1, S, S))
-        maps = [("input", a[0].transpose(2, 0, 1).copy())]
+        maps = [("input", a[:, 0].copy())]
         for layer, name in zip(self.layers, self.names):
             a = layer.forward(a)
-            v = a[0].transpose(2, 0, 1) if a.ndim == 4 else a[0]
-            maps.append((name, v.copy()))
-        maps.append(("softmax", softmax(a)[0]))
+            maps.append((name, a[:, 0].copy()))
+        maps.append(("softmax", softmax(a.T)[0]))
         return maps
 
     def largest_value(self, X) -> float:
         """The largest |output| of any convolution or dense layer on images ``X``."""
         x, top = self._images(X), 0.0
-        for s in range(0, x.shape[0], CHUNK):
-            a = x[s:s + CHUNK]
+        for s in range(0, x.shape[1], CHUNK):
+            a = x[:, s:s + CHUNK]
             for layer in self.layers:
                 a = layer.forward(a)
                 if layer in self._linear:
@@ -437,7 +437,7 @@ class ConvTrainer:
             return False
         net = self.network
         x = net._images(X)
-        n = x.shape[0]
+        n = x.shape[1]
         yi = net._labels(y, n)
         if n == 0:
             raise ValueError("train_epoch needs at least one image")
@@ -452,7 +452,7 @@ class ConvTrainer:
             if self._loss_start is None:
                 self._loss_start = net.data_loss(X, yi)
         perm = rng.permutation(n)
-        np.take(x, perm, axis=0, out=xb)
+        np.take(x, perm, axis=1, out=xb)
         np.take(yi, perm, out=yb)
         P, G, step = net.flat, net.grad_flat, self.optimizer.step
         np.copyto(self._good, P)
@@ -460,7 +460,7 @@ class ConvTrainer:
         with np.errstate(all="ignore"):
             for s in range(0, n, bs):
                 m = min(bs, n - s)
-                total += net._gradients(xb[s:s + m], yb[s:s + m]) * m
+                total += net._gradients(xb[:, s:s + m], yb[s:s + m]) * m
                 for f, args in self._reg:
                     f(*args)
                 step(P, G)

@@ -7,7 +7,7 @@ import pytest
 
 from actlab.engine.activations import get_activation
 from actlab.engine.cnn_layers import (Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2,
-                                      softmax_cross_entropy)
+                                      batch_shape, softmax_cross_entropy)
 from cnn_reference import conv_loops, pool_loops
 
 H = 1e-6
@@ -35,15 +35,16 @@ def numeric_grad(f, v):
 
 def bound_conv(shape, O, k, pad, s, rng):
     layer = Conv2D(shape, O, k, pad, s)
-    C = shape[2]
+    C = shape[0]
     K, b = rng.normal(size=(O, C, k, k)), rng.normal(size=O)
     layer.bind(K, b, np.zeros_like(K), np.zeros_like(b))
     return layer
 
 
 def check_layer(layer, x, rng, params=()):
-    """Gradient of sum(forward(x) * R) w.r.t. x and every array in params."""
-    R = rng.normal(size=(x.shape[0], *layer.out_shape))
+    """Gradient of sum(forward(x) * R) w.r.t. x and every array in params (x is a batch
+    in the engine's layout: (C, n, H, W) or (features, n))."""
+    R = rng.normal(size=batch_shape(layer.out_shape, x.shape[1]))
 
     def f():
         return float(np.sum(layer.forward(x) * R))
@@ -62,72 +63,72 @@ CONV_CASES = list(itertools.product((3, 5, 7), ("valid", "same"), (1, 2)))
 @pytest.mark.parametrize("k,pad,s", CONV_CASES)
 def test_conv_forward_matches_nested_loops(k, pad, s):
     rng = np.random.default_rng(k * 10 + s)
-    x = rng.normal(size=(2, 9, 8, 3))           # odd height, even width: floors differ
-    layer = bound_conv(x.shape[1:], 4, k, pad, s, rng)
-    got = layer.forward(x).transpose(0, 3, 1, 2)
-    want = conv_loops(x.transpose(0, 3, 1, 2), layer.K, layer.b, pad, s)
+    x = rng.normal(size=(3, 2, 9, 8))           # odd height, even width: floors differ
+    layer = bound_conv((3, 9, 8), 4, k, pad, s, rng)
+    got = layer.forward(x).transpose(1, 0, 2, 3)
+    want = conv_loops(x.transpose(1, 0, 2, 3), layer.K, layer.b, pad, s)
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
 def test_same_padding_keeps_the_size_and_stride_two_halves_it_rounding_up():
     rng = np.random.default_rng(0)
-    assert bound_conv((9, 8, 1), 2, 5, "same", 1, rng).out_shape == (9, 8, 2)
-    assert bound_conv((9, 8, 1), 2, 5, "same", 2, rng).out_shape == (5, 4, 2)
-    assert bound_conv((9, 8, 1), 2, 7, "valid", 1, rng).out_shape == (3, 2, 2)
+    assert bound_conv((1, 9, 8), 2, 5, "same", 1, rng).out_shape == (2, 9, 8)
+    assert bound_conv((1, 9, 8), 2, 5, "same", 2, rng).out_shape == (2, 5, 4)
+    assert bound_conv((1, 9, 8), 2, 7, "valid", 1, rng).out_shape == (2, 3, 2)
 
 
 @pytest.mark.parametrize("k,pad,s", CONV_CASES)
 def test_conv_gradients(k, pad, s):
     rng = np.random.default_rng(100 + k * 10 + s)
-    x = rng.normal(size=(2, 9, 8, 2))
-    layer = bound_conv(x.shape[1:], 3, k, pad, s, rng)
+    x = rng.normal(size=(2, 2, 9, 8))
+    layer = bound_conv((2, 9, 8), 3, k, pad, s, rng)
     check_layer(layer, x, rng, [(layer.K, layer.gK), (layer.b, layer.gb)])
 
 
 def test_conv_gradients_do_not_depend_on_stale_buffers():
     # the same layer at two batch sizes and twice at each: buffers are reused
     rng = np.random.default_rng(7)
-    layer = bound_conv((8, 8, 2), 3, 3, "same", 2, rng)
+    layer = bound_conv((2, 8, 8), 3, 3, "same", 2, rng)
     for n in (3, 1, 3):
-        check_layer(layer, rng.normal(size=(n, 8, 8, 2)), rng,
+        check_layer(layer, rng.normal(size=(2, n, 8, 8)), rng,
                     [(layer.K, layer.gK), (layer.b, layer.gb)])
 
 
 @pytest.mark.parametrize("kind", ["max", "avg"])
-@pytest.mark.parametrize("shape", [(6, 8, 3), (7, 5, 2)])
+@pytest.mark.parametrize("shape", [(3, 6, 8), (2, 7, 5)])
 def test_pooling_forward_and_gradients(kind, shape):
     rng = np.random.default_rng(3)
-    x = rng.normal(size=(2, *shape))
+    x = rng.normal(size=batch_shape(shape, 2))
     layer = Pool2x2(shape, kind)
-    got = layer.forward(x).transpose(0, 3, 1, 2)
-    np.testing.assert_allclose(got, pool_loops(x.transpose(0, 3, 1, 2), kind), rtol=1e-14)
+    got = layer.forward(x).transpose(1, 0, 2, 3)
+    np.testing.assert_allclose(got, pool_loops(x.transpose(1, 0, 2, 3), kind), rtol=1e-14)
     check_layer(layer, x, rng)
 
 
 def test_max_pool_sends_a_tie_to_the_first_maximum_only():
-    layer = Pool2x2((2, 2, 1), "max")
-    x = np.array([[[[1.0], [3.0]], [[3.0], [2.0]]]])      # two maxima: (0,1) and (1,0)
+    layer = Pool2x2((1, 2, 2), "max")
+    x = np.array([[[[1.0, 3.0], [3.0, 2.0]]]])      # two maxima: (0,1) and (1,0)
     assert layer.forward(x)[0, 0, 0, 0] == 3.0
     dx = layer.backward(np.ones((1, 1, 1, 1)))
-    assert dx[0, :, :, 0].tolist() == [[0.0, 1.0], [0.0, 0.0]]
+    assert dx[0, 0].tolist() == [[0.0, 1.0], [0.0, 0.0]]
 
 
 def test_max_pool_propagates_nan():
-    layer = Pool2x2((2, 2, 1), "max")
-    x = np.array([[[[1.0], [np.nan]], [[3.0], [2.0]]]])
+    layer = Pool2x2((1, 2, 2), "max")
+    x = np.array([[[[1.0, np.nan], [3.0, 2.0]]]])
     assert np.isnan(layer.forward(x)[0, 0, 0, 0])
 
 
 def test_global_average_pool_and_flatten():
     rng = np.random.default_rng(4)
-    x = rng.normal(size=(3, 5, 4, 2))
-    gap = GlobalAvgPool(x.shape[1:])
-    np.testing.assert_allclose(gap.forward(x), x.mean(axis=(1, 2)), rtol=1e-14)
+    x = rng.normal(size=(2, 3, 5, 4))          # (C, n, H, W)
+    gap = GlobalAvgPool((2, 5, 4))
+    np.testing.assert_allclose(gap.forward(x), x.mean(axis=(2, 3)), rtol=1e-14)
     check_layer(gap, x, rng)
-    flat = Flatten(x.shape[1:])
-    # torch.flatten order of the NCHW tensor
-    assert np.array_equal(flat.forward(x), x.transpose(0, 3, 1, 2).reshape(3, -1))
+    flat = Flatten((2, 5, 4))
+    # torch.flatten order of the NCHW tensor, one column per sample
+    assert np.array_equal(flat.forward(x), x.transpose(1, 0, 2, 3).reshape(3, -1).T)
     check_layer(flat, x, rng)
 
 
@@ -136,16 +137,16 @@ def test_dense_gradients():
     layer = Dense(4, 3)
     W, b = rng.normal(size=(4, 3)), rng.normal(size=3)
     layer.bind(W, b, np.zeros_like(W), np.zeros_like(b))
-    x = rng.normal(size=(5, 4))
-    np.testing.assert_allclose(layer.forward(x), x @ W + b, rtol=1e-14)
+    x = rng.normal(size=(4, 5))                # feature-major: 5 samples
+    np.testing.assert_allclose(layer.forward(x), (x.T @ W + b).T, rtol=1e-14)
     check_layer(layer, x, rng, [(W, layer.gW), (b, layer.gb)])
 
 
-@pytest.mark.parametrize("name", ["linear", "tanh", "sigmoid", "softplus", "elu", "gelu"])
+@pytest.mark.parametrize("name", ["linear", "relu", "tanh", "sigmoid", "softplus", "elu", "gelu"])
 def test_activation_layer_gradients(name):
     rng = np.random.default_rng(6)
-    x = rng.normal(size=(2, 4, 3, 2))
-    check_layer(Act(x.shape[1:], get_activation(name)), x, rng)
+    x = rng.normal(size=(2, 3, 4, 3))
+    check_layer(Act((2, 4, 3), get_activation(name)), x, rng)
 
 
 @pytest.mark.parametrize("k", [2, 5, 10])
@@ -155,8 +156,9 @@ def test_softmax_cross_entropy_value_and_gradient(k):
     y = rng.integers(0, k, 6)
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     want = -np.mean(np.log(p[np.arange(6), y]))
-    dz = np.empty_like(z)
-    assert softmax_cross_entropy(z, y, dz) == pytest.approx(want, rel=1e-13)
-    assert rel_err(dz, numeric_grad(lambda: softmax_cross_entropy(z, y), z)) < TOL
+    zt = np.ascontiguousarray(z.T)             # the engine's (k, n)
+    dz = np.empty_like(zt)
+    assert softmax_cross_entropy(zt, y, dz) == pytest.approx(want, rel=1e-13)
+    assert rel_err(dz, numeric_grad(lambda: softmax_cross_entropy(zt, y), zt)) < TOL
     # stable for huge logits
-    assert np.isfinite(softmax_cross_entropy(z * 1e4, y))
+    assert np.isfinite(softmax_cross_entropy(zt * 1e4, y))
