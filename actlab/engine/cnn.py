@@ -38,9 +38,11 @@ MIN_SIZE, MAX_SIZE, MIN_CLASSES, MAX_CLASSES = 8, 32, 2, 10
 #: activations whose layers get He initialisation under init="auto" (they keep half of
 #: a symmetric input, so the variance-preserving gain is 2); the rest get Xavier
 RELU_LIKE = ("relu", "leaky_relu", "elu", "gelu", "silu")
-#: images per chunk when a whole data set goes through (predict, loss_and_grads): the
-#: im2col buffer of 1,000 16×16 images with 8 channels and 3×3 kernels would be 147 MB
-CHUNK = 256
+#: at most this many images per chunk when a whole data set goes through (predict,
+#: loss_and_grads), and at most CHUNK_BYTES of convolution columns: the im2col buffer of
+#: 1,000 16×16 images with 8 channels and 3×3 kernels would be 147 MB, and one 32×32
+#: image through 16 filters of 7×7 on 16 channels needs 6.4 MB on its own
+CHUNK, CHUNK_BYTES = 256, 32 * 2 ** 20
 
 
 def _int_in(prefix: str, field: str, value, lo: int, hi: int) -> int:
@@ -220,6 +222,10 @@ class ConvNetwork:
             self.weight_mask[off:off + nw] = 1.0
             off += nw + nb
         self._dz: dict[int, np.ndarray] = {}
+        col_bytes = max(8 * l.k * l.k * max(l.C * l.out_shape[1] * l.out_shape[2],
+                                            l.O * l.in_shape[1] * l.in_shape[2])
+                        for l in self._linear if isinstance(l, Conv2D))
+        self.chunk = int(max(1, min(CHUNK, CHUNK_BYTES // col_bytes)))
         self.initialize(seed)
 
     def _add(self, layer, name: str, next_act: str | None = None) -> None:
@@ -327,8 +333,9 @@ class ConvNetwork:
         """Output scores before the softmax, (n, n_classes)."""
         x = self._images(X)
         out = np.empty((x.shape[1], self.n_classes))
-        for s in range(0, x.shape[1], CHUNK):
-            out[s:s + CHUNK] = self._forward(x[:, s:s + CHUNK]).T
+        c = self.chunk
+        for s in range(0, x.shape[1], c):
+            out[s:s + c] = self._forward(x[:, s:s + c]).T
         return out
 
     def predict(self, X) -> np.ndarray:
@@ -360,8 +367,8 @@ class ConvNetwork:
         if n == 0:
             raise ValueError("loss_and_grads needs at least one image")
         total, loss = np.zeros(self.n_params), 0.0
-        for s in range(0, n, CHUNK):
-            m = min(CHUNK, n - s)
+        for s in range(0, n, self.chunk):
+            m = min(self.chunk, n - s)
             loss += self._gradients(x[:, s:s + m], y[s:s + m]) * (m / n)
             total += self.grad_flat * (m / n)
         self.grad_flat[...] = total
@@ -397,8 +404,8 @@ class ConvNetwork:
     def largest_value(self, X) -> float:
         """The largest |output| of any convolution or dense layer on images ``X``."""
         x, top = self._images(X), 0.0
-        for s in range(0, x.shape[1], CHUNK):
-            a = x[:, s:s + CHUNK]
+        for s in range(0, x.shape[1], self.chunk):
+            a = x[:, s:s + self.chunk]
             for layer in self.layers:
                 a = layer.forward(a)
                 if layer in self._linear:

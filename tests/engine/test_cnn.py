@@ -66,15 +66,35 @@ def test_whole_network_gradient_against_finite_differences(name, reg):
 
 
 def test_chunked_loss_and_grads_equal_the_one_batch_gradient():
-    from actlab.engine import cnn
     spec = SPECS["gap"]
     net = ConvNetwork(spec, 5)
-    X, y = images(300, 8, 1), np.arange(300) % 3       # 300 > CHUNK: two chunks
+    X, y = images(300, 8, 1), np.arange(300) % 3       # 300 > net.chunk: two chunks
     loss, grads = net.loss_and_grads(X, y)
     loss1 = net._gradients(net._images(X), y)
-    assert cnn.CHUNK < 300 and loss == pytest.approx(loss1, rel=1e-12)
+    assert net.chunk < 300 and loss == pytest.approx(loss1, rel=1e-12)
     whole = np.concatenate([np.concatenate([g.ravel(), b.ravel()]) for g, b in grads])
     np.testing.assert_allclose(whole, net.grad_flat, rtol=1e-10, atol=1e-14)
+
+
+def test_big_layers_go_through_in_small_chunks():
+    spec = ImageNetSpec(conv=(ConvSpec(16, 7), ConvSpec(16, 7)), input_size=32)
+    net = ConvNetwork(spec, 0)
+    assert net.chunk == 5                   # 6.4 MB of columns per image, 32 MB at most
+    X = images(12, 32)
+    p = net.predict(X)
+    np.testing.assert_allclose(p[7:9], net.predict(X[7:9]), rtol=1e-12)
+
+
+def test_relu_layers_use_the_registry_derivative_exactly():
+    from actlab.engine.activations import get_activation
+    from actlab.engine.cnn_layers import Act
+    relu = get_activation("relu")
+    z = np.array([[[[-2.0, -0.0, 0.0, 1e-300, 3.0, np.nan, -np.inf, np.inf]]]])
+    layer = Act((1, 1, 8), relu)
+    g = np.full_like(z, 2.0)
+    layer.forward(z)
+    got = layer.backward(g)
+    np.testing.assert_array_equal(got, g * relu.derivative(z))   # NaN where z is NaN
 
 
 def test_params_layout_and_round_trip():
