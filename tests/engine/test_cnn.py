@@ -279,7 +279,7 @@ def test_forward_maps_of_one_image():
 
 
 def test_importing_the_cnn_engine_loads_no_qt():
-    code = ("import sys, actlab.engine.cnn, actlab.engine.cnn_layers; "
+    code = ("import sys, actlab.engine.cnn, actlab.engine.cnn_layers, actlab.engine.cnn_spec; "
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'PyQt5', 'PyQt6', 'pyqtgraph', 'qtpy', 'shiboken6')]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
