@@ -12,16 +12,22 @@ float32, PyTorch's default, and float64, ActLab's), with the ratio::
 """
 from __future__ import annotations
 
-import actlab  # noqa: F401  - first: it limits BLAS to one thread before NumPy loads
+import sys
+from pathlib import Path
 
-import argparse
-import statistics
-import time
+# measure the checkout this script is in, not an installed copy
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np
+import actlab  # noqa: E402,F401  - first: it limits BLAS to one thread before NumPy loads
 
-from actlab.blas_threads import blas_thread_counts
-from actlab.engine.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from actlab.blas_threads import blas_thread_counts  # noqa: E402
+from actlab.engine.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
 
 N_IMAGES, SIZE, BATCH, LR = 1000, 16, 32, 0.05
 SPEC = ImageNetSpec(conv=(ConvSpec(8, 3, "same", 1, "relu"), ConvSpec(8, 3, "same", 1, "relu")),
