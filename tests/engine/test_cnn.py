@@ -162,6 +162,19 @@ def test_same_seed_same_bits_after_three_epochs(opt, kw):
     assert c.flat.tobytes() != a.flat.tobytes()
 
 
+@pytest.mark.parametrize("reg", [("none", 0.0), ("l2", 0.1), ("l1", 0.01)])
+def test_one_full_batch_epoch_is_one_gradient_step(reg):
+    spec = SPECS["gap"]
+    X, y = images(10, 8, 6), np.arange(10) % 3
+    net = ConvNetwork(spec, 2)
+    start = net.flat.copy()
+    _, grads = net.loss_and_grads(X, y, *reg)
+    g = np.concatenate([np.concatenate([w.ravel(), b.ravel()]) for w, b in grads])
+    t = ConvTrainer(net, "sgd", 0.3, regularization=reg[0], reg_rate=reg[1])
+    assert t.train_epoch(X, y, 10, np.random.default_rng(0))
+    np.testing.assert_allclose(net.flat, start - 0.3 * g, rtol=1e-12, atol=1e-15)
+
+
 def test_divergence_is_reported_and_the_last_good_weights_kept():
     spec = ImageNetSpec(conv=(ConvSpec(4, 3, activation="linear"),), input_size=8)
     X, y = images(40, 8, 5) * 50, np.arange(40) % 2
