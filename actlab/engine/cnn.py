@@ -23,7 +23,7 @@ from .cnn_layers import Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, \
     softmax, softmax_cross_entropy
 from .cnn_spec import RELU_LIKE, ConvSpec, ImageNetSpec  # noqa: F401  (re-exported)
 from .divergence import diagnose, runaway_factor, safe_weight_limit
-from .network import regularization_kind
+from .network import regularization_kind, weight_penalty
 from .optimizers import make_optimizer
 from .plan import regularizer_ops
 
@@ -212,13 +212,7 @@ class ConvNetwork:
 
     def penalty(self, regularization: str = "none", reg_rate: float = 0.0) -> float:
         """L2 ``reg_rate·Σw²/2`` or L1 ``reg_rate·Σ|w|`` over weights (never biases)."""
-        kind = regularization_kind(regularization)
-        w = self.flat * self.weight_mask
-        if kind == "l2":
-            return 0.5 * float(reg_rate) * float(w @ w)
-        if kind == "l1":
-            return float(reg_rate) * float(np.abs(w).sum())
-        return 0.0
+        return weight_penalty(self.flat, self.weight_mask, regularization, reg_rate)
 
     def loss_and_grads(self, X, y, regularization: str = "none", reg_rate: float = 0.0):
         """``data_loss(X, y) + penalty(regularization, reg_rate)`` and its gradient in the

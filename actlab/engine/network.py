@@ -34,6 +34,20 @@ def regularization_kind(name) -> str:
     return key
 
 
+def weight_penalty(flat: np.ndarray, weight_mask: np.ndarray, regularization: str,
+                   reg_rate: float) -> float:
+    """The penalty of the weights in parameter buffer ``flat`` (``weight_mask`` is 1 on
+    weights, 0 on biases, which are never penalised): L2 ``reg_rate * sum(w**2) / 2``,
+    L1 ``reg_rate * sum(|w|)``, 0 for ``"none"``.  Shared by the point and image nets."""
+    kind = regularization_kind(regularization)
+    w = flat * weight_mask
+    if kind == "l2":
+        return 0.5 * float(reg_rate) * float(w @ w)
+    if kind == "l1":
+        return float(reg_rate) * float(np.abs(w).sum())
+    return 0.0
+
+
 def augment(X: np.ndarray) -> np.ndarray:
     """``X`` with a trailing column of ones, C-contiguous float64."""
     X = np.asarray(X, dtype=float)
@@ -242,13 +256,7 @@ class Network:
     def penalty(self, regularization: str = "none", reg_rate: float = 0.0) -> float:
         """The regularisation penalty of the current weights (biases are never penalised):
         L2 ``reg_rate * sum(w**2) / 2``, L1 ``reg_rate * sum(|w|)``, 0 for ``"none"``."""
-        kind = regularization_kind(regularization)
-        w = self.flat * self.weight_mask
-        if kind == "l2":
-            return 0.5 * float(reg_rate) * float(w @ w)
-        if kind == "l1":
-            return float(reg_rate) * float(np.abs(w).sum())
-        return 0.0
+        return weight_penalty(self.flat, self.weight_mask, regularization, reg_rate)
 
     def loss_and_grads(self, X: np.ndarray, y: np.ndarray, regularization: str = "none",
                        reg_rate: float = 0.0) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
