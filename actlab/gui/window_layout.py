@@ -31,7 +31,7 @@ FLOORS = {NETWORK: 310, OUTPUT: 300, INSTRUMENTS: 320}
 # and a rail must fit 944 px, and the output column 400 px of height.
 FULL_SIZE_SCREEN = QtCore.QSize(1366, 768)
 SMALLEST = 0.68
-PLOT_FLOORS = {"loss": 120, "surface": 200}  # px of height at full size
+PLOT_FLOORS = {"loss": 112, "surface": 200}  # px of height (the surface: at full size)
 INSTRUMENT_WIDTH = 420  # what a first instrument column asks for
 SIDE_WIDTH = 290
 HANDLE = 6
@@ -120,7 +120,9 @@ class WindowLayout:
         self.columns[OUTPUT].setMinimumWidth(self.floors[OUTPUT])
         self.instrument_area.setMinimumWidth(self.floors[INSTRUMENTS])
         loss, surface = self.output.loss_view, self.output.surface_view
-        loss.setMinimumHeight(int(PLOT_FLOORS["loss"] * tall))
+        # the loss plot's floor does not shrink: its legend row and axis labels take the
+        # same room on any screen (at 960 x 540 a shrunken one overlapped its ticks)
+        loss.setMinimumHeight(PLOT_FLOORS["loss"])
         surface.setMinimumSize(int(PLOT_FLOORS["surface"] * min(wide, tall)),
                                int(PLOT_FLOORS["surface"] * tall))
 
