@@ -1,0 +1,262 @@
+"""Image data for the image labs: seeded data sets drawn in code, and the one place that
+turns any images (generated, from an ``.npz``, from a folder) into an :class:`ImageData`.
+
+Conventions every image lab relies on: greyscale, square, ``size`` 8 to 32 pixels, float64
+in [0, 1] with **ink = 1 on background 0**, shaped ``(n, 1, size, size)`` like PyTorch's
+``conv2d`` input; labels are int64 class indices 0..k-1 with 2 to 10 classes.  The split
+into training and test images is stratified (each class split on its own) and seeded; its
+``train_fraction`` means what it means for point labs (:class:`actlab.lab.DataSpec`).
+
+NumPy only: the folder reader that decodes PNG/JPEG lives outside the engine
+(:mod:`actlab.image_import`).
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from actlab.engine import image_generators as gen
+from actlab.safe_text import printable
+
+MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 8, 32, 16
+MIN_CLASSES, MAX_CLASSES = 2, 10
+MAX_NOISE = 1.0
+MIN_PER_CLASS, MAX_PER_CLASS = 2, 5000
+#: The most images an ImageData holds, generated or imported (20,000 x 32 x 32 float64 is
+#: 160 MB; more would not fit the window's memory or a student's patience).
+MAX_IMAGES = 20_000
+
+
+class ImageFileError(ValueError):
+    """An image file or folder ActLab cannot use.  ``str(error)`` is one printable line,
+    ``"<file name>: <reason>"``; ``filename`` is the path and ``reason`` the problem."""
+
+    def __init__(self, filename: str | os.PathLike, reason: str, shown: str | None = None
+                 ) -> None:
+        self.filename = os.fspath(filename)
+        self.reason = printable(reason, 400)
+        # ``shown`` replaces the base name, e.g. "circle/a.png" for a picture in a folder.
+        name = shown or os.path.basename(os.path.normpath(self.filename)) or self.filename
+        super().__init__(f"{printable(name, 80)}: {self.reason}")
+
+
+@dataclass(frozen=True, eq=False)
+class ImageData:
+    """Training and test images, ready for a convolutional network.
+
+    ``x_train``/``x_test`` are float64 ``(n, 1, size, size)`` in [0, 1] (ink 1 on
+    background 0), ``y_train``/``y_test`` int64 ``(n,)`` in 0..n_classes-1; all four are
+    read-only copies.  ``summary`` is one line saying what the data is, for a status bar.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+    size: int
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        k, s = len(self.class_names), int(self.size)
+        if not MIN_SIZE <= s <= MAX_SIZE:
+            raise ValueError(f"The image size must be {MIN_SIZE} to {MAX_SIZE} pixels, got {s}.")
+        if not MIN_CLASSES <= k <= MAX_CLASSES:
+            raise ValueError(f"Image data needs {MIN_CLASSES} to {MAX_CLASSES} classes, got {k}.")
+        object.__setattr__(self, "class_names", tuple(str(c) for c in self.class_names))
+        object.__setattr__(self, "size", s)
+        for xn, yn in (("x_train", "y_train"), ("x_test", "y_test")):
+            x = np.array(getattr(self, xn), dtype=np.float64, copy=True).reshape(-1, 1, s, s)
+            y = np.array(getattr(self, yn), dtype=np.int64, copy=True).reshape(-1)
+            if len(x) != len(y):
+                raise ValueError(f"{xn} holds {len(x)} images but {yn} {len(y)} labels.")
+            if len(y) and (y.min() < 0 or y.max() >= k):
+                raise ValueError(f"{yn} must hold class indices 0 to {k - 1}.")
+            x.flags.writeable = False
+            y.flags.writeable = False
+            object.__setattr__(self, xn, x)
+            object.__setattr__(self, yn, y)
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def n_train(self) -> int:
+        return len(self.y_train)
+
+    @property
+    def n_test(self) -> int:
+        return len(self.y_test)
+
+
+@dataclass(frozen=True)
+class ImageGeneratorInfo:
+    """One entry of :data:`IMAGE_GENERATORS`: what an image data set is and how to draw it."""
+
+    name: str
+    title: str
+    description: str
+    class_names: tuple[str, ...]
+    function: Callable[[np.random.Generator, int, int], tuple[np.ndarray, np.ndarray]]
+
+
+IMAGE_GENERATORS: dict[str, ImageGeneratorInfo] = {info.name: info for info in (
+    ImageGeneratorInfo(
+        "bars", "Bars: horizontal or vertical",
+        "One bar per image; each vertical image is a horizontal one turned on its side, so "
+        "both classes have the same ink. A linear CNN that averages over the image can "
+        "only count ink and stays near chance; with ReLU it sees the direction.",
+        ("horizontal", "vertical"), gen.bars),
+    ImageGeneratorInfo(
+        "stripes", "Stripes and checks",
+        "Horizontal stripes, vertical stripes or a checkerboard with random period and "
+        "phase; all cover half the image, so only the texture tells them apart.",
+        ("horizontal", "vertical", "checkerboard"), gen.stripes),
+    ImageGeneratorInfo(
+        "shapes", "Shapes",
+        "A filled circle, square, triangle or cross at a random place and size.",
+        gen.SHAPE_NAMES, gen.shapes),
+    ImageGeneratorInfo(
+        "digits", "Digits 0-9",
+        "Digits drawn from pen-stroke templates with random jitter, slant, size, place and "
+        "pen thickness: a small MNIST made in code.",
+        tuple(str(d) for d in range(10)), gen.digits),
+    ImageGeneratorInfo(
+        "same_different", "Same or different (XOR)",
+        "A ring or a dot in each half: same kind or different kinds. XOR in pictures: no "
+        "linear network can solve it, whatever its kernels and pooling; one hidden "
+        "non-linearity can.",
+        ("same", "different"), gen.same_different),
+)}
+
+
+# ----------------------------------------------------------------------- validation
+
+def _whole(value, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
+    return int(value)
+
+
+def _real(value, name: str, low: float, high: float, low_open: bool = False) -> float:
+    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+    v = float(value) if ok else math.nan
+    if not (math.isfinite(v) and (low < v if low_open else low <= v) and v <= high):
+        where = f"above {low} and at most {high}" if low_open else f"from {low} to {high}"
+        raise ValueError(f"{name} must be a number {where}, got {value!r}.")
+    return v
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number of 0 or more, got {seed!r}.")
+    return int(seed)
+
+
+def check_train_fraction(value) -> float:
+    return _real(value, "train_fraction", 0.0, 1.0, low_open=True)
+
+
+# ------------------------------------------------------------------------- building
+
+def split_stratified(labels: np.ndarray, train_fraction: float, seed: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, test) that split every class on its own, each part shuffled.
+
+    A class of m images gives ``round(m * train_fraction)`` to training, but at least one
+    image to each part when m >= 2 and train_fraction < 1 (as the point split does).
+    """
+    fraction = check_train_fraction(train_fraction)
+    rng = np.random.default_rng(_check_seed(seed))
+    labels = np.asarray(labels)
+    train, test = [], []
+    for c in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == c))
+        m = len(idx)
+        n_train = int(round(m * fraction))
+        n_train = min(max(n_train, 1), m - 1) if fraction < 1.0 and m >= 2 else max(n_train, 1)
+        train.append(idx[:n_train])
+        test.append(idx[n_train:])
+    # Shuffle across classes too, so a minibatch taken in order is not one class.
+    train_idx = rng.permutation(np.concatenate(train)).astype(np.intp)
+    test_idx = rng.permutation(np.concatenate(test)).astype(np.intp)
+    return train_idx, test_idx
+
+
+def _resample_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) weights: output pixel i averages the input pixels its area covers."""
+    edges = np.arange(n_out + 1) * (n_in / n_out)
+    lo, hi = edges[:-1, None], edges[1:, None]
+    j = np.arange(n_in)[None, :]
+    overlap = np.clip(np.minimum(hi, j + 1) - np.maximum(lo, j), 0.0, None)
+    return overlap / overlap.sum(axis=1, keepdims=True)
+
+
+def square_and_resize(images: np.ndarray, size: int) -> np.ndarray:
+    """(n, H, W) images -> (n, size, size): pad the short side with background (0) to a
+    centred square, so nothing is cut off, then resample by area averaging (each output
+    pixel the mean of the input area it covers; enlarging repeats pixels)."""
+    images = np.asarray(images, dtype=np.float64)
+    n, h, w = images.shape
+    side = max(h, w)
+    if h != w:
+        padded = np.zeros((n, side, side))
+        top, left = (side - h) // 2, (side - w) // 2
+        padded[:, top:top + h, left:left + w] = images
+        images = padded
+    if side == size:
+        return images.copy()
+    r = _resample_matrix(side, size)
+    return np.einsum("ij,njk,lk->nil", r, images, r, optimize=True)
+
+
+def from_arrays(images: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
+                size: int, train_fraction: float, seed: int, what: str) -> ImageData:
+    """ImageData from checked (n, size, size) images in [0, 1] and labels 0..k-1, split
+    with ``seed``.  ``what`` starts the summary ("bars", "digits.npz", ...)."""
+    train, test = split_stratified(labels, train_fraction, seed)
+    x = images[:, None, :, :]
+    k = len(class_names)
+    counts = np.bincount(labels, minlength=k)
+    per = f"{counts[0]} each" if (counts == counts[0]).all() else f"{counts.min()}-{counts.max()} per class"
+    names = ", ".join(class_names) if k <= 4 else f"{class_names[0]} ... {class_names[-1]}"
+    summary = (f"{what}: {len(labels)} images of {size}x{size} px, {k} classes ({names}), "
+               f"{per}; {len(train)} training / {len(test)} test")
+    return ImageData(x[train], labels[train], x[test], labels[test], tuple(class_names),
+                     size, summary)
+
+
+def make_images(name: str, size: int = DEFAULT_SIZE, noise: float = 0.0, per_class: int = 100,
+                train_fraction: float = 0.5, seed: int = 1) -> ImageData:
+    """Draw the data set ``name`` (a key of :data:`IMAGE_GENERATORS`).
+
+    ``noise`` is the standard deviation of Gaussian noise added to every pixel (then
+    clipped to [0, 1]); ``per_class`` images of each class are drawn, and each class is
+    split into training and test with ``train_fraction``.  The same arguments give the
+    same bits.  Bad arguments raise one ValueError naming the argument and its range.
+    """
+    info = IMAGE_GENERATORS.get(name) if isinstance(name, str) else None
+    if info is None:
+        raise ValueError(f"Unknown image data set {name!r}; use one of {', '.join(IMAGE_GENERATORS)}.")
+    size = _whole(size, "size", MIN_SIZE, MAX_SIZE)
+    noise = _real(noise, "noise", 0.0, MAX_NOISE)
+    limit = min(MAX_PER_CLASS, MAX_IMAGES // len(info.class_names))
+    per_class = _whole(per_class, "per_class", MIN_PER_CLASS, limit)
+    train_fraction = check_train_fraction(train_fraction)
+    seed = _check_seed(seed)
+    # Independent streams for drawing, noise and the split: changing the noise keeps the
+    # same pictures, and changing the split keeps the same noise.
+    draw, jitter, split = np.random.SeedSequence(seed).spawn(3)
+    images, labels = info.function(np.random.default_rng(draw), size, per_class)
+    if noise > 0.0:
+        images = np.clip(images + np.random.default_rng(jitter).normal(0.0, noise, images.shape),
+                         0.0, 1.0)
+    split_seed = int(split.generate_state(1)[0])
+    what = info.name + (f", noise {noise:g}" if noise else "")
+    return from_arrays(images, labels, info.class_names, size, train_fraction, split_seed, what)
