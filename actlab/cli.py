@@ -210,6 +210,9 @@ def train_command(args) -> int:
     except OSError as e:
         raise CliError(f"{out}: cannot write there ({e.strerror or e})") from None
 
+    if lab.kind == "images":  # convolutional: its own runs, metrics and figures
+        from .cli_images import train_images
+        return train_images(args, lab, stem, out, activations, epochs)
     if activations and not lab.network.hidden:
         raise CliError("--activation needs a lab with at least one hidden layer")
     variants = ([(a, replace(lab, network=lab.network.with_activation(a)))
