@@ -50,6 +50,7 @@ def names_epilog() -> str:
     from .labfile import preset_names
 
     return "\n".join([_wrapped("preset labs", preset_names()),
+                      _wrapped("image preset labs", preset_names("images")),
                       _wrapped("activations (any case; 'Leaky ReLU' also works)", NAMES)])
 
 
@@ -146,11 +147,11 @@ def resolve_lab(arg: str) -> tuple[str, str]:
             return "file", arg
     except OSError as e:  # e.g. a name too long for the file system
         raise CliError(f"{_printable(arg)}: cannot read it ({e.strerror or e})") from None
-    presets = {n.lower(): n for n in preset_names()}
+    presets = {n.lower(): n for n in preset_names("all")}
     if _preset_key(arg) in presets:
         return "preset", presets[_preset_key(arg)]
     raise CliError(f"{_printable(arg)}: no such file or preset lab "
-                   f"(presets: {', '.join(preset_names())})")
+                   f"(presets: {', '.join(preset_names('all'))})")
 
 
 def _printable(text: str, limit: int = 80) -> str:

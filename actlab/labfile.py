@@ -45,6 +45,9 @@ HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accu
 # circle-tanh is the default lab; the rest form the guided curriculum in teaching order.
 PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-needs-nonlinearity",
                 "circle-features-vs-layers", "spiral-relu-vs-tanh", "deep-sigmoid-vanishes")
+IMAGE_PRESET_ORDER = ("images-linear-cnn-counts-ink", "images-two-3x3-are-one-5x5",
+                      "images-shapes-need-nonlinearity", "images-digits",
+                      "images-max-pooling-is-nonlinear")
 
 # The v1 vocabulary, used when the engine registries cannot be imported.
 FALLBACK_NAMES = {
@@ -727,17 +730,34 @@ def save_lab(lab: Lab, path: str | os.PathLike) -> None:
 
 # ------------------------------------------------------------------- presets
 
-def preset_names() -> list[str]:
-    """Names (file stems) of the bundled preset labs, in teaching order."""
-    found = sorted(p.name[: -len(SUFFIX)] for p in resource_dir("labs").glob("*" + SUFFIX))
-    ordered = [n for n in PRESET_ORDER if n in found]
+def _preset_kind(path) -> str:
+    """The data kind a preset file declares ("points" when it names none or cannot be
+    read: load_preset then reports the problem)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")).get("data", {})
+        kind = data.get("kind", "points") if isinstance(data, dict) else "points"
+    except (OSError, ValueError, AttributeError):
+        return "points"
+    return kind if kind in DATA_KINDS else "points"
+
+
+def preset_names(kind: str = "points") -> list[str]:
+    """Names (file stems) of the bundled preset labs of ``kind`` ("points", "images" or
+    "all"), in teaching order.  The default is the point labs: the window opens those;
+    image labs are trained with ``actlab train`` for now."""
+    if kind not in (*DATA_KINDS, "all"):
+        raise ValueError(f"kind must be one of {', '.join((*DATA_KINDS, 'all'))}, got {kind!r}")
+    paths = {p.name[: -len(SUFFIX)]: p for p in resource_dir("labs").glob("*" + SUFFIX)}
+    found = sorted(n for n, p in paths.items() if kind == "all" or _preset_kind(p) == kind)
+    order = PRESET_ORDER + IMAGE_PRESET_ORDER
+    ordered = [n for n in order if n in found]
     return ordered + [n for n in found if n not in ordered]
 
 
 def load_preset(name: str) -> Lab:
     """The bundled preset ``name`` (as listed by :func:`preset_names`)."""
     name = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
-    names = preset_names()
+    names = preset_names("all")
     if name not in names:
         raise LabFileError("", f"no preset named {_name(name)} (choose from {', '.join(names)})")
     return load_lab(resource_file("labs", name + SUFFIX))
