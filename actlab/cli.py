@@ -50,6 +50,7 @@ def names_epilog() -> str:
     from .labfile import preset_names
 
     return "\n".join([_wrapped("preset labs", preset_names()),
+                      _wrapped("image preset labs", preset_names("images")),
                       _wrapped("activations (any case; 'Leaky ReLU' also works)", NAMES)])
 
 
@@ -146,11 +147,11 @@ def resolve_lab(arg: str) -> tuple[str, str]:
             return "file", arg
     except OSError as e:  # e.g. a name too long for the file system
         raise CliError(f"{_printable(arg)}: cannot read it ({e.strerror or e})") from None
-    presets = {n.lower(): n for n in preset_names()}
+    presets = {n.lower(): n for n in preset_names("all")}
     if _preset_key(arg) in presets:
         return "preset", presets[_preset_key(arg)]
     raise CliError(f"{_printable(arg)}: no such file or preset lab "
-                   f"(presets: {', '.join(preset_names())})")
+                   f"(presets: {', '.join(preset_names('all'))})")
 
 
 def _printable(text: str, limit: int = 80) -> str:
@@ -210,6 +211,9 @@ def train_command(args) -> int:
     except OSError as e:
         raise CliError(f"{out}: cannot write there ({e.strerror or e})") from None
 
+    if lab.kind == "images":  # convolutional: its own runs, metrics and figures
+        from .cli_images import train_images
+        return train_images(args, lab, stem, out, activations, epochs)
     if activations and not lab.network.hidden:
         raise CliError("--activation needs a lab with at least one hidden layer")
     variants = ([(a, replace(lab, network=lab.network.with_activation(a)))

@@ -12,7 +12,10 @@ from typing import Any
 import numpy as np
 
 FORMAT_NAME = "actlab"
-FORMAT_VERSION = 1
+#: The newest lab file version this ActLab reads and writes.  Point labs are still written
+#: as version 1 (an older ActLab opens them); image labs need version 2.
+FORMAT_VERSION = 2
+DATA_KINDS = ("points", "images")
 
 PROBLEMS = ("classification", "regression")
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -53,6 +56,37 @@ class DataSpec:
     def is_custom(self) -> bool:
         return self.generator == "custom"
 
+    @property
+    def kind(self) -> str:
+        return "points"
+
+
+@dataclass(frozen=True)
+class ImageDataSpec:
+    """Where the images of an image lab come from: ``generator`` names one of
+    ``actlab.engine.images.IMAGE_GENERATORS``, drawn at ``size``×``size`` px (8–32) with
+    Gaussian pixel ``noise`` (0–1), ``per_class`` images of each class, split into training
+    and test by ``train_fraction`` (stratified) with ``seed``."""
+
+    generator: str = "bars"
+    size: int = 16
+    noise: float = 0.0
+    per_class: int = 100
+    train_fraction: float = 0.5
+    seed: int = 1
+
+    @property
+    def kind(self) -> str:
+        return "images"
+
+    @property
+    def is_custom(self) -> bool:
+        return False
+
+    @property
+    def problem(self) -> str:
+        return "classification"
+
 
 @dataclass(frozen=True)
 class NetworkSpec:
@@ -84,17 +118,24 @@ class TrainingSpec:
 class Lab:
     """A whole experiment: data, features, network, training, seed and optional results.
 
+    Its *kind* is its data's: a point lab has a :class:`DataSpec` and a
+    :class:`NetworkSpec`; an image lab an :class:`ImageDataSpec` and an
+    ``actlab.engine.cnn_spec.ImageNetSpec`` (conv layers, head, dense layers; its
+    ``input_size`` and ``n_classes`` follow the data).  ``features`` is unused by image
+    labs.  Training, seed, results and guide are shared by both kinds.
+
     ``params`` (trained weights, a tuple of ``(W, b)`` arrays with W of shape
-    ``(fan_in, fan_out)``) and ``history`` (a dict of per-epoch lists) are optional.
+    ``(fan_in, fan_out)``; for an image lab first one ``(K, b)`` per convolution, K shaped
+    ``(out_channels, in_channels, kh, kw)``) and ``history`` (a dict of per-epoch lists) are optional.
     ``guide`` carries the optional teaching side of a lab (instructions, question,
     expected outcome, locked controls) as a plain dict.
     """
 
     name: str = "Untitled lab"
     description: str = ""
-    data: DataSpec = field(default_factory=DataSpec)
+    data: DataSpec | ImageDataSpec = field(default_factory=DataSpec)
     features: tuple[str, ...] = ("x1", "x2")
-    network: NetworkSpec = field(default_factory=NetworkSpec)
+    network: Any = field(default_factory=NetworkSpec)  # NetworkSpec or ImageNetSpec
     training: TrainingSpec = field(default_factory=TrainingSpec)
     seed: int = 1
     params: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
@@ -104,6 +145,11 @@ class Lab:
     @property
     def problem(self) -> str:
         return self.data.problem
+
+    @property
+    def kind(self) -> str:
+        """``"points"`` or ``"images"``: which data, network and workspace the lab uses."""
+        return self.data.kind
 
     def without_results(self) -> "Lab":
         """The same configuration with no trained parameters or history."""

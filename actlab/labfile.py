@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from actlab.lab import (CONTROL_GROUPS, FORMAT_NAME, FORMAT_VERSION, INITS, MAX_CLASSES,
+from actlab import labfile_images as images_format
+from actlab.lab import (CONTROL_GROUPS, DATA_KINDS, FORMAT_NAME, FORMAT_VERSION, INITS,
+                        MAX_CLASSES,
                         MAX_HIDDEN_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, REGULARIZATIONS,
                         DataSpec, Lab, NetworkSpec, TrainingSpec)
 from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
@@ -43,6 +45,9 @@ HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accu
 # circle-tanh is the default lab; the rest form the guided curriculum in teaching order.
 PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-needs-nonlinearity",
                 "circle-features-vs-layers", "spiral-relu-vs-tanh", "deep-sigmoid-vanishes")
+IMAGE_PRESET_ORDER = ("images-linear-cnn-counts-ink", "images-two-3x3-are-one-5x5",
+                      "images-shapes-need-nonlinearity", "images-digits",
+                      "images-max-pooling-is-nonlinear")
 
 # The v1 vocabulary, used when the engine registries cannot be imported.
 FALLBACK_NAMES = {
@@ -70,8 +75,8 @@ _TRAINING_KEYS = ("optimizer", "learning_rate", "batch_size", "regularization", 
 GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
 # An expected outcome: the network it is about, the claim, the sentence shown (this order
 # when saved; "activation" is the older one-name-for-every-layer spelling).
-_EXPECT_KEYS = ("hidden", "activations", "activation", "features", "metric", "op", "value",
-                "epochs", "text")
+_EXPECT_KEYS = ("conv", "hidden", "activations", "activation", "features", "metric", "op",
+                "value", "epochs", "text")
 # The same lists as actlab.engine.outcomes (METRICS, OPS); a test keeps them equal.
 EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 EXPECT_OPS = ("<", "<=", ">", ">=")
@@ -159,7 +164,10 @@ def _history_values(values: Any) -> list:
 
 
 def lab_to_dict(lab: Lab) -> dict[str, Any]:
-    """``lab`` as JSON-ready values (see ``docs/lab-format.md``); does not validate."""
+    """``lab`` as JSON-ready values (see ``docs/lab-format.md``); does not validate.
+    Point labs are written as version 1 (older ActLabs open them), image labs as 2."""
+    if lab.kind == "images":
+        return _image_lab_to_dict(lab)
     data, net, tr = lab.data, lab.network, lab.training
     d_data: dict[str, Any] = {k: _plain(getattr(data, k)) for k in _DATA_KEYS[:6]}
     if data.train_points is not None or data.test_points is not None:
@@ -184,7 +192,7 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     if data.class_names is not None:
         d_data["class_names"] = _plain(data.class_names)
     d: dict[str, Any] = {
-        "format": FORMAT_NAME, "version": FORMAT_VERSION, "name": lab.name,
+        "format": FORMAT_NAME, "version": 1, "name": lab.name,
         "description": lab.description, "seed": _plain(lab.seed), "data": d_data,
         "features": _plain(lab.features),
         "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
@@ -193,6 +201,10 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     if lab.params is not None:
         d["params"] = [{"W": np.asarray(W).tolist(), "b": np.asarray(b).tolist()}
                        for W, b in lab.params]
+    return _results_to_dict(lab, d)
+
+
+def _results_to_dict(lab: Lab, d: dict) -> dict:
     if lab.history is not None:
         order = [k for k in HISTORY_KEYS if k in lab.history]
         order += [k for k in lab.history if k not in order]
@@ -200,6 +212,19 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     if lab.guide is not None:
         d["guide"] = _plain(lab.guide)
     return d
+
+
+def _image_lab_to_dict(lab: Lab) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "format": FORMAT_NAME, "version": images_format.IMAGES_VERSION, "name": lab.name,
+        "description": lab.description, "seed": _plain(lab.seed),
+        "data": _plain(images_format.image_data_to_dict(lab.data)),
+        "network": _plain(images_format.image_network_to_dict(lab.network)),
+        "training": {k: _plain(getattr(lab.training, k)) for k in _TRAINING_KEYS},
+    }
+    if lab.params is not None:
+        d["params"] = images_format.image_params_to_list(lab.params, lab.network)
+    return _results_to_dict(lab, d)
 
 
 # ------------------------------------------------------------------- dict -> Lab
@@ -434,6 +459,13 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
     if "text" in obj:
         _str(obj["text"], _at(path, "text"))
     known = known_names("activation")
+    if not isinstance(network, NetworkSpec):  # an image lab: conv layers and dense layers
+        out = images_format.read_image_expectation_network(obj, path, network, known)
+        out.update((k, obj[k]) for k in _EXPECT_KEYS if k in obj and k not in out)
+        out.pop("activation", None)
+        return out
+    if "conv" in obj:
+        raise LabFileError(_at(path, "conv"), "only for image labs")
     one, acts = obj.get("activation"), obj.get("activations")
     if one is not None:
         one = _choice(one, _at(path, "activation"), "activation", known)
@@ -514,19 +546,41 @@ def lab_from_dict(d: Any) -> Lab:
         raise LabFileError("version", f"{version} is newer than this ActLab understands "
                                       f"({FORMAT_VERSION})")
     # Older versions would be upgraded here, one step at a time; v1 is the first.
+    # Version 2 added image labs (data.kind "images"); a version-1 file is a point lab.
     _object(d, "", _TOP_KEYS)
     _check_structure(d)
     base = Lab()
     name = _str(d.get("name", base.name), "name")
     description = _str(d.get("description", base.description), "description")
     seed = _int(d.get("seed", base.seed), "seed", 0, MAX_SEED)
-    data = _read_data(d.get("data", {}), "data")
-    features = _read_features(d.get("features", list(base.features)), "features")
-    network = _read_network(d.get("network", {}), "network")
+    raw_data = d.get("data", {})
+    kind = "points"
+    if isinstance(raw_data, dict) and "kind" in raw_data:
+        kind = _choice(raw_data["kind"], "data.kind", "data kind", DATA_KINDS)
+        if kind == "images" and version < images_format.IMAGES_VERSION:
+            raise LabFileError("data.kind", f"image labs need version "
+                                            f"{images_format.IMAGES_VERSION} or newer, the "
+                                            f"file says {version}")
+        if kind == "points":
+            raw_data = {k: x for k, x in raw_data.items() if k != "kind"}
+    if kind == "images":
+        if "features" in d:
+            raise LabFileError("features", "only for point labs (an image lab's input is "
+                                           "the image)")
+        data = images_format.read_image_data(raw_data, "data", MAX_SEED)
+        features = base.features
+        network = images_format.read_image_network(d.get("network", {}), "network", data,
+                                                   known_names("activation"))
+    else:
+        data = _read_data(raw_data, "data")
+        features = _read_features(d.get("features", list(base.features)), "features")
+        network = _read_network(d.get("network", {}), "network")
     training = _read_training(d.get("training", {}), "training")
     lab = Lab(name, description, data, features, network, training, seed)
     params = history = guide = None
-    if d.get("params") is not None:
+    if d.get("params") is not None and kind == "images":
+        params = images_format.read_image_params(d["params"], "params", network)
+    elif d.get("params") is not None:
         params = _read_params(d["params"], "params", layer_sizes(lab))
     if d.get("history") is not None:
         history = _read_history(d["history"], "history")
@@ -676,17 +730,34 @@ def save_lab(lab: Lab, path: str | os.PathLike) -> None:
 
 # ------------------------------------------------------------------- presets
 
-def preset_names() -> list[str]:
-    """Names (file stems) of the bundled preset labs, in teaching order."""
-    found = sorted(p.name[: -len(SUFFIX)] for p in resource_dir("labs").glob("*" + SUFFIX))
-    ordered = [n for n in PRESET_ORDER if n in found]
+def _preset_kind(path) -> str:
+    """The data kind a preset file declares ("points" when it names none or cannot be
+    read: load_preset then reports the problem)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")).get("data", {})
+        kind = data.get("kind", "points") if isinstance(data, dict) else "points"
+    except (OSError, ValueError, AttributeError):
+        return "points"
+    return kind if kind in DATA_KINDS else "points"
+
+
+def preset_names(kind: str = "points") -> list[str]:
+    """Names (file stems) of the bundled preset labs of ``kind`` ("points", "images" or
+    "all"), in teaching order.  The default is the point labs: the window opens those;
+    image labs are trained with ``actlab train`` for now."""
+    if kind not in (*DATA_KINDS, "all"):
+        raise ValueError(f"kind must be one of {', '.join((*DATA_KINDS, 'all'))}, got {kind!r}")
+    paths = {p.name[: -len(SUFFIX)]: p for p in resource_dir("labs").glob("*" + SUFFIX)}
+    found = sorted(n for n, p in paths.items() if kind == "all" or _preset_kind(p) == kind)
+    order = PRESET_ORDER + IMAGE_PRESET_ORDER
+    ordered = [n for n in order if n in found]
     return ordered + [n for n in found if n not in ordered]
 
 
 def load_preset(name: str) -> Lab:
     """The bundled preset ``name`` (as listed by :func:`preset_names`)."""
     name = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
-    names = preset_names()
+    names = preset_names("all")
     if name not in names:
         raise LabFileError("", f"no preset named {_name(name)} (choose from {', '.join(names)})")
     return load_lab(resource_file("labs", name + SUFFIX))

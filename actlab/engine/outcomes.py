@@ -33,8 +33,10 @@ from dataclasses import dataclass, replace
 METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
        ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
-#: The fields that say which network an expectation is about.
-NETWORK_FIELDS = ("hidden", "activations", "activation", "features")
+#: The fields that say which network an expectation is about ("conv": the convolution
+#: layers of an image lab, as in its network; "hidden"/"activations" are then its dense
+#: layers).
+NETWORK_FIELDS = ("conv", "hidden", "activations", "activation", "features")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Expectation:
     hidden: tuple[int, ...] | None = None
     activations: tuple[str, ...] | None = None
     features: tuple[str, ...] | None = None
+    conv: tuple | None = None               # image labs: the ConvSpec of every layer
 
     @classmethod
     def from_dict(cls, d: dict) -> "Expectation":
@@ -66,9 +69,13 @@ class Expectation:
         acts = _tuple(acts, str)
         if hidden is not None and acts is not None and len(hidden) != len(acts):
             raise ValueError(f"{len(acts)} activations for {len(hidden)} hidden layers")
+        conv = d.get("conv")
+        if conv is not None:
+            from .cnn_spec import ConvSpec
+            conv = tuple(c if isinstance(c, ConvSpec) else ConvSpec(**c) for c in conv)
         return cls(metric, op, float(d["value"]), int(d.get("epochs", 300)),
                    None if acts is not None else one, str(d.get("text", "")),
-                   hidden, acts, _tuple(d.get("features"), str))
+                   hidden, acts, _tuple(d.get("features"), str), conv)
 
     def describe(self) -> str:
         if self.text:
@@ -85,6 +92,8 @@ class Expectation:
         return f"{net} on {inputs}" if net and inputs else net or inputs
 
     def _net_words(self) -> str:
+        if self.conv is not None:
+            return conv_words(self.conv, self.hidden, self.activations)
         if self.hidden is not None or self.activations is not None:
             return network_words(self.hidden, self.activations)
         if self.activation is not None:
@@ -99,6 +108,11 @@ class Expectation:
         ``.network.activations`` and ``.features``, e.g. a Lab); "" when it is."""
         hidden = tuple(run.network.hidden)
         acts = tuple(a.lower() for a in run.network.activations)
+        run_conv = tuple(getattr(run.network, "conv", ()))
+        if self.conv is not None and tuple(self.conv) != run_conv:
+            yours = conv_words(run_conv, hidden, run.network.activations) if run_conv \
+                else network_words(hidden, run.network.activations)
+            return f"this outcome is about {self._net_words()}; yours has {yours}"
         net_ok = (self.hidden is None or tuple(self.hidden) == hidden) and (
             self.activations is None or tuple(a.lower() for a in self.activations) == acts
         ) and (self.activation is None or (
@@ -127,6 +141,9 @@ class Expectation:
         for key in ("hidden", "activations", "features"):
             if getattr(self, key) is not None:
                 d[key] = list(getattr(self, key))
+        if self.conv is not None:
+            d["conv"] = [{k: getattr(c, k) for k in ("filters", "kernel", "padding", "stride",
+                                                     "activation", "pool")} for c in self.conv]
         return d
 
 
@@ -155,6 +172,17 @@ def network_words(hidden, activations) -> str:
         return f"{layers} of {n} {kind}neuron{'s' if n > 1 else ''}"
     parts = ", ".join(f"{n} {a}".rstrip() for n, a in zip(hidden, acts))
     return f"{layers} ({parts} neurons)"
+
+
+def conv_words(conv, hidden=None, activations=None) -> str:
+    """"convolutions 8 linear, 8 linear (max pool) and no dense layer" for an image
+    network: filters, activation and pooling per convolution, then the dense layers."""
+    layers = ", ".join(f"{c.filters} {c.activation}" + (f" ({c.pool} pool)" if c.pool != "none"
+                                                        else "") for c in conv)
+    dense = ("no dense layer" if not hidden else
+             "dense " + ", ".join(f"{n} {a}" for n, a in zip(hidden, activations or
+                                                           ("",) * len(hidden))))
+    return f"convolutions {layers} and {dense}"
 
 
 def feature_words(features) -> str:
@@ -203,6 +231,8 @@ def network_for(lab, e: Expectation):
     """``lab`` (without results, no early stop) changed to the network and features
     ``e`` is about: the run that proves or disproves the claim."""
     net = lab.network
+    if e.conv is not None:
+        net = replace(net, conv=tuple(e.conv))
     if e.hidden is not None:
         acts = e.activations if e.activations is not None else \
             (net.activations if len(net.activations) == len(e.hidden) else None)
@@ -214,6 +244,9 @@ def network_for(lab, e: Expectation):
             raise ValueError(f"'{e.describe()}' gives {len(e.activations)} activations for "
                              f"{len(net.hidden)} hidden layers")
         net = replace(net, activations=tuple(e.activations))
+    elif e.activation is not None and hasattr(net, "conv"):
+        from .image_trainer import with_activation
+        net = with_activation(net, e.activation)
     elif e.activation is not None:
         net = net.with_activation(e.activation)
     variant = replace(lab.without_results(), network=net)

@@ -75,7 +75,16 @@ def normalized(lab: Lab) -> Lab:
 
 
 class Trainer:
-    """Owns one network, its data, an optimizer and the history of one run."""
+    """Owns one network, its data, an optimizer and the history of one run.
+
+    ``Trainer(lab)`` for an image lab (``lab.kind == "images"``) returns an
+    :class:`.image_trainer.ImageTrainer`, which has the same public shape."""
+
+    def __new__(cls, lab: Lab, dataset=None):
+        if getattr(lab, "kind", "points") == "images":
+            from .image_trainer import ImageTrainer
+            return ImageTrainer(lab, dataset)
+        return super().__new__(cls)
 
     def __init__(self, lab: Lab, dataset: Dataset | None = None):
         lab = normalized(lab)

@@ -115,6 +115,10 @@ class FileActionsMixin:
         except (LabFileError, OSError) as e:
             dialogs.show_error(self, "Cannot open the lab", str(e))
             return False
+        if lab.kind == "images":  # not in the Labs menu, but a link or a script may ask
+            from actlab.gui.main_window import image_lab_message
+            dialogs.show_error(self, "Cannot open the lab", image_lab_message(lab, name))
+            return False
         return self.open_lab(lab, None, f"Opened the lab “{lab.name}”: {lab.description}"
                              if lab.description else f"Opened the lab “{lab.name}”.")
 

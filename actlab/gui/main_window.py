@@ -61,6 +61,15 @@ def prepare_dataset(lab: Lab) -> Dataset:
     return build_dataset(d)
 
 
+
+def image_lab_message(lab, path: str | None = None) -> str:
+    """The one message the window gives for an image lab, which it cannot show yet."""
+    what = f"“{lab.name}” is an image lab (a convolutional network)"
+    target = f'"{path}"' if path else "LAB"
+    return (f"{what}. Image labs open in the window in a later version; for now train "
+            f"it on the command line: actlab train {target}")
+
+
 class ArrowKeysToInputs(QtCore.QObject):
     """Arrow keys belong to the focused slider, spin box, combo box or text field: they
     must move the slider, not step the training (→ is the Step shortcut elsewhere)."""
@@ -264,6 +273,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then."""
+        if getattr(lab, "kind", "points") == "images":
+            dialogs.show_error(self, "Cannot open the lab", image_lab_message(lab, path))
+            return False
         try:
             dataset = prepare_dataset(lab)
             if dataset.n_train:

@@ -188,7 +188,7 @@ BROKEN = [
     (_set(_valid(), "format", "pytorch"), "format", "not an ActLab lab file"),
     ([1, 2], "format", "not an ActLab lab file"),
     (_set(_valid(), "version", 7), "version",
-     "7 is newer than this ActLab understands (1)"),
+     "7 is newer than this ActLab understands (2)"),
     (_set(_valid(), "version", "1"), "version", 'must be an integer >= 1, got "1"'),
     (_set(_valid(), "netwrok", {}), "netwrok", "unknown field (did you mean 'network'?)"),
     (_set(_valid(), "seed", -1), "seed", "must be 0..4294967295, got -1"),

@@ -1,0 +1,162 @@
+"""``actlab train IMAGE_LAB``: the image-lab half of :mod:`actlab.cli`.
+
+It trains one run per ``--activation`` (each name in every convolution and dense layer;
+same seed, images and minibatch order) and writes ``metrics.json`` (per run: losses,
+accuracies, epochs, seconds and — when its convolutions collapse — ``conv_collapse``,
+measured on the test images; for a network with nothing non-linear anywhere also
+``linear_templates``), ``history.csv``, ``loss.png`` and the trained lab.  The image
+figures (samples, filters, feature maps, confusion, compare) come from
+``actlab.render_images`` through :func:`write_image_figures_hook` when that module exists.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+
+def _num(x) -> float | None:
+    return None if x is None or x != x else round(float(x), 6)
+
+
+def _tiny(x) -> float | None:
+    """Differences of rounding size: keep them in scientific form, not rounded to 0."""
+    return None if x is None else float(f"{float(x):.3e}")
+
+
+def conv_collapse_entries(trainer) -> list[dict]:
+    """One entry per run of consecutive convolutions of ``trainer``'s network that merge
+    into one (see :func:`actlab.engine.conv_analysis.conv_runs`), measured on the test
+    images (the training images when there are none); [] when nothing collapses."""
+    from .engine import conv_analysis
+
+    spec, ds = trainer.network.spec, trainer.dataset
+    images = ds.x_test if ds.n_test else ds.x_train
+    params = trainer.network.get_params()
+    out = []
+    for run in conv_analysis.conv_runs(spec.conv):
+        with np.errstate(all="ignore"):
+            c = conv_analysis.collapse_run(params, spec.conv, run, images)
+        out.append({
+            "layers": list(range(c.first + 1, c.last + 2)), "summary": c.summary,
+            "layer_kernel_sizes": [list(k) for k in c.layer_kernel_sizes],
+            "kernel_size": list(c.kernel_size), "stride": c.stride,
+            "max_difference": _tiny(c.max_difference),
+            "relative_difference": _tiny(c.relative_difference),
+            "interior_difference": _tiny(c.interior_difference),
+            "interior_relative": _tiny(c.interior_relative),
+            "border_difference": _tiny(c.border_difference),
+            "border_relative": _tiny(c.border_relative),
+            "interior_pixels": c.n_interior, "border_pixels": c.n_border,
+            "measured_on": f"{len(images)} {'test' if ds.n_test else 'training'} images",
+            "note": c.note})
+    return out
+
+
+def linear_templates_entry(trainer) -> dict | None:
+    """For a network with no non-linearity anywhere: how far the network is from its
+    class templates (``scores = T·x + c``) on the test images; None otherwise."""
+    from .engine import conv_analysis
+
+    spec, ds = trainer.network.spec, trainer.dataset
+    if conv_analysis.first_nonlinearity(spec.conv, spec.activations) is not None:
+        return None
+    images = ds.x_test if ds.n_test else ds.x_train
+    with np.errstate(all="ignore"):
+        t = conv_analysis.templates(trainer.network.get_params(), spec.conv, spec.head,
+                                    spec.input_size, images, spec.activations)
+    return {"max_difference": _tiny(t.max_difference),
+            "relative_difference": _tiny(t.relative_difference),
+            "note": "every class score is one template image dotted with the input plus "
+                    "a constant"}
+
+
+def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
+    from .engine.image_trainer import activation_names
+
+    last = trainer.history.last() if trainer.epoch else trainer.evaluate()
+    doc = {"epochs": trainer.epoch, "seconds": round(seconds, 3),
+           "train_loss": _num(last["train_loss"]), "test_loss": _num(last["test_loss"]),
+           "train_accuracy": _num(last["train_accuracy"]),
+           "test_accuracy": _num(last["test_accuracy"]), "loss_note": loss_note,
+           "diverged": trainer.diverged, "seed": trainer.lab.seed,
+           "activations": list(activation_names(trainer.lab.network))}
+    collapse = conv_collapse_entries(trainer)
+    if collapse:
+        doc["conv_collapse"] = collapse
+    templates = linear_templates_entry(trainer)
+    if templates is not None:
+        doc["linear_templates"] = templates
+    return doc
+
+
+def write_image_figures_hook(out: Path, runs) -> bool:
+    """Write the image figures with ``actlab.render_images.write_image_figures(out,
+    runs)`` — ``runs`` a list of ``(label, suffix, trainer)``: the run's name (its
+    activation, or the lab's name), the file-name suffix ("" or "-relu") and its
+    ImageTrainer — when that module is there; False when it is not (yet)."""
+    try:
+        from .render_images import write_image_figures
+    except ImportError:
+        return False
+    write_image_figures(out, runs)
+    return True
+
+
+def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs: int) -> int:
+    from .cli import LOSS_NOTE, CliError, _printable, _train_lock_step
+    from .engine.image_trainer import with_activation
+    from .engine.trainer import Trainer
+    from .labfile import LabFileError
+
+    variants = ([(a, replace(lab, network=with_activation(lab.network, a)))
+                 for a in activations] or [(None, lab)])
+    try:
+        trainers = [(name, Trainer(v)) for name, v in variants]
+    except ValueError as e:
+        raise CliError(f"{args.lab}: {e}") from None
+    if (args.instruments or args.report) and not args.quiet:
+        print("actlab: --instruments and --report cover point labs only for now; "
+              "skipped for this image lab", file=sys.stderr)
+    t0 = time.perf_counter()
+    _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet, chunk=5)
+    seconds = time.perf_counter() - t0
+    try:
+        _write(out, stem, trainers, seconds, LOSS_NOTE)
+    except (LabFileError, OSError) as e:
+        raise CliError(f"{_printable(str(out))}: cannot write the results "
+                       f"({_printable(getattr(e, 'strerror', None) or str(e), 200)})") from None
+    if not args.quiet:
+        print(f"actlab: wrote results to {out}", file=sys.stderr)
+    return 0
+
+
+def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> None:
+    from . import render
+    from .atomic import write_text_atomic
+    from .cli import figure_titles
+    from .engine.image_trainer import activation_names
+    from .labfile import save_lab
+    from .views.export import export_csv_history
+
+    render.ensure_app()
+    metrics, runs = {}, []
+    for name, t in trainers:
+        suffix = f"-{name}" if name and len(trainers) > 1 else ""
+        snap = t.snapshot()
+        metrics[name or "run"] = image_metrics(t, seconds, loss_note)
+        export_csv_history(snap.history, out / f"history{suffix}.csv")
+        acts = ", ".join(dict.fromkeys(activation_names(t.lab.network)))
+        title = f"{t.lab.name} — {acts}"
+        render.render_loss_png(snap.history, out / f"loss{suffix}.png",
+                               title=f"{title} · loss over {t.epoch:,} epochs")
+        save_lab(t.to_lab(), out / f"{stem}{suffix}-trained.actlab")
+        runs.append((name or title, suffix, t))
+    write_image_figures_hook(out, runs)
+    doc = ({"loss_note": loss_note, "runs": metrics} if len(trainers) > 1
+           else next(iter(metrics.values())))
+    write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")

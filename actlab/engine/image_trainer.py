@@ -1,0 +1,172 @@
+"""Training an image lab: the same public shape as the point :class:`~.trainer.Trainer`
+(``Trainer(lab)`` returns one of these for a lab whose data kind is ``"images"``).
+
+``train(epochs)`` / ``train_epoch()`` run minibatch epochs of :class:`.cnn.ConvTrainer`;
+after each the whole training and test sets are evaluated, so ``history`` holds the
+train/test loss (data loss, no penalty) and accuracy of the weights each epoch ended with,
+like the point trainer.  Initial weights come from ``default_rng([seed, 0])`` and the
+minibatch order from ``default_rng([seed, 1])``: the same seed gives the same bits, and
+runs that differ only in activation share both.  Minibatches are always reshuffled.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from ..lab import Lab, TrainingSpec
+from .cnn import ConvNetwork, ConvTrainer
+from .cnn_layers import softmax_cross_entropy
+from .history import History
+from .images import ImageData, make_images
+
+
+def image_data(lab: Lab) -> ImageData:
+    """The images of ``lab`` (its ``ImageDataSpec``), drawn in code."""
+    d = lab.data
+    return make_images(d.generator, d.size, d.noise, d.per_class, d.train_fraction, d.seed)
+
+
+def with_activation(network, name: str):
+    """``network`` (an ImageNetSpec) with ``name`` in every convolution and dense layer."""
+    conv = tuple(replace(c, activation=name) for c in network.conv)
+    return replace(network, conv=conv, activations=(name,) * len(network.hidden))
+
+
+def activation_names(network) -> tuple[str, ...]:
+    """Every activation of an image network in layer order: convolutions, then dense."""
+    return tuple(c.activation for c in network.conv) + tuple(network.activations)
+
+
+class ImageTrainer:
+    """Owns one :class:`.cnn.ConvNetwork`, its images, an optimizer and the history."""
+
+    kind = "images"
+
+    def __init__(self, lab: Lab, dataset: ImageData | None = None):
+        self.lab = lab
+        self.dataset = dataset if dataset is not None else image_data(lab)
+        ds = self.dataset
+        if ds.n_train == 0:
+            raise ValueError("the lab has no training images")
+        spec = lab.network
+        if spec.input_size != ds.size or spec.n_classes != ds.n_classes:
+            spec = replace(spec, input_size=ds.size, n_classes=ds.n_classes)
+            self.lab = lab = replace(lab, network=spec)
+        self.network = ConvNetwork(spec, np.random.default_rng([lab.seed, 0]))
+        if lab.params is not None:
+            self.network.set_params(lab.params)
+        self.history = History.from_dict(lab.history)
+        self._shuffle_rng = np.random.default_rng([lab.seed, 1])
+        self.diverged: str | None = None
+        self.training: TrainingSpec | None = None
+        self._rate, self._rate_t0 = 0.0, (time.perf_counter(), self.epoch)
+        self.set_training(lab.training)
+
+    @property
+    def epoch(self) -> int:
+        return len(self.history)
+
+    @property
+    def n_train(self) -> int:
+        return self.dataset.n_train
+
+    def set_training(self, spec: TrainingSpec) -> None:
+        """New training settings between epochs; the weights stay (the optimizer starts
+        fresh, as the point trainer's does for a new optimizer kind)."""
+        self.training = spec
+        self._trainer = ConvTrainer(self.network, spec.optimizer, spec.learning_rate,
+                                    spec.momentum, spec.regularization, spec.reg_rate)
+        self.lab = replace(self.lab, training=spec)
+
+    # ------------------------------------------------------------------ training
+    def _measure(self, X, y) -> tuple[float, float]:
+        if len(y) == 0:
+            return math.nan, math.nan
+        z = self.network.logits(X)
+        loss = softmax_cross_entropy(z.T, np.asarray(y, dtype=np.int64))
+        return float(loss), float(np.mean(np.argmax(z, axis=1) == y))
+
+    def evaluate(self) -> dict[str, float]:
+        """Current train/test loss (data loss) and accuracy, without training."""
+        ds = self.dataset
+        with np.errstate(all="ignore"):
+            tl, ta = self._measure(ds.x_train, ds.y_train)
+            vl, va = self._measure(ds.x_test, ds.y_test)
+        return {"train_loss": tl, "test_loss": vl, "train_accuracy": ta, "test_accuracy": va}
+
+    def train_epoch(self) -> bool:
+        """One pass over the training images; False (and ``diverged`` set to a sentence,
+        the last good weights kept) when the run diverged."""
+        if self.diverged:
+            return False
+        ds, spec = self.dataset, self.training
+        ok = self._trainer.train_epoch(ds.x_train, ds.y_train, spec.batch_size,
+                                       self._shuffle_rng)
+        if ok:
+            m = self.evaluate()
+            if not (math.isfinite(m["train_loss"]) and
+                    (ds.n_test == 0 or math.isfinite(m["test_loss"]))):
+                ok = False  # the engine's own checks passed but a whole-set loss did not
+                self._trainer.diverged = (
+                    f"Training diverged at epoch {self.epoch + 1}: the loss is no longer "
+                    f"a finite number. The learning rate ({spec.learning_rate:g}) is "
+                    f"probably too high — lower it and press Reset.")
+        if not ok:
+            self.diverged = self._trainer.diverged
+            return False
+        self.history.append(m["train_loss"], m["test_loss"], m["train_accuracy"],
+                            m["test_accuracy"])
+        return True
+
+    def train(self, epochs: int) -> int:
+        """Up to ``epochs`` epochs, stopping early on divergence or at ``stop_after``;
+        returns the number done."""
+        done, stop = 0, self.training.stop_after
+        while done < epochs:
+            if stop is not None and self.epoch >= stop:
+                break
+            if not self.train_epoch():
+                break
+            done += 1
+        return done
+
+    @property
+    def finished(self) -> bool:
+        stop = self.training.stop_after
+        return bool(self.diverged) or (stop is not None and self.epoch >= stop)
+
+    def epochs_per_second(self) -> float:
+        now = time.perf_counter()
+        t0, e0 = self._rate_t0
+        if now - t0 >= 0.5:
+            self._rate = (self.epoch - e0) / (now - t0)
+            self._rate_t0 = (now, self.epoch)
+        return self._rate
+
+    # ------------------------------------------------------------------ reading out
+    def predict_images(self, X) -> np.ndarray:
+        """Class probabilities (n, n_classes) for images ``X`` (n, 1, H, W)."""
+        return self.network.predict(X)
+
+    def snapshot(self, grid=None, neurons: bool = False):
+        """A frozen picture of the run: metrics, history and parameters (no surface —
+        an image lab has none)."""
+        from .trainer import Snapshot
+
+        metrics = self.evaluate() if len(self.history) == 0 else self.history.last()
+        params = tuple((w.copy(), b.copy()) for w, b in self.network.get_params())
+        for w, b in params:
+            w.flags.writeable = b.flags.writeable = False
+        return Snapshot(epoch=self.epoch, history=self.history.view(), params=params,
+                        surface=None, neurons=(), extent=0.0, diverged=self.diverged,
+                        epochs_per_second=self.epochs_per_second(), stopped=self.finished,
+                        **metrics)
+
+    def to_lab(self) -> Lab:
+        """The lab with the current parameters and history (after a divergence: the last
+        good ones)."""
+        params = tuple(self.network.get_params())
+        return replace(self.lab, params=params, history=self.history.to_dict())

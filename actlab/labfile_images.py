@@ -1,0 +1,230 @@
+"""The image-lab parts of the ``.actlab`` format (version 2): ``data`` with ``"kind":
+"images"``, the convolutional ``network``, its ``params`` (``K`` kernels and ``W``
+matrices) and the network fields of its expected outcomes.  :mod:`actlab.labfile` calls
+these when a file's ``data.kind`` is ``"images"``; point labs never come here.  Every
+check names the field path (``network.conv[1].kernel``) through :mod:`actlab.lab_checks`.
+Standard library and NumPy only (no Qt).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from actlab.lab import ImageDataSpec
+from actlab.lab_checks import (LabFileError, _at, _choice, _count, _float, _int, _list,
+                               _object, _shown, _vector)
+
+IMAGE_DATA_KEYS = ("kind", "generator", "size", "noise", "per_class", "train_fraction", "seed")
+IMAGE_NETWORK_KEYS = ("conv", "head", "hidden", "activations", "init", "leaky_slope")
+CONV_KEYS = ("filters", "kernel", "padding", "stride", "activation", "pool")
+#: the version that introduced image labs
+IMAGES_VERSION = 2
+
+
+def _engine():
+    from actlab.engine import cnn_spec, images
+    return cnn_spec, images
+
+
+def n_image_classes(data: ImageDataSpec) -> int:
+    _, images = _engine()
+    return len(images.IMAGE_GENERATORS[data.generator].class_names)
+
+
+# ------------------------------------------------------------------- dict -> values
+
+def read_image_data(obj: dict, path: str, max_seed: int) -> ImageDataSpec:
+    """``data`` of an image lab (``obj`` is already known to be an object)."""
+    cnn_spec, images = _engine()
+    _object(obj, path, IMAGE_DATA_KEYS)
+    base = ImageDataSpec()
+    get = lambda key: obj.get(key, getattr(base, key))  # noqa: E731
+    generator = _choice(get("generator"), _at(path, "generator"), "image data set",
+                        tuple(images.IMAGE_GENERATORS))
+    size = _int(get("size"), _at(path, "size"), images.MIN_SIZE, images.MAX_SIZE)
+    noise = _float(get("noise"), _at(path, "noise"), 0, images.MAX_NOISE)
+    k = len(images.IMAGE_GENERATORS[generator].class_names)
+    limit = min(images.MAX_PER_CLASS, images.MAX_IMAGES // k)
+    per_class = _int(get("per_class"), _at(path, "per_class"), images.MIN_PER_CLASS, limit)
+    fraction = _float(get("train_fraction"), _at(path, "train_fraction"), 0, 1, lo_open=True)
+    seed = _int(get("seed"), _at(path, "seed"), 0, max_seed)
+    return ImageDataSpec(generator, size, noise, per_class, fraction, seed)
+
+
+def _read_conv(v: Any, path: str, activations: tuple[str, ...]):
+    cnn_spec, _ = _engine()
+    obj, base = _object(v, path, CONV_KEYS), cnn_spec.ConvSpec()
+    get = lambda key: obj.get(key, getattr(base, key))  # noqa: E731
+
+    def one_of(key: str, allowed: tuple):
+        value = get(key)
+        if isinstance(value, bool) or value not in allowed:
+            raise LabFileError(_at(path, key), f"must be one of "
+                                               f"{', '.join(map(str, allowed))}, got {_shown(value)}")
+        return value
+
+    filters = _int(get("filters"), _at(path, "filters"), 1, cnn_spec.MAX_FILTERS)
+    kernel = one_of("kernel", cnn_spec.KERNELS)
+    padding = _choice(get("padding"), _at(path, "padding"), "padding", cnn_spec.PADDINGS)
+    stride = one_of("stride", cnn_spec.STRIDES)
+    act = _choice(get("activation"), _at(path, "activation"), "activation", activations)
+    pool = _choice(get("pool"), _at(path, "pool"), "pooling", cnn_spec.POOLS)
+    return cnn_spec.ConvSpec(filters, kernel, padding, stride, act, pool)
+
+
+def read_conv_list(v: Any, path: str, activations: tuple[str, ...]) -> tuple:
+    cnn_spec, _ = _engine()
+    layers = _list(v, path)
+    if not 1 <= len(layers) <= cnn_spec.MAX_CONV_LAYERS:
+        raise LabFileError(path, f"{_count(len(layers), 'convolution layer')}, needs 1 to "
+                                 f"{cnn_spec.MAX_CONV_LAYERS}")
+    return tuple(_read_conv(c, _at(path, i), activations) for i, c in enumerate(layers))
+
+
+def _read_dense(obj: dict, path: str, base, activations: tuple[str, ...]):
+    cnn_spec, _ = _engine()
+    at = _at(path, "hidden")
+    hidden = _list(obj.get("hidden", list(base.hidden)), at)
+    if len(hidden) > cnn_spec.MAX_DENSE_LAYERS:
+        raise LabFileError(at, f"{_count(len(hidden), 'dense layer')}, at most "
+                               f"{cnn_spec.MAX_DENSE_LAYERS}")
+    sizes = tuple(_int(h, _at(at, i), 1, cnn_spec.MAX_UNITS) for i, h in enumerate(hidden))
+    at = _at(path, "activations")
+    acts = _list(obj.get("activations", ["relu"] * len(sizes)), at)
+    if len(acts) != len(sizes):
+        raise LabFileError(at, f"{_count(len(acts), 'activation')} for "
+                               f"{_count(len(sizes), 'dense layer')}")
+    return sizes, tuple(_choice(a, _at(at, i), "activation", activations)
+                        for i, a in enumerate(acts))
+
+
+def read_image_network(v: Any, path: str, data: ImageDataSpec, activations: tuple[str, ...]):
+    """``network`` of an image lab: an ``ImageNetSpec`` sized for ``data``."""
+    cnn_spec, _ = _engine()
+    obj = _object(v, path, IMAGE_NETWORK_KEYS)
+    base = cnn_spec.ImageNetSpec()
+    conv = read_conv_list(obj.get("conv", [{}, {}]), _at(path, "conv"), activations)
+    head = _choice(obj.get("head", base.head), _at(path, "head"), "head", cnn_spec.HEADS)
+    sizes, acts = _read_dense(obj, path, base, activations)
+    init = _choice(obj.get("init", base.init), _at(path, "init"), "init", cnn_spec.INITS)
+    slope = _float(obj.get("leaky_slope", base.leaky_slope), _at(path, "leaky_slope"), 0, 1)
+    try:
+        return cnn_spec.ImageNetSpec(conv, head, sizes, acts, n_image_classes(data),
+                                     data.size, init, slope)
+    except ValueError as e:  # the maps shrink below 1 px: the message names the layer
+        text = str(e)
+        where, _, reason = text.partition(": ")
+        if where.startswith("conv["):
+            raise LabFileError(_at(path, where), reason) from None
+        raise LabFileError(path, text) from None
+
+
+def param_shapes(net) -> list[tuple[str, tuple, tuple]]:
+    """``(weight key, weight shape, bias shape)`` of every layer of ``net`` (an
+    ImageNetSpec), in the order of ``ConvNetwork.get_params``."""
+    shapes, channels = [], 1
+    for c in net.conv:
+        shapes.append(("K", (c.filters, channels, c.kernel, c.kernel), (c.filters,)))
+        channels = c.filters
+    side = net.map_sizes()[-1]
+    width = channels if net.head == "gap" else channels * side * side
+    for h in (*net.hidden, net.n_classes):
+        shapes.append(("W", (width, h), (h,)))
+        width = h
+    return shapes
+
+
+def _tensor(v: Any, path: str, ndim: int) -> np.ndarray:
+    if ndim == 1:
+        return _vector(v, path)
+    parts = [_tensor(x, _at(path, i), ndim - 1) for i, x in enumerate(_list(v, path))]
+    for i, p in enumerate(parts):
+        if p.shape != parts[0].shape:
+            raise LabFileError(_at(path, i), f"shape {p.shape}, but {_at(path, 0)} has "
+                                             f"{parts[0].shape}")
+    if not parts:
+        return np.zeros((0,) * ndim)
+    return np.stack(parts)
+
+
+def read_image_params(v: Any, path: str, net) -> tuple:
+    shapes = param_shapes(net)
+    if len(_list(v, path)) != len(shapes):
+        n_conv = len(net.conv)
+        raise LabFileError(path, f"{_count(len(v), 'layer')} of weights for a network with "
+                                 f"{_count(len(shapes), 'layer')} ({n_conv} convolution + "
+                                 f"{len(shapes) - n_conv} dense)")
+    out = []
+    for i, (layer, (key, wshape, bshape)) in enumerate(zip(v, shapes)):
+        at = _at(path, i)
+        _object(layer, at, (key, "b"))
+        for name in (key, "b"):
+            if name not in layer:
+                raise LabFileError(_at(at, name), "missing" + (
+                    f" (layer {i} is a convolution: its weights are 'K')" if key == "K"
+                    else f" (layer {i} is dense: its weights are 'W')"))
+        w, b = _tensor(layer[key], _at(at, key), len(wshape)), _vector(layer["b"], _at(at, "b"))
+        for name, arr, want in ((key, w, wshape), ("b", b, bshape)):
+            if arr.shape != want:
+                raise LabFileError(_at(at, name), f"shape {arr.shape} does not match the "
+                                                  f"network {want}")
+            arr.flags.writeable = False  # a Lab is frozen, and so are its weights
+        out.append((w, b))
+    return tuple(out)
+
+
+def read_image_expectation_network(obj: dict, path: str, network,
+                                   activations: tuple[str, ...]) -> dict:
+    """The network fields of one expected outcome of an image lab, pinned to the file's
+    ``network`` where left out: ``conv`` (layer objects), ``hidden`` and ``activations``
+    (the dense layers).  ``activation`` names one activation for every conv and dense
+    layer.  ``features`` belongs to point labs."""
+    if "features" in obj:
+        raise LabFileError(_at(path, "features"), "only for point labs (an image lab's "
+                                                  "input is the image)")
+    one = obj.get("activation")
+    if isinstance(obj.get("activations"), str):
+        raise LabFileError(_at(path, "activations"), "must list one activation per dense "
+                                                     "layer (use activation for every layer)")
+    if one is not None:
+        one = _choice(one, _at(path, "activation"), "activation", activations)
+        if "activations" in obj:
+            raise LabFileError(_at(path, "activations"), "give activation or activations, "
+                                                         "not both")
+    conv = (read_conv_list(obj["conv"], _at(path, "conv"), activations) if "conv" in obj
+            else network.conv)
+    dense = {"hidden": obj.get("hidden", list(network.hidden))}
+    if "activations" in obj:
+        dense["activations"] = obj["activations"]
+    elif "hidden" not in obj or len(_list(dense["hidden"], _at(path, "hidden"))) == len(
+            network.hidden):
+        dense["activations"] = list(network.activations)
+    if one is not None:
+        from dataclasses import replace
+        conv = tuple(replace(c, activation=one) for c in conv)
+        dense["activations"] = [one] * len(_list(dense["hidden"], _at(path, "hidden")))
+    sizes, acts = _read_dense(dense, path, network, activations)
+    return {"conv": [conv_to_dict(c) for c in conv], "hidden": list(sizes),
+            "activations": list(acts)}
+
+
+# ------------------------------------------------------------------- values -> dict
+
+def conv_to_dict(c) -> dict:
+    return {k: getattr(c, k) for k in CONV_KEYS}
+
+
+def image_data_to_dict(data: ImageDataSpec) -> dict:
+    return {"kind": "images", **{k: getattr(data, k) for k in IMAGE_DATA_KEYS[1:]}}
+
+
+def image_network_to_dict(net) -> dict:
+    return {"conv": [conv_to_dict(c) for c in net.conv], "head": net.head,
+            "hidden": list(net.hidden), "activations": list(net.activations),
+            "init": net.init, "leaky_slope": net.leaky_slope}
+
+
+def image_params_to_list(params, net) -> list:
+    return [{key: np.asarray(w).tolist(), "b": np.asarray(b).tolist()}
+            for (key, _, _), (w, b) in zip(param_shapes(net), params)]

@@ -1,0 +1,102 @@
+"""`actlab train IMAGE_LAB` end to end: metrics with the measured conv collapse, history,
+loss figure and trained lab; --activation makes one run each; bad input is one line."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+from actlab import cli_images
+from actlab.cli import main
+from actlab.engine import conv_analysis
+from actlab.labfile import load_lab
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "actlab", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def _png_has_content(path: Path) -> bool:
+    from actlab.views.export import image_is_blank
+    return path.stat().st_size > 1000 and not image_is_blank(path)
+
+
+def test_train_an_image_preset_with_two_activations(tmp_path):
+    out = tmp_path / "out"
+    r = _run("train", "images-two-3x3-are-one-5x5", "--epochs", "6", "--activation", "linear",
+             "--activation", "ReLU", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    doc = json.loads((out / "metrics.json").read_text())
+    lin, relu = doc["runs"]["linear"], doc["runs"]["relu"]
+    for run in (lin, relu):
+        assert run["epochs"] == 6 and run["seconds"] > 0 and 0 <= run["test_accuracy"] <= 1
+        assert run["train_loss"] > 0 and run["diverged"] is None
+    assert lin["activations"] == ["linear", "linear"] and relu["activations"] == ["relu", "relu"]
+    # the linear stack collapses (valid padding: no border, rounding only); ReLU does not
+    c, = lin["conv_collapse"]
+    assert c["layers"] == [1, 2] and c["kernel_size"] == [5, 5]
+    assert c["border_pixels"] == 0 and c["border_difference"] is None
+    assert c["interior_relative"] < 1e-12 and c["max_difference"] == c["interior_difference"]
+    assert "conv_collapse" not in relu
+    assert lin["linear_templates"]["relative_difference"] < 1e-12
+    assert "linear_templates" not in relu
+    for name in ("linear", "relu"):
+        rows = (out / f"history-{name}.csv").read_text().strip().splitlines()
+        assert len(rows) == 7 and rows[0].startswith("epoch")
+        assert _png_has_content(out / f"loss-{name}.png")
+        trained = load_lab(out / f"images-two-3x3-are-one-5x5-{name}-trained.actlab")
+        assert trained.kind == "images" and len(trained.history["train_loss"]) == 6
+        assert trained.params[0][0].shape == (4, 1, 3, 3)
+
+
+def test_conv_collapse_entry_matches_the_analysis_with_same_padding(tmp_path):
+    """One run of the ink lab (same padding): interior rounding only, border not."""
+    out = tmp_path / "ink"
+    assert main(["train", "images-linear-cnn-counts-ink", "--epochs", "3", "--quiet",
+                 "--out", str(out)]) == 0
+    doc = json.loads((out / "metrics.json").read_text())
+    c, = doc["conv_collapse"]
+    assert c["interior_relative"] < 1e-12 and c["border_relative"] > 1e-6
+    assert "padding" in c["note"]
+    trained = load_lab(out / "images-linear-cnn-counts-ink-trained.actlab")
+    # the same numbers straight from the analysis on the same trained weights
+    from actlab.engine.trainer import Trainer
+    t = Trainer(trained)
+    ref = conv_analysis.collapse_run(trained.params, t.network.spec.conv, (0, 1),
+                                     t.dataset.x_test)
+    assert c["border_difference"] == float(f"{ref.border_difference:.3e}")
+    assert c["measured_on"] == f"{t.dataset.n_test} test images"
+
+
+def test_the_figures_hook_reports_a_missing_module(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "actlab.render_images", None)  # import fails
+    assert cli_images.write_image_figures_hook(tmp_path, []) is False
+    seen = []
+
+    class Fake:
+        @staticmethod
+        def write_image_figures(out, runs):
+            seen.append((out, runs))
+
+    monkeypatch.setitem(sys.modules, "actlab.render_images", Fake)
+    assert cli_images.write_image_figures_hook(tmp_path, ["run"]) is True
+    assert seen == [(tmp_path, ["run"])]
+
+
+def test_image_lab_errors_are_one_line(tmp_path, capsys):
+    assert main(["train", "images-digits", "--activation", "nope", "--out",
+                 str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "unknown activation" in err
+    bad = tmp_path / "bad.actlab"
+    bad.write_text(json.dumps({"format": "actlab", "version": 2,
+                               "data": {"kind": "images", "size": 99}}))
+    assert main(["train", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "data.size" in err and "8..32" in err
