@@ -140,13 +140,14 @@ class Canvas:
         return rect.height()
 
     def vertical_text(self, x: float, y: float, w: float, h: float, text: str,
-                      px: int = FONT_PX, bold: bool = False) -> None:
-        """``text`` read bottom to top, centred in the box (x, y, w, h)."""
+                      px: int = FONT_PX, bold: bool = False, align: str = "center") -> None:
+        """``text`` read bottom to top in the box (x, y, w, h): ``align`` "left" starts
+        it at the bottom, "center" centres it."""
         p = self.painter
         p.save()
         p.translate(x, y + h)
         p.rotate(-90)
-        self.text(0, 0, h, w, text, px, bold, align="center")
+        self.text(0, 0, h, w, text, px, bold, align=align)
         p.restore()
 
     # ------------------------------------------------------------------ shapes

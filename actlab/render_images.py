@@ -185,7 +185,8 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
     panels = [_kernel_panel(tiles, [[f"filter {o + 1}"] for o in range(len(tiles))],
                             fc.colors.symmetric_range(K), _layer_words(layers[0], K),
                             "weight (shared scale)")]
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []        # under the kernels: the collapse
+    after: list[tuple[str, str]] = []        # under the templates
     if collapse is not None:
         Kc = np.asarray(collapse.kernel, dtype=float)
         pairs = [(o, c) for o in range(Kc.shape[0]) for c in range(Kc.shape[1])][:16]
@@ -204,6 +205,14 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
         if len(pairs) < Kc.shape[0] * Kc.shape[1]:
             notes.append((f"(showing 16 of the {Kc.shape[0] * Kc.shape[1]} composite "
                           "kernels)", fc.MUTED))
+    elif len(layers) > 1:
+        from .engine.conv_analysis import first_nonlinearity
+
+        why = first_nonlinearity(layers[:-1])
+        if why:
+            notes.append((f"No single convolution equals this stack: {why}, and a "
+                          "non-linearity between convolutions keeps them from merging.",
+                          fc.TEXT))
     template_panel = None
     if templates is not None:
         T = np.asarray(templates.templates, dtype=float)
@@ -217,7 +226,7 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
                                        "image + c", "template weight per pixel",
                                        cols=5, target=TILE)
         if templates.max_difference is not None:
-            notes.append(("Network scores vs template scores on the test images: largest "
+            after.append(("Network scores vs template scores on the test images: largest "
                           f"difference {fmt(templates.max_difference)} (rounding only).",
                           fc.TEXT))
     row_w = sum(p[0] for p in panels) + 32 * (len(panels) - 1)
@@ -228,7 +237,7 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
     row_h = max(p[1] for p in panels)
     t_h = template_panel[1] + 20 if template_panel else 0
     with Canvas(width, 10) as probe:  # measure wrapped notes before sizing the figure
-        note_h = [probe.wrapped_height(t, text_w) + 6 for t, _ in notes]
+        note_h = [probe.wrapped_height(t, text_w) + 6 for t, _ in notes + after]
     height = top + row_h + 16 + t_h + sum(note_h) + MARGIN
     with Canvas(width, height, scale) as cv:
         y = _header(cv, title, [])
@@ -237,17 +246,18 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
             paint(cv, x, y)
             x += w + 32
         y += row_h + 16
-        for (text, color), h in zip(notes[:2] if collapse is not None else [], note_h):
-            cv.text(MARGIN, y, text_w, h, text, color=color, wrap=True)
-            y += h
-        if template_panel:
-            y += 10
-            template_panel[2](cv, MARGIN + (text_w - template_panel[0]) / 2, y)
-            y += template_panel[1] + 10
-        rest = notes[2:] if collapse is not None else notes
-        for (text, color), h in zip(rest, note_h[len(notes) - len(rest):]):
-            cv.text(MARGIN, y, text_w, h, text, color=color, wrap=True)
-            y += h
+        heights = iter(note_h)
+        for part in (notes, None, after):
+            if part is None:
+                if template_panel:
+                    y += 10
+                    template_panel[2](cv, MARGIN + (text_w - template_panel[0]) / 2, y)
+                    y += template_panel[1] + 10
+                continue
+            for text, color in part:
+                h = next(heights)
+                cv.text(MARGIN, y, text_w, h, text, color=color, wrap=True)
+                y += h
         return cv.save(path)
 
 
@@ -297,19 +307,26 @@ def _stages(maps) -> list[tuple[str, np.ndarray]]:
     return rows
 
 
-def _vector_layout(a: np.ndarray) -> tuple[int, int, bool]:
-    """(cell px, cells per line, values written) for a 1-D stage."""
-    return (30, 16, True) if a.size <= 16 else (12, 64, False)
+ROW_MIN = 58.0   # a stage row is at least as tall as its three label lines
+
+
+def _vector_geometry(a: np.ndarray, names) -> tuple[int, int, bool, float, float]:
+    """(cell px, cells per line, values written, column width, line height) for a 1-D
+    stage: up to 16 values as labelled squares, more as a strip of small ones."""
+    if a.size <= 16:
+        texts = [fmt(v) for v in a] + ([str(n) for n in names] if names else [])
+        return 30, 16, True, _fit_width(texts, lo=36, hi=90), 30 + 32
+    return 12, 64, False, 18.0, 12 + 4
 
 
 def _row_size(name, a, class_names) -> tuple[float, float]:
     if a.ndim == 3:
         cell = pixel_scale(max(a.shape[1:]), 48)
-        return a.shape[0] * (a.shape[2] * cell + 8), a.shape[1] * cell + 14
-    cell, per, values = _vector_layout(a)
-    col = max(cell + 6, _fit_width(class_names, hi=90) if _named(a, class_names) else 0)
+        return a.shape[0] * (a.shape[2] * cell + 8), max(a.shape[1] * cell + 14, ROW_MIN)
+    names = class_names if _named(a, class_names) else None
+    _, per, _, col, line_h = _vector_geometry(a, names)
     lines = -(-a.size // per)
-    return min(a.size, per) * col, lines * (cell + (32 if values else 4)) + 8
+    return min(a.size, per) * col, max(lines * line_h + 8, ROW_MIN)
 
 
 def _named(a, class_names) -> bool:
@@ -358,18 +375,20 @@ def featuremaps_png(path, maps, title: str, class_names=None, scale: float = 2.0
 
 
 def _vector_row(cv, x0, y, a, vmax, names) -> None:
-    cell, per, values = _vector_layout(a)
-    col = max(cell + 6, _fit_width(names, hi=90) if names else 0)
+    cell, per, values, col, line_h = _vector_geometry(a, names)
+    top = int(np.argmax(a)) if names else -1   # the predicted class, written in bold
     for i, v in enumerate(a):
         line, j = divmod(i, per)
         cx = x0 + j * col + (col - cell) / 2
-        cy = y + line * (cell + (32 if values else 4))
+        cy = y + line * line_h
         cv.picture(cx, cy, fc.signed_rgba(np.array([[v]]), vmax), cell)
         if values:
-            cv.text(x0 + j * col, cy + cell + 1, col, 14, fmt(v), fc.SMALL_PX, align="center")
+            cv.text(x0 + j * col, cy + cell + 1, col, 14, fmt(v), fc.SMALL_PX, bold=i == top,
+                    align="center")
             if names:
-                cv.text(x0 + j * col, cy + cell + 14, col, 14, str(names[i]), fc.SMALL_PX,
-                        color=fc.MUTED, align="center")
+                cv.text(x0 + j * col, cy + cell + 15, col, 14, str(names[i]), fc.SMALL_PX,
+                        bold=i == top, color=fc.TEXT if i == top else fc.MUTED,
+                        align="center")
 
 
 # ---------------------------------------------------------------------- confusion
@@ -403,10 +422,12 @@ def confusion_png(path, matrix, class_names, title: str, scale: float = 2.0):
     height = top + k * cell + MARGIN
     with Canvas(width, height, scale) as cv:
         y = _header(cv, title, lines)
-        cv.text(left, y, k * cell, 20, "predicted class", bold=True, align="center")
+        head_w = max(k * cell, measure("predicted class", fc.FONT_PX, True) + 12)
+        cv.text(left + k * cell / 2 - head_w / 2, y, head_w, 20, "predicted class", bold=True,
+                align="center")
         for j, n in enumerate(names):
             if tall:
-                cv.vertical_text(left + j * cell, y + 22, cell, col_lab, n)
+                cv.vertical_text(left + j * cell, y + 22, cell, col_lab - 4, n, align="left")
             else:
                 cv.text(left + j * cell, y + 22, cell, col_lab, n, align="center")
         cv.vertical_text(MARGIN, top, 22, k * cell, "true class", bold=True)
