@@ -28,6 +28,7 @@ FRAME = "#B0B0B0"     # the thin frame around a picture
 #: The outline of a wrong prediction: a saturated red, thick, that no greyscale digit,
 #: no Okabe–Ito class colour and no frame uses, so a student (and a test) can find it.
 MISTAKE = "#E4002B"
+MARGIN = 16.0        # white border round every figure
 
 
 def _qt():
@@ -281,3 +282,27 @@ def draw_grid(cv: Canvas, x: float, y: float, pictures, cell: int, cols: int, co
             cv.text(cx + 2, ty + h * cell + 4 + j * CAPTION_LINE, col_w - 4, CAPTION_LINE,
                     text, SMALL_PX, color=color, align="center")
     return gw, gh
+
+
+def header(cv: Canvas, title: str, lines: list[tuple[str, str]]) -> float:
+    """The title and explanatory lines at the top; returns where the content starts."""
+    cv.text(MARGIN, MARGIN, cv.width - 2 * MARGIN, 22, title, TITLE_PX, bold=True)
+    y = MARGIN + 26
+    for text, color in lines:
+        cv.text(MARGIN, y, cv.width - 2 * MARGIN, 18, text, FONT_PX, color=color)
+        y += 19
+    return y + 8
+
+
+def header_height(n_lines: int) -> float:
+    return MARGIN + 26 + 19 * n_lines + 8
+
+
+def header_width(title: str, lines) -> float:
+    """The figure width the title and header lines need, so none is cut off."""
+    return 2 * MARGIN + 8 + max([measure(title, TITLE_PX, True)]
+                                + [measure(t, FONT_PX) for t in lines])
+
+
+def fit_width(texts, px: int = SMALL_PX, lo: float = 0, hi: float = 150) -> float:
+    return min(hi, max([lo] + [measure(t, px) + 10 for t in texts]))
