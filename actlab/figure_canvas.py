@@ -127,9 +127,13 @@ class Canvas:
         Qt = self.QtCore.Qt
         flags = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter,
                  "right": Qt.AlignmentFlag.AlignRight}[align] | Qt.AlignmentFlag.AlignVCenter
+        font = self.font(px, bold)
         if wrap:
             flags |= Qt.TextFlag.TextWordWrap
-        self.painter.setFont(self.font(px, bold))
+        else:  # a name too long for its box ends in "…" rather than being cut mid-letter
+            text = self.QtGui.QFontMetricsF(font).elidedText(
+                text, Qt.TextElideMode.ElideRight, max(w, 1.0))
+        self.painter.setFont(font)
         self.painter.setPen(self.QtGui.QColor(color))
         self.painter.drawText(self.QtCore.QRectF(x, y, w, h), flags, text)
 
@@ -300,8 +304,9 @@ def header_height(n_lines: int) -> float:
 
 def header_width(title: str, lines) -> float:
     """The figure width the title and header lines need, so none is cut off."""
-    return 2 * MARGIN + 8 + max([measure(title, TITLE_PX, True)]
-                                + [measure(t, FONT_PX) for t in lines])
+    # (capped: a very long lab title is elided rather than making a 5,000 px figure)
+    return min(2 * MARGIN + 8 + max([measure(title, TITLE_PX, True)]
+                                    + [measure(t, FONT_PX) for t in lines]), 1200.0)
 
 
 def fit_width(texts, px: int = SMALL_PX, lo: float = 0, hi: float = 150) -> float:

@@ -215,3 +215,23 @@ def test_one_failing_figure_leaves_the_others(tmp_path, relu_run):
     assert set(e.value.written) == {"samples", "filters", "confusion"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["confusion.png", "filters.png",
                                                            "samples.png"]
+
+
+def test_a_diverged_network_still_draws(tmp_path, linear_run):
+    """NaN weights (a run that blew up): every figure is drawn, NaN shown as the middle
+    colour, and the captions say "not a number" instead of failing."""
+    net = ConvNetwork(linear_run.spec, 0)
+    net.set_params([(np.full_like(w, np.nan), b) for w, b in net.get_params()])
+    run = ri.ImageRunResult(net, linear_run.spec, linear_run.data, {}, "Linear")
+    for path in ri.write_image_figures(tmp_path, run).values():
+        _check_png(path)
+
+
+def test_long_names_and_titles_stay_inside_a_sensible_figure(tmp_path, relu_run):
+    data = relu_run.data
+    names = [f"a very long class name number {i} from an imported folder" for i in range(4)]
+    title = "A title " * 60
+    for path in (ri.samples_png(tmp_path / "s.png", data.x_test[:8], data.y_test[:8],
+                                data.y_test[:8], names, title),
+                 ri.confusion_png(tmp_path / "c.png", np.eye(4, dtype=int), names, title)):
+        _check_png(path, max_w=2 * 1300)
