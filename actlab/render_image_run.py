@@ -1,0 +1,116 @@
+"""All figures of one trained image run (:func:`write_image_figures`), computed from the
+network and its data with :mod:`actlab.engine.conv_analysis`.  Part of
+:mod:`actlab.render_images`; takes a plain :class:`ImageRunResult`, not a Lab."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .engine import conv_analysis as ca
+
+#: how many test images samples.png shows, and how many the collapse is measured on
+N_SAMPLES, N_MEASURE = 40, 200
+
+
+class ImageFigureError(ValueError):
+    """Some figures of a run could not be drawn.  ``str(error)`` names each one and why;
+    ``written`` maps the names of the figures that were written to their paths."""
+
+    def __init__(self, failures: dict[str, str], written: dict[str, Path]):
+        self.failures, self.written = dict(failures), dict(written)
+        super().__init__("; ".join(f"{name}: {why}" for name, why in failures.items()))
+
+
+@dataclass(frozen=True)
+class ImageRunResult:
+    """One trained image run: its ``network`` (a :class:`ConvNetwork`), ``spec`` (its
+    :class:`ImageNetSpec`), ``data`` (:class:`ImageData`), ``history`` (a dict with at
+    least ``"test_accuracy"``, one value per epoch) and ``title`` (e.g. the activation's
+    display name, put in every figure's title)."""
+
+    network: object
+    spec: object
+    data: object
+    history: dict = field(default_factory=dict)
+    title: str = ""
+
+
+def sample_indices(labels, n: int = N_SAMPLES) -> np.ndarray:
+    """Up to ``n`` test images taken class by class in turn (the first of each class, then
+    the second, …), so every class appears in samples.png whatever the test set's order."""
+    y = np.asarray(labels).reshape(-1)
+    queues = [list(np.flatnonzero(y == c)) for c in np.unique(y)]
+    out: list[int] = []
+    while len(out) < n and any(queues):
+        for q in queues:
+            if q and len(out) < n:
+                out.append(int(q.pop(0)))
+    return np.array(sorted(out), dtype=np.int64)
+
+
+def run_analysis(run: ImageRunResult):
+    """``(collapse, templates)`` of the run: the ConvCollapse of its first run of merging
+    convolutions (None when no layers merge) and its class Templates (None unless the
+    whole network is linear), both measured on up to 200 test images."""
+    spec, params = run.spec, run.network.get_params()
+    x = run.data.x_test[:N_MEASURE]
+    runs = ca.conv_runs(spec.conv)
+    collapse = ca.collapse_run(params, spec.conv, runs[0], x) if runs and len(x) else None
+    tmpl = None
+    if ca.first_nonlinearity(spec.conv, spec.activations) is None:
+        tmpl = ca.templates(params, spec.conv, spec.head, spec.input_size,
+                            x if len(x) else None, spec.activations)
+    return collapse, tmpl
+
+
+def write_image_figures(out_dir, run: ImageRunResult, scale: float = 2.0) -> dict[str, Path]:
+    """Write ``samples.png``, ``filters.png``, ``featuremaps.png`` and ``confusion.png``
+    of ``run`` into ``out_dir``; returns ``{"samples": path, ...}``.  Every figure that can
+    be drawn is written (atomically); if any cannot, :class:`ImageFigureError` (a
+    ValueError) names them after the others are written."""
+    from . import render_images as ri
+
+    out = Path(out_dir)
+    data, net = run.data, run.network
+    names = list(data.class_names)
+    suffix = f" — {run.title}" if run.title else ""
+    written: dict[str, Path] = {}
+    failures: dict[str, str] = {}
+    if len(data.x_test) == 0:
+        raise ImageFigureError({"all figures": "the run has no test images to draw"}, {})
+    predicted = np.argmax(net.predict(data.x_test), axis=1)
+
+    def samples():
+        idx = sample_indices(data.y_test)
+        return ri.samples_png(out / "samples.png", data.x_test[idx], data.y_test[idx],
+                              predicted[idx], names, "Test images and predictions" + suffix,
+                              scale)
+
+    def filters():
+        collapse, tmpl = run_analysis(run)
+        return ri.filters_png(out / "filters.png", net.get_params(), run.spec.conv,
+                              "First-layer filters" + suffix, collapse, tmpl, names, scale)
+
+    def featuremaps():
+        maps = net.forward_maps(data.x_test[0])
+        truth = names[int(data.y_test[0])]
+        return ri.featuremaps_png(out / "featuremaps.png", maps,
+                                  f"One test image ({truth}) through every layer" + suffix,
+                                  names, scale)
+
+    def confusion():
+        M = ca.confusion_matrix(data.y_test, predicted, len(names))
+        return ri.confusion_png(out / "confusion.png", M, names,
+                                "Confusion matrix (test images)" + suffix, scale)
+
+    for name, draw in (("samples", samples), ("filters", filters),
+                       ("featuremaps", featuremaps), ("confusion", confusion)):
+        try:
+            written[name] = draw()
+        except ValueError as e:
+            failures[f"{name}.png"] = str(e)
+    if failures:
+        raise ImageFigureError(failures, written)
+    return written
