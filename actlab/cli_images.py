@@ -4,9 +4,9 @@ It trains one run per ``--activation`` (each name in every convolution and dense
 same seed, images and minibatch order) and writes ``metrics.json`` (per run: losses,
 accuracies, epochs, seconds and — when its convolutions collapse — ``conv_collapse``,
 measured on the test images; for a network with nothing non-linear anywhere also
-``linear_templates``), ``history.csv``, ``loss.png`` and the trained lab.  The image
-figures (samples, filters, feature maps, confusion, compare) come from
-``actlab.render_images`` through :func:`write_image_figures_hook` when that module exists.
+``linear_templates``), ``history.csv``, ``loss.png``, the trained lab, and the image
+figures through :func:`write_image_figures_hook`: ``samples.png``, ``filters.png``,
+``featuremaps.png``, ``confusion.png`` per run and ``compare.png`` for several runs.
 """
 from __future__ import annotations
 
@@ -94,17 +94,39 @@ def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
     return doc
 
 
-def write_image_figures_hook(out: Path, runs) -> bool:
-    """Write the image figures with ``actlab.render_images.write_image_figures(out,
-    runs)`` — ``runs`` a list of ``(label, suffix, trainer)``: the run's name (its
-    activation, or the lab's name), the file-name suffix ("" or "-relu") and its
-    ImageTrainer — when that module is there; False when it is not (yet)."""
-    try:
-        from .render_images import write_image_figures
-    except ImportError:
-        return False
-    write_image_figures(out, runs)
-    return True
+def write_image_figures_hook(out: Path, runs) -> list[Path]:
+    """Write each run's figures (samples, filters, featuremaps, confusion; with the
+    run's suffix when there are several) and, for several runs, ``compare.png`` —
+    ``runs`` a list of ``(label, suffix, trainer)``: the run's name (its activation, or
+    the lab's name), the file-name suffix ("" or "-relu") and its ImageTrainer.
+    Returns the paths written.  A figure that cannot be drawn raises a ValueError that
+    names it, after the others are written."""
+    import shutil
+    import tempfile
+
+    from .render_image_compare import image_compare_png
+    from .render_image_run import ImageRunResult, write_image_figures
+
+    written: list[Path] = []
+    compare = []
+    for label, suffix, t in runs:
+        history = t.snapshot().history
+        run = ImageRunResult(network=t.network, spec=t.lab.network, data=t.dataset,
+                             history=history, title=str(label))
+        if not suffix:
+            written += list(write_image_figures(out, run).values())
+        else:  # the figures have fixed names: draw them aside, then add the suffix
+            with tempfile.TemporaryDirectory(dir=out) as tmp:
+                for key, path in write_image_figures(tmp, run).items():
+                    target = out / f"{key}{suffix}.png"
+                    shutil.move(str(path), target)  # same folder: an atomic rename
+                    written.append(target)
+        kernels = t.network.get_params()[0][0]
+        compare.append((str(label), history.get("test_accuracy", []), kernels))
+    if len(runs) > 1:
+        written.append(image_compare_png(out / "compare.png", compare,
+                                         "Test accuracy and first-layer filters"))
+    return written
 
 
 def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs: int) -> int:
@@ -127,7 +149,7 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     seconds = time.perf_counter() - t0
     try:
         _write(out, stem, trainers, seconds, LOSS_NOTE)
-    except (LabFileError, OSError) as e:
+    except (LabFileError, OSError, ValueError) as e:  # ValueError: a figure refused
         raise CliError(f"{_printable(str(out))}: cannot write the results "
                        f"({_printable(getattr(e, 'strerror', None) or str(e), 200)})") from None
     if not args.quiet:

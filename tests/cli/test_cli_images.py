@@ -74,19 +74,25 @@ def test_conv_collapse_entry_matches_the_analysis_with_same_padding(tmp_path):
     assert c["measured_on"] == f"{t.dataset.n_test} test images"
 
 
-def test_the_figures_hook_reports_a_missing_module(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "actlab.render_images", None)  # import fails
-    assert cli_images.write_image_figures_hook(tmp_path, []) is False
-    seen = []
+def test_train_writes_every_image_figure_and_a_comparison(tmp_path):
+    from actlab.views.export import image_is_blank
 
-    class Fake:
-        @staticmethod
-        def write_image_figures(out, runs):
-            seen.append((out, runs))
-
-    monkeypatch.setitem(sys.modules, "actlab.render_images", Fake)
-    assert cli_images.write_image_figures_hook(tmp_path, ["run"]) is True
-    assert seen == [(tmp_path, ["run"])]
+    one = tmp_path / "one"
+    assert main(["train", "images-linear-cnn-counts-ink", "--epochs", "2", "--quiet",
+                 "--out", str(one)]) == 0
+    for name in ("samples", "filters", "featuremaps", "confusion", "loss"):
+        path = one / f"{name}.png"
+        assert path.exists() and not image_is_blank(path), name
+    assert not (one / "compare.png").exists()  # one run: nothing to compare
+    two = tmp_path / "two"
+    assert main(["train", "images-linear-cnn-counts-ink", "--epochs", "2", "--quiet",
+                 "--activation", "linear", "--activation", "relu", "--out", str(two)]) == 0
+    for act in ("linear", "relu"):
+        for name in ("samples", "filters", "featuremaps", "confusion"):
+            path = two / f"{name}-{act}.png"
+            assert path.exists() and not image_is_blank(path), path.name
+    assert not image_is_blank(two / "compare.png")
+    assert not list(two.glob("tmp*"))  # the figures drawn aside were moved, none left
 
 
 def test_image_lab_errors_are_one_line(tmp_path, capsys):
