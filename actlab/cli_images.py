@@ -107,9 +107,12 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     from .render_image_compare import image_compare_png
     from .render_image_run import ImageRunResult, write_image_figures
 
+    from .engine.activations import display_name
+
     written: list[Path] = []
     compare = []
     for label, suffix, t in runs:
+        label = display_name(label)  # "relu" -> "ReLU"; a lab's own title stays as it is
         history = t.snapshot().history
         run = ImageRunResult(network=t.network, spec=t.lab.network, data=t.dataset,
                              history=history, title=str(label))

@@ -95,6 +95,18 @@ def test_train_writes_every_image_figure_and_a_comparison(tmp_path):
     assert not list(two.glob("tmp*"))  # the figures drawn aside were moved, none left
 
 
+def test_image_figures_name_runs_by_their_display_names(tmp_path, monkeypatch):
+    from actlab import render_image_compare
+
+    seen = []
+    monkeypatch.setattr(render_image_compare, "image_compare_png",
+                        lambda path, runs, title, **kw: seen.append([r[0] for r in runs]))
+    assert main(["train", "images-linear-cnn-counts-ink", "--epochs", "1", "--quiet",
+                 "--activation", "linear", "--activation", "relu", "--out",
+                 str(tmp_path)]) == 0
+    assert seen == [["Linear", "ReLU"]]
+
+
 def test_image_lab_errors_are_one_line(tmp_path, capsys):
     assert main(["train", "images-digits", "--activation", "nope", "--out",
                  str(tmp_path)]) == 2
