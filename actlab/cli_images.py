@@ -91,7 +91,60 @@ def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
     templates = linear_templates_entry(trainer)
     if templates is not None:
         doc["linear_templates"] = templates
+    doc["layers"] = layer_entries(trainer)
+    doc.update(confusion_entry(trainer))
     return doc
+
+
+def layer_entries(trainer, limit: int = 256) -> list[dict]:
+    """Per weight layer: its mean |∂L/∂W| on (up to ``limit``) training images, and for a
+    convolution its dead filters — silent (exactly 0 after the activation) on every one
+    of those images, so they pass no signal and get no gradient (1-based numbers)."""
+    import numpy as np
+
+    from .engine import conv_analysis as ca
+    from .engine import conv_reference as ref
+    from .engine.activations import display_name
+
+    net, ds, spec = trainer.network, trainer.dataset, trainer.lab.network
+    X, y = ds.x_train[:limit], ds.y_train[:limit]
+    params = net.get_params()
+    with np.errstate(all="ignore"):
+        _, grads = net.loss_and_grads(X, y)
+        specs = [ref.as_spec(c, i) for i, c in enumerate(spec.conv)]
+        _, trace = ref.forward(params, specs, ref.head_kind(spec.head), X,
+                               tuple(spec.activations), spec.leaky_slope, trace=True)
+    dead = ca.dead_filters(trace.post)
+    out = []
+    for i, (K, _) in enumerate(grads):
+        entry = {"layer": i + 1, "mean_abs_gradient": _tiny(np.mean(np.abs(K)))}
+        if i < len(spec.conv):
+            c = spec.conv[i]
+            entry.update(kind="conv", filters=c.filters, kernel=c.kernel,
+                         activation=display_name(c.activation),
+                         dead_filters=[k + 1 for k in dead[i]])
+        elif i < len(grads) - 1:
+            entry.update(kind="dense",
+                         activation=display_name(spec.activations[i - len(spec.conv)]))
+        else:
+            entry.update(kind="output")
+        out.append(entry)
+    return out
+
+
+def confusion_entry(trainer) -> dict:
+    """The test images' confusion matrix (rows: true class, columns: predicted)."""
+    import numpy as np
+
+    from .engine.conv_analysis import confusion_matrix
+
+    ds = trainer.dataset
+    if ds.n_test == 0:
+        return {}
+    with np.errstate(all="ignore"):
+        predicted = np.argmax(trainer.network.predict(ds.x_test), axis=1)
+    M = confusion_matrix(ds.y_test, predicted, ds.n_classes)
+    return {"class_names": list(ds.class_names), "confusion": M.tolist()}
 
 
 def write_image_figures_hook(out: Path, runs) -> list[Path]:

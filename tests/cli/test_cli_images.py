@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 from actlab import cli_images
 from actlab.cli import main
@@ -118,3 +119,38 @@ def test_image_lab_errors_are_one_line(tmp_path, capsys):
     assert main(["train", str(bad), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "data.size" in err and "8..32" in err
+
+
+def test_metrics_name_each_layers_gradient_dead_filters_and_the_confusion(tmp_path):
+    import numpy as np
+
+    from actlab.engine.trainer import Trainer
+
+    out = tmp_path / "m"
+    assert main(["train", "images-linear-cnn-counts-ink", "--epochs", "2", "--quiet",
+                 "--activation", "relu", "--out", str(out)]) == 0
+    doc = json.loads((out / "metrics.json").read_text())
+    trained = load_lab(out / "images-linear-cnn-counts-ink-trained.actlab")
+    t = Trainer(trained)
+    spec = t.network.spec
+    layers = doc["layers"]
+    assert [e["kind"] for e in layers] == (["conv"] * len(spec.conv) + ["dense"]
+                                           * len(spec.hidden) + ["output"])
+    # the gradient sizes are those of the trained weights on the first training images
+    _, grads = t.network.loss_and_grads(t.dataset.x_train[:256], t.dataset.y_train[:256])
+    for e, (K, _) in zip(layers, grads):
+        assert e["mean_abs_gradient"] == pytest.approx(np.mean(np.abs(K)), rel=1e-3)
+    # a dead filter is silent on every image: check each reported one directly
+    for i, e in enumerate(layers[:len(spec.conv)]):
+        assert e["activation"] == "ReLU"
+        def after_activation(x):  # the stage right after "conv i+1"
+            stages = t.network.forward_maps(x)
+            names = [name for name, _ in stages]
+            return stages[names.index(f"conv {i + 1}") + 1][1]
+
+        maps = np.stack([after_activation(x) for x in t.dataset.x_train[:256]])
+        silent = [c + 1 for c in range(maps.shape[1]) if not np.any(maps[:, c])]
+        assert e["dead_filters"] == silent
+    M = np.array(doc["confusion"])
+    assert M.sum() == t.dataset.n_test and doc["class_names"] == list(t.dataset.class_names)
+    assert np.trace(M) / M.sum() == pytest.approx(doc["test_accuracy"], abs=1e-6)
