@@ -23,7 +23,7 @@ from .cnn_layers import Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, \
     softmax, softmax_cross_entropy
 from .cnn_spec import RELU_LIKE, ConvSpec, ImageNetSpec  # noqa: F401  (re-exported)
 from .divergence import diagnose, runaway_factor, safe_weight_limit
-from .network import regularization_kind, weight_penalty
+from .network import add_weight_penalty, regularization_kind, weight_penalty
 from .optimizers import make_optimizer
 from .plan import regularizer_ops
 
@@ -229,13 +229,8 @@ class ConvNetwork:
             loss += self._gradients(x[:, s:s + m], y[s:s + m]) * (m / n)
             total += self.grad_flat * (m / n)
         self.grad_flat[...] = total
-        w = self.flat * self.weight_mask
-        if kind == "l2":
-            loss += 0.5 * reg_rate * float(w @ w)
-            self.grad_flat += reg_rate * w
-        elif kind == "l1":
-            loss += reg_rate * float(np.abs(w).sum())
-            self.grad_flat += reg_rate * np.sign(w)
+        loss += add_weight_penalty(self.flat, self.weight_mask, self.grad_flat, kind,
+                                   reg_rate)
         out = []
         for l in self._linear:
             gw = l.gK if isinstance(l, Conv2D) else l.gW

@@ -19,6 +19,7 @@ import numpy as np
 from ..lab import Lab, TrainingSpec
 from .cnn import ConvNetwork, ConvTrainer
 from .cnn_layers import softmax_cross_entropy
+from .epoch_loop import EpochLoop
 from .history import History
 from .images import ImageData, make_images
 
@@ -40,7 +41,7 @@ def activation_names(network) -> tuple[str, ...]:
     return tuple(c.activation for c in network.conv) + tuple(network.activations)
 
 
-class ImageTrainer:
+class ImageTrainer(EpochLoop):
     """Owns one :class:`.cnn.ConvNetwork`, its images, an optimizer and the history."""
 
     kind = "images"
@@ -120,23 +121,6 @@ class ImageTrainer:
         self.history.append(m["train_loss"], m["test_loss"], m["train_accuracy"],
                             m["test_accuracy"])
         return True
-
-    def train(self, epochs: int) -> int:
-        """Up to ``epochs`` epochs, stopping early on divergence or at ``stop_after``;
-        returns the number done."""
-        done, stop = 0, self.training.stop_after
-        while done < epochs:
-            if stop is not None and self.epoch >= stop:
-                break
-            if not self.train_epoch():
-                break
-            done += 1
-        return done
-
-    @property
-    def finished(self) -> bool:
-        stop = self.training.stop_after
-        return bool(self.diverged) or (stop is not None and self.epoch >= stop)
 
     def epochs_per_second(self) -> float:
         now = time.perf_counter()

@@ -34,6 +34,20 @@ def regularization_kind(name) -> str:
     return key
 
 
+def add_weight_penalty(flat: np.ndarray, weight_mask: np.ndarray, grad: np.ndarray,
+                       kind: str, reg_rate: float) -> float:
+    """Add the gradient of the ``kind`` ("l1", "l2" or "none") penalty of the weights in
+    ``flat`` to ``grad`` in place, and return the penalty (biases never penalised)."""
+    w = flat * weight_mask
+    if kind == "l2":
+        grad += reg_rate * w
+        return 0.5 * reg_rate * float(w @ w)
+    if kind == "l1":
+        grad += reg_rate * np.sign(w)
+        return reg_rate * float(np.abs(w).sum())
+    return 0.0
+
+
 def weight_penalty(flat: np.ndarray, weight_mask: np.ndarray, regularization: str,
                    reg_rate: float) -> float:
     """The penalty of the weights in parameter buffer ``flat`` (``weight_mask`` is 1 on
@@ -277,13 +291,8 @@ class Network:
         n = Xa.shape[0]
         self.train_gradients(Xa, target_form(y, self.output, self.sizes[-1], n))
         loss = data_loss(self.forward_logits(Xa), y, self.output)
-        w = self.flat * self.weight_mask
-        if kind == "l2":
-            loss += 0.5 * reg_rate * float(w @ w)
-            self.grad_flat += reg_rate * w
-        elif kind == "l1":
-            loss += reg_rate * float(np.abs(w).sum())
-            self.grad_flat += reg_rate * np.sign(w)
+        loss += add_weight_penalty(self.flat, self.weight_mask, self.grad_flat, kind,
+                                   reg_rate)
         return loss, [(G[:-1].copy(), G[-1].copy()) for G in self.Ga]
 
 

@@ -18,6 +18,7 @@ from ..lab import Lab, TrainingSpec
 from .dataset import Dataset, build_dataset
 from .activations import canonical_name
 from .divergence import VALUE_LIMIT, diagnose, runaway_factor, safe_weight_limit
+from .epoch_loop import EpochLoop
 from .features import transform
 from .history import GradientHistory, History
 from .network import Network, augment, regularization_kind, target_form
@@ -74,7 +75,7 @@ def normalized(lab: Lab) -> Lab:
                    training=replace(tr, regularization=reg, optimizer=opt))
 
 
-class Trainer:
+class Trainer(EpochLoop):
     """Owns one network, its data, an optimizer and the history of one run.
 
     ``Trainer(lab)`` for an image lab (``lab.kind == "images"``) returns an
@@ -307,25 +308,6 @@ class Trainer:
         with np.errstate(all="ignore"):
             r = self._evaluator.run()
         return float(r[0]), float(r[1]), float(r[2]), float(r[3])
-
-    def train(self, epochs: int) -> int:
-        """Train up to ``epochs`` epochs, stopping early on divergence or at the lab's
-        ``stop_after``.  Returns the number of epochs done."""
-        done = 0
-        stop = self.training.stop_after
-        while done < epochs:
-            if stop is not None and self.epoch >= stop:
-                break
-            if not self.train_epoch():
-                break
-            done += 1
-        return done
-
-    @property
-    def finished(self) -> bool:
-        """True when the run cannot continue: diverged or reached ``stop_after``."""
-        stop = self.training.stop_after
-        return bool(self.diverged) or (stop is not None and self.epoch >= stop)
 
     def evaluate(self) -> dict[str, float]:
         """Current train/test loss and accuracy (without training)."""
