@@ -7,6 +7,8 @@ measured on the test images; for a network with nothing non-linear anywhere also
 ``linear_templates``), ``history.csv``, ``loss.png``, the trained lab, and the image
 figures through :func:`write_image_figures_hook`: ``samples.png``, ``filters.png``,
 ``featuremaps.png``, ``confusion.png`` per run and ``compare.png`` for several runs.
+With ``--report`` it adds ``report.html`` and ``report.pdf`` of every run
+(:mod:`actlab.report_images`), built from those figures.
 """
 from __future__ import annotations
 
