@@ -7,6 +7,8 @@ measured on the test images; for a network with nothing non-linear anywhere also
 ``linear_templates``), ``history.csv``, ``loss.png``, the trained lab, and the image
 figures through :func:`write_image_figures_hook`: ``samples.png``, ``filters.png``,
 ``featuremaps.png``, ``confusion.png`` per run and ``compare.png`` for several runs.
+With ``--report`` it adds ``report.html`` and ``report.pdf`` of every run
+(:mod:`actlab.report_images`), built from those figures.
 """
 from __future__ import annotations
 
@@ -197,14 +199,16 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
         trainers = [(name, Trainer(v)) for name, v in variants]
     except ValueError as e:
         raise CliError(f"{args.lab}: {e}") from None
-    if (args.instruments or args.report) and not args.quiet:
-        print("actlab: --instruments and --report cover point labs only for now; "
+    if args.instruments and not args.quiet:
+        print("actlab: --instruments covers point labs only for now; "
               "skipped for this image lab", file=sys.stderr)
     t0 = time.perf_counter()
     _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet, chunk=5)
     seconds = time.perf_counter() - t0
     try:
-        _write(out, stem, trainers, seconds, LOSS_NOTE)
+        written = _write(out, stem, trainers, seconds, LOSS_NOTE)
+        if args.report:
+            _write_report(out, lab, written)
     except (LabFileError, OSError, ValueError) as e:  # ValueError: a figure refused
         raise CliError(f"{_printable(str(out))}: cannot write the results "
                        f"({_printable(getattr(e, 'strerror', None) or str(e), 200)})") from None
@@ -213,7 +217,9 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     return 0
 
 
-def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> None:
+def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> list:
+    """Write every output but the report; returns ``(name, suffix, trainer, metrics)``
+    per run for it."""
     from . import render
     from .atomic import write_text_atomic
     from .cli import figure_titles
@@ -238,3 +244,18 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> No
     doc = ({"loss_note": loss_note, "runs": metrics} if len(trainers) > 1
            else next(iter(metrics.values())))
     write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")
+    return [(name, suffix, t, metrics[name or "run"])
+            for (name, t), (_, suffix, _) in zip(trainers, runs)]
+
+
+def _write_report(out: Path, lab, written) -> None:
+    """report.html and report.pdf of every run, from the figures just written."""
+    from .engine.activations import display_name
+    from .engine.image_trainer import activation_names
+    from .report_images import ImageReportRun, write_image_report, write_image_report_pdf
+
+    runs = [ImageReportRun(display_name(name) if name else ", ".join(
+        dict.fromkeys(map(display_name, activation_names(t.lab.network)))), suffix, t, m)
+        for name, suffix, t, m in written]
+    write_image_report(out, lab, runs)
+    write_image_report_pdf(out, lab, runs)
