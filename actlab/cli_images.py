@@ -200,7 +200,7 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     try:  # read once, shared by every run (a folder is decoded here, outside the engine)
         lab, data = load_lab_images(lab, base)
     except ValueError as e:  # ImageFileError: "<file>: <problem>", one line
-        raise CliError(f"{_printable(str(args.lab))}: data.source: {e}") from None
+        raise CliError(f"{_printable(str(args.lab), 200)}: data.source: {e}") from None
     variants = ([(a, replace(lab, network=with_activation(lab.network, a)))
                  for a in activations] or [(None, lab)])
     try:
