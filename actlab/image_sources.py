@@ -59,3 +59,44 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
     spec = replace(d, source=(kind, str(path.absolute())), classes=data.n_classes)
     network = replace(lab.network, input_size=data.size, n_classes=data.n_classes)
     return replace(lab, data=spec, network=network), data
+
+
+def lab_with_images(lab: Lab | None, path: str | os.PathLike, size: int | None = None
+                    ) -> Lab:
+    """``lab`` (an image lab; None: the default image network) reading its images from
+    ``path`` — a folder of pictures when it is a folder, else an ``.npz`` — by its
+    absolute path, at ``size`` px when given (else the lab's).  For ``actlab train
+    --images``.  Raises ValueError for a point lab or a bad size."""
+    from actlab.engine.cnn_spec import ImageNetSpec
+    from actlab.lab import ImageDataSpec
+
+    if lab is None:
+        lab = Lab(name=Path(path).stem or "images", data=ImageDataSpec(),
+                  network=ImageNetSpec())
+    if lab.kind != "images":
+        raise ValueError("--images needs an image lab (this one is a point lab)")
+    lab = resized(lab, size)
+    p = Path(os.path.expanduser(os.fspath(path)))
+    kind = "folder" if p.is_dir() else "npz"
+    d = lab.data
+    data = ImageDataSpec(size=d.size, train_fraction=d.train_fraction, seed=d.seed,
+                         source=(kind, str(p.absolute())))
+    # the lab's guide (expected outcomes) was written for its own images
+    return replace(lab.without_results(), data=data, guide=None)
+
+
+def resized(lab: Lab, size: int | None) -> Lab:
+    """``lab`` (an image lab) with images of ``size`` px a side (None: unchanged).
+    ValueError for a point lab, a size outside 8..32 or a network the size cannot fit
+    (valid convolutions shrinking the maps below one pixel)."""
+    from actlab.engine.images import MAX_SIZE, MIN_SIZE
+
+    if size is None:
+        return lab
+    if lab.kind != "images":
+        raise ValueError("--size is for image labs")
+    if isinstance(size, bool) or not MIN_SIZE <= size <= MAX_SIZE:
+        raise ValueError(f"--size must be {MIN_SIZE}..{MAX_SIZE}, got {size}")
+    network = replace(lab.network, input_size=size)  # checks the maps still fit
+    return replace(lab.without_results(), data=replace(lab.data, size=size),
+                   network=network)

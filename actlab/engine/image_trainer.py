@@ -41,6 +41,7 @@ def image_data(lab: Lab, base_dir: str | None = None) -> ImageData:
                          f"data to Trainer(lab, data)")
     from .image_npz import load_npz
 
+    name = os.path.expanduser(name)
     path = os.path.join(base_dir, name) if base_dir is not None else name
     return load_npz(path, d.size, d.train_fraction, d.seed)
 

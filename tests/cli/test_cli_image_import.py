@@ -151,3 +151,45 @@ def test_a_broken_picture_is_one_line_naming_it(tmp_path, capsys):
 def test_a_bad_source_field_is_one_line_with_its_path(tmp_path, capsys):
     line = _bad(tmp_path, capsys, {"zip": "a.zip"})
     assert "data.source.zip" in line and "unknown field" in line
+
+
+# ------------------------------------------------------------------ --images / --size
+
+def test_images_option_trains_a_default_network_on_an_npz(tmp_path, capsys):
+    _bars_npz(tmp_path / "bars.npz", per_class=10)
+    out = tmp_path / "out"
+    code = main(["train", "--images", str(tmp_path / "bars.npz"), "--size", "10",
+                 "--epochs", "2", "--quiet", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["epochs"] == 2 and doc["class_names"] == ["horizontal", "vertical"]
+    trained = load_lab(out / "bars-trained.actlab")
+    assert trained.data.size == 10 and trained.network.input_size == 10
+    assert trained.data.source == ("npz", str((tmp_path / "bars.npz").absolute()))
+
+
+def test_images_option_uses_the_network_of_a_preset_on_a_folder(tmp_path, capsys):
+    _pictures(tmp_path / "pics")
+    out = tmp_path / "out"
+    code = main(["train", "images-two-3x3-are-one-5x5", "--images", str(tmp_path / "pics"),
+                 "--epochs", "2", "--quiet", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    from actlab.labfile import load_preset
+    preset = load_preset("images-two-3x3-are-one-5x5")
+    trained = load_lab(out / "images-two-3x3-are-one-5x5-trained.actlab")
+    assert trained.network.conv == preset.network.conv
+    assert trained.data.source[0] == "folder" and trained.data.classes == 2
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--images", "gone.npz"], "--images: gone.npz: file not found"),
+    (["circle-tanh", "--images", "gone.npz"], "--images needs an image lab"),
+    (["images-two-3x3-are-one-5x5", "--size", "40"], "--size must be 8..32, got 40"),
+    (["circle-tanh", "--size", "12"], "--size is for image labs"),
+    ([], "the following arguments are required: LAB"),
+])
+def test_bad_images_options_are_one_line(tmp_path, capsys, monkeypatch, argv, words):
+    monkeypatch.chdir(tmp_path)
+    code = main(["train", *argv, "--epochs", "1", "--quiet", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and words in err, err
