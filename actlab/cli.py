@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description=textwrap.fill(TRAIN_DESCRIPTION, width=79),
                        epilog=_train_epilog(),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    t.add_argument("lab", metavar="LAB", help="a .actlab file, or the name of a preset lab")
+    t.add_argument("lab", metavar="LAB", nargs="?",
+                   help="a .actlab file, or the name of a preset lab (may be left out "
+                        "with --images)")
     t.add_argument("--epochs", type=int, default=None, metavar="N",
                    help="epochs to train (default: the lab's stop_after, else 500)")
     t.add_argument("--seed", type=int, default=None, metavar="S",
@@ -84,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--report", action="store_true",
                    help="also write the lab report of the (first) run as report.html and "
                         "report.pdf")
+    t.add_argument("--images", default=None, metavar="PATH",
+                   help="train an image lab (LAB, else a default image network) on "
+                        "these images: an .npz file or a folder with one sub-folder of "
+                        "pictures per class")
+    t.add_argument("--size", type=int, default=None, metavar="PX",
+                   help="image side in pixels, 8..32, for an image lab")
     t.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
 
@@ -189,10 +197,27 @@ def resolve_activation(name: str) -> str:
                    f"(choose from {', '.join(NAMES)})")
 
 
+def _with_images(args, lab, stem):
+    """``--images`` / ``--size``: the image lab to train, and its output name."""
+    from .image_sources import lab_with_images, resized
+
+    try:
+        if args.images is None:  # --size alone: the lab's own images at another size
+            return resized(lab, args.size), stem
+        images = lab_with_images(lab, args.images, args.size)
+    except ValueError as e:
+        raise CliError(_printable(str(e), 200)) from None
+    return images, stem or Path(args.images).stem or "images"
+
+
 def train_command(args) -> int:
     from .engine.trainer import Trainer
 
-    lab, stem = _load(args.lab)
+    if args.lab is None and args.images is None:
+        raise CliError("the following arguments are required: LAB")
+    lab, stem = _load(args.lab) if args.lab is not None else (None, None)
+    if args.images is not None or args.size is not None:
+        lab, stem = _with_images(args, lab, stem)
     if args.epochs is not None and not 1 <= args.epochs <= 10_000_000:
         raise CliError(f"--epochs must be 1..10000000, got {args.epochs}")
     if args.seed is not None:

@@ -193,12 +193,28 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     from .engine.trainer import Trainer
     from .labfile import LabFileError
 
+    from .cli import resolve_lab
+    from .image_sources import load_lab_images
+
+    images = getattr(args, "images", None)
+    base = where = None
+    if images is not None:  # --images: an absolute source already
+        where = "--images"
+    else:
+        lab_kind, lab_ref = resolve_lab(args.lab)
+        # a relative data.source is relative to the lab file's folder
+        base = Path(lab_ref).parent if lab_kind != "preset" else None
+        where = f"{_printable(str(args.lab), 200)}: data.source"
+    try:  # read once, shared by every run (a folder is decoded here, outside the engine)
+        lab, data = load_lab_images(lab, base)
+    except ValueError as e:  # ImageFileError: "<file>: <problem>", one line
+        raise CliError(f"{where}: {e}") from None
     variants = ([(a, replace(lab, network=with_activation(lab.network, a)))
                  for a in activations] or [(None, lab)])
     try:
-        trainers = [(name, Trainer(v)) for name, v in variants]
+        trainers = [(name, Trainer(v, data)) for name, v in variants]
     except ValueError as e:
-        raise CliError(f"{args.lab}: {e}") from None
+        raise CliError(f"{args.lab or images}: {e}") from None
     if args.instruments and not args.quiet:
         print("actlab: --instruments covers point labs only for now; "
               "skipped for this image lab", file=sys.stderr)

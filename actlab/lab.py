@@ -66,7 +66,14 @@ class ImageDataSpec:
     """Where the images of an image lab come from: ``generator`` names one of
     ``actlab.engine.images.IMAGE_GENERATORS``, drawn at ``size``×``size`` px (8–32) with
     Gaussian pixel ``noise`` (0–1), ``per_class`` images of each class, split into training
-    and test by ``train_fraction`` (stratified) with ``seed``."""
+    and test by ``train_fraction`` (stratified) with ``seed``.
+
+    Or, with ``source`` set, the images come from a file: ``("npz", path)`` (an ``.npz``
+    archive) or ``("folder", path)`` (one sub-folder of pictures per class), the path as
+    the lab file writes it (a relative one is relative to the lab file's folder; see
+    :mod:`actlab.image_sources`).  Then ``generator``, ``noise`` and ``per_class`` are
+    unused, and ``classes`` is the file's number of classes once it is known (None
+    before), so the lab's saved weights can be checked without reading the file."""
 
     generator: str = "bars"
     size: int = 16
@@ -74,6 +81,8 @@ class ImageDataSpec:
     per_class: int = 100
     train_fraction: float = 0.5
     seed: int = 1
+    source: tuple[str, str] | None = None
+    classes: int | None = None
 
     @property
     def kind(self) -> str:

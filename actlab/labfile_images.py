@@ -13,9 +13,16 @@ import numpy as np
 
 from actlab.lab import ImageDataSpec
 from actlab.lab_checks import (LabFileError, _at, _choice, _count, _float, _int, _list,
-                               _object, _shown, _vector)
+                               _object, _shown, _str, _vector)
 
-IMAGE_DATA_KEYS = ("kind", "generator", "size", "noise", "per_class", "train_fraction", "seed")
+IMAGE_DATA_KEYS = ("kind", "generator", "size", "noise", "per_class", "train_fraction", "seed",
+                   "source")
+#: what ``data.source`` may name: an .npz archive or a folder of one sub-folder per class
+SOURCE_KINDS = ("npz", "folder")
+SOURCE_KEYS = (*SOURCE_KINDS, "classes")
+#: the fields that only describe generated images
+GENERATED_ONLY = ("generator", "noise", "per_class")
+MAX_PATH_CHARS = 1000
 IMAGE_NETWORK_KEYS = ("conv", "head", "hidden", "activations", "init", "leaky_slope")
 CONV_KEYS = ("filters", "kernel", "padding", "stride", "activation", "pool")
 #: the version that introduced image labs
@@ -28,8 +35,39 @@ def _engine():
 
 
 def n_image_classes(data: ImageDataSpec) -> int:
+    """The number of classes of ``data``.  For a file source that has not been read yet
+    (``classes`` None) this is 2, a stand-in: the trainer sizes the output layer from the
+    file (and :func:`actlab.image_sources.load_lab_images` records the true count)."""
     _, images = _engine()
+    if data.source is not None:
+        return data.classes or images.MIN_CLASSES
     return len(images.IMAGE_GENERATORS[data.generator].class_names)
+
+
+def _read_source(v: Any, path: str, max_classes: int, min_classes: int
+                 ) -> tuple[tuple[str, str], int | None]:
+    """``data.source``: ``{"npz": PATH}`` or ``{"folder": PATH}``, optionally with
+    ``classes``.  Only the text is checked here: the file is read when the lab trains,
+    so a lab file loads (and can be fixed) even where its images are missing."""
+    obj = _object(v, path, SOURCE_KEYS)
+    named = [k for k in SOURCE_KINDS if k in obj]
+    if len(named) != 1:
+        raise LabFileError(path, "must name exactly one of npz or folder, e.g. "
+                                 '{"npz": "my_images.npz"}' if not named else
+                                 "name npz or folder, not both")
+    kind = named[0]
+    at = _at(path, kind)
+    name = _str(obj[kind], at)
+    if not name.strip():
+        raise LabFileError(at, "must not be empty (the path of the file or folder)")
+    if len(name) > MAX_PATH_CHARS:
+        raise LabFileError(at, f"{len(name)} characters, at most {MAX_PATH_CHARS}")
+    if "\0" in name or any(ord(c) < 32 for c in name):
+        raise LabFileError(at, "must not hold control characters")
+    classes = obj.get("classes")
+    if classes is not None:
+        classes = _int(classes, _at(path, "classes"), min_classes, max_classes)
+    return (kind, name), classes
 
 
 # ------------------------------------------------------------------- dict -> values
@@ -40,6 +78,19 @@ def read_image_data(obj: dict, path: str, max_seed: int) -> ImageDataSpec:
     _object(obj, path, IMAGE_DATA_KEYS)
     base = ImageDataSpec()
     get = lambda key: obj.get(key, getattr(base, key))  # noqa: E731
+    if obj.get("source") is not None:
+        for key in GENERATED_ONLY:
+            if key in obj:
+                raise LabFileError(_at(path, key), "not used with data.source (the images "
+                                                   "come from the file)")
+        source, classes = _read_source(obj["source"], _at(path, "source"),
+                                       images.MAX_CLASSES, images.MIN_CLASSES)
+        size = _int(get("size"), _at(path, "size"), images.MIN_SIZE, images.MAX_SIZE)
+        fraction = _float(get("train_fraction"), _at(path, "train_fraction"), 0, 1,
+                          lo_open=True)
+        seed = _int(get("seed"), _at(path, "seed"), 0, max_seed)
+        return ImageDataSpec(size=size, train_fraction=fraction, seed=seed, source=source,
+                             classes=classes)
     generator = _choice(get("generator"), _at(path, "generator"), "image data set",
                         tuple(images.IMAGE_GENERATORS))
     size = _int(get("size"), _at(path, "size"), images.MIN_SIZE, images.MAX_SIZE)
@@ -216,7 +267,12 @@ def conv_to_dict(c) -> dict:
 
 
 def image_data_to_dict(data: ImageDataSpec) -> dict:
-    return {"kind": "images", **{k: getattr(data, k) for k in IMAGE_DATA_KEYS[1:]}}
+    if data.source is not None:
+        kind, name = data.source
+        source = {kind: name, **({"classes": data.classes} if data.classes else {})}
+        return {"kind": "images", "source": source, "size": data.size,
+                "train_fraction": data.train_fraction, "seed": data.seed}
+    return {"kind": "images", **{k: getattr(data, k) for k in IMAGE_DATA_KEYS[1:-1]}}
 
 
 def image_network_to_dict(net) -> dict:

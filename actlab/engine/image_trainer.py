@@ -11,6 +11,7 @@ runs that differ only in activation share both.  Minibatches are always reshuffl
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import replace
 
@@ -24,10 +25,26 @@ from .history import History
 from .images import ImageData, make_images
 
 
-def image_data(lab: Lab) -> ImageData:
-    """The images of ``lab`` (its ``ImageDataSpec``), drawn in code."""
+def image_data(lab: Lab, base_dir: str | None = None) -> ImageData:
+    """The images of ``lab`` (its ``ImageDataSpec``): drawn in code, or read from the
+    ``.npz`` its ``source`` names (a relative path joined to ``base_dir``, the lab file's
+    folder, when given).  A folder of pictures needs Qt to decode, which the engine never
+    imports: :func:`actlab.image_sources.load_lab_images` reads those (and npz files) in
+    the layer above.  A bad file raises :class:`.images.ImageFileError`."""
     d = lab.data
-    return make_images(d.generator, d.size, d.noise, d.per_class, d.train_fraction, d.seed)
+    if d.source is None:
+        return make_images(d.generator, d.size, d.noise, d.per_class, d.train_fraction,
+                           d.seed)
+    kind, name = d.source
+    if kind != "npz":
+        raise ValueError(f"the images of this lab are a folder of pictures ({name}); read "
+                         f"them with actlab.image_sources.load_lab_images and pass the "
+                         f"data to Trainer(lab, data)")
+    from .image_npz import load_npz
+
+    name = os.path.expanduser(name)
+    path = os.path.join(base_dir, name) if base_dir is not None else name
+    return load_npz(path, d.size, d.train_fraction, d.seed)
 
 
 def with_activation(network, name: str):

@@ -178,3 +178,120 @@ def test_a_newer_version_is_refused():
     with pytest.raises(LabFileError) as e:
         lab_from_dict(d)
     assert "3 is newer than this ActLab understands (2)" in str(e.value)
+
+
+# ------------------------------------------------------------------ images from a file
+
+def _source_dict(**source):
+    d = _image_dict()
+    d["data"] = {"kind": "images", "source": source or {"npz": "mine.npz"}, "size": 12,
+                 "train_fraction": 0.75, "seed": 4}
+    return d
+
+
+BAD_SOURCE = [
+    ({"source": {}}, "data.source", "exactly one of npz or folder"),
+    ({"source": {"npz": "a.npz", "folder": "b"}}, "data.source", "not both"),
+    ({"source": {"csv": "a.csv"}}, "data.source.csv", "unknown field"),
+    ({"source": "a.npz"}, "data.source", "must be an object"),
+    ({"source": {"npz": 3}}, "data.source.npz", "must be a string"),
+    ({"source": {"npz": "  "}}, "data.source.npz", "must not be empty"),
+    ({"source": {"folder": "a\nb"}}, "data.source.folder", "control characters"),
+    ({"source": {"npz": "x" * 1001}}, "data.source.npz", "at most 1000"),
+    ({"source": {"npz": "a.npz", "classes": 11}}, "data.source.classes", "must be 2..10"),
+    ({"source": {"npz": "a.npz", "classes": True}}, "data.source.classes", "2..10"),
+    ({"generator": "bars"}, "data.generator", "not used with data.source"),
+    ({"noise": 0.1}, "data.noise", "not used with data.source"),
+    ({"per_class": 10}, "data.per_class", "not used with data.source"),
+    ({"size": 40}, "data.size", "must be 8..32"),
+    ({"train_fraction": 1.5}, "data.train_fraction", "<= 1"),
+]
+
+
+@pytest.mark.parametrize("change, where, words", BAD_SOURCE,
+                         ids=[f"{b[1]}-{i}" for i, b in enumerate(BAD_SOURCE)])
+def test_every_source_field_is_checked_with_its_path(change, where, words):
+    d = _source_dict()
+    d["data"].update(change)
+    with pytest.raises(LabFileError) as e:
+        lab_from_dict(d)
+    assert e.value.path == where and words in e.value.reason, str(e.value)
+
+
+@pytest.mark.parametrize("kind", ["npz", "folder"])
+def test_a_source_round_trips_through_save_and_load(tmp_path, kind):
+    lab = lab_from_dict(_source_dict(**{kind: "sub dir/my images", "classes": 3}))
+    assert lab.data.source == (kind, "sub dir/my images") and lab.data.classes == 3
+    assert (lab.data.size, lab.data.train_fraction, lab.data.seed) == (12, 0.75, 4)
+    assert lab.network.n_classes == 3  # the output layer fits the recorded classes
+    save_lab(lab, tmp_path / "a.actlab")
+    again = load_lab(tmp_path / "a.actlab")
+    assert again == lab
+    written = json.loads((tmp_path / "a.actlab").read_text())["data"]
+    assert written == {"kind": "images", "source": {kind: "sub dir/my images", "classes": 3},
+                       "size": 12, "train_fraction": 0.75, "seed": 4}
+
+
+def _write_npz(path, size=12, k=3, per=6):
+    from actlab.engine.images import make_images
+    ds = make_images("shapes", size, 0.0, per, 0.5, 2)
+    x = np.concatenate([ds.x_train, ds.x_test])[:, 0]
+    y = np.concatenate([ds.y_train, ds.y_test])
+    keep = y < k
+    np.savez(path, images=x[keep], labels=y[keep])
+    return x[keep], y[keep]
+
+
+def test_an_npz_source_trains_with_trained_weights_saved_and_reloaded(tmp_path):
+    from actlab.image_sources import load_lab_images
+    x, y = _write_npz(tmp_path / "mine.npz")
+    lab = lab_from_dict(_source_dict(npz="mine.npz"))
+    assert lab.data.classes is None and lab.network.n_classes == 2  # not read yet
+    lab, data = load_lab_images(lab, tmp_path)
+    assert data.n_classes == 3 and lab.data.classes == 3 and lab.network.n_classes == 3
+    assert lab.data.source == ("npz", str((tmp_path / "mine.npz").absolute()))
+    # the images are the file's, split by the lab's fraction
+    from actlab.engine.images import split_stratified
+    train, test = split_stratified(y, 0.75, 4)
+    assert (data.n_train, data.n_test) == (len(train), len(test))
+    got = np.sort(np.concatenate([data.x_train, data.x_test])[:, 0].reshape(len(y), -1), axis=0)
+    assert np.allclose(got, np.sort(x.reshape(len(y), -1), axis=0))
+    t = Trainer(lab, data)
+    t.train(2)
+    trained = t.to_lab()
+    save_lab(trained, tmp_path / "elsewhere.actlab")  # absolute path: loads from anywhere
+    again = load_lab(tmp_path / "elsewhere.actlab")
+    assert again == trained
+    again_lab, again_data = load_lab_images(again, tmp_path / "nowhere")
+    t2 = Trainer(again_lab, again_data)
+    assert np.array_equal(t2.network.predict(again_data.x_test), t.network.predict(data.x_test))
+
+
+def test_the_engine_reads_an_npz_source_but_not_a_folder(tmp_path):
+    from actlab.engine.image_trainer import image_data
+    _write_npz(tmp_path / "mine.npz")
+    lab = lab_from_dict(_source_dict(npz="mine.npz"))
+    assert image_data(lab, str(tmp_path)).n_classes == 3
+    lab = lab_from_dict(_source_dict(folder="pics"))
+    with pytest.raises(ValueError, match="image_sources.load_lab_images"):
+        image_data(lab)
+
+
+def test_weights_for_another_number_of_classes_are_refused_naming_the_file(tmp_path):
+    from actlab.engine.images import ImageFileError
+    from actlab.image_sources import load_lab_images
+    _write_npz(tmp_path / "three.npz", k=3)
+    _write_npz(tmp_path / "two.npz", k=2)
+    lab, data = load_lab_images(lab_from_dict(_source_dict(npz="three.npz")), tmp_path)
+    trained = Trainer(lab, data).to_lab()  # weights with 3 outputs, classes recorded
+    assert lab_from_dict(lab_to_dict(trained)) == trained
+    moved = replace(trained, data=replace(trained.data, source=("npz", "two.npz")))
+    with pytest.raises(ImageFileError) as e:
+        load_lab_images(moved, tmp_path)
+    assert str(e.value) == "two.npz: 2 classes, but the lab's weights are for 3"
+    # and a file claiming 2 classes cannot hold 3-output weights
+    d = lab_to_dict(trained)
+    d["data"]["source"]["classes"] = 2
+    with pytest.raises(LabFileError) as e:
+        lab_from_dict(d)
+    assert e.value.path.startswith("params")
