@@ -35,7 +35,9 @@ def test_space_twice_quickly_plays_then_pauses(qtbot, window):
     seen = _reports(w)
     w.acts.play.trigger()
     w.acts.play.trigger()  # before the worker said "playing"
-    qtbot.waitUntil(lambda: seen == [True, False], timeout=WAIT)
+    # ``seen`` is appended on the training thread the moment the worker reports; the
+    # window hears the same reports through its event queue, a little later
+    qtbot.waitUntil(lambda: seen == [True, False] and not w._playing, timeout=WAIT)
     _stays_paused(qtbot, w)
     assert w.acts.play.text() == "&Play" and w.statusBar().currentMessage() == "Paused."
 
