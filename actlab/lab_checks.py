@@ -207,3 +207,15 @@ def _matrix(v: Any, path: str) -> np.ndarray:
             raise LabFileError(_at(path, i), f"has {_count(len(r), 'number')}, "
                                              f"but row 0 has {len(rows[0])}")
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(rows[0]) if rows else 0)
+
+
+def frozen_matching(at: str, arrays) -> tuple:
+    """The arrays of ``(name, array, wanted shape)`` triples, made read-only (a Lab is
+    frozen, and so are its weights); LabFileError at ``at``.name when a shape does not
+    match the network.  Shared by point and image labs' weights."""
+    for name, arr, want in arrays:
+        if arr.shape != want:
+            raise LabFileError(_at(at, name), f"shape {arr.shape} does not match the "
+                                              f"network {want}")
+        arr.flags.writeable = False
+    return tuple(arr for _, arr, _ in arrays)

@@ -35,7 +35,7 @@ from actlab.resources_path import resource_dir, resource_file
 from actlab.lab_checks import (  # noqa: F401
     MAX_DEPTH, MAX_KEY_TEXT, LabFileError, _at, _check_structure, _choice, _count, _float,
     _int, _is_finite, _is_int, _json_value, _list, _matrix, _name, _object, _shown, _str,
-    _vector)
+    _vector, frozen_matching)
 from actlab.safe_text import printable
 
 SUFFIX = ".actlab"
@@ -391,12 +391,8 @@ def _read_params(v: Any, path: str, sizes: tuple[int, ...]) -> tuple:
             if key not in layer:
                 raise LabFileError(_at(at, key), "missing")
         W, b = _matrix(layer["W"], _at(at, "W")), _vector(layer["b"], _at(at, "b"))
-        for name, arr, want in (("W", W, (sizes[i], sizes[i + 1])), ("b", b, (sizes[i + 1],))):
-            if arr.shape != want:
-                raise LabFileError(_at(at, name), f"shape {arr.shape} does not match the "
-                                                  f"network {want}")
-            arr.flags.writeable = False  # a Lab is frozen, and so are its weights
-        out.append((W, b))
+        out.append(frozen_matching(at, (("W", W, (sizes[i], sizes[i + 1])),
+                                        ("b", b, (sizes[i + 1],)))))
     return tuple(out)
 
 

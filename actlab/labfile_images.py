@@ -13,7 +13,7 @@ import numpy as np
 
 from actlab.lab import ImageDataSpec
 from actlab.lab_checks import (LabFileError, _at, _choice, _count, _float, _int, _list,
-                               _object, _shown, _str, _vector)
+                               _object, _shown, _str, _vector, frozen_matching)
 
 IMAGE_DATA_KEYS = ("kind", "generator", "size", "noise", "per_class", "train_fraction", "seed",
                    "source")
@@ -216,12 +216,7 @@ def read_image_params(v: Any, path: str, net) -> tuple:
                     f" (layer {i} is a convolution: its weights are 'K')" if key == "K"
                     else f" (layer {i} is dense: its weights are 'W')"))
         w, b = _tensor(layer[key], _at(at, key), len(wshape)), _vector(layer["b"], _at(at, "b"))
-        for name, arr, want in ((key, w, wshape), ("b", b, bshape)):
-            if arr.shape != want:
-                raise LabFileError(_at(at, name), f"shape {arr.shape} does not match the "
-                                                  f"network {want}")
-            arr.flags.writeable = False  # a Lab is frozen, and so are its weights
-        out.append((w, b))
+        out.append(frozen_matching(at, ((key, w, wshape), ("b", b, bshape))))
     return tuple(out)
 
 

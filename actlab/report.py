@@ -224,19 +224,12 @@ img { height: auto; }
 """
 
 
-def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = "",
-                verdicts=None, when: _dt.datetime | None = None, browser: bool = True) -> str:
-    """The report page.  ``src(name)`` gives the ``src`` of picture ``name`` ("surface",
-    "loss", "collapse"): a data URI for the HTML file, a resource name for the PDF."""
-    when = when or _dt.datetime.now()
+def report_head(lab, kind: str, when) -> list[str]:
+    """The top of a report page (point or image lab): the lab's name, ``kind`` and the
+    date, its description, and the guide's task and question."""
     guide = lab.guide or {}
-    problem = lab.data.problem
-    if verdicts is None:
-        verdicts = check(guide, lab, snapshot.history) \
-            if guide.get("expect") else []
     date = f"{when.day} {when:%B %Y, %H:%M}"
-    parts = [f"<h1>{_esc(lab.name)}</h1>",
-             f"<p class='sub'>ActLab lab report &#183; {date}</p>"]
+    parts = [f"<h1>{_esc(lab.name)}</h1>", f"<p class='sub'>{kind} &#183; {date}</p>"]
     if lab.description:
         parts.append(paragraphs_html(lab.description))
     if guide.get("instructions") or guide.get("question"):
@@ -247,6 +240,20 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
             parts.append("<table width='100%' cellspacing='0' cellpadding='8' border='0'>"
                          "<tr><td class='question' bgcolor='#FFF7E6'><b>Question.</b> "
                          f"{_esc(guide['question'])}</td></tr></table>")
+    return parts
+
+
+def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = "",
+                verdicts=None, when: _dt.datetime | None = None, browser: bool = True) -> str:
+    """The report page.  ``src(name)`` gives the ``src`` of picture ``name`` ("surface",
+    "loss", "collapse"): a data URI for the HTML file, a resource name for the PDF."""
+    when = when or _dt.datetime.now()
+    guide = lab.guide or {}
+    problem = lab.data.problem
+    if verdicts is None:
+        verdicts = check(guide, lab, snapshot.history) \
+            if guide.get("expect") else []
+    parts = report_head(lab, "ActLab lab report", when)
 
     acts = ", ".join(dict.fromkeys(map(_activation_title, lab.network.activations))) \
         or "no hidden layer"

@@ -20,7 +20,7 @@ from .atomic import write_text_atomic
 from .engine.outcomes import check
 from .guide import paragraphs_html
 from .report import (BROWSER_STYLE, FAIL, PAGE_WIDTH, STYLE, _data_uri, _esc, _num,
-                     _outcomes_table, _pct, _table, _training_rows)
+                     _outcomes_table, _pct, _table, _training_rows, report_head)
 
 __all__ = ["ImageReportRun", "image_report_html", "write_image_report",
            "write_image_report_pdf", "combined_verdicts"]
@@ -170,19 +170,7 @@ def image_report_html(lab, runs, src, have=None, when: _dt.datetime | None = Non
     have = set(figure_names(runs) if have is None else have)
     guide = lab.guide or {}
     first = runs[0].trainer
-    date = f"{when.day} {when:%B %Y, %H:%M}"
-    parts = [f"<h1>{_esc(lab.name)}</h1>",
-             f"<p class='sub'>ActLab image lab report &#183; {date}</p>"]
-    if lab.description:
-        parts.append(paragraphs_html(lab.description))
-    if guide.get("instructions") or guide.get("question"):
-        parts.append("<h2>The task</h2>")
-        if guide.get("instructions"):
-            parts.append(paragraphs_html(guide["instructions"]))
-        if guide.get("question"):
-            parts.append("<table width='100%' cellspacing='0' cellpadding='8' border='0'>"
-                         "<tr><td class='question' bgcolor='#FFF7E6'><b>Question.</b> "
-                         f"{_esc(guide['question'])}</td></tr></table>")
+    parts = report_head(lab, "ActLab image lab report", when)
     parts.append("<h2>Results</h2>")
     parts.append(_results_table(runs))
     for r in runs:

@@ -139,14 +139,6 @@ class ImageTrainer(EpochLoop):
                             m["test_accuracy"])
         return True
 
-    def epochs_per_second(self) -> float:
-        now = time.perf_counter()
-        t0, e0 = self._rate_t0
-        if now - t0 >= 0.5:
-            self._rate = (self.epoch - e0) / (now - t0)
-            self._rate_t0 = (now, self.epoch)
-        return self._rate
-
     # ------------------------------------------------------------------ reading out
     def predict_images(self, X) -> np.ndarray:
         """Class probabilities (n, n_classes) for images ``X`` (n, 1, H, W)."""

@@ -320,15 +320,6 @@ class Trainer(EpochLoop):
             self._grid = SurfaceGrid(self.features, n)
         return self._grid
 
-    def epochs_per_second(self) -> float:
-        """Training speed over the last half second or so."""
-        now = time.perf_counter()
-        t0, e0 = self._rate_t0
-        if now - t0 >= 0.5:
-            self._rate = (self.epoch - e0) / (now - t0)
-            self._rate_t0 = (now, self.epoch)
-        return self._rate
-
     def snapshot(self, grid: int | None = 100, neurons: bool = True) -> Snapshot:
         """A frozen picture of the run now (surface on a ``grid``×``grid`` grid, or none)."""
         # after a hand edit the last history row describes the weights before it
