@@ -243,6 +243,21 @@ def report_head(lab, kind: str, when) -> list[str]:
     return parts
 
 
+def report_tail(lab, parts: list[str], left: str, right: str, browser: bool) -> str:
+    """The whole page: ``parts`` then the settings in two columns (``left``, ``right``)
+    and the footer (shared by point and image reports)."""
+    parts = parts + [
+        "<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>"
+        f"<td width='49%' valign='top'>{left}</td><td width='2%'></td>"
+        f"<td width='49%' valign='top'>{right}</td></tr></table>",
+        f"<p class='footer'><br/>Made with ActLab {_esc(__version__)}.</p>"]
+    style = STYLE + (BROWSER_STYLE if browser else "")
+    return ("<!DOCTYPE html>\n<html><head><meta charset='utf-8'/>"
+            f"<title>{_esc(lab.name)} – ActLab lab report</title>"
+            f"<style>{style}</style></head><body>\n" + "\n".join(parts)
+            + "\n</body></html>\n")
+
+
 def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = "",
                 verdicts=None, when: _dt.datetime | None = None, browser: bool = True) -> str:
     """The report page.  ``src(name)`` gives the ``src`` of picture ``name`` ("surface",
@@ -300,15 +315,7 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
     left = (f"<h3>Data</h3>{_table(_data_rows(lab, dataset))}"
             f"<h3>Training</h3>{_table(_training_rows(lab))}")
     right = f"<h3>Network</h3>{_table(_network_rows(lab, dataset))}"
-    parts.append("<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>"
-                 f"<td width='49%' valign='top'>{left}</td><td width='2%'></td>"
-                 f"<td width='49%' valign='top'>{right}</td></tr></table>")
-    parts.append(f"<p class='footer'><br/>Made with ActLab {_esc(__version__)}.</p>")
-    style = STYLE + (BROWSER_STYLE if browser else "")
-    return ("<!DOCTYPE html>\n<html><head><meta charset='utf-8'/>"
-            f"<title>{_esc(lab.name)} – ActLab lab report</title>"
-            f"<style>{style}</style></head><body>\n" + "\n".join(parts)
-            + "\n</body></html>\n")
+    return report_tail(lab, parts, left, right, browser)
 
 
 def report_images(lab, snapshot, dataset, insights=None) -> ReportImages:

@@ -19,8 +19,9 @@ from . import __version__
 from .atomic import write_text_atomic
 from .engine.outcomes import check
 from .guide import paragraphs_html
-from .report import (BROWSER_STYLE, FAIL, PAGE_WIDTH, STYLE, _data_uri, _esc, _num,
-                     _outcomes_table, _pct, _table, _training_rows, report_head)
+from .report import (FAIL, PAGE_WIDTH, _data_uri, _esc, _num,
+                     _outcomes_table, _pct, _table, _training_rows, report_head,
+                     report_tail)
 
 __all__ = ["ImageReportRun", "image_report_html", "write_image_report",
            "write_image_report_pdf", "combined_verdicts"]
@@ -207,15 +208,7 @@ def image_report_html(lab, runs, src, have=None, when: _dt.datetime | None = Non
     if len(runs) > 1:
         right += ("<p class='small'>Every run uses this network with its own activation in "
                   "every layer, the same seeds, images and minibatch order.</p>")
-    parts.append("<table width='100%' cellspacing='0' cellpadding='0' border='0'><tr>"
-                 f"<td width='49%' valign='top'>{left}</td><td width='2%'></td>"
-                 f"<td width='49%' valign='top'>{right}</td></tr></table>")
-    parts.append(f"<p class='footer'><br/>Made with ActLab {_esc(__version__)}.</p>")
-    style = STYLE + (BROWSER_STYLE if browser else "")
-    return ("<!DOCTYPE html>\n<html><head><meta charset='utf-8'/>"
-            f"<title>{_esc(lab.name)} – ActLab lab report</title>"
-            f"<style>{style}</style></head><body>\n" + "\n".join(parts)
-            + "\n</body></html>\n")
+    return report_tail(lab, parts, left, right, browser)
 
 
 def _read_figures(out: Path, runs) -> dict[str, bytes]:
