@@ -275,6 +275,9 @@ class TrainingWorker(LoopWorker):
         except (ValueError, IndexError) as e:
             self.paramRefused.emit(generation, edit, str(e))
             return
+        # the pictures kept for reuse while playing are of the old weights: a hand edit
+        # is a jump, not a step of training, so the published snapshot draws them anew
+        self._pictures = None
         self._publish()
         self.paramSet.emit(generation, edit, self.latest())
 
