@@ -79,6 +79,7 @@ class ImageTrainer(EpochLoop):
         self.history = History.from_dict(lab.history)
         self._shuffle_rng = np.random.default_rng([lab.seed, 1])
         self.diverged: str | None = None
+        self._params_version = 0  # counts weight changes (the predictions cache keys on it)
         self.training: TrainingSpec | None = None
         self._rate, self._rate_t0 = 0.0, (time.perf_counter(), self.epoch)
         self.set_training(lab.training)
@@ -100,20 +101,35 @@ class ImageTrainer(EpochLoop):
         self.lab = replace(self.lab, training=spec)
 
     # ------------------------------------------------------------------ training
-    def _measure(self, X, y) -> tuple[float, float]:
+    def _measure(self, X, y) -> tuple[float, float, np.ndarray]:
         if len(y) == 0:
-            return math.nan, math.nan
+            return math.nan, math.nan, np.zeros(0, dtype=np.int64)
         z = self.network.logits(X)
         loss = softmax_cross_entropy(z.T, np.asarray(y, dtype=np.int64))
-        return float(loss), float(np.mean(np.argmax(z, axis=1) == y))
+        pred = np.argmax(z, axis=1)
+        return float(loss), float(np.mean(pred == y)), pred
 
     def evaluate(self) -> dict[str, float]:
-        """Current train/test loss (data loss) and accuracy, without training."""
+        """Current train/test loss (data loss) and accuracy, without training.  The
+        predicted classes are kept (:meth:`predictions`): the window's gallery and
+        confusion matrix read them instead of running the test set again."""
         ds = self.dataset
         with np.errstate(all="ignore"):
-            tl, ta = self._measure(ds.x_train, ds.y_train)
-            vl, va = self._measure(ds.x_test, ds.y_test)
+            tl, ta, tp = self._measure(ds.x_train, ds.y_train)
+            vl, va, vp = self._measure(ds.x_test, ds.y_test)
+        for p in (tp, vp):
+            p.flags.writeable = False
+        self._predicted = (self._params_version, tp, vp)
         return {"train_loss": tl, "test_loss": vl, "train_accuracy": ta, "test_accuracy": va}
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(train, test) predicted classes of the current weights, read-only; computed
+        by the last evaluation when the weights have not changed since."""
+        cached = getattr(self, "_predicted", None)
+        if cached is None or cached[0] != self._params_version:
+            self.evaluate()
+            cached = self._predicted
+        return cached[1], cached[2]
 
     def train_epoch(self) -> bool:
         """One pass over the training images; False (and ``diverged`` set to a sentence,
@@ -121,6 +137,7 @@ class ImageTrainer(EpochLoop):
         if self.diverged:
             return False
         ds, spec = self.dataset, self.training
+        self._params_version += 1
         ok = self._trainer.train_epoch(ds.x_train, ds.y_train, spec.batch_size,
                                        self._shuffle_rng)
         if ok:

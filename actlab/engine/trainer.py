@@ -50,6 +50,9 @@ class Snapshot:
     diverged: str | None
     epochs_per_second: float
     stopped: bool = False
+    # image labs: an image_pictures.ImagePictures (probed image, feature maps, gallery,
+    # confusion) added by whoever shows it (the window's worker); None otherwise
+    images: object = None
 
 
 def output_kind(problem: str, n_classes: int) -> tuple[str, int]:

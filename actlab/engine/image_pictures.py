@@ -1,0 +1,129 @@
+"""What the window draws for an image lab at one moment of training, as plain read-only
+arrays (the views are dumb: they draw these values and compute nothing).
+
+:func:`make_pictures` is called on the training thread next to ``trainer.snapshot()``; it
+costs one forward pass of one image (the probed one) plus copies, because the predicted
+classes of the whole test set come from the trainer's last evaluation
+(:meth:`~.image_trainer.ImageTrainer.predictions`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import display_name
+from .cnn_layers import Act, Conv2D, Pool2x2
+from .conv_analysis import confusion_matrix
+
+GALLERY = 40  # test images in the gallery
+
+
+def _ro(a, dtype=float) -> np.ndarray:
+    a = np.array(a, dtype=dtype, copy=True)
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class LayerPictures:
+    """One convolution layer: its filters and what they make of the probed image."""
+
+    index: int              # 0-based conv layer
+    title: str              # "Convolution 1 · 8 filters 3×3 · ReLU · max pool"
+    activation: str         # canonical activation name
+    kernels: np.ndarray     # (filters, in_channels, k, k), the layer's weights
+    bias: np.ndarray        # (filters,)
+    pre: np.ndarray         # (filters, h, w): the convolution's output for the probe
+    post: np.ndarray        # (filters, h, w): after the activation
+    pooled: np.ndarray      # (filters, h', w'): after the pooling (= post without one)
+
+
+@dataclass(frozen=True, eq=False)
+class ImagePictures:
+    """The probed image through the network, the gallery and the confusion matrix."""
+
+    split: str                      # "test", or "train" when there are no test images
+    probe: int                      # index of the probed image in that split
+    image: np.ndarray               # (H, W) in [0, 1]
+    label: int                      # its true class
+    scores: np.ndarray              # (n_classes,) class probabilities for it
+    layers: tuple                   # LayerPictures per conv layer
+    gallery: np.ndarray             # (n,) indices into the split
+    gallery_images: np.ndarray      # (n, H, W)
+    gallery_true: np.ndarray        # (n,) int
+    gallery_pred: np.ndarray        # (n,) int
+    confusion: np.ndarray           # (n_classes, n_classes) counts, rows = truth
+    class_names: tuple
+
+
+def gallery_indices(labels: np.ndarray, n: int = GALLERY) -> np.ndarray:
+    """Up to ``n`` indices taking the classes in turn (the first image of each class,
+    then the second, …), so every class shows however the images are ordered."""
+    labels = np.asarray(labels)
+    per_class = [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    out: list[int] = []
+    rank = 0
+    while len(out) < n and any(rank < len(p) for p in per_class):
+        out.extend(int(p[rank]) for p in per_class if rank < len(p))
+        rank += 1
+    return np.array(sorted(out[:n]), dtype=np.int64)
+
+
+def layer_title(i: int, conv) -> str:
+    """"Convolution 1 · 8 filters 3×3 · ReLU · max pool" for ConvSpec ``conv``."""
+    parts = [f"Convolution {i + 1}",
+             f"{conv.filters} filter{'s' if conv.filters != 1 else ''} "
+             f"{conv.kernel}×{conv.kernel}", display_name(conv.activation)]
+    if conv.stride != 1:
+        parts.append(f"stride {conv.stride}")
+    if conv.pool != "none":
+        parts.append(f"{conv.pool} pool")
+    return " · ".join(parts)
+
+
+def make_pictures(trainer, probe: int = 0, split: str = "test",
+                  gallery: int = GALLERY) -> ImagePictures:
+    """The pictures of ``trainer`` (an ImageTrainer) with image ``probe`` of ``split``
+    ("test" or "train"; "test" falls back to "train" when there are no test images).
+    An out-of-range ``probe`` is clamped (the data set may have shrunk)."""
+    ds = trainer.dataset
+    if split not in ("test", "train"):
+        raise ValueError(f"split must be 'test' or 'train', got {split!r}")
+    if split == "test" and ds.n_test == 0:
+        split = "train"
+    x = ds.x_test if split == "test" else ds.x_train
+    y = ds.y_test if split == "test" else ds.y_train
+    pred_train, pred_test = trainer.predictions()
+    pred = pred_test if split == "test" else pred_train
+    probe = int(min(max(probe, 0), len(y) - 1))
+    net = trainer.network
+    maps = net.forward_maps(x[probe])[1:]  # aligned with net.layers
+    layers: list[dict] = []  # one per conv layer: its maps, filled in layer order
+    in_conv = False          # between a convolution and the next non-conv-block layer
+    for layer, (_, value) in zip(net.layers, maps):
+        if isinstance(layer, Conv2D):
+            layers.append({"pre": value, "post": value, "pooled": value})
+            in_conv = True
+        elif in_conv and isinstance(layer, Act):
+            layers[-1]["post"] = layers[-1]["pooled"] = value
+        elif in_conv and isinstance(layer, Pool2x2):
+            layers[-1]["pooled"] = value
+        else:
+            in_conv = False  # the head and the dense layers
+    params = net.get_params()
+    out = []
+    for i, d in enumerate(layers):
+        spec, (K, b) = net.spec.conv[i], params[i]
+        out.append(LayerPictures(i, layer_title(i, spec), spec.activation, _ro(K), _ro(b),
+                                 _ro(d["pre"]), _ro(d["post"]), _ro(d["pooled"])))
+    idx = gallery_indices(y, gallery)
+    scores = trainer.predict_images(x[probe:probe + 1])[0]
+    return ImagePictures(
+        split=split, probe=probe, image=_ro(x[probe, 0]), label=int(y[probe]),
+        scores=_ro(scores), layers=tuple(out), gallery=_ro(idx, np.int64),
+        gallery_images=_ro(x[idx, 0]), gallery_true=_ro(y[idx], np.int64),
+        gallery_pred=_ro(pred[idx] if len(pred) else np.zeros(len(idx)), np.int64),
+        confusion=_ro(confusion_matrix(y, pred, ds.n_classes) if len(pred) == len(y)
+                      else np.zeros((ds.n_classes,) * 2), np.int64),
+        class_names=tuple(ds.class_names))
