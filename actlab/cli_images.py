@@ -275,3 +275,23 @@ def _write_report(out: Path, lab, written) -> None:
         for name, suffix, t, m in written]
     write_image_report(out, lab, runs)
     write_image_report_pdf(out, lab, runs)
+
+
+def write_run_report(lab, trainer, path) -> Path:
+    """The window's lab report of one image run (``trainer``, a copy of the window's
+    run): its figures are drawn into a temporary folder exactly as ``actlab train
+    --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
+    import tempfile
+
+    from .cli import LOSS_NOTE
+    from .engine.activations import display_name
+    from .engine.image_trainer import activation_names
+    from .report_images import ImageReportRun, write_image_report, write_image_report_pdf
+
+    with tempfile.TemporaryDirectory(prefix="actlab-report-") as tmp:
+        written = _write(Path(tmp), "lab", [("", trainer)], 0.0, LOSS_NOTE)
+        runs = [ImageReportRun(", ".join(dict.fromkeys(map(display_name, activation_names(
+            t.lab.network)))), suffix, t, m) for _name, suffix, t, m in written]
+        writer = write_image_report_pdf if str(path).lower().endswith(".pdf") \
+            else write_image_report
+        return writer(tmp, lab, runs, path)

@@ -6,7 +6,7 @@ the time from process start to the window shown (in a fresh subprocess).  A benc
 that prints figures, not a pass/fail test.
 
     python benchmarks/ui_bench.py [--seconds 5] [--no-startup] [--instruments [NAME]]
-                                  [--hidden WIDTHxDEPTH] [--activation NAME]
+                                  [--hidden WIDTHxDEPTH] [--activation NAME] [--lab NAME]
 
 ``--hidden 64x10`` trains 10 hidden layers of 64 neurons instead of config B's 8x3 (with
 ``--activation``, default relu).  It also prints how often the epoch counter and the loss
@@ -15,6 +15,11 @@ time from pressing Pause to the worker reporting it paused (and to the window kn
 The last line sums up the run for scripts (more fields may follow these)::
 
     ui_bench: epochs_ratio=R redraws_per_s=N lateness_p95_ms=P lateness_max_ms=M
+
+``--lab NAME`` trains a preset (or a ``.actlab`` file) instead of config B, e.g.
+``--lab images-linear-cnn-counts-ink``: for an image lab "fresh surfaces" are the fresh
+pictures of the probed image, gallery and confusion matrix (target >= 5/s), and it also
+prints training images/s in the app and headless.
 
 ``--instruments`` opens every instrument dock (they share one tabbed area) and brings
 NAME to the front (collapse, gradient, hidden, regions or compare; default gradient, the
@@ -43,6 +48,7 @@ os.environ.setdefault("ACTLAB_SETTINGS_DIR", tempfile.mkdtemp(prefix="actlab-ben
 
 HIDDEN = (8, 8, 8)
 ACTIVATION = "relu"
+LAB = None  # --lab: a preset name or a lab file, else config B
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -57,6 +63,13 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 
 def config_b():
+    if LAB is not None:
+        from dataclasses import replace
+
+        from actlab.labfile import load_lab, load_preset
+        lab = load_lab(LAB) if LAB.endswith(".actlab") else load_preset(LAB)
+        # a benchmark trains for as long as it measures: no "Stop after"
+        return replace(lab, training=replace(lab.training, stop_after=None))
     from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
     return Lab(name="Benchmark config B" if HIDDEN == (8, 8, 8) else "Benchmark",
                data=DataSpec(generator="circle", n_points=500, noise=0.0, train_fraction=0.5,
@@ -69,10 +82,11 @@ def config_b():
 def headless_epochs_per_second(seconds: float) -> float:
     from actlab.engine.trainer import Trainer
     t = Trainer(config_b())
-    t.train(20)
+    big = LAB is not None and t.kind == "images" or len(HIDDEN) * max(HIDDEN, default=1) > 64
+    t.train(2 if big else 20)
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
-        n += t.train(50 if len(HIDDEN) * max(HIDDEN, default=1) <= 64 else 1)
+        n += t.train(1 if big else 50)
     return n / (time.perf_counter() - t0)
 
 
@@ -118,13 +132,14 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
             epoch_texts[1] = text
 
     numbers = [0]
-    show_numbers = w.output.show_numbers
+    out = w.active_output()
+    show_numbers = out.show_numbers
 
     def counted_numbers(*args, **kwargs):
         numbers[0] += 1
         return show_numbers(*args, **kwargs)
 
-    w.output.show_numbers = counted_numbers
+    out.show_numbers = counted_numbers
 
     probe = QtCore.QTimer()
     probe.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
@@ -215,8 +230,11 @@ def main() -> int:
                    help="hidden layers, e.g. 64x10 (default: config B, 8x3)")
     p.add_argument("--activation", default="relu", metavar="NAME",
                    help="activation of every hidden layer (default relu)")
+    p.add_argument("--lab", default=None, metavar="NAME",
+                   help="a preset name or .actlab file to train instead of config B")
     args = p.parse_args()
-    global HIDDEN, ACTIVATION
+    global HIDDEN, ACTIVATION, LAB
+    LAB = args.lab
     if args.hidden is not None:
         HIDDEN = args.hidden
     ACTIVATION = args.activation.lower()
@@ -224,13 +242,21 @@ def main() -> int:
     app = app_figures(args.seconds, args.instruments)
     ratio = app["epochs_per_s"] / headless
     name = "config B" if HIDDEN == (8, 8, 8) and ACTIVATION == "relu" else "network"
-    print(f"{name} ({list(HIDDEN)} {ACTIVATION}, batch 10, circle 500, SGD 0.03, reshuffle off), "
-          f"{args.seconds:g} s offscreen at 1280x800"
+    lab = config_b()
+    what = (f"lab “{lab.name}” ({lab.kind})" if LAB is not None else
+            f"{name} ({list(HIDDEN)} {ACTIVATION}, batch 10, circle 500, SGD 0.03, "
+            f"reshuffle off)")
+    print(f"{what}, {args.seconds:g} s offscreen at 1280x800"
           + (f", instrument docks open ({args.instruments} in front)" if args.instruments
              else ""))
     print(f"headless epochs/s        {headless:8.0f}")
     print(f"app epochs/s             {app['epochs_per_s']:8.0f}   {100 * ratio:.0f} % of "
           f"headless (target >= 50 %){'' if ratio >= 0.5 else '  LOW'}")
+    if lab.kind == "images":
+        from actlab.engine.trainer import Trainer
+        n = Trainer(lab).n_train
+        print(f"training images/s        app {app['epochs_per_s'] * n:8.0f}   headless "
+              f"{headless * n:.0f}   ({n} training images an epoch)")
     print(f"surface redraws/s        {app['redraws_per_s']:8.1f}   (target >= 30)"
           f"{'' if app['redraws_per_s'] >= 30 else '  LOW'}")
     print(f"10 ms timer lateness ms  p50 {app['late_p50']:.1f}  p95 {app['late_p95']:.1f}  "

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.activations import ACTIVATIONS
 from actlab.engine.data import GENERATORS
+from actlab.engine.image_trainer import activation_names, with_activation
 from actlab.lab import DataSpec, Lab
 
 from .style import caption, silently
@@ -82,6 +83,7 @@ class ControlsPanel(QtWidgets.QWidget):
             "for each point (regression).")
         for key, text in PROBLEMS:
             self.problem.addItem(text, key)
+        self._problem_tip = self.problem.toolTip()
         self.stop_check = QtWidgets.QCheckBox()
         self.stop_check.setObjectName("stop_after_check")
         self.stop_check.setToolTip("Pause training by itself after this many epochs.")
@@ -148,9 +150,11 @@ class ControlsPanel(QtWidgets.QWidget):
         """Show ``lab``'s training settings (emits nothing)."""
         self._lab = lab
         t = lab.training
-        if not lab.data.is_custom:
+        images = lab.kind == "images"
+        if not images and not lab.data.is_custom:
             self._last_generator[lab.data.problem] = lab.data.generator
-        acts = set(lab.network.activations)
+        # an image network: every convolution and dense layer (they share the menu)
+        acts = set(activation_names(lab.network) if images else lab.network.activations)
         with silently(self.activation):
             for placeholder in ("mixed", "none"):
                 index = self.activation.findData(placeholder)
@@ -164,7 +168,7 @@ class ControlsPanel(QtWidgets.QWidget):
             else:  # no hidden layer: no activation (it showed the last one, e.g. "Sine")
                 self.activation.addItem("None (no hidden layer)", "none")
                 self.activation.setCurrentIndex(self.activation.count() - 1)
-        self.activation.setEnabled(bool(lab.network.hidden))
+        self.activation.setEnabled(images or bool(lab.network.hidden))
         widgets = (self.learning_rate, self.batch_size, self.optimizer, self.regularization,
                    self.reg_rate, self.problem, self.stop_check, self.stop_epochs)
         blockers = [silently(w) for w in widgets]
@@ -181,6 +185,11 @@ class ControlsPanel(QtWidgets.QWidget):
             b.unblock()
         self.reg_rate.setEnabled(t.regularization != "none")
         self.stop_epochs.setEnabled(t.stop_after is not None)
+        # an image lab is always a classification of its images
+        self.problem.setEnabled(not images)
+        self.problem.setToolTip("Image labs classify images: choose a point data set in "
+                                "the Data panel to fit or classify points."
+                                if images else self._problem_tip)
 
     # ------------------------------------------------------------------ edits
     def _training_edited(self, *_args) -> None:
@@ -203,6 +212,11 @@ class ControlsPanel(QtWidgets.QWidget):
     def _activation_edited(self, *_args) -> None:
         name = self.activation.currentData()
         net = self._lab.network
+        if self._lab.kind == "images":
+            if name in ACTIVATIONS and set(activation_names(net)) != {name}:
+                self.labEdited.emit(replace(self._lab, network=with_activation(net, name)),
+                                    "network")
+            return
         if name not in ACTIVATIONS or not net.hidden or set(net.activations) == {name}:
             return
         self.labEdited.emit(replace(self._lab, network=net.with_activation(name)), "network")
@@ -210,7 +224,7 @@ class ControlsPanel(QtWidgets.QWidget):
     def _problem_edited(self, *_args) -> None:
         problem = self.problem.currentData()
         d = self._lab.data
-        if problem == d.problem:
+        if problem == d.problem or self._lab.kind == "images":
             return
         name = self._last_generator.get(problem, DEFAULT_GENERATOR[problem])
         if GENERATORS[name].problem != problem:

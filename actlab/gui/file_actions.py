@@ -115,10 +115,6 @@ class FileActionsMixin:
         except (LabFileError, OSError) as e:
             dialogs.show_error(self, "Cannot open the lab", str(e))
             return False
-        if lab.kind == "images":  # not in the Labs menu, but a link or a script may ask
-            from actlab.gui.main_window import image_lab_message
-            dialogs.show_error(self, "Cannot open the lab", image_lab_message(lab, name))
-            return False
         return self.open_lab(lab, None, f"Opened the lab “{lab.name}”: {lab.description}"
                              if lab.description else f"Opened the lab “{lab.name}”.")
 
@@ -148,15 +144,20 @@ class FileActionsMixin:
         menu = self.menus.labs
         if self._preset_titles is None:  # read the presets once, on first use
             titles = {}
-            for name in preset_names():
+            for name in preset_names("all"):
                 try:
                     lab = load_preset(name)
-                    titles[name] = (lab.name, lab.description)
+                    titles[name] = (lab.name, lab.description, lab.kind)
                 except Exception:  # noqa: BLE001 - a broken preset just shows its file name
-                    titles[name] = (name, "")
+                    titles[name] = (name, "", "points")
             self._preset_titles = titles
         menu.clear()
-        for name, (title, description) in self._preset_titles.items():
+        kind = None
+        for name, (title, description, lab_kind) in self._preset_titles.items():
+            if lab_kind != kind:  # point labs, then image labs, each under a heading
+                kind = lab_kind
+                menu.addSection("Point labs (2-D data)" if kind == "points" else
+                                "Image labs (convolutional networks)")
             act = menu.addAction(title)
             act.setObjectName(f"preset_{name}")
             tip = description.split(". ")[0].rstrip(".") + "." if description else title
@@ -266,8 +267,7 @@ class FileActionsMixin:
                 return
             # the whole window, toolbar included: its epoch, activation and learning rate
             # belong on the figure (the central widget alone left them out)
-            widget = {"figure": self, "surface": self.output.surface_view,
-                      "loss": self.output.loss_view}[what]
+            widget = self.export_widget(what)
             # the typed extension decides ("surface.svg" typed in the PNG dialog is an SVG)
             svg = what != "figure" and target.lower().endswith(".svg")
             (export.export_svg if svg else export.export_png)(widget, target)

@@ -146,10 +146,14 @@ class GuideMixin:
         try:
             # a copy of the run on this thread: the worker's trainer belongs to its thread
             run = Trainer(lab, self.dataset)
-            snapshot = run.snapshot(grid=100, neurons=False)
-            insights = compute_insights(run, grid=60)
-            writer(lab, snapshot, self.dataset, path, insights=insights,
-                   notes=self.guide_panel.notes())
+            if lab.kind == "images":  # the CLI's figures and report, for this one run
+                from actlab.cli_images import write_run_report
+                write_run_report(lab, run, path)
+            else:
+                snapshot = run.snapshot(grid=100, neurons=False)
+                insights = compute_insights(run, grid=60)
+                writer(lab, snapshot, self.dataset, path, insights=insights,
+                       notes=self.guide_panel.notes())
         except (OSError, ValueError) as e:
             QtWidgets.QApplication.restoreOverrideCursor()
             dialogs.show_error(self, "Cannot write the report",

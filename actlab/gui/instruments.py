@@ -280,7 +280,7 @@ class Instruments:
         """The window committed a new lab (network, features or data)."""
         w = self.w
         lab, ds = w.lab, w.dataset
-        problem = ds.problem if ds is not None else lab.data.problem
+        problem = getattr(ds, "problem", None) or lab.data.problem
         n_classes = ds.n_classes if ds is not None else 2
         self.collapse.set_problem(problem)
         self.hidden.set_problem(problem, n_classes)

@@ -88,8 +88,11 @@ class LiveViewMixin:
         """Epoch 0 with the same starting weights (the seed is kept)."""
         self.lab = self.lab.without_results()
         self.trainer.reset(False)
-        self.output.set_warning(None)
-        self.output.loss_view.show_history(None)  # not the old run's axes (log scale!)
+        self.active_output().set_warning(None)
+        if self.lab.kind == "images":
+            self.image_output.show_history(None)
+        else:
+            self.output.loss_view.show_history(None)  # not the old run's axes (log scale!)
         self._mark_modified()
         self.status(f"Reset to epoch 0 with the same starting weights (seed {self.lab.seed}).")
 
@@ -111,7 +114,7 @@ class LiveViewMixin:
 
     def _diverged(self, message: str) -> None:
         self.wants_playing = False  # also when Play was refused: nothing plays
-        self.output.set_warning(message)
+        self.active_output().set_warning(message)
         self.status("Training diverged and was paused: lower the learning rate and press Reset.")
 
     def _finished(self) -> None:
@@ -121,7 +124,7 @@ class LiveViewMixin:
                     "Reset to go on." if stop else "Training stopped.")
 
     def _worker_error(self, message: str) -> None:
-        self.output.set_warning(message)
+        self.active_output().set_warning(message)
         self.status(message)
 
     def _load_failed(self, generation: int, message: str) -> None:
@@ -130,7 +133,9 @@ class LiveViewMixin:
         dialogs.show_error(self, "Cannot use these settings", message)
         if self._good is not None:  # go back to what the worker still has
             self._generation, self.lab, self.dataset = self._good
-            self.output.surface_view.set_points(self.dataset)
+            self.set_lab_kind(self.lab.kind)
+            if self.lab.kind == "points":
+                self.output.surface_view.set_points(self.dataset)
             self._sync_panels()
 
     # ------------------------------------------------------------------ drawing
@@ -148,6 +153,20 @@ class LiveViewMixin:
         if self._good is None or self._good[0] != pub.generation:
             self._good = (pub.generation, self.lab, self.dataset)
         snap = self._snapshot = pub.snapshot
+        if self.lab_kind == "images":
+            now = time.perf_counter()
+            plot_due = not pub.playing or now - self._plot_drawn_at >= PLOT_INTERVAL_S
+            slow_due = not pub.playing or now - self._slow_drawn_at >= SLOW_INTERVAL_S
+            if plot_due:
+                self._plot_drawn_at = now
+            if slow_due:
+                self._slow_drawn_at = now
+                self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
+                                         else "")
+            self.draw_image_snapshot(pub, now, plot_due, slow_due, True)
+            self.epoch_label.setText(f"{snap.epoch:07,d}")
+            self.redraws += 1
+            return
         # Between fresh pictures the worker resends the last ones (the same arrays, see
         # worker.PICTURE_SHARE): redraw the surface only when it is a new one.
         if snap.surface is not None and snap.surface is self._drawn_surface:

@@ -30,6 +30,7 @@ from .data_panel import DataPanel
 from .features_panel import FeaturesPanel
 from .file_actions import FileActionsMixin
 from .guide_actions import GuideMixin
+from .image_mode import ImageModeMixin, prepare_images
 from .instruments import Instruments
 from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
 from .output_panel import OutputPanel
@@ -62,14 +63,6 @@ def prepare_dataset(lab: Lab) -> Dataset:
 
 
 
-def image_lab_message(lab, path: str | None = None) -> str:
-    """The one message the window gives for an image lab, which it cannot show yet."""
-    what = f"“{lab.name}” is an image lab (a convolutional network)"
-    target = f'"{path}"' if path else "LAB"
-    return (f"{what}. Image labs open in the window in a later version; for now train "
-            f"it on the command line: actlab train {target}")
-
-
 class ArrowKeysToInputs(QtCore.QObject):
     """Arrow keys belong to the focused slider, spin box, combo box or text field: they
     must move the slider, not step the training (→ is the Step shortcut elsewhere)."""
@@ -87,7 +80,7 @@ class ArrowKeysToInputs(QtCore.QObject):
 
 
 class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
-                 QtWidgets.QMainWindow):
+                 ImageModeMixin, QtWidgets.QMainWindow):
     """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``."""
 
     def __init__(self, lab: Lab | None = None, path: str | None = None,
@@ -155,6 +148,16 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.network_view = NetworkView()
         self.network_view.setObjectName("network_view")
         self.output = OutputPanel()
+        # one stack per column: index 0 the point labs' widgets, 1 the image labs' (made
+        # when the first image lab opens, see image_mode.py)
+        self.data_stack = QtWidgets.QStackedWidget()
+        self.data_stack.setObjectName("data_stack")
+        self.network_stack = QtWidgets.QStackedWidget()
+        self.network_stack.setObjectName("network_stack")
+        self.network_stack.addWidget(self.network_view)
+        self.output_stack = QtWidgets.QStackedWidget()
+        self.output_stack.setObjectName("output_stack")
+        self.output_stack.addWidget(self.output)
 
     def _create_toolbar(self) -> None:
         bar = QtWidgets.QToolBar("Training")
@@ -214,7 +217,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         # no minimum width: on a small screen the panel may be squeezed (it scrolls
         # sideways then) rather than grow the window past the screen
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.layout_ = WindowLayout(self, scroll, self.network_view, self.output)
+        self.data_stack.addWidget(scroll)
+        self.layout_ = WindowLayout(self, self.data_stack, self.network_stack,
+                                    self.output_stack, plots=self.output)
         self.side_panel = self.layout_.side
         self.splitter = self.layout_.splitter
         central = QtWidgets.QWidget()
@@ -273,11 +278,11 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then."""
-        if getattr(lab, "kind", "points") == "images":
-            dialogs.show_error(self, "Cannot open the lab", image_lab_message(lab, path))
-            return False
         try:
-            dataset = prepare_dataset(lab)
+            if lab.kind == "images":
+                lab, dataset = prepare_images(lab, path)
+            else:
+                dataset = prepare_dataset(lab)
             if dataset.n_train:
                 from actlab.engine.trainer import Trainer
                 Trainer(lab, dataset)  # every check the engine makes, before we commit
@@ -291,7 +296,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.forget_data_edits()  # another lab: Undo starts from here
         self.autosaver.discard()  # the previous lab was saved or thrown away
         self.show_guide_for_lab()
-        self.output.surface_view.clear_extra_line()
+        if lab.kind == "points":
+            self.output.surface_view.clear_extra_line()
         self.setWindowModified(False)
         self._update_title()
         self.status(message or f"Opened “{lab.name}”.")
@@ -311,34 +317,57 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
             self._mark_modified()
             return
         try:
-            dataset = prepare_dataset(new_lab) if new_lab.data != self.lab.data else self.dataset
-        except ValueError as e:
+            if new_lab.data == self.lab.data and new_lab.kind == self.lab.kind:
+                dataset = self.dataset
+            elif new_lab.kind == "images":
+                new_lab, dataset = prepare_images(new_lab, self.path)
+            else:
+                dataset = prepare_dataset(new_lab)
+        except ValueError as e:  # an ImageFileError is one too
             dialogs.show_error(self, "Cannot use these settings", str(e))
             self._sync_panels()
             return
-        before = self.lab.data
+        before, switched = self.lab.data, new_lab.kind != self.lab.kind
         self._commit(new_lab.without_results(), dataset)
+        if switched:  # Undo brings back data of the same kind only: start afresh
+            self.forget_data_edits()
+            self.status(f"Switched to an {'image' if new_lab.kind == 'images' else 'point'}"
+                        f" lab: “{new_lab.name}”. Weights initialised; press Play.")
+            self._mark_modified()
+            return
         self.record_data_edit(before, undo_text)
         self._mark_modified()
         self.status(RESET_MESSAGES.get(kind, "Settings changed: weights re-initialised."))
 
     def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False) -> None:
         self.lab, self.dataset = lab, dataset
+        self.set_lab_kind(lab.kind)
         self._sync_panels()
-        self.output.set_warning(None)
-        self.output.loss_view.show_history(None)  # a new run: no curve, no old axes
-        self.output.surface_view.set_points(dataset)
+        out = self.active_output()
+        out.set_warning(None)
+        if lab.kind == "images":
+            self._drawn_images = None
+            self.image_output.clear()
+            self.network_view_images.show_pictures(None)
+        else:
+            self.output.loss_view.show_history(None)  # a new run: no curve, no old axes
+            self.output.surface_view.set_points(dataset)
         trainable = dataset.n_train > 0
         self._generation = self.trainer.load(lab if trainable else None,
                                              dataset if trainable else None, keep_weights)
         for act in (self.acts.play, self.acts.step, self.acts.reset, self.acts.new_seed):
             act.setEnabled(trainable)
-        if not trainable:
+        if not trainable and lab.kind == "points":
             self.output.surface_view.clear()
         self.instruments.lab_changed()
 
     def _sync_panels(self) -> None:
         lab, ds = self.lab, self.dataset
+        if lab.kind == "images":
+            self.sync_image_panels()
+            self.seed_label.setText(f"Weights seed {lab.seed}")
+            self._update_title()
+            return
         n_classes = ds.n_classes if ds is not None else spec_classes(lab.data)
         self.data_panel.set_lab(lab, n_classes)
         self.features_panel.set_lab(lab)

@@ -64,14 +64,15 @@ class WindowLayout:
     """
 
     def __init__(self, window, data_page: QtWidgets.QWidget, network: QtWidgets.QWidget,
-                 output: QtWidgets.QWidget):
+                 output: QtWidgets.QWidget, plots=None):
         self.w = window
         self.side = SidePanel()
         self.side.add_page("data", "Data", data_page,
                            "The data set and the input features.")
         middle, mid_lay = column_frame()
         middle.setObjectName("column")
-        mid_lay.addWidget(section_label("Hidden layers"))
+        self.network_label = section_label("Hidden layers")  # renamed for image labs
+        mid_lay.addWidget(self.network_label)
         mid_lay.addWidget(network, 1)
         right, right_lay = column_frame()
         right_lay.addWidget(section_label("Output"))
@@ -85,7 +86,9 @@ class WindowLayout:
         for i, col in enumerate(self.columns):
             self.splitter.addWidget(col)
             self.splitter.setStretchFactor(i, 0 if i in (SIDE, INSTRUMENTS) else 1)
-        self.output = output
+        # the point labs' OutputPanel, whose plots get floors (``output`` may be a stack of
+        # it and the image labs' panel)
+        self.output = plots if plots is not None else output
         self.instrument_area.hide()
         self.floors = dict(FLOORS)
         self.apply_floors()

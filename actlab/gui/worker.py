@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Signal, Slot
 
 from actlab.engine.dataset import build_dataset
+from actlab.engine.image_pictures import make_pictures
 from actlab.engine.insights import GradientLog
 from actlab.engine.trainer import Snapshot, Trainer, output_kind
 from actlab.lab import Lab, TrainingSpec
@@ -52,6 +53,10 @@ INSIGHTS_GRID = GRID  # the regions picture lines up with the surface
 # last pictures (the same read-only arrays) with fresh weights, epoch and loss, so the
 # epoch counter and the loss curve never wait behind the pictures.
 PICTURE_SHARE = 0.25
+# Image labs: the probed image's feature maps, the gallery and the confusion matrix cost
+# ~1-2 ms (one image's forward pass; the predictions come from the epoch's evaluation),
+# so they are remade at most this often while playing (the issue asks for >= 5 Hz).
+IMAGE_PICTURE_INTERVAL = 0.1
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,8 @@ class TrainingWorker(LoopWorker):
         # Cleared by play() (overriding the inherited pause slot made Qt call it on the
         # GUI thread).
         self.pause_pending = threading.Event()
+        self._probe = ("test", 0)  # the image lab's probed image: (split, index)
+        self._image_pictures = None  # (trainer, epoch, probe, ImagePictures, time made)
 
     # ------------------------------------------------------------ thread-safe reads
     def current_lab(self) -> tuple[int, Lab] | None:
@@ -141,6 +148,15 @@ class TrainingWorker(LoopWorker):
         carries a fresh pack (ask for one with ``request_snapshot`` while paused)."""
         self._feed.set_wants(insights, hidden)
 
+    def set_probe(self, split: str, index: int) -> None:
+        """Probe image ``index`` of ``split`` ("test"/"train") in an image lab (any
+        thread; cheap): the next snapshot's pictures follow it.  While paused, ask for one
+        with ``request_snapshot``."""
+        self._probe = (str(split), int(index))
+        set_probe = getattr(self._feed, "set_probe", None)
+        if set_probe is not None:
+            set_probe(str(split), int(index))
+
     def gradient_log(self) -> GradientLog:
         """The gradient norms sampled so far in this run (for tests; read-only)."""
         return self._feed.log
@@ -156,8 +172,9 @@ class TrainingWorker(LoopWorker):
         (an empty data set).  On failure emits ``loadFailed`` and keeps the old one."""
         try:
             if lab is not None and dataset is None:
-                dataset = build_dataset(lab.data)
-            if lab is not None and keep_weights and self._trainer is not None:
+                dataset = build_dataset(lab.data) if lab.kind == "points" else None
+            if lab is not None and keep_weights and self._trainer is not None \
+                    and lab.kind == "points":
                 lab = self._with_current_weights(lab, dataset)
             trainer = Trainer(lab, dataset) if lab is not None else None
         except Exception as e:  # a bad lab must never kill the thread
@@ -168,6 +185,7 @@ class TrainingWorker(LoopWorker):
             self._lab = lab
             self._dataset = trainer.dataset if trainer is not None else None
             self._feed.new_run()
+            self._image_pictures = None  # the probe stays: the student chose it
         self._per_chunk = 1
         if trainer is None:
             self._set_playing(False)
@@ -324,9 +342,26 @@ class TrainingWorker(LoopWorker):
         if was:
             self.playingChanged.emit(False)
 
+    def _image_snapshot(self, trainer) -> Snapshot:
+        """An image lab's snapshot with its pictures (the probed image through the
+        network, the gallery, the confusion matrix), remade when the weights or the probe
+        changed, at most every IMAGE_PICTURE_INTERVAL while playing."""
+        snap = trainer.snapshot(None)
+        now = time.perf_counter()
+        last, probe = self._image_pictures, self._probe
+        if last is not None and last[0] is trainer and last[2] == probe and (
+                last[1] == trainer.epoch or (self._playing and
+                                             now - last[4] < IMAGE_PICTURE_INTERVAL)):
+            return replace(snap, images=last[3])
+        pics = make_pictures(trainer, probe[1], probe[0])
+        self._image_pictures = (trainer, trainer.epoch, probe, pics, now)
+        return replace(snap, images=pics)
+
     def _snapshot(self, trainer: Trainer) -> Snapshot:
         """A snapshot with fresh pictures, or while playing and pictures were made
         recently, a cheap one reusing the last pictures (see PICTURE_SHARE)."""
+        if getattr(trainer, "kind", "points") == "images":
+            return self._image_snapshot(trainer)
         now = time.perf_counter()
         last = self._pictures
         if (self._playing and last is not None and last[0] is trainer

@@ -1,36 +1,128 @@
-"""The window does not show image labs yet: opening one (a preset, a file) gives one clear
-message naming the command line, changes nothing, and the Labs menu lists point labs only."""
-from actlab.labfile import load_preset, preset_names, save_lab
+"""Image labs in the window: the Labs menu lists them, opening one swaps the columns,
+training draws the probed image's pictures, probing follows a click, the toolbar's
+activation menu and the network edits reach the engine, and saving writes an image lab
+that loads back.  Point labs come back when one is opened."""
+import numpy as np
+
+from actlab.engine.conv_analysis import feature_maps
+from actlab.engine.image_trainer import activation_names
+from actlab.labfile import load_lab, load_preset, preset_names, save_lab
+
+WAIT = 60_000  # ms: generous, for a busy machine; every wait is on state, never a sleep
 
 
-def _labs_menu_titles(window):
+def _labs_menu_names(window):
     window.menus.labs.aboutToShow.emit()  # the menu fills itself when it is about to show
-    return [a.objectName() for a in window.menus.labs.actions()]
+    return [a.objectName() for a in window.menus.labs.actions() if a.objectName()]
 
 
-def test_labs_menu_lists_point_presets_only(window):
-    names = _labs_menu_titles(window)
-    assert names == [f"preset_{n}" for n in preset_names()]
-    assert preset_names("images"), "there are image presets to hide"
-    assert not any(n.removeprefix("preset_") in preset_names("images") for n in names)
+def _open(window, qtbot, name="images-linear-cnn-counts-ink"):
+    assert window.open_preset(name)
+    qtbot.waitUntil(lambda: (p := window.trainer.latest()) is not None
+                    and p.generation == window._generation
+                    and window.image_output_pictures() is not None, timeout=WAIT)
 
 
-def test_opening_an_image_preset_gives_one_clear_message(window):
-    before = window.lab
-    name = preset_names("images")[0]
-    assert window.open_preset(name) is False
-    assert len(window.dialog_log["errors"]) == 1
-    title, message = window.dialog_log["errors"][0]
-    assert "image lab" in message and "later version" in message
-    assert f"actlab train {name}" in message.replace('"', "")
-    assert window.lab is before  # nothing changed
+def test_labs_menu_lists_point_and_image_presets_under_headings(window):
+    names = _labs_menu_names(window)
+    assert names == [f"preset_{n}" for n in preset_names("all")]
+    sections = [a.text() for a in window.menus.labs.actions() if a.isSeparator() and a.text()]
+    assert sections == ["Point labs (2-D data)", "Image labs (convolutional networks)"]
 
 
-def test_opening_an_image_lab_file_gives_the_same_message(window, tmp_path):
-    path = tmp_path / "my bars.actlab"
-    save_lab(load_preset(preset_names("images")[0]), path)
+def test_opening_an_image_preset_swaps_every_column_and_back(window, qtbot):
+    _open(window, qtbot)
+    assert window.lab.kind == "images" and window.dialog_log["errors"] == []
+    assert window.network_stack.currentWidget() is window.network_view_images
+    assert window.output_stack.currentWidget() is window.image_output
+    assert window.data_stack.currentIndex() == 1
+    assert window.layout_.network_label.text() == "Convolutions and head"
+    assert not window.acts.import_csv.isEnabled()
+    assert window.windowTitle().startswith("A linear CNN")
+    assert window.open_preset("xor-needs-nonlinearity")
+    assert window.network_stack.currentWidget() is window.network_view
+    assert window.output_stack.currentWidget() is window.output
+    assert window.layout_.network_label.text() == "Hidden layers"
+    assert window.acts.import_csv.isEnabled()
+
+
+def test_training_draws_the_probed_images_maps_and_probing_follows(window, qtbot):
+    _open(window, qtbot)
+    window.play()
+    qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch >= 2, timeout=WAIT)
+    window.pause()
+    qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
+    window.probe_image("test", 7)
+    qtbot.waitUntil(lambda: window.image_output_pictures().probe == 7, timeout=WAIT)
+    pics = window.image_output_pictures()
+    snap = window.trainer.latest().snapshot
+    assert pics is snap.images and window.epoch_label.text() == f"{snap.epoch:07,d}"
+    # the maps drawn are the reference forward pass of the probed image with the weights
+    # of the snapshot (independent code: conv_reference)
+    net = window.lab.network
+    specs = [{"activation": c.activation, "padding": c.padding, "stride": c.stride,
+              "pool": c.pool} for c in net.conv]
+    ref = feature_maps(snap.params, specs, net.head, window.dataset.x_test[7],
+                       net.activations)
+    for got, want in zip(pics.layers, ref):
+        np.testing.assert_allclose(got.post, want.post_activation, atol=1e-10)
+    assert pics.label == window.dataset.y_test[7]
+
+
+def test_toolbar_activation_sets_every_layer_and_resets(window, qtbot):
+    _open(window, qtbot)
+    combo = window.controls.activation
+    assert combo.currentData() == "linear" and combo.isEnabled()
+    combo.setCurrentIndex(combo.findData("relu"))
+    assert set(activation_names(window.lab.network)) == {"relu"}
+    qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation,
+                    timeout=WAIT)
+    assert window.trainer.latest().snapshot.epoch == 0
+    assert "Network changed" in window.statusBar().currentMessage()
+    assert not window.controls.problem.isEnabled()
+
+
+def test_builder_edit_reaches_the_engine(window, qtbot):
+    from dataclasses import replace
+    _open(window, qtbot)
+    net = window.lab.network
+    wider = replace(net, conv=(replace(net.conv[0], filters=3), *net.conv[1:]))
+    window.network_view_images.architectureChanged.emit(wider)
+    assert window.lab.network.conv[0].filters == 3
+    qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation
+                    and window.image_output_pictures() is not None
+                    and window.image_output_pictures().layers[0].kernels.shape[0] == 3,
+                    timeout=WAIT)
+
+
+def test_save_and_open_an_image_lab(window, qtbot, tmp_path):
+    _open(window, qtbot, "images-two-3x3-are-one-5x5")
+    window.play()
+    qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch >= 1, timeout=WAIT)
+    window.pause()
+    qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
+    path = tmp_path / "stripes.actlab"
+    assert window.save_to(str(path))
+    saved = load_lab(path)
+    assert saved.kind == "images" and saved.network == window.lab.network
+    epochs = len(saved.history["epoch"])
+    assert epochs >= 1
+    assert window.open_preset("xor-needs-nonlinearity")
+    assert window.open_path(str(path), ask=False)
+    assert window.lab.kind == "images" and window.dialog_log["errors"] == []
+    qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation,
+                    timeout=WAIT)
+    assert window.trainer.latest().snapshot.epoch == epochs  # the weights came back
+
+
+def test_a_bad_image_lab_file_gives_one_message_and_changes_nothing(window, tmp_path):
+    from dataclasses import replace
+    lab = load_preset(preset_names("images")[0])
+    bad = replace(lab, data=replace(lab.data, source=("npz", str(tmp_path / "gone.npz"))))
+    path = tmp_path / "bad.actlab"
+    save_lab(bad, path)
     before = window.lab
     assert window.open_path(str(path), ask=False) is False
     (title, message), = window.dialog_log["errors"]
-    assert "later version" in message and f'actlab train "{path}"' in message
-    assert window.lab is before
+    assert "gone.npz" in message
+    assert window.lab is before and window.network_stack.currentWidget() is window.network_view

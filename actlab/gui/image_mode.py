@@ -1,0 +1,175 @@
+"""Image labs in the main window (a mixin of MainWindow): the same window, trainer loop
+and side panel, with the image lab's own columns swapped in.
+
+The window keeps one stack per column: the point labs' data page, network diagram and
+output panel at index 0, the image labs' :class:`ImageDataPanel`, :class:`ConvBuilderView`
+and :class:`ImageOutputPanel` at index 1 (made the first time an image lab opens, so a
+window that never shows one does not pay for them).  :meth:`set_lab_kind` flips all
+three; everything else — Play, Step, Reset, the toolbar's training settings, saving, the
+guide, the instruments — is shared and reads ``lab.kind`` where it must differ.
+
+MainWindow supplies ``lab``, ``dataset``, ``trainer``, ``acts``, ``status``, ``output``,
+``network_view``, ``apply_edit``, the three stacks and ``layout_``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from actlab.lab import Lab
+
+POINTS, IMAGES = 0, 1
+EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
+                 "confusion": "Confusion matrix", "gallery": "Test image gallery",
+                 "scores": "Class scores", "filters": "Filters and feature maps"}
+# the point-only actions: greyed out (with the reason in the status tip) in image labs
+POINT_ONLY_ACTIONS = ("import_csv", "discretize", "show_test", "export_surface_png",
+                      "export_surface_svg")
+
+
+def prepare_images(lab: Lab, path: str | None = None):
+    """``(lab, images)`` for an image lab opened from ``path`` (its relative image source
+    is found beside the file).  Raises ImageFileError/ValueError with a message for the
+    user."""
+    from actlab.image_sources import load_lab_images
+
+    base = os.path.dirname(os.path.abspath(path)) if path else None
+    return load_lab_images(lab, base)
+
+
+class ImageModeMixin:
+    """Switching the window between point and image labs, and drawing image snapshots."""
+
+    lab_kind = "points"       # what the columns show now
+    image_widgets_made = False
+
+    # ------------------------------------------------------------------ building
+    def _make_image_widgets(self) -> None:
+        """The image labs' three columns, made on first use."""
+        if self.image_widgets_made:
+            return
+        from PySide6 import QtWidgets
+        from PySide6.QtCore import Qt
+
+        from actlab.views.images.conv_builder import ConvBuilderView
+
+        from .image_data_panel import ImageDataPanel
+        from .image_output_panel import ImageOutputPanel
+
+        self.image_data_panel = ImageDataPanel()
+        self.image_data_panel.setObjectName("image_data_panel")
+        scroll = QtWidgets.QScrollArea()
+        scroll.setObjectName("image_data_scroll")
+        scroll.setWidget(self.image_data_panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.data_stack.addWidget(scroll)
+        self.network_view_images = ConvBuilderView()
+        self.network_view_images.setObjectName("conv_builder")
+        self.network_stack.addWidget(self.network_view_images)
+        self.image_output = ImageOutputPanel()
+        self.image_output.setObjectName("image_output")
+        self.output_stack.addWidget(self.image_output)
+        self.image_data_panel.labEdited.connect(self.apply_edit)
+        self.network_view_images.architectureChanged.connect(self._image_network_changed)
+        self.network_view_images.refused.connect(self._image_edit_refused)
+        self.image_output.probed.connect(self.probe_image)
+        self._make_export_menu()
+        self.image_widgets_made = True
+
+    def _make_export_menu(self) -> None:
+        """File ▸ Export ▸ Image lab views: each image view as PNG or SVG."""
+        menu = self.image_export_menu = self.menus.export.addMenu("Image lab &views")
+        menu.setObjectName("menu_export_images")
+        for key in (*self.image_output.export_views(), "filters"):
+            title = EXPORT_TITLES.get(key, key.capitalize())
+            for kind in ("png", "svg"):
+                act = menu.addAction(f"{title} as {kind.upper()}…")
+                act.setObjectName(f"action_export_{key}_{kind}")
+                act.setStatusTip(f"Save the {title.lower()} as "
+                                 f"{'a PNG image' if kind == 'png' else 'an SVG drawing'}.")
+                act.triggered.connect(lambda _=False, k=key, f=kind: self.export(k, f))
+
+    def export_widget(self, what: str):
+        """The widget File ▸ Export draws for ``what`` ("figure", "surface", "loss" or,
+        in an image lab, one of its views)."""
+        if what == "figure":
+            return self
+        if self.lab_kind == "images":
+            views = dict(self.image_output.export_views(), filters=self.network_view_images)
+            views.setdefault("surface", views.get("gallery"))  # its central picture
+            return views[what]
+        return {"surface": self.output.surface_view, "loss": self.output.loss_view}[what]
+
+    # ------------------------------------------------------------------ switching
+    def set_lab_kind(self, kind: str) -> None:
+        """Show the columns of a point or an image lab (no-op when already shown)."""
+        if kind == self.lab_kind and (kind == "points" or self.image_widgets_made):
+            return
+        if kind == "images":
+            self._make_image_widgets()
+        index = IMAGES if kind == "images" else POINTS
+        for stack in (self.data_stack, self.network_stack, self.output_stack):
+            stack.setCurrentIndex(index)
+        self.lab_kind = kind
+        self.layout_.network_label.setText("Convolutions and head" if kind == "images"
+                                           else "Hidden layers")
+        images = kind == "images"
+        for name in POINT_ONLY_ACTIONS:
+            act = getattr(self.acts, name, None)
+            if act is not None:
+                act.setEnabled(not images)
+        for name in ("draw_image", "import_images"):
+            act = getattr(self.acts, name, None)
+            if act is not None:
+                act.setEnabled(images)
+        if self.image_widgets_made:
+            self.image_export_menu.setEnabled(images)
+
+    def image_output_pictures(self):
+        """The ImagePictures drawn last (None before the first, or in a point lab)."""
+        return self._drawn_images if self.lab_kind == "images" else None
+
+    def active_output(self):
+        """The output panel on screen: it takes warnings and the loss history."""
+        return self.image_output if self.lab_kind == "images" else self.output
+
+    # ------------------------------------------------------------------ syncing
+    def sync_image_panels(self) -> None:
+        """Show ``self.lab`` (an image lab) in the image columns (emits nothing)."""
+        self.image_data_panel.set_lab(self.lab)
+        self.network_view_images.set_architecture(self.lab.network)
+        self.controls.set_lab(self.lab)
+
+    def _image_network_changed(self, spec) -> None:
+        self.apply_edit(replace(self.lab, network=spec), "network")
+
+    def _image_edit_refused(self, message: str) -> None:
+        self.status(message)
+
+    # ------------------------------------------------------------------ probing
+    def probe_image(self, split: str, index: int) -> None:
+        """Show image ``index`` of ``split`` through the network (the gallery's click)."""
+        self.trainer.worker.set_probe(split, index)
+        if not self.wants_playing:
+            self.trainer.request_snapshot()
+        self.status(f"Probing {split} image {index + 1}: its feature maps and class "
+                    "scores follow it.")
+
+    # ------------------------------------------------------------------ drawing
+    def draw_image_snapshot(self, pub, now: float, plot_due: bool, slow_due: bool,
+                            network_due: bool) -> None:
+        """One display tick of an image lab (see LiveViewMixin._draw_tick)."""
+        snap = pub.snapshot
+        if snap.images is not None and snap.images is not self._drawn_images:
+            self._drawn_images = snap.images
+            self.image_output.show_pictures(snap.images)
+            self.network_view_images.show_pictures(snap.images)
+            self.surface_frames += 1
+        if plot_due:
+            self.image_output.show_history(snap.history, snap.train_loss)
+        if slow_due:
+            self.image_output.show_numbers(snap)
+
+    _drawn_images = None
