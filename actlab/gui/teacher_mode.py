@@ -82,6 +82,9 @@ def group_widgets(window, group: str) -> list[QtWidgets.QWidget]:
         "stop_after": [c.stop_check, c.stop_epochs],
         "seed": [d.seed, d.regenerate],
     }
+    images = getattr(window, "image_data_panel", None)  # made with the first image lab
+    if images is not None:
+        table["data"].append(images)
     return list(table.get(group, []))
 
 
