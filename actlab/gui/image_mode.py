@@ -77,6 +77,8 @@ class ImageModeMixin:
         self.image_output.probed.connect(self.probe_image)
         self._make_export_menu()
         self.image_widgets_made = True
+        from .window_layout import set_visual_tab_order
+        set_visual_tab_order(self)  # the new columns read left to right too
 
     def _make_export_menu(self) -> None:
         """File ▸ Export ▸ Image lab views: each image view as PNG or SVG."""

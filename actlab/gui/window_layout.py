@@ -239,7 +239,10 @@ def set_visual_tab_order(window) -> None:
     panel (Data, then the Guide), the network, the output, the instruments.  Qt's default
     is the order widgets were made in, which jumped from the output to the Guide's notes
     (made last) and back to the builder."""
-    containers = [window.toolbar, window.side_panel, window.network_view, window.output,
+    # the stacks hold the point and the image labs' columns (hidden ones are skipped)
+    containers = [window.toolbar, window.side_panel,
+                  getattr(window, "network_stack", window.network_view),
+                  getattr(window, "output_stack", window.output),
                   window.layout_.instrument_area]
     chain: list[QtWidgets.QWidget] = []
     for box in containers:
