@@ -16,6 +16,8 @@ class Actions:
     save: QAction
     save_as: QAction
     import_csv: QAction
+    import_images: QAction
+    draw_image: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -100,6 +102,13 @@ def create_actions(w: QtWidgets.QMainWindow) -> Actions:
                         None, "action_save_as"),
         import_csv=_action(w, "&Import CSV…", "Load your own points from a CSV file with "
                            "columns x1, x2, label.", "Ctrl+I", None, "action_import_csv"),
+        import_images=_action(w, "Import i&mages…", "Train on your own pictures: an .npz "
+                              "file (images, labels) or a folder with one sub-folder of "
+                              "pictures per class.", "Ctrl+Shift+I", None,
+                              "action_import_images"),
+        draw_image=_action(w, "&Draw an image…", "Draw a picture with the mouse and add it "
+                           "to a class of this image lab's training images.", "Ctrl+D", None,
+                           "action_draw_image"),
         quit=_action(w, "&Quit", "Close ActLab.", K.Quit, None, "action_quit"),
         undo=_action(w, "&Undo", "Put the points back as they were before the last data "
                      "edit.", K.Undo, None, "action_undo"),
@@ -161,6 +170,8 @@ def build_menus(w: QtWidgets.QMainWindow, a: Actions) -> Menus:
     file.addAction(a.save_as)
     file.addSeparator()
     file.addAction(a.import_csv)
+    file.addAction(a.import_images)
+    file.addAction(a.draw_image)
     export = file.addMenu("&Export")
     export.setObjectName("menu_export")
     for act in (a.export_figure, a.export_surface_png, a.export_surface_svg,

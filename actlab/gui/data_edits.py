@@ -62,8 +62,10 @@ def describe_data_edit(old: DataSpec, new: DataSpec) -> str:
     if new.generator != old.generator:
         return "Data set"
     for field, text in (("noise", "Noise"), ("train_fraction", "Training ratio"),
-                        ("n_points", "Number of points")):
-        if getattr(new, field) != getattr(old, field):
+                        ("n_points", "Number of points"), ("per_class", "Images per class"),
+                        ("size", "Image size"), ("source", "Import images"),
+                        ("added", "Draw images")):
+        if getattr(new, field, None) != getattr(old, field, None):  # image or point data
             return text
     if new.seed != old.seed:
         return "Regenerate"
@@ -130,17 +132,22 @@ class DataEditsMixin:
         self.update_undo_actions()
         self.autosaver.write()
         ds = self.dataset
+        what = "images" if self.lab.kind == "images" else "points"
         self.status(f"{verb}: {edit.text}. Now {ds.n_train} training and {ds.n_test} test "
-                    "points" + ("; the weights are kept." if edit.keep_weights else
+                    f"{what}" + ("; the weights are kept." if edit.keep_weights else
                                 ": weights re-initialised."))
         return True
 
     def _use_data(self, data: DataSpec, keep_weights: bool, title: str) -> bool:
+        from .image_mode import prepare_images
         from .main_window import prepare_dataset
 
         lab = replace(self.lab.without_results(), data=data)
         try:
-            dataset = prepare_dataset(lab)
+            if lab.kind == "images":
+                lab, dataset = prepare_images(lab, self.path)
+            else:
+                dataset = prepare_dataset(lab)
         except ValueError as e:
             dialogs.show_error(self, title, str(e))
             return False

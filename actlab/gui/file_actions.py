@@ -315,7 +315,9 @@ class FileActionsMixin:
             return None
         for url in mime.urls():
             path = url.toLocalFile()
-            if path.lower().endswith((LAB_SUFFIX, *CSV_SUFFIXES)):
+            # a lab, points (CSV), or images: an .npz or a folder of class sub-folders
+            if path.lower().endswith((LAB_SUFFIX, *CSV_SUFFIXES, ".npz")) or (
+                    path and os.path.isdir(path)):
                 return path
         return None
 
@@ -340,4 +342,6 @@ class FileActionsMixin:
     def open_dropped(self, path: str) -> bool:
         if path.lower().endswith(LAB_SUFFIX):
             return self.open_path(path)
+        if path.lower().endswith(".npz") or os.path.isdir(path):
+            return self.import_images_from(path)
         return self.import_csv(path)

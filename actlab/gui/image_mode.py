@@ -150,6 +150,44 @@ class ImageModeMixin:
     def _image_edit_refused(self, message: str) -> None:
         self.status(message)
 
+    # ------------------------------------------------------------------ your own images
+    def connect_image_actions(self) -> None:
+        self.acts.import_images.triggered.connect(lambda: self.import_images_from(None))
+        self.acts.draw_image.triggered.connect(self.draw_image)
+        self.acts.draw_image.setEnabled(False)  # image labs only (see set_lab_kind)
+
+    def import_images_from(self, path: str | None) -> bool:
+        """Train on the images of ``path`` (an .npz or a folder; None asks): a new image
+        lab, or one clear message and nothing changed."""
+        from .image_import_action import import_images
+
+        was_playing = self.hold_training()
+        lab = import_images(self, path, self.lab)
+        if lab is None:
+            if was_playing:
+                self.play()
+            return False
+        self.apply_edit(lab, "data", "Import images")
+        return self.lab.data == lab.data
+
+    def draw_image(self) -> bool:
+        """Draw pictures and add them to the training images (image labs)."""
+        if self.lab_kind != "images":
+            return False
+        from .draw_image_dialog import draw_and_add
+
+        was_playing = self.hold_training()
+        lab = draw_and_add(self, self.lab, self.dataset.class_names)
+        if lab is None:
+            if was_playing:
+                self.play()
+            return False
+        n = len(lab.data.added) - len(getattr(self.lab.data, "added", ()))
+        self.apply_edit(lab, "data", "Draw images")
+        self.status(f"Added {n} drawn image{'s' if n != 1 else ''} to the training images. "
+                    "Weights re-initialised; Ctrl+Z takes them out again.")
+        return True
+
     # ------------------------------------------------------------------ probing
     def probe_image(self, split: str, index: int) -> None:
         """Show image ``index`` of ``split`` through the network (the gallery's click)."""

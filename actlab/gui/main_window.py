@@ -250,6 +250,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         a.guided_labs.triggered.connect(lambda: self.show_help("labs"))
         a.quit.triggered.connect(self.close)
         self.connect_file_actions()
+        self.connect_image_actions()
         self.connect_data_edits()
         for panel in (self.data_panel, self.features_panel, self.controls):
             panel.labEdited.connect(self.apply_edit)
