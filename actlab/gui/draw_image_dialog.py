@@ -48,7 +48,9 @@ class DrawImageDialog(QtWidgets.QDialog):
         intro = QtWidgets.QLabel(
             f"Draw a {size}×{size} picture: the left button draws, the right button "
             "erases. Added pictures join the <b>training</b> images (never the test "
-            "images) and are saved with the lab.")
+            "images) and are saved with the lab." + (
+                f" The lab already holds {_images(self._before)} drawn so far."
+                if self._before else ""))
         intro.setWordWrap(True)
         self.canvas = DrawCanvas(size, self)
         self.class_box = QtWidgets.QComboBox()
