@@ -15,7 +15,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from actlab.engine.images import ImageData, ImageFileError
+from actlab.engine.images import ImageData, ImageFileError, with_added
 from actlab.lab import Lab
 
 
@@ -39,7 +39,8 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
     number of classes recorded, and the network sized for the images.
 
     Raises :class:`ImageFileError` ("<file>: <problem>") for a bad file or folder, also
-    when the lab carries weights for a different number of classes than the file has."""
+    when the lab carries weights for a different number of classes than the file has, or
+    a drawn image (``data.added``, appended to the training images) of a class it lacks."""
     from actlab.engine.image_trainer import image_data
 
     path = source_path(lab, base_dir)
@@ -56,6 +57,10 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
     if lab.params is not None and lab.network.n_classes != data.n_classes:
         raise ImageFileError(path, f"{data.n_classes} classes, but the lab's weights are "
                                    f"for {lab.network.n_classes}")
+    try:  # the drawings were checked against "classes" (or 10) before the file was read
+        data = with_added(data, d.added)
+    except ValueError as e:
+        raise ImageFileError(path, str(e)) from None
     spec = replace(d, source=(kind, str(path.absolute())), classes=data.n_classes)
     network = replace(lab.network, input_size=data.size, n_classes=data.n_classes)
     return replace(lab, data=spec, network=network), data

@@ -73,7 +73,14 @@ class ImageDataSpec:
     the lab file writes it (a relative one is relative to the lab file's folder; see
     :mod:`actlab.image_sources`).  Then ``generator``, ``noise`` and ``per_class`` are
     unused, and ``classes`` is the file's number of classes once it is known (None
-    before), so the lab's saved weights can be checked without reading the file."""
+    before), so the lab's saved weights can be checked without reading the file.
+
+    ``added`` holds images the student drew, each ``(label, pixels)``: a class index and
+    a tuple of side×side floats in [0, 1] (ink 1 on background 0, row by row).  They are
+    appended to the *training* images (never the test set) by every path that builds the
+    data (:func:`actlab.engine.images.with_added`).  Each keeps the size it was drawn at
+    (side = the square root of ``len(pixels)``, 8–32) and is resampled to ``size`` when the
+    data is built, so changing ``size`` and back loses nothing."""
 
     generator: str = "bars"
     size: int = 16
@@ -83,6 +90,7 @@ class ImageDataSpec:
     seed: int = 1
     source: tuple[str, str] | None = None
     classes: int | None = None
+    added: tuple = ()
 
     @property
     def kind(self) -> str:

@@ -16,7 +16,12 @@ from actlab.lab_checks import (LabFileError, _at, _choice, _count, _float, _int,
                                _object, _shown, _str, _vector, frozen_matching)
 
 IMAGE_DATA_KEYS = ("kind", "generator", "size", "noise", "per_class", "train_fraction", "seed",
-                   "source")
+                   "source", "added")
+#: the fields of one drawn image in ``data.added``
+ADDED_KEYS = ("class", "pixels")
+#: a drawn image's pixels are written as whole ink levels 0 (background) .. 255 (ink 1), as
+#: in an 8-bit greyscale PNG: a 32x32 drawing is about 3.5 KB of text, not 20 KB of floats
+INK_LEVELS = 255
 #: what ``data.source`` may name: an .npz archive or a folder of one sub-folder per class
 SOURCE_KINDS = ("npz", "folder")
 SOURCE_KEYS = (*SOURCE_KINDS, "classes")
@@ -70,6 +75,51 @@ def _read_source(v: Any, path: str, max_classes: int, min_classes: int
     return (kind, name), classes
 
 
+def _read_pixels(v: Any, path: str) -> tuple[float, ...]:
+    """One drawing's ``pixels``: a square list of rows of ink levels 0..255, as the tuple
+    of floats ``level / 255`` (row by row) that ``ImageDataSpec.added`` holds."""
+    _, images = _engine()
+    rows = _list(v, path)
+    width = len(_list(rows[0], _at(path, 0))) if rows else 0
+    for j, row in enumerate(rows):
+        at = _at(path, j)
+        if len(_list(row, at)) != width:
+            raise LabFileError(at, f"{_count(len(row), 'pixel')}, but row 0 has {width}")
+        if not all(type(x) is int and 0 <= x <= INK_LEVELS for x in row):
+            for i, x in enumerate(row):  # name the first bad pixel
+                _int(x, _at(at, i), 0, INK_LEVELS)
+    if not images.MIN_SIZE <= width <= images.MAX_SIZE:
+        raise LabFileError(path, f"rows of {_count(width, 'pixel')}; a drawing is "
+                                 f"{images.MIN_SIZE}..{images.MAX_SIZE} pixels a side")
+    if len(rows) != width:
+        raise LabFileError(path, f"{_count(len(rows), 'row')}, {width} expected (a drawing "
+                                 f"is square: as many rows as pixels in a row)")
+    levels = np.array(rows, dtype=np.float64).reshape(-1)
+    return tuple((levels / INK_LEVELS).tolist())
+
+
+def read_added(v: Any, path: str, n_classes: int) -> tuple:
+    """``data.added``: the images the student drew, each ``{"class": C, "pixels": ROWS}``,
+    as ``ImageDataSpec.added`` pairs.  ``n_classes`` bounds the class indices."""
+    _, images = _engine()
+    items = _list(v, path)
+    if len(items) > images.MAX_ADDED:
+        raise LabFileError(path, f"{len(items)} drawn images, at most {images.MAX_ADDED}")
+    out = []
+    for i, item in enumerate(items):
+        at = _at(path, i)
+        obj = _object(item, at, ADDED_KEYS)
+        for key in ADDED_KEYS:
+            if key not in obj:
+                raise LabFileError(_at(at, key), "missing")
+        label = _int(obj["class"], _at(at, "class"), 0)
+        if label >= n_classes:
+            raise LabFileError(_at(at, "class"), f"{label} is not a class of this data set "
+                                                 f"(0\u2013{n_classes - 1})")
+        out.append((label, _read_pixels(obj["pixels"], _at(at, "pixels"))))
+    return tuple(out)
+
+
 # ------------------------------------------------------------------- dict -> values
 
 def read_image_data(obj: dict, path: str, max_seed: int) -> ImageDataSpec:
@@ -89,8 +139,12 @@ def read_image_data(obj: dict, path: str, max_seed: int) -> ImageDataSpec:
         fraction = _float(get("train_fraction"), _at(path, "train_fraction"), 0, 1,
                           lo_open=True)
         seed = _int(get("seed"), _at(path, "seed"), 0, max_seed)
+        # a file not read yet may have up to MAX_CLASSES classes: load_lab_images checks
+        # the drawings against the file's true count
+        added = read_added(obj.get("added", []), _at(path, "added"),
+                           classes or images.MAX_CLASSES)
         return ImageDataSpec(size=size, train_fraction=fraction, seed=seed, source=source,
-                             classes=classes)
+                             classes=classes, added=added)
     generator = _choice(get("generator"), _at(path, "generator"), "image data set",
                         tuple(images.IMAGE_GENERATORS))
     size = _int(get("size"), _at(path, "size"), images.MIN_SIZE, images.MAX_SIZE)
@@ -100,7 +154,8 @@ def read_image_data(obj: dict, path: str, max_seed: int) -> ImageDataSpec:
     per_class = _int(get("per_class"), _at(path, "per_class"), images.MIN_PER_CLASS, limit)
     fraction = _float(get("train_fraction"), _at(path, "train_fraction"), 0, 1, lo_open=True)
     seed = _int(get("seed"), _at(path, "seed"), 0, max_seed)
-    return ImageDataSpec(generator, size, noise, per_class, fraction, seed)
+    added = read_added(obj.get("added", []), _at(path, "added"), k)
+    return ImageDataSpec(generator, size, noise, per_class, fraction, seed, added=added)
 
 
 def _read_conv(v: Any, path: str, activations: tuple[str, ...]):
@@ -261,13 +316,30 @@ def conv_to_dict(c) -> dict:
     return {k: getattr(c, k) for k in CONV_KEYS}
 
 
+def added_to_list(added) -> list:
+    """``data.added`` for the file: pixels as rows of ink levels 0..255 (rounded: a value
+    that is not a multiple of 1/255 is saved as the nearest level; the canvas draws only
+    levels, so what a student drew round-trips bit for bit)."""
+    _, images = _engine()
+    out = []
+    for i, (label, pixels) in enumerate(added):
+        img = images.added_image(pixels, f"drawn image {i + 1}")
+        out.append({"class": int(label),
+                    "pixels": np.rint(img * INK_LEVELS).astype(int).tolist()})
+    return out
+
+
 def image_data_to_dict(data: ImageDataSpec) -> dict:
     if data.source is not None:
         kind, name = data.source
         source = {kind: name, **({"classes": data.classes} if data.classes else {})}
-        return {"kind": "images", "source": source, "size": data.size,
-                "train_fraction": data.train_fraction, "seed": data.seed}
-    return {"kind": "images", **{k: getattr(data, k) for k in IMAGE_DATA_KEYS[1:-1]}}
+        d = {"kind": "images", "source": source, "size": data.size,
+             "train_fraction": data.train_fraction, "seed": data.seed}
+    else:
+        d = {"kind": "images", **{k: getattr(data, k) for k in IMAGE_DATA_KEYS[1:7]}}
+    if data.added:  # left out when empty: such a file reads in an ActLab without drawings
+        d["added"] = added_to_list(data.added)
+    return d
 
 
 def image_network_to_dict(net) -> dict:

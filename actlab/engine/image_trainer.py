@@ -22,7 +22,7 @@ from .cnn import ConvNetwork, ConvTrainer
 from .cnn_layers import softmax_cross_entropy
 from .epoch_loop import EpochLoop
 from .history import History
-from .images import ImageData, make_images
+from .images import ImageData, make_images, with_added
 
 
 def image_data(lab: Lab, base_dir: str | None = None) -> ImageData:
@@ -30,7 +30,13 @@ def image_data(lab: Lab, base_dir: str | None = None) -> ImageData:
     ``.npz`` its ``source`` names (a relative path joined to ``base_dir``, the lab file's
     folder, when given).  A folder of pictures needs Qt to decode, which the engine never
     imports: :func:`actlab.image_sources.load_lab_images` reads those (and npz files) in
-    the layer above.  A bad file raises :class:`.images.ImageFileError`."""
+    the layer above.  A bad file raises :class:`.images.ImageFileError`.  The images the
+    student drew (``data.added``) are appended to the training images."""
+    return with_added(_source_data(lab, base_dir), lab.data.added)
+
+
+def _source_data(lab: Lab, base_dir: str | None = None) -> ImageData:
+    """The images of ``lab`` before the drawn ones are added."""
     d = lab.data
     if d.source is None:
         return make_images(d.generator, d.size, d.noise, d.per_class, d.train_fraction,

@@ -232,6 +232,52 @@ def from_arrays(images: np.ndarray, labels: np.ndarray, class_names: tuple[str, 
                      size, summary)
 
 
+#: The most drawn images one lab holds (``ImageDataSpec.added``): a class of students
+#: drawing, not a data set (1,000 drawings of 32x32 are about 3.5 MB of lab file).
+MAX_ADDED = 1000
+
+
+def added_image(pixels, what: str = "a drawn image") -> np.ndarray:
+    """The ``(side, side)`` float64 array of one drawn image's ``pixels`` (side*side values
+    in [0, 1], row by row, side 8..32); ValueError naming ``what`` otherwise."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1)
+    side = math.isqrt(p.size)
+    if side * side != p.size or not MIN_SIZE <= side <= MAX_SIZE:
+        raise ValueError(f"{what} has {p.size} pixels; a drawing is a square of "
+                         f"{MIN_SIZE}..{MAX_SIZE} pixels a side")
+    if not (np.isfinite(p).all() and p.min() >= 0.0 and p.max() <= 1.0):
+        raise ValueError(f"{what} has pixels outside 0..1")
+    return p.reshape(side, side)
+
+
+def with_added(data: ImageData, added) -> ImageData:
+    """``data`` with the drawn images ``added`` (``(label, pixels)`` pairs, see
+    :class:`actlab.lab.ImageDataSpec`) appended to its training images, each resampled to
+    ``data.size`` (:func:`square_and_resize`, area averaging) when drawn at another size.
+    The test images are never touched: a drawing is the student's own example to learn
+    from, not a measure of the network.  ValueError for a label that is not a class of
+    ``data`` or bad pixels, naming the drawing."""
+    if not added:
+        return data
+    if len(added) > MAX_ADDED:
+        raise ValueError(f"{len(added)} drawn images, at most {MAX_ADDED}")
+    k = data.n_classes
+    images, labels = [], []
+    for i, (label, pixels) in enumerate(added):
+        what = f"drawn image {i + 1}"
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)) \
+                or not 0 <= label < k:
+            raise ValueError(f"{what} is of class {label!r}, but the data set has {k} "
+                             f"classes (0-{k - 1})")
+        images.append(square_and_resize(added_image(pixels, what)[None], data.size)[0])
+        labels.append(int(label))
+    x = np.concatenate([data.x_train, np.stack(images)[:, None]])
+    y = np.concatenate([data.y_train, np.asarray(labels, dtype=np.int64)])
+    n = len(labels)
+    summary = data.summary + f" (+{n} drawn image{'' if n == 1 else 's'} in training)"
+    return ImageData(x, y, data.x_test, data.y_test, data.class_names, data.size, summary)
+
+
 def make_images(name: str, size: int = DEFAULT_SIZE, noise: float = 0.0, per_class: int = 100,
                 train_fraction: float = 0.5, seed: int = 1) -> ImageData:
     """Draw the data set ``name`` (a key of :data:`IMAGE_GENERATORS`).

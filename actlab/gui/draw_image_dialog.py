@@ -1,0 +1,135 @@
+"""Draw an image with the mouse and add it to a class of an image lab's training data.
+
+The dialog stays open after each "Add to class" (the canvas is cleared), so a student can
+draw several examples, of one class or of several, and sees how many went where.  The
+drawings become ``ImageDataSpec.added`` (see :mod:`actlab.lab`): appended to the training
+images, never the test set, and saved in the lab file.  An empty canvas is refused with a
+message in the dialog, not added as a blank picture.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6 import QtCore, QtWidgets
+
+from actlab.engine.images import IMAGE_GENERATORS, MAX_ADDED
+from actlab.lab import Lab
+from actlab.views.images.draw_canvas import DrawCanvas
+
+REFUSED_STYLE = "color: #b3261e;"  # the app's error red, readable on the dialog grey
+
+
+def lab_class_names(lab: Lab) -> tuple[str, ...]:
+    """The class names of ``lab``'s images without reading any file: a generator's own
+    names, else "class 0", "class 1", ... for the classes the lab knows of."""
+    d = lab.data
+    if d.source is None and d.generator in IMAGE_GENERATORS:
+        return IMAGE_GENERATORS[d.generator].class_names
+    k = d.classes or getattr(lab.network, "n_classes", 2)
+    return tuple(f"class {i}" for i in range(k))
+
+
+def _images(n: int) -> str:
+    return f"{n} image" + ("" if n == 1 else "s")
+
+
+class DrawImageDialog(QtWidgets.QDialog):
+    """The canvas, a class choice, Clear, "Add to class" and Close."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None, lab: Lab,
+                 class_names: tuple[str, ...] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Draw an image")
+        self._names = tuple(class_names) if class_names else lab_class_names(lab)
+        self._before = len(lab.data.added)
+        self._added: list[tuple[int, tuple[float, ...]]] = []
+
+        size = lab.data.size
+        intro = QtWidgets.QLabel(
+            f"Draw a {size}×{size} picture: the left button draws, the right button "
+            "erases. Added pictures join the <b>training</b> images (never the test "
+            "images) and are saved with the lab." + (
+                f" The lab already holds {_images(self._before)} drawn so far."
+                if self._before else ""))
+        intro.setWordWrap(True)
+        self.canvas = DrawCanvas(size, self)
+        self.class_box = QtWidgets.QComboBox()
+        self.class_box.addItems(list(self._names))
+        self.class_box.setAccessibleName("Class of the drawing")
+        label = QtWidgets.QLabel("&Class:")
+        label.setBuddy(self.class_box)
+        self.clear_button = QtWidgets.QPushButton("C&lear")
+        self.add_button = QtWidgets.QPushButton("&Add to class")
+        self.add_button.setDefault(True)
+        self.status = QtWidgets.QLabel(" ")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Drawing status")
+        close = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
+
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.class_box, 1)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.add_button)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.canvas, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.add_button.clicked.connect(self.add_drawing)
+        close.rejected.connect(self.reject)
+        close.accepted.connect(self.accept)
+        self.canvas.changed.connect(self._drawing_changed)
+        self._refused = False
+
+    def added_images(self) -> tuple[tuple[int, tuple[float, ...]], ...]:
+        """The drawings added in this dialog, ``(label, pixels)`` as ImageDataSpec.added
+        holds them, in the order they were added."""
+        return tuple(self._added)
+
+    def _say(self, text: str, refused: bool = False) -> None:
+        self._refused = refused
+        self.status.setStyleSheet(REFUSED_STYLE if refused else "")
+        self.status.setText(text)
+
+    def _drawing_changed(self) -> None:
+        if self._refused and not self.canvas.is_empty():
+            self._say(" ")  # the refusal is answered: the student is drawing
+
+    def add_drawing(self) -> bool:
+        """Add the canvas to the chosen class and clear it; False (with a message in the
+        dialog) when the canvas is empty or the lab is full."""
+        if self.canvas.is_empty():
+            self._say("Nothing to add: the canvas is empty. Draw the picture first (left "
+                      "mouse button).", refused=True)
+            return False
+        if self._before + len(self._added) >= MAX_ADDED:
+            self._say(f"The lab already holds {MAX_ADDED} drawn images, the most it can.",
+                      refused=True)
+            return False
+        label = self.class_box.currentIndex()
+        self._added.append((label, tuple(self.canvas.pixels().reshape(-1).tolist())))
+        self.canvas.clear()
+        here = sum(1 for c, _ in self._added if c == label)
+        text = f"{_images(here)} added to '{self._names[label]}'"
+        if len(self._added) > here:
+            text += f" ({_images(len(self._added))} in all)"
+        self._say(text + ". Draw another, or Close.")
+        return True
+
+
+def draw_and_add(parent: QtWidgets.QWidget | None, lab: Lab,
+                 class_names: tuple[str, ...] | None = None) -> Lab | None:
+    """Run the dialog; ``lab`` with the new drawings appended to ``data.added``, or None
+    when nothing was added.  The trained weights and history are left as they are: the
+    window decides, as for its other data edits, whether to keep them."""
+    dialog = DrawImageDialog(parent, lab, class_names)
+    dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+    dialog.exec()
+    new = dialog.added_images()
+    if not new:
+        return None
+    return replace(lab, data=replace(lab.data, added=tuple(lab.data.added) + new))
