@@ -159,7 +159,7 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     import shutil
     import tempfile
 
-    from .render_image_compare import image_compare_png
+    from .render_image_compare import trainer_entry, write_compare_png
     from .render_image_run import ImageRunResult, write_image_figures
 
     from .engine.activations import display_name
@@ -179,11 +179,9 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
                     target = out / f"{key}{suffix}.png"
                     shutil.move(str(path), target)  # same folder: an atomic rename
                     written.append(target)
-        kernels = t.network.get_params()[0][0]
-        compare.append((str(label), history.get("test_accuracy", []), kernels))
+        compare.append(trainer_entry(str(label), t))  # the window's compare draws the same
     if len(runs) > 1:
-        written.append(image_compare_png(out / "compare.png", compare,
-                                         "Test accuracy and first-layer filters"))
+        written.append(write_compare_png(out / "compare.png", compare))
     return written
 
 

@@ -4,6 +4,9 @@ The runs of a comparison differ only in their hidden activation.  They share the
 the data and the training settings, so by construction (see :mod:`.trainer`) they also
 share the initial weights (``default_rng([seed, 0])``) and the order of the minibatches
 (``default_rng([seed, 1])``): any difference in the results is the activation's doing.
+Image labs too: their variants put the activation in every convolution and dense layer
+(:func:`.image_trainer.with_activation`), and an :class:`.image_trainer.ImageTrainer`
+draws its weights and minibatches from the same two seeded generators.
 """
 from __future__ import annotations
 
@@ -15,14 +18,20 @@ from .activations import canonical_name
 
 def activation_variants(lab: Lab, names) -> list[tuple[str, Lab]]:
     """``(name, lab)`` for each activation ``name``: ``lab`` without trained results and
-    with ``name`` in every hidden layer (names in any case; the canonical spelling is
-    returned).  Raises ValueError for a lab without hidden layers (all its variants would
-    be the same network) or for an unknown activation name."""
+    with ``name`` in every hidden layer — for an image lab in every convolution and dense
+    layer (names in any case; the canonical spelling is returned).  Raises ValueError for
+    a point lab without hidden layers (all its variants would be the same network) or for
+    an unknown activation name."""
+    names = [canonical_name(n) for n in names]
+    if lab.kind == "images":  # every image network has at least one convolution
+        from .image_trainer import with_activation
+
+        base = lab.without_results()
+        return [(n, replace(base, network=with_activation(base.network, n))) for n in names]
     if not lab.network.hidden:
         raise ValueError("the network has no hidden layer, so there is no activation to "
                          "compare: add a hidden layer first")
     base = lab.without_results()
-    names = [canonical_name(n) for n in names]
     return [(n, replace(base, network=base.network.with_activation(n))) for n in names]
 
 
