@@ -6,7 +6,10 @@ share the initial weights (``default_rng([seed, 0])``) and the order of the mini
 (``default_rng([seed, 1])``): any difference in the results is the activation's doing.
 Image labs too: their variants put the activation in every convolution and dense layer
 (:func:`.image_trainer.with_activation`), and an :class:`.image_trainer.ImageTrainer`
-draws its weights and minibatches from the same two seeded generators.
+draws its weights and minibatches from the same two seeded generators.  An image network
+with ``init="auto"`` would draw He-normal weights for ReLU-like layers and Xavier-uniform
+for the others — same draws, different starting kernels — so its variants all use
+Xavier-uniform (:func:`image_variant`): every run starts from the very same kernels.
 """
 from __future__ import annotations
 
@@ -24,15 +27,25 @@ def activation_variants(lab: Lab, names) -> list[tuple[str, Lab]]:
     an unknown activation name."""
     names = [canonical_name(n) for n in names]
     if lab.kind == "images":  # every image network has at least one convolution
-        from .image_trainer import with_activation
-
         base = lab.without_results()
-        return [(n, replace(base, network=with_activation(base.network, n))) for n in names]
+        return [(n, image_variant(base, n)) for n in names]
     if not lab.network.hidden:
         raise ValueError("the network has no hidden layer, so there is no activation to "
                          "compare: add a hidden layer first")
     base = lab.without_results()
     return [(n, replace(base, network=base.network.with_activation(n))) for n in names]
+
+
+def image_variant(lab: Lab, name: str) -> Lab:
+    """Image ``lab`` with activation ``name`` in every convolution and dense layer, its
+    ``"auto"`` initialisation pinned to Xavier-uniform so that the variants of one
+    comparison start from identical weights (results, if any, are kept)."""
+    from .image_trainer import with_activation
+
+    network = with_activation(lab.network, name)
+    if network.init == "auto":
+        network = replace(network, init="xavier")
+    return replace(lab, network=network)
 
 
 def train_lock_step(trainers, epochs: int) -> int:
