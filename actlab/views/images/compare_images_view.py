@@ -4,19 +4,19 @@ first-layer filters — or, for a fully linear run, its class templates — as s
 blue/orange pictures (the colours of the CLI's ``compare.png``)."""
 from __future__ import annotations
 
-import html
 import math
 
 import numpy as np
 
 from .. import colors
 from ...engine.activations import display_name
-from ..loss_view import EpochAxis, LossAxis, legend_row, thin
+from ..loss_view import EpochAxis, LossAxis, thin
 from ..qt import QtCore, QtGui, QtWidgets, pg
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
            QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)
-LEGEND_COLUMNS = 4
+MAX_GRID_COLUMNS = 10
+AXIS_W = 44  # both plots' left axes: their epochs line up
 MIN_COLUMN_W = 78  # px: narrower and a "Leaky ReLU" heading or a tile gets too small
 _WHAT = {"filters": "filters", "templates": "templates"}
 
@@ -88,8 +88,32 @@ class TilesView(QtWidgets.QWidget):
         p.end()
 
 
+def run_pen(i: int) -> QtGui.QPen:
+    """Run ``i``'s curve pen: its colour and line style (shared by plots and headings)."""
+    return pg.mkPen(colors.line_color(i), width=2, style=_STYLES[i % len(_STYLES)])
+
+
+class LineSwatch(QtWidgets.QWidget):
+    """A short stretch of a run's curve (colour and dash): the legend, on its column —
+    a legend row above a plot ~330 px wide had no room for four names."""
+
+    def __init__(self, index: int, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.index = index
+        self.setFixedHeight(8)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        p = QtGui.QPainter(self)
+        pen = QtGui.QPen(run_pen(self.index))
+        pen.setWidthF(3.0)
+        p.setPen(pen)
+        y = self.height() / 2
+        p.drawLine(QtCore.QPointF(2, y), QtCore.QPointF(self.width() - 2, y))
+        p.end()
+
+
 class RunColumn(QtWidgets.QWidget):
-    """One run: a line in its curve colour, its activation's name, a caption (test
+    """One run: a stretch of its curve, its activation's name, a caption (test
     accuracy, what the pictures are) and the pictures."""
 
     def __init__(self, title: str, index: int, parent: QtWidgets.QWidget | None = None):
@@ -97,9 +121,7 @@ class RunColumn(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(2, 0, 2, 0)
         lay.setSpacing(1)
-        swatch = QtWidgets.QFrame(self)
-        swatch.setFixedHeight(3)
-        swatch.setStyleSheet(f"background: {colors.line_color(index)}; border: none;")
+        swatch = LineSwatch(index, self)
         self.heading = QtWidgets.QLabel(title, self)
         self.heading.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.heading.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
@@ -118,7 +140,8 @@ class RunColumn(QtWidgets.QWidget):
 
 
 class ImageCompareView(QtWidgets.QWidget):
-    """Test accuracy and test loss of every run, and one :class:`RunColumn` per run.
+    """Test accuracy and test loss of every run, and one :class:`RunColumn` per run
+    (its heading carries the curves' legend: a stretch of the run's line).
 
     ``show_runs([(name, snapshot, tiles), ...])`` draws them: ``tiles`` a
     :class:`actlab.engine.image_lockstep.CompareTiles`.  Public parts (for tests):
@@ -136,10 +159,12 @@ class ImageCompareView(QtWidgets.QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(4)
         self.acc_widget, self.acc_plot = self._plot("test accuracy (%)")
-        self.acc_plot.setYRange(0, 100, padding=0.02)
+        self.acc_plot.setYRange(0, 100, padding=0.04)
         self.acc_plot.getViewBox().setLimits(yMin=-2, yMax=102)
         self.acc_plot.enableAutoRange(y=False)
-        self.legend = legend_row(self.acc_plot, [])
+        # fixed ticks: 50 % (chance for two classes) and 100 % must always be labelled
+        self.acc_plot.getAxis("left").setTicks(
+            [[(v, f"{v}") for v in (0, 25, 50, 75, 100)], []])
         self.loss_widget, self.loss_plot = self._plot("test loss")
         lay.addWidget(self.acc_widget, 5)
         lay.addWidget(self.loss_widget, 3)
@@ -164,6 +189,7 @@ class ImageCompareView(QtWidgets.QWidget):
         pi.setLabel("left", label)
         pi.setLabel("bottom", "epoch")
         pi.showGrid(x=True, y=True, alpha=0.15)
+        pi.getAxis("left").setWidth(AXIS_W)
         widget.setMinimumHeight(90)
         return widget, pi
 
@@ -179,15 +205,11 @@ class ImageCompareView(QtWidgets.QWidget):
             self.acc_plot.removeItem(curve)
         for curve in self.loss_curves:
             self.loss_plot.removeItem(curve)
-        self.legend.clear()
         self.columns, self.acc_curves, self.loss_curves = [], [], []
         for i, title in enumerate(titles):
-            pen = pg.mkPen(colors.line_color(i), width=2, style=_STYLES[i % len(_STYLES)])
-            self.acc_curves.append(self.acc_plot.plot(pen=pen, connect="finite"))
-            self.loss_curves.append(self.loss_plot.plot(pen=pen, connect="finite"))
-            self.legend.addItem(self.acc_curves[-1], html.escape(title))  # rich text
+            self.acc_curves.append(self.acc_plot.plot(pen=run_pen(i), connect="finite"))
+            self.loss_curves.append(self.loss_plot.plot(pen=run_pen(i), connect="finite"))
             self.columns.append(RunColumn(title, i, self._grid_host))
-        self.legend.setColumnCount(min(max(len(titles), 1), LEGEND_COLUMNS))
         self._titles = titles
         self._cols = 0
         self._place()
@@ -203,7 +225,7 @@ class ImageCompareView(QtWidgets.QWidget):
             self._grid.removeWidget(col)
         for i, col in enumerate(self.columns):
             self._grid.addWidget(col, i // cols, i % cols)
-        for c in range(LEGEND_COLUMNS * 3):
+        for c in range(MAX_GRID_COLUMNS):
             self._grid.setColumnStretch(c, 1 if c < cols else 0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
