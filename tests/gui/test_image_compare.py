@@ -90,7 +90,7 @@ def _train_until(qtbot, panel, epochs):
     qtbot.waitUntil(lambda: len(panel.runs()) == len(panel.names())
                     and min(_epochs(panel)) >= epochs and not panel.comparing, timeout=WAIT)
     # the GUI timer draws the newest publication
-    qtbot.waitUntil(lambda: panel.image_view.columns and all(
+    qtbot.waitUntil(lambda: bool(panel.image_view.columns) and all(
         c.epoch == epochs for c in panel.image_view.columns), timeout=WAIT)
 
 
@@ -180,3 +180,46 @@ def test_point_lab_still_shows_surfaces_and_switching_back(qtbot, make_panel):
     w.lab = _lab()
     panel.lab_changed()
     assert panel.stack.currentWidget() is panel.image_view
+
+
+def test_the_view_redraws_while_training_and_pause_keeps_the_runs_level(qtbot, make_panel):
+    from actlab.engine.images import make_images
+
+    lab = _lab()
+    lab = replace(lab, training=replace(lab.training, stop_after=None))  # never ends
+    d = lab.data
+    data = make_images(d.generator, d.size, d.noise, d.per_class, d.train_fraction, d.seed)
+    w, panel = make_panel(lab, ("relu", "sigmoid"), dataset=data)
+    panel.run_button.setChecked(True)
+    assert w.comparing == [True] and "paused" in w.statuses[-1]
+    view = panel.image_view
+    # drawn while the worker still trains: the columns move on from epoch to epoch
+    qtbot.waitUntil(lambda: panel.comparing and bool(view.columns)
+                    and min(c.epoch for c in view.columns) >= 3, timeout=WAIT)
+    first = view.columns[0].epoch
+    qtbot.waitUntil(lambda: view.columns[0].epoch > first, timeout=WAIT)
+    assert panel.comparing
+    panel.run_button.setChecked(False)
+    qtbot.waitUntil(lambda: panel.thread.latest() is not None
+                    and not panel.thread.latest().playing, timeout=WAIT)
+    runs = panel.runs()
+    assert len({s.epoch for _, s in runs}) == 1  # lock step: both at the same epoch
+    epoch = runs[0][1].epoch
+    qtbot.waitUntil(lambda: all(c.epoch == epoch for c in view.columns), timeout=WAIT)
+    for curve in view.acc_curves + view.loss_curves:
+        assert len(curve.getData()[0]) == epoch
+    assert panel.epoch_label.text() == f"epoch {epoch:,}"
+
+
+def test_images_that_cannot_be_read_give_one_message_and_no_runs(qtbot, make_panel, tmp_path):
+    lab = _lab()
+    missing = tmp_path / "gone.npz"
+    lab = replace(lab, data=replace(lab.data, source=("npz", str(missing))))
+    w, panel = make_panel(lab, ("linear", "relu"))
+    panel.run_button.setChecked(True)
+    qtbot.waitUntil(lambda: not panel.comparing and "gone.npz" in panel.hint.text(),
+                    timeout=WAIT)
+    assert "\n" not in panel.hint.text() and "Traceback" not in panel.hint.text()
+    assert panel.runs() == [] and panel.image_view.columns == []
+    assert panel.export(str(tmp_path / "x.png")) is False
+    assert not (tmp_path / "x.png").exists()
