@@ -326,10 +326,12 @@ class ComparePanel(QtWidgets.QWidget):
 
     def export(self, path: str | None = None) -> bool:
         """Save the comparison as one PNG, drawn like the CLI's compare.png."""
-        if self.thread.latest() is None or self._loaded_key is None:
+        pub = self.thread.latest()
+        # a publication of an earlier load (the newest one failed) is not these runs
+        if pub is None or self._loaded_key is None or pub.token != self._token:
             self.window_.status("Train side by side first: there is nothing to export yet.")
             return False
-        if self.thread.latest().pictures:  # image runs: the CLI's own compare.png
+        if pub.pictures:  # image runs: the CLI's own compare.png
             from actlab.render_image_compare import write_compare_png
 
             def write(target):
