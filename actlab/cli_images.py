@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +158,7 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     import shutil
     import tempfile
 
-    from .render_image_compare import image_compare_png
+    from .render_image_compare import trainer_entry, write_compare_png
     from .render_image_run import ImageRunResult, write_image_figures
 
     from .engine.activations import display_name
@@ -179,17 +178,15 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
                     target = out / f"{key}{suffix}.png"
                     shutil.move(str(path), target)  # same folder: an atomic rename
                     written.append(target)
-        kernels = t.network.get_params()[0][0]
-        compare.append((str(label), history.get("test_accuracy", []), kernels))
+        compare.append(trainer_entry(str(label), t))  # the window's compare draws the same
     if len(runs) > 1:
-        written.append(image_compare_png(out / "compare.png", compare,
-                                         "Test accuracy and first-layer filters"))
+        written.append(write_compare_png(out / "compare.png", compare))
     return written
 
 
 def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs: int) -> int:
     from .cli import LOSS_NOTE, CliError, _printable, _train_lock_step
-    from .engine.image_trainer import with_activation
+    from .engine.lockstep import image_variant
     from .engine.trainer import Trainer
     from .labfile import LabFileError
 
@@ -209,8 +206,8 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
         lab, data = load_lab_images(lab, base)
     except ValueError as e:  # ImageFileError: "<file>: <problem>", one line
         raise CliError(f"{where}: {e}") from None
-    variants = ([(a, replace(lab, network=with_activation(lab.network, a)))
-                 for a in activations] or [(None, lab)])
+    # lock step: the variants start from the same kernels (see engine.lockstep)
+    variants = [(a, image_variant(lab, a)) for a in activations] or [(None, lab)]
     try:
         trainers = [(name, Trainer(v, data)) for name, v in variants]
     except ValueError as e:

@@ -1,7 +1,11 @@
 """``compare.png`` of image runs: the test accuracy of several runs (one per activation,
 trained from the same seed and data) on one chart, and under it each run's first-layer
 filters — or, for a linear run, its class templates — so a student sees the linear run
-stay near chance *and* what its filters became.  Part of :mod:`actlab.render_images`."""
+stay near chance *and* what its filters became.  Part of :mod:`actlab.render_images`.
+
+The CLI (``actlab train IMAGE_LAB --activation A --activation B``) and the window's
+"Compare activations" instrument both build their runs with :func:`compare_entry` and draw
+them with :func:`write_compare_png`, so the two figures cannot differ."""
 from __future__ import annotations
 
 import math
@@ -16,6 +20,30 @@ MARGIN = 16.0
 CHART_W, CHART_H = 620.0, 260.0
 LABEL_W = 150.0
 MAX_TILES = 16
+TITLE = "Test accuracy and first-layer filters"
+_CAPTION = {"filters": "first-layer filters", "templates": "class templates (one per class)"}
+
+
+def compare_entry(label: str, history, tiles) -> tuple:
+    """One run of the figure: ``(activation display name, test accuracy per epoch,
+    tiles)`` from a run's ``label`` (an activation key or a title), its history mapping
+    and its :class:`actlab.engine.image_lockstep.CompareTiles`."""
+    from .engine.activations import display_name
+
+    acc = list((history or {}).get("test_accuracy", ()))
+    return (display_name(str(label)), acc, tiles)
+
+
+def trainer_entry(label: str, trainer) -> tuple:
+    """:func:`compare_entry` of an ImageTrainer as it stands now."""
+    from .engine.image_lockstep import trainer_tiles
+
+    return compare_entry(label, trainer.history.view(), trainer_tiles(trainer))
+
+
+def write_compare_png(path, entries, scale: float = 2.0):
+    """``compare.png`` of ``entries`` (:func:`compare_entry`), titled :data:`TITLE`."""
+    return image_compare_png(path, entries, TITLE, scale=scale)
 
 
 def _nice_step(span: float, ticks: int = 6) -> float:
@@ -24,8 +52,9 @@ def _nice_step(span: float, ticks: int = 6) -> float:
     return next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
 
 
-def _tiles(filters) -> np.ndarray:
-    a = np.asarray(filters, dtype=float)
+def _tiles(filters) -> tuple[np.ndarray, str]:
+    kind = getattr(filters, "kind", None)  # a CompareTiles says what its pictures are
+    a = np.asarray(getattr(filters, "tiles", filters), dtype=float)
     if a.ndim == 4:
         a = a[:, 0]          # first-layer kernels (out, 1, k, k): one picture per filter
     if a.ndim == 2:
@@ -33,7 +62,7 @@ def _tiles(filters) -> np.ndarray:
     if a.ndim != 3 or a.size == 0:
         raise ValueError(f"filters must be kernels (out, in, k, k) or templates (k, H, W), "
                          f"got {a.shape}")
-    return a[:MAX_TILES]
+    return a[:MAX_TILES], _CAPTION.get(kind, "")
 
 
 def _chart(cv: Canvas, x: float, y: float, runs) -> None:
@@ -64,11 +93,14 @@ def _chart(cv: Canvas, x: float, y: float, runs) -> None:
 
 def image_compare_png(path, runs, title: str, scale: float = 2.0):
     """Save the comparison of image runs ``[(activation display name, test accuracy per
-    epoch (0–1), first-layer kernels (out, 1, k, k) or templates (k, H, W)), ...]``: the
+    epoch (0–1), first-layer kernels (out, 1, k, k), templates (k, H, W) or a
+    CompareTiles), ...]``: the
     accuracy curves on one chart with a legend giving each run's final accuracy, then a
     row per run with its filters (each row on its own symmetric blue/orange scale)."""
-    runs = [(str(name), np.asarray(acc, dtype=float).reshape(-1), _tiles(f))
+    runs = [(str(name), np.asarray(acc, dtype=float).reshape(-1), *_tiles(f))
             for name, acc, f in runs]
+    captions = [c for *_, c in runs]
+    runs = [r[:3] for r in runs]
     if not runs:
         raise ValueError("there are no runs to compare")
     tile_rows = []
@@ -106,7 +138,8 @@ def image_compare_png(path, runs, title: str, scale: float = 2.0):
             vmax = colors.symmetric_range(t)
             for j, tile in enumerate(t):
                 cv.picture(MARGIN + LABEL_W + j * (tw + 8), y, fc.signed_rgba(tile, vmax), cell)
-            cv.text(MARGIN + LABEL_W, y + th + 2, row_w, 16, f"scale ±{fmt(vmax)}",
+            what = f"{captions[i]} · " if captions[i] else ""
+            cv.text(MARGIN + LABEL_W, y + th + 2, row_w, 16, f"{what}scale ±{fmt(vmax)}",
                     fc.SMALL_PX, color=fc.MUTED)
             y += th + 30
         return cv.save(path)

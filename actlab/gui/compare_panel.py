@@ -5,6 +5,12 @@ Every run starts from the same weights and sees the same points in the same orde
 (:mod:`actlab.engine.lockstep`), so the pictures differ only by the activation.  While it
 trains, the main training is paused (one thing at a time on the student's computer), and
 pressing Play in the main window pauses the comparison.
+
+For an image lab (``lab.kind == "images"``) the same buttons train one ImageTrainer per
+activation (the activation in every convolution and dense layer) and an
+:class:`~actlab.views.images.compare_images_view.ImageCompareView` takes the place of the
+small decision surfaces: accuracy and loss curves, and each run's first-layer filters or
+class templates.  Its export is the CLI's image ``compare.png``.
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from actlab.engine.activations import ACTIVATIONS, NAMES, display_name
 from actlab.views.compare_view import CompareView
+from actlab.views.images.compare_images_view import ImageCompareView
 
 from .compare_worker import CompareThread
 
@@ -33,7 +40,8 @@ class ComparePanel(QtWidgets.QWidget):
     ``window`` is the MainWindow: the panel reads its ``lab`` and ``dataset``, pauses
     its training and reports in its status bar.  Public parts (for tests): ``checks``
     (name → QCheckBox), ``run_button``, ``reset_button``, ``export_button``,
-    ``view``, ``epoch_label``, ``thread`` (the :class:`CompareThread`).
+    ``view`` (point labs), ``image_view`` (image labs), ``epoch_label``, ``thread``
+    (the :class:`CompareThread`).
     """
 
     def __init__(self, window, parent: QtWidgets.QWidget | None = None):
@@ -122,7 +130,13 @@ class ComparePanel(QtWidgets.QWidget):
         lay.addLayout(info)
         self.view = CompareView(self, auto_columns=True)
         self.view.setObjectName("compare_view")
-        lay.addWidget(self.view, 1)
+        self.image_view = ImageCompareView(self)
+        self.image_view.setObjectName("compare_image_view")
+        self.stack = QtWidgets.QStackedWidget(self)
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.image_view)
+        lay.addWidget(self.stack, 1)
+        self._show_kind()
 
     def _place_checks(self, columns: int) -> None:
         if columns == self._columns:
@@ -147,6 +161,19 @@ class ComparePanel(QtWidgets.QWidget):
         return hint
 
     # ------------------------------------------------------------------ state
+    def _lab_kind(self) -> str:
+        lab = getattr(self.window_, "lab", None)
+        return getattr(lab, "kind", "points")
+
+    def _show_kind(self) -> None:
+        """The view of the window's lab kind on top (the other keeps its last runs)."""
+        images = self._lab_kind() == "images"
+        self.stack.setCurrentWidget(self.image_view if images else self.view)
+        self._hint_text = ("Same starting weights, same images, same minibatches: only "
+                           "the activation differs." if images else
+                           "Same starting weights, same points, same order: only the "
+                           "activation differs.")
+
     def names(self) -> tuple[str, ...]:
         """The ticked activations, in registry order."""
         return tuple(n for n in NAMES if self.checks[n].isChecked())
@@ -168,22 +195,28 @@ class ComparePanel(QtWidgets.QWidget):
     def _load(self) -> bool:
         """Queue fresh runs of the current lab; False (with a message) if impossible."""
         w, names = self.window_, self.names()
+        self._show_kind()
         if not names:
             self.hint.setText("Tick at least one activation to compare.")
             return False
-        if not w.lab.network.hidden:
+        images = self._lab_kind() == "images"
+        # an image network always has convolutions, each with an activation
+        if not images and not w.lab.network.hidden:
             self.hint.setText("This network has no hidden layer, so there is no activation "
                               "to compare: add a hidden layer first.")
             return False
-        if w.dataset is None or w.dataset.n_train == 0:
-            self.hint.setText("The lab has no training points yet.")
+        dataset = getattr(w, "dataset", None)
+        if images and not hasattr(dataset, "x_train"):
+            dataset = None  # the worker reads the lab's images itself, off this thread
+        elif dataset is None or dataset.n_train == 0:
+            self.hint.setText("The lab has no training images yet." if images
+                              else "The lab has no training points yet.")
             return False
-        self._token = self.thread.load(w.lab.without_results(), w.dataset, names)
-        self._dataset = w.dataset
+        self._token = self.thread.load(w.lab.without_results(), dataset, names)
+        self._dataset = dataset
         self._loaded_key = self._key()
         self._drawn_seq = 0
-        self.hint.setText("Same starting weights, same points, same order: only the "
-                          "activation differs.")
+        self.hint.setText(self._hint_text)
         return True
 
     # ------------------------------------------------------------------ commands
@@ -210,7 +243,7 @@ class ComparePanel(QtWidgets.QWidget):
         """Epoch 0 again for the current lab and the ticked activations."""
         playing = self.comparing
         if self._load():
-            self.view.show_runs([])
+            (self.image_view if self._lab_kind() == "images" else self.view).show_runs([])
             if playing:
                 self.thread.play()
             self.window_.status("Comparison reset to epoch 0.")
@@ -226,9 +259,12 @@ class ComparePanel(QtWidgets.QWidget):
 
     def lab_changed(self) -> None:
         """The main window has a new lab, network or data: the runs no longer match."""
-        if self._loaded_key is not None and self._loaded_key != self._key():
+        if self._loaded_key is None:
+            self._show_kind()
+        elif self._loaded_key != self._key():
             self.stop()
             self._loaded_key = None
+            self._show_kind()
             self.hint.setText("The lab changed: press “Train side by side” to compare "
                               "the new one.")
 
@@ -275,8 +311,12 @@ class ComparePanel(QtWidgets.QWidget):
         force = self._drawn_seq == 0
         self._drawn_seq = pub.seq
         self._pub = pub
-        self.view.show_runs([(name, snap, self._dataset) for name, snap in pub.runs],
-                            force=force)
+        if pub.pictures:  # an image comparison: curves and filters, no surfaces
+            self.image_view.show_runs([(name, snap, tiles) for (name, snap), tiles
+                                       in zip(pub.runs, pub.pictures)], force=force)
+        else:
+            self.view.show_runs([(name, snap, self._dataset) for name, snap in pub.runs],
+                                force=force)
         self.epoch_label.setText(f"epoch {pub.epoch:,}")
 
     def runs(self) -> list[tuple[str, object]]:
@@ -286,9 +326,18 @@ class ComparePanel(QtWidgets.QWidget):
 
     def export(self, path: str | None = None) -> bool:
         """Save the comparison as one PNG, drawn like the CLI's compare.png."""
-        if self.thread.latest() is None or self._loaded_key is None:
+        pub = self.thread.latest()
+        # a publication of an earlier load (the newest one failed) is not these runs
+        if pub is None or self._loaded_key is None or pub.token != self._token:
             self.window_.status("Train side by side first: there is nothing to export yet.")
             return False
+        if pub.pictures:  # image runs: the CLI's own compare.png
+            from actlab.render_image_compare import write_compare_png
+
+            def write(target):
+                write_compare_png(target, self.thread.worker.image_entries())
+
+            return self.window_.export_with("compare", write, path)
         from actlab import render
 
         def write(target):

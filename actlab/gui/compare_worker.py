@@ -5,6 +5,10 @@ own QThread) owns the trainers; the GUI sends commands as queued signals through
 :class:`CompareThread` handle and reads the newest :class:`ComparePublished` from one
 lock-protected slot on its own timer.  Every chunk trains every run the same number of
 epochs, so the runs always stand at the same epoch when they are published.
+
+Image labs train the same way (one ImageTrainer per activation); each publication then
+also carries every run's first-layer filters or class templates, computed here on the
+worker so the GUI thread only draws them.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from actlab.engine.image_lockstep import trainer_tiles
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
 
@@ -27,13 +32,16 @@ COMPARE_GRID = 50  # the small surfaces are drawn smoothed, ~200 px wide
 @dataclass(frozen=True)
 class ComparePublished:
     """The runs of one comparison at one moment: ``runs`` is ``((name, snapshot), ...)``
-    in the order asked for; ``token`` names the load, ``seq`` increases."""
+    in the order asked for; ``token`` names the load, ``seq`` increases.  For an image
+    lab ``pictures`` holds one :class:`~actlab.engine.image_lockstep.CompareTiles` per
+    run (empty for a point lab)."""
 
     token: int
     seq: int
     epoch: int
     runs: tuple
     playing: bool
+    pictures: tuple = ()
 
 
 class CompareWorker(LoopWorker):
@@ -53,6 +61,16 @@ class CompareWorker(LoopWorker):
         with self._lock:
             return [(name, t.snapshot(grid, False), t.dataset) for name, t in self._runs]
 
+    def image_entries(self) -> list[tuple]:
+        """Per image run, :func:`actlab.render_image_compare.trainer_entry` made now (any
+        thread; waits at most one chunk): what ``write_compare_png`` takes, exactly as
+        the CLI builds it."""
+        from actlab.render_image_compare import trainer_entry
+
+        with self._lock:
+            return [trainer_entry(name, t) for name, t in self._runs
+                    if getattr(t, "kind", "points") == "images"]
+
     # ------------------------------------------------------------------ commands
     @Slot(object, object, object, int)
     def load(self, lab, dataset, names, token: int) -> None:
@@ -61,6 +79,9 @@ class CompareWorker(LoopWorker):
         self._set_playing(False)
         self._timer.stop()
         try:
+            if dataset is None and lab.kind == "images":  # read once, shared by every run
+                from actlab.image_sources import load_lab_images
+                lab, dataset = load_lab_images(lab)
             runs = [(name, Trainer(v, dataset)) for name, v in activation_variants(lab, names)]
         except Exception as e:  # a bad lab must never kill the thread
             with self._lock:
@@ -112,13 +133,15 @@ class CompareWorker(LoopWorker):
         try:
             with self._lock:
                 runs = tuple((name, t.snapshot(self._grid, False)) for name, t in self._runs)
+                pictures = tuple(trainer_tiles(t) for _, t in self._runs
+                                 if getattr(t, "kind", "points") == "images")
                 token = self._token
         except Exception as e:
             self.error.emit(f"Could not draw the comparison: {e}")
             return
         self._seq += 1
         epoch = max((s.epoch for _, s in runs), default=0)
-        pub = ComparePublished(token, self._seq, epoch, runs, self._playing)
+        pub = ComparePublished(token, self._seq, epoch, runs, self._playing, pictures)
         with self._latest_lock:
             self._latest = pub
         self._last_publish = time.perf_counter()
