@@ -117,5 +117,9 @@ def image_dataset_rgba(name: str, size: int = 48) -> np.ndarray:
 
 @lru_cache(maxsize=None)
 def image_dataset_icon(name: str, size: int = 48) -> QtGui.QIcon:
-    """The icon of image data set ``name`` (drawn once, then cached)."""
-    return QtGui.QIcon(QtGui.QPixmap.fromImage(rgba_to_qimage(image_dataset_rgba(name, size))))
+    """The icon of image data set ``name`` (drawn once, then cached), also drawn at twice
+    the size so that it stays sharp on a HiDPI screen instead of being blown up."""
+    icon = QtGui.QIcon()
+    for side in (size, 2 * size):
+        icon.addPixmap(QtGui.QPixmap.fromImage(rgba_to_qimage(image_dataset_rgba(name, side))))
+    return icon
