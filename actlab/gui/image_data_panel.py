@@ -9,6 +9,7 @@ shows a Lab without emitting anything.  "Point data sets…" emits the default p
 """
 from __future__ import annotations
 
+import html
 import os
 import random
 from dataclasses import replace
@@ -21,6 +22,7 @@ from actlab.engine.images import (IMAGE_GENERATORS, MAX_IMAGES, MAX_PER_CLASS, M
 from actlab.image_defaults import (fitted_network, image_lab_for, n_classes_of, point_lab_for,
                                    short_title, smallest_fitting_size)
 from actlab.lab import ImageDataSpec, Lab
+from actlab.safe_text import printable
 
 from . import thumbnails
 from .style import caption, silently
@@ -223,9 +225,9 @@ class ImageDataPanel(QtWidgets.QWidget):
             kind, path = d.source
             what = "folder" if kind == "folder" else "file"
             classes = f", {d.classes} classes" if d.classes else ""
-            self.source_label.setText(f"Images from the {what} "
-                                      f"{os.path.basename(os.path.normpath(path))}{classes}")
-            self.source_label.setToolTip(path)
+            name = printable(os.path.basename(os.path.normpath(path)), 60)
+            self.source_label.setText(f"Images from the {what} {name}{classes}")
+            self.source_label.setToolTip(html.escape(printable(path, 300)))  # tips are HTML
             self.title.setText("<b>Your own images</b>")
         else:
             self.title.setText(f"<b>{short_title(d.generator)}</b>: "
