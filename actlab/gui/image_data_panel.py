@@ -221,6 +221,9 @@ class ImageDataPanel(QtWidgets.QWidget):
         for w in (self.noise, self.noise_label, self.per_class):
             w.setEnabled(not from_file)
         self.source_box.setVisible(from_file)
+        self.regenerate.setToolTip(
+            "Split your images into training and test afresh (a new data seed)." if from_file
+            else "Draw a fresh set of random images of the same kind (a new data seed).")
         if from_file:
             kind, path = d.source
             what = "folder" if kind == "folder" else "file"
