@@ -13,6 +13,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.data import GENERATORS, MAX_POINTS, MIN_POINTS
+from actlab.engine.images import IMAGE_GENERATORS
+from actlab.image_defaults import image_lab_for
 from actlab.lab import DataSpec, Lab
 from actlab.views import colors
 
@@ -49,6 +51,9 @@ class DataPanel(QtWidgets.QWidget):
         layout.setSpacing(5)
         layout.addWidget(caption("Which dataset do you want to use?"))
         layout.addLayout(self._build_picker())
+        self.images_heading = caption("Images (convolutional networks)")
+        layout.addWidget(self.images_heading)
+        layout.addLayout(self._build_image_picker())
         self.custom_note = QtWidgets.QLabel()
         self.custom_note.setWordWrap(True)
         self.custom_note.setProperty("role", "caption")
@@ -77,6 +82,29 @@ class DataPanel(QtWidgets.QWidget):
             b.clicked.connect(lambda _=False, n=name: self._pick_generator(n))
             self.group.addButton(b)
             self.dataset_buttons[name] = b
+            grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
+        return grid
+
+    def _build_image_picker(self) -> QtWidgets.QGridLayout:
+        """The image data sets after the point ones: picking one switches the lab to an
+        image lab (:func:`actlab.image_defaults.image_lab_for`)."""
+        grid = QtWidgets.QGridLayout()
+        grid.setSpacing(2)
+        self.image_buttons: dict[str, QtWidgets.QToolButton] = {}
+        for i, (name, info) in enumerate(IMAGE_GENERATORS.items()):
+            b = QtWidgets.QToolButton()
+            b.setObjectName(f"image_dataset_{name}")
+            b.setProperty("role", "dataset")
+            b.setCheckable(True)
+            b.setIcon(thumbnails.image_dataset_icon(name))
+            b.setIconSize(QtCore.QSize(36, 36))
+            b.setToolTip(f"<b>{info.title}</b> (images, {len(info.class_names)} classes): "
+                         f"{info.description}")
+            b.setStatusTip(f"Switch to an image lab on the {info.title} images.")
+            b.clicked.connect(lambda _=False, n=name: self.labEdited.emit(
+                image_lab_for(n, self._lab), "data"))
+            self.group.addButton(b)
+            self.image_buttons[name] = b
             grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
         return grid
 
@@ -178,10 +206,15 @@ class DataPanel(QtWidgets.QWidget):
         self._lab, self._n_classes = lab, n_classes
         d = lab.data
         custom = d.is_custom
+        images = lab.kind == "images"
         self.group.setExclusive(False)
         for name, b in self.dataset_buttons.items():
-            b.setChecked(not custom and name == d.generator)
+            b.setChecked(not images and not custom and name == d.generator)
+        for name, b in self.image_buttons.items():
+            b.setChecked(images and d.source is None and name == d.generator)
         self.group.setExclusive(True)
+        if images:  # the window shows the image data panel then; nothing below applies
+            return
         for w, v in ((self.ratio, round(d.train_fraction * 100)), (self.noise, round(d.noise * 100)),
                      (self.points, d.n_points), (self.seed, d.seed)):
             with silently(w):

@@ -76,3 +76,50 @@ def dataset_icon(name: str, size: int = 48) -> QtGui.QIcon:
 @lru_cache(maxsize=None)
 def feature_icon(name: str, size: int = 28) -> QtGui.QIcon:
     return QtGui.QIcon(QtGui.QPixmap.fromImage(rgba_to_qimage(feature_rgba(name, size))))
+
+
+# ---------------------------------------------------------------- image data sets
+_INK = np.array([34, 34, 34], dtype=float)
+_PAPER = np.array([255, 255, 255], dtype=float)
+_GAP = np.array([214, 218, 222, 255], dtype=np.uint8)
+
+
+def image_dataset_rgba(name: str, size: int = 48) -> np.ndarray:
+    """A ``size``×``size`` mosaic of sample images of image data set ``name``: an n×n
+    grid of tiles (n = ceil(sqrt(classes)), at least 2), the classes in turn, dark ink on
+    white, so each class is seen at least once."""
+    from actlab.engine.images import IMAGE_GENERATORS, make_images, square_and_resize
+
+    k = len(IMAGE_GENERATORS[name].class_names)
+    n = max(2, int(np.ceil(np.sqrt(k))))
+    per_class = max(2, -(-n * n // k))  # enough samples of each class to fill the grid
+    data = make_images(name, size=16, per_class=per_class, train_fraction=1.0, seed=7)
+    x = data.x_train[:, 0]
+    y = data.y_train
+    picks = []
+    used = {c: 0 for c in range(k)}
+    for i in range(n * n):
+        c = i % k
+        picks.append(np.flatnonzero(y == c)[used[c]])
+        used[c] += 1
+    tile = (size - 1) // n - 1  # a 1 px gap between tiles and around the mosaic
+    tiles = square_and_resize(x[picks], tile)
+    img = np.empty((size, size, 4), dtype=np.uint8)
+    img[:] = _GAP
+    off = (size - (n * (tile + 1) + 1)) // 2
+    for i, t in enumerate(tiles):
+        r, c = divmod(i, n)
+        top, left = off + 1 + r * (tile + 1), off + 1 + c * (tile + 1)
+        rgb = _PAPER + np.clip(t, 0.0, 1.0)[..., None] * (_INK - _PAPER)
+        img[top:top + tile, left:left + tile, :3] = rgb.round().astype(np.uint8)
+    return img
+
+
+@lru_cache(maxsize=None)
+def image_dataset_icon(name: str, size: int = 48) -> QtGui.QIcon:
+    """The icon of image data set ``name`` (drawn once, then cached), also drawn at twice
+    the size so that it stays sharp on a HiDPI screen instead of being blown up."""
+    icon = QtGui.QIcon()
+    for side in (size, 2 * size):
+        icon.addPixmap(QtGui.QPixmap.fromImage(rgba_to_qimage(image_dataset_rgba(name, side))))
+    return icon

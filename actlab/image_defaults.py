@@ -1,0 +1,90 @@
+"""The labs the window switches to when the student changes the *kind* of data: from point
+data to an image data set (:func:`image_lab_for`) and back (:func:`point_lab_for`), and the
+image network kept consistent with its images (:func:`fitted_network`).
+
+Pure Python (no Qt), so the CLI and tests can use the same defaults as the Data panel.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from actlab.engine.cnn_spec import ImageNetSpec
+from actlab.engine.images import IMAGE_GENERATORS, MAX_SIZE, MIN_SIZE
+from actlab.lab import ImageDataSpec, Lab, TrainingSpec, default_lab
+
+#: Images of each class a freshly chosen data set draws: the presets' 30-40 train in a few
+#: seconds an epoch on a laptop; the spec's default of 100 makes the first epochs slow.
+DEFAULT_PER_CLASS = 40
+#: What the image presets (resources/labs/images-*.actlab) train with: Adam at 0.01 in
+#: minibatches of 16 learns every generated data set in 20-30 epochs; the point labs' SGD
+#: at 0.03 in batches of 10 barely moves a CNN in that time.
+IMAGE_TRAINING = TrainingSpec(optimizer="adam", learning_rate=0.01, batch_size=16)
+
+
+def short_title(generator: str) -> str:
+    """The data set's title without its explanation: "Bars: horizontal or vertical" ->
+    "Bars", "Same or different (XOR)" -> "Same or different"."""
+    title = IMAGE_GENERATORS[generator].title.split(":")[0]
+    return re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
+
+
+def n_classes_of(data: ImageDataSpec) -> int | None:
+    """How many classes ``data`` has: the generator's, or the file's once known (None
+    for a file not read yet)."""
+    if data.source is not None:
+        return data.classes
+    return len(IMAGE_GENERATORS[data.generator].class_names)
+
+
+def fitted_network(network: ImageNetSpec, data: ImageDataSpec) -> ImageNetSpec:
+    """``network`` with ``input_size`` and ``n_classes`` following ``data`` (the class
+    count kept when a file's is not known yet).  ValueError when the network's layers
+    cannot slide over images of ``data.size`` px."""
+    k = n_classes_of(data) or network.n_classes
+    if network.input_size == data.size and network.n_classes == k:
+        return network
+    return replace(network, input_size=data.size, n_classes=k)
+
+
+def smallest_fitting_size(network: ImageNetSpec) -> int:
+    """The smallest image size (8..32) ``network``'s layers fit (32 if none does)."""
+    for size in range(MIN_SIZE, MAX_SIZE + 1):
+        try:
+            replace(network, input_size=size)
+        except ValueError:
+            continue
+        return size
+    return MAX_SIZE
+
+
+def image_lab_for(generator: str, old_lab: Lab) -> Lab:
+    """A new image lab on the data set ``generator`` (a key of ``IMAGE_GENERATORS``).
+
+    From a point lab it gets the default image network (two 8-filter 3×3 ReLU
+    convolutions, global average pooling) and :data:`IMAGE_TRAINING`; from an image lab it
+    keeps that lab's network and training (sized for the new data) and image settings.
+    Either way it keeps ``old_lab.seed``, and drops results and the guide (they belong to
+    the old data)."""
+    info = IMAGE_GENERATORS[generator]
+    old = old_lab.data if old_lab.kind == "images" else None
+    if old is not None:
+        data = ImageDataSpec(generator=generator, size=old.size, noise=old.noise,
+                             per_class=old.per_class, train_fraction=old.train_fraction,
+                             seed=old.seed)
+        network, training = old_lab.network, old_lab.training
+    else:
+        data = ImageDataSpec(generator=generator, per_class=DEFAULT_PER_CLASS,
+                             train_fraction=old_lab.data.train_fraction, seed=old_lab.data.seed)
+        network, training = ImageNetSpec(), IMAGE_TRAINING
+    try:
+        network = fitted_network(network, data)
+    except ValueError:  # the kept network cannot take these images: start afresh
+        network = fitted_network(ImageNetSpec(), data)
+    return Lab(name=f"{short_title(generator)} (images)", description=info.description,
+               data=data, network=network, training=training, seed=old_lab.seed)
+
+
+def point_lab_for(old_lab: Lab) -> Lab:
+    """The default point lab (circle data, two tanh layers) with ``old_lab``'s seed."""
+    return replace(default_lab(), seed=old_lab.seed)
