@@ -72,6 +72,7 @@ class ImageModeMixin:
         self.image_output.setObjectName("image_output")
         self.output_stack.addWidget(self.image_output)
         self.image_data_panel.labEdited.connect(self.apply_edit)
+        self.image_data_panel.importRequested.connect(lambda: self.import_images_from(None))
         self.network_view_images.architectureChanged.connect(self._image_network_changed)
         self.network_view_images.refused.connect(self._image_edit_refused)
         self.image_output.probed.connect(self.probe_image)
@@ -140,7 +141,7 @@ class ImageModeMixin:
     # ------------------------------------------------------------------ syncing
     def sync_image_panels(self) -> None:
         """Show ``self.lab`` (an image lab) in the image columns (emits nothing)."""
-        self.image_data_panel.set_lab(self.lab)
+        self.image_data_panel.set_lab(self.lab, self.dataset)
         self.network_view_images.set_architecture(self.lab.network)
         self.controls.set_lab(self.lab)
 

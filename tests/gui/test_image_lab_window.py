@@ -126,3 +126,63 @@ def test_a_bad_image_lab_file_gives_one_message_and_changes_nothing(window, tmp_
     (title, message), = window.dialog_log["errors"]
     assert "gone.npz" in message
     assert window.lab is before and window.network_stack.currentWidget() is window.network_view
+
+
+def _npz(tmp_path, n_classes=3, size=12, per_class=6, name="mine.npz"):
+    rng = np.random.default_rng(0)
+    images = rng.random((n_classes * per_class, size, size))
+    labels = np.repeat(np.arange(n_classes), per_class)
+    path = tmp_path / name
+    np.savez(path, images=images, labels=labels)
+    return path, images, labels
+
+
+def test_importing_an_npz_from_a_point_lab_makes_an_image_lab(window, qtbot, tmp_path):
+    path, images, labels = _npz(tmp_path)
+    assert window.lab.kind == "points"
+    assert window.import_images_from(str(path))
+    assert window.lab.kind == "images" and window.dialog_log["errors"] == []
+    assert window.dataset.n_classes == 3
+    assert window.dataset.n_train + window.dataset.n_test == len(labels)
+    assert window.lab.network.n_classes == 3
+    assert window.network_stack.currentWidget() is window.network_view_images
+    assert "image lab" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.image_output_pictures() is not None, timeout=WAIT)
+
+
+def test_a_bad_import_or_drop_changes_nothing(window, tmp_path):
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, pictures=np.zeros((4, 8, 8)), labels=np.zeros(4))
+    before = window.lab
+    assert window.import_images_from(str(bad)) is False
+    (title, message), = window.dialog_log["errors"]
+    assert "bad.npz" in message and "images" in message
+    assert window.lab is before
+    assert window.open_dropped(str(tmp_path)) is False  # an empty folder: one more message
+    assert len(window.dialog_log["errors"]) == 2 and window.lab is before
+
+
+def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbot,
+                                                                    monkeypatch):
+    from dataclasses import replace
+
+    from actlab.gui import draw_image_dialog
+    _open(window, qtbot, "images-shapes-need-nonlinearity")
+    n_before = window.dataset.n_train
+    size = window.dataset.size
+    drawing = np.zeros((size, size))
+    drawing[3:9, 3:9] = 1.0
+    pixels = tuple(float(v) for v in drawing.ravel())
+
+    def fake_draw(parent, lab, class_names=None):
+        assert tuple(class_names) == window.dataset.class_names
+        return replace(lab, data=replace(lab.data, added=((1, pixels),)))
+
+    monkeypatch.setattr(draw_image_dialog, "draw_and_add", fake_draw)
+    assert window.acts.draw_image.isEnabled()
+    assert window.draw_image()
+    assert window.dataset.n_train == n_before + 1
+    assert np.any(np.all(window.dataset.x_train[:, 0] == drawing, axis=(1, 2)))
+    assert "Added 1 drawn image" in window.statusBar().currentMessage()
+    assert window.undo()
+    assert window.dataset.n_train == n_before and window.lab.data.added == ()
