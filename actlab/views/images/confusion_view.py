@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import colors
-from ..fitted_title import FittedPlot
+from ..fitted_title import FittedPlot, _set_fitted_title
 from ..qt import QtCore, QtGui, QtWidgets, cache_axes, pg
 
 #: white -> the accent blue, for "share of the true class's images"
@@ -24,7 +24,7 @@ def accuracy_titles(confusion: np.ndarray) -> tuple[str, ...]:
     right = int(np.trace(confusion))
     acc = f"{100 * right / total:.1f} %"
     return (f"Confusion · accuracy {acc} ({right} of {total})",
-            f"Confusion · accuracy {acc}", f"Accuracy {acc}", f"{acc} right")
+            f"Confusion · accuracy {acc}", f"Accuracy {acc}", f"{acc} right", acc)
 
 
 class CellTexts(pg.GraphicsObject):
@@ -69,6 +69,21 @@ class CellTexts(pg.GraphicsObject):
         p.restore()
 
 
+class SmallPlot(FittedPlot):
+    """A FittedPlot whose title also leaves room for the plot's right margin and the
+    title label's own padding (~12 px), so a short title never makes the plot wider than
+    its widget in a narrow column."""
+
+    def _fit(self) -> None:
+        texts = getattr(self, "_titles", None)
+        if texts:
+            pi = self.getPlotItem()
+            axis = pi.getAxis("left")
+            right = pi.getContentsMargins()[2]
+            room = self.width() - (axis.width() if axis.isVisible() else 0) - right - 12
+            _set_fitted_title(pi, texts, room, self.title_size)
+
+
 class _NameAxis(pg.AxisItem):
     """Class names at whole positions, shortened to fit the cell they label."""
 
@@ -110,7 +125,7 @@ class ConfusionView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._left, self._bottom = _NameAxis("left"), _NameAxis("bottom")
-        self.plot_widget = FittedPlot(parent=self, axisItems={"left": self._left,
+        self.plot_widget = SmallPlot(parent=self, axisItems={"left": self._left,
                                                               "bottom": self._bottom})
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..fitted_title import FittedPlot
 from ..qt import QtCore, QtGui, QtWidgets, cache_axes, pg
-from .confusion_view import _NameAxis
+from .confusion_view import SmallPlot, _NameAxis
 
 TRUE_COLOR = "#009E73"    # Okabe–Ito bluish green: the true class
 OTHER_COLOR = "#8FB8D8"   # the accent blue, lighter: every other class
@@ -58,7 +57,7 @@ class ScoresView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._left = _NameAxis("left")
-        self.plot_widget = FittedPlot(parent=self, axisItems={"left": self._left})
+        self.plot_widget = SmallPlot(parent=self, axisItems={"left": self._left})
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
