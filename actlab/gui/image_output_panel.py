@@ -8,10 +8,11 @@ several times a second while training.
 """
 from __future__ import annotations
 
+import numpy as np
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.views.images.accuracy_view import AccuracyView
+from actlab.views.images.accuracy_view import AccuracyView, epoch_span, nice_top
 from actlab.views.images.confusion_view import ConfusionView
 from actlab.views.images.image_gallery import ImageGallery
 from actlab.views.images.scores_view import ScoresView
@@ -20,6 +21,41 @@ from actlab.views.loss_view import LossView, format_loss
 from .output_panel import LOSS_NOTE, _percent, cache_axes
 from .style import caption
 
+
+
+class SteppedLossView(LossView):
+    """The loss plot with axes that move in steps: epochs to 10, 20, 50, … like the
+    accuracy plot beside it, the loss from 0 to a round number above the highest loss
+    (on a linear axis).  An autorange that follows the curves drew both axes again on
+    every frame while training (~3 ms of a frame); these change a few times a run."""
+
+    _span = _top = None
+    follow_curves = False  # the ranges below, not LossView's autorange
+
+    def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
+        super().show_history(history, current_loss)
+        h = history or {}
+        epochs, n = h.get("epoch"), len(h.get("train_loss", ()))
+        if not n or epochs is None or len(epochs) < n:
+            self._span = self._top = None  # empty: LossView's own range for it
+            return
+        vb = self.view_box
+        span = epoch_span(float(epochs[n - 1]))
+        if span != self._span or vb.autoRangeEnabled()[0]:
+            self._span = span
+            vb.enableAutoRange(x=False)
+            vb.setXRange(0, span, padding=0.02)
+        if self.log_scale:
+            self._top = None
+            vb.enableAutoRange(y=True)  # decades: the autorange
+            return
+        finite = [y[np.isfinite(y)] for y in (self._train, self._test) if len(y)]
+        finite = [y for y in finite if len(y)]
+        top = nice_top(max(float(y.max()) for y in finite)) if finite else 1.0
+        if top != self._top or vb.autoRangeEnabled()[1]:
+            self._top = top
+            vb.enableAutoRange(y=False)
+            vb.setYRange(0, top, padding=0.02)
 
 
 class ImageOutputPanel(QtWidgets.QWidget):
@@ -37,7 +73,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
         layout.setSpacing(4)
         layout.addLayout(self._numbers_table())
 
-        self.loss_view = LossView()
+        self.loss_view = SteppedLossView()
         self.loss_view.setObjectName("loss_view")
         self.loss_view.setToolTip("Training loss (solid) and test loss (dashed) after "
                                   "every epoch: both should go down. " + LOSS_NOTE)

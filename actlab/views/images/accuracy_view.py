@@ -4,9 +4,31 @@ from __future__ import annotations
 
 import numpy as np
 
+import math
+
 from .. import colors
 from ..loss_view import EpochAxis, legend_row, thin
 from ..qt import QtCore, QtWidgets, cache_axes, pg
+
+
+def epoch_span(last: float) -> float:
+    """The right end of the epoch axis for a run at epoch ``last``: the next of 10, 20,
+    50, 100, 200, … at or past it.  The axis then changes (and its ticks are drawn again,
+    several ms) a few times a run, not on every frame as an autorange would."""
+    if not (last > 10 and math.isfinite(last)):
+        return 10.0
+    k = 10.0 ** math.floor(math.log10(last))
+    return next(m * k for m in (1, 2, 5, 10) if m * k >= last)
+
+
+def nice_top(value: float) -> float:
+    """The next of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above ``value`` (> 0),
+    for an axis that stays put while a curve moves below it."""
+    if not (value > 0 and math.isfinite(value)):
+        return 1.0
+    k = 10.0 ** math.floor(math.log10(value))
+    return next(m * k for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+                if m * k >= value * (1 - 1e-12))
 
 
 class AccuracyView(QtWidgets.QWidget):
@@ -37,11 +59,12 @@ class AccuracyView(QtWidgets.QWidget):
                                                style=QtCore.Qt.PenStyle.DashLine))
         self.legend = legend_row(pi, [(self.train_curve, "train"),
                                       (self.test_curve, "test")])
-        self.view_box.setMouseEnabled(x=True, y=False)
+        self.view_box.setMouseEnabled(x=False, y=False)  # the range is set, never dragged
         # accuracy has a fixed scale: a curve from 40 to 45 % must not fill the plot
         self.view_box.setYRange(0, 100, padding=0.03)
-        self.view_box.setXRange(0, 10, padding=0.02)
-        self.view_box.enableAutoRange(x=True, y=False)
+        self.view_box.disableAutoRange()
+        self._span = None
+        self._set_span(10.0)
         cache_axes(pi)
         self.setToolTip("Share of training images (solid) and test images (dashed) the "
                         "network classifies right, after every epoch.")
@@ -64,9 +87,13 @@ class AccuracyView(QtWidgets.QWidget):
             x, yy = thin(epochs[: len(y)], y, self.max_points)
             curve.setData(x, 100.0 * yy)
             drawn = True
-        if not drawn:
-            self.view_box.setXRange(0, 10, padding=0.02)
-        self.view_box.enableAutoRange(x=True, y=False)
+        self._set_span(epoch_span(float(epochs[len(train) - 1])) if drawn and len(train)
+                       else 10.0)
+
+    def _set_span(self, span: float) -> None:
+        if span != self._span:
+            self._span = span
+            self.view_box.setXRange(0, span, padding=0.02)
 
     def curve_values(self) -> tuple[np.ndarray, np.ndarray]:
         """The (train, test) y values drawn, in %."""
