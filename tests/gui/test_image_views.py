@@ -107,3 +107,33 @@ def test_accuracy_plot_keeps_its_0_to_100_scale(qtbot):
     assert lo <= 0 and hi >= 100  # 40 to 45 % does not fill the plot
     view.show_history(None)
     assert len(view.curve_values()[0]) == 0
+
+
+def test_axis_steps_are_round_and_few():
+    from actlab.views.images.accuracy_view import epoch_span, nice_top
+
+    assert [epoch_span(e) for e in (0, 1, 10, 11, 30, 31, 101, 2.5e5)] == \
+        [10, 10, 10, 12, 30, 40, 120, 2.5e5]
+    spans = {epoch_span(e) for e in range(1, 10001)}
+    assert len(spans) <= 45  # the axis is set again ~11 times a decade, not every epoch
+    # at most a quarter of the axis is empty (the widest step is 1.5 -> 2, 3 -> 4, 6 -> 8)
+    assert all(e <= epoch_span(e) <= 4 / 3 * e + 1e-9 for e in range(10, 10001))
+    assert nice_top(1.37) == 1.5 and nice_top(0.8) == 0.8 and nice_top(float("nan")) == 1
+
+
+def test_stepped_loss_view_keeps_every_point_in_view(qtbot):
+    from actlab.gui.image_output_panel import SteppedLossView
+
+    view = SteppedLossView()
+    qtbot.addWidget(view)
+    for n in (3, 17, 64):
+        loss = np.linspace(1.37, 0.2, n)
+        view.show_history({"epoch": np.arange(1, n + 1), "train_loss": loss,
+                           "test_loss": loss + 0.1})
+        (x0, x1), (y0, y1) = view.view_box.viewRange()
+        assert x0 <= 1 and n <= x1 <= 1.3 * max(n, 10)
+        assert y0 <= 0 and 1.47 <= y1 <= 1.6
+    view.set_log_scale(True)
+    view.show_history({"epoch": np.arange(1, 4), "train_loss": np.array([1.0, 0.1, 0.01]),
+                       "test_loss": np.array([1.0, 0.1, 0.01])})
+    assert view.view_box.autoRangeEnabled()[1]  # decades follow the curves

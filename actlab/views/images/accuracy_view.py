@@ -12,13 +12,11 @@ from ..qt import QtCore, QtWidgets, cache_axes, pg
 
 
 def epoch_span(last: float) -> float:
-    """The right end of the epoch axis for a run at epoch ``last``: the next of 10, 20,
-    50, 100, 200, … at or past it.  The axis then changes (and its ticks are drawn again,
-    several ms) a few times a run, not on every frame as an autorange would."""
-    if not (last > 10 and math.isfinite(last)):
-        return 10.0
-    k = 10.0 ** math.floor(math.log10(last))
-    return next(m * k for m in (1, 2, 5, 10) if m * k >= last)
+    """The right end of the epoch axis for a run at epoch ``last``: 10, or the next round
+    number at or past it (:func:`nice_top`: 12, 15, 20, 25, 30, 40, …).  The axis then
+    changes (and its ticks are drawn again, several ms) a few times a run, not on every
+    frame as an autorange would, and never leaves more than a quarter of it empty."""
+    return 10.0 if not (last > 10 and math.isfinite(last)) else nice_top(last)
 
 
 def nice_top(value: float) -> float:
