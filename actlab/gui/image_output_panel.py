@@ -86,7 +86,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self._curves.setSpacing(4)
         self._side_by_side: bool | None = None
         self._place_curves(False)
-        layout.addLayout(self._curves, 4)
+        layout.addLayout(self._curves, 5)
 
         self.warning = QtWidgets.QLabel()
         self.warning.setObjectName("warning")
@@ -165,6 +165,9 @@ class ImageOutputPanel(QtWidgets.QWidget):
             grid.removeWidget(view)
         grid.addWidget(self.loss_view, 0, 0)
         grid.addWidget(self.accuracy_view, *((0, 1) if side_by_side else (1, 0)))
+        # one above the other they share the epoch axis: its name once, under the lower
+        # plot, leaves the upper one ~18 px more for its curves on a small screen
+        self.loss_view.plot_item.showLabel("bottom", side_by_side)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         # side by side only when both plots get their full legend row (each is ~290 px)

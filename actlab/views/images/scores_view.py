@@ -63,7 +63,7 @@ class ScoresView(QtWidgets.QWidget):
         layout.addWidget(self.plot_widget)
         pi = self.plot_item = self.plot_widget.getPlotItem()
         pi.setMenuEnabled(False)
-        pi.setContentsMargins(0, 2, 10, 0)  # the last tick label is not cut at the edge
+        pi.setContentsMargins(0, 2, 14, 0)  # the last tick label ("100") is not cut at the edge
         pi.hideButtons()
         pi.setLabel("bottom", "probability (%)")
         vb = self.view_box = pi.getViewBox()
