@@ -44,7 +44,6 @@ class ImageGallery(QtWidgets.QWidget):
                                        QtWidgets.QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)  # a scroll area then sizes it to its wrapped rows
         self.setSizePolicy(policy)
-        self.setMouseTracking(False)
         self._indices = np.zeros(0, dtype=np.int64)
         self._true = self._pred = self._indices
         self._names: tuple = ()
@@ -176,7 +175,6 @@ class ImageGallery(QtWidgets.QWidget):
         return QtCore.QSize(320, self.heightForWidth(320))
 
     def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
-        _, thumb, _ = self._grid(MIN_THUMB + 2 * MARGIN)
         return QtCore.QSize(MIN_THUMB + 2 * MARGIN, 2 * MARGIN + self._tile_h(MIN_THUMB))
 
     def position_at(self, point: QtCore.QPoint) -> int | None:
