@@ -184,6 +184,10 @@ class LossView(QtWidgets.QWidget):
     """Train loss (solid) and test loss (dashed) against epoch, with a legend, an
     optional log scale and a hover read-out "epoch N: train …, test …"."""
 
+    #: the loss axis follows the curves (autorange) on every update; a subclass that sets
+    #: its own steady range turns this off (the image lab's SteppedLossView)
+    follow_curves = True
+
     def __init__(self, parent: QtWidgets.QWidget | None = None, *,
                  max_points: int = MAX_POINTS, title: str | None = None):
         super().__init__(parent)
@@ -254,7 +258,8 @@ class LossView(QtWidgets.QWidget):
             drawn = True
         if drawn:
             self._empty_range = None
-            self.view_box.enableAutoRange(y=True)
+            if self.follow_curves:
+                self.view_box.enableAutoRange(y=True)
         else:
             self.reset_range(current_loss)
 

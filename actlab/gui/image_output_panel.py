@@ -1,0 +1,231 @@
+"""The OUTPUT column of an image lab: the loss and accuracy numbers and curves, the test
+gallery (click an image to probe it), the probed image's class scores and the confusion
+matrix.
+
+Every view is created once; a frame only hands new arrays to them (``setData``,
+``setImage``, ``setText``, one QImage for the gallery), so the window can redraw it
+several times a second while training.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt, Signal
+
+from actlab.views.images.accuracy_view import AccuracyView, epoch_span, nice_top
+from actlab.views.images.confusion_view import ConfusionView
+from actlab.views.images.image_gallery import ImageGallery
+from actlab.views.images.scores_view import ScoresView
+from actlab.views.loss_view import LossView, format_loss
+
+from .output_panel import LOSS_NOTE, _percent, cache_axes
+from .style import caption
+
+
+
+class SteppedLossView(LossView):
+    """The loss plot with axes that move in steps: epochs to 10, 20, 50, … like the
+    accuracy plot beside it, the loss from 0 to a round number above the highest loss
+    (on a linear axis).  An autorange that follows the curves drew both axes again on
+    every frame while training (~3 ms of a frame); these change a few times a run."""
+
+    _span = _top = None
+    follow_curves = False  # the ranges below, not LossView's autorange
+
+    def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
+        super().show_history(history, current_loss)
+        h = history or {}
+        epochs, n = h.get("epoch"), len(h.get("train_loss", ()))
+        if not n or epochs is None or len(epochs) < n:
+            self._span = self._top = None  # empty: LossView's own range for it
+            return
+        vb = self.view_box
+        span = epoch_span(float(epochs[n - 1]))
+        if span != self._span or vb.autoRangeEnabled()[0]:
+            self._span = span
+            vb.enableAutoRange(x=False)
+            vb.setXRange(0, span, padding=0.02)
+        if self.log_scale:
+            self._top = None
+            vb.enableAutoRange(y=True)  # decades: the autorange
+            return
+        finite = [y[np.isfinite(y)] for y in (self._train, self._test) if len(y)]
+        finite = [y for y in finite if len(y)]
+        top = nice_top(max(float(y.max()) for y in finite)) if finite else 1.0
+        if top != self._top or vb.autoRangeEnabled()[1]:
+            self._top = top
+            vb.enableAutoRange(y=False)
+            vb.setYRange(0, top, padding=0.02)
+
+
+class ImageOutputPanel(QtWidgets.QWidget):
+    """Numbers, loss and accuracy curves, the gallery, the class scores and the confusion
+    matrix.  ``probed(split, index)`` when the student picks an image in the gallery."""
+
+    probed = Signal(str, int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._split = "test"
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setSizeConstraint(QtWidgets.QLayout.SizeConstraint.SetNoConstraint)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(self._numbers_table())
+
+        self.loss_view = SteppedLossView()
+        self.loss_view.setObjectName("loss_view")
+        self.loss_view.setToolTip("Training loss (solid) and test loss (dashed) after "
+                                  "every epoch: both should go down. " + LOSS_NOTE)
+        self.accuracy_view = AccuracyView()
+        self.accuracy_view.setObjectName("accuracy_view")
+        for view in (self.loss_view, self.accuracy_view):
+            view.setMinimumSize(140, 90)
+            cache_axes(view.plot_item)
+        self._curves = QtWidgets.QGridLayout()
+        self._curves.setSpacing(4)
+        self._side_by_side: bool | None = None
+        self._place_curves(False)
+        layout.addLayout(self._curves, 5)
+
+        self.warning = QtWidgets.QLabel()
+        self.warning.setObjectName("warning")
+        self.warning.setProperty("role", "warning")
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # engine messages quote values
+        self.warning.hide()
+        layout.addWidget(self.warning)
+
+        self.gallery_caption = caption("Test images · click one to probe it",
+                                       "The network's answer under each image; a red "
+                                       "outline is a mistake (hover it for the true "
+                                       "class). Arrow keys move the probe.")
+        layout.addWidget(self.gallery_caption)
+        self.gallery = ImageGallery()
+        self.gallery.setObjectName("gallery")
+        self.gallery.clicked.connect(lambda i: self.probed.emit(self._split, int(i)))
+        self.gallery_area = QtWidgets.QScrollArea()
+        self.gallery_area.setObjectName("gallery_area")
+        self.gallery_area.setWidgetResizable(True)
+        self.gallery_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.gallery_area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.gallery_area.setWidget(self.gallery)
+        self.gallery_area.setMinimumHeight(self.gallery.minimumSizeHint().height())
+        layout.addWidget(self.gallery_area, 4)
+
+        self.scores_view = ScoresView()
+        self.scores_view.setObjectName("scores_view")
+        self.confusion_view = ConfusionView()
+        self.confusion_view.setObjectName("confusion_view")
+        bottom = QtWidgets.QHBoxLayout()
+        bottom.setSpacing(4)
+        for view in (self.scores_view, self.confusion_view):
+            view.setMinimumSize(140, 140)
+            bottom.addWidget(view, 1)
+        layout.addLayout(bottom, 4)
+
+    def _numbers_table(self) -> QtWidgets.QGridLayout:
+        """Test and training side by side, as the point labs' OutputPanel shows them."""
+        numbers = QtWidgets.QGridLayout()
+        numbers.setHorizontalSpacing(12)
+        numbers.setVerticalSpacing(0)
+        self.values: dict[str, QtWidgets.QLabel] = {}
+        tips = {"test_loss": "How wrong the network is on images it never trained on: the "
+                "number that tells whether it generalises. " + LOSS_NOTE,
+                "train_loss": "How wrong the network is on the images it learns from; "
+                "training pushes this down. " + LOSS_NOTE,
+                "test_accuracy": "The share of test images the network puts in the right "
+                "class.",
+                "train_accuracy": "The share of training images the network puts in the "
+                "right class."}
+        numbers.addWidget(caption("Test", "Images the network never trains on."), 0, 1)
+        numbers.addWidget(caption("Training", "The images the network learns from."), 0, 2)
+        for row, (what, keys) in enumerate((("Loss", ("test_loss", "train_loss")),
+                                            ("Accuracy", ("test_accuracy",
+                                                          "train_accuracy"))), start=1):
+            numbers.addWidget(caption(what, tips[keys[0]]), row, 0)
+            for col, key in enumerate(keys, start=1):
+                value = QtWidgets.QLabel("–")
+                value.setObjectName(key)
+                value.setProperty("role", "number")
+                value.setToolTip(tips[key])
+                value.setMinimumWidth(value.fontMetrics().horizontalAdvance("100.0 %"))
+                numbers.addWidget(value, row, col)
+                self.values[key] = value
+        numbers.setColumnStretch(3, 1)
+        return numbers
+
+    def _place_curves(self, side_by_side: bool) -> None:
+        """Loss and accuracy in one row on a wide column, one above the other otherwise."""
+        if side_by_side == self._side_by_side:
+            return
+        self._side_by_side = side_by_side
+        grid = self._curves
+        for view in (self.loss_view, self.accuracy_view):
+            grid.removeWidget(view)
+        grid.addWidget(self.loss_view, 0, 0)
+        grid.addWidget(self.accuracy_view, *((0, 1) if side_by_side else (1, 0)))
+        # one above the other they share the epoch axis: its name once, under the lower
+        # plot, leaves the upper one ~18 px more for its curves on a small screen
+        self.loss_view.plot_item.showLabel("bottom", side_by_side)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # side by side only when both plots get their full legend row (each is ~290 px)
+        need = sum(v.plot_widget.minimumSizeHint().width() + 150
+                   for v in (self.loss_view, self.accuracy_view))
+        self._place_curves(event.size().width() >= max(need, 560))
+        super().resizeEvent(event)
+
+    # ---------------------------------------------------------------- the API
+    def show_pictures(self, pics) -> None:
+        """Draw an ``ImagePictures`` (gallery, scores of the probed image, confusion
+        matrix); None clears them."""
+        if pics is None:
+            self.gallery.clear()
+            self.scores_view.clear()
+            self.confusion_view.clear()
+            return
+        self._split = pics.split
+        self.gallery.set_images(pics.gallery_images, pics.gallery_true, pics.gallery_pred,
+                                pics.gallery, pics.class_names, probe=pics.probe,
+                                split=pics.split)
+        what = "Test" if pics.split == "test" else "Training"
+        self.gallery_caption.setText(f"{what} images · click one to probe it")
+        self.scores_view.show_scores(pics.scores, pics.label, pics.class_names,
+                                     f"{what.lower()} image {pics.probe + 1}")
+        self.confusion_view.show_confusion(pics.confusion, pics.class_names)
+
+    def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
+        """The loss and accuracy curves of a Snapshot's ``history``."""
+        self.loss_view.show_history(history, current_loss)
+        self.accuracy_view.show_history(history)
+
+    def show_numbers(self, snap) -> None:
+        """The four numbers of a Snapshot."""
+        v = self.values
+        v["train_loss"].setText(format_loss(snap.train_loss))
+        v["test_loss"].setText(format_loss(snap.test_loss))
+        v["train_accuracy"].setText(_percent(snap.train_accuracy))
+        v["test_accuracy"].setText(_percent(snap.test_accuracy))
+
+    def set_warning(self, text: str | None) -> None:
+        self.warning.setText(text or "")
+        self.warning.setVisible(bool(text))
+
+    def clear(self) -> None:
+        """Back to an empty panel (a new lab before its first snapshot)."""
+        self.show_pictures(None)
+        self.show_history(None)
+        for label in self.values.values():
+            label.setText("–")
+        self.set_warning(None)
+
+    def export_views(self) -> dict[str, QtWidgets.QWidget]:
+        """The views the window can export (PNG for all; SVG for the plots, the gallery
+        being a painted widget is PNG only)."""
+        return {"loss": self.loss_view, "accuracy": self.accuracy_view,
+                "confusion": self.confusion_view, "gallery": self.gallery,
+                "scores": self.scores_view}
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        return QtCore.QSize(360, 760)
