@@ -19,6 +19,7 @@ from dataclasses import replace
 from actlab.lab import Lab
 
 POINTS, IMAGES = 0, 1
+SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
 EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
                  "confusion": "Confusion matrix", "gallery": "Test image gallery",
                  "scores": "Class scores", "filters": "Filters and feature maps"}
@@ -87,7 +88,8 @@ class ImageModeMixin:
         menu.setObjectName("menu_export_images")
         for key in (*self.image_output.export_views(), "filters"):
             title = EXPORT_TITLES.get(key, key.capitalize())
-            for kind in ("png", "svg"):
+            # the gallery and the filters are painted pictures: PNG only
+            for kind in ("png", "svg") if key in SVG_VIEWS else ("png",):
                 act = menu.addAction(f"{title} as {kind.upper()}…")
                 act.setObjectName(f"action_export_{key}_{kind}")
                 act.setStatusTip(f"Save the {title.lower()} as "
