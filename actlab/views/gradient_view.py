@@ -277,6 +277,12 @@ class GradientFlowView(QtWidgets.QWidget):
         self._legend_columns()
         self._min_heights()
 
+    def _legend_below_width(self) -> int:
+        # long layer names ("Convolution 1", an image lab's) need the legend below sooner
+        names = getattr(self, "_curve_names", None) or ()
+        longest = max((len(n) for n in names), default=0)
+        return LEGEND_BELOW_WIDTH if longest <= 8 else LEGEND_BELOW_WIDTH + 12 * (longest - 8)
+
     def _min_heights(self) -> None:
         # stacked, each plot needs its own height (the bar labels sit above the bars)
         self.grad_widget.setMinimumHeight(
@@ -290,7 +296,7 @@ class GradientFlowView(QtWidgets.QWidget):
         """Below NARROW_WIDTH px (a dock next to the main window) the dead-unit bars go
         under the gradient plot and the histograms into two columns, so no title or
         legend is cut off."""
-        self._place_legend(event.size().width() < LEGEND_BELOW_WIDTH)
+        self._place_legend(event.size().width() < self._legend_below_width())
         narrow = event.size().width() < NARROW_WIDTH
         if narrow != self._narrow:
             self._narrow = narrow
@@ -353,6 +359,8 @@ class GradientFlowView(QtWidgets.QWidget):
                 self.curves.append(curve)
                 self.legend.addItem(curve, names[i])
             self._legend_columns()
+            if self.width() > 0:
+                self._place_legend(self.width() < self._legend_below_width())
         few = len(epochs) <= 30  # with few samples dots show where the values are
         window = smoothing_window(len(epochs))
         for curve, y in zip(self.curves, norms.T):
@@ -410,8 +418,10 @@ class GradientFlowView(QtWidgets.QWidget):
             titles = tuple(t.replace("units", "filters/units") if "units" in kinds
                            else t.replace("units", "filters") for t in titles)
             self.dead_plot.setLabel("bottom", "layer (convolutions first)")
+            self.dead_plot.setLabel("left", "filters" if "units" not in kinds else "count")
         else:
             self.dead_plot.setLabel("bottom", "hidden layer")
+            self.dead_plot.setLabel("left", "units")
         self.dead_widget.set_titles(titles, "10pt")
         self.dead_plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in x]])
         self.dead_plot.getViewBox().setRange(xRange=(0.4, max(n, 1) + 0.6),

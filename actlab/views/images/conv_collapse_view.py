@@ -213,15 +213,16 @@ class ConvCollapseView(QtWidgets.QWidget):
             for j, K in enumerate(rc.kernels):
                 K = np.asarray(K)
                 k = K.shape[2]
+                ins_ = f" × {K.shape[1]} in" if K.shape[1] > 1 else ""
                 pics.append(_picture(grid_rgba(K, TILE_PX), f"layer {c.first + j + 1}\n"
-                                     f"{K.shape[0]}×{K.shape[1]} of {k}×{k}",
+                                     f"{K.shape[0]} filters{ins_}",
                                      f"Layer {c.first + j + 1}'s kernels: a row per "
                                      f"filter, a column per input channel."))
                 signs.append("→" if j < len(rc.kernels) - 1 else "=")
             Kc = np.asarray(c.kernel)
             self.shown_composites.append(Kc)
             pics.append(_picture(grid_rgba(Kc, TILE_PX), f"one {kh}×{kw}\n"
-                                 f"{Kc.shape[0]}×{Kc.shape[1]} of {kh}×{kw}",
+                                 f"{Kc.shape[0]} filters",
                                  "The single convolution equal to the layers on the "
                                  "left (kernel and bias composed from theirs)."))
             self._add(_Row(pics, signs))
