@@ -50,6 +50,10 @@ def test_templates_are_the_whole_linear_network(five):
     scores = five.network.logits(x)
     direct = x.reshape(len(x), -1) @ T.templates.reshape(len(T.templates), -1).T + T.constants
     np.testing.assert_allclose(scores, direct, atol=1e-10)
+    slow = ca.templates(five.network.get_params(), five.network.spec.conv, "flatten", 16)
+    np.testing.assert_allclose(T.templates, slow.templates, atol=1e-12)
+    np.testing.assert_allclose(T.constants, slow.constants, atol=1e-12)
+    assert T.max_difference < 1e-12
 
 
 def test_saliency_same_for_linear_different_for_relu(five):
@@ -62,7 +66,12 @@ def test_saliency_same_for_linear_different_for_relu(five):
     lab = _lab("images-shapes-need-nonlinearity")
     t = ImageTrainer(lab)
     t.train(1)
-    rel = image_insights(t)
+    rel = image_insights(t, "test", 4)
+    params, spec = t.network.get_params(), t.network.spec
+    for i, m in zip(rel.saliency_indices, rel.saliencies):  # each against the one-image form
+        one = ca.saliency(params, spec.conv, spec.head, t.dataset.x_test[i], (),
+                          rel.saliency_class)
+        np.testing.assert_allclose(m, one.gradient, atol=1e-12)
     assert rel.saliency_relative > 1e-3
     assert not np.allclose(rel.saliencies[0], rel.saliencies[1])
     assert rel.runs == () and rel.templates is None
