@@ -21,7 +21,7 @@ from ..lab import Lab, TrainingSpec
 from .cnn import ConvNetwork, ConvTrainer
 from .cnn_layers import softmax_cross_entropy
 from .epoch_loop import EpochLoop
-from .history import History
+from .history import GradientHistory, History
 from .images import ImageData, make_images, with_added
 
 
@@ -89,6 +89,7 @@ class ImageTrainer(EpochLoop):
         self.training: TrainingSpec | None = None
         self._rate, self._rate_t0 = 0.0, (time.perf_counter(), self.epoch)
         self.set_training(lab.training)
+        self._init_gradient_record()
 
     @property
     def epoch(self) -> int:
@@ -144,6 +145,8 @@ class ImageTrainer(EpochLoop):
             return False
         ds, spec = self.dataset, self.training
         self._params_version += 1
+        if self.epoch == 0 and not len(self.gradients):  # the starting weights
+            self._record_start(spec.batch_size)
         ok = self._trainer.train_epoch(ds.x_train, ds.y_train, spec.batch_size,
                                        self._shuffle_rng)
         if ok:
@@ -160,7 +163,60 @@ class ImageTrainer(EpochLoop):
             return False
         self.history.append(m["train_loss"], m["test_loss"], m["train_accuracy"],
                             m["test_accuracy"])
+        row = self.gradients.slot(self.epoch)
+        if row is not None:
+            self._layer_gradient_sizes(row, self._trainer)
+            self.gradients.commit(self.epoch)
         return True
+
+    # ------------------------------------------------------------------ gradient record
+    def _init_gradient_record(self) -> None:
+        """``gradients``: mean |∂L/∂W| per weight layer (convolutions, dense layers, the
+        output; biases left out) from epoch 0 on, the point trainer's
+        :class:`.history.GradientHistory`, so the gradient-flow view reads either."""
+        net = self.network
+        layers = net._linear
+        self.gradients = GradientHistory(len(layers))
+        sizes = [l.n_weights + l.n_bias for l in layers]
+        # each layer's weights and bias are one contiguous block of the flat buffer, in
+        # layer order (see ConvNetwork): one reduceat sums every layer at once
+        self._g_starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
+        self._g_inv = np.array([1.0 / l.n_weights for l in layers])
+        self._g_abs = np.empty(net.n_params)
+        self._g_sum = np.empty(len(layers))
+
+    def _layer_gradient_sizes(self, out: np.ndarray, trainer=None) -> None:
+        """Mean |∂L/∂W| per layer of the data-loss gradient in ``grad_flat`` into ``out``.
+
+        After an epoch ``grad_flat`` holds the last minibatch's gradient *plus* the
+        regulariser's term (the conv trainer adds it in place); the regulariser's ops
+        leave that term in their scratch buffer, so it is taken off again here — the
+        record is the data-loss gradient, as the point trainer's is."""
+        g = self.network.grad_flat
+        reg = getattr(trainer, "_reg", None) if trainer is not None else None
+        if reg:
+            np.subtract(g, reg[-1][1][1], out=self._g_abs)  # the last op is G += term
+            np.abs(self._g_abs, out=self._g_abs)
+        else:
+            np.abs(g, out=self._g_abs)
+        np.multiply(self._g_abs, self.network.weight_mask, out=self._g_abs)
+        np.add.reduceat(self._g_abs, self._g_starts, out=self._g_sum)
+        np.multiply(self._g_sum, self._g_inv, out=out)
+
+    def _record_start(self, batch_size: int) -> None:
+        """Epoch 0: the gradient at the starting weights on the first minibatch's worth
+        of training images (in file order: the shuffle's random numbers are left to the
+        epoch, so recording changes no bit of training)."""
+        net, ds = self.network, self.dataset
+        m = max(1, min(int(batch_size), ds.n_train))
+        with np.errstate(all="ignore"):
+            net._gradients(net._images(ds.x_train[:m]),
+                           net._labels(ds.y_train[:m], m))
+            row = self.gradients.slot(0)
+            if row is not None:
+                self._layer_gradient_sizes(row)
+                if np.all(np.isfinite(row)):
+                    self.gradients.commit(0)
 
     # ------------------------------------------------------------------ reading out
     def predict_images(self, X) -> np.ndarray:

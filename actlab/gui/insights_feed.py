@@ -5,6 +5,13 @@ says which instruments are on screen (:meth:`InsightsFeed.set_wants`, any thread
 worker asks the feed for a pack each time it publishes a snapshot (with its Trainer lock
 held), and the feed computes one only when something is on screen, at most every
 :data:`INSIGHTS_INTERVAL` while training runs, and never twice for the same epoch.
+
+For an image lab (``trainer.kind == "images"``) the pack's ``insights`` is an
+:class:`~actlab.engine.image_insights.ImageInsights` (the conv collapse, templates,
+saliency of the probed image beside others, gradient flow and dead filters) instead of a
+point lab's :class:`~actlab.engine.insights.Insights`; ``hidden`` is always None (the
+hidden space is about 2-D points).  :meth:`InsightsFeed.set_probe` says which image the
+student probes.
 """
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from actlab.engine.image_insights import ImageInsights, image_insights
 from actlab.engine.insights import GradientLog, Insights, compute_insights, hidden_space
 
 INSIGHTS_INTERVAL = 1.0 / 8.0  # the instruments redraw at most ~8 times a second
@@ -26,13 +34,14 @@ class InsightsPack:
     ``run`` increases with every new Trainer and every Reset (the epochs start again, so
     views must redraw even an "older" epoch); ``seq`` increases with every pack.
     ``hidden`` is ``((layer, i, j), space, labels)`` for the hidden-space view, or None
-    when it was not asked for."""
+    when it was not asked for.  For an image lab ``insights`` is an ImageInsights (tell
+    them apart by ``insights.kind == "images"``) and ``hidden`` is None."""
 
     generation: int
     run: int
     seq: int
     epoch: int
-    insights: Insights | None
+    insights: Insights | ImageInsights | None
     hidden: tuple | None
 
 
@@ -52,11 +61,20 @@ class InsightsFeed:
         self._seq = 0
         self._last = 0.0
         self.error: str | None = None  # why computing failed (once), see take_error
+        self._probe: tuple[str, int] = ("test", 0)  # the image lab's probed image
 
     def set_wants(self, insights: bool, hidden: tuple | None) -> None:
         """Any thread: ``insights`` for the collapse, gradient and regions views, ``hidden``
         the (layer, i, j) of the hidden-space view or None.  The next pack is fresh."""
         self._wants = (bool(insights), None if hidden is None else tuple(int(v) for v in hidden))
+        self._due = True
+
+    def set_probe(self, split: str, index: int) -> None:
+        """Any thread: the student probes image ``index`` of ``split`` ("test" or
+        "train") of an image lab; the next pack shows its saliency.  (One tuple written
+        at once, so the training thread reads a consistent pair.)"""
+        split = "train" if str(split) == "train" else "test"
+        self._probe = (split, max(0, int(index)))
         self._due = True
 
     def take_error(self) -> str | None:
@@ -78,7 +96,13 @@ class InsightsFeed:
         want_insights, selection = self._wants
         if not want_insights and selection is None:
             return None
-        key = (self._run, trainer.epoch, want_insights, selection)
+        images = getattr(trainer, "kind", None) == "images"
+        probe = self._probe
+        if images:
+            selection = None  # the hidden space is about 2-D points
+            if not want_insights:
+                return None
+        key = (self._run, trainer.epoch, want_insights, selection, probe if images else None)
         if key == self._key:
             return self._pack
         now = time.perf_counter()
@@ -88,8 +112,11 @@ class InsightsFeed:
         self._due = False
         self._last = now
         try:
-            insights = compute_insights(trainer, self.log, self.grid) if want_insights \
-                else None
+            if images:
+                insights = image_insights(trainer, *probe)
+            else:
+                insights = compute_insights(trainer, self.log, self.grid) if want_insights \
+                    else None
             hidden = _hidden_space(trainer, selection) if selection is not None else None
         except Exception as e:  # noqa: BLE001 - an instrument must never stop training
             self._wants = (False, None)  # off until the window asks again

@@ -10,6 +10,13 @@ the worker computes insights only then (at most ~8 a second, see
 draws the newest :class:`~actlab.gui.worker.InsightsPack` into the visible views.  While
 "Why non-linearity?" is open, the collapsed network's decision line is drawn on the output
 surface and the merging layers are bracketed in the network diagram.
+
+For an image lab (``window.lab.kind == "images"``) the "Why non-linearity?" page shows a
+:class:`~actlab.views.images.conv_collapse_view.ConvCollapseView` and the gradient page a
+:class:`~actlab.views.images.conv_gradient_view.ConvGradientView` in place of the point
+views (both live in the page; the lab's kind picks which is shown and drawn), the merging
+convolutions are bracketed in ``window.network_view_images`` when the window has one, and
+"Hidden space" and "Linear regions" are disabled: they are about the 2-D input plane.
 """
 from __future__ import annotations
 
@@ -23,6 +30,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from actlab.views.collapse_panel import CollapsePanel
 from actlab.views.gradient_view import GradientFlowView
 from actlab.views.hidden_space_view import HiddenSpaceView
+from actlab.views.images.conv_collapse_view import ConvCollapseView
+from actlab.views.images.conv_gradient_view import ConvGradientView
 from actlab.views.regions_view import RegionsView
 
 from .compare_panel import ComparePanel
@@ -66,6 +75,13 @@ INSTRUMENTS = (
                "Train the lab once per activation, side by side from the same start."),
 )
 INSIGHT_VIEWS = ("collapse", "gradient", "regions")
+# the instruments an image lab has no use for, and why (their disabled menu entry says it)
+POINT_ONLY = {
+    "hidden": "Hidden space is about 2-D points: it maps the input plane into two hidden "
+              "neurons, and an image lab has no input plane. Open a point lab to use it.",
+    "regions": "Linear regions are pieces of the 2-D input plane: an image lab has no "
+               "input plane to cut. Open a point lab to use it.",
+}
 
 
 def merged_layer_runs(runs, n_hidden: int) -> tuple[tuple[int, int], ...]:
@@ -107,10 +123,17 @@ class Instruments:
         self.gradient = GradientFlowView()
         self.hidden = HiddenSpaceView()
         self.regions = RegionsView()
+        self.image_collapse = ConvCollapseView()
+        self.image_gradient = ConvGradientView()
         self.compare = ComparePanel(window)
         self.views = {"collapse": self.collapse, "gradient": self.gradient,
                       "hidden": self.hidden, "regions": self.regions,
                       "compare": self.compare}
+        # key -> the image lab's view on the same page (self.views holds the shown one)
+        self._image_views = {"collapse": self.image_collapse,
+                             "gradient": self.image_gradient}
+        self._point_views = {"collapse": self.collapse, "gradient": self.gradient}
+        self.images = False  # the window's lab is an image lab
         self.area = window.layout_.instrument_area
         self.pages: dict[str, QtWidgets.QWidget] = {}
         self.actions: dict[str, QAction] = {}
@@ -134,6 +157,8 @@ class Instruments:
         self.menu = self._make_menu()
         self.hidden.selectionChanged.connect(lambda *_: self.update_wants())
         window.trainer.worker.playingChanged.connect(self.compare.main_playing)
+        lab = getattr(window, "lab", None)
+        self._set_kind(getattr(lab, "kind", "points") == "images")
         self.timer = QTimer(window)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
@@ -157,6 +182,7 @@ class Instruments:
         lay.setSpacing(2)
         if inst.key == "collapse":
             view.heading.hide()  # the tab's title says it already
+            self.image_collapse.heading.hide()
         if inst.key != "compare":  # the compare panel has its own row of buttons
             bar = QtWidgets.QHBoxLayout()
             bar.setContentsMargins(6, 0, 6, 0)
@@ -170,6 +196,11 @@ class Instruments:
             bar.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
             lay.addLayout(bar)
         lay.addWidget(view, 1)
+        image_view = self._image_views.get(inst.key)
+        if image_view is not None:
+            image_view.setObjectName(f"image_{inst.key}_view")
+            lay.addWidget(image_view, 1)
+            image_view.hide()
         # a short column (small screens) scrolls its instrument rather than squeezing it
         scroll = QtWidgets.QScrollArea()
         scroll.setObjectName(f"page_{inst.key}")
@@ -266,7 +297,7 @@ class Instruments:
         snapshot while paused, so they appear at once)."""
         insights = any(self.on_screen(k) for k in INSIGHT_VIEWS) or self.is_open("collapse")
         hidden = None
-        if self.on_screen("hidden") and self.w.lab.network.hidden:
+        if self.on_screen("hidden") and not self.images and self.w.lab.network.hidden:
             hidden = self.hidden.selection()
         wants = (insights, hidden)
         if wants == self._wants:
@@ -276,15 +307,37 @@ class Instruments:
         if (insights or hidden is not None) and not self.w._playing:
             self.w.trainer.request_snapshot()
 
+    def _set_kind(self, images: bool) -> None:
+        """Show the image lab's or the point lab's views, and disable what an image lab
+        cannot use (closing it if it was open)."""
+        self.images = bool(images)
+        for key, point_view in self._point_views.items():
+            image_view = self._image_views[key]
+            point_view.setVisible(not images)
+            image_view.setVisible(images)
+            self.views[key] = image_view if images else point_view
+        for key, why in POINT_ONLY.items():
+            act = self.actions.get(key)
+            if act is None:
+                continue
+            inst = next(i for i in INSTRUMENTS if i.key == key)
+            if images and self.is_open(key):
+                self.close(key)
+            act.setEnabled(not images)
+            act.setToolTip(why if images else f"{inst.title} ({inst.shortcut}): {inst.tip}")
+            act.setStatusTip(why if images else inst.tip)
+
     def lab_changed(self) -> None:
         """The window committed a new lab (network, features or data)."""
         w = self.w
         lab, ds = w.lab, w.dataset
-        problem = getattr(ds, "problem", None) or lab.data.problem
-        n_classes = ds.n_classes if ds is not None else 2
-        self.collapse.set_problem(problem)
-        self.hidden.set_problem(problem, n_classes)
-        self.hidden.set_layers(lab.network.hidden)
+        self._set_kind(getattr(lab, "kind", "points") == "images")
+        if not self.images:
+            problem = ds.problem if ds is not None else lab.data.problem
+            n_classes = ds.n_classes if ds is not None else 2
+            self.collapse.set_problem(problem)
+            self.hidden.set_problem(problem, n_classes)
+            self.hidden.set_layers(lab.network.hidden)
         self._pack = None
         self._drawn.clear()
         for key in INSIGHT_VIEWS:
@@ -352,11 +405,19 @@ class Instruments:
             self.hidden.show_space(space, labels)
         elif pack.insights is None:
             return
+        elif (getattr(pack.insights, "kind", "points") == "images") != self.images:
+            return  # a pack of the other kind of lab, just replaced
         else:
             self.views[key].show_insights(pack.insights, force=force)
         self._drawn[key] = (pack.run, pack.seq)
 
     def _mark_collapse(self, insights) -> None:
+        if getattr(insights, "kind", "points") == "images":
+            if self.images:
+                self._mark_image_runs(insights.runs, insights.merged_text)
+            return
+        if self.images:
+            return
         surface = self.w.output.surface_view
         line = insights.collapse.line
         if line is not None:
@@ -366,9 +427,17 @@ class Instruments:
         self.w.network_view.set_merged_runs(
             merged_layer_runs(insights.collapse.runs, len(insights.layer_sizes)))
 
+    def _mark_image_runs(self, runs, text: str) -> None:
+        # the image builder is the coordinator's (ConvBuilderView); it may not exist yet
+        builder = getattr(self.w, "network_view_images", None)
+        mark = getattr(builder, "set_merged_runs", None)
+        if mark is not None:
+            mark(tuple(tuple(int(v) for v in r) for r in runs), text)
+
     def _clear_collapse_marks(self) -> None:
         self.w.output.surface_view.clear_extra_line()
         self.w.network_view.set_merged_runs(())
+        self._mark_image_runs((), "")
 
     # ------------------------------------------------------------------ misc
     def set_comparing(self, on: bool) -> None:
@@ -395,7 +464,7 @@ class Instruments:
     def restore(self, settings) -> None:
         keys = str(settings.value("window/instruments", "") or "").split(",")
         for key in keys:
-            if key in self.pages:
+            if key in self.pages and self.actions[key].isEnabled():
                 self.open(key)
         front = str(settings.value("window/instrument_front", "") or "")
         if front in self.pages and self.is_open(front):

@@ -118,7 +118,8 @@ class _Histogram(FittedPlot):
         self._shown = None  # (half, top, activation) of the drawn curve and range
         self._title = None
 
-    def show_layer(self, index: int, z: np.ndarray, activation: str) -> None:
+    def show_layer(self, index: int, z: np.ndarray, activation: str,
+                   name: str | None = None) -> None:
         z = np.asarray(z, dtype=float).ravel()
         z = z[np.isfinite(z)]
         half = nice_ceil(float(np.abs(z).max()) * 1.05 if z.size else 1.0, 2.0)
@@ -146,16 +147,17 @@ class _Histogram(FittedPlot):
         self.flat_share = float(flat_mask(activation, z).mean()) if z.size else 0.0
         title = ACTIVATIONS[activation].title if act is not None else activation
         flat = f"{self.flat_share:.0%} flat"
-        full = f"layer {index + 1} · {title} · {flat}"
+        what = name or f"layer {index + 1}"
+        full = f"{what} · {title} · {flat}"
         # narrow columns (a dock) get a shorter wording, never a cut one
-        texts = (full, f"{index + 1} · {title} · {flat}", f"layer {index + 1} · {flat}",
+        texts = (full, f"{index + 1} · {title} · {flat}", f"{what} · {flat}",
                  f"{index + 1} · {flat}")
         if texts != self._title:
             self._title = texts
             self.set_titles(texts, "9pt")
         self.setToolTip(
             f"<b>{full}</b><br>"
-            f"Hidden layer {index + 1}: the bars count how often each value z reached the "
+            f"{name or f'Hidden layer {index + 1}'}: the bars count how often each value z reached the "
             f"{title} (before it is applied); the line is the {title} curve. Orange bars "
             f"sit where the curve is flat ({self.flat_share:.0%} of the values): there "
             "the slope is tiny, so hardly any gradient gets through and those weights "
@@ -275,6 +277,12 @@ class GradientFlowView(QtWidgets.QWidget):
         self._legend_columns()
         self._min_heights()
 
+    def _legend_below_width(self) -> int:
+        # long layer names ("Convolution 1", an image lab's) need the legend below sooner
+        names = getattr(self, "_curve_names", None) or ()
+        longest = max((len(n) for n in names), default=0)
+        return LEGEND_BELOW_WIDTH if longest <= 8 else LEGEND_BELOW_WIDTH + 12 * (longest - 8)
+
     def _min_heights(self) -> None:
         # stacked, each plot needs its own height (the bar labels sit above the bars)
         self.grad_widget.setMinimumHeight(
@@ -288,7 +296,7 @@ class GradientFlowView(QtWidgets.QWidget):
         """Below NARROW_WIDTH px (a dock next to the main window) the dead-unit bars go
         under the gradient plot and the histograms into two columns, so no title or
         legend is cut off."""
-        self._place_legend(event.size().width() < LEGEND_BELOW_WIDTH)
+        self._place_legend(event.size().width() < self._legend_below_width())
         narrow = event.size().width() < NARROW_WIDTH
         if narrow != self._narrow:
             self._narrow = narrow
@@ -312,10 +320,15 @@ class GradientFlowView(QtWidgets.QWidget):
         if not force and self._epoch is not None and insights.epoch < self._epoch:
             return False
         self._epoch = insights.epoch
+        # an image lab's insights name their layers ("Convolution 1", …; see
+        # engine.image_insights); a point lab's are "layer 1" … "output"
+        names = getattr(insights, "layer_names", None)
+        units = getattr(insights, "unit_names", None)
         self._show_norms(np.asarray(insights.grad_epochs, dtype=float),
-                         np.asarray(insights.grad_norms, dtype=float))
-        self._show_dead(insights.dead_units, insights.layer_sizes, insights.activations)
-        self._show_histograms(insights.pre_activations, insights.activations)
+                         np.asarray(insights.grad_norms, dtype=float), names)
+        self._show_dead(insights.dead_units, insights.layer_sizes, insights.activations,
+                        getattr(insights, "unit_kinds", None))
+        self._show_histograms(insights.pre_activations, insights.activations, units)
         return True
 
     def clear(self) -> None:
@@ -327,10 +340,13 @@ class GradientFlowView(QtWidgets.QWidget):
         return list(self._dead_labels)
 
     # ----------------------------------------------------------------- drawing
-    def _show_norms(self, epochs: np.ndarray, norms: np.ndarray) -> None:
+    def _show_norms(self, epochs: np.ndarray, norms: np.ndarray, names=None) -> None:
         norms = norms.reshape(len(epochs), -1) if norms.size else np.zeros((0, 0))
         n = norms.shape[1]
-        if n != len(self.curves):
+        names = tuple(names) if names is not None and len(names) == n else \
+            tuple(layer_name(i, n) for i in range(n))
+        if n != len(self.curves) or names != getattr(self, "_curve_names", None):
+            self._curve_names = names
             for curve in self.curves:
                 self.plot_item.removeItem(curve)
             self.legend.clear()
@@ -341,8 +357,10 @@ class GradientFlowView(QtWidgets.QWidget):
                 curve = self.plot_item.plot(pen=pen, connect="finite",
                                             symbolBrush=color, symbolPen=None)
                 self.curves.append(curve)
-                self.legend.addItem(curve, layer_name(i, n))
+                self.legend.addItem(curve, names[i])
             self._legend_columns()
+            if self.width() > 0:
+                self._place_legend(self.width() < self._legend_below_width())
         few = len(epochs) <= 30  # with few samples dots show where the values are
         window = smoothing_window(len(epochs))
         for curve, y in zip(self.curves, norms.T):
@@ -358,8 +376,10 @@ class GradientFlowView(QtWidgets.QWidget):
         elif not self.plot_item.getViewBox().autoRangeEnabled()[0]:
             self.plot_item.enableAutoRange(x=True)
 
-    def _show_dead(self, dead, sizes, activations) -> None:
-        key = (tuple(int(d) for d in dead), tuple(int(s) for s in sizes), tuple(activations))
+    def _show_dead(self, dead, sizes, activations, kinds=None) -> None:
+        kinds = tuple(kinds) if kinds is not None else ()
+        key = (tuple(int(d) for d in dead), tuple(int(s) for s in sizes), tuple(activations),
+               kinds)
         if key == getattr(self, "_dead_key", None):
             return  # unchanged (the usual case while training): nothing to redraw
         self._dead_key = key
@@ -394,12 +414,20 @@ class GradientFlowView(QtWidgets.QWidget):
         else:
             titles = (("Dead ReLU units (dead/size)",) if compact else ()) + \
                 ("Dead ReLU units", "Dead units")
+        if "filters" in kinds:  # an image lab: convolutions first, then dense layers
+            titles = tuple(t.replace("units", "filters/units") if "units" in kinds
+                           else t.replace("units", "filters") for t in titles)
+            self.dead_plot.setLabel("bottom", "layer (convolutions first)")
+            self.dead_plot.setLabel("left", "filters" if "units" not in kinds else "count")
+        else:
+            self.dead_plot.setLabel("bottom", "hidden layer")
+            self.dead_plot.setLabel("left", "units")
         self.dead_widget.set_titles(titles, "10pt")
         self.dead_plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in x]])
         self.dead_plot.getViewBox().setRange(xRange=(0.4, max(n, 1) + 0.6),
                                              yRange=(0, top * 1.22), padding=0)
 
-    def _show_histograms(self, pre, activations) -> None:
+    def _show_histograms(self, pre, activations, names=None) -> None:
         shown = min(len(pre), MAX_HISTOGRAMS)
         while len(self.histograms) < shown:
             h = _Histogram(self._hist_host)
@@ -410,7 +438,8 @@ class GradientFlowView(QtWidgets.QWidget):
         for i, h in enumerate(self.histograms):
             h.setVisible(i < shown)
             if i < shown:
-                h.show_layer(i, pre[i], activations[i])
+                h.show_layer(i, pre[i], activations[i],
+                             names[i] if names is not None and i < len(names) else None)
         more = len(pre) - shown
         self.hist_caption.setText(
             "Where each layer's values z fall on its activation (line). Orange bars: the "

@@ -1,0 +1,317 @@
+""""Why non-linearity?" for an image lab: which convolutions merge into one, the class
+templates of a fully linear network, and how saliency changes (or not) from image to image.
+
+A dumb view: it draws the :class:`~actlab.engine.image_insights.ImageInsights` it is
+handed and never calls the engine.  Kernels, templates and saliency maps are signed
+weights drawn on the app's diverging map (blue +, white 0, orange −, see
+:mod:`actlab.views.colors`), each picture on its own scale symmetric about 0.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import colors
+from ..qt import QtCore, QtGui, QtWidgets
+
+TILE_PX = 6          # screen px per kernel weight (kernels are 3×3 … 9×9)
+IMAGE_PX = 4         # screen px per image pixel (images are 8…32 px)
+GAP = 1              # px between the tiles of a kernel grid
+GAP_RGBA = (190, 190, 190, 255)  # grey, so white (zero) tiles still show their edges
+IDENTICAL = 1e-9     # saliencies differing by less (relative) are the same map
+
+
+def _number(v: float) -> str:
+    return f"{v:.1e}".replace("-", "−") if v and (abs(v) < 1e-3 or abs(v) >= 1e4) \
+        else f"{v:.3g}".replace("-", "−")
+
+
+def difference_words(value: float, relative: float | None = None) -> str:
+    """``"largest difference 6.7e−16 — rounding error only"`` (or without the remark
+    when the difference is real)."""
+    if relative is not None and relative < 1e-9 or value < 1e-12:
+        return f"largest difference {_number(value)} — rounding error only"
+    rel = f" ({relative:.0%} of the largest value)" if relative is not None else ""
+    return f"largest difference {_number(value)}{rel}"
+
+
+def grid_rgba(tiles: np.ndarray, px: int, vmax: float | None = None) -> np.ndarray:
+    """Kernels ``(rows, cols, k, k)`` as one RGBA picture: a grid of k×k tiles, ``px``
+    screen pixels per weight, GAP white pixels between tiles; one symmetric range."""
+    t = np.asarray(tiles, dtype=float)
+    rows, cols, kh, kw = t.shape
+    vmax = colors.symmetric_range(t) if vmax is None else vmax
+    rgba = colors.diverging_rgba(t, vmax)  # (rows, cols, kh, kw, 4)
+    big = np.repeat(np.repeat(rgba, px, axis=2), px, axis=3)
+    H, W = rows * kh * px + (rows - 1) * GAP, cols * kw * px + (cols - 1) * GAP
+    out = np.empty((H, W, 4), dtype=np.uint8)
+    out[...] = GAP_RGBA
+    for r in range(rows):
+        for c in range(cols):
+            y, x = r * (kh * px + GAP), c * (kw * px + GAP)
+            out[y:y + kh * px, x:x + kw * px] = big[r, c]
+    return out
+
+
+def _pixmap(rgba: np.ndarray) -> QtGui.QPixmap:
+    a = np.ascontiguousarray(rgba, dtype=np.uint8)
+    img = QtGui.QImage(a.data, a.shape[1], a.shape[0], 4 * a.shape[1],
+                       QtGui.QImage.Format.Format_RGBA8888)
+    return QtGui.QPixmap.fromImage(img.copy())
+
+
+def _grey_rgba(image: np.ndarray, px: int) -> np.ndarray:
+    v = np.clip(np.asarray(image, dtype=float), 0.0, 1.0)
+    g = (255 * (1.0 - v)).astype(np.uint8)  # ink 1 is black on white, as in the gallery
+    rgba = np.stack([g, g, g, np.full_like(g, 255)], axis=-1)
+    return np.repeat(np.repeat(rgba, px, axis=0), px, axis=1)
+
+
+def _label(text: str = "", *, bold: bool = False, muted: bool = False,
+           size: float | None = None) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+    style = [f"color: {colors.OUTLINE}"]
+    if bold:
+        style.append("font-weight: bold")
+    if muted:
+        style.append("color: #666666")
+    if size:
+        style.append(f"font-size: {size}pt")
+    label.setStyleSheet("; ".join(style) + ";")
+    return label
+
+
+def _picture(rgba: np.ndarray, caption: str, tip: str = "") -> QtWidgets.QWidget:
+    box = QtWidgets.QWidget()
+    lay = QtWidgets.QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(1)
+    pic = QtWidgets.QLabel()
+    pic.setPixmap(_pixmap(rgba))
+    pic.setStyleSheet("border: 1px solid #BEBEBE;")  # white pixels need an edge
+    pic.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
+    lay.addWidget(pic, 0, QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop)
+    cap = QtWidgets.QLabel(caption)
+    cap.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
+    cap.setStyleSheet("color: #444444; font-size: 8pt;")
+    lay.addWidget(cap)
+    lay.addStretch(1)
+    if tip:
+        box.setToolTip(tip)
+    return box
+
+
+class _Row(QtWidgets.QWidget):
+    """Pictures side by side, wrapping onto more lines in a narrow column."""
+
+    def __init__(self, widgets, gap_texts=()):
+        super().__init__()
+        self._grid = QtWidgets.QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(6)
+        self._grid.setVerticalSpacing(4)
+        items = []
+        for i, w in enumerate(widgets):
+            items.append(w)
+            if i < len(gap_texts) and gap_texts[i]:
+                sign = QtWidgets.QLabel(gap_texts[i])
+                sign.setStyleSheet(f"color: {colors.OUTLINE}; font-size: 14pt;")
+                items.append(sign)
+        for i, w in enumerate(items):
+            self._grid.addWidget(w, 0, i, QtCore.Qt.AlignmentFlag.AlignVCenter)
+        self._grid.setColumnStretch(len(items), 1)
+
+
+class ConvCollapseView(QtWidgets.QWidget):
+    """The collapse of an image network, in pictures and plain sentences.
+
+    Attributes for tests and the window: ``heading``, ``shown_composites`` (the composite
+    kernels drawn, one array per run), ``shown_templates``, ``shown_saliencies``; and
+    :meth:`texts` (every sentence on screen)."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("white"))
+        self.setPalette(pal)
+        self._epoch: int | None = None
+        self.shown_composites: list[np.ndarray] = []
+        self.shown_templates: np.ndarray | None = None
+        self.shown_saliencies: np.ndarray | None = None
+        lay = self._lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(6)
+        self.heading = _label("Why non-linearity?", bold=True, muted=True, size=9)
+        lay.addWidget(self.heading)
+        self.placeholder = _label("Train or step the network to see which of its "
+                                  "convolutions merge.", muted=True)
+        lay.addWidget(self.placeholder)
+        self._body = QtWidgets.QWidget()
+        self._body_lay = QtWidgets.QVBoxLayout(self._body)
+        self._body_lay.setContentsMargins(0, 0, 0, 0)
+        self._body_lay.setSpacing(6)
+        lay.addWidget(self._body)
+        lay.addStretch(1)
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        return QtCore.QSize(340, 700)
+
+    # ------------------------------------------------------------------ API
+    def show_insights(self, ins, force: bool = False) -> bool:
+        """Draw ``ins`` (an ImageInsights); an older epoch than the last drawn is dropped
+        unless ``force``.  Returns True if drawn."""
+        if ins is None or getattr(ins, "kind", None) != "images":
+            return False
+        if not force and self._epoch is not None and ins.epoch < self._epoch:
+            return False
+        self._epoch = ins.epoch
+        self._rebuild(ins)
+        return True
+
+    def clear(self) -> None:
+        """Forget the last epoch drawn (a Reset or a new lab)."""
+        self._epoch = None
+
+    def texts(self) -> list[str]:
+        """Every sentence the view shows now, in order (for tests and accessibility)."""
+        return [w.text() for w in self._body.findChildren(QtWidgets.QLabel)
+                if w.text() and w.pixmap().isNull()]
+
+    # ------------------------------------------------------------------ drawing
+    def _rebuild(self, ins) -> None:
+        # a new body each time: packs come at most ~8 a second and the pictures change
+        # with every epoch anyway; rebuilding keeps the layout exactly what ins says
+        self.setUpdatesEnabled(False)
+        old = self._body
+        self._body = QtWidgets.QWidget()
+        self._body_lay = QtWidgets.QVBoxLayout(self._body)
+        self._body_lay.setContentsMargins(0, 0, 0, 0)
+        self._body_lay.setSpacing(6)
+        self._lay.replaceWidget(old, self._body)
+        old.deleteLater()
+        self.placeholder.hide()
+        self._runs(ins)
+        self._templates(ins)
+        self._saliency(ins)
+        self.setUpdatesEnabled(True)
+
+    def _add(self, widget) -> None:
+        self._body_lay.addWidget(widget)
+
+    def _runs(self, ins) -> None:
+        self.shown_composites = []
+        n_conv = len(ins.conv_titles)
+        for rc in ins.collapses:
+            c = rc.collapse
+            n = c.last - c.first + 1
+            kh, kw = c.kernel_size
+            self._add(_label(f"Layers {c.first + 1}–{c.last + 1}: these {n} convolutions "
+                             f"act as this one {kh}×{kw}", bold=True))
+            pics, signs = [], []
+            for j, K in enumerate(rc.kernels):
+                K = np.asarray(K)
+                k = K.shape[2]
+                ins_ = f" × {K.shape[1]} in" if K.shape[1] > 1 else ""
+                pics.append(_picture(grid_rgba(K, TILE_PX), f"layer {c.first + j + 1}\n"
+                                     f"{K.shape[0]} filters{ins_}",
+                                     f"Layer {c.first + j + 1}'s kernels: a row per "
+                                     f"filter, a column per input channel."))
+                signs.append("→" if j < len(rc.kernels) - 1 else "=")
+            Kc = np.asarray(c.kernel)
+            self.shown_composites.append(Kc)
+            pics.append(_picture(grid_rgba(Kc, TILE_PX), f"one {kh}×{kw}\n"
+                                 f"{Kc.shape[0]} filters",
+                                 "The single convolution equal to the layers on the "
+                                 "left (kernel and bias composed from theirs)."))
+            self._add(_Row(pics, signs))
+            self._add(_label("Blue +, orange −, white 0; each picture on its own scale.",
+                             muted=True, size=8))
+            self._add(_label(self._difference_sentence(c)))
+            if c.note:
+                self._add(_label(
+                    "Why the border differs: with 'same' padding every layer pads its own "
+                    "input with zeros, but the single convolution pads only the image. "
+                    "Near the border the second layer reads those zeros where the single "
+                    "convolution reads real values, so only there do the two disagree.",
+                    muted=True))
+        if not ins.collapses:
+            if n_conv < 2:
+                self._add(_label("One convolution layer: there is nothing to merge it "
+                                 "with.", bold=True))
+            else:
+                why = "; ".join(ins.breaks) if ins.breaks else "no layers merge"
+                self._add(_label(f"No convolutions merge here: {why}.", bold=True))
+                self._add(_label("A non-linearity (or pooling, or a stride) between two "
+                                 "convolutions keeps them from acting as one.", muted=True))
+        elif ins.breaks:
+            self._add(_label("Not merged: " + "; ".join(ins.breaks) + ".", muted=True))
+
+    @staticmethod
+    def _difference_sentence(c) -> str:
+        images = "on the test images"
+        if c.border_difference is None or c.interior_difference is None:
+            return (f"Stack against the single convolution {images}: "
+                    f"{difference_words(c.max_difference, c.relative_difference)}.")
+        return (f"Stack against the single convolution {images}: away from the border "
+                f"{difference_words(c.interior_difference, c.interior_relative)}; at the "
+                f"border {difference_words(c.border_difference, c.border_relative)}.")
+
+    def _templates(self, ins) -> None:
+        T = ins.templates
+        self.shown_templates = None
+        if T is None:
+            if ins.first_nonlinearity:
+                self._add(_label(f"The whole network is not linear ({ins.first_nonlinearity})"
+                                 ", so no single template per class describes it.",
+                                 bold=True))
+            return
+        tmpl = np.asarray(T.templates)
+        self.shown_templates = tmpl
+        self._add(_label("The whole network is: score = template · image + c", bold=True))
+        vmax = colors.symmetric_range(tmpl)
+        pics = []
+        for k, t in enumerate(tmpl):
+            rgba = grid_rgba(t[None, None], IMAGE_PX, vmax)
+            name = ins.class_names[k] if k < len(ins.class_names) else f"class {k + 1}"
+            pics.append(_picture(rgba, f"{name}\nc = {_number(float(T.constants[k]))}",
+                                 f"The template of '{name}': its score is the sum of "
+                                 "template × pixel over the image, plus c."))
+        self._add(_Row(pics))
+        if T.max_difference is not None:
+            self._add(_label("Network scores against template · image + c on the test "
+                             "images: "
+                             f"{difference_words(T.max_difference, T.relative_difference)}."))
+
+    def _saliency(self, ins) -> None:
+        sal = np.asarray(ins.saliencies)
+        self.shown_saliencies = sal
+        if not len(sal):
+            return
+        k = ins.saliency_class
+        name = ins.class_names[k] if k < len(ins.class_names) else f"class {k + 1}"
+        self._add(_label(f"Saliency: how each pixel moves the score of '{name}'",
+                         bold=True))
+        vmax = colors.symmetric_range(sal)
+        pics = []
+        for j, (i, im, s) in enumerate(zip(ins.saliency_indices, ins.saliency_images, sal)):
+            both = np.concatenate([_grey_rgba(im, IMAGE_PX),
+                                   np.full((1, im.shape[1] * IMAGE_PX, 4), GAP_RGBA,
+                                           np.uint8),
+                                   grid_rgba(s[None, None], IMAGE_PX, vmax)], axis=0)
+            cap = ("probed" if j == 0 else f"{ins.probe_split} #{i + 1}")
+            pics.append(_picture(both, cap, "The image (top) and its saliency (bottom)."))
+        self._add(_Row(pics))
+        same = ins.saliency_relative < IDENTICAL
+        if same:
+            text = ("Identical for every image (" + difference_words(
+                ins.saliency_difference, ins.saliency_relative) + "): a linear network "
+                "looks at every image through the same template.")
+        else:
+            text = (f"Different for each image (they differ by up to "
+                    f"{ins.saliency_relative:.0%} of the largest value): the network "
+                    f"is not linear ({ins.first_nonlinearity or 'a non-linearity'}), so "
+                    "what it looks at depends on the image.")
+        self.saliency_same = same
+        self._add(_label(text))

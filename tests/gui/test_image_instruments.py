@@ -1,0 +1,213 @@
+"""The image lab's instruments: "Why non-linearity?" shows the composite kernel the engine
+computes, the templates and saliencies; the gradient page names convolutions and lists
+dead filters; Hidden space and Linear regions are disabled for image labs.  Built with the
+real Instruments, views and InsightsFeed around a stand-in window (the main window does
+not open image labs yet)."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from actlab.engine import conv_analysis as ca
+from actlab.engine import conv_reference as ref
+from actlab.engine.image_insights import image_insights
+from actlab.engine.image_trainer import ImageTrainer
+from actlab.gui.insights_feed import InsightsFeed
+from actlab.gui.side_panel import InstrumentArea
+from actlab.labfile import load_preset
+from actlab.views.images.conv_collapse_view import ConvCollapseView
+
+
+def _trained(name, epochs=2):
+    t = ImageTrainer(load_preset(name))
+    t.train(epochs)
+    return t
+
+
+# ------------------------------------------------------------------ the view alone
+def test_collapse_view_draws_the_engines_composite_kernel(qtbot):
+    t = _trained("images-two-3x3-are-one-5x5")
+    view = ConvCollapseView()
+    qtbot.addWidget(view)
+    assert view.show_insights(image_insights(t))
+    (K,) = view.shown_composites
+    params = t.network.get_params()
+    Kc, bc = ca.compose_stack(params[:2])
+    np.testing.assert_allclose(K, Kc)
+    # independent of compose_stack: the drawn kernel does what the two layers do
+    x = np.random.default_rng(0).random((1, 1, 16, 16))
+    h = ref.conv2d(ref.conv2d(x, *params[0], 1, (0, 0)), *params[1], 1, (0, 0))
+    np.testing.assert_allclose(ref.conv2d(x, K, bc, 1, (0, 0)), h, atol=1e-12)
+    texts = view.texts()
+    assert "Layers 1–2: these 2 convolutions act as this one 5×5" in texts
+    assert any("rounding error only" in s for s in texts)
+    assert "The whole network is: score = template · image + c" in texts
+    assert any(s.startswith("Identical for every image") for s in texts)
+    assert not any("border" in s for s in texts)  # valid padding: no caveat
+    assert view.shown_templates.shape == (3, 16, 16)
+
+
+def test_collapse_view_same_padding_gives_the_border_caveat(qtbot):
+    view = ConvCollapseView()
+    qtbot.addWidget(view)
+    view.show_insights(image_insights(_trained("images-linear-cnn-counts-ink", 1)))
+    texts = view.texts()
+    assert any("away from the border" in s and "rounding error only" in s for s in texts)
+    assert any(s.startswith("Why the border differs") for s in texts)
+
+
+def test_collapse_view_with_relu_says_what_breaks_it(qtbot):
+    view = ConvCollapseView()
+    qtbot.addWidget(view)
+    view.show_insights(image_insights(_trained("images-shapes-need-nonlinearity", 1)))
+    texts = view.texts()
+    assert "No convolutions merge here: layer 1 uses ReLU." in texts
+    assert view.shown_composites == [] and view.shown_templates is None
+    assert any(s.startswith("Different for each image") for s in texts)
+    sal = view.shown_saliencies
+    assert len(sal) >= 3 and not np.allclose(sal[0], sal[1])
+
+
+# ------------------------------------------------------------------ Instruments
+class _Layout:
+    def __init__(self):
+        self.instrument_area = InstrumentArea()
+        self.shown = False
+
+    def show_instruments(self, on):
+        self.shown = bool(on)
+
+
+class _Worker(QtCore.QObject):
+    playingChanged = QtCore.Signal(bool)
+
+
+class _Trainer:
+    """What Instruments asks of the window's training handle, with a real InsightsFeed."""
+
+    def __init__(self, trainer):
+        self.worker = _Worker()
+        self.feed = InsightsFeed(40)
+        self.engine = trainer
+        self.wants = None
+
+    def set_instruments(self, insights, hidden):
+        self.wants = (insights, hidden)
+        self.feed.set_wants(insights, hidden)
+
+    def request_snapshot(self):
+        pass
+
+    def latest(self):
+        return None  # the tests call draw() with the pack they make
+
+    def publish(self):
+        return SimpleNamespace(insights=self.feed.pack(self.engine, 1, False), playing=False)
+
+    def begin_gui_turn(self):
+        pass
+
+    def end_gui_turn(self):
+        pass
+
+
+class _Recorder:
+    def __init__(self):
+        self.calls = []
+
+    def set_merged_runs(self, *args):
+        self.calls.append(args)
+
+    def set_extra_line(self, *args):
+        pass
+
+    def clear_extra_line(self):
+        pass
+
+
+class _Window(QtWidgets.QMainWindow):
+    def __init__(self, trainer):
+        super().__init__()
+        self.layout_ = _Layout()
+        self.setCentralWidget(self.layout_.instrument_area)
+        self.trainer = _Trainer(trainer)
+        self.lab, self.dataset = trainer.lab, trainer.dataset
+        self.output = SimpleNamespace(surface_view=_Recorder())
+        self.network_view = _Recorder()
+        self.network_view_images = _Recorder()
+        self._playing, self._generation = False, 1
+
+    def status(self, text):
+        pass
+
+
+@pytest.fixture
+def image_window(qtbot):
+    from actlab.gui.instruments import Instruments
+
+    t = _trained("images-two-3x3-are-one-5x5")
+    w = _Window(t)
+    qtbot.addWidget(w)
+    w.instruments = Instruments(w)
+    w.resize(400, 800)
+    w.show()
+    yield w, t
+    assert w.instruments.shutdown()  # the comparison thread ends with the window
+
+
+def test_instruments_show_the_image_views_and_disable_point_only_ones(image_window):
+    w, t = image_window
+    ins = w.instruments
+    assert not ins.actions["hidden"].isEnabled() and not ins.actions["regions"].isEnabled()
+    assert "2-D points" in ins.actions["hidden"].toolTip()
+    assert "input plane" in ins.actions["regions"].toolTip()
+    ins.open("collapse")
+    assert w.trainer.wants == (True, None)
+    w.trainer.feed.set_probe("test", 7)
+    assert ins.draw(w.trainer.publish())
+    view = ins.views["collapse"]
+    assert view is ins.image_collapse and view.isVisible() and not ins.collapse.isVisible()
+    assert "Layers 1–2: these 2 convolutions act as this one 5×5" in view.texts()
+    np.testing.assert_allclose(view.shown_composites[0],
+                               ca.compose_stack(t.network.get_params()[:2])[0])
+    assert "probed" in view.texts()
+    # the builder's bracket over the merging convolutions
+    runs, text = w.network_view_images.calls[-1]
+    assert runs == ((0, 1),) and "5×5" in text
+    ins.close("collapse")
+    assert w.network_view_images.calls[-1] == ((), "")
+
+
+def test_the_probe_reaches_the_saliency(image_window):
+    w, _ = image_window
+    ins = w.instruments
+    ins.open("collapse")
+    w.trainer.feed.set_probe("test", 11)
+    pack = w.trainer.publish().insights
+    assert pack.insights.saliency_indices[0] == 11 and pack.insights.probe_split == "test"
+
+
+def test_gradient_page_names_convolutions_and_lists_dead_filters(qtbot):
+    from actlab.gui.instruments import Instruments
+
+    t = _trained("images-shapes-need-nonlinearity", 1)
+    params = t.network.get_params()
+    K, b = params[0]
+    b = b.copy()
+    b[[1, 4]] = -1e3  # filters 2 and 5 of layer 1 can never fire
+    params[0] = (K, b)
+    t.network.set_params(params)
+    w = _Window(t)
+    qtbot.addWidget(w)
+    w.instruments = ins = Instruments(w)
+    w.show()
+    ins.open("gradient")
+    assert ins.draw(w.trainer.publish())
+    view = ins.views["gradient"]
+    assert view is ins.image_gradient and view.isVisible()
+    labels = [view.legend.items[i][1].text for i in range(len(view.legend.items))]
+    assert labels == ["Convolution 1", "Convolution 2", "output"]
+    assert "Convolution 1: filters 2, 5" in view.dead_label.text()
+    assert view.dead_labels()[0] == "dead: 2/8"
+    assert ins.shutdown()
