@@ -81,25 +81,36 @@ class Conv2D(_Layer):
 
     def _flat_ws(self, n):
         C, O, k = self.C, self.O, self.k
+        (_, H, W), (_, Ho, Wo) = self.in_shape, self.out_shape
         HW = self.Hq * self.Wq
         L, M = n * HW, self.reach
         # images per chunk: of the input's columns (forward, dK) and of the output
         # gradient's (dx); a first layer (one channel) takes its whole batch at once
         m_in, m_out = (int(max(1, min(n, self.CHUNK_BYTES // (8 * r * k * k * HW))))
                        for r in (C, O))
-        return {"out": np.empty((O, n, *self.out_shape[1:])),
-                "ones": np.ones(n * self.out_shape[1] * self.out_shape[2]),
-                "dx": np.empty((C, n, *self.in_shape[1:])),
-                "m": (m_in, m_out),
-                # the input, and the output gradient at its pixels' indices (offset by
-                # `reach`), in the flat layout; the gaps and margins stay 0 for good
-                "xf": np.zeros((C, L + M)),
-                "gf": np.zeros((O, L + 2 * M)),
-                "cols": np.empty(max(C * m_in, O * m_out) * k * k * HW),
-                # the products of all chunks, in the flat layout: the output (forward)
-                # or the input gradient (backward) come out of it in one strided copy
-                # (8 per-chunk copies took 3× as long)
-                "prod": np.empty((max(C, O), L))}
+        # the input, and the output gradient at its pixels' indices (offset by `reach`),
+        # in the flat layout; the gaps and margins stay 0 for good
+        xf, gf = np.zeros((C, L + M)), np.zeros((O, L + 2 * M))
+        cols = np.empty(max(C * m_in, O * m_out) * k * k * HW)
+        # the products of all chunks, in the flat layout: the output (forward) or the
+        # input gradient (backward) come out of it in one strided copy (8 per-chunk
+        # copies took 3× as long)
+        prod = np.empty((max(C, O), L))
+        # every view a step uses, made once: one as_strided costs 12 µs
+        fwd = [(*self._columns(xf, start, length, cols), prod[:O, start:start + length],
+                gf[:, M + start:M + start + length])
+               for start, length in self._chunks(n, m_in)]
+        # the input gradient at flat index t gathers g at t - (i·Wq + j) for tap (i, j):
+        # the flipped kernel's columns of gf, which starts `reach` early
+        bwd = [(*self._columns(gf, start + self.base, length, cols),
+                prod[:C, start:start + length])
+               for start, length in self._chunks(n, m_out)]
+        return {"out": np.empty((O, n, Ho, Wo)), "dx": np.empty((C, n, H, W)),
+                "ones": np.ones(n * Ho * Wo), "m": (m_in, m_out), "fwd": fwd, "bwd": bwd,
+                "x_at": self._pixels(xf, self.base, n)[:, :, :H, :W],
+                "g_at": self._pixels(gf, M, n)[:, :, :Ho, :Wo],
+                "out_at": self._pixels(prod[:O], 0, n)[:, :, :Ho, :Wo],
+                "dx_at": self._pixels(prod[:C], 0, n)[:, :, :H, :W]}
 
     def _strided_ws(self, n):
         C, H, W = self.in_shape
@@ -129,55 +140,41 @@ class Conv2D(_Layer):
         return buf[:, start:start + n * HW].reshape(buf.shape[0], n, self.Hq, self.Wq)
 
     def _columns(self, src, start, length, cols):
-        """``cols[c, i, j, t] = src[c, start + i·Wq + j + t]`` for ``t < length``: one
-        chunk's columns, ``(ch·k·k, length)``, each row one contiguous run of ``src``."""
+        """The copy that makes one chunk's columns ``c[ch, i, j, t] = src[ch, start +
+        i·Wq + j + t]`` for ``t < length`` (each row one contiguous run of ``src``):
+        ``(destination, source, the destination as a (ch·k·k, length) matrix)``."""
         ch, k = src.shape[0], self.k
         s0, s1 = src.strides
         view = as_strided(src[:, start:], shape=(ch, k, k, length),
                           strides=(s0, self.Wq * s1, s1, s1), writeable=False)
         c = cols[:ch * k * k * length].reshape(ch, k, k, length)
-        np.copyto(c, view)
-        return c.reshape(ch * k * k, length)
+        return c, view, c.reshape(ch * k * k, length)
 
     def _chunks(self, n, m):
+        """``(first flat index, flat length)`` of every chunk of ``m`` images."""
         HW = self.Hq * self.Wq
-        for s in range(0, n, m):
-            mm = min(m, n - s)
-            yield s, mm, s * HW, mm * HW
+        return [(s * HW, min(m, n - s) * HW) for s in range(0, n, m)]
 
     def _forward_flat(self, x, ws):
-        n = x.shape[1]
-        xf, cols, prod = ws["xf"], ws["cols"], ws["prod"]
-        C, H, W = self.in_shape
-        O, Ho, Wo = self.out_shape
-        self._pixels(xf, self.base, n)[:, :, :H, :W] = x
-        out = ws["out"]
-        o = prod[:O]
-        for s, mm, start, length in self._chunks(n, ws["m"][0]):
-            c = self._columns(xf, start, length, cols)
+        np.copyto(ws["x_at"], x)
+        for dst, src, c, o, _ in ws["fwd"]:
+            np.copyto(dst, src)
             # matmul, not dot: dot refuses an output whose rows are not adjacent
-            np.matmul(self.Km, c, out=o[:, start:start + length])
-        np.add(self._pixels(o, 0, n)[:, :, :Ho, :Wo], self.b4, out=out)
+            np.matmul(self.Km, c, out=o)
+        out = ws["out"]
+        np.add(ws["out_at"], self.b4, out=out)
         return out
 
     def _backward_flat(self, g, ws, need_dx):
-        n = g.shape[1]
-        xf, gf, cols, prod = ws["xf"], ws["gf"], ws["cols"], ws["prod"]
-        C, H, W = self.in_shape
-        O, Ho, Wo = self.out_shape
-        M = self.reach
-        self._pixels(gf, M, n)[:, :, :Ho, :Wo] = g
-        np.dot(g.reshape(O, -1), ws["ones"], out=self.gb)      # db = sum over pixels
+        np.copyto(ws["g_at"], g)
+        np.dot(g.reshape(self.O, -1), ws["ones"], out=self.gb)   # db = sum over pixels
+        # dK = g colsᵀ, as (cols gᵀ)ᵀ (1.8× faster in OpenBLAS), summed over chunks; the
+        # gradient is 0 on the gap pixels, so their columns add nothing.  Last chunk
+        # first: its columns are still in `cols` from the forward pass
         first = True
-        # last chunk first: its columns are still in `cols` from the forward pass
-        for s, mm, start, length in reversed(list(self._chunks(n, ws["m"][0]))):
-            # dK = g colsᵀ, as (cols gᵀ)ᵀ (1.8× faster in OpenBLAS), summed over chunks;
-            # the gradient is 0 on the gap pixels, so their columns add nothing
-            if first:
-                c = cols[:self.gKt.shape[0] * length].reshape(-1, length)
-            else:
-                c = self._columns(xf, start, length, cols)
-            gc = gf[:, M + start:M + start + length]
+        for dst, src, c, _, gc in reversed(ws["fwd"]):
+            if not first:
+                np.copyto(dst, src)
             # (matmul: np.dot copies gc, whose rows are not adjacent, 5× slower)
             np.matmul(c, gc.T, out=self.gKt if first else self.gKt_part)
             if not first:
@@ -187,13 +184,11 @@ class Conv2D(_Layer):
         if not need_dx:
             return None
         np.copyto(self.Kflip, self.K[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
-        dx, d = ws["dx"], prod[:C]
-        for s, mm, start, length in self._chunks(n, ws["m"][1]):
-            # the input gradient at flat index t gathers g at t - (i·Wq + j) for tap
-            # (i, j): the flipped kernel's columns of gf, which starts `reach` early
-            c = self._columns(gf, start + self.base, length, cols)
-            np.matmul(self.Kflip_m, c, out=d[:, start:start + length])
-        np.copyto(dx, self._pixels(d, 0, n)[:, :, :H, :W])
+        for dst, src, c, d in ws["bwd"]:
+            np.copyto(dst, src)
+            np.matmul(self.Kflip_m, c, out=d)
+        dx = ws["dx"]
+        np.copyto(dx, ws["dx_at"])
         return dx
 
     # ------------------------------------------------------------------ any stride
