@@ -58,17 +58,16 @@ class _Replay:
         return next(self._orders)
 
 
-def actlab_epochs(X, y, orders) -> list[float]:
+def actlab_epochs(X, y, orders):
+    """Yields the seconds of each timed epoch (after one warm-up epoch)."""
     net = ConvNetwork(SPEC, 0)
     t = ConvTrainer(net, "sgd", LR)
     rng = _Replay(orders)
     t.train_epoch(X, y, BATCH, rng)           # warm-up: buffers, first-loss scale
-    times = []
     for _ in orders[1:]:
         t0 = clock()
         t.train_epoch(X, y, BATCH, rng)
-        times.append(clock() - t0)
-    return times
+        yield clock() - t0
 
 
 def layer_split(X, y, repeats: int = 100) -> list[tuple[str, float, float]]:
@@ -96,11 +95,9 @@ def layer_split(X, y, repeats: int = 100) -> list[tuple[str, float, float]]:
             for n, f, b in zip(net.names, fwd, bwd)]
 
 
-def torch_epochs(X, y, orders, dtype_name: str) -> list[float] | None:
-    try:
-        import torch
-    except ImportError:
-        return None
+def torch_epochs(X, y, orders, dtype_name: str):
+    """Yields the seconds of each timed epoch, as :func:`actlab_epochs`."""
+    import torch
     torch.set_num_threads(1)
     dtype = getattr(torch, dtype_name)
     nn = torch.nn
@@ -127,12 +124,16 @@ def torch_epochs(X, y, orders, dtype_name: str) -> list[float] | None:
             opt.step()
 
     epoch(orders[0])
-    times = []
     for order in orders[1:]:
         t0 = clock()
         epoch(order)
-        times.append(clock() - t0)
-    return times
+        yield clock() - t0
+
+
+def interleaved(*runs) -> list[list[float]]:
+    """The epochs of every run, taken in turn (one of each, then the next of each), so
+    a change of load on a shared machine hits every engine alike."""
+    return [list(t) for t in zip(*zip(*runs))]
 
 
 def main() -> None:
@@ -149,23 +150,26 @@ def main() -> None:
     print(f"conv 8@3x3 same, relu, conv 8@3x3 same, relu, GAP, dense, softmax; "
           f"{N_IMAGES} images {SIZE}x{SIZE}, batch {BATCH}, SGD; BLAS threads "
           f"{blas_thread_counts() or 'unknown'}; {args.clock} clock")
-    ours = statistics.median(actlab_epochs(X, y, orders))
+    runs = [("ActLab  float64", actlab_epochs(X, y, orders))]
+    if args.torch:
+        try:
+            import torch  # noqa: F401
+            runs += [(f"PyTorch {dt}", torch_epochs(X, y, orders, dt))
+                     for dt in ("float32", "float64")]
+        except ImportError:
+            print("PyTorch: not installed (pip install '.[bench]' to compare)")
+    medians = [statistics.median(t) for t in interleaved(*(r for _, r in runs))]
+    ours = medians[0]
     print(f"ActLab  float64: {ours:.3f} s/epoch  {N_IMAGES / ours:8.0f} images/s  "
           f"(target <= 0.25 s)")
+    for (name, _), theirs in zip(runs[1:], medians[1:]):
+        print(f"{name}: {theirs:.3f} s/epoch  {N_IMAGES / theirs:8.0f} images/s  "
+              f"ActLab/PyTorch speed ratio {theirs / ours:.2f} (target >= 1.0)")
     split = layer_split(X, y)
     total = sum(f + b for _, f, b in split)
-    print(f"  one step of {BATCH}: {total / 1000:.2f} ms of layers")
+    print(f"  ActLab, one step of {BATCH}: {total / 1000:.2f} ms of layers")
     for name, f, b in split:
         print(f"    {name:22s} forward {f:7.0f} us   backward {b:7.0f} us")
-    if args.torch:
-        for dt in ("float32", "float64"):
-            times = torch_epochs(X, y, orders, dt)
-            if times is None:
-                print("PyTorch: not installed (pip install '.[bench]' to compare)")
-                break
-            theirs = statistics.median(times)
-            print(f"PyTorch {dt}: {theirs:.3f} s/epoch  {N_IMAGES / theirs:8.0f} images/s  "
-                  f"ActLab/PyTorch speed ratio {theirs / ours:.2f} (target >= 1.0)")
 
 
 if __name__ == "__main__":

