@@ -10,7 +10,9 @@ measured at the default lab's sizes.  The public API (``ConvNetwork`` in :mod:`.
 speaks PyTorch's ``(n, C, H, W)``; with one input channel the conversion is a free
 reshape.  A kernel's patch is ordered ``(C, kh, kw)``, the order of PyTorch's weight
 ``(out_channels, in_channels, kh, kw)``, so the weight view in the flat parameter buffer
-*is* the matrix of the product, with no reshuffling either way.
+*is* the matrix of the product, with no reshuffling either way.  The convolution itself
+is in :mod:`.cnn_conv` (at stride 1 its columns come from a flat, gap-padded copy of the
+images, chunk by cache-sized chunk) and re-exported here with the other layers.
 
 Each layer keeps its buffers per batch size (``_ws``), built on first use: a training
 step allocates almost nothing.  ``forward`` returns a buffer the layer owns (copy it to
