@@ -6,9 +6,11 @@ plain SGD, 1,000 training images per epoch, BLAS on one thread (as ActLab runs i
 Prints training images per second and seconds per epoch (median of several epochs),
 ActLab's per-layer split of one training step, and with ``--torch`` the same network,
 weights and minibatches in PyTorch CPU eager mode with ``torch.set_num_threads(1)`` (in
-float32, PyTorch's default, and float64, ActLab's), with the ratio::
+float32, PyTorch's default, and float64, ActLab's), with the ratio.  Both run on one
+thread, so by default the clock is the process's CPU time: on a shared machine the wall
+clock mostly measures the neighbours (``--clock wall`` for it)::
 
-    python benchmarks/cnn_bench.py [--epochs 7] [--torch]
+    python benchmarks/cnn_bench.py [--epochs 7] [--torch] [--clock cpu|wall]
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from actlab.blas_threads import blas_thread_counts  # noqa: E402
 from actlab.engine.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
 
 N_IMAGES, SIZE, BATCH, LR = 1000, 16, 32, 0.05
+clock = time.process_time
 SPEC = ImageNetSpec(conv=(ConvSpec(8, 3, "same", 1, "relu"), ConvSpec(8, 3, "same", 1, "relu")),
                     head="gap", n_classes=2, input_size=SIZE)
 
@@ -55,17 +58,16 @@ class _Replay:
         return next(self._orders)
 
 
-def actlab_epochs(X, y, orders) -> list[float]:
+def actlab_epochs(X, y, orders):
+    """Yields the seconds of each timed epoch (after one warm-up epoch)."""
     net = ConvNetwork(SPEC, 0)
     t = ConvTrainer(net, "sgd", LR)
     rng = _Replay(orders)
     t.train_epoch(X, y, BATCH, rng)           # warm-up: buffers, first-loss scale
-    times = []
     for _ in orders[1:]:
-        t0 = time.perf_counter()
+        t0 = clock()
         t.train_epoch(X, y, BATCH, rng)
-        times.append(time.perf_counter() - t0)
-    return times
+        yield clock() - t0
 
 
 def layer_split(X, y, repeats: int = 100) -> list[tuple[str, float, float]]:
@@ -80,24 +82,22 @@ def layer_split(X, y, repeats: int = 100) -> list[tuple[str, float, float]]:
     for r in range(repeats + 1):
         a = x
         for i, layer in enumerate(net.layers):
-            t0 = time.perf_counter()
+            t0 = clock()
             a = layer.forward(a)
-            fwd[i] += (time.perf_counter() - t0) * (r > 0)
+            fwd[i] += (clock() - t0) * (r > 0)
         softmax_cross_entropy(a, yb, dz)
         g = dz
         for i in range(len(net.layers) - 1, -1, -1):
-            t0 = time.perf_counter()
+            t0 = clock()
             g = net.layers[i].backward(g, need_dx=i > 0)
-            bwd[i] += (time.perf_counter() - t0) * (r > 0)
+            bwd[i] += (clock() - t0) * (r > 0)
     return [(n, f / repeats * 1e6, b / repeats * 1e6)
             for n, f, b in zip(net.names, fwd, bwd)]
 
 
-def torch_epochs(X, y, orders, dtype_name: str) -> list[float] | None:
-    try:
-        import torch
-    except ImportError:
-        return None
+def torch_epochs(X, y, orders, dtype_name: str):
+    """Yields the seconds of each timed epoch, as :func:`actlab_epochs`."""
+    import torch
     torch.set_num_threads(1)
     dtype = getattr(torch, dtype_name)
     nn = torch.nn
@@ -124,41 +124,52 @@ def torch_epochs(X, y, orders, dtype_name: str) -> list[float] | None:
             opt.step()
 
     epoch(orders[0])
-    times = []
     for order in orders[1:]:
-        t0 = time.perf_counter()
+        t0 = clock()
         epoch(order)
-        times.append(time.perf_counter() - t0)
-    return times
+        yield clock() - t0
+
+
+def interleaved(*runs) -> list[list[float]]:
+    """The epochs of every run, taken in turn (one of each, then the next of each), so
+    a change of load on a shared machine hits every engine alike."""
+    return [list(t) for t in zip(*zip(*runs))]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--epochs", type=int, default=7, help="timed epochs (median reported)")
     ap.add_argument("--torch", action="store_true", help="also time PyTorch, if installed")
+    ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                    help="CPU time of this process (default) or wall-clock time")
     args = ap.parse_args()
+    global clock
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     X, y = data()
     orders = epoch_orders(args.epochs + 1)
     print(f"conv 8@3x3 same, relu, conv 8@3x3 same, relu, GAP, dense, softmax; "
           f"{N_IMAGES} images {SIZE}x{SIZE}, batch {BATCH}, SGD; BLAS threads "
-          f"{blas_thread_counts() or 'unknown'}")
-    ours = statistics.median(actlab_epochs(X, y, orders))
+          f"{blas_thread_counts() or 'unknown'}; {args.clock} clock")
+    runs = [("ActLab  float64", actlab_epochs(X, y, orders))]
+    if args.torch:
+        try:
+            import torch  # noqa: F401
+            runs += [(f"PyTorch {dt}", torch_epochs(X, y, orders, dt))
+                     for dt in ("float32", "float64")]
+        except ImportError:
+            print("PyTorch: not installed (pip install '.[bench]' to compare)")
+    medians = [statistics.median(t) for t in interleaved(*(r for _, r in runs))]
+    ours = medians[0]
     print(f"ActLab  float64: {ours:.3f} s/epoch  {N_IMAGES / ours:8.0f} images/s  "
           f"(target <= 0.25 s)")
+    for (name, _), theirs in zip(runs[1:], medians[1:]):
+        print(f"{name}: {theirs:.3f} s/epoch  {N_IMAGES / theirs:8.0f} images/s  "
+              f"ActLab/PyTorch speed ratio {theirs / ours:.2f} (target >= 1.0)")
     split = layer_split(X, y)
     total = sum(f + b for _, f, b in split)
-    print(f"  one step of {BATCH}: {total / 1000:.2f} ms of layers")
+    print(f"  ActLab, one step of {BATCH}: {total / 1000:.2f} ms of layers")
     for name, f, b in split:
         print(f"    {name:22s} forward {f:7.0f} us   backward {b:7.0f} us")
-    if args.torch:
-        for dt in ("float32", "float64"):
-            times = torch_epochs(X, y, orders, dt)
-            if times is None:
-                print("PyTorch: not installed (pip install '.[bench]' to compare)")
-                break
-            theirs = statistics.median(times)
-            print(f"PyTorch {dt}: {theirs:.3f} s/epoch  {N_IMAGES / theirs:8.0f} images/s  "
-                  f"ActLab/PyTorch speed ratio {theirs / ours:.2f} (target >= 1.0)")
 
 
 if __name__ == "__main__":

@@ -162,3 +162,37 @@ def test_softmax_cross_entropy_value_and_gradient(k):
     assert rel_err(dz, numeric_grad(lambda: softmax_cross_entropy(zt, y), zt)) < TOL
     # stable for huge logits
     assert np.isfinite(softmax_cross_entropy(zt * 1e4, y))
+
+
+@pytest.mark.parametrize("k,pad", list(itertools.product((1, 3, 5), ("valid", "same"))))
+def test_conv_in_chunks_matches_loops_and_finite_differences(k, pad):
+    # stride 1 runs the images through in cache-sized chunks; a tiny budget makes every
+    # image its own chunk, and 3 images with channels 2 → 3 cover a ragged last chunk
+    # and both the columns of the input (forward, dK) and of the output gradient (dx)
+    rng = np.random.default_rng(300 + k)
+    layer = bound_conv((2, 7, 6), 3, k, pad, 1, rng)
+    layer.CHUNK_BYTES = 1
+    x = rng.normal(size=(2, 3, 7, 6))
+    assert layer.ws(3)["m"] == (1, 1)
+    want = conv_loops(x.transpose(1, 0, 2, 3), layer.K, layer.b, pad, 1)
+    np.testing.assert_allclose(layer.forward(x).transpose(1, 0, 2, 3), want,
+                               rtol=1e-12, atol=1e-12)
+    check_layer(layer, x, rng, [(layer.K, layer.gK), (layer.b, layer.gb)])
+    layer.CHUNK_BYTES = 2 * 8 * 3 * k * k * (7 + layer.p) * (6 + layer.p)   # 2 images
+    layer._ws.clear()
+    assert layer.ws(3)["m"] == (3, 2)
+    check_layer(layer, x, rng, [(layer.K, layer.gK), (layer.b, layer.gb)])
+
+
+def test_conv_backward_without_input_gradient_matches_with_it():
+    # a first layer skips dx; its dK must not depend on that (the columns are reused)
+    rng = np.random.default_rng(11)
+    layer = bound_conv((1, 8, 8), 4, 3, "same", 1, rng)
+    x, g = rng.normal(size=(1, 5, 8, 8)), rng.normal(size=(4, 5, 8, 8))
+    layer.forward(x)
+    assert layer.backward(g, need_dx=False) is None
+    gK, gb = layer.gK.copy(), layer.gb.copy()
+    layer.forward(x)
+    layer.backward(g, need_dx=True)
+    np.testing.assert_array_equal(layer.gK, gK)
+    np.testing.assert_array_equal(layer.gb, gb)
