@@ -105,6 +105,11 @@ class ConvBuilderView(QtWidgets.QWidget):
         self.controls: list[ConvLayerControls] = []
         self.columns: list[FilterColumn] = []
         self.popup = FilterPopup(self)
+        # Showing the popup (its own window) can make Qt forget which tile the mouse is
+        # on, so the tile never hears it leave: the mouse entering anything else in the
+        # builder, or leaving the builder, closes the popup too.
+        for w in (self, self.head, self.content, self.layers_label, self.input_tile):
+            w.installEventFilter(self)
         self.set_architecture(self._spec)
 
     # -- the API -----------------------------------------------------------------------
@@ -119,6 +124,7 @@ class ConvBuilderView(QtWidgets.QWidget):
         while len(self.controls) < n:
             ctrl = ConvLayerControls(self.content)
             ctrl.edited.connect(self._edit_layer)
+            ctrl.installEventFilter(self)
             col = FilterColumn(len(self.columns), self.content)
             col.hovered.connect(self._hovered)
             ctrl.show()
@@ -255,6 +261,7 @@ class ConvBuilderView(QtWidgets.QWidget):
         self.popup.hide()
         self.input_tile.set_link_weights(None)
         for col in self.columns:
+            col.hover = -1
             col.set_link_weights(None)
 
     def _show_popup(self, layer: int, f: int) -> None:
@@ -281,9 +288,22 @@ class ConvBuilderView(QtWidgets.QWidget):
 
     # -- layout ------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if obj is self.scroll.viewport() and event.type() == QtCore.QEvent.Type.Resize:
+        kind = event.type()
+        if obj is self.scroll.viewport() and kind == QtCore.QEvent.Type.Resize:
             self._layout()
+        elif self._hover[1] >= 0 and (
+                kind == QtCore.QEvent.Type.Enter and obj is not self
+                or kind == QtCore.QEvent.Type.Leave and obj is self) \
+                and not self._cursor_on_hovered_tile():
+            self._clear_hover()
         return super().eventFilter(obj, event)
+
+    def _cursor_on_hovered_tile(self) -> bool:
+        """Whether the mouse is still on the hovered tile (a window shuffle — the popup
+        appearing — can re-send Enter events although the mouse did not move)."""
+        layer, f = self._hover
+        col = self.columns[layer]
+        return col.tile_rect(f).contains(col.mapFromGlobal(QtGui.QCursor.pos()))
 
     def _tab_order(self) -> None:
         chain = [self.remove_layer_button, self.add_layer_button]

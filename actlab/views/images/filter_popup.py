@@ -36,6 +36,8 @@ class FilterPopup(QtWidgets.QFrame):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent, Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        # a view, not a target: the mouse stays with the tiles under it
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFrameShape(QtWidgets.QFrame.Shape.Box)
         self.setStyleSheet("FilterPopup { background: #FFFFFF; border: 1px solid #666; }")
         self.kernel = np.zeros((1, 1))
