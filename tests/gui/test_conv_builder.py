@@ -227,6 +227,7 @@ def test_hover_shows_the_filter_large_with_values(qtbot, lab, pics):
     col = view.columns[1]
     qtbot.mouseMove(col, col.tile_rect(3).center())
     qtbot.waitUntil(view.popup.isVisible)
+    assert col.hover == 3  # outlined as the hovered one
     kernel = pics.layers[1].kernels[3].sum(axis=0)
     np.testing.assert_allclose(view.popup.kernel, kernel)
     np.testing.assert_allclose(view.popup.map, pics.layers[1].post[3])
@@ -235,9 +236,16 @@ def test_hover_shows_the_filter_large_with_values(qtbot, lab, pics):
         assert " ".join(fmt(v) for v in row) in text
     assert "summed over its 8 input channels" in view.popup.caption
     # the links that help: layer 1's tiles outlined by how filter 4 reads each of them
-    np.testing.assert_allclose(view.columns[0].link_weights, pics.layers[1].kernels[3]
-                               .sum(axis=(1, 2)))
-    qtbot.mouseMove(view.head, QtCore.QPoint(5, 5))
+    weights = pics.layers[1].kernels[3].sum(axis=(1, 2))
+    np.testing.assert_allclose(view.columns[0].link_weights, weights)
+    # and a line from each map that matters to the hovered kernel, signed by its weight
+    links = view.content.links
+    strong = np.abs(weights) >= 0.08 * np.abs(weights).max()
+    assert len(links) == strong.sum() > 0
+    assert [w > 0 for _, _, w in links] == list(weights[strong] > 0)
+    left = view.columns[1].mapTo(view.content, view.columns[1].kernel_rect(3).topLeft())
+    assert all(abs(end.x() - left.x()) <= 1 for _, end, _ in links)
+    qtbot.mouseMove(view.layers_label, QtCore.QPoint(5, 5))  # on screen at any scale
     qtbot.waitUntil(lambda: not view.popup.isVisible())
     assert view.columns[0].link_weights is None
 

@@ -25,6 +25,7 @@ from ...engine.cnn_spec import MAX_CONV_LAYERS, ConvSpec, ImageNetSpec
 from ..layer_controls import small_font, tool_button
 from ..network_items import MergeBracketItem
 from ..qt import QtCore, QtGui, QtWidgets
+from .conv_builder_canvas import BuilderCanvas
 from .conv_builder_head import NEW_ACTIVATION, NEW_UNITS, HeadControls
 from .conv_builder_layer import ConvLayerControls
 from .filter_popup import FilterPopup
@@ -34,28 +35,6 @@ Qt = QtCore.Qt
 
 MARGIN, COL_GAP = 4, 8
 MIN_FIT_SIDE = 18  # below this the tiles scroll rather than shrink further
-
-
-class _Content(QtWidgets.QWidget):
-    """The scrolled area: columns are its children; it paints the merge brackets behind
-    them (a translucent band over the merged columns, the caption above)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.brackets: list[tuple[QtCore.QRectF, QtCore.QRectF, str]] = []
-        self.font_caption = MergeBracketItem("").font
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        p = QtGui.QPainter(self)
-        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        for band, text_rect, text in self.brackets:
-            p.setPen(QtGui.QPen(MergeBracketItem.EDGE, 1.2, Qt.PenStyle.DashLine))
-            p.setBrush(MergeBracketItem.FILL)
-            p.drawRoundedRect(band, 8, 8)
-            p.setFont(self.font_caption)
-            p.setPen(MergeBracketItem.TEXT)
-            p.drawText(text_rect, int(MergeBracketItem.FLAGS), text)
-        p.end()
 
 
 class ConvBuilderView(QtWidgets.QWidget):
@@ -91,7 +70,7 @@ class ConvBuilderView(QtWidgets.QWidget):
         self.scroll = QtWidgets.QScrollArea(self)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.content = _Content()
+        self.content = BuilderCanvas()
         self.scroll.setWidget(self.content)
         self.scroll.viewport().installEventFilter(self)
         outer.addWidget(self.scroll, 1)
@@ -251,15 +230,32 @@ class ConvBuilderView(QtWidgets.QWidget):
         if f < 0 or self._pics is None or self.columns[layer].kernels is None:
             return
         self._hover = (layer, f)
+        self.columns[layer].hover = f  # _clear_hover forgot it
+        self.columns[layer].update()
         # the links that help: how strongly hovered filter f reads each map before it
         weights = self._pics.layers[layer].kernels[f].sum(axis=(1, 2))
-        (self.columns[layer - 1] if layer else self.input_tile).set_link_weights(weights)
+        col = self.columns[layer]
+        end = QtCore.QPointF(col.mapTo(self.content, col.kernel_rect(f).center()
+                                       - QtCore.QPoint(col.side // 2, 0)))
+        if layer:
+            prev = self.columns[layer - 1]
+            prev.set_link_weights(weights)
+            starts = [QtCore.QPointF(prev.mapTo(self.content, prev.tile_rect(c).center()
+                                                + QtCore.QPoint(prev.side + 1, 0)))
+                      for c in range(prev.filters)]
+        else:
+            self.input_tile.set_link_weights(weights)
+            r = self.input_tile.geometry()
+            starts = [QtCore.QPointF(r.right(), r.center().y())]
+        if len(starts) == len(weights):
+            self.content.set_links(starts, end, weights)
         self._show_popup(layer, f)
 
     def _clear_hover(self) -> None:
         self._hover = (-1, -1)
         self.popup.hide()
         self.input_tile.set_link_weights(None)
+        self.content.clear_links()
         for col in self.columns:
             col.hover = -1
             col.set_link_weights(None)
