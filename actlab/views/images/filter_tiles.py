@@ -47,9 +47,12 @@ def rgba_atlas(values: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def atlas_image(atlas: np.ndarray) -> QtGui.QImage:
-    """A QImage viewing ``atlas`` (the caller keeps the array alive as long as the image)."""
+    """``atlas`` as a QImage in the painter's native format: converted once here, because
+    drawing a sub-rectangle of an RGBA8888 image converts the *whole* image on every
+    call (16 tiles of one atlas cost 16 conversions: measured 10 ms for 4 × 16 tiles)."""
     h, w = atlas.shape[:2]
-    return QtGui.QImage(atlas.data, w, h, 4 * w, QtGui.QImage.Format.Format_RGBA8888)
+    view = QtGui.QImage(atlas.data, w, h, 4 * w, QtGui.QImage.Format.Format_RGBA8888)
+    return view.convertToFormat(QtGui.QImage.Format.Format_ARGB32_Premultiplied)
 
 
 class FilterColumn(QtWidgets.QWidget):
@@ -186,7 +189,8 @@ class InputTile(QtWidgets.QWidget):
             self._buf = np.ascontiguousarray(grey.astype(np.uint8))
             h, w = self._buf.shape
             self._img = QtGui.QImage(self._buf.data, w, h, w,
-                                     QtGui.QImage.Format.Format_Grayscale8)
+                                     QtGui.QImage.Format.Format_Grayscale8).convertToFormat(
+                QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         self.update()
 
     def set_link_weights(self, weights: np.ndarray | None) -> None:
