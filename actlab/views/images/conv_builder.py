@@ -34,6 +34,7 @@ from .filter_tiles import GAP, MAX_SIDE, MIN_SIDE, ROW_GAP, FilterColumn, InputT
 Qt = QtCore.Qt
 
 MARGIN, COL_GAP = 4, 8
+MAX_CONTROLS_WIDTH = 210
 MIN_FIT_SIDE = 18  # below this the tiles scroll rather than shrink further
 
 
@@ -334,7 +335,8 @@ class ConvBuilderView(QtWidgets.QWidget):
         side = int(min(MAX_SIDE, max(MIN_SIDE, min(side_w, max(side_h, MIN_FIT_SIDE)))))
         bottom = tiles_top
         for ctrl, col, x, c in zip(self.controls, self.columns, xs, self._spec.conv):
-            ctrl.setGeometry(x, top, col_w, ctrl.arrange(col_w))
+            cw = min(col_w, MAX_CONTROLS_WIDTH)  # a 300-px combo box only looks lost
+            ctrl.setGeometry(x + (col_w - cw) // 2, top, cw, ctrl.arrange(cw))
             col.set_shape(c.filters, side)
             col.move(x + (col_w - col.width()) // 2, tiles_top)
             bottom = max(bottom, tiles_top + col.height())

@@ -60,12 +60,21 @@ class FilterPopup(QtWidgets.QFrame):
         sm = QtGui.QFontMetrics(self.font_small)
         body = max(k * CELL, 120) + PAD + MAP_SIDE
         lines = self.caption.split("\n")
-        body = max([body, fm.horizontalAdvance(self.title)]
+        map_line = (f"map {self.map.shape[0]}×{self.map.shape[1]}: min "
+                    f"{fmt(self.map.min())}, max {fmt(self.map.max())}, "
+                    f"mean {fmt(self.map.mean())}")
+        body = max([body, fm.horizontalAdvance(self.title),
+                    sm.horizontalAdvance(self.scale_text()),
+                    max(k * CELL, 120) + PAD + sm.horizontalAdvance(map_line)]
                    + [sm.horizontalAdvance(line) for line in lines])
         self._text_h = fm.height() + sm.height() * len(lines) + 6
         self.setFixedSize(body + 2 * PAD, self._text_h + max(k * CELL, MAP_SIDE) + 3 * PAD
                           + sm.height() * 2)
         self.update()
+
+    def scale_text(self) -> str:
+        return (f"colours: orange −, white 0, blue +; kernels ±{fmt(self.kernel_range)}, "
+                f"maps ±{fmt(self.map_range)} for the whole layer")
 
     def values_text(self) -> str:
         """The numbers the popup writes, row by row (for screen readers and tests)."""
@@ -99,11 +108,9 @@ class FilterPopup(QtWidgets.QFrame):
         y = top + max(k * CELL, MAP_SIDE) + PAD + sm.ascent()
         p.setPen(QtGui.QColor("#333333"))
         p.drawText(PAD, y, f"kernel {k}×{k}")
-        p.drawText(PAD, y + sm.height(), f"colours ±{fmt(self.kernel_range)}")
         p.drawText(x_map, y, f"map {h}×{w}: min {fmt(self.map.min())}, "
-                             f"max {fmt(self.map.max())}")
-        p.drawText(x_map, y + sm.height(), f"mean {fmt(self.map.mean())}, "
-                                           f"colours ±{fmt(self.map_range)}")
+                             f"max {fmt(self.map.max())}, mean {fmt(self.map.mean())}")
+        p.drawText(PAD, y + sm.height(), self.scale_text())
         p.end()
 
     def _cells(self, p, values, vmax, rect: QtCore.QRect, numbers: bool) -> None:

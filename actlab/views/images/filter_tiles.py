@@ -27,7 +27,7 @@ HOVER = QtGui.QColor("#222222")
 POS_LINK, NEG_LINK = QtGui.QColor(colors.BLUE), QtGui.QColor(colors.ORANGE)
 GAP = 3          # between a tile's kernel and its map
 ROW_GAP = 4      # between filters
-MIN_SIDE, MAX_SIDE = 12, 56
+MIN_SIDE, MAX_SIDE = 12, 96
 
 
 def shown_kernels(kernels: np.ndarray) -> np.ndarray:
