@@ -248,6 +248,11 @@ def test_hover_shows_the_filter_large_with_values(qtbot, lab, pics):
     qtbot.mouseMove(view.layers_label, QtCore.QPoint(5, 5))  # on screen at any scale
     qtbot.waitUntil(lambda: not view.popup.isVisible())
     assert view.columns[0].link_weights is None
+    # hiding the builder (the window switches to a point lab) closes the popup with it
+    qtbot.mouseMove(col, col.tile_rect(1).center())
+    qtbot.waitUntil(view.popup.isVisible)
+    view.hide()
+    assert not view.popup.isVisible() and view.content.links == []
 
 
 def test_merged_runs_bracket(qtbot, lab):

@@ -295,6 +295,10 @@ class ConvBuilderView(QtWidgets.QWidget):
             self._clear_hover()
         return super().eventFilter(obj, event)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - the popup is its own window
+        self._clear_hover()
+        super().hideEvent(event)
+
     def _cursor_on_hovered_tile(self) -> bool:
         """Whether the mouse is still on the hovered tile (a window shuffle — the popup
         appearing — can re-send Enter events although the mouse did not move)."""
