@@ -306,3 +306,28 @@ def test_every_control_has_a_tooltip_and_tab_reaches_it(qtbot, lab):
             break
     missing = [c for c in controls if c not in seen and c.focusPolicy() & Qt.FocusPolicy.TabFocus]
     assert missing == []
+
+
+def test_keyboard_reaches_the_large_view(qtbot, lab):
+    # 4 × 16 at 330×600: the column scrolls, and arrowing down keeps the filter in sight
+    spec = replace(lab.network, conv=(ConvSpec(filters=16, activation="linear"),) * 2)
+    pics = make_pictures(Trainer(replace(lab, network=spec)))
+    view = _view(qtbot, spec)
+    view.show_pictures(pics)
+    col = view.columns[1]
+    view.activateWindow()  # focus events reach only the active window
+    qtbot.waitUntil(view.isActiveWindow)
+    view.controls[1].act_combo.setFocus()
+    qtbot.keyClick(view.controls[1].act_combo, Qt.Key.Key_Tab)  # the next stop: the tiles
+    qtbot.waitUntil(col.hasFocus)
+    qtbot.waitUntil(view.popup.isVisible)
+    assert col.hover == 0
+    for _ in range(15):
+        qtbot.keyClick(col, Qt.Key.Key_Down)
+    assert col.hover == 15
+    np.testing.assert_allclose(view.popup.kernel, pics.layers[1].kernels[15].sum(axis=0))
+    vp = view.scroll.viewport()
+    tile = QtCore.QRect(col.mapTo(vp, col.tile_rect(15).topLeft()), col.tile_rect(15).size())
+    assert vp.rect().contains(tile)
+    qtbot.keyClick(col, Qt.Key.Key_Escape)
+    assert not view.popup.isVisible() and col.hover == -1

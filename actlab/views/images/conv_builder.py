@@ -231,11 +231,14 @@ class ConvBuilderView(QtWidgets.QWidget):
         if f < 0 or self._pics is None or self.columns[layer].kernels is None:
             return
         self._hover = (layer, f)
-        self.columns[layer].hover = f  # _clear_hover forgot it
-        self.columns[layer].update()
+        col = self.columns[layer]
+        col.hover = f  # _clear_hover forgot it
+        col.update()
+        if col.hasFocus():  # arrowing down a long column: keep the filter in sight
+            c = col.mapTo(self.content, col.tile_rect(f).center())
+            self.scroll.ensureVisible(c.x(), c.y(), 10, col.side)
         # the links that help: how strongly hovered filter f reads each map before it
         weights = self._pics.layers[layer].kernels[f].sum(axis=(1, 2))
-        col = self.columns[layer]
         end = QtCore.QPointF(col.mapTo(self.content, col.kernel_rect(f).center()
                                        - QtCore.QPoint(col.side // 2, 0)))
         if layer:
@@ -308,8 +311,8 @@ class ConvBuilderView(QtWidgets.QWidget):
 
     def _tab_order(self) -> None:
         chain = [self.remove_layer_button, self.add_layer_button]
-        for ctrl in self.controls:
-            chain += ctrl.focus_chain()
+        for ctrl, col in zip(self.controls, self.columns):
+            chain += ctrl.focus_chain() + [col]
         chain += self.head.focus_chain()
         for a, b in zip(chain, chain[1:]):
             QtWidgets.QWidget.setTabOrder(a, b)

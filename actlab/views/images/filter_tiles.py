@@ -76,6 +76,11 @@ class FilterColumn(QtWidgets.QWidget):
         self._kimg = self._mimg = None
         self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        # keyboard users reach the large view too: Tab to the column, ↑/↓ between filters
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(f"Filters of convolution layer {layer + 1}")
+        self.setAccessibleDescription("Up and Down arrows show each filter large, with "
+                                      "its values; Escape closes the view.")
 
     # -- geometry
     def tile_width(self) -> int:
@@ -130,6 +135,35 @@ class FilterColumn(QtWidgets.QWidget):
             self.update()
             self.hovered.emit(self.layer, f)
 
+    def _set_hover(self, f: int) -> None:
+        if f != self.hover:
+            self.hover = f
+            self.update()
+            self.hovered.emit(self.layer, f)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = -1 if key == Qt.Key.Key_Up else 1
+            self._set_hover(min(max(self.hover + step, 0), self.filters - 1))
+        elif key == Qt.Key.Key_Escape and self.hover >= 0:
+            self._set_hover(-1)
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        # by the keyboard (a click's tile is hovered already; a window coming back to the
+        # front should not pop the view up)
+        if event.reason() in (Qt.FocusReason.TabFocusReason,
+                              Qt.FocusReason.BacktabFocusReason) and self.hover < 0:
+            self._set_hover(0)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self._set_hover(-1)
+
     def leaveEvent(self, event) -> None:  # noqa: N802
         if self.hover != -1:
             self.hover = -1
@@ -156,7 +190,8 @@ class FilterColumn(QtWidgets.QWidget):
             if self.link_weights is not None and f < len(self.link_weights):
                 self._draw_link(p, f)
             if f == self.hover:
-                p.setPen(QtGui.QPen(HOVER, 2))
+                p.setPen(QtGui.QPen(HOVER, 2, Qt.PenStyle.DashLine if self.hasFocus()
+                                    else Qt.PenStyle.SolidLine))
                 p.drawRect(self.tile_rect(f).adjusted(-1, -1, 0, 0))
         p.end()
 
