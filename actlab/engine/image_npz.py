@@ -67,6 +67,9 @@ def _arrays(data: bytes) -> dict[str, np.ndarray]:
             infos = z.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise _Bad("not an .npz file (a damaged zip archive)") from None
+    except NotImplementedError:  # "zip file version 6.4": a zip feature zipfile lacks
+        raise _Bad("a zip archive of a newer kind than ActLab can read; save it with "
+                   "numpy.savez") from None
     names = [i.filename[:-4] if i.filename.endswith(".npy") else i.filename for i in infos]
     for key in ("images", "labels"):
         if key not in names:
@@ -88,6 +91,10 @@ def _arrays(data: bytes) -> dict[str, np.ndarray]:
         raise _Bad(f"'{key}' is not a readable array ({printable(str(e), 80)})") from None
     except (zipfile.BadZipFile, OSError, EOFError, KeyError):
         raise _Bad(f"'{key}' is damaged (the zip archive cannot be unpacked)") from None
+    except (NotImplementedError, RuntimeError):  # zipfile: an unknown version or method,
+        # or an encrypted member ("zip file version 6.4", found by the fuzz test)
+        raise _Bad(f"'{key}' is stored with a zip feature ActLab cannot unpack (an "
+                   "unusual compression or encryption); save it with numpy.savez") from None
     return out
 
 

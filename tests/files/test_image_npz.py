@@ -186,3 +186,24 @@ def test_zip_members_with_odd_names_are_listed_safely(tmp_path):
     with pytest.raises(ImageFileError) as e:
         load_npz(path)
     assert "\x1b" not in str(e.value) and "\n" not in str(e.value)
+
+
+def test_a_zip_of_an_unknown_version_gives_an_image_file_error(tmp_path):
+    """zipfile raises NotImplementedError("zip file version 6.4") for a directory entry
+    needing a newer zip version (found by the fuzz test): one clear message instead."""
+    import io
+
+    from actlab.engine.image_npz import load_npz
+    from actlab.engine.images import ImageFileError
+
+    buf = io.BytesIO()
+    np.savez(buf, images=np.zeros((4, 8, 8)), labels=np.array([0, 1, 0, 1]))
+    b = bytearray(buf.getvalue())
+    i = b.find(b"PK\x01\x02")
+    while i >= 0:  # central directory entries: "version needed to extract" at +6
+        b[i + 6] = 64
+        i = b.find(b"PK\x01\x02", i + 4)
+    path = tmp_path / "v64.npz"
+    path.write_bytes(bytes(b))
+    with pytest.raises(ImageFileError, match="v64.npz: a zip archive of a newer kind"):
+        load_npz(path, 8, 0.5, 1)
