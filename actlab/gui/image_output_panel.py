@@ -58,6 +58,10 @@ class SteppedLossView(LossView):
             vb.setYRange(0, top, padding=0.02)
 
 
+BOTTOM_ROW_WIDTH = 320  # px: the class scores and the confusion matrix side by side (at
+# 330 px both fit; beside an open instrument the column is ~290 px and cut the matrix off)
+
+
 class ImageOutputPanel(QtWidgets.QWidget):
     """Numbers, loss and accuracy curves, the gallery, the class scores and the confusion
     matrix.  ``probed(split, index)`` when the student picks an image in the gallery."""
@@ -80,7 +84,9 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.accuracy_view = AccuracyView()
         self.accuracy_view.setObjectName("accuracy_view")
         for view in (self.loss_view, self.accuracy_view):
-            view.setMinimumSize(140, 90)
+            # room for the legend row, three tick labels and the epoch axis: at 90 px the
+            # accuracy plot of a laptop window kept ~25 px and dropped its tick labels
+            view.setMinimumSize(140, 120)
             cache_axes(view.plot_item)
         self._curves = QtWidgets.QGridLayout()
         self._curves.setSpacing(4)
@@ -117,7 +123,10 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.scores_view.setObjectName("scores_view")
         self.confusion_view = ConfusionView()
         self.confusion_view.setObjectName("confusion_view")
-        bottom = QtWidgets.QHBoxLayout()
+        # side by side on a wide column, one above the other on a narrow one (the output
+        # column beside an open instrument cut the confusion matrix off; the window puts
+        # this panel in a scroll area, so a taller panel scrolls)
+        bottom = self._bottom = QtWidgets.QBoxLayout(QtWidgets.QBoxLayout.Direction.LeftToRight)
         bottom.setSpacing(4)
         for view in (self.scores_view, self.confusion_view):
             view.setMinimumSize(140, 140)
@@ -174,6 +183,9 @@ class ImageOutputPanel(QtWidgets.QWidget):
         need = sum(v.plot_widget.minimumSizeHint().width() + 150
                    for v in (self.loss_view, self.accuracy_view))
         self._place_curves(event.size().width() >= max(need, 560))
+        self._bottom.setDirection(QtWidgets.QBoxLayout.Direction.LeftToRight
+                                  if event.size().width() >= BOTTOM_ROW_WIDTH else
+                                  QtWidgets.QBoxLayout.Direction.TopToBottom)
         super().resizeEvent(event)
 
     # ---------------------------------------------------------------- the API
@@ -191,6 +203,12 @@ class ImageOutputPanel(QtWidgets.QWidget):
                                 split=pics.split)
         what = "Test" if pics.split == "test" else "Training"
         self.gallery_caption.setText(f"{what} images · click one to probe it")
+        # a readable row per class (10 digits in 140 px overlapped their names); the
+        # panel sits in a scroll area, so a taller pair scrolls on a short screen
+        tall = max(140, 15 * len(pics.class_names) + 60)
+        for view in (self.scores_view, self.confusion_view):
+            if view.minimumHeight() != tall:
+                view.setMinimumHeight(tall)
         self.scores_view.show_scores(pics.scores, pics.label, pics.class_names,
                                      f"{what.lower()} image {pics.probe + 1}")
         self.confusion_view.show_confusion(pics.confusion, pics.class_names)

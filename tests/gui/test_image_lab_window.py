@@ -34,7 +34,7 @@ def test_opening_an_image_preset_swaps_every_column_and_back(window, qtbot):
     _open(window, qtbot)
     assert window.lab.kind == "images" and window.dialog_log["errors"] == []
     assert window.network_stack.currentWidget() is window.network_view_images
-    assert window.output_stack.currentWidget() is window.image_output
+    assert window.output_stack.currentWidget().widget() is window.image_output
     assert window.data_stack.currentIndex() == 1
     assert window.layout_.network_label.text() == "Convolutions and head"
     assert not window.acts.import_csv.isEnabled()

@@ -232,3 +232,19 @@ def test_odd_values_draw_without_error(panel, shapes):
     assert panel.confusion_view.cell_texts().size == 0
     panel.gallery.set_images(np.zeros((0, 16, 16)), [], [], [], ("a", "b"))
     assert panel.gallery.count() == 0
+
+
+def test_a_narrow_column_stacks_scores_above_the_confusion_matrix(qtbot, shapes):
+    """Beside an open instrument the output column of a 1366-px window is ~290 px: side by
+    side, the confusion matrix was cut off at its right edge."""
+    p = ImageOutputPanel()
+    qtbot.addWidget(p)
+    p.resize(290, 1000)
+    p.show()
+    qtbot.waitExposed(p)
+    _shown(p, shapes)
+    s, c = p.scores_view, p.confusion_view
+    for view in (s, c):
+        r = QtCore.QRect(view.mapTo(p, QtCore.QPoint(0, 0)), view.size())
+        assert p.rect().contains(r), r
+    assert c.mapTo(p, QtCore.QPoint(0, 0)).y() >= s.mapTo(p, QtCore.QPoint(0, 0)).y() + s.height()
