@@ -32,6 +32,13 @@ class SteppedLossView(LossView):
     _span = _top = None
     follow_curves = False  # the ranges below, not LossView's autorange
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "train"/"test" as in the accuracy plot below it: the axis says "loss", and at
+        # 2x the longer "train loss  test loss" row made the plot wider than its column
+        for (_sample, label), text in zip(self.legend.items, ("train", "test")):
+            label.setText(text)
+
     def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
         super().show_history(history, current_loss)
         h = history or {}
