@@ -186,3 +186,40 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
     assert "Added 1 drawn image" in window.statusBar().currentMessage()
     assert window.undo()
     assert window.dataset.n_train == n_before and window.lab.data.added == ()
+
+
+def test_choosing_an_image_data_set_in_the_data_panel_switches_the_window(window, qtbot):
+    assert window.lab.kind == "points"
+    window.data_panel.image_buttons["shapes"].click()
+    assert window.lab.kind == "images" and window.lab.data.generator == "shapes"
+    assert window.network_stack.currentWidget() is window.network_view_images
+    assert window.lab.network.n_classes == window.dataset.n_classes == 4
+    qtbot.waitUntil(lambda: window.image_output_pictures() is not None, timeout=WAIT)
+    assert window.image_output_pictures().class_names == window.dataset.class_names
+
+
+def test_why_nonlinearity_draws_the_composite_of_the_students_own_filters(window, qtbot):
+    from actlab.engine import conv_analysis as ca
+    _open(window, qtbot, "images-two-3x3-are-one-5x5")
+    window.step()
+    qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch == 1, timeout=WAIT)
+    ins = window.instruments
+    assert not ins.actions["hidden"].isEnabled()  # about 2-D points, not images
+    ins.open("collapse")
+    view = ins.views["collapse"]
+    qtbot.waitUntil(lambda: bool(view.shown_composites), timeout=WAIT)
+    params = window.trainer.latest().snapshot.params
+    np.testing.assert_allclose(view.shown_composites[0], ca.compose_stack(params[:2])[0],
+                               atol=1e-12)
+    assert any("act as this one 5×5" in t for t in view.texts())
+    assert view.shown_templates is not None  # the whole network is linear
+    # the same conv layers bracketed in the builder
+    builder = window.network_view_images
+    qtbot.waitUntil(lambda: builder._runs == ((0, 1),), timeout=WAIT)
+    assert any("5×5" in t for t in builder.bracket_captions())
+    # a non-linearity: nothing merges, and the view says what breaks the collapse
+    combo = window.controls.activation
+    combo.setCurrentIndex(combo.findData("relu"))
+    qtbot.waitUntil(lambda: view.shown_composites == [] and view.shown_templates is None
+                    and any("ReLU" in t for t in view.texts()), timeout=WAIT)
+    qtbot.waitUntil(lambda: builder._runs == (), timeout=WAIT)
