@@ -38,6 +38,19 @@ def prepare_images(lab: Lab, path: str | None = None):
     return load_lab_images(lab, base)
 
 
+def _scrolling(widget, name: str, sideways):
+    """``widget`` in a frameless, vertically scrolling area named ``name``."""
+    from PySide6 import QtWidgets
+
+    scroll = QtWidgets.QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(sideways)
+    return scroll
+
+
 class ImageModeMixin:
     """Switching the window between point and image labs, and drawing image snapshots."""
 
@@ -59,26 +72,16 @@ class ImageModeMixin:
 
         self.image_data_panel = ImageDataPanel()
         self.image_data_panel.setObjectName("image_data_panel")
-        scroll = QtWidgets.QScrollArea()
-        scroll.setObjectName("image_data_scroll")
-        scroll.setWidget(self.image_data_panel)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.data_stack.addWidget(scroll)
+        self.data_stack.addWidget(_scrolling(self.image_data_panel, "image_data_scroll",
+                                             Qt.ScrollBarPolicy.ScrollBarAsNeeded))
         self.network_view_images = ConvBuilderView()
         self.network_view_images.setObjectName("conv_builder")
         self.network_stack.addWidget(self.network_view_images)
         self.image_output = ImageOutputPanel()
         self.image_output.setObjectName("image_output")
         # a short or narrow column scrolls rather than squeezing the plots below use
-        out_scroll = QtWidgets.QScrollArea()
-        out_scroll.setObjectName("image_output_scroll")
-        out_scroll.setWidget(self.image_output)
-        out_scroll.setWidgetResizable(True)
-        out_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        out_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.output_stack.addWidget(out_scroll)
+        self.output_stack.addWidget(_scrolling(self.image_output, "image_output_scroll",
+                                               Qt.ScrollBarPolicy.ScrollBarAlwaysOff))
         self.image_data_panel.labEdited.connect(self.apply_edit)
         self.image_data_panel.importRequested.connect(lambda: self.import_images_from(None))
         self.network_view_images.architectureChanged.connect(self._image_network_changed)

@@ -18,7 +18,7 @@ from actlab.views.images.image_gallery import ImageGallery
 from actlab.views.images.scores_view import ScoresView
 from actlab.views.loss_view import LossView, format_loss
 
-from .output_panel import LOSS_NOTE, _percent, cache_axes
+from .output_panel import LOSS_NOTE, _percent, cache_axes, numbers_table
 from .style import caption
 
 
@@ -142,33 +142,8 @@ class ImageOutputPanel(QtWidgets.QWidget):
 
     def _numbers_table(self) -> QtWidgets.QGridLayout:
         """Test and training side by side, as the point labs' OutputPanel shows them."""
-        numbers = QtWidgets.QGridLayout()
-        numbers.setHorizontalSpacing(12)
-        numbers.setVerticalSpacing(0)
-        self.values: dict[str, QtWidgets.QLabel] = {}
-        tips = {"test_loss": "How wrong the network is on images it never trained on: the "
-                "number that tells whether it generalises. " + LOSS_NOTE,
-                "train_loss": "How wrong the network is on the images it learns from; "
-                "training pushes this down. " + LOSS_NOTE,
-                "test_accuracy": "The share of test images the network puts in the right "
-                "class.",
-                "train_accuracy": "The share of training images the network puts in the "
-                "right class."}
-        numbers.addWidget(caption("Test", "Images the network never trains on."), 0, 1)
-        numbers.addWidget(caption("Training", "The images the network learns from."), 0, 2)
-        for row, (what, keys) in enumerate((("Loss", ("test_loss", "train_loss")),
-                                            ("Accuracy", ("test_accuracy",
-                                                          "train_accuracy"))), start=1):
-            numbers.addWidget(caption(what, tips[keys[0]]), row, 0)
-            for col, key in enumerate(keys, start=1):
-                value = QtWidgets.QLabel("–")
-                value.setObjectName(key)
-                value.setProperty("role", "number")
-                value.setToolTip(tips[key])
-                value.setMinimumWidth(value.fontMetrics().horizontalAdvance("100.0 %"))
-                numbers.addWidget(value, row, col)
-                self.values[key] = value
-        numbers.setColumnStretch(3, 1)
+        numbers = numbers_table("images")
+        self.values: dict[str, QtWidgets.QLabel] = numbers.values
         return numbers
 
     def _place_curves(self, side_by_side: bool) -> None:

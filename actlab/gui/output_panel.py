@@ -25,6 +25,41 @@ LOSS_NOTE = ("The loss is the data loss (cross-entropy, or half the mean squared
 SURFACE_AXES = 46  # px the surface's x axis and its label add below the square
 
 
+def numbers_table(things: str) -> QtWidgets.QGridLayout:
+    """The Test/Training table of loss and accuracy for ``things`` ("points" or
+    "images"); its value labels are in ``.values`` by key ("test_loss", ...)."""
+    numbers = QtWidgets.QGridLayout()
+    numbers.setHorizontalSpacing(12)
+    numbers.setVerticalSpacing(0)
+    values: dict[str, QtWidgets.QLabel] = {}
+    tips = {"test_loss": f"How wrong the network is on {things} it never trained on: the "
+            "number that tells whether it generalises. " + LOSS_NOTE,
+            "train_loss": f"How wrong the network is on the {things} it learns from; "
+            "training pushes this down. " + LOSS_NOTE,
+            "test_accuracy": f"The share of test {things} the network puts in the right "
+            "class.",
+            "train_accuracy": f"The share of training {things} the network puts in the "
+            "right class."}
+    numbers.addWidget(caption("Test", f"{things.capitalize()} the network never trains "
+                              "on."), 0, 1)
+    numbers.addWidget(caption("Training", f"The {things} the network learns from."), 0, 2)
+    for row, (what, keys) in enumerate((("Loss", ("test_loss", "train_loss")),
+                                        ("Accuracy", ("test_accuracy",
+                                                      "train_accuracy"))), start=1):
+        numbers.addWidget(caption(what, tips[keys[0]]), row, 0)
+        for col, key in enumerate(keys, start=1):
+            value = QtWidgets.QLabel("–")
+            value.setObjectName(key)
+            value.setProperty("role", "number")
+            value.setToolTip(tips[key])
+            value.setMinimumWidth(value.fontMetrics().horizontalAdvance("100.0 %"))
+            numbers.addWidget(value, row, col)
+            values[key] = value
+    numbers.setColumnStretch(3, 1)
+    numbers.values = values
+    return numbers
+
+
 class OutputPanel(QtWidgets.QWidget):
     """Numbers on top, then the loss plot, then the surface, its colour key and its
     three checkboxes."""
@@ -40,33 +75,8 @@ class OutputPanel(QtWidgets.QWidget):
 
         # a small table, test and training side by side: three short rows fit a narrow
         # column (four captioned rows took the loss plot's height on a laptop)
-        numbers = self._numbers = QtWidgets.QGridLayout()
-        numbers.setHorizontalSpacing(12)
-        numbers.setVerticalSpacing(0)
-        self.values: dict[str, QtWidgets.QLabel] = {}
-        tips = {"test_loss": "How wrong the network is on points it never trained on: the "
-                "number that tells whether it generalises. " + LOSS_NOTE,
-                "train_loss": "How wrong the network is on the points it learns from; "
-                "training pushes this down. " + LOSS_NOTE,
-                "test_accuracy": "The share of test points the network puts in the right "
-                "class.",
-                "train_accuracy": "The share of training points the network puts in the "
-                "right class."}
-        numbers.addWidget(caption("Test", "Points the network never trains on."), 0, 1)
-        numbers.addWidget(caption("Training", "The points the network learns from."), 0, 2)
-        for row, (what, keys) in enumerate((("Loss", ("test_loss", "train_loss")),
-                                            ("Accuracy", ("test_accuracy",
-                                                          "train_accuracy"))), start=1):
-            numbers.addWidget(caption(what, tips[keys[0]]), row, 0)
-            for col, key in enumerate(keys, start=1):
-                value = QtWidgets.QLabel("–")
-                value.setObjectName(key)
-                value.setProperty("role", "number")
-                value.setToolTip(tips[key])
-                value.setMinimumWidth(value.fontMetrics().horizontalAdvance("100.0 %"))
-                numbers.addWidget(value, row, col)
-                self.values[key] = value
-        numbers.setColumnStretch(3, 1)
+        numbers = self._numbers = numbers_table("points")
+        self.values = numbers.values
         layout.addLayout(numbers)
 
         self.loss_view = LossView()
