@@ -235,7 +235,6 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
     per run for it."""
     from . import render
     from .atomic import write_text_atomic
-    from .cli import figure_titles
     from .engine.image_trainer import activation_names
     from .labfile import save_lab
     from .views.export import export_csv_history

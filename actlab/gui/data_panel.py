@@ -36,6 +36,21 @@ def _swatch(color: str) -> QtGui.QIcon:
     return QtGui.QIcon(pix)
 
 
+def dataset_button(name: str, icon, size: int, tip: str, status: str,
+                   clicked) -> QtWidgets.QToolButton:
+    """A checkable thumbnail button of a data set (point or image data panel)."""
+    b = QtWidgets.QToolButton()
+    b.setObjectName(name)
+    b.setProperty("role", "dataset")
+    b.setCheckable(True)
+    b.setIcon(icon)
+    b.setIconSize(QtCore.QSize(size, size))
+    b.setToolTip(tip)
+    b.setStatusTip(status)
+    b.clicked.connect(clicked)
+    return b
+
+
 class DataPanel(QtWidgets.QWidget):
     """Data set thumbnails, noise, points, split, seed, CSV import and point editing."""
 
@@ -69,17 +84,12 @@ class DataPanel(QtWidgets.QWidget):
         self.group = QtWidgets.QButtonGroup(self)
         self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {}
         for i, (name, info) in enumerate(GENERATORS.items()):
-            b = QtWidgets.QToolButton()
-            b.setObjectName(f"dataset_{name}")
-            b.setProperty("role", "dataset")
-            b.setCheckable(True)
-            b.setIcon(thumbnails.dataset_icon(name))
-            b.setIconSize(QtCore.QSize(36, 36))
             kind = "regression" if info.problem == "regression" else (
                 f"{info.n_classes} classes")
-            b.setToolTip(f"<b>{info.title}</b> ({kind}): {info.description}")
-            b.setStatusTip(f"Use the {info.title} data set.")
-            b.clicked.connect(lambda _=False, n=name: self._pick_generator(n))
+            b = dataset_button(f"dataset_{name}", thumbnails.dataset_icon(name), 36,
+                               f"<b>{info.title}</b> ({kind}): {info.description}",
+                               f"Use the {info.title} data set.",
+                               lambda _=False, n=name: self._pick_generator(n))
             self.group.addButton(b)
             self.dataset_buttons[name] = b
             grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
@@ -92,17 +102,12 @@ class DataPanel(QtWidgets.QWidget):
         grid.setSpacing(2)
         self.image_buttons: dict[str, QtWidgets.QToolButton] = {}
         for i, (name, info) in enumerate(IMAGE_GENERATORS.items()):
-            b = QtWidgets.QToolButton()
-            b.setObjectName(f"image_dataset_{name}")
-            b.setProperty("role", "dataset")
-            b.setCheckable(True)
-            b.setIcon(thumbnails.image_dataset_icon(name))
-            b.setIconSize(QtCore.QSize(36, 36))
-            b.setToolTip(f"<b>{info.title}</b> (images, {len(info.class_names)} classes): "
-                         f"{info.description}")
-            b.setStatusTip(f"Switch to an image lab on the {info.title} images.")
-            b.clicked.connect(lambda _=False, n=name: self.labEdited.emit(
-                image_lab_for(n, self._lab), "data"))
+            b = dataset_button(
+                f"image_dataset_{name}", thumbnails.image_dataset_icon(name), 36,
+                f"<b>{info.title}</b> (images, {len(info.class_names)} classes): "
+                f"{info.description}", f"Switch to an image lab on the {info.title} images.",
+                lambda _=False, n=name: self.labEdited.emit(image_lab_for(n, self._lab),
+                                                            "data"))
             self.group.addButton(b)
             self.image_buttons[name] = b
             grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)

@@ -14,7 +14,7 @@ import os
 import random
 from dataclasses import replace
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.images import (IMAGE_GENERATORS, MAX_IMAGES, MAX_PER_CLASS, MAX_SIZE,
@@ -25,6 +25,7 @@ from actlab.lab import ImageDataSpec, Lab
 from actlab.safe_text import printable
 
 from . import thumbnails
+from .data_panel import dataset_button
 from .style import caption, silently
 
 __all__ = ["ImageDataPanel", "image_lab_for", "point_lab_for", "split_counts"]
@@ -79,16 +80,12 @@ class ImageDataPanel(QtWidgets.QWidget):
         self.group = QtWidgets.QButtonGroup(self)
         self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {}
         for i, (name, info) in enumerate(IMAGE_GENERATORS.items()):
-            b = QtWidgets.QToolButton()
-            b.setObjectName(f"image_dataset_{name}")
-            b.setProperty("role", "dataset")
-            b.setCheckable(True)
-            b.setIcon(thumbnails.image_dataset_icon(name))
-            b.setIconSize(QtCore.QSize(ICON_SIZE, ICON_SIZE))
-            b.setToolTip(f"<b>{info.title}</b> ({len(info.class_names)} classes: "
-                         f"{', '.join(info.class_names)}): {info.description}")
-            b.setStatusTip(f"Use the {info.title} images.")
-            b.clicked.connect(lambda _=False, n=name: self._pick_generator(n))
+            b = dataset_button(
+                f"image_dataset_{name}", thumbnails.image_dataset_icon(name), ICON_SIZE,
+                f"<b>{info.title}</b> ({len(info.class_names)} classes: "
+                f"{', '.join(info.class_names)}): {info.description}",
+                f"Use the {info.title} images.",
+                lambda _=False, n=name: self._pick_generator(n))
             self.group.addButton(b)
             self.dataset_buttons[name] = b
             grid.addWidget(b, 0, i)

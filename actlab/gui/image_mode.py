@@ -62,7 +62,6 @@ class ImageModeMixin:
         """The image labs' three columns, made on first use."""
         if self.image_widgets_made:
             return
-        from PySide6 import QtWidgets
         from PySide6.QtCore import Qt
 
         from actlab.views.images.conv_builder import ConvBuilderView

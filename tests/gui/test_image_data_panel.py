@@ -14,7 +14,7 @@ from actlab.engine.trainer import Trainer
 from actlab.gui import thumbnails
 from actlab.gui.data_panel import DataPanel
 from actlab.gui.image_data_panel import ImageDataPanel, image_lab_for, point_lab_for
-from actlab.lab import ImageDataSpec, Lab, default_lab
+from actlab.lab import ImageDataSpec, default_lab
 from actlab.labfile import load_lab, load_preset, save_lab
 
 LEFT = QtCore.Qt.MouseButton.LeftButton

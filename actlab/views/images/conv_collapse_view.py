@@ -212,7 +212,6 @@ class ConvCollapseView(QtWidgets.QWidget):
             pics, signs = [], []
             for j, K in enumerate(rc.kernels):
                 K = np.asarray(K)
-                k = K.shape[2]
                 ins_ = f" × {K.shape[1]} in" if K.shape[1] > 1 else ""
                 pics.append(_picture(grid_rgba(K, TILE_PX), f"layer {c.first + j + 1}\n"
                                      f"{K.shape[0]} filters{ins_}",
