@@ -223,3 +223,26 @@ def test_why_nonlinearity_draws_the_composite_of_the_students_own_filters(window
     qtbot.waitUntil(lambda: view.shown_composites == [] and view.shown_templates is None
                     and any("ReLU" in t for t in view.texts()), timeout=WAIT)
     qtbot.waitUntil(lambda: builder._runs == (), timeout=WAIT)
+
+
+def test_compare_in_the_window_trains_image_runs_in_lock_step(window, qtbot):
+    """Instruments ▸ Compare activations on an image lab: one column per activation, the
+    runs at the same epoch, the linear run's templates and the ReLU run's kernels."""
+    from dataclasses import replace
+    _open(window, qtbot)
+    window.apply_edit(replace(window.lab, training=replace(window.lab.training,
+                                                           stop_after=3)), "training")
+    ins = window.instruments
+    ins.open("compare")
+    panel = ins.compare
+    for name, box in panel.checks.items():
+        box.setChecked(name in ("linear", "relu"))
+    panel.run_button.setChecked(True)
+    qtbot.waitUntil(lambda: len(panel.runs()) == 2 and not panel.comparing
+                    and min(s.epoch for _, s in panel.runs()) == 3, timeout=WAIT)
+    view = panel.image_view
+    qtbot.waitUntil(lambda: [c.epoch for c in view.columns] == [3, 3], timeout=WAIT)
+    assert panel.stack.currentWidget() is view
+    assert [c.heading.text() for c in view.columns] == ["Linear", "ReLU"]
+    assert "templates" in view.columns[0].caption.text()
+    assert "8 filters" in view.columns[1].caption.text()
