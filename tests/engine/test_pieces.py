@@ -190,7 +190,8 @@ def test_contributions_sum_to_the_curve():
         assert c.parts.shape == (x.size, params[-1][0].shape[0])
         np.testing.assert_allclose(c.parts.sum(axis=1) + c.bias, truth, rtol=1e-12,
                                    atol=1e-12 * (1 + np.max(np.abs(truth))))
-        np.testing.assert_allclose(c.curve, truth, rtol=1e-12, atol=1e-12 * (1 + np.max(np.abs(truth))))
+        np.testing.assert_allclose(c.curve, truth, rtol=1e-12,
+                                   atol=1e-12 * (1 + np.max(np.abs(truth))))
 
 
 def test_relu_contributions_are_the_hinges():
