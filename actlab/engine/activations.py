@@ -44,6 +44,11 @@ class Activation:
     backward_ops: Callable[[Array, Array, Array, Array, Array], list]
     is_linear: bool = False
     summary: str = ""
+    # Piecewise linear: affine between the sorted ``kinks`` (the z where the slope may
+    # change) and beyond them.  The curve analysis (pieces.py) follows the kinks exactly
+    # through the layers, so it needs them; smooth activations leave both at the default.
+    piecewise_linear: bool = False
+    kinks: tuple[float, ...] = ()
 
     def forward(self, z: Array, out: Array) -> None:
         """``out = f(z)`` in place."""
@@ -283,15 +288,16 @@ def _registry(leaky_slope: float = 0.01) -> dict[str, Activation]:
     acts = [
         Activation("linear", "Linear", lambda z: np.array(z, dtype=float),
                    _lin_derivative, _lin_fwd, _lin_bwd,
-                   is_linear=True,
+                   is_linear=True, piecewise_linear=True,
                    summary="The identity, f(z) = z. No bend at all: a stack of linear "
                            "layers is one linear layer."),
         Activation("relu", "ReLU", lambda z: np.maximum(np.asarray(z, dtype=float), 0.0),
                    lambda z: np.heaviside(np.asarray(z, dtype=float), 0.0),
-                   _relu_fwd, _relu_bwd,
+                   _relu_fwd, _relu_bwd, piecewise_linear=True, kinks=(0.0,),
                    summary="f(z) = max(0, z). Zero for negative input, identity for positive; "
                            "the network becomes piecewise linear."),
         Activation("leaky_relu", "Leaky ReLU", lv, ld, lf, lb,
+                   piecewise_linear=True, kinks=(0.0,),
                    summary=f"f(z) = z for z > 0, {leaky_slope:g}·z otherwise: like ReLU but never "
                            "completely flat, so units cannot die."),
         Activation("elu", "ELU", _elu_value, _elu_derivative, _elu_fwd, _elu_bwd,
