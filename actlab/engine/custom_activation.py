@@ -40,6 +40,8 @@ MIN_POINTS, MAX_POINTS = 2, 16
 #: overflow in the slopes or the training loop.
 MAX_COORD = 1e6
 MAX_NAME = 40
+#: At most this many custom activations in one lab.
+MAX_CUSTOM = 8
 #: Relative tolerance on the slopes for "the points are collinear" (see the module doc).
 LINEAR_RTOL = 1e-9
 
@@ -234,9 +236,12 @@ def find(name, custom) -> PiecewiseLinear | None:
 
 
 def check_unique(custom) -> tuple[PiecewiseLinear, ...]:
-    """``custom`` as a tuple, or CustomActivationError when two share a name (in any
-    spelling): ``field`` is ``"[i].name"`` of the second one."""
+    """``custom`` as a tuple, or CustomActivationError when there are more than
+    ``MAX_CUSTOM`` or two share a name (in any spelling): ``field`` is ``""`` or
+    ``"[i].name"`` of the second one."""
     out = tuple(custom)
+    if len(out) > MAX_CUSTOM:
+        raise CustomActivationError("", f"{len(out)} custom activations, at most {MAX_CUSTOM}")
     for i, c in enumerate(out):
         if not isinstance(c, PiecewiseLinear):
             raise CustomActivationError(f"[{i}]", f"must be a PiecewiseLinear, got {c!r}")
@@ -260,3 +265,24 @@ def fold_affine(params, activations, custom=()) -> tuple[list, list[str]]:
             params[i] = (a * W, a * b + k)
             acts[i] = "linear"
     return params, acts
+
+
+def to_dict(c: PiecewiseLinear) -> dict:
+    """``c`` as a lab file writes it: ``{"name": ..., "points": [[x, y], ...]}`` (floats
+    written by ``json`` as their shortest repr, so reading gives the same bits)."""
+    return {"name": c.name, "points": [[x, y] for x, y in c.points]}
+
+
+def from_dict(d) -> PiecewiseLinear:
+    """The activation a lab file's ``{"name", "points"}`` object describes, or
+    CustomActivationError naming the field (``"points[2].x"``; ``""`` for the object)."""
+    if not isinstance(d, dict):
+        raise CustomActivationError("", f"must be an object with name and points, got {d!r}")
+    extra = sorted(set(d) - {"name", "points"})
+    if extra:
+        raise CustomActivationError(str(extra[0]), "unknown field (a custom activation has "
+                                                    "name and points)")
+    for key in ("name", "points"):
+        if key not in d:
+            raise CustomActivationError(key, "missing")
+    return PiecewiseLinear(d["name"], d["points"])
