@@ -180,12 +180,12 @@ class PiecewiseLinear:
             a, c = self.affine
             return a * z + c
         xs, ys, s = self._xs, self._ys, self._slopes
-        inside = np.interp(z, xs, ys)  # clamps to ys[0] / ys[-1] outside [x0, xn]
-        with np.errstate(invalid="ignore"):
-            # extrapolation, only where it applies: 0 * inf would be NaN for a flat end
-            left = np.where(z < xs[0], s[0] * (z - xs[0]), 0.0)
-            right = np.where(z > xs[-1], s[-1] * (z - xs[-1]), 0.0)
-        out = inside + left + right
+        out = np.interp(z, xs, ys)  # clamps to ys[0] / ys[-1] outside [x0, xn]
+        # the extrapolation, skipped for a flat end: 0 * inf would make f(inf) NaN
+        if s[0] != 0.0:
+            out = out + s[0] * np.minimum(z - xs[0], 0.0)
+        if s[-1] != 0.0:
+            out = out + s[-1] * np.maximum(z - xs[-1], 0.0)
         return np.where(np.isnan(z), np.nan, out)
 
     def derivative(self, z) -> np.ndarray:
