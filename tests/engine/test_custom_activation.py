@@ -222,3 +222,66 @@ def test_trainer_trains_a_custom_network_deterministically():
     assert losses[-1] < losses[0]
     assert Trainer(lab).network.activation_names == ("Hat", "relu")
     assert replace(lab.network, custom=()) != lab.network  # the points are part of the lab
+
+
+# --- image labs: conv and dense layers name custom activations too ----------------------
+def _image_spec(**kw):
+    from actlab.engine.cnn import ConvSpec, ImageNetSpec
+    conv = (ConvSpec(2, 3, "same", 1, "Hat", "max", custom=(HAT,)),
+            ConvSpec(2, 3, "valid", 1, "tanh", "none"))
+    return ImageNetSpec(conv=conv, head="flatten", hidden=(3,), activations=("hat",),
+                        n_classes=2, input_size=8, custom=(HAT,), **kw)
+
+
+def test_image_network_gradient_with_custom_layers_matches_finite_differences():
+    from actlab.engine.cnn import ConvNetwork
+    spec = _image_spec()
+    assert spec.conv[0].activation == "Hat" and spec.activations == ("Hat",)
+    assert all(c.custom == (HAT,) for c in spec.conv)  # the spec hands its tuple to every layer
+    net = ConvNetwork(spec, 4)
+    net.flat += np.random.default_rng(1).normal(scale=0.1, size=net.n_params)
+    X = np.random.default_rng(2).random((4, 1, 8, 8))
+    y = np.arange(4) % 2
+    _, grads = net.loss_and_grads(X, y)
+    analytic = np.concatenate([np.concatenate([g.ravel(), b.ravel()]) for g, b in grads])
+    numeric, P, h = np.zeros(net.n_params), net.flat, 1e-6
+    for i in range(net.n_params):
+        old = P[i]
+        P[i] = old + h
+        fp = net.data_loss(X, y)
+        P[i] = old - h
+        fm = net.data_loss(X, y)
+        P[i] = old
+        numeric[i] = (fp - fm) / (2 * h)
+    err = np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
+    assert err < 1e-6
+
+
+def test_image_spec_refuses_an_activation_it_does_not_carry():
+    from actlab.engine.cnn import ConvSpec, ImageNetSpec
+    with pytest.raises(ValueError, match=r"^activation: unknown activation 'Hat'"):
+        ConvSpec(activation="Hat")  # a layer alone knows only the built-ins
+    with pytest.raises(ValueError, match=r"^conv\[0\]\.activation: unknown activation 'Hat'"):
+        ImageNetSpec(conv=(ConvSpec(activation="Hat", custom=(HAT,)),), custom=())
+    with pytest.raises(ValueError, match=r"^activations\[0\]: unknown activation 'Hat'"):
+        ImageNetSpec(hidden=(3,), activations=("Hat",))
+    twin = PiecewiseLinear("hat", ((0, 0), (1, 1)))
+    with pytest.raises(ValueError, match=r"^custom\[1\]\.name: 'hat' is defined twice"):
+        ImageNetSpec(custom=(HAT, twin))
+
+
+def test_image_trainer_trains_with_a_custom_activation():
+    from actlab.engine.image_trainer import ImageTrainer, with_activation
+    from actlab.labfile import load_preset
+    lab = load_preset("images-linear-cnn-counts-ink")
+    net = replace(_image_spec(), input_size=lab.network.input_size,
+                  n_classes=lab.network.n_classes)
+    lab = replace(lab, data=replace(lab.data, per_class=12), network=net)
+    a, b = Trainer(lab), Trainer(lab)
+    assert isinstance(a, ImageTrainer)
+    a.train(4)
+    b.train(4)
+    np.testing.assert_array_equal(a.network.flat, b.network.flat)
+    assert np.all(np.isfinite(a.history.column("train_loss"))) and a.diverged is None
+    every = with_activation(lab.network, "Hat")  # one custom activation in every layer
+    assert {c.activation for c in every.conv} == {"Hat"} and every.activations == ("Hat",)
