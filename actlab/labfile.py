@@ -357,9 +357,12 @@ def _read_custom(v: Any, path: str) -> tuple:
         raise LabFileError(path + e.field, e.reason) from None
 
 
-def _read_network(v: Any, path: str) -> NetworkSpec:
+def _read_network(v: Any, path: str, custom: tuple = ()) -> NetworkSpec:
+    """``network`` of a point lab; ``custom``: the lab's custom activations when ``v``
+    is a guide claim's network, which names them but does not define them."""
     obj, base = _object(v, path, _NETWORK_KEYS + ("custom",)), NetworkSpec()
-    custom = _read_custom(obj["custom"], _at(path, "custom")) if "custom" in obj else ()
+    if "custom" in obj:
+        custom = _read_custom(obj["custom"], _at(path, "custom"))
     hidden = _list(obj.get("hidden", list(base.hidden)), _at(path, "hidden"))
     if len(hidden) > MAX_HIDDEN_LAYERS:
         raise LabFileError(_at(path, "hidden"), f"{_count(len(hidden), 'hidden layer')}, "
@@ -477,6 +480,8 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
     if "text" in obj:
         _str(obj["text"], _at(path, "text"))
     known = known_names("activation")
+    if isinstance(network, NetworkSpec):  # and the lab's own, by name
+        known += tuple(c.name for c in network.custom)
     if not isinstance(network, NetworkSpec):  # an image lab: conv layers and dense layers
         out = images_format.read_image_expectation_network(obj, path, network, known)
         out.update((k, obj[k]) for k in _EXPECT_KEYS if k in obj and k not in out)
@@ -505,7 +510,7 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
         else:
             raise LabFileError(_at(path, "activations"),
                                f"missing: name the activations of its {_count(n, 'hidden layer')}")
-    net = _read_network({"hidden": hidden, "activations": acts}, path)
+    net = _read_network({"hidden": hidden, "activations": acts}, path, network.custom)
     feats = _read_features(obj.get("features", list(features)), _at(path, "features"))
     out = {"hidden": list(net.hidden), "activations": list(net.activations),
            "features": list(feats)}

@@ -148,3 +148,19 @@ def test_cli_names_the_lab_custom_activations_for_an_unknown_one(tmp_path, capsy
     err = capsys.readouterr().err
     assert "unknown activation 'my kinc'" in err and "My kink" in err
     assert "Traceback" not in err
+
+
+def test_a_guide_claim_may_name_the_labs_custom_activation():
+    from actlab.engine.outcomes import verify_lab
+    d = lab_to_dict(_lab(stop=60))
+    d["guide"] = {"expect": [{"activation": "my kink", "metric": "train_loss", "op": "<",
+                              "value": 10.0, "epochs": 30}]}
+    lab = lab_from_dict(d)
+    assert lab.guide["expect"][0]["activations"] == ["My kink", "My kink"]
+    assert lab_from_dict(lab_to_dict(lab)) == lab
+    (verdict,) = verify_lab(lab)
+    assert verdict.status == "pass", verdict
+    d["guide"]["expect"][0]["activation"] = "my kinc"
+    with pytest.raises(LabFileError) as e:
+        lab_from_dict(d)
+    assert e.value.path == "guide.expect[0].activation" and "My kink" in e.value.reason
