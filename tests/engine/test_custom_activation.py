@@ -60,10 +60,28 @@ def test_inplace_forms_match_plain_forms():
     z = np.linspace(-5, 5, 41).reshape(-1, 1) * np.ones((1, 3))
     out, tmp, back = np.empty_like(z), np.empty_like(z), np.empty_like(z)
     act.forward(z, out)
-    np.testing.assert_array_equal(out, HAT.value(z))
+    np.testing.assert_allclose(out, HAT.value(z), rtol=1e-12, atol=1e-14)
     g = np.cos(z) + 0.5
     act.backward(z, out, g, back, tmp)
-    np.testing.assert_array_equal(back, g * HAT.derivative(z))
+    np.testing.assert_allclose(back, g * HAT.derivative(z), rtol=1e-12, atol=1e-14)
+    # at the kinks and ends too, the training loop's slope is the documented right-hand one
+    k = np.array([-1.0, 0.0, 1.0, 2.0, np.nan])
+    out, tmp, back = np.empty(5), np.empty(5), np.empty(5)
+    act.backward(k, act.value(k), np.ones(5), back, tmp)
+    np.testing.assert_array_equal(back, HAT.derivative(k))
+    act.forward(k, out)
+    assert np.isnan(out[-1])  # a diverged input shows up as NaN
+
+
+@pytest.mark.parametrize("c", [LINE, PiecewiseLinear("v", ((0, 0), (1, -2), (3, 5)))])
+def test_inplace_forms_of_other_shapes(c):
+    act = c.activation()
+    z = np.linspace(-7, 7, 57)
+    out, tmp, back = np.empty_like(z), np.empty_like(z), np.empty_like(z)
+    act.forward(z, out)
+    np.testing.assert_allclose(out, c.value(z), rtol=1e-12, atol=1e-12)
+    act.backward(z, out, np.sin(z), back, tmp)
+    np.testing.assert_allclose(back, np.sin(z) * c.derivative(z), rtol=1e-12, atol=1e-14)
 
 
 def test_huge_infinite_and_nan_inputs():
