@@ -180,11 +180,16 @@ def _load(lab_arg: str):
         raise CliError(str(e)) from None
 
 
-def resolve_activation(name: str) -> str:
+def resolve_activation(name: str, custom=()) -> str:
     """The registry name for ``name`` in any case, also as the window spells it
-    ("ReLU", "Leaky ReLU", "leaky-relu").  Raises :class:`CliError` listing the valid
-    names otherwise."""
+    ("ReLU", "Leaky ReLU", "leaky-relu"), or the name of one of the lab's ``custom``
+    activations.  Raises :class:`CliError` listing the valid names otherwise."""
     from .engine.activations import ACTIVATIONS, NAMES
+    from .engine.custom_activation import find
+
+    own = find(name, custom)
+    if own is not None:
+        return own.name
 
     def key(s: str) -> str:
         return "_".join(s.strip().lower().replace("-", " ").replace("_", " ").split())
@@ -194,7 +199,7 @@ def resolve_activation(name: str) -> str:
     if key(name) in table:
         return table[key(name)]
     raise CliError(f"--activation: unknown activation {_printable(name)!r} "
-                   f"(choose from {', '.join(NAMES)})")
+                   f"(choose from {', '.join(NAMES + tuple(c.name for c in custom))})")
 
 
 def _with_images(args, lab, stem):
@@ -225,7 +230,8 @@ def train_command(args) -> int:
             raise CliError(f"--seed must be 0..4294967295, got {args.seed}")
         lab = replace(lab, seed=args.seed)
     # canonical names, each once: "ReLU" and "relu" are the same run
-    activations = list(dict.fromkeys(resolve_activation(a) for a in args.activation))
+    activations = list(dict.fromkeys(resolve_activation(a, getattr(lab.network, "custom", ()))
+                                       for a in args.activation))
     epochs = args.epochs or lab.training.stop_after or 500
     lab = replace(lab.without_results(), training=replace(lab.training, stop_after=None))
     out = Path(args.out) if args.out else Path("actlab-out") / stem

@@ -107,12 +107,18 @@ class ImageDataSpec:
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """Hidden layer sizes and one activation per hidden layer."""
+    """Hidden layer sizes and one activation per hidden layer.
+
+    ``custom`` holds the lab's own piecewise-linear activations
+    (``actlab.engine.custom_activation.PiecewiseLinear``, by value: a name and points);
+    a layer uses one by naming it in ``activations`` like a built-in.  Empty for most
+    labs, and then nothing about the lab or its file changes."""
 
     hidden: tuple[int, ...] = (4, 2)
     activations: tuple[str, ...] = ("tanh", "tanh")
     init: str = "xavier"
     leaky_slope: float = 0.01
+    custom: tuple = ()
 
     def with_activation(self, name: str) -> "NetworkSpec":
         """The same architecture with ``name`` in every hidden layer."""

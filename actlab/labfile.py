@@ -198,6 +198,9 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
         "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
         "training": {k: _plain(getattr(tr, k)) for k in _TRAINING_KEYS},
     }
+    if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
+        from actlab.engine.custom_activation import to_dict
+        d["network"]["custom"] = [to_dict(c) for c in net.custom]
     if lab.params is not None:
         d["params"] = [{"W": np.asarray(W).tolist(), "b": np.asarray(b).tolist()}
                        for W, b in lab.params]
@@ -336,8 +339,30 @@ def _read_features(v: Any, path: str) -> tuple[str, ...]:
     return tuple(v)
 
 
-def _read_network(v: Any, path: str) -> NetworkSpec:
-    obj, base = _object(v, path, _NETWORK_KEYS), NetworkSpec()
+def _read_custom(v: Any, path: str) -> tuple:
+    """``network.custom``: the lab's own piecewise-linear activations, by value (see
+    actlab.engine.custom_activation); problems named by field path
+    (``network.custom[0].points[2].x: ...``)."""
+    from actlab.engine import custom_activation as ca
+    out = []
+    for i, item in enumerate(_list(v, path)):
+        try:
+            out.append(ca.from_dict(item))
+        except ca.CustomActivationError as e:
+            at = _at(path, i)
+            raise LabFileError(f"{at}.{e.field}" if e.field else at, e.reason) from None
+    try:
+        return ca.check_unique(out)
+    except ca.CustomActivationError as e:
+        raise LabFileError(path + e.field, e.reason) from None
+
+
+def _read_network(v: Any, path: str, custom: tuple = ()) -> NetworkSpec:
+    """``network`` of a point lab; ``custom``: the lab's custom activations when ``v``
+    is a guide claim's network, which names them but does not define them."""
+    obj, base = _object(v, path, _NETWORK_KEYS + ("custom",)), NetworkSpec()
+    if "custom" in obj:
+        custom = _read_custom(obj["custom"], _at(path, "custom"))
     hidden = _list(obj.get("hidden", list(base.hidden)), _at(path, "hidden"))
     if len(hidden) > MAX_HIDDEN_LAYERS:
         raise LabFileError(_at(path, "hidden"), f"{_count(len(hidden), 'hidden layer')}, "
@@ -349,11 +374,11 @@ def _read_network(v: Any, path: str) -> NetworkSpec:
     if len(acts) != len(sizes):
         raise LabFileError(at, f"{_count(len(acts), 'activation')} for "
                                f"{_count(len(sizes), 'hidden layer')}")
-    known = known_names("activation")
+    known = known_names("activation") + tuple(c.name for c in custom)
     acts = tuple(_choice(a, _at(at, i), "activation", known) for i, a in enumerate(acts))
     init = _choice(obj.get("init", base.init), _at(path, "init"), "init", INITS)
     slope = _float(obj.get("leaky_slope", base.leaky_slope), _at(path, "leaky_slope"), 0, 1)
-    return NetworkSpec(sizes, acts, init, slope)
+    return NetworkSpec(sizes, acts, init, slope, custom)
 
 
 def _read_training(v: Any, path: str) -> TrainingSpec:
@@ -455,6 +480,8 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
     if "text" in obj:
         _str(obj["text"], _at(path, "text"))
     known = known_names("activation")
+    if isinstance(network, NetworkSpec):  # and the lab's own, by name
+        known += tuple(c.name for c in network.custom)
     if not isinstance(network, NetworkSpec):  # an image lab: conv layers and dense layers
         out = images_format.read_image_expectation_network(obj, path, network, known)
         out.update((k, obj[k]) for k in _EXPECT_KEYS if k in obj and k not in out)
@@ -483,7 +510,7 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
         else:
             raise LabFileError(_at(path, "activations"),
                                f"missing: name the activations of its {_count(n, 'hidden layer')}")
-    net = _read_network({"hidden": hidden, "activations": acts}, path)
+    net = _read_network({"hidden": hidden, "activations": acts}, path, network.custom)
     feats = _read_features(obj.get("features", list(features)), _at(path, "features"))
     out = {"hidden": list(net.hidden), "activations": list(net.activations),
            "features": list(feats)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import get_activation
+from .custom_activation import fold_affine
 from .features import FEATURES, is_raw
 from .network import Network, augment
 
@@ -63,20 +64,25 @@ def collapse(params, activations) -> tuple[list, list[str]]:
     return out_p, out_a
 
 
-def forward_logits(params, activations, X, leaky_slope: float = 0.01) -> np.ndarray:
-    """Output pre-activations of a network given as plain arrays (rows of X = features)."""
+def forward_logits(params, activations, X, leaky_slope: float = 0.01,
+                   custom=()) -> np.ndarray:
+    """Output pre-activations of a network given as plain arrays (rows of X = features);
+    ``custom``: the lab's own activations (``NetworkSpec.custom``)."""
     h = np.asarray(X, dtype=float)
     for (W, b), name in zip(params[:-1], activations):
-        h = get_activation(name, leaky_slope).value(h @ W + b)
+        h = get_activation(name, leaky_slope, custom).value(h @ W + b)
     W, b = params[-1]
     return h @ W + b
 
 
-def max_collapse_difference(params, activations, X) -> float:
-    """Largest |deep − collapsed| difference of the output logits over the rows ``X``."""
-    deep = forward_logits(params, activations, X)
-    cp, ca = collapse(params, activations)
-    return float(np.max(np.abs(deep - forward_logits(cp, ca, X)))) if len(X) else 0.0
+def max_collapse_difference(params, activations, X, custom=()) -> float:
+    """Largest |deep − collapsed| difference of the output logits over the rows ``X``.
+    A custom activation with collinear points is folded into its layer first
+    (:func:`~actlab.engine.custom_activation.fold_affine`), so it collapses like linear."""
+    deep = forward_logits(params, activations, X, custom=custom)
+    cp, ca = collapse(*fold_affine(params, activations, custom))
+    return float(np.max(np.abs(deep - forward_logits(cp, ca, X, custom=custom)))) \
+        if len(X) else 0.0
 
 
 def feature_coordinates_note(features) -> str:

@@ -52,7 +52,7 @@ class ConvNetwork:
         self._next_act: list[str] = []   # the activation after each, for initialisation
         for i, c in enumerate(spec.conv, start=1):
             conv = Conv2D(shape, c.filters, c.kernel, c.padding, c.stride)
-            act = Act(conv.out_shape, get_activation(c.activation, spec.leaky_slope))
+            act = Act(conv.out_shape, get_activation(c.activation, spec.leaky_slope, spec.custom))
             self._add(conv, f"conv {i}", c.activation)
             self._add(act, f"{c.activation} {i}")
             shape = conv.out_shape
@@ -65,7 +65,7 @@ class ConvNetwork:
         width = head.out_shape[0]
         for i, (h, a) in enumerate(zip(spec.hidden, spec.activations), start=1):
             self._add(Dense(width, h), f"dense {i}", a)
-            self._add(Act((h,), get_activation(a, spec.leaky_slope)), f"{a} (dense {i})")
+            self._add(Act((h,), get_activation(a, spec.leaky_slope, spec.custom)), f"{a} (dense {i})")
             width = h
         self._add(Dense(width, spec.n_classes), "output", "softmax")
         self.n_classes = spec.n_classes

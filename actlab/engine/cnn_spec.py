@@ -6,11 +6,12 @@ refused naming the layer.  Pure Python; the network itself is :mod:`.cnn`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .activations import canonical_name
+from .custom_activation import check_unique
 
 KERNELS = (3, 5, 7)
 PADDINGS = ("valid", "same")
@@ -40,11 +41,11 @@ def _one_of(prefix: str, field: str, value, allowed: tuple):
     return value
 
 
-def _activation(prefix: str, field: str, value) -> str:
+def _activation(prefix: str, name: str, value, custom=()) -> str:
     try:
-        return canonical_name(value)
+        return canonical_name(value, custom)
     except ValueError as e:
-        raise ValueError(f"{prefix}{field}: {e}") from None
+        raise ValueError(f"{prefix}{name}: {e}") from None
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class ConvSpec:
     stride: int = 1
     activation: str = "relu"
     pool: str = "none"
+    #: the network's custom activations (``ImageNetSpec.custom``, which hands them to
+    #: every layer), so a layer can name one; empty otherwise
+    custom: tuple = field(default=(), repr=False)
 
     def __post_init__(self):
         self.check("")
@@ -72,7 +76,7 @@ class ConvSpec:
         _one_of(prefix, "stride", self.stride, STRIDES)
         _one_of(prefix, "pool", self.pool, POOLS)
         object.__setattr__(self, "activation",
-                           _activation(prefix, "activation", self.activation))
+                           _activation(prefix, "activation", self.activation, self.custom))
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,18 @@ class ImageNetSpec:
     input_size: int = 16
     init: str = "auto"
     leaky_slope: float = 0.01
+    #: the lab's own piecewise-linear activations
+    #: (:class:`~actlab.engine.custom_activation.PiecewiseLinear`); conv and dense layers
+    #: name them like built-ins.  Every ConvSpec gets this same tuple.
+    custom: tuple = ()
 
     def __post_init__(self):
+        try:
+            custom = check_unique(self.custom if isinstance(self.custom, (list, tuple))
+                                  else (self.custom,))
+        except ValueError as e:  # a CustomActivationError: field "[i].name" or ""
+            raise ValueError(f"custom{e.field}: {e.reason}") from None
+        object.__setattr__(self, "custom", custom)
         conv = tuple(self.conv) if isinstance(self.conv, (list, tuple)) else None
         if conv is None or not 1 <= len(conv) <= MAX_CONV_LAYERS:
             raise ValueError(f"conv: {self.conv!r} is not allowed (1 to {MAX_CONV_LAYERS} "
@@ -101,6 +115,9 @@ class ImageNetSpec:
         for i, c in enumerate(conv):
             if not isinstance(c, ConvSpec):
                 raise ValueError(f"conv[{i}]: {c!r} is not a ConvSpec")
+        if any(c.custom != custom for c in conv):
+            conv = tuple(self._with_custom(i, c, custom) for i, c in enumerate(conv))
+        for i, c in enumerate(conv):
             c.check(f"conv[{i}].")
         object.__setattr__(self, "conv", conv)
         _one_of("", "head", self.head, HEADS)
@@ -115,7 +132,8 @@ class ImageNetSpec:
         if acts is None or len(acts) != len(hidden):
             raise ValueError(f"activations: {self.activations!r} does not match hidden "
                              f"(one activation per dense layer, {len(hidden)} here)")
-        acts = tuple(_activation("", f"activations[{i}]", a) for i, a in enumerate(acts))
+        acts = tuple(_activation("", f"activations[{i}]", a, custom)
+                     for i, a in enumerate(acts))
         object.__setattr__(self, "hidden", hidden)
         object.__setattr__(self, "activations", acts)
         _int_in("", "n_classes", self.n_classes, MIN_CLASSES, MAX_CLASSES)
@@ -126,6 +144,13 @@ class ImageNetSpec:
                 or not 0 <= slope <= 1:
             raise ValueError(f"leaky_slope: {slope!r} is not allowed (a number from 0 to 1)")
         self.map_sizes()
+
+    @staticmethod
+    def _with_custom(i: int, c: ConvSpec, custom: tuple) -> ConvSpec:
+        try:
+            return replace(c, custom=custom)
+        except ValueError as e:
+            raise ValueError(f"conv[{i}].{e}") from None
 
     def map_sizes(self) -> list[int]:
         """The side of the feature maps after each convolution layer (and its pooling);

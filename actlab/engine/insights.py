@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import analysis
+from .custom_activation import fold_affine
 from .features import transform
 
 
@@ -82,14 +83,18 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
     acts = tuple(net.activation_names)
     g = trainer.surface_grid(grid)
     Xg = transform(g.points, features)
-    all_linear = all(a == "linear" for a in acts)
-    runs = tuple(analysis.collapse_runs(acts))
+    # a custom activation with collinear points is a line a·z + c: folded into its layer
+    # it is "linear", and the collapse applies to it exactly
+    custom = getattr(net, "custom", ())
+    fparams, facts = fold_affine(params, acts, custom)
+    all_linear = all(a == "linear" for a in facts)
+    runs = tuple(analysis.collapse_runs(facts))
     W_eff = b_eff = line = None
     if all_linear:
-        W_eff, b_eff = analysis.compose(params)
+        W_eff, b_eff = analysis.compose(fparams)
         line = _decision_line(W_eff, b_eff, features) if net.output == "sigmoid" else None
     with np.errstate(all="ignore"):
-        diff = analysis.max_collapse_difference(params, acts, Xg)
+        diff = analysis.max_collapse_difference(params, acts, Xg, custom)
         meter = analysis.nonlinearity_meter(net, Xg).meter
         Xtr = transform(trainer.dataset.X_train, features)
         ytr = trainer.dataset.y_train

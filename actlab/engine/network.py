@@ -92,14 +92,18 @@ class Network:
     def __init__(self, n_inputs: int, hidden: tuple[int, ...] | list[int],
                  activations: tuple[str, ...] | list[str], n_outputs: int = 1,
                  output: str = "sigmoid", init: str = "xavier",
-                 rng: np.random.Generator | int | None = 0, leaky_slope: float = 0.01):
+                 rng: np.random.Generator | int | None = 0, leaky_slope: float = 0.01,
+                 custom=()):
+        # custom: the lab's own activations (NetworkSpec.custom), found by name like
+        # built-ins (see actlab.engine.custom_activation)
         if len(activations) != len(hidden):
             raise ValueError(f"{len(activations)} activations for {len(hidden)} hidden layers")
         if output not in OUTPUTS:
             raise ValueError(f"unknown output {output!r}")
         self.sizes = [int(n_inputs), *map(int, hidden), int(n_outputs)]
-        self.activation_names = tuple(canonical_name(a) for a in activations)
-        self.acts: list[Activation] = [get_activation(a, leaky_slope)
+        self.custom = tuple(custom)
+        self.activation_names = tuple(canonical_name(a, self.custom) for a in activations)
+        self.acts: list[Activation] = [get_activation(a, leaky_slope, self.custom)
                                        for a in self.activation_names]
         self.output = output
         self.n_layers = len(self.sizes) - 1

@@ -69,7 +69,7 @@ def normalized(lab: Lab) -> Lab:
     lower-case spelling (``"ReLU"`` -> ``"relu"``, ``"L2"`` -> ``"l2"``); ValueError
     listing the valid names for an unknown one."""
     net, tr = lab.network, lab.training
-    acts = tuple(canonical_name(a) for a in net.activations)
+    acts = tuple(canonical_name(a, getattr(net, "custom", ())) for a in net.activations)
     reg = regularization_kind(tr.regularization)
     opt = str(tr.optimizer).strip().lower()
     if (acts, reg, opt) == (tuple(net.activations), tr.regularization, tr.optimizer):
@@ -109,7 +109,7 @@ class Trainer(EpochLoop):
         net = lab.network
         self.network = Network(len(self.features), net.hidden, net.activations, self.n_out,
                                self.output, net.init, np.random.default_rng([lab.seed, 0]),
-                               net.leaky_slope)
+                               net.leaky_slope, getattr(net, "custom", ()))
         if lab.params is not None:
             self.network.set_params(lab.params)
         self.history = History.from_dict(lab.history)
@@ -128,6 +128,9 @@ class Trainer(EpochLoop):
         x_max = float(np.abs(self._Xall_a).max())
         leaky = "leaky_relu" in self.network.activation_names
         gain = max(1.0, float(net.leaky_slope)) if leaky else 1.0
+        for c in self.network.custom:  # a custom activation's steepest piece and offset
+            if c.name in self.network.activation_names:  # (|f(z)| <= gain |z| for |z| >= 1)
+                gain = max(gain, max(map(abs, c.slopes)) + abs(float(c.value(0.0))))
         self._weight_limit = safe_weight_limit(self.network.sizes, x_max, gain)
         self._runaway = runaway_factor(self.output)
         self._has_test = self._yte.size > 0
