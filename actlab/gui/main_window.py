@@ -279,6 +279,14 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then."""
+        custom = getattr(lab.network, "custom", ())
+        if custom:  # the engine and the CLI train them; the window's editor is to come
+            names = ", ".join(f"“{c.name}”" for c in custom)
+            dialogs.show_error(self, "Cannot open the lab", (
+                f"{path or lab.name}: it uses activations you designed ({names}). The window "
+                f"cannot show designed activations yet; train the lab on the command line: "
+                f"actlab train \"{path or 'LAB'}\""))
+            return False
         try:
             if lab.kind == "images":
                 lab, dataset = prepare_images(lab, path)
