@@ -57,21 +57,29 @@ def curve_on_grid(network, features, n: int = 1001, lo: float = X_MIN, hi: float
     return x, y
 
 
-def count_pieces_on_grid(x, y) -> int:
-    """The number of linear pieces of the sampled curve (x evenly spaced): 1 + the number
-    of runs of grid points where the second difference is above rounding."""
-    y = np.asarray(y, dtype=float)
+def kinks_on_grid(x, y) -> np.ndarray:
+    """x positions of the kinks of the sampled curve (x evenly spaced): the middle of each
+    run of grid points where the second difference is above rounding."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if y.size < 3:
-        return 1
+        return np.zeros(0)
     d2 = np.abs(np.diff(y, 2))
-    # rounding in y is ~1e-16·|y|; a real kink of slope change s gives ~s·h
+    # rounding in y is ~1e-16·|y|; a real kink of slope change s gives at least s·h/2
     h = float(x[1] - x[0])
     scale = max(float(np.abs(y).max()), float(np.abs(np.diff(y)).max()) / h, 1e-300)
     bent = d2 > 1e-6 * scale * max(h, 1e-12) + 64 * np.finfo(float).eps * scale
     if not bent.any():
-        return 1
-    starts = np.count_nonzero(bent[1:] & ~bent[:-1]) + int(bent[0])
-    return 1 + int(starts)
+        return np.zeros(0)
+    edges = np.diff(np.concatenate([[0], bent.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # d2[i] is centred on x[i + 1]; a run [s, e) covers x[s + 1] .. x[e]
+    return 0.5 * (x[starts + 1] + x[ends])
+
+
+def count_pieces_on_grid(x, y) -> int:
+    """The number of linear pieces of the sampled curve (x evenly spaced): 1 + the number
+    of kinks :func:`kinks_on_grid` finds."""
+    return 1 + len(kinks_on_grid(x, y))
 
 
 def count_pieces(network, features, activations, n: int = GRID_POINTS) -> int | None:
