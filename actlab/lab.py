@@ -178,7 +178,7 @@ class Lab:
     ``actlab.engine.cnn_spec.ImageNetSpec`` (conv layers, head, dense layers; its
     ``input_size`` and ``n_classes`` follow the data).  ``features`` is unused by image
     labs.  A function lab has a :class:`FunctionDataSpec`, a :class:`NetworkSpec` and
-    features from the 1-D ones (``"x"``, ``"x2"``, ``"sinx"``; default
+    features from the 1-D ones (``"x"``, ``"xsq"``, ``"sinx"``; default
     :data:`FUNCTION_FEATURES`).  Training, seed, results and guide are shared by all kinds.
 
     ``params`` (trained weights, a tuple of ``(W, b)`` arrays with W of shape

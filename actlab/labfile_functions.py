@@ -19,7 +19,7 @@ FUNCTION_DATA_KEYS = ("kind", "generator", "n_points", "noise", "train_fraction"
                       "points")
 #: used when the engine registry cannot be imported (a half-installed copy)
 FALLBACK_GENERATORS = ("sine", "abs", "step", "cubic", "sawtooth", "bump")
-FALLBACK_FEATURES = ("x", "x2", "sinx")
+FALLBACK_FEATURES = ("x", "xsq", "sinx")
 MAX_NOISE = 0.5
 MIN_POINTS, MAX_POINTS = 2, 100_000
 

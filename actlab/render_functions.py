@@ -49,7 +49,8 @@ def _add_plot(layout, run: FitRun, y_range, row: int, col: int, legend: bool):
     plot.setLabel("bottom", "x")
     plot.setLabel("left", "y")
     if legend:  # collects the named items below: train, test (the curve is unnamed)
-        plot.addLegend(offset=(8, 8), labelTextSize="9pt")
+        plot.addLegend(offset=(8, 8), labelTextSize="9pt", brush=pg.mkBrush(255, 255, 255, 230),
+                       pen=pg.mkPen("#BBBBBB"))
     ds = run.dataset
     plot.addItem(pg.ScatterPlotItem(
         ds.X_train[:, 0], ds.y_train, symbol="o", size=6, pen=pg.mkPen(colors.OUTLINE),

@@ -44,9 +44,11 @@ FEATURES: dict[str, FeatureInfo] = {info.name: info for info in (
 
 #: The inputs of a function lab (y = f(x)), computed from x alone: X of shape (n, 1).
 #: Kept apart from FEATURES, which the point panels list: x² means nothing for a point.
+#: The names must not overlap FEATURES' (is_raw and the labels look names up in both):
+#: hence "xsq" for x², as "x1sq", since "x2" already names the raw coordinate x₂.
 FUNCTION_FEATURES: dict[str, FeatureInfo] = {info.name: info for info in (
     FeatureInfo("x", "x", lambda X: X[:, 0], raw=True),
-    FeatureInfo("x2", "x²", lambda X: np.square(X[:, 0])),
+    FeatureInfo("xsq", "x²", lambda X: np.square(X[:, 0])),
     FeatureInfo("sinx", "sin(x)", lambda X: np.sin(X[:, 0])),
 )}
 

@@ -2,7 +2,7 @@
 
 A function lab is a regression problem with ONE input.  Its :class:`~.dataset.Dataset`
 has inputs of shape (n, 1) (the x values) and targets y; the point Trainer fits it with
-the 1-D input features (``"x"``, ``"x2"``, ``"sinx"`` in :mod:`.features`) and its linear
+the 1-D input features (``"x"``, ``"xsq"``, ``"sinx"`` in :mod:`.features`) and its linear
 output with half mean squared error, so the network, optimizers and history are the
 point labs' own.
 
