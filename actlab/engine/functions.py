@@ -149,6 +149,7 @@ def parse_function_csv(text: str) -> tuple[np.ndarray, np.ndarray]:
     delimiter = max((",", ";", "\t"), key=lambda d: sum(1 for s in filled[:50] if d in s))
     xs: list[float] = []
     ys: list[float] = []
+    first = True
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -157,8 +158,9 @@ def parse_function_csv(text: str) -> tuple[np.ndarray, np.ndarray]:
             cells.pop()
         if len(cells) != 2:
             raise CsvError(f"expected 2 columns (x, y), found {len(cells)}", number)
-        if not xs and not _numeric(cells[0]) and not _numeric(cells[1]):
-            continue  # the header (only before the first data row)
+        header, first = first and not _numeric(cells[0]) and not _numeric(cells[1]), False
+        if header:
+            continue  # only the first filled line may be a header
         xs.append(_number(cells[0], "x", number))
         ys.append(_number(cells[1], "y", number))
         if len(xs) > MAX_POINTS:

@@ -96,7 +96,7 @@ def test_csv_with_and_without_header_and_other_separators():
     ("x,y\n1,2\n3\n", 3, "expected 2 columns"), ("1,2,3\n", 1, "expected 2 columns"),
     ("1,2\n1,abc\n", 2, "y is not a number"), ("1,2\nnan,1\n", 2, "finite"),
     ("1,2\n1,2e9\n", 2, "out of range"), ("x,y\n", None, "no data rows"),
-    ("1,2\nx,y\n", 2, "x is not a number")])
+    ("1,2\nx,y\n", 2, "x is not a number"), ("x,y\nfoo,bar\n1,2\n", 2, "x is not a number")])
 def test_csv_errors_name_the_line_and_the_problem(text, line, words):
     with pytest.raises(CsvError) as e:
         parse_function_csv(text)
