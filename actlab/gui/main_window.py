@@ -280,6 +280,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then."""
         try:
+            if lab.kind == "functions":  # no curve workspace in the window yet
+                raise ValueError("function labs (y = f(x)) cannot be opened in the window "
+                                 "yet; train them with: actlab train LAB")
             if lab.kind == "images":
                 lab, dataset = prepare_images(lab, path)
             else:
