@@ -82,7 +82,9 @@ class Trainer(EpochLoop):
     """Owns one network, its data, an optimizer and the history of one run.
 
     ``Trainer(lab)`` for an image lab (``lab.kind == "images"``) returns an
-    :class:`.image_trainer.ImageTrainer`, which has the same public shape."""
+    :class:`.image_trainer.ImageTrainer`, which has the same public shape.  A function lab
+    (``"functions"``, y = f(x)) is trained by this class itself: its dataset's inputs are x
+    of shape (n, 1), its features the 1-D ones, its output linear (regression)."""
 
     def __new__(cls, lab: Lab, dataset=None):
         if getattr(lab, "kind", "points") == "images":
