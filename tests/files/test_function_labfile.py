@@ -107,7 +107,8 @@ def test_function_presets_are_listed_apart():
 
 
 # The preset's claims hold for 10 weight seeds × 5 data seeds (as the point presets'):
-# 150 short runs of a 16-16 network, about 15 s on this 2-core machine.
+# 150 short runs of a 16-16 network, about 25 s on this 2-core machine (the preset also
+# held for 20 × 10 seeds when written: linear R² ≤ 0.26, ReLU ≥ 0.95, tanh ≥ 0.91).
 WEIGHT_SEEDS, DATA_SEEDS = range(1, 11), range(1, 6)
 
 
