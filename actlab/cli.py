@@ -51,6 +51,7 @@ def names_epilog() -> str:
 
     return "\n".join([_wrapped("preset labs", preset_names()),
                       _wrapped("image preset labs", preset_names("images")),
+                      _wrapped("function preset labs", preset_names("functions")),
                       _wrapped("activations (any case; 'Leaky ReLU' also works)", NAMES)])
 
 
@@ -245,6 +246,9 @@ def train_command(args) -> int:
     if lab.kind == "images":  # convolutional: its own runs, metrics and figures
         from .cli_images import train_images
         return train_images(args, lab, stem, out, activations, epochs)
+    if lab.kind == "functions":  # y = f(x): fit.png and the curve's pieces
+        from .cli_functions import train_functions
+        return train_functions(args, lab, stem, out, activations, epochs)
     if activations and not lab.network.hidden:
         raise CliError("--activation needs a lab with at least one hidden layer")
     variants = ([(a, replace(lab, network=lab.network.with_activation(a)))

@@ -13,9 +13,11 @@ import numpy as np
 
 FORMAT_NAME = "actlab"
 #: The newest lab file version this ActLab reads and writes.  Point labs are still written
-#: as version 1 (an older ActLab opens them); image labs need version 2.
+#: as version 1 (an older ActLab opens them); image labs and function labs need version 2
+#: (an older version-2 ActLab refuses data.kind "functions" naming that field, so
+#: the version needs no bump for them).
 FORMAT_VERSION = 2
-DATA_KINDS = ("points", "images")
+DATA_KINDS = ("points", "images", "functions")
 
 PROBLEMS = ("classification", "regression")
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -105,6 +107,42 @@ class ImageDataSpec:
         return "classification"
 
 
+FunctionPoint = tuple[float, float]  # x, y
+#: The input features of a function lab unless it says otherwise: x alone.
+FUNCTION_FEATURES = ("x",)
+
+
+@dataclass(frozen=True)
+class FunctionDataSpec:
+    """Where the points (x, y) of a function lab (y = f(x), one input) come from.
+
+    ``generator`` names one of ``actlab.engine.functions.FUNCTION_GENERATORS`` (x uniform
+    in [-6, 6], y the curve plus Gaussian ``noise`` of that standard deviation, 0-0.5),
+    ``n_points`` split into training and test by ``train_fraction`` with ``seed``.  Or it
+    is ``"custom"``: then ``points`` holds ``(train, test)``, each a tuple of ``(x, y)``
+    pairs (drawn with the mouse or imported from CSV) and the other fields are unused.
+    A function lab is always a regression problem."""
+
+    generator: str = "sine"
+    n_points: int = 200
+    noise: float = 0.0
+    train_fraction: float = 0.5
+    seed: int = 1
+    points: tuple[tuple[FunctionPoint, ...], tuple[FunctionPoint, ...]] | None = None
+
+    @property
+    def kind(self) -> str:
+        return "functions"
+
+    @property
+    def is_custom(self) -> bool:
+        return self.generator == "custom"
+
+    @property
+    def problem(self) -> str:
+        return "regression"
+
+
 @dataclass(frozen=True)
 class NetworkSpec:
     """Hidden layer sizes and one activation per hidden layer.
@@ -145,7 +183,9 @@ class Lab:
     :class:`NetworkSpec`; an image lab an :class:`ImageDataSpec` and an
     ``actlab.engine.cnn_spec.ImageNetSpec`` (conv layers, head, dense layers; its
     ``input_size`` and ``n_classes`` follow the data).  ``features`` is unused by image
-    labs.  Training, seed, results and guide are shared by both kinds.
+    labs.  A function lab has a :class:`FunctionDataSpec`, a :class:`NetworkSpec` and
+    features from the 1-D ones (``"x"``, ``"xsq"``, ``"sinx"``; default
+    :data:`FUNCTION_FEATURES`).  Training, seed, results and guide are shared by all kinds.
 
     ``params`` (trained weights, a tuple of ``(W, b)`` arrays with W of shape
     ``(fan_in, fan_out)``; for an image lab first one ``(K, b)`` per convolution, K shaped
@@ -156,7 +196,7 @@ class Lab:
 
     name: str = "Untitled lab"
     description: str = ""
-    data: DataSpec | ImageDataSpec = field(default_factory=DataSpec)
+    data: DataSpec | ImageDataSpec | FunctionDataSpec = field(default_factory=DataSpec)
     features: tuple[str, ...] = ("x1", "x2")
     network: Any = field(default_factory=NetworkSpec)  # NetworkSpec or ImageNetSpec
     training: TrainingSpec = field(default_factory=TrainingSpec)
@@ -171,7 +211,7 @@ class Lab:
 
     @property
     def kind(self) -> str:
-        """``"points"`` or ``"images"``: which data, network and workspace the lab uses."""
+        """``"points"``, ``"images"`` or ``"functions"``: which data, network and workspace the lab uses."""
         return self.data.kind
 
     def without_results(self) -> "Lab":
@@ -227,3 +267,10 @@ def default_lab() -> Lab:
         name="Circle with tanh",
         description="Two hidden layers of tanh learn to separate a circle from a ring.",
     )
+
+
+def default_function_lab() -> Lab:
+    """A function lab: sine data, one hidden layer of 8 tanh units, input x."""
+    return Lab(name="Sine with tanh", description="Eight tanh units fit a sine curve.",
+               data=FunctionDataSpec(), features=FUNCTION_FEATURES,
+               network=NetworkSpec(hidden=(8,), activations=("tanh",)))

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab import labfile_functions as functions_format
 from actlab import labfile_images as images_format
 from actlab.lab import (CONTROL_GROUPS, DATA_KINDS, FORMAT_NAME, FORMAT_VERSION, INITS,
                         MAX_CLASSES,
@@ -48,6 +49,7 @@ PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-nee
 IMAGE_PRESET_ORDER = ("images-linear-cnn-counts-ink", "images-two-3x3-are-one-5x5",
                       "images-shapes-need-nonlinearity", "images-digits",
                       "images-max-pooling-is-nonlinear")
+FUNCTION_PRESET_ORDER = ("functions-linear-draws-one-line",)
 
 # The v1 vocabulary, used when the engine registries cannot be imported.
 FALLBACK_NAMES = {
@@ -78,7 +80,7 @@ GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
 _EXPECT_KEYS = ("conv", "hidden", "activations", "activation", "features", "metric", "op",
                 "value", "epochs", "text")
 # The same lists as actlab.engine.outcomes (METRICS, OPS); a test keeps them equal.
-EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2")
 EXPECT_OPS = ("<", "<=", ">", ">=")
 MAX_EXPECT_EPOCHS = 10_000_000
 # One limit on points everywhere: generated sets (actlab.engine.data.MAX_POINTS), CSV
@@ -165,9 +167,12 @@ def _history_values(values: Any) -> list:
 
 def lab_to_dict(lab: Lab) -> dict[str, Any]:
     """``lab`` as JSON-ready values (see ``docs/lab-format.md``); does not validate.
-    Point labs are written as version 1 (older ActLabs open them), image labs as 2."""
+    Point labs are written as version 1 (older ActLabs open them), image and function
+    labs as 2."""
     if lab.kind == "images":
         return _image_lab_to_dict(lab)
+    if lab.kind == "functions":
+        return _function_lab_to_dict(lab)
     data, net, tr = lab.data, lab.network, lab.training
     d_data: dict[str, Any] = {k: _plain(getattr(data, k)) for k in _DATA_KEYS[:6]}
     if data.train_points is not None or data.test_points is not None:
@@ -227,6 +232,22 @@ def _image_lab_to_dict(lab: Lab) -> dict[str, Any]:
     }
     if lab.params is not None:
         d["params"] = images_format.image_params_to_list(lab.params, lab.network)
+    return _results_to_dict(lab, d)
+
+
+def _function_lab_to_dict(lab: Lab) -> dict[str, Any]:
+    net = lab.network
+    d: dict[str, Any] = {
+        "format": FORMAT_NAME, "version": 2, "name": lab.name,
+        "description": lab.description, "seed": _plain(lab.seed),
+        "data": _plain(functions_format.function_data_to_dict(lab.data)),
+        "features": _plain(lab.features),
+        "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
+        "training": {k: _plain(getattr(lab.training, k)) for k in _TRAINING_KEYS},
+    }
+    if lab.params is not None:
+        d["params"] = [{"W": np.asarray(W).tolist(), "b": np.asarray(b).tolist()}
+                       for W, b in lab.params]
     return _results_to_dict(lab, d)
 
 
@@ -328,10 +349,11 @@ def _read_data(v: Any, path: str) -> DataSpec:
                     tuple(names))
 
 
-def _read_features(v: Any, path: str) -> tuple[str, ...]:
+def _read_features(v: Any, path: str, known: tuple[str, ...] | None = None
+                   ) -> tuple[str, ...]:
     if not _list(v, path):
         raise LabFileError(path, "must list at least one feature")
-    known = known_names("feature")
+    known = known or known_names("feature")
     for i, name in enumerate(v):
         _choice(name, _at(path, i), "feature", known)
         if name in v[:i]:
@@ -464,7 +486,7 @@ def _history_numbers(v: list, at: str) -> list:
 
 
 def _read_expectation(v: Any, path: str, network: NetworkSpec,
-                      features: tuple[str, ...]) -> dict:
+                      features: tuple[str, ...], kind: str = "points") -> dict:
     """Check one expected outcome and return it pinned to the network it is about: the
     network fields it leaves out are the file's own (``network``, ``features``), so the
     claim stays about the teacher's network after the student changes theirs and saves."""
@@ -511,7 +533,9 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
             raise LabFileError(_at(path, "activations"),
                                f"missing: name the activations of its {_count(n, 'hidden layer')}")
     net = _read_network({"hidden": hidden, "activations": acts}, path, network.custom)
-    feats = _read_features(obj.get("features", list(features)), _at(path, "features"))
+    known_features = functions_format.feature_names() if kind == "functions" else None
+    feats = _read_features(obj.get("features", list(features)), _at(path, "features"),
+                           known_features)
     out = {"hidden": list(net.hidden), "activations": list(net.activations),
            "features": list(feats)}
     out.update((k, obj[k]) for k in _EXPECT_KEYS if k in obj and k not in out)
@@ -519,7 +543,8 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
     return out
 
 
-def _read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...]) -> dict:
+def _read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...],
+                kind: str = "points") -> dict:
     """Check the guide fields ActLab uses (see ``docs/lab-format.md``); returns a copy
     whose expectations are pinned to ``network`` and ``features`` where they name none."""
     obj = _object(v, path, None)
@@ -536,7 +561,7 @@ def _read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ..
     expect = None
     if "expect" in obj:
         at = _at(path, "expect")
-        expect = [_read_expectation(e, _at(at, i), network, features)
+        expect = [_read_expectation(e, _at(at, i), network, features, kind)
                   for i, e in enumerate(_list(obj["expect"], at))]
     for key in ("locked", "hidden"):
         if key not in obj:
@@ -569,7 +594,8 @@ def lab_from_dict(d: Any) -> Lab:
         raise LabFileError("version", f"{version} is newer than this ActLab understands "
                                       f"({FORMAT_VERSION})")
     # Older versions would be upgraded here, one step at a time; v1 is the first.
-    # Version 2 added image labs (data.kind "images"); a version-1 file is a point lab.
+    # Version 2 added image labs (data.kind "images") and then function labs ("functions":
+    # an older version-2 reader refuses that kind by name); a version-1 file is a point lab.
     _object(d, "", _TOP_KEYS)
     _check_structure(d)
     base = Lab()
@@ -580,13 +606,17 @@ def lab_from_dict(d: Any) -> Lab:
     kind = "points"
     if isinstance(raw_data, dict) and "kind" in raw_data:
         kind = _choice(raw_data["kind"], "data.kind", "data kind", DATA_KINDS)
-        if kind == "images" and version < images_format.IMAGES_VERSION:
-            raise LabFileError("data.kind", f"image labs need version "
+        if kind != "points" and version < images_format.IMAGES_VERSION:
+            raise LabFileError("data.kind", f"{kind[:-1]} labs need version "
                                             f"{images_format.IMAGES_VERSION} or newer, the "
                                             f"file says {version}")
         if kind == "points":
             raw_data = {k: x for k, x in raw_data.items() if k != "kind"}
-    if kind == "images":
+    if kind == "functions":
+        data = functions_format.read_function_data(raw_data, "data", MAX_SEED)
+        features = functions_format.read_function_features(d.get("features"), "features")
+        network = _read_network(d.get("network", {}), "network")
+    elif kind == "images":
         if "features" in d:
             raise LabFileError("features", "only for point labs (an image lab's input is "
                                            "the image)")
@@ -608,9 +638,19 @@ def lab_from_dict(d: Any) -> Lab:
     if d.get("history") is not None:
         history = _read_history(d["history"], "history")
     if d.get("guide") is not None:
-        guide = _read_guide(d["guide"], "guide", network, features)
+        guide = _read_guide(d["guide"], "guide", network, features, kind)
+        _check_r2_claims(guide, data)
     return Lab(name, description, data, features, network, training, seed, params, history,
                guide)
+
+
+def _check_r2_claims(guide: dict, data: Any) -> None:
+    """R² is defined for regression only: a claim about it in a classification lab is a
+    mistake the file should not hide."""
+    for i, e in enumerate(guide.get("expect") or ()):
+        if e.get("metric") == "test_r2" and data.problem != "regression":
+            raise LabFileError(f"guide.expect[{i}].metric", "test_r2 is for regression "
+                                                             "labs only")
 
 
 # ------------------------------------------------------------------- files
@@ -765,14 +805,14 @@ def _preset_kind(path) -> str:
 
 
 def preset_names(kind: str = "points") -> list[str]:
-    """Names (file stems) of the bundled preset labs of ``kind`` ("points", "images" or
-    "all"), in teaching order.  The default is the point labs: the window opens those;
+    """Names (file stems) of the bundled preset labs of ``kind`` ("points", "images",
+    "functions" or "all"), in teaching order.  The default is the point labs: the window opens those;
     image labs are trained with ``actlab train`` for now."""
     if kind not in (*DATA_KINDS, "all"):
         raise ValueError(f"kind must be one of {', '.join((*DATA_KINDS, 'all'))}, got {kind!r}")
     paths = {p.name[: -len(SUFFIX)]: p for p in resource_dir("labs").glob("*" + SUFFIX)}
     found = sorted(n for n, p in paths.items() if kind == "all" or _preset_kind(p) == kind)
-    order = PRESET_ORDER + IMAGE_PRESET_ORDER
+    order = PRESET_ORDER + IMAGE_PRESET_ORDER + FUNCTION_PRESET_ORDER
     ordered = [n for n in order if n in found]
     return ordered + [n for n in found if n not in ordered]
 

@@ -17,7 +17,8 @@ from actlab.lab import MAX_CLASSES, PROBLEMS, DataSpec, Point
 class Dataset:
     """Training and test points, ready to use.
 
-    ``X_*`` have shape (n, 2) and ``y_*`` shape (n,), all float64 and read-only.
+    ``X_*`` have shape (n, 2) and ``y_*`` shape (n,), all float64 and read-only; for a
+    function lab ``X_*`` have shape (n, 1) (x alone).
     ``y`` holds class indices 0..n_classes-1 for classification and real targets for
     regression (``n_classes`` is 0 then).  ``class_names`` is set only for data imported
     with named classes.
@@ -36,6 +37,9 @@ class Dataset:
             object.__setattr__(self, name, _frozen(getattr(self, name), name[0] == "X"))
         if self.problem not in PROBLEMS:
             raise ValueError(f"Unknown problem {self.problem!r}; use one of {PROBLEMS}.")
+        if self.X_train.shape[1] != self.X_test.shape[1]:
+            raise ValueError(f"training points have {self.X_train.shape[1]} coordinates, "
+                             f"test points {self.X_test.shape[1]}.")
         for X, y in ((self.X_train, self.y_train), (self.X_test, self.y_test)):
             if len(X) != len(y):
                 raise ValueError(f"{len(X)} points but {len(y)} labels.")
@@ -50,22 +54,30 @@ class Dataset:
 
 
 def _frozen(a, is_x: bool) -> np.ndarray:
-    """A read-only float64 copy, (n, 2) for points and (n,) for labels."""
+    """A read-only float64 copy, (n, 2) for points ((n, 1) when given so: a function
+    lab's x) and (n,) for labels."""
     out = np.array(a, dtype=np.float64, copy=True)
-    out = out.reshape(-1, 2) if is_x else out.reshape(-1)
+    if is_x:
+        out = out if out.ndim == 2 and out.shape[1] == 1 else out.reshape(-1, 2)
+    else:
+        out = out.reshape(-1)
     out.flags.writeable = False
     return out
 
 
-def build_dataset(spec: DataSpec) -> Dataset:
+def build_dataset(spec) -> Dataset:
     """The points described by ``spec``: generated and split, or the custom points.
 
     A generator's data is ``generate(generator, n_points, noise, seed)`` split with seed
     ``seed + 1``; the generator decides the problem type.  For ``"custom"`` the problem
     comes from the spec and, for classification, ``n_classes`` is the largest label + 1
     (at least 2, and at least the number of class names).  Raises ValueError for a spec
-    that cannot be built.
+    that cannot be built.  A ``FunctionDataSpec`` gives x of shape (n, 1) (see
+    :func:`actlab.engine.functions.build_function_dataset`).
     """
+    if getattr(spec, "kind", "points") == "functions":
+        from .functions import build_function_dataset
+        return build_function_dataset(spec)
     if not spec.is_custom:
         info = GENERATORS.get(spec.generator)
         if info is None:

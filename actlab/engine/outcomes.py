@@ -30,7 +30,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+#: "test_r2" (regression: 1 − SS_res/SS_tot on the test points) is not a history column;
+#: it is computed from the history's test loss (half the mean squared error) and the
+#: variance of the run's test targets.
+METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2")
 OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
        ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 #: The fields that say which network an expectation is about ("conv": the convolution
@@ -83,7 +86,8 @@ class Expectation:
         value = f"{self.value:.0%}" if "accuracy" in self.metric else f"{self.value:g}"
         about = self.network_words()
         who = f"with {about}: " if about else ""
-        return (f"{who}{self.metric.replace('_', ' ')} {self.op} {value} "
+        metric = "test R²" if self.metric == "test_r2" else self.metric.replace("_", " ")
+        return (f"{who}{metric} {self.op} {value} "
                 f"after {self.epochs} epochs")
 
     def network_words(self) -> str:
@@ -222,9 +226,21 @@ def _judge(e: Expectation, run, history: dict | None) -> Verdict:
     n = len(history["train_loss"]) if history else 0
     if n < e.epochs:
         return Verdict(e, "pending")
-    v = float(history[e.metric][e.epochs - 1])
+    v = _measured(e, run, history)
     ok = not math.isnan(v) and OPS[e.op](v, e.value)
     return Verdict(e, "pass" if ok else "fail", v)
+
+
+def _measured(e: Expectation, run, history: dict) -> float:
+    if e.metric != "test_r2":
+        return float(history[e.metric][e.epochs - 1])
+    data = getattr(run, "data", None)
+    if data is None or data.problem != "regression":
+        return math.nan
+    from .dataset import build_dataset
+    from .function_metrics import r2_from_loss
+    r2 = r2_from_loss(float(history["test_loss"][e.epochs - 1]), build_dataset(data).y_test)
+    return math.nan if r2 is None else r2
 
 
 def network_for(lab, e: Expectation):

@@ -82,7 +82,9 @@ class Trainer(EpochLoop):
     """Owns one network, its data, an optimizer and the history of one run.
 
     ``Trainer(lab)`` for an image lab (``lab.kind == "images"``) returns an
-    :class:`.image_trainer.ImageTrainer`, which has the same public shape."""
+    :class:`.image_trainer.ImageTrainer`, which has the same public shape.  A function lab
+    (``"functions"``, y = f(x)) is trained by this class itself: its dataset's inputs are x
+    of shape (n, 1), its features the 1-D ones, its output linear (regression)."""
 
     def __new__(cls, lab: Lab, dataset=None):
         if getattr(lab, "kind", "points") == "images":
@@ -333,7 +335,7 @@ class Trainer(EpochLoop):
         metrics = self.evaluate() if fresh else self.history.last()
         surface, neuron_imgs = None, ()
         extent = 6.0
-        if grid:
+        if grid and self.dataset.X_train.shape[1] == 2:  # a function lab has no surface
             g = self.surface_grid(grid)
             extent = g.extent
             with np.errstate(all="ignore"):
@@ -359,9 +361,12 @@ class Trainer(EpochLoop):
 
     def predict_points(self, points) -> np.ndarray:
         """Network output for raw 2-D points ``(x1, x2)`` (shape (n, 2), or one point):
-        the lab's input features are computed first.  P(class 1) (n,) for two classes,
+        the lab's input features are computed first (a function lab takes x values, shape
+        (n,) or (n, 1), and returns y (n,)).  P(class 1) (n,) for two classes,
         class probabilities (n, k) for more, values (n,) for regression."""
         P = np.asarray(points, dtype=float)
+        if self.dataset.X_train.shape[1] == 1:  # a function lab: x values, any shape
+            return self.network.predict(transform(P.reshape(-1, 1), self.features))
         if P.ndim == 1:
             P = P.reshape(1, -1)
         if P.ndim != 2 or P.shape[1] != 2:

@@ -144,7 +144,9 @@ class FileActionsMixin:
         menu = self.menus.labs
         if self._preset_titles is None:  # read the presets once, on first use
             titles = {}
-            for name in preset_names("all"):
+            # the kinds the window opens (function labs train with `actlab train` until
+            # the window has a curve workspace)
+            for name in preset_names("points") + preset_names("images"):
                 try:
                     lab = load_preset(name)
                     titles[name] = (lab.name, lab.description, lab.kind)

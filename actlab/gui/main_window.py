@@ -288,6 +288,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
                 f"actlab train \"{path or 'LAB'}\""))
             return False
         try:
+            if lab.kind == "functions":  # no curve workspace in the window yet
+                raise ValueError("function labs (y = f(x)) cannot be opened in the window "
+                                 "yet; train them with: actlab train LAB")
             if lab.kind == "images":
                 lab, dataset = prepare_images(lab, path)
             else:
