@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 #: counted on this grid over [-6, 6] (see actlab.engine.function_metrics)
-PIECES_NOTE = "linear pieces of the fitted curve on [-6, 6], counted on a grid of {} points"
+PIECES_NOTE = ("linear pieces of the fitted curve on [-6, 6], exact: its kinks are found "
+               "layer by layer from the weights (actlab.engine.pieces)")
 
 
 def _num(x) -> float | None:
@@ -41,14 +42,20 @@ def _curve(t):
     from .engine import function_metrics as fm
 
     x, y = fm.curve_on_grid(t.network, t.features, fm.GRID_POINTS)
-    kinks = fm.kinks_on_grid(x, y) if fm.is_piecewise_linear(
-        t.lab.network.activations, t.features) and np.isfinite(y).all() else None
+    kinks = None
+    if fm.is_piecewise_linear(t.lab.network.activations, t.features) and \
+            np.isfinite(y).all():
+        from .engine.pieces import kinks as exact_kinks
+        # exact: the kinks propagated layer by layer from the weights (the grid count
+        # misses kinks closer than its spacing)
+        kinks = np.asarray(exact_kinks(t.network.get_params(), t.lab.network.activations,
+                                       -6.0, 6.0, list(t.features),
+                                       leaky_slope=t.lab.network.leaky_slope))
     return x, y, kinks
 
 
 def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
     """metrics.json's entry for one run (``kinks`` None: not piecewise linear)."""
-    from .engine.function_metrics import GRID_POINTS
 
     last = t.history.last() if len(t.history) else t.evaluate()
     d = {"epochs": t.epoch, "seconds": round(seconds, 3),
@@ -58,7 +65,7 @@ def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
          "activations": list(t.lab.network.activations), "features": list(t.features)}
     if kinks is not None:
         d["pieces"] = int(len(kinks) + 1)
-        d["pieces_note"] = PIECES_NOTE.format(f"{GRID_POINTS:,}")
+        d["pieces_note"] = PIECES_NOTE
     return d
 
 

@@ -4,7 +4,7 @@ pieces and the 1-D linear collapse (function labs, issue 12).
 Parameters are ``[(W, b), ...]`` with ``W`` of shape (fan_in, fan_out), acting on row
 vectors as in :mod:`actlab.engine.network`: ``h = f(h_prev @ W + b)``, the last layer
 linear.  The network has one input x, fed either as x itself or as features of x
-(``"x"``, ``"x2"`` = x², ``"sinx"`` = sin x, or any callable ``features(x) -> (n, d)``).
+(``"x"``, ``"xsq"`` = x² (the name function labs use; ``"x2"`` is a point lab's second coordinate), ``"sinx"`` = sin x, or any callable ``features(x) -> (n, d)``).
 
 Activations are given by name (as in lab files) or as :class:`Activation` objects (so
 custom activations work the moment they carry ``piecewise_linear`` and ``kinks``).
@@ -24,7 +24,7 @@ FeaturesArg = Callable[[np.ndarray], np.ndarray] | Sequence[str] | str | None
 # piecewise-linear network's curve piecewise linear *in x*.
 FEATURE_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "x": lambda x: x,
-    "x2": np.square,
+    "xsq": np.square,
     "sinx": np.sin,
 }
 AFFINE_FEATURES = ("x",)

@@ -209,7 +209,7 @@ def test_contributions_with_features_of_x():
     params = [(rng.normal(size=(3, 4)), rng.normal(size=4)), (rng.normal(size=(4, 1)),
                                                                rng.normal(size=1))]
     x = np.linspace(LO, HI, 201)
-    by_name = P.unit_contributions(params, ["tanh"], x, features=["x", "x2", "sinx"])
+    by_name = P.unit_contributions(params, ["tanh"], x, features=["x", "xsq", "sinx"])
     by_call = P.unit_contributions(params, ["tanh"], x,
                                    features=lambda v: np.column_stack([v, v * v, np.sin(v)]))
     F = np.column_stack([x, x ** 2, np.sin(x)])
@@ -217,7 +217,7 @@ def test_contributions_with_features_of_x():
     np.testing.assert_allclose(by_name.curve, truth, rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(by_name.parts, by_call.parts)
     with pytest.raises(ValueError, match="2 inputs|3 inputs"):
-        P.unit_contributions(params, ["tanh"], x, features=["x", "x2"])
+        P.unit_contributions(params, ["tanh"], x, features=["x", "xsq"])
     with pytest.raises(ValueError, match="Unknown feature"):
         P.unit_contributions(params, ["tanh"], x, features=["x", "x3", "sinx"])
 
@@ -262,13 +262,13 @@ def test_collapse_line_with_features_and_refusals():
     rng = np.random.default_rng(10)
     params = [(rng.normal(size=(2, 3)), rng.normal(size=3)), (rng.normal(size=(3, 1)),
                                                                rng.normal(size=1))]
-    line = P.collapse_line(params, ["linear"], features=["x", "x2"])
+    line = P.collapse_line(params, ["linear"], features=["x", "xsq"])
     np.testing.assert_allclose(line.w, (params[0][0] @ params[1][0])[:, 0], rtol=1e-15)
     assert line.max_difference < 1e-12
     with pytest.raises(ValueError, match="several inputs"):
         line.slope
     with pytest.raises(ValueError, match="ReLU, which is not linear"):
-        P.collapse_line(params, ["relu"], features=["x", "x2"])
+        P.collapse_line(params, ["relu"], features=["x", "xsq"])
 
 
 # ------------------------------------------------------------------ refusals
@@ -295,7 +295,7 @@ def test_registry_flags():
 
 def test_features_that_bend_x_are_refused():
     params = [(np.ones((2, 2)), np.zeros(2)), (np.ones((2, 1)), np.zeros(1))]
-    for feats in (["x", "x2"], ["sinx", "x"]):
+    for feats in (["x", "xsq"], ["sinx", "x"]):
         with pytest.raises(ValueError, match="not piecewise linear in x"):
             P.kinks(params, ["relu"], features=feats)
     with pytest.raises(ValueError, match="not affine in x"):
