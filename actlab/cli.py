@@ -121,6 +121,21 @@ def train_options() -> list[tuple[str, str]]:
     return rows
 
 
+def activation_trainers(args, lab, activations) -> list:
+    """``[(activation or None, Trainer)]``: one run per ``--activation`` (every hidden
+    layer), or the lab as it is; a bad lab or name is a CliError naming the lab."""
+    from .engine.trainer import Trainer
+
+    if activations and not lab.network.hidden:
+        raise CliError("--activation needs a lab with at least one hidden layer")
+    variants = ([(a, replace(lab, network=lab.network.with_activation(a)))
+                 for a in activations] or [(None, lab)])
+    try:
+        return [(name, Trainer(v)) for name, v in variants]
+    except ValueError as e:
+        raise CliError(f"{args.lab}: {e}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -217,8 +232,6 @@ def _with_images(args, lab, stem):
 
 
 def train_command(args) -> int:
-    from .engine.trainer import Trainer
-
     if args.lab is None and args.images is None:
         raise CliError("the following arguments are required: LAB")
     lab, stem = _load(args.lab) if args.lab is not None else (None, None)
@@ -249,14 +262,7 @@ def train_command(args) -> int:
     if lab.kind == "functions":  # y = f(x): fit.png and the curve's pieces
         from .cli_functions import train_functions
         return train_functions(args, lab, stem, out, activations, epochs)
-    if activations and not lab.network.hidden:
-        raise CliError("--activation needs a lab with at least one hidden layer")
-    variants = ([(a, replace(lab, network=lab.network.with_activation(a)))
-                 for a in activations] or [(None, lab)])
-    try:
-        trainers = [(name, Trainer(v)) for name, v in variants]
-    except ValueError as e:
-        raise CliError(f"{args.lab}: {e}") from None
+    trainers = activation_trainers(args, lab, activations)
     logs = _GradientSampler([t for _, t in trainers], epochs) if args.instruments else None
     t0 = time.perf_counter()
     _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet,

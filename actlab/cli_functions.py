@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -71,18 +70,11 @@ def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
 
 def train_functions(args, lab, stem: str, out: Path, activations: list[str],
                     epochs: int) -> int:
-    from .cli import CliError, LOSS_NOTE, _printable, _train_lock_step, figure_titles
-    from .engine.trainer import Trainer
+    from .cli import (LOSS_NOTE, CliError, _printable, _train_lock_step, activation_trainers,
+                      figure_titles)
     from .labfile import LabFileError
 
-    if activations and not lab.network.hidden:
-        raise CliError("--activation needs a lab with at least one hidden layer")
-    variants = ([(a, replace(lab, network=lab.network.with_activation(a)))
-                 for a in activations] or [(None, lab)])
-    try:
-        trainers = [(name, Trainer(v)) for name, v in variants]
-    except ValueError as e:
-        raise CliError(f"{args.lab}: {e}") from None
+    trainers = activation_trainers(args, lab, activations)
     if (args.instruments or args.report) and not args.quiet:
         print("actlab: --instruments and --report cover point and image labs only for "
               "now; skipped for this function lab", file=sys.stderr)

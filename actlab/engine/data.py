@@ -234,6 +234,16 @@ GENERATORS: dict[str, GeneratorInfo] = {info.name: info for info in (
 )}
 
 
+def check_n_points(n_points) -> None:
+    """ValueError unless ``n_points`` is a whole number from MIN_POINTS to MAX_POINTS
+    (point and function data sets alike)."""
+    if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)):
+        raise ValueError(f"The number of points must be a whole number, got {n_points!r}.")
+    if not MIN_POINTS <= n_points <= MAX_POINTS:
+        raise ValueError(f"The number of points must be between {MIN_POINTS} and "
+                         f"{MAX_POINTS}, got {n_points}.")
+
+
 def generate(name: str, n_points: int, noise: float, seed: int) -> Generated:
     """Make ``n_points`` points of data set ``name``.
 
@@ -247,11 +257,7 @@ def generate(name: str, n_points: int, noise: float, seed: int) -> Generated:
     if info is None:
         known = ", ".join(GENERATORS)
         raise ValueError(f"Unknown data set {name!r}; choose one of: {known}.")
-    if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)):
-        raise ValueError(f"The number of points must be a whole number, got {n_points!r}.")
-    if not MIN_POINTS <= n_points <= MAX_POINTS:
-        raise ValueError(f"The number of points must be between {MIN_POINTS} and "
-                         f"{MAX_POINTS}, got {n_points}.")
+    check_n_points(n_points)
     try:
         noise = float(noise)
     except (TypeError, ValueError):

@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from actlab.engine.csv_import import CsvError, _cells, _number, _read_text
-from actlab.engine.data import MAX_POINTS, MIN_POINTS, split
+from actlab.engine.data import MAX_POINTS, check_n_points, split
 
 X_MIN, X_MAX = -6.0, 6.0
 MAX_FUNCTION_NOISE = 0.5
@@ -80,11 +80,7 @@ def generate_function(name: str, n_points: int, noise: float, seed: int
     the curve plus Gaussian noise of std ``noise`` (0..0.5).  Same arguments, same bits.
     Raises ValueError for an unknown name or an argument out of range."""
     info = FUNCTION_GENERATORS[_known(name)]
-    if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)):
-        raise ValueError(f"The number of points must be a whole number, got {n_points!r}.")
-    if not MIN_POINTS <= n_points <= MAX_POINTS:
-        raise ValueError(f"The number of points must be between {MIN_POINTS} and "
-                         f"{MAX_POINTS}, got {n_points}.")
+    check_n_points(n_points)
     try:
         noise = float(noise)
     except (TypeError, ValueError):
