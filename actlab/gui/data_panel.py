@@ -36,6 +36,27 @@ def _swatch(color: str) -> QtGui.QIcon:
     return QtGui.QIcon(pix)
 
 
+def settings_grid() -> QtWidgets.QGridLayout:
+    """The grid of a data panel's settings (see :func:`place_settings`)."""
+    g = QtWidgets.QGridLayout()
+    g.setVerticalSpacing(3)
+    g.setHorizontalSpacing(6)
+    return g
+
+
+def place_settings(g: QtWidgets.QGridLayout, full_rows, captioned) -> QtWidgets.QGridLayout:
+    """Lay out a data panel's settings in ``g``: each of ``full_rows`` (slider captions
+    and sliders) across both columns, then each ``(caption text, widget)`` of
+    ``captioned`` as a caption beside its box."""
+    for row, w in enumerate(full_rows):
+        g.addWidget(w, row, 0, 1, 2)
+    for row, (text, w) in enumerate(captioned, start=len(full_rows)):
+        g.addWidget(caption(text), row, 0)
+        g.addWidget(w, row, 1)
+    g.setColumnStretch(1, 1)
+    return g
+
+
 def dataset_button(name: str, icon, size: int, tip: str, status: str,
                    clicked) -> QtWidgets.QToolButton:
     """A checkable thumbnail button of a data set (point or image data panel)."""
@@ -123,9 +144,7 @@ class DataPanel(QtWidgets.QWidget):
         return s
 
     def _build_sliders(self) -> QtWidgets.QGridLayout:
-        g = QtWidgets.QGridLayout()
-        g.setVerticalSpacing(3)
-        g.setHorizontalSpacing(6)
+        g = settings_grid()
         self.ratio_label = caption("")
         self.ratio = self._slider(10, 100, 5, "How many of the points the network learns "
                                   "from; the rest are kept aside to test it.")
@@ -149,16 +168,8 @@ class DataPanel(QtWidgets.QWidget):
         self.seed.setToolTip("The number that decides where the random points fall; the "
                              "same seed always gives the same points.")
         self.seed.valueChanged.connect(self._edited)
-        g.addWidget(self.ratio_label, 0, 0, 1, 2)
-        g.addWidget(self.ratio, 1, 0, 1, 2)
-        g.addWidget(self.noise_label, 2, 0, 1, 2)
-        g.addWidget(self.noise, 3, 0, 1, 2)
-        g.addWidget(caption("Points"), 4, 0)
-        g.addWidget(self.points, 4, 1)
-        g.addWidget(caption("Data seed"), 5, 0)
-        g.addWidget(self.seed, 5, 1)
-        g.setColumnStretch(1, 1)
-        return g
+        return place_settings(g, [self.ratio_label, self.ratio, self.noise_label, self.noise],
+                              [("Points", self.points), ("Data seed", self.seed)])
 
     def _build_buttons(self) -> QtWidgets.QGridLayout:
         g = QtWidgets.QGridLayout()

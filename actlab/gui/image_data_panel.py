@@ -25,7 +25,7 @@ from actlab.lab import ImageDataSpec, Lab
 from actlab.safe_text import printable
 
 from . import thumbnails
-from .data_panel import dataset_button
+from .data_panel import dataset_button, place_settings, settings_grid
 from .style import caption, silently
 
 __all__ = ["ImageDataPanel", "image_lab_for", "point_lab_for", "split_counts"]
@@ -133,9 +133,7 @@ class ImageDataPanel(QtWidgets.QWidget):
         return s
 
     def _build_settings(self) -> QtWidgets.QGridLayout:
-        g = QtWidgets.QGridLayout()
-        g.setVerticalSpacing(3)
-        g.setHorizontalSpacing(6)
+        g = settings_grid()
         self.ratio_label = caption("")
         self.ratio = self._slider(10, 100, 5, "How many of the images the network learns "
                                   "from; the rest are kept aside to test it.")
@@ -155,18 +153,9 @@ class ImageDataPanel(QtWidgets.QWidget):
         self.seed = self._spin("image_seed", 0, 2**31 - 1, 1,
                                "The number that decides which random images are drawn "
                                "and how they are split; the same seed gives the same images.")
-        g.addWidget(self.ratio_label, 0, 0, 1, 2)
-        g.addWidget(self.ratio, 1, 0, 1, 2)
-        g.addWidget(self.noise_label, 2, 0, 1, 2)
-        g.addWidget(self.noise, 3, 0, 1, 2)
-        g.addWidget(caption("Image size"), 4, 0)
-        g.addWidget(self.size, 4, 1)
-        g.addWidget(caption("Images per class"), 5, 0)
-        g.addWidget(self.per_class, 5, 1)
-        g.addWidget(caption("Data seed"), 6, 0)
-        g.addWidget(self.seed, 6, 1)
-        g.setColumnStretch(1, 1)
-        return g
+        return place_settings(g, [self.ratio_label, self.ratio, self.noise_label, self.noise],
+                              [("Image size", self.size), ("Images per class", self.per_class),
+                               ("Data seed", self.seed)])
 
     def _build_buttons(self) -> QtWidgets.QGridLayout:
         g = QtWidgets.QGridLayout()

@@ -210,18 +210,13 @@ class ImageModeMixin:
                     "scores follow it.")
 
     # ------------------------------------------------------------------ drawing
-    def draw_image_snapshot(self, pub, now: float, plot_due: bool, slow_due: bool,
-                            network_due: bool) -> None:
-        """One display tick of an image lab (see LiveViewMixin._draw_tick)."""
-        snap = pub.snapshot
+    def draw_image_pictures(self, snap) -> None:
+        """The image lab's pictures of a snapshot (gallery, scores, confusion, the
+        builder's maps), when they are new (see LiveViewMixin._draw_tick)."""
         if snap.images is not None and snap.images is not self._drawn_images:
             self._drawn_images = snap.images
             self.image_output.show_pictures(snap.images)
             self.network_view_images.show_pictures(snap.images)
             self.surface_frames += 1
-        if plot_due:
-            self.image_output.show_history(snap.history, snap.train_loss)
-        if slow_due:
-            self.image_output.show_numbers(snap)
 
     _drawn_images = None

@@ -18,7 +18,7 @@ from actlab.views.images.image_gallery import ImageGallery
 from actlab.views.images.scores_view import ScoresView
 from actlab.views.loss_view import LossView, format_loss
 
-from .output_panel import LOSS_NOTE, _percent, cache_axes, numbers_table
+from .output_panel import LOSS_NOTE, _percent, cache_axes, numbers_table, warning_label
 from .style import caption
 
 
@@ -101,12 +101,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self._place_curves(False)
         layout.addLayout(self._curves, 5)
 
-        self.warning = QtWidgets.QLabel()
-        self.warning.setObjectName("warning")
-        self.warning.setProperty("role", "warning")
-        self.warning.setWordWrap(True)
-        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # engine messages quote values
-        self.warning.hide()
+        self.warning = warning_label()
         layout.addWidget(self.warning)
 
         self.gallery_caption = caption("Test images · click one to probe it",

@@ -154,19 +154,31 @@ class LiveViewMixin:
             self._good = (pub.generation, self.lab, self.dataset)
         snap = self._snapshot = pub.snapshot
         if self.lab_kind == "images":
-            now = time.perf_counter()
-            plot_due = not pub.playing or now - self._plot_drawn_at >= PLOT_INTERVAL_S
-            slow_due = not pub.playing or now - self._slow_drawn_at >= SLOW_INTERVAL_S
-            if plot_due:
-                self._plot_drawn_at = now
-            if slow_due:
-                self._slow_drawn_at = now
-                self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
-                                         else "")
-            self.draw_image_snapshot(pub, now, plot_due, slow_due, True)
-            self.epoch_label.setText(f"{snap.epoch:07,d}")
-            self.redraws += 1
-            return
+            self.draw_image_pictures(snap)
+        else:
+            self._draw_point_pictures(pub, snap)
+        self.epoch_label.setText(f"{snap.epoch:07,d}")
+        now = time.perf_counter()
+        if not pub.playing or now - self._plot_drawn_at >= PLOT_INTERVAL_S:
+            self._plot_drawn_at = now
+            if self.lab_kind == "images":
+                self.image_output.show_history(snap.history, snap.train_loss)
+            else:
+                self.output.loss_view.show_history(snap.history, snap.train_loss)
+        if not pub.playing or now - self._slow_drawn_at >= SLOW_INTERVAL_S:
+            self._slow_drawn_at = now
+            if self.lab_kind == "images":
+                self.image_output.show_numbers(snap)
+            else:
+                self.output.show_numbers(snap, self.lab.data.problem)
+            self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
+                                     else "")
+        if self._hover is not None and self.lab_kind == "points":
+            self._show_neuron()
+        self.redraws += 1
+
+    def _draw_point_pictures(self, pub, snap) -> None:
+        """The surface and the network diagram of a point lab's snapshot."""
         # Between fresh pictures the worker resends the last ones (the same arrays, see
         # worker.PICTURE_SHARE): redraw the surface only when it is a new one.
         if snap.surface is not None and snap.surface is self._drawn_surface:
@@ -177,19 +189,6 @@ class LiveViewMixin:
             self.surface_frames += 1
         if not pub.playing or self.redraws % NETWORK_EVERY == 0:
             self.network_view.show_snapshot(snap)
-        self.epoch_label.setText(f"{snap.epoch:07,d}")
-        now = time.perf_counter()
-        if not pub.playing or now - self._plot_drawn_at >= PLOT_INTERVAL_S:
-            self._plot_drawn_at = now
-            self.output.loss_view.show_history(snap.history, snap.train_loss)
-        if not pub.playing or now - self._slow_drawn_at >= SLOW_INTERVAL_S:
-            self._slow_drawn_at = now
-            self.output.show_numbers(snap, self.lab.data.problem)
-            self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
-                                     else "")
-        if self._hover is not None:
-            self._show_neuron()
-        self.redraws += 1
 
     def _neuron_hovered(self, layer: int, index: int) -> None:
         self._hover = (layer, index)

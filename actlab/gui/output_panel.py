@@ -25,6 +25,17 @@ LOSS_NOTE = ("The loss is the data loss (cross-entropy, or half the mean squared
 SURFACE_AXES = 46  # px the surface's x axis and its label add below the square
 
 
+def warning_label() -> QtWidgets.QLabel:
+    """The hidden warning line of an output panel (a diverged run, an error)."""
+    w = QtWidgets.QLabel()
+    w.setObjectName("warning")
+    w.setProperty("role", "warning")
+    w.setWordWrap(True)
+    w.setTextFormat(Qt.TextFormat.PlainText)  # engine messages quote values
+    w.hide()
+    return w
+
+
 def numbers_table(things: str) -> QtWidgets.QGridLayout:
     """The Test/Training table of loss and accuracy for ``things`` ("points" or
     "images"); its value labels are in ``.values`` by key ("test_loss", ...)."""
@@ -99,12 +110,7 @@ class OutputPanel(QtWidgets.QWidget):
         layout.addWidget(self.surface_legend)
         self.surface_view.keyChanged.connect(self._update_legend)
 
-        self.warning = QtWidgets.QLabel()
-        self.warning.setObjectName("warning")
-        self.warning.setProperty("role", "warning")
-        self.warning.setWordWrap(True)
-        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # engine messages quote values
-        self.warning.hide()
+        self.warning = warning_label()
         layout.addWidget(self.warning)
 
         boxes = self._boxes = QtWidgets.QGridLayout()
