@@ -51,6 +51,15 @@ def lab_version(k: int):
                                                   test_points=pts[15_000:]))
 
 
+def _is_stopped(pid: int) -> bool:
+    """True once the process is in the stopped state ('T' in /proc/PID/stat)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: nothing better to wait on
+    return stat.rsplit(")", 1)[1].split()[0] in ("T", "t")
+
+
 def _wait_for(condition, what: str):
     deadline = time.monotonic() + TIMEOUT
     while not condition():
