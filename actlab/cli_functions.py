@@ -53,6 +53,20 @@ def _curve(t):
     return x, y, kinks
 
 
+def compare_fit_run(name: str, t, curve=None):
+    """The plot of one run in compare.png (the window's comparison exports the same):
+    the activation's name and the test R² as its title, the curve and its kinks.
+    ``curve`` is the run's ``_curve(t)`` when already computed."""
+    from .engine.activations import display_name
+    from .render_functions import FitRun
+
+    x, y, kinks = curve if curve is not None else _curve(t)
+    r2 = _r2(t, "test")
+    title = display_name(name, getattr(t.lab.network, "custom", ()))
+    return FitRun(title + (f" · R² {r2:.3f}" if r2 is not None else ""), t.dataset, x, y,
+                  kinks if kinks is not None else np.zeros(0))
+
+
 def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
     """metrics.json's entry for one run (``kinks`` None: not piecewise linear)."""
 
@@ -95,7 +109,6 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str,
            figure_titles) -> None:
     from . import render
     from .atomic import write_text_atomic
-    from .engine.activations import display_name
     from .labfile import save_lab
     from .render_functions import FitRun, render_fit_png, render_function_compare_png
     from .views.export import export_csv_history
@@ -117,8 +130,8 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str,
         run = FitRun(label, t.dataset, x, y, kinks if kinks is not None else np.zeros(0))
         render_fit_png(run, out / f"fit{suffix}.png")
         save_lab(t.to_lab(), out / f"{stem}{suffix}-trained.actlab")
-        short = display_name(name) if name else title
-        runs.append(FitRun(short + (f" · R² {r2:.3f}" if r2 is not None else ""),
+        runs.append(compare_fit_run(name, t, (x, y, kinks)) if name else
+                    FitRun(title + (f" · R² {r2:.3f}" if r2 is not None else ""),
                            t.dataset, x, y, run.kinks))
     if len(trainers) > 1:
         render_function_compare_png(runs, out / "compare.png")

@@ -115,7 +115,10 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
         epochs, norm_rows = np.array([trainer.epoch]), norms[None, :]
     collapse = CollapseInfo(all_linear, runs, W_eff, b_eff, diff, meter, tuple(features),
                             analysis.feature_coordinates_note(features), line)
-    regions, count = (None, None) if reg is None else (reg[0].reshape(grid, grid), reg[1])
+    if reg is None or Xg.shape[0] != grid * grid:  # a function lab: its curve view
+        regions, count = None, None                   # counts the pieces instead
+    else:
+        regions, count = reg[0].reshape(grid, grid), reg[1]
     return Insights(trainer.epoch, collapse, epochs, norm_rows, dead,
                     tuple(net.sizes[1:-1]), tuple(pre), acts, regions, count)
 

@@ -53,6 +53,9 @@ class Snapshot:
     # image labs: an image_pictures.ImagePictures (probed image, feature maps, gallery,
     # confusion) added by whoever shows it (the window's worker); None otherwise
     images: object = None
+    # function labs: a function_pictures.CurvePicture (the curve, its units, kinks and
+    # pieces) added by whoever shows it (the window's worker); None otherwise
+    curve: object = None
 
 
 def output_kind(problem: str, n_classes: int) -> tuple[str, int]:
@@ -324,8 +327,15 @@ class Trainer(EpochLoop):
 
     # ------------------------------------------------------------------ reading out
     def surface_grid(self, n: int = 100) -> SurfaceGrid:
+        """The grid the snapshot pictures are computed on: the input plane of a point
+        lab, or for a function lab the x axis (a :class:`.curve_grid.CurveGrid`, whose
+        pictures are area charts of each unit's curve)."""
         if self._grid is None or self._grid.n != n:
-            self._grid = SurfaceGrid(self.features, n)
+            if self.dataset.X_train.shape[1] == 1:
+                from .curve_grid import CurveGrid
+                self._grid = CurveGrid(self.features, n)
+            else:
+                self._grid = SurfaceGrid(self.features, n)
         return self._grid
 
     def snapshot(self, grid: int | None = 100, neurons: bool = True) -> Snapshot:
@@ -335,7 +345,7 @@ class Trainer(EpochLoop):
         metrics = self.evaluate() if fresh else self.history.last()
         surface, neuron_imgs = None, ()
         extent = 6.0
-        if grid and self.dataset.X_train.shape[1] == 2:  # a function lab has no surface
+        if grid:  # a function lab's "surface" is the area chart of its curve
             g = self.surface_grid(grid)
             extent = g.extent
             with np.errstate(all="ignore"):

@@ -10,7 +10,10 @@ For an image lab (``lab.kind == "images"``) the same buttons train one ImageTrai
 activation (the activation in every convolution and dense layer) and an
 :class:`~actlab.views.images.compare_images_view.ImageCompareView` takes the place of the
 small decision surfaces: accuracy and loss curves, and each run's first-layer filters or
-class templates.  Its export is the CLI's image ``compare.png``.
+class templates.  Its export is the CLI's image ``compare.png``.  A function lab's runs
+are drawn as curves side by side (:class:`~actlab.views.functions.compare_curves.
+CompareCurvesView`: points, curve, kinks, pieces), exported as the CLI's function
+``compare.png``.
 """
 from __future__ import annotations
 
@@ -135,6 +138,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.stack = QtWidgets.QStackedWidget(self)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.image_view)
+        self.curves_view = None  # function labs: made when the first one is compared
         lay.addWidget(self.stack, 1)
         self._show_kind()
 
@@ -166,13 +170,26 @@ class ComparePanel(QtWidgets.QWidget):
         return getattr(lab, "kind", "points")
 
     def _show_kind(self) -> None:
-        """The view of the window's lab kind on top (the other keeps its last runs)."""
-        images = self._lab_kind() == "images"
-        self.stack.setCurrentWidget(self.image_view if images else self.view)
+        """The view of the window's lab kind on top (the others keep their last runs)."""
+        kind = self._lab_kind()
+        self.stack.setCurrentWidget(self._kind_view(kind))
         self._hint_text = ("Same starting weights, same images, same minibatches: only "
-                           "the activation differs." if images else
+                           "the activation differs." if kind == "images" else
                            "Same starting weights, same points, same order: only the "
                            "activation differs.")
+
+    def _kind_view(self, kind: str):
+        """The view that draws runs of ``kind`` ("points", "functions", "images")."""
+        if kind == "images":
+            return self.image_view
+        if kind == "functions":
+            if self.curves_view is None:
+                from actlab.views.functions.compare_curves import CompareCurvesView
+                self.curves_view = CompareCurvesView(self)
+                self.curves_view.setObjectName("compare_curves_view")
+                self.stack.addWidget(self.curves_view)
+            return self.curves_view
+        return self.view
 
     def names(self) -> tuple[str, ...]:
         """The ticked activations, in registry order."""
@@ -243,7 +260,7 @@ class ComparePanel(QtWidgets.QWidget):
         """Epoch 0 again for the current lab and the ticked activations."""
         playing = self.comparing
         if self._load():
-            (self.image_view if self._lab_kind() == "images" else self.view).show_runs([])
+            self._kind_view(self._lab_kind()).show_runs([])
             if playing:
                 self.thread.play()
             self.window_.status("Comparison reset to epoch 0.")
@@ -311,7 +328,10 @@ class ComparePanel(QtWidgets.QWidget):
         force = self._drawn_seq == 0
         self._drawn_seq = pub.seq
         self._pub = pub
-        if pub.pictures:  # an image comparison: curves and filters, no surfaces
+        if pub.pictures and self._lab_kind() == "functions":  # curves side by side
+            self._kind_view("functions").show_runs(
+                [(name, pic) for (name, _), pic in zip(pub.runs, pub.pictures)], force=force)
+        elif pub.pictures:  # an image comparison: curves and filters, no surfaces
             self.image_view.show_runs([(name, snap, tiles) for (name, snap), tiles
                                        in zip(pub.runs, pub.pictures)], force=force)
         else:
@@ -331,6 +351,13 @@ class ComparePanel(QtWidgets.QWidget):
         if pub is None or self._loaded_key is None or pub.token != self._token:
             self.window_.status("Train side by side first: there is nothing to export yet.")
             return False
+        if pub.pictures and self._lab_kind() == "functions":  # the CLI's compare.png
+            from actlab.render_functions import render_function_compare_png
+
+            def write(target):
+                render_function_compare_png(self.thread.worker.function_fit_runs(), target)
+
+            return self.window_.export_with("compare", write, path)
         if pub.pictures:  # image runs: the CLI's own compare.png
             from actlab.render_image_compare import write_compare_png
 

@@ -8,7 +8,8 @@ epochs, so the runs always stand at the same epoch when they are published.
 
 Image labs train the same way (one ImageTrainer per activation); each publication then
 also carries every run's first-layer filters or class templates, computed here on the
-worker so the GUI thread only draws them.
+worker so the GUI thread only draws them.  A function lab's publication carries every
+run's curve picture (engine/function_pictures.py) the same way.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from actlab.engine.function_pictures import make_curve_picture
 from actlab.engine.image_lockstep import trainer_tiles
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
@@ -34,7 +36,8 @@ class ComparePublished:
     """The runs of one comparison at one moment: ``runs`` is ``((name, snapshot), ...)``
     in the order asked for; ``token`` names the load, ``seq`` increases.  For an image
     lab ``pictures`` holds one :class:`~actlab.engine.image_lockstep.CompareTiles` per
-    run (empty for a point lab)."""
+    run, for a function lab one :class:`~actlab.engine.function_pictures.CurvePicture`
+    per run (empty for a point lab)."""
 
     token: int
     seq: int
@@ -42,6 +45,16 @@ class ComparePublished:
     runs: tuple
     playing: bool
     pictures: tuple = ()
+
+
+def _run_picture(trainer):
+    """What a comparison shows of one run beside its snapshot: an image run's filters or
+    templates, a function run's curve; None for a point run (the snapshot's surface)."""
+    if getattr(trainer, "kind", "points") == "images":
+        return trainer_tiles(trainer)
+    if trainer.lab.kind == "functions":
+        return make_curve_picture(trainer)
+    return None
 
 
 class CompareWorker(LoopWorker):
@@ -60,6 +73,14 @@ class CompareWorker(LoopWorker):
         waits at most one chunk): what :func:`actlab.render.render_compare_png` takes."""
         with self._lock:
             return [(name, t.snapshot(grid, False), t.dataset) for name, t in self._runs]
+
+    def function_fit_runs(self) -> list:
+        """Per function run, the :class:`~actlab.render_functions.FitRun` of the CLI's
+        compare.png, made now (any thread; waits at most one chunk)."""
+        from actlab.cli_functions import compare_fit_run
+
+        with self._lock:
+            return [compare_fit_run(name, t) for name, t in self._runs]
 
     def image_entries(self) -> list[tuple]:
         """Per image run, :func:`actlab.render_image_compare.trainer_entry` made now (any
@@ -133,8 +154,8 @@ class CompareWorker(LoopWorker):
         try:
             with self._lock:
                 runs = tuple((name, t.snapshot(self._grid, False)) for name, t in self._runs)
-                pictures = tuple(trainer_tiles(t) for _, t in self._runs
-                                 if getattr(t, "kind", "points") == "images")
+                pictures = tuple(_run_picture(t) for _, t in self._runs)
+                pictures = () if None in pictures else pictures
                 token = self._token
         except Exception as e:
             self.error.emit(f"Could not draw the comparison: {e}")

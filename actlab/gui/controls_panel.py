@@ -151,7 +151,7 @@ class ControlsPanel(QtWidgets.QWidget):
         self._lab = lab
         t = lab.training
         images = lab.kind == "images"
-        if not images and not lab.data.is_custom:
+        if lab.kind == "points" and not lab.data.is_custom:
             self._last_generator[lab.data.problem] = lab.data.generator
         # an image network: every convolution and dense layer (they share the menu)
         acts = set(activation_names(lab.network) if images else lab.network.activations)
@@ -185,11 +185,15 @@ class ControlsPanel(QtWidgets.QWidget):
             b.unblock()
         self.reg_rate.setEnabled(t.regularization != "none")
         self.stop_epochs.setEnabled(t.stop_after is not None)
-        # an image lab is always a classification of its images
-        self.problem.setEnabled(not images)
-        self.problem.setToolTip("Image labs classify images: choose a point data set in "
-                                "the Data panel to fit or classify points."
-                                if images else self._problem_tip)
+        # an image lab is always a classification of its images, a function lab always
+        # fits a curve
+        self.problem.setEnabled(lab.kind == "points")
+        self.problem.setToolTip(
+            "Image labs classify images: choose a point data set in the Data panel to fit "
+            "or classify points." if images else
+            "Function labs fit a curve y = f(x) (regression): choose a point data set in "
+            "the Data panel to classify points." if lab.kind == "functions"
+            else self._problem_tip)
 
     # ------------------------------------------------------------------ edits
     def _training_edited(self, *_args) -> None:
@@ -224,7 +228,7 @@ class ControlsPanel(QtWidgets.QWidget):
     def _problem_edited(self, *_args) -> None:
         problem = self.problem.currentData()
         d = self._lab.data
-        if problem == d.problem or self._lab.kind == "images":
+        if problem == d.problem or self._lab.kind != "points":
             return
         name = self._last_generator.get(problem, DEFAULT_GENERATOR[problem])
         if GENERATORS[name].problem != problem:

@@ -1,4 +1,5 @@
-"""The FEATURES column: which functions of (x₁, x₂) the network is fed.
+"""The FEATURES column: which functions of (x₁, x₂) the network is fed — or, in a
+function lab (``FeaturesPanel("functions")``), which functions of x.
 
 Emits ``labEdited(new_lab, "features")``; at least one feature always stays on.
 """
@@ -9,7 +10,7 @@ from dataclasses import replace
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.features import FEATURES
+from actlab.engine.features import FEATURES, FUNCTION_FEATURES
 from actlab.lab import Lab
 
 from . import thumbnails
@@ -25,6 +26,11 @@ TIPS = {
     "x1x2": "x₁ times x₂: positive in two opposite corners, the shape of the XOR data.",
     "sinx1": "sin(x₁): a wave along x₁, handy for stripes and spirals.",
     "sinx2": "sin(x₂): a wave along x₂, handy for stripes and spirals.",
+    "x": "The input x itself. With x alone, a ReLU network's curve is made of straight "
+         "pieces you can count.",
+    "xsq": "x squared: already bent, so even a network without activations draws a "
+           "parabola with it.",
+    "sinx": "sin(x): already a wave, so even a network without activations can draw one.",
 }
 
 
@@ -34,8 +40,9 @@ class FeaturesPanel(QtWidgets.QWidget):
     labEdited = Signal(object, str)  # the new Lab, "features"
     refused = Signal(str)  # a message when an edit was not allowed
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
+    def __init__(self, kind: str = "points", parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
+        self._table = FUNCTION_FEATURES if kind == "functions" else FEATURES
         self._lab = Lab()
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -44,7 +51,7 @@ class FeaturesPanel(QtWidgets.QWidget):
         grid = QtWidgets.QGridLayout()
         grid.setSpacing(4)
         self.buttons: dict[str, QtWidgets.QToolButton] = {}
-        for i, (name, info) in enumerate(FEATURES.items()):
+        for i, (name, info) in enumerate(self._table.items()):
             b = QtWidgets.QToolButton()
             b.setObjectName(f"feature_{name}")
             b.setProperty("role", "feature")
@@ -72,7 +79,7 @@ class FeaturesPanel(QtWidgets.QWidget):
     def _toggled(self, name: str, on: bool) -> None:
         current = self._lab.features
         if on:
-            order = list(FEATURES)  # keep the display order, whatever the click order
+            order = list(self._table)  # keep the display order, whatever the click order
             chosen = set(current) | {name}
             features = tuple(n for n in order if n in chosen) + tuple(
                 n for n in current if n not in order)

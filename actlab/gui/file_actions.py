@@ -28,6 +28,11 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "lab"
 
 
+LAB_SECTIONS = {"points": "Point labs (2-D data)",
+                "functions": "Function labs (fit a curve y = f(x))",
+                "images": "Image labs (convolutional networks)"}
+
+
 class FileActionsMixin:
     """File handling for MainWindow (see the module docstring)."""
 
@@ -144,9 +149,10 @@ class FileActionsMixin:
         menu = self.menus.labs
         if self._preset_titles is None:  # read the presets once, on first use
             titles = {}
-            # the kinds the window opens (function labs train with `actlab train` until
-            # the window has a curve workspace)
-            for name in preset_names("points") + preset_names("images"):
+            # point labs, then function labs, then image labs: from the plane to a curve
+            # to pictures
+            for name in (preset_names("points") + preset_names("functions")
+                         + preset_names("images")):
                 try:
                     lab = load_preset(name)
                     titles[name] = (lab.name, lab.description, lab.kind)
@@ -156,10 +162,9 @@ class FileActionsMixin:
         menu.clear()
         kind = None
         for name, (title, description, lab_kind) in self._preset_titles.items():
-            if lab_kind != kind:  # point labs, then image labs, each under a heading
+            if lab_kind != kind:  # each kind of lab under its heading
                 kind = lab_kind
-                menu.addSection("Point labs (2-D data)" if kind == "points" else
-                                "Image labs (convolutional networks)")
+                menu.addSection(LAB_SECTIONS.get(kind, kind))
             act = menu.addAction(title)
             act.setObjectName(f"preset_{name}")
             tip = description.split(". ")[0].rstrip(".") + "." if description else title

@@ -18,7 +18,6 @@ from dataclasses import replace
 
 from actlab.lab import Lab
 
-POINTS, IMAGES = 0, 1
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
 EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
                  "confusion": "Confusion matrix", "gallery": "Test image gallery",
@@ -86,6 +85,9 @@ class ImageModeMixin:
         self.network_view_images.architectureChanged.connect(self._image_network_changed)
         self.network_view_images.refused.connect(self._image_edit_refused)
         self.image_output.probed.connect(self.probe_image)
+        self.kind_pages["images"] = (self.data_stack.widget(self.data_stack.count() - 1),
+                                     self.network_view_images,
+                                     self.output_stack.widget(self.output_stack.count() - 1))
         self._make_export_menu()
         self.image_widgets_made = True
         from .window_layout import set_visual_tab_order
@@ -110,6 +112,8 @@ class ImageModeMixin:
         in an image lab, one of its views)."""
         if what == "figure":
             return self
+        if self.lab_kind == "functions":
+            return self.function_export_widget(what)
         if self.lab_kind == "images":
             views = dict(self.image_output.export_views(), filters=self.network_view_images)
             views.setdefault("surface", views.get("gallery"))  # its central picture
@@ -118,28 +122,35 @@ class ImageModeMixin:
 
     # ------------------------------------------------------------------ switching
     def set_lab_kind(self, kind: str) -> None:
-        """Show the columns of a point or an image lab (no-op when already shown)."""
-        if kind == self.lab_kind and (kind == "points" or self.image_widgets_made):
+        """Show the columns of a point, function or image lab (no-op when shown)."""
+        if kind == self.lab_kind and kind in self.kind_pages:
             return
         if kind == "images":
             self._make_image_widgets()
-        index = IMAGES if kind == "images" else POINTS
-        for stack in (self.data_stack, self.network_stack, self.output_stack):
-            stack.setCurrentIndex(index)
+        elif kind == "functions":
+            self._make_function_widgets()
+        pages = self.kind_pages.get(kind) or self.kind_pages["points"]
+        for stack, page in zip((self.data_stack, self.network_stack, self.output_stack),
+                               pages):
+            stack.setCurrentWidget(page)
         self.lab_kind = kind
         self.layout_.network_label.setText("Convolutions and head" if kind == "images"
                                            else "Hidden layers")
-        images = kind == "images"
         for name in POINT_ONLY_ACTIONS:
             act = getattr(self.acts, name, None)
             if act is not None:
-                act.setEnabled(not images)
+                act.setEnabled(kind == "points")
         for name in ("draw_image", "import_images"):
             act = getattr(self.acts, name, None)
             if act is not None:
-                act.setEnabled(images)
+                act.setEnabled(kind == "images")
+        act = getattr(self.acts, "draw_curve", None)
+        if act is not None:
+            act.setEnabled(kind == "functions")
         if self.image_widgets_made:
-            self.image_export_menu.setEnabled(images)
+            self.image_export_menu.setEnabled(kind == "images")
+        if self.function_widgets_made:
+            self.function_export_menu.setEnabled(kind == "functions")
 
     def image_output_pictures(self):
         """The ImagePictures drawn last (None before the first, or in a point lab)."""
@@ -147,6 +158,8 @@ class ImageModeMixin:
 
     def active_output(self):
         """The output panel on screen: it takes warnings and the loss history."""
+        if self.lab_kind == "functions":
+            return self.function_output
         return self.image_output if self.lab_kind == "images" else self.output
 
     # ------------------------------------------------------------------ syncing

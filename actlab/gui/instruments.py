@@ -82,6 +82,14 @@ POINT_ONLY = {
     "regions": "Linear regions are pieces of the 2-D input plane: an image lab has no "
                "input plane to cut. Open a point lab to use it.",
 }
+# the same instruments in a function lab (y = f(x)): one input, no plane
+FUNCTION_WHY = {
+    "hidden": "Hidden space maps the 2-D input plane into two hidden neurons; a function "
+              "lab has one input x. Tick “Units” under the curve to see each hidden "
+              "unit's part of the curve instead.",
+    "regions": "In a function lab the linear regions are the curve's straight pieces: the "
+               "curve view marks every kink and counts the pieces.",
+}
 
 
 def merged_layer_runs(runs, n_hidden: int) -> tuple[tuple[int, int], ...]:
@@ -316,16 +324,19 @@ class Instruments:
             point_view.setVisible(not images)
             image_view.setVisible(images)
             self.views[key] = image_view if images else point_view
+        functions = getattr(self.w.lab, "kind", "points") == "functions"
         for key, why in POINT_ONLY.items():
             act = self.actions.get(key)
             if act is None:
                 continue
             inst = next(i for i in INSTRUMENTS if i.key == key)
-            if images and self.is_open(key):
+            why = FUNCTION_WHY[key] if functions else why
+            off = images or functions
+            if off and self.is_open(key):
                 self.close(key)
-            act.setEnabled(not images)
-            act.setToolTip(why if images else f"{inst.title} ({inst.shortcut}): {inst.tip}")
-            act.setStatusTip(why if images else inst.tip)
+            act.setEnabled(not off)
+            act.setToolTip(why if off else f"{inst.title} ({inst.shortcut}): {inst.tip}")
+            act.setStatusTip(why if off else inst.tip)
 
     def lab_changed(self) -> None:
         """The window committed a new lab (network, features or data)."""
@@ -418,6 +429,11 @@ class Instruments:
             return
         if self.images:
             return
+        if self.w.lab.kind == "functions":  # the line y = w·x + b, dashed on the curve
+            self.w.function_output.curve_view.set_show_line(True)
+            self.w.network_view.set_merged_runs(
+                merged_layer_runs(insights.collapse.runs, len(insights.layer_sizes)))
+            return
         surface = self.w.output.surface_view
         line = insights.collapse.line
         if line is not None:
@@ -436,6 +452,8 @@ class Instruments:
 
     def _clear_collapse_marks(self) -> None:
         self.w.output.surface_view.clear_extra_line()
+        if getattr(self.w, "function_widgets_made", False):
+            self.w.function_output.curve_view.set_show_line(False)
         self.w.network_view.set_merged_runs(())
         self._mark_image_runs((), "")
 

@@ -91,8 +91,8 @@ class LiveViewMixin:
         self.active_output().set_warning(None)
         if self.lab.kind == "images":
             self.image_output.show_history(None)
-        else:
-            self.output.loss_view.show_history(None)  # not the old run's axes (log scale!)
+        else:  # not the old run's axes (log scale!)
+            self.active_output().loss_view.show_history(None)
         self._mark_modified()
         self.status(f"Reset to epoch 0 with the same starting weights (seed {self.lab.seed}).")
 
@@ -155,6 +155,8 @@ class LiveViewMixin:
         snap = self._snapshot = pub.snapshot
         if self.lab_kind == "images":
             self.draw_image_pictures(snap)
+        elif self.lab_kind == "functions":
+            self.draw_function_pictures(pub, snap)
         else:
             self._draw_point_pictures(pub, snap)
         self.epoch_label.setText(f"{snap.epoch:07,d}")
@@ -164,11 +166,11 @@ class LiveViewMixin:
             if self.lab_kind == "images":
                 self.image_output.show_history(snap.history, snap.train_loss)
             else:
-                self.output.loss_view.show_history(snap.history, snap.train_loss)
+                self.active_output().loss_view.show_history(snap.history, snap.train_loss)
         if not pub.playing or now - self._slow_drawn_at >= SLOW_INTERVAL_S:
             self._slow_drawn_at = now
-            if self.lab_kind == "images":
-                self.image_output.show_numbers(snap)
+            if self.lab_kind in ("images", "functions"):
+                self.active_output().show_numbers(snap)
             else:
                 self.output.show_numbers(snap, self.lab.data.problem)
             self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing

@@ -30,6 +30,7 @@ from .data_panel import DataPanel
 from .features_panel import FeaturesPanel
 from .file_actions import FileActionsMixin
 from .guide_actions import GuideMixin
+from .function_mode import FunctionModeMixin
 from .image_mode import ImageModeMixin, prepare_images
 from .instruments import Instruments
 from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
@@ -57,6 +58,8 @@ def prepare_dataset(lab: Lab) -> Dataset:
     """The points of ``lab`` (an empty training set is allowed for custom data).
     Raises ValueError with a message for the user."""
     d = lab.data
+    if d.kind == "functions":  # drawn or imported curves always carry training points
+        return build_dataset(d)
     if d.is_custom and not d.train_points:
         return empty_dataset(d, spec_classes(d))
     return build_dataset(d)
@@ -80,7 +83,7 @@ class ArrowKeysToInputs(QtCore.QObject):
 
 
 class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
-                 ImageModeMixin, QtWidgets.QMainWindow):
+                 ImageModeMixin, FunctionModeMixin, QtWidgets.QMainWindow):
     """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``."""
 
     def __init__(self, lab: Lab | None = None, path: str | None = None,
@@ -218,6 +221,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         # sideways then) rather than grow the window past the screen
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.data_stack.addWidget(scroll)
+        # each kind of lab's (data, network, output) pages; the others are added when
+        # the first lab of their kind opens
+        self.kind_pages = {"points": (scroll, self.network_view, self.output)}
         self.layout_ = WindowLayout(self, self.data_stack, self.network_stack,
                                     self.output_stack, plots=self.output)
         self.side_panel = self.layout_.side
@@ -288,9 +294,6 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
                 f"actlab train \"{path or 'LAB'}\""))
             return False
         try:
-            if lab.kind == "functions":  # no curve workspace in the window yet
-                raise ValueError("function labs (y = f(x)) cannot be opened in the window "
-                                 "yet; train them with: actlab train LAB")
             if lab.kind == "images":
                 lab, dataset = prepare_images(lab, path)
             else:
@@ -343,8 +346,10 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self._commit(new_lab.without_results(), dataset)
         if switched:  # Undo brings back data of the same kind only: start afresh
             self.forget_data_edits()
-            self.status(f"Switched to an {'image' if new_lab.kind == 'images' else 'point'}"
-                        f" lab: “{new_lab.name}”. Weights initialised; press Play.")
+            what = {"images": "an image", "functions": "a function"}.get(new_lab.kind,
+                                                                          "a point")
+            self.status(f"Switched to {what} lab: “{new_lab.name}”. Weights initialised; "
+                        "press Play.")
             self._mark_modified()
             return
         self.record_data_edit(before, undo_text)
@@ -361,6 +366,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
             self._drawn_images = None
             self.image_output.clear()
             self.network_view_images.show_pictures(None)
+        elif lab.kind == "functions":
+            self.clear_function_output()
         else:
             self.output.loss_view.show_history(None)  # a new run: no curve, no old axes
             self.output.surface_view.set_points(dataset)
@@ -375,8 +382,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
 
     def _sync_panels(self) -> None:
         lab, ds = self.lab, self.dataset
-        if lab.kind == "images":
-            self.sync_image_panels()
+        if lab.kind in ("images", "functions"):
+            (self.sync_image_panels if lab.kind == "images" else self.sync_function_panels)()
             self.seed_label.setText(f"Weights seed {lab.seed}")
             self._update_title()
             return

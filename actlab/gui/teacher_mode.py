@@ -85,6 +85,10 @@ def group_widgets(window, group: str) -> list[QtWidgets.QWidget]:
     images = getattr(window, "image_data_panel", None)  # made with the first image lab
     if images is not None:
         table["data"].append(images)
+    functions = getattr(window, "function_data_panel", None)  # ... the first function lab
+    if functions is not None:
+        table["data"].append(functions)
+        table["features"].append(window.function_features_panel)
     return list(table.get(group, []))
 
 

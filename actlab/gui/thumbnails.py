@@ -11,7 +11,7 @@ import numpy as np
 from PySide6 import QtGui
 
 from actlab.engine.data import BOX, GENERATORS, generate
-from actlab.engine.features import FEATURES
+from actlab.engine.features import FEATURES, FUNCTION_FEATURES
 from actlab.views import colors
 
 _BACKGROUND = np.array([250, 250, 250, 255], dtype=np.uint8)
@@ -60,7 +60,12 @@ def dataset_rgba(name: str, size: int = 48, n_points: int = 260) -> np.ndarray:
 
 def feature_rgba(name: str, size: int = 28) -> np.ndarray:
     """A ``size``×``size`` picture of input feature ``name`` over [-6, 6]²: orange where it
-    is negative, blue where positive (top row = largest x₂)."""
+    is negative, blue where positive (top row = largest x₂).  A function lab's feature of
+    x is its area chart over x ∈ [-6, 6] in the same colours."""
+    if name in FUNCTION_FEATURES:
+        from actlab.engine.curve_grid import feature_curve
+        v = feature_curve(name, size, BOX)[::-1].astype(float)
+        return _framed(colors.diverging_rgba(v, lut=colors.POINT_DIVERGING_LUT).copy())
     xs = np.linspace(-BOX, BOX, size)
     g1, g2 = np.meshgrid(xs, xs[::-1])
     v = FEATURES[name].function(np.column_stack([g1.ravel(), g2.ravel()])).reshape(size, size)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Signal, Slot
 
 from actlab.engine.dataset import build_dataset
+from actlab.engine.function_pictures import make_curve_picture
 from actlab.engine.image_pictures import make_pictures
 from actlab.engine.insights import GradientLog
 from actlab.engine.trainer import Snapshot, Trainer, output_kind
@@ -57,6 +58,8 @@ PICTURE_SHARE = 0.25
 # ~1-2 ms (one image's forward pass; the predictions come from the epoch's evaluation),
 # so they are remade at most this often while playing (the issue asks for >= 5 Hz).
 IMAGE_PICTURE_INTERVAL = 0.1
+# A function lab's curve picture (~1 ms): 25 times a second while playing is smooth.
+CURVE_INTERVAL = 0.04
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class TrainingWorker(LoopWorker):
         self.pause_pending = threading.Event()
         self._probe = ("test", 0)  # the image lab's probed image: (split, index)
         self._image_pictures = None  # (trainer, epoch, probe, ImagePictures, time made)
+        self._curve = None  # (trainer, epoch, CurvePicture, time made)
 
     # ------------------------------------------------------------ thread-safe reads
     def current_lab(self) -> tuple[int, Lab] | None:
@@ -295,7 +299,7 @@ class TrainingWorker(LoopWorker):
             return
         # the pictures kept for reuse while playing are of the old weights: a hand edit
         # is a jump, not a step of training, so the published snapshot draws them anew
-        self._pictures = None
+        self._pictures = self._curve = None
         self._publish()
         self.paramSet.emit(generation, edit, self.latest())
 
@@ -357,11 +361,30 @@ class TrainingWorker(LoopWorker):
         self._image_pictures = (trainer, trainer.epoch, probe, pics, now)
         return replace(snap, images=pics)
 
+    def _curve_snapshot(self, trainer: Trainer, snap: Snapshot) -> Snapshot:
+        """A function lab's snapshot with its CurvePicture (the curve, its units, kinks
+        and pieces), remade when the weights changed, at most every CURVE_INTERVAL while
+        playing."""
+        now = time.perf_counter()
+        last = self._curve
+        if last is not None and last[0] is trainer and (
+                last[1] == trainer.epoch or (self._playing and now - last[3] < CURVE_INTERVAL)):
+            return replace(snap, curve=last[2])
+        pic = make_curve_picture(trainer)
+        self._curve = (trainer, trainer.epoch, pic, now)
+        return replace(snap, curve=pic)
+
     def _snapshot(self, trainer: Trainer) -> Snapshot:
         """A snapshot with fresh pictures, or while playing and pictures were made
         recently, a cheap one reusing the last pictures (see PICTURE_SHARE)."""
         if getattr(trainer, "kind", "points") == "images":
             return self._image_snapshot(trainer)
+        snap = self._point_snapshot(trainer)
+        if trainer.lab.kind == "functions":
+            return self._curve_snapshot(trainer, snap)
+        return snap
+
+    def _point_snapshot(self, trainer: Trainer) -> Snapshot:
         now = time.perf_counter()
         last = self._pictures
         if (self._playing and last is not None and last[0] is trainer

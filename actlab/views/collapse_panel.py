@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from . import colors
-from ..engine.features import FEATURES
+from ..engine.features import feature_label as _feature_label
 from .qt import QtCore, QtGui, QtWidgets
 
 MINUS = "−"  # U+2212: a real minus sign reads better than a hyphen in an equation
@@ -38,9 +38,8 @@ def format_weight(value: float) -> str:
 
 
 def feature_label(name: str) -> str:
-    """The display label of an input feature (``"x1"`` → ``"x₁"``)."""
-    info = FEATURES.get(name)
-    return info.label if info is not None else str(name)
+    """The display label of an input feature (``"x1"`` → ``"x₁"``, ``"xsq"`` → ``"x²"``)."""
+    return _feature_label(name)
 
 
 def linear_expression(weights, bias: float, labels) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.features import FEATURES
+from ..engine.features import feature_label
 from .layer_controls import WIDE_HEIGHT, small_font
 from .network_items import (BRACKET_SPACE, EMPTY_FILL, diagram_geometry, finite_range,
                             image_from_argb, levels, symmetric_scale, to_argb)
@@ -160,7 +160,7 @@ class DiagramDrawing:
         cramped = full.width() < 110 + 34 * len(self._sizes)
         self._label_font = small_font(self, 0.8 if cramped else 1.0)
         fm = QtGui.QFontMetricsF(self._label_font)
-        label_w = max(fm.horizontalAdvance(FEATURES[f].label) for f in self._features) + 6
+        label_w = max(fm.horizontalAdvance(feature_label(f)) for f in self._features) + 6
         space = 0.0
         if self._brackets:  # room for the longest caption, wrapped to the view's width
             space = BRACKET_SPACE - 16 + max(b.caption_size(full.width() - 4).height()

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..engine.activations import ACTIVATIONS
-from ..engine.features import FEATURES
+from ..engine.features import FEATURES, FUNCTION_FEATURES, feature_label
 from . import colors
 from .qt import QtCore, QtGui, QtWidgets
 
@@ -95,7 +95,13 @@ def image_from_argb(argb: np.ndarray) -> QtGui.QImage:
 @lru_cache(maxsize=None)
 def feature_thumbnail(name: str, n: int = 48, extent: float = 6.0) -> tuple:
     """(QImage, backing array) of input feature ``name`` over [-extent, extent]², top row
-    at the largest x₂ — computed once per feature."""
+    at the largest x₂ — computed once per feature.  A function lab's feature of x (``x``,
+    ``xsq``, ``sinx``) is its area chart over [-extent, extent]."""
+    if name in FUNCTION_FEATURES:
+        from ..engine.curve_grid import feature_curve
+        values = feature_curve(name, n, extent)[::-1]  # row 0 of the chart is the bottom
+        argb = np.ascontiguousarray(to_argb(values, 1.0))
+        return image_from_argb(argb), argb
     xs = np.linspace(-extent, extent, n)
     g1, g2 = np.meshgrid(xs, xs[::-1])
     values = FEATURES[name].function(np.column_stack([g1.ravel(), g2.ravel()])).reshape(n, n)
@@ -540,6 +546,9 @@ FEATURE_HINTS = {
     "x1x2": "x₁ times x₂: positive in the top-right and bottom-left quarters",
     "sinx1": "the sine of x₁: waves from left to right",
     "sinx2": "the sine of x₂: waves from bottom to top",
+    "x": "the input x itself",
+    "xsq": "x squared: already a bend, large at both ends",
+    "sinx": "the sine of x: already a wave",
 }
 
 
@@ -552,7 +561,7 @@ def format_value(v: float) -> str:
 def node_name(column: int, index: int, features, n_hidden: int, n_outputs: int) -> str:
     """"x₁", "h2,3" (hidden layer 2, neuron 3, counted from 1) or "output"."""
     if column == 0:
-        return FEATURES[features[index]].label
+        return feature_label(features[index])
     if column == n_hidden + 1:
         return "output" if n_outputs == 1 else f"output {index + 1}"
     return f"h{column},{index + 1}"

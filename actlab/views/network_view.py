@@ -13,7 +13,7 @@ what the user asked for (``architectureChanged``); it never builds a Lab or a Tr
 from __future__ import annotations
 
 from ..engine.activations import ACTIVATIONS
-from ..engine.features import FEATURES
+from ..engine.features import FEATURES, FUNCTION_FEATURES, feature_label
 from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .dense_links import DENSE_ABOVE, DenseLinksItem
 from .layer_controls import LOCKED_TIP, WIDE_HEIGHT, LayerControls, small_font, tool_button
@@ -111,7 +111,8 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
             tuple(activations)
         if len(hidden) != len(activations):
             raise ValueError(f"{len(hidden)} hidden layers but {len(activations)} activations")
-        if not features or any(f not in FEATURES for f in features):
+        if not features or any(f not in FEATURES and f not in FUNCTION_FEATURES
+                               for f in features):
             raise ValueError(f"unknown or missing input features: {features!r}")
         if any(a not in ACTIVATIONS for a in activations):
             raise ValueError(f"unknown activation in {activations!r}")
@@ -326,7 +327,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
                 self.scene.addItem(item)
         for name, node in zip(self._features, self._nodes[0]):
             node.set_image(*feature_thumbnail(name))
-            label = self.scene.addSimpleText(FEATURES[name].label, self._label_font)
+            label = self.scene.addSimpleText(feature_label(name), self._label_font)
             label.setBrush(QtGui.QColor(60, 64, 67))
             label.setZValue(2)
             self._labels.append(label)
