@@ -223,3 +223,18 @@ def test_trained_default_lab_shows_r2(qtbot):
     assert panel._numbers.itemAtPosition(2, 0).widget().text() == "R²"
     assert set(panel.export_views()) == {"curve", "loss"}
     assert panel.export_views()["curve"] is panel.curve_view
+
+
+def test_the_curve_exports_as_png_and_svg(qtbot, tmp_path):
+    from actlab.views.export import export_png, export_svg, image_is_blank
+
+    view = CurveView()
+    qtbot.addWidget(view)
+    view.resize(520, 360)
+    pic = make_curve_picture(trainer(epochs=50))
+    view.show_picture(pic)
+    view.set_show_units(True)
+    png = export_png(view, tmp_path / "curve.png")
+    assert not image_is_blank(png)
+    svg = export_svg(view, tmp_path / "curve.svg").read_text()
+    assert "<svg" in svg and ("<path" in svg or "<polyline" in svg)
