@@ -324,3 +324,25 @@ def test_bad_arguments_give_one_clear_message():
         P.pieces_upper_bound([-1])
     with pytest.raises(ValueError, match="takes 1 inputs"):
         P.kinks(params, ["relu"], features=["x", "x"])
+
+
+def test_collapse_line_of_a_collinear_designed_activation_scales_and_shifts():
+    """f(z) = 0.5 z + 1 given by collinear points is linear but not the identity: the
+    line must carry its slope and offset (measured against the network itself)."""
+    from actlab.engine.activations import get_activation
+    from actlab.engine.custom_activation import PiecewiseLinear
+
+    half = PiecewiseLinear("half", ((-2.0, 0.0), (0.0, 1.0), (2.0, 2.0)))
+    act = get_activation("half", custom=(half,))
+    rng = np.random.default_rng(5)
+    params = [(rng.normal(size=(1, 4)), rng.normal(size=4)),
+              (rng.normal(size=(4, 3)), rng.normal(size=3)),
+              (rng.normal(size=(3, 1)), rng.normal(size=1))]
+    line = P.collapse_line(params, [act, act])
+    x = np.linspace(-6, 6, 7)
+    h = x[:, None]
+    for W, b in params[:-1]:
+        h = 0.5 * (h @ W + b) + 1.0
+    y = (h @ params[-1][0] + params[-1][1])[:, 0]
+    np.testing.assert_allclose(line.slope * x + line.b, y, atol=1e-12)
+    assert line.max_difference < 1e-12
