@@ -29,6 +29,7 @@ MIN_GAP = SNAP       # two points' x differ by at least this after a drag
 HANDLE_R = 6.0       # px
 HIT_R = 10.0         # a press this close to a handle grabs it
 CURVE_HIT = 8.0      # a double click this close to the curve adds a point
+Y_LIMIT = 50.0       # |y| a drag can reach; the plot shows at most this much
 MARGINS = (36, 10, 12, 24)  # left, top, right, bottom (px, before the font scale)
 
 
@@ -151,8 +152,8 @@ class ActivationPlot(QtWidgets.QWidget):
         _, f = line_through(self._points)
         lo = min(float(f.min()), min(p[1] for p in self._points), -1.0)
         hi = max(float(f.max()), max(p[1] for p in self._points), 1.0)
-        lo, hi = max(lo, -50.0), min(hi, 50.0)  # a steep end must not squash the rest
-        pad = 0.08 * (hi - lo)
+        lo, hi = max(lo, -Y_LIMIT), min(hi, Y_LIMIT)  # a steep end must not squash the rest
+        pad = max(0.08 * (hi - lo), 0.5)  # room to drag a top point higher
         self._y_range = (lo - pad, hi + pad)
 
     def _value(self, x: float) -> float:
@@ -203,8 +204,7 @@ class ActivationPlot(QtWidgets.QWidget):
         x = min(max(x, lo, Z_MIN), hi, Z_MAX)
         if not lo <= x <= hi:  # neighbours closer than MIN_GAP (typed in): keep x
             x = self._points[i][0]
-        y0, y1 = self._y_range
-        y = min(max(y, y0), y1)
+        y = min(max(y, -Y_LIMIT), Y_LIMIT)  # the range refits on release
         new = (round(x, 6), round(y, 6))
         if new != self._points[i]:
             self._points[i] = new
