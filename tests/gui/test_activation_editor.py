@@ -223,3 +223,25 @@ def test_an_image_lab_with_a_designed_activation_opens_and_its_menus_list_it(win
     assert window.lab.network.custom == (BEND, made)
     assert window.lab.network.activations == ("kink",)
     assert window.lab.network.conv[0].activation == "bend"
+
+
+def test_the_collapse_panel_collapses_a_collinear_designed_activation(qtbot):
+    from actlab.engine.analysis import forward_logits
+    from actlab.engine.insights import compute_insights
+    from actlab.engine.trainer import Trainer
+    from actlab.gui.main_window import prepare_dataset
+    from actlab.lab import DataSpec, Lab, NetworkSpec
+    from actlab.views.collapse_panel import CollapsePanel
+    lab = Lab(name="line", data=DataSpec("xor", n_points=60),
+              network=NetworkSpec((3, 2), ("line", "line"), custom=(LINE,)))
+    trainer = Trainer(lab, prepare_dataset(lab))
+    ins = compute_insights(trainer, grid=20)
+    panel = CollapsePanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 500)
+    assert panel.show_insights(ins, force=True)
+    assert panel.title_label.text() == "This network is one linear layer"
+    c = ins.collapse
+    X = np.random.default_rng(0).uniform(-3, 3, (50, 2))
+    deep = forward_logits(trainer.network.get_params(), ("line", "line"), X, custom=(LINE,))
+    assert np.allclose(deep, X @ np.asarray(c.W_eff).reshape(2, -1) + np.asarray(c.b_eff))
