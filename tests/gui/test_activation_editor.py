@@ -245,3 +245,10 @@ def test_the_collapse_panel_collapses_a_collinear_designed_activation(qtbot):
     X = np.random.default_rng(0).uniform(-3, 3, (50, 2))
     deep = forward_logits(trainer.network.get_params(), ("line", "line"), X, custom=(LINE,))
     assert np.allclose(deep, X @ np.asarray(c.W_eff).reshape(2, -1) + np.asarray(c.b_eff))
+
+
+def test_the_gallery_page_lists_designed_activations(qtbot):
+    from actlab.views.gallery import gallery_html
+    page = gallery_html((BEND,))
+    assert "<h2>bend (designed)</h2>" in page and "1 kink" in page
+    assert "<h2>ReLU</h2>" in page and "(designed)" not in gallery_html()
