@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import figure_canvas as fc
-from .engine.activations import ACTIVATIONS
+from .engine.activations import ACTIVATIONS, display_name
 from .figure_canvas import MARGIN, Canvas, fit_width as _fit_width, fmt, header as _header, \
     header_height as _header_height, header_width as _header_width, pixel_scale
 
@@ -18,7 +18,7 @@ def _stage_title(name: str) -> str:
     """``"leaky_relu 2"`` → ``"Leaky ReLU 2"``; other stage names keep their words."""
     head, _, rest = str(name).partition(" ")
     if head in ACTIVATIONS:
-        return (ACTIVATIONS[head].title + " " + rest).strip()
+        return (display_name(head) + " " + rest).strip()
     return str(name)[:1].upper() + str(name)[1:]
 
 

@@ -6,7 +6,9 @@ lab's :class:`~actlab.lab.DataSpec`.  DataSpecs are frozen values, so undoing is
 the previous one back: :class:`DataHistory` keeps (what, before, after) entries, and an
 undo re-commits ``before`` the way the edit committed ``after`` (the weights kept for a
 click, re-initialised otherwise).  Only the data is restored: a network or training
-change made since stays.  Opening or starting a lab starts a fresh history.
+change made since stays.  A designed activation (added or changed in the activation
+editor) is recorded the same way with ``part="network"``: undoing it puts the previous
+network back, data and training as they are now.  Opening or starting a lab starts a fresh history.
 
 MainWindow supplies ``lab``, ``dataset``, ``acts``, ``data_panel``, ``_commit``,
 ``_mark_modified`` and ``status``.
@@ -32,6 +34,7 @@ class DataEdit:
     before: DataSpec
     after: DataSpec
     keep_weights: bool = False
+    part: str = "data"  # the Lab field before/after replace ("network": a designed activation)
 
 
 class DataHistory:
@@ -92,6 +95,15 @@ class DataEditsMixin:
         self.update_undo_actions()
         self.autosaver.write()  # points a student placed must survive a crash
 
+    def record_network_edit(self, before, text: str) -> None:
+        """The lab's network just changed from ``before`` (a designed activation added or
+        edited): remember it for Undo."""
+        after = self.lab.network
+        if after == before:
+            return
+        self.data_history.push(DataEdit(text, before, after, part="network"))
+        self.update_undo_actions()
+
     def forget_data_edits(self) -> None:
         """Another lab: its history starts here."""
         self.data_history.clear()
@@ -103,7 +115,9 @@ class DataEditsMixin:
             act.setEnabled(bool(items))
             what = f" {items[-1].text}" if items else ""
             act.setText(f"&{verb}{what}")
-            tip = (f"{verb} “{items[-1].text}”: the points as they were "
+            thing = ("the network as it was" if items and items[-1].part == "network"
+                     else "the points as they were")
+            tip = (f"{verb} “{items[-1].text}”: {thing} "
                    f"{'before' if verb == 'Undo' else 'after'} it." if items else
                    f"Nothing to {verb.lower()}: data edits (import, clear, clicks, "
                    "regenerate, data set) can be undone.")
@@ -126,7 +140,7 @@ class DataEditsMixin:
         edit = source[-1]
         data = edit.before if verb == "Undone" else edit.after
         if not self._use_data(data, edit.keep_weights, "Cannot undo" if verb == "Undone"
-                              else "Cannot redo"):
+                              else "Cannot redo", edit.part):
             return False
         target.append(source.pop())
         self.update_undo_actions()
@@ -138,11 +152,12 @@ class DataEditsMixin:
                                 ": weights re-initialised."))
         return True
 
-    def _use_data(self, data: DataSpec, keep_weights: bool, title: str) -> bool:
+    def _use_data(self, data: DataSpec, keep_weights: bool, title: str,
+                  part: str = "data") -> bool:
         from .image_mode import prepare_images
         from .main_window import prepare_dataset
 
-        lab = replace(self.lab.without_results(), data=data)
+        lab = replace(self.lab.without_results(), **{part: data})
         try:
             if lab.kind == "images":
                 lab, dataset = prepare_images(lab, self.path)

@@ -18,6 +18,8 @@ from dataclasses import replace
 
 from actlab.lab import Lab
 
+from .designed_activations import design_for_layer
+
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
 EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
                  "confusion": "Confusion matrix", "gallery": "Test image gallery",
@@ -84,6 +86,8 @@ class ImageModeMixin:
         self.image_data_panel.importRequested.connect(lambda: self.import_images_from(None))
         self.network_view_images.architectureChanged.connect(self._image_network_changed)
         self.network_view_images.refused.connect(self._image_edit_refused)
+        self.network_view_images.designRequested.connect(
+            lambda where, i, name: design_for_layer(self, where, i, name))
         self.image_output.probed.connect(self.probe_image)
         self.kind_pages["images"] = (self.data_stack.widget(self.data_stack.count() - 1),
                                      self.network_view_images,

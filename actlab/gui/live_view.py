@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QTimer
 
-from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.activations import display_name
 
 from . import dialogs
 from .actions import set_play_state
@@ -201,7 +201,7 @@ class LiveViewMixin:
         if snap is None or layer >= len(snap.neurons) or index >= len(snap.neurons[layer]):
             return
         act = self.lab.network.activations[layer]
-        title = ACTIVATIONS[act].title if act in ACTIVATIONS else act
+        title = display_name(act, self.lab.network.custom)
         self.output.surface_view.show_image(
             snap.neurons[layer][index], f"Neuron {index + 1} of hidden layer {layer + 1} ({title})")
 

@@ -27,6 +27,7 @@ from .autosave import Autosaver
 from .controls_panel import ControlsPanel
 from .data_edits import DataEditsMixin
 from .data_panel import DataPanel
+from .designed_activations import design_for_layer
 from .features_panel import FeaturesPanel
 from .file_actions import FileActionsMixin
 from .guide_actions import GuideMixin
@@ -262,6 +263,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
             panel.labEdited.connect(self.apply_edit)
         self.features_panel.refused.connect(self.status)
         self.network_view.architectureChanged.connect(self._architecture_changed)
+        self.network_view.designRequested.connect(
+            lambda layer, name: design_for_layer(self, "dense", layer, name))
         self.network_view.neuronHovered.connect(self._neuron_hovered)
         self.network_view.neuronUnhovered.connect(self._neuron_unhovered)
         self.weight_editor = WeightEditor(self)  # click a link to type its weight
@@ -285,14 +288,6 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then."""
-        custom = getattr(lab.network, "custom", ())
-        if custom:  # the engine and the CLI train them; the window's editor is to come
-            names = ", ".join(f"“{c.name}”" for c in custom)
-            dialogs.show_error(self, "Cannot open the lab", (
-                f"{path or lab.name}: it uses activations you designed ({names}). The window "
-                f"cannot show designed activations yet; train the lab on the command line: "
-                f"actlab train \"{path or 'LAB'}\""))
-            return False
         try:
             if lab.kind == "images":
                 lab, dataset = prepare_images(lab, path)
@@ -393,7 +388,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.controls.set_lab(lab)
         _, n_out = output_kind(lab.data.problem, n_classes)
         net = lab.network
-        self.network_view.set_architecture(lab.features, net.hidden, net.activations, n_out)
+        self.network_view.set_architecture(lab.features, net.hidden, net.activations, n_out,
+                                           net.custom)
         self.seed_label.setText(f"Weights seed {lab.seed}")
         self._update_title()
 

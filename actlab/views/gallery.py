@@ -11,7 +11,7 @@ import html
 import numpy as np
 
 from . import colors
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import ACTIVATIONS, get_activation
 from .qt import QtCore, QtGui, QtWidgets, pg
 
 Z_RANGE = (-5.0, 5.0)
@@ -76,22 +76,23 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def _description(name: str) -> str:
-    act = ACTIVATIONS[name]
+def _description(name: str, custom=()) -> str:
+    act = get_activation(name, custom=custom)
     return DESCRIPTIONS.get(name, act.summary)
 
 
-def _slope_text(name: str) -> str:
+def _slope_text(name: str, custom=()) -> str:
     v = DERIVATIVE_AT_ZERO.get(name)
     if v is None:
-        v = float(ACTIVATIONS[name].derivative(np.zeros(1))[0])
+        v = float(get_activation(name, custom=custom).derivative(np.zeros(1))[0])
     return f"f′(0) = {v:g}" + (" (ActLab's choice)" if name in ("relu", "leaky_relu") else "")
 
 
-def make_curve_plot(name: str, parent: QtWidgets.QWidget | None = None) -> pg.PlotWidget:
-    """A small, non-interactive plot of activation ``name`` on [-5, 5]: value solid,
-    derivative dashed, with axes through 0."""
-    act = ACTIVATIONS[name]
+def make_curve_plot(name: str, parent: QtWidgets.QWidget | None = None,
+                    custom=()) -> pg.PlotWidget:
+    """A small, non-interactive plot of activation ``name`` (a built-in or one of the
+    lab's designed ``custom``) on [-5, 5]: value solid, derivative dashed, axes through 0."""
+    act = get_activation(name, custom=custom)
     z = np.linspace(*Z_RANGE, 501)
     value, slope = act.value(z), act.derivative(z)
     w = pg.PlotWidget(parent)
@@ -212,8 +213,8 @@ class ActivationGallery(QtWidgets.QWidget):
         return gallery_html()
 
 
-def _plot_png(name: str, size: tuple[int, int] = (320, 190)) -> bytes:
-    w = make_curve_plot(name)
+def _plot_png(name: str, size: tuple[int, int] = (320, 190), custom=()) -> bytes:
+    w = make_curve_plot(name, custom=custom)
     try:
         w.resize(*size)
         image = QtGui.QImage(w.size() * 2, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
@@ -237,24 +238,27 @@ def _plot_png(name: str, size: tuple[int, int] = (320, 190)) -> bytes:
     return bytes(data.data())
 
 
-def gallery_html() -> str:
+def gallery_html(custom=()) -> str:
     """Every activation's title, plot (embedded as a base64 PNG), slope at 0 and
-    description as one self-contained HTML page for offline help.  Needs a running
-    QApplication (plots are drawn with Qt)."""
+    description as one self-contained HTML page for offline help; then the lab's designed
+    activations ``custom`` (titled "NAME (designed)").  Needs a running QApplication
+    (plots are drawn with Qt)."""
     if QtWidgets.QApplication.instance() is None:
         raise RuntimeError("gallery_html() needs a QApplication (the plots are drawn "
                            "with Qt); create one first, e.g. offscreen.")
     cards = []
-    for name, act in ACTIVATIONS.items():
-        png = base64.b64encode(_plot_png(name)).decode("ascii")
+    own = [(c.name, c.activation()) for c in custom]
+    for name, act in list(ACTIVATIONS.items()) + own:
+        png = base64.b64encode(_plot_png(name, custom=custom)).decode("ascii")
+        title = act.title if name in ACTIVATIONS else f"{act.title} (designed)"
         cards.append(
             "<section class='card'>"
-            f"<h2>{html.escape(act.title)}</h2>"
+            f"<h2>{html.escape(title)}</h2>"
             f"<img alt='{html.escape(act.title)}: value and slope on [-5, 5]' "
             f"width='320' height='190' src='data:image/png;base64,{png}'>"
             f"<p class='legend'>{legend_html()} &nbsp; <b>"
-            f"{html.escape(_slope_text(name))}</b></p>"
-            f"<p>{html.escape(_description(name))}</p></section>")
+            f"{html.escape(_slope_text(name, custom))}</b></p>"
+            f"<p>{html.escape(_description(name, custom))}</p></section>")
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<title>ActLab — activation functions</title><style>"

@@ -9,7 +9,7 @@ its arrow.  The full name is always in the box's tooltip and its drop-down list.
 """
 from __future__ import annotations
 
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import ACTIVATIONS, display_name
 from ..lab import MAX_NEURONS
 from .qt import QtCore, QtGui, QtWidgets
 
@@ -18,6 +18,9 @@ Qt = QtCore.Qt
 LOCKED_TIP = "Locked by the teacher for this lab."
 SHORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ABBREV_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Item data of the two entries that open the activation editor (no activation can be
+#: called this: check_name refuses "<").
+DESIGN_ITEM, EDIT_ITEM = "<design>", "<edit>"
 WIDE_MIN = 60      # narrower layer columns get the compact arrangement
 WIDE_HEIGHT = 46
 COMPACT_HEIGHT = 56
@@ -50,8 +53,8 @@ def short_title(title: str) -> str:
     return title.split(" (")[0].split(" / ")[0]
 
 
-def abbreviation(name: str) -> str:
-    return ABBREVIATIONS.get(name) or short_title(ACTIVATIONS[name].title)[:4]
+def abbreviation(name: str, custom=()) -> str:
+    return ABBREVIATIONS.get(name) or short_title(display_name(name, custom))[:4]
 
 
 class ActivationCombo(QtWidgets.QComboBox):
@@ -62,12 +65,46 @@ class ActivationCombo(QtWidgets.QComboBox):
     def __init__(self, parent: QtWidgets.QWidget):
         super().__init__(parent)
         self.compact = False
+        self._designed: tuple = ()
+        self._editable = False
         for name, act in ACTIVATIONS.items():
-            self.addItem(act.title, name)
-            i = self.count() - 1
-            self.setItemData(i, f"{act.title}: {act.summary}", Qt.ItemDataRole.ToolTipRole)
-            self.setItemData(i, short_title(act.title), SHORT_ROLE)
-            self.setItemData(i, abbreviation(name), ABBREV_ROLE)
+            self._add(name, act.title, act.summary)
+
+    def _add(self, name: str, title: str, summary: str) -> None:
+        self.addItem(title, name)
+        i = self.count() - 1
+        self.setItemData(i, f"{title}: {summary}", Qt.ItemDataRole.ToolTipRole)
+        self.setItemData(i, short_title(title), SHORT_ROLE)
+        self.setItemData(i, abbreviation(name, self._designed), ABBREV_ROLE)
+
+    def set_designed(self, custom, current: str, editable: bool = True) -> None:
+        """List the lab's designed activations ``custom`` after the built-ins, then (when
+        ``editable``) "Design an activation…" and, if ``current`` is one of them,
+        "Edit “NAME”…"; select ``current``.  No signal."""
+        custom = tuple(custom or ())
+        key = (custom, current if custom else None, editable)
+        if key != (self._designed, getattr(self, "_current_designed", None), self._editable):
+            self.blockSignals(True)
+            while self.count() > len(ACTIVATIONS):
+                self.removeItem(self.count() - 1)
+            self._designed, self._editable = custom, editable
+            self._current_designed = key[1]
+            if custom or editable:
+                self.insertSeparator(self.count())
+            for c in custom:
+                self._add(c.name, c.name, c.activation().summary)
+            if editable:
+                self.addItem("Design an activation…", DESIGN_ITEM)
+                self.setItemData(self.count() - 1, "Draw your own piecewise-linear "
+                                 "activation and use it in this layer.",
+                                 Qt.ItemDataRole.ToolTipRole)
+                own = [c for c in custom if c.name == current]
+                if own:
+                    self.addItem(f"Edit “{own[0].name}”…", EDIT_ITEM)
+            self.blockSignals(False)
+        self.blockSignals(True)
+        self.setCurrentIndex(self.findData(current))
+        self.blockSignals(False)
 
     def shown_text(self) -> str:
         """The text the closed box shows now (for tests and screenshots)."""
@@ -202,7 +239,7 @@ class LayerControls(QtWidgets.QWidget):
         return height
 
     def set_state(self, index: int, neurons: int, activation: str, locked: bool,
-                  activation_locked: bool | None = None) -> None:
+                  activation_locked: bool | None = None, custom=()) -> None:
         """Show layer ``index``; ``locked`` disables the neuron buttons and count and
         ``activation_locked`` (default: ``locked``) the activation box."""
         if activation_locked is None:
@@ -231,11 +268,9 @@ class LayerControls(QtWidgets.QWidget):
                 f"Remove a neuron from hidden layer {layer}." if neurons > 1 else
                 "A layer needs at least one neuron; remove the whole layer with the "
                 "\"−\" next to \"hidden layers\" instead.")
-        self.combo.blockSignals(True)
-        self.combo.setCurrentIndex(self.combo.findData(activation))
-        self.combo.blockSignals(False)
+        self.combo.set_designed(custom, activation, editable=not activation_locked)
         self.combo.setEnabled(not activation_locked)
-        title = ACTIVATIONS[activation].title if activation in ACTIVATIONS else activation
+        title = display_name(activation, custom)
         self.combo.setToolTip(
             f"{title} — {LOCKED_TIP}" if activation_locked else
             f"The activation of hidden layer {layer} (now {title}): how each of its neurons "

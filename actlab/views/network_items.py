@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import display_name
 from ..engine.features import FEATURES, FUNCTION_FEATURES, feature_label
 from . import colors
 from .qt import QtCore, QtGui, QtWidgets
@@ -598,7 +598,7 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
     if column == n_hidden + 1:
         return (f"The {name(column, index)}: the network's answer at every point of the "
                 f"plane (blue high, orange low).{bias}")
-    act = ACTIVATIONS[activations[column - 1]].title
+    act = display_name(activations[column - 1])  # a designed one: its own name
     # the same words as the surface's title while this neuron is hovered (live_view.py)
     return (f"Neuron {index + 1} of hidden layer {column} ({act}): the picture shows "
             "what it outputs at "

@@ -12,11 +12,12 @@ what the user asked for (``architectureChanged``); it never builds a Lab or a Tr
 """
 from __future__ import annotations
 
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import canonical_name
 from ..engine.features import FEATURES, FUNCTION_FEATURES, feature_label
 from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .dense_links import DENSE_ABOVE, DenseLinksItem
-from .layer_controls import LOCKED_TIP, WIDE_HEIGHT, LayerControls, small_font, tool_button
+from .layer_controls import (DESIGN_ITEM, EDIT_ITEM, LOCKED_TIP, WIDE_HEIGHT, LayerControls,
+                             small_font, tool_button)
 from .network_drawing import TITLE_ROOM, DiagramDrawing
 from .network_items import (COMPACT_ABOVE, BiasItem, CompactColumnItem, DiagramScene,
                             LinkItem, MergeBracketItem, NeuronItem, PenBook,
@@ -63,7 +64,9 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
       (0-based) of hidden layer ``layer`` (0-based); ``neuronUnhovered()`` — it left;
       ``linkClicked(int layer, int i, int j)`` — a left click on the link of weight
       ``W[i, j]`` of weight layer ``layer``; ``biasClicked(int column, int index)`` — on
-      the bias dot of node ``index`` of ``column`` (1 = first hidden layer).
+      the bias dot of node ``index`` of ``column`` (1 = first hidden layer);
+      ``designRequested(int layer, str name)`` — "Design an activation…" (``name`` "") or
+      "Edit “NAME”…" was picked in the activation box of hidden layer ``layer``.
     """
 
     architectureChanged = QtCore.Signal(tuple, tuple)
@@ -71,12 +74,14 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
     neuronUnhovered = QtCore.Signal()
     linkClicked = QtCore.Signal(int, int, int)
     biasClicked = QtCore.Signal(int, int)
+    designRequested = QtCore.Signal(int, str)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._features: tuple[str, ...] = ("x1", "x2")
         self._hidden: tuple[int, ...] = (4, 2)
         self._activations: tuple[str, ...] = ("tanh", "tanh")
+        self._custom: tuple = ()  # the lab's designed activations
         self._n_outputs = 1
         self._locked = False             # layer and neuron buttons
         self._activations_locked = False  # the activation boxes
@@ -103,10 +108,12 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         self._rebuild()
 
     # ------------------------------------------------------------------ public API
-    def set_architecture(self, features, hidden, activations, n_outputs: int = 1) -> None:
+    def set_architecture(self, features, hidden, activations, n_outputs: int = 1,
+                         custom=()) -> None:
         """Show this architecture (no signal).  ``features`` are FEATURES names,
         ``hidden`` the neuron count of each hidden layer, ``activations`` one
-        ACTIVATIONS name per hidden layer."""
+        activation name per hidden layer: a built-in's or one of ``custom`` (the lab's
+        designed activations, ``NetworkSpec.custom``)."""
         features, hidden, activations = tuple(features), tuple(int(n) for n in hidden), \
             tuple(activations)
         if len(hidden) != len(activations):
@@ -114,8 +121,10 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         if not features or any(f not in FEATURES and f not in FUNCTION_FEATURES
                                for f in features):
             raise ValueError(f"unknown or missing input features: {features!r}")
-        if any(a not in ACTIVATIONS for a in activations):
-            raise ValueError(f"unknown activation in {activations!r}")
+        try:
+            activations = tuple(canonical_name(a, custom) for a in activations)
+        except ValueError:
+            raise ValueError(f"unknown activation in {activations!r}") from None
         if len(hidden) > MAX_HIDDEN_LAYERS or any(not 1 <= n <= MAX_NEURONS for n in hidden):
             raise ValueError(f"hidden layers {hidden!r} outside 0..{MAX_HIDDEN_LAYERS} layers "
                              f"of 1..{MAX_NEURONS} neurons")
@@ -124,7 +133,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         structural = (features, hidden, int(n_outputs)) != (self._features, self._hidden,
                                                             self._n_outputs)
         self._features, self._hidden, self._n_outputs = features, hidden, int(n_outputs)
-        self._activations = activations
+        self._activations, self._custom = activations, tuple(custom)
         if structural:
             self._rebuild()
         else:
@@ -369,7 +378,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
             ctrl.deleteLater()
         for i, ctrl in enumerate(self._controls):
             ctrl.set_state(i, self._hidden[i], self._activations[i], self._locked,
-                           self._activations_locked)
+                           self._activations_locked, self._custom)
             ctrl.set_parts_visible(self._show_structure, self._show_activations)
         self._add_layer_button.setVisible(self._show_structure)
         self._remove_layer_button.setVisible(self._show_structure)
@@ -429,8 +438,16 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         self._commit(hidden, self._activations)
 
     def _set_activation(self, layer: int, name) -> None:
-        if self._activations_locked or not 0 <= layer < len(self._hidden) \
-                or name not in ACTIVATIONS:
+        if self._activations_locked or not 0 <= layer < len(self._hidden):
+            return
+        if name in (DESIGN_ITEM, EDIT_ITEM):
+            self._sync_controls()  # the box shows the layer's activation again
+            self.designRequested.emit(layer, self._activations[layer] if name == EDIT_ITEM
+                                      else "")
+            return
+        try:
+            name = canonical_name(name, self._custom)
+        except ValueError:
             return
         if self._activations[layer] == name:
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import colors
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import ACTIVATIONS, display_name
 from .qt import QtCore, QtWidgets, cache_axes, fix_plane_view, pg, white_background
 from .surface_view import image_rect
 
@@ -84,7 +84,7 @@ def not_defined_text(activations) -> str:
     for a in activations:
         if a not in PIECEWISE_LINEAR and a not in others:
             others.append(a)
-    names = ", ".join(ACTIVATIONS[a].title if a in ACTIVATIONS else a for a in others)
+    names = ", ".join(display_name(a) for a in others)  # a designed one: its name
     names_pl = " / ".join(ACTIVATIONS[a].title for a in ("relu", "leaky_relu", "linear"))
     return (f"Linear regions are defined for {names_pl} networks; this "
             f"network uses {names or 'other activations'}. Smooth activations bend "

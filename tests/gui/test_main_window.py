@@ -606,23 +606,3 @@ def test_arrow_keys_move_a_focused_slider_instead_of_stepping(qtbot, window):
     qtbot.keyClick(slider, Qt.Key.Key_Right)
     assert slider.value() == before + slider.singleStep()
     assert epoch(w) <= 0  # the Step shortcut did not fire
-
-
-def test_a_lab_with_designed_activations_gives_one_message_and_changes_nothing(window,
-                                                                                tmp_path):
-    """The engine and the CLI train designed (piecewise-linear) activations; the window
-    cannot draw them yet, so it says so instead of failing somewhere in a view."""
-    from actlab.engine.custom_activation import PiecewiseLinear
-    from actlab.lab import DataSpec, Lab, NetworkSpec
-    from actlab.labfile import save_lab
-
-    bend = PiecewiseLinear("bend", ((-1.0, 0.0), (0.0, 0.0), (1.0, 2.0)))
-    lab = Lab(name="designed", data=DataSpec("xor", n_points=60),
-              network=NetworkSpec((3,), ("bend",), custom=(bend,)))
-    path = tmp_path / "designed.actlab"
-    save_lab(lab, path)
-    before = window.lab
-    assert window.open_path(str(path), ask=False) is False
-    (title, message), = window.dialog_log["errors"]
-    assert "“bend”" in message and "actlab train" in message and "designed.actlab" in message
-    assert window.lab is before

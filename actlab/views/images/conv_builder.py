@@ -27,6 +27,7 @@ from ..network_items import MergeBracketItem
 from ..qt import QtCore, QtGui, QtWidgets
 from .conv_builder_canvas import BuilderCanvas
 from .conv_builder_head import NEW_ACTIVATION, NEW_UNITS, HeadControls
+from ..layer_controls import DESIGN_ITEM, EDIT_ITEM
 from .conv_builder_layer import ConvLayerControls
 from .filter_popup import FilterPopup
 from .filter_tiles import GAP, MAX_SIDE, MIN_SIDE, ROW_GAP, FilterColumn, InputTile
@@ -40,10 +41,14 @@ MIN_FIT_SIDE = 18  # below this the tiles scroll rather than shrink further
 
 class ConvBuilderView(QtWidgets.QWidget):
     """The image-network builder.  Signals: ``architectureChanged(ImageNetSpec)`` after
-    an accepted edit, ``refused(str)`` with the reason an edit was not possible."""
+    an accepted edit, ``refused(str)`` with the reason an edit was not possible,
+    ``designRequested(str where, int index, str name)`` when "Design an activation…"
+    (``name`` "") or "Edit “NAME”…" was picked for conv layer (``where`` "conv") or dense
+    layer (``"dense"``) ``index``."""
 
     architectureChanged = QtCore.Signal(object)
     refused = QtCore.Signal(str)
+    designRequested = QtCore.Signal(str, int, str)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -133,7 +138,7 @@ class ConvBuilderView(QtWidgets.QWidget):
         last = spec.conv[-1]
         features = last.filters * (1 if spec.head == "gap" else sizes[-1] ** 2)
         self.head.set_state(spec.head, spec.hidden, spec.activations, spec.n_classes,
-                            features)
+                            features, spec.custom)
         self._tab_order()
         if changed:
             self._clear_hover()
@@ -184,6 +189,10 @@ class ConvBuilderView(QtWidgets.QWidget):
 
     def _edit_layer(self, i: int, field: str, value) -> None:
         c = self._spec.conv[i]
+        if field == "activation" and value in (DESIGN_ITEM, EDIT_ITEM):
+            self.set_architecture(self._spec)  # the box shows the layer's activation again
+            self.designRequested.emit("conv", i, c.activation if value == EDIT_ITEM else "")
+            return
         if field == "shape":
             changes = {"padding": value[0], "stride": value[1]}
         else:
@@ -221,6 +230,10 @@ class ConvBuilderView(QtWidgets.QWidget):
         elif field == "units":
             i, units = value
             self._try(hidden=s.hidden[:i] + (int(units),) + s.hidden[i + 1:])
+        elif field == "activation" and value[1] in (DESIGN_ITEM, EDIT_ITEM):
+            i, name = value
+            self.set_architecture(self._spec)
+            self.designRequested.emit("dense", i, s.activations[i] if name == EDIT_ITEM else "")
         elif field == "activation":
             i, name = value
             self._try(activations=s.activations[:i] + (name,) + s.activations[i + 1:])

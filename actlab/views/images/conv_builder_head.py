@@ -4,7 +4,7 @@ and activation, and the softmax over the classes.  Like the layer controls it re
 wishes (``edited(field, value)``) and is put back by :meth:`set_state`."""
 from __future__ import annotations
 
-from ...engine.activations import ACTIVATIONS
+from ...engine.activations import display_name
 from ...engine.cnn_spec import MAX_DENSE_LAYERS, MAX_UNITS
 from ..layer_controls import ActivationCombo, small_font, tool_button
 from ..qt import QtCore, QtWidgets
@@ -97,8 +97,9 @@ class HeadControls(QtWidgets.QWidget):
             self.edited.emit("units", (i, n))
 
     def set_state(self, head: str, hidden: tuple, activations: tuple, n_classes: int,
-                  features: int) -> None:
-        """Show the head; ``features`` is how many numbers reach the first dense layer."""
+                  features: int, custom=()) -> None:
+        """Show the head; ``features`` is how many numbers reach the first dense layer;
+        ``custom`` are the lab's designed activations (listed in the boxes)."""
         self.n_dense, self._hidden = len(hidden), tuple(hidden)
         self.head_combo.show_index([h for h, _ in HEADS].index(head))
         self.dense_label.setText(f"Dense layers: {len(hidden)}")
@@ -123,11 +124,9 @@ class HeadControls(QtWidgets.QWidget):
             spin.blockSignals(False)
             spin.setToolTip(f"Units of dense layer {i + 1} (1 to {MAX_UNITS}); type a "
                             "number and press Enter.")
-            combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(activations[i]))
-            combo.blockSignals(False)
+            combo.set_designed(custom, activations[i])
             combo.setToolTip(f"The activation of dense layer {i + 1} (now "
-                             f"{ACTIVATIONS[activations[i]].title}).")
+                             f"{display_name(activations[i], custom)}).")
         self.output_label.setText(f"→ softmax over {n_classes} classes")
         self.output_label.setToolTip("The output layer: one score per class, turned into "
                                      "probabilities by the softmax.")

@@ -6,7 +6,7 @@ Each control reports a *wish* (``edited(layer, field, value)``); the builder tur
 new ImageNetSpec, and puts the controls back if the network would be impossible."""
 from __future__ import annotations
 
-from ...engine.activations import ACTIVATIONS
+from ...engine.activations import display_name
 from ...engine.cnn_spec import KERNELS, MAX_FILTERS, ConvSpec
 from ..layer_controls import ActivationCombo, small_font, tool_button
 from ..qt import QtCore, QtGui, QtWidgets
@@ -198,10 +198,8 @@ class ConvLayerControls(QtWidgets.QWidget):
         self.pool_combo.setToolTip(
             f"Pooling after layer {n} (now {spec.pool}): 2×2 max or average "
             "pooling halves the map. Max pooling is not linear; average pooling is.")
-        self.act_combo.blockSignals(True)
-        self.act_combo.setCurrentIndex(self.act_combo.findData(spec.activation))
-        self.act_combo.blockSignals(False)
-        title = ACTIVATIONS[spec.activation].title
+        self.act_combo.set_designed(spec.custom, spec.activation)
+        title = display_name(spec.activation, spec.custom)
         self.act_combo.setToolTip(
             f"The activation of convolution layer {n} (now {title}), applied to every "
             "pixel of every feature map. With \"Linear\", stacked convolutions act like a "
