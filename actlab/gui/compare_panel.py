@@ -330,7 +330,8 @@ class ComparePanel(QtWidgets.QWidget):
         self._pub = pub
         if pub.pictures and self._lab_kind() == "functions":  # curves side by side
             self._kind_view("functions").show_runs(
-                [(name, pic) for (name, _), pic in zip(pub.runs, pub.pictures)], force=force)
+                [(name, snap, pic) for (name, snap), pic in zip(pub.runs, pub.pictures)],
+                force=force, custom=getattr(self.window_.lab.network, "custom", ()))
         elif pub.pictures:  # an image comparison: curves and filters, no surfaces
             self.image_view.show_runs([(name, snap, tiles) for (name, snap), tiles
                                        in zip(pub.runs, pub.pictures)], force=force)

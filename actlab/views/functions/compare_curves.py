@@ -1,0 +1,138 @@
+"""Compare activations for a function lab: every run's curve side by side (the same data,
+the same starting weights, the same minibatches), each titled with its activation, its
+test R² and — for piecewise-linear networks — its number of linear pieces; above them the
+runs' test losses in one plot.
+
+It draws ``(name, snapshot, CurvePicture)`` triples and nothing else (the comparison's
+worker makes the pictures); cells are made once per set of names and updated in place.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...engine.activations import display_name
+from ...engine.function_metrics import r2_from_loss
+from .. import colors
+from ..collapse_panel import MINUS
+from ..loss_view import legend_row, thin
+from ..qt import QtCore, QtWidgets, pg
+from .curve_view import CurveView
+
+COLUMNS = 2          # cells a row: the instrument column is ~330-450 px wide
+CELL_HEIGHT = 170    # enough for the curve and its axis numbers
+
+
+def run_title(name: str, snapshot, pic, custom=()) -> str:
+    """"ReLU · R² 0.973 · 7 pieces" — what a cell's title says about its run."""
+    parts = [display_name(name, custom)]
+    if snapshot is not None and pic is not None and pic.test_y.size >= 2:
+        r2 = r2_from_loss(snapshot.test_loss, pic.test_y)
+        if r2 is not None:
+            parts.append(f"R² {r2:.3f}".replace("-", MINUS))
+    if pic is not None and pic.n_pieces is not None and pic.line is None:
+        parts.append(f"{pic.n_pieces} piece{'s' if pic.n_pieces != 1 else ''}")
+    elif pic is not None and pic.line is not None:
+        parts.append("one line")
+    return " · ".join(parts)
+
+
+class _Cell(QtWidgets.QWidget):
+    """One run: its title above a small curve view (no key: the main view has one)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.title = QtWidgets.QLabel("")
+        self.title.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
+        self.title.setStyleSheet("font-weight: bold;")
+        self.view = CurveView(self)
+        self.view.legend.hide()
+        self.view.plot_item.setLabel("bottom", None)
+        self.view.plot_item.setLabel("left", None)
+        self.view.setMinimumHeight(CELL_HEIGHT - 20)
+        lay.addWidget(self.title)
+        lay.addWidget(self.view, 1)
+        self.epoch = -1
+        self.pic = None
+
+
+class CompareCurvesView(QtWidgets.QWidget):
+    """The test loss of every run, then one curve per run in a grid.  Public parts (for
+    tests): ``cells`` (each with ``title`` and ``view``), ``loss_plot``,
+    ``loss_curves``."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._names: tuple = ()
+        self.cells: list[_Cell] = []
+        self.loss_curves: list[pg.PlotDataItem] = []
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        self.loss_widget = pg.PlotWidget(parent=self)
+        self.loss_widget.setMinimumHeight(120)
+        self.loss_widget.setMaximumHeight(170)
+        self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
+        self.loss_plot.setMenuEnabled(False)
+        self.loss_plot.hideButtons()
+        self.loss_plot.setMouseEnabled(False, False)
+        self.loss_plot.setLabel("bottom", "epoch")
+        self.loss_plot.setLabel("left", "test loss")
+        self.loss_plot.showGrid(x=True, y=True, alpha=0.15)
+        self.legend = legend_row(self.loss_plot, [])
+        lay.addWidget(self.loss_widget)
+        self.grid = QtWidgets.QGridLayout()
+        self.grid.setSpacing(6)
+        lay.addLayout(self.grid, 1)
+
+    def _rebuild(self, names: tuple, custom) -> None:
+        for cell in self.cells:
+            self.grid.removeWidget(cell)
+            cell.deleteLater()
+        for curve in self.loss_curves:
+            self.loss_plot.removeItem(curve)
+        self.legend.clear()
+        self.cells, self.loss_curves = [], []
+        for i, name in enumerate(names):
+            cell = _Cell(self)
+            self.grid.addWidget(cell, i // COLUMNS, i % COLUMNS)
+            self.cells.append(cell)
+            curve = self.loss_plot.plot(pen=pg.mkPen(colors.line_color(i), width=2))
+            self.loss_curves.append(curve)
+            self.legend.addItem(curve, display_name(name, custom))
+        self.legend.setColumnCount(max(1, min(len(names), 4)))
+        self._names = names
+
+    def show_runs(self, runs, force: bool = False, custom=()) -> None:
+        """Draw ``runs``, a list of ``(name, snapshot, CurvePicture)`` (or ``(name, pic)``
+        with no snapshot).  The same names update in place; others rebuild the cells."""
+        runs = [r if len(r) == 3 else (r[0], None, r[1]) for r in runs]
+        names = tuple(name for name, _, _ in runs)
+        if names != self._names:
+            self._rebuild(names, custom)
+            force = True
+        for i, (name, snap, pic) in enumerate(runs):
+            cell = self.cells[i]
+            epoch = getattr(pic, "epoch", -1)
+            if not force and pic is cell.pic and epoch == cell.epoch:
+                continue
+            cell.pic, cell.epoch = pic, epoch
+            cell.view.show_picture(pic)
+            cell.title.setText(run_title(name, snap, pic, custom))
+            cell.setToolTip(cell.view.pieces_text())
+            hist = getattr(snap, "history", None) or {}
+            ep = np.asarray(hist.get("epoch", ()), dtype=np.float64)
+            loss = np.asarray(hist.get("test_loss", ()), dtype=np.float64)
+            if len(ep) != len(loss):
+                ep = np.arange(1, len(loss) + 1, dtype=np.float64)
+            if loss.size:
+                x, y = thin(ep, loss)
+                self.loss_curves[i].setData(x, y)
+            else:
+                self.loss_curves[i].setData([], [])
+
+    def titles(self) -> list[str]:
+        """The cells' titles, in order (what the student reads)."""
+        return [c.title.text() for c in self.cells]
