@@ -40,16 +40,20 @@ def _curve(t):
     """(x, y, kinks) of the run's curve: kinks only for a piecewise-linear network."""
     from .engine import function_metrics as fm
 
+    from .engine.activations import get_activation
+    from .engine.pieces import kinks as exact_kinks
+    from .engine.pieces import not_piecewise_linear_reason
+
     x, y = fm.curve_on_grid(t.network, t.features, fm.GRID_POINTS)
+    net = t.lab.network
+    # the lab's own (custom) activations too: a designed one is piecewise linear
+    acts = [get_activation(a, net.leaky_slope, net.custom) for a in net.activations]
     kinks = None
-    if fm.is_piecewise_linear(t.lab.network.activations, t.features) and \
-            np.isfinite(y).all():
-        from .engine.pieces import kinks as exact_kinks
+    if not_piecewise_linear_reason(acts, list(t.features)) is None and np.isfinite(y).all():
         # exact: the kinks propagated layer by layer from the weights (the grid count
         # misses kinks closer than its spacing)
-        kinks = np.asarray(exact_kinks(t.network.get_params(), t.lab.network.activations,
-                                       -6.0, 6.0, list(t.features),
-                                       leaky_slope=t.lab.network.leaky_slope))
+        kinks = np.asarray(exact_kinks(t.network.get_params(), acts, -6.0, 6.0,
+                                       list(t.features), leaky_slope=net.leaky_slope))
     return x, y, kinks
 
 

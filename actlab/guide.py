@@ -49,6 +49,8 @@ def format_measured(metric: str, value: float | None) -> str:
     """``98.0 %`` for accuracies, ``0.412`` for losses, ``–`` when unknown."""
     if value is None or not math.isfinite(value):
         return "–"
+    if metric == "pieces":
+        return f"{value:.0f}"
     return f"{100 * value:.1f}{NBSP}%" if "accuracy" in metric else f"{value:.3g}"
 
 
@@ -62,6 +64,8 @@ def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
     """The small line under an outcome: what was measured, or why there is no mark yet
     (``epochs_done``, when given, says how far a pending run is)."""
     e = v.expectation
+    if e.metric == "pieces" and v.status in ("pass", "fail"):
+        return _pieces_detail(v)
     measured = f"{e.metric.replace('_', ' ')} {format_measured(e.metric, v.measured)}"
     if v.status == "pass":
         return f"reached: {measured} at epoch {e.epochs:,}"
@@ -72,3 +76,14 @@ def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
         return f"needs {e.epochs:,} epochs{now}"
     return f"not checked for this network: {v.reason}" if v.reason else \
         "not checked for this network"
+
+
+def _pieces_detail(v: Verdict) -> str:
+    """``reached: 4 linear pieces at epoch 300`` (the weights counted are the run's
+    weights at ``at_epoch``), or why the pieces could not be counted."""
+    at = f" at epoch {v.at_epoch:,}" if v.at_epoch else ""
+    if v.measured is None:
+        return f"not reached: {v.reason}" if v.reason else "not reached"
+    n = int(v.measured)
+    counted = f"{n} linear piece{'s' * (n != 1)}{at}"
+    return f"reached: {counted}" if v.status == "pass" else f"not reached: {counted}"

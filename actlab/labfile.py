@@ -49,7 +49,8 @@ PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-nee
 IMAGE_PRESET_ORDER = ("images-linear-cnn-counts-ink", "images-two-3x3-are-one-5x5",
                       "images-shapes-need-nonlinearity", "images-digits",
                       "images-max-pooling-is-nonlinear")
-FUNCTION_PRESET_ORDER = ("functions-linear-draws-one-line",)
+FUNCTION_PRESET_ORDER = ("functions-linear-draws-one-line", "functions-four-relu-pieces",
+                         "functions-deeper-more-pieces", "functions-one-kink")
 
 # The v1 vocabulary, used when the engine registries cannot be imported.
 FALLBACK_NAMES = {
@@ -80,7 +81,8 @@ GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
 _EXPECT_KEYS = ("conv", "hidden", "activations", "activation", "features", "metric", "op",
                 "value", "epochs", "text")
 # The same lists as actlab.engine.outcomes (METRICS, OPS); a test keeps them equal.
-EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2")
+EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2",
+                  "pieces")
 EXPECT_OPS = ("<", "<=", ">", ">=")
 MAX_EXPECT_EPOCHS = 10_000_000
 # One limit on points everywhere: generated sets (actlab.engine.data.MAX_POINTS), CSV
@@ -200,12 +202,9 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
         "format": FORMAT_NAME, "version": 1, "name": lab.name,
         "description": lab.description, "seed": _plain(lab.seed), "data": d_data,
         "features": _plain(lab.features),
-        "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
+        "network": _network_to_dict(net),
         "training": {k: _plain(getattr(tr, k)) for k in _TRAINING_KEYS},
     }
-    if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
-        from actlab.engine.custom_activation import to_dict
-        d["network"]["custom"] = [to_dict(c) for c in net.custom]
     if lab.params is not None:
         d["params"] = [{"W": np.asarray(W).tolist(), "b": np.asarray(b).tolist()}
                        for W, b in lab.params]
@@ -235,6 +234,15 @@ def _image_lab_to_dict(lab: Lab) -> dict[str, Any]:
     return _results_to_dict(lab, d)
 
 
+def _network_to_dict(net: NetworkSpec) -> dict[str, Any]:
+    """``network`` of a point or function lab, with its custom activations by value."""
+    d = {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS}
+    if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
+        from actlab.engine.custom_activation import to_dict
+        d["custom"] = [to_dict(c) for c in net.custom]
+    return d
+
+
 def _function_lab_to_dict(lab: Lab) -> dict[str, Any]:
     net = lab.network
     d: dict[str, Any] = {
@@ -242,7 +250,7 @@ def _function_lab_to_dict(lab: Lab) -> dict[str, Any]:
         "description": lab.description, "seed": _plain(lab.seed),
         "data": _plain(functions_format.function_data_to_dict(lab.data)),
         "features": _plain(lab.features),
-        "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
+        "network": _network_to_dict(net),
         "training": {k: _plain(getattr(lab.training, k)) for k in _TRAINING_KEYS},
     }
     if lab.params is not None:
@@ -536,11 +544,26 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
     known_features = functions_format.feature_names() if kind == "functions" else None
     feats = _read_features(obj.get("features", list(features)), _at(path, "features"),
                            known_features)
+    if obj["metric"] == "pieces":
+        _check_pieces_claim(net, feats, path, kind)
     out = {"hidden": list(net.hidden), "activations": list(net.activations),
            "features": list(feats)}
     out.update((k, obj[k]) for k in _EXPECT_KEYS if k in obj and k not in out)
     out.pop("activation", None)
     return out
+
+
+def _check_pieces_claim(net: NetworkSpec, features, path: str, kind: str) -> None:
+    """A "pieces" claim needs a function lab and a curve that is piecewise linear in x."""
+    if kind != "functions":
+        raise LabFileError(_at(path, "metric"), "'pieces' is for function labs only")
+    from actlab.engine.activations import get_activation
+    from actlab.engine.pieces import not_piecewise_linear_reason
+    acts = [get_activation(a, net.leaky_slope, net.custom) for a in net.activations]
+    reason = not_piecewise_linear_reason(acts, list(features))
+    if reason:
+        raise LabFileError(_at(path, "metric"), f"'pieces' needs a piecewise-linear network: "
+                                                f"{reason}")
 
 
 def _read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...],

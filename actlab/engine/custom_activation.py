@@ -242,6 +242,8 @@ class PiecewiseLinear:
                 f"{len(self._kinks)} kink{'s' * (len(self._kinks) != 1)}")
         return Activation(self.name, self.name, self.value, self.derivative,
                           self._forward_ops, self._backward_ops, is_linear=self._linear,
+                          # so the curve analysis (engine/pieces.py) counts its pieces
+                          piecewise_linear=True, kinks=self._kinks,
                           summary=f"Your piecewise-linear activation through {pts} "
                                   f"({what}).")
 

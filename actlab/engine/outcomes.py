@@ -32,8 +32,13 @@ from dataclasses import dataclass, replace
 
 #: "test_r2" (regression: 1 − SS_res/SS_tot on the test points) is not a history column;
 #: it is computed from the history's test loss (half the mean squared error) and the
-#: variance of the run's test targets.
-METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2")
+#: variance of the run's test targets.  "pieces" (function labs) is the exact number of
+#: linear pieces of the run's curve on [-6, 6], counted from its weights (see
+#: :func:`curve_pieces`): the weights a run has *now*, so it is judged on runs that have
+#: trained at least ``epochs`` epochs (presets stop there: ``stop_after``).
+METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2", "pieces")
+#: The interval the pieces are counted on: the x range of every function lab.
+PIECES_INTERVAL = (-6.0, 6.0)
 OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
        ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 #: The fields that say which network an expectation is about ("conv": the convolution
@@ -86,7 +91,8 @@ class Expectation:
         value = f"{self.value:.0%}" if "accuracy" in self.metric else f"{self.value:g}"
         about = self.network_words()
         who = f"with {about}: " if about else ""
-        metric = "test R²" if self.metric == "test_r2" else self.metric.replace("_", " ")
+        metric = {"test_r2": "test R²", "pieces": "linear pieces"}.get(
+            self.metric, self.metric.replace("_", " "))
         return (f"{who}{metric} {self.op} {value} "
                 f"after {self.epochs} epochs")
 
@@ -199,7 +205,9 @@ class Verdict:
     expectation: Expectation
     status: str            # "pass", "fail", "pending" (not enough epochs), "other" (n/a)
     measured: float | None = None
-    reason: str = ""       # for "other": why the claim is not about this run
+    reason: str = ""       # "other": why the claim is not about this run; "fail": why it
+    #                        could not be measured, when it could not (e.g. not piecewise linear)
+    at_epoch: int | None = None   # "pieces": the epoch of the weights counted
 
     @property
     def mark(self) -> str:
@@ -213,22 +221,57 @@ def expectations(guide: dict | None) -> list[Expectation]:
     return [Expectation.from_dict(d) for d in guide.get("expect", [])]
 
 
-def check(guide: dict | None, run, history: dict | None) -> list[Verdict]:
+def check(guide: dict | None, run, history: dict | None, params=None) -> list[Verdict]:
     """Judge a run — ``run`` is its Lab (or anything with ``.network`` and ``.features``),
-    ``history`` its dict of per-epoch columns — against every expectation of ``guide``."""
-    return [_judge(e, run, history) for e in expectations(guide)]
+    ``history`` its dict of per-epoch columns — against every expectation of ``guide``.
+    ``params``: the run's weights now (``Snapshot.params``, ``[(W, b), ...]``), which the
+    "pieces" metric counts; None takes ``run.params`` (a saved lab's trained weights)."""
+    if params is None:
+        params = getattr(run, "params", None)
+    return [_judge(e, run, history, params) for e in expectations(guide)]
 
 
-def _judge(e: Expectation, run, history: dict | None) -> Verdict:
+def _judge(e: Expectation, run, history: dict | None, params=None) -> Verdict:
     reason = e.mismatch(run)
     if reason:
         return Verdict(e, "other", reason=reason)
     n = len(history["train_loss"]) if history else 0
     if n < e.epochs:
         return Verdict(e, "pending")
+    if e.metric == "pieces":
+        return _judge_pieces(e, run, params, n)
     v = _measured(e, run, history)
     ok = not math.isnan(v) and OPS[e.op](v, e.value)
     return Verdict(e, "pass" if ok else "fail", v)
+
+
+def _judge_pieces(e: Expectation, run, params, epoch: int) -> Verdict:
+    """The "pieces" claim on the run's weights (trained ``epoch`` epochs)."""
+    if params is None:
+        return Verdict(e, "pending", reason="the run's weights are not known yet")
+    try:
+        n = run_pieces(run, params)
+    except ValueError as err:  # not piecewise linear (a smooth activation, x², sin x)
+        return Verdict(e, "fail", reason=str(err), at_epoch=epoch)
+    return Verdict(e, "pass" if OPS[e.op](n, e.value) else "fail", float(n), at_epoch=epoch)
+
+
+def run_pieces(run, params) -> int:
+    """The exact number of linear pieces on [-6, 6] of the curve of a function-lab run
+    (``run`` its Lab, ``params`` its weights ``[(W, b), ...]``), its own custom activations
+    included.  ValueError, saying why in words, when the curve is not piecewise linear in x
+    (a smooth activation, the features x² or sin x) or the run is not a function lab."""
+    from .activations import get_activation
+    from .pieces import linear_pieces
+
+    data = getattr(run, "data", None)
+    if data is not None and getattr(data, "kind", "points") != "functions":
+        raise ValueError("Linear pieces are counted for function labs (y = f(x)) only.")
+    net = run.network
+    acts = [get_activation(a, net.leaky_slope, getattr(net, "custom", ()))
+            for a in net.activations]
+    return linear_pieces(params, acts, *PIECES_INTERVAL, features=list(run.features),
+                         leaky_slope=net.leaky_slope)
 
 
 def _measured(e: Expectation, run, history: dict) -> float:
@@ -288,5 +331,15 @@ def verify_lab(lab) -> list[Verdict]:
         t = Trainer(replace(lab.without_results(), network=network, features=features,
                             training=replace(lab.training, stop_after=None)))
         t.train(epochs)
-        histories[(network, features)] = t.history.view()
-    return [_judge(e, v, histories[(v.network, v.features)]) for e, v in zip(exps, variants)]
+        histories[(network, features)] = (t.history.view(), t.network.get_params())
+    out = []
+    for e, v in zip(exps, variants):
+        history, params = histories[(v.network, v.features)]
+        if e.metric == "pieces" and len(history["train_loss"]) > e.epochs:
+            # the weights at exactly e.epochs: a shorter run of the same network
+            t = Trainer(replace(lab.without_results(), network=v.network, features=v.features,
+                                training=replace(lab.training, stop_after=None)))
+            t.train(e.epochs)
+            history, params = t.history.view(), t.network.get_params()
+        out.append(_judge(e, v, history, params))
+    return out

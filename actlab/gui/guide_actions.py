@@ -103,7 +103,8 @@ class GuideMixin:
         if key == self._guide_seen:
             return
         self._guide_seen = key
-        self.guide_panel.show_progress(self.lab, pub.snapshot.history)
+        # the weights too: a function lab's "pieces" outcome counts them
+        self.guide_panel.show_progress(self.lab, pub.snapshot.history, pub.snapshot.params)
 
     def _guide_notes_changed(self, text: str) -> None:
         self.lab = lab_with_notes(self.lab, text)

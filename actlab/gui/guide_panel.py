@@ -336,17 +336,20 @@ class GuidePanel(QtWidgets.QWidget):
             self.show_progress(lab, lab.history)
 
     # ------------------------------------------------------------------ progress
-    def show_progress(self, run: Lab, history: dict | None) -> list[Verdict]:
+    def show_progress(self, run: Lab, history: dict | None,
+                      params=None) -> list[Verdict]:
         """Judge a run (``run`` the Lab being trained — its network and features decide
         which outcomes are about it —, ``history`` dict of per-epoch columns such as
-        ``Snapshot.history``) against the shown lab's expectations and update the marks.
+        ``Snapshot.history``, ``params`` the run's weights now such as
+        ``Snapshot.params``, which a function lab's "pieces" outcome counts; None: the
+        lab's own) against the shown lab's expectations and update the marks.
         Cheap when nothing changed; call it a few times a second at most."""
         guide = self._lab.guide if self._lab is not None else None
         if not self.outcome_rows:
             self._verdicts = []
             return []
         try:
-            verdicts = check(guide, run, history)
+            verdicts = check(guide, run, history, params)
         except (KeyError, IndexError, TypeError, ValueError):
             return self._verdicts
         epochs = len(history["train_loss"]) if history and "train_loss" in history else 0
