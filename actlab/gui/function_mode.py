@@ -95,7 +95,8 @@ class FunctionModeMixin:
         self.function_features_panel.set_lab(lab)
         self.controls.set_lab(lab)
         net = lab.network
-        self.network_view.set_architecture(lab.features, net.hidden, net.activations, 1)
+        self.network_view.set_architecture(lab.features, net.hidden, net.activations, 1,
+                                           net.custom)
 
     def clear_function_output(self) -> None:
         self._drawn_curve = None

@@ -23,12 +23,15 @@ def _open(window, qtbot, name="images-linear-cnn-counts-ink"):
                     and window.image_output_pictures() is not None, timeout=WAIT)
 
 
-def test_labs_menu_lists_point_and_image_presets_under_headings(window):
+def test_labs_menu_lists_point_function_and_image_presets_under_headings(window):
     names = _labs_menu_names(window)
-    # every preset the window opens (function labs are trained with `actlab train` for now)
-    assert names == [f"preset_{n}" for n in preset_names("points") + preset_names("images")]
+    # every bundled preset, by kind: from the plane to a curve to pictures
+    assert names == [f"preset_{n}" for n in preset_names("points") + preset_names("functions")
+                     + preset_names("images")]
+    assert preset_names("functions")
     sections = [a.text() for a in window.menus.labs.actions() if a.isSeparator() and a.text()]
-    assert sections == ["Point labs (2-D data)", "Image labs (convolutional networks)"]
+    assert sections == ["Point labs (2-D data)", "Function labs (fit a curve y = f(x))",
+                        "Image labs (convolutional networks)"]
 
 
 def test_opening_an_image_preset_swaps_every_column_and_back(window, qtbot):
