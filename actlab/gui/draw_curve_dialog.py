@@ -26,6 +26,7 @@ Y_MIN, Y_MAX = -3.0, 3.0
 BINS = 1200  # columns of 0.01 in x: finer than a mouse can place a point on a laptop
 MIN_COVER = 1.0  # units of x a drawing must span before OK takes it
 DEFAULT_POINTS = 200
+MIN_DIALOG_WIDTH = 460  # px; the drawing area's minimum plus the dialog's margins, and then some
 GRID = QtGui.QColor("#e3e6e9")
 AXIS = QtGui.QColor("#8a9096")
 TEXT = QtGui.QColor("#444444")
@@ -232,11 +233,14 @@ class DrawCurveDialog(QtWidgets.QDialog):
         intro = QtWidgets.QLabel(
             "Draw the curve the network should fit: hold the <b>left</b> button and move "
             "across. Drawing over a part again replaces it, so each x has one y. The "
-            "<b>right</b> button erases. Points are then sampled along your curve.")
+            "<b>right</b> button erases. Points are then sampled along your curve."
+            + (" The faint dots are the lab's present points." if d.is_custom else ""))
         intro.setWordWrap(True)
+        intro.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # a top-level layout does not ask a wrapped label its height at the narrowest
         # width: reserve it, so a small screen squeezes the plot, never overlaps it
-        intro.setMinimumHeight(intro.heightForWidth(340))
+        self.setMinimumWidth(MIN_DIALOG_WIDTH)
+        intro.setMinimumHeight(intro.heightForWidth(MIN_DIALOG_WIDTH - 24))
         self.canvas = CurveCanvas(self)
         if d.is_custom:
             self.canvas.set_faint_points([pt for part in d.points for pt in part])
