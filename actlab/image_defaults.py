@@ -1,6 +1,7 @@
 """The labs the window switches to when the student changes the *kind* of data: from point
-data to an image data set (:func:`image_lab_for`) and back (:func:`point_lab_for`), and the
-image network kept consistent with its images (:func:`fitted_network`).
+data to an image data set (:func:`image_lab_for`) and back to point data
+(:func:`point_lab_for`, also from a function lab), and the image network kept consistent
+with its images (:func:`fitted_network`).
 
 Pure Python (no Qt), so the CLI and tests can use the same defaults as the Data panel.
 """
@@ -86,5 +87,11 @@ def image_lab_for(generator: str, old_lab: Lab) -> Lab:
 
 
 def point_lab_for(old_lab: Lab) -> Lab:
-    """The default point lab (circle data, two tanh layers) with ``old_lab``'s seed."""
-    return replace(default_lab(), seed=old_lab.seed)
+    """The default point lab (circle data, two tanh layers) with ``old_lab``'s seed.  From
+    a function lab, whose network is dense too, it keeps that network and training (the
+    way back from :func:`actlab.function_defaults.function_lab_for`, which keeps them)."""
+    lab = replace(default_lab(), seed=old_lab.seed)
+    if old_lab.kind == "functions":
+        lab = replace(lab, name="Circle (points)", network=old_lab.network,
+                      training=old_lab.training)
+    return lab

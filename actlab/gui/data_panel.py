@@ -13,6 +13,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.data import GENERATORS, MAX_POINTS, MIN_POINTS
+from actlab.engine.functions import FUNCTION_GENERATORS
+from actlab.function_defaults import function_lab_for
 from actlab.engine.images import IMAGE_GENERATORS
 from actlab.image_defaults import image_lab_for
 from actlab.lab import DataSpec, Lab
@@ -90,6 +92,9 @@ class DataPanel(QtWidgets.QWidget):
         self.images_heading = caption("Images (convolutional networks)")
         layout.addWidget(self.images_heading)
         layout.addLayout(self._build_image_picker())
+        self.functions_heading = caption("Function data sets (y = f(x))")
+        layout.addWidget(self.functions_heading)
+        layout.addLayout(self._build_function_picker())
         self.custom_note = QtWidgets.QLabel()
         self.custom_note.setWordWrap(True)
         self.custom_note.setProperty("role", "caption")
@@ -131,6 +136,24 @@ class DataPanel(QtWidgets.QWidget):
                                                             "data"))
             self.group.addButton(b)
             self.image_buttons[name] = b
+            grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
+        return grid
+
+    def _build_function_picker(self) -> QtWidgets.QGridLayout:
+        """The curves after the images: picking one switches the lab to a function lab
+        (:func:`actlab.function_defaults.function_lab_for`)."""
+        grid = QtWidgets.QGridLayout()
+        grid.setSpacing(2)
+        self.function_buttons: dict[str, QtWidgets.QToolButton] = {}
+        for i, (name, info) in enumerate(FUNCTION_GENERATORS.items()):
+            b = dataset_button(
+                f"function_dataset_{name}", thumbnails.function_dataset_icon(name), 36,
+                f"<b>{info.title}</b> (a curve y = f(x) to fit): {info.description}",
+                f"Switch to a function lab on the {info.title} curve.",
+                lambda _=False, n=name: self.labEdited.emit(function_lab_for(self._lab, n),
+                                                            "data"))
+            self.group.addButton(b)
+            self.function_buttons[name] = b
             grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
         return grid
 
@@ -225,11 +248,13 @@ class DataPanel(QtWidgets.QWidget):
         images = lab.kind == "images"
         self.group.setExclusive(False)
         for name, b in self.dataset_buttons.items():
-            b.setChecked(not images and not custom and name == d.generator)
+            b.setChecked(lab.kind == "points" and not custom and name == d.generator)
         for name, b in self.image_buttons.items():
             b.setChecked(images and d.source is None and name == d.generator)
+        for name, b in self.function_buttons.items():
+            b.setChecked(lab.kind == "functions" and name == d.generator)
         self.group.setExclusive(True)
-        if images:  # the window shows the image data panel then; nothing below applies
+        if lab.kind != "points":  # the window shows the image or function data panel then
             return
         for w, v in ((self.ratio, round(d.train_fraction * 100)), (self.noise, round(d.noise * 100)),
                      (self.points, d.n_points), (self.seed, d.seed)):

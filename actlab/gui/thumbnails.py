@@ -128,3 +128,43 @@ def image_dataset_icon(name: str, size: int = 48) -> QtGui.QIcon:
     for side in (size, 2 * size):
         icon.addPixmap(QtGui.QPixmap.fromImage(rgba_to_qimage(image_dataset_rgba(name, side))))
     return icon
+
+
+# ---------------------------------------------------------------- function data sets
+_AXIS = np.array([205, 209, 213, 255], dtype=np.uint8)
+#: the y range a curve thumbnail shows: every generator stays within [-1, 1]
+_CURVE_Y = 1.3
+
+
+def function_dataset_rgba(name: str, size: int = 48) -> np.ndarray:
+    """A ``size``×``size`` picture of curve ``name`` on x ∈ [-6, 6], y ∈ [-1.3, 1.3]
+    (top row = largest y): the curve in blue over faint axes, each pixel column joined
+    to the next so the line has no gaps, but a jump (step, sawtooth) left open."""
+    from actlab.engine.functions import X_MAX, X_MIN, curve
+
+    img = np.empty((size, size, 4), dtype=np.uint8)
+    img[:] = _BACKGROUND
+    mid = (size - 1) / 2.0
+    img[int(round(mid)), 1:-1] = _AXIS  # y = 0 and x = 0
+    img[1:-1, int(round(mid))] = _AXIS
+    x = np.linspace(X_MIN, X_MAX, size)
+    rows = (_CURVE_Y - curve(name, x)) / (2 * _CURVE_Y) * (size - 1)
+    line = np.array((*colors.hex_to_rgb(colors.BLUE), 255), dtype=np.uint8)
+    thick = max(1, size // 32)  # 1 px at 48, 3 px at 96: the same weight when scaled
+    for c in range(size):
+        lo = hi = rows[c]
+        if c + 1 < size and abs(rows[c + 1] - rows[c]) < size / 4:  # join, unless a jump
+            lo, hi = min(lo, rows[c + 1]), max(hi, rows[c + 1])
+        top = max(int(np.floor(lo)) - thick // 2, 0)
+        bottom = min(int(np.ceil(hi)) + thick // 2 + 1, size)
+        img[top:bottom, c:min(c + thick, size)] = line
+    return _framed(img)
+
+
+@lru_cache(maxsize=None)
+def function_dataset_icon(name: str, size: int = 48) -> QtGui.QIcon:
+    """The icon of curve ``name`` (drawn once, then cached), at 1× and 2× for HiDPI."""
+    icon = QtGui.QIcon()
+    for side in (size, 2 * size):
+        icon.addPixmap(QtGui.QPixmap.fromImage(rgba_to_qimage(function_dataset_rgba(name, side))))
+    return icon

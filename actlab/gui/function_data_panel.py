@@ -1,0 +1,238 @@
+"""The DATA column of a function lab (y = f(x)): which curve to fit, or the student's own.
+
+Like :class:`actlab.gui.data_panel.DataPanel` it never changes the window's Lab: every edit
+emits ``labEdited(new_lab, "data")`` with a new Lab, and :meth:`FunctionDataPanel.set_lab`
+shows a Lab without emitting anything.  "Import CSV…" and "Draw a curve…" only ask the
+window (``importRequested``, ``drawRequested``), which runs
+:func:`actlab.gui.function_import_action.import_function_csv` and
+:func:`actlab.gui.draw_curve_dialog.drawn_function_data`.  "Point and image data sets…"
+emits the point lab :func:`actlab.image_defaults.point_lab_for` makes (the point panel
+lists the image data sets too).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from PySide6 import QtWidgets
+from PySide6.QtCore import Qt, Signal
+
+from actlab.engine.data import MAX_POINTS, MIN_POINTS
+from actlab.engine.functions import FUNCTION_GENERATORS, X_MAX, X_MIN
+from actlab.function_defaults import function_lab_for
+from actlab.image_defaults import point_lab_for
+from actlab.lab import FunctionDataSpec, Lab, default_function_lab
+
+from . import thumbnails
+from .data_panel import dataset_button, place_settings, settings_grid
+from .image_data_panel import split_counts
+from .output_panel import warning_label
+from .style import caption, silently
+
+ICON_SIZE = 40
+COLUMNS = 3
+
+
+def _points(n: int) -> str:
+    return f"{n} point" + ("" if n == 1 else "s")
+
+
+class FunctionDataPanel(QtWidgets.QWidget):
+    """Curve thumbnails, noise, points, split, seed, Regenerate, CSV import and drawing."""
+
+    labEdited = Signal(object, str)  # the new Lab, "data"
+    importRequested = Signal()
+    drawRequested = Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._lab = default_function_lab()
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(5)
+        layout.addWidget(caption("Which curve y = f(x) do you want to fit?"))
+        layout.addLayout(self._build_picker())
+        self.title = QtWidgets.QLabel()
+        self.title.setObjectName("function_title")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.custom_note = QtWidgets.QLabel()
+        self.custom_note.setObjectName("function_custom_note")
+        self.custom_note.setWordWrap(True)
+        self.custom_note.setProperty("role", "caption")
+        layout.addWidget(self.custom_note)
+        self.warning = warning_label()
+        layout.addWidget(self.warning)
+        layout.addLayout(self._build_settings())
+        self.summary = QtWidgets.QLabel()
+        self.summary.setObjectName("function_summary")
+        self.summary.setProperty("role", "caption")
+        layout.addWidget(self.summary)
+        layout.addLayout(self._build_buttons())
+        layout.addStretch(1)  # the column may be taller than the controls: keep them together
+        self.set_lab(self._lab)
+
+    # ------------------------------------------------------------------ building
+    def _build_picker(self) -> QtWidgets.QGridLayout:
+        grid = QtWidgets.QGridLayout()
+        grid.setSpacing(2)
+        self.group = QtWidgets.QButtonGroup(self)
+        self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {}
+        for i, (name, info) in enumerate(FUNCTION_GENERATORS.items()):
+            b = dataset_button(f"function_dataset_{name}", thumbnails.function_dataset_icon(name),
+                               ICON_SIZE, f"<b>{info.title}</b>: {info.description}",
+                               f"Fit the {info.title} curve.",
+                               lambda _=False, n=name: self._pick_generator(n))
+            b.setText(info.title)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            b.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
+                            QtWidgets.QSizePolicy.Policy.Fixed)
+            self.group.addButton(b)
+            self.dataset_buttons[name] = b
+            grid.addWidget(b, i // COLUMNS, i % COLUMNS)
+        return grid
+
+    def _slider(self, name: str, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSlider:
+        s = QtWidgets.QSlider(Qt.Orientation.Horizontal)
+        s.setObjectName(name)
+        s.setRange(lo, hi)
+        s.setSingleStep(step)
+        s.setPageStep(step)
+        s.setToolTip(tip)
+        s.valueChanged.connect(self._sync_labels)
+        # while dragging only the label follows; the data is drawn once, on release
+        s.valueChanged.connect(lambda _v: None if s.isSliderDown() else self._edited())
+        s.sliderReleased.connect(self._edited)
+        return s
+
+    def _spin(self, name: str, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSpinBox:
+        s = QtWidgets.QSpinBox()
+        s.setObjectName(name)
+        s.setRange(lo, hi)
+        s.setSingleStep(step)
+        s.setKeyboardTracking(False)  # typing "300" must not draw 3 points on the way
+        s.setToolTip(tip)
+        s.valueChanged.connect(self._edited)
+        return s
+
+    def _build_settings(self) -> QtWidgets.QGridLayout:
+        g = settings_grid()
+        self.ratio_label = caption("")
+        self.ratio = self._slider("function_ratio", 10, 100, 5,
+                                  "How many of the points the network learns from; the "
+                                  "rest are kept aside to test it.")
+        self.noise_label = caption("")
+        self.noise = self._slider("function_noise", 0, 50, 5,
+                                  "Random scatter added to every y (its standard deviation; "
+                                  "the curves lie between -1 and 1).")
+        self.points = self._spin("function_points", MIN_POINTS, MAX_POINTS, 50,
+                                 "How many points (x, y) are drawn from the curve; more "
+                                 "points train more slowly.")
+        self.seed = self._spin("function_seed", 0, 2**31 - 1, 1,
+                               "The number that decides where the random points fall and "
+                               "how they are split; the same seed gives the same points.")
+        return place_settings(g, [self.ratio_label, self.ratio, self.noise_label, self.noise],
+                              [("Points", self.points), ("Data seed", self.seed)])
+
+    def _button(self, text: str, name: str, tip: str, clicked) -> QtWidgets.QPushButton:
+        b = QtWidgets.QPushButton(text)
+        b.setObjectName(name)
+        b.setToolTip(tip)
+        b.clicked.connect(clicked)
+        return b
+
+    def _build_buttons(self) -> QtWidgets.QGridLayout:
+        g = QtWidgets.QGridLayout()
+        g.setSpacing(4)
+        self.regenerate = self._button("Regenerate", "function_regenerate",
+                                       "Draw a fresh set of random points of the same curve "
+                                       "(a new data seed).", self._regenerate)
+        self.import_button = self._button("Import CSV…", "function_import_csv",
+                                          "Fit your own points: a CSV file with the two "
+                                          "columns x, y.", self.importRequested)
+        self.draw_button = self._button("Draw a curve…", "function_draw",
+                                        "Draw a curve with the mouse and fit points "
+                                        "sampled from it.", self.drawRequested)
+        self.other_button = self._button("Point and image data sets…", "other_data_sets",
+                                         "Go back to the 2-D point data sets (circle, XOR, "
+                                         "spiral, …) and the image data sets.",
+                                         lambda: self.labEdited.emit(point_lab_for(self._lab),
+                                                                     "data"))
+        g.addWidget(self.regenerate, 0, 0, 1, 2)
+        g.addWidget(self.import_button, 1, 0)
+        g.addWidget(self.draw_button, 1, 1)
+        g.addWidget(self.other_button, 2, 0, 1, 2)
+        return g
+
+    # ------------------------------------------------------------------ showing a Lab
+    def set_lab(self, lab: Lab, dataset=None) -> None:
+        """Show function lab ``lab``'s data settings (emits nothing).  ``dataset``, the
+        Dataset the window trains on, gives the summary its exact counts."""
+        self._lab = lab
+        d: FunctionDataSpec = lab.data
+        custom = d.is_custom
+        self.group.setExclusive(False)
+        for name, b in self.dataset_buttons.items():
+            b.setChecked(not custom and name == d.generator)
+        self.group.setExclusive(True)
+        for w, v in ((self.ratio, round(d.train_fraction * 100)), (self.noise, round(d.noise * 100)),
+                     (self.points, d.n_points), (self.seed, d.seed)):
+            with silently(w):
+                w.setValue(int(v))
+        for w in (self.ratio, self.ratio_label, self.noise, self.noise_label, self.points,
+                  self.seed, self.regenerate):
+            w.setEnabled(not custom)
+        if custom:
+            self.title.setText("<b>Your own curve</b>")
+            n_tr, n_te = (len(p) for p in d.points)
+        else:
+            info = FUNCTION_GENERATORS[d.generator]
+            self.title.setText(f"<b>{info.title}</b>: {info.description}")
+            n_tr, n_te = split_counts(d.n_points, 1, d.train_fraction)
+        if dataset is not None:
+            n_tr, n_te = dataset.n_train, dataset.n_test
+        self.custom_note.setText(
+            f"{_points(n_tr + n_te)} of your own (drawn or imported): the settings below "
+            "are for generated curves. Pick a curve above to go back to one.")
+        self.custom_note.setVisible(custom)
+        self.warning.setText("No test points: the test loss and R² stay empty."
+                             if n_te == 0 else "")
+        self.warning.setVisible(n_te == 0)
+        lo, hi = X_MIN, X_MAX
+        if custom:
+            xs = [x for part in d.points for x, _y in part] or [0.0]
+            lo, hi = min(xs), max(xs)
+        self.summary.setText(f"{n_tr} training / {n_te} test points, x from {lo:g} to {hi:g}")
+        self._sync_labels()
+
+    def _sync_labels(self, *_args) -> None:
+        self.ratio_label.setText(f"Ratio of training to test data: {self.ratio.value()} %")
+        self.noise_label.setText(f"Noise: {self.noise.value() / 100:.2f}")
+
+    # ------------------------------------------------------------------ edits
+    def _emit(self, data: FunctionDataSpec) -> None:
+        if data != self._lab.data:
+            self.labEdited.emit(replace(self._lab, data=data), "data")
+
+    def _pick_generator(self, name: str) -> None:
+        d = self._lab.data
+        if name == d.generator:
+            return
+        self._emit(function_lab_for(self._lab, name).data)
+
+    def _edited(self, *_args) -> None:
+        d = self._lab.data
+        if d.is_custom:
+            return
+        self._emit(replace(d, train_fraction=self.ratio.value() / 100.0,
+                           noise=self.noise.value() / 100.0, n_points=self.points.value(),
+                           seed=self.seed.value()))
+
+    def _regenerate(self) -> None:
+        d = self._lab.data
+        if d.is_custom:
+            return
+        seed = d.seed
+        while seed == d.seed:  # "Regenerate" must always give other points
+            seed = random.SystemRandom().randrange(2**31 - 1)
+        self._emit(replace(d, seed=seed))
