@@ -18,6 +18,7 @@ class Actions:
     import_csv: QAction
     import_images: QAction
     draw_image: QAction
+    draw_curve: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -109,6 +110,8 @@ def create_actions(w: QtWidgets.QMainWindow) -> Actions:
         draw_image=_action(w, "&Draw an image…", "Draw a picture with the mouse and add it "
                            "to a class of this image lab's training images.", "Ctrl+D", None,
                            "action_draw_image"),
+        draw_curve=_action(w, "Draw a &curve…", "Draw the curve y = f(x) this function lab "
+                           "fits, with the mouse.", "Ctrl+Shift+D", None, "action_draw_curve"),
         quit=_action(w, "&Quit", "Close ActLab.", K.Quit, None, "action_quit"),
         undo=_action(w, "&Undo", "Put the points back as they were before the last data "
                      "edit.", K.Undo, None, "action_undo"),
@@ -172,6 +175,7 @@ def build_menus(w: QtWidgets.QMainWindow, a: Actions) -> Menus:
     file.addAction(a.import_csv)
     file.addAction(a.import_images)
     file.addAction(a.draw_image)
+    file.addAction(a.draw_curve)
     export = file.addMenu("&Export")
     export.setObjectName("menu_export")
     for act in (a.export_figure, a.export_surface_png, a.export_surface_svg,

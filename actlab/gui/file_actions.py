@@ -224,6 +224,9 @@ class FileActionsMixin:
 
     # ------------------------------------------------------------------ CSV
     def import_csv_dialog(self) -> None:
+        if self.lab.kind == "functions":  # columns x, y: a curve to fit
+            self.import_function_csv_from(None)
+            return
         was_playing = self.hold_training()
         path = dialogs.open_file_name(self, "Import points from CSV", last_folder(self.settings),
                                       dialogs.CSV_FILTER)
@@ -239,6 +242,8 @@ class FileActionsMixin:
         from actlab.engine import csv_import
         from actlab.safe_text import printable
 
+        if self.lab.kind == "functions":
+            return self.import_function_csv_from(path)
         d = self.lab.data
         name = printable(os.path.basename(path), 120)
         try:

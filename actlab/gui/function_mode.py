@@ -106,16 +106,20 @@ class FunctionModeMixin:
     def import_function_csv_from(self, path: str | None) -> bool:
         """Fit the points of a CSV file with columns x,y (None asks): a new function lab,
         or one clear message and nothing changed."""
+        from .settings import last_folder
         from .function_import_action import import_function_csv
 
         was_playing = self.hold_training()
-        lab = import_function_csv(self, self.lab, path)
+        lab = import_function_csv(self, self.lab, path, last_folder(self.settings))
         if lab is None:
             if was_playing:
                 self.play()
             return False
         self.apply_edit(lab, "data", "Import CSV")
-        return self.lab.data == lab.data
+        if self.lab.data != lab.data:  # refused
+            return False
+        self.status(f"{lab.description} Weights re-initialised; Ctrl+Z undoes the import.")
+        return True
 
     def draw_curve(self) -> bool:
         """Draw the curve to fit with the mouse (function labs)."""

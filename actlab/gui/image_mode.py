@@ -142,8 +142,13 @@ class ImageModeMixin:
                                            else "Hidden layers")
         for name in POINT_ONLY_ACTIONS:
             act = getattr(self.acts, name, None)
-            if act is not None:
-                act.setEnabled(kind == "points")
+            if act is not None:  # a function lab imports its curve from CSV too
+                act.setEnabled(kind == "points" or (kind == "functions"
+                                                    and name == "import_csv"))
+        self.acts.import_csv.setStatusTip(
+            "Load the points of a curve from a CSV file with columns x, y."
+            if kind == "functions" else
+            "Load your own points from a CSV file with columns x1, x2, label.")
         for name in ("draw_image", "import_images"):
             act = getattr(self.acts, name, None)
             if act is not None:
@@ -184,6 +189,8 @@ class ImageModeMixin:
         self.acts.import_images.triggered.connect(lambda: self.import_images_from(None))
         self.acts.draw_image.triggered.connect(self.draw_image)
         self.acts.draw_image.setEnabled(False)  # image labs only (see set_lab_kind)
+        self.acts.draw_curve.triggered.connect(self.draw_curve)
+        self.acts.draw_curve.setEnabled(False)  # function labs only
 
     def import_images_from(self, path: str | None) -> bool:
         """Train on the images of ``path`` (an .npz or a folder; None asks): a new image

@@ -89,6 +89,7 @@ def group_widgets(window, group: str) -> list[QtWidgets.QWidget]:
     if functions is not None:
         table["data"].append(functions)
         table["features"].append(window.function_features_panel)
+        table["seed"] += [functions.seed, functions.regenerate]
     return list(table.get(group, []))
 
 

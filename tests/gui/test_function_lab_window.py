@@ -1,0 +1,193 @@
+"""Function labs (y = f(x)) in the window: the same frame and trainer loop, the function
+lab's data column and curve output swapped in; the collapse line of a linear network
+drawn on the curve; drawn and imported curves; compare activations as curves."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from actlab.engine.pieces import collapse_line, linear_pieces
+from actlab.labfile import load_lab, load_preset, save_lab
+
+ONE_LINE = "functions-linear-draws-one-line"
+WAIT = 60_000  # generous: two busy cores
+
+
+def _open(window, qtbot, lab, epochs: int = 0):
+    assert window.open_lab(lab), window.dialog_log["errors"]
+    if epochs:
+        window.lab = replace(window.lab, training=replace(window.lab.training,
+                                                          stop_after=epochs))
+        window.trainer.set_training(window.lab.training)
+        window.play()
+        qtbot.waitUntil(lambda: window._snapshot is not None and window._snapshot.epoch
+                        >= epochs and not window.wants_playing, timeout=WAIT)
+        qtbot.waitUntil(lambda: window.function_curve_picture() is not None and
+                        window.function_curve_picture().epoch == epochs, timeout=WAIT)
+
+
+def _relu_lab(hidden=(6,), acts=("relu",)):
+    lab = load_preset(ONE_LINE)
+    return replace(lab, network=replace(lab.network, hidden=hidden, activations=acts),
+                   guide=None)
+
+
+def test_a_function_preset_opens_with_its_own_columns_and_back(window, qtbot):
+    assert window.open_preset(ONE_LINE)
+    assert window.lab.kind == "functions" and window.dialog_log["errors"] == []
+    assert window.output_stack.currentWidget() is window.function_output
+    assert window.network_stack.currentWidget() is window.network_view
+    assert window.data_stack.currentWidget().widget().findChild(
+        type(window.function_data_panel)) is window.function_data_panel
+    # the diagram is fed x: its input is labelled "x"
+    assert [b.objectName() for b in window.function_features_panel.buttons.values()] == [
+        "feature_x", "feature_xsq", "feature_sinx"]
+    assert window.function_features_panel.buttons["x"].isChecked()
+    assert window.acts.draw_curve.isEnabled() and not window.acts.draw_image.isEnabled()
+    # the preset's teacher locks the data; without a guide a curve can come from a CSV
+    assert not window.acts.import_csv.isEnabled()
+    assert not window.controls.problem.isEnabled()
+    for key in ("hidden", "regions"):  # no input plane: disabled, and the tip says why
+        act = window.instruments.actions[key]
+        assert not act.isEnabled() and "function lab" in act.toolTip()
+    assert window.open_lab(_relu_lab())
+    assert window.acts.import_csv.isEnabled()
+    assert "x, y" in window.acts.import_csv.statusTip()
+    assert window.open_preset("xor-needs-nonlinearity")
+    assert window.output_stack.currentWidget() is window.output
+    assert window.instruments.actions["regions"].isEnabled()
+    assert not window.acts.draw_curve.isEnabled()
+
+
+def test_training_draws_the_curve_its_kinks_and_the_pieces_count(window, qtbot):
+    _open(window, qtbot, _relu_lab(), epochs=40)
+    pic = window.function_curve_picture()
+    t_params = window.trainer.current_lab()[1].params
+    # independent truth: the exact count from the trained weights
+    expected = linear_pieces(t_params, ["relu"])
+    assert pic.n_pieces == expected
+    out = window.function_output
+    text = out.pieces_label.text()
+    assert text.startswith(f"{expected} linear piece") and "at most 7 for 6 ReLU units" in text
+    x, y = out.curve_view.curve.getData()
+    assert np.array_equal(x, pic.x) and np.isfinite(y).all()
+    kx, _ = out.curve_view.kinks.getData()
+    assert len(kx) == expected - 1
+    # the numbers table shows R² as 1 - SSE/SST on the test points
+    snap = window._snapshot
+    r2 = 1 - 2 * snap.test_loss / np.var(pic.test_y)
+    assert out.values["test_r2"].text() == f"{r2:.3f}"
+    # the network diagram's nodes show each unit's curve (area charts, not blank)
+    assert window.network_view.show_snapshot(snap)
+
+
+def test_linear_network_collapse_line_is_drawn_dashed_when_the_instrument_is_open(window,
+                                                                                   qtbot):
+    _open(window, qtbot, _relu_lab((4, 3), ("linear", "linear")), epochs=15)
+    window.instruments.open("collapse")
+    view = window.function_output.curve_view
+    qtbot.waitUntil(lambda: view.line.isVisible(), timeout=WAIT)
+    params = window.trainer.current_lab()[1].params
+    line = collapse_line(params, ["linear", "linear"])
+    x, y = view.line.getData()
+    np.testing.assert_allclose(y, line.slope * x + line.b, atol=1e-9)
+    assert "the network is the line y =" in window.function_output.pieces_label.text()
+    window.instruments.close("collapse")
+    qtbot.waitUntil(lambda: not view.line.isVisible(), timeout=WAIT)
+
+
+def test_choosing_a_function_data_set_in_the_point_panel_switches_and_undo_is_fresh(
+        window, qtbot):
+    window.data_panel.function_buttons["abs"].click()
+    qtbot.waitUntil(lambda: window.lab.kind == "functions", timeout=WAIT)
+    assert window.lab.data.generator == "abs" and window.dataset.X_train.shape[1] == 1
+    assert "function lab" in window.statusBar().currentMessage()
+    assert window.output_stack.currentWidget() is window.function_output
+    # another curve: a data edit of the same kind, which Undo takes back
+    window.function_data_panel.dataset_buttons["sawtooth"].click()
+    assert window.lab.data.generator == "sawtooth"
+    window.acts.undo.trigger()
+    assert window.lab.data.generator == "abs"
+    # and back to the point and image data sets
+    window.function_data_panel.other_button.click()
+    assert window.lab.kind == "points"
+    assert window.output_stack.currentWidget() is window.output
+
+
+def test_drawn_curve_becomes_the_data_and_undo_brings_the_old_back(window, qtbot,
+                                                                   monkeypatch):
+    from actlab.gui import draw_curve_dialog
+    from actlab.lab import FunctionDataSpec
+
+    _open(window, qtbot, _relu_lab())
+    before = window.lab.data
+    xs = np.linspace(-5, 5, 40)
+    pts = tuple((float(x), float(np.cos(x))) for x in xs)
+    drawn = FunctionDataSpec("custom", points=(pts[::2], pts[1::2]))
+    monkeypatch.setattr(draw_curve_dialog, "drawn_function_data",
+                        lambda parent, lab: replace(lab, data=drawn))
+    window.acts.draw_curve.trigger()
+    assert window.lab.data == drawn and window.dataset.n_train == 20
+    np.testing.assert_allclose(window.dataset.y_train, np.cos(xs[::2]))
+    window.acts.undo.trigger()
+    assert window.lab.data == before
+
+
+def test_csv_import_good_and_bad(window, qtbot, tmp_path):
+    _open(window, qtbot, _relu_lab())
+    good = tmp_path / "curve.csv"
+    good.write_text("x,y\n" + "".join(f"{x},{x * x / 10}\n" for x in np.linspace(-6, 6, 30)))
+    assert window.import_csv(str(good))
+    assert window.lab.kind == "functions" and window.lab.data.is_custom
+    assert window.dataset.n_train + window.dataset.n_test == 30
+    before = window.lab
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y\n1,2\nthree,4\n")
+    assert not window.import_csv(str(bad))
+    assert window.lab is before
+    title, message = window.dialog_log["errors"][-1]
+    assert "bad.csv" in message and "Nothing was changed" in message
+
+
+def test_a_function_lab_saves_and_opens_again(window, qtbot, tmp_path):
+    _open(window, qtbot, _relu_lab(), epochs=5)
+    path = tmp_path / "mine.actlab"
+    assert window.save_to(str(path))
+    saved = load_lab(path)
+    assert saved.kind == "functions" and len(saved.history["epoch"]) == 5
+    assert window.open_path(str(path))
+    assert window.lab.kind == "functions" and window.lab.params is not None
+
+
+@pytest.mark.parametrize("names", [("linear", "relu", "tanh")])
+def test_compare_activations_draws_one_curve_per_run_and_exports_the_cli_figure(
+        window, qtbot, tmp_path, names):
+    from PySide6.QtGui import QImage
+
+    _open(window, qtbot, replace(_relu_lab(), training=replace(
+        _relu_lab().training, stop_after=6)))
+    window.instruments.open("compare")
+    panel = window.instruments.compare
+    for name, box in panel.checks.items():
+        box.setChecked(name in names)
+    panel.run_button.setChecked(True)
+    qtbot.waitUntil(lambda: len(panel.runs()) == 3 and min(s.epoch for _, s in panel.runs())
+                    >= 6 and not panel.comparing, timeout=WAIT)
+    view = panel.curves_view
+    qtbot.waitUntil(lambda: view is not None and len(view.cells) == 3 and all(
+        c.pic is not None and c.pic.epoch == 6 for c in view.cells), timeout=WAIT)
+    assert panel.stack.currentWidget() is view
+    titles = view.titles()
+    assert titles[0].startswith("Linear") and titles[0].endswith("one line")
+    assert titles[1].startswith("ReLU") and "R²" in titles[1] and "piece" in titles[1]
+    assert "piece" not in titles[2]  # tanh is smooth
+    # each run's curve is that run's network (the lock-step snapshot's weights)
+    for cell, (name, snap) in zip(view.cells, panel.runs()):
+        x, y = cell.view.curve.getData()
+        assert np.array_equal(x, cell.pic.x)
+    target = tmp_path / "compare.png"
+    assert panel.export(str(target))
+    img = QImage(str(target))
+    assert img.width() > 600 and not img.isNull()
