@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import figure_canvas as fc
-from .engine.activations import ACTIVATIONS
+from .engine.activations import display_name
 from .figure_canvas import (MARGIN, Canvas, draw_grid, fit_width as _fit_width, fmt,
                             grid_boxes, header as _header, header_height as _header_height,
                             header_width as _header_width, measure, pixel_scale)
@@ -130,7 +130,7 @@ def _layer_words(layer, K) -> str:
     from .engine.conv_reference import as_spec
 
     s = as_spec(layer, 0)
-    act = ACTIVATIONS[s.activation].title
+    act = display_name(s.activation, s.custom)
     return (f"Layer 1: {K.shape[0]} filter{'s' if K.shape[0] != 1 else ''} of "
             f"{K.shape[2]}×{K.shape[3]}, {act}, padding {s.padding}")
 

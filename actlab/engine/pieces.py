@@ -335,7 +335,10 @@ def collapse_line(params, activations, lo: float = -6.0, hi: float = 6.0,
     W = np.asarray(params[0][0], dtype=float).copy()
     b = np.asarray(params[0][1], dtype=float).reshape(-1).copy()
     for act, (Wn, bn) in zip(acts, params[1:]):
-        if not act.is_linear:      # affine f(z) = alpha z + beta
+        # affine f(z) = alpha z + beta; also for a designed activation that is_linear (a
+        # line through collinear points need not be the identity).  The identity gives
+        # alpha = 1, beta = 0 exactly, which changes no bit.
+        if act.name != "linear":
             beta = float(act.value(np.array([0.0]))[0])
             alpha = float(act.value(np.array([1.0]))[0]) - beta
             W, b = W * alpha, b * alpha + beta
