@@ -13,7 +13,7 @@ import numpy as np
 
 from .activations import get_activation
 from .custom_activation import fold_affine
-from .features import FEATURES, is_raw
+from .features import feature_label, is_raw
 from .network import Network, augment
 
 PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
@@ -87,7 +87,7 @@ def max_collapse_difference(params, activations, X, custom=()) -> float:
 
 def feature_coordinates_note(features) -> str:
     """Plain words on which coordinates the collapsed weights refer to."""
-    names = [FEATURES[f].label for f in features]
+    names = [feature_label(f) for f in features]
     if all(is_raw(f) for f in features):
         return "Weights act on the raw inputs " + ", ".join(names) + ": the line is exact."
     return ("Weights act on the input features " + ", ".join(names) + ", not on x₁, x₂ "
