@@ -203,13 +203,19 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
         "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
         "training": {k: _plain(getattr(tr, k)) for k in _TRAINING_KEYS},
     }
-    if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
-        from actlab.engine.custom_activation import to_dict
-        d["network"]["custom"] = [to_dict(c) for c in net.custom]
+    _write_custom(net, d["network"])
     if lab.params is not None:
         d["params"] = [{"W": np.asarray(W).tolist(), "b": np.asarray(b).tolist()}
                        for W, b in lab.params]
     return _results_to_dict(lab, d)
+
+
+def _write_custom(net, d_network: dict) -> None:
+    """``network.custom`` of a point or function lab: its designed activations by value,
+    written only when there are some (old files unchanged)."""
+    if getattr(net, "custom", ()):
+        from actlab.engine.custom_activation import to_dict
+        d_network["custom"] = [to_dict(c) for c in net.custom]
 
 
 def _results_to_dict(lab: Lab, d: dict) -> dict:
@@ -245,6 +251,7 @@ def _function_lab_to_dict(lab: Lab) -> dict[str, Any]:
         "network": {k: _plain(getattr(net, k)) for k in _NETWORK_KEYS},
         "training": {k: _plain(getattr(lab.training, k)) for k in _TRAINING_KEYS},
     }
+    _write_custom(net, d["network"])  # (function labs lost them before)
     if lab.params is not None:
         d["params"] = [{"W": np.asarray(W).tolist(), "b": np.asarray(b).tolist()}
                        for W, b in lab.params]
