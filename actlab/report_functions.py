@@ -25,12 +25,12 @@ __all__ = ["function_report_html", "write_function_report", "write_function_repo
 
 #: The per-run figures in report order, with their widths (CSS pixels) and captions.
 RUN_FIGURES = (
-    ("fit", 560, "Training points (dots), test points (squares) and the network's curve; "
+    ("fit", 480, "Training points (dots), test points (squares) and the network's curve; "
                  "for a piecewise-linear network its kinks are marked (diamonds)."),
     ("loss", 340, "Training loss (solid) and test loss (dashed) after every epoch."),
-    ("collapse", 560, "Every activation is linear: the network is the one dashed line "
+    ("collapse", 480, "Every activation is linear: the network is the one dashed line "
                       "y = w·x + b, drawn over its curve."),
-    ("gradients", 560, "Gradient size per layer during training, dead units and the "
+    ("gradients", 480, "Gradient size per layer during training, dead units and the "
                        "pre-activations of each hidden layer."),
 )
 COMPARE_WIDTH = 640
