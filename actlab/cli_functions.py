@@ -6,12 +6,19 @@ R², losses, epochs, seconds and, for a piecewise-linear network — every activ
 linear, ReLU or leaky ReLU on the raw input x — ``pieces``, the linear pieces of the
 fitted curve on [-6, 6]), ``history.csv``, ``loss.png``, ``fit.png`` (points, curve and
 its kinks), the trained lab, and ``compare.png`` for several runs.
+
+``--instruments`` adds, per run, ``gradients.png`` (gradient flow per layer, dead units,
+pre-activation histograms, as for point labs) and, for a network with every activation
+linear, ``collapse.png``: the one line y = w·x + b it equals, dashed over its curve, with
+the measured difference.  ``--report`` adds ``report.html`` and ``report.pdf``
+(:mod:`actlab.report_functions`), built from the figures written.
 """
 from __future__ import annotations
 
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -40,21 +47,29 @@ def _curve(t):
     """(x, y, kinks) of the run's curve: kinks only for a piecewise-linear network."""
     from .engine import function_metrics as fm
 
-    from .engine.activations import get_activation
-    from .engine.pieces import kinks as exact_kinks
-    from .engine.pieces import not_piecewise_linear_reason
-
     x, y = fm.curve_on_grid(t.network, t.features, fm.GRID_POINTS)
-    net = t.lab.network
-    # the lab's own (custom) activations too: a designed one is piecewise linear
-    acts = [get_activation(a, net.leaky_slope, net.custom) for a in net.activations]
     kinks = None
-    if not_piecewise_linear_reason(acts, list(t.features)) is None and np.isfinite(y).all():
+    if fm.is_piecewise_linear(t.lab.network.activations, t.features, t.network.custom) and \
+            np.isfinite(y).all():
+        from .engine.pieces import kinks as exact_kinks
         # exact: the kinks propagated layer by layer from the weights (the grid count
-        # misses kinks closer than its spacing)
-        kinks = np.asarray(exact_kinks(t.network.get_params(), acts, -6.0, 6.0,
-                                       list(t.features), leaky_slope=net.leaky_slope))
+        # misses kinks closer than its spacing); the network's own Activation objects,
+        # so a designed activation's kinks are followed too
+        kinks = np.asarray(exact_kinks(t.network.get_params(), t.network.acts,
+                                       -6.0, 6.0, list(t.features)))
     return x, y, kinks
+
+
+def _collapse(t):
+    """The 1-D collapse of a run whose hidden activations are all linear (a designed one
+    that is a line included): :class:`~actlab.engine.pieces.CollapseLine`, else None."""
+    from .engine.pieces import collapse_line
+
+    if not all(a.is_linear for a in t.network.acts):
+        return None
+    with np.errstate(all="ignore"):
+        return collapse_line(t.network.get_params(), t.network.acts, -6.0, 6.0,
+                             list(t.features))
 
 
 def compare_fit_run(name: str, t, curve=None):
@@ -73,6 +88,7 @@ def compare_fit_run(name: str, t, curve=None):
 
 def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
     """metrics.json's entry for one run (``kinks`` None: not piecewise linear)."""
+    from .engine.pieces import pieces_upper_bound
 
     last = t.history.last() if len(t.history) else t.evaluate()
     d = {"epochs": t.epoch, "seconds": round(seconds, 3),
@@ -82,8 +98,33 @@ def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
          "activations": list(t.lab.network.activations), "features": list(t.features)}
     if kinks is not None:
         d["pieces"] = int(len(kinks) + 1)
+        d["pieces_upper_bound"] = pieces_upper_bound(t.lab.network.hidden, t.network.acts)
         d["pieces_note"] = PIECES_NOTE
+    line = _collapse(t)
+    if line is not None:
+        d["collapse"] = {"w": [_num(v) for v in line.w], "b": _num(line.b),
+                         "features": list(t.features),
+                         "max_difference": float(f"{line.max_difference:.3g}"),
+                         "note": COLLAPSE_NOTE}
     return d
+
+
+COLLAPSE_NOTE = ("every hidden activation is linear, so the network is one affine map "
+                 "y = w·features + b; max_difference is the largest |network − map| on "
+                 "2001 x values in [-6, 6] (rounding only)")
+
+
+@dataclass
+class FunctionRun:
+    """One written run: its name ("Linear", or the lab's title for a single run), the
+    file-name ``suffix`` of its figures ("" or "-linear"), its Trainer, its metrics.json
+    entry and what its fit figure shows."""
+
+    label: str
+    suffix: str
+    trainer: object
+    metrics: dict
+    fit: object  # render_functions.FitRun
 
 
 def train_functions(args, lab, stem: str, out: Path, activations: list[str],
@@ -92,15 +133,24 @@ def train_functions(args, lab, stem: str, out: Path, activations: list[str],
                       figure_titles)
     from .labfile import LabFileError
 
+    from .cli import _GradientSampler
+
     trainers = activation_trainers(args, lab, activations)
-    if (args.instruments or args.report) and not args.quiet:
-        print("actlab: --instruments and --report cover point and image labs only for "
-              "now; skipped for this function lab", file=sys.stderr)
+    runs = [t for _, t in trainers]
+    logs = _GradientSampler(runs, epochs) if args.instruments else None
     t0 = time.perf_counter()
-    _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet)
+    _train_lock_step(runs, epochs, quiet=args.quiet,
+                     after_chunk=logs.sample if logs else None,
+                     chunk=min(50, logs.every) if logs else 50)
     seconds = time.perf_counter() - t0
     try:
-        _write(out, stem, trainers, seconds, LOSS_NOTE, figure_titles)
+        written = _write(out, stem, trainers, seconds, LOSS_NOTE, figure_titles)
+        if args.instruments:
+            _write_instruments(out, written, logs)
+        if args.report:
+            from .report_functions import write_function_report, write_function_report_pdf
+            write_function_report(out, lab, written)
+            write_function_report_pdf(out, lab, written)
     except (LabFileError, OSError) as e:
         raise CliError(f"{_printable(str(out))}: cannot write the results "
                        f"({_printable(getattr(e, 'strerror', None) or str(e), 200)})") from None
@@ -109,16 +159,39 @@ def train_functions(args, lab, stem: str, out: Path, activations: list[str],
     return 0
 
 
+def _write_instruments(out: Path, written, sampler) -> None:
+    """gradients.png of every run and, for an all-linear one fed x alone, collapse.png."""
+    from dataclasses import replace
+
+    from . import render
+    from .engine.insights import compute_insights
+
+    for i, r in enumerate(written):
+        with np.errstate(all="ignore"):
+            insights = compute_insights(r.trainer, sampler.logs[i], grid=40)
+        render.render_gradients_png(insights, out / f"gradients{r.suffix}.png")
+        c = r.metrics.get("collapse")
+        if c is not None and c["features"] == ["x"]:
+            from .render_functions import render_fit_png
+            diff = c["max_difference"]
+            # a short title: a long one widens the plot beyond the figure and crops it
+            fit = replace(r.fit, line=(c["w"][0], c["b"]),
+                          title=f"{r.label}: one line · max |network − line| {diff:.2g}")
+            render_fit_png(fit, out / f"collapse{r.suffix}.png")
+
+
 def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str,
-           figure_titles) -> None:
+           figure_titles) -> list[FunctionRun]:
+    """Every output but the instruments and the report; the runs as written."""
     from . import render
     from .atomic import write_text_atomic
+    from .engine.activations import display_name
     from .labfile import save_lab
     from .render_functions import FitRun, render_fit_png, render_function_compare_png
     from .views.export import export_csv_history
 
     render.ensure_app()
-    metrics, runs = {}, []
+    metrics, runs, written = {}, [], []
     for name, t in trainers:
         suffix = f"-{name}" if name and len(trainers) > 1 else ""
         snap = t.snapshot(grid=None, neurons=False)
@@ -130,16 +203,19 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str,
         r2 = metrics[name or "run"]["test_r2"]
         label = f"{title} · test R² {r2:.3f}" if r2 is not None else title
         if kinks is not None:
-            label += f" · {len(kinks) + 1} pieces"
+            label += f" · {len(kinks) + 1} piece{'s' * (len(kinks) > 0)}"
         run = FitRun(label, t.dataset, x, y, kinks if kinks is not None else np.zeros(0))
         render_fit_png(run, out / f"fit{suffix}.png")
         save_lab(t.to_lab(), out / f"{stem}{suffix}-trained.actlab")
         runs.append(compare_fit_run(name, t, (x, y, kinks)) if name else
                     FitRun(title + (f" · R² {r2:.3f}" if r2 is not None else ""),
                            t.dataset, x, y, run.kinks))
+        written.append(FunctionRun(display_name(name, t.network.custom) if name else title,
+                                   suffix, t, metrics[name or "run"], run))
     if len(trainers) > 1:
         render_function_compare_png(runs, out / "compare.png")
         doc = {"loss_note": loss_note, "runs": metrics}
     else:
         doc = next(iter(metrics.values()))
     write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")
+    return written

@@ -147,8 +147,9 @@ class FunctionDataSpec:
 class NetworkSpec:
     """Hidden layer sizes and one activation per hidden layer.
 
-    ``custom`` holds the lab's own piecewise-linear activations
-    (``actlab.engine.custom_activation.PiecewiseLinear``, by value: a name and points);
+    ``custom`` holds the lab's own designed activations, by value: piecewise-linear ones
+    (``actlab.engine.custom_activation.PiecewiseLinear``: a name and points) and tweaked
+    built-ins (``actlab.engine.tweaked_activation.Tweaked``: a name, base, parameter);
     a layer uses one by naming it in ``activations`` like a built-in.  Empty for most
     labs, and then nothing about the lab or its file changes."""
 

@@ -646,7 +646,7 @@ def lab_from_dict(d: Any) -> Lab:
         data = images_format.read_image_data(raw_data, "data", MAX_SEED)
         features = base.features
         network = images_format.read_image_network(d.get("network", {}), "network", data,
-                                                   known_names("activation"))
+                                                   known_names("activation"), _read_custom)
     else:
         data = _read_data(raw_data, "data")
         features = _read_features(d.get("features", list(base.features)), "features")

@@ -28,7 +28,8 @@ SOURCE_KEYS = (*SOURCE_KINDS, "classes")
 #: the fields that only describe generated images
 GENERATED_ONLY = ("generator", "noise", "per_class")
 MAX_PATH_CHARS = 1000
-IMAGE_NETWORK_KEYS = ("conv", "head", "hidden", "activations", "init", "leaky_slope")
+IMAGE_NETWORK_KEYS = ("conv", "head", "hidden", "activations", "init", "leaky_slope",
+                      "custom")
 CONV_KEYS = ("filters", "kernel", "padding", "stride", "activation", "pool")
 #: the version that introduced image labs
 IMAGES_VERSION = 2
@@ -158,7 +159,7 @@ def read_image_data(obj: dict, path: str, max_seed: int) -> ImageDataSpec:
     return ImageDataSpec(generator, size, noise, per_class, fraction, seed, added=added)
 
 
-def _read_conv(v: Any, path: str, activations: tuple[str, ...]):
+def _read_conv(v: Any, path: str, activations: tuple[str, ...], custom: tuple = ()):
     cnn_spec, _ = _engine()
     obj, base = _object(v, path, CONV_KEYS), cnn_spec.ConvSpec()
     get = lambda key: obj.get(key, getattr(base, key))  # noqa: E731
@@ -176,16 +177,18 @@ def _read_conv(v: Any, path: str, activations: tuple[str, ...]):
     stride = one_of("stride", cnn_spec.STRIDES)
     act = _choice(get("activation"), _at(path, "activation"), "activation", activations)
     pool = _choice(get("pool"), _at(path, "pool"), "pooling", cnn_spec.POOLS)
-    return cnn_spec.ConvSpec(filters, kernel, padding, stride, act, pool)
+    return cnn_spec.ConvSpec(filters, kernel, padding, stride, act, pool, custom=custom)
 
 
-def read_conv_list(v: Any, path: str, activations: tuple[str, ...]) -> tuple:
+def read_conv_list(v: Any, path: str, activations: tuple[str, ...], custom: tuple = ()) -> tuple:
+    """The conv layers at ``path``; ``activations``: the names a layer may use, among
+    them those of the lab's ``custom`` activations (handed to every ConvSpec)."""
     cnn_spec, _ = _engine()
     layers = _list(v, path)
     if not 1 <= len(layers) <= cnn_spec.MAX_CONV_LAYERS:
         raise LabFileError(path, f"{_count(len(layers), 'convolution layer')}, needs 1 to "
                                  f"{cnn_spec.MAX_CONV_LAYERS}")
-    return tuple(_read_conv(c, _at(path, i), activations) for i, c in enumerate(layers))
+    return tuple(_read_conv(c, _at(path, i), activations, custom) for i, c in enumerate(layers))
 
 
 def _read_dense(obj: dict, path: str, base, activations: tuple[str, ...]):
@@ -205,19 +208,28 @@ def _read_dense(obj: dict, path: str, base, activations: tuple[str, ...]):
                         for i, a in enumerate(acts))
 
 
-def read_image_network(v: Any, path: str, data: ImageDataSpec, activations: tuple[str, ...]):
-    """``network`` of an image lab: an ``ImageNetSpec`` sized for ``data``."""
+def read_image_network(v: Any, path: str, data: ImageDataSpec, activations: tuple[str, ...],
+                       read_custom=None):
+    """``network`` of an image lab: an ``ImageNetSpec`` sized for ``data``.
+    ``read_custom(value, path)`` reads ``network.custom`` (the lab's designed activations,
+    as for point labs); conv and dense layers may then name them."""
     cnn_spec, _ = _engine()
     obj = _object(v, path, IMAGE_NETWORK_KEYS)
     base = cnn_spec.ImageNetSpec()
-    conv = read_conv_list(obj.get("conv", [{}, {}]), _at(path, "conv"), activations)
+    custom = ()
+    if "custom" in obj:
+        if read_custom is None:
+            raise LabFileError(_at(path, "custom"), "custom activations cannot be read here")
+        custom = read_custom(obj["custom"], _at(path, "custom"))
+        activations = tuple(activations) + tuple(c.name for c in custom)
+    conv = read_conv_list(obj.get("conv", [{}, {}]), _at(path, "conv"), activations, custom)
     head = _choice(obj.get("head", base.head), _at(path, "head"), "head", cnn_spec.HEADS)
     sizes, acts = _read_dense(obj, path, base, activations)
     init = _choice(obj.get("init", base.init), _at(path, "init"), "init", cnn_spec.INITS)
     slope = _float(obj.get("leaky_slope", base.leaky_slope), _at(path, "leaky_slope"), 0, 1)
     try:
         return cnn_spec.ImageNetSpec(conv, head, sizes, acts, n_image_classes(data),
-                                     data.size, init, slope)
+                                     data.size, init, slope, custom)
     except ValueError as e:  # the maps shrink below 1 px: the message names the layer
         text = str(e)
         where, _, reason = text.partition(": ")
@@ -284,6 +296,8 @@ def read_image_expectation_network(obj: dict, path: str, network,
     if "features" in obj:
         raise LabFileError(_at(path, "features"), "only for point labs (an image lab's "
                                                   "input is the image)")
+    custom = tuple(getattr(network, "custom", ()))  # the lab's own names are known too
+    activations = tuple(activations) + tuple(c.name for c in custom)
     one = obj.get("activation")
     if isinstance(obj.get("activations"), str):
         raise LabFileError(_at(path, "activations"), "must list one activation per dense "
@@ -293,8 +307,8 @@ def read_image_expectation_network(obj: dict, path: str, network,
         if "activations" in obj:
             raise LabFileError(_at(path, "activations"), "give activation or activations, "
                                                          "not both")
-    conv = (read_conv_list(obj["conv"], _at(path, "conv"), activations) if "conv" in obj
-            else network.conv)
+    conv = (read_conv_list(obj["conv"], _at(path, "conv"), activations, custom)
+            if "conv" in obj else network.conv)
     dense = {"hidden": obj.get("hidden", list(network.hidden))}
     if "activations" in obj:
         dense["activations"] = obj["activations"]
@@ -343,9 +357,13 @@ def image_data_to_dict(data: ImageDataSpec) -> dict:
 
 
 def image_network_to_dict(net) -> dict:
-    return {"conv": [conv_to_dict(c) for c in net.conv], "head": net.head,
-            "hidden": list(net.hidden), "activations": list(net.activations),
-            "init": net.init, "leaky_slope": net.leaky_slope}
+    d = {"conv": [conv_to_dict(c) for c in net.conv], "head": net.head,
+         "hidden": list(net.hidden), "activations": list(net.activations),
+         "init": net.init, "leaky_slope": net.leaky_slope}
+    if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
+        from actlab.engine.custom_activation import to_dict
+        d["custom"] = [to_dict(c) for c in net.custom]
+    return d
 
 
 def image_params_to_list(params, net) -> list:

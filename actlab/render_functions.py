@@ -23,6 +23,9 @@ class FitRun:
     curve_x: np.ndarray
     curve_y: np.ndarray
     kinks: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: ``(w, b)`` of the one line y = w·x + b an all-linear network equals, drawn dashed
+    #: over the curve (the 1-D collapse); None to draw no line
+    line: tuple | None = None
 
 
 def _y_range(runs) -> tuple[float, float]:
@@ -42,13 +45,13 @@ def _y_range(runs) -> tuple[float, float]:
 
 def _add_plot(layout, run: FitRun, y_range, row: int, col: int, legend: bool):
     from .views import colors
-    from .views.qt import pg
+    from .views.qt import QtCore, pg
 
     plot = layout.addPlot(row=row, col=col, title=run.title)
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setLabel("bottom", "x")
     plot.setLabel("left", "y")
-    if legend:  # collects the named items below: train, test (the curve is unnamed)
+    if legend:  # collects the named items below: train, test, the line (the curve is unnamed)
         plot.addLegend(offset=(8, 8), labelTextSize="9pt", brush=pg.mkBrush(255, 255, 255, 230),
                        pen=pg.mkPen("#BBBBBB"))
     ds = run.dataset
@@ -62,6 +65,12 @@ def _add_plot(layout, run: FitRun, y_range, row: int, col: int, legend: bool):
             name="test"))
     ok = np.isfinite(run.curve_y)
     plot.plot(run.curve_x[ok], run.curve_y[ok], pen=pg.mkPen(colors.OUTLINE, width=2.5))
+    if run.line is not None:  # dashed and in colour, so the curve stays visible under it
+        w, b = run.line
+        xs = np.array([-6.0, 6.0])
+        plot.plot(xs, w * xs + b, pen=pg.mkPen(colors.line_color(2), width=2,
+                                               style=QtCore.Qt.PenStyle.DashLine),
+                  name=f"y = {w:.3g}·x {'+' if b >= 0 else '−'} {abs(b):.3g}")
     if len(run.kinks):
         ky = np.interp(run.kinks, run.curve_x[ok], run.curve_y[ok])
         plot.addItem(pg.ScatterPlotItem(run.kinks, ky, symbol="d", size=9,
@@ -88,7 +97,8 @@ def _figure(runs, columns: int):
 
 def render_fit_png(run: FitRun, path, size: tuple[int, int] = (700, 480),
                    scale: float | None = None) -> Path:
-    """Save one run's fit plot as a PNG."""
+    """Save one run's fit plot as a PNG (with ``run.line`` dashed over it when set: the
+    collapse figure of ``--instruments``)."""
     from .render import _export
     return _export(_figure([run], 1), path, size, scale)
 

@@ -130,7 +130,7 @@ def _layer_words(layer, K) -> str:
     from .engine.conv_reference import as_spec
 
     s = as_spec(layer, 0)
-    act = display_name(s.activation)  # a designed activation shows its own name
+    act = display_name(s.activation, s.custom)
     return (f"Layer 1: {K.shape[0]} filter{'s' if K.shape[0] != 1 else ''} of "
             f"{K.shape[2]}×{K.shape[3]}, {act}, padding {s.padding}")
 

@@ -234,11 +234,21 @@ def write_image_report(out, lab, runs, path=None) -> Path:
 def write_image_report_pdf(out, lab, runs, path=None) -> Path:
     """Write the same report as an A4 PDF, ``report.pdf`` (or ``path``) in ``out``,
     through :func:`actlab.views.pdf_pages.write_pdf_pages` (no row split across pages)."""
+    pngs = _read_figures(Path(out), runs)
+    path = Path(path) if path is not None else Path(out) / "report.pdf"
+    return write_figures_pdf(
+        lab, pngs, lambda src: image_report_html(lab, runs, src, have=pngs, browser=False),
+        path)
+
+
+def write_figures_pdf(lab, pngs: dict, page_html, path) -> Path:
+    """An A4 PDF at ``path`` of the page ``page_html(src)`` (``src(name)`` the resource of
+    figure ``name``) with the PNG bytes ``pngs`` added as QTextDocument resources; shared
+    by the image and the function lab reports."""
     from PySide6 import QtCore, QtGui
 
     from .views.pdf_pages import write_pdf_pages
 
-    pngs = _read_figures(Path(out), runs)
     doc = QtGui.QTextDocument()
     doc.setDocumentMargin(0)
     font = QtGui.QFont(doc.defaultFont())
@@ -248,9 +258,7 @@ def write_image_report_pdf(out, lab, runs, path=None) -> Path:
         doc.addResource(QtGui.QTextDocument.ResourceType.ImageResource,
                         QtCore.QUrl(f"actlab-report:{name}.png"),
                         QtGui.QImage.fromData(png, "PNG"))
-    doc.setHtml(image_report_html(lab, runs, lambda n: f"actlab-report:{n}.png",
-                                  have=pngs, browser=False))
-    path = Path(path) if path is not None else Path(out) / "report.pdf"
+    doc.setHtml(page_html(lambda n: f"actlab-report:{n}.png"))
     return write_pdf_pages(doc, path, PAGE_WIDTH, title=f"{lab.name} – ActLab lab report",
                            creator=f"ActLab {__version__}",
                            footer=f"{lab.name} – ActLab lab report")

@@ -96,8 +96,9 @@ class ImageNetSpec:
     input_size: int = 16
     init: str = "auto"
     leaky_slope: float = 0.01
-    #: the lab's own piecewise-linear activations
-    #: (:class:`~actlab.engine.custom_activation.PiecewiseLinear`); conv and dense layers
+    #: the lab's own designed activations
+    #: (:class:`~actlab.engine.custom_activation.PiecewiseLinear`,
+    #: :class:`~actlab.engine.tweaked_activation.Tweaked`); conv and dense layers
     #: name them like built-ins.  Every ConvSpec gets this same tuple.
     custom: tuple = ()
 

@@ -31,10 +31,21 @@ def _frozen(a) -> np.ndarray:
     return a
 
 
-def _is_linear(name: str) -> bool:
-    # The registry's flag, not a name comparison: analysis.py's collapse keys on "linear",
-    # which is the only activation with is_linear today; the flag keeps both in step.
-    return get_activation(name).is_linear
+def _is_linear(spec: ref.ConvLayerSpec) -> bool:
+    # The registry's flag, not a name comparison: besides "linear", a designed activation
+    # that is a line (collinear points, a leaky slope of 1) is linear too.
+    return spec.act().is_linear
+
+
+def _dense_act(name: str, specs):
+    return get_activation(name, custom=ref.network_custom(specs))
+
+
+def _affine_of(spec: ref.ConvLayerSpec) -> tuple[float, float]:
+    """(a, c) with the layer's linear activation f(z) = a z + c (read off at 0 and 1)."""
+    f = spec.act().value
+    c = float(f(np.array([0.0]))[0])
+    return float(f(np.array([1.0]))[0]) - c, c
 
 
 # --- 1. Composing kernels --------------------------------------------------------------
@@ -80,8 +91,8 @@ def compose_stack(convs) -> tuple[np.ndarray, np.ndarray]:
 
 # --- 2. Which layers merge -------------------------------------------------------------
 def _break_reason(spec: ref.ConvLayerSpec) -> str | None:
-    if not _is_linear(spec.activation):
-        return f"uses {get_activation(spec.activation).title}"
+    if not _is_linear(spec):
+        return f"uses {spec.act().title}"
     if spec.pool == "max":
         return "is followed by max pooling (non-linear)"
     if spec.pool == "avg":
@@ -188,6 +199,11 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
             raise ValueError(f"layers {first + 1}–{last + 1} do not merge: "
                              f"layer {i + 1} {reason}")
     run_convs = [tuple(np.asarray(a, dtype=float) for a in convs[i]) for i in range(first, last + 1)]
+    for i in range(first, last):  # a designed linear activation a z + c between two layers
+        a, c = _affine_of(specs[i])  # is folded into the first: conv(aK, ab + c) = a conv + c
+        if (a, c) != (1.0, 0.0):
+            K, b = run_convs[i - first]
+            run_convs[i - first] = (a * K, a * b + c)
     K, b = compose_stack(run_convs)
     pads = [ref.padding_of(specs[i], run_convs[i - first][0]) for i in range(first, last + 1)]
     pad = (sum(p[0] for p in pads), sum(p[1] for p in pads))
@@ -197,7 +213,7 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
     for i in range(first):
         Ki, bi = convs[i]
         z = ref.conv2d(h, Ki, bi, specs[i].stride, ref.padding_of(specs[i], np.asarray(Ki)))
-        h = ref.pool2d(get_activation(specs[i].activation).value(z), specs[i].pool)
+        h = ref.pool2d(specs[i].act().value(z), specs[i].pool)
     x_run = h
     for i in range(first, last + 1):  # the real stack; no activation before `last`'s own
         Ki, bi = run_convs[i - first]
@@ -228,13 +244,14 @@ def first_nonlinearity(layers, dense_activations=()) -> str | None:
     whole network (convolutions, pooling, head, dense layers) is affine."""
     for i, layer in enumerate(layers):
         spec = ref.as_spec(layer, i)
-        if not _is_linear(spec.activation):
-            return f"layer {i + 1} uses {get_activation(spec.activation).title}"
+        if not _is_linear(spec):
+            return f"layer {i + 1} uses {spec.act().title}"
         if spec.pool == "max":
             return f"max pooling after layer {i + 1}"
+    specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     for i, name in enumerate(dense_activations):
-        if not _is_linear(name):
-            return f"dense layer {i + 1} uses {get_activation(name).title}"
+        if not _dense_act(name, specs).is_linear:
+            return f"dense layer {i + 1} uses {_dense_act(name, specs).title}"
     return None
 
 

@@ -18,7 +18,7 @@ clarity a lot.  Layout, the same as the engine's public API:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
@@ -38,6 +38,19 @@ class ConvLayerSpec:
     padding: str = "valid"
     stride: int = 1
     pool: str = "none"
+    #: the network's designed activations (``ImageNetSpec.custom``, which every ConvSpec
+    #: carries), so ``activation`` may name one of them
+    custom: tuple = field(default=(), repr=False)
+
+    def act(self, leaky_slope: float = 0.01):
+        """This layer's :class:`~actlab.engine.activations.Activation`."""
+        return get_activation(self.activation, leaky_slope, self.custom)
+
+
+def network_custom(specs) -> tuple:
+    """The designed activations the conv layer specs carry (the same tuple in each), so
+    that the dense layers' names are looked up among them too."""
+    return tuple(specs[0].custom) if len(specs) else ()
 
 
 def _field(obj, *names, default=None):
@@ -55,7 +68,8 @@ def as_spec(layer, index: int) -> ConvLayerSpec:
     ValueError naming the layer (1-based) and the bad field."""
     where = f"conv layer {index + 1}"
     try:
-        act = canonical_name(_field(layer, "activation", default="linear"))
+        custom = tuple(_field(layer, "custom", default=()) or ())
+        act = canonical_name(_field(layer, "activation", default="linear"), custom)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
     padding = str(_field(layer, "padding", default="valid")).lower()
@@ -68,7 +82,7 @@ def as_spec(layer, index: int) -> ConvLayerSpec:
         raise ValueError(f"{where}: stride must be 1 or 2, not {stride!r}")
     if pool not in POOLS:
         raise ValueError(f"{where}: pool must be 'none', 'max' or 'avg', not {pool!r}")
-    return ConvLayerSpec(act, padding, int(stride), pool)
+    return ConvLayerSpec(act, padding, int(stride), pool, custom)
 
 
 def head_kind(head) -> str:
@@ -198,7 +212,7 @@ def forward(params, specs, head: str, x: np.ndarray, dense_activations=(),
     for (K, b), spec in zip(convs, specs):
         t.conv_in.append(h)
         z = conv2d(h, K, b, spec.stride, padding_of(spec, np.asarray(K)))
-        a = get_activation(spec.activation, leaky_slope).value(z)
+        a = spec.act(leaky_slope).value(z)
         h = pool2d(a, spec.pool)
         t.pre.append(z), t.post.append(a), t.pooled.append(h)
     t.head_in = h
@@ -213,7 +227,7 @@ def forward(params, specs, head: str, x: np.ndarray, dense_activations=(),
         z = h @ W + np.asarray(b, dtype=float)
         t.dense_pre.append(z)
         h = z if i == len(dense) - 1 else \
-            get_activation(dense_activations[i], leaky_slope).value(z)
+            get_activation(dense_activations[i], leaky_slope, network_custom(specs)).value(z)
     return (h, t) if trace else h
 
 
@@ -225,7 +239,8 @@ def input_gradient(params, specs, head: str, x: np.ndarray, g_scores: np.ndarray
     g = np.asarray(g_scores, dtype=float)
     for i in range(len(dense) - 1, -1, -1):
         if i < len(dense) - 1:
-            g = g * get_activation(dense_activations[i], leaky_slope).derivative(t.dense_pre[i])
+            act = get_activation(dense_activations[i], leaky_slope, network_custom(specs))
+            g = g * act.derivative(t.dense_pre[i])
         g = g @ np.asarray(dense[i][0], dtype=float).T
     hin = t.head_in
     if head == "gap":
@@ -235,6 +250,6 @@ def input_gradient(params, specs, head: str, x: np.ndarray, g_scores: np.ndarray
     for i in range(len(specs) - 1, -1, -1):
         spec, K = specs[i], np.asarray(convs[i][0], dtype=float)
         g = pool2d_input_grad(g, t.post[i], spec.pool)
-        g = g * get_activation(spec.activation, leaky_slope).derivative(t.pre[i])
+        g = g * spec.act(leaky_slope).derivative(t.pre[i])
         g = conv2d_input_grad(g, K, t.conv_in[i].shape, spec.stride, padding_of(spec, K))
     return g

@@ -6,6 +6,11 @@ bit for bit.  Between the points the function is the straight line through them;
 the first point and right of the last it goes on with the first and last segment's slope
 (linear extrapolation), so it is defined and piecewise linear on the whole real line.
 
+The second kind of designed activation, a built-in with its parameter tweaked (leaky
+slope, ELU alpha), is :class:`~actlab.engine.tweaked_activation.Tweaked` (importable from
+here too); :func:`find`, :func:`check_unique`, :func:`to_dict`, :func:`from_dict` and
+:func:`fold_affine` handle both kinds.
+
 Where a lab keeps them: ``NetworkSpec.custom`` (and ``ImageNetSpec.custom``), a tuple of
 these.  A hidden layer uses one by putting its ``name`` in ``activations`` exactly like a
 built-in's; :func:`actlab.engine.activations.get_activation` finds it when given the
@@ -172,6 +177,14 @@ class PiecewiseLinear:
         """The slope of each of the ``len(points) - 1`` segments."""
         return tuple(float(s) for s in self._slopes)
 
+    @property
+    def max_slope(self) -> float:
+        """The largest |slope| of its segments (the largest |f'(z)|)."""
+        return float(np.abs(self._slopes).max())
+
+    #: always: affine between (and beyond) its points
+    piecewise_linear = True
+
     # ---------------------------------------------------------------- value / derivative
     def value(self, z) -> np.ndarray:
         """f(z), elementwise; NaN stays NaN, ±inf goes to the extrapolated limit."""
@@ -245,11 +258,29 @@ class PiecewiseLinear:
                           # so the curve analysis (engine/pieces.py) counts its pieces
                           piecewise_linear=True, kinks=self._kinks,
                           summary=f"Your piecewise-linear activation through {pts} "
-                                  f"({what}).")
+                                  f"({what}).",
+                          piecewise_linear=True, kinks=self._kinks)
 
 
-def find(name, custom) -> PiecewiseLinear | None:
-    """The activation of ``custom`` (an iterable of :class:`PiecewiseLinear`) called
+def __getattr__(name: str):
+    # Tweaked lives in its own module, which imports this one: reached lazily here, so
+    # ``from actlab.engine.custom_activation import Tweaked`` works in either import order
+    if name in ("Tweaked", "BASES"):
+        from . import tweaked_activation
+        return getattr(tweaked_activation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def kinds() -> tuple[type, ...]:
+    """The classes a lab's custom activations may be: :class:`PiecewiseLinear` and
+    :class:`~actlab.engine.tweaked_activation.Tweaked`."""
+    from .tweaked_activation import Tweaked
+    return PiecewiseLinear, Tweaked
+
+
+def find(name, custom):
+    """The activation of ``custom`` (an iterable of :class:`PiecewiseLinear` or
+    :class:`~actlab.engine.tweaked_activation.Tweaked`) called
     ``name`` in any spelling (case, ``-``/space for ``_``), or None."""
     key = _folded(name)
     for c in custom or ():
@@ -258,16 +289,18 @@ def find(name, custom) -> PiecewiseLinear | None:
     return None
 
 
-def check_unique(custom) -> tuple[PiecewiseLinear, ...]:
+def check_unique(custom) -> tuple:
     """``custom`` as a tuple, or CustomActivationError when there are more than
     ``MAX_CUSTOM`` or two share a name (in any spelling): ``field`` is ``""`` or
     ``"[i].name"`` of the second one."""
     out = tuple(custom)
     if len(out) > MAX_CUSTOM:
         raise CustomActivationError("", f"{len(out)} custom activations, at most {MAX_CUSTOM}")
+    allowed = kinds()
     for i, c in enumerate(out):
-        if not isinstance(c, PiecewiseLinear):
-            raise CustomActivationError(f"[{i}]", f"must be a PiecewiseLinear, got {c!r}")
+        if not isinstance(c, allowed):
+            raise CustomActivationError(f"[{i}]", f"must be a PiecewiseLinear or a Tweaked, "
+                                                  f"got {c!r}")
         if find(c.name, out[:i]) is not None:
             raise CustomActivationError(f"[{i}].name", f"{c.name!r} is defined twice")
     return out
@@ -290,21 +323,32 @@ def fold_affine(params, activations, custom=()) -> tuple[list, list[str]]:
     return params, acts
 
 
-def to_dict(c: PiecewiseLinear) -> dict:
-    """``c`` as a lab file writes it: ``{"name": ..., "points": [[x, y], ...]}`` (floats
-    written by ``json`` as their shortest repr, so reading gives the same bits)."""
+def to_dict(c) -> dict:
+    """``c`` as a lab file writes it: ``{"name": ..., "points": [[x, y], ...]}`` for a
+    :class:`PiecewiseLinear`, ``{"name", "base", "parameter"}`` for a tweaked built-in
+    (floats written by ``json`` as their shortest repr, so reading gives the same bits)."""
+    if not isinstance(c, PiecewiseLinear):
+        from .tweaked_activation import to_dict as tweaked_to_dict
+        return tweaked_to_dict(c)
     return {"name": c.name, "points": [[x, y] for x, y in c.points]}
 
 
-def from_dict(d) -> PiecewiseLinear:
-    """The activation a lab file's ``{"name", "points"}`` object describes, or
-    CustomActivationError naming the field (``"points[2].x"``; ``""`` for the object)."""
+def from_dict(d):
+    """The activation a lab file's ``{"name", "points"}`` (piecewise linear) or
+    ``{"name", "base", "parameter"}`` (a tweaked built-in) object describes, or
+    CustomActivationError naming the field (``"points[2].x"``, ``"parameter"``; ``""``
+    for the object)."""
     if not isinstance(d, dict):
-        raise CustomActivationError("", f"must be an object with name and points, got {d!r}")
+        raise CustomActivationError("", f"must be an object with name and points (or name, "
+                                        f"base and parameter), got {d!r}")
+    if "points" not in d and ("base" in d or "parameter" in d):
+        from .tweaked_activation import from_dict as tweaked_from_dict
+        return tweaked_from_dict(d)
     extra = sorted(set(d) - {"name", "points"})
     if extra:
         raise CustomActivationError(str(extra[0]), "unknown field (a custom activation has "
-                                                    "name and points)")
+                                                    "name and points, or name, base and "
+                                                    "parameter)")
     for key in ("name", "points"):
         if key not in d:
             raise CustomActivationError(key, "missing")

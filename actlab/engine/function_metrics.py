@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import canonical_name
+from .activations import get_activation
 from .features import FUNCTION_FEATURES, is_raw, transform
 from .functions import X_MAX, X_MIN
 
-#: Activations whose networks are piecewise linear in x (with raw inputs only).
-PIECEWISE_LINEAR = ("linear", "relu", "leaky_relu")
 GRID_POINTS = 100_001
 
 
@@ -40,11 +38,12 @@ def r2_from_loss(loss: float, y_true) -> float | None:
     return 1.0 - 2.0 * float(loss) / var
 
 
-def is_piecewise_linear(activations, features) -> bool:
+def is_piecewise_linear(activations, features, custom=()) -> bool:
     """True when the network is a piecewise-linear function of x: every hidden activation
-    linear, ReLU or leaky ReLU and every input feature raw (x itself, not x² or sin x)."""
-    acts = [canonical_name(a) for a in activations]
-    return (all(a in PIECEWISE_LINEAR for a in acts)
+    linear, ReLU or leaky ReLU — or a designed one of the lab's ``custom`` that is piecewise
+    linear (points; a tweaked leaky ReLU; ELU with alpha 0) — and every input feature raw
+    (x itself, not x² or sin x)."""
+    return (all(get_activation(a, custom=custom).piecewise_linear for a in activations)
             and all(f in FUNCTION_FEATURES and is_raw(f) for f in features))
 
 
@@ -82,10 +81,11 @@ def count_pieces_on_grid(x, y) -> int:
     return 1 + len(kinks_on_grid(x, y))
 
 
-def count_pieces(network, features, activations, n: int = GRID_POINTS) -> int | None:
+def count_pieces(network, features, activations, n: int = GRID_POINTS,
+                 custom=()) -> int | None:
     """Linear pieces of the network's curve on [-6, 6] counted on an ``n``-point grid;
     None when the network is not piecewise linear (see :func:`is_piecewise_linear`)."""
-    if not is_piecewise_linear(activations, features):
+    if not is_piecewise_linear(activations, features, custom):
         return None
     x, y = curve_on_grid(network, features, n)
     return count_pieces_on_grid(x, y)

@@ -75,14 +75,23 @@ def _decision_line(W: np.ndarray, b: np.ndarray, features) -> tuple | None:
     return (((6.0 * w2 - c) / w1, -6.0), ((-6.0 * w2 - c) / w1, 6.0))
 
 
+def _probe_points(trainer, grid: int) -> np.ndarray:
+    """The inputs the collapse and the meter are measured on: the surface grid of a point
+    lab; for a function lab (y = f(x), one input) ``grid``² evenly spaced x in [-6, 6]."""
+    if getattr(trainer.lab, "kind", "points") == "functions":
+        from .functions import X_MAX, X_MIN
+        return np.linspace(X_MIN, X_MAX, grid * grid).reshape(-1, 1)
+    return trainer.surface_grid(grid).points
+
+
 def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
                      max_hist_points: int = 500) -> Insights:
     net = trainer.network
     features = trainer.features
     params = net.get_params()
     acts = tuple(net.activation_names)
-    g = trainer.surface_grid(grid)
-    Xg = transform(g.points, features)
+    plane = getattr(trainer.lab, "kind", "points") != "functions"
+    Xg = transform(_probe_points(trainer, grid), features)
     # a custom activation with collinear points is a line a·z + c: folded into its layer
     # it is "linear", and the collapse applies to it exactly
     custom = getattr(net, "custom", ())
@@ -105,7 +114,7 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
             analysis.gradient_norms(net, Xtr, ytr)
         dead = tuple(analysis.dead_units(net, Xtr))
         pre = analysis.pre_activations(net, Xtr[:max_hist_points])
-        reg = analysis.linear_regions(net, Xg)
+        reg = analysis.linear_regions(net, Xg) if plane else None  # regions of the plane
     if norms is None:
         epochs, norm_rows = record.epochs(), record.norms()
     elif log is not None:

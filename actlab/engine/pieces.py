@@ -335,11 +335,12 @@ def collapse_line(params, activations, lo: float = -6.0, hi: float = 6.0,
     W = np.asarray(params[0][0], dtype=float).copy()
     b = np.asarray(params[0][1], dtype=float).reshape(-1).copy()
     for act, (Wn, bn) in zip(acts, params[1:]):
-        # affine f(z) = alpha z + beta: the identity ("linear") changes nothing, a
-        # designed activation with collinear points (is_linear too) scales and shifts
-        beta = float(act.value(np.array([0.0]))[0])
-        alpha = float(act.value(np.array([1.0]))[0]) - beta
-        if (alpha, beta) != (1.0, 0.0):
+        # affine f(z) = alpha z + beta; also for a designed activation that is_linear (a
+        # line through collinear points need not be the identity).  The identity gives
+        # alpha = 1, beta = 0 exactly, which changes no bit.
+        if act.name != "linear":
+            beta = float(act.value(np.array([0.0]))[0])
+            alpha = float(act.value(np.array([1.0]))[0]) - beta
             W, b = W * alpha, b * alpha + beta
         Wn = np.asarray(Wn, dtype=float)
         W, b = W @ Wn, b @ Wn + np.asarray(bn, dtype=float).reshape(-1)

@@ -135,7 +135,7 @@ class Trainer(EpochLoop):
         gain = max(1.0, float(net.leaky_slope)) if leaky else 1.0
         for c in self.network.custom:  # a custom activation's steepest piece and offset
             if c.name in self.network.activation_names:  # (|f(z)| <= gain |z| for |z| >= 1)
-                gain = max(gain, max(map(abs, c.slopes)) + abs(float(c.value(0.0))))
+                gain = max(gain, c.max_slope + abs(float(c.value(0.0))))
         self._weight_limit = safe_weight_limit(self.network.sizes, x_max, gain)
         self._runaway = runaway_factor(self.output)
         self._has_test = self._yte.size > 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from actlab.engine.pieces import collapse_line, linear_pieces
-from actlab.labfile import load_lab, load_preset, save_lab
+from actlab.labfile import load_lab, load_preset
 
 ONE_LINE = "functions-linear-draws-one-line"
 WAIT = 60_000  # generous: two busy cores

@@ -1,0 +1,203 @@
+"""The lab report of a function lab (y = f(x)): one HTML (or PDF) page from
+``actlab train FUNCTION_LAB --report``.
+
+Like the image report (:mod:`actlab.report_images`) it reuses the page style, tables and
+outcome marks of :mod:`actlab.report` and reads the figures the CLI has just written
+back from the output folder, so the report shows exactly the files beside it: per run
+``fit.png`` (points, curve, kinks) and ``loss.png``, with ``--instruments`` also
+``collapse.png`` (the one line of an all-linear network) and ``gradients.png``; and
+``compare.png`` for several runs.  The results table gives each run's test and training
+R², losses and, for a piecewise-linear network, its linear pieces on [-6, 6] beside the
+upper bound for its architecture.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from .atomic import write_text_atomic
+from .guide import paragraphs_html
+from .report import (FAIL, _data_uri, _esc, _num, _outcomes_table, _table, _training_rows,
+                     report_head, report_tail)
+from .report_images import _figure, combined_verdicts, write_figures_pdf
+
+__all__ = ["function_report_html", "write_function_report", "write_function_report_pdf"]
+
+#: The per-run figures in report order, with their widths (CSS pixels) and captions.
+RUN_FIGURES = (
+    ("fit", 480, "Training points (dots), test points (squares) and the network's curve; "
+                 "for a piecewise-linear network its kinks are marked (diamonds)."),
+    ("loss", 340, "Training loss (solid) and test loss (dashed) after every epoch."),
+    ("collapse", 480, "Every activation is linear: the network is the one dashed line "
+                      "y = w·x + b, drawn over its curve."),
+    ("gradients", 480, "Gradient size per layer during training, dead units and the "
+                       "pre-activations of each hidden layer."),
+)
+COMPARE_WIDTH = 640
+
+
+def figure_names(runs) -> list[str]:
+    """The file stems of every figure the report may show, in page order."""
+    names = [f"{key}{r.suffix}" for r in runs for key, _, _ in RUN_FIGURES]
+    return names + (["compare"] if len(runs) > 1 else [])
+
+
+def _pieces(m: dict) -> tuple[str, str]:
+    if "pieces" not in m:
+        return "–", "–"
+    return f"{m['pieces']:,}", f"{m['pieces_upper_bound']:,}"
+
+
+def _results_table(runs) -> str:
+    head = ["Run", "Epochs", "Test R²", "Train R²", "Test loss", "Train loss",
+            "Linear pieces", "Upper bound"]
+    out = ["<table class='metrics' cellspacing='0' cellpadding='5' border='0' width='100%'>",
+           "<tr bgcolor='#EEF1F5'>" + "".join(
+               f"<th align='{'left' if i == 0 else 'right'}'>{h}</th>"
+               for i, h in enumerate(head)) + "</tr>"]
+    for r in runs:
+        m = r.metrics
+        cells = [f"<td>{_esc(r.label)}</td>", f"<td align='right'>{m['epochs']:,}</td>"]
+        cells += [f"<td align='right'><b>{_num(m[k], 3)}</b></td>"
+                  for k in ("test_r2", "train_r2")]
+        cells += [f"<td align='right'>{_num(m[k])}</td>" for k in ("test_loss", "train_loss")]
+        cells += [f"<td align='right'><b>{v}</b></td>" for v in _pieces(m)]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _notes_on_pieces(runs) -> str:
+    if not any("pieces" in r.metrics for r in runs):
+        return ""
+    return ("<p class='small'>Linear pieces: the fitted curve on [-6, 6] is straight between "
+            "its kinks, counted exactly from the weights. The upper bound is the most "
+            "pieces this architecture can make (one layer of N ReLU units: N + 1). "
+            "'–': a smooth network (or features x², sin x) has no pieces to count.</p>")
+
+
+def collapse_sentence(metrics: dict) -> str | None:
+    """The plain sentence of a run's ``collapse`` entry (an all-linear network), or None."""
+    c = metrics.get("collapse")
+    if not c:
+        return None
+    if c["features"] == ["x"]:
+        w, b = c["w"][0], c["b"]
+        line = f"y = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}"
+    else:
+        line = "one affine map of its input features (" + ", ".join(c["features"]) + ")"
+    return (f"Every hidden activation is linear, so however many layers and neurons it "
+            f"has, the network is the single line {line}: network and line differ by at "
+            f"most {c['max_difference']:.3g} on [-6, 6] (rounding only).")
+
+
+def _data_rows(lab, dataset) -> list:
+    from .engine.functions import FUNCTION_GENERATORS
+
+    d = lab.data
+    counts = f"{len(dataset.X_train):,} training, {len(dataset.X_test):,} test"
+    if d.points is not None:
+        return [("Data set", "Your own points (drawn or imported)"), ("Points", counts)]
+    info = FUNCTION_GENERATORS.get(d.generator)
+    return [("Data set", _esc(info.title if info else d.generator)),
+            ("Problem", "regression: fit y = f(x) on [-6, 6]"),
+            ("Points", f"{d.n_points:,} ({counts})"),
+            ("Noise", f"{round(100 * d.noise)}&nbsp;%"),
+            ("Training share", f"{round(100 * d.train_fraction)}&nbsp;%"),
+            ("Data seed", str(d.seed))]
+
+
+def _network_rows(lab) -> list:
+    from .engine.activations import display_name
+    from .engine.features import feature_label
+
+    net = lab.network
+    rows = [("Input features", _esc(", ".join(feature_label(f) for f in lab.features)))]
+    if not net.hidden:
+        rows.append(("Hidden layers", "none: the inputs feed the output directly"))
+    for i, (n, act) in enumerate(zip(net.hidden, net.activations), 1):
+        slope = f" (slope {net.leaky_slope:g})" if act == "leaky_relu" else ""
+        rows.append((f"Hidden layer {i}", f"{n} neuron{'s' if n != 1 else ''}, "
+                                          f"{_esc(display_name(act, net.custom))}{slope}"))
+    rows.append(("Output layer", "1 neuron, linear (the predicted y), squared error"))
+    for c in net.custom:  # the student's designed activations, by value
+        what = c.describe() if hasattr(c, "describe") else \
+            "piecewise linear through " + ", ".join(f"({x:g}, {y:g})" for x, y in c.points)
+        rows.append((f"Designed activation {c.name}", _esc(what)))
+    rows.append(("Weight initialisation", _esc(net.init)))
+    return rows
+
+
+def function_report_html(lab, runs, src, have=None, when: _dt.datetime | None = None,
+                         browser: bool = True) -> str:
+    """The report page of a function lab: ``lab`` the lab as given, ``runs`` its
+    :class:`~actlab.cli_functions.FunctionRun` list, ``src(name)`` the ``src`` of figure
+    ``name`` (e.g. "fit-relu"), ``have`` the figure names that exist (default: all)."""
+    when = when or _dt.datetime.now()
+    have = set(figure_names(runs) if have is None else have)
+    guide = lab.guide or {}
+    first = runs[0].trainer
+    parts = report_head(lab, "ActLab function lab report", when)
+    parts.append("<h2>Results</h2>")
+    parts.append(_results_table(runs))
+    parts.append(_notes_on_pieces(runs))
+    for r in runs:
+        if r.metrics.get("diverged"):
+            parts.append(f"<p style='color:{FAIL}'><b>{_esc(r.label)} diverged:</b> "
+                         f"{_esc(r.metrics['diverged'])}</p>")
+    verdicts = combined_verdicts(guide, runs) if guide.get("expect") else []
+    if verdicts:
+        parts.append("<h2>Expected outcomes</h2>")
+        parts.append(_outcomes_table(verdicts))
+    if "compare" in have:
+        parts.append("<h2>The runs side by side</h2>")
+        parts.append(_figure(src, "compare", COMPARE_WIDTH, "The curve of every run on the "
+                             "same axes, with its test R²."))
+    for r in runs:
+        parts.append(f"<h2>{_esc(r.label)}</h2>" if len(runs) > 1 else "<h2>The run</h2>")
+        sentence = collapse_sentence(r.metrics)
+        if sentence:
+            parts.append("<h3>What the layers add up to</h3>")
+            parts.append(f"<p>{_esc(sentence)}</p>")
+        for key, width, caption in RUN_FIGURES:
+            if f"{key}{r.suffix}" in have:
+                parts.append(_figure(src, f"{key}{r.suffix}", width, caption))
+    notes = str(guide.get("notes", "") or "")
+    if notes.strip():
+        parts.append("<h2>My notes</h2>")
+        parts.append("<table width='100%' cellspacing='0' cellpadding='8' border='0'><tr>"
+                     f"<td class='notes' bgcolor='#F7F8FA'>{paragraphs_html(notes)}</td>"
+                     "</tr></table>")
+    parts.append("<h2>Settings</h2>")
+    left = (f"<h3>Data</h3>{_table(_data_rows(lab, first.dataset))}"
+            f"<h3>Training</h3>{_table(_training_rows(lab))}")
+    right = f"<h3>Network</h3>{_table(_network_rows(first.lab))}"
+    if len(runs) > 1:
+        right += ("<p class='small'>Every run uses this network with its own activation in "
+                  "every hidden layer, the same seeds, points and minibatch order.</p>")
+    return report_tail(lab, parts, left, right, browser)
+
+
+def _read_figures(out: Path, runs) -> dict[str, bytes]:
+    """The PNG bytes of every report figure present in ``out`` (missing ones skipped)."""
+    return {name: (Path(out) / f"{name}.png").read_bytes() for name in figure_names(runs)
+            if (Path(out) / f"{name}.png").is_file()}
+
+
+def write_function_report(out, lab, runs, path=None) -> Path:
+    """Write ``report.html`` (or ``path``) in the results folder ``out``, with every
+    figure found there embedded; atomic.  Returns its path."""
+    pngs = _read_figures(Path(out), runs)
+    text = function_report_html(lab, runs, lambda n: _data_uri(pngs[n]), have=pngs)
+    path = Path(path) if path is not None else Path(out) / "report.html"
+    write_text_atomic(path, text)
+    return path
+
+
+def write_function_report_pdf(out, lab, runs, path=None) -> Path:
+    """Write the same report as an A4 PDF, ``report.pdf`` (or ``path``) in ``out``."""
+    pngs = _read_figures(Path(out), runs)
+    path = Path(path) if path is not None else Path(out) / "report.pdf"
+    return write_figures_pdf(
+        lab, pngs, lambda src: function_report_html(lab, runs, src, have=pngs,
+                                                    browser=False), path)
