@@ -258,8 +258,7 @@ class PiecewiseLinear:
                           # so the curve analysis (engine/pieces.py) counts its pieces
                           piecewise_linear=True, kinks=self._kinks,
                           summary=f"Your piecewise-linear activation through {pts} "
-                                  f"({what}).",
-                          piecewise_linear=True, kinks=self._kinks)
+                                  f"({what}).")
 
 
 def __getattr__(name: str):
