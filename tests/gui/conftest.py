@@ -40,6 +40,19 @@ def dialog_log(monkeypatch):
         return log["recover_answer"]
 
     monkeypatch.setattr(dialogs, "ask_recover", ask_recover)
+
+    # the activation editor is modal too: answer with log["design"] (None = Cancel, or a
+    # designed activation, or a callable of (custom, editing) returning one)
+    from actlab.gui import activation_editor
+
+    log["design"], log["designs_asked"] = None, []
+
+    def design(parent, custom=(), editing=None):
+        log["designs_asked"].append(editing)
+        answer = log["design"]
+        return answer(custom, editing) if callable(answer) else answer
+
+    monkeypatch.setattr(activation_editor, "design_activation", design)
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: "")
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: "")
     return log

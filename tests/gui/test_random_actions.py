@@ -254,6 +254,13 @@ def test_random_actions_while_training(qtbot, window, excepthook_errors):
     w = window
     rng = random.Random(SEED)
     walk = Walk(qtbot, w)
+    # "Design an activation…" in a layer menu: the editor answers with a bend, a line or
+    # Cancel (the dialog_log fixture stands in for the modal dialog)
+    from actlab.engine.custom_activation import PiecewiseLinear
+
+    shapes = (((-1.0, -1.0), (0.0, 0.0), (1.0, 2.0)), ((-1.0, -0.5), (1.0, 0.5)))
+    w.dialog_log["design"] = lambda custom, editing: None if rng.random() < 0.3 else \
+        PiecewiseLinear(editing.name if editing else f"mine{len(custom)}", rng.choice(shapes))
     w.play()
     start_rss = None
     for i in range(N_ACTIONS):
@@ -275,6 +282,7 @@ def test_random_actions_while_training(qtbot, window, excepthook_errors):
     for title, message in w.dialog_log["errors"]:
         assert "Traceback" not in message and message.strip(), (title, message)
     assert end_rss - start_rss < RSS_GROWTH_LIMIT, (start_rss, end_rss)
+    assert w.dialog_log["designs_asked"], "the walk never opened the activation editor"
 
     # and it still trains
     w.pause()
