@@ -126,7 +126,13 @@ def test_the_point_trainer_fits_a_function_lab():
     start = t.evaluate()["train_loss"]
     t.train(100)
     assert t.history.last()["train_loss"] < 0.2 * start
-    assert t.snapshot().surface is None  # no 2-D decision surface for a curve
+    # no 2-D decision surface for a curve: its "surface" is the area chart of the curve
+    # over x (the output node's picture in the diagram), one column per grid x
+    snap = t.snapshot(50)
+    assert snap.surface.shape == (50, 50, 1)
+    y = t.predict_points(np.linspace(-6, 6, 50))
+    filled = (snap.surface[:, :, 0] != 0).sum(axis=0)  # pixels between 0 and the curve
+    assert filled[np.argmax(np.abs(y))] == filled.max() > 0
     x = np.array([-1.0, 0.5, 2.0])
     manual = t.network.predict(transform(x.reshape(-1, 1), ("x",)))
     np.testing.assert_array_equal(t.predict_points(x), manual)
