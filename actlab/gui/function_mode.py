@@ -55,8 +55,12 @@ class FunctionModeMixin:
         self.data_stack.addWidget(scroll)
         self.function_output = FunctionOutputPanel()
         self.function_output.setObjectName("function_output")
-        self.output_stack.addWidget(self.function_output)
-        self.kind_pages["functions"] = (scroll, self.network_view, self.function_output)
+        # a short column (a laptop at 2x) scrolls rather than squeezing the curve
+        from .image_mode import scrolling
+        out = scrolling(self.function_output, "function_output_scroll",
+                         Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.output_stack.addWidget(out)
+        self.kind_pages["functions"] = (scroll, self.network_view, out)
 
         self.function_data_panel.labEdited.connect(self.apply_edit)
         self.function_data_panel.importRequested.connect(

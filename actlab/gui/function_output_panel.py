@@ -64,7 +64,9 @@ class FunctionOutputPanel(QtWidgets.QWidget):
 
         self.loss_view = LossView()
         self.loss_view.setObjectName("loss_view")
-        self.loss_view.setMinimumHeight(120)
+        # the curve is this lab's main picture: on a short column (a laptop at 2x) the
+        # loss plot gives way first
+        self.loss_view.setMinimumHeight(90)
         self.loss_view.setToolTip("Training loss (solid) and test loss (dashed) after "
                                   "every epoch: both should go down. " + LOSS_NOTE)
         layout.addWidget(self.loss_view, 2)
@@ -74,7 +76,7 @@ class FunctionOutputPanel(QtWidgets.QWidget):
         self.curve_view.setMinimumSize(200, 180)
         self.curve_view.setToolTip("The points (x, y) and the network's curve through "
                                    "them; diamonds mark its kinks.")
-        layout.addWidget(self.curve_view, 3)
+        layout.addWidget(self.curve_view, 4)
 
         self.pieces_label = caption("", PIECES_TIP)
         self.pieces_label.setObjectName("pieces_label")

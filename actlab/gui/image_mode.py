@@ -39,7 +39,7 @@ def prepare_images(lab: Lab, path: str | None = None):
     return load_lab_images(lab, base)
 
 
-def _scrolling(widget, name: str, sideways):
+def scrolling(widget, name: str, sideways):
     """``widget`` in a frameless, vertically scrolling area named ``name``."""
     from PySide6 import QtWidgets
 
@@ -72,7 +72,7 @@ class ImageModeMixin:
 
         self.image_data_panel = ImageDataPanel()
         self.image_data_panel.setObjectName("image_data_panel")
-        self.data_stack.addWidget(_scrolling(self.image_data_panel, "image_data_scroll",
+        self.data_stack.addWidget(scrolling(self.image_data_panel, "image_data_scroll",
                                              Qt.ScrollBarPolicy.ScrollBarAsNeeded))
         self.network_view_images = ConvBuilderView()
         self.network_view_images.setObjectName("conv_builder")
@@ -80,7 +80,7 @@ class ImageModeMixin:
         self.image_output = ImageOutputPanel()
         self.image_output.setObjectName("image_output")
         # a short or narrow column scrolls rather than squeezing the plots below use
-        self.output_stack.addWidget(_scrolling(self.image_output, "image_output_scroll",
+        self.output_stack.addWidget(scrolling(self.image_output, "image_output_scroll",
                                                Qt.ScrollBarPolicy.ScrollBarAlwaysOff))
         self.image_data_panel.labEdited.connect(self.apply_edit)
         self.image_data_panel.importRequested.connect(lambda: self.import_images_from(None))

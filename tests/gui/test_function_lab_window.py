@@ -37,7 +37,7 @@ def _relu_lab(hidden=(6,), acts=("relu",)):
 def test_a_function_preset_opens_with_its_own_columns_and_back(window, qtbot):
     assert window.open_preset(ONE_LINE)
     assert window.lab.kind == "functions" and window.dialog_log["errors"] == []
-    assert window.output_stack.currentWidget() is window.function_output
+    assert window.output_stack.currentWidget().widget() is window.function_output
     assert window.network_stack.currentWidget() is window.network_view
     assert window.data_stack.currentWidget().widget().findChild(
         type(window.function_data_panel)) is window.function_data_panel
@@ -104,7 +104,7 @@ def test_choosing_a_function_data_set_in_the_point_panel_switches_and_undo_is_fr
     qtbot.waitUntil(lambda: window.lab.kind == "functions", timeout=WAIT)
     assert window.lab.data.generator == "abs" and window.dataset.X_train.shape[1] == 1
     assert "function lab" in window.statusBar().currentMessage()
-    assert window.output_stack.currentWidget() is window.function_output
+    assert window.output_stack.currentWidget().widget() is window.function_output
     # another curve: a data edit of the same kind, which Undo takes back
     window.function_data_panel.dataset_buttons["sawtooth"].click()
     assert window.lab.data.generator == "sawtooth"
