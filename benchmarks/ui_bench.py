@@ -82,7 +82,7 @@ def config_b():
 def headless_epochs_per_second(seconds: float) -> float:
     from actlab.engine.trainer import Trainer
     t = Trainer(config_b())
-    big = LAB is not None and t.kind == "images" or len(HIDDEN) * max(HIDDEN, default=1) > 64
+    big = LAB is not None and getattr(t, "kind", "points") == "images" or len(HIDDEN) * max(HIDDEN, default=1) > 64
     t.train(2 if big else 20)
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
