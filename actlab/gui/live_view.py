@@ -194,6 +194,19 @@ class LiveViewMixin:
 
     def _neuron_hovered(self, layer: int, index: int) -> None:
         self._hover = (layer, index)
+        if self.lab_kind == "functions":  # its part of the curve, when it has one
+            last = len(self.lab.network.hidden) - 1
+            view = self.function_output.curve_view
+            view.set_highlight(index if layer == last else None)
+            if layer > last:
+                self.status("The output: the network's curve, the sum of the last hidden "
+                            "layer's contributions plus its bias.")
+            else:
+                self.status(f"Neuron {index + 1} of hidden layer {layer + 1}: " + (
+                    "its weighted contribution is drawn bold on the curve." if layer == last
+                    else "its picture is its own curve; the curve view shows the parts of "
+                    "the last hidden layer."))
+            return
         self._show_neuron()
 
     def _show_neuron(self) -> None:
@@ -207,4 +220,7 @@ class LiveViewMixin:
 
     def _neuron_unhovered(self) -> None:
         self._hover = None
+        if self.lab_kind == "functions":
+            self.function_output.curve_view.set_highlight(None)
+            return
         self.output.surface_view.clear_override()

@@ -191,3 +191,21 @@ def test_compare_activations_draws_one_curve_per_run_and_exports_the_cli_figure(
     assert panel.export(str(target))
     img = QImage(str(target))
     assert img.width() > 600 and not img.isNull()
+
+
+def test_hovering_a_last_layer_neuron_draws_its_contribution_bold(window, qtbot):
+    _open(window, qtbot, _relu_lab(), epochs=5)
+    view = window.function_output.curve_view
+    assert not window.function_output.show_units.isChecked() and view.visible_unit_lines() == 0
+    window._neuron_hovered(0, 2)
+    assert view.highlighted() == 2 and view.visible_unit_lines() == 1
+    x, y = view.unit_curves[2].getData()
+    pic = window.function_curve_picture()
+    lo, hi = view.y_range()
+    inside = (pic.parts[:, 2] > lo) & (pic.parts[:, 2] < hi)  # drawn as computed there
+    assert inside.any()
+    np.testing.assert_allclose(y[inside], pic.parts[inside, 2])
+    assert view.unit_curves[2].opts["pen"].widthF() > 3
+    assert "drawn bold" in window.statusBar().currentMessage()
+    window._neuron_unhovered()
+    assert view.highlighted() is None and view.visible_unit_lines() == 0

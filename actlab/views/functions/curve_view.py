@@ -250,15 +250,32 @@ class CurveView(QtWidgets.QWidget):
             self.unit_curves.append(c)
         return self.unit_curves[j]
 
+    def set_highlight(self, unit: int | None) -> None:
+        """Draw unit ``unit``'s contribution bold (the network diagram's hovered neuron
+        of the last hidden layer), shown even while "Units" is off; None: no highlight."""
+        self._highlight = unit
+        self._draw_units()
+
+    def highlighted(self) -> int | None:
+        return self._highlight
+
+    _highlight: int | None = None
+
     def _draw_units(self) -> None:
         pic = self._pic
-        n = pic.n_units if (pic is not None and self._show_units) else 0
-        for j in range(n):
+        n = pic.n_units if pic is not None else 0
+        hi = self._highlight if self._highlight is not None and self._highlight < n else None
+        shown = range(n) if self._show_units else ((hi,) if hi is not None else ())
+        for j in shown:
             c = self._unit_curve(j)
             c.setData(pic.x, self._clipped(pic.parts[:, j]))
+            c.setPen(pg.mkPen(_rgba(unit_color(j), 255 if j == hi else UNIT_ALPHA),
+                              width=3.2 if j == hi else 1.4))
             c.show()
-        for c in self.unit_curves[n:]:
-            c.hide()
+        for j, c in enumerate(self.unit_curves):
+            if j not in shown:
+                c.hide()
+        n = n if self._show_units else 0
         show_bias = n > 0 and np.isfinite(pic.bias)
         if show_bias:
             self.bias_line.setValue(pic.bias)
