@@ -159,6 +159,22 @@ def train_functions(args, lab, stem: str, out: Path, activations: list[str],
     return 0
 
 
+def write_run_report(lab, trainer, path) -> Path:
+    """The window's lab report of one function run (``trainer``, a copy of the window's
+    run): its figures are drawn into a temporary folder exactly as ``actlab train
+    --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
+    import tempfile
+
+    from .cli import LOSS_NOTE, figure_titles
+    from .report_functions import write_function_report, write_function_report_pdf
+
+    with tempfile.TemporaryDirectory(prefix="actlab-report-") as tmp:
+        written = _write(Path(tmp), "lab", [("", trainer)], 0.0, LOSS_NOTE, figure_titles)
+        writer = write_function_report_pdf if str(path).lower().endswith(".pdf") \
+            else write_function_report
+        return writer(tmp, lab, written, path)
+
+
 def _write_instruments(out: Path, written, sampler) -> None:
     """gradients.png of every run and, for an all-linear one fed x alone, collapse.png."""
     from dataclasses import replace

@@ -147,9 +147,10 @@ class GuideMixin:
         try:
             # a copy of the run on this thread: the worker's trainer belongs to its thread
             run = Trainer(lab, self.dataset)
-            if lab.kind == "images":  # the CLI's figures and report, for this one run
-                from actlab.cli_images import write_run_report
-                write_run_report(lab, run, path)
+            if lab.kind in ("images", "functions"):  # the CLI's figures and report
+                from actlab import cli_functions, cli_images
+                (cli_images if lab.kind == "images" else cli_functions).write_run_report(
+                    lab, run, path)
             else:
                 snapshot = run.snapshot(grid=100, neurons=False)
                 insights = compute_insights(run, grid=60)

@@ -209,3 +209,18 @@ def test_hovering_a_last_layer_neuron_draws_its_contribution_bold(window, qtbot)
     assert "drawn bold" in window.statusBar().currentMessage()
     window._neuron_unhovered()
     assert view.highlighted() is None and view.visible_unit_lines() == 0
+
+
+def test_the_lab_report_of_a_function_run_has_its_fit_and_numbers(window, qtbot, tmp_path):
+    import re
+
+    _open(window, qtbot, load_preset("functions-four-relu-pieces"), epochs=20)
+    html = tmp_path / "r.html"
+    assert window.write_report_to(str(html)), window.dialog_log["errors"]
+    text = html.read_text()
+    pic = window.function_curve_picture()
+    # the results table names the run's exact pieces and upper bound (4 ReLU: at most 5)
+    assert re.search(rf">\s*{pic.n_pieces}\s*<", text) and ">5<" in text.replace(" ", "")
+    assert text.count("data:image/png;base64,") >= 2  # the fit and the loss figures
+    pdf = tmp_path / "r.pdf"
+    assert window.write_report_to(str(pdf)) and pdf.read_bytes().startswith(b"%PDF")
