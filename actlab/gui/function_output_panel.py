@@ -86,6 +86,16 @@ class FunctionOutputPanel(QtWidgets.QWidget):
 
         self.warning = warning_label()
         layout.addWidget(self.warning)
+        # A wrapped label gives the layout a height-for-width, and a scroll area then
+        # sizes the panel to its *preferred* heights (loss and curve at full size, 711 px
+        # on a laptop): the column scrolled although everything fitted.  Without it the
+        # panel fills the column and only scrolls below its minimum; the labels keep
+        # room for two lines.
+        for label in (self.pieces_label, self.warning):
+            policy = label.sizePolicy()
+            policy.setHeightForWidth(False)
+            label.setSizePolicy(policy)
+            label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
 
         boxes = self._boxes = QtWidgets.QGridLayout()
         boxes.setHorizontalSpacing(10)
@@ -111,7 +121,11 @@ class FunctionOutputPanel(QtWidgets.QWidget):
         self.show_test.toggled.connect(self.curve_view.set_show_test)
         self.log_scale.toggled.connect(self.loss_view.set_log_scale)
         self.show_line.setChecked(True)  # on whenever there is a line to show
-        self.show_line.hide()  # only a network of linear layers has one
+        # only a network of linear layers has one: greyed out otherwise (not hidden, so
+        # the boxes keep their places, and a hidden child made the scroll area size the
+        # panel to its preferred height)
+        self.show_line.setEnabled(False)
+        self._line_tip = self.show_line.toolTip()
         for view in (self.loss_view, self.curve_view):
             cache_axes(view.plot_item)
 
@@ -160,7 +174,11 @@ class FunctionOutputPanel(QtWidgets.QWidget):
         self.pieces_label.setToolTip(pic.reason if pic is not None and pic.reason
                                      else PIECES_TIP)
         has_line = pic is not None and pic.line is not None
-        self.show_line.setVisible(has_line)
+        if has_line != self.show_line.isEnabled():
+            self.show_line.setEnabled(has_line)
+            self.show_line.setToolTip(self._line_tip if has_line else
+                                      "Only a network whose activations are all linear is "
+                                      "one line y = w·x + b; this one bends.")
 
     def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
         """The loss curves of a Snapshot's ``history``."""

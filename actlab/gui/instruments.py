@@ -430,7 +430,7 @@ class Instruments:
         if self.images:
             return
         if self.w.lab.kind == "functions":  # the line y = w·x + b, dashed on the curve
-            self.w.function_output.curve_view.set_show_line(True)
+            self.w.function_output.show_line.setChecked(True)
             self.w.network_view.set_merged_runs(
                 merged_layer_runs(insights.collapse.runs, len(insights.layer_sizes)))
             return
@@ -452,8 +452,6 @@ class Instruments:
 
     def _clear_collapse_marks(self) -> None:
         self.w.output.surface_view.clear_extra_line()
-        if getattr(self.w, "function_widgets_made", False):
-            self.w.function_output.curve_view.set_show_line(False)
         self.w.network_view.set_merged_runs(())
         self._mark_image_runs((), "")
 

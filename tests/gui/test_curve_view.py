@@ -114,7 +114,7 @@ def test_pieces_label_reads_as_a_sentence(relu_panel):
     text = panel.pieces_label.text()
     assert text == f"{pic.n_pieces} linear pieces on [−6, 6] · at most 9 for 8 ReLU units"
     assert pixels_near(panel.curve_view, KINK_COLOR) > 10  # the diamonds are drawn
-    assert not panel.show_line.isVisible()  # a ReLU network is no line
+    assert not panel.show_line.isEnabled()  # a ReLU network is no line
 
 
 def test_deep_relu_label_names_the_layers(qtbot):
@@ -144,7 +144,7 @@ def test_linear_network_shows_its_line(qtbot):
     sign = -1 if m.group(2) == "−" else 1
     assert sign * float(m.group(3)) == pytest.approx(b, abs=0.005)
     assert float(m.group(4)) < 1e-9
-    assert panel.show_line.isVisible() and panel.show_line.isChecked()
+    assert panel.show_line.isEnabled() and panel.show_line.isChecked()
     line = panel.curve_view.line
     assert line.isVisible()
     lx, ly = data(line)
@@ -155,7 +155,7 @@ def test_linear_network_shows_its_line(qtbot):
     # back to a ReLU network: no line, no checkbox
     panel.show_line.click()
     panel.show_picture(make_curve_picture(trainer()))
-    assert not line.isVisible() and not panel.show_line.isVisible()
+    assert not line.isVisible() and not panel.show_line.isEnabled()
 
 
 def test_tanh_says_it_is_smooth(qtbot):

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from PySide6 import QtWidgets
 
 from actlab.engine.pieces import collapse_line, linear_pieces
 from actlab.labfile import load_lab, load_preset
@@ -86,16 +87,24 @@ def test_training_draws_the_curve_its_kinks_and_the_pieces_count(window, qtbot):
 def test_linear_network_collapse_line_is_drawn_dashed_when_the_instrument_is_open(window,
                                                                                    qtbot):
     _open(window, qtbot, _relu_lab((4, 3), ("linear", "linear")), epochs=15)
-    window.instruments.open("collapse")
+    window.function_output.show_line.setChecked(False)  # the student had turned it off
     view = window.function_output.curve_view
+    assert not view.line.isVisible()
+    window.instruments.open("collapse")
     qtbot.waitUntil(lambda: view.line.isVisible(), timeout=WAIT)
     params = window.trainer.current_lab()[1].params
     line = collapse_line(params, ["linear", "linear"])
     x, y = view.line.getData()
     np.testing.assert_allclose(y, line.slope * x + line.b, atol=1e-9)
     assert "the network is the line y =" in window.function_output.pieces_label.text()
+    assert window.function_output.show_line.isChecked()
+    # the instrument's panel says the same: one linear layer y = w·x + b
+    texts = " ".join(lab.text() for lab in window.instruments.collapse.findChildren(
+        QtWidgets.QLabel) if lab.isVisibleTo(window.instruments.collapse))
+    assert "This network is one linear layer" in texts and "·x" in texts
     window.instruments.close("collapse")
-    qtbot.waitUntil(lambda: not view.line.isVisible(), timeout=WAIT)
+    window.function_output.show_line.click()
+    assert not view.line.isVisible()
 
 
 def test_choosing_a_function_data_set_in_the_point_panel_switches_and_undo_is_fresh(
