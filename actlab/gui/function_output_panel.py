@@ -46,6 +46,17 @@ def _r2_table() -> QtWidgets.QGridLayout:
     return numbers
 
 
+class _PanelLayout(QtWidgets.QVBoxLayout):
+    """The panel's column, without a height-for-width: a wrapped label (the pieces line)
+    gives a layout one, and a scroll area then sizes the panel to its *preferred*
+    heights (loss and curve at full size, 727 px on a laptop), so the column scrolled
+    although everything fitted.  Without it the panel fills the column and scrolls only
+    below its minimum."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return False
+
+
 class FunctionOutputPanel(QtWidgets.QWidget):
     """Numbers on top, then the loss plot, then the curve, its pieces line and the
     checkboxes Units, Line, Test data and Log scale."""
@@ -53,7 +64,7 @@ class FunctionOutputPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._pic = None
-        layout = QtWidgets.QVBoxLayout(self)
+        layout = _PanelLayout(self)
         layout.setSizeConstraint(QtWidgets.QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -86,15 +97,8 @@ class FunctionOutputPanel(QtWidgets.QWidget):
 
         self.warning = warning_label()
         layout.addWidget(self.warning)
-        # A wrapped label gives the layout a height-for-width, and a scroll area then
-        # sizes the panel to its *preferred* heights (loss and curve at full size, 711 px
-        # on a laptop): the column scrolled although everything fitted.  Without it the
-        # panel fills the column and only scrolls below its minimum; the labels keep
-        # room for two lines.
+        # the wrapped labels keep room for two lines (see _PanelLayout)
         for label in (self.pieces_label, self.warning):
-            policy = label.sizePolicy()
-            policy.setHeightForWidth(False)
-            label.setSizePolicy(policy)
             label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
 
         boxes = self._boxes = QtWidgets.QGridLayout()
@@ -121,11 +125,7 @@ class FunctionOutputPanel(QtWidgets.QWidget):
         self.show_test.toggled.connect(self.curve_view.set_show_test)
         self.log_scale.toggled.connect(self.loss_view.set_log_scale)
         self.show_line.setChecked(True)  # on whenever there is a line to show
-        # only a network of linear layers has one: greyed out otherwise (not hidden, so
-        # the boxes keep their places, and a hidden child made the scroll area size the
-        # panel to its preferred height)
-        self.show_line.setEnabled(False)
-        self._line_tip = self.show_line.toolTip()
+        self.show_line.hide()  # only a network of linear layers has one
         for view in (self.loss_view, self.curve_view):
             cache_axes(view.plot_item)
 
@@ -174,11 +174,7 @@ class FunctionOutputPanel(QtWidgets.QWidget):
         self.pieces_label.setToolTip(pic.reason if pic is not None and pic.reason
                                      else PIECES_TIP)
         has_line = pic is not None and pic.line is not None
-        if has_line != self.show_line.isEnabled():
-            self.show_line.setEnabled(has_line)
-            self.show_line.setToolTip(self._line_tip if has_line else
-                                      "Only a network whose activations are all linear is "
-                                      "one line y = w·x + b; this one bends.")
+        self.show_line.setVisible(has_line)
 
     def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
         """The loss curves of a Snapshot's ``history``."""

@@ -114,7 +114,7 @@ def test_pieces_label_reads_as_a_sentence(relu_panel):
     text = panel.pieces_label.text()
     assert text == f"{pic.n_pieces} linear pieces on [−6, 6] · at most 9 for 8 ReLU units"
     assert pixels_near(panel.curve_view, KINK_COLOR) > 10  # the diamonds are drawn
-    assert not panel.show_line.isEnabled()  # a ReLU network is no line
+    assert not panel.show_line.isVisible()  # a ReLU network is no line
 
 
 def test_deep_relu_label_names_the_layers(qtbot):
@@ -144,7 +144,7 @@ def test_linear_network_shows_its_line(qtbot):
     sign = -1 if m.group(2) == "−" else 1
     assert sign * float(m.group(3)) == pytest.approx(b, abs=0.005)
     assert float(m.group(4)) < 1e-9
-    assert panel.show_line.isEnabled() and panel.show_line.isChecked()
+    assert panel.show_line.isVisible() and panel.show_line.isChecked()
     line = panel.curve_view.line
     assert line.isVisible()
     lx, ly = data(line)
@@ -155,7 +155,7 @@ def test_linear_network_shows_its_line(qtbot):
     # back to a ReLU network: no line, no checkbox
     panel.show_line.click()
     panel.show_picture(make_curve_picture(trainer()))
-    assert not line.isVisible() and not panel.show_line.isEnabled()
+    assert not line.isVisible() and not panel.show_line.isVisible()
 
 
 def test_tanh_says_it_is_smooth(qtbot):
@@ -238,3 +238,27 @@ def test_the_curve_exports_as_png_and_svg(qtbot, tmp_path):
     assert not image_is_blank(png)
     svg = export_svg(view, tmp_path / "curve.svg").read_text()
     assert "<svg" in svg and ("<path" in svg or "<polyline" in svg)
+
+
+def test_in_a_scroll_area_the_panel_fills_the_column_and_scrolls_only_below_its_minimum(
+        qtbot):
+    """A wrapped pieces line gave the panel's layout a height-for-width, and the scroll
+    area then sized the panel to its preferred height: it scrolled on a laptop although
+    everything fitted."""
+    from PySide6.QtCore import Qt
+
+    from actlab.gui.image_mode import scrolling
+
+    panel = FunctionOutputPanel()
+    area = scrolling(panel, "area", Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    qtbot.addWidget(area)
+    area.resize(440, 600)
+    area.show()
+    qtbot.waitExposed(area)
+    panel.show_picture(make_curve_picture(trainer()))  # a long, wrapping pieces line
+    panel.show_line.setVisible(True)
+    panel.show_line.setVisible(False)
+    qtbot.waitUntil(lambda: panel.height() == area.viewport().height(), timeout=5000)
+    assert area.verticalScrollBar().maximum() == 0
+    area.resize(440, 250)  # below the minimum: now it scrolls
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0, timeout=5000)
