@@ -233,3 +233,36 @@ def test_the_lab_report_of_a_function_run_has_its_fit_and_numbers(window, qtbot,
     assert text.count("data:image/png;base64,") >= 2  # the fit and the loss figures
     pdf = tmp_path / "r.pdf"
     assert window.write_report_to(str(pdf)) and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(window, qtbot):
+    """The guided lab as a student does it: train the straight "bend" (one line), then
+    Edit “bend”… in the layer's menu, move its middle point off the line, train again."""
+    from actlab.engine.custom_activation import PiecewiseLinear
+    from actlab.views.layer_controls import EDIT_ITEM
+
+    assert window.open_preset("functions-one-kink")
+    qtbot.waitUntil(lambda: window._snapshot is not None, timeout=WAIT)
+    window.play()
+    qtbot.waitUntil(lambda: window._snapshot.epoch >= 300 and not window.wants_playing
+                    and window.function_curve_picture() is not None
+                    and window.function_curve_picture().epoch == 300, timeout=WAIT)
+    straight = window.function_curve_picture()
+    assert straight.line is not None and straight.n_pieces == 1
+    assert "straight line" in window.function_output.pieces_label.text()
+    # Edit “bend”…: the editor (answered by the dialog_log fixture) moves (0, 0) to (0, 1)
+    window.dialog_log["design"] = lambda custom, editing: PiecewiseLinear(
+        editing.name, ((-2.0, -2.0), (0.0, 1.0), (2.0, 2.0)))
+    combo = window.network_view.layer_controls(0).combo
+    combo.setCurrentIndex(combo.findData(EDIT_ITEM))
+    assert window.dialog_log["designs_asked"][-1].name == "bend"
+    assert window.lab.network.custom[0].points[1] == (0.0, 1.0)
+    assert window.lab.network.activations == ("bend",)
+    assert window.lab.params is None  # a network edit: the weights start again
+    window.play()
+    qtbot.waitUntil(lambda: window._snapshot.epoch >= 300 and not window.wants_playing
+                    and window.function_curve_picture().epoch == 300, timeout=WAIT)
+    bent = window.function_curve_picture()
+    assert bent.line is None and bent.n_pieces >= 2
+    r2 = lambda snap, pic: 1 - 2 * snap.test_loss / np.var(pic.test_y)  # noqa: E731
+    assert r2(window._snapshot, bent) > 0.9
