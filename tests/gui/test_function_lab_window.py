@@ -200,6 +200,18 @@ def test_compare_activations_draws_one_curve_per_run_and_exports_the_cli_figure(
     assert panel.export(str(target))
     img = QImage(str(target))
     assert img.width() > 600 and not img.isNull()
+    # the same figure as the CLI's compare.png for the same runs, pixel for pixel
+    from actlab.cli import main
+    from actlab.labfile import save_lab
+
+    path = tmp_path / "lab.actlab"
+    save_lab(window.lab.without_results(), path)
+    out = tmp_path / "cli"
+    argv = ["train", str(path), "--epochs", "6", "--quiet", "--out", str(out)]
+    for name in names:
+        argv += ["--activation", name]
+    assert main(argv) == 0
+    assert img == QImage(str(out / "compare.png"))
 
 
 def test_hovering_a_last_layer_neuron_draws_its_contribution_bold(window, qtbot):

@@ -48,6 +48,9 @@ class _Cell(QtWidgets.QWidget):
         self.title.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
         self.title.setStyleSheet("font-weight: bold;")
         self.view = CurveView(self)
+        # no key in a small cell (the main curve view has one): out of the layout, so
+        # its row above the plot takes no height
+        self.view.plot_item.layout.removeItem(self.view.legend)
         self.view.legend.hide()
         self.view.plot_item.setLabel("bottom", None)
         self.view.plot_item.setLabel("left", None)
