@@ -67,8 +67,13 @@ def how_to_html() -> str:
                 f"({html.escape(str(e))}). Reinstalling ActLab should bring it back.</p>")
 
 
-_CARD = re.compile(r"<section class='card'>\s*(<h2>.*?</h2>)\s*(<img[^>]*>)\s*(.*?)</section>",
-                   re.S)
+_CARD = re.compile(r"<section class='card'( id='\w+')?>\s*(<h2>.*?</h2>)\s*(<img[^>]*>)\s*"
+                   r"(.*?)</section>", re.S)
+
+
+def _anchor(id_attr: str | None) -> str:
+    """A card's ``id='NAME'`` as the ``<a name>`` QTextBrowser scrolls to ("" for none)."""
+    return f"<a name={id_attr.split('=', 1)[1]}></a>" if id_attr else ""
 
 
 def gallery_for_browser(page: str) -> str:
@@ -77,11 +82,12 @@ def gallery_for_browser(page: str) -> str:
     two-cell table (plot | slope and description).  Cards that do not match the expected
     shape keep their content, only with the plot in a paragraph of its own."""
     page = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
-    page = _CARD.sub(lambda m: (f"{m[1]}<table cellspacing='0'><tr>"
-                                f"<td class='plot' valign='top'><p class='plot'>{m[2]}</p></td>"
-                                f"<td valign='top'>{m[3]}</td></tr></table>"), page)
+    page = _CARD.sub(lambda m: (_anchor(m[1]) + f"{m[2]}<table cellspacing='0'><tr>"
+                                f"<td class='plot' valign='top'><p class='plot'>{m[3]}</p></td>"
+                                f"<td valign='top'>{m[4]}</td></tr></table>"), page)
     page = re.sub(r"(?<!<p class='plot'>)(<img[^>]*>)", r"<p class='plot'>\1</p>", page)
-    return page.replace("<section class='card'>", "<div>").replace("</section>", "</div>")
+    page = re.sub(r"<section class='card'[^>]*>", "<div>", page)
+    return page.replace("</section>", "</div>")
 
 
 def _esc(text: object) -> str:
@@ -231,8 +237,11 @@ class HelpWindow(QtWidgets.QMainWindow):
         self.design_bar.setStyleSheet("QWidget#design_bar { background: #FFFFFF; }")
         bar = QtWidgets.QHBoxLayout(self.design_bar)
         bar.setContentsMargins(MIN_SIDE_MARGIN, 8, MIN_SIDE_MARGIN, 0)
-        bar.addWidget(QtWidgets.QLabel("Your lab's own activations are at the end of the "
-                                       "gallery."), 1)
+        self.designed_label = QtWidgets.QLabel()
+        self.designed_label.setObjectName("designed_label")
+        self.designed_label.linkActivated.connect(
+            lambda _link: self.browser.scrollToAnchor("designed"))
+        bar.addWidget(self.designed_label, 1)
         bar.addWidget(self.design_button)
         page = QtWidgets.QVBoxLayout()
         page.setContentsMargins(0, 0, 0, 0)
@@ -283,9 +292,19 @@ class HelpWindow(QtWidgets.QMainWindow):
         self._designed, self._design = designed, design
         self.refresh_gallery()
 
+    def _show_design_bar(self) -> None:
+        """The "Design your own…" bar: on the gallery, when there is a design callback."""
+        self.design_bar.setVisible(self.topic == "gallery" and self._design is not None)
+        n = len(self._gallery_custom)
+        self.designed_label.setText(
+            f"<a href='#designed'>This lab's {n} designed activation{'s' * (n != 1)}</a> "
+            f"{'are' if n != 1 else 'is'} at the end of the gallery." if n else
+            "This lab has no designed activations yet: design one, and it joins the "
+            "gallery and the lab.")
+
     def refresh_gallery(self) -> None:
         """Draw the gallery again if the lab's designed activations changed."""
-        self.design_bar.setVisible(self.topic == "gallery" and self._design is not None)
+        self._show_design_bar()
         if self.topic == "gallery" and self.designed() != self._gallery_custom:
             bar = self.browser.verticalScrollBar().value()
             self.topic = ""
@@ -321,7 +340,7 @@ class HelpWindow(QtWidgets.QMainWindow):
             if self.contents.currentRow() != row:
                 with QtCore.QSignalBlocker(self.contents):
                     self.contents.setCurrentRow(row)
-        self.design_bar.setVisible(topic == "gallery" and self._design is not None)
+        self._show_design_bar()
         if anchor:
             self.browser.scrollToAnchor(anchor)
         else:

@@ -253,7 +253,8 @@ def _plot_png(name: str, size: tuple[int, int] = (320, 190), custom=()) -> bytes
 def gallery_html(custom=()) -> str:
     """Every activation's title, plot (embedded as a base64 PNG), slope at 0 and
     description as one self-contained HTML page for offline help; then the lab's designed
-    activations ``custom`` (titled "NAME (designed)").  Needs a running QApplication
+    activations ``custom`` (titled "NAME (designed)"; the first card has the
+    id ``designed``).  Needs a running QApplication
     (plots are drawn with Qt)."""
     if QtWidgets.QApplication.instance() is None:
         raise RuntimeError("gallery_html() needs a QApplication (the plots are drawn "
@@ -263,8 +264,10 @@ def gallery_html(custom=()) -> str:
     for name, act in list(ACTIVATIONS.items()) + own:
         png = base64.b64encode(_plot_png(name, custom=custom)).decode("ascii")
         title = card_title(name, custom)
+        # the first designed card is where "your lab's designed activations" links to
+        anchor = " id='designed'" if name == (own[0][0] if own else None) else ""
         cards.append(
-            "<section class='card'>"
+            f"<section class='card'{anchor}>"
             f"<h2>{html.escape(title)}</h2>"
             f"<img alt='{html.escape(act.title)}: value and slope on [-5, 5]' "
             f"width='320' height='190' src='data:image/png;base64,{png}'>"

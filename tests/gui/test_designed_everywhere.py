@@ -91,6 +91,20 @@ def test_the_help_gallery_shows_the_labs_designed_activations(qtbot):
     assert "f′(0) = 2" in text and "f′(0) = 0.5" in text
     page = h.page_html("gallery")
     assert page.count("data:image/png;base64,") == len(NAMES) + 2  # every curve drawn
+    assert page.count("<a name='designed'></a><h2>bend (designed)</h2>") == 1
+
+
+def test_the_gallery_widget_draws_designed_cards_by_their_own_function(qtbot):
+    from actlab.views.gallery import ActivationGallery
+    g = ActivationGallery(None, custom=(BEND, SOFT))
+    qtbot.addWidget(g)
+    assert list(g.cards)[len(NAMES):] == ["bend", "soft"]
+    card = g.cards["soft"]
+    assert card.title_label.text() == "soft (designed)"
+    value, slope = [c for c in card.plot.getPlotItem().listDataItems()][::-1]
+    z, f = value.getData()
+    assert np.allclose(f, np.where(z > 0, z, 0.5 * np.expm1(z)))  # ELU, alpha 0.5
+    assert np.allclose(slope.getData()[1], np.where(z > 0, 1.0, 0.5 * np.exp(z)))
 
 
 def test_design_your_own_adds_to_the_lab_and_sets_every_hidden_layer(window, qtbot,
@@ -106,12 +120,14 @@ def test_design_your_own_adds_to_the_lab_and_sets_every_hidden_layer(window, qtb
     h = help_window._window
     qtbot.addWidget(h)
     assert h.topic == "gallery" and h.design_bar.isVisibleTo(h)
+    assert "no designed activations yet" in h.designed_label.text()
     assert "mine (designed)" not in h.browser.toPlainText()
     h.design_button.click()
     assert w.lab.network.custom == before.custom + (made,)
     assert set(w.lab.network.activations) == {"mine"}
     assert len(w.lab.network.activations) == len(before.hidden)
     assert "mine (designed)" in h.browser.toPlainText()
+    assert "1 designed activation</a> is at the end" in h.designed_label.text()
     assert "mine" in w.acts.undo.text() and w.undo()
     assert w.lab.network == before
 
