@@ -79,8 +79,13 @@ def design_for_all(window) -> bool:
     """Open the editor for a new designed activation of ``window.lab`` (e.g. from the
     activation gallery); on OK the lab gets it and every layer with an activation uses
     it (a point or function lab's hidden layers, an image lab's convolutions and dense
-    layers), as one network edit Undo takes back.  True when the network changed."""
+    layers), as one network edit Undo takes back.  True when the network changed; nothing
+    happens (a status line says why) when the teacher locked the activations."""
     from ..engine.image_trainer import with_activation
+    from .teacher_mode import teacher_groups
+    if "activation" in teacher_groups(window.lab.guide).locked:
+        window.status("The activations of this lab are locked by the teacher.")
+        return False
     net = window.lab.network
     if len(net.custom) >= ca.MAX_CUSTOM:
         dialogs.show_error(window, "Cannot design another activation",
@@ -101,6 +106,9 @@ def design_for_all(window) -> bool:
     if window.lab.network.custom != new.custom:  # apply_edit refused it and said why
         return False
     window.record_network_edit(net, f"Design “{act.name}”")
+    if not hasattr(new, "conv") and not new.hidden:
+        window.status(f"“{act.name}” is kept in the lab: add a hidden layer to use it.")
+        return True
     where = "every layer" if hasattr(new, "conv") else "every hidden layer"
     window.status(f"{where[0].upper()}{where[1:]} uses your activation “{act.name}”: "
                   + activation_editor.shape_sentence(act) + ". Weights re-initialised.")

@@ -132,6 +132,18 @@ def test_design_your_own_adds_to_the_lab_and_sets_every_hidden_layer(window, qtb
     assert w.lab.network == before
 
 
+def test_design_your_own_respects_the_teachers_activation_lock(window, monkeypatch):
+    w = window
+    assert w.open_lab(replace(_point_lab(), guide={"locked": ["activation"]}))
+    before = w.lab.network
+    opened = []
+    monkeypatch.setattr(designed_activations().activation_editor, "design_activation",
+                        lambda *a, **k: opened.append(a) or Tweaked("x", "elu", 1.0))
+    assert designed_activations().design_for_all(w) is False
+    assert opened == [] and w.lab.network == before
+    assert "locked by the teacher" in w.statusBar().currentMessage()
+
+
 def designed_activations():
     from actlab.gui import designed_activations as d
     return d
