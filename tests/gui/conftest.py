@@ -40,6 +40,13 @@ def dialog_log(monkeypatch):
         return log["recover_answer"]
 
     monkeypatch.setattr(dialogs, "ask_recover", ask_recover)
+    # the activation editor is modal too: Cancel at once (a test that designs one
+    # patches design_activation itself); "designs" records what it was asked to edit
+    from actlab.gui import activation_editor
+    log["designs"] = []
+    monkeypatch.setattr(activation_editor, "design_activation",
+                        lambda parent, custom=(), editing=None:
+                        log["designs"].append(editing))
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: "")
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: "")
     return log
