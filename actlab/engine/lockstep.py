@@ -22,10 +22,11 @@ from .activations import canonical_name
 def activation_variants(lab: Lab, names) -> list[tuple[str, Lab]]:
     """``(name, lab)`` for each activation ``name``: ``lab`` without trained results and
     with ``name`` in every hidden layer — for an image lab in every convolution and dense
-    layer (names in any case; the canonical spelling is returned).  Raises ValueError for
-    a point lab without hidden layers (all its variants would be the same network) or for
-    an unknown activation name."""
-    names = [canonical_name(n) for n in names]
+    layer (names in any case; the canonical spelling is returned).  A name may be one of
+    the lab's designed activations (``network.custom``), which every variant keeps.
+    Raises ValueError for a point lab without hidden layers (all its variants would be the
+    same network) or for an unknown activation name."""
+    names = [canonical_name(n, getattr(lab.network, "custom", ())) for n in names]
     if lab.kind == "images":  # every image network has at least one convolution
         base = lab.without_results()
         return [(n, image_variant(base, n)) for n in names]

@@ -1,10 +1,20 @@
-"""Design your own activation: a dialog that edits a piecewise-linear function's points.
+"""Design your own activation: a dialog that edits a piecewise-linear function's points,
+or tweaks a built-in's parameter.
 
-:class:`ActivationEditor` shows the function on z ∈ [-4, 4] with its points as handles
-(:class:`~actlab.views.activation_plot.ActivationPlot`), exact x/y boxes for the selected
-point, the name, a line saying whether the function bends (its kinks) or is a line (and so
-collapses like no activation), and a "Start from a built-in" choice.  OK gives a
-:class:`~actlab.engine.custom_activation.PiecewiseLinear`; a name or points ActivationLab
+:class:`ActivationEditor` shows the function on z ∈ [-4, 4]
+(:class:`~actlab.views.activation_plot.ActivationPlot`), the name, and a line saying
+whether the function bends (its kinks) or is a line (and so collapses like no
+activation).  Two modes:
+
+* **Draw points** (``"points"``): the points are handles, with exact x/y boxes for the
+  selected one and a "Start from a built-in" choice.  OK gives a
+  :class:`~actlab.engine.custom_activation.PiecewiseLinear`.
+* **Tweak a built-in** (``"tweak"``): leaky ReLU's slope for z < 0 (0–1) or ELU's alpha
+  (0–5), with a box and a slider (:class:`~actlab.gui.tweak_controls.TweakControls`); the
+  plot draws the curve and its slope, no handles.  OK gives a
+  :class:`~actlab.engine.tweaked_activation.Tweaked`.
+
+Editing an existing activation opens in its kind's mode.  A name or points ActivationLab
 cannot use are explained in the dialog (with the field, as ``"name: …"``), never raised.
 
 Use :func:`design_activation` (modal) or the class directly (tests drive it).
@@ -12,10 +22,14 @@ Use :func:`design_activation` (modal) or the class directly (tests drive it).
 from __future__ import annotations
 
 from ..engine import custom_activation as ca
+import numpy as np
+
 from ..engine.activations import NAMES
+from ..engine.tweaked_activation import Tweaked
 from ..views.activation_plot import Z_MAX, Z_MIN, ActivationPlot
 from .output_panel import warning_label
 from .style import caption
+from .tweak_controls import TweakControls, tweak_sentence
 from PySide6 import QtCore, QtWidgets
 
 Qt = QtCore.Qt
@@ -24,6 +38,9 @@ Qt = QtCore.Qt
 STARTS = (("relu", "ReLU"), ("leaky_relu", "Leaky ReLU"), ("linear", "Linear"),
           ("clamp", "Clamp (hard tanh)"), ("abs", "|z| (absolute value)"))
 DEFAULT_POINTS = ((-2.0, 0.0), (0.0, 0.0), (2.0, 2.0))
+#: mode key -> the radio button's text
+MODES = (("points", "Draw points"), ("tweak", "Tweak a built-in"))
+CURVE_SAMPLES = 401  # a tweaked built-in is drawn through this many z on [-4, 4]
 
 
 def start_points(kind: str, slope: float = 0.1) -> tuple[tuple[float, float], ...]:
@@ -53,8 +70,11 @@ def line_formula(a: float, c: float) -> str:
     return f"f(z) = {term} {'−' if c < 0 else '+'} {_number(abs(c))}"
 
 
-def shape_sentence(act: ca.PiecewiseLinear) -> str:
-    """What ``act``'s shape means for a network: linear (and the line), or its kinks."""
+def shape_sentence(act) -> str:
+    """What ``act``'s shape means for a network: linear (and the line), or its kinks (a
+    :class:`PiecewiseLinear`); for a :class:`Tweaked` see :func:`tweak_sentence`."""
+    if isinstance(act, Tweaked):
+        return tweak_sentence(act)
     if act.is_linear:
         return ("Linear: every point lies on one line — this activation is the line "
                 f"{line_formula(*act.affine)}, and a network using it collapses like one "
@@ -66,18 +86,19 @@ def shape_sentence(act: ca.PiecewiseLinear) -> str:
 
 
 class ActivationEditor(QtWidgets.QDialog):
-    """Edit (or design from scratch) one piecewise-linear activation of a lab.
+    """Edit (or design from scratch) one designed activation of a lab.
 
     ``custom`` are the lab's designed activations (the new name must differ from theirs
-    and from the built-ins'); ``editing`` the one being changed (its name may stay)."""
+    and from the built-ins'); ``editing`` the one being changed (its name may stay; a
+    :class:`Tweaked` opens in the "tweak" mode).  ``mode()`` is "points" or "tweak"."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, custom=(),
-                 editing: ca.PiecewiseLinear | None = None):
+                 editing: ca.PiecewiseLinear | Tweaked | None = None):
         super().__init__(parent)
         self.setObjectName("activation_editor")
         self.setWindowTitle(f"Edit “{editing.name}”" if editing else "Design an activation")
         self._others = tuple(c for c in custom if c is not editing and c != editing)
-        self._result: ca.PiecewiseLinear | None = None
+        self._result: ca.PiecewiseLinear | Tweaked | None = None
         self.plot = ActivationPlot(self)
         self.plot.setObjectName("activation_plot")
         self.plot.setMinimumSize(440, 280)
@@ -97,12 +118,21 @@ class ActivationEditor(QtWidgets.QDialog):
             | QtWidgets.QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.tweak = TweakControls(self)
+        self.tweak.setObjectName("tweak_controls")
+        self.mode_buttons = QtWidgets.QButtonGroup(self)
         self._layout()
         self.plot.pointsChanged.connect(self._points_changed)
         self.plot.selected.connect(lambda _i: self._show_selected())
         self.name_edit.textChanged.connect(lambda _t: self._check())
-        self.plot.set_points(editing.points if editing else DEFAULT_POINTS, selected=0)
-        self._points_changed(self.plot.points())
+        self.tweak.changed.connect(lambda _b, _p: self._show_tweak())
+        points = editing.points if isinstance(editing, ca.PiecewiseLinear) else DEFAULT_POINTS
+        self.plot.set_points(points, selected=0)
+        if isinstance(editing, Tweaked):
+            self.tweak.set_tweak(editing.base, editing.parameter)
+            self.set_mode("tweak")
+        else:
+            self.set_mode("points")
 
     # ------------------------------------------------------------------ building
     def _coordinate_spin(self, name: str) -> QtWidgets.QDoubleSpinBox:
@@ -141,6 +171,23 @@ class ActivationEditor(QtWidgets.QDialog):
         row.addStretch(1)
         return row
 
+    def _make_mode_row(self) -> QtWidgets.QHBoxLayout:
+        row = QtWidgets.QHBoxLayout()
+        self.mode_radios: dict[str, QtWidgets.QRadioButton] = {}
+        for key, text in MODES:
+            b = QtWidgets.QRadioButton(text, self)
+            b.setObjectName(f"{key}_mode")
+            self.mode_buttons.addButton(b)
+            self.mode_radios[key] = b
+            b.toggled.connect(lambda on, k=key: on and self.set_mode(k))
+            row.addWidget(b)
+        self.mode_radios["points"].setToolTip("Draw a piecewise-linear function by its "
+                                              "points.")
+        self.mode_radios["tweak"].setToolTip("Take leaky ReLU or ELU and set its one "
+                                             "parameter.")
+        row.addStretch(1)
+        return row
+
     def _layout(self) -> None:
         top = QtWidgets.QFormLayout()
         top.addRow("Name", self.name_edit)
@@ -155,13 +202,23 @@ class ActivationEditor(QtWidgets.QDialog):
                         f"point or press Delete to remove it ({ca.MIN_POINTS}–"
                         f"{ca.MAX_POINTS} points). Dashed: the slope f′(z).")
         help_.setWordWrap(True)
+        # what only the points mode shows: its start row above the plot, its boxes below
+        self.points_start, self.points_box = QtWidgets.QWidget(self), QtWidgets.QWidget(self)
+        start = self._make_start_row()
+        start.setContentsMargins(0, 0, 0, 0)
+        self.points_start.setLayout(start)
+        below = QtWidgets.QVBoxLayout(self.points_box)
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addLayout(point)
+        below.addWidget(help_)
         box = QtWidgets.QVBoxLayout(self)
         box.addLayout(top)
-        box.addLayout(self._make_start_row())
+        box.addLayout(self._make_mode_row())
+        box.addWidget(self.points_start)
+        box.addWidget(self.tweak)
         box.addWidget(self.plot, 1)
         box.addWidget(self.shape_label)
-        box.addLayout(point)
-        box.addWidget(help_)
+        box.addWidget(self.points_box)
         box.addWidget(self.error_label)
         box.addWidget(self.buttons)
 
@@ -173,6 +230,35 @@ class ActivationEditor(QtWidgets.QDialog):
         return ""
 
     # ------------------------------------------------------------------ state
+    def mode(self) -> str:
+        """"points" (drawing points) or "tweak" (a built-in's parameter)."""
+        return "tweak" if self.mode_radios["tweak"].isChecked() else "points"
+
+    def set_mode(self, mode: str) -> None:
+        """Show the "points" or the "tweak" mode (the other mode's state is kept)."""
+        if mode not in dict(MODES):
+            raise ValueError(f"mode: {mode!r} is not one of {', '.join(dict(MODES))}")
+        if not self.mode_radios[mode].isChecked():
+            self.mode_radios[mode].setChecked(True)  # toggled calls back here
+            return
+        tweak = mode == "tweak"
+        self.tweak.setVisible(tweak)
+        self.points_start.setVisible(not tweak)
+        self.points_box.setVisible(not tweak)
+        if tweak:
+            self._show_tweak()
+        else:
+            self.set_points(self.points())
+
+    def _show_tweak(self) -> None:
+        """Draw the tweaked built-in now chosen (value and slope) and check it."""
+        if self.mode() != "tweak":
+            return
+        t = Tweaked("preview", self.tweak.base(), self.tweak.parameter())
+        z = np.linspace(Z_MIN, Z_MAX, CURVE_SAMPLES)
+        self.plot.set_curve(z, t.value(z), t.derivative(z))
+        self._check()
+
     def points(self) -> tuple[tuple[float, float], ...]:
         return self.plot.points()
 
@@ -180,7 +266,7 @@ class ActivationEditor(QtWidgets.QDialog):
         self.plot.set_points(points, selected=0)
         self._points_changed(self.plot.points())
 
-    def activation(self) -> ca.PiecewiseLinear | None:
+    def activation(self) -> ca.PiecewiseLinear | Tweaked | None:
         """What OK returned (None before OK or after Cancel)."""
         return self._result
 
@@ -220,16 +306,20 @@ class ActivationEditor(QtWidgets.QDialog):
         self.plot.set_points(pts)
         self._check()
 
-    def _build(self) -> ca.PiecewiseLinear:
+    def _build(self) -> ca.PiecewiseLinear | Tweaked:
         """The activation now shown, or CustomActivationError (field path in it)."""
         name = ca.check_name(self.name_edit.text(), NAMES)
         if ca.find(name, self._others) is not None:
             raise ca.CustomActivationError("name", f"{name!r} is already one of this lab's "
                                                    "designed activations; choose another")
+        if self.mode() == "tweak":
+            return Tweaked(name, self.tweak.base(), self.tweak.parameter())
         return ca.PiecewiseLinear(name, self.points())
 
     def _check(self) -> bool:
         """Update the shape line and the error line; True if OK would succeed."""
+        if self.mode() == "tweak":
+            return self._check_tweak()
         try:
             act = ca.PiecewiseLinear("preview", self.points())
         except ca.CustomActivationError as e:
@@ -245,6 +335,17 @@ class ActivationEditor(QtWidgets.QDialog):
             return False
         self._show_error(f"{len(outside)} point(s) lie outside the plot (z beyond ±4)."
                          if outside else None, blocks=False)
+        return True
+
+    def _check_tweak(self) -> bool:
+        try:
+            self.shape_label.setText(tweak_sentence(
+                Tweaked("preview", self.tweak.base(), self.tweak.parameter())))
+            self._build()
+        except ca.CustomActivationError as e:
+            self._show_error(str(e))
+            return False
+        self._show_error(None)
         return True
 
     def _show_error(self, text: str | None, blocks: bool = True) -> None:
@@ -264,7 +365,8 @@ class ActivationEditor(QtWidgets.QDialog):
 
 
 def design_activation(parent: QtWidgets.QWidget | None, custom=(),
-                      editing: ca.PiecewiseLinear | None = None) -> ca.PiecewiseLinear | None:
+                      editing: ca.PiecewiseLinear | Tweaked | None = None
+                      ) -> ca.PiecewiseLinear | Tweaked | None:
     """Show the editor modally; the designed activation on OK, None on Cancel."""
     dialog = ActivationEditor(parent, custom, editing)
     try:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-from actlab.engine.activations import ACTIVATIONS, NAMES, display_name
+from actlab.engine.activations import NAMES, display_name
 from actlab.views.compare_view import CompareView
 from actlab.views.images.compare_images_view import ImageCompareView
 
@@ -79,17 +79,13 @@ class ComparePanel(QtWidgets.QWidget):
         boxes.setHorizontalSpacing(10)
         boxes.setVerticalSpacing(0)
         self.checks: dict[str, QtWidgets.QCheckBox] = {}
-        for k, name in enumerate(NAMES):
-            box = QtWidgets.QCheckBox(short_title(name))
-            box.setObjectName(f"compare_{name}")
-            box.setChecked(name in DEFAULT_CHECKED)
-            box.setToolTip(f"Train one copy of the network with {ACTIVATIONS[name].title} "
-                           "in every hidden layer.")
-            box.toggled.connect(self._checks_changed)
-            self.checks[name] = box
+        for name in NAMES:
+            self._add_check(name, short_title(name), name in DEFAULT_CHECKED)
+        self._designed: tuple = ()  # the lab's designed activations the boxes show
         self._columns = 0
         self._place_checks(CHECK_COLUMNS)
         lay.addLayout(boxes)
+        self._show_designed()
 
         row = QtWidgets.QHBoxLayout()
         row.setSpacing(6)
@@ -142,6 +138,36 @@ class ComparePanel(QtWidgets.QWidget):
         lay.addWidget(self.stack, 1)
         self._show_kind()
 
+    def _add_check(self, name: str, title: str, checked: bool) -> QtWidgets.QCheckBox:
+        box = QtWidgets.QCheckBox(title)
+        box.setObjectName(f"compare_{name}")
+        box.setChecked(checked)
+        box.setToolTip(f"Train one copy of the network with {title} in every hidden "
+                       "layer.")
+        box.toggled.connect(self._checks_changed)
+        self.checks[name] = box
+        return box
+
+    def _show_designed(self) -> None:
+        """One checkbox per designed activation of the window's lab, after the built-ins
+        (a box keeps its tick while the lab keeps an activation of that name)."""
+        lab = getattr(self.window_, "lab", None)
+        custom = tuple(getattr(getattr(lab, "network", None), "custom", ()) or ())
+        if custom == self._designed:
+            return
+        self._designed = custom
+        ticked = {n for n in self.checks if n not in NAMES and self.checks[n].isChecked()}
+        for name in [n for n in self.checks if n not in NAMES]:
+            box = self.checks.pop(name)
+            self._boxes.removeWidget(box)
+            box.deleteLater()
+        for c in custom:
+            box = self._add_check(c.name, c.name, c.name in ticked)
+            box.setToolTip(f"Train one copy of the network with your designed activation "
+                           f"“{c.name}” in every hidden layer. {c.activation().summary}")
+        columns, self._columns = self._columns or CHECK_COLUMNS, 0
+        self._place_checks(columns)  # lay all boxes out again, the new ones included
+
     def _place_checks(self, columns: int) -> None:
         if columns == self._columns:
             return
@@ -192,8 +218,8 @@ class ComparePanel(QtWidgets.QWidget):
         return self.view
 
     def names(self) -> tuple[str, ...]:
-        """The ticked activations, in registry order."""
-        return tuple(n for n in NAMES if self.checks[n].isChecked())
+        """The ticked activations: built-ins in registry order, then designed ones."""
+        return tuple(n for n, box in self.checks.items() if box.isChecked())
 
     @property
     def comparing(self) -> bool:
@@ -276,6 +302,7 @@ class ComparePanel(QtWidgets.QWidget):
 
     def lab_changed(self) -> None:
         """The main window has a new lab, network or data: the runs no longer match."""
+        self._show_designed()  # (new boxes are made unticked or as before: no signal)
         if self._loaded_key is None:
             self._show_kind()
         elif self._loaded_key != self._key():

@@ -1,5 +1,9 @@
-"""The top bar's training controls: learning rate, batch size, optimizer, regularisation,
-problem type and "stop after N epochs".
+"""The top bar's training controls: the activation of every layer, learning rate, batch
+size, optimizer, regularisation, problem type and "stop after N epochs".
+
+The activation menu lists the built-ins and then the lab's designed activations
+(``network.custom``); choosing one puts it in every hidden layer (an image lab: every
+convolution and dense layer).  When the layers differ it says "Mixed".
 
 Emits ``labEdited(new_lab, kind)``: kind "training" for changes the worker applies
 without a reset, "data" when the problem type switch picks another data set.
@@ -11,7 +15,8 @@ from dataclasses import replace
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.activations import ACTIVATIONS, canonical_name
+from actlab.engine.custom_activation import find
 from actlab.engine.data import GENERATORS
 from actlab.engine.image_trainer import activation_names, with_activation
 from actlab.lab import DataSpec, Lab
@@ -154,12 +159,18 @@ class ControlsPanel(QtWidgets.QWidget):
         if lab.kind == "points" and not lab.data.is_custom:
             self._last_generator[lab.data.problem] = lab.data.generator
         # an image network: every convolution and dense layer (they share the menu)
-        acts = set(activation_names(lab.network) if images else lab.network.activations)
+        custom = tuple(getattr(lab.network, "custom", ()))
+        acts = {self._known(a, custom) for a in
+                (activation_names(lab.network) if images else lab.network.activations)}
         with silently(self.activation):
-            for placeholder in ("mixed", "none"):
-                index = self.activation.findData(placeholder)
-                if index >= 0:
-                    self.activation.removeItem(index)
+            # the lab's designed activations (and a placeholder) follow the built-ins
+            while self.activation.count() > len(ACTIVATIONS):
+                self.activation.removeItem(self.activation.count() - 1)
+            for c in custom:
+                self.activation.addItem(c.name, c.name)
+                self.activation.setItemData(self.activation.count() - 1,
+                                            f"{c.name} (designed): {c.activation().summary}",
+                                            Qt.ItemDataRole.ToolTipRole)
             if len(acts) == 1:
                 self.activation.setCurrentIndex(max(0, self.activation.findData(acts.pop())))
             elif acts:  # layers differ: say so rather than pick one
@@ -195,6 +206,15 @@ class ControlsPanel(QtWidgets.QWidget):
             "the Data panel to classify points." if lab.kind == "functions"
             else self._problem_tip)
 
+    @staticmethod
+    def _known(name: str, custom) -> str:
+        """``name`` as the menu's items spell it (a built-in's key, a designed one's name);
+        an unknown name as it is."""
+        try:
+            return canonical_name(name, custom)
+        except ValueError:
+            return name
+
     # ------------------------------------------------------------------ edits
     def _training_edited(self, *_args) -> None:
         t = self._lab.training
@@ -216,12 +236,13 @@ class ControlsPanel(QtWidgets.QWidget):
     def _activation_edited(self, *_args) -> None:
         name = self.activation.currentData()
         net = self._lab.network
+        known = name in ACTIVATIONS or find(name, getattr(net, "custom", ())) is not None
         if self._lab.kind == "images":
-            if name in ACTIVATIONS and set(activation_names(net)) != {name}:
+            if known and set(activation_names(net)) != {name}:
                 self.labEdited.emit(replace(self._lab, network=with_activation(net, name)),
                                     "network")
             return
-        if name not in ACTIVATIONS or not net.hidden or set(net.activations) == {name}:
+        if not known or not net.hidden or set(net.activations) == {name}:
             return
         self.labEdited.emit(replace(self._lab, network=net.with_activation(name)), "network")
 

@@ -14,9 +14,9 @@ from ..engine import custom_activation as ca
 from . import activation_editor, dialogs
 
 
-def with_designed(network, act: ca.PiecewiseLinear, replacing: str | None = None):
-    """``network`` (a NetworkSpec or an ImageNetSpec) with ``act`` among its designed
-    activations: in place of the one called ``replacing`` (and every layer that used that
+def with_designed(network, act, replacing: str | None = None):
+    """``network`` (a NetworkSpec or an ImageNetSpec) with ``act`` (a PiecewiseLinear or a
+    Tweaked) among its designed activations: in place of the one called ``replacing`` (and every layer that used that
     name then uses ``act.name``), or added at the end."""
     old = ca.find(replacing, network.custom) if replacing else None
     custom = tuple(act if c is old else c for c in network.custom) if old is not None \
@@ -71,5 +71,45 @@ def design_for_layer(window, where: str, index: int, name: str = "") -> bool:
     window.record_network_edit(net, f"Edit “{editing.name}”" if editing
                                else f"Design “{act.name}”")
     window.status(f"Layer {index + 1} uses your activation “{act.name}”: "
+                  + activation_editor.shape_sentence(act) + ". Weights re-initialised.")
+    return True
+
+
+def design_for_all(window) -> bool:
+    """Open the editor for a new designed activation of ``window.lab`` (e.g. from the
+    activation gallery); on OK the lab gets it and every layer with an activation uses
+    it (a point or function lab's hidden layers, an image lab's convolutions and dense
+    layers), as one network edit Undo takes back.  True when the network changed; nothing
+    happens (a status line says why) when the teacher locked the activations."""
+    from ..engine.image_trainer import with_activation
+    from .teacher_mode import teacher_groups
+    if "activation" in teacher_groups(window.lab.guide).locked:
+        window.status("The activations of this lab are locked by the teacher.")
+        return False
+    net = window.lab.network
+    if len(net.custom) >= ca.MAX_CUSTOM:
+        dialogs.show_error(window, "Cannot design another activation",
+                           f"network.custom: a lab holds at most {ca.MAX_CUSTOM} designed "
+                           "activations; edit one of them instead.")
+        return False
+    act = activation_editor.design_activation(window, net.custom)
+    if act is None:
+        return False
+    try:
+        new = with_designed(net, act)
+        new = with_activation(new, act.name) if hasattr(new, "conv") \
+            else new.with_activation(act.name)
+    except ValueError as e:
+        dialogs.show_error(window, "Cannot use this activation", str(e))
+        return False
+    window.apply_edit(replace(window.lab, network=new), "network")
+    if window.lab.network.custom != new.custom:  # apply_edit refused it and said why
+        return False
+    window.record_network_edit(net, f"Design “{act.name}”")
+    if not hasattr(new, "conv") and not new.hidden:
+        window.status(f"“{act.name}” is kept in the lab: add a hidden layer to use it.")
+        return True
+    where = "every layer" if hasattr(new, "conv") else "every hidden layer"
+    window.status(f"{where[0].upper()}{where[1:]} uses your activation “{act.name}”: "
                   + activation_editor.shape_sentence(act) + ". Weights re-initialised.")
     return True

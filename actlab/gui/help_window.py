@@ -11,6 +11,11 @@ the guided-labs page is written from the preset labs.  Links are handled here:
 * ``actlab-lab:NAME`` opens the preset ``NAME`` through the ``open_lab`` callback (the
   links are only shown when there is one);
 * anything else (web links) is not opened; the status bar says so.
+
+The gallery also shows the current lab's designed activations (``designed()``, a callback
+giving ``network.custom``; the page is drawn again when they change) and, when a
+``design`` callback is given, a "Design your own…" button above the page that calls it
+(the main window opens the activation editor and adds the result to the lab).
 """
 from __future__ import annotations
 
@@ -62,8 +67,13 @@ def how_to_html() -> str:
                 f"({html.escape(str(e))}). Reinstalling ActLab should bring it back.</p>")
 
 
-_CARD = re.compile(r"<section class='card'>\s*(<h2>.*?</h2>)\s*(<img[^>]*>)\s*(.*?)</section>",
-                   re.S)
+_CARD = re.compile(r"<section class='card'( id='\w+')?>\s*(<h2>.*?</h2>)\s*(<img[^>]*>)\s*"
+                   r"(.*?)</section>", re.S)
+
+
+def _anchor(id_attr: str | None) -> str:
+    """A card's ``id='NAME'`` as the ``<a name>`` QTextBrowser scrolls to ("" for none)."""
+    return f"<a name={id_attr.split('=', 1)[1]}></a>" if id_attr else ""
 
 
 def gallery_for_browser(page: str) -> str:
@@ -72,11 +82,12 @@ def gallery_for_browser(page: str) -> str:
     two-cell table (plot | slope and description).  Cards that do not match the expected
     shape keep their content, only with the plot in a paragraph of its own."""
     page = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
-    page = _CARD.sub(lambda m: (f"{m[1]}<table cellspacing='0'><tr>"
-                                f"<td class='plot' valign='top'><p class='plot'>{m[2]}</p></td>"
-                                f"<td valign='top'>{m[3]}</td></tr></table>"), page)
+    page = _CARD.sub(lambda m: (_anchor(m[1]) + f"{m[2]}<table cellspacing='0'><tr>"
+                                f"<td class='plot' valign='top'><p class='plot'>{m[3]}</p></td>"
+                                f"<td valign='top'>{m[4]}</td></tr></table>"), page)
     page = re.sub(r"(?<!<p class='plot'>)(<img[^>]*>)", r"<p class='plot'>\1</p>", page)
-    return page.replace("<section class='card'>", "<div>").replace("</section>", "</div>")
+    page = re.sub(r"<section class='card'[^>]*>", "<div>", page)
+    return page.replace("</section>", "</div>")
 
 
 def _esc(text: object) -> str:
@@ -184,12 +195,16 @@ class HelpWindow(QtWidgets.QMainWindow):
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None,
-                 open_lab: Callable[[str], object] | None = None):
+                 open_lab: Callable[[str], object] | None = None,
+                 designed: Callable[[], tuple] | None = None,
+                 design: Callable[[], object] | None = None):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # never keeps the app
         self.setWindowTitle("ActLab Help")
         self._open_lab = open_lab
+        self._designed, self._design = designed, design
+        self._gallery_custom: tuple = ()  # the designed activations the gallery page shows
         self._pages: dict[str, str] = {}
         self.topic = ""
         self.contents = QtWidgets.QListWidget()
@@ -211,12 +226,34 @@ class HelpWindow(QtWidgets.QMainWindow):
         self.browser.setObjectName("help_browser")
         self.browser.anchorClicked.connect(self.follow_link)
         self.browser.highlighted.connect(self._hovered_link)
+        self.design_button = QtWidgets.QPushButton("Design your own…")
+        self.design_button.setObjectName("design_button")
+        self.design_button.setToolTip("Open the activation editor: draw a function by its "
+                                      "points or tweak a built-in; the current lab gets it "
+                                      "in every hidden layer (Undo takes it back).")
+        self.design_button.clicked.connect(self._design_clicked)
+        self.design_bar = QtWidgets.QWidget()
+        self.design_bar.setObjectName("design_bar")
+        self.design_bar.setStyleSheet("QWidget#design_bar { background: #FFFFFF; }")
+        bar = QtWidgets.QHBoxLayout(self.design_bar)
+        bar.setContentsMargins(MIN_SIDE_MARGIN, 8, MIN_SIDE_MARGIN, 0)
+        self.designed_label = QtWidgets.QLabel()
+        self.designed_label.setObjectName("designed_label")
+        self.designed_label.linkActivated.connect(
+            lambda _link: self.browser.scrollToAnchor("designed"))
+        bar.addWidget(self.designed_label, 1)
+        bar.addWidget(self.design_button)
+        page = QtWidgets.QVBoxLayout()
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(0)
+        page.addWidget(self.design_bar)
+        page.addWidget(self.browser, 1)
         central = QtWidgets.QWidget()
         row = QtWidgets.QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.contents)
-        row.addWidget(self.browser, 1)
+        row.addLayout(page, 1)
         self.setCentralWidget(central)
         close = QtGui.QAction("Close", self)
         close.setShortcuts([QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Close),
@@ -232,20 +269,64 @@ class HelpWindow(QtWidgets.QMainWindow):
         """The HTML of ``topic``, made on first use and kept."""
         if topic not in TOPICS:
             raise KeyError(f"no help topic {topic!r} (choose from {', '.join(TOPICS)})")
+        if topic == "gallery" and self.designed() != self._gallery_custom:
+            self._pages.pop(topic, None)  # the lab's designed activations changed
         if topic not in self._pages:
             if topic == "how-to":
                 self._pages[topic] = how_to_html()
             elif topic == "labs":
                 self._pages[topic] = labs_html(with_links=self._open_lab is not None)
             else:
-                self._pages[topic] = self._gallery_html()
+                self._gallery_custom = self.designed()
+                self._pages[topic] = self._gallery_html(self._gallery_custom)
         return self._pages[topic]
 
-    def _gallery_html(self) -> str:
+    def designed(self) -> tuple:
+        """The current lab's designed activations (none without a ``designed`` callback)."""
+        return tuple(self._designed() or ()) if self._designed is not None else ()
+
+    def set_lab_callbacks(self, designed: Callable[[], tuple] | None,
+                          design: Callable[[], object] | None) -> None:
+        """Set (or drop) where the gallery's designed activations come from and what
+        "Design your own…" calls; the gallery follows at once."""
+        self._designed, self._design = designed, design
+        self.refresh_gallery()
+
+    def _show_design_bar(self) -> None:
+        """The "Design your own…" bar: on the gallery, when there is a design callback."""
+        self.design_bar.setVisible(self.topic == "gallery" and self._design is not None)
+        n = len(self._gallery_custom)
+        self.designed_label.setText(
+            f"<a href='#designed'>This lab's {n} designed activation{'s' * (n != 1)}</a> "
+            f"{'are' if n != 1 else 'is'} at the end of the gallery." if n else
+            "This lab has no designed activations yet: design one, and it joins the "
+            "gallery and the lab.")
+
+    def refresh_gallery(self) -> None:
+        """Draw the gallery again if the lab's designed activations changed."""
+        self._show_design_bar()
+        if self.topic == "gallery" and self.designed() != self._gallery_custom:
+            bar = self.browser.verticalScrollBar().value()
+            self.topic = ""
+            self.show_topic("gallery")
+            self.browser.verticalScrollBar().setValue(bar)
+
+    def _design_clicked(self) -> None:
+        if self._design is not None:
+            self._design()
+            self.refresh_gallery()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # back from the main window (where a layer menu may have designed one)
+        if event.type() == QtCore.QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.refresh_gallery()
+        super().changeEvent(event)
+
+    def _gallery_html(self, custom=()) -> str:
         from actlab.views.gallery import gallery_html
         QtWidgets.QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return gallery_for_browser(gallery_html())
+            return gallery_for_browser(gallery_html(custom))
         finally:
             QtWidgets.QApplication.restoreOverrideCursor()
 
@@ -259,6 +340,7 @@ class HelpWindow(QtWidgets.QMainWindow):
             if self.contents.currentRow() != row:
                 with QtCore.QSignalBlocker(self.contents):
                     self.contents.setCurrentRow(row)
+        self._show_design_bar()
         if anchor:
             self.browser.scrollToAnchor(anchor)
         else:
@@ -307,20 +389,27 @@ _window: HelpWindow | None = None
 
 
 def show_help(parent: QtWidgets.QWidget | None = None, topic: str = "how-to",
-              open_lab: Callable[[str], object] | None = None) -> HelpWindow:
+              open_lab: Callable[[str], object] | None = None,
+              designed: Callable[[], tuple] | None = None,
+              design: Callable[[], object] | None = None) -> HelpWindow:
     """Open the one shared help window at ``topic`` (raising it if it is open already) and
     return it.  ``parent`` owns the window (it closes with it); ``open_lab(name)``, if
-    given, opens a preset from the guided-labs page."""
+    given, opens a preset from the guided-labs page; ``designed()`` gives the lab's
+    designed activations for the gallery and ``design()`` is the gallery's "Design your
+    own…" button (see :class:`HelpWindow`)."""
     global _window
     import shiboken6
 
     if _window is None or not shiboken6.isValid(_window):
-        _window = HelpWindow(parent, open_lab)
+        _window = HelpWindow(parent, open_lab, designed, design)
         if parent is not None:  # beside the main window, not on top of its centre
             geo = parent.frameGeometry()
             _window.move(geo.topLeft() + QtCore.QPoint(60, 40))
-    elif open_lab is not None:
-        _window.set_lab_opener(open_lab)
+    else:
+        if open_lab is not None:
+            _window.set_lab_opener(open_lab)
+        if designed is not None or design is not None:
+            _window.set_lab_callbacks(designed, design)
     _window.show_topic(topic)
     _window.show()
     if _window.isMinimized():

@@ -343,6 +343,9 @@ class Instruments:
         w = self.w
         lab, ds = w.lab, w.dataset
         self._set_kind(getattr(lab, "kind", "points") == "images")
+        custom = getattr(lab.network, "custom", ())
+        self.gradient.set_custom(custom)  # designed activations: curves and "% flat"
+        self.image_gradient.set_custom(custom)
         if not self.images:
             problem = ds.problem if ds is not None else lab.data.problem
             n_classes = ds.n_classes if ds is not None else 2

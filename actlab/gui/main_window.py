@@ -27,7 +27,7 @@ from .autosave import Autosaver
 from .controls_panel import ControlsPanel
 from .data_edits import DataEditsMixin
 from .data_panel import DataPanel
-from .designed_activations import design_for_layer
+from .designed_activations import design_for_all, design_for_layer
 from .features_panel import FeaturesPanel
 from .file_actions import FileActionsMixin
 from .guide_actions import GuideMixin
@@ -446,7 +446,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         except ImportError as e:  # a trimmed build without the help pages
             dialogs.show_error(self, "Help is not available", str(e))
             return
-        show_help(self, topic, self.open_preset)
+        show_help(self, topic, self.open_preset, designed=lambda: self.lab.network.custom,
+                  design=lambda: design_for_all(self))
 
     def _about(self) -> None:
         try:

@@ -10,6 +10,10 @@ The view keeps only the points and which one is selected; it never builds an act
 and makes no engine calls besides drawing the function it is given.  Signals:
 ``pointsChanged(tuple)`` after every edit (the new points), ``selected(int)`` when another
 handle is chosen (-1 for none).
+
+A function that has no points (a tweaked built-in such as an ELU) is shown with
+:meth:`ActivationPlot.set_curve`: the given samples of f and f' are drawn, no handles, and
+the mouse edits nothing until :meth:`~ActivationPlot.set_points` shows points again.
 """
 from __future__ import annotations
 
@@ -31,6 +35,9 @@ HIT_R = 10.0         # a press this close to a handle grabs it
 CURVE_HIT = 8.0      # a double click this close to the curve adds a point
 Y_LIMIT = 50.0       # |y| a drag can reach; the plot shows at most this much
 MARGINS = (36, 10, 12, 24)  # left, top, right, bottom (px, before the font scale)
+POINTS_TIP = ("Drag a point to move it. Double-click the curve to add a point; right-click "
+              "a point (or select it and press Delete) to remove it.")
+CURVE_TIP = "The function f(z) (solid) and its slope f′(z) (dashed)."
 
 
 def line_through(points) -> tuple[np.ndarray, np.ndarray]:
@@ -71,11 +78,11 @@ class ActivationPlot(QtWidgets.QWidget):
         self._selected = -1
         self._drag: int | None = None
         self._y_range = (-4.0, 4.0)
+        self._curve: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.setMinimumSize(320, 220)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setToolTip("Drag a point to move it. Double-click the curve to add a point; "
-                        "right-click a point (or select it and press Delete) to remove it.")
+        self.setToolTip(POINTS_TIP)
         self.setAccessibleName("Activation curve with draggable points")
 
     # ------------------------------------------------------------------ public API
@@ -83,7 +90,9 @@ class ActivationPlot(QtWidgets.QWidget):
         return tuple(self._points)
 
     def set_points(self, points, selected: int | None = None) -> None:
-        """Show ``points`` (at least 2, x increasing; no signal)."""
+        """Show ``points`` (at least 2, x increasing; no signal) as draggable handles."""
+        self._curve = None
+        self.setToolTip(POINTS_TIP)
         self._points = [(float(x), float(y)) for x, y in points]
         if selected is not None:
             self._selected = selected
@@ -91,6 +100,21 @@ class ActivationPlot(QtWidgets.QWidget):
         if self._drag is None:
             self._fit_y()
         self.update()
+
+    def set_curve(self, z, f, df) -> None:
+        """Show the function sampled as ``f`` (and its slope ``df``) at increasing ``z``
+        instead of points: no handles, and the mouse edits nothing (no signal).  The
+        points stay, for :meth:`set_points` or :meth:`points`."""
+        self._curve = tuple(np.asarray(a, dtype=float) for a in (z, f, df))
+        self._drag = None
+        self.setToolTip(CURVE_TIP)
+        self._fit_y()
+        self.update()
+
+    @property
+    def editable(self) -> bool:
+        """True when the points are shown as handles (False after :meth:`set_curve`)."""
+        return self._curve is None
 
     def selected_index(self) -> int:
         return self._selected
@@ -149,9 +173,13 @@ class ActivationPlot(QtWidgets.QWidget):
                 y0 + (r.bottom() - p.y()) / r.height() * (y1 - y0))
 
     def _fit_y(self) -> None:
-        _, f = line_through(self._points)
-        lo = min(float(f.min()), min(p[1] for p in self._points), -1.0)
-        hi = max(float(f.max()), max(p[1] for p in self._points), 1.0)
+        if self._curve is not None:
+            both = np.concatenate(self._curve[1:])  # the slope too: it is drawn as well
+            lo, hi = min(float(np.nanmin(both)), -1.0), max(float(np.nanmax(both)), 1.0)
+        else:
+            _, f = line_through(self._points)
+            lo = min(float(f.min()), min(p[1] for p in self._points), -1.0)
+            hi = max(float(f.max()), max(p[1] for p in self._points), 1.0)
         lo, hi = max(lo, -Y_LIMIT), min(hi, Y_LIMIT)  # a steep end must not squash the rest
         pad = max(0.08 * (hi - lo), 0.5)  # room to drag a top point higher
         self._y_range = (lo - pad, hi + pad)
@@ -182,6 +210,8 @@ class ActivationPlot(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ mouse and keys
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        if self._curve is not None:  # a curve without points: nothing to grab
+            return
         i = self._handle_at(event.position())
         if event.button() == Qt.MouseButton.RightButton:
             if i >= 0:
@@ -192,6 +222,8 @@ class ActivationPlot(QtWidgets.QWidget):
             self._drag = i if i >= 0 else None
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._curve is not None:
+            return
         if self._drag is None:
             over = self._handle_at(event.position()) >= 0
             self.setCursor(Qt.CursorShape.OpenHandCursor if over else Qt.CursorShape.ArrowCursor)
@@ -217,7 +249,7 @@ class ActivationPlot(QtWidgets.QWidget):
             self.update()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
-        if event.button() != Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton or self._curve is not None:
             return
         pos = event.position()
         if self._handle_at(pos) >= 0:
@@ -229,7 +261,8 @@ class ActivationPlot(QtWidgets.QWidget):
             self.add_point_at(round(x / SNAP) * SNAP)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._selected >= 0:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._selected >= 0 \
+                and self._curve is None:
             self.remove_point(self._selected)
             return
         super().keyPressEvent(event)
@@ -243,11 +276,16 @@ class ActivationPlot(QtWidgets.QWidget):
         self._paint_grid(p, r)
         p.save()
         p.setClipRect(r.adjusted(-HANDLE_R - 2, -HANDLE_R - 2, HANDLE_R + 2, HANDLE_R + 2))
+        if self._curve is not None:
+            z, f, df = self._curve
+            self._paint_polyline(p, z, df, QtGui.QPen(QtGui.QColor(213, 94, 0, 120), 1.5,
+                                                      Qt.PenStyle.DashLine))
+            self._paint_polyline(p, z, f, QtGui.QPen(QtGui.QColor(BLUE), 2.5))
+            p.restore()
+            return
         self._paint_derivative(p)
         z, f = line_through(self._points)
-        pen = QtGui.QPen(QtGui.QColor(BLUE), 2.5)
-        p.setPen(pen)
-        p.drawPolyline(QtGui.QPolygonF([self.to_pixel(a, b) for a, b in zip(z, f)]))
+        self._paint_polyline(p, z, f, QtGui.QPen(QtGui.QColor(BLUE), 2.5))
         for i, (x, y) in enumerate(self._points):
             c = self.to_pixel(x, y)
             sel = i == self._selected
@@ -256,6 +294,11 @@ class ActivationPlot(QtWidgets.QWidget):
             rad = HANDLE_R + (1.5 if sel else 0.0)
             p.drawEllipse(c, rad, rad)
         p.restore()
+
+    def _paint_polyline(self, p: QtGui.QPainter, z, f, pen: QtGui.QPen) -> None:
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPolyline(QtGui.QPolygonF([self.to_pixel(a, b) for a, b in zip(z, f)]))
 
     def _paint_grid(self, p: QtGui.QPainter, r: QtCore.QRectF) -> None:
         fm = self.fontMetrics()

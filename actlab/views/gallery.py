@@ -129,13 +129,19 @@ def legend_html() -> str:
             f"<span style='color:{DERIVATIVE_COLOR}'>╍╍</span> slope f′(z)")
 
 
-class ActivationCard(QtWidgets.QFrame):
-    """One activation: title, curve plot, slope at 0 and description."""
+def card_title(name: str, custom=()) -> str:
+    """A card's title: the built-in's title, or "NAME (designed)" for one of ``custom``."""
+    act = get_activation(name, custom=custom)
+    return act.title if name in ACTIVATIONS else f"{act.title} (designed)"
 
-    def __init__(self, name: str, parent: QtWidgets.QWidget | None = None):
+
+class ActivationCard(QtWidgets.QFrame):
+    """One activation: title, curve plot, slope at 0 and description.  ``name`` is a
+    built-in or one of the lab's designed ``custom`` activations."""
+
+    def __init__(self, name: str, parent: QtWidgets.QWidget | None = None, custom=()):
         super().__init__(parent)
         self.name = name
-        act = ACTIVATIONS[name]
         self.setObjectName("card")
         self.setStyleSheet("QFrame#card { background: white; border: 1px solid #D0D4D8;"
                            " border-radius: 6px; }"
@@ -143,15 +149,17 @@ class ActivationCard(QtWidgets.QFrame):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 8)
         lay.setSpacing(4)
-        self.title_label = QtWidgets.QLabel(act.title)
+        self.title_label = QtWidgets.QLabel(card_title(name, custom))
+        self.title_label.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # a student's name
         self.title_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
-        self.plot = make_curve_plot(name, self)
+        self.plot = make_curve_plot(name, self, custom)
         self.legend_label = QtWidgets.QLabel(legend_html() + " &nbsp;&nbsp;<b>"
-                                             + html.escape(_slope_text(name)) + "</b>")
+                                             + html.escape(_slope_text(name, custom))
+                                             + "</b>")
         self.legend_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.legend_label.setWordWrap(True)
         self.legend_label.setStyleSheet("font-size: 9pt;")
-        self.text_label = QtWidgets.QLabel(_description(name))
+        self.text_label = QtWidgets.QLabel(_description(name, custom))
         self.text_label.setWordWrap(True)
         self.text_label.setStyleSheet("font-size: 9pt;")
         for w in (self.title_label, self.plot, self.legend_label, self.text_label):
@@ -160,14 +168,16 @@ class ActivationCard(QtWidgets.QFrame):
 
 
 class ActivationGallery(QtWidgets.QWidget):
-    """Every activation of ``ACTIVATIONS`` as a card, in a scroll area; two columns when
-    the widget is at least :data:`TWO_COLUMNS_FROM` pixels wide.
+    """Every activation of ``ACTIVATIONS`` as a card, then the lab's designed ``custom``
+    ones, in a scroll area; two columns when the widget is at least
+    :data:`TWO_COLUMNS_FROM` pixels wide.
 
     Attributes: ``cards`` (name → :class:`ActivationCard`), ``scroll``.
     """
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
+    def __init__(self, parent: QtWidgets.QWidget | None = None, custom=()):
         super().__init__(parent)
+        self.custom = tuple(custom)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.scroll = QtWidgets.QScrollArea(self)
@@ -181,7 +191,9 @@ class ActivationGallery(QtWidgets.QWidget):
         self._grid.setSpacing(8)
         self.scroll.setWidget(host)
         lay.addWidget(self.scroll)
-        self.cards: dict[str, ActivationCard] = {n: ActivationCard(n, host) for n in ACTIVATIONS}
+        self.cards: dict[str, ActivationCard] = {
+            n: ActivationCard(n, host, self.custom)
+            for n in list(ACTIVATIONS) + [c.name for c in self.custom]}
         self._columns = 0
         self._arrange(1)
 
@@ -210,7 +222,7 @@ class ActivationGallery(QtWidgets.QWidget):
 
     def gallery_html(self) -> str:
         """The gallery as one self-contained HTML page (see :func:`gallery_html`)."""
-        return gallery_html()
+        return gallery_html(self.custom)
 
 
 def _plot_png(name: str, size: tuple[int, int] = (320, 190), custom=()) -> bytes:
@@ -241,7 +253,8 @@ def _plot_png(name: str, size: tuple[int, int] = (320, 190), custom=()) -> bytes
 def gallery_html(custom=()) -> str:
     """Every activation's title, plot (embedded as a base64 PNG), slope at 0 and
     description as one self-contained HTML page for offline help; then the lab's designed
-    activations ``custom`` (titled "NAME (designed)").  Needs a running QApplication
+    activations ``custom`` (titled "NAME (designed)"; the first card has the
+    id ``designed``).  Needs a running QApplication
     (plots are drawn with Qt)."""
     if QtWidgets.QApplication.instance() is None:
         raise RuntimeError("gallery_html() needs a QApplication (the plots are drawn "
@@ -250,9 +263,11 @@ def gallery_html(custom=()) -> str:
     own = [(c.name, c.activation()) for c in custom]
     for name, act in list(ACTIVATIONS.items()) + own:
         png = base64.b64encode(_plot_png(name, custom=custom)).decode("ascii")
-        title = act.title if name in ACTIVATIONS else f"{act.title} (designed)"
+        title = card_title(name, custom)
+        # the first designed card is where "your lab's designed activations" links to
+        anchor = " id='designed'" if name == (own[0][0] if own else None) else ""
         cards.append(
-            "<section class='card'>"
+            f"<section class='card'{anchor}>"
             f"<h2>{html.escape(title)}</h2>"
             f"<img alt='{html.escape(act.title)}: value and slope on [-5, 5]' "
             f"width='320' height='190' src='data:image/png;base64,{png}'>"

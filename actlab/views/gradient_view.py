@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import colors
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import ACTIVATIONS, get_activation
 from .fitted_title import FittedPlot
 from .loss_view import EpochAxis, LossAxis
 from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
@@ -50,19 +50,33 @@ def smooth_log(y: np.ndarray, window: int) -> np.ndarray:
     return 10.0 ** ((c[hi] - c[lo]) / (hi - lo))
 
 
-def flat_mask(name: str, z: np.ndarray) -> np.ndarray:
-    """True where activation ``name`` is flat at ``z``: its slope is below
-    ``FLAT_FRACTION`` of its steepest slope on [-5, 5] (saturated, or ReLU switched off)."""
-    act = ACTIVATIONS.get(name)
+def lookup(name: str, custom=()):
+    """Activation ``name`` among the built-ins and the lab's designed ``custom`` ones, or
+    None for a name that is neither."""
+    try:
+        return get_activation(name, custom=custom)
+    except ValueError:
+        return None
+
+
+def flat_mask(name: str, z: np.ndarray, custom=()) -> np.ndarray:
+    """True where activation ``name`` (a built-in or one of the lab's designed ``custom``)
+    is flat at ``z``: its slope is below ``FLAT_FRACTION`` of its steepest slope on
+    [-5, 5] (saturated, or ReLU switched off).  All False for an unknown name."""
+    act = lookup(name, custom)
     if act is None:
         return np.zeros(np.shape(z), dtype=bool)
-    return np.abs(act.derivative(np.asarray(z, dtype=float))) < FLAT_FRACTION * _peak_slope(name)
+    own = next((c for c in custom or () if c.name == act.name), None)
+    peak = _peak_slope(name if own is None else act.name, own)
+    return np.abs(act.derivative(np.asarray(z, dtype=float))) < FLAT_FRACTION * peak
 
 
-@lru_cache(maxsize=None)
-def _peak_slope(name: str) -> float:
-    """The steepest slope of activation ``name`` on [-5, 5] (computed once per name)."""
-    return float(np.max(np.abs(ACTIVATIONS[name].derivative(np.linspace(-5, 5, 1001)))))
+@lru_cache(maxsize=64)
+def _peak_slope(name: str, own=None) -> float:
+    """The steepest slope of activation ``name`` on [-5, 5] — of the designed ``own``
+    when given (computed once per name, resp. per designed value)."""
+    act = own.activation() if own is not None else ACTIVATIONS[name]
+    return float(np.max(np.abs(act.derivative(np.linspace(-5, 5, 1001)))))
 
 
 def nice_ceil(value: float, least: float = 1.0) -> float:
@@ -119,20 +133,23 @@ class _Histogram(FittedPlot):
         self._title = None
 
     def show_layer(self, index: int, z: np.ndarray, activation: str,
-                   name: str | None = None) -> None:
+                   name: str | None = None, custom=()) -> None:
+        """Layer ``index``'s pre-activations ``z`` over the curve of ``activation`` (a
+        built-in or one of the lab's designed ``custom``), flat parts orange."""
         z = np.asarray(z, dtype=float).ravel()
         z = z[np.isfinite(z)]
         half = nice_ceil(float(np.abs(z).max()) * 1.05 if z.size else 1.0, 2.0)
         counts, edges = np.histogram(z, bins=HIST_BINS, range=(-half, half))
         centres = 0.5 * (edges[:-1] + edges[1:])
-        flat = flat_mask(activation, centres)
+        flat = flat_mask(activation, centres, custom)
         blue, orange = pg.mkBrush(colors.BLUE), pg.mkBrush(colors.ORANGE)
         self.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=counts,
                           brushes=[orange if f else blue for f in flat])
         top = nice_ceil(float(counts.max()) * 1.02)
-        act = ACTIVATIONS.get(activation)
-        # the curve, the range and the title change rarely: redraw them only then
-        shown = (half, top, activation)
+        act = lookup(activation, custom)
+        # the curve, the range and the title change rarely: redraw them only then (a
+        # designed activation of the same name may have been edited: its value counts)
+        shown = (half, top, activation, tuple(custom or ()))
         if shown != self._shown:
             self._shown = shown
             if act is not None:
@@ -144,8 +161,8 @@ class _Histogram(FittedPlot):
                 self.curve.setData([], [])
             self.getPlotItem().getViewBox().setRange(xRange=(-half, half),
                                                      yRange=(0, top), padding=0.02)
-        self.flat_share = float(flat_mask(activation, z).mean()) if z.size else 0.0
-        title = ACTIVATIONS[activation].title if act is not None else activation
+        self.flat_share = float(flat_mask(activation, z, custom).mean()) if z.size else 0.0
+        title = act.title if act is not None else activation
         flat = f"{self.flat_share:.0%} flat"
         what = name or f"layer {index + 1}"
         full = f"{what} · {title} · {flat}"
@@ -170,12 +187,14 @@ class GradientFlowView(QtWidgets.QWidget):
     :data:`MAX_HISTOGRAMS`) with the activation curve on top.
 
     Attributes: ``plot_item`` (gradient plot, for SVG export), ``curves`` (one per weight
-    layer), ``dead_plot``, ``dead_bars``, ``size_bars``, ``histograms``.
+    layer), ``dead_plot``, ``dead_bars``, ``size_bars``, ``histograms``, ``custom`` (the
+    lab's designed activations the histograms look names up in; :meth:`set_custom`).
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._epoch: int | None = None
+        self.custom: tuple = ()
         self.curves: list[pg.PlotDataItem] = []
         self.histograms: list[_Histogram] = []
         self._dead_texts: list[pg.TextItem] = []
@@ -335,6 +354,11 @@ class GradientFlowView(QtWidgets.QWidget):
         """Forget the last epoch drawn (e.g. after Reset)."""
         self._epoch = None
 
+    def set_custom(self, custom) -> None:
+        """The lab's designed activations (``network.custom``): the histograms draw their
+        curves and flat shares by them from the next picture on."""
+        self.custom = tuple(custom or ())
+
     def dead_labels(self) -> list[str]:
         """The texts above the dead-unit bars, one per hidden layer."""
         return list(self._dead_labels)
@@ -439,7 +463,8 @@ class GradientFlowView(QtWidgets.QWidget):
             h.setVisible(i < shown)
             if i < shown:
                 h.show_layer(i, pre[i], activations[i],
-                             names[i] if names is not None and i < len(names) else None)
+                             names[i] if names is not None and i < len(names) else None,
+                             self.custom)
         more = len(pre) - shown
         self.hist_caption.setText(
             "Where each layer's values z fall on its activation (line). Orange bars: the "
