@@ -7,9 +7,10 @@ from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
 
 def gradient_and_finite_differences(net, X, y, h: float = 1e-6):
     """``(analytic, fd)``: the gradient of ``net``'s data loss on (X, y) over every weight
-    and bias, from ``loss_and_grads`` and from central differences with step ``h``."""
+    and bias (``net.flat`` order; a dense or a convolutional network), from
+    ``loss_and_grads`` and from central differences with step ``h``."""
     _, grads = net.loss_and_grads(X, y)
-    analytic = np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in grads])
+    analytic = np.concatenate([np.concatenate([dW.ravel(), db.ravel()]) for dW, db in grads])
     flat = net.flat
     fd = np.zeros_like(flat)
     for i in range(flat.size):

@@ -238,17 +238,7 @@ def test_image_network_gradient_with_custom_layers_matches_finite_differences():
     net.flat += np.random.default_rng(1).normal(scale=0.1, size=net.n_params)
     X = np.random.default_rng(2).random((4, 1, 8, 8))
     y = np.arange(4) % 2
-    _, grads = net.loss_and_grads(X, y)
-    analytic = np.concatenate([np.concatenate([g.ravel(), b.ravel()]) for g, b in grads])
-    numeric, P, h = np.zeros(net.n_params), net.flat, 1e-6
-    for i in range(net.n_params):
-        old = P[i]
-        P[i] = old + h
-        fp = net.data_loss(X, y)
-        P[i] = old - h
-        fm = net.data_loss(X, y)
-        P[i] = old
-        numeric[i] = (fp - fm) / (2 * h)
+    analytic, numeric = gradient_and_finite_differences(net, X, y)
     err = np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
     assert err < 1e-6
 
