@@ -133,17 +133,25 @@ def _data_rows(lab, dataset) -> list:
     return rows
 
 
+def _hidden_layer_rows(net, title) -> list:
+    """The settings rows of a dense network's hidden layers (or that it has none), each
+    activation named by ``title(name)``; shared by point and function lab reports."""
+    if not net.hidden:
+        return [("Hidden layers", "none: the inputs feed the output directly")]
+    rows = []
+    for i, (n, act) in enumerate(zip(net.hidden, net.activations), 1):
+        slope = f" (slope {net.leaky_slope:g})" if act == "leaky_relu" else ""
+        rows.append((f"Hidden layer {i}", f"{n} neuron{'s' if n != 1 else ''}, "
+                                          f"{_esc(title(act))}{slope}"))
+    return rows
+
+
 def _network_rows(lab, dataset) -> list:
     from .engine.trainer import output_kind
 
     net = lab.network
     rows = [("Input features", _esc(_feature_labels(lab.features)))]
-    if not net.hidden:
-        rows.append(("Hidden layers", "none: the inputs feed the output directly"))
-    for i, (n, act) in enumerate(zip(net.hidden, net.activations), 1):
-        slope = f" (slope {net.leaky_slope:g})" if act == "leaky_relu" else ""
-        rows.append((f"Hidden layer {i}", f"{n} neuron{'s' if n != 1 else ''}, "
-                                          f"{_esc(_activation_title(act))}{slope}"))
+    rows += _hidden_layer_rows(net, _activation_title)
     n_classes = getattr(dataset, "n_classes", 2)
     head, n_out = output_kind(lab.data.problem, n_classes)
     rows.append(("Output layer", _esc(OUTPUT_NAMES[head].format(n=n_out))))
@@ -165,14 +173,20 @@ def _training_rows(lab) -> list:
     return rows
 
 
+def _header_row(head) -> str:
+    """The header row of a metrics table: the first column left, the numbers right."""
+    return ("<tr bgcolor='#EEF1F5'>" + "".join(
+        f"<th align='{'left' if i == 0 else 'right'}'>{h}</th>" for i, h in enumerate(head))
+        + "</tr>")
+
+
 def _metrics_table(snapshot, problem: str) -> str:
     classify = problem == "classification"
     head = ["", "Loss"] + (["Accuracy"] if classify else [])
     rows = [("Training", _num(snapshot.train_loss), _pct(snapshot.train_accuracy)),
             ("Test", _num(snapshot.test_loss), _pct(snapshot.test_accuracy))]
     out = ["<table class='metrics' cellspacing='0' cellpadding='6' border='0' width='70%'>",
-           "<tr bgcolor='#EEF1F5'>" + "".join(f"<th align='{'left' if i == 0 else 'right'}'>"
-                                              f"{h}</th>" for i, h in enumerate(head)) + "</tr>"]
+           _header_row(head)]
     for name, loss, acc in rows:
         cells = [f"<td>{name}</td>", f"<td align='right'><b>{loss}</b></td>"]
         if classify:

@@ -16,10 +16,9 @@ import datetime as _dt
 from pathlib import Path
 
 from .atomic import write_text_atomic
-from .guide import paragraphs_html
-from .report import (FAIL, _data_uri, _esc, _num, _outcomes_table, _table, _training_rows,
-                     report_head, report_tail)
-from .report_images import _figure, combined_verdicts, write_figures_pdf
+from .report import _data_uri, _esc, _header_row, _hidden_layer_rows, _num
+from .report_runs import read_figures, runs_report_html, write_figures_pdf
+from .report_runs import figure_names as _figure_names
 
 __all__ = ["function_report_html", "write_function_report", "write_function_report_pdf"]
 
@@ -33,13 +32,11 @@ RUN_FIGURES = (
     ("gradients", 480, "Gradient size per layer during training, dead units and the "
                        "pre-activations of each hidden layer."),
 )
-COMPARE_WIDTH = 640
 
 
 def figure_names(runs) -> list[str]:
     """The file stems of every figure the report may show, in page order."""
-    names = [f"{key}{r.suffix}" for r in runs for key, _, _ in RUN_FIGURES]
-    return names + (["compare"] if len(runs) > 1 else [])
+    return _figure_names(runs, RUN_FIGURES)
 
 
 def _pieces(m: dict) -> tuple[str, str]:
@@ -52,9 +49,7 @@ def _results_table(runs) -> str:
     head = ["Run", "Epochs", "Test R²", "Train R²", "Test loss", "Train loss",
             "Linear pieces", "Upper bound"]
     out = ["<table class='metrics' cellspacing='0' cellpadding='5' border='0' width='100%'>",
-           "<tr bgcolor='#EEF1F5'>" + "".join(
-               f"<th align='{'left' if i == 0 else 'right'}'>{h}</th>"
-               for i, h in enumerate(head)) + "</tr>"]
+           _header_row(head)]
     for r in runs:
         m = r.metrics
         cells = [f"<td>{_esc(r.label)}</td>", f"<td align='right'>{m['epochs']:,}</td>"]
@@ -91,6 +86,11 @@ def collapse_sentence(metrics: dict) -> str | None:
             f"most {c['max_difference']:.3g} on [-6, 6] (rounding only).")
 
 
+def _collapse_sentences(metrics: dict) -> list[str]:
+    sentence = collapse_sentence(metrics)
+    return [sentence] if sentence else []
+
+
 def _data_rows(lab, dataset) -> list:
     from .engine.functions import FUNCTION_GENERATORS
 
@@ -113,12 +113,7 @@ def _network_rows(lab) -> list:
 
     net = lab.network
     rows = [("Input features", _esc(", ".join(feature_label(f) for f in lab.features)))]
-    if not net.hidden:
-        rows.append(("Hidden layers", "none: the inputs feed the output directly"))
-    for i, (n, act) in enumerate(zip(net.hidden, net.activations), 1):
-        slope = f" (slope {net.leaky_slope:g})" if act == "leaky_relu" else ""
-        rows.append((f"Hidden layer {i}", f"{n} neuron{'s' if n != 1 else ''}, "
-                                          f"{_esc(display_name(act, net.custom))}{slope}"))
+    rows += _hidden_layer_rows(net, lambda act: display_name(act, net.custom))
     rows.append(("Output layer", "1 neuron, linear (the predicted y), squared error"))
     for c in net.custom:  # the student's designed activations, by value
         what = c.describe() if hasattr(c, "describe") else \
@@ -133,61 +128,22 @@ def function_report_html(lab, runs, src, have=None, when: _dt.datetime | None = 
     """The report page of a function lab: ``lab`` the lab as given, ``runs`` its
     :class:`~actlab.cli_functions.FunctionRun` list, ``src(name)`` the ``src`` of figure
     ``name`` (e.g. "fit-relu"), ``have`` the figure names that exist (default: all)."""
-    when = when or _dt.datetime.now()
-    have = set(figure_names(runs) if have is None else have)
-    guide = lab.guide or {}
-    first = runs[0].trainer
-    parts = report_head(lab, "ActLab function lab report", when)
-    parts.append("<h2>Results</h2>")
-    parts.append(_results_table(runs))
-    parts.append(_notes_on_pieces(runs))
-    for r in runs:
-        if r.metrics.get("diverged"):
-            parts.append(f"<p style='color:{FAIL}'><b>{_esc(r.label)} diverged:</b> "
-                         f"{_esc(r.metrics['diverged'])}</p>")
-    verdicts = combined_verdicts(guide, runs) if guide.get("expect") else []
-    if verdicts:
-        parts.append("<h2>Expected outcomes</h2>")
-        parts.append(_outcomes_table(verdicts))
-    if "compare" in have:
-        parts.append("<h2>The runs side by side</h2>")
-        parts.append(_figure(src, "compare", COMPARE_WIDTH, "The curve of every run on the "
-                             "same axes, with its test R²."))
-    for r in runs:
-        parts.append(f"<h2>{_esc(r.label)}</h2>" if len(runs) > 1 else "<h2>The run</h2>")
-        sentence = collapse_sentence(r.metrics)
-        if sentence:
-            parts.append("<h3>What the layers add up to</h3>")
-            parts.append(f"<p>{_esc(sentence)}</p>")
-        for key, width, caption in RUN_FIGURES:
-            if f"{key}{r.suffix}" in have:
-                parts.append(_figure(src, f"{key}{r.suffix}", width, caption))
-    notes = str(guide.get("notes", "") or "")
-    if notes.strip():
-        parts.append("<h2>My notes</h2>")
-        parts.append("<table width='100%' cellspacing='0' cellpadding='8' border='0'><tr>"
-                     f"<td class='notes' bgcolor='#F7F8FA'>{paragraphs_html(notes)}</td>"
-                     "</tr></table>")
-    parts.append("<h2>Settings</h2>")
-    left = (f"<h3>Data</h3>{_table(_data_rows(lab, first.dataset))}"
-            f"<h3>Training</h3>{_table(_training_rows(lab))}")
-    right = f"<h3>Network</h3>{_table(_network_rows(first.lab))}"
-    if len(runs) > 1:
-        right += ("<p class='small'>Every run uses this network with its own activation in "
-                  "every hidden layer, the same seeds, points and minibatch order.</p>")
-    return report_tail(lab, parts, left, right, browser)
-
-
-def _read_figures(out: Path, runs) -> dict[str, bytes]:
-    """The PNG bytes of every report figure present in ``out`` (missing ones skipped)."""
-    return {name: (Path(out) / f"{name}.png").read_bytes() for name in figure_names(runs)
-            if (Path(out) / f"{name}.png").is_file()}
+    return runs_report_html(
+        lab, runs, src, have, kind="ActLab function lab report",
+        results=[_results_table(runs), _notes_on_pieces(runs)],
+        compare_caption="The curve of every run on the same axes, with its test R².",
+        run_figures=RUN_FIGURES, sentences=_collapse_sentences,
+        data_rows=_data_rows(lab, runs[0].trainer.dataset),
+        network_rows=_network_rows(runs[0].trainer.lab),
+        same_network="Every run uses this network with its own activation in every hidden "
+                     "layer, the same seeds, points and minibatch order.", when=when,
+        browser=browser)
 
 
 def write_function_report(out, lab, runs, path=None) -> Path:
     """Write ``report.html`` (or ``path``) in the results folder ``out``, with every
     figure found there embedded; atomic.  Returns its path."""
-    pngs = _read_figures(Path(out), runs)
+    pngs = read_figures(out, figure_names(runs))
     text = function_report_html(lab, runs, lambda n: _data_uri(pngs[n]), have=pngs)
     path = Path(path) if path is not None else Path(out) / "report.html"
     write_text_atomic(path, text)
@@ -196,7 +152,7 @@ def write_function_report(out, lab, runs, path=None) -> Path:
 
 def write_function_report_pdf(out, lab, runs, path=None) -> Path:
     """Write the same report as an A4 PDF, ``report.pdf`` (or ``path``) in ``out``."""
-    pngs = _read_figures(Path(out), runs)
+    pngs = read_figures(out, figure_names(runs))
     path = Path(path) if path is not None else Path(out) / "report.pdf"
     return write_figures_pdf(
         lab, pngs, lambda src: function_report_html(lab, runs, src, have=pngs,

@@ -15,13 +15,10 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
 from .atomic import write_text_atomic
-from .engine.outcomes import check
-from .guide import paragraphs_html
-from .report import (FAIL, PAGE_WIDTH, _data_uri, _esc, _num,
-                     _outcomes_table, _pct, _table, _training_rows, report_head,
-                     report_tail)
+from .report import _data_uri, _esc, _header_row, _num, _pct
+from .report_runs import combined_verdicts, read_figures, runs_report_html, write_figures_pdf
+from .report_runs import figure_names as _figure_names
 
 __all__ = ["ImageReportRun", "image_report_html", "write_image_report",
            "write_image_report_pdf", "combined_verdicts"]
@@ -35,7 +32,6 @@ RUN_FIGURES = (
                      "kernel and the class templates it collapses to."),
     ("featuremaps", 640, "One test image through every layer of the network."),
 )
-COMPARE_WIDTH = 640
 HEADS = {"gap": "global average pooling", "flatten": "flatten"}
 POOLS = {"none": "no pooling", "max": "max pool 2×2", "avg": "average pool 2×2"}
 
@@ -98,9 +94,7 @@ def _network_rows(lab) -> list:
 def _results_table(runs) -> str:
     head = ["Run", "Epochs", "Train loss", "Test loss", "Train accuracy", "Test accuracy"]
     out = ["<table class='metrics' cellspacing='0' cellpadding='6' border='0' width='100%'>",
-           "<tr bgcolor='#EEF1F5'>" + "".join(
-               f"<th align='{'left' if i == 0 else 'right'}'>{h}</th>"
-               for i, h in enumerate(head)) + "</tr>"]
+           _header_row(head)]
     for r in runs:
         m = r.metrics
         cells = [f"<td>{_esc(r.label)}</td>", f"<td align='right'>{m['epochs']:,}</td>"]
@@ -139,27 +133,9 @@ def collapse_sentences(metrics: dict) -> list[str]:
     return out
 
 
-def combined_verdicts(guide, runs) -> list:
-    """Each expected outcome judged on the first run it is about (a claim about ReLU
-    convolutions is checked on the ReLU run); when no run is, the first run's verdict
-    says why it was not checked."""
-    per_run = [check(guide, r.trainer.lab, r.trainer.snapshot().history) for r in runs]
-    if not per_run or not per_run[0]:
-        return []
-    return [next((v for v in column if v.status != "other"), column[0])
-            for column in zip(*per_run)]
-
-
-def _figure(src, name: str, width: int, caption: str) -> str:
-    return (f"<table cellspacing='0' cellpadding='4' border='0'><tr><td>"
-            f"<img src=\"{src(name)}\" width=\"{width}\" alt=\"{name}\"/><br/>"
-            f"<span class='caption'>{_esc(caption)}</span></td></tr></table>")
-
-
 def figure_names(runs) -> list[str]:
     """The file stems of every figure of the report, in page order."""
-    names = [f"{key}{r.suffix}" for r in runs for key, _, _ in RUN_FIGURES]
-    return names + (["compare"] if len(runs) > 1 else [])
+    return _figure_names(runs, RUN_FIGURES)
 
 
 def image_report_html(lab, runs, src, have=None, when: _dt.datetime | None = None,
@@ -167,64 +143,21 @@ def image_report_html(lab, runs, src, have=None, when: _dt.datetime | None = Non
     """The report page of an image lab: ``lab`` the lab as given, ``runs`` its
     :class:`ImageReportRun` list, ``src(name)`` the ``src`` of figure ``name`` (e.g.
     "samples-relu"), ``have`` the figure names that exist (default: all)."""
-    when = when or _dt.datetime.now()
-    have = set(figure_names(runs) if have is None else have)
-    guide = lab.guide or {}
-    first = runs[0].trainer
-    parts = report_head(lab, "ActLab image lab report", when)
-    parts.append("<h2>Results</h2>")
-    parts.append(_results_table(runs))
-    for r in runs:
-        if r.metrics.get("diverged"):
-            parts.append(f"<p style='color:{FAIL}'><b>{_esc(r.label)} diverged:</b> "
-                         f"{_esc(r.metrics['diverged'])}</p>")
-    verdicts = combined_verdicts(guide, runs) if guide.get("expect") else []
-    if verdicts:
-        parts.append("<h2>Expected outcomes</h2>")
-        parts.append(_outcomes_table(verdicts))
-    if "compare" in have:
-        parts.append("<h2>The runs side by side</h2>")
-        parts.append(_figure(src, "compare", COMPARE_WIDTH, "Test accuracy of every run "
-                             "and its first-layer filters."))
-    for r in runs:
-        parts.append(f"<h2>{_esc(r.label)}</h2>" if len(runs) > 1 else "<h2>The run</h2>")
-        sentences = collapse_sentences(r.metrics)
-        if sentences:
-            parts.append("<h3>What the layers add up to</h3>")
-            parts += [f"<p>{_esc(s)}</p>" for s in sentences]
-        for key, width, caption in RUN_FIGURES:
-            if f"{key}{r.suffix}" in have:
-                parts.append(_figure(src, f"{key}{r.suffix}", width, caption))
-    notes = str(guide.get("notes", "") or "")
-    if notes.strip():
-        parts.append("<h2>My notes</h2>")
-        parts.append("<table width='100%' cellspacing='0' cellpadding='8' border='0'><tr>"
-                     f"<td class='notes' bgcolor='#F7F8FA'>{paragraphs_html(notes)}</td>"
-                     "</tr></table>")
-    parts.append("<h2>Settings</h2>")
-    left = (f"<h3>Data</h3>{_table(_data_rows(lab, first.dataset))}"
-            f"<h3>Training</h3>{_table(_training_rows(lab))}")
-    right = f"<h3>Network</h3>{_table(_network_rows(first.lab))}"
-    if len(runs) > 1:
-        right += ("<p class='small'>Every run uses this network with its own activation in "
-                  "every layer, the same seeds, images and minibatch order.</p>")
-    return report_tail(lab, parts, left, right, browser)
-
-
-def _read_figures(out: Path, runs) -> dict[str, bytes]:
-    """The PNG bytes of every report figure present in ``out`` (missing ones skipped)."""
-    pngs = {}
-    for name in figure_names(runs):
-        path = Path(out) / f"{name}.png"
-        if path.is_file():
-            pngs[name] = path.read_bytes()
-    return pngs
+    return runs_report_html(
+        lab, runs, src, have, kind="ActLab image lab report", results=[_results_table(runs)],
+        compare_caption="Test accuracy of every run and its first-layer filters.",
+        run_figures=RUN_FIGURES, sentences=collapse_sentences,
+        data_rows=_data_rows(lab, runs[0].trainer.dataset),
+        network_rows=_network_rows(runs[0].trainer.lab),
+        same_network="Every run uses this network with its own activation in every layer, "
+                     "the same seeds, images and minibatch order.", when=when,
+        browser=browser)
 
 
 def write_image_report(out, lab, runs, path=None) -> Path:
     """Write ``report.html`` (or ``path``) in the results folder ``out``, with every
     figure found there embedded; atomic.  Returns its path."""
-    pngs = _read_figures(Path(out), runs)
+    pngs = read_figures(out, figure_names(runs))
     text = image_report_html(lab, runs, lambda n: _data_uri(pngs[n]), have=pngs)
     path = Path(path) if path is not None else Path(out) / "report.html"
     write_text_atomic(path, text)
@@ -234,31 +167,8 @@ def write_image_report(out, lab, runs, path=None) -> Path:
 def write_image_report_pdf(out, lab, runs, path=None) -> Path:
     """Write the same report as an A4 PDF, ``report.pdf`` (or ``path``) in ``out``,
     through :func:`actlab.views.pdf_pages.write_pdf_pages` (no row split across pages)."""
-    pngs = _read_figures(Path(out), runs)
+    pngs = read_figures(out, figure_names(runs))
     path = Path(path) if path is not None else Path(out) / "report.pdf"
     return write_figures_pdf(
         lab, pngs, lambda src: image_report_html(lab, runs, src, have=pngs, browser=False),
         path)
-
-
-def write_figures_pdf(lab, pngs: dict, page_html, path) -> Path:
-    """An A4 PDF at ``path`` of the page ``page_html(src)`` (``src(name)`` the resource of
-    figure ``name``) with the PNG bytes ``pngs`` added as QTextDocument resources; shared
-    by the image and the function lab reports."""
-    from PySide6 import QtCore, QtGui
-
-    from .views.pdf_pages import write_pdf_pages
-
-    doc = QtGui.QTextDocument()
-    doc.setDocumentMargin(0)
-    font = QtGui.QFont(doc.defaultFont())
-    font.setPointSizeF(10)
-    doc.setDefaultFont(font)
-    for name, png in pngs.items():
-        doc.addResource(QtGui.QTextDocument.ResourceType.ImageResource,
-                        QtCore.QUrl(f"actlab-report:{name}.png"),
-                        QtGui.QImage.fromData(png, "PNG"))
-    doc.setHtml(page_html(lambda n: f"actlab-report:{n}.png"))
-    return write_pdf_pages(doc, path, PAGE_WIDTH, title=f"{lab.name} – ActLab lab report",
-                           creator=f"ActLab {__version__}",
-                           footer=f"{lab.name} – ActLab lab report")

@@ -209,6 +209,23 @@ def build_menus(w: QtWidgets.QMainWindow, a: Actions) -> Menus:
     return Menus(file, edit, recent, labs, export, training, view, help_menu)
 
 
+def add_export_menu(export: QtWidgets.QMenu, text: str, name: str, entries,
+                    save) -> QtWidgets.QMenu:
+    """A submenu ``text`` (object name ``name``) of File ▸ Export with, for every
+    ``(key, title, kinds)`` of ``entries``, an action "``title`` as PNG…" (or SVG) named
+    ``action_export_{key}_{kind}`` that calls ``save(key, kind)``."""
+    menu = export.addMenu(text)
+    menu.setObjectName(name)
+    for key, title, kinds in entries:
+        for kind in kinds:
+            act = menu.addAction(f"{title} as {kind.upper()}…")
+            act.setObjectName(f"action_export_{key}_{kind}")
+            act.setStatusTip(f"Save the {title.lower()} as "
+                             f"{'a PNG image' if kind == 'png' else 'an SVG drawing'}.")
+            act.triggered.connect(lambda _=False, k=key, f=kind: save(k, f))
+    return menu
+
+
 def set_play_state(a: Actions, playing: bool, style: QtWidgets.QStyle) -> None:
     """Show Pause while training runs and Play while it is paused."""
     a.play.setText("&Pause" if playing else "&Play")

@@ -59,6 +59,46 @@ def place_settings(g: QtWidgets.QGridLayout, full_rows, captioned) -> QtWidgets.
     return g
 
 
+def setting_slider(name: str, lo: int, hi: int, step: int, tip: str, moved,
+                   edited) -> QtWidgets.QSlider:
+    """A horizontal slider of a data panel's setting: ``moved()`` at every value (its
+    caption follows), ``edited()`` once a value is chosen (on release while dragging)."""
+    s = QtWidgets.QSlider(Qt.Orientation.Horizontal)
+    s.setObjectName(name)
+    s.setRange(lo, hi)
+    s.setSingleStep(step)
+    s.setPageStep(step)
+    s.setToolTip(tip)
+    s.valueChanged.connect(moved)
+    # while dragging only the caption follows; the data is drawn once, on release
+    s.valueChanged.connect(lambda _v: None if s.isSliderDown() else edited())
+    s.sliderReleased.connect(edited)
+    return s
+
+
+def setting_spin(name: str, lo: int, hi: int, step: int, tip: str,
+                 edited) -> QtWidgets.QSpinBox:
+    """A spin box of a data panel's setting that calls ``edited(value)`` once a value is
+    entered (typing "300" must not draw 3 points on the way)."""
+    s = QtWidgets.QSpinBox()
+    s.setObjectName(name)
+    s.setRange(lo, hi)
+    s.setSingleStep(step)
+    s.setKeyboardTracking(False)
+    s.setToolTip(tip)
+    s.valueChanged.connect(edited)
+    return s
+
+
+def panel_button(text: str, name: str, tip: str, clicked) -> QtWidgets.QPushButton:
+    """A push button of a data panel (Regenerate, Import…, other data sets)."""
+    b = QtWidgets.QPushButton(text)
+    b.setObjectName(name)
+    b.setToolTip(tip)
+    b.clicked.connect(clicked)
+    return b
+
+
 def dataset_button(name: str, icon, size: int, tip: str, status: str,
                    clicked) -> QtWidgets.QToolButton:
     """A checkable thumbnail button of a data set (point or image data panel)."""
@@ -74,7 +114,44 @@ def dataset_button(name: str, icon, size: int, tip: str, status: str,
     return b
 
 
-class DataPanel(QtWidgets.QWidget):
+class SampledDataSettings:
+    """The settings of data drawn at random that the point and the function data panels
+    share (training ratio, noise, number of points, data seed) and the edits they make.
+    The panel supplies ``_lab``, ``labEdited`` and ``_sync_labels`` (the sliders'
+    captions)."""
+
+    def _build_sampling_settings(self, prefix: str, noise_tip: str, points_tip: str,
+                                 seed_tip: str) -> QtWidgets.QGridLayout:
+        """The four settings, named ``{prefix}_ratio`` … ``{prefix}_seed``."""
+        self.ratio_label = caption("")
+        self.ratio = setting_slider(f"{prefix}_ratio", 10, 100, 5,
+                                    "How many of the points the network learns from; the "
+                                    "rest are kept aside to test it.",
+                                    self._sync_labels, self._edited)
+        self.noise_label = caption("")
+        self.noise = setting_slider(f"{prefix}_noise", 0, 50, 5, noise_tip,
+                                    self._sync_labels, self._edited)
+        self.points = setting_spin(f"{prefix}_points", MIN_POINTS, MAX_POINTS, 50,
+                                   points_tip, self._edited)
+        self.seed = setting_spin(f"{prefix}_seed", 0, 2**31 - 1, 1, seed_tip, self._edited)
+        return place_settings(settings_grid(),
+                              [self.ratio_label, self.ratio, self.noise_label, self.noise],
+                              [("Points", self.points), ("Data seed", self.seed)])
+
+    def _emit(self, data) -> None:
+        if data != self._lab.data:
+            self.labEdited.emit(replace(self._lab, data=data), "data")
+
+    def _edited(self, *_args) -> None:
+        d = self._lab.data
+        if d.is_custom:
+            return
+        self._emit(replace(d, train_fraction=self.ratio.value() / 100.0,
+                           noise=self.noise.value() / 100.0, n_points=self.points.value(),
+                           seed=self.seed.value()))
+
+
+class DataPanel(SampledDataSettings, QtWidgets.QWidget):
     """Data set thumbnails, noise, points, split, seed, CSV import and point editing."""
 
     labEdited = Signal(object, str)  # the new Lab, "data"
@@ -99,7 +176,13 @@ class DataPanel(QtWidgets.QWidget):
         self.custom_note.setWordWrap(True)
         self.custom_note.setProperty("role", "caption")
         layout.addWidget(self.custom_note)
-        layout.addLayout(self._build_sliders())
+        layout.addLayout(self._build_sampling_settings(
+            "data",
+            noise_tip="How much the points are jumbled: more noise makes the classes "
+                      "overlap and the task harder.",
+            points_tip="How many points the data set has; more points train more slowly.",
+            seed_tip="The number that decides where the random points fall; the same seed "
+                     "always gives the same points."))
         layout.addLayout(self._build_buttons())
         layout.addLayout(self._build_click_picker())
 
@@ -157,61 +240,18 @@ class DataPanel(QtWidgets.QWidget):
             grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
         return grid
 
-    def _slider(self, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSlider:
-        s = QtWidgets.QSlider(Qt.Orientation.Horizontal)
-        s.setRange(lo, hi)
-        s.setSingleStep(step)
-        s.setPageStep(step)
-        s.setTickInterval(step)
-        s.setToolTip(tip)
-        return s
-
-    def _build_sliders(self) -> QtWidgets.QGridLayout:
-        g = settings_grid()
-        self.ratio_label = caption("")
-        self.ratio = self._slider(10, 100, 5, "How many of the points the network learns "
-                                  "from; the rest are kept aside to test it.")
-        self.noise_label = caption("")
-        self.noise = self._slider(0, 50, 5, "How much the points are jumbled: more noise "
-                                  "makes the classes overlap and the task harder.")
-        for s, sync in ((self.ratio, self._sync_labels), (self.noise, self._sync_labels)):
-            s.valueChanged.connect(sync)
-            s.valueChanged.connect(lambda _v, s=s: None if s.isSliderDown() else self._edited())
-            s.sliderReleased.connect(self._edited)
-        self.points = QtWidgets.QSpinBox()
-        self.points.setRange(MIN_POINTS, MAX_POINTS)
-        self.points.setSingleStep(50)
-        self.points.setKeyboardTracking(False)
-        self.points.setToolTip("How many points the data set has; more points train "
-                               "more slowly.")
-        self.points.valueChanged.connect(self._edited)
-        self.seed = QtWidgets.QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        self.seed.setKeyboardTracking(False)
-        self.seed.setToolTip("The number that decides where the random points fall; the "
-                             "same seed always gives the same points.")
-        self.seed.valueChanged.connect(self._edited)
-        return place_settings(g, [self.ratio_label, self.ratio, self.noise_label, self.noise],
-                              [("Points", self.points), ("Data seed", self.seed)])
-
     def _build_buttons(self) -> QtWidgets.QGridLayout:
         g = QtWidgets.QGridLayout()
         g.setSpacing(4)
-        self.regenerate = QtWidgets.QPushButton("Regenerate")
-        self.regenerate.setObjectName("regenerate")
-        self.regenerate.setToolTip("Draw a fresh set of random points of the same shape "
-                                   "(a new data seed).")
-        self.regenerate.clicked.connect(self._regenerate)
-        self.import_csv = QtWidgets.QPushButton("Import CSV…")
-        self.import_csv.setObjectName("import_csv")
-        self.import_csv.setToolTip("Load your own points from a CSV file with the "
-                                   "columns x1, x2, label.")
-        self.import_csv.clicked.connect(self.importRequested)
-        self.clear_points = QtWidgets.QPushButton("Clear points")
-        self.clear_points.setObjectName("clear_points")
-        self.clear_points.setToolTip("Remove every point, then click on the output "
-                                     "picture to place your own.")
-        self.clear_points.clicked.connect(self._clear)
+        self.regenerate = panel_button("Regenerate", "regenerate",
+                                       "Draw a fresh set of random points of the same shape "
+                                       "(a new data seed).", self._regenerate)
+        self.import_csv = panel_button("Import CSV…", "import_csv",
+                                       "Load your own points from a CSV file with the "
+                                       "columns x1, x2, label.", self.importRequested)
+        self.clear_points = panel_button("Clear points", "clear_points",
+                                         "Remove every point, then click on the output "
+                                         "picture to place your own.", self._clear)
         g.addWidget(self.regenerate, 0, 0)
         g.addWidget(self.import_csv, 0, 1)
         g.addWidget(self.clear_points, 1, 0, 1, 2)
@@ -301,10 +341,6 @@ class DataPanel(QtWidgets.QWidget):
         return float(1 if k is None else k)
 
     # ------------------------------------------------------------------ edits
-    def _emit(self, data: DataSpec) -> None:
-        if data != self._lab.data:
-            self.labEdited.emit(replace(self._lab, data=data), "data")
-
     def _pick_generator(self, name: str) -> None:
         info = GENERATORS[name]
         d = self._lab.data
@@ -312,14 +348,6 @@ class DataPanel(QtWidgets.QWidget):
         self._emit(DataSpec(generator=name, n_points=points, noise=d.noise if not d.is_custom else 0.0,
                             train_fraction=d.train_fraction, seed=d.seed,
                             problem=info.problem))
-
-    def _edited(self, *_args) -> None:
-        d = self._lab.data
-        if d.is_custom:
-            return
-        self._emit(replace(d, train_fraction=self.ratio.value() / 100.0,
-                           noise=self.noise.value() / 100.0, n_points=self.points.value(),
-                           seed=self.seed.value()))
 
     def _regenerate(self) -> None:
         d = self._lab.data

@@ -17,14 +17,13 @@ from dataclasses import replace
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.data import MAX_POINTS, MIN_POINTS
 from actlab.engine.functions import FUNCTION_GENERATORS, X_MAX, X_MIN
 from actlab.function_defaults import function_lab_for
 from actlab.image_defaults import point_lab_for
 from actlab.lab import FunctionDataSpec, Lab, default_function_lab
 
 from . import thumbnails
-from .data_panel import dataset_button, place_settings, settings_grid
+from .data_panel import SampledDataSettings, dataset_button, panel_button
 from .image_data_panel import split_counts
 from .output_panel import warning_label
 from .style import caption, silently
@@ -37,7 +36,7 @@ def _points(n: int) -> str:
     return f"{n} point" + ("" if n == 1 else "s")
 
 
-class FunctionDataPanel(QtWidgets.QWidget):
+class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
     """Curve thumbnails, noise, points, split, seed, Regenerate, CSV import and drawing."""
 
     labEdited = Signal(object, str)  # the new Lab, "data"
@@ -63,7 +62,14 @@ class FunctionDataPanel(QtWidgets.QWidget):
         layout.addWidget(self.custom_note)
         self.warning = warning_label()
         layout.addWidget(self.warning)
-        layout.addLayout(self._build_settings())
+        layout.addLayout(self._build_sampling_settings(
+            "function",
+            noise_tip="Random scatter added to every y (its standard deviation; the curves "
+                      "lie between -1 and 1).",
+            points_tip="How many points (x, y) are drawn from the curve; more points train "
+                       "more slowly.",
+            seed_tip="The number that decides where the random points fall and how they "
+                     "are split; the same seed gives the same points."))
         self.summary = QtWidgets.QLabel()
         self.summary.setObjectName("function_summary")
         self.summary.setProperty("role", "caption")
@@ -92,68 +98,19 @@ class FunctionDataPanel(QtWidgets.QWidget):
             grid.addWidget(b, i // COLUMNS, i % COLUMNS)
         return grid
 
-    def _slider(self, name: str, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSlider:
-        s = QtWidgets.QSlider(Qt.Orientation.Horizontal)
-        s.setObjectName(name)
-        s.setRange(lo, hi)
-        s.setSingleStep(step)
-        s.setPageStep(step)
-        s.setToolTip(tip)
-        s.valueChanged.connect(self._sync_labels)
-        # while dragging only the label follows; the data is drawn once, on release
-        s.valueChanged.connect(lambda _v: None if s.isSliderDown() else self._edited())
-        s.sliderReleased.connect(self._edited)
-        return s
-
-    def _spin(self, name: str, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSpinBox:
-        s = QtWidgets.QSpinBox()
-        s.setObjectName(name)
-        s.setRange(lo, hi)
-        s.setSingleStep(step)
-        s.setKeyboardTracking(False)  # typing "300" must not draw 3 points on the way
-        s.setToolTip(tip)
-        s.valueChanged.connect(self._edited)
-        return s
-
-    def _build_settings(self) -> QtWidgets.QGridLayout:
-        g = settings_grid()
-        self.ratio_label = caption("")
-        self.ratio = self._slider("function_ratio", 10, 100, 5,
-                                  "How many of the points the network learns from; the "
-                                  "rest are kept aside to test it.")
-        self.noise_label = caption("")
-        self.noise = self._slider("function_noise", 0, 50, 5,
-                                  "Random scatter added to every y (its standard deviation; "
-                                  "the curves lie between -1 and 1).")
-        self.points = self._spin("function_points", MIN_POINTS, MAX_POINTS, 50,
-                                 "How many points (x, y) are drawn from the curve; more "
-                                 "points train more slowly.")
-        self.seed = self._spin("function_seed", 0, 2**31 - 1, 1,
-                               "The number that decides where the random points fall and "
-                               "how they are split; the same seed gives the same points.")
-        return place_settings(g, [self.ratio_label, self.ratio, self.noise_label, self.noise],
-                              [("Points", self.points), ("Data seed", self.seed)])
-
-    def _button(self, text: str, name: str, tip: str, clicked) -> QtWidgets.QPushButton:
-        b = QtWidgets.QPushButton(text)
-        b.setObjectName(name)
-        b.setToolTip(tip)
-        b.clicked.connect(clicked)
-        return b
-
     def _build_buttons(self) -> QtWidgets.QGridLayout:
         g = QtWidgets.QGridLayout()
         g.setSpacing(4)
-        self.regenerate = self._button("Regenerate", "function_regenerate",
+        self.regenerate = panel_button("Regenerate", "function_regenerate",
                                        "Draw a fresh set of random points of the same curve "
                                        "(a new data seed).", self._regenerate)
-        self.import_button = self._button("Import CSV…", "function_import_csv",
+        self.import_button = panel_button("Import CSV…", "function_import_csv",
                                           "Fit your own points: a CSV file with the two "
                                           "columns x, y.", self.importRequested)
-        self.draw_button = self._button("Draw a curve…", "function_draw",
+        self.draw_button = panel_button("Draw a curve…", "function_draw",
                                         "Draw a curve with the mouse and fit points "
                                         "sampled from it.", self.drawRequested)
-        self.other_button = self._button("Point and image data sets…", "other_data_sets",
+        self.other_button = panel_button("Point and image data sets…", "other_data_sets",
                                          "Go back to the 2-D point data sets (circle, XOR, "
                                          "spiral, …) and the image data sets.",
                                          lambda: self.labEdited.emit(point_lab_for(self._lab),
@@ -210,23 +167,11 @@ class FunctionDataPanel(QtWidgets.QWidget):
         self.noise_label.setText(f"Noise: {self.noise.value() / 100:.2f}")
 
     # ------------------------------------------------------------------ edits
-    def _emit(self, data: FunctionDataSpec) -> None:
-        if data != self._lab.data:
-            self.labEdited.emit(replace(self._lab, data=data), "data")
-
     def _pick_generator(self, name: str) -> None:
         d = self._lab.data
         if name == d.generator:
             return
         self._emit(function_lab_for(self._lab, name).data)
-
-    def _edited(self, *_args) -> None:
-        d = self._lab.data
-        if d.is_custom:
-            return
-        self._emit(replace(d, train_fraction=self.ratio.value() / 100.0,
-                           noise=self.noise.value() / 100.0, n_points=self.points.value(),
-                           seed=self.seed.value()))
 
     def _regenerate(self) -> None:
         d = self._lab.data

@@ -26,37 +26,23 @@ class FunctionModeMixin:
     def _make_function_widgets(self) -> None:
         if self.function_widgets_made:
             return
-        from PySide6 import QtWidgets
         from PySide6.QtCore import Qt
 
         from .features_panel import FeaturesPanel
         from .function_data_panel import FunctionDataPanel
         from .function_output_panel import FunctionOutputPanel
-        from .style import column_frame, section_label
+        from .style import data_column, scrolling
 
         self.function_data_panel = FunctionDataPanel()
         self.function_data_panel.setObjectName("function_data_panel")
         self.function_features_panel = FeaturesPanel("functions")
         self.function_features_panel.setObjectName("function_features_panel")
-        page, lay = column_frame()
-        page.setObjectName("function_data_column")
-        lay.addWidget(section_label("Data"))
-        lay.addWidget(self.function_data_panel)
-        lay.addSpacing(6)
-        lay.addWidget(section_label("Features"))
-        lay.addWidget(self.function_features_panel)
-        lay.addStretch(1)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setObjectName("function_data_scroll")
-        scroll.setWidget(page)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll = data_column("function_data", self.function_data_panel,
+                             self.function_features_panel)
         self.data_stack.addWidget(scroll)
         self.function_output = FunctionOutputPanel()
         self.function_output.setObjectName("function_output")
         # a short column (a laptop at 2x) scrolls rather than squeezing the curve
-        from .image_mode import scrolling
         out = scrolling(self.function_output, "function_output_scroll",
                          Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.output_stack.addWidget(out)
@@ -75,15 +61,12 @@ class FunctionModeMixin:
 
     def _make_function_export_menu(self) -> None:
         """File ▸ Export ▸ Function lab views: the curve and the loss as PNG or SVG."""
-        menu = self.function_export_menu = self.menus.export.addMenu("&Function lab views")
-        menu.setObjectName("menu_export_functions")
-        for key, title in EXPORT_TITLES.items():
-            for kind in ("png", "svg"):
-                act = menu.addAction(f"{title} as {kind.upper()}…")
-                act.setObjectName(f"action_export_{key}_{kind}")
-                act.setStatusTip(f"Save the {title.lower()} as "
-                                 f"{'a PNG image' if kind == 'png' else 'an SVG drawing'}.")
-                act.triggered.connect(lambda _=False, k=key, f=kind: self.export(k, f))
+        from .actions import add_export_menu
+
+        self.function_export_menu = add_export_menu(
+            self.menus.export, "&Function lab views", "menu_export_functions",
+            [(key, title, ("png", "svg")) for key, title in EXPORT_TITLES.items()],
+            self.export)
 
     def function_export_widget(self, what: str):
         """The function lab's view File ▸ Export draws for ``what``."""

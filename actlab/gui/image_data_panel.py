@@ -25,7 +25,8 @@ from actlab.lab import ImageDataSpec, Lab
 from actlab.safe_text import printable
 
 from . import thumbnails
-from .data_panel import dataset_button, place_settings, settings_grid
+from .data_panel import (dataset_button, panel_button, place_settings, setting_slider,
+                         setting_spin, settings_grid)
 from .style import caption, silently
 
 __all__ = ["ImageDataPanel", "image_lab_for", "point_lab_for", "split_counts"]
@@ -100,59 +101,38 @@ class ImageDataPanel(QtWidgets.QWidget):
         self.source_label.setObjectName("image_source")
         self.source_label.setWordWrap(True)
         self.source_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is not HTML
-        self.use_generated = QtWidgets.QPushButton("Use drawn images")
-        self.use_generated.setObjectName("use_generated")
-        self.use_generated.setToolTip("Leave your file and go back to the images ActLab "
-                                      "draws (the data set chosen above).")
-        self.use_generated.clicked.connect(self._leave_source)
+        self.use_generated = panel_button("Use drawn images", "use_generated",
+                                          "Leave your file and go back to the images ActLab "
+                                          "draws (the data set chosen above).",
+                                          self._leave_source)
         row.addWidget(self.source_label, 1)
         row.addWidget(self.use_generated)
         self.source_box = box
         return box
 
-    def _slider(self, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSlider:
-        s = QtWidgets.QSlider(Qt.Orientation.Horizontal)
-        s.setRange(lo, hi)
-        s.setSingleStep(step)
-        s.setPageStep(step)
-        s.setToolTip(tip)
-        s.valueChanged.connect(self._sync_labels)
-        # while dragging only the label follows; the data is drawn once, on release
-        s.valueChanged.connect(lambda _v: None if s.isSliderDown() else self._edited())
-        s.sliderReleased.connect(self._edited)
-        return s
-
-    def _spin(self, name: str, lo: int, hi: int, step: int, tip: str) -> QtWidgets.QSpinBox:
-        s = QtWidgets.QSpinBox()
-        s.setObjectName(name)
-        s.setRange(lo, hi)
-        s.setSingleStep(step)
-        s.setKeyboardTracking(False)  # typing "24" must not draw 2-px images on the way
-        s.setToolTip(tip)
-        s.valueChanged.connect(self._edited)
-        return s
-
     def _build_settings(self) -> QtWidgets.QGridLayout:
         g = settings_grid()
         self.ratio_label = caption("")
-        self.ratio = self._slider(10, 100, 5, "How many of the images the network learns "
-                                  "from; the rest are kept aside to test it.")
-        self.ratio.setObjectName("image_ratio")
+        self.ratio = setting_slider("image_ratio", 10, 100, 5,
+                                    "How many of the images the network learns from; the "
+                                    "rest are kept aside to test it.",
+                                    self._sync_labels, self._edited)
         self.noise_label = caption("")
-        self.noise = self._slider(0, 100, 5, "Random grey speckle added to every pixel (its "
-                                  "standard deviation, ink being 1): more noise makes the "
-                                  "images harder to tell apart.")
-        self.noise.setObjectName("image_noise")
-        self.size = self._spin("image_size", MIN_SIZE, MAX_SIZE, 1,
-                               "How many pixels a side each image has; larger images show "
-                               "more detail and train more slowly.")
+        self.noise = setting_slider("image_noise", 0, 100, 5,
+                                    "Random grey speckle added to every pixel (its standard "
+                                    "deviation, ink being 1): more noise makes the images "
+                                    "harder to tell apart.", self._sync_labels, self._edited)
+        self.size = setting_spin("image_size", MIN_SIZE, MAX_SIZE, 1,
+                                 "How many pixels a side each image has; larger images "
+                                 "show more detail and train more slowly.", self._edited)
         self.size.setSuffix(" px")
-        self.per_class = self._spin("image_per_class", MIN_PER_CLASS, MAX_PER_CLASS, 10,
-                                    "How many images of each class are drawn; more images "
-                                    "train more slowly.")
-        self.seed = self._spin("image_seed", 0, 2**31 - 1, 1,
-                               "The number that decides which random images are drawn "
-                               "and how they are split; the same seed gives the same images.")
+        self.per_class = setting_spin("image_per_class", MIN_PER_CLASS, MAX_PER_CLASS, 10,
+                                      "How many images of each class are drawn; more "
+                                      "images train more slowly.", self._edited)
+        self.seed = setting_spin("image_seed", 0, 2**31 - 1, 1,
+                                 "The number that decides which random images are drawn "
+                                 "and how they are split; the same seed gives the same "
+                                 "images.", self._edited)
         return place_settings(g, [self.ratio_label, self.ratio, self.noise_label, self.noise],
                               [("Image size", self.size), ("Images per class", self.per_class),
                                ("Data seed", self.seed)])
@@ -160,23 +140,19 @@ class ImageDataPanel(QtWidgets.QWidget):
     def _build_buttons(self) -> QtWidgets.QGridLayout:
         g = QtWidgets.QGridLayout()
         g.setSpacing(4)
-        self.regenerate = QtWidgets.QPushButton("Regenerate")
-        self.regenerate.setObjectName("image_regenerate")
-        self.regenerate.setToolTip("Draw a fresh set of random images of the same kind "
-                                   "(a new data seed).")
-        self.regenerate.clicked.connect(self._regenerate)
-        self.import_button = QtWidgets.QPushButton("Import images…")
-        self.import_button.setObjectName("import_images")
-        self.import_button.setToolTip("Use your own images: an .npz file (arrays 'images' "
-                                      "and 'labels') or a folder with one sub-folder of "
-                                      "pictures per class.")
-        self.import_button.clicked.connect(self.importRequested)
-        self.points_button = QtWidgets.QPushButton("Point data sets…")
-        self.points_button.setObjectName("point_data_sets")
-        self.points_button.setToolTip("Go back to the 2-D point data sets (circle, XOR, "
-                                      "spiral, …) and a network of dense layers.")
-        self.points_button.clicked.connect(
-            lambda: self.labEdited.emit(point_lab_for(self._lab), "data"))
+        self.regenerate = panel_button("Regenerate", "image_regenerate",
+                                       "Draw a fresh set of random images of the same kind "
+                                       "(a new data seed).", self._regenerate)
+        self.import_button = panel_button("Import images…", "import_images",
+                                          "Use your own images: an .npz file (arrays "
+                                          "'images' and 'labels') or a folder with one "
+                                          "sub-folder of pictures per class.",
+                                          self.importRequested)
+        self.points_button = panel_button("Point data sets…", "point_data_sets",
+                                          "Go back to the 2-D point data sets (circle, XOR, "
+                                          "spiral, …) and a network of dense layers.",
+                                          lambda: self.labEdited.emit(
+                                              point_lab_for(self._lab), "data"))
         g.addWidget(self.regenerate, 0, 0)
         g.addWidget(self.import_button, 0, 1)
         g.addWidget(self.points_button, 1, 0, 1, 2)

@@ -19,6 +19,7 @@ from dataclasses import replace
 from actlab.lab import Lab
 
 from .designed_activations import design_for_layer
+from .style import scrolling
 
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
 EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
@@ -37,19 +38,6 @@ def prepare_images(lab: Lab, path: str | None = None):
 
     base = os.path.dirname(os.path.abspath(path)) if path else None
     return load_lab_images(lab, base)
-
-
-def scrolling(widget, name: str, sideways):
-    """``widget`` in a frameless, vertically scrolling area named ``name``."""
-    from PySide6 import QtWidgets
-
-    scroll = QtWidgets.QScrollArea()
-    scroll.setObjectName(name)
-    scroll.setWidget(widget)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(sideways)
-    return scroll
 
 
 class ImageModeMixin:
@@ -99,17 +87,14 @@ class ImageModeMixin:
 
     def _make_export_menu(self) -> None:
         """File ▸ Export ▸ Image lab views: each image view as PNG or SVG."""
-        menu = self.image_export_menu = self.menus.export.addMenu("Image lab &views")
-        menu.setObjectName("menu_export_images")
-        for key in (*self.image_output.export_views(), "filters"):
-            title = EXPORT_TITLES.get(key, key.capitalize())
-            # the gallery and the filters are painted pictures: PNG only
-            for kind in ("png", "svg") if key in SVG_VIEWS else ("png",):
-                act = menu.addAction(f"{title} as {kind.upper()}…")
-                act.setObjectName(f"action_export_{key}_{kind}")
-                act.setStatusTip(f"Save the {title.lower()} as "
-                                 f"{'a PNG image' if kind == 'png' else 'an SVG drawing'}.")
-                act.triggered.connect(lambda _=False, k=key, f=kind: self.export(k, f))
+        from .actions import add_export_menu
+
+        # the gallery and the filters are painted pictures: PNG only
+        self.image_export_menu = add_export_menu(
+            self.menus.export, "Image lab &views", "menu_export_images",
+            [(key, EXPORT_TITLES.get(key, key.capitalize()),
+              ("png", "svg") if key in SVG_VIEWS else ("png",))
+             for key in (*self.image_output.export_views(), "filters")], self.export)
 
     def export_widget(self, what: str):
         """The widget File ▸ Export draws for ``what`` ("figure", "surface", "loss" or,

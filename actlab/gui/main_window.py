@@ -40,7 +40,7 @@ from .point_editing import empty_dataset
 from .presentation import Presentation
 from .screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
 from .settings import open_settings
-from .style import STYLE_SHEET, caption, column_frame, section_label
+from .style import STYLE_SHEET, caption, data_column
 from .training_thread import TrainingThread
 from .weight_edit import WeightEditor
 from .window_layout import WindowLayout, set_visual_tab_order
@@ -205,22 +205,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.toolbar = bar
 
     def _create_layout(self) -> None:
-        data, data_lay = column_frame()
-        data.setObjectName("data_column")
-        data_lay.addWidget(section_label("Data"))
-        data_lay.addWidget(self.data_panel)
-        data_lay.addSpacing(6)
-        data_lay.addWidget(section_label("Features"))
-        data_lay.addWidget(self.features_panel)
-        data_lay.addStretch(1)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setObjectName("data_scroll")
-        scroll.setWidget(data)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        # no minimum width: on a small screen the panel may be squeezed (it scrolls
-        # sideways then) rather than grow the window past the screen
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll = data_column("data", self.data_panel, self.features_panel)
         self.data_stack.addWidget(scroll)
         # each kind of lab's (data, network, output) pages; the others are added when
         # the first lab of their kind opens

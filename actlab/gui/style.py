@@ -1,7 +1,9 @@
-"""The app's look in one place: a light style sheet and small label helpers."""
+"""The app's look in one place: a light style sheet, small label helpers and the
+columns' frames."""
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt
 
 ACCENT = "#0072B2"  # the class-1 blue of the colour maps
 
@@ -63,6 +65,36 @@ def column_frame() -> tuple[QtWidgets.QFrame, QtWidgets.QVBoxLayout]:
     layout.setContentsMargins(10, 8, 10, 8)
     layout.setSpacing(6)
     return frame, layout
+
+
+def scrolling(widget, name: str, sideways) -> QtWidgets.QScrollArea:
+    """``widget`` in a frameless, vertically scrolling area named ``name``; ``sideways``
+    the horizontal scroll bar policy."""
+    scroll = QtWidgets.QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(sideways)
+    return scroll
+
+
+def data_column(name: str, panel: QtWidgets.QWidget,
+                features_panel: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    """The DATA column of a kind of lab: ``panel`` under DATA and ``features_panel`` under
+    FEATURES in a white frame ``{name}_column``, kept together at the top, in a scroll
+    area ``{name}_scroll``."""
+    page, lay = column_frame()
+    page.setObjectName(f"{name}_column")
+    lay.addWidget(section_label("Data"))
+    lay.addWidget(panel)
+    lay.addSpacing(6)
+    lay.addWidget(section_label("Features"))
+    lay.addWidget(features_panel)
+    lay.addStretch(1)
+    # no minimum width: on a small screen the panel may be squeezed (it scrolls
+    # sideways then) rather than grow the window past the screen
+    return scrolling(page, f"{name}_scroll", Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
 
 def silently(widget: QtCore.QObject):

@@ -9,7 +9,7 @@ import numpy as np
 from . import colors
 from ..engine.activations import display_name
 from .loss_view import EpochAxis, LossAxis, format_loss, legend_row, thin
-from .qt import QtCore, QtWidgets, pg
+from .qt import QtCore, QtWidgets, pg, quiet_plot
 from .surface_view import SurfaceView
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
@@ -80,11 +80,7 @@ class CompareView(QtWidgets.QWidget):
         layout.addWidget(self.loss_widget, 2)
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
         pi = self.loss_plot
-        pi.setMenuEnabled(False)
-        pi.hideButtons()
-        pi.setLabel("left", "test loss")
-        pi.setLabel("bottom", "epoch")
-        pi.showGrid(x=True, y=True, alpha=0.15)
+        quiet_plot(pi, "epoch", "test loss")
         self.legend = legend_row(pi, [])  # above the plot: it never hides a curve
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)

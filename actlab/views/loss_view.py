@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from . import colors
-from .qt import QtCore, QtWidgets, pg
+from .qt import QtCore, QtWidgets, filling_plot, pg, quiet_plot
 
 MAX_POINTS = 2000
 _TINY = 1e-12  # losses are clipped to this so a log axis never sees 0
@@ -198,21 +198,12 @@ class LossView(QtWidgets.QWidget):
         self._train = np.zeros(0)
         self._test = np.zeros(0)
 
-        self.plot_widget = pg.PlotWidget(parent=self, axisItems={
+        self.plot_widget, self.plot_item, self.view_box = filling_plot(self, axisItems={
             "bottom": EpochAxis("bottom"), "left": LossAxis("left")})
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
-        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
-        self.view_box: pg.ViewBox = self.plot_item.getViewBox()
         pi = self.plot_item
-        pi.setMenuEnabled(False)
-        pi.hideButtons()
+        quiet_plot(pi, "epoch", "loss")
         if title:
             pi.setTitle(title, size="11pt")
-        pi.setLabel("left", "loss")
-        pi.setLabel("bottom", "epoch")
-        pi.showGrid(x=True, y=True, alpha=0.15)
         self.train_curve = pi.plot(connect="finite",
                                    pen=pg.mkPen(colors.line_color(0), width=2))
         self.test_curve = pi.plot(connect="finite",

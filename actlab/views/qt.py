@@ -48,5 +48,26 @@ def fix_plane_view(plot_item, extent: float) -> None:
     vb.disableAutoRange()
 
 
+def filling_plot(view, **plot_options):
+    """A pyqtgraph PlotWidget (made with ``plot_options``, e.g. ``axisItems``) filling
+    ``view`` edge to edge; returns ``(plot_widget, plot_item, view_box)``."""
+    widget = pg.PlotWidget(parent=view, **plot_options)
+    layout = QtWidgets.QVBoxLayout(view)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+    plot_item = widget.getPlotItem()
+    return widget, plot_item, plot_item.getViewBox()
+
+
+def quiet_plot(plot_item, bottom: str, left: str) -> None:
+    """A plot of a view that shows rather than explores: no context menu or auto-range
+    button, axes labelled ``bottom`` and ``left``, a faint grid."""
+    plot_item.setMenuEnabled(False)
+    plot_item.hideButtons()
+    plot_item.setLabel("bottom", bottom)
+    plot_item.setLabel("left", left)
+    plot_item.showGrid(x=True, y=True, alpha=0.15)
+
+
 __all__ = ["pg", "QtCore", "QtGui", "QtWidgets", "cache_axes", "white_background",
-           "fix_plane_view"]
+           "fix_plane_view", "filling_plot", "quiet_plot"]

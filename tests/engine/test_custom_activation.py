@@ -13,7 +13,7 @@ from actlab.engine.custom_activation import (CustomActivationError, PiecewiseLin
 from actlab.engine.insights import compute_insights
 from actlab.engine.network import Network
 from actlab.engine.trainer import Trainer
-from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
+from designed_checks import gradient_and_finite_differences, point_lab
 
 HAT = PiecewiseLinear("Hat", ((-1.0, 0.0), (0.0, 1.0), (1.0, 0.0), (2.0, 0.5)))
 LINE = PiecewiseLinear("Line", ((-2.0, -3.0), (0.0, 1.0), (0.5, 2.0), (3.0, 7.0)))  # 2z + 1
@@ -147,22 +147,6 @@ def test_bad_names_are_refused(name, reason):
     assert e.value.field == "name" and e.value.reason.startswith(reason)
 
 
-def _fd_network_check(net, X, y):
-    _, grads = net.loss_and_grads(X, y)
-    analytic = np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in grads])
-    flat, h = net.flat, 1e-6
-    fd = np.zeros_like(flat)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        fp = net.data_loss(X, y)
-        flat[i] = old - h
-        fm = net.data_loss(X, y)
-        flat[i] = old
-        fd[i] = (fp - fm) / (2 * h)
-    return analytic, fd
-
-
 @pytest.mark.parametrize("output,n_out", [("sigmoid", 1), ("softmax", 3), ("linear", 1)])
 def test_network_gradient_with_custom_layers_matches_finite_differences(output, n_out):
     rng = np.random.default_rng(3)
@@ -172,18 +156,12 @@ def test_network_gradient_with_custom_layers_matches_finite_differences(output, 
     # no pre-activation may sit within h of a kink (the finite difference would straddle it)
     for pre in net.hidden_outputs(X, before_activation=True)[:1]:
         assert np.min(np.abs(pre[..., None] - np.array([0.0, 1.0]))) > 1e-4
-    analytic, fd = _fd_network_check(net, X, y)
+    analytic, fd = gradient_and_finite_differences(net, X, y)
     np.testing.assert_allclose(analytic, fd, rtol=1e-5, atol=1e-7)
 
 
-def _point_lab(acts, custom=(), hidden=(3, 3)):
-    return Lab(data=DataSpec("xor", n_points=200, seed=2),
-               network=NetworkSpec(hidden, acts, custom=custom),
-               training=TrainingSpec(learning_rate=0.01))
-
-
 def test_collinear_custom_collapses_exactly_to_the_closed_form_product():
-    t = Trainer(_point_lab(("Line", "Line"), (LINE,)))
+    t = Trainer(point_lab(("Line", "Line"), (LINE,)))
     t.train(20)
     ins = compute_insights(t, grid=20)
     assert ins.collapse.all_linear
@@ -203,7 +181,7 @@ def test_collinear_custom_collapses_exactly_to_the_closed_form_product():
 def test_one_kink_breaks_the_collapse():
     # LINE with its third point lifted by 0.5: one kink at 0 and one at 0.5
     kinked = PiecewiseLinear("Line", ((-2.0, -3.0), (0.0, 1.0), (0.5, 2.5), (3.0, 7.0)))
-    t = Trainer(_point_lab(("Line", "Line"), (kinked,)))
+    t = Trainer(point_lab(("Line", "Line"), (kinked,)))
     t.train(20)
     ins = compute_insights(t, grid=20)
     assert not ins.collapse.all_linear and ins.collapse.W_eff is None
@@ -229,7 +207,7 @@ def test_a_mixed_network_merges_only_the_linear_run():
 
 
 def test_trainer_trains_a_custom_network_deterministically():
-    lab = _point_lab(("Hat", "relu"), (HAT,), hidden=(6, 4))
+    lab = point_lab(("Hat", "relu"), (HAT,), hidden=(6, 4))
     runs = []
     for _ in range(2):
         t = Trainer(lab)
@@ -260,17 +238,7 @@ def test_image_network_gradient_with_custom_layers_matches_finite_differences():
     net.flat += np.random.default_rng(1).normal(scale=0.1, size=net.n_params)
     X = np.random.default_rng(2).random((4, 1, 8, 8))
     y = np.arange(4) % 2
-    _, grads = net.loss_and_grads(X, y)
-    analytic = np.concatenate([np.concatenate([g.ravel(), b.ravel()]) for g, b in grads])
-    numeric, P, h = np.zeros(net.n_params), net.flat, 1e-6
-    for i in range(net.n_params):
-        old = P[i]
-        P[i] = old + h
-        fp = net.data_loss(X, y)
-        P[i] = old - h
-        fm = net.data_loss(X, y)
-        P[i] = old
-        numeric[i] = (fp - fm) / (2 * h)
+    analytic, numeric = gradient_and_finite_differences(net, X, y)
     err = np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
     assert err < 1e-6
 

@@ -14,7 +14,7 @@ from actlab.engine.function_metrics import count_pieces_on_grid
 from actlab.engine.insights import compute_insights
 from actlab.engine.network import Network
 from actlab.engine.trainer import Trainer
-from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
+from designed_checks import gradient_and_finite_differences, point_lab
 
 # away from the kink at 0 (a finite difference there would straddle it)
 Z = np.array([-30.0, -3.1, -1.3, -0.7, -0.04, 0.03, 0.9, 1.7, 4.7, 40.0])
@@ -149,30 +149,13 @@ def test_network_gradient_with_tweaked_layers_matches_finite_differences(output,
     net = Network(2, (5, 4), ("wide elu", "leak"), n_out, output, rng=1, custom=custom)
     for pre in net.hidden_outputs(X, before_activation=True):
         assert np.min(np.abs(pre)) > 1e-4  # no pre-activation within h of the kink
-    _, grads = net.loss_and_grads(X, y)
-    analytic = np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in grads])
-    flat, h = net.flat, 1e-6
-    fd = np.zeros_like(flat)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        fp = net.data_loss(X, y)
-        flat[i] = old - h
-        fm = net.data_loss(X, y)
-        flat[i] = old
-        fd[i] = (fp - fm) / (2 * h)
+    analytic, fd = gradient_and_finite_differences(net, X, y)
     np.testing.assert_allclose(analytic, fd, rtol=1e-5, atol=1e-7)
-
-
-def _point_lab(acts, custom, hidden=(3, 3)):
-    return Lab(data=DataSpec("xor", n_points=200, seed=2),
-               network=NetworkSpec(hidden, acts, custom=custom),
-               training=TrainingSpec(learning_rate=0.01))
 
 
 def test_slope_one_collapses_like_linear_and_any_other_slope_does_not():
     ident = Tweaked("straight", "leaky_relu", 1.0)
-    t = Trainer(_point_lab(("straight", "straight"), (ident,)))
+    t = Trainer(point_lab(("straight", "straight"), (ident,)))
     t.train(20)
     ins = compute_insights(t, grid=20)
     assert ins.collapse.all_linear
@@ -183,7 +166,7 @@ def test_slope_one_collapses_like_linear_and_any_other_slope_does_not():
     params, acts = fold_affine(t.network.get_params(), ("straight", "straight"), (ident,))
     assert acts == ["linear", "linear"]
     bent = Tweaked("straight", "leaky_relu", 0.9)
-    t2 = Trainer(_point_lab(("straight", "straight"), (bent,)))
+    t2 = Trainer(point_lab(("straight", "straight"), (bent,)))
     t2.train(20)
     ins2 = compute_insights(t2, grid=20)
     assert not ins2.collapse.all_linear and ins2.collapse.W_eff is None
@@ -217,7 +200,7 @@ def test_curve_pieces_and_1d_collapse_with_tweaked_activations():
 
 def test_trainer_trains_a_tweaked_network_deterministically():
     custom = (Tweaked("big elu", "elu", 3.0),)
-    lab = _point_lab(("big elu", "relu"), custom, hidden=(6, 4))
+    lab = point_lab(("big elu", "relu"), custom, hidden=(6, 4))
     runs = []
     for _ in range(2):
         t = Trainer(lab)

@@ -15,7 +15,7 @@ from ...engine.function_metrics import r2_from_loss
 from .. import colors
 from ..collapse_panel import MINUS
 from ..loss_view import legend_row, thin
-from ..qt import QtCore, QtWidgets, pg
+from ..qt import QtCore, QtWidgets, pg, quiet_plot
 from .curve_view import CurveView
 
 COLUMNS = 2          # cells a row: the instrument column is ~330-450 px wide
@@ -78,12 +78,8 @@ class CompareCurvesView(QtWidgets.QWidget):
         self.loss_widget.setMinimumHeight(120)
         self.loss_widget.setMaximumHeight(170)
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
-        self.loss_plot.setMenuEnabled(False)
-        self.loss_plot.hideButtons()
+        quiet_plot(self.loss_plot, "epoch", "test loss")
         self.loss_plot.setMouseEnabled(False, False)
-        self.loss_plot.setLabel("bottom", "epoch")
-        self.loss_plot.setLabel("left", "test loss")
-        self.loss_plot.showGrid(x=True, y=True, alpha=0.15)
         self.legend = legend_row(self.loss_plot, [])
         lay.addWidget(self.loss_widget)
         self.grid = QtWidgets.QGridLayout()

@@ -12,7 +12,7 @@ import numpy as np
 from .. import colors
 from ..collapse_panel import MINUS, format_weight
 from ..loss_view import legend_row
-from ..qt import QtCore, QtWidgets, pg
+from ..qt import QtCore, QtWidgets, filling_plot, pg, quiet_plot
 
 X_RANGE = (-6.0, 6.0)
 Y_MARGIN = 0.15      # of the data's span, above and below it
@@ -86,18 +86,9 @@ class CurveView(QtWidgets.QWidget):
         self._data_key: tuple | None = None
         self._y_range = (-1.5, 1.5)
 
-        self.plot_widget = pg.PlotWidget(parent=self)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
-        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
-        self.view_box: pg.ViewBox = self.plot_item.getViewBox()
+        self.plot_widget, self.plot_item, self.view_box = filling_plot(self)
         pi = self.plot_item
-        pi.setMenuEnabled(False)
-        pi.hideButtons()
-        pi.setLabel("bottom", "x")
-        pi.setLabel("left", "y")
-        pi.showGrid(x=True, y=True, alpha=0.15)
+        quiet_plot(pi, "x", "y")
         self.view_box.setMouseEnabled(False, False)
         self.view_box.setMenuEnabled(False)
         self.view_box.disableAutoRange()

@@ -8,7 +8,7 @@ import math
 
 from .. import colors
 from ..loss_view import EpochAxis, legend_row, thin
-from ..qt import QtCore, QtWidgets, cache_axes, pg
+from ..qt import QtCore, QtWidgets, cache_axes, filling_plot, pg, quiet_plot
 
 
 def epoch_span(last: float) -> float:
@@ -36,19 +36,11 @@ class AccuracyView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None, max_points: int = 2000):
         super().__init__(parent)
         self.max_points = int(max_points)
-        self.plot_widget = pg.PlotWidget(parent=self,
-                                         axisItems={"bottom": EpochAxis("bottom")})
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
-        pi = self.plot_item = self.plot_widget.getPlotItem()
-        self.view_box = pi.getViewBox()
-        pi.setMenuEnabled(False)
+        self.plot_widget, pi, self.view_box = filling_plot(
+            self, axisItems={"bottom": EpochAxis("bottom")})
+        self.plot_item = pi
+        quiet_plot(pi, "epoch", "accuracy (%)")
         pi.setContentsMargins(0, 2, 10, 0)  # the last tick label is not cut at the edge
-        pi.hideButtons()
-        pi.setLabel("left", "accuracy (%)")
-        pi.setLabel("bottom", "epoch")
-        pi.showGrid(x=True, y=True, alpha=0.15)
         # 0, 50 and 100 labelled (they fit a 40-px plot on a laptop, where five labels
         # overlapped and pyqtgraph dropped them all); 25 and 75 as grid lines only
         pi.getAxis("left").setTicks([[(v, str(v)) for v in (0, 50, 100)],

@@ -11,7 +11,7 @@ import numpy as np
 from .. import colors
 from ...engine.activations import display_name
 from ..loss_view import EpochAxis, LossAxis, thin
-from ..qt import QtCore, QtGui, QtWidgets, pg
+from ..qt import QtCore, QtGui, QtWidgets, pg, quiet_plot
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
            QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)
@@ -184,11 +184,7 @@ class ImageCompareView(QtWidgets.QWidget):
         widget = pg.PlotWidget(parent=self, axisItems={
             "bottom": EpochAxis("bottom"), "left": LossAxis("left")})
         pi = widget.getPlotItem()
-        pi.setMenuEnabled(False)
-        pi.hideButtons()
-        pi.setLabel("left", label)
-        pi.setLabel("bottom", "epoch")
-        pi.showGrid(x=True, y=True, alpha=0.15)
+        quiet_plot(pi, "epoch", label)
         pi.getAxis("left").setWidth(AXIS_W)
         widget.setMinimumHeight(90)
         return widget, pi
