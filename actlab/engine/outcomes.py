@@ -61,7 +61,7 @@ class Expectation:
     conv: tuple | None = None               # image labs: the ConvSpec of every layer
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Expectation":
+    def from_dict(cls, d: dict, custom=()) -> "Expectation":
         metric, op = d.get("metric"), d.get("op")
         if metric not in METRICS:
             raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
@@ -80,7 +80,9 @@ class Expectation:
         conv = d.get("conv")
         if conv is not None:
             from .cnn_spec import ConvSpec
-            conv = tuple(c if isinstance(c, ConvSpec) else ConvSpec(**c) for c in conv)
+            # a convolution may name one of the lab's designed activations (``custom``)
+            conv = tuple(c if isinstance(c, ConvSpec) else ConvSpec(**c, custom=custom)
+                         for c in conv)
         return cls(metric, op, float(d["value"]), int(d.get("epochs", 300)),
                    None if acts is not None else one, str(d.get("text", "")),
                    hidden, acts, _tuple(d.get("features"), str), conv)
@@ -119,7 +121,7 @@ class Expectation:
         hidden = tuple(run.network.hidden)
         acts = tuple(a.lower() for a in run.network.activations)
         run_conv = tuple(getattr(run.network, "conv", ()))
-        if self.conv is not None and tuple(self.conv) != run_conv:
+        if self.conv is not None and _conv_layers(self.conv) != _conv_layers(run_conv):
             yours = conv_words(run_conv, hidden, run.network.activations) if run_conv \
                 else network_words(hidden, run.network.activations)
             return f"this outcome is about {self._net_words()}; yours has {yours}"
@@ -214,11 +216,19 @@ class Verdict:
         return {"pass": "✔", "fail": "✘", "pending": "…", "other": "–"}[self.status]
 
 
-def expectations(guide: dict | None) -> list[Expectation]:
-    """The lab's expectations (an empty list when it has none)."""
+def _conv_layers(conv) -> tuple:
+    """What a claim about convolutions compares: each layer's settings (not the designed
+    activations the layer carries for looking its activation up)."""
+    return tuple((c.filters, c.kernel, c.padding, c.stride, c.activation, c.pool)
+                 for c in conv)
+
+
+def expectations(guide: dict | None, custom=()) -> list[Expectation]:
+    """The lab's expectations (an empty list when it has none); ``custom``: the lab's
+    designed activations, which its claims may name."""
     if not guide:
         return []
-    return [Expectation.from_dict(d) for d in guide.get("expect", [])]
+    return [Expectation.from_dict(d, custom) for d in guide.get("expect", [])]
 
 
 def check(guide: dict | None, run, history: dict | None, params=None) -> list[Verdict]:
@@ -228,7 +238,8 @@ def check(guide: dict | None, run, history: dict | None, params=None) -> list[Ve
     "pieces" metric counts; None takes ``run.params`` (a saved lab's trained weights)."""
     if params is None:
         params = getattr(run, "params", None)
-    return [_judge(e, run, history, params) for e in expectations(guide)]
+    custom = getattr(getattr(run, "network", None), "custom", ())
+    return [_judge(e, run, history, params) for e in expectations(guide, custom)]
 
 
 def _judge(e: Expectation, run, history: dict | None, params=None) -> Verdict:
@@ -320,7 +331,7 @@ def verify_lab(lab) -> list[Verdict]:
     the same network share one run, trained to the longest of their epochs."""
     from .trainer import Trainer
 
-    exps = expectations(lab.guide)
+    exps = expectations(lab.guide, getattr(lab.network, "custom", ()))
     variants = [network_for(lab, e) for e in exps]
     runs: dict = {}
     for e, variant in zip(exps, variants):

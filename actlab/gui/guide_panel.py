@@ -314,7 +314,7 @@ class GuidePanel(QtWidgets.QWidget):
             row.deleteLater()
         self.outcome_rows = []
         try:
-            exps = expectations(guide)
+            exps = expectations(guide, getattr(lab.network, "custom", ()) if lab else ())
         except (ValueError, KeyError, TypeError):  # a hand-made guide that does not check
             exps = []
         for e in exps:

@@ -100,7 +100,7 @@ def _lab_section(name: str, with_links: bool) -> str:
 
     try:
         lab = load_preset(name)
-        expected = expectations(lab.guide)
+        expected = expectations(lab.guide, getattr(lab.network, "custom", ()))
     except Exception as e:  # noqa: BLE001 - one broken preset must not hide the others
         return (f"<h2><a name='lab-{_esc(name)}'></a>{_esc(name)}</h2>"
                 f"<p class='muted'>This lab could not be read: {_esc(e)}</p>")

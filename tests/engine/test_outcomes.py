@@ -144,3 +144,35 @@ def test_bad_expectation_is_rejected():
     with pytest.raises(ValueError, match="2 activations for 1 hidden layers"):
         Expectation.from_dict({"metric": "test_loss", "op": "<", "value": 1, "hidden": [3],
                                "activations": ["tanh", "tanh"]})
+
+
+def test_a_claim_about_convolutions_may_name_a_designed_activation():
+    """An image lab's guide may claim something about convolutions that use the lab's
+    own (designed) activation: the claim is read with the lab's activations and is about
+    that lab's network (the layers compared by their settings)."""
+    from dataclasses import replace as _replace
+
+    from actlab.engine.custom_activation import PiecewiseLinear
+    from actlab.engine.outcomes import check, expectations
+    from actlab.labfile import load_preset
+
+    lab = load_preset("images-linear-cnn-counts-ink")
+    bend = PiecewiseLinear("bend", ((-1.0, 0.0), (0.0, 0.0), (1.0, 1.0)))
+    conv = tuple(_replace(c, activation="bend", custom=(bend,)) for c in lab.network.conv)
+    lab = _replace(lab, network=_replace(lab.network, conv=conv, custom=(bend,)))
+    layers = [{k: getattr(c, k) for k in ("filters", "kernel", "padding", "stride",
+                                          "activation", "pool")} for c in conv]
+    guide = {"expect": [{"metric": "test_accuracy", "op": ">=", "value": 0.0,
+                         "epochs": 1, "conv": layers},
+                        {"metric": "test_accuracy", "op": ">=", "value": 0.0,
+                         "epochs": 1, "conv": [dict(layers[0], activation="relu")]
+                         + layers[1:]}]}
+    mine, other = expectations(guide, lab.network.custom)
+    assert mine.conv[0].activation == "bend"
+    assert mine.mismatch(lab) == ""
+    assert "relu" in other.mismatch(lab)
+    history = {"epoch": [1], "test_accuracy": [0.5], "train_accuracy": [0.5],
+               "test_loss": [0.7], "train_loss": [0.7]}
+    first, second = check(guide, lab, history)
+    assert (first.status, first.measured) == ("pass", 0.5)
+    assert second.status == "other" and "relu" in second.reason
