@@ -291,6 +291,9 @@ def _release(window, guard: _Guard) -> bool:
     window.output.surface_view.set_clickable(True)
     window.network_view.set_edit_locks(False, False)
     window.network_view.set_edit_controls_visible(True, True)
+    builder = getattr(window, "network_view_images", None)  # made with the first image lab
+    if builder is not None:
+        builder.set_edit_locks(False, False)
     return changed
 
 
@@ -339,6 +342,9 @@ def apply_teacher_mode(window, guide: dict | None) -> TeacherMode:
         _mark_tip(guard, surface, (html.escape(own) + "<br>" if own else "") +
                   "<b>Adding and removing points is locked by the teacher for this lab.</b>")
     window.network_view.set_edit_locks("network" in mode.locked, "activation" in mode.locked)
+    builder = getattr(window, "network_view_images", None)
+    if builder is not None:  # an image lab's builder locks the same way
+        builder.set_edit_locks("network" in mode.locked, "activation" in mode.locked)
     window.network_view.set_edit_controls_visible("network" not in mode.hidden,
                                                   "activation" not in mode.hidden)
     column = _left_column(window)

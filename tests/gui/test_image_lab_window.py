@@ -250,3 +250,29 @@ def test_compare_in_the_window_trains_image_runs_in_lock_step(window, qtbot):
     assert [c.heading.text() for c in view.columns] == ["Linear", "ReLU"]
     assert "templates" in view.columns[0].caption.text()
     assert "8 filters" in view.columns[1].caption.text()
+
+
+def test_a_teachers_network_lock_locks_the_convolution_builder_too(window, qtbot):
+    from dataclasses import replace as _replace
+
+    from actlab.labfile import load_preset
+    from actlab.views.images.conv_builder import LOCKED_TIP
+
+    lab = load_preset("images-linear-cnn-counts-ink")
+    guide = dict(lab.guide or {}, locked=["network"])
+    assert window.open_lab(_replace(lab, guide=guide))
+    b = window.network_view_images
+    ctrl = b.controls[0]
+    for w in (b.add_layer_button, ctrl.add_button, ctrl.kernel_combo, ctrl.pool_combo,
+              b.head.head_combo):
+        assert not w.isEnabled() and LOCKED_TIP in w.toolTip()
+    assert ctrl.act_combo.isEnabled()  # only the structure is locked
+    # a click on a locked control changes nothing
+    before = window.lab.network
+    ctrl.add_button.click()
+    assert window.lab.network == before
+    # the next lab, with no lock, gets every control back (limits still apply)
+    assert window.open_lab(_replace(lab, guide=None))
+    ctrl = window.network_view_images.controls[0]
+    assert ctrl.kernel_combo.isEnabled() and LOCKED_TIP not in ctrl.kernel_combo.toolTip()
+    assert window.network_view_images.add_layer_button.isEnabled()

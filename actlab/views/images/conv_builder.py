@@ -22,7 +22,7 @@ import numpy as np
 
 from ...engine.activations import display_name
 from ...engine.cnn_spec import MAX_CONV_LAYERS, ConvSpec, ImageNetSpec
-from ..layer_controls import small_font, tool_button
+from ..layer_controls import LOCKED_TIP, small_font, tool_button
 from ..network_items import MergeBracketItem
 from ..qt import QtCore, QtGui, QtWidgets
 from .conv_builder_canvas import BuilderCanvas
@@ -139,12 +139,46 @@ class ConvBuilderView(QtWidgets.QWidget):
         features = last.filters * (1 if spec.head == "gap" else sizes[-1] ** 2)
         self.head.set_state(spec.head, spec.hidden, spec.activations, spec.n_classes,
                             features, spec.custom)
+        self._apply_locks()
         self._tab_order()
         if changed:
             self._clear_hover()
         self._layout()
         if changed:
             self.show_pictures(self._pics)  # columns whose shape changed are cleared
+
+    _locks = (False, False)
+
+    def set_edit_locks(self, structure: bool, activations: bool) -> None:
+        """Lock the layer, filter, kernel, padding, pooling and head controls
+        (``structure``) and the activation menus (``activations``), as a teacher's lab
+        asks (the point diagram's :meth:`NetworkView.set_edit_locks`); hovering and
+        probing still work."""
+        self._locks = (bool(structure), bool(activations))
+        self.set_architecture(self._spec)  # re-enables what is allowed, then locks
+
+    def _apply_locks(self) -> None:
+        """Disable what the teacher locked.  The +/− buttons were just enabled or not by
+        their limits (set_state), so they are only ever disabled here; the menus and
+        spin boxes have no limits and follow the lock both ways."""
+        structure, activations = self._locks
+        head = self.head
+        buttons = [self.add_layer_button, self.remove_layer_button, head.remove_dense,
+                   head.add_dense]
+        menus = [(head.head_combo, structure), *((s, structure) for s in head.units),
+                 *((c, activations) for c in head.acts)]
+        for ctrl in self.controls:
+            buttons += [ctrl.remove_button, ctrl.add_button]
+            menus += [(ctrl.kernel_combo, structure), (ctrl.shape_combo, structure),
+                      (ctrl.pool_combo, structure), (ctrl.act_combo, activations)]
+        for w, locked in [*((b, structure) for b in buttons), *menus]:
+            tip = w.toolTip().replace("\n" + LOCKED_TIP, "").replace(LOCKED_TIP, "")
+            if locked:
+                w.setEnabled(False)
+                tip = (tip + "\n" if tip else "") + LOCKED_TIP
+            elif (w, locked) in menus:
+                w.setEnabled(True)
+            w.setToolTip(tip)
 
     def show_pictures(self, pics) -> None:
         """Draw ``pics`` (an ImagePictures, or None to clear): the probed image, each
