@@ -36,6 +36,11 @@ def _points(n: int) -> str:
     return f"{n} point" + ("" if n == 1 else "s")
 
 
+
+def _x(v: float) -> str:
+    """An x for the summary: one decimal at most and a real minus sign ("−5.8", "6")."""
+    return f"{round(float(v), 1):g}".replace("-", "\u2212")
+
 class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
     """Curve thumbnails, noise, points, split, seed, Regenerate, CSV import and drawing."""
 
@@ -73,6 +78,7 @@ class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
         self.summary = QtWidgets.QLabel()
         self.summary.setObjectName("function_summary")
         self.summary.setProperty("role", "caption")
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         layout.addLayout(self._build_buttons())
         layout.addStretch(1)  # the column may be taller than the controls: keep them together
@@ -159,7 +165,10 @@ class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
         if custom:
             xs = [x for part in d.points for x, _y in part] or [0.0]
             lo, hi = min(xs), max(xs)
-        self.summary.setText(f"{n_tr} training / {n_te} test points, x from {lo:g} to {hi:g}")
+        # one decimal: a drawn curve's ends (-5.79433…) made the line, and with it the
+        # whole column, wider than the panel
+        self.summary.setText(f"{n_tr} training / {n_te} test points, x from {_x(lo)} to "
+                             f"{_x(hi)}")
         self._sync_labels()
 
     def _sync_labels(self, *_args) -> None:

@@ -123,7 +123,7 @@ def test_custom_data_shows_a_note_and_disables_the_generated_settings(qtbot, pan
     panel.set_lab(_custom_lab(test=[(-4.0, 0.5)]))
     assert panel.custom_note.isVisible() and "4 points of your own" in panel.custom_note.text()
     assert "Your own curve" in panel.title.text()
-    assert panel.summary.text() == "3 training / 1 test points, x from -4 to 2.5"
+    assert panel.summary.text() == "3 training / 1 test points, x from −4 to 2.5"
     for w in (panel.ratio, panel.noise, panel.points, panel.seed, panel.regenerate):
         assert not w.isEnabled()
     assert not any(b.isChecked() for b in panel.dataset_buttons.values())
@@ -206,3 +206,19 @@ def test_thumbnails_draw_the_curve_where_it_is(name):
         np.abs(np.diff(expected, prepend=expected[0])), np.abs(np.diff(expected, append=expected[-1])))
     assert not np.any(blue & far)
     assert not thumbnails.function_dataset_icon(name).isNull()
+
+
+def test_a_drawn_curves_odd_ends_are_rounded_in_the_summary(qtbot):
+    """x from -5.794331 to 5.8123: the summary reads −5.8 and 5.8 (the long numbers made
+    the data column wider than its panel)."""
+    from dataclasses import replace
+
+    from actlab.gui.function_data_panel import FunctionDataPanel
+    from actlab.lab import FunctionDataSpec, default_function_lab
+
+    pts = ((-5.794331, 0.1), (0.3, 0.2), (5.8123, 0.3))
+    lab = replace(default_function_lab(), data=FunctionDataSpec("custom", points=(pts, ())))
+    panel = FunctionDataPanel()
+    qtbot.addWidget(panel)
+    panel.set_lab(lab)
+    assert panel.summary.text() == "3 training / 0 test points, x from −5.8 to 5.8"
