@@ -167,8 +167,8 @@ class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
             lo, hi = min(xs), max(xs)
         # one decimal: a drawn curve's ends (-5.79433…) made the line, and with it the
         # whole column, wider than the panel
-        self.summary.setText(f"{n_tr} training / {n_te} test points, x from {_x(lo)} to "
-                             f"{_x(hi)}")
+        self.summary.setText(f"{n_tr} training / {n_te} test points, x in "
+                             f"[{_x(lo)}, {_x(hi)}]")
         self._sync_labels()
 
     def _sync_labels(self, *_args) -> None:

@@ -123,7 +123,7 @@ def test_custom_data_shows_a_note_and_disables_the_generated_settings(qtbot, pan
     panel.set_lab(_custom_lab(test=[(-4.0, 0.5)]))
     assert panel.custom_note.isVisible() and "4 points of your own" in panel.custom_note.text()
     assert "Your own curve" in panel.title.text()
-    assert panel.summary.text() == "3 training / 1 test points, x from −4 to 2.5"
+    assert panel.summary.text() == "3 training / 1 test points, x in [−4, 2.5]"
     for w in (panel.ratio, panel.noise, panel.points, panel.seed, panel.regenerate):
         assert not w.isEnabled()
     assert not any(b.isChecked() for b in panel.dataset_buttons.values())
@@ -221,4 +221,4 @@ def test_a_drawn_curves_odd_ends_are_rounded_in_the_summary(qtbot):
     panel = FunctionDataPanel()
     qtbot.addWidget(panel)
     panel.set_lab(lab)
-    assert panel.summary.text() == "3 training / 0 test points, x from −5.8 to 5.8"
+    assert panel.summary.text() == "3 training / 0 test points, x in [−5.8, 5.8]"
