@@ -126,8 +126,17 @@ def labs_html(with_links: bool = False) -> str:
     question and expected outcomes; with ``with_links`` an "Open this lab" link each."""
     from actlab.labfile import preset_names
 
-    names = preset_names()
-    index = " · ".join(f"<a href='#lab-{_esc(n)}'>{_esc(_title(n))}</a>" for n in names)
+    from .file_actions import LAB_SECTIONS
+
+    kinds = [(kind, preset_names(kind)) for kind in LAB_SECTIONS]  # as in the Labs menu
+    index = "<br>".join(
+        f"<b>{_esc(LAB_SECTIONS[kind])}:</b> " + " · ".join(
+            f"<a href='#lab-{_esc(n)}'>{_esc(_title(n))}</a>" for n in group)
+        for kind, group in kinds if group)
+    sections = "".join(
+        f"<h1>{_esc(LAB_SECTIONS[kind])}</h1>" + "".join(_lab_section(n, with_links)
+                                                        for n in group)
+        for kind, group in kinds if group)
     return ("<html><head><meta charset='utf-8'><title>Guided labs</title></head><body>"
             "<h1>Guided labs</h1>"
             "<p class='lead'>Each lab is a ready-made experiment from the Labs menu. It "
@@ -135,9 +144,7 @@ def labs_html(with_links: bool = False) -> str:
             "checks your run against that list: <b>✔</b> your run shows it, <b>✘</b> it "
             "does not, <b>…</b> it needs more epochs, <b>–</b> it is about another "
             "activation.</p>"
-            f"<p>{index}</p>"
-            + "".join(_lab_section(n, with_links) for n in names)
-            + "</body></html>")
+            f"<p>{index}</p>" + sections + "</body></html>")
 
 
 @functools.lru_cache(maxsize=64)

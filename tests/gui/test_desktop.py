@@ -119,16 +119,20 @@ def test_switching_to_the_gallery_shows_every_activation(qtbot, help_win):
 def test_guided_labs_page_lists_every_preset_with_its_guide(help_win):
     help_win.show_topic("labs")
     text = help_win.browser.toPlainText()
-    for name in preset_names():
+    every = preset_names("all")  # point, function and image labs, each under a heading
+    assert set(preset_names("functions")) <= set(every) and preset_names("functions")
+    for heading in ("Point labs", "Function labs", "Image labs"):
+        assert heading in text
+    for name in every:
         lab = load_preset(name)
         assert lab.name in text, name
         guide = lab.guide or {}
         for key in ("instructions", "question"):
-            if guide.get(key):
-                assert guide[key] in text, (name, key)
+            for paragraph in (guide.get(key) or "").split("\n\n"):  # one <p> each
+                assert paragraph.strip() in text, (name, key)
         for e in expectations(guide):
             assert e.describe() in text, (name, e)
-    assert text.count("Open this lab") == len(preset_names())
+    assert text.count("Open this lab") == len(every)
 
 
 def test_labs_page_without_an_opener_has_no_open_links():
