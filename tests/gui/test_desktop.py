@@ -87,7 +87,9 @@ def test_help_window_opens_on_the_how_to_page(help_win):
     assert "How to use ActLab" in text
     for phrase in ("Play", "Space", "Ctrl+S", "Ctrl+O", "Ctrl+E", "Ctrl+click",
                    "Why non-linearity?", "Compare activations", "Gradient flow",
-                   "Hidden space", "Linear regions", "actlab train"):
+                   "Hidden space", "Linear regions", "actlab train",
+                   "Function labs", "Draw a curve…", "linear pieces", "Units",
+                   "Design an activation…", "tweak a built-in"):
         assert phrase in text, phrase
     assert not help_win.browser.openExternalLinks() and not help_win.browser.openLinks()
 
