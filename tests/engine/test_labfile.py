@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from actlab import labfile
+from actlab import labfile_names
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec, default_lab
 from actlab.labfile import (LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset,
                             preset_names, save_lab)
@@ -289,7 +290,7 @@ def test_first_problem_wins():
 
 
 def test_registry_fallback_when_engine_is_missing(monkeypatch):
-    monkeypatch.setattr(labfile, "_registry", lambda kind: None)
+    monkeypatch.setattr(labfile_names, "_registry", lambda kind: None)
     assert labfile.known_names("activation") == labfile.FALLBACK_NAMES["activation"]
     assert labfile.known_names("generator")[-1] == "custom"
     assert lab_from_dict(_valid()) == lab_from_dict(_valid())
