@@ -244,6 +244,20 @@ def check_n_points(n_points) -> None:
                          f"{MAX_POINTS}, got {n_points}.")
 
 
+def check_noise(noise, max_noise: float = MAX_NOISE) -> float:
+    """``noise`` as a float, or ValueError unless it is a number from 0 to ``max_noise``
+    (point and function data sets alike; NaN is refused)."""
+    try:
+        noise = float(noise)
+    except (TypeError, ValueError):
+        raise ValueError(f"Noise must be a number between 0 and {max_noise}, "
+                         f"got {noise!r}.") from None
+    if not 0.0 <= noise <= max_noise:  # also rejects NaN
+        raise ValueError(f"Noise must be between 0 and {max_noise} "
+                         f"(0-{max_noise * 100:g} %), got {noise}.")
+    return noise
+
+
 def generate(name: str, n_points: int, noise: float, seed: int) -> Generated:
     """Make ``n_points`` points of data set ``name``.
 
@@ -258,13 +272,8 @@ def generate(name: str, n_points: int, noise: float, seed: int) -> Generated:
         known = ", ".join(GENERATORS)
         raise ValueError(f"Unknown data set {name!r}; choose one of: {known}.")
     check_n_points(n_points)
-    try:
-        noise = float(noise)
-    except (TypeError, ValueError):
-        raise ValueError(f"Noise must be a number between 0 and {MAX_NOISE}, got {noise!r}.") from None
-    if not 0.0 <= noise <= MAX_NOISE:  # also rejects NaN
-        raise ValueError(f"Noise must be between 0 and {MAX_NOISE} (0-50 %), got {noise}.")
-    _check_seed(seed)
+    noise = check_noise(noise)
+    check_seed(seed)
     X, y = info.function(int(n_points), noise, np.random.default_rng(seed))
     return (np.ascontiguousarray(X, dtype=np.float64),
             np.ascontiguousarray(y, dtype=np.float64))
@@ -286,7 +295,7 @@ def split(X: np.ndarray, y: np.ndarray, train_fraction: float, seed: int
     fraction = float(train_fraction)
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"The training fraction must be above 0 and at most 1, got {train_fraction}.")
-    _check_seed(seed)
+    check_seed(seed)
     n = X.shape[0]
     n_train = int(round(n * fraction))
     if fraction < 1.0 and n >= 2:
@@ -299,6 +308,7 @@ def split(X: np.ndarray, y: np.ndarray, train_fraction: float, seed: int
             np.ascontiguousarray(X[test]).reshape(-1, 2), np.ascontiguousarray(y[test]))
 
 
-def _check_seed(seed: int) -> None:
+def check_seed(seed: int) -> None:
+    """ValueError unless ``seed`` is a whole number of 0 or more."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"The seed must be a whole number of 0 or more, got {seed!r}.")

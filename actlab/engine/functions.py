@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from actlab.engine.csv_import import CsvError, _cells, _number, _read_text
-from actlab.engine.data import MAX_POINTS, check_n_points, split
+from actlab.engine.data import MAX_POINTS, check_n_points, check_noise, check_seed, split
 
 X_MIN, X_MAX = -6.0, 6.0
 MAX_FUNCTION_NOISE = 0.5
@@ -81,14 +81,8 @@ def generate_function(name: str, n_points: int, noise: float, seed: int
     Raises ValueError for an unknown name or an argument out of range."""
     info = FUNCTION_GENERATORS[_known(name)]
     check_n_points(n_points)
-    try:
-        noise = float(noise)
-    except (TypeError, ValueError):
-        raise ValueError(f"Noise must be a number, got {noise!r}.") from None
-    if not 0.0 <= noise <= MAX_FUNCTION_NOISE:  # also rejects NaN
-        raise ValueError(f"Noise must be between 0 and {MAX_FUNCTION_NOISE}, got {noise}.")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"The seed must be a whole number of 0 or more, got {seed!r}.")
+    noise = check_noise(noise, MAX_FUNCTION_NOISE)
+    check_seed(seed)
     rng = np.random.default_rng([int(seed), 7])  # 7: not the point generators' stream
     x = rng.uniform(X_MIN, X_MAX, int(n_points))
     y = info.function(x)
