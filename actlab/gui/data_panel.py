@@ -114,6 +114,23 @@ def dataset_button(name: str, icon, size: int, tip: str, status: str,
     return b
 
 
+def dataset_grid(group: QtWidgets.QButtonGroup, buttons: dict,
+                 columns: int | None) -> QtWidgets.QGridLayout:
+    """``buttons`` (name → data set button, in order) in ``group`` and in a grid of
+    ``columns`` a row (None: one row, then a stretch) — every data panel's picker."""
+    grid = QtWidgets.QGridLayout()
+    grid.setSpacing(2)
+    for i, b in enumerate(buttons.values()):
+        group.addButton(b)
+        if columns is None:
+            grid.addWidget(b, 0, i)
+        else:
+            grid.addWidget(b, i // columns, i % columns)
+    if columns is None:
+        grid.setColumnStretch(len(buttons), 1)
+    return grid
+
+
 class SampledDataSettings:
     """The settings of data drawn at random that the point and the function data panels
     share (training ratio, noise, number of points, data seed) and the edits they make.
@@ -188,57 +205,45 @@ class DataPanel(SampledDataSettings, QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ building
     def _build_picker(self) -> QtWidgets.QGridLayout:
-        grid = QtWidgets.QGridLayout()
-        grid.setSpacing(2)
         self.group = QtWidgets.QButtonGroup(self)
-        self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {}
-        for i, (name, info) in enumerate(GENERATORS.items()):
-            kind = "regression" if info.problem == "regression" else (
+
+        def kind(info) -> str:
+            return "regression" if info.problem == "regression" else (
                 f"{info.n_classes} classes")
-            b = dataset_button(f"dataset_{name}", thumbnails.dataset_icon(name), 36,
-                               f"<b>{info.title}</b> ({kind}): {info.description}",
-                               f"Use the {info.title} data set.",
-                               lambda _=False, n=name: self._pick_generator(n))
-            self.group.addButton(b)
-            self.dataset_buttons[name] = b
-            grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
-        return grid
+
+        self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {
+            name: dataset_button(f"dataset_{name}", thumbnails.dataset_icon(name), 36,
+                                 f"<b>{info.title}</b> ({kind(info)}): {info.description}",
+                                 f"Use the {info.title} data set.",
+                                 lambda _=False, n=name: self._pick_generator(n))
+            for name, info in GENERATORS.items()}
+        return dataset_grid(self.group, self.dataset_buttons, GRID_COLUMNS)
 
     def _build_image_picker(self) -> QtWidgets.QGridLayout:
         """The image data sets after the point ones: picking one switches the lab to an
         image lab (:func:`actlab.image_defaults.image_lab_for`)."""
-        grid = QtWidgets.QGridLayout()
-        grid.setSpacing(2)
-        self.image_buttons: dict[str, QtWidgets.QToolButton] = {}
-        for i, (name, info) in enumerate(IMAGE_GENERATORS.items()):
-            b = dataset_button(
+        self.image_buttons: dict[str, QtWidgets.QToolButton] = {
+            name: dataset_button(
                 f"image_dataset_{name}", thumbnails.image_dataset_icon(name), 36,
                 f"<b>{info.title}</b> (images, {len(info.class_names)} classes): "
                 f"{info.description}", f"Switch to an image lab on the {info.title} images.",
                 lambda _=False, n=name: self.labEdited.emit(image_lab_for(n, self._lab),
                                                             "data"))
-            self.group.addButton(b)
-            self.image_buttons[name] = b
-            grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
-        return grid
+            for name, info in IMAGE_GENERATORS.items()}
+        return dataset_grid(self.group, self.image_buttons, GRID_COLUMNS)
 
     def _build_function_picker(self) -> QtWidgets.QGridLayout:
         """The curves after the images: picking one switches the lab to a function lab
         (:func:`actlab.function_defaults.function_lab_for`)."""
-        grid = QtWidgets.QGridLayout()
-        grid.setSpacing(2)
-        self.function_buttons: dict[str, QtWidgets.QToolButton] = {}
-        for i, (name, info) in enumerate(FUNCTION_GENERATORS.items()):
-            b = dataset_button(
+        self.function_buttons: dict[str, QtWidgets.QToolButton] = {
+            name: dataset_button(
                 f"function_dataset_{name}", thumbnails.function_dataset_icon(name), 36,
                 f"<b>{info.title}</b> (a curve y = f(x) to fit): {info.description}",
                 f"Switch to a function lab on the {info.title} curve.",
                 lambda _=False, n=name: self.labEdited.emit(function_lab_for(self._lab, n),
                                                             "data"))
-            self.group.addButton(b)
-            self.function_buttons[name] = b
-            grid.addWidget(b, i // GRID_COLUMNS, i % GRID_COLUMNS)
-        return grid
+            for name, info in FUNCTION_GENERATORS.items()}
+        return dataset_grid(self.group, self.function_buttons, GRID_COLUMNS)
 
     def _build_buttons(self) -> QtWidgets.QGridLayout:
         g = QtWidgets.QGridLayout()

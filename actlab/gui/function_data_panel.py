@@ -23,7 +23,7 @@ from actlab.image_defaults import point_lab_for
 from actlab.lab import FunctionDataSpec, Lab, default_function_lab
 
 from . import thumbnails
-from .data_panel import SampledDataSettings, dataset_button, panel_button
+from .data_panel import SampledDataSettings, dataset_button, dataset_grid, panel_button
 from .image_data_panel import split_counts
 from .output_panel import warning_label
 from .style import caption, silently
@@ -86,23 +86,19 @@ class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ building
     def _build_picker(self) -> QtWidgets.QGridLayout:
-        grid = QtWidgets.QGridLayout()
-        grid.setSpacing(2)
         self.group = QtWidgets.QButtonGroup(self)
         self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {}
-        for i, (name, info) in enumerate(FUNCTION_GENERATORS.items()):
+        for name, info in FUNCTION_GENERATORS.items():
             b = dataset_button(f"function_dataset_{name}", thumbnails.function_dataset_icon(name),
                                ICON_SIZE, f"<b>{info.title}</b>: {info.description}",
                                f"Fit the {info.title} curve.",
                                lambda _=False, n=name: self._pick_generator(n))
-            b.setText(info.title)
+            b.setText(info.title)  # the curve's name under its thumbnail
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             b.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
                             QtWidgets.QSizePolicy.Policy.Fixed)
-            self.group.addButton(b)
             self.dataset_buttons[name] = b
-            grid.addWidget(b, i // COLUMNS, i % COLUMNS)
-        return grid
+        return dataset_grid(self.group, self.dataset_buttons, COLUMNS)
 
     def _build_buttons(self) -> QtWidgets.QGridLayout:
         g = QtWidgets.QGridLayout()

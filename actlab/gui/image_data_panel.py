@@ -25,8 +25,8 @@ from actlab.lab import ImageDataSpec, Lab
 from actlab.safe_text import printable
 
 from . import thumbnails
-from .data_panel import (dataset_button, panel_button, place_settings, setting_slider,
-                         setting_spin, settings_grid)
+from .data_panel import (dataset_button, dataset_grid, panel_button, place_settings,
+                         setting_slider, setting_spin, settings_grid)
 from .style import caption, silently
 
 __all__ = ["ImageDataPanel", "image_lab_for", "point_lab_for", "split_counts"]
@@ -76,22 +76,16 @@ class ImageDataPanel(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ building
     def _build_picker(self) -> QtWidgets.QGridLayout:
-        grid = QtWidgets.QGridLayout()
-        grid.setSpacing(2)
         self.group = QtWidgets.QButtonGroup(self)
-        self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {}
-        for i, (name, info) in enumerate(IMAGE_GENERATORS.items()):
-            b = dataset_button(
+        self.dataset_buttons: dict[str, QtWidgets.QToolButton] = {
+            name: dataset_button(
                 f"image_dataset_{name}", thumbnails.image_dataset_icon(name), ICON_SIZE,
                 f"<b>{info.title}</b> ({len(info.class_names)} classes: "
                 f"{', '.join(info.class_names)}): {info.description}",
                 f"Use the {info.title} images.",
                 lambda _=False, n=name: self._pick_generator(n))
-            self.group.addButton(b)
-            self.dataset_buttons[name] = b
-            grid.addWidget(b, 0, i)
-        grid.setColumnStretch(len(IMAGE_GENERATORS), 1)
-        return grid
+            for name, info in IMAGE_GENERATORS.items()}
+        return dataset_grid(self.group, self.dataset_buttons, None)
 
     def _build_source_note(self) -> QtWidgets.QWidget:
         box = QtWidgets.QWidget()
