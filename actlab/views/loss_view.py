@@ -180,6 +180,19 @@ def legend_row(plot_item: pg.PlotItem, entries, columns: int | None = None) -> p
     return legend
 
 
+def train_test_curves(plot_item: pg.PlotItem, train: str, test: str) -> tuple:
+    """``(train_curve, test_curve, legend)``: the training curve solid and the test curve
+    dashed, in the two line colours, named ``train`` and ``test`` in a key above the
+    plot — the loss and accuracy plots' pair."""
+    train_curve = plot_item.plot(connect="finite",
+                                 pen=pg.mkPen(colors.line_color(0), width=2))
+    test_curve = plot_item.plot(connect="finite",
+                                pen=pg.mkPen(colors.line_color(1), width=2,
+                                             style=QtCore.Qt.PenStyle.DashLine))
+    return train_curve, test_curve, legend_row(plot_item, [(train_curve, train),
+                                                           (test_curve, test)])
+
+
 class LossView(QtWidgets.QWidget):
     """Train loss (solid) and test loss (dashed) against epoch, with a legend, an
     optional log scale and a hover read-out "epoch N: train …, test …"."""
@@ -204,13 +217,8 @@ class LossView(QtWidgets.QWidget):
         quiet_plot(pi, "epoch", "loss")
         if title:
             pi.setTitle(title, size="11pt")
-        self.train_curve = pi.plot(connect="finite",
-                                   pen=pg.mkPen(colors.line_color(0), width=2))
-        self.test_curve = pi.plot(connect="finite",
-                                  pen=pg.mkPen(colors.line_color(1), width=2,
-                                               style=QtCore.Qt.PenStyle.DashLine))
-        self.legend = legend_row(pi, [(self.train_curve, "train loss"),
-                                      (self.test_curve, "test loss")])
+        self.train_curve, self.test_curve, self.legend = train_test_curves(
+            pi, "train loss", "test loss")
         self.view_box.setMouseEnabled(x=True, y=False)
 
         self.hover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999999", width=1))

@@ -6,9 +6,8 @@ import numpy as np
 
 import math
 
-from .. import colors
-from ..loss_view import EpochAxis, legend_row, thin
-from ..qt import QtCore, QtWidgets, cache_axes, filling_plot, pg, quiet_plot
+from ..loss_view import EpochAxis, thin, train_test_curves
+from ..qt import QtCore, QtWidgets, cache_axes, filling_plot, quiet_plot
 
 
 def epoch_span(last: float) -> float:
@@ -45,13 +44,8 @@ class AccuracyView(QtWidgets.QWidget):
         # overlapped and pyqtgraph dropped them all); 25 and 75 as grid lines only
         pi.getAxis("left").setTicks([[(v, str(v)) for v in (0, 50, 100)],
                                      [(25, ""), (75, "")]])
-        self.train_curve = pi.plot(connect="finite",
-                                   pen=pg.mkPen(colors.line_color(0), width=2))
-        self.test_curve = pi.plot(connect="finite",
-                                  pen=pg.mkPen(colors.line_color(1), width=2,
-                                               style=QtCore.Qt.PenStyle.DashLine))
-        self.legend = legend_row(pi, [(self.train_curve, "train"),
-                                      (self.test_curve, "test")])
+        self.train_curve, self.test_curve, self.legend = train_test_curves(pi, "train",
+                                                                           "test")
         self.view_box.setMouseEnabled(x=False, y=False)  # the range is set, never dragged
         # accuracy has a fixed scale: a curve from 40 to 45 % must not fill the plot
         self.view_box.setYRange(0, 100, padding=0.03)
