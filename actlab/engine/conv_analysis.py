@@ -21,14 +21,9 @@ import numpy as np
 
 from . import conv_reference as ref
 from .activations import get_activation
+from .frozen import read_only
 
 _COUNT = {2: "two", 3: "three", 4: "four"}
-
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.flags.writeable = False
-    return a
 
 
 def _is_linear(spec: ref.ConvLayerSpec) -> bool:
@@ -232,7 +227,7 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
     m = float(d.max()) if d.size else 0.0
     sizes = tuple(tuple(int(s) for s in c[0].shape[2:]) for c in run_convs)
     ksize = (int(K.shape[2]), int(K.shape[3]))
-    return ConvCollapse(first, last, _frozen(K), _frozen(b), ksize, sizes, stride, pad,
+    return ConvCollapse(first, last, read_only(K), read_only(b), ksize, sizes, stride, pad,
                         _summary(first, last, sizes, ksize, stride), m, m / scale,
                         i_abs, i_rel, b_abs, b_rel, int(inner.sum()), int((~inner).sum()),
                         _BORDER_NOTE if pad != (0, 0) else "")
@@ -310,7 +305,7 @@ def templates(params, layers, head, input_size, images=None, dense_activations=(
         diff = float(np.max(np.abs(net - (x.reshape(len(x), -1) @ T.reshape(len(T), -1).T + c)))) \
             if len(x) else 0.0
         rel = diff / max(float(np.max(np.abs(net))) if len(x) else 0.0, np.finfo(float).tiny)
-    return Templates(_frozen(T), _frozen(c), diff, rel)
+    return Templates(read_only(T), read_only(c), diff, rel)
 
 
 # --- 5. Saliency -----------------------------------------------------------------------
@@ -340,7 +335,7 @@ def saliency(params, layers, head, image, dense_activations=(), cls=None,
     g = np.zeros((1, len(s)))
     g[0, k] = 1.0
     grad = ref.input_gradient(params, specs, kind, x, g, dense_activations, leaky_slope)
-    return Saliency(k, _frozen(s), _frozen(grad[0, 0]))
+    return Saliency(k, read_only(s), read_only(grad[0, 0]))
 
 
 # --- 6. Feature maps, dead filters, confusion -------------------------------------------
@@ -360,7 +355,7 @@ def feature_maps(params, layers, head, image, dense_activations=(),
     x = ref.as_images(image)[:1]
     _, t = ref.forward(params, specs, ref.head_kind(head), x, dense_activations, leaky_slope,
                        trace=True)
-    return tuple(FeatureMaps(i, _frozen(z[0]), _frozen(a[0]), _frozen(p[0]))
+    return tuple(FeatureMaps(i, read_only(z[0]), read_only(a[0]), read_only(p[0]))
                  for i, (z, a, p) in enumerate(zip(t.pre, t.post, t.pooled)))
 
 

@@ -16,6 +16,7 @@ from . import pieces
 from .activations import get_activation
 from .custom_activation import find as find_custom, fold_affine
 from .features import feature_label
+from .frozen import read_only
 from .functions import X_MAX, X_MIN
 
 GRID_POINTS = 400  # smooth enough for tanh steps at ~600 px; kinks are inserted exactly
@@ -60,12 +61,6 @@ class CurvePicture:
     @property
     def n_units(self) -> int:
         return 0 if self.parts is None else int(self.parts.shape[1])
-
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
 
 
 def _is_straight(act) -> bool:
@@ -114,8 +109,8 @@ def make_curve_picture(trainer) -> CurvePicture:
     params, acts = _analysed(net)  # the lab's activations: designed ones, leaky slope
     features = tuple(trainer.features)
     hidden = tuple(int(n) for n in net.sizes[1:-1])
-    data = dict(train_x=_frozen(ds.X_train[:, 0]), train_y=_frozen(ds.y_train),
-                test_x=_frozen(ds.X_test[:, 0]), test_y=_frozen(ds.y_test),
+    data = dict(train_x=read_only(ds.X_train[:, 0]), train_y=read_only(ds.y_train),
+                test_x=read_only(ds.X_test[:, 0]), test_y=read_only(ds.y_test),
                 epoch=int(trainer.epoch), hidden=hidden,
                 activation_titles=tuple(a.title for a in net.acts))
     finite = all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in params)
@@ -141,9 +136,9 @@ def make_curve_picture(trainer) -> CurvePicture:
         with np.errstate(all="ignore"):
             line = pieces.collapse_line(params, acts, X_MIN, X_MAX, features, n_grid=201)
     return CurvePicture(
-        x=_frozen(x), y=_frozen(y),
-        parts=_frozen(contrib.parts) if acts else None, bias=contrib.bias,
-        kinks_x=_frozen(kinks_x), kinks_y=_frozen(kinks_y),
+        x=read_only(x), y=read_only(y),
+        parts=read_only(contrib.parts) if acts else None, bias=contrib.bias,
+        kinks_x=read_only(kinks_x), kinks_y=read_only(kinks_y),
         n_pieces=cp.n_pieces if cp is not None else None,
         pieces_bound=pieces.pieces_upper_bound(hidden, acts) if cp is not None else None,
         reason=reason, line=line,
@@ -153,9 +148,9 @@ def make_curve_picture(trainer) -> CurvePicture:
 
 def _broken(data: dict) -> CurvePicture:
     """A picture with the data and no curve (NaN, which the view leaves out)."""
-    x = _frozen(np.linspace(X_MIN, X_MAX, GRID_POINTS))
-    empty = _frozen(np.zeros(0))
-    return CurvePicture(x=x, y=_frozen(np.full(x.size, np.nan)), parts=None, bias=np.nan,
+    x = read_only(np.linspace(X_MIN, X_MAX, GRID_POINTS))
+    empty = read_only(np.zeros(0))
+    return CurvePicture(x=x, y=read_only(np.full(x.size, np.nan)), parts=None, bias=np.nan,
                         kinks_x=empty, kinks_y=empty, n_pieces=None, pieces_bound=None,
                         reason=NOT_FINITE, line=None,
                         short_reason="The run diverged: no curve to draw", **data)

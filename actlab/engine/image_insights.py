@@ -28,17 +28,12 @@ from . import conv_analysis as ca
 from . import conv_reference as ref
 from .activations import display_name
 from .cnn_layers import Act, Conv2D, Dense
+from .frozen import read_only
 
 N_MEASURE = 8        # test images the composite kernel and the templates are checked on
 N_DEAD = 200         # training images a filter must be silent on to count as dead
 N_SALIENCY = 3       # images whose saliency is set beside the probed one's
 HIST_VALUES = 2000   # pre-activation values per layer kept for the histograms
-
-
-def _ro(a, dtype=float) -> np.ndarray:
-    a = np.array(a, dtype=dtype, copy=True)
-    a.flags.writeable = False
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,7 +106,7 @@ def _sample(values: np.ndarray, n: int) -> np.ndarray:
     v = values.ravel()
     if v.size > n:  # evenly spaced, so the same weights give the same sample
         v = v[np.linspace(0, v.size - 1, n).astype(np.intp)]
-    return _ro(v)
+    return read_only(v)
 
 
 def _layer_gradient_norms(net, x, y) -> np.ndarray:
@@ -135,7 +130,7 @@ def _templates(params, specs, head, n_classes, size, x, dense_acts) -> ca.Templa
     diff = float(np.max(np.abs(scores - (x.reshape(len(x), -1) @ T.reshape(n_classes, -1).T
                                          + c)))) if len(x) else 0.0
     top = float(np.max(np.abs(scores))) if len(x) else 0.0
-    return ca.Templates(_ro(T), _ro(c), diff, diff / max(top, np.finfo(float).tiny))
+    return ca.Templates(read_only(T), read_only(c), diff, diff / max(top, np.finfo(float).tiny))
 
 
 def _saliencies(params, specs, head, images, dense_acts, slope):
@@ -176,9 +171,9 @@ def image_insights(trainer, probe_split: str = "test", probe: int = 0) -> ImageI
         collapses = []
         for first, last in runs:
             c = ca.collapse_run(params, convs, (first, last), x_measure)
-            collapses.append(RunCollapse(c, tuple(_ro(params[i][0]) for i in
+            collapses.append(RunCollapse(c, tuple(read_only(params[i][0]) for i in
                                                   range(first, last + 1)),
-                                         tuple(_ro(params[i][1]) for i in
+                                         tuple(read_only(params[i][1]) for i in
                                                range(first, last + 1))))
         breaks = tuple(f"layer {i + 1} {why}" for i in range(len(convs) - 1)
                        if (why := ca._break_reason(ref.as_spec(convs[i], i))))
@@ -222,10 +217,10 @@ def image_insights(trainer, probe_split: str = "test", probe: int = 0) -> ImageI
         breaks=breaks, merged_text=_merged_text(collapses), first_nonlinearity=why,
         templates=tmpl, class_names=names, probe_split=split, probe=probe,
         saliency_class=int(cls), saliency_indices=tuple(int(i) for i in idx),
-        saliency_images=_ro(x_split[list(idx), 0]), saliencies=_ro(sal),
+        saliency_images=read_only(x_split[list(idx), 0]), saliencies=read_only(sal),
         saliency_difference=sdiff, saliency_relative=srel,
-        layer_names=unit_names + ("output",), grad_epochs=_ro(g_epochs, np.int64),
-        grad_norms=_ro(g_norms), unit_names=unit_names,
+        layer_names=unit_names + ("output",), grad_epochs=read_only(g_epochs, np.int64),
+        grad_norms=read_only(g_norms), unit_names=unit_names,
         unit_kinds=("filters",) * n_conv + ("units",) * n_dense,
         dead_units=tuple(len(d) for d in dead_lists), dead_lists=dead_lists,
         layer_sizes=tuple(post.shape[0] for _, post in hidden),

@@ -15,14 +15,9 @@ import numpy as np
 from .activations import display_name
 from .cnn_layers import Act, Conv2D, Pool2x2
 from .conv_analysis import confusion_matrix
+from .frozen import read_only
 
 GALLERY = 40  # test images in the gallery
-
-
-def _ro(a, dtype=float) -> np.ndarray:
-    a = np.array(a, dtype=dtype, copy=True)
-    a.flags.writeable = False
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,15 +110,15 @@ def make_pictures(trainer, probe: int = 0, split: str = "test",
     out = []
     for i, d in enumerate(layers):
         spec, (K, b) = net.spec.conv[i], params[i]
-        out.append(LayerPictures(i, layer_title(i, spec), spec.activation, _ro(K), _ro(b),
-                                 _ro(d["pre"]), _ro(d["post"]), _ro(d["pooled"])))
+        out.append(LayerPictures(i, layer_title(i, spec), spec.activation, read_only(K), read_only(b),
+                                 read_only(d["pre"]), read_only(d["post"]), read_only(d["pooled"])))
     idx = gallery_indices(y, gallery)
     scores = trainer.predict_images(x[probe:probe + 1])[0]
     return ImagePictures(
-        split=split, probe=probe, image=_ro(x[probe, 0]), label=int(y[probe]),
-        scores=_ro(scores), layers=tuple(out), gallery=_ro(idx, np.int64),
-        gallery_images=_ro(x[idx, 0]), gallery_true=_ro(y[idx], np.int64),
-        gallery_pred=_ro(pred[idx] if len(pred) else np.zeros(len(idx)), np.int64),
-        confusion=_ro(confusion_matrix(y, pred, ds.n_classes) if len(pred) == len(y)
+        split=split, probe=probe, image=read_only(x[probe, 0]), label=int(y[probe]),
+        scores=read_only(scores), layers=tuple(out), gallery=read_only(idx, np.int64),
+        gallery_images=read_only(x[idx, 0]), gallery_true=read_only(y[idx], np.int64),
+        gallery_pred=read_only(pred[idx] if len(pred) else np.zeros(len(idx)), np.int64),
+        confusion=read_only(confusion_matrix(y, pred, ds.n_classes) if len(pred) == len(y)
                       else np.zeros((ds.n_classes,) * 2), np.int64),
         class_names=tuple(ds.class_names))
