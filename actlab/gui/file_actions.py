@@ -64,6 +64,17 @@ class FileActionsMixin:
             self.request_pause()
         return was_playing
 
+
+    def lab_from_dialog(self, ask):
+        """``ask()`` — a modal dialog that returns a new Lab, or None when the student
+        cancels or the input is bad (it said why) — with training held meanwhile and
+        resumed when nothing came of it."""
+        was_playing = self.hold_training()
+        lab = ask()
+        if lab is None and was_playing:
+            self.play()
+        return lab
+
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; True when it is fine to throw the lab away."""
         if not self.isWindowModified():

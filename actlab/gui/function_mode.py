@@ -10,7 +10,7 @@ its node pictures are each unit's curve (engine/curve_grid.py).
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from .live_view import NETWORK_EVERY
 
 EXPORT_TITLES = {"curve": "Curve plot", "loss": "Loss plot"}
 
@@ -96,11 +96,9 @@ class FunctionModeMixin:
         from .settings import last_folder
         from .function_import_action import import_function_csv
 
-        was_playing = self.hold_training()
-        lab = import_function_csv(self, self.lab, path, last_folder(self.settings))
+        lab = self.lab_from_dialog(lambda: import_function_csv(
+            self, self.lab, path, last_folder(self.settings)))
         if lab is None:
-            if was_playing:
-                self.play()
             return False
         self.apply_edit(lab, "data", "Import CSV")
         if self.lab.data != lab.data:  # refused
@@ -114,11 +112,8 @@ class FunctionModeMixin:
             return False
         from .draw_curve_dialog import drawn_function_data
 
-        was_playing = self.hold_training()
-        lab = drawn_function_data(self, self.lab)
+        lab = self.lab_from_dialog(lambda: drawn_function_data(self, self.lab))
         if lab is None:
-            if was_playing:
-                self.play()
             return False
         self.apply_edit(lab, "data", "Draw a curve")
         n = len(lab.data.points[0]) + len(lab.data.points[1])
@@ -133,12 +128,9 @@ class FunctionModeMixin:
             self._drawn_curve = snap.curve
             self.function_output.show_picture(snap.curve)
             self.surface_frames += 1
-        if not pub.playing or self.redraws % 2 == 0:
+        if not pub.playing or self.redraws % NETWORK_EVERY == 0:
             self.network_view.show_snapshot(snap)
 
     def function_curve_picture(self):
         """The CurvePicture drawn last (None before the first, or in another kind)."""
         return self._drawn_curve if self.lab_kind == "functions" else None
-
-    def _function_features_changed(self, lab) -> None:
-        self.apply_edit(replace(self.lab, features=lab.features), "features")

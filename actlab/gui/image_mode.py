@@ -182,11 +182,8 @@ class ImageModeMixin:
         lab, or one clear message and nothing changed."""
         from .image_import_action import import_images
 
-        was_playing = self.hold_training()
-        lab = import_images(self, path, self.lab)
+        lab = self.lab_from_dialog(lambda: import_images(self, path, self.lab))
         if lab is None:
-            if was_playing:
-                self.play()
             return False
         self.apply_edit(lab, "data", "Import images")
         return self.lab.data == lab.data
@@ -197,11 +194,9 @@ class ImageModeMixin:
             return False
         from .draw_image_dialog import draw_and_add
 
-        was_playing = self.hold_training()
-        lab = draw_and_add(self, self.lab, self.dataset.class_names)
+        lab = self.lab_from_dialog(lambda: draw_and_add(self, self.lab,
+                                                        self.dataset.class_names))
         if lab is None:
-            if was_playing:
-                self.play()
             return False
         n = len(lab.data.added) - len(getattr(self.lab.data, "added", ()))
         self.apply_edit(lab, "data", "Draw images")
