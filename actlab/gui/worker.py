@@ -124,8 +124,9 @@ class TrainingWorker(LoopWorker):
         # GUI thread).
         self.pause_pending = threading.Event()
         self._probe = ("test", 0)  # the image lab's probed image: (split, index)
-        self._image_pictures = None  # (trainer, epoch, probe, ImagePictures, time made)
-        self._curve = None  # (trainer, epoch, CurvePicture, time made)
+        # an image or function lab's own pictures, see _kind_picture:
+        # (trainer, epoch, key, pictures, time made)
+        self._kind_pictures = None
 
     # ------------------------------------------------------------ thread-safe reads
     def current_lab(self) -> tuple[int, Lab] | None:
@@ -189,7 +190,7 @@ class TrainingWorker(LoopWorker):
             self._lab = lab
             self._dataset = trainer.dataset if trainer is not None else None
             self._feed.new_run()
-            self._image_pictures = None  # the probe stays: the student chose it
+            self._kind_pictures = None  # the probe stays: the student chose it
         self._per_chunk = 1
         if trainer is None:
             self._set_playing(False)
@@ -299,7 +300,7 @@ class TrainingWorker(LoopWorker):
             return
         # the pictures kept for reuse while playing are of the old weights: a hand edit
         # is a jump, not a step of training, so the published snapshot draws them anew
-        self._pictures = self._curve = None
+        self._pictures = self._kind_pictures = None
         self._publish()
         self.paramSet.emit(generation, edit, self.latest())
 
@@ -350,29 +351,30 @@ class TrainingWorker(LoopWorker):
         """An image lab's snapshot with its pictures (the probed image through the
         network, the gallery, the confusion matrix), remade when the weights or the probe
         changed, at most every IMAGE_PICTURE_INTERVAL while playing."""
-        snap = trainer.snapshot(None)
-        now = time.perf_counter()
-        last, probe = self._image_pictures, self._probe
-        if last is not None and last[0] is trainer and last[2] == probe and (
-                last[1] == trainer.epoch or (self._playing and
-                                             now - last[4] < IMAGE_PICTURE_INTERVAL)):
-            return replace(snap, images=last[3])
-        pics = make_pictures(trainer, probe[1], probe[0])
-        self._image_pictures = (trainer, trainer.epoch, probe, pics, now)
-        return replace(snap, images=pics)
+        probe = self._probe
+        return replace(trainer.snapshot(None), images=self._kind_picture(
+            trainer, probe, IMAGE_PICTURE_INTERVAL,
+            lambda: make_pictures(trainer, probe[1], probe[0])))
 
     def _curve_snapshot(self, trainer: Trainer, snap: Snapshot) -> Snapshot:
         """A function lab's snapshot with its CurvePicture (the curve, its units, kinks
         and pieces), remade when the weights changed, at most every CURVE_INTERVAL while
         playing."""
+        return replace(snap, curve=self._kind_picture(
+            trainer, None, CURVE_INTERVAL, lambda: make_curve_picture(trainer)))
+
+    def _kind_picture(self, trainer, key, interval: float, make):
+        """The last pictures ``make()`` made, while they still show this run: the same
+        trainer and ``key`` (the probe), and the same epoch — or, while playing, made
+        less than ``interval`` seconds ago.  Otherwise new ones."""
         now = time.perf_counter()
-        last = self._curve
-        if last is not None and last[0] is trainer and (
-                last[1] == trainer.epoch or (self._playing and now - last[3] < CURVE_INTERVAL)):
-            return replace(snap, curve=last[2])
-        pic = make_curve_picture(trainer)
-        self._curve = (trainer, trainer.epoch, pic, now)
-        return replace(snap, curve=pic)
+        last = self._kind_pictures
+        if last is not None and last[0] is trainer and last[2] == key and (
+                last[1] == trainer.epoch or (self._playing and now - last[4] < interval)):
+            return last[3]
+        pics = make()
+        self._kind_pictures = (trainer, trainer.epoch, key, pics, now)
+        return pics
 
     def _snapshot(self, trainer: Trainer) -> Snapshot:
         """A snapshot with fresh pictures, or while playing and pictures were made
