@@ -89,7 +89,8 @@ def feature_coordinates_note(features) -> str:
     """Plain words on which coordinates the collapsed weights refer to."""
     names = [feature_label(f) for f in features]
     if tuple(features) == ("x",):  # a function lab fed x alone
-        return "The weights act on x itself: the network's curve is this straight line."
+        return ("The weights act on x itself: with every activation linear, the curve is "
+                "exactly one straight line.")
     if all(f in FUNCTION_FEATURES for f in features):
         return ("The weights act on the input features " + ", ".join(names) + ", not on x "
                 "alone: the collapsed map is linear in these features, so its curve can "

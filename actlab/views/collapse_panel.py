@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from . import colors
+from ..engine.features import FUNCTION_FEATURES
 from ..engine.features import feature_label as _feature_label
 from .qt import QtCore, QtGui, QtWidgets
 
@@ -382,9 +383,14 @@ class CollapsePanel(QtWidgets.QWidget):
         else:
             self.title_label.setText("This network bends")
             names = sorted({a for a in insights.activations if a != "linear"})
+            # a function lab (fed features of x) bends its curve, a point lab its boundary
+            curve = bool(c.feature_names) and all(f in FUNCTION_FEATURES
+                                                  for f in c.feature_names)
             self.sentence_label.setText(
                 "Every hidden layer has a non-linear activation ("
                 + ", ".join(names) + "), so no two layers merge into one: the network can "
-                "draw curved boundaries that a single linear layer cannot.")
+                + ("bend its curve where a single linear layer draws a straight line."
+                   if curve else
+                   "draw curved boundaries that a single linear layer cannot."))
             self.runs_label.hide()
         self.linear_box.hide()
