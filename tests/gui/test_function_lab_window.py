@@ -278,3 +278,20 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     assert bent.line is None and bent.n_pieces >= 2
     r2 = lambda snap, pic: 1 - 2 * snap.test_loss / np.var(pic.test_y)  # noqa: E731
     assert r2(window._snapshot, bent) > 0.9
+
+
+def test_file_export_of_the_function_views_writes_png_and_svg(window, qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from actlab.views.export import image_is_blank
+
+    _open(window, qtbot, _relu_lab(), epochs=5)
+    acts = {a.objectName() for a in window.function_export_menu.actions()}
+    assert {"action_export_curve_png", "action_export_curve_svg",
+            "action_export_loss_png", "action_export_loss_svg"} <= acts
+    png = tmp_path / "curve.png"
+    assert window.export("curve", "png", str(png))
+    assert not QImage(str(png)).isNull() and not image_is_blank(png)
+    svg = tmp_path / "curve.svg"
+    assert window.export("curve", "svg", str(svg))
+    assert "<svg" in svg.read_text()
