@@ -1,5 +1,5 @@
 """ActLab: see why neural networks need activation functions."""
-from .blas_threads import limit_blas_threads
+from actlab.blas_threads import limit_blas_threads
 
 __version__ = "0.1.0"
 APP_NAME = "ActLab"

@@ -31,7 +31,7 @@ ActLab: see why neural networks need activation functions.
 def usage() -> str:
     """The ``actlab --help`` text: the train usage comes from the CLI's own parser and the
     names from the preset and activation registries, so the text cannot fall behind."""
-    from actlab import cli
+    from actlab.cli import main as cli
 
     train = cli.train_usage().replace("usage: ", "", 1)
     lines = ["usage: actlab [LAB]", *("       " + ln.strip() if i == 0 else
@@ -56,7 +56,7 @@ def open_target(argv: list[str]) -> tuple[str, str] | None:
     default lab, ``("file", path)`` or ``("preset", name)``.  Raises ``cli.CliError``
     (one line) for an unknown option, several labs, or a LAB that is neither a file nor
     a preset."""
-    from actlab import cli
+    from actlab.cli import main as cli
 
     if not argv:
         return None
@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"actlab {__version__}")
         return 0
     if argv and argv[0] == "--self-test":
-        from actlab.selftest import run_self_test
+        from actlab.cli.selftest import run_self_test
         return run_self_test()
     try:  # the CLI needs no Qt, so help, errors and sub-commands stay fast
-        from actlab import cli
+        from actlab.cli import main as cli
     except ImportError as e:
         return _fail(f"the command line tools are not available ({e})")
     if argv and argv[0] in ("--help", "-h"):

@@ -29,7 +29,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from actlab.blas_threads import blas_thread_counts  # noqa: E402
-from actlab.engine.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
+from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
 
 N_IMAGES, SIZE, BATCH, LR = 1000, 16, 32, 0.05
 clock = time.process_time
@@ -72,7 +72,7 @@ def actlab_epochs(X, y, orders):
 
 def layer_split(X, y, repeats: int = 100) -> list[tuple[str, float, float]]:
     """Microseconds per forward and backward of every layer in one training step."""
-    from actlab.engine.cnn_layers import softmax_cross_entropy
+    from actlab.engine.models.cnn_layers import softmax_cross_entropy
     net = ConvNetwork(SPEC, 0)
     x = net._images(X[:BATCH])
     yb = y[:BATCH]

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from actlab.engine.function_pictures import make_curve_picture
+from actlab.engine.pictures.curve import make_curve_picture
 from actlab.engine.trainer import Trainer
 from actlab.lab import default_function_lab
 

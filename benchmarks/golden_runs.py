@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout, not an installed ActLab
 EPOCHS = 300
 COMPARES = {
     "xor-needs-nonlinearity": ("linear", "tanh", "relu", "sigmoid"),

@@ -21,11 +21,11 @@ LABS = ("resources/labs/images-shapes-need-nonlinearity.actlab",
 
 def main(labs) -> None:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
-    from actlab.engine.image_pictures import make_pictures
+    from actlab.engine.pictures.images import make_pictures
     from actlab.engine.trainer import Trainer
-    from actlab.gui.image_output_panel import ImageOutputPanel
+    from actlab.gui.workspaces.images.output_panel import ImageOutputPanel
     from actlab.gui.style import STYLE_SHEET
-    from actlab.labfile import load_lab
+    from actlab.labfile.format import load_lab
 
     app.setStyleSheet(STYLE_SHEET)
     for path in labs:

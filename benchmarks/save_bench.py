@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 import numpy as np  # noqa: E402
 
 from actlab.lab import DataSpec, Lab, NetworkSpec  # noqa: E402
-from actlab.labfile import load_lab, save_lab  # noqa: E402
+from actlab.labfile.format import load_lab, save_lab  # noqa: E402
 
 
 def big_lab(n_points: int, epochs: int) -> Lab:

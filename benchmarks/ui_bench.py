@@ -66,7 +66,7 @@ def config_b():
     if LAB is not None:
         from dataclasses import replace
 
-        from actlab.labfile import load_lab, load_preset
+        from actlab.labfile.format import load_lab, load_preset
         lab = load_lab(LAB) if LAB.endswith(".actlab") else load_preset(LAB)
         # a benchmark trains for as long as it measures: no "Stop after"
         return replace(lab, training=replace(lab.training, stop_after=None))
@@ -112,7 +112,7 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
 
     run_loop(300)  # settle: first layout and paint
     if instruments:
-        from actlab.gui.instruments import INSTRUMENTS
+        from actlab.gui.instruments.instruments import INSTRUMENTS
         for inst in INSTRUMENTS:
             w.instruments.open(inst.key)
         w.instruments.open(instruments)

@@ -6,12 +6,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.functions import FUNCTION_GENERATORS, curve
+from actlab.engine.data.functions import FUNCTION_GENERATORS, curve
 from actlab.engine.trainer import Trainer
-from actlab.function_defaults import FUNCTION_TRAINING, as_function_lab, function_lab_for
-from actlab.image_defaults import point_lab_for
+from actlab.kinds.functions import FUNCTION_TRAINING, as_function_lab, function_lab_for
+from actlab.kinds.images import point_lab_for
 from actlab.lab import FunctionDataSpec, NetworkSpec, TrainingSpec, default_function_lab, default_lab
-from actlab.labfile import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, load_preset, save_lab
 
 
 def _point_lab():

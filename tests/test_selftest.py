@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from actlab import __version__, selftest
+from actlab import __version__
+from actlab.cli import selftest
 from actlab.resources_path import resource_dir, resource_file, resources_root
 
 PASS_LINE = re.compile(

@@ -46,8 +46,8 @@ def _wrapped(label: str, names) -> str:
 
 def names_epilog() -> str:
     """The preset and activation lists shown by ``--help`` (read from the registries)."""
-    from .engine.activations import NAMES
-    from .labfile import preset_names
+    from actlab.engine.activations.builtin import NAMES
+    from actlab.labfile.format import preset_names
 
     return "\n".join([_wrapped("preset labs", preset_names()),
                       _wrapped("image preset labs", preset_names("images")),
@@ -124,7 +124,7 @@ def train_options() -> list[tuple[str, str]]:
 def activation_trainers(args, lab, activations) -> list:
     """``[(activation or None, Trainer)]``: one run per ``--activation`` (every hidden
     layer), or the lab as it is; a bad lab or name is a CliError naming the lab."""
-    from .engine.trainer import Trainer
+    from actlab.engine.trainer import Trainer
 
     if activations and not lab.network.hidden:
         raise CliError("--activation needs a lab with at least one hidden layer")
@@ -161,7 +161,7 @@ def resolve_lab(arg: str) -> tuple[str, str]:
     ``("preset", name)`` for a bundled preset (any case, ``.actlab`` optional; a file of
     that name in the current folder wins).  Raises :class:`CliError` with one line (listing
     the presets) for a folder or for anything that is neither."""
-    from .labfile import preset_names
+    from actlab.labfile.format import preset_names
 
     path = Path(arg)
     try:
@@ -180,12 +180,12 @@ def resolve_lab(arg: str) -> tuple[str, str]:
 
 def _printable(text: str, limit: int = 80) -> str:
     """``text`` safe for one terminal line: control characters escaped, long names cut."""
-    from .safe_text import printable
+    from actlab.safe_text import printable
     return printable(text, limit)
 
 
 def _load(lab_arg: str):
-    from .labfile import LabFileError, load_lab, load_preset
+    from actlab.labfile.format import LabFileError, load_lab, load_preset
 
     kind, name = resolve_lab(lab_arg)
     try:
@@ -200,8 +200,8 @@ def resolve_activation(name: str, custom=()) -> str:
     """The registry name for ``name`` in any case, also as the window spells it
     ("ReLU", "Leaky ReLU", "leaky-relu"), or the name of one of the lab's ``custom``
     activations.  Raises :class:`CliError` listing the valid names otherwise."""
-    from .engine.activations import ACTIVATIONS, NAMES
-    from .engine.custom_activation import find
+    from actlab.engine.activations.builtin import ACTIVATIONS, NAMES
+    from actlab.engine.activations.custom import find
 
     own = find(name, custom)
     if own is not None:
@@ -220,7 +220,7 @@ def resolve_activation(name: str, custom=()) -> str:
 
 def _with_images(args, lab, stem):
     """``--images`` / ``--size``: the image lab to train, and its output name."""
-    from .image_sources import lab_with_images, resized
+    from actlab.kinds.image_sources import lab_with_images, resized
 
     try:
         if args.images is None:  # --size alone: the lab's own images at another size
@@ -257,10 +257,10 @@ def train_command(args) -> int:
         raise CliError(f"{out}: cannot write there ({e.strerror or e})") from None
 
     if lab.kind == "images":  # convolutional: its own runs, metrics and figures
-        from .cli_images import train_images
+        from actlab.outputs.images import train_images
         return train_images(args, lab, stem, out, activations, epochs)
     if lab.kind == "functions":  # y = f(x): fit.png and the curve's pieces
-        from .cli_functions import train_functions
+        from actlab.outputs.functions import train_functions
         return train_functions(args, lab, stem, out, activations, epochs)
     trainers = activation_trainers(args, lab, activations)
     logs = _GradientSampler([t for _, t in trainers], epochs) if args.instruments else None
@@ -269,7 +269,7 @@ def train_command(args) -> int:
                      after_chunk=logs.sample if logs else None,
                      chunk=min(50, logs.every) if logs else 50)
     seconds = time.perf_counter() - t0
-    from .labfile import LabFileError
+    from actlab.labfile.format import LabFileError
     try:
         _write_outputs(out, stem, trainers, seconds)
     except (LabFileError, OSError) as e:
@@ -335,17 +335,17 @@ def figure_titles(lab, epochs: int) -> tuple[str, str]:
 def _activations_text(lab) -> str:
     """``"Tanh"``, ``"ReLU, Sigmoid"`` (each once, in layer order, by its display name)
     or "no hidden layer"."""
-    from .engine.activations import display_name
+    from actlab.engine.activations.builtin import display_name
 
     names = dict.fromkeys(display_name(a) for a in lab.network.activations)
     return ", ".join(names) or "no hidden layer"
 
 
 def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:
-    from . import render
-    from .labfile import save_lab
-    from .atomic import write_text_atomic
-    from .views.export import export_csv_history
+    from actlab.figures import render
+    from actlab.labfile.format import save_lab
+    from actlab.atomic import write_text_atomic
+    from actlab.views.export import export_csv_history
 
     render.ensure_app()
     metrics = {}
@@ -376,7 +376,7 @@ class _GradientSampler:
     SAMPLES = 100
 
     def __init__(self, trainers, epochs: int):
-        from .engine.insights import GradientLog
+        from actlab.engine.analysis.insights import GradientLog
 
         self.trainers = trainers
         self.logs = [GradientLog() for _ in trainers]
@@ -387,8 +387,8 @@ class _GradientSampler:
     def sample(self, done: int) -> None:
         if done < self.next:
             return
-        from .engine import analysis
-        from .engine.features import transform
+        from actlab.engine.analysis import dense as analysis
+        from actlab.engine.features import transform
 
         for t, log in zip(self.trainers, self.logs):
             X = transform(t.dataset.X_train, t.features)
@@ -400,8 +400,8 @@ class _GradientSampler:
 def _write_teaching_outputs(out: Path, trainers, sampler, instruments: bool,
                             report: bool) -> None:
     """The instrument figures of every run and the report of the first run."""
-    from . import render
-    from .engine.insights import compute_insights
+    from actlab.figures import render
+    from actlab.engine.analysis.insights import compute_insights
 
     for i, (name, t) in enumerate(trainers):
         suffix = f"-{name}" if name and len(trainers) > 1 else ""
@@ -415,7 +415,7 @@ def _write_teaching_outputs(out: Path, trainers, sampler, instruments: bool,
             if insights.regions is not None:
                 render.render_regions_png(insights, out / f"regions{suffix}.png")
         if report and i == 0:
-            from .report import write_report, write_report_pdf
+            from actlab.report.points import write_report, write_report_pdf
 
             snap = t.snapshot(grid=100, neurons=False)
             for write, filename in ((write_report, "report.html"),

@@ -72,7 +72,7 @@ def _check_icon() -> None:
     frozen build a missing plugin would otherwise just leave the window without icon)."""
     from PySide6 import QtGui
 
-    from .resources_path import resource_file
+    from actlab.resources_path import resource_file
 
     pixmap = QtGui.QIcon(str(resource_file("icons", "actlab.svg"))).pixmap(64, 64)
     if pixmap.isNull():
@@ -96,8 +96,8 @@ def _check_not_blank(image, what: str) -> None:
 
 def _train():
     """Load the preset and train it; return (trainer, loss before, loss after)."""
-    from .engine.trainer import Trainer
-    from .labfile import load_preset
+    from actlab.engine.trainer import Trainer
+    from actlab.labfile.format import load_preset
 
     trainer = Trainer(load_preset(PRESET))
     before = trainer.evaluate()["train_loss"]
@@ -121,7 +121,7 @@ def _check_blas() -> None:
     that lost the limit trains many times slower."""
     import os
 
-    from .blas_threads import blas_thread_counts
+    from actlab.blas_threads import blas_thread_counts
 
     want = os.environ.get("OPENBLAS_NUM_THREADS", "")  # set by actlab.blas_threads
     for lib, n in blas_thread_counts():
@@ -132,7 +132,7 @@ def _check_blas() -> None:
 def _render(trainer, folder: Path) -> int:
     """Render the surface and loss figures into ``folder`` and check them and the app
     icon; return the number of figures (2)."""
-    from . import render
+    from actlab.figures import render
 
     render.ensure_app()
     snapshot = trainer.snapshot(grid=100, neurons=False)
@@ -154,7 +154,7 @@ def run_self_test() -> int:
     """
     t0 = time.perf_counter()
     try:
-        from . import __version__
+        from actlab import __version__
 
         with tempfile.TemporaryDirectory(prefix="actlab-selftest-") as tmp:
             trainer, before, after = _train()

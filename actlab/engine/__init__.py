@@ -12,8 +12,8 @@ Public API (for notebooks and scripts)::
     X, y = t.train_rows()                    # training rows in feature space
     loss, grads = t.network.loss_and_grads(X, y)   # data loss (+ penalty if asked), grads
 """
-from .activations import ACTIVATIONS, Activation, get_activation
-from .network import Network
-from .trainer import Snapshot, Trainer
+from actlab.engine.activations.builtin import ACTIVATIONS, Activation, get_activation
+from actlab.engine.models.mlp import Network
+from actlab.engine.trainer import Snapshot, Trainer
 
 __all__ = ["ACTIVATIONS", "Activation", "get_activation", "Network", "Snapshot", "Trainer"]

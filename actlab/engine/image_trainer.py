@@ -17,12 +17,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..lab import Lab, TrainingSpec
-from .cnn import ConvNetwork, ConvTrainer
-from .cnn_layers import softmax_cross_entropy
-from .epoch_loop import EpochLoop
-from .history import GradientHistory, History
-from .images import ImageData, make_images, with_added
+from actlab.lab import Lab, TrainingSpec
+from actlab.engine.models.cnn import ConvNetwork, ConvTrainer
+from actlab.engine.models.cnn_layers import softmax_cross_entropy
+from actlab.engine.epoch_loop import EpochLoop
+from actlab.engine.history import GradientHistory, History
+from actlab.engine.data.images import ImageData, make_images, with_added
 
 
 def image_data(lab: Lab, base_dir: str | None = None) -> ImageData:
@@ -46,7 +46,7 @@ def _source_data(lab: Lab, base_dir: str | None = None) -> ImageData:
         raise ValueError(f"the images of this lab are a folder of pictures ({name}); read "
                          f"them with actlab.image_sources.load_lab_images and pass the "
                          f"data to Trainer(lab, data)")
-    from .image_npz import load_npz
+    from actlab.engine.data.image_npz import load_npz
 
     name = os.path.expanduser(name)
     path = os.path.join(base_dir, name) if base_dir is not None else name
@@ -226,7 +226,7 @@ class ImageTrainer(EpochLoop):
     def snapshot(self, grid=None, neurons: bool = False):
         """A frozen picture of the run: metrics, history and parameters (no surface —
         an image lab has none)."""
-        from .trainer import Snapshot
+        from actlab.engine.trainer import Snapshot
 
         metrics = self.evaluate() if len(self.history) == 0 else self.history.last()
         params = tuple((w.copy(), b.copy()) for w, b in self.network.get_params())

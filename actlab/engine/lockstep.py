@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..lab import Lab
-from .activations import canonical_name
+from actlab.lab import Lab
+from actlab.engine.activations.builtin import canonical_name
 
 
 def activation_variants(lab: Lab, names) -> list[tuple[str, Lab]]:
@@ -41,7 +41,7 @@ def image_variant(lab: Lab, name: str) -> Lab:
     """Image ``lab`` with activation ``name`` in every convolution and dense layer, its
     ``"auto"`` initialisation pinned to Xavier-uniform so that the variants of one
     comparison start from identical weights (results, if any, are kept)."""
-    from .image_trainer import with_activation
+    from actlab.engine.image_trainer import with_activation
 
     network = with_activation(lab.network, name)
     if network.init == "auto":

@@ -79,7 +79,7 @@ class Expectation:
             raise ValueError(f"{len(acts)} activations for {len(hidden)} hidden layers")
         conv = d.get("conv")
         if conv is not None:
-            from .cnn_spec import ConvSpec
+            from actlab.engine.models.cnn_spec import ConvSpec
             # a convolution may name one of the lab's designed activations (``custom``)
             conv = tuple(c if isinstance(c, ConvSpec) else ConvSpec(**c, custom=custom)
                          for c in conv)
@@ -198,7 +198,7 @@ def conv_words(conv, hidden=None, activations=None) -> str:
 
 
 def feature_words(features) -> str:
-    from .features import FEATURES
+    from actlab.engine.features import FEATURES
     return ", ".join(FEATURES[f].label if f in FEATURES else str(f) for f in features)
 
 
@@ -272,8 +272,8 @@ def run_pieces(run, params) -> int:
     (``run`` its Lab, ``params`` its weights ``[(W, b), ...]``), its own custom activations
     included.  ValueError, saying why in words, when the curve is not piecewise linear in x
     (a smooth activation, the features x² or sin x) or the run is not a function lab."""
-    from .activations import get_activation
-    from .pieces import linear_pieces
+    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.analysis.pieces import linear_pieces
 
     data = getattr(run, "data", None)
     if data is not None and getattr(data, "kind", "points") != "functions":
@@ -291,8 +291,8 @@ def _measured(e: Expectation, run, history: dict) -> float:
     data = getattr(run, "data", None)
     if data is None or data.problem != "regression":
         return math.nan
-    from .dataset import build_dataset
-    from .function_metrics import r2_from_loss
+    from actlab.engine.data.dataset import build_dataset
+    from actlab.engine.analysis.curve_metrics import r2_from_loss
     r2 = r2_from_loss(float(history["test_loss"][e.epochs - 1]), build_dataset(data).y_test)
     return math.nan if r2 is None else r2
 
@@ -315,7 +315,7 @@ def network_for(lab, e: Expectation):
                              f"{len(net.hidden)} hidden layers")
         net = replace(net, activations=tuple(e.activations))
     elif e.activation is not None and hasattr(net, "conv"):
-        from .image_trainer import with_activation
+        from actlab.engine.image_trainer import with_activation
         net = with_activation(net, e.activation)
     elif e.activation is not None:
         net = net.with_activation(e.activation)
@@ -329,7 +329,7 @@ def verify_lab(lab) -> list[Verdict]:
     """Train the network each expectation is about (the lab's seeds and training) and
     judge it: the engine-side proof that a guided lab's claims are true.  Claims about
     the same network share one run, trained to the longest of their epochs."""
-    from .trainer import Trainer
+    from actlab.engine.trainer import Trainer
 
     exps = expectations(lab.guide, getattr(lab.network, "custom", ()))
     variants = [network_for(lab, e) for e in exps]

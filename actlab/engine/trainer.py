@@ -14,17 +14,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..lab import Lab, TrainingSpec
-from .dataset import Dataset, build_dataset
-from .activations import canonical_name
-from .divergence import VALUE_LIMIT, diagnose, runaway_factor, safe_weight_limit
-from .epoch_loop import EpochLoop
-from .features import transform
-from .history import GradientHistory, History
-from .network import Network, augment, regularization_kind, target_form
-from .optimizers import make_optimizer
-from .plan import Evaluator, epoch_ops, regularizer_ops
-from .surface import SurfaceGrid
+from actlab.lab import Lab, TrainingSpec
+from actlab.engine.data.dataset import Dataset, build_dataset
+from actlab.engine.activations.builtin import canonical_name
+from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor, safe_weight_limit
+from actlab.engine.epoch_loop import EpochLoop
+from actlab.engine.features import transform
+from actlab.engine.history import GradientHistory, History
+from actlab.engine.models.mlp import Network, augment, regularization_kind, target_form
+from actlab.engine.optimizers import make_optimizer
+from actlab.engine.models.mlp_program import Evaluator, epoch_ops, regularizer_ops
+from actlab.engine.pictures.surface import SurfaceGrid
 
 # The largest |value| a student may type for one weight or bias.  Trained weights of the
 # presets stay within ±10; a thousand is far past anything useful, and keeps one edit well
@@ -91,7 +91,7 @@ class Trainer(EpochLoop):
 
     def __new__(cls, lab: Lab, dataset=None):
         if getattr(lab, "kind", "points") == "images":
-            from .image_trainer import ImageTrainer
+            from actlab.engine.image_trainer import ImageTrainer
             return ImageTrainer(lab, dataset)
         return super().__new__(cls)
 
@@ -332,7 +332,7 @@ class Trainer(EpochLoop):
         pictures are area charts of each unit's curve)."""
         if self._grid is None or self._grid.n != n:
             if self.dataset.X_train.shape[1] == 1:
-                from .curve_grid import CurveGrid
+                from actlab.engine.pictures.curve_grid import CurveGrid
                 self._grid = CurveGrid(self.features, n)
             else:
                 self._grid = SurfaceGrid(self.features, n)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import write_bytes_atomic
-from .views import colors
+from actlab.atomic import write_bytes_atomic
+from actlab.views import colors
 
 FONT_PX = 13          # body text: the size of the window's labels
 SMALL_PX = 11         # tick labels and tile captions
@@ -32,10 +32,10 @@ MARGIN = 16.0        # white border round every figure
 
 
 def _qt():
-    from .render import ensure_app
+    from actlab.figures.render import ensure_app
 
     ensure_app()
-    from .views.qt import QtCore, QtGui
+    from actlab.views.qt import QtCore, QtGui
     return QtCore, QtGui
 
 

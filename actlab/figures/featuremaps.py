@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import figure_canvas as fc
-from .engine.activations import ACTIVATIONS, display_name
-from .figure_canvas import MARGIN, Canvas, fit_width as _fit_width, fmt, header as _header, \
-    header_height as _header_height, header_width as _header_width, pixel_scale
+from actlab.figures import canvas as fc
+from actlab.engine.activations.builtin import ACTIVATIONS, display_name
+from actlab.figures.canvas import (
+    MARGIN, Canvas, fit_width as _fit_width, fmt, header as _header,
+    header_height as _header_height, header_width as _header_width, pixel_scale)
 
 
 LABEL_W = 170.0

@@ -44,8 +44,8 @@ def _y_range(runs) -> tuple[float, float]:
 
 
 def _add_plot(layout, run: FitRun, y_range, row: int, col: int, legend: bool):
-    from .views import colors
-    from .views.qt import QtCore, pg
+    from actlab.views import colors
+    from actlab.views.qt import QtCore, pg
 
     plot = layout.addPlot(row=row, col=col, title=run.title)
     plot.showGrid(x=True, y=True, alpha=0.15)
@@ -83,8 +83,8 @@ def _add_plot(layout, run: FitRun, y_range, row: int, col: int, legend: bool):
 
 
 def _figure(runs, columns: int):
-    from .render import ensure_app
-    from .views.qt import pg
+    from actlab.figures.render import ensure_app
+    from actlab.views.qt import pg
 
     ensure_app()
     layout = pg.GraphicsLayoutWidget()
@@ -99,14 +99,14 @@ def render_fit_png(run: FitRun, path, size: tuple[int, int] = (700, 480),
                    scale: float | None = None) -> Path:
     """Save one run's fit plot as a PNG (with ``run.line`` dashed over it when set: the
     collapse figure of ``--instruments``)."""
-    from .render import _export
+    from actlab.figures.render import _export
     return _export(_figure([run], 1), path, size, scale)
 
 
 def render_function_compare_png(runs, path, scale: float | None = None) -> Path:
     """Save the fit plots of several runs side by side (at most three per row, one shared
     y range) as a PNG."""
-    from .render import _export
+    from actlab.figures.render import _export
     runs = list(runs)
     columns = min(3, max(1, len(runs)))
     rows = -(-len(runs) // columns)

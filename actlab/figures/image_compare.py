@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
-from . import figure_canvas as fc
-from .figure_canvas import Canvas, fmt, pixel_scale
-from .views import colors
+from actlab.figures import canvas as fc
+from actlab.figures.canvas import Canvas, fmt, pixel_scale
+from actlab.views import colors
 
 MARGIN = 16.0
 CHART_W, CHART_H = 620.0, 260.0
@@ -28,7 +28,7 @@ def compare_entry(label: str, history, tiles) -> tuple:
     """One run of the figure: ``(activation display name, test accuracy per epoch,
     tiles)`` from a run's ``label`` (an activation key or a title), its history mapping
     and its :class:`actlab.engine.image_lockstep.CompareTiles`."""
-    from .engine.activations import display_name
+    from actlab.engine.activations.builtin import display_name
 
     acc = list((history or {}).get("test_accuracy", ()))
     return (display_name(str(label)), acc, tiles)
@@ -36,7 +36,7 @@ def compare_entry(label: str, history, tiles) -> tuple:
 
 def trainer_entry(label: str, trainer) -> tuple:
     """:func:`compare_entry` of an ImageTrainer as it stands now."""
-    from .engine.image_lockstep import trainer_tiles
+    from actlab.engine.analysis.compare_tiles import trainer_tiles
 
     return compare_entry(label, trainer.history.view(), trainer_tiles(trainer))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import conv_analysis as ca
+from actlab.engine.analysis import conv as ca
 
 #: how many test images samples.png shows, and how many the collapse is measured on
 N_SAMPLES, N_MEASURE = 40, 200
@@ -70,7 +70,7 @@ def write_image_figures(out_dir, run: ImageRunResult, scale: float = 2.0) -> dic
     of ``run`` into ``out_dir``; returns ``{"samples": path, ...}``.  Every figure that can
     be drawn is written (atomically); if any cannot, :class:`ImageFigureError` (a
     ValueError) names them after the others are written."""
-    from . import render_images as ri
+    from actlab.figures import images as ri
 
     out = Path(out_dir)
     data, net = run.data, run.network

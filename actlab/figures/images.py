@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import figure_canvas as fc
-from .engine.activations import display_name
-from .figure_canvas import (MARGIN, Canvas, draw_grid, fit_width as _fit_width, fmt,
-                            grid_boxes, header as _header, header_height as _header_height,
-                            header_width as _header_width, measure, pixel_scale)
-from .render_featuremaps import featuremaps_png
-from .render_image_compare import image_compare_png
-from .render_image_run import (ImageFigureError, ImageRunResult, run_analysis,
-                               sample_indices, write_image_figures)
+from actlab.figures import canvas as fc
+from actlab.engine.activations.builtin import display_name
+from actlab.figures.canvas import (
+    MARGIN, Canvas, draw_grid, fit_width as _fit_width, fmt, grid_boxes, header as _header,
+    header_height as _header_height, header_width as _header_width, measure, pixel_scale)
+from actlab.figures.featuremaps import featuremaps_png
+from actlab.figures.image_compare import image_compare_png
+from actlab.figures.image_run import (
+    ImageFigureError, ImageRunResult, run_analysis, sample_indices, write_image_figures)
 
 __all__ = ["samples_png", "samples_layout", "filters_png", "featuremaps_png", "confusion_png",
            "image_compare_png", "write_image_figures", "ImageRunResult", "ImageFigureError",
@@ -127,7 +127,7 @@ def _first_kernels(params) -> np.ndarray:
 
 
 def _layer_words(layer, K) -> str:
-    from .engine.conv_reference import as_spec
+    from actlab.engine.analysis.conv_reference import as_spec
 
     s = as_spec(layer, 0)
     act = display_name(s.activation, s.custom)
@@ -190,7 +190,7 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
             notes.append((f"(showing 16 of the {Kc.shape[0] * Kc.shape[1]} composite "
                           "kernels)", fc.MUTED))
     elif len(layers) > 1:
-        from .engine.conv_analysis import first_nonlinearity
+        from actlab.engine.analysis.conv import first_nonlinearity
 
         why = first_nonlinearity(layers[:-1])
         if why:

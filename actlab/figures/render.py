@@ -58,8 +58,8 @@ def _quiet_offscreen_warning() -> None:
 
 def _export(widget, path, size: tuple[int, int], scale: float | None,
             after_layout=None) -> Path:
-    from .views.export import export_png
-    from .views.qt import QtCore, QtWidgets
+    from actlab.views.export import export_png
+    from actlab.views.qt import QtCore, QtWidgets
 
     app = ensure_app()
     # Lay the widget out as if shown, without ever putting a window on a real screen.
@@ -84,7 +84,7 @@ def surface_view(snapshot, dataset, title: str | None = None, show_test: bool = 
     """The SurfaceView :func:`render_surface_png` saves: ``title`` (plain text) above,
     a legend for training (circles) and test (squares) points below."""
     ensure_app()
-    from .views.surface_view import SurfaceView
+    from actlab.views.points.surface_view import SurfaceView
 
     view = SurfaceView(legend=True)
     view.set_points(dataset)
@@ -108,7 +108,7 @@ def loss_view(history, log_scale: bool = False, title: str | None = None):
     """The LossView :func:`render_loss_png` saves: ``title`` (plain text) above; a linear
     axis starts at 0 (see :func:`loss_axis_range`)."""
     ensure_app()
-    from .views.loss_view import LossView
+    from actlab.views.loss_view import LossView
 
     view = LossView(title=html.escape(title) if title else None)
     view.set_log_scale(log_scale)
@@ -159,7 +159,7 @@ def compare_view(runs):
     """The CompareView :func:`render_compare_png` saves (loss axis from 0, as in
     :func:`loss_view`)."""
     ensure_app()
-    from .views.compare_view import CompareView
+    from actlab.views.points.compare_view import CompareView
 
     view = CompareView()
     view.show_runs(runs, force=True)
@@ -171,7 +171,7 @@ def render_compare_png(runs, path, size: tuple[int, int] | None = None,
                        scale: float | None = None) -> Path:
     """Save a comparison of ``runs`` (a list of ``(title, snapshot, dataset)``): one small
     surface per run and their test losses.  Default width is about 300 px per column."""
-    from .views.compare_view import grid_columns
+    from actlab.views.points.compare_view import grid_columns
 
     runs = list(runs)
     view = compare_view(runs)
@@ -187,7 +187,7 @@ def render_collapse_png(insights, path, problem: str = "classification", width: 
     """Save the "Why non-linearity?" collapse panel for ``insights`` as a PNG.  Without
     ``height`` the picture is as tall as the panel's content at ``width``."""
     app = ensure_app()
-    from .views.collapse_panel import CollapsePanel
+    from actlab.views.instruments.collapse_panel import CollapsePanel
 
     panel = CollapsePanel()
     panel.set_problem(problem)
@@ -211,7 +211,7 @@ def render_gradients_png(insights, path, size: tuple[int, int] = (700, 520),
     """Save the gradient-flow view (gradient size per layer, dead ReLU units, saturation
     histograms) for ``insights`` as a PNG."""
     ensure_app()
-    from .views.gradient_view import GradientFlowView
+    from actlab.views.instruments.gradient_view import GradientFlowView
 
     view = GradientFlowView()
     view.show_insights(insights, force=True)
@@ -223,7 +223,7 @@ def render_regions_png(insights, path, size: tuple[int, int] = (520, 600),
     """Save the linear-regions view for ``insights`` as a PNG (``insights.regions`` is
     None for networks that are not piecewise linear: the view then says so)."""
     ensure_app()
-    from .views.regions_view import RegionsView
+    from actlab.views.points.regions_view import RegionsView
 
     view = RegionsView()
     view.show_insights(insights, force=True)
@@ -231,6 +231,6 @@ def render_regions_png(insights, path, size: tuple[int, int] = (520, 600),
 
 
 def _dont_show_on_screen():
-    from .views.qt import QtCore
+    from actlab.views.qt import QtCore
 
     return QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen

@@ -38,10 +38,10 @@ def run_app(argv: list[str] | None = None, preset: str | None = None) -> int:
     app.setWindowIcon(app_icon())
     # lets Wayland and desktop shells match the window to resources/actlab.desktop
     QtGui.QGuiApplication.setDesktopFileName("actlab")
-    from . import crash_handler  # log uncaught errors to a file and tell the user once
+    from actlab.gui import crash_handler  # log uncaught errors to a file and tell the user once
     crash_handler.install(app)
 
-    from .main_window import MainWindow
+    from actlab.gui.main_window import MainWindow
 
     paths = [a for a in argv[1:] if not a.startswith("-")]
     window = MainWindow()

@@ -15,35 +15,35 @@ from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, QTimer
 
 from actlab import __version__
-from actlab.engine.dataset import Dataset, build_dataset
+from actlab.engine.data.dataset import Dataset, build_dataset
 from actlab.engine.trainer import output_kind
 from actlab.lab import Lab, default_lab
-from actlab.labfile import n_classes as spec_classes
-from actlab.views.network_view import NetworkView
+from actlab.labfile.format import n_classes as spec_classes
+from actlab.views.network.view import NetworkView
 
-from . import dialogs
-from .actions import build_menus, create_actions, dice_icon
-from .autosave import Autosaver
-from .controls_panel import ControlsPanel
-from .data_edits import DataEditsMixin
-from .data_panel import DataPanel
-from .designed_activations import design_for_all, design_for_layer
-from .features_panel import FeaturesPanel
-from .file_actions import FileActionsMixin
-from .guide_actions import GuideMixin
-from .function_mode import FunctionModeMixin
-from .image_mode import ImageModeMixin, prepare_images
-from .instruments import Instruments
-from .live_view import DRAW_INTERVAL_MS, LiveViewMixin
-from .output_panel import OutputPanel
-from .point_editing import empty_dataset
-from .presentation import Presentation
-from .screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
-from .settings import open_settings
-from .style import STYLE_SHEET, caption, data_column
-from .training_thread import TrainingThread
-from .weight_edit import WeightEditor
-from .window_layout import WindowLayout, set_visual_tab_order
+from actlab.gui import dialogs
+from actlab.gui.actions import build_menus, create_actions, dice_icon
+from actlab.gui.files.autosave import Autosaver
+from actlab.gui.panels.controls_panel import ControlsPanel
+from actlab.gui.files.undo import DataEditsMixin
+from actlab.gui.workspaces.points.data_panel import DataPanel
+from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
+from actlab.gui.panels.features_panel import FeaturesPanel
+from actlab.gui.files.file_actions import FileActionsMixin
+from actlab.gui.guide.guide_actions import GuideMixin
+from actlab.gui.workspaces.functions.workspace import FunctionModeMixin
+from actlab.gui.workspaces.images.workspace import ImageModeMixin, prepare_images
+from actlab.gui.instruments.instruments import Instruments
+from actlab.gui.playback import DRAW_INTERVAL_MS, LiveViewMixin
+from actlab.gui.workspaces.points.output_panel import OutputPanel
+from actlab.engine.data.point_edits import empty_dataset
+from actlab.gui.presentation import Presentation
+from actlab.gui.screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
+from actlab.gui.settings import open_settings
+from actlab.gui.style import STYLE_SHEET, caption, data_column
+from actlab.gui.training.training_thread import TrainingThread
+from actlab.gui.panels.weight_edit import WeightEditor
+from actlab.gui.window_layout import WindowLayout, set_visual_tab_order
 
 RESET_MESSAGES = {
     "network": "Network changed: weights re-initialised.",
@@ -427,7 +427,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
     def show_help(self, topic: str) -> None:
         """The help window at ``topic`` ("how-to", "gallery" or "labs")."""
         try:
-            from .help_window import show_help
+            from actlab.gui.help.help_window import show_help
         except ImportError as e:  # a trimmed build without the help pages
             dialogs.show_error(self, "Help is not available", str(e))
             return
@@ -436,7 +436,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
 
     def _about(self) -> None:
         try:
-            from .about import show_about
+            from actlab.gui.help.about import show_about
         except ImportError:
             dialogs.show_info(self, "About ActLab", f"ActLab {__version__}: see why neural "
                               "networks need activation functions.")

@@ -14,10 +14,10 @@ from dataclasses import replace
 
 from PySide6.QtCore import QTimer
 
-from actlab.engine.activations import display_name
+from actlab.engine.activations.builtin import display_name
 
-from . import dialogs
-from .actions import set_play_state
+from actlab.gui import dialogs
+from actlab.gui.actions import set_play_state
 
 # The display timer: about 35 frames a second, never one draw per epoch.  Each frame
 # costs the training thread its share of the GIL, so while training the surface is

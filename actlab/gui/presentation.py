@@ -12,7 +12,7 @@ from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from .style import STYLE_SHEET
+from actlab.gui.style import STYLE_SHEET
 
 FONT_SCALE = 1.45
 LINE_SCALE = 2.0

@@ -18,8 +18,8 @@ from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from .side_panel import InstrumentArea, SidePanel
-from .style import column_frame, section_label
+from actlab.gui.side_panel import InstrumentArea, SidePanel
+from actlab.gui.style import column_frame, section_label
 
 SIDE, NETWORK, OUTPUT, INSTRUMENTS = range(4)
 # Floors in px at 100 % (the layout scales with the font in presentation mode): a
@@ -114,7 +114,7 @@ class WindowLayout:
     def apply_floors(self, available: QtCore.QSize | None = None) -> None:
         """Set the columns' and plots' minimum sizes for the screen the window is on."""
         if available is None:
-            from .screen_fit import available_geometry
+            from actlab.gui.screen_fit import available_geometry
             available = available_geometry(self.w).size()
         wide = min(1.0, max(SMALLEST, available.width() / FULL_SIZE_SCREEN.width()))
         tall = min(1.0, max(SMALLEST, available.height() / FULL_SIZE_SCREEN.height()))

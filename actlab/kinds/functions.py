@@ -6,8 +6,8 @@ Pure Python (no Qt), so the CLI and tests can use the same defaults as the Data 
 """
 from __future__ import annotations
 
-from actlab.engine.data import MAX_POINTS, MIN_POINTS
-from actlab.engine.functions import FUNCTION_GENERATORS, MAX_FUNCTION_NOISE
+from actlab.engine.data.points import MAX_POINTS, MIN_POINTS
+from actlab.engine.data.functions import FUNCTION_GENERATORS, MAX_FUNCTION_NOISE
 from actlab.lab import (FUNCTION_FEATURES, FunctionDataSpec, Lab, NetworkSpec, TrainingSpec,
                         default_function_lab)
 

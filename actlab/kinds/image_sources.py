@@ -15,7 +15,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from actlab.engine.images import ImageData, ImageFileError, with_added
+from actlab.engine.data.images import ImageData, ImageFileError, with_added
 from actlab.lab import Lab
 
 
@@ -49,10 +49,10 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
     kind = lab.data.source[0]
     d = lab.data
     if kind == "npz":
-        from actlab.engine.image_npz import load_npz
+        from actlab.engine.data.image_npz import load_npz
         data = load_npz(path, d.size, d.train_fraction, d.seed)
     else:
-        from actlab.image_import import load_image_folder
+        from actlab.kinds.image_folder import load_image_folder
         data = load_image_folder(path, d.size, d.train_fraction, d.seed)
     if lab.params is not None and lab.network.n_classes != data.n_classes:
         raise ImageFileError(path, f"{data.n_classes} classes, but the lab's weights are "
@@ -72,7 +72,7 @@ def lab_with_images(lab: Lab | None, path: str | os.PathLike, size: int | None =
     ``path`` — a folder of pictures when it is a folder, else an ``.npz`` — by its
     absolute path, at ``size`` px when given (else the lab's).  For ``actlab train
     --images``.  Raises ValueError for a point lab or a bad size."""
-    from actlab.engine.cnn_spec import ImageNetSpec
+    from actlab.engine.models.cnn_spec import ImageNetSpec
     from actlab.lab import ImageDataSpec
 
     if lab is None:
@@ -94,7 +94,7 @@ def resized(lab: Lab, size: int | None) -> Lab:
     """``lab`` (an image lab) with images of ``size`` px a side (None: unchanged).
     ValueError for a point lab, a size outside 8..32 or a network the size cannot fit
     (valid convolutions shrinking the maps below one pixel)."""
-    from actlab.engine.images import MAX_SIZE, MIN_SIZE
+    from actlab.engine.data.images import MAX_SIZE, MIN_SIZE
 
     if size is None:
         return lab

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from actlab.engine.cnn_spec import ImageNetSpec
-from actlab.engine.images import IMAGE_GENERATORS, MAX_SIZE, MIN_SIZE
+from actlab.engine.models.cnn_spec import ImageNetSpec
+from actlab.engine.data.images import IMAGE_GENERATORS, MAX_SIZE, MIN_SIZE
 from actlab.lab import ImageDataSpec, Lab, TrainingSpec, default_lab
 
 #: Images of each class a freshly chosen data set draws: the presets' 30-40 train in a few

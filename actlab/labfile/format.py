@@ -19,22 +19,24 @@ import json
 import os
 from typing import Any
 
-from actlab import labfile_functions as functions_format
-from actlab import labfile_guide as guide_format
-from actlab import labfile_images as images_format
-from actlab import labfile_points as points_format
+from actlab.labfile import functions as functions_format
+from actlab.labfile import guide as guide_format
+from actlab.labfile import images as images_format
+from actlab.labfile import points as points_format
 from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
                            read_regular_file, write_text_atomic)
 from actlab.lab import DATA_KINDS, FORMAT_NAME, FORMAT_VERSION, Lab
-from actlab.lab_checks import (MAX_DEPTH, MAX_KEY_TEXT, LabFileError, _check_structure,
-                               _choice, _int, _is_int, _name, _object, _shown, _str)
-from actlab.labfile_guide import EXPECT_METRICS, EXPECT_OPS, GUIDE_KEYS, MAX_EXPECT_EPOCHS
-from actlab.labfile_names import (FALLBACK_CLASS_COUNTS, FALLBACK_NAMES, FALLBACK_REGRESSION,
-                                  known_names, layer_sizes, n_classes)
-from actlab.labfile_points import (HISTORY_KEYS, MAX_CUSTOM_POINTS, MAX_GENERATED_POINTS,
-                                   MAX_SEED, plain)
-from actlab.labfile_presets import (FUNCTION_PRESET_ORDER, IMAGE_PRESET_ORDER, PRESET_ORDER,
-                                    SUFFIX, load_preset, preset_names)
+from actlab.labfile.checks import (
+    MAX_DEPTH, MAX_KEY_TEXT, LabFileError, _check_structure, _choice, _int, _is_int, _name,
+    _object, _shown, _str)
+from actlab.labfile.guide import EXPECT_METRICS, EXPECT_OPS, GUIDE_KEYS, MAX_EXPECT_EPOCHS
+from actlab.labfile.names import (
+    FALLBACK_CLASS_COUNTS, FALLBACK_NAMES, FALLBACK_REGRESSION, known_names, layer_sizes,
+    n_classes)
+from actlab.labfile.points import (
+    HISTORY_KEYS, MAX_CUSTOM_POINTS, MAX_GENERATED_POINTS, MAX_SEED, plain)
+from actlab.labfile.presets import (
+    FUNCTION_PRESET_ORDER, IMAGE_PRESET_ORDER, PRESET_ORDER, SUFFIX, load_preset, preset_names)
 from actlab.safe_text import printable
 
 # The API of lab files, importable from here: what this module defines, the format's

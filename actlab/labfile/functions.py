@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from actlab.lab import FUNCTION_FEATURES, FunctionDataSpec
-from actlab.lab_checks import LabFileError, _at, _choice, _float, _int, _list, _object, _shown
+from actlab.labfile.checks import LabFileError, _at, _choice, _float, _int, _list, _object, _shown
 
 FUNCTION_DATA_KEYS = ("kind", "generator", "n_points", "noise", "train_fraction", "seed",
                       "points")
@@ -27,7 +27,7 @@ MIN_POINTS, MAX_POINTS = 2, 100_000
 def generator_names() -> tuple[str, ...]:
     """The function generators a file may name, and "custom"."""
     try:
-        from actlab.engine.functions import FUNCTION_GENERATORS
+        from actlab.engine.data.functions import FUNCTION_GENERATORS
         names = tuple(FUNCTION_GENERATORS)
     except Exception:  # engine absent or half-written: the literal list
         names = FALLBACK_GENERATORS

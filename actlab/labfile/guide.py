@@ -11,13 +11,13 @@ import copy
 import difflib
 from typing import Any
 
-from actlab import labfile_functions as functions_format
-from actlab import labfile_images as images_format
+from actlab.labfile import functions as functions_format
+from actlab.labfile import images as images_format
 from actlab.lab import CONTROL_GROUPS, NetworkSpec
-from actlab.lab_checks import (LabFileError, _at, _choice, _count, _float, _int, _json_value,
-                               _list, _object, _str)
-from actlab.labfile_names import known_names
-from actlab.labfile_points import read_features, read_network
+from actlab.labfile.checks import (
+    LabFileError, _at, _choice, _count, _float, _int, _json_value, _list, _object, _str)
+from actlab.labfile.names import known_names
+from actlab.labfile.points import read_features, read_network
 
 # The guide fields ActLab reads; other guide fields are kept untouched (for other tools),
 # unless they look like a misspelling of one of these.
@@ -97,8 +97,8 @@ def _check_pieces_claim(net: NetworkSpec, features, path: str, kind: str) -> Non
     """A "pieces" claim needs a function lab and a curve that is piecewise linear in x."""
     if kind != "functions":
         raise LabFileError(_at(path, "metric"), "'pieces' is for function labs only")
-    from actlab.engine.activations import get_activation
-    from actlab.engine.pieces import not_piecewise_linear_reason
+    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.analysis.pieces import not_piecewise_linear_reason
     acts = [get_activation(a, net.leaky_slope, net.custom) for a in net.activations]
     reason = not_piecewise_linear_reason(acts, list(features))
     if reason:

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from actlab.lab import ImageDataSpec
-from actlab.lab_checks import (LabFileError, _at, _choice, _count, _float, _int, _list,
-                               _object, _shown, _str, _vector, frozen_matching)
+from actlab.labfile.checks import (
+    LabFileError, _at, _choice, _count, _float, _int, _list, _object, _shown, _str, _vector,
+    frozen_matching)
 
 IMAGE_DATA_KEYS = ("kind", "generator", "size", "noise", "per_class", "train_fraction", "seed",
                    "source", "added")
@@ -36,7 +37,8 @@ IMAGES_VERSION = 2
 
 
 def _engine():
-    from actlab.engine import cnn_spec, images
+    from actlab.engine.models import cnn_spec
+    from actlab.engine.data import images
     return cnn_spec, images
 
 
@@ -361,7 +363,7 @@ def image_network_to_dict(net) -> dict:
          "hidden": list(net.hidden), "activations": list(net.activations),
          "init": net.init, "leaky_slope": net.leaky_slope}
     if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
-        from actlab.engine.custom_activation import to_dict
+        from actlab.engine.activations.custom import to_dict
         d["custom"] = [to_dict(c) for c in net.custom]
     return d
 

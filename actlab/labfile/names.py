@@ -23,8 +23,8 @@ FALLBACK_NAMES = {
 }
 FALLBACK_REGRESSION = ("plane", "gaussian_mix")
 FALLBACK_CLASS_COUNTS = {"spiral3": 3, "blobs3": 3}  # other classification sets: 2
-_REGISTRIES = {"activation": ("actlab.engine.activations", "ACTIVATIONS"),
-               "generator": ("actlab.engine.data", "GENERATORS"),
+_REGISTRIES = {"activation": ("actlab.engine.activations.builtin", "ACTIVATIONS"),
+               "generator": ("actlab.engine.data.points", "GENERATORS"),
                "feature": ("actlab.engine.features", "FEATURES")}
 
 

@@ -16,10 +16,10 @@ import numpy as np
 
 from actlab.lab import (INITS, MAX_CLASSES, MAX_HIDDEN_LAYERS, MAX_NEURONS, OPTIMIZERS,
                         PROBLEMS, REGULARIZATIONS, DataSpec, Lab, NetworkSpec, TrainingSpec)
-from actlab.lab_checks import (LabFileError, _at, _choice, _count, _float, _int, _is_finite,
-                               _is_int, _list, _matrix, _object, _shown, _vector,
-                               frozen_matching)
-from actlab.labfile_names import known_names, natural_problem
+from actlab.labfile.checks import (
+    LabFileError, _at, _choice, _count, _float, _int, _is_finite, _is_int, _list, _matrix, _object,
+    _shown, _vector, frozen_matching)
+from actlab.labfile.names import known_names, natural_problem
 
 MAX_SEED = 2**32 - 1
 HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
@@ -91,7 +91,7 @@ def network_to_dict(net: NetworkSpec) -> dict[str, Any]:
     """``network`` of a point or function lab, with its custom activations by value."""
     d = {k: plain(getattr(net, k)) for k in NETWORK_KEYS}
     if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
-        from actlab.engine.custom_activation import to_dict
+        from actlab.engine.activations.custom import to_dict
         d["custom"] = [to_dict(c) for c in net.custom]
     return d
 
@@ -236,7 +236,7 @@ def read_custom(v: Any, path: str) -> tuple:
     """``network.custom``: the lab's own piecewise-linear activations, by value (see
     actlab.engine.custom_activation); problems named by field path
     (``network.custom[0].points[2].x: ...``)."""
-    from actlab.engine import custom_activation as ca
+    from actlab.engine.activations import custom as ca
     out = []
     for i, item in enumerate(_list(v, path)):
         try:

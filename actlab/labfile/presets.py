@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from actlab.lab import DATA_KINDS, Lab
-from actlab.lab_checks import LabFileError, _name
+from actlab.labfile.checks import LabFileError, _name
 from actlab.resources_path import resource_dir, resource_file
 
 SUFFIX = ".actlab"  # of every lab file, not only presets (re-exported by actlab.labfile)
@@ -54,5 +54,5 @@ def load_preset(name: str) -> Lab:
     names = preset_names("all")
     if name not in names:
         raise LabFileError("", f"no preset named {_name(name)} (choose from {', '.join(names)})")
-    from actlab.labfile import load_lab  # lazy: actlab.labfile re-exports this module
+    from actlab.labfile.format import load_lab  # lazy: actlab.labfile re-exports this module
     return load_lab(resource_file("labs", name + SUFFIX))

@@ -33,7 +33,7 @@ def _num(x) -> float | None:
 
 
 def _r2(t, part: str) -> float | None:
-    from .engine.function_metrics import r2_score
+    from actlab.engine.analysis.curve_metrics import r2_score
 
     X, y = (t.dataset.X_test, t.dataset.y_test) if part == "test" else \
         (t.dataset.X_train, t.dataset.y_train)
@@ -45,13 +45,13 @@ def _r2(t, part: str) -> float | None:
 
 def _curve(t):
     """(x, y, kinks) of the run's curve: kinks only for a piecewise-linear network."""
-    from .engine import function_metrics as fm
+    from actlab.engine.analysis import curve_metrics as fm
 
     x, y = fm.curve_on_grid(t.network, t.features, fm.GRID_POINTS)
     kinks = None
     if fm.is_piecewise_linear(t.lab.network.activations, t.features, t.network.custom) and \
             np.isfinite(y).all():
-        from .engine.pieces import kinks as exact_kinks
+        from actlab.engine.analysis.pieces import kinks as exact_kinks
         # exact: the kinks propagated layer by layer from the weights (the grid count
         # misses kinks closer than its spacing); the network's own Activation objects,
         # so a designed activation's kinks are followed too
@@ -63,7 +63,7 @@ def _curve(t):
 def _collapse(t):
     """The 1-D collapse of a run whose hidden activations are all linear (a designed one
     that is a line included): :class:`~actlab.engine.pieces.CollapseLine`, else None."""
-    from .engine.pieces import collapse_line
+    from actlab.engine.analysis.pieces import collapse_line
 
     if not all(a.is_linear for a in t.network.acts):
         return None
@@ -76,8 +76,8 @@ def compare_fit_run(name: str, t, curve=None):
     """The plot of one run in compare.png (the window's comparison exports the same):
     the activation's name and the test R² as its title, the curve and its kinks.
     ``curve`` is the run's ``_curve(t)`` when already computed."""
-    from .engine.activations import display_name
-    from .render_functions import FitRun
+    from actlab.engine.activations.builtin import display_name
+    from actlab.figures.functions import FitRun
 
     x, y, kinks = curve if curve is not None else _curve(t)
     r2 = _r2(t, "test")
@@ -88,7 +88,7 @@ def compare_fit_run(name: str, t, curve=None):
 
 def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
     """metrics.json's entry for one run (``kinks`` None: not piecewise linear)."""
-    from .engine.pieces import pieces_upper_bound
+    from actlab.engine.analysis.pieces import pieces_upper_bound
 
     last = t.history.last() if len(t.history) else t.evaluate()
     d = {"epochs": t.epoch, "seconds": round(seconds, 3),
@@ -129,11 +129,11 @@ class FunctionRun:
 
 def train_functions(args, lab, stem: str, out: Path, activations: list[str],
                     epochs: int) -> int:
-    from .cli import (LOSS_NOTE, CliError, _printable, _train_lock_step, activation_trainers,
-                      figure_titles)
-    from .labfile import LabFileError
+    from actlab.cli.main import (
+        LOSS_NOTE, CliError, _printable, _train_lock_step, activation_trainers, figure_titles)
+    from actlab.labfile.format import LabFileError
 
-    from .cli import _GradientSampler
+    from actlab.cli.main import _GradientSampler
 
     trainers = activation_trainers(args, lab, activations)
     runs = [t for _, t in trainers]
@@ -148,7 +148,7 @@ def train_functions(args, lab, stem: str, out: Path, activations: list[str],
         if args.instruments:
             _write_instruments(out, written, logs)
         if args.report:
-            from .report_functions import write_function_report, write_function_report_pdf
+            from actlab.report.functions import write_function_report, write_function_report_pdf
             write_function_report(out, lab, written)
             write_function_report_pdf(out, lab, written)
     except (LabFileError, OSError) as e:
@@ -165,8 +165,8 @@ def write_run_report(lab, trainer, path) -> Path:
     --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
     import tempfile
 
-    from .cli import LOSS_NOTE, figure_titles
-    from .report_functions import write_function_report, write_function_report_pdf
+    from actlab.cli.main import LOSS_NOTE, figure_titles
+    from actlab.report.functions import write_function_report, write_function_report_pdf
 
     with tempfile.TemporaryDirectory(prefix="actlab-report-") as tmp:
         written = _write(Path(tmp), "lab", [("", trainer)], 0.0, LOSS_NOTE, figure_titles)
@@ -179,8 +179,8 @@ def _write_instruments(out: Path, written, sampler) -> None:
     """gradients.png of every run and, for an all-linear one fed x alone, collapse.png."""
     from dataclasses import replace
 
-    from . import render
-    from .engine.insights import compute_insights
+    from actlab.figures import render
+    from actlab.engine.analysis.insights import compute_insights
 
     for i, r in enumerate(written):
         with np.errstate(all="ignore"):
@@ -188,7 +188,7 @@ def _write_instruments(out: Path, written, sampler) -> None:
         render.render_gradients_png(insights, out / f"gradients{r.suffix}.png")
         c = r.metrics.get("collapse")
         if c is not None and c["features"] == ["x"]:
-            from .render_functions import render_fit_png
+            from actlab.figures.functions import render_fit_png
             diff = c["max_difference"]
             # a short title: a long one widens the plot beyond the figure and crops it
             fit = replace(r.fit, line=(c["w"][0], c["b"]),
@@ -199,12 +199,12 @@ def _write_instruments(out: Path, written, sampler) -> None:
 def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str,
            figure_titles) -> list[FunctionRun]:
     """Every output but the instruments and the report; the runs as written."""
-    from . import render
-    from .atomic import write_text_atomic
-    from .engine.activations import display_name
-    from .labfile import save_lab
-    from .render_functions import FitRun, render_fit_png, render_function_compare_png
-    from .views.export import export_csv_history
+    from actlab.figures import render
+    from actlab.atomic import write_text_atomic
+    from actlab.engine.activations.builtin import display_name
+    from actlab.labfile.format import save_lab
+    from actlab.figures.functions import FitRun, render_fit_png, render_function_compare_png
+    from actlab.views.export import export_csv_history
 
     render.ensure_app()
     metrics, runs, written = {}, [], []

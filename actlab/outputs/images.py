@@ -33,7 +33,7 @@ def conv_collapse_entries(trainer) -> list[dict]:
     """One entry per run of consecutive convolutions of ``trainer``'s network that merge
     into one (see :func:`actlab.engine.conv_analysis.conv_runs`), measured on the test
     images (the training images when there are none); [] when nothing collapses."""
-    from .engine import conv_analysis
+    from actlab.engine.analysis import conv as conv_analysis
 
     spec, ds = trainer.network.spec, trainer.dataset
     images = ds.x_test if ds.n_test else ds.x_train
@@ -61,7 +61,7 @@ def conv_collapse_entries(trainer) -> list[dict]:
 def linear_templates_entry(trainer) -> dict | None:
     """For a network with no non-linearity anywhere: how far the network is from its
     class templates (``scores = T·x + c``) on the test images; None otherwise."""
-    from .engine import conv_analysis
+    from actlab.engine.analysis import conv as conv_analysis
 
     spec, ds = trainer.network.spec, trainer.dataset
     if conv_analysis.first_nonlinearity(spec.conv, spec.activations) is not None:
@@ -77,7 +77,7 @@ def linear_templates_entry(trainer) -> dict | None:
 
 
 def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
-    from .engine.image_trainer import activation_names
+    from actlab.engine.image_trainer import activation_names
 
     last = trainer.history.last() if trainer.epoch else trainer.evaluate()
     doc = {"epochs": trainer.epoch, "seconds": round(seconds, 3),
@@ -103,9 +103,9 @@ def layer_entries(trainer, limit: int = 256) -> list[dict]:
     of those images, so they pass no signal and get no gradient (1-based numbers)."""
     import numpy as np
 
-    from .engine import conv_analysis as ca
-    from .engine import conv_reference as ref
-    from .engine.activations import display_name
+    from actlab.engine.analysis import conv as ca
+    from actlab.engine.analysis import conv_reference as ref
+    from actlab.engine.activations.builtin import display_name
 
     net, ds, spec = trainer.network, trainer.dataset, trainer.lab.network
     X, y = ds.x_train[:limit], ds.y_train[:limit]
@@ -137,7 +137,7 @@ def confusion_entry(trainer) -> dict:
     """The test images' confusion matrix (rows: true class, columns: predicted)."""
     import numpy as np
 
-    from .engine.conv_analysis import confusion_matrix
+    from actlab.engine.analysis.conv import confusion_matrix
 
     ds = trainer.dataset
     if ds.n_test == 0:
@@ -158,10 +158,10 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     import shutil
     import tempfile
 
-    from .render_image_compare import trainer_entry, write_compare_png
-    from .render_image_run import ImageRunResult, write_image_figures
+    from actlab.figures.image_compare import trainer_entry, write_compare_png
+    from actlab.figures.image_run import ImageRunResult, write_image_figures
 
-    from .engine.activations import display_name
+    from actlab.engine.activations.builtin import display_name
 
     written: list[Path] = []
     compare = []
@@ -185,13 +185,13 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
 
 
 def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs: int) -> int:
-    from .cli import LOSS_NOTE, CliError, _printable, _train_lock_step
-    from .engine.lockstep import image_variant
-    from .engine.trainer import Trainer
-    from .labfile import LabFileError
+    from actlab.cli.main import LOSS_NOTE, CliError, _printable, _train_lock_step
+    from actlab.engine.lockstep import image_variant
+    from actlab.engine.trainer import Trainer
+    from actlab.labfile.format import LabFileError
 
-    from .cli import resolve_lab
-    from .image_sources import load_lab_images
+    from actlab.cli.main import resolve_lab
+    from actlab.kinds.image_sources import load_lab_images
 
     images = getattr(args, "images", None)
     base = where = None
@@ -233,11 +233,11 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
 def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> list:
     """Write every output but the report; returns ``(name, suffix, trainer, metrics)``
     per run for it."""
-    from . import render
-    from .atomic import write_text_atomic
-    from .engine.image_trainer import activation_names
-    from .labfile import save_lab
-    from .views.export import export_csv_history
+    from actlab.figures import render
+    from actlab.atomic import write_text_atomic
+    from actlab.engine.image_trainer import activation_names
+    from actlab.labfile.format import save_lab
+    from actlab.views.export import export_csv_history
 
     render.ensure_app()
     metrics, runs = {}, []
@@ -262,9 +262,9 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
 
 def _write_report(out: Path, lab, written) -> None:
     """report.html and report.pdf of every run, from the figures just written."""
-    from .engine.activations import display_name
-    from .engine.image_trainer import activation_names
-    from .report_images import ImageReportRun, write_image_report, write_image_report_pdf
+    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.image_trainer import activation_names
+    from actlab.report.images import ImageReportRun, write_image_report, write_image_report_pdf
 
     runs = [ImageReportRun(display_name(name) if name else ", ".join(
         dict.fromkeys(map(display_name, activation_names(t.lab.network)))), suffix, t, m)
@@ -279,10 +279,10 @@ def write_run_report(lab, trainer, path) -> Path:
     --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
     import tempfile
 
-    from .cli import LOSS_NOTE
-    from .engine.activations import display_name
-    from .engine.image_trainer import activation_names
-    from .report_images import ImageReportRun, write_image_report, write_image_report_pdf
+    from actlab.cli.main import LOSS_NOTE
+    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.image_trainer import activation_names
+    from actlab.report.images import ImageReportRun, write_image_report, write_image_report_pdf
 
     with tempfile.TemporaryDirectory(prefix="actlab-report-") as tmp:
         written = _write(Path(tmp), "lab", [("", trainer)], 0.0, LOSS_NOTE)

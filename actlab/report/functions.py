@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from .atomic import write_text_atomic
-from .report import _data_uri, _esc, _header_row, _hidden_layer_rows, _num
-from .report_runs import read_figures, runs_report_html, write_figures_pdf
-from .report_runs import figure_names as _figure_names
+from actlab.atomic import write_text_atomic
+from actlab.report.points import _data_uri, _esc, _header_row, _hidden_layer_rows, _num
+from actlab.report.runs import read_figures, runs_report_html, write_figures_pdf
+from actlab.report.runs import figure_names as _figure_names
 
 __all__ = ["function_report_html", "write_function_report", "write_function_report_pdf"]
 
@@ -92,7 +92,7 @@ def _collapse_sentences(metrics: dict) -> list[str]:
 
 
 def _data_rows(lab, dataset) -> list:
-    from .engine.functions import FUNCTION_GENERATORS
+    from actlab.engine.data.functions import FUNCTION_GENERATORS
 
     d = lab.data
     counts = f"{len(dataset.X_train):,} training, {len(dataset.X_test):,} test"
@@ -108,8 +108,8 @@ def _data_rows(lab, dataset) -> list:
 
 
 def _network_rows(lab) -> list:
-    from .engine.activations import display_name
-    from .engine.features import feature_label
+    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.features import feature_label
 
     net = lab.network
     rows = [("Input features", _esc(", ".join(feature_label(f) for f in lab.features)))]

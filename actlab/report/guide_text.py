@@ -7,8 +7,8 @@ import html
 import math
 from dataclasses import replace
 
-from .engine.outcomes import Verdict
-from .lab import Lab
+from actlab.engine.outcomes import Verdict
+from actlab.lab import Lab
 
 NBSP = "\u00a0"  # keeps "95" and "%" on one line
 TEACHING_KEYS = ("instructions", "question", "expect")

@@ -15,10 +15,10 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_text_atomic
-from .report import _data_uri, _esc, _header_row, _num, _pct
-from .report_runs import combined_verdicts, read_figures, runs_report_html, write_figures_pdf
-from .report_runs import figure_names as _figure_names
+from actlab.atomic import write_text_atomic
+from actlab.report.points import _data_uri, _esc, _header_row, _num, _pct
+from actlab.report.runs import combined_verdicts, read_figures, runs_report_html, write_figures_pdf
+from actlab.report.runs import figure_names as _figure_names
 
 __all__ = ["ImageReportRun", "image_report_html", "write_image_report",
            "write_image_report_pdf", "combined_verdicts"]
@@ -49,12 +49,12 @@ class ImageReportRun:
 
 
 def _act(name: str) -> str:
-    from .engine.activations import display_name
+    from actlab.engine.activations.builtin import display_name
     return display_name(name)
 
 
 def _data_rows(lab, dataset) -> list:
-    from .engine.images import IMAGE_GENERATORS
+    from actlab.engine.data.images import IMAGE_GENERATORS
 
     d = lab.data
     info = IMAGE_GENERATORS.get(d.generator)

@@ -19,10 +19,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .atomic import write_text_atomic
-from .engine.outcomes import check
-from .guide import paragraphs_html, verdict_detail
+from actlab import __version__
+from actlab.atomic import write_text_atomic
+from actlab.engine.outcomes import check
+from actlab.report.guide_text import paragraphs_html, verdict_detail
 
 PASS, FAIL, MUTED, INK = "#00795A", "#C2410C", "#5F6368", "#202124"
 MARK_COLORS = {"pass": PASS, "fail": FAIL, "pending": MUTED, "other": "#9AA0A6"}
@@ -73,7 +73,7 @@ def _pct(v) -> str:
 
 def _activation_title(name: str) -> str:
     try:
-        from .engine.activations import ACTIVATIONS
+        from actlab.engine.activations.builtin import ACTIVATIONS
         act = ACTIVATIONS.get(name)
         return act.title if act is not None else name
     except Exception:  # noqa: BLE001 - a name is a fine fallback
@@ -82,7 +82,7 @@ def _activation_title(name: str) -> str:
 
 def _generator_title(name: str) -> str:
     try:
-        from .engine.data import GENERATORS
+        from actlab.engine.data.points import GENERATORS
         info = GENERATORS.get(name)
         return info.title if info is not None else name
     except Exception:  # noqa: BLE001
@@ -91,7 +91,7 @@ def _generator_title(name: str) -> str:
 
 def _feature_labels(features) -> str:
     try:
-        from .engine.features import FEATURES
+        from actlab.engine.features import FEATURES
         return ", ".join(FEATURES[f].label if f in FEATURES else f for f in features)
     except Exception:  # noqa: BLE001
         return ", ".join(features)
@@ -147,7 +147,7 @@ def _hidden_layer_rows(net, title) -> list:
 
 
 def _network_rows(lab, dataset) -> list:
-    from .engine.trainer import output_kind
+    from actlab.engine.trainer import output_kind
 
     net = lab.network
     rows = [("Input features", _esc(_feature_labels(lab.features)))]
@@ -334,7 +334,7 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
 
 def report_images(lab, snapshot, dataset, insights=None) -> ReportImages:
     """Render the report's pictures with :mod:`actlab.render` (into a temporary folder)."""
-    from . import render
+    from actlab.figures import render
 
     render.ensure_app()
     images = ReportImages()
@@ -411,7 +411,7 @@ def write_report_pdf(lab, snapshot, dataset, path, insights=None, notes: str = "
     QTextDocument printed with QPdfWriter) and return its path.  The PDF goes to a
     temporary file beside ``path`` first and is renamed over it when complete; no table
     row is split across two pages (:func:`actlab.views.pdf_pages.page_breaks`)."""
-    from .views.pdf_pages import write_pdf_pages
+    from actlab.views.pdf_pages import write_pdf_pages
 
     doc = report_document(lab, snapshot, dataset, insights, notes, verdicts)
     return write_pdf_pages(doc, path, PAGE_WIDTH, title=f"{lab.name} – ActLab lab report",

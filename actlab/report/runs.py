@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from . import __version__
-from .engine.outcomes import check
-from .guide import paragraphs_html
-from .report import (FAIL, PAGE_WIDTH, _esc, _outcomes_table, _table, _training_rows,
-                     report_head, report_tail)
+from actlab import __version__
+from actlab.engine.outcomes import check
+from actlab.report.guide_text import paragraphs_html
+from actlab.report.points import (
+    FAIL, PAGE_WIDTH, _esc, _outcomes_table, _table, _training_rows, report_head, report_tail)
 
 __all__ = ["runs_report_html", "figure_names", "read_figures", "combined_verdicts",
            "write_figures_pdf"]
@@ -115,7 +115,7 @@ def write_figures_pdf(lab, pngs: dict, page_html, path) -> Path:
     by the image and the function lab reports."""
     from PySide6 import QtCore, QtGui
 
-    from .views.pdf_pages import write_pdf_pages
+    from actlab.views.pdf_pages import write_pdf_pages
 
     doc = QtGui.QTextDocument()
     doc.setDocumentMargin(0)

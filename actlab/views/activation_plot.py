@@ -21,9 +21,9 @@ import math
 
 import numpy as np
 
-from ..engine.custom_activation import MAX_POINTS, MIN_POINTS
-from .colors import BLUE, ORANGE
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.engine.activations.custom import MAX_POINTS, MIN_POINTS
+from actlab.views.colors import BLUE, ORANGE
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 

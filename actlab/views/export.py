@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_bytes_atomic, write_text_atomic
-from .qt import QtCore, QtGui, QtWidgets, pg
-from .svg_portable import make_portable
+from actlab.atomic import write_bytes_atomic, write_text_atomic
+from actlab.views.qt import QtCore, QtGui, QtWidgets, pg
+from actlab.views.svg_portable import make_portable
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 

@@ -3,8 +3,8 @@ re-chosen on every resize, never one cut off at the plot's edge (the gradient-fl
 histogram titles once read "layer 1 · Sigmoid · 2% fl")."""
 from __future__ import annotations
 
-from . import colors
-from .qt import QtCore, QtGui, pg
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtGui, pg
 
 TITLE_MARGIN = 12    # px a plot title leaves free at its sides
 

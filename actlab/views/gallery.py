@@ -10,9 +10,9 @@ import html
 
 import numpy as np
 
-from . import colors
-from ..engine.activations import ACTIVATIONS, get_activation
-from .qt import QtCore, QtGui, QtWidgets, pg
+from actlab.views import colors
+from actlab.engine.activations.builtin import ACTIVATIONS, get_activation
+from actlab.views.qt import QtCore, QtGui, QtWidgets, pg
 
 Z_RANGE = (-5.0, 5.0)
 VALUE_COLOR = colors.line_color(0)       # blue: f(z), solid

@@ -5,8 +5,8 @@ import math
 
 import numpy as np
 
-from . import colors
-from .qt import QtCore, QtWidgets, filling_plot, pg, quiet_plot
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtWidgets, filling_plot, pg, quiet_plot
 
 MAX_POINTS = 2000
 _TINY = 1e-12  # losses are clipped to this so a log axis never sees 0

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..atomic import atomic_path
-from .qt import QtCore, QtGui
+from actlab.atomic import atomic_path
+from actlab.views.qt import QtCore, QtGui
 
 FOOTER_COLOR = "#5F6368"
 RULE_COLOR = "#C8CBD0"

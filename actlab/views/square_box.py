@@ -9,7 +9,7 @@ no aspect lock, so the image meets all four edges of the box.
 """
 from __future__ import annotations
 
-from .qt import QtCore, QtWidgets, pg
+from actlab.views.qt import QtCore, QtWidgets, pg
 
 
 class SquareBox(QtCore.QObject):

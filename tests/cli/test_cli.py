@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from actlab.cli import main
-from actlab.labfile import load_lab, load_preset, save_lab
+from actlab.cli.main import main
+from actlab.labfile.format import load_lab, load_preset, save_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actlab.cli import main
-from actlab.engine.functions import curve
+from actlab.cli.main import main
+from actlab.engine.data.functions import curve
 from actlab.lab import NetworkSpec
-from actlab.labfile import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, load_preset, save_lab
 
 PRESET = "functions-linear-draws-one-line"
 KEYS = {"epochs", "seconds", "test_r2", "train_r2", "train_loss", "test_loss", "loss_note",
@@ -74,7 +74,7 @@ def test_pieces_of_a_one_layer_relu_fit_match_its_weights(tmp_path):
 
 
 def test_a_function_lab_from_csv_points_trains(tmp_path):
-    from actlab.engine.functions import load_function_csv
+    from actlab.engine.data.functions import load_function_csv
     from actlab.lab import default_function_lab
 
     x = np.linspace(-6, 6, 40)

@@ -13,9 +13,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from actlab.cli import main
+from actlab.cli.main import main
 from actlab.engine.trainer import Trainer
-from actlab.labfile import load_lab
+from actlab.labfile.format import load_lab
 
 LAB = "resources/labs/functions-linear-draws-one-line.actlab"
 STEM = "functions-linear-draws-one-line"

@@ -11,9 +11,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from actlab.cli import main  # noqa: E402
-from actlab.engine.images import make_images  # noqa: E402
-from actlab.labfile import load_lab  # noqa: E402
+from actlab.cli.main import main  # noqa: E402
+from actlab.engine.data.images import make_images  # noqa: E402
+from actlab.labfile.format import load_lab  # noqa: E402
 
 LAB = {
     "format": "actlab", "version": 2, "name": "my images",
@@ -174,7 +174,7 @@ def test_images_option_uses_the_network_of_a_preset_on_a_folder(tmp_path, capsys
     code = main(["train", "images-two-3x3-are-one-5x5", "--images", str(tmp_path / "pics"),
                  "--epochs", "2", "--quiet", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
-    from actlab.labfile import load_preset
+    from actlab.labfile.format import load_preset
     preset = load_preset("images-two-3x3-are-one-5x5")
     trained = load_lab(out / "images-two-3x3-are-one-5x5-trained.actlab")
     assert trained.network.conv == preset.network.conv

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from actlab import cli_images
-from actlab.cli import main
-from actlab.engine import conv_analysis
-from actlab.labfile import load_lab
+from actlab.outputs import images as cli_images
+from actlab.cli.main import main
+from actlab.engine.analysis import conv as conv_analysis
+from actlab.labfile.format import load_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,7 +97,7 @@ def test_train_writes_every_image_figure_and_a_comparison(tmp_path):
 
 
 def test_image_figures_name_runs_by_their_display_names(tmp_path, monkeypatch):
-    from actlab import render_image_compare
+    from actlab.figures import image_compare as render_image_compare
 
     seen = []
     monkeypatch.setattr(render_image_compare, "image_compare_png",

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from actlab.cli import main
-from actlab.labfile import load_preset
-from actlab.report_images import collapse_sentences
+from actlab.cli.main import main
+from actlab.labfile.format import load_preset
+from actlab.report.images import collapse_sentences
 
 LAB = "images-linear-cnn-counts-ink"
 RUN_FIGURES = ("loss", "confusion", "samples", "filters", "featuremaps")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from actlab import __main__ as entry
-from actlab import cli
-from actlab.engine.activations import ACTIVATIONS, NAMES
-from actlab.labfile import load_preset, preset_names, save_lab
+from actlab.cli import main as cli
+from actlab.engine.activations.builtin import ACTIVATIONS, NAMES
+from actlab.labfile.format import load_preset, preset_names, save_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 

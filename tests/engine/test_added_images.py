@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from actlab.engine.image_trainer import image_data
-from actlab.engine.images import ImageFileError, make_images, with_added
+from actlab.engine.data.images import ImageFileError, make_images, with_added
 from actlab.engine.trainer import Trainer
-from actlab.image_sources import load_lab_images
+from actlab.kinds.image_sources import load_lab_images
 from actlab.lab import ImageDataSpec, Lab
-from actlab.labfile import LabFileError, lab_from_dict, lab_to_dict, load_lab, save_lab
-from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
+from actlab.labfile.format import LabFileError, lab_from_dict, lab_to_dict, load_lab, save_lab
+from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
 
 LABS = Path(__file__).resolve().parents[2] / "resources" / "labs"
 

@@ -3,8 +3,8 @@ networks whose answers are known."""
 import numpy as np
 import pytest
 
-from actlab.engine import analysis
-from actlab.engine.network import Network
+from actlab.engine.analysis import dense as analysis
+from actlab.engine.models.mlp import Network
 
 
 def _params(sizes, seed=0):

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actlab.engine.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec
+from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec
 from cnn_reference import network_logits
 
 SPECS = {
@@ -86,8 +86,8 @@ def test_big_layers_go_through_in_small_chunks():
 
 
 def test_relu_layers_use_the_registry_derivative_exactly():
-    from actlab.engine.activations import get_activation
-    from actlab.engine.cnn_layers import Act
+    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.models.cnn_layers import Act
     relu = get_activation("relu")
     z = np.array([[[[-2.0, -0.0, 0.0, 1e-300, 3.0, np.nan, -np.inf, np.inf]]]])
     layer = Act((1, 1, 8), relu)

@@ -5,9 +5,9 @@ import itertools
 import numpy as np
 import pytest
 
-from actlab.engine.activations import get_activation
-from actlab.engine.cnn_layers import (Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2,
-                                      batch_shape, softmax_cross_entropy)
+from actlab.engine.activations.builtin import get_activation
+from actlab.engine.models.cnn_layers import (
+    Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, batch_shape, softmax_cross_entropy)
 from cnn_reference import conv_loops, pool_loops
 
 H = 1e-6

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actlab.engine import conv_analysis as ca
-from actlab.engine import conv_reference as ref
+from actlab.engine.analysis import conv as ca
+from actlab.engine.analysis import conv_reference as ref
 
 ACTS = {"linear": lambda z: z, "relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh}
 

@@ -6,9 +6,9 @@ import os
 import numpy as np
 import pytest
 
-from actlab.engine import csv_import
-from actlab.engine.csv_import import CsvError, import_csv, load_csv, parse_csv_text
-from actlab.engine.dataset import build_dataset
+from actlab.engine.data import points_csv as csv_import
+from actlab.engine.data.points_csv import CsvError, import_csv, load_csv, parse_csv_text
+from actlab.engine.data.dataset import build_dataset
 
 
 def write(tmp_path, text, name="points.csv", encoding="utf-8"):
@@ -238,7 +238,7 @@ def test_the_import_says_what_it_understood(tmp_path, rows, summary, warned):
 
 def test_a_one_row_csv_can_be_saved_as_a_lab(tmp_path):
     from actlab.lab import Lab
-    from actlab.labfile import load_lab, save_lab
+    from actlab.labfile.format import load_lab, save_lab
     lab = Lab(data=_import(tmp_path, "1,2,0\n").data)
     save_lab(lab, tmp_path / "one.actlab")  # was: data.n_points: must be 2..100000, got 1
     assert load_lab(tmp_path / "one.actlab") == lab

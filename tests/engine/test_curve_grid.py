@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.curve_grid import FILL, CurveGrid, area_pictures, feature_curve
+from actlab.engine.pictures.curve_grid import FILL, CurveGrid, area_pictures, feature_curve
 from actlab.engine.trainer import Trainer
 from actlab.lab import default_function_lab
 

@@ -6,12 +6,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine import analysis
-from actlab.engine.activations import canonical_name, display_name, get_activation
-from actlab.engine.custom_activation import (CustomActivationError, PiecewiseLinear,
-                                             fold_affine)
-from actlab.engine.insights import compute_insights
-from actlab.engine.network import Network
+from actlab.engine.analysis import dense as analysis
+from actlab.engine.activations.builtin import canonical_name, display_name, get_activation
+from actlab.engine.activations.custom import CustomActivationError, PiecewiseLinear, fold_affine
+from actlab.engine.analysis.insights import compute_insights
+from actlab.engine.models.mlp import Network
 from actlab.engine.trainer import Trainer
 from designed_checks import gradient_and_finite_differences, point_lab
 
@@ -222,7 +221,7 @@ def test_trainer_trains_a_custom_network_deterministically():
 
 # --- image labs: conv and dense layers name custom activations too ----------------------
 def _image_spec(**kw):
-    from actlab.engine.cnn import ConvSpec, ImageNetSpec
+    from actlab.engine.models.cnn import ConvSpec, ImageNetSpec
     conv = (ConvSpec(2, 3, "same", 1, "Hat", "max", custom=(HAT,)),
             ConvSpec(2, 3, "valid", 1, "tanh", "none"))
     return ImageNetSpec(conv=conv, head="flatten", hidden=(3,), activations=("hat",),
@@ -230,7 +229,7 @@ def _image_spec(**kw):
 
 
 def test_image_network_gradient_with_custom_layers_matches_finite_differences():
-    from actlab.engine.cnn import ConvNetwork
+    from actlab.engine.models.cnn import ConvNetwork
     spec = _image_spec()
     assert spec.conv[0].activation == "Hat" and spec.activations == ("Hat",)
     assert all(c.custom == (HAT,) for c in spec.conv)  # the spec hands its tuple to every layer
@@ -244,7 +243,7 @@ def test_image_network_gradient_with_custom_layers_matches_finite_differences():
 
 
 def test_image_spec_refuses_an_activation_it_does_not_carry():
-    from actlab.engine.cnn import ConvSpec, ImageNetSpec
+    from actlab.engine.models.cnn import ConvSpec, ImageNetSpec
     with pytest.raises(ValueError, match=r"^activation: unknown activation 'Hat'"):
         ConvSpec(activation="Hat")  # a layer alone knows only the built-ins
     with pytest.raises(ValueError, match=r"^conv\[0\]\.activation: unknown activation 'Hat'"):
@@ -258,7 +257,7 @@ def test_image_spec_refuses_an_activation_it_does_not_carry():
 
 def test_image_trainer_trains_with_a_custom_activation():
     from actlab.engine.image_trainer import ImageTrainer, with_activation
-    from actlab.labfile import load_preset
+    from actlab.labfile.format import load_preset
     lab = load_preset("images-linear-cnn-counts-ink")
     net = replace(_image_spec(), input_size=lab.network.input_size,
                   n_classes=lab.network.n_classes)

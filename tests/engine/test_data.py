@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actlab.engine.data import GENERATORS, GeneratorInfo, generate, split
-from actlab.engine.dataset import Dataset, build_dataset, dataset_to_points
+from actlab.engine.data.points import GENERATORS, GeneratorInfo, generate, split
+from actlab.engine.data.dataset import Dataset, build_dataset, dataset_to_points
 from actlab.lab import DataSpec
 
 NAMES = list(GENERATORS)

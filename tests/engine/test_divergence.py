@@ -10,10 +10,10 @@ from dataclasses import replace
 
 from actlab.engine.divergence import (VALUE_LIMIT, diagnose, runaway_factor,
                                       safe_weight_limit)
-from actlab.engine.network import Network, augment
+from actlab.engine.models.mlp import Network, augment
 from actlab.engine.trainer import Trainer
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
-from actlab.labfile import load_lab, load_preset, preset_names, save_lab
+from actlab.labfile.format import load_lab, load_preset, preset_names, save_lab
 
 
 def _lab(generator, act, lr=5.0, opt="sgd", batch=1, hidden=(8, 8)):

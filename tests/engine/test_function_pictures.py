@@ -9,10 +9,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine import function_metrics as fm
-from actlab.engine.custom_activation import PiecewiseLinear
+from actlab.engine.analysis import curve_metrics as fm
+from actlab.engine.activations.custom import PiecewiseLinear
 from actlab.engine.features import transform
-from actlab.engine.function_pictures import NOT_FINITE, make_curve_picture
+from actlab.engine.pictures.curve import NOT_FINITE, make_curve_picture
 from actlab.engine.trainer import Trainer
 from actlab.lab import default_function_lab
 

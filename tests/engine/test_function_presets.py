@@ -6,13 +6,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.custom_activation import PiecewiseLinear
-from actlab.engine.function_metrics import count_pieces_on_grid, curve_on_grid
+from actlab.engine.activations.custom import PiecewiseLinear
+from actlab.engine.analysis.curve_metrics import count_pieces_on_grid, curve_on_grid
 from actlab.engine.outcomes import check, expectations, run_pieces, verify_lab
 from actlab.engine.trainer import Trainer
-from actlab.guide import verdict_detail
-from actlab.labfile import (LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset,
-                            preset_names)
+from actlab.report.guide_text import verdict_detail
+from actlab.labfile.format import (
+    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, preset_names)
 from actlab.resources_path import resource_file
 
 NEW = ["functions-four-relu-pieces", "functions-deeper-more-pieces", "functions-one-kink"]

@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine import function_metrics as fm
-from actlab.engine.csv_import import CsvError
-from actlab.engine.dataset import build_dataset
+from actlab.engine.analysis import curve_metrics as fm
+from actlab.engine.data.points_csv import CsvError
+from actlab.engine.data.dataset import build_dataset
 from actlab.engine.features import transform
-from actlab.engine.functions import (FUNCTION_GENERATORS, curve, generate_function,
-                                     load_function_csv, parse_function_csv)
+from actlab.engine.data.functions import (
+    FUNCTION_GENERATORS, curve, generate_function, load_function_csv, parse_function_csv)
 from actlab.engine.outcomes import check
 from actlab.engine.trainer import Trainer
 from actlab.lab import FunctionDataSpec, Lab, NetworkSpec, TrainingSpec, default_function_lab

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.analysis import gradient_norms
+from actlab.engine.analysis.dense import gradient_norms
 from actlab.engine.history import GradientHistory
 from actlab.engine.trainer import Trainer
 from actlab.lab import Lab

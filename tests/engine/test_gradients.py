@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from actlab.engine.activations import ACTIVATIONS, get_activation
-from actlab.engine.network import Network
+from actlab.engine.activations.builtin import ACTIVATIONS, get_activation
+from actlab.engine.models.mlp import Network
 
 
 def _fd(f, x, h=1e-6):

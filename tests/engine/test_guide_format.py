@@ -6,8 +6,9 @@ import pytest
 
 from actlab.engine import outcomes
 from actlab.lab import CONTROL_GROUPS
-from actlab.labfile import (EXPECT_METRICS, EXPECT_OPS, LabFileError, lab_from_dict,
-                            lab_to_dict, load_preset, preset_names)
+from actlab.labfile.format import (
+    EXPECT_METRICS, EXPECT_OPS, LabFileError, lab_from_dict, lab_to_dict, load_preset,
+    preset_names)
 
 GUIDE = {
     "instructions": "Press Play.",

@@ -5,12 +5,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine import conv_analysis as ca
-from actlab.engine import conv_reference as ref
-from actlab.engine.image_insights import image_insights
+from actlab.engine.analysis import conv as ca
+from actlab.engine.analysis import conv_reference as ref
+from actlab.engine.analysis.image_insights import image_insights
 from actlab.engine.image_trainer import ImageTrainer
-from actlab.engine.cnn import ConvNetwork, ConvTrainer
-from actlab.labfile import load_preset
+from actlab.engine.models.cnn import ConvNetwork, ConvTrainer
+from actlab.labfile.format import load_preset
 
 
 def _lab(name):

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from actlab.lab import ImageDataSpec, Lab
-from actlab.labfile import (LabFileError, lab_from_dict, lab_to_dict, lab_to_json, load_lab,
-                            load_preset, preset_names, save_lab)
-from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
+from actlab.labfile.format import (
+    LabFileError, lab_from_dict, lab_to_dict, lab_to_json, load_lab, load_preset, preset_names,
+    save_lab)
+from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
 from actlab.engine.trainer import Trainer
 from actlab.resources_path import resource_file
 
@@ -233,7 +234,7 @@ def test_a_source_round_trips_through_save_and_load(tmp_path, kind):
 
 
 def _write_npz(path, size=12, k=3, per=6):
-    from actlab.engine.images import make_images
+    from actlab.engine.data.images import make_images
     ds = make_images("shapes", size, 0.0, per, 0.5, 2)
     x = np.concatenate([ds.x_train, ds.x_test])[:, 0]
     y = np.concatenate([ds.y_train, ds.y_test])
@@ -243,7 +244,7 @@ def _write_npz(path, size=12, k=3, per=6):
 
 
 def test_an_npz_source_trains_with_trained_weights_saved_and_reloaded(tmp_path):
-    from actlab.image_sources import load_lab_images
+    from actlab.kinds.image_sources import load_lab_images
     x, y = _write_npz(tmp_path / "mine.npz")
     lab = lab_from_dict(_source_dict(npz="mine.npz"))
     assert lab.data.classes is None and lab.network.n_classes == 2  # not read yet
@@ -251,7 +252,7 @@ def test_an_npz_source_trains_with_trained_weights_saved_and_reloaded(tmp_path):
     assert data.n_classes == 3 and lab.data.classes == 3 and lab.network.n_classes == 3
     assert lab.data.source == ("npz", str((tmp_path / "mine.npz").absolute()))
     # the images are the file's, split by the lab's fraction
-    from actlab.engine.images import split_stratified
+    from actlab.engine.data.images import split_stratified
     train, test = split_stratified(y, 0.75, 4)
     assert (data.n_train, data.n_test) == (len(train), len(test))
     got = np.sort(np.concatenate([data.x_train, data.x_test])[:, 0].reshape(len(y), -1), axis=0)
@@ -278,8 +279,8 @@ def test_the_engine_reads_an_npz_source_but_not_a_folder(tmp_path):
 
 
 def test_weights_for_another_number_of_classes_are_refused_naming_the_file(tmp_path):
-    from actlab.engine.images import ImageFileError
-    from actlab.image_sources import load_lab_images
+    from actlab.engine.data.images import ImageFileError
+    from actlab.kinds.image_sources import load_lab_images
     _write_npz(tmp_path / "three.npz", k=3)
     _write_npz(tmp_path / "two.npz", k=2)
     lab, data = load_lab_images(lab_from_dict(_source_dict(npz="three.npz")), tmp_path)

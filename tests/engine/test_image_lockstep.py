@@ -11,11 +11,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.image_lockstep import compare_tiles, is_fully_linear, trainer_tiles
+from actlab.engine.analysis.compare_tiles import compare_tiles, is_fully_linear, trainer_tiles
 from actlab.engine.image_trainer import with_activation
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
-from actlab.labfile import load_preset
+from actlab.labfile.format import load_preset
 
 INK = "images-linear-cnn-counts-ink"
 

@@ -5,9 +5,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
-from actlab.engine.conv_analysis import feature_maps
-from actlab.engine.image_pictures import gallery_indices, layer_title, make_pictures
+from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
+from actlab.engine.analysis.conv import feature_maps
+from actlab.engine.pictures.images import gallery_indices, layer_title, make_pictures
 from actlab.engine.trainer import Trainer
 from actlab.lab import ImageDataSpec, Lab, TrainingSpec
 

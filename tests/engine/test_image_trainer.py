@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from actlab.engine.cnn import ConvNetwork
+from actlab.engine.models.cnn import ConvNetwork
 from actlab.engine.image_trainer import ImageTrainer, activation_names, with_activation
 from actlab.engine.trainer import Trainer
 from actlab.lab import ImageDataSpec, Lab, TrainingSpec
-from actlab.labfile import load_preset
+from actlab.labfile.format import load_preset
 
 
 def small_lab(**training) -> Lab:

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actlab.engine import image_generators as gen
-from actlab.engine.images import (IMAGE_GENERATORS, MAX_CLASSES, ImageData, make_images,
-                                  split_stratified, square_and_resize)
+from actlab.engine.data import image_generators as gen
+from actlab.engine.data.images import (
+    IMAGE_GENERATORS, MAX_CLASSES, ImageData, make_images, split_stratified, square_and_resize)
 
 NAMES = sorted(IMAGE_GENERATORS)
 

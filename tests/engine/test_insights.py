@@ -3,9 +3,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from actlab.engine.insights import GradientLog, compute_insights, hidden_space
+from actlab.engine.analysis.insights import GradientLog, compute_insights, hidden_space
 from actlab.engine.trainer import Trainer
-from actlab.labfile import load_preset
+from actlab.labfile.format import load_preset
 from actlab.lab import default_lab
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from actlab.engine.trainer import Trainer
 from actlab.lab import DataSpec, Lab, NetworkSpec
-from actlab.labfile import load_lab, save_lab
+from actlab.labfile.format import load_lab, save_lab
 
 
 def _trained_regression_lab() -> Lab:

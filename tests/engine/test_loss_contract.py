@@ -6,8 +6,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from actlab.engine.network import Network, regularization_kind
-from actlab.engine.plan import regularizer_ops
+from actlab.engine.models.mlp import Network, regularization_kind
+from actlab.engine.models.mlp_program import regularizer_ops
 from actlab.engine.trainer import Trainer
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
 

@@ -9,7 +9,7 @@ from actlab.engine.outcomes import (Expectation, check, expectations, network_fo
                                     network_words, verify_lab)
 from actlab.engine.trainer import Trainer
 from actlab.lab import Lab, NetworkSpec
-from actlab.labfile import lab_from_dict, lab_to_dict, load_preset, preset_names
+from actlab.labfile.format import lab_from_dict, lab_to_dict, load_preset, preset_names
 
 
 def _run(hidden, activations, features=("x1", "x2")) -> Lab:
@@ -152,9 +152,9 @@ def test_a_claim_about_convolutions_may_name_a_designed_activation():
     that lab's network (the layers compared by their settings)."""
     from dataclasses import replace as _replace
 
-    from actlab.engine.custom_activation import PiecewiseLinear
+    from actlab.engine.activations.custom import PiecewiseLinear
     from actlab.engine.outcomes import check, expectations
-    from actlab.labfile import load_preset
+    from actlab.labfile.format import load_preset
 
     lab = load_preset("images-linear-cnn-counts-ink")
     bend = PiecewiseLinear("bend", ((-1.0, 0.0), (0.0, 0.0), (1.0, 1.0)))

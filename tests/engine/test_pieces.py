@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actlab.engine import pieces as P
-from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.analysis import pieces as P
+from actlab.engine.activations.builtin import ACTIVATIONS
 
 LO, HI = -6.0, 6.0
 
@@ -329,8 +329,8 @@ def test_bad_arguments_give_one_clear_message():
 def test_collapse_line_of_a_collinear_designed_activation_scales_and_shifts():
     """f(z) = 0.5 z + 1 given by collinear points is linear but not the identity: the
     line must carry its slope and offset (measured against the network itself)."""
-    from actlab.engine.activations import get_activation
-    from actlab.engine.custom_activation import PiecewiseLinear
+    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.activations.custom import PiecewiseLinear
 
     half = PiecewiseLinear("half", ((-2.0, 0.0), (0.0, 1.0), (2.0, 2.0)))
     act = get_activation("half", custom=(half,))

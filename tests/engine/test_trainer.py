@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from actlab.engine.trainer import Trainer
-from actlab.engine.network import target_form
+from actlab.engine.models.mlp import target_form
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec, default_lab
 
 

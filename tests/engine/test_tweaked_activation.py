@@ -6,13 +6,13 @@ import math
 import numpy as np
 import pytest
 
-from actlab.engine import pieces
-from actlab.engine.activations import get_activation
-from actlab.engine.custom_activation import (CustomActivationError, PiecewiseLinear, Tweaked,
-                                             check_unique, fold_affine, from_dict, to_dict)
-from actlab.engine.function_metrics import count_pieces_on_grid
-from actlab.engine.insights import compute_insights
-from actlab.engine.network import Network
+from actlab.engine.analysis import pieces
+from actlab.engine.activations.builtin import get_activation
+from actlab.engine.activations.custom import (
+    CustomActivationError, PiecewiseLinear, Tweaked, check_unique, fold_affine, from_dict, to_dict)
+from actlab.engine.analysis.curve_metrics import count_pieces_on_grid
+from actlab.engine.analysis.insights import compute_insights
+from actlab.engine.models.mlp import Network
 from actlab.engine.trainer import Trainer
 from designed_checks import gradient_and_finite_differences, point_lab
 

@@ -148,7 +148,7 @@ def one_clear_line(message: str) -> None:
 
 
 def train_work(lab) -> int:
-    from actlab.labfile import layer_sizes
+    from actlab.labfile.format import layer_sizes
     d = lab.data
     n = (len(d.train_points or ()) if d.is_custom else d.n_points)
     sizes = layer_sizes(lab)
@@ -159,7 +159,7 @@ def train_work(lab) -> int:
 def check_lab_file(path: str | os.PathLike, tmp_dir: str | os.PathLike) -> str:
     """Apply the property to the lab file at ``path``; "accepted" or "refused"."""
     from actlab.engine.trainer import Trainer
-    from actlab.labfile import LabFileError, load_lab, save_lab
+    from actlab.labfile.format import LabFileError, load_lab, save_lab
     try:
         lab = load_lab(path)
     except LabFileError as e:

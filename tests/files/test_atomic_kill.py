@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from actlab.labfile import load_lab, save_lab
+from actlab.labfile.format import load_lab, save_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 16

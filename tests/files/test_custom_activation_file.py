@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 
-from actlab.cli import main
-from actlab.engine.custom_activation import PiecewiseLinear
+from actlab.cli.main import main
+from actlab.engine.activations.custom import PiecewiseLinear
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
-from actlab.labfile import (LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset,
-                            save_lab)
+from actlab.labfile.format import (
+    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, save_lab)
 
 # coordinates whose shortest repr has 17 digits: a lossy writer would change them
 KINK = PiecewiseLinear("My kink", ((-1.0, -0.1), (0.1 + 0.2, 1 / 3), (2.0, np.pi)))

@@ -8,12 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.cli import main
-from actlab.engine import conv_analysis as ca
-from actlab.engine import conv_reference as ref
-from actlab.engine.cnn import ConvSpec, ImageNetSpec
-from actlab.engine.custom_activation import PiecewiseLinear, Tweaked
-from actlab.labfile import LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, save_lab
+from actlab.cli.main import main
+from actlab.engine.analysis import conv as ca
+from actlab.engine.analysis import conv_reference as ref
+from actlab.engine.models.cnn import ConvSpec, ImageNetSpec
+from actlab.engine.activations.custom import PiecewiseLinear, Tweaked
+from actlab.labfile.format import (
+    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, save_lab)
 
 HAT = PiecewiseLinear("Hat", ((-1.0, 0.0), (0.0, 1.0), (1.0, 0.0), (2.0, 0.5)))
 LINE = PiecewiseLinear("Line", ((-2.0, -3.0), (0.0, 1.0), (3.0, 7.0)))  # 2z + 1

@@ -19,10 +19,10 @@ CSV_TEXT = st.lists(CSV_ALPHABET, max_size=80).map("".join)
 
 
 def _check_csv(folder, content: bytes | str) -> str:
-    from actlab.engine.csv_import import CsvError, import_csv
+    from actlab.engine.data.points_csv import CsvError, import_csv
     from actlab.engine.trainer import Trainer
     from actlab.lab import Lab
-    from actlab.labfile import load_lab, save_lab
+    from actlab.labfile.format import load_lab, save_lab
     path = os.path.join(folder, "points.csv")
     with open(path, "wb") as f:
         f.write(content if isinstance(content, bytes)
@@ -66,7 +66,7 @@ def test_well_formed_rows_are_all_imported(tmp_path_factory, rows, sep, header, 
     outcome = _check_csv(folder, text)
     if len(kinds) == 1:  # all text labels or all numbers: a valid file
         assert outcome == "accepted"
-        from actlab.engine.csv_import import load_csv
+        from actlab.engine.data.points_csv import load_csv
         data = load_csv(os.path.join(folder, "points.csv"))
         assert len(data.train_points) + len(data.test_points) == len(rows)
 

@@ -12,9 +12,9 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter, QPen  # noqa: E402
 
-from actlab import image_import  # noqa: E402
-from actlab.engine.images import ImageFileError  # noqa: E402
-from actlab.image_import import load_image_folder  # noqa: E402
+from actlab.kinds import image_folder as image_import  # noqa: E402
+from actlab.engine.data.images import ImageFileError  # noqa: E402
+from actlab.kinds.image_folder import load_image_folder  # noqa: E402
 
 
 def _picture(path, w=32, h=32, paper="white", ink="black", line=None, alpha=False):

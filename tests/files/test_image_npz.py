@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actlab.engine import image_npz
-from actlab.engine.image_npz import load_npz
-from actlab.engine.images import MAX_IMAGES, ImageFileError, make_images
+from actlab.engine.data import image_npz
+from actlab.engine.data.image_npz import load_npz
+from actlab.engine.data.images import MAX_IMAGES, ImageFileError, make_images
 
 
 def _save(path, **arrays):
@@ -193,8 +193,8 @@ def test_a_zip_of_an_unknown_version_gives_an_image_file_error(tmp_path):
     needing a newer zip version (found by the fuzz test): one clear message instead."""
     import io
 
-    from actlab.engine.image_npz import load_npz
-    from actlab.engine.images import ImageFileError
+    from actlab.engine.data.image_npz import load_npz
+    from actlab.engine.data.images import ImageFileError
 
     buf = io.BytesIO()
     np.savez(buf, images=np.zeros((4, 8, 8)), labels=np.array([0, 1, 0, 1]))

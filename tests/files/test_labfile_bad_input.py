@@ -14,10 +14,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab import labfile
-from actlab.engine import csv_import, data as engine_data
+from actlab.labfile import format as labfile
+from actlab.engine.data import points_csv as csv_import, points as engine_data
 from actlab.lab import DataSpec, Lab, default_lab
-from actlab.labfile import LabFileError, lab_to_dict, load_lab, save_lab
+from actlab.labfile.format import LabFileError, lab_to_dict, load_lab, save_lab
 
 
 def _write(tmp_path, d, name="lab.actlab"):

@@ -9,11 +9,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.cli import main
-from actlab.engine.custom_activation import PiecewiseLinear, Tweaked
+from actlab.cli.main import main
+from actlab.engine.activations.custom import PiecewiseLinear, Tweaked
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
-from actlab.labfile import (LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset,
-                            save_lab)
+from actlab.labfile.format import (
+    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, save_lab)
 
 LEAK = Tweaked("gentle leak", "leaky_relu", 0.1 + 0.2)  # a 17-digit shortest repr
 ELU = Tweaked("Big ELU", "elu", 3.5)

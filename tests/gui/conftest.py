@@ -43,7 +43,7 @@ def dialog_log(monkeypatch):
 
     # the activation editor is modal too: answer with log["design"] (None = Cancel, or a
     # designed activation, or a callable of (custom, editing) returning one)
-    from actlab.gui import activation_editor
+    from actlab.gui.activations import activation_editor
 
     log["design"], log["designs_asked"] = None, []
 

@@ -14,7 +14,7 @@ from PySide6 import QtCore
 
 import actlab
 from actlab.gui import crash_handler
-from actlab.gui.about import AboutDialog, version_info_text
+from actlab.gui.help.about import AboutDialog, version_info_text
 
 
 @pytest.fixture

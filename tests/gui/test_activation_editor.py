@@ -6,9 +6,9 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtTest import QTest
 
-from actlab.engine.custom_activation import PiecewiseLinear
-from actlab.gui import designed_activations
-from actlab.gui.activation_editor import ActivationEditor, shape_sentence, start_points
+from actlab.engine.activations.custom import PiecewiseLinear
+from actlab.gui.activations import designed_activations
+from actlab.gui.activations.activation_editor import ActivationEditor, shape_sentence, start_points
 from actlab.views.activation_plot import SNAP
 
 Qt = QtCore.Qt
@@ -119,7 +119,7 @@ def test_typed_x_that_breaks_the_order_is_explained_not_used(editor):
 
 @pytest.mark.parametrize("kind", ["relu", "leaky_relu", "linear", "clamp", "abs"])
 def test_start_points_are_the_builtin_functions(kind):
-    from actlab.engine.activations import get_activation
+    from actlab.engine.activations.builtin import get_activation
     act = PiecewiseLinear("s", start_points(kind, 0.2))
     z = np.linspace(-2, 2, 401)
     truth = {"relu": get_activation("relu").value(z),
@@ -143,7 +143,7 @@ def _combo_pick(combo, data):
 
 
 def test_design_through_the_layer_menu_trains_and_undo_removes_it(window, qtbot, monkeypatch):
-    from actlab.views.layer_controls import DESIGN_ITEM
+    from actlab.views.network.layer_controls import DESIGN_ITEM
     w = window
     made = PiecewiseLinear("hat", ((-1.0, 0.0), (0.0, 1.0), (1.0, 0.0)))
     seen = {}
@@ -176,7 +176,7 @@ def test_design_through_the_layer_menu_trains_and_undo_removes_it(window, qtbot,
 
 def test_editing_a_designed_activation_renames_every_layer_using_it(window, monkeypatch):
     from actlab.lab import DataSpec, Lab, NetworkSpec
-    from actlab.views.layer_controls import EDIT_ITEM
+    from actlab.views.network.layer_controls import EDIT_ITEM
     w = window
     w.open_lab(Lab(name="d", data=DataSpec("xor", n_points=60),
                    network=NetworkSpec((3, 3), ("bend", "bend"), custom=(BEND,))))
@@ -189,7 +189,7 @@ def test_editing_a_designed_activation_renames_every_layer_using_it(window, monk
 
 def test_a_point_lab_file_with_a_designed_activation_opens_and_shows_it(window, tmp_path):
     from actlab.lab import DataSpec, Lab, NetworkSpec
-    from actlab.labfile import save_lab
+    from actlab.labfile.format import save_lab
     lab = Lab(name="designed", data=DataSpec("xor", n_points=60),
               network=NetworkSpec((3,), ("bend",), custom=(BEND,)))
     path = tmp_path / "designed.actlab"
@@ -205,9 +205,9 @@ def test_a_point_lab_file_with_a_designed_activation_opens_and_shows_it(window, 
 
 def test_an_image_lab_with_a_designed_activation_opens_and_its_menus_list_it(window,
                                                                             monkeypatch):
-    from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
+    from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
     from actlab.lab import ImageDataSpec, Lab
-    from actlab.views.layer_controls import DESIGN_ITEM
+    from actlab.views.network.layer_controls import DESIGN_ITEM
     net = ImageNetSpec(conv=(ConvSpec(3, 3, "same", 1, "bend", "max", custom=(BEND,)),), n_classes=4,
                        input_size=12, hidden=(8,), activations=("relu",), custom=(BEND,))
     lab = Lab(name="img", data=ImageDataSpec("shapes", 12, 0.0, 4, 0.5, 3), network=net)
@@ -226,12 +226,12 @@ def test_an_image_lab_with_a_designed_activation_opens_and_its_menus_list_it(win
 
 
 def test_the_collapse_panel_collapses_a_collinear_designed_activation(qtbot):
-    from actlab.engine.analysis import forward_logits
-    from actlab.engine.insights import compute_insights
+    from actlab.engine.analysis.dense import forward_logits
+    from actlab.engine.analysis.insights import compute_insights
     from actlab.engine.trainer import Trainer
     from actlab.gui.main_window import prepare_dataset
     from actlab.lab import DataSpec, Lab, NetworkSpec
-    from actlab.views.collapse_panel import CollapsePanel
+    from actlab.views.instruments.collapse_panel import CollapsePanel
     lab = Lab(name="line", data=DataSpec("xor", n_points=60),
               network=NetworkSpec((3, 2), ("line", "line"), custom=(LINE,)))
     trainer = Trainer(lab, prepare_dataset(lab))

@@ -14,8 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import pytest
 
-from actlab.gui import autosave
-from actlab.labfile import load_lab
+from actlab.gui.files import autosave
+from actlab.labfile.format import load_lab
 
 WAIT = 20_000
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
-from actlab.engine.image_pictures import make_pictures
+from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
+from actlab.engine.pictures.images import make_pictures
 from actlab.engine.trainer import Trainer
-from actlab.labfile import load_lab
+from actlab.labfile.format import load_lab
 from actlab.views import colors
 from actlab.views.images.conv_builder import ConvBuilderView
 from actlab.views.images.filter_popup import fmt

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from actlab.engine.features import transform
-from actlab.engine.function_pictures import make_curve_picture
+from actlab.engine.pictures.curve import make_curve_picture
 from actlab.engine.trainer import Trainer
-from actlab.gui.function_output_panel import FunctionOutputPanel
+from actlab.gui.workspaces.functions.output_panel import FunctionOutputPanel
 from actlab.lab import default_function_lab
 from actlab.views import colors
 from actlab.views.functions.curve_view import KINK_COLOR, UNIT_ALPHA, CurveView, unit_color
@@ -247,7 +247,7 @@ def test_in_a_scroll_area_the_panel_fills_the_column_and_scrolls_only_below_its_
     everything fitted."""
     from PySide6.QtCore import Qt
 
-    from actlab.gui.image_mode import scrolling
+    from actlab.gui.workspaces.images.workspace import scrolling
 
     panel = FunctionOutputPanel()
     area = scrolling(panel, "area", Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -8,14 +8,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
-from actlab.engine.custom_activation import PiecewiseLinear
+from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
+from actlab.engine.activations.custom import PiecewiseLinear
 from actlab.engine.lockstep import activation_variants
 from actlab.engine.trainer import Trainer
-from actlab.engine.tweaked_activation import Tweaked
+from actlab.engine.activations.tweaked import Tweaked
 from actlab.lab import DataSpec, ImageDataSpec, Lab, NetworkSpec, TrainingSpec
-from actlab.engine.activations import NAMES
-from actlab.views.gradient_view import FLAT_FRACTION
+from actlab.engine.activations.builtin import NAMES
+from actlab.views.instruments.gradient_view import FLAT_FRACTION
 
 WAIT = 60_000
 BEND = PiecewiseLinear("bend", ((-1.0, 0.0), (0.0, 0.0), (1.0, 2.0)))  # flat for z < 0
@@ -69,7 +69,7 @@ def test_the_toolbar_menu_of_an_image_lab_sets_every_conv_and_dense_layer(window
 
 # ------------------------------------------------------------------ gallery
 def _help(qtbot, lab_holder, design=None):
-    from actlab.gui.help_window import HelpWindow
+    from actlab.gui.help.help_window import HelpWindow
     h = HelpWindow(None, designed=lambda: lab_holder["custom"], design=design)
     qtbot.addWidget(h)
     h.show_topic("gallery")
@@ -109,7 +109,7 @@ def test_the_gallery_widget_draws_designed_cards_by_their_own_function(qtbot):
 
 def test_design_your_own_adds_to_the_lab_and_sets_every_hidden_layer(window, qtbot,
                                                                       monkeypatch):
-    from actlab.gui import help_window
+    from actlab.gui.help import help_window
     w = window
     before = w.lab.network
     made = Tweaked("mine", "leaky_relu", 0.2)
@@ -145,7 +145,7 @@ def test_design_your_own_respects_the_teachers_activation_lock(window, monkeypat
 
 
 def designed_activations():
-    from actlab.gui import designed_activations as d
+    from actlab.gui.activations import designed_activations as d
     return d
 
 

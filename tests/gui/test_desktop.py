@@ -19,10 +19,11 @@ from PySide6 import QtCore, QtWidgets
 
 import actlab
 import actlab.gui  # noqa: F401  (the PySide6 reference-count guard)
-from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.outcomes import expectations
-from actlab.gui import about, crash_handler, help_window
-from actlab.labfile import load_preset, preset_names
+from actlab.gui.help import about, help_window
+from actlab.gui import crash_handler
+from actlab.labfile.format import load_preset, preset_names
 from actlab.resources_path import resource_file
 
 

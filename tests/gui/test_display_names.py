@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from actlab.cli import figure_titles
-from actlab.engine.activations import ACTIVATIONS, NAMES, canonical_name, display_name
+from actlab.cli.main import figure_titles
+from actlab.engine.activations.builtin import ACTIVATIONS, NAMES, canonical_name, display_name
 from actlab.lab import default_lab
-from actlab.views.compare_view import CompareView
+from actlab.views.points.compare_view import CompareView
 
 
 def test_titles_are_one_short_name_each():
@@ -31,7 +31,7 @@ def test_display_name_accepts_any_spelling(spelling, name):
 
 
 def test_toolbar_combo_shows_the_titles(qtbot):
-    from actlab.gui.controls_panel import ControlsPanel
+    from actlab.gui.panels.controls_panel import ControlsPanel
 
     panel = ControlsPanel()
     qtbot.addWidget(panel)
@@ -43,7 +43,7 @@ def test_toolbar_combo_shows_the_titles(qtbot):
 
 
 def test_compare_checkboxes_and_titles_show_the_titles(qtbot):
-    from actlab.gui.compare_panel import short_title
+    from actlab.gui.instruments.compare_panel import short_title
 
     assert all(short_title(n) == ACTIVATIONS[n].title for n in NAMES)
     from actlab.engine.trainer import Trainer
@@ -77,7 +77,8 @@ def test_cli_figure_titles_use_the_titles():
 def test_cli_compare_png_legend_uses_the_titles(tmp_path, monkeypatch):
     """The CLI's compare.png draws its runs through CompareView: the legend and surface
     titles it builds read the display names, not the --activation keys."""
-    from actlab import cli, render
+    from actlab.cli import main as cli
+    from actlab.figures import render
 
     seen = []
     real = render.compare_view

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
+from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
 from actlab.engine.trainer import Trainer
-from actlab.gui.draw_image_dialog import DrawImageDialog, draw_and_add
+from actlab.gui.workspaces.images.draw_image_dialog import DrawImageDialog, draw_and_add
 from actlab.lab import ImageDataSpec, Lab
-from actlab.labfile import load_lab, save_lab
+from actlab.labfile.format import load_lab, save_lab
 from actlab.views.images.draw_canvas import DrawCanvas
 
 LEFT, RIGHT = QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.MouseButton.RightButton

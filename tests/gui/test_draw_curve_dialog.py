@@ -10,10 +10,10 @@ from PySide6 import QtCore, QtGui
 from PySide6.QtTest import QTest
 
 from actlab.engine.trainer import Trainer
-from actlab.gui import draw_curve_dialog as dcd
-from actlab.gui.draw_curve_dialog import DrawCurveDialog, drawn_function_data
+from actlab.gui.workspaces.functions import draw_curve_dialog as dcd
+from actlab.gui.workspaces.functions.draw_curve_dialog import DrawCurveDialog, drawn_function_data
 from actlab.lab import FunctionDataSpec, default_function_lab, default_lab
-from actlab.labfile import load_lab, save_lab
+from actlab.labfile.format import load_lab, save_lab
 from actlab.views import colors
 
 Qt = QtCore.Qt

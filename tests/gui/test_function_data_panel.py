@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from actlab.engine.functions import FUNCTION_GENERATORS, curve
+from actlab.engine.data.functions import FUNCTION_GENERATORS, curve
 from actlab.engine.trainer import Trainer
-from actlab.gui import thumbnails
-from actlab.gui.data_panel import DataPanel
-from actlab.gui.function_data_panel import FunctionDataPanel
+from actlab.gui.panels import thumbnails
+from actlab.gui.workspaces.points.data_panel import DataPanel
+from actlab.gui.workspaces.functions.data_panel import FunctionDataPanel
 from actlab.lab import (FunctionDataSpec, NetworkSpec, TrainingSpec, default_function_lab,
                         default_lab)
 from actlab.views import colors
@@ -213,7 +213,7 @@ def test_a_drawn_curves_odd_ends_are_rounded_in_the_summary(qtbot):
     the data column wider than its panel)."""
     from dataclasses import replace
 
-    from actlab.gui.function_data_panel import FunctionDataPanel
+    from actlab.gui.workspaces.functions.data_panel import FunctionDataPanel
     from actlab.lab import FunctionDataSpec, default_function_lab
 
     pts = ((-5.794331, 0.1), (0.3, 0.2), (5.8123, 0.3))

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from PySide6 import QtWidgets
 
-from actlab.engine.functions import split_function
+from actlab.engine.data.functions import split_function
 from actlab.engine.trainer import Trainer
 from actlab.gui import dialogs
-from actlab.gui.function_import_action import ERROR_TITLE, import_function_csv
+from actlab.gui.workspaces.functions.csv_import_action import ERROR_TITLE, import_function_csv
 from actlab.lab import FunctionDataSpec, default_function_lab, default_lab
-from actlab.labfile import load_lab, save_lab
+from actlab.labfile.format import load_lab, save_lab
 
 
 @pytest.fixture

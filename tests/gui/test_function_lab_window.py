@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PySide6 import QtWidgets
 
-from actlab.engine.pieces import collapse_line, linear_pieces
-from actlab.labfile import load_lab, load_preset
+from actlab.engine.analysis.pieces import collapse_line, linear_pieces
+from actlab.labfile.format import load_lab, load_preset
 
 ONE_LINE = "functions-linear-draws-one-line"
 WAIT = 60_000  # generous: two busy cores
@@ -127,7 +127,7 @@ def test_choosing_a_function_data_set_in_the_point_panel_switches_and_undo_is_fr
 
 def test_drawn_curve_becomes_the_data_and_undo_brings_the_old_back(window, qtbot,
                                                                    monkeypatch):
-    from actlab.gui import draw_curve_dialog
+    from actlab.gui.workspaces.functions import draw_curve_dialog
     from actlab.lab import FunctionDataSpec
 
     _open(window, qtbot, _relu_lab())
@@ -201,8 +201,8 @@ def test_compare_activations_draws_one_curve_per_run_and_exports_the_cli_figure(
     img = QImage(str(target))
     assert img.width() > 600 and not img.isNull()
     # the same figure as the CLI's compare.png for the same runs, pixel for pixel
-    from actlab.cli import main
-    from actlab.labfile import save_lab
+    from actlab.cli.main import main
+    from actlab.labfile.format import save_lab
 
     path = tmp_path / "lab.actlab"
     save_lab(window.lab.without_results(), path)
@@ -250,8 +250,8 @@ def test_the_lab_report_of_a_function_run_has_its_fit_and_numbers(window, qtbot,
 def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(window, qtbot):
     """The guided lab as a student does it: train the straight "bend" (one line), then
     Edit “bend”… in the layer's menu, move its middle point off the line, train again."""
-    from actlab.engine.custom_activation import PiecewiseLinear
-    from actlab.views.layer_controls import EDIT_ITEM
+    from actlab.engine.activations.custom import PiecewiseLinear
+    from actlab.views.network.layer_controls import EDIT_ITEM
 
     assert window.open_preset("functions-one-kink")
     qtbot.waitUntil(lambda: window._snapshot is not None, timeout=WAIT)

@@ -8,12 +8,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.insights import compute_insights
+from actlab.engine.analysis.insights import compute_insights
 from actlab.engine.trainer import Trainer
-from actlab.labfile import load_preset
+from actlab.labfile.format import load_preset
 from actlab.views import colors
 from actlab.views.fitted_title import fit_title
-from actlab.views.gradient_view import GradientFlowView
+from actlab.views.instruments.gradient_view import GradientFlowView
 from actlab.views.loss_view import EpochAxis
 from actlab.views.qt import QtGui
 
@@ -145,7 +145,7 @@ def test_fit_title_picks_the_longest_that_fits():
 
 
 def test_long_records_are_drawn_as_a_geometric_moving_average():
-    from actlab.views.gradient_view import smooth_log, smoothing_window
+    from actlab.views.instruments.gradient_view import smooth_log, smoothing_window
 
     assert smoothing_window(40) == 1 and smoothing_window(3000) == 51
     y = 10.0 ** np.array([0.0, 2.0, 0.0, 2.0, 0.0])

@@ -13,16 +13,16 @@ from PySide6 import QtCore
 import pytest
 
 from actlab import __version__
-from actlab.engine.insights import compute_insights
+from actlab.engine.analysis.insights import compute_insights
 from actlab.engine.outcomes import check
 from actlab.engine.trainer import Trainer
-from actlab.gui.guide_panel import NO_GUIDE_TEXT, GuidePanel, lab_with_notes
-from actlab.gui.teacher_mode import (CONTROL_GROUPS, LOCKED_TIP, apply_teacher_mode,
-                                     group_widgets, teacher_groups)
+from actlab.gui.guide.guide_panel import NO_GUIDE_TEXT, GuidePanel, lab_with_notes
+from actlab.gui.guide.teacher_mode import (
+    CONTROL_GROUPS, LOCKED_TIP, apply_teacher_mode, group_widgets, teacher_groups)
 from actlab.lab import CONTROL_GROUPS as LAB_GROUPS
 from actlab.lab import default_lab
-from actlab.labfile import load_preset
-from actlab.engine.activations import ACTIVATIONS
+from actlab.labfile.format import load_preset
+from actlab.engine.activations.builtin import ACTIVATIONS
 
 
 def _history(n: int, test_accuracy: float, loss: float = 0.3) -> dict:
@@ -262,7 +262,7 @@ def trained():
 
 
 def test_write_report_html(trained, tmp_path, qapp):
-    from actlab.report import write_report
+    from actlab.report.points import write_report
 
     lab, t, snap, insights = trained
     path = write_report(lab, snap, t.dataset, tmp_path / "r" / "report.html",
@@ -282,7 +282,7 @@ def test_write_report_html(trained, tmp_path, qapp):
 
 
 def test_write_report_takes_notes_from_the_guide(trained, tmp_path, qapp):
-    from actlab.report import write_report
+    from actlab.report.points import write_report
 
     lab, t, snap, _ = trained
     path = write_report(lab_with_notes(lab, "from the guide"), snap, t.dataset,
@@ -292,7 +292,7 @@ def test_write_report_takes_notes_from_the_guide(trained, tmp_path, qapp):
 
 
 def test_write_report_pdf(trained, tmp_path, qapp):
-    from actlab.report import write_report_pdf
+    from actlab.report.points import write_report_pdf
 
     lab, t, snap, insights = trained
     path = write_report_pdf(lab, snap, t.dataset, tmp_path / "report.pdf", insights=insights,
@@ -331,7 +331,7 @@ def test_locked_data_turns_away_dropped_csv_files(window, tmp_path):
 def guided(qtbot, settings_dir, dialog_log):
     """A MainWindow with the guide hooks wired in (as main_window.py does once it lists
     GuideMixin among its bases; until then this subclass adds the same hooks)."""
-    from actlab.gui.guide_actions import GuideMixin
+    from actlab.gui.guide.guide_actions import GuideMixin
     from actlab.gui.main_window import MainWindow
 
     if issubclass(MainWindow, GuideMixin):
@@ -379,7 +379,7 @@ def test_window_shows_the_guide_locks_and_live_marks(guided, qtbot):
 
 
 def test_window_stores_notes_and_saves_them(guided, qtbot, tmp_path):
-    from actlab.labfile import load_lab
+    from actlab.labfile.format import load_lab
 
     w = guided
     assert w.open_preset("xor-needs-nonlinearity")

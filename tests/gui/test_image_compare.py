@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PySide6 import QtWidgets
 
-from actlab.engine.activations import display_name
-from actlab.engine.image_lockstep import compare_tiles
+from actlab.engine.activations.builtin import display_name
+from actlab.engine.analysis.compare_tiles import compare_tiles
 from actlab.engine.lockstep import activation_variants
 from actlab.engine.trainer import Trainer
-from actlab.labfile import load_preset, save_lab
+from actlab.labfile.format import load_preset, save_lab
 
 INK = "images-linear-cnn-counts-ink"
 WAIT = 60_000  # generous: two busy cores
@@ -56,7 +56,7 @@ def _lab(stop_after=None):
 
 @pytest.fixture
 def make_panel(qtbot):
-    from actlab.gui.compare_panel import ComparePanel
+    from actlab.gui.instruments.compare_panel import ComparePanel
 
     panels = []
 
@@ -154,7 +154,7 @@ def test_lock_step_runs_match_separately_built_trainers_bit_for_bit(qtbot, make_
 def test_export_is_the_clis_compare_png(qtbot, make_panel, tmp_path):
     from PySide6.QtGui import QImage
 
-    from actlab.cli import main
+    from actlab.cli.main import main
     from actlab.views.export import image_is_blank
 
     lab = _lab(stop_after=3)
@@ -183,7 +183,7 @@ def test_point_lab_still_shows_surfaces_and_switching_back(qtbot, make_panel):
 
 
 def test_the_view_redraws_while_training_and_pause_keeps_the_runs_level(qtbot, make_panel):
-    from actlab.engine.images import make_images
+    from actlab.engine.data.images import make_images
 
     lab = _lab()
     lab = replace(lab, training=replace(lab.training, stop_after=None))  # never ends

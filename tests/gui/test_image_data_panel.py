@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from actlab.engine.cnn_spec import ConvSpec, ImageNetSpec
-from actlab.engine.images import IMAGE_GENERATORS, make_images
+from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
+from actlab.engine.data.images import IMAGE_GENERATORS, make_images
 from actlab.engine.trainer import Trainer
-from actlab.gui import thumbnails
-from actlab.gui.data_panel import DataPanel
-from actlab.gui.image_data_panel import ImageDataPanel, image_lab_for, point_lab_for
+from actlab.gui.panels import thumbnails
+from actlab.gui.workspaces.points.data_panel import DataPanel
+from actlab.gui.workspaces.images.data_panel import ImageDataPanel, image_lab_for, point_lab_for
 from actlab.lab import ImageDataSpec, default_lab
-from actlab.labfile import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, load_preset, save_lab
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 

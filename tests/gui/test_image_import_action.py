@@ -9,10 +9,10 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from actlab.engine.trainer import Trainer
-from actlab.gui import image_import_action as action
-from actlab.image_sources import load_lab_images
+from actlab.gui.workspaces.images import import_action as action
+from actlab.kinds.image_sources import load_lab_images
 from actlab.lab import default_lab
-from actlab.labfile import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, load_preset, save_lab
 
 
 def _npz(path: Path, **arrays) -> str:
@@ -166,7 +166,7 @@ def test_a_good_folder_gives_a_trainable_image_lab(qtbot, dialog_log, tmp_path):
 
 def test_a_network_too_deep_for_small_pictures_falls_back_to_the_default(qtbot, dialog_log,
                                                                          tmp_path):
-    from actlab.engine.cnn_spec import ConvSpec
+    from actlab.engine.models.cnn_spec import ConvSpec
 
     old = load_preset("images-digits")
     deep = replace(old.network, conv=(ConvSpec(kernel=7, padding="valid"),) * 2)

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from actlab.engine import conv_analysis as ca
-from actlab.engine import conv_reference as ref
-from actlab.engine.image_insights import image_insights
+from actlab.engine.analysis import conv as ca
+from actlab.engine.analysis import conv_reference as ref
+from actlab.engine.analysis.image_insights import image_insights
 from actlab.engine.image_trainer import ImageTrainer
-from actlab.gui.insights_feed import InsightsFeed
+from actlab.gui.training.insights_feed import InsightsFeed
 from actlab.gui.side_panel import InstrumentArea
-from actlab.labfile import load_preset
+from actlab.labfile.format import load_preset
 from actlab.views.images.conv_collapse_view import ConvCollapseView
 
 
@@ -144,7 +144,7 @@ class _Window(QtWidgets.QMainWindow):
 
 @pytest.fixture
 def image_window(qtbot):
-    from actlab.gui.instruments import Instruments
+    from actlab.gui.instruments.instruments import Instruments
 
     t = _trained("images-two-3x3-are-one-5x5")
     w = _Window(t)
@@ -189,7 +189,7 @@ def test_the_probe_reaches_the_saliency(image_window):
 
 
 def test_gradient_page_names_convolutions_and_lists_dead_filters(qtbot):
-    from actlab.gui.instruments import Instruments
+    from actlab.gui.instruments.instruments import Instruments
 
     t = _trained("images-shapes-need-nonlinearity", 1)
     params = t.network.get_params()

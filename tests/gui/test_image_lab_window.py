@@ -4,9 +4,9 @@ activation menu and the network edits reach the engine, and saving writes an ima
 that loads back.  Point labs come back when one is opened."""
 import numpy as np
 
-from actlab.engine.conv_analysis import feature_maps
+from actlab.engine.analysis.conv import feature_maps
 from actlab.engine.image_trainer import activation_names
-from actlab.labfile import load_lab, load_preset, preset_names, save_lab
+from actlab.labfile.format import load_lab, load_preset, preset_names, save_lab
 
 WAIT = 60_000  # ms: generous, for a busy machine; every wait is on state, never a sleep
 
@@ -170,7 +170,7 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
                                                                     monkeypatch):
     from dataclasses import replace
 
-    from actlab.gui import draw_image_dialog
+    from actlab.gui.workspaces.images import draw_image_dialog
     _open(window, qtbot, "images-shapes-need-nonlinearity")
     n_before = window.dataset.n_train
     size = window.dataset.size
@@ -203,7 +203,7 @@ def test_choosing_an_image_data_set_in_the_data_panel_switches_the_window(window
 
 
 def test_why_nonlinearity_draws_the_composite_of_the_students_own_filters(window, qtbot):
-    from actlab.engine import conv_analysis as ca
+    from actlab.engine.analysis import conv as ca
     _open(window, qtbot, "images-two-3x3-are-one-5x5")
     window.step()
     qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch == 1, timeout=WAIT)
@@ -255,7 +255,7 @@ def test_compare_in_the_window_trains_image_runs_in_lock_step(window, qtbot):
 def test_a_teachers_network_lock_locks_the_convolution_builder_too(window, qtbot):
     from dataclasses import replace as _replace
 
-    from actlab.labfile import load_preset
+    from actlab.labfile.format import load_preset
     from actlab.views.images.conv_builder import LOCKED_TIP
 
     lab = load_preset("images-linear-cnn-counts-ink")

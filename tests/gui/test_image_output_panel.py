@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
-from actlab.engine.conv_analysis import confusion_matrix
-from actlab.engine.image_pictures import make_pictures
+from actlab.engine.analysis.conv import confusion_matrix
+from actlab.engine.pictures.images import make_pictures
 from actlab.engine.trainer import Trainer
-from actlab.figure_canvas import MISTAKE
-from actlab.gui.image_output_panel import ImageOutputPanel
-from actlab.labfile import load_lab
+from actlab.figures.canvas import MISTAKE
+from actlab.gui.workspaces.images.output_panel import ImageOutputPanel
+from actlab.labfile.format import load_lab
 from actlab.views.export import export_png, export_svg, image_is_blank
 from actlab.views.images.image_gallery import HIGHLIGHT
 

@@ -122,7 +122,7 @@ def test_axis_steps_are_round_and_few():
 
 
 def test_stepped_loss_view_keeps_every_point_in_view(qtbot):
-    from actlab.gui.image_output_panel import SteppedLossView
+    from actlab.gui.workspaces.images.output_panel import SteppedLossView
 
     view = SteppedLossView()
     qtbot.addWidget(view)

@@ -10,7 +10,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
-from actlab.gui import instruments
+from actlab.gui.instruments import instruments
 
 WAIT = 20_000
 

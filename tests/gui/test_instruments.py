@@ -14,17 +14,17 @@ import re
 import numpy as np
 import pytest
 
-from actlab.engine.activations import ACTIVATIONS
-from actlab.engine.insights import GradientLog, compute_insights, hidden_space
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.analysis.insights import GradientLog, compute_insights, hidden_space
 from actlab.engine.trainer import Trainer
-from actlab.labfile import load_preset
-from actlab.views.collapse_panel import CollapsePanel
+from actlab.labfile.format import load_preset
+from actlab.views.instruments.collapse_panel import CollapsePanel
 from actlab.views.export import export_png, image_is_blank
 from actlab.views.gallery import DERIVATIVE_AT_ZERO, ActivationGallery, gallery_html
-from actlab.views.gradient_view import GradientFlowView
-from actlab.views.hidden_space_view import HiddenSpaceView
+from actlab.views.instruments.gradient_view import GradientFlowView
+from actlab.views.points.hidden_space_view import HiddenSpaceView
 from actlab.views.qt import QtGui
-from actlab.views.regions_view import RegionsView, region_colors
+from actlab.views.points.regions_view import RegionsView, region_colors
 
 
 def _insights(lab, epochs=(20,), grid=60):

@@ -15,10 +15,10 @@ import re
 import numpy as np
 from PySide6 import QtCore
 
-from actlab.engine.analysis import collapse_runs
-from actlab.gui.instruments import INSTRUMENTS, merged_layer_runs
+from actlab.engine.analysis.dense import collapse_runs
+from actlab.gui.instruments.instruments import INSTRUMENTS, merged_layer_runs
 from actlab.views.export import image_is_blank
-from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.activations.builtin import ACTIVATIONS
 
 WAIT = 20_000  # ms: generous, a loaded CI machine may be slow
 
@@ -55,8 +55,8 @@ def _epoch(w) -> int:
 
 def test_insights_feed_computes_only_what_is_on_screen_and_not_too_often(monkeypatch):
     from actlab.engine.trainer import Trainer
-    from actlab.gui import insights_feed
-    from actlab.labfile import load_preset
+    from actlab.gui.training import insights_feed
+    from actlab.labfile.format import load_preset
 
     t = Trainer(load_preset("xor-needs-nonlinearity"))
     feed = insights_feed.InsightsFeed(grid=20)

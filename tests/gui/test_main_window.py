@@ -16,7 +16,7 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
-from actlab.labfile import load_lab
+from actlab.labfile.format import load_lab
 from actlab.views.export import image_is_blank, qimage_to_array
 
 WAIT = 10_000  # ms: generous, a loaded CI machine may be slow
@@ -432,8 +432,8 @@ def test_entry_point_version_help_and_cli_dispatch(capsys, monkeypatch):
     assert entry.main(["--help"]) == 0
     assert "actlab train" in capsys.readouterr().out
     calls = []
-    import actlab.cli
-    monkeypatch.setattr(actlab.cli, "main", lambda argv: calls.append(argv) or 0)
+    import actlab.cli.main
+    monkeypatch.setattr(actlab.cli.main, "main", lambda argv: calls.append(argv) or 0)
     assert entry.main(["train", "circle-tanh", "--epochs", "5"]) == 0
     assert calls == [["train", "circle-tanh", "--epochs", "5"]]
     assert entry.main(["--bogus"]) == 2
@@ -455,7 +455,7 @@ def test_keyboard_shortcuts_play_and_step(qtbot, window):
 def test_dropping_a_lab_file_opens_it(qtbot, window, tmp_path):
     from PySide6 import QtGui
 
-    from actlab.labfile import load_preset, preset_names, save_lab
+    from actlab.labfile.format import load_preset, preset_names, save_lab
 
     w = window
     lab = load_preset(preset_names()[1])
@@ -479,7 +479,7 @@ def test_app_starts_with_a_lab_file_and_quits(tmp_path, settings_dir):
     import subprocess
     import sys
 
-    from actlab.labfile import load_preset, preset_names, save_lab
+    from actlab.labfile.format import load_preset, preset_names, save_lab
 
     path = tmp_path / "start.actlab"
     save_lab(load_preset(preset_names()[0]), path)
@@ -533,7 +533,7 @@ def test_window_geometry_and_recent_labs_persist(qtbot, settings_dir, dialog_log
 
 @pytest.fixture
 def thread(qtbot):
-    from actlab.gui.training_thread import TrainingThread
+    from actlab.gui.training.training_thread import TrainingThread
 
     t = TrainingThread()
     yield t

@@ -6,7 +6,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 from actlab.lab import MAX_NEURONS
-from actlab.views.network_view import LOCKED_TIP, NetworkView
+from actlab.views.network.view import LOCKED_TIP, NetworkView
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt

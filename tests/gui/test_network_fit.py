@@ -11,12 +11,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.trainer import Trainer
 from actlab.lab import MAX_NEURONS, NetworkSpec, default_lab
-from actlab.views.dense_links import MAX_DRAWN
-from actlab.views.network_items import NeuronItem
-from actlab.views.network_view import NetworkView
+from actlab.views.network.links import MAX_DRAWN
+from actlab.views.network.items import NeuronItem
+from actlab.views.network.view import NetworkView
 from actlab.views.qt import QtGui
 
 FEATURES = ("x1", "x2")
@@ -115,7 +115,7 @@ def test_crowded_layer_draws_its_strongest_links_as_one_item(qtbot):
     assert len(drawn) == MAX_DRAWN
     W = np.abs(snap.params[1][0]).ravel()
     # every link drawn is at least as strong as every link left out (by quantised level)
-    from actlab.views.network_items import levels
+    from actlab.views.network.items import levels
     lv = np.abs(levels(snap.params[1][0].ravel(), 1.0))
     left_out = np.setdiff1d(np.arange(W.size), drawn)
     assert lv[drawn].min() >= lv[left_out].max()
@@ -180,7 +180,7 @@ def test_merged_caption_counts_what_the_student_built_and_is_never_cut(qtbot, wi
 
 
 def test_one_hidden_layer_caption_is_singular(qtbot):
-    from actlab.views.network_view import merged_caption
+    from actlab.views.network.view import merged_caption
     assert merged_caption(0, 1, 1) == "1 hidden layer + output: one linear map"
     assert merged_caption(1, 3, 3) == "2 hidden layers + output: one linear map"
     assert merged_caption(0, 1, 4) == "hidden layers 1–2: one linear map"

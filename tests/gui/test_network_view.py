@@ -13,10 +13,10 @@ import pytest
 
 from actlab.engine.trainer import Trainer
 from actlab.lab import MAX_HIDDEN_LAYERS, MAX_NEURONS, NetworkSpec, default_lab
-from actlab.views.network_items import LinkItem, MergeBracketItem, NeuronItem
-from actlab.views.network_view import NetworkView
+from actlab.views.network.items import LinkItem, MergeBracketItem, NeuronItem
+from actlab.views.network.view import NetworkView
 from actlab.views.qt import QtCore, QtWidgets
-from actlab.engine.activations import ACTIVATIONS
+from actlab.engine.activations.builtin import ACTIVATIONS
 
 Qt = QtCore.Qt
 

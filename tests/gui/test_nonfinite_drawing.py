@@ -16,9 +16,9 @@ import pytest
 
 from actlab.engine.trainer import Trainer
 from actlab.lab import DataSpec, NetworkSpec, default_lab
-from actlab.views.network_items import LUT, levels, symmetric_scale, to_argb
-from actlab.views.network_view import NetworkView
-from actlab.views.surface_view import SurfaceView
+from actlab.views.network.items import LUT, levels, symmetric_scale, to_argb
+from actlab.views.network.view import NetworkView
+from actlab.views.points.surface_view import SurfaceView
 
 FILLS = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf, "huge": 1e300, "-huge": -1e300,
          "f32max": 3.5e38}
@@ -86,7 +86,7 @@ def test_views_draw_runaway_snapshots_without_warnings(qtbot, problem, fill, eve
         surface.clear_override()
         surface.grab()
     # something was drawn: every hidden node has a picture
-    from actlab.views.network_items import NeuronItem
+    from actlab.views.network.items import NeuronItem
     nodes = [i for i in net.scene.items() if isinstance(i, NeuronItem) and not i.compact]
     assert nodes and all(n.image is not None for n in nodes[2:])
 
@@ -94,7 +94,7 @@ def test_views_draw_runaway_snapshots_without_warnings(qtbot, problem, fill, eve
 @pytest.mark.parametrize("fill", ["nan", "inf", "huge"])
 def test_hidden_space_of_a_runaway_network_is_silent(qtbot, fill):
     """Found by the random-action test: all-NaN points made pyqtgraph warn."""
-    from actlab.views.hidden_space_view import HiddenSpaceView
+    from actlab.views.points.hidden_space_view import HiddenSpaceView
 
     view = HiddenSpaceView()
     qtbot.addWidget(view)
@@ -120,7 +120,7 @@ def test_hidden_space_of_a_runaway_network_is_silent(qtbot, fill):
 
 def test_decision_boundary_of_infinite_outputs_is_silent():
     """Found by the random-action test: ±inf side by side overflowed isocurve."""
-    from actlab.views.surface_view import contour_lines, image_rect
+    from actlab.views.points.surface_view import contour_lines, image_rect
 
     img = np.zeros((8, 8))
     img[:, :4], img[:, 4:] = -np.inf, np.inf

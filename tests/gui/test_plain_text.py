@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from actlab.gui import crash_handler, dialogs
 from actlab.lab import default_lab
-from actlab.labfile import save_lab
+from actlab.labfile.format import save_lab
 
 EVIL = '<img src="data:image/png;base64,AAAA" width=3000 height=3000><b>bold</b>'
 
@@ -83,7 +83,7 @@ def test_ask_save_changes_shows_the_lab_name_literally(qtbot, monkeypatch):
 
 
 def test_warning_label_and_crash_box_are_plain_text(qtbot):
-    from actlab.gui.output_panel import OutputPanel
+    from actlab.gui.workspaces.points.output_panel import OutputPanel
 
     panel = OutputPanel()
     qtbot.addWidget(panel)

@@ -256,7 +256,7 @@ def test_random_actions_while_training(qtbot, window, excepthook_errors):
     walk = Walk(qtbot, w)
     # "Design an activation…" in a layer menu: the editor answers with a bend, a line or
     # Cancel (the dialog_log fixture stands in for the modal dialog)
-    from actlab.engine.custom_activation import PiecewiseLinear
+    from actlab.engine.activations.custom import PiecewiseLinear
 
     shapes = (((-1.0, -1.0), (0.0, 0.0), (1.0, 2.0)), ((-1.0, -0.5), (1.0, 0.5)))
     w.dialog_log["design"] = lambda custom, editing: None if rng.random() < 0.3 else \

@@ -10,11 +10,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from actlab import figure_canvas as fc  # noqa: E402
-from actlab import render_images as ri  # noqa: E402
-from actlab.engine import conv_analysis as ca  # noqa: E402
-from actlab.engine.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
-from actlab.engine.images import make_images  # noqa: E402
+from actlab.figures import canvas as fc  # noqa: E402
+from actlab.figures import images as ri  # noqa: E402
+from actlab.engine.analysis import conv as ca  # noqa: E402
+from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
+from actlab.engine.data.images import make_images  # noqa: E402
 from actlab.views.export import image_is_blank, qimage_to_array  # noqa: E402
 from actlab.views.qt import QtGui  # noqa: E402
 

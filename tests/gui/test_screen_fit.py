@@ -72,7 +72,7 @@ def test_saved_geometry_larger_than_the_screen_is_not_restored(qtbot, settings_d
 
 
 def test_the_help_window_fits_too(qtbot):
-    from actlab.gui.help_window import HelpWindow
+    from actlab.gui.help.help_window import HelpWindow
 
     h = HelpWindow()
     qtbot.addWidget(h)

@@ -7,7 +7,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import pytest
 
-from actlab.gui.live_view import speed_text
+from actlab.gui.playback import speed_text
 
 
 @pytest.mark.parametrize("rate, text", [

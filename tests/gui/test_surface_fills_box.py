@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from actlab.views.qt import QtCore, QtWidgets
-from actlab.views.surface_view import SurfaceView
+from actlab.views.points.surface_view import SurfaceView
 
 
 def _near_white(rgb) -> bool:

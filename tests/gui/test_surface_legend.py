@@ -33,7 +33,7 @@ def test_the_key_follows_the_data_set(qtbot, window, tmp_path):
 
 
 def test_a_narrow_key_shortens_its_labels(qtbot):
-    from actlab.views.surface_legend import SurfaceLegend
+    from actlab.views.points.surface_legend import SurfaceLegend
 
     legend = SurfaceLegend()
     qtbot.addWidget(legend)

@@ -21,7 +21,7 @@ from actlab.views import colors
 from actlab.views.export import export_png, export_svg, qimage_to_array
 from actlab.views.loss_view import LossView
 from actlab.views.qt import QtCore, QtGui
-from actlab.views.surface_view import SurfaceView
+from actlab.views.points.surface_view import SurfaceView
 from actlab.views.svg_portable import font_family_list, make_portable
 
 RSVG = shutil.which("rsvg-convert")
@@ -155,7 +155,7 @@ def test_not_xml_is_one_clear_error():
 
 @needs_rsvg
 def test_network_diagram_svg_matches_qt(qtbot, trained, tmp_path):
-    from actlab.views.network_view import NetworkView
+    from actlab.views.network.view import NetworkView
 
     _, snap = trained
     view = _shown(qtbot, NetworkView(), (700, 420))

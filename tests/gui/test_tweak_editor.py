@@ -7,10 +7,10 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtTest import QTest
 
-from actlab.engine.custom_activation import PiecewiseLinear
-from actlab.engine.tweaked_activation import Tweaked
-from actlab.gui import designed_activations
-from actlab.gui.activation_editor import ActivationEditor
+from actlab.engine.activations.custom import PiecewiseLinear
+from actlab.engine.activations.tweaked import Tweaked
+from actlab.gui.activations import designed_activations
+from actlab.gui.activations.activation_editor import ActivationEditor
 from actlab.views.colors import BLUE
 
 Qt = QtCore.Qt
@@ -119,7 +119,7 @@ def test_editing_opens_in_the_mode_of_its_kind_and_switching_keeps_the_points(qt
 
 def test_a_tweaked_design_through_the_layer_menu_trains_and_its_edit_opens_it(
         window, qtbot, monkeypatch):
-    from actlab.views.layer_controls import DESIGN_ITEM, EDIT_ITEM
+    from actlab.views.network.layer_controls import DESIGN_ITEM, EDIT_ITEM
     w = window
     made = Tweaked("gentle", "leaky_relu", 0.3)
     seen = []

@@ -13,13 +13,13 @@ import pytest
 from actlab.engine import Trainer
 from actlab.lab import DataSpec, default_lab
 from actlab.views import colors
-from actlab.views.compare_view import CompareView
+from actlab.views.points.compare_view import CompareView
 from actlab.views.export import (export_csv_history, export_png, export_svg, image_is_blank,
                                  qimage_to_array)
 from actlab.views.loss_view import LossView, thin_indices
 from actlab.views.qt import QtCore, QtGui
-from actlab.views.surface_view import SurfaceView
-from actlab.engine.activations import ACTIVATIONS
+from actlab.views.points.surface_view import SurfaceView
+from actlab.engine.activations.builtin import ACTIVATIONS
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +245,7 @@ def _pixel_variety(path) -> int:
 
 
 def test_render_functions_write_pictures(qtbot, tmp_path, trained):
-    from actlab import render
+    from actlab.figures import render
 
     t, snap = trained
     assert render.ensure_app() is not None
@@ -307,7 +307,7 @@ def _noisy_history(n=300, seed=0):
 
 
 def test_exported_loss_axis_starts_at_zero_so_noise_stays_small(qtbot):
-    from actlab import render
+    from actlab.figures import render
 
     view = render.loss_view(_noisy_history(), title="XOR — linear · loss over 300 epochs")
     qtbot.addWidget(view)
@@ -337,7 +337,7 @@ def _legend_clear_of_the_plot(qtbot, view, plot_item, size):
 
 
 def test_exported_loss_legend_leaves_the_curves_visible(qtbot):
-    from actlab import render
+    from actlab.figures import render
 
     # flat and high (the top right corner taken) and the usual fall: never covered
     v = render.loss_view(_noisy_history())
@@ -356,7 +356,7 @@ def test_exported_loss_legend_leaves_the_curves_visible(qtbot):
 
 def test_exported_comparison_legend_clears_curves_high_and_low(qtbot):
     """One flat high curve and one falling to 0: neither corner is free."""
-    from actlab import render
+    from actlab.figures import render
 
     n = 200
     rng = np.random.default_rng(1)
@@ -371,7 +371,7 @@ def test_exported_comparison_legend_clears_curves_high_and_low(qtbot):
 
 
 def test_exported_titles_are_plain_text(qtbot, trained):
-    from actlab import render
+    from actlab.figures import render
 
     t, snap = trained
     evil = "<img src=x width=3000> & co"
@@ -384,7 +384,7 @@ def test_exported_titles_are_plain_text(qtbot, trained):
 
 
 def test_exported_surface_has_a_legend_for_training_and_test_points(qtbot, trained):
-    from actlab import render
+    from actlab.figures import render
 
     t, snap = trained
     view = render.surface_view(snap, t.dataset, title="tanh")
@@ -402,7 +402,7 @@ def test_exported_surface_has_a_legend_for_training_and_test_points(qtbot, train
 
 
 def test_exported_comparison_loss_axis_starts_at_zero(qtbot):
-    from actlab import render
+    from actlab.figures import render
 
     view = render.compare_view(_runs(epochs=10))
     qtbot.addWidget(view)
@@ -412,7 +412,7 @@ def test_exported_comparison_loss_axis_starts_at_zero(qtbot):
 
 
 def test_cli_figure_titles_name_lab_activations_and_epochs():
-    from actlab.cli import figure_titles
+    from actlab.cli.main import figure_titles
 
     lab = default_lab()
     relu = dataclasses.replace(lab, network=lab.network.with_activation("relu"))

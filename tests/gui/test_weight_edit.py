@@ -7,10 +7,10 @@ from PySide6 import QtCore
 from PySide6.QtCore import Qt
 
 from actlab.engine.features import transform
-from actlab.engine.network import Network
-from actlab.gui.weight_edit import parse_value
+from actlab.engine.models.mlp import Network
+from actlab.gui.panels.weight_edit import parse_value
 from actlab.views.loss_view import format_loss
-from actlab.views.network_items import link_color
+from actlab.views.network.items import link_color
 
 WAIT = 10_000
 
@@ -197,7 +197,7 @@ def test_an_edit_while_training_applies_between_steps_and_training_goes_on(qtbot
 
 
 def test_edits_the_worker_refuses_change_nothing_and_say_why(qtbot, window):
-    from actlab.gui.worker import ParamEdit
+    from actlab.gui.training.worker import ParamEdit
 
     w = window
     before = w.trainer.current_lab()[1].params
@@ -232,7 +232,7 @@ def test_weight_edits_stay_allowed_when_the_teacher_locks_the_structure(qtbot, w
 
 @pytest.mark.parametrize("epochs", [0, 1])
 def test_the_edit_is_saved_with_the_lab_and_opens_again(qtbot, window, tmp_path, epochs):
-    from actlab.labfile import load_lab
+    from actlab.labfile.format import load_lab
 
     w = window
     if epochs:

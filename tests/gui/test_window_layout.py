@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from actlab.gui.instruments import INSTRUMENTS
+from actlab.gui.instruments.instruments import INSTRUMENTS
 from actlab.gui.window_layout import FLOORS, INSTRUMENTS as INSTRUMENT_COLUMN, NETWORK, OUTPUT
 
 WAIT = 20_000

@@ -9,9 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import numpy as np
 
-from actlab.engine.surface import NEURON_VALUES, SurfaceGrid, neuron_step
-from actlab.gui import worker as worker_module
-from actlab.gui.worker import TrainingWorker
+from actlab.engine.pictures.surface import NEURON_VALUES, SurfaceGrid, neuron_step
+from actlab.gui.training import worker as worker_module
+from actlab.gui.training.worker import TrainingWorker
 from actlab.lab import default_lab
 
 

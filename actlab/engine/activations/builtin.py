@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import custom_activation as _custom
+from actlab.engine.activations import custom as _custom
 
 Array = np.ndarray
 

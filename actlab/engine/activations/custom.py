@@ -135,7 +135,7 @@ class PiecewiseLinear:
     points: tuple[tuple[float, float], ...]
 
     def __post_init__(self) -> None:
-        from .activations import NAMES  # late: activations imports this module
+        from actlab.engine.activations.builtin import NAMES  # late: activations imports this module
         object.__setattr__(self, "name", check_name(self.name, NAMES))
         object.__setattr__(self, "points", check_points(self.points))
         xs = np.array([p[0] for p in self.points])
@@ -222,7 +222,7 @@ class PiecewiseLinear:
         # The training loop binds these once and replays them: a few in-place ufunc calls
         # per hinge, about 4x fewer microseconds than value()'s interp and masks at
         # batch 10.  They agree with value() to rounding; NaN propagates (clip does).
-        from .activations import _max_op
+        from actlab.engine.activations.builtin import _max_op
         if self._linear:
             a, c = self.affine
             return [(np.multiply, (z, a, out)), (np.add, (out, c, out))]
@@ -249,7 +249,7 @@ class PiecewiseLinear:
     def activation(self):
         """This function as a registry :class:`~actlab.engine.activations.Activation`
         (``name`` = :attr:`name`, shown by that name; ``is_linear`` as above)."""
-        from .activations import Activation
+        from actlab.engine.activations.builtin import Activation
         pts = ", ".join(f"({x:g}, {y:g})" for x, y in self.points)
         what = ("collinear points: a linear activation" if self._linear else
                 f"{len(self._kinks)} kink{'s' * (len(self._kinks) != 1)}")
@@ -265,7 +265,7 @@ def __getattr__(name: str):
     # Tweaked lives in its own module, which imports this one: reached lazily here, so
     # ``from actlab.engine.custom_activation import Tweaked`` works in either import order
     if name in ("Tweaked", "BASES"):
-        from . import tweaked_activation
+        from actlab.engine.activations import tweaked as tweaked_activation
         return getattr(tweaked_activation, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -273,7 +273,7 @@ def __getattr__(name: str):
 def kinds() -> tuple[type, ...]:
     """The classes a lab's custom activations may be: :class:`PiecewiseLinear` and
     :class:`~actlab.engine.tweaked_activation.Tweaked`."""
-    from .tweaked_activation import Tweaked
+    from actlab.engine.activations.tweaked import Tweaked
     return PiecewiseLinear, Tweaked
 
 
@@ -327,7 +327,7 @@ def to_dict(c) -> dict:
     :class:`PiecewiseLinear`, ``{"name", "base", "parameter"}`` for a tweaked built-in
     (floats written by ``json`` as their shortest repr, so reading gives the same bits)."""
     if not isinstance(c, PiecewiseLinear):
-        from .tweaked_activation import to_dict as tweaked_to_dict
+        from actlab.engine.activations.tweaked import to_dict as tweaked_to_dict
         return tweaked_to_dict(c)
     return {"name": c.name, "points": [[x, y] for x, y in c.points]}
 
@@ -341,7 +341,7 @@ def from_dict(d):
         raise CustomActivationError("", f"must be an object with name and points (or name, "
                                         f"base and parameter), got {d!r}")
     if "points" not in d and ("base" in d or "parameter" in d):
-        from .tweaked_activation import from_dict as tweaked_from_dict
+        from actlab.engine.activations.tweaked import from_dict as tweaked_from_dict
         return tweaked_from_dict(d)
     extra = sorted(set(d) - {"name", "points"})
     if extra:

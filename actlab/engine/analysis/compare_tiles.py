@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import conv_analysis
+from actlab.engine.analysis import conv as conv_analysis
 
 MAX_TILES = 16  # pictures per run: more first-layer filters than this are not drawn
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import conv_reference as ref
-from .activations import get_activation
-from .frozen import read_only
+from actlab.engine.analysis import conv_reference as ref
+from actlab.engine.activations.builtin import get_activation
+from actlab.engine.frozen import read_only
 
 _COUNT = {2: "two", 3: "three", 4: "four"}
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import get_activation
-from .features import FUNCTION_FEATURES, is_raw, transform
-from .functions import X_MAX, X_MIN
+from actlab.engine.activations.builtin import get_activation
+from actlab.engine.features import FUNCTION_FEATURES, is_raw, transform
+from actlab.engine.data.functions import X_MAX, X_MIN
 
 GRID_POINTS = 100_001
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
-from .custom_activation import fold_affine
-from .features import FUNCTION_FEATURES, feature_label, is_raw
-from .network import Network, augment
+from actlab.engine.activations.builtin import get_activation
+from actlab.engine.activations.custom import fold_affine
+from actlab.engine.features import FUNCTION_FEATURES, feature_label, is_raw
+from actlab.engine.models.mlp import Network, augment
 
 PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
 

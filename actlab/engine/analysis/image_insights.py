@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import conv_analysis as ca
-from . import conv_reference as ref
-from .activations import display_name
-from .cnn_layers import Act, Conv2D, Dense
-from .frozen import read_only
+from actlab.engine.analysis import conv as ca
+from actlab.engine.analysis import conv_reference as ref
+from actlab.engine.activations.builtin import display_name
+from actlab.engine.models.cnn_layers import Act, Conv2D, Dense
+from actlab.engine.frozen import read_only
 
 N_MEASURE = 8        # test images the composite kernel and the templates are checked on
 N_DEAD = 200         # training images a filter must be silent on to count as dead

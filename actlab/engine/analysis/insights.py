@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import analysis
-from .custom_activation import fold_affine
-from .features import transform
+from actlab.engine.analysis import dense as analysis
+from actlab.engine.activations.custom import fold_affine
+from actlab.engine.features import transform
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _probe_points(trainer, grid: int) -> np.ndarray:
     """The inputs the collapse and the meter are measured on: the surface grid of a point
     lab; for a function lab (y = f(x), one input) ``grid``² evenly spaced x in [-6, 6]."""
     if getattr(trainer.lab, "kind", "points") == "functions":
-        from .functions import X_MAX, X_MIN
+        from actlab.engine.data.functions import X_MAX, X_MIN
         return np.linspace(X_MIN, X_MAX, grid * grid).reshape(-1, 1)
     return trainer.surface_grid(grid).points
 

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .activations import Activation, get_activation
+from actlab.engine.activations.builtin import Activation, get_activation
 
 FeaturesArg = Callable[[np.ndarray], np.ndarray] | Sequence[str] | str | None
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actlab.engine.data import GENERATORS, generate, split
+from actlab.engine.data.points import GENERATORS, generate, split
 from actlab.lab import MAX_CLASSES, PROBLEMS, DataSpec, Point
 
 
@@ -76,7 +76,7 @@ def build_dataset(spec) -> Dataset:
     :func:`actlab.engine.functions.build_function_dataset`).
     """
     if getattr(spec, "kind", "points") == "functions":
-        from .functions import build_function_dataset
+        from actlab.engine.data.functions import build_function_dataset
         return build_function_dataset(spec)
     if not spec.is_custom:
         info = GENERATORS.get(spec.generator)

@@ -18,8 +18,8 @@ from typing import Callable
 
 import numpy as np
 
-from actlab.engine.csv_import import CsvError, _cells, _number, _read_text
-from actlab.engine.data import MAX_POINTS, check_n_points, check_noise, check_seed, split
+from actlab.engine.data.points_csv import CsvError, _cells, _number, _read_text
+from actlab.engine.data.points import MAX_POINTS, check_n_points, check_noise, check_seed, split
 
 X_MIN, X_MAX = -6.0, 6.0
 MAX_FUNCTION_NOISE = 0.5
@@ -104,7 +104,7 @@ def build_function_dataset(spec):
     """The :class:`~.dataset.Dataset` of a ``FunctionDataSpec``: inputs (n, 1), targets
     (n,), problem "regression".  With ``spec.points`` set (drawn or imported data) those
     points are used as they are; otherwise the generator's, split with ``seed + 1``."""
-    from .dataset import Dataset
+    from actlab.engine.data.dataset import Dataset
 
     if spec.points is not None:
         train, test = spec.points

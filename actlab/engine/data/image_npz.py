@@ -21,9 +21,9 @@ import zipfile
 import numpy as np
 
 from actlab.atomic import FileTooLarge, NotARegularFile, read_regular_file
-from actlab.engine.images import (MAX_CLASSES, MAX_IMAGES, MAX_SIZE, MIN_CLASSES, MIN_SIZE,
-                                  ImageData, ImageFileError, _check_seed, _whole,
-                                  check_train_fraction, from_arrays, square_and_resize)
+from actlab.engine.data.images import (
+    MAX_CLASSES, MAX_IMAGES, MAX_SIZE, MIN_CLASSES, MIN_SIZE, ImageData, ImageFileError,
+    _check_seed, _whole, check_train_fraction, from_arrays, square_and_resize)
 from actlab.safe_text import printable
 
 MAX_FILE_BYTES = 256 * 1024 * 1024

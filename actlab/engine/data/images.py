@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from actlab.engine import image_generators as gen
+from actlab.engine.data import image_generators as gen
 from actlab.safe_text import printable
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 8, 32, 16

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from actlab.engine.dataset import Dataset, dataset_to_points
+from actlab.engine.data.dataset import Dataset, dataset_to_points
 from actlab.lab import DataSpec
 
 REMOVE_RADIUS = 1.0  # a Ctrl+click farther than this from every point removes nothing

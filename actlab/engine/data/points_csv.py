@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from actlab.atomic import FileTooLarge, NotARegularFile, read_regular_file
-from actlab.engine.data import MAX_POINTS, split
+from actlab.engine.data.points import MAX_POINTS, split
 from actlab.lab import MAX_CLASSES, PROBLEMS, DataSpec
 from actlab.safe_text import printable
 

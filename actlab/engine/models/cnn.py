@@ -18,14 +18,14 @@ import math
 
 import numpy as np
 
-from .activations import get_activation
-from .cnn_layers import Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, \
-    softmax, softmax_cross_entropy
-from .cnn_spec import RELU_LIKE, ConvSpec, ImageNetSpec  # noqa: F401  (re-exported)
-from .divergence import diagnose, runaway_factor, safe_weight_limit
-from .network import add_weight_penalty, regularization_kind, weight_penalty
-from .optimizers import make_optimizer
-from .plan import regularizer_ops
+from actlab.engine.activations.builtin import get_activation
+from actlab.engine.models.cnn_layers import (
+    Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, softmax, softmax_cross_entropy)
+from actlab.engine.models.cnn_spec import RELU_LIKE, ConvSpec, ImageNetSpec  # noqa: F401  (re-exported)
+from actlab.engine.divergence import diagnose, runaway_factor, safe_weight_limit
+from actlab.engine.models.mlp import add_weight_penalty, regularization_kind, weight_penalty
+from actlab.engine.optimizers import make_optimizer
+from actlab.engine.models.mlp_program import regularizer_ops
 
 #: at most this many images per chunk when a whole data set goes through (predict,
 #: loss_and_grads), and at most CHUNK_BYTES of convolution columns: the im2col buffer of

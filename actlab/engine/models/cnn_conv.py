@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from .cnn_base import _Layer
+from actlab.engine.models.cnn_base import _Layer
 
 
 class Conv2D(_Layer):

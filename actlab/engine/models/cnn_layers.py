@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation
-from .cnn_base import _Layer, batch_shape
-from .cnn_conv import Conv2D  # noqa: F401  (re-exported: the layers' one import)
+from actlab.engine.activations.builtin import Activation
+from actlab.engine.models.cnn_base import _Layer, batch_shape
+from actlab.engine.models.cnn_conv import Conv2D  # noqa: F401  (re-exported: the layers' one import)
 
 
 class Act(_Layer):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import Network, _softmax_grad, regularization_kind
+from actlab.engine.models.mlp import Network, _softmax_grad, regularization_kind
 
 
 def fast(ops: list) -> list:

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import pieces
-from .activations import get_activation
-from .custom_activation import find as find_custom, fold_affine
-from .features import feature_label
-from .frozen import read_only
-from .functions import X_MAX, X_MIN
+from actlab.engine.analysis import pieces
+from actlab.engine.activations.builtin import get_activation
+from actlab.engine.activations.custom import find as find_custom, fold_affine
+from actlab.engine.features import feature_label
+from actlab.engine.frozen import read_only
+from actlab.engine.data.functions import X_MAX, X_MIN
 
 GRID_POINTS = 400  # smooth enough for tanh steps at ~600 px; kinks are inserted exactly
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .features import transform
-from .network import Network, augment, output_from_logits
-from .surface import EXTENT, neuron_step
+from actlab.engine.features import transform
+from actlab.engine.models.mlp import Network, augment, output_from_logits
+from actlab.engine.pictures.surface import EXTENT, neuron_step
 
 #: How strongly a filled pixel is coloured (the colour map's range is [-1, 1]).
 FILL = 0.85

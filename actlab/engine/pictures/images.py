@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import display_name
-from .cnn_layers import Act, Conv2D, Pool2x2
-from .conv_analysis import confusion_matrix
-from .frozen import read_only
+from actlab.engine.activations.builtin import display_name
+from actlab.engine.models.cnn_layers import Act, Conv2D, Pool2x2
+from actlab.engine.analysis.conv import confusion_matrix
+from actlab.engine.frozen import read_only
 
 GALLERY = 40  # test images in the gallery
 

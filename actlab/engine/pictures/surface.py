@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .features import transform
-from .network import Network, augment, output_from_logits
+from actlab.engine.features import transform
+from actlab.engine.models.mlp import Network, augment, output_from_logits
 
 EXTENT = 6.0  # the input plane shown is [-EXTENT, EXTENT]²
 # Values of neuron pictures one snapshot may carry.  10 × 64 neurons at 80 × 80 were

@@ -21,15 +21,15 @@ Use :func:`design_activation` (modal) or the class directly (tests drive it).
 """
 from __future__ import annotations
 
-from ..engine import custom_activation as ca
+from actlab.engine.activations import custom as ca
 import numpy as np
 
-from ..engine.activations import NAMES
-from ..engine.tweaked_activation import Tweaked
-from ..views.activation_plot import Z_MAX, Z_MIN, ActivationPlot
-from .output_panel import warning_label
-from .style import caption
-from .tweak_controls import TweakControls, tweak_sentence
+from actlab.engine.activations.builtin import NAMES
+from actlab.engine.activations.tweaked import Tweaked
+from actlab.views.activation_plot import Z_MAX, Z_MIN, ActivationPlot
+from actlab.gui.workspaces.points.output_panel import warning_label
+from actlab.gui.style import caption
+from actlab.gui.activations.tweak_controls import TweakControls, tweak_sentence
 from PySide6 import QtCore, QtWidgets
 
 Qt = QtCore.Qt

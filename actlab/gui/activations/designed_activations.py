@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..engine import custom_activation as ca
-from . import activation_editor, dialogs
+from actlab.engine.activations import custom as ca
+from actlab.gui.activations import activation_editor
+from actlab.gui import dialogs
 
 
 def with_designed(network, act, replacing: str | None = None):
@@ -81,8 +82,8 @@ def design_for_all(window) -> bool:
     it (a point or function lab's hidden layers, an image lab's convolutions and dense
     layers), as one network edit Undo takes back.  True when the network changed; nothing
     happens (a status line says why) when the teacher locked the activations."""
-    from ..engine.image_trainer import with_activation
-    from .teacher_mode import teacher_groups
+    from actlab.engine.image_trainer import with_activation
+    from actlab.gui.guide.teacher_mode import teacher_groups
     if "activation" in teacher_groups(window.lab.guide).locked:
         window.status("The activations of this lab are locked by the teacher.")
         return False

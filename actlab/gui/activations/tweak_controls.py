@@ -7,8 +7,8 @@ the curve.  The function itself is :class:`~actlab.engine.tweaked_activation.Twe
 """
 from __future__ import annotations
 
-from ..engine.tweaked_activation import BASES, Tweaked
-from .style import silently
+from actlab.engine.activations.tweaked import BASES, Tweaked
+from actlab.gui.style import silently
 from PySide6 import QtCore, QtWidgets
 
 Qt = QtCore.Qt

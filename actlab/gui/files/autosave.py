@@ -18,8 +18,8 @@ import os
 
 from PySide6.QtCore import QLockFile, QTimer
 
-from . import dialogs
-from .settings import data_folder
+from actlab.gui import dialogs
+from actlab.gui.settings import data_folder
 
 INTERVAL_MS = 45_000  # tests make it short (monkeypatch before creating the window)
 FILE_NAME = "autosave.actlab"
@@ -61,7 +61,7 @@ class Autosaver:
         Never shows a message: an autosave that fails must not interrupt the student."""
         if not self.active or self.pending:
             return False
-        from actlab.labfile import LabFileError, save_lab
+        from actlab.labfile.format import LabFileError, save_lab
 
         lab = self.w.results_lab()
         for candidate in (lab, lab.without_results()):
@@ -101,7 +101,7 @@ class Autosaver:
         it marked unsaved if so, remove it if not.  True when a lab was recovered."""
         if not self.pending:
             return False
-        from actlab.labfile import LabFileError, load_lab
+        from actlab.labfile.format import LabFileError, load_lab
 
         try:
             lab = load_lab(self.path)

@@ -17,8 +17,9 @@ from PySide6 import QtCore, QtGui
 
 from actlab.lab import Lab, default_lab
 
-from . import dialogs
-from .settings import add_recent_lab, last_folder, recent_labs, remove_recent_lab, set_last_folder
+from actlab.gui import dialogs
+from actlab.gui.settings import (
+    add_recent_lab, last_folder, recent_labs, remove_recent_lab, set_last_folder)
 
 LAB_SUFFIX = ".actlab"
 CSV_SUFFIXES = (".csv", ".txt")
@@ -106,7 +107,7 @@ class FileActionsMixin:
 
     def open_path(self, path: str, ask: bool = True) -> bool:
         """Open the lab file at ``path``; an error shows a message and changes nothing."""
-        from actlab.labfile import LabFileError, load_lab
+        from actlab.labfile.format import LabFileError, load_lab
 
         if ask and not self.maybe_save():
             return False
@@ -122,7 +123,7 @@ class FileActionsMixin:
         return True
 
     def open_preset(self, name: str) -> bool:
-        from actlab.labfile import LabFileError, load_preset
+        from actlab.labfile.format import LabFileError, load_preset
 
         if not self.maybe_save():
             return False
@@ -155,7 +156,7 @@ class FileActionsMixin:
         self.open_path(path)
 
     def _fill_labs_menu(self) -> None:
-        from actlab.labfile import load_preset, preset_names
+        from actlab.labfile.format import load_preset, preset_names
 
         menu = self.menus.labs
         if self._preset_titles is None:  # read the presets once, on first use
@@ -211,7 +212,7 @@ class FileActionsMixin:
 
     def save_to(self, path: str) -> bool:
         """Save the lab with its trained weights to ``path``; True on success."""
-        from actlab.labfile import LabFileError, save_lab
+        from actlab.labfile.format import LabFileError, save_lab
 
         lab = self.results_lab()
         if lab.name in ("Untitled lab", ""):
@@ -250,7 +251,7 @@ class FileActionsMixin:
         """Use the points of a CSV file (x1, x2, label) as the data; True on success.
         The status bar says what was understood (problem type, classes), so a surprise
         (labels 0..199 read as numbers to predict) is visible at once."""
-        from actlab.engine import csv_import
+        from actlab.engine.data import points_csv as csv_import
         from actlab.safe_text import printable
 
         if self.lab.kind == "functions":

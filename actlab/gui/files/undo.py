@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 from actlab.lab import DataSpec
 
-from . import dialogs
-from .point_editing import with_nearest_removed, with_point_added
+from actlab.gui import dialogs
+from actlab.engine.data.point_edits import with_nearest_removed, with_point_added
 
 MAX_UNDO = 100  # data edits remembered; points are shared tuples, so this stays small
 
@@ -154,8 +154,8 @@ class DataEditsMixin:
 
     def _use_data(self, data: DataSpec, keep_weights: bool, title: str,
                   part: str = "data") -> bool:
-        from .image_mode import prepare_images
-        from .main_window import prepare_dataset
+        from actlab.gui.workspaces.images.workspace import prepare_images
+        from actlab.gui.main_window import prepare_dataset
 
         lab = replace(self.lab.without_results(), **{part: data})
         try:

@@ -16,10 +16,10 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 
-from . import dialogs
-from .guide_panel import GuidePanel, has_guide, lab_with_notes
-from .settings import last_folder, set_last_folder
-from .teacher_mode import apply_teacher_mode
+from actlab.gui import dialogs
+from actlab.gui.guide.guide_panel import GuidePanel, has_guide, lab_with_notes
+from actlab.gui.settings import last_folder, set_last_folder
+from actlab.gui.guide.teacher_mode import apply_teacher_mode
 
 GUIDE_INTERVAL_MS = 200  # the outcome marks are judged at 5 Hz at most
 REPORT_FILTER = "Web page report (*.html);;PDF report (*.pdf)"
@@ -137,9 +137,9 @@ class GuideMixin:
     def write_report_to(self, path: str) -> bool:
         """Write the report of the current run to ``path`` (PDF when it ends in .pdf,
         else HTML); True on success, else an error message and False."""
-        from actlab.engine.insights import compute_insights
+        from actlab.engine.analysis.insights import compute_insights
         from actlab.engine.trainer import Trainer
-        from actlab.report import write_report, write_report_pdf
+        from actlab.report.points import write_report, write_report_pdf
 
         lab = self.results_lab()
         writer = write_report_pdf if path.lower().endswith(".pdf") else write_report
@@ -148,7 +148,7 @@ class GuideMixin:
             # a copy of the run on this thread: the worker's trainer belongs to its thread
             run = Trainer(lab, self.dataset)
             if lab.kind in ("images", "functions"):  # the CLI's figures and report
-                from actlab import cli_functions, cli_images
+                from actlab.outputs import functions as cli_functions, images as cli_images
                 (cli_images if lab.kind == "images" else cli_functions).write_run_report(
                     lab, run, path)
             else:

@@ -15,11 +15,12 @@ from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.outcomes import Verdict, check, expectations
-from actlab.guide import (NBSP, format_measured, has_guide, lab_with_notes, mark_of,
-                          paragraphs_html, teaching_part, verdict_detail)
+from actlab.report.guide_text import (
+    NBSP, format_measured, has_guide, lab_with_notes, mark_of, paragraphs_html, teaching_part,
+    verdict_detail)
 from actlab.lab import Lab
 
-from .teacher_mode import GROUP_TITLES, teacher_groups
+from actlab.gui.guide.teacher_mode import GROUP_TITLES, teacher_groups
 
 __all__ = ["GuidePanel", "OutcomeRow", "lab_with_notes", "has_guide", "NO_GUIDE_TEXT"]
 

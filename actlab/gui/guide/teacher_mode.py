@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from actlab.lab import CONTROL_GROUPS
-from actlab.views.network_view import LOCKED_TIP  # one wording for every locked control
+from actlab.views.network.view import LOCKED_TIP  # one wording for every locked control
 GROUP_TITLES = {
     "data": "Data", "features": "Features", "network": "Network layers",
     "activation": "Activation", "learning_rate": "Learning rate", "batch_size": "Batch size",

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 
 import actlab
 
-from . import crash_handler
+from actlab.gui import crash_handler
 
 DESCRIPTION = ("A desktop lab that shows why neural networks need activation functions: "
                "build a small network, change its activations and watch the decision "

@@ -20,11 +20,11 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-from actlab.engine.activations import NAMES, display_name
-from actlab.views.compare_view import CompareView
+from actlab.engine.activations.builtin import NAMES, display_name
+from actlab.views.points.compare_view import CompareView
 from actlab.views.images.compare_images_view import ImageCompareView
 
-from .compare_worker import CompareThread
+from actlab.gui.training.compare_worker import CompareThread
 
 DEFAULT_CHECKED = ("linear", "relu", "tanh", "sigmoid")
 DRAW_INTERVAL_MS = 66  # the worker publishes ~15 pictures a second
@@ -380,20 +380,20 @@ class ComparePanel(QtWidgets.QWidget):
             self.window_.status("Train side by side first: there is nothing to export yet.")
             return False
         if pub.pictures and self._lab_kind() == "functions":  # the CLI's compare.png
-            from actlab.render_functions import render_function_compare_png
+            from actlab.figures.functions import render_function_compare_png
 
             def write(target):
                 render_function_compare_png(self.thread.worker.function_fit_runs(), target)
 
             return self.window_.export_with("compare", write, path)
         if pub.pictures:  # image runs: the CLI's own compare.png
-            from actlab.render_image_compare import write_compare_png
+            from actlab.figures.image_compare import write_compare_png
 
             def write(target):
                 write_compare_png(target, self.thread.worker.image_entries())
 
             return self.window_.export_with("compare", write, path)
-        from actlab import render
+        from actlab.figures import render
 
         def write(target):
             render.render_compare_png(self.thread.worker.snapshots(100), target)

@@ -27,15 +27,15 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
-from actlab.views.collapse_panel import CollapsePanel
-from actlab.views.gradient_view import GradientFlowView
-from actlab.views.hidden_space_view import HiddenSpaceView
+from actlab.views.instruments.collapse_panel import CollapsePanel
+from actlab.views.instruments.gradient_view import GradientFlowView
+from actlab.views.points.hidden_space_view import HiddenSpaceView
 from actlab.views.images.conv_collapse_view import ConvCollapseView
 from actlab.views.images.conv_gradient_view import ConvGradientView
-from actlab.views.regions_view import RegionsView
+from actlab.views.points.regions_view import RegionsView
 
-from .compare_panel import ComparePanel
-from .style import caption
+from actlab.gui.instruments.compare_panel import ComparePanel
+from actlab.gui.style import caption
 
 # The instruments have their own display timer, out of step with the surface's, so a
 # frame never paints both (the GUI thread stays free for input every few ms).  Packs

@@ -15,13 +15,13 @@ from dataclasses import replace
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.activations import ACTIVATIONS, canonical_name
-from actlab.engine.custom_activation import find
-from actlab.engine.data import GENERATORS
+from actlab.engine.activations.builtin import ACTIVATIONS, canonical_name
+from actlab.engine.activations.custom import find
+from actlab.engine.data.points import GENERATORS
 from actlab.engine.image_trainer import activation_names, with_activation
 from actlab.lab import DataSpec, Lab
 
-from .style import caption, silently
+from actlab.gui.style import caption, silently
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

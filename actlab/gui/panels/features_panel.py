@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from actlab.engine.features import FEATURES, FUNCTION_FEATURES
 from actlab.lab import Lab
 
-from . import thumbnails
-from .style import caption, silently
+from actlab.gui.panels import thumbnails
+from actlab.gui.style import caption, silently
 
 TIPS = {
     "x1": "The horizontal position x₁ of a point, fed to the network as it is.",

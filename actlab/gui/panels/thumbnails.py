@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 from PySide6 import QtGui
 
-from actlab.engine.data import BOX, GENERATORS, generate
+from actlab.engine.data.points import BOX, GENERATORS, generate
 from actlab.engine.features import FEATURES, FUNCTION_FEATURES
 from actlab.views import colors
 
@@ -63,7 +63,7 @@ def feature_rgba(name: str, size: int = 28) -> np.ndarray:
     is negative, blue where positive (top row = largest x₂).  A function lab's feature of
     x is its area chart over x ∈ [-6, 6] in the same colours."""
     if name in FUNCTION_FEATURES:
-        from actlab.engine.curve_grid import feature_curve
+        from actlab.engine.pictures.curve_grid import feature_curve
         v = feature_curve(name, size, BOX)[::-1].astype(float)
         return _framed(colors.diverging_rgba(v, lut=colors.POINT_DIVERGING_LUT).copy())
     xs = np.linspace(-BOX, BOX, size)
@@ -93,7 +93,7 @@ def image_dataset_rgba(name: str, size: int = 48) -> np.ndarray:
     """A ``size``×``size`` mosaic of sample images of image data set ``name``: an n×n
     grid of tiles (n = ceil(sqrt(classes)), at least 2), the classes in turn, dark ink on
     white, so each class is seen at least once."""
-    from actlab.engine.images import IMAGE_GENERATORS, make_images, square_and_resize
+    from actlab.engine.data.images import IMAGE_GENERATORS, make_images, square_and_resize
 
     k = len(IMAGE_GENERATORS[name].class_names)
     n = max(2, int(np.ceil(np.sqrt(k))))
@@ -140,7 +140,7 @@ def function_dataset_rgba(name: str, size: int = 48) -> np.ndarray:
     """A ``size``×``size`` picture of curve ``name`` on x ∈ [-6, 6], y ∈ [-1.3, 1.3]
     (top row = largest y): the curve in blue over faint axes, each pixel column joined
     to the next so the line has no gaps, but a jump (step, sawtooth) left open."""
-    from actlab.engine.functions import X_MAX, X_MIN, curve
+    from actlab.engine.data.functions import X_MAX, X_MIN, curve
 
     img = np.empty((size, size, 4), dtype=np.uint8)
     img[:] = _BACKGROUND

@@ -26,9 +26,9 @@ from PySide6.QtCore import Qt
 
 from actlab.engine.features import FEATURES
 from actlab.engine.trainer import PARAM_EDIT_LIMIT
-from actlab.views.network_items import node_name
+from actlab.views.network.items import node_name
 
-from .worker import ParamEdit
+from actlab.gui.training.worker import ParamEdit
 
 HINT = "Enter sets it, Esc cancels."
 

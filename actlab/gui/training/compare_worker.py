@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from actlab.engine.function_pictures import make_curve_picture
-from actlab.engine.image_lockstep import trainer_tiles
+from actlab.engine.pictures.curve import make_curve_picture
+from actlab.engine.analysis.compare_tiles import trainer_tiles
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
 
-from .thread_handle import LoopWorker, WorkerHandle
+from actlab.gui.training.thread_handle import LoopWorker, WorkerHandle
 
 CHUNK_SECONDS = 0.008  # all runs together; a Pause waits at most about this long
 MAX_EPOCHS_PER_CHUNK = 20_000
@@ -77,7 +77,7 @@ class CompareWorker(LoopWorker):
     def function_fit_runs(self) -> list:
         """Per function run, the :class:`~actlab.render_functions.FitRun` of the CLI's
         compare.png, made now (any thread; waits at most one chunk)."""
-        from actlab.cli_functions import compare_fit_run
+        from actlab.outputs.functions import compare_fit_run
 
         with self._lock:
             return [compare_fit_run(name, t) for name, t in self._runs]
@@ -86,7 +86,7 @@ class CompareWorker(LoopWorker):
         """Per image run, :func:`actlab.render_image_compare.trainer_entry` made now (any
         thread; waits at most one chunk): what ``write_compare_png`` takes, exactly as
         the CLI builds it."""
-        from actlab.render_image_compare import trainer_entry
+        from actlab.figures.image_compare import trainer_entry
 
         with self._lock:
             return [trainer_entry(name, t) for name, t in self._runs
@@ -101,7 +101,7 @@ class CompareWorker(LoopWorker):
         self._timer.stop()
         try:
             if dataset is None and lab.kind == "images":  # read once, shared by every run
-                from actlab.image_sources import load_lab_images
+                from actlab.kinds.image_sources import load_lab_images
                 lab, dataset = load_lab_images(lab)
             runs = [(name, Trainer(v, dataset)) for name, v in activation_variants(lab, names)]
         except Exception as e:  # a bad lab must never kill the thread

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actlab.engine.image_insights import ImageInsights, image_insights
-from actlab.engine.insights import GradientLog, Insights, compute_insights, hidden_space
+from actlab.engine.analysis.image_insights import ImageInsights, image_insights
+from actlab.engine.analysis.insights import GradientLog, Insights, compute_insights, hidden_space
 
 INSIGHTS_INTERVAL = 1.0 / 8.0  # the instruments redraw at most ~8 times a second
 HIDDEN_POINTS = 500  # data points drawn in the hidden space (the first ones)

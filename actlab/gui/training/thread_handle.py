@@ -162,7 +162,7 @@ class WorkerHandle(QObject):
         self._running = False
 
     def start(self) -> None:
-        from .gui_thread_gc import install
+        from actlab.gui.gui_thread_gc import install
         install()  # cycles of GUI objects must never be collected on the worker thread
         self.thread.start()
         self._running = True

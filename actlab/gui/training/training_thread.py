@@ -7,8 +7,8 @@ from PySide6.QtCore import QObject, Signal
 
 from actlab.lab import Lab, TrainingSpec
 
-from .thread_handle import WorkerHandle
-from .worker import GRID, ParamEdit, Published, TrainingWorker
+from actlab.gui.training.thread_handle import WorkerHandle
+from actlab.gui.training.worker import GRID, ParamEdit, Published, TrainingWorker
 
 
 class TrainingThread(WorkerHandle):

@@ -28,15 +28,15 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Signal, Slot
 
-from actlab.engine.dataset import build_dataset
-from actlab.engine.function_pictures import make_curve_picture
-from actlab.engine.image_pictures import make_pictures
-from actlab.engine.insights import GradientLog
+from actlab.engine.data.dataset import build_dataset
+from actlab.engine.pictures.curve import make_curve_picture
+from actlab.engine.pictures.images import make_pictures
+from actlab.engine.analysis.insights import GradientLog
 from actlab.engine.trainer import Snapshot, Trainer, output_kind
 from actlab.lab import Lab, TrainingSpec
 
-from .insights_feed import InsightsFeed, InsightsPack
-from .thread_handle import LoopWorker
+from actlab.gui.training.insights_feed import InsightsFeed, InsightsPack
+from actlab.gui.training.thread_handle import LoopWorker
 
 CHUNK_SECONDS = 0.005  # aim for chunks well under the ~15 ms a queued command may wait
 MAX_EPOCHS_PER_CHUNK = 100_000

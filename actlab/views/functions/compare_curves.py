@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...engine.activations import display_name
-from ...engine.function_metrics import r2_from_loss
-from .. import colors
-from ..collapse_panel import MINUS
-from ..loss_view import legend_row, thin
-from ..qt import QtCore, QtWidgets, pg, quiet_plot
-from .curve_view import CurveView
+from actlab.engine.activations.builtin import display_name
+from actlab.engine.analysis.curve_metrics import r2_from_loss
+from actlab.views import colors
+from actlab.views.instruments.collapse_panel import MINUS
+from actlab.views.loss_view import legend_row, thin
+from actlab.views.qt import QtCore, QtWidgets, pg, quiet_plot
+from actlab.views.functions.curve_view import CurveView
 
 COLUMNS = 2          # cells a row: the instrument column is ~330-450 px wide
 CELL_HEIGHT = 170    # enough for the curve and its axis numbers

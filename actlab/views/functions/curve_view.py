@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import colors
-from ..collapse_panel import MINUS, format_weight
-from ..loss_view import legend_row
-from ..qt import QtCore, QtWidgets, filling_plot, pg, quiet_plot
+from actlab.views import colors
+from actlab.views.instruments.collapse_panel import MINUS, format_weight
+from actlab.views.loss_view import legend_row
+from actlab.views.qt import QtCore, QtWidgets, filling_plot, pg, quiet_plot
 
 X_RANGE = (-6.0, 6.0)
 Y_MARGIN = 0.15      # of the data's span, above and below it

@@ -6,8 +6,8 @@ import numpy as np
 
 import math
 
-from ..loss_view import EpochAxis, thin, train_test_curves
-from ..qt import QtCore, QtWidgets, cache_axes, filling_plot, quiet_plot
+from actlab.views.loss_view import EpochAxis, thin, train_test_curves
+from actlab.views.qt import QtCore, QtWidgets, cache_axes, filling_plot, quiet_plot
 
 
 def epoch_span(last: float) -> float:

@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 
-from .. import colors
-from ...engine.activations import display_name
-from ..loss_view import EpochAxis, LossAxis, thin
-from ..qt import QtCore, QtGui, QtWidgets, pg, quiet_plot
+from actlab.views import colors
+from actlab.engine.activations.builtin import display_name
+from actlab.views.loss_view import EpochAxis, LossAxis, thin
+from actlab.views.qt import QtCore, QtGui, QtWidgets, pg, quiet_plot
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
            QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import colors
-from ..fitted_title import FittedPlot, _set_fitted_title
-from ..qt import QtCore, QtGui, QtWidgets, cache_axes, pg
+from actlab.views import colors
+from actlab.views.fitted_title import FittedPlot, _set_fitted_title
+from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg
 
 #: white -> the accent blue, for "share of the true class's images"
 _LUT = np.array([[255 + (c - 255) * t for c in colors.hex_to_rgb(colors.BLUE)] + [255]

@@ -20,17 +20,18 @@ import time
 
 import numpy as np
 
-from ...engine.activations import display_name
-from ...engine.cnn_spec import MAX_CONV_LAYERS, ConvSpec, ImageNetSpec
-from ..layer_controls import LOCKED_TIP, small_font, tool_button
-from ..network_items import MergeBracketItem
-from ..qt import QtCore, QtGui, QtWidgets
-from .conv_builder_canvas import BuilderCanvas
-from .conv_builder_head import NEW_ACTIVATION, NEW_UNITS, HeadControls
-from ..layer_controls import DESIGN_ITEM, EDIT_ITEM
-from .conv_builder_layer import ConvLayerControls
-from .filter_popup import FilterPopup
-from .filter_tiles import GAP, MAX_SIDE, MIN_SIDE, ROW_GAP, FilterColumn, InputTile
+from actlab.engine.activations.builtin import display_name
+from actlab.engine.models.cnn_spec import MAX_CONV_LAYERS, ConvSpec, ImageNetSpec
+from actlab.views.network.layer_controls import LOCKED_TIP, small_font, tool_button
+from actlab.views.network.items import MergeBracketItem
+from actlab.views.qt import QtCore, QtGui, QtWidgets
+from actlab.views.images.conv_builder_canvas import BuilderCanvas
+from actlab.views.images.conv_builder_head import NEW_ACTIVATION, NEW_UNITS, HeadControls
+from actlab.views.network.layer_controls import DESIGN_ITEM, EDIT_ITEM
+from actlab.views.images.conv_builder_layer import ConvLayerControls
+from actlab.views.images.filter_popup import FilterPopup
+from actlab.views.images.filter_tiles import (
+    GAP, MAX_SIDE, MIN_SIDE, ROW_GAP, FilterColumn, InputTile)
 
 Qt = QtCore.Qt
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network_items import MergeBracketItem
-from ..qt import QtCore, QtGui, QtWidgets
-from .filter_tiles import NEG_LINK, POS_LINK
+from actlab.views.network.items import MergeBracketItem
+from actlab.views.qt import QtCore, QtGui, QtWidgets
+from actlab.views.images.filter_tiles import NEG_LINK, POS_LINK
 
 Qt = QtCore.Qt
 

@@ -6,10 +6,10 @@ Each control reports a *wish* (``edited(layer, field, value)``); the builder tur
 new ImageNetSpec, and puts the controls back if the network would be impossible."""
 from __future__ import annotations
 
-from ...engine.activations import display_name
-from ...engine.cnn_spec import KERNELS, MAX_FILTERS, ConvSpec
-from ..layer_controls import ActivationCombo, small_font, tool_button
-from ..qt import QtCore, QtGui, QtWidgets
+from actlab.engine.activations.builtin import display_name
+from actlab.engine.models.cnn_spec import KERNELS, MAX_FILTERS, ConvSpec
+from actlab.views.network.layer_controls import ActivationCombo, small_font, tool_button
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 

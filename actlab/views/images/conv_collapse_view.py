@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import colors
-from ..qt import QtCore, QtGui, QtWidgets
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 TILE_PX = 6          # screen px per kernel weight (kernels are 3×3 … 9×9)
 IMAGE_PX = 4         # screen px per image pixel (images are 8…32 px)

@@ -6,9 +6,9 @@ handed (its gradient-flow fields have the meaning of the point labs' ``Insights`
 """
 from __future__ import annotations
 
-from .. import colors
-from ..gradient_view import GradientFlowView
-from ..qt import QtWidgets
+from actlab.views import colors
+from actlab.views.instruments.gradient_view import GradientFlowView
+from actlab.views.qt import QtWidgets
 
 
 def dead_sentence(ins) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actlab.engine.images import MAX_SIZE, MIN_SIZE, square_and_resize
+from actlab.engine.data.images import MAX_SIZE, MIN_SIZE, square_and_resize
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 #: px of screen per picture pixel, at least (and what the canvas asks for)

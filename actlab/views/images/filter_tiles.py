@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import colors
-from ..qt import QtCore, QtGui, QtWidgets
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 

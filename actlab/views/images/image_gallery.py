@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...figure_canvas import MISTAKE
-from ..qt import QtCore, QtGui, QtWidgets
-from ..colors import BLUE as ACCENT
+from actlab.figures.canvas import MISTAKE
+from actlab.views.qt import QtCore, QtGui, QtWidgets
+from actlab.views.colors import BLUE as ACCENT
 
 MIN_THUMB, MAX_THUMB = 40, 56  # px a thumbnail is drawn at (pixelated, nearest neighbour)
 GAP = 6                        # px between tiles

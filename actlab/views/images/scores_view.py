@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..qt import QtCore, QtGui, QtWidgets, cache_axes, pg
-from .confusion_view import SmallPlot, _NameAxis
+from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg
+from actlab.views.images.confusion_view import SmallPlot, _NameAxis
 
 TRUE_COLOR = "#009E73"    # Okabe–Ito bluish green: the true class
 OTHER_COLOR = "#8FB8D8"   # the accent blue, lighter: every other class

@@ -14,10 +14,10 @@ import math
 
 import numpy as np
 
-from . import colors
-from ..engine.features import FUNCTION_FEATURES
-from ..engine.features import feature_label as _feature_label
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.views import colors
+from actlab.engine.features import FUNCTION_FEATURES
+from actlab.engine.features import feature_label as _feature_label
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 MINUS = "−"  # U+2212: a real minus sign reads better than a hyphen in an equation
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -10,11 +10,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import colors
-from ..engine.activations import ACTIVATIONS, get_activation
-from .fitted_title import FittedPlot
-from .loss_view import EpochAxis, LossAxis
-from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
+from actlab.views import colors
+from actlab.engine.activations.builtin import ACTIVATIONS, get_activation
+from actlab.views.fitted_title import FittedPlot
+from actlab.views.loss_view import EpochAxis, LossAxis
+from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
 
 MAX_HISTOGRAMS = 6
 NARROW_WIDTH = 560

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.features import feature_label
-from .layer_controls import WIDE_HEIGHT, small_font
-from .network_items import (BRACKET_SPACE, EMPTY_FILL, diagram_geometry, finite_range,
-                            image_from_argb, levels, symmetric_scale, to_argb)
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.engine.features import feature_label
+from actlab.views.network.layer_controls import WIDE_HEIGHT, small_font
+from actlab.views.network.items import (
+    BRACKET_SPACE, EMPTY_FILL, diagram_geometry, finite_range, image_from_argb, levels,
+    symmetric_scale, to_argb)
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 # Seconds of crowded-link painting one snapshot may queue (the network is drawn at
 # ~17 Hz, so this keeps it under ~15 % of the GUI thread at 10 × 64).

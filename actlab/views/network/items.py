@@ -12,10 +12,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..engine.activations import display_name
-from ..engine.features import FEATURES, FUNCTION_FEATURES, feature_label
-from . import colors
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.engine.activations.builtin import display_name
+from actlab.engine.features import FEATURES, FUNCTION_FEATURES, feature_label
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 
@@ -98,7 +98,7 @@ def feature_thumbnail(name: str, n: int = 48, extent: float = 6.0) -> tuple:
     at the largest x₂ — computed once per feature.  A function lab's feature of x (``x``,
     ``xsq``, ``sinx``) is its area chart over [-extent, extent]."""
     if name in FUNCTION_FEATURES:
-        from ..engine.curve_grid import feature_curve
+        from actlab.engine.pictures.curve_grid import feature_curve
         values = feature_curve(name, n, extent)[::-1]  # row 0 of the chart is the bottom
         argb = np.ascontiguousarray(to_argb(values, 1.0))
         return image_from_argb(argb), argb

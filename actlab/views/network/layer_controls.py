@@ -9,9 +9,9 @@ its arrow.  The full name is always in the box's tooltip and its drop-down list.
 """
 from __future__ import annotations
 
-from ..engine.activations import ACTIVATIONS, display_name
-from ..lab import MAX_NEURONS
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.engine.activations.builtin import ACTIVATIONS, display_name
+from actlab.lab import MAX_NEURONS
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 

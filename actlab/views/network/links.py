@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from .network_items import PenBook
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.views.network.items import PenBook
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 #: Layers with more links than this get one DenseLinksItem instead of a LinkItem each.
 DENSE_ABOVE = 128

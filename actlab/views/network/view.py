@@ -12,17 +12,17 @@ what the user asked for (``architectureChanged``); it never builds a Lab or a Tr
 """
 from __future__ import annotations
 
-from ..engine.activations import canonical_name
-from ..engine.features import FEATURES, FUNCTION_FEATURES, feature_label
-from ..lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
-from .dense_links import DENSE_ABOVE, DenseLinksItem
-from .layer_controls import (DESIGN_ITEM, EDIT_ITEM, LOCKED_TIP, WIDE_HEIGHT, LayerControls,
-                             small_font, tool_button)
-from .network_drawing import TITLE_ROOM, DiagramDrawing
-from .network_items import (COMPACT_ABOVE, BiasItem, CompactColumnItem, DiagramScene,
-                            LinkItem, MergeBracketItem, NeuronItem, PenBook,
-                            feature_thumbnail, tooltip_text)
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.engine.activations.builtin import canonical_name
+from actlab.engine.features import FEATURES, FUNCTION_FEATURES, feature_label
+from actlab.lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
+from actlab.views.network.links import DENSE_ABOVE, DenseLinksItem
+from actlab.views.network.layer_controls import (
+    DESIGN_ITEM, EDIT_ITEM, LOCKED_TIP, WIDE_HEIGHT, LayerControls, small_font, tool_button)
+from actlab.views.network.drawing import TITLE_ROOM, DiagramDrawing
+from actlab.views.network.items import (
+    COMPACT_ABOVE, BiasItem, CompactColumnItem, DiagramScene, LinkItem, MergeBracketItem,
+    NeuronItem, PenBook, feature_thumbnail, tooltip_text)
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
 

@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 
-from . import colors
-from ..engine.activations import display_name
-from .loss_view import EpochAxis, LossAxis, format_loss, legend_row, thin
-from .qt import QtCore, QtWidgets, pg, quiet_plot
-from .surface_view import SurfaceView
+from actlab.views import colors
+from actlab.engine.activations.builtin import display_name
+from actlab.views.loss_view import EpochAxis, LossAxis, format_loss, legend_row, thin
+from actlab.views.qt import QtCore, QtWidgets, pg, quiet_plot
+from actlab.views.points.surface_view import SurfaceView
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
            QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import colors
-from .qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
 
 STACK_WIDTH = 520
 _R, _G, _B = colors.hex_to_rgb(colors.BOUNDARY)

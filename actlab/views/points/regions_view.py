@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import colors
-from ..engine.activations import ACTIVATIONS, display_name
-from .qt import QtCore, QtWidgets, cache_axes, fix_plane_view, pg, white_background
-from .surface_view import image_rect
+from actlab.views import colors
+from actlab.engine.activations.builtin import ACTIVATIONS, display_name
+from actlab.views.qt import QtCore, QtWidgets, cache_axes, fix_plane_view, pg, white_background
+from actlab.views.points.surface_view import image_rect
 
 PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
 

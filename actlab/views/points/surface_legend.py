@@ -7,8 +7,8 @@ value range the surface uses.  A dumb view: it draws the key it is given.
 """
 from __future__ import annotations
 
-from . import colors
-from .qt import QtCore, QtGui, QtWidgets
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 
 def _qcolor(rgb) -> QtGui.QColor:

@@ -10,9 +10,9 @@ import math
 
 import numpy as np
 
-from . import colors
-from .qt import QtCore, QtGui, QtWidgets, fix_plane_view, pg, white_background
-from .square_box import SquareBox
+from actlab.views import colors
+from actlab.views.qt import QtCore, QtGui, QtWidgets, fix_plane_view, pg, white_background
+from actlab.views.square_box import SquareBox
 
 _BUTTONS = {QtCore.Qt.MouseButton.LeftButton: 1, QtCore.Qt.MouseButton.RightButton: 2,
             QtCore.Qt.MouseButton.MiddleButton: 3}

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from PySide6 import QtWidgets
 
-from actlab.engine.functions import load_function_csv
-from actlab.function_defaults import as_function_lab
+from actlab.engine.data.functions import load_function_csv
+from actlab.kinds.functions import as_function_lab
 from actlab.lab import Lab
 from actlab.safe_text import printable
 
-from . import dialogs
+from actlab.gui import dialogs
 
 ERROR_TITLE = "Cannot import the points"
 DIALOG_TITLE = "Import points (x, y) from CSV"

@@ -17,16 +17,17 @@ from dataclasses import replace
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.functions import FUNCTION_GENERATORS, X_MAX, X_MIN
-from actlab.function_defaults import function_lab_for
-from actlab.image_defaults import point_lab_for
+from actlab.engine.data.functions import FUNCTION_GENERATORS, X_MAX, X_MIN
+from actlab.kinds.functions import function_lab_for
+from actlab.kinds.images import point_lab_for
 from actlab.lab import FunctionDataSpec, Lab, default_function_lab
 
-from . import thumbnails
-from .data_panel import SampledDataSettings, dataset_button, dataset_grid, panel_button
-from .image_data_panel import split_counts
-from .output_panel import warning_label
-from .style import caption, silently
+from actlab.gui.panels import thumbnails
+from actlab.gui.workspaces.points.data_panel import (
+    SampledDataSettings, dataset_button, dataset_grid, panel_button)
+from actlab.gui.workspaces.images.data_panel import split_counts
+from actlab.gui.workspaces.points.output_panel import warning_label
+from actlab.gui.style import caption, silently
 
 ICON_SIZE = 40
 COLUMNS = 3

@@ -16,9 +16,9 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
-from actlab.engine.data import MAX_POINTS, MIN_POINTS
-from actlab.engine.functions import MAX_FUNCTION_NOISE, X_MAX, X_MIN, split_function
-from actlab.function_defaults import as_function_lab
+from actlab.engine.data.points import MAX_POINTS, MIN_POINTS
+from actlab.engine.data.functions import MAX_FUNCTION_NOISE, X_MAX, X_MIN, split_function
+from actlab.kinds.functions import as_function_lab
 from actlab.lab import FunctionDataSpec, Lab
 from actlab.views import colors
 

@@ -9,12 +9,13 @@ import math
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
-from actlab.engine.function_metrics import r2_from_loss
+from actlab.engine.analysis.curve_metrics import r2_from_loss
 from actlab.views.functions.curve_view import CurveView
 from actlab.views.loss_view import LossView, format_loss
 
-from .output_panel import LOSS_NOTE, cache_axes, numbers_table, warning_label
-from .style import caption
+from actlab.gui.workspaces.points.output_panel import (
+    LOSS_NOTE, cache_axes, numbers_table, warning_label)
+from actlab.gui.style import caption
 
 R2_TIP = ("R² = 1 − SSE/SST: the share of the spread of y the curve explains. 1 is a "
           "perfect fit, 0 no better than a flat line at the mean of y, below 0 worse.")

@@ -10,7 +10,7 @@ its node pictures are each unit's curve (engine/curve_grid.py).
 """
 from __future__ import annotations
 
-from .live_view import NETWORK_EVERY
+from actlab.gui.playback import NETWORK_EVERY
 
 EXPORT_TITLES = {"curve": "Curve plot", "loss": "Loss plot"}
 
@@ -28,10 +28,10 @@ class FunctionModeMixin:
             return
         from PySide6.QtCore import Qt
 
-        from .features_panel import FeaturesPanel
-        from .function_data_panel import FunctionDataPanel
-        from .function_output_panel import FunctionOutputPanel
-        from .style import data_column, scrolling
+        from actlab.gui.panels.features_panel import FeaturesPanel
+        from actlab.gui.workspaces.functions.data_panel import FunctionDataPanel
+        from actlab.gui.workspaces.functions.output_panel import FunctionOutputPanel
+        from actlab.gui.style import data_column, scrolling
 
         self.function_data_panel = FunctionDataPanel()
         self.function_data_panel.setObjectName("function_data_panel")
@@ -56,12 +56,12 @@ class FunctionModeMixin:
         self.function_features_panel.refused.connect(self.status)
         self._make_function_export_menu()
         self.function_widgets_made = True
-        from .window_layout import set_visual_tab_order
+        from actlab.gui.window_layout import set_visual_tab_order
         set_visual_tab_order(self)
 
     def _make_function_export_menu(self) -> None:
         """File ▸ Export ▸ Function lab views: the curve and the loss as PNG or SVG."""
-        from .actions import add_export_menu
+        from actlab.gui.actions import add_export_menu
 
         self.function_export_menu = add_export_menu(
             self.menus.export, "&Function lab views", "menu_export_functions",
@@ -93,8 +93,8 @@ class FunctionModeMixin:
     def import_function_csv_from(self, path: str | None) -> bool:
         """Fit the points of a CSV file with columns x,y (None asks): a new function lab,
         or one clear message and nothing changed."""
-        from .settings import last_folder
-        from .function_import_action import import_function_csv
+        from actlab.gui.settings import last_folder
+        from actlab.gui.workspaces.functions.csv_import_action import import_function_csv
 
         lab = self.lab_from_dialog(lambda: import_function_csv(
             self, self.lab, path, last_folder(self.settings)))
@@ -110,7 +110,7 @@ class FunctionModeMixin:
         """Draw the curve to fit with the mouse (function labs)."""
         if self.lab_kind != "functions":
             return False
-        from .draw_curve_dialog import drawn_function_data
+        from actlab.gui.workspaces.functions.draw_curve_dialog import drawn_function_data
 
         lab = self.lab_from_dialog(lambda: drawn_function_data(self, self.lab))
         if lab is None:

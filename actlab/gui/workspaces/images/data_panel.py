@@ -17,17 +17,18 @@ from dataclasses import replace
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.images import (IMAGE_GENERATORS, MAX_IMAGES, MAX_PER_CLASS, MAX_SIZE,
-                                  MIN_PER_CLASS, MIN_SIZE, ImageData)
-from actlab.image_defaults import (fitted_network, image_lab_for, n_classes_of, point_lab_for,
-                                   short_title, smallest_fitting_size)
+from actlab.engine.data.images import (
+    IMAGE_GENERATORS, MAX_IMAGES, MAX_PER_CLASS, MAX_SIZE, MIN_PER_CLASS, MIN_SIZE, ImageData)
+from actlab.kinds.images import (
+    fitted_network, image_lab_for, n_classes_of, point_lab_for, short_title, smallest_fitting_size)
 from actlab.lab import ImageDataSpec, Lab
 from actlab.safe_text import printable
 
-from . import thumbnails
-from .data_panel import (dataset_button, dataset_grid, panel_button, place_settings,
-                         setting_slider, setting_spin, settings_grid)
-from .style import caption, silently
+from actlab.gui.panels import thumbnails
+from actlab.gui.workspaces.points.data_panel import (
+    dataset_button, dataset_grid, panel_button, place_settings, setting_slider, setting_spin,
+    settings_grid)
+from actlab.gui.style import caption, silently
 
 __all__ = ["ImageDataPanel", "image_lab_for", "point_lab_for", "split_counts"]
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from PySide6 import QtCore, QtWidgets
 
-from actlab.engine.images import IMAGE_GENERATORS, MAX_ADDED
+from actlab.engine.data.images import IMAGE_GENERATORS, MAX_ADDED
 from actlab.lab import Lab
 from actlab.views.images.draw_canvas import DrawCanvas
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from actlab.engine.cnn_spec import ImageNetSpec
-from actlab.engine.images import MAX_SIZE, MIN_SIZE, ImageData, ImageFileError
-from actlab.image_defaults import IMAGE_TRAINING, fitted_network
+from actlab.engine.models.cnn_spec import ImageNetSpec
+from actlab.engine.data.images import MAX_SIZE, MIN_SIZE, ImageData, ImageFileError
+from actlab.kinds.images import IMAGE_TRAINING, fitted_network
 from actlab.lab import ImageDataSpec, Lab
 
-from . import dialogs
+from actlab.gui import dialogs
 
 ERROR_TITLE = "Cannot import the images"
 DEFAULT_SIZE = 16
@@ -77,7 +77,7 @@ def dropped_image_source(mime_data: QtCore.QMimeData) -> str | None:
 def _folder_side(root: Path) -> int:
     """The side of the first picture of the first class folder (its longer side), or
     :data:`DEFAULT_SIZE` when it cannot be told; reading the header only, no decoding."""
-    from actlab.image_import import IMAGE_SUFFIXES
+    from actlab.kinds.image_folder import IMAGE_SUFFIXES
 
     try:
         for folder in sorted(p for p in root.iterdir() if p.is_dir()
@@ -107,13 +107,13 @@ def load_images_for_import(path: str | os.PathLike, lab: Lab | None = None
     train_fraction = old_data.train_fraction if old_data is not None else 0.5
     data_seed = old_data.seed if old_data is not None else 1
     if p.is_dir():
-        from actlab.image_import import load_image_folder
+        from actlab.kinds.image_folder import load_image_folder
 
         kind = "folder"
         side = min(max(_folder_side(p), MIN_SIZE), MAX_SIZE)
         data = load_image_folder(p, side, train_fraction, data_seed)
     else:
-        from actlab.engine.image_npz import load_npz
+        from actlab.engine.data.image_npz import load_npz
 
         kind = "npz"
         data = load_npz(p, None, train_fraction, data_seed)  # None: the file's size, clamped

@@ -18,8 +18,9 @@ from actlab.views.images.image_gallery import ImageGallery
 from actlab.views.images.scores_view import ScoresView
 from actlab.views.loss_view import LossView, format_loss
 
-from .output_panel import LOSS_NOTE, _percent, cache_axes, numbers_table, warning_label
-from .style import caption
+from actlab.gui.workspaces.points.output_panel import (
+    LOSS_NOTE, _percent, cache_axes, numbers_table, warning_label)
+from actlab.gui.style import caption
 
 
 

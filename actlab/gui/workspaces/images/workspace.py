@@ -18,8 +18,8 @@ from dataclasses import replace
 
 from actlab.lab import Lab
 
-from .designed_activations import design_for_layer
-from .style import scrolling
+from actlab.gui.activations.designed_activations import design_for_layer
+from actlab.gui.style import scrolling
 
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
 EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
@@ -34,7 +34,7 @@ def prepare_images(lab: Lab, path: str | None = None):
     """``(lab, images)`` for an image lab opened from ``path`` (its relative image source
     is found beside the file).  Raises ImageFileError/ValueError with a message for the
     user."""
-    from actlab.image_sources import load_lab_images
+    from actlab.kinds.image_sources import load_lab_images
 
     base = os.path.dirname(os.path.abspath(path)) if path else None
     return load_lab_images(lab, base)
@@ -55,8 +55,8 @@ class ImageModeMixin:
 
         from actlab.views.images.conv_builder import ConvBuilderView
 
-        from .image_data_panel import ImageDataPanel
-        from .image_output_panel import ImageOutputPanel
+        from actlab.gui.workspaces.images.data_panel import ImageDataPanel
+        from actlab.gui.workspaces.images.output_panel import ImageOutputPanel
 
         self.image_data_panel = ImageDataPanel()
         self.image_data_panel.setObjectName("image_data_panel")
@@ -82,12 +82,12 @@ class ImageModeMixin:
                                      self.output_stack.widget(self.output_stack.count() - 1))
         self._make_export_menu()
         self.image_widgets_made = True
-        from .window_layout import set_visual_tab_order
+        from actlab.gui.window_layout import set_visual_tab_order
         set_visual_tab_order(self)  # the new columns read left to right too
 
     def _make_export_menu(self) -> None:
         """File ▸ Export ▸ Image lab views: each image view as PNG or SVG."""
-        from .actions import add_export_menu
+        from actlab.gui.actions import add_export_menu
 
         # the gallery and the filters are painted pictures: PNG only
         self.image_export_menu = add_export_menu(
@@ -180,7 +180,7 @@ class ImageModeMixin:
     def import_images_from(self, path: str | None) -> bool:
         """Train on the images of ``path`` (an .npz or a folder; None asks): a new image
         lab, or one clear message and nothing changed."""
-        from .image_import_action import import_images
+        from actlab.gui.workspaces.images.import_action import import_images
 
         lab = self.lab_from_dialog(lambda: import_images(self, path, self.lab))
         if lab is None:
@@ -192,7 +192,7 @@ class ImageModeMixin:
         """Draw pictures and add them to the training images (image labs)."""
         if self.lab_kind != "images":
             return False
-        from .draw_image_dialog import draw_and_add
+        from actlab.gui.workspaces.images.draw_image_dialog import draw_and_add
 
         lab = self.lab_from_dialog(lambda: draw_and_add(self, self.lab,
                                                         self.dataset.class_names))

@@ -12,16 +12,16 @@ from dataclasses import replace
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.data import GENERATORS, MAX_POINTS, MIN_POINTS
-from actlab.engine.functions import FUNCTION_GENERATORS
-from actlab.function_defaults import function_lab_for
-from actlab.engine.images import IMAGE_GENERATORS
-from actlab.image_defaults import image_lab_for
+from actlab.engine.data.points import GENERATORS, MAX_POINTS, MIN_POINTS
+from actlab.engine.data.functions import FUNCTION_GENERATORS
+from actlab.kinds.functions import function_lab_for
+from actlab.engine.data.images import IMAGE_GENERATORS
+from actlab.kinds.images import image_lab_for
 from actlab.lab import DataSpec, Lab
 from actlab.views import colors
 
-from . import thumbnails
-from .style import caption, silently
+from actlab.gui.panels import thumbnails
+from actlab.gui.style import caption, silently
 
 COLOR_NAMES = ("orange", "blue", "green", "pink", "sky blue", "red")
 GRID_COLUMNS = 5

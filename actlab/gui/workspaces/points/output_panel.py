@@ -7,10 +7,10 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 
 from actlab.views.loss_view import LossView, format_loss
-from actlab.views.surface_legend import SurfaceLegend
-from actlab.views.surface_view import SurfaceView
+from actlab.views.points.surface_legend import SurfaceLegend
+from actlab.views.points.surface_view import SurfaceView
 
-from .style import caption
+from actlab.gui.style import caption
 
 
 def _percent(v: float) -> str:

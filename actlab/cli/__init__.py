@@ -1,0 +1,1 @@
+"""The command line: ``actlab train`` and its options (main) and ``actlab --self-test`` (selftest)."""

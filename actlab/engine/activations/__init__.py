@@ -1,0 +1,1 @@
+"""Activations: the built-in ones, the ones students design (custom) and tweak, by name."""

@@ -1,0 +1,1 @@
+"""Designing and tweaking activations in the window: the editor and its controls."""

@@ -1,0 +1,1 @@
+"""Files in the window: open, save, export, autosave and undo of data edits."""

@@ -1,0 +1,1 @@
+"""The Guide column: the lab's teaching text, outcomes and teacher mode."""

@@ -1,0 +1,1 @@
+"""Help ▸ How-to and About."""

@@ -1,0 +1,1 @@
+"""The instruments area: Compare activations and the other instruments' column."""

@@ -1,0 +1,1 @@
+"""Panels shared by every kind of lab: controls, features, thumbnails, weight editing."""

@@ -1,0 +1,1 @@
+"""Training off the GUI thread: the worker, its thread, comparisons and insights."""

@@ -1,0 +1,1 @@
+"""The function-lab workspace: data panel, output panel, curve import and drawing."""

@@ -1,0 +1,1 @@
+"""The image-lab workspace: data panel, output panel, image import and drawing."""

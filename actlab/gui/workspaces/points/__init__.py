@@ -1,0 +1,1 @@
+"""The point-lab workspace: the data panel and the output panel (surface, loss)."""

@@ -1,0 +1,1 @@
+"""Instrument views shared by the kinds: Why non-linearity? (collapse) and gradient flow."""

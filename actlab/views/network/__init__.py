@@ -1,0 +1,1 @@
+"""The network diagram: its layout, items, links and per-layer controls."""

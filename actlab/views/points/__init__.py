@@ -1,0 +1,1 @@
+"""Views of a point lab: the decision surface, its legend, regions, hidden space, compare."""
