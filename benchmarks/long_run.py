@@ -50,7 +50,8 @@ import numpy as np  # noqa: E402
 
 from actlab.engine.history import COLUMNS  # noqa: E402
 from actlab.engine.trainer import Trainer  # noqa: E402
-from actlab.labfile.format import load_lab, load_preset, preset_names  # noqa: E402
+from actlab.labfile.format import load_lab
+from actlab.labfile.presets import load_preset, preset_names  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 MB = 1024 * 1024

@@ -66,7 +66,8 @@ def config_b():
     if LAB is not None:
         from dataclasses import replace
 
-        from actlab.labfile.format import load_lab, load_preset
+        from actlab.labfile.format import load_lab
+        from actlab.labfile.presets import load_preset
         lab = load_lab(LAB) if LAB.endswith(".actlab") else load_preset(LAB)
         # a benchmark trains for as long as it measures: no "Stop after"
         return replace(lab, training=replace(lab.training, stop_after=None))

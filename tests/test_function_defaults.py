@@ -9,9 +9,10 @@ import pytest
 from actlab.engine.data.functions import FUNCTION_GENERATORS, curve
 from actlab.engine.trainer import Trainer
 from actlab.kinds.functions import FUNCTION_TRAINING, as_function_lab, function_lab_for
-from actlab.kinds.images import point_lab_for
+from actlab.kinds.points import point_lab_for
 from actlab.lab import FunctionDataSpec, NetworkSpec, TrainingSpec, default_function_lab, default_lab
-from actlab.labfile.format import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 
 def _point_lab():

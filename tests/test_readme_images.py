@@ -4,7 +4,7 @@ import runpy
 from pathlib import Path
 
 import actlab.engine  # noqa: F401  imported before any chdir, so from this checkout
-from actlab.labfile.format import preset_names
+from actlab.labfile.presets import preset_names
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -97,7 +97,7 @@ def _check_not_blank(image, what: str) -> None:
 def _train():
     """Load the preset and train it; return (trainer, loss before, loss after)."""
     from actlab.engine.trainer import Trainer
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
 
     trainer = Trainer(load_preset(PRESET))
     before = trainer.evaluate()["train_loss"]

@@ -12,8 +12,20 @@ Public API (for notebooks and scripts)::
     X, y = t.train_rows()                    # training rows in feature space
     loss, grads = t.network.loss_and_grads(X, y)   # data loss (+ penalty if asked), grads
 """
-from actlab.engine.activations.builtin import ACTIVATIONS, Activation, get_activation
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.base import Activation
+from actlab.engine.activations.lookup import get_activation
 from actlab.engine.models.mlp import Network
-from actlab.engine.trainer import Snapshot, Trainer
+from actlab.engine.trainer import Trainer
+from actlab.engine.snapshot import Snapshot
 
 __all__ = ["ACTIVATIONS", "Activation", "get_activation", "Network", "Snapshot", "Trainer"]
+
+
+def __getattr__(name: str):
+    # ``from actlab.engine import conv_analysis`` (the README's image-lab API) without
+    # loading the conv analysis for every user of the engine
+    if name == "conv_analysis":
+        from actlab.engine.analysis import conv
+        return conv
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

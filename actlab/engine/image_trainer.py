@@ -22,6 +22,7 @@ from actlab.engine.models.cnn import ConvNetwork, ConvTrainer
 from actlab.engine.models.cnn_layers import softmax_cross_entropy
 from actlab.engine.epoch_loop import EpochLoop
 from actlab.engine.history import GradientHistory, History
+from actlab.engine.snapshot import Snapshot
 from actlab.engine.data.images import ImageData, make_images, with_added
 
 
@@ -226,7 +227,6 @@ class ImageTrainer(EpochLoop):
     def snapshot(self, grid=None, neurons: bool = False):
         """A frozen picture of the run: metrics, history and parameters (no surface —
         an image lab has none)."""
-        from actlab.engine.trainer import Snapshot
 
         metrics = self.evaluate() if len(self.history) == 0 else self.history.last()
         params = tuple((w.copy(), b.copy()) for w, b in self.network.get_params())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from actlab.lab import Lab
-from actlab.engine.activations.builtin import canonical_name
+from actlab.engine.activations.lookup import canonical_name
 
 
 def activation_variants(lab: Lab, names) -> list[tuple[str, Lab]]:

@@ -272,7 +272,7 @@ def run_pieces(run, params) -> int:
     (``run`` its Lab, ``params`` its weights ``[(W, b), ...]``), its own custom activations
     included.  ValueError, saying why in words, when the curve is not piecewise linear in x
     (a smooth activation, the features x² or sin x) or the run is not a function lab."""
-    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.activations.lookup import get_activation
     from actlab.engine.analysis.pieces import linear_pieces
 
     data = getattr(run, "data", None)
@@ -291,7 +291,7 @@ def _measured(e: Expectation, run, history: dict) -> float:
     data = getattr(run, "data", None)
     if data is None or data.problem != "regression":
         return math.nan
-    from actlab.engine.data.dataset import build_dataset
+    from actlab.engine.data.build import build_dataset
     from actlab.engine.analysis.curve_metrics import r2_from_loss
     r2 = r2_from_loss(float(history["test_loss"][e.epochs - 1]), build_dataset(data).y_test)
     return math.nan if r2 is None else r2

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from actlab.lab import Lab, TrainingSpec
-from actlab.engine.data.dataset import Dataset, build_dataset
-from actlab.engine.activations.builtin import canonical_name
+from actlab.engine.data.dataset import Dataset
+from actlab.engine.data.build import build_dataset
+from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor, safe_weight_limit
 from actlab.engine.epoch_loop import EpochLoop
 from actlab.engine.features import transform
@@ -25,37 +26,12 @@ from actlab.engine.models.mlp import Network, augment, regularization_kind, targ
 from actlab.engine.optimizers import make_optimizer
 from actlab.engine.models.mlp_program import Evaluator, epoch_ops, regularizer_ops
 from actlab.engine.pictures.surface import SurfaceGrid
+from actlab.engine.snapshot import Snapshot
 
 # The largest |value| a student may type for one weight or bias.  Trained weights of the
 # presets stay within ±10; a thousand is far past anything useful, and keeps one edit well
 # clear of the "too large to draw" divergence check (which set_parameter also makes).
 PARAM_EDIT_LIMIT = 1e3
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a view needs to draw one moment of training.  Arrays are read-only copies
-    (history columns are read-only views of append-only storage)."""
-
-    epoch: int
-    train_loss: float
-    test_loss: float
-    train_accuracy: float
-    test_accuracy: float
-    history: dict
-    params: tuple
-    surface: np.ndarray | None
-    neurons: tuple
-    extent: float
-    diverged: str | None
-    epochs_per_second: float
-    stopped: bool = False
-    # image labs: an image_pictures.ImagePictures (probed image, feature maps, gallery,
-    # confusion) added by whoever shows it (the window's worker); None otherwise
-    images: object = None
-    # function labs: a function_pictures.CurvePicture (the curve, its units, kinks and
-    # pieces) added by whoever shows it (the window's worker); None otherwise
-    curve: object = None
 
 
 def output_kind(problem: str, n_classes: int) -> tuple[str, int]:

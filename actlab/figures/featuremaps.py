@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.figures import canvas as fc
-from actlab.engine.activations.builtin import ACTIVATIONS, display_name
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.lookup import display_name
 from actlab.figures.canvas import (
     MARGIN, Canvas, fit_width as _fit_width, fmt, header as _header,
     header_height as _header_height, header_width as _header_width, pixel_scale)

@@ -28,7 +28,7 @@ def compare_entry(label: str, history, tiles) -> tuple:
     """One run of the figure: ``(activation display name, test accuracy per epoch,
     tiles)`` from a run's ``label`` (an activation key or a title), its history mapping
     and its :class:`actlab.engine.image_lockstep.CompareTiles`."""
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
 
     acc = list((history or {}).get("test_accuracy", ()))
     return (display_name(str(label)), acc, tiles)

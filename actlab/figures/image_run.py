@@ -1,6 +1,6 @@
 """All figures of one trained image run (:func:`write_image_figures`), computed from the
-network and its data with :mod:`actlab.engine.conv_analysis`.  Part of
-:mod:`actlab.render_images`; takes a plain :class:`ImageRunResult`, not a Lab."""
+network and its data with :mod:`actlab.engine.analysis.conv` and drawn by
+:mod:`.images`; takes a plain :class:`ImageRunResult`, not a Lab."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from actlab.engine.analysis import conv as ca
+from actlab.figures import images as ri
 
 #: how many test images samples.png shows, and how many the collapse is measured on
 N_SAMPLES, N_MEASURE = 40, 200
@@ -70,8 +71,6 @@ def write_image_figures(out_dir, run: ImageRunResult, scale: float = 2.0) -> dic
     of ``run`` into ``out_dir``; returns ``{"samples": path, ...}``.  Every figure that can
     be drawn is written (atomically); if any cannot, :class:`ImageFigureError` (a
     ValueError) names them after the others are written."""
-    from actlab.figures import images as ri
-
     out = Path(out_dir)
     data, net = run.data, run.network
     names = list(data.class_names)

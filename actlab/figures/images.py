@@ -8,13 +8,14 @@ Lab, so the CLI, the window's export and notebooks can all call them:
 * :func:`filters_png` — the first layer's kernels on a blue (+) / orange (−) map; for a
   linear stack the one composite kernel equal to it, for a fully linear network the
   class templates (``score = template · image + c``).
-* :func:`featuremaps_png` (in :mod:`actlab.render_featuremaps`) — one image through
-  every layer, a row per stage.
+* :func:`featuremaps_png` (in :mod:`.featuremaps`) — one image through every layer, a
+  row per stage.
 * :func:`confusion_png` — the confusion matrix, rows true class, columns predicted.
-* :func:`image_compare_png` (in :mod:`actlab.render_image_compare`) — test accuracy of
-  several runs and each run's first-layer filters.
-* :func:`write_image_figures` (in :mod:`actlab.render_image_run`) — samples, filters,
-  feature maps and confusion for one trained run given as an :class:`ImageRunResult`.
+* :func:`image_compare_png` (in :mod:`.image_compare`) — test accuracy of several runs
+  and each run's first-layer filters.
+
+:func:`.image_run.write_image_figures` draws samples, filters, feature maps and confusion
+for one trained run given as an :class:`.image_run.ImageRunResult`.
 
 Each writes its file atomically: a figure that cannot be drawn raises ValueError with one
 clear sentence and leaves no file behind.  Pictures are drawn ink-black on white; signed
@@ -26,18 +27,15 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.figures import canvas as fc
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.figures.canvas import (
     MARGIN, Canvas, draw_grid, fit_width as _fit_width, fmt, grid_boxes, header as _header,
     header_height as _header_height, header_width as _header_width, measure, pixel_scale)
 from actlab.figures.featuremaps import featuremaps_png
 from actlab.figures.image_compare import image_compare_png
-from actlab.figures.image_run import (
-    ImageFigureError, ImageRunResult, run_analysis, sample_indices, write_image_figures)
 
 __all__ = ["samples_png", "samples_layout", "filters_png", "featuremaps_png", "confusion_png",
-           "image_compare_png", "write_image_figures", "ImageRunResult", "ImageFigureError",
-           "run_analysis", "sample_indices"]
+           "image_compare_png"]
 
 TILE = 64        # logical px a test image or feature map is drawn at (about)
 KERNEL_TILE = 56

@@ -15,7 +15,7 @@ from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, QTimer
 
 from actlab import __version__
-from actlab.engine.data.dataset import Dataset, build_dataset
+from actlab.engine.data.dataset import Dataset
 from actlab.engine.trainer import output_kind
 from actlab.lab import Lab, default_lab
 from actlab.labfile.format import n_classes as spec_classes
@@ -32,11 +32,11 @@ from actlab.gui.panels.features_panel import FeaturesPanel
 from actlab.gui.files.file_actions import FileActionsMixin
 from actlab.gui.guide.guide_actions import GuideMixin
 from actlab.gui.workspaces.functions.workspace import FunctionModeMixin
-from actlab.gui.workspaces.images.workspace import ImageModeMixin, prepare_images
+from actlab.gui.workspaces.images.workspace import ImageModeMixin
+from actlab.kinds.registry import lab_data
 from actlab.gui.instruments.instruments import Instruments
 from actlab.gui.playback import DRAW_INTERVAL_MS, LiveViewMixin
 from actlab.gui.workspaces.points.output_panel import OutputPanel
-from actlab.engine.data.point_edits import empty_dataset
 from actlab.gui.presentation import Presentation
 from actlab.gui.screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
 from actlab.gui.settings import open_settings
@@ -53,18 +53,6 @@ RESET_MESSAGES = {
 TRAINING_NAMES = {"learning_rate": "Learning rate", "batch_size": "Batch size",
                   "optimizer": "Optimizer", "regularization": "Regularization",
                   "reg_rate": "Regularization rate", "stop_after": "Stop after"}
-
-
-def prepare_dataset(lab: Lab) -> Dataset:
-    """The points of ``lab`` (an empty training set is allowed for custom data).
-    Raises ValueError with a message for the user."""
-    d = lab.data
-    if d.kind == "functions":  # drawn or imported curves always carry training points
-        return build_dataset(d)
-    if d.is_custom and not d.train_points:
-        return empty_dataset(d, spec_classes(d))
-    return build_dataset(d)
-
 
 
 class ArrowKeysToInputs(QtCore.QObject):
@@ -274,10 +262,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then."""
         try:
-            if lab.kind == "images":
-                lab, dataset = prepare_images(lab, path)
-            else:
-                dataset = prepare_dataset(lab)
+            lab, dataset = lab_data(lab, path)
             if dataset.n_train:
                 from actlab.engine.trainer import Trainer
                 Trainer(lab, dataset)  # every check the engine makes, before we commit
@@ -314,10 +299,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         try:
             if new_lab.data == self.lab.data and new_lab.kind == self.lab.kind:
                 dataset = self.dataset
-            elif new_lab.kind == "images":
-                new_lab, dataset = prepare_images(new_lab, self.path)
             else:
-                dataset = prepare_dataset(new_lab)
+                new_lab, dataset = lab_data(new_lab, self.path)
         except ValueError as e:  # an ImageFileError is one too
             dialogs.show_error(self, "Cannot use these settings", str(e))
             self._sync_panels()

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QTimer
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 
 from actlab.gui import dialogs
 from actlab.gui.actions import set_play_state

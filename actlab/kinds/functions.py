@@ -1,11 +1,13 @@
 """The function labs (y = f(x)) the window switches to when the student picks a curve from
-a point or image lab (:func:`function_lab_for`), and the way back to point data
-(:func:`actlab.image_defaults.point_lab_for`, which keeps a function lab's dense network).
+a point or image lab (:func:`function_lab_for`), and a lab's curve points made ready for
+training (:func:`lab_data`).  The way back to point data is
+:func:`.points.point_lab_for`, which keeps a function lab's dense network.
 
 Pure Python (no Qt), so the CLI and tests can use the same defaults as the Data panels.
 """
 from __future__ import annotations
 
+from actlab.engine.data.build import build_dataset
 from actlab.engine.data.points import MAX_POINTS, MIN_POINTS
 from actlab.engine.data.functions import FUNCTION_GENERATORS, MAX_FUNCTION_NOISE
 from actlab.lab import (FUNCTION_FEATURES, FunctionDataSpec, Lab, NetworkSpec, TrainingSpec,
@@ -58,3 +60,9 @@ def as_function_lab(lab: Lab) -> Lab:
     """``lab`` itself when it is a function lab, else the sine function lab made from it
     (:func:`function_lab_for`): the base a drawn or imported curve replaces the data of."""
     return lab if lab.kind == "functions" else function_lab_for(lab, "sine")
+
+
+def lab_data(lab: Lab, path: str | None = None):
+    """``(lab, dataset)``: the curve's points of ``lab`` (drawn or imported curves always
+    carry training points).  Raises ValueError with a message for the user."""
+    return lab, build_dataset(lab.data)

@@ -1,18 +1,19 @@
-"""The labs the window switches to when the student changes the *kind* of data: from point
-data to an image data set (:func:`image_lab_for`) and back to point data
-(:func:`point_lab_for`, also from a function lab), and the image network kept consistent
-with its images (:func:`fitted_network`).
+"""The image labs: the lab the window switches to when the student picks an image data set
+(:func:`image_lab_for`), the image network kept consistent with its images
+(:func:`fitted_network`), and a lab's images read for training (:func:`lab_data`).
 
 Pure Python (no Qt), so the CLI and tests can use the same defaults as the Data panel.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 
 from actlab.engine.models.cnn_spec import ImageNetSpec
 from actlab.engine.data.images import IMAGE_GENERATORS, MAX_SIZE, MIN_SIZE
-from actlab.lab import ImageDataSpec, Lab, TrainingSpec, default_lab
+from actlab.kinds.image_sources import load_lab_images
+from actlab.lab import ImageDataSpec, Lab, TrainingSpec
 
 #: Images of each class a freshly chosen data set draws: the presets' 30-40 train in a few
 #: seconds an epoch on a laptop; the spec's default of 100 makes the first epochs slow.
@@ -86,12 +87,9 @@ def image_lab_for(generator: str, old_lab: Lab) -> Lab:
                data=data, network=network, training=training, seed=old_lab.seed)
 
 
-def point_lab_for(old_lab: Lab) -> Lab:
-    """The default point lab (circle data, two tanh layers) with ``old_lab``'s seed.  From
-    a function lab, whose network is dense too, it keeps that network and training (the
-    way back from :func:`actlab.function_defaults.function_lab_for`, which keeps them)."""
-    lab = replace(default_lab(), seed=old_lab.seed)
-    if old_lab.kind == "functions":
-        lab = replace(lab, name="Circle (points)", network=old_lab.network,
-                      training=old_lab.training)
-    return lab
+def lab_data(lab: Lab, path: str | None = None):
+    """``(lab, images)`` for an image lab opened from ``path`` (its relative image source
+    is found beside the file; see :func:`.image_sources.load_lab_images`).  Raises
+    ImageFileError/ValueError with a message for the user."""
+    base = os.path.dirname(os.path.abspath(path)) if path else None
+    return load_lab_images(lab, base)

@@ -7,11 +7,10 @@ A lab file is UTF-8 JSON, specified in ``docs/lab-format.md``.  :func:`lab_to_di
 round-trip bit for bit because :mod:`json` writes ``repr(float)``.
 
 This module reads the format's version and the lab's kind and hands each part to the
-module that knows it: :mod:`actlab.labfile_points` (point-lab data, the dense network,
-training, params, history), :mod:`actlab.labfile_functions`, :mod:`actlab.labfile_images`,
-:mod:`actlab.labfile_guide`; the names a file may use are in :mod:`actlab.labfile_names`
-and the bundled presets in :mod:`actlab.labfile_presets`.  The public names of those that
-callers used from here stay importable from here.  Standard library and NumPy only (no Qt).
+module that knows it: :mod:`.points` (point-lab data, the dense network, training,
+params, history), :mod:`.functions`, :mod:`.images`, :mod:`.guide`; the names a file may
+use are in :mod:`.names` and the bundled presets in :mod:`.presets`.  The package
+(:mod:`actlab.labfile`) re-exports the public names of this module and of the presets.  Standard library and NumPy only (no Qt).
 """
 from __future__ import annotations
 
@@ -35,8 +34,6 @@ from actlab.labfile.names import (
     n_classes)
 from actlab.labfile.points import (
     HISTORY_KEYS, MAX_CUSTOM_POINTS, MAX_GENERATED_POINTS, MAX_SEED, plain)
-from actlab.labfile.presets import (
-    FUNCTION_PRESET_ORDER, IMAGE_PRESET_ORDER, PRESET_ORDER, SUFFIX, load_preset, preset_names)
 from actlab.safe_text import printable
 
 # The API of lab files, importable from here: what this module defines, the format's
@@ -49,8 +46,6 @@ __all__ = [
     "FALLBACK_CLASS_COUNTS",
     "MAX_SEED", "HISTORY_KEYS", "MAX_GENERATED_POINTS", "MAX_CUSTOM_POINTS",
     "GUIDE_KEYS", "EXPECT_METRICS", "EXPECT_OPS", "MAX_EXPECT_EPOCHS",
-    "SUFFIX", "PRESET_ORDER", "IMAGE_PRESET_ORDER", "FUNCTION_PRESET_ORDER", "preset_names",
-    "load_preset",
 ]
 
 _TOP_KEYS = ("format", "version", "name", "description", "seed", "data", "features",

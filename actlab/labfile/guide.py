@@ -97,7 +97,7 @@ def _check_pieces_claim(net: NetworkSpec, features, path: str, kind: str) -> Non
     """A "pieces" claim needs a function lab and a curve that is piecewise linear in x."""
     if kind != "functions":
         raise LabFileError(_at(path, "metric"), "'pieces' is for function labs only")
-    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.activations.lookup import get_activation
     from actlab.engine.analysis.pieces import not_piecewise_linear_reason
     acts = [get_activation(a, net.leaky_slope, net.custom) for a in net.activations]
     reason = not_piecewise_linear_reason(acts, list(features))

@@ -363,7 +363,7 @@ def image_network_to_dict(net) -> dict:
          "hidden": list(net.hidden), "activations": list(net.activations),
          "init": net.init, "leaky_slope": net.leaky_slope}
     if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
-        from actlab.engine.activations.custom import to_dict
+        from actlab.engine.activations.designed import to_dict
         d["custom"] = [to_dict(c) for c in net.custom]
     return d
 

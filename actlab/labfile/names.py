@@ -53,7 +53,7 @@ def n_classes(data: DataSpec) -> int:
 
     A generator decides its own count (3 for spiral3/blobs3, else 2).  Custom data has
     the largest label + 1, at least 2 and at least the number of class names (the same
-    rule as ``actlab.engine.dataset.build_dataset``).
+    rule as ``actlab.engine.data.build.build_dataset``).
     """
     if data.problem == "regression":
         return 0

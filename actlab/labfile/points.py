@@ -91,7 +91,7 @@ def network_to_dict(net: NetworkSpec) -> dict[str, Any]:
     """``network`` of a point or function lab, with its custom activations by value."""
     d = {k: plain(getattr(net, k)) for k in NETWORK_KEYS}
     if getattr(net, "custom", ()):  # written only when there are some: old files unchanged
-        from actlab.engine.activations.custom import to_dict
+        from actlab.engine.activations.designed import to_dict
         d["custom"] = [to_dict(c) for c in net.custom]
     return d
 
@@ -237,15 +237,16 @@ def read_custom(v: Any, path: str) -> tuple:
     actlab.engine.custom_activation); problems named by field path
     (``network.custom[0].points[2].x: ...``)."""
     from actlab.engine.activations import custom as ca
+    from actlab.engine.activations import designed
     out = []
     for i, item in enumerate(_list(v, path)):
         try:
-            out.append(ca.from_dict(item))
+            out.append(designed.from_dict(item))
         except ca.CustomActivationError as e:
             at = _at(path, i)
             raise LabFileError(f"{at}.{e.field}" if e.field else at, e.reason) from None
     try:
-        return ca.check_unique(out)
+        return designed.check_unique(out)
     except ca.CustomActivationError as e:
         raise LabFileError(path + e.field, e.reason) from None
 

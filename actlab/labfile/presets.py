@@ -1,5 +1,5 @@
 """The preset labs bundled in ``resources/labs``: :func:`preset_names` lists them by kind
-in teaching order, :func:`load_preset` reads one (through :func:`actlab.labfile.load_lab`,
+in teaching order, :func:`load_preset` reads one (through :func:`.format.load_lab`,
 so a preset is checked like any lab file).  Loaded by name with
 :mod:`actlab.resources_path`, so they work from a source checkout, a wheel and the
 PyInstaller build alike.  Standard library only (no Qt).
@@ -10,9 +10,10 @@ import json
 
 from actlab.lab import DATA_KINDS, Lab
 from actlab.labfile.checks import LabFileError, _name
+from actlab.labfile.format import load_lab
 from actlab.resources_path import resource_dir, resource_file
 
-SUFFIX = ".actlab"  # of every lab file, not only presets (re-exported by actlab.labfile)
+SUFFIX = ".actlab"  # of every lab file, not only presets
 # Teaching order for menus; other files in resources/labs follow alphabetically.
 # circle-tanh is the default lab; the rest form the guided curriculum in teaching order.
 PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-needs-nonlinearity",
@@ -54,5 +55,4 @@ def load_preset(name: str) -> Lab:
     names = preset_names("all")
     if name not in names:
         raise LabFileError("", f"no preset named {_name(name)} (choose from {', '.join(names)})")
-    from actlab.labfile.format import load_lab  # lazy: actlab.labfile re-exports this module
     return load_lab(resource_file("labs", name + SUFFIX))

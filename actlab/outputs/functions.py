@@ -1,4 +1,4 @@
-"""``actlab train FUNCTION_LAB``: the function-lab half of :mod:`actlab.cli` (y = f(x)).
+"""``actlab train FUNCTION_LAB``: what the CLI writes for a function lab (y = f(x)).
 
 It trains one run per ``--activation`` (each name in every hidden layer; same seed, data
 and minibatch order) with the point Trainer and writes ``metrics.json`` (per run: test
@@ -11,7 +11,7 @@ its kinks), the trained lab, and ``compare.png`` for several runs.
 pre-activation histograms, as for point labs) and, for a network with every activation
 linear, ``collapse.png``: the one line y = w·x + b it equals, dashed over its curve, with
 the measured difference.  ``--report`` adds ``report.html`` and ``report.pdf``
-(:mod:`actlab.report_functions`), built from the figures written.
+(:mod:`actlab.report.functions`), built from the figures written.
 """
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from actlab.outputs.runs import (
+    LOSS_NOTE, GradientSampler, activation_trainers, cannot_write, figure_titles,
+    train_in_lock_step)
 
 #: counted on this grid over [-6, 6] (see actlab.engine.function_metrics)
 PIECES_NOTE = ("linear pieces of the fitted curve on [-6, 6], exact: its kinks are found "
@@ -76,7 +80,7 @@ def compare_fit_run(name: str, t, curve=None):
     """The plot of one run in compare.png (the window's comparison exports the same):
     the activation's name and the test R² as its title, the curve and its kinks.
     ``curve`` is the run's ``_curve(t)`` when already computed."""
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
     from actlab.figures.functions import FitRun
 
     x, y, kinks = curve if curve is not None else _curve(t)
@@ -128,20 +132,17 @@ class FunctionRun:
 
 
 def train_functions(args, lab, stem: str, out: Path, activations: list[str],
-                    epochs: int) -> int:
-    from actlab.cli.main import (
-        LOSS_NOTE, CliError, _printable, _train_lock_step, activation_trainers, figure_titles)
+                    epochs: int, lab_dir: Path | None = None) -> int:
+    """Train and write the runs of function ``lab`` (see the module doc); 0 when done."""
     from actlab.labfile.format import LabFileError
-
-    from actlab.cli.main import _GradientSampler
 
     trainers = activation_trainers(args, lab, activations)
     runs = [t for _, t in trainers]
-    logs = _GradientSampler(runs, epochs) if args.instruments else None
+    logs = GradientSampler(runs, epochs) if args.instruments else None
     t0 = time.perf_counter()
-    _train_lock_step(runs, epochs, quiet=args.quiet,
-                     after_chunk=logs.sample if logs else None,
-                     chunk=min(50, logs.every) if logs else 50)
+    train_in_lock_step(runs, epochs, quiet=args.quiet,
+                       after_chunk=logs.sample if logs else None,
+                       chunk=min(50, logs.every) if logs else 50)
     seconds = time.perf_counter() - t0
     try:
         written = _write(out, stem, trainers, seconds, LOSS_NOTE, figure_titles)
@@ -152,8 +153,7 @@ def train_functions(args, lab, stem: str, out: Path, activations: list[str],
             write_function_report(out, lab, written)
             write_function_report_pdf(out, lab, written)
     except (LabFileError, OSError) as e:
-        raise CliError(f"{_printable(str(out))}: cannot write the results "
-                       f"({_printable(getattr(e, 'strerror', None) or str(e), 200)})") from None
+        raise cannot_write(out, e) from None
     if not args.quiet:
         print(f"actlab: wrote results to {out}", file=sys.stderr)
     return 0
@@ -165,7 +165,6 @@ def write_run_report(lab, trainer, path) -> Path:
     --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
     import tempfile
 
-    from actlab.cli.main import LOSS_NOTE, figure_titles
     from actlab.report.functions import write_function_report, write_function_report_pdf
 
     with tempfile.TemporaryDirectory(prefix="actlab-report-") as tmp:
@@ -201,7 +200,7 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str,
     """Every output but the instruments and the report; the runs as written."""
     from actlab.figures import render
     from actlab.atomic import write_text_atomic
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
     from actlab.labfile.format import save_lab
     from actlab.figures.functions import FitRun, render_fit_png, render_function_compare_png
     from actlab.views.export import export_csv_history

@@ -1,4 +1,4 @@
-"""``actlab train IMAGE_LAB``: the image-lab half of :mod:`actlab.cli`.
+"""``actlab train IMAGE_LAB``: what the CLI writes for an image lab.
 
 It trains one run per ``--activation`` (each name in every convolution and dense layer;
 same seed, images and minibatch order) and writes ``metrics.json`` (per run: losses,
@@ -8,7 +8,7 @@ measured on the test images; for a network with nothing non-linear anywhere also
 figures through :func:`write_image_figures_hook`: ``samples.png``, ``filters.png``,
 ``featuremaps.png``, ``confusion.png`` per run and ``compare.png`` for several runs.
 With ``--report`` it adds ``report.html`` and ``report.pdf`` of every run
-(:mod:`actlab.report_images`), built from those figures.
+(:mod:`actlab.report.images`), built from those figures.
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from actlab.outputs.runs import (
+    LOSS_NOTE, CliError, cannot_write, printable_arg, train_in_lock_step)
 
 
 def _num(x) -> float | None:
@@ -105,7 +108,7 @@ def layer_entries(trainer, limit: int = 256) -> list[dict]:
 
     from actlab.engine.analysis import conv as ca
     from actlab.engine.analysis import conv_reference as ref
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
 
     net, ds, spec = trainer.network, trainer.dataset, trainer.lab.network
     X, y = ds.x_train[:limit], ds.y_train[:limit]
@@ -161,7 +164,7 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     from actlab.figures.image_compare import trainer_entry, write_compare_png
     from actlab.figures.image_run import ImageRunResult, write_image_figures
 
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
 
     written: list[Path] = []
     compare = []
@@ -184,13 +187,13 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     return written
 
 
-def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs: int) -> int:
-    from actlab.cli.main import LOSS_NOTE, CliError, _printable, _train_lock_step
+def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs: int,
+                 lab_dir: Path | None = None) -> int:
+    """Train and write the runs of image ``lab`` (see the module doc); 0 when done.
+    ``lab_dir``: the lab file's folder, which a relative ``data.source`` is read from."""
     from actlab.engine.lockstep import image_variant
     from actlab.engine.trainer import Trainer
     from actlab.labfile.format import LabFileError
-
-    from actlab.cli.main import resolve_lab
     from actlab.kinds.image_sources import load_lab_images
 
     images = getattr(args, "images", None)
@@ -198,10 +201,8 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     if images is not None:  # --images: an absolute source already
         where = "--images"
     else:
-        lab_kind, lab_ref = resolve_lab(args.lab)
-        # a relative data.source is relative to the lab file's folder
-        base = Path(lab_ref).parent if lab_kind != "preset" else None
-        where = f"{_printable(str(args.lab), 200)}: data.source"
+        base = lab_dir
+        where = f"{printable_arg(str(args.lab), 200)}: data.source"
     try:  # read once, shared by every run (a folder is decoded here, outside the engine)
         lab, data = load_lab_images(lab, base)
     except ValueError as e:  # ImageFileError: "<file>: <problem>", one line
@@ -216,15 +217,14 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
         print("actlab: --instruments covers point labs only for now; "
               "skipped for this image lab", file=sys.stderr)
     t0 = time.perf_counter()
-    _train_lock_step([t for _, t in trainers], epochs, quiet=args.quiet, chunk=5)
+    train_in_lock_step([t for _, t in trainers], epochs, quiet=args.quiet, chunk=5)
     seconds = time.perf_counter() - t0
     try:
         written = _write(out, stem, trainers, seconds, LOSS_NOTE)
         if args.report:
             _write_report(out, lab, written)
     except (LabFileError, OSError, ValueError) as e:  # ValueError: a figure refused
-        raise CliError(f"{_printable(str(out))}: cannot write the results "
-                       f"({_printable(getattr(e, 'strerror', None) or str(e), 200)})") from None
+        raise cannot_write(out, e) from None
     if not args.quiet:
         print(f"actlab: wrote results to {out}", file=sys.stderr)
     return 0
@@ -262,7 +262,7 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
 
 def _write_report(out: Path, lab, written) -> None:
     """report.html and report.pdf of every run, from the figures just written."""
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
     from actlab.engine.image_trainer import activation_names
     from actlab.report.images import ImageReportRun, write_image_report, write_image_report_pdf
 
@@ -279,8 +279,7 @@ def write_run_report(lab, trainer, path) -> Path:
     --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
     import tempfile
 
-    from actlab.cli.main import LOSS_NOTE
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
     from actlab.engine.image_trainer import activation_names
     from actlab.report.images import ImageReportRun, write_image_report, write_image_report_pdf
 

@@ -108,7 +108,7 @@ def _data_rows(lab, dataset) -> list:
 
 
 def _network_rows(lab) -> list:
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
     from actlab.engine.features import feature_label
 
     net = lab.network

@@ -49,7 +49,7 @@ class ImageReportRun:
 
 
 def _act(name: str) -> str:
-    from actlab.engine.activations.builtin import display_name
+    from actlab.engine.activations.lookup import display_name
     return display_name(name)
 
 

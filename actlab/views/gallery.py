@@ -11,7 +11,8 @@ import html
 import numpy as np
 
 from actlab.views import colors
-from actlab.engine.activations.builtin import ACTIVATIONS, get_activation
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.lookup import get_activation
 from actlab.views.qt import QtCore, QtGui, QtWidgets, pg
 
 Z_RANGE = (-5.0, 5.0)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from actlab.cli.main import main
-from actlab.labfile.format import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,8 @@ import pytest
 from actlab.cli.main import main
 from actlab.engine.data.functions import curve
 from actlab.lab import NetworkSpec
-from actlab.labfile.format import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 PRESET = "functions-linear-draws-one-line"
 KEYS = {"epochs", "seconds", "test_r2", "train_r2", "train_loss", "test_loss", "loss_note",

@@ -174,7 +174,7 @@ def test_images_option_uses_the_network_of_a_preset_on_a_folder(tmp_path, capsys
     code = main(["train", "images-two-3x3-are-one-5x5", "--images", str(tmp_path / "pics"),
                  "--epochs", "2", "--quiet", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
     preset = load_preset("images-two-3x3-are-one-5x5")
     trained = load_lab(out / "images-two-3x3-are-one-5x5-trained.actlab")
     assert trained.network.conv == preset.network.conv

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from actlab.cli.main import main
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 from actlab.report.images import collapse_sentences
 
 LAB = "images-linear-cnn-counts-ink"

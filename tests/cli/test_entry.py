@@ -11,7 +11,8 @@ import pytest
 from actlab import __main__ as entry
 from actlab.cli import main as cli
 from actlab.engine.activations.builtin import ACTIVATIONS, NAMES
-from actlab.labfile.format import load_preset, preset_names, save_lab
+from actlab.labfile.format import save_lab
+from actlab.labfile.presets import load_preset, preset_names
 
 ROOT = Path(__file__).resolve().parents[2]
 

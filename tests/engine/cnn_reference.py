@@ -41,7 +41,7 @@ def pool_loops(x, kind):
 
 def network_logits(spec, params, X):
     """The logits of an ImageNetSpec network with params in get_params layout, NCHW."""
-    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.activations.lookup import get_activation
     a = np.asarray(X, dtype=float)
     for c, (K, b) in zip(spec.conv, params):
         a = conv_loops(a, K, b, c.padding, c.stride)

@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from actlab.engine.activations.builtin import ACTIVATIONS, NAMES, canonical_name, get_activation
+from actlab.engine.activations.builtin import ACTIVATIONS, NAMES
+from actlab.engine.activations.lookup import canonical_name, get_activation
 from actlab.engine.models.mlp import Network
 from actlab.engine.models.mlp_program import fast
 
@@ -137,7 +138,7 @@ def test_fallback_without_the_clip_ufunc_is_the_same(name, monkeypatch):
     fallback must give the same numbers and the same NaN, with no deprecation warning."""
     import warnings
 
-    from actlab.engine.activations import builtin as activations
+    from actlab.engine.activations import base as activations
     z = np.array([[np.nan, -2.0, 0.0, 3.0], [1.5, -np.inf, -0.5, np.inf]])
     with np.errstate(invalid="ignore"):
         fast_faces = _faces(ACTIVATIONS[name], z)

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from actlab.engine.activations.builtin import get_activation
+from actlab.engine.activations.lookup import get_activation
 from actlab.engine.models.cnn_layers import (
     Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, batch_shape, softmax_cross_entropy)
 from cnn_reference import conv_loops, pool_loops

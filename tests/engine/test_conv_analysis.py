@@ -1,8 +1,5 @@
 """The conv-collapse analysis against closed forms and against a direct, loop-based forward
 pass written here (independent of both the engine and actlab.engine.conv_reference)."""
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -385,11 +382,3 @@ def test_confusion_matrix_hand_case():
     with pytest.raises(ValueError, match="2 true labels but 1 predictions"):
         ca.confusion_matrix([0, 1], [0], 3)
 
-
-def test_importing_conv_analysis_loads_no_qt():
-    code = ("import sys, actlab.engine.conv_analysis; "
-            "print([m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'PyQt5', 'PyQt6', 'pyqtgraph', 'qtpy', 'shiboken6')])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
-    assert out.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ import pytest
 
 from actlab.engine.data import points_csv as csv_import
 from actlab.engine.data.points_csv import CsvError, import_csv, load_csv, parse_csv_text
-from actlab.engine.data.dataset import build_dataset
+from actlab.engine.data.build import build_dataset
 
 
 def write(tmp_path, text, name="points.csv", encoding="utf-8"):

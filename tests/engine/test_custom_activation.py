@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from actlab.engine.analysis import dense as analysis
-from actlab.engine.activations.builtin import canonical_name, display_name, get_activation
-from actlab.engine.activations.custom import CustomActivationError, PiecewiseLinear, fold_affine
+from actlab.engine.activations.lookup import canonical_name, display_name, get_activation
+from actlab.engine.activations.custom import CustomActivationError, PiecewiseLinear
+from actlab.engine.activations.designed import fold_affine
 from actlab.engine.analysis.insights import compute_insights
 from actlab.engine.models.mlp import Network
 from actlab.engine.trainer import Trainer
@@ -257,7 +258,7 @@ def test_image_spec_refuses_an_activation_it_does_not_carry():
 
 def test_image_trainer_trains_with_a_custom_activation():
     from actlab.engine.image_trainer import ImageTrainer, with_activation
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
     lab = load_preset("images-linear-cnn-counts-ink")
     net = replace(_image_spec(), input_size=lab.network.input_size,
                   n_classes=lab.network.n_classes)

@@ -13,7 +13,8 @@ from actlab.engine.divergence import (VALUE_LIMIT, diagnose, runaway_factor,
 from actlab.engine.models.mlp import Network, augment
 from actlab.engine.trainer import Trainer
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
-from actlab.labfile.format import load_lab, load_preset, preset_names, save_lab
+from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.presets import load_preset, preset_names
 
 
 def _lab(generator, act, lr=5.0, opt="sgd", batch=1, hidden=(8, 8)):

@@ -2,8 +2,6 @@
 truth: a dense-grid count of the kinks, the network's own predict, the closed-form line."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 
 import numpy as np
@@ -150,9 +148,3 @@ def test_diverged_weights_give_a_picture_with_a_reason(bad):
     assert pic.reason == NOT_FINITE and pic.n_pieces is None and pic.line is None
     assert np.isnan(pic.y).all() and pic.train_y.size == t.dataset.y_train.size
 
-
-def test_the_module_needs_no_qt():
-    code = ("import sys; import actlab.engine.function_pictures; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6')]; assert not bad, bad")
-    subprocess.run([sys.executable, "-c", code], check=True)

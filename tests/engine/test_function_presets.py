@@ -11,8 +11,8 @@ from actlab.engine.analysis.curve_metrics import count_pieces_on_grid, curve_on_
 from actlab.engine.outcomes import check, expectations, run_pieces, verify_lab
 from actlab.engine.trainer import Trainer
 from actlab.report.guide_text import verdict_detail
-from actlab.labfile.format import (
-    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, preset_names)
+from actlab.labfile.format import LabFileError, lab_from_dict, lab_to_dict, load_lab
+from actlab.labfile.presets import load_preset, preset_names
 from actlab.resources_path import resource_file
 
 NEW = ["functions-four-relu-pieces", "functions-deeper-more-pieces", "functions-one-kink"]

@@ -9,7 +9,7 @@ import pytest
 
 from actlab.engine.analysis import curve_metrics as fm
 from actlab.engine.data.points_csv import CsvError
-from actlab.engine.data.dataset import build_dataset
+from actlab.engine.data.build import build_dataset
 from actlab.engine.features import transform
 from actlab.engine.data.functions import (
     FUNCTION_GENERATORS, curve, generate_function, load_function_csv, parse_function_csv)

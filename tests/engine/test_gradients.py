@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from actlab.engine.activations.builtin import ACTIVATIONS, get_activation
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.lookup import get_activation
 from actlab.engine.models.mlp import Network
 
 

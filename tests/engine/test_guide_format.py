@@ -7,8 +7,8 @@ import pytest
 from actlab.engine import outcomes
 from actlab.lab import CONTROL_GROUPS
 from actlab.labfile.format import (
-    EXPECT_METRICS, EXPECT_OPS, LabFileError, lab_from_dict, lab_to_dict, load_preset,
-    preset_names)
+    EXPECT_METRICS, EXPECT_OPS, LabFileError, lab_from_dict, lab_to_dict)
+from actlab.labfile.presets import load_preset, preset_names
 
 GUIDE = {
     "instructions": "Press Play.",

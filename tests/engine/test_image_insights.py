@@ -10,7 +10,7 @@ from actlab.engine.analysis import conv_reference as ref
 from actlab.engine.analysis.image_insights import image_insights
 from actlab.engine.image_trainer import ImageTrainer
 from actlab.engine.models.cnn import ConvNetwork, ConvTrainer
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 
 
 def _lab(name):

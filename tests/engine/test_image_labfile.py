@@ -9,8 +9,8 @@ import pytest
 
 from actlab.lab import ImageDataSpec, Lab
 from actlab.labfile.format import (
-    LabFileError, lab_from_dict, lab_to_dict, lab_to_json, load_lab, load_preset, preset_names,
-    save_lab)
+    LabFileError, lab_from_dict, lab_to_dict, lab_to_json, load_lab, save_lab)
+from actlab.labfile.presets import load_preset, preset_names
 from actlab.engine.models.cnn_spec import ConvSpec, ImageNetSpec
 from actlab.engine.trainer import Trainer
 from actlab.resources_path import resource_file

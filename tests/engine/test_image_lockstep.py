@@ -4,8 +4,6 @@ fully linear network — the class templates."""
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +13,7 @@ from actlab.engine.analysis.compare_tiles import compare_tiles, is_fully_linear,
 from actlab.engine.image_trainer import with_activation
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 
 INK = "images-linear-cnn-counts-ink"
 
@@ -93,10 +91,3 @@ def test_unknown_activation_is_refused_for_image_labs():
     with pytest.raises(ValueError, match="choose from"):
         activation_variants(load_preset(INK), ["relu", "swish2"])
 
-
-def test_image_lockstep_never_imports_qt():
-    code = ("import sys, actlab.engine.image_lockstep, actlab.engine.lockstep; "
-            "print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=".")
-    assert out.stdout.strip() == "False"

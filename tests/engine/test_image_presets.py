@@ -18,7 +18,8 @@ import pytest
 from actlab.engine.analysis import conv as conv_analysis
 from actlab.engine.outcomes import expectations, verify_lab
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import lab_from_dict, lab_to_dict, load_preset, preset_names
+from actlab.labfile.format import lab_from_dict, lab_to_dict
+from actlab.labfile.presets import load_preset, preset_names
 
 FULL_GRID = [(ws, ds) for ws in range(1, 6) for ds in range(1, 6)]
 PAIRS = [(s, s) for s in range(1, 6)]

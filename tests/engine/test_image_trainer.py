@@ -8,7 +8,7 @@ from actlab.engine.models.cnn import ConvNetwork
 from actlab.engine.image_trainer import ImageTrainer, activation_names, with_activation
 from actlab.engine.trainer import Trainer
 from actlab.lab import ImageDataSpec, Lab, TrainingSpec
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 
 
 def small_lab(**training) -> Lab:

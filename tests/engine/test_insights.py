@@ -5,7 +5,7 @@ import numpy as np
 
 from actlab.engine.analysis.insights import GradientLog, compute_insights, hidden_space
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 from actlab.lab import default_lab
 
 

@@ -13,11 +13,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab.labfile import format as labfile
+from actlab import labfile
 from actlab.labfile import names as labfile_names
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec, default_lab
-from actlab.labfile.format import (
-    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, preset_names, save_lab)
+from actlab.labfile.format import LabFileError, lab_from_dict, lab_to_dict, load_lab, save_lab
+from actlab.labfile.presets import load_preset, preset_names
 from actlab.resources_path import resource_dir, resource_file
 
 

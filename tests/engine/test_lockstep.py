@@ -9,7 +9,7 @@ import pytest
 
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 
 NAMES = ("linear", "relu", "tanh", "sigmoid")
 

@@ -9,7 +9,8 @@ from actlab.engine.outcomes import (Expectation, check, expectations, network_fo
                                     network_words, verify_lab)
 from actlab.engine.trainer import Trainer
 from actlab.lab import Lab, NetworkSpec
-from actlab.labfile.format import lab_from_dict, lab_to_dict, load_preset, preset_names
+from actlab.labfile.format import lab_from_dict, lab_to_dict
+from actlab.labfile.presets import load_preset, preset_names
 
 
 def _run(hidden, activations, features=("x1", "x2")) -> Lab:
@@ -154,7 +155,7 @@ def test_a_claim_about_convolutions_may_name_a_designed_activation():
 
     from actlab.engine.activations.custom import PiecewiseLinear
     from actlab.engine.outcomes import check, expectations
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
 
     lab = load_preset("images-linear-cnn-counts-ink")
     bend = PiecewiseLinear("bend", ((-1.0, 0.0), (0.0, 0.0), (1.0, 1.0)))

@@ -329,7 +329,7 @@ def test_bad_arguments_give_one_clear_message():
 def test_collapse_line_of_a_collinear_designed_activation_scales_and_shifts():
     """f(z) = 0.5 z + 1 given by collinear points is linear but not the identity: the
     line must carry its slope and offset (measured against the network itself)."""
-    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.activations.lookup import get_activation
     from actlab.engine.activations.custom import PiecewiseLinear
 
     half = PiecewiseLinear("half", ((-2.0, 0.0), (0.0, 1.0), (2.0, 2.0)))

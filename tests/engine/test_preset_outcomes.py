@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from actlab.engine.outcomes import expectations, verify_lab
-from actlab.labfile.format import load_preset, preset_names
+from actlab.labfile.presets import load_preset, preset_names
 
 WEIGHT_SEEDS = range(1, 11)
 DATA_SEEDS = range(1, 6)

@@ -5,7 +5,7 @@ import pytest
 from actlab.engine.features import transform
 from actlab.engine.trainer import Trainer
 from actlab.lab import DataSpec, Lab, NetworkSpec
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 
 
 @pytest.mark.parametrize("preset", ["spiral-relu-vs-tanh", "circle-features-vs-layers",

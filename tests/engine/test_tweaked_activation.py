@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from actlab.engine.analysis import pieces
-from actlab.engine.activations.builtin import get_activation
-from actlab.engine.activations.custom import (
-    CustomActivationError, PiecewiseLinear, Tweaked, check_unique, fold_affine, from_dict, to_dict)
+from actlab.engine.activations.lookup import get_activation
+from actlab.engine.activations.custom import CustomActivationError, PiecewiseLinear
+from actlab.engine.activations.tweaked import Tweaked
+from actlab.engine.activations.designed import check_unique, fold_affine, from_dict, to_dict
 from actlab.engine.analysis.curve_metrics import count_pieces_on_grid
 from actlab.engine.analysis.insights import compute_insights
 from actlab.engine.models.mlp import Network

@@ -9,8 +9,8 @@ import pytest
 from actlab.cli.main import main
 from actlab.engine.activations.custom import PiecewiseLinear
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
-from actlab.labfile.format import (
-    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, save_lab)
+from actlab.labfile.format import LabFileError, lab_from_dict, lab_to_dict, load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 # coordinates whose shortest repr has 17 digits: a lossy writer would change them
 KINK = PiecewiseLinear("My kink", ((-1.0, -0.1), (0.1 + 0.2, 1 / 3), (2.0, np.pi)))

@@ -12,9 +12,10 @@ from actlab.cli.main import main
 from actlab.engine.analysis import conv as ca
 from actlab.engine.analysis import conv_reference as ref
 from actlab.engine.models.cnn import ConvSpec, ImageNetSpec
-from actlab.engine.activations.custom import PiecewiseLinear, Tweaked
-from actlab.labfile.format import (
-    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, save_lab)
+from actlab.engine.activations.custom import PiecewiseLinear
+from actlab.engine.activations.tweaked import Tweaked
+from actlab.labfile.format import LabFileError, lab_from_dict, lab_to_dict, load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 HAT = PiecewiseLinear("Hat", ((-1.0, 0.0), (0.0, 1.0), (1.0, 0.0), (2.0, 0.5)))
 LINE = PiecewiseLinear("Line", ((-2.0, -3.0), (0.0, 1.0), (3.0, 7.0)))  # 2z + 1

@@ -9,8 +9,8 @@ import pytest
 from actlab.engine.outcomes import verify_lab
 from actlab.engine.trainer import Trainer
 from actlab.lab import FunctionDataSpec, default_function_lab
-from actlab.labfile.format import (
-    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, preset_names, save_lab)
+from actlab.labfile.format import LabFileError, lab_from_dict, lab_to_dict, load_lab, save_lab
+from actlab.labfile.presets import load_preset, preset_names
 from actlab.resources_path import resource_file
 
 PRESET = "functions-linear-draws-one-line"

@@ -11,7 +11,8 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from actlab.labfile.format import lab_to_dict, load_preset, preset_names
+from actlab.labfile.format import lab_to_dict
+from actlab.labfile.presets import load_preset, preset_names
 from tests.files.fuzzing import FUZZ, JSON_VALUES, check_lab_file, dump, mutated
 
 

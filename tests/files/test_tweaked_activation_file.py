@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from actlab.cli.main import main
-from actlab.engine.activations.custom import PiecewiseLinear, Tweaked
+from actlab.engine.activations.custom import PiecewiseLinear
+from actlab.engine.activations.tweaked import Tweaked
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
-from actlab.labfile.format import (
-    LabFileError, lab_from_dict, lab_to_dict, load_lab, load_preset, save_lab)
+from actlab.labfile.format import LabFileError, lab_from_dict, lab_to_dict, load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 LEAK = Tweaked("gentle leak", "leaky_relu", 0.1 + 0.2)  # a 17-digit shortest repr
 ELU = Tweaked("Big ELU", "elu", 3.5)

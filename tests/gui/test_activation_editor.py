@@ -119,7 +119,7 @@ def test_typed_x_that_breaks_the_order_is_explained_not_used(editor):
 
 @pytest.mark.parametrize("kind", ["relu", "leaky_relu", "linear", "clamp", "abs"])
 def test_start_points_are_the_builtin_functions(kind):
-    from actlab.engine.activations.builtin import get_activation
+    from actlab.engine.activations.lookup import get_activation
     act = PiecewiseLinear("s", start_points(kind, 0.2))
     z = np.linspace(-2, 2, 401)
     truth = {"relu": get_activation("relu").value(z),
@@ -229,12 +229,12 @@ def test_the_collapse_panel_collapses_a_collinear_designed_activation(qtbot):
     from actlab.engine.analysis.dense import forward_logits
     from actlab.engine.analysis.insights import compute_insights
     from actlab.engine.trainer import Trainer
-    from actlab.gui.main_window import prepare_dataset
+    from actlab.kinds.registry import lab_data
     from actlab.lab import DataSpec, Lab, NetworkSpec
     from actlab.views.instruments.collapse_panel import CollapsePanel
     lab = Lab(name="line", data=DataSpec("xor", n_points=60),
               network=NetworkSpec((3, 2), ("line", "line"), custom=(LINE,)))
-    trainer = Trainer(lab, prepare_dataset(lab))
+    trainer = Trainer(lab, lab_data(lab)[1])
     ins = compute_insights(trainer, grid=20)
     panel = CollapsePanel()
     qtbot.addWidget(panel)

@@ -23,7 +23,7 @@ from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.outcomes import expectations
 from actlab.gui.help import about, help_window
 from actlab.gui import crash_handler
-from actlab.labfile.format import load_preset, preset_names
+from actlab.labfile.presets import load_preset, preset_names
 from actlab.resources_path import resource_file
 
 

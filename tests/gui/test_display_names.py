@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from actlab.cli.main import figure_titles
-from actlab.engine.activations.builtin import ACTIVATIONS, NAMES, canonical_name, display_name
+from actlab.outputs.runs import figure_titles
+from actlab.engine.activations.builtin import ACTIVATIONS, NAMES
+from actlab.engine.activations.lookup import canonical_name, display_name
 from actlab.lab import default_lab
 from actlab.views.points.compare_view import CompareView
 

@@ -10,7 +10,8 @@ import pytest
 from PySide6 import QtWidgets
 
 from actlab.engine.analysis.pieces import collapse_line, linear_pieces
-from actlab.labfile.format import load_lab, load_preset
+from actlab.labfile.format import load_lab
+from actlab.labfile.presets import load_preset
 
 ONE_LINE = "functions-linear-draws-one-line"
 WAIT = 60_000  # generous: two busy cores

@@ -16,7 +16,8 @@ import sys
 from hypothesis import given, settings, strategies as st
 
 from actlab.gui import dialogs
-from actlab.labfile.format import LabFileError, lab_to_dict, load_lab, load_preset, preset_names
+from actlab.labfile.format import LabFileError, lab_to_dict, load_lab
+from actlab.labfile.presets import load_preset, preset_names
 from tests.files.fuzzing import FUZZ, JSON_VALUES, dump, mutated, one_clear_line, train_work
 
 WAIT = 30_000

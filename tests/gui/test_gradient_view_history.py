@@ -10,7 +10,7 @@ import pytest
 
 from actlab.engine.analysis.insights import compute_insights
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 from actlab.views import colors
 from actlab.views.fitted_title import fit_title
 from actlab.views.instruments.gradient_view import GradientFlowView

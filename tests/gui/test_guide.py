@@ -21,7 +21,7 @@ from actlab.gui.guide.teacher_mode import (
     CONTROL_GROUPS, LOCKED_TIP, apply_teacher_mode, group_widgets, teacher_groups)
 from actlab.lab import CONTROL_GROUPS as LAB_GROUPS
 from actlab.lab import default_lab
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 from actlab.engine.activations.builtin import ACTIVATIONS
 
 

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from PySide6 import QtWidgets
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.analysis.compare_tiles import compare_tiles
 from actlab.engine.lockstep import activation_variants
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import load_preset, save_lab
+from actlab.labfile.format import save_lab
+from actlab.labfile.presets import load_preset
 
 INK = "images-linear-cnn-counts-ink"
 WAIT = 60_000  # generous: two busy cores

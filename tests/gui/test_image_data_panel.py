@@ -15,7 +15,8 @@ from actlab.gui.panels import thumbnails
 from actlab.gui.workspaces.points.data_panel import DataPanel
 from actlab.gui.workspaces.images.data_panel import ImageDataPanel, image_lab_for, point_lab_for
 from actlab.lab import ImageDataSpec, default_lab
-from actlab.labfile.format import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 

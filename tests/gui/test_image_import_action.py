@@ -12,7 +12,8 @@ from actlab.engine.trainer import Trainer
 from actlab.gui.workspaces.images import import_action as action
 from actlab.kinds.image_sources import load_lab_images
 from actlab.lab import default_lab
-from actlab.labfile.format import load_lab, load_preset, save_lab
+from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.presets import load_preset
 
 
 def _npz(path: Path, **arrays) -> str:

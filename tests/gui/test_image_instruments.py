@@ -15,7 +15,7 @@ from actlab.engine.analysis.image_insights import image_insights
 from actlab.engine.image_trainer import ImageTrainer
 from actlab.gui.training.insights_feed import InsightsFeed
 from actlab.gui.side_panel import InstrumentArea
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 from actlab.views.images.conv_collapse_view import ConvCollapseView
 
 

@@ -6,7 +6,8 @@ import numpy as np
 
 from actlab.engine.analysis.conv import feature_maps
 from actlab.engine.image_trainer import activation_names
-from actlab.labfile.format import load_lab, load_preset, preset_names, save_lab
+from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.presets import load_preset, preset_names
 
 WAIT = 60_000  # ms: generous, for a busy machine; every wait is on state, never a sleep
 
@@ -255,7 +256,7 @@ def test_compare_in_the_window_trains_image_runs_in_lock_step(window, qtbot):
 def test_a_teachers_network_lock_locks_the_convolution_builder_too(window, qtbot):
     from dataclasses import replace as _replace
 
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
     from actlab.views.images.conv_builder import LOCKED_TIP
 
     lab = load_preset("images-linear-cnn-counts-ink")

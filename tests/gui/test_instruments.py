@@ -17,7 +17,7 @@ import pytest
 from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.analysis.insights import GradientLog, compute_insights, hidden_space
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 from actlab.views.instruments.collapse_panel import CollapsePanel
 from actlab.views.export import export_png, image_is_blank
 from actlab.views.gallery import DERIVATIVE_AT_ZERO, ActivationGallery, gallery_html

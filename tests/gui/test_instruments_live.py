@@ -56,7 +56,7 @@ def _epoch(w) -> int:
 def test_insights_feed_computes_only_what_is_on_screen_and_not_too_often(monkeypatch):
     from actlab.engine.trainer import Trainer
     from actlab.gui.training import insights_feed
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
 
     t = Trainer(load_preset("xor-needs-nonlinearity"))
     feed = insights_feed.InsightsFeed(grid=20)

@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 
 from actlab.engine.trainer import Trainer
-from actlab.labfile.format import load_preset
+from actlab.labfile.presets import load_preset
 from actlab.views.loss_view import LossView
 
 

@@ -455,7 +455,8 @@ def test_keyboard_shortcuts_play_and_step(qtbot, window):
 def test_dropping_a_lab_file_opens_it(qtbot, window, tmp_path):
     from PySide6 import QtGui
 
-    from actlab.labfile.format import load_preset, preset_names, save_lab
+    from actlab.labfile.format import save_lab
+    from actlab.labfile.presets import load_preset, preset_names
 
     w = window
     lab = load_preset(preset_names()[1])
@@ -479,7 +480,8 @@ def test_app_starts_with_a_lab_file_and_quits(tmp_path, settings_dir):
     import subprocess
     import sys
 
-    from actlab.labfile.format import load_preset, preset_names, save_lab
+    from actlab.labfile.format import save_lab
+    from actlab.labfile.presets import load_preset, preset_names
 
     path = tmp_path / "start.actlab"
     save_lab(load_preset(preset_names()[0]), path)

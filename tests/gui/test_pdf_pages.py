@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from actlab.labfile import format as labfile
+from actlab import labfile
 from actlab.engine import Trainer
 from actlab.report.points import PAGE_WIDTH, report_document, report_images, write_report_pdf
 from actlab.views.pdf_pages import ROW_KEEP_FRACTION, page_breaks, printable_height

@@ -11,6 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from actlab.figures import canvas as fc  # noqa: E402
+from actlab.figures import image_run  # noqa: E402
 from actlab.figures import images as ri  # noqa: E402
 from actlab.engine.analysis import conv as ca  # noqa: E402
 from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
@@ -33,7 +34,7 @@ def _trained(name, acts, padding="same", pools=None, per_class=12, epochs=2):
     for _ in range(epochs):
         assert trainer.train_epoch(data.x_train, data.y_train, 8, rng)
         acc.append(float(np.mean(net.predict(data.x_test).argmax(1) == data.y_test)))
-    return ri.ImageRunResult(net, spec, data, {"test_accuracy": acc}, "/".join(acts))
+    return image_run.ImageRunResult(net, spec, data, {"test_accuracy": acc}, "/".join(acts))
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def _check_png(path, min_w=400, max_w=4000):
 
 
 def test_write_image_figures_writes_four_readable_figures(tmp_path, relu_run):
-    paths = ri.write_image_figures(tmp_path, relu_run)
+    paths = image_run.write_image_figures(tmp_path, relu_run)
     assert set(paths) == {"samples", "filters", "featuremaps", "confusion"}
     for name, path in paths.items():
         assert path == tmp_path / f"{name}.png"
@@ -107,10 +108,10 @@ def test_red_outlines_mark_exactly_the_wrong_predictions(tmp_path, relu_run):
 
 def test_outlines_match_the_trained_networks_mistakes(tmp_path, relu_run):
     data, net = relu_run.data, relu_run.network
-    idx = ri.sample_indices(data.y_test)
+    idx = image_run.sample_indices(data.y_test)
     assert set(data.y_test[idx]) == set(range(len(data.class_names)))  # every class shown
     predicted = net.predict(data.x_test).argmax(1)
-    paths = ri.write_image_figures(tmp_path, relu_run)
+    paths = image_run.write_image_figures(tmp_path, relu_run)
     boxes, _, _ = ri.samples_layout(data.x_test[idx], data.class_names,
                                     "Test images and predictions — relu/relu")
     outlined = _outlined(_pixels(paths["samples"]), boxes)
@@ -119,20 +120,20 @@ def test_outlines_match_the_trained_networks_mistakes(tmp_path, relu_run):
 
 
 def test_composite_kernel_and_templates_only_for_linear_networks(tmp_path, relu_run, linear_run):
-    assert ri.run_analysis(relu_run) == (None, None)
-    collapse, tmpl = ri.run_analysis(linear_run)
+    assert image_run.run_analysis(relu_run) == (None, None)
+    collapse, tmpl = image_run.run_analysis(linear_run)
     assert collapse is not None and collapse.kernel_size == (5, 5)
     assert collapse.max_difference < 1e-9
     assert tmpl is not None and tmpl.templates.shape == (2, 16, 16)
     mixed = _trained("bars", ["linear", "relu"], padding="valid")  # layers 1-2 still merge
-    c, t = ri.run_analysis(mixed)
+    c, t = image_run.run_analysis(mixed)
     assert c is not None and t is None
     pooled = _trained("bars", ["linear", "linear"], padding="valid", pools=["max", "none"])
-    assert ri.run_analysis(pooled) == (None, None)   # max pooling: nothing merges, not linear
+    assert image_run.run_analysis(pooled) == (None, None)   # max pooling: nothing merges, not linear
 
     sizes = {}
     for name, run in (("relu", relu_run), ("linear", linear_run), ("mixed", mixed)):
-        path = ri.write_image_figures(tmp_path / name, run)["filters"]
+        path = image_run.write_image_figures(tmp_path / name, run)["filters"]
         sizes[name] = _check_png(path).shape[:2]
     # (all three have 4 first-layer filters of 3×3: only the extra panels change the size)
     assert sizes["mixed"][1] > sizes["relu"][1]          # the composite panel beside them
@@ -167,7 +168,7 @@ def test_confusion_counts(tmp_path, relu_run):
 def test_compare_draws_every_runs_curve(tmp_path, relu_run, linear_run):
     runs = [("ReLU", [0.3, 0.5, 0.9], relu_run.network.get_params()[0][0]),
             ("Linear", [0.5, 0.5, 0.52], linear_run.network.get_params()[0][0]),
-            ("Templates", [0.4, 0.6], ri.run_analysis(linear_run)[1].templates)]
+            ("Templates", [0.4, 0.6], image_run.run_analysis(linear_run)[1].templates)]
     a = _check_png(ri.image_compare_png(tmp_path / "compare.png", runs, "Compare"))
     for i in range(3):
         rgb = np.array(fc.colors.hex_to_rgb(fc.colors.line_color(i)))
@@ -208,10 +209,10 @@ class _BrokenMaps:
 
 
 def test_one_failing_figure_leaves_the_others(tmp_path, relu_run):
-    run = ri.ImageRunResult(_BrokenMaps(relu_run.network), relu_run.spec, relu_run.data,
+    run = image_run.ImageRunResult(_BrokenMaps(relu_run.network), relu_run.spec, relu_run.data,
                             relu_run.history, "broken")
-    with pytest.raises(ri.ImageFigureError, match="featuremaps.png: maps unavailable") as e:
-        ri.write_image_figures(tmp_path, run)
+    with pytest.raises(image_run.ImageFigureError, match="featuremaps.png: maps unavailable") as e:
+        image_run.write_image_figures(tmp_path, run)
     assert set(e.value.written) == {"samples", "filters", "confusion"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["confusion.png", "filters.png",
                                                            "samples.png"]
@@ -222,8 +223,8 @@ def test_a_diverged_network_still_draws(tmp_path, linear_run):
     colour, and the captions say "not a number" instead of failing."""
     net = ConvNetwork(linear_run.spec, 0)
     net.set_params([(np.full_like(w, np.nan), b) for w, b in net.get_params()])
-    run = ri.ImageRunResult(net, linear_run.spec, linear_run.data, {}, "Linear")
-    for path in ri.write_image_figures(tmp_path, run).values():
+    run = image_run.ImageRunResult(net, linear_run.spec, linear_run.data, {}, "Linear")
+    for path in image_run.write_image_figures(tmp_path, run).values():
         _check_png(path)
 
 

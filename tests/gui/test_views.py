@@ -412,7 +412,7 @@ def test_exported_comparison_loss_axis_starts_at_zero(qtbot):
 
 
 def test_cli_figure_titles_name_lab_activations_and_epochs():
-    from actlab.cli.main import figure_titles
+    from actlab.outputs.runs import figure_titles
 
     lab = default_lab()
     relu = dataclasses.replace(lab, network=lab.network.with_activation("relu"))

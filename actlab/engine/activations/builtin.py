@@ -20,80 +20,11 @@ comparison (``nan > 0`` is False).  Adding an activation is adding one entry to
 """
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from actlab.engine.activations import custom as _custom
-
-Array = np.ndarray
-
-
-@dataclass(frozen=True)
-class Activation:
-    """``forward_ops(z, out)`` and ``backward_ops(z, a, grad, out, tmp)`` return the list of
-    ``(function, args)`` calls that compute ``out = f(z)`` and ``out = grad * f'(z)`` into
-    the given buffers; the training loop binds them once and replays them every step."""
-
-    name: str
-    title: str
-    value: Callable[[Array], Array]
-    derivative: Callable[[Array], Array]
-    forward_ops: Callable[[Array, Array], list]
-    backward_ops: Callable[[Array, Array, Array, Array, Array], list]
-    is_linear: bool = False
-    summary: str = ""
-    # Piecewise linear: affine between the sorted ``kinks`` (the z where the slope may
-    # change) and beyond them.  The curve analysis (pieces.py) follows the kinks exactly
-    # through the layers, so it needs them; smooth activations leave both at the default.
-    piecewise_linear: bool = False
-    kinks: tuple[float, ...] = ()
-
-    def forward(self, z: Array, out: Array) -> None:
-        """``out = f(z)`` in place."""
-        for f, args in self.forward_ops(z, out):
-            f(*args)
-
-    def backward(self, z: Array, a: Array, grad: Array, out: Array, tmp: Array) -> None:
-        """``out = grad * f'(z)`` in place (``a = f(z)``; ``tmp`` is scratch)."""
-        for f, args in self.backward_ops(z, a, grad, out, tmp):
-            f(*args)
-
-
-def _clip_ufunc():
-    """The ufunc behind ``np.clip`` (clip(a, lo, hi, out) = min(max(a, lo), hi), NaN
-    propagating), or None.  It is not public API, so it is looked up defensively."""
-    try:
-        from numpy._core import umath
-    except ImportError:  # NumPy 1.x
-        from numpy.core import umath
-    f = getattr(umath, "clip", None)
-    return f if isinstance(f, np.ufunc) and f.nin == 3 else None
-
-
-_CLIP = _clip_ufunc()
-_INF, _NEG_INF = np.array(np.inf), np.array(-np.inf)
-
-
-def _max_op(z, c: float, out) -> tuple:
-    """``out = np.maximum(z, c)`` (a constant ``c``) as one bound call that propagates NaN.
-    NumPy 2.4 deprecates a positional ``out`` for maximum/minimum (the deprecated call
-    costs 0.89 µs, a partial with ``out=`` 0.63, ``np.fmax`` 0.28, measured at 8×10);
-    ``clip(z, c, inf)`` is the same maximum at 0.27 µs.  (With an array bound clip costs
-    0.33 against fmax's 0.24, so two-array maxima below keep fmax where it is NaN-safe.)"""
-    if _CLIP is not None:
-        return (_CLIP, (z, float(c), _INF, out))
-    return (functools.partial(np.maximum, out=out), (z, float(c)))
-
-
-def _min_op(z, c: float, out) -> tuple:
-    """``out = np.minimum(z, c)``, as :func:`_max_op`."""
-    if _CLIP is not None:
-        return (_CLIP, (z, _NEG_INF, float(c), out))
-    return (functools.partial(np.minimum, out=out), (z, float(c)))
+from actlab.engine.activations.base import Activation, Array, _max_op, _min_op
 
 
 def _assign(out, f, z):
@@ -329,45 +260,3 @@ def _registry(leaky_slope: float = 0.01) -> dict[str, Activation]:
 
 ACTIVATIONS: dict[str, Activation] = _registry()
 NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
-
-
-def canonical_name(name, custom=()) -> str:
-    """The registry name for ``name`` in any case, with ``-`` or a space for ``_``
-    (``"ReLU"`` -> ``"relu"``, ``"Leaky-ReLU"`` -> ``"leaky_relu"``); or, for the name of
-    one of the lab's ``custom`` activations (an iterable of
-    :class:`~actlab.engine.custom_activation.PiecewiseLinear`, matched the same way), that
-    activation's own name.  Raises ValueError naming the valid names for anything else."""
-    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
-    if key in ACTIVATIONS:
-        return key
-    own = _custom.find(name, custom)
-    if own is not None:
-        return own.name
-    names = NAMES + tuple(c.name for c in custom or ())
-    raise ValueError(f"unknown activation {name!r} (choose from {', '.join(names)})")
-
-
-def display_name(name, custom=()) -> str:
-    """The one name an activation is shown by everywhere — menus, the toolbar, plot and
-    figure titles, legends, reports, status messages: ``ACTIVATIONS[name].title``
-    (``"relu"`` -> ``"ReLU"``, ``"silu"`` -> ``"SiLU"``), or a custom activation's name as
-    the student wrote it.  Longer explanations ("the identity", "also called Swish") live
-    in ``summary``, for tooltips.  Any spelling :func:`canonical_name` accepts works; an
-    unknown name comes back as given."""
-    try:
-        key = canonical_name(name, custom)
-    except ValueError:
-        return str(name)
-    return ACTIVATIONS[key].title if key in ACTIVATIONS else key
-
-
-def get_activation(name: str, leaky_slope: float = 0.01, custom=()) -> Activation:
-    """The activation called ``name``, in any case (see :func:`canonical_name`), looked up
-    among the built-ins and then the lab's ``custom`` activations (``NetworkSpec.custom``);
-    ``leaky_slope`` only matters for leaky_relu."""
-    name = canonical_name(name, custom)
-    if name not in ACTIVATIONS:
-        return _custom.find(name, custom).activation()
-    if name == "leaky_relu" and leaky_slope != 0.01:
-        return _registry(leaky_slope)[name]
-    return ACTIVATIONS[name]

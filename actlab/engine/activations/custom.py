@@ -7,13 +7,12 @@ the first point and right of the last it goes on with the first and last segment
 (linear extrapolation), so it is defined and piecewise linear on the whole real line.
 
 The second kind of designed activation, a built-in with its parameter tweaked (leaky
-slope, ELU alpha), is :class:`~actlab.engine.tweaked_activation.Tweaked` (importable from
-here too); :func:`find`, :func:`check_unique`, :func:`to_dict`, :func:`from_dict` and
-:func:`fold_affine` handle both kinds.
+slope, ELU alpha), is :class:`~actlab.engine.activations.tweaked.Tweaked`;
+:mod:`actlab.engine.activations.designed` finds, checks, folds and reads both kinds.
 
 Where a lab keeps them: ``NetworkSpec.custom`` (and ``ImageNetSpec.custom``), a tuple of
 these.  A hidden layer uses one by putting its ``name`` in ``activations`` exactly like a
-built-in's; :func:`actlab.engine.activations.get_activation` finds it when given the
+built-in's; :func:`actlab.engine.activations.lookup.get_activation` finds it when given the
 spec's ``custom`` tuple.  The lookup is scoped to the lab on purpose: two labs (or the
 two sides of a comparison) may each define a "bend" of their own, and a process-wide
 registry would let one silently replace the other.
@@ -39,6 +38,9 @@ from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
+
+from actlab.engine.activations.base import Activation, _max_op
+from actlab.engine.activations.builtin import NAMES
 
 MIN_POINTS, MAX_POINTS = 2, 16
 #: |x| and |y| of a point are at most this: a student's function on a screen, and no
@@ -135,7 +137,6 @@ class PiecewiseLinear:
     points: tuple[tuple[float, float], ...]
 
     def __post_init__(self) -> None:
-        from actlab.engine.activations.builtin import NAMES  # late: activations imports this module
         object.__setattr__(self, "name", check_name(self.name, NAMES))
         object.__setattr__(self, "points", check_points(self.points))
         xs = np.array([p[0] for p in self.points])
@@ -222,7 +223,6 @@ class PiecewiseLinear:
         # The training loop binds these once and replays them: a few in-place ufunc calls
         # per hinge, about 4x fewer microseconds than value()'s interp and masks at
         # batch 10.  They agree with value() to rounding; NaN propagates (clip does).
-        from actlab.engine.activations.builtin import _max_op
         if self._linear:
             a, c = self.affine
             return [(np.multiply, (z, a, out)), (np.add, (out, c, out))]
@@ -249,7 +249,6 @@ class PiecewiseLinear:
     def activation(self):
         """This function as a registry :class:`~actlab.engine.activations.Activation`
         (``name`` = :attr:`name`, shown by that name; ``is_linear`` as above)."""
-        from actlab.engine.activations.builtin import Activation
         pts = ", ".join(f"({x:g}, {y:g})" for x, y in self.points)
         what = ("collinear points: a linear activation" if self._linear else
                 f"{len(self._kinks)} kink{'s' * (len(self._kinks) != 1)}")
@@ -259,96 +258,3 @@ class PiecewiseLinear:
                           piecewise_linear=True, kinks=self._kinks,
                           summary=f"Your piecewise-linear activation through {pts} "
                                   f"({what}).")
-
-
-def __getattr__(name: str):
-    # Tweaked lives in its own module, which imports this one: reached lazily here, so
-    # ``from actlab.engine.custom_activation import Tweaked`` works in either import order
-    if name in ("Tweaked", "BASES"):
-        from actlab.engine.activations import tweaked as tweaked_activation
-        return getattr(tweaked_activation, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def kinds() -> tuple[type, ...]:
-    """The classes a lab's custom activations may be: :class:`PiecewiseLinear` and
-    :class:`~actlab.engine.tweaked_activation.Tweaked`."""
-    from actlab.engine.activations.tweaked import Tweaked
-    return PiecewiseLinear, Tweaked
-
-
-def find(name, custom):
-    """The activation of ``custom`` (an iterable of :class:`PiecewiseLinear` or
-    :class:`~actlab.engine.tweaked_activation.Tweaked`) called
-    ``name`` in any spelling (case, ``-``/space for ``_``), or None."""
-    key = _folded(name)
-    for c in custom or ():
-        if _folded(c.name) == key:
-            return c
-    return None
-
-
-def check_unique(custom) -> tuple:
-    """``custom`` as a tuple, or CustomActivationError when there are more than
-    ``MAX_CUSTOM`` or two share a name (in any spelling): ``field`` is ``""`` or
-    ``"[i].name"`` of the second one."""
-    out = tuple(custom)
-    if len(out) > MAX_CUSTOM:
-        raise CustomActivationError("", f"{len(out)} custom activations, at most {MAX_CUSTOM}")
-    allowed = kinds()
-    for i, c in enumerate(out):
-        if not isinstance(c, allowed):
-            raise CustomActivationError(f"[{i}]", f"must be a PiecewiseLinear or a Tweaked, "
-                                                  f"got {c!r}")
-        if find(c.name, out[:i]) is not None:
-            raise CustomActivationError(f"[{i}].name", f"{c.name!r} is defined twice")
-    return out
-
-
-def fold_affine(params, activations, custom=()) -> tuple[list, list[str]]:
-    """``(params, activations)`` of the same network with every *linear* custom activation
-    ``a·z + c`` folded into the weight layer before it (``W -> a W``, ``b -> a b + c``) and
-    renamed ``"linear"``; everything else unchanged.  After this the collapse of linear
-    layers (``analysis.collapse``) is exact for collinear custom activations too."""
-    params = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in params]
-    acts = list(activations)
-    for i, name in enumerate(acts):
-        c = find(name, custom)
-        if c is not None and c.is_linear:
-            a, k = c.affine
-            W, b = params[i]
-            params[i] = (a * W, a * b + k)
-            acts[i] = "linear"
-    return params, acts
-
-
-def to_dict(c) -> dict:
-    """``c`` as a lab file writes it: ``{"name": ..., "points": [[x, y], ...]}`` for a
-    :class:`PiecewiseLinear`, ``{"name", "base", "parameter"}`` for a tweaked built-in
-    (floats written by ``json`` as their shortest repr, so reading gives the same bits)."""
-    if not isinstance(c, PiecewiseLinear):
-        from actlab.engine.activations.tweaked import to_dict as tweaked_to_dict
-        return tweaked_to_dict(c)
-    return {"name": c.name, "points": [[x, y] for x, y in c.points]}
-
-
-def from_dict(d):
-    """The activation a lab file's ``{"name", "points"}`` (piecewise linear) or
-    ``{"name", "base", "parameter"}`` (a tweaked built-in) object describes, or
-    CustomActivationError naming the field (``"points[2].x"``, ``"parameter"``; ``""``
-    for the object)."""
-    if not isinstance(d, dict):
-        raise CustomActivationError("", f"must be an object with name and points (or name, "
-                                        f"base and parameter), got {d!r}")
-    if "points" not in d and ("base" in d or "parameter" in d):
-        from actlab.engine.activations.tweaked import from_dict as tweaked_from_dict
-        return tweaked_from_dict(d)
-    extra = sorted(set(d) - {"name", "points"})
-    if extra:
-        raise CustomActivationError(str(extra[0]), "unknown field (a custom activation has "
-                                                    "name and points, or name, base and "
-                                                    "parameter)")
-    for key in ("name", "points"):
-        if key not in d:
-            raise CustomActivationError(key, "missing")
-    return PiecewiseLinear(d["name"], d["points"])

@@ -2,8 +2,8 @@
 
 A :class:`Tweaked` is a *value* — a name, a ``base`` and one number — never code, so a
 lab file carries it as ``{"name", "base", "parameter"}`` next to the piecewise-linear
-``{"name", "points"}`` ones (see :mod:`actlab.engine.custom_activation`, which finds,
-checks and reads both kinds).  The bases:
+``{"name", "points"}`` ones (see :mod:`actlab.engine.activations.designed`, which
+finds, checks and reads both kinds).  The bases:
 
 * ``"leaky_relu"``: ``parameter`` is the slope for z < 0, from 0 to 1.  f(z) = z for
   z > 0, slope·z otherwise.  Slope 0 is ReLU; slope 1 is the identity — then the
@@ -23,6 +23,8 @@ from numbers import Real
 
 import numpy as np
 
+from actlab.engine.activations.base import Activation, _max_op, _min_op
+from actlab.engine.activations.builtin import ACTIVATIONS, NAMES, _make_leaky
 from actlab.engine.activations.custom import CustomActivationError, _folded, check_name
 
 #: base -> (what its parameter is called in messages, lowest, highest)
@@ -70,7 +72,6 @@ class Tweaked:
     parameter: float
 
     def __post_init__(self) -> None:
-        from actlab.engine.activations.builtin import NAMES  # late: activations imports custom_activation
         object.__setattr__(self, "name", check_name(self.name, NAMES))
         object.__setattr__(self, "base", check_base(self.base))
         object.__setattr__(self, "parameter", check_parameter(self.base, self.parameter))
@@ -134,7 +135,6 @@ class Tweaked:
     def _elu_forward_ops(self, z, out) -> list:
         # alpha·expm1(min(z, 0)) + max(z, 0): one formula for every alpha (the built-in's
         # max(expm1(min(z, 0)), z) holds only for alpha <= 1); min/max propagate NaN
-        from actlab.engine.activations.builtin import _max_op, _min_op
         tmp = np.empty_like(out)  # scratch, allocated once per binding
         return [_min_op(z, 0.0, out), (np.expm1, (out, out)),
                 (np.multiply, (out, self.parameter, out)), _max_op(z, 0.0, tmp),
@@ -144,7 +144,6 @@ class Tweaked:
         # f' = 1 + [z <= 0] (alpha e^min(z, 0) - 1), from z (not a: a = inf at z = inf
         # would give inf - inf); heaviside(-z, 1) is 1 at z = 0 (the left slope) and NaN
         # at NaN
-        from actlab.engine.activations.builtin import _min_op
         return [_min_op(z, 0.0, tmp), (np.exp, (tmp, tmp)),
                 (np.multiply, (tmp, self.parameter, tmp)), (np.subtract, (tmp, 1.0, tmp)),
                 (np.negative, (z, out)), (np.heaviside, (out, 1.0, out)),
@@ -156,7 +155,6 @@ class Tweaked:
         (``name`` = title = :attr:`name`; ``is_linear``, ``piecewise_linear`` and
         ``kinks`` as above, so the collapse and the curve's pieces treat it like the
         built-ins)."""
-        from actlab.engine.activations.builtin import ACTIVATIONS, Activation, _make_leaky
         if self.piecewise_linear and self.parameter == 0.0:  # ReLU, as the built-in
             relu = ACTIVATIONS["relu"]
             value, derivative = relu.value, relu.derivative

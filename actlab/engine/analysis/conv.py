@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actlab.engine.analysis import conv_reference as ref
-from actlab.engine.activations.builtin import get_activation
+from actlab.engine.activations.lookup import get_activation
 from actlab.engine.frozen import read_only
 
 _COUNT = {2: "two", 3: "three", 4: "four"}

@@ -24,7 +24,7 @@ from typing import Mapping
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from actlab.engine.activations.builtin import canonical_name, get_activation
+from actlab.engine.activations.lookup import canonical_name, get_activation
 
 PADDINGS = ("valid", "same")
 POOLS = ("none", "max", "avg")

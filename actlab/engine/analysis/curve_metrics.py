@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actlab.engine.activations.builtin import get_activation
+from actlab.engine.activations.lookup import get_activation
 from actlab.engine.features import FUNCTION_FEATURES, is_raw, transform
 from actlab.engine.data.functions import X_MAX, X_MIN
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actlab.engine.activations.builtin import get_activation
-from actlab.engine.activations.custom import fold_affine
+from actlab.engine.activations.lookup import get_activation
+from actlab.engine.activations.designed import fold_affine
 from actlab.engine.features import FUNCTION_FEATURES, feature_label, is_raw
 from actlab.engine.models.mlp import Network, augment
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from actlab.engine.analysis import conv as ca
 from actlab.engine.analysis import conv_reference as ref
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.models.cnn_layers import Act, Conv2D, Dense
 from actlab.engine.frozen import read_only
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actlab.engine.analysis import dense as analysis
-from actlab.engine.activations.custom import fold_affine
+from actlab.engine.activations.designed import fold_affine
 from actlab.engine.features import transform
 
 

@@ -16,7 +16,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from actlab.engine.activations.builtin import Activation, get_activation
+from actlab.engine.activations.base import Activation
+from actlab.engine.activations.lookup import get_activation
 
 FeaturesArg = Callable[[np.ndarray], np.ndarray] | Sequence[str] | str | None
 

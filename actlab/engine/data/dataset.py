@@ -65,19 +65,16 @@ def _frozen(a, is_x: bool) -> np.ndarray:
     return out
 
 
-def build_dataset(spec) -> Dataset:
-    """The points described by ``spec``: generated and split, or the custom points.
+def build_point_dataset(spec) -> Dataset:
+    """The points described by a point lab's ``spec``: generated and split, or the custom
+    points.
 
     A generator's data is ``generate(generator, n_points, noise, seed)`` split with seed
     ``seed + 1``; the generator decides the problem type.  For ``"custom"`` the problem
     comes from the spec and, for classification, ``n_classes`` is the largest label + 1
     (at least 2, and at least the number of class names).  Raises ValueError for a spec
-    that cannot be built.  A ``FunctionDataSpec`` gives x of shape (n, 1) (see
-    :func:`actlab.engine.functions.build_function_dataset`).
+    that cannot be built.
     """
-    if getattr(spec, "kind", "points") == "functions":
-        from actlab.engine.data.functions import build_function_dataset
-        return build_function_dataset(spec)
     if not spec.is_custom:
         info = GENERATORS.get(spec.generator)
         if info is None:

@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from actlab.engine.data.dataset import Dataset
 from actlab.engine.data.points_csv import CsvError, _cells, _number, _read_text
 from actlab.engine.data.points import MAX_POINTS, check_n_points, check_noise, check_seed, split
 
@@ -104,8 +105,6 @@ def build_function_dataset(spec):
     """The :class:`~.dataset.Dataset` of a ``FunctionDataSpec``: inputs (n, 1), targets
     (n,), problem "regression".  With ``spec.points`` set (drawn or imported data) those
     points are used as they are; otherwise the generator's, split with ``seed + 1``."""
-    from actlab.engine.data.dataset import Dataset
-
     if spec.points is not None:
         train, test = spec.points
         xtr, ytr = _pairs(train, "training")

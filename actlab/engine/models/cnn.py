@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from actlab.engine.activations.builtin import get_activation
+from actlab.engine.activations.lookup import get_activation
 from actlab.engine.models.cnn_layers import (
     Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, softmax, softmax_cross_entropy)
 from actlab.engine.models.cnn_spec import RELU_LIKE, ConvSpec, ImageNetSpec  # noqa: F401  (re-exported)

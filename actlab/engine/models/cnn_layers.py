@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actlab.engine.activations.builtin import Activation
+from actlab.engine.activations.base import Activation
 from actlab.engine.models.cnn_base import _Layer, batch_shape
 from actlab.engine.models.cnn_conv import Conv2D  # noqa: F401  (re-exported: the layers' one import)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from actlab.engine.activations.builtin import canonical_name
-from actlab.engine.activations.custom import check_unique
+from actlab.engine.activations.lookup import canonical_name
+from actlab.engine.activations.designed import check_unique
 
 KERNELS = (3, 5, 7)
 PADDINGS = ("valid", "same")

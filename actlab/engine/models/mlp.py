@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actlab.engine.activations.builtin import Activation, canonical_name, get_activation
+from actlab.engine.activations.base import Activation
+from actlab.engine.activations.lookup import canonical_name, get_activation
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
 REGULARIZATIONS = ("none", "l1", "l2")

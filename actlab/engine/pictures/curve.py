@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from actlab.engine.analysis import pieces
-from actlab.engine.activations.builtin import get_activation
-from actlab.engine.activations.custom import find as find_custom, fold_affine
+from actlab.engine.activations.lookup import get_activation
+from actlab.engine.activations.designed import find as find_custom, fold_affine
 from actlab.engine.features import feature_label
 from actlab.engine.frozen import read_only
 from actlab.engine.data.functions import X_MAX, X_MIN

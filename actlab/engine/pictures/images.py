@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.models.cnn_layers import Act, Conv2D, Pool2x2
 from actlab.engine.analysis.conv import confusion_matrix
 from actlab.engine.frozen import read_only

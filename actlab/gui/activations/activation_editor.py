@@ -22,6 +22,7 @@ Use :func:`design_activation` (modal) or the class directly (tests drive it).
 from __future__ import annotations
 
 from actlab.engine.activations import custom as ca
+from actlab.engine.activations import designed
 import numpy as np
 
 from actlab.engine.activations.builtin import NAMES
@@ -225,7 +226,7 @@ class ActivationEditor(QtWidgets.QDialog):
     def _free_name(self) -> str:
         for i in range(1, 100):
             name = "bend" if i == 1 else f"bend {i}"
-            if ca.find(name, self._others) is None:
+            if designed.find(name, self._others) is None:
                 return name
         return ""
 
@@ -309,7 +310,7 @@ class ActivationEditor(QtWidgets.QDialog):
     def _build(self) -> ca.PiecewiseLinear | Tweaked:
         """The activation now shown, or CustomActivationError (field path in it)."""
         name = ca.check_name(self.name_edit.text(), NAMES)
-        if ca.find(name, self._others) is not None:
+        if designed.find(name, self._others) is not None:
             raise ca.CustomActivationError("name", f"{name!r} is already one of this lab's "
                                                    "designed activations; choose another")
         if self.mode() == "tweak":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from actlab.engine.activations import custom as ca
+from actlab.engine.activations import designed
 from actlab.gui.activations import activation_editor
 from actlab.gui import dialogs
 
@@ -19,7 +20,7 @@ def with_designed(network, act, replacing: str | None = None):
     """``network`` (a NetworkSpec or an ImageNetSpec) with ``act`` (a PiecewiseLinear or a
     Tweaked) among its designed activations: in place of the one called ``replacing`` (and every layer that used that
     name then uses ``act.name``), or added at the end."""
-    old = ca.find(replacing, network.custom) if replacing else None
+    old = designed.find(replacing, network.custom) if replacing else None
     custom = tuple(act if c is old else c for c in network.custom) if old is not None \
         else tuple(network.custom) + (act,)
     rename = (lambda a: act.name if old is not None and a == old.name else a)
@@ -48,7 +49,7 @@ def design_for_layer(window, where: str, index: int, name: str = "") -> bool:
     ``name`` is the designed activation to edit, "" to design a new one.  On OK the lab
     gets it and the layer uses it; True when the network changed."""
     net = window.lab.network
-    editing = ca.find(name, net.custom) if name else None
+    editing = designed.find(name, net.custom) if name else None
     if editing is None and len(net.custom) >= ca.MAX_CUSTOM:
         dialogs.show_error(window, "Cannot design another activation",
                            f"network.custom: a lab holds at most {ca.MAX_CUSTOM} designed "

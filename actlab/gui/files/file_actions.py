@@ -123,7 +123,8 @@ class FileActionsMixin:
         return True
 
     def open_preset(self, name: str) -> bool:
-        from actlab.labfile.format import LabFileError, load_preset
+        from actlab.labfile.format import LabFileError
+        from actlab.labfile.presets import load_preset
 
         if not self.maybe_save():
             return False
@@ -156,7 +157,7 @@ class FileActionsMixin:
         self.open_path(path)
 
     def _fill_labs_menu(self) -> None:
-        from actlab.labfile.format import load_preset, preset_names
+        from actlab.labfile.presets import load_preset, preset_names
 
         menu = self.menus.labs
         if self._preset_titles is None:  # read the presets once, on first use

@@ -21,6 +21,7 @@ from actlab.lab import DataSpec
 
 from actlab.gui import dialogs
 from actlab.engine.data.point_edits import with_nearest_removed, with_point_added
+from actlab.kinds.registry import kind_of, lab_data
 
 MAX_UNDO = 100  # data edits remembered; points are shared tuples, so this stays small
 
@@ -146,7 +147,7 @@ class DataEditsMixin:
         self.update_undo_actions()
         self.autosaver.write()
         ds = self.dataset
-        what = "images" if self.lab.kind == "images" else "points"
+        what = kind_of(self.lab).data_noun
         self.status(f"{verb}: {edit.text}. Now {ds.n_train} training and {ds.n_test} test "
                     f"{what}" + ("; the weights are kept." if edit.keep_weights else
                                 ": weights re-initialised."))
@@ -154,15 +155,9 @@ class DataEditsMixin:
 
     def _use_data(self, data: DataSpec, keep_weights: bool, title: str,
                   part: str = "data") -> bool:
-        from actlab.gui.workspaces.images.workspace import prepare_images
-        from actlab.gui.main_window import prepare_dataset
-
         lab = replace(self.lab.without_results(), **{part: data})
         try:
-            if lab.kind == "images":
-                lab, dataset = prepare_images(lab, self.path)
-            else:
-                dataset = prepare_dataset(lab)
+            lab, dataset = lab_data(lab, self.path)
         except ValueError as e:
             dialogs.show_error(self, title, str(e))
             return False

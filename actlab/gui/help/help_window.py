@@ -96,7 +96,7 @@ def _esc(text: object) -> str:
 
 def _lab_section(name: str, with_links: bool) -> str:
     from actlab.engine.outcomes import expectations
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
 
     try:
         lab = load_preset(name)
@@ -124,7 +124,7 @@ def _lab_section(name: str, with_links: bool) -> str:
 def labs_html(with_links: bool = False) -> str:
     """One section per preset lab, in teaching order: name, description, instructions,
     question and expected outcomes; with ``with_links`` an "Open this lab" link each."""
-    from actlab.labfile.format import preset_names
+    from actlab.labfile.presets import preset_names
 
     from actlab.gui.files.file_actions import LAB_SECTIONS
 
@@ -150,7 +150,7 @@ def labs_html(with_links: bool = False) -> str:
 @functools.lru_cache(maxsize=64)
 def _title(name: str) -> str:
     """A preset's display name (its file name if it cannot be read)."""
-    from actlab.labfile.format import load_preset
+    from actlab.labfile.presets import load_preset
     try:
         return load_preset(name).name
     except Exception:  # noqa: BLE001

@@ -20,7 +20,8 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-from actlab.engine.activations.builtin import NAMES, display_name
+from actlab.engine.activations.builtin import NAMES
+from actlab.engine.activations.lookup import display_name
 from actlab.views.points.compare_view import CompareView
 from actlab.views.images.compare_images_view import ImageCompareView
 

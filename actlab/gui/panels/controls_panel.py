@@ -15,8 +15,9 @@ from dataclasses import replace
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.activations.builtin import ACTIVATIONS, canonical_name
-from actlab.engine.activations.custom import find
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.lookup import canonical_name
+from actlab.engine.activations.designed import find
 from actlab.engine.data.points import GENERATORS
 from actlab.engine.image_trainer import activation_names, with_activation
 from actlab.lab import DataSpec, Lab

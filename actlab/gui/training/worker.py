@@ -28,11 +28,12 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Signal, Slot
 
-from actlab.engine.data.dataset import build_dataset
+from actlab.engine.data.build import build_dataset
 from actlab.engine.pictures.curve import make_curve_picture
 from actlab.engine.pictures.images import make_pictures
 from actlab.engine.analysis.insights import GradientLog
-from actlab.engine.trainer import Snapshot, Trainer, output_kind
+from actlab.engine.trainer import Trainer, output_kind
+from actlab.engine.snapshot import Snapshot
 from actlab.lab import Lab, TrainingSpec
 
 from actlab.gui.training.insights_feed import InsightsFeed, InsightsPack

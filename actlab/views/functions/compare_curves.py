@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.analysis.curve_metrics import r2_from_loss
 from actlab.views import colors
 from actlab.views.instruments.collapse_panel import MINUS

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from actlab.views import colors
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.views.loss_view import EpochAxis, LossAxis, thin
 from actlab.views.qt import QtCore, QtGui, QtWidgets, pg, quiet_plot
 

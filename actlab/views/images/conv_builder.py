@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.models.cnn_spec import MAX_CONV_LAYERS, ConvSpec, ImageNetSpec
 from actlab.views.network.layer_controls import LOCKED_TIP, small_font, tool_button
 from actlab.views.network.items import MergeBracketItem

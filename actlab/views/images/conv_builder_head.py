@@ -4,7 +4,7 @@ and activation, and the softmax over the classes.  Like the layer controls it re
 wishes (``edited(field, value)``) and is put back by :meth:`set_state`."""
 from __future__ import annotations
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.models.cnn_spec import MAX_DENSE_LAYERS, MAX_UNITS
 from actlab.views.network.layer_controls import ActivationCombo, small_font, tool_button
 from actlab.views.qt import QtCore, QtWidgets

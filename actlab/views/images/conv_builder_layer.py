@@ -6,7 +6,7 @@ Each control reports a *wish* (``edited(layer, field, value)``); the builder tur
 new ImageNetSpec, and puts the controls back if the network would be impossible."""
 from __future__ import annotations
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.models.cnn_spec import KERNELS, MAX_FILTERS, ConvSpec
 from actlab.views.network.layer_controls import ActivationCombo, small_font, tool_button
 from actlab.views.qt import QtCore, QtGui, QtWidgets

@@ -11,7 +11,8 @@ from functools import lru_cache
 import numpy as np
 
 from actlab.views import colors
-from actlab.engine.activations.builtin import ACTIVATIONS, get_activation
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.lookup import get_activation
 from actlab.views.fitted_title import FittedPlot
 from actlab.views.loss_view import EpochAxis, LossAxis
 from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.engine.features import FEATURES, FUNCTION_FEATURES, feature_label
 from actlab.views import colors
 from actlab.views.qt import QtCore, QtGui, QtWidgets

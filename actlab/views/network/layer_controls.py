@@ -9,7 +9,8 @@ its arrow.  The full name is always in the box's tooltip and its drop-down list.
 """
 from __future__ import annotations
 
-from actlab.engine.activations.builtin import ACTIVATIONS, display_name
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.lookup import display_name
 from actlab.lab import MAX_NEURONS
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 

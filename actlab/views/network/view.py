@@ -12,7 +12,7 @@ what the user asked for (``architectureChanged``); it never builds a Lab or a Tr
 """
 from __future__ import annotations
 
-from actlab.engine.activations.builtin import canonical_name
+from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.features import FEATURES, FUNCTION_FEATURES, feature_label
 from actlab.lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from actlab.views.network.links import DENSE_ABOVE, DenseLinksItem

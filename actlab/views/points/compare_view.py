@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from actlab.views import colors
-from actlab.engine.activations.builtin import display_name
+from actlab.engine.activations.lookup import display_name
 from actlab.views.loss_view import EpochAxis, LossAxis, format_loss, legend_row, thin
 from actlab.views.qt import QtCore, QtWidgets, pg, quiet_plot
 from actlab.views.points.surface_view import SurfaceView

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.views import colors
-from actlab.engine.activations.builtin import ACTIVATIONS, display_name
+from actlab.engine.activations.builtin import ACTIVATIONS
+from actlab.engine.activations.lookup import display_name
 from actlab.views.qt import QtCore, QtWidgets, cache_axes, fix_plane_view, pg, white_background
 from actlab.views.points.surface_view import image_rect
 

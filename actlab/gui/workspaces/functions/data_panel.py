@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.data.functions import FUNCTION_GENERATORS, X_MAX, X_MIN
 from actlab.kinds.functions import function_lab_for
-from actlab.kinds.images import point_lab_for
+from actlab.kinds.points import point_lab_for
 from actlab.lab import FunctionDataSpec, Lab, default_function_lab
 
 from actlab.gui.panels import thumbnails

@@ -20,7 +20,8 @@ from PySide6.QtCore import Qt, Signal
 from actlab.engine.data.images import (
     IMAGE_GENERATORS, MAX_IMAGES, MAX_PER_CLASS, MAX_SIZE, MIN_PER_CLASS, MIN_SIZE, ImageData)
 from actlab.kinds.images import (
-    fitted_network, image_lab_for, n_classes_of, point_lab_for, short_title, smallest_fitting_size)
+    fitted_network, image_lab_for, n_classes_of, short_title, smallest_fitting_size)
+from actlab.kinds.points import point_lab_for
 from actlab.lab import ImageDataSpec, Lab
 from actlab.safe_text import printable
 

@@ -13,10 +13,8 @@ MainWindow supplies ``lab``, ``dataset``, ``trainer``, ``acts``, ``status``, ``o
 """
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
-from actlab.lab import Lab
 
 from actlab.gui.activations.designed_activations import design_for_layer
 from actlab.gui.style import scrolling
@@ -28,16 +26,6 @@ EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
 # the point-only actions: greyed out (with the reason in the status tip) in image labs
 POINT_ONLY_ACTIONS = ("import_csv", "discretize", "show_test", "export_surface_png",
                       "export_surface_svg")
-
-
-def prepare_images(lab: Lab, path: str | None = None):
-    """``(lab, images)`` for an image lab opened from ``path`` (its relative image source
-    is found beside the file).  Raises ImageFileError/ValueError with a message for the
-    user."""
-    from actlab.kinds.image_sources import load_lab_images
-
-    base = os.path.dirname(os.path.abspath(path)) if path else None
-    return load_lab_images(lab, base)
 
 
 class ImageModeMixin:

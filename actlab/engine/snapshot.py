@@ -1,0 +1,33 @@
+"""The frozen picture of one moment of training that the views draw (see the one-way flow in
+DESIGN.md): made by a trainer's ``snapshot()``, handed to the GUI thread without copying."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a view needs to draw one moment of training.  Arrays are read-only copies
+    (history columns are read-only views of append-only storage)."""
+
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+    history: dict
+    params: tuple
+    surface: np.ndarray | None
+    neurons: tuple
+    extent: float
+    diverged: str | None
+    epochs_per_second: float
+    stopped: bool = False
+    # image labs: an image_pictures.ImagePictures (probed image, feature maps, gallery,
+    # confusion) added by whoever shows it (the window's worker); None otherwise
+    images: object = None
+    # function labs: a function_pictures.CurvePicture (the curve, its units, kinks and
+    # pieces) added by whoever shows it (the window's worker); None otherwise
+    curve: object = None
