@@ -25,9 +25,8 @@ TITLE_PX = 16
 TEXT = "#222222"
 MUTED = "#555555"
 FRAME = "#B0B0B0"     # the thin frame around a picture
-#: The outline of a wrong prediction: a saturated red, thick, that no greyscale digit,
-#: no Okabe–Ito class colour and no frame uses, so a student (and a test) can find it.
-MISTAKE = "#E4002B"
+#: The outline of a wrong prediction (views/colors.py, shared with the window's gallery).
+MISTAKE = colors.MISTAKE
 MARGIN = 16.0        # white border round every figure
 
 

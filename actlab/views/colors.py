@@ -26,6 +26,10 @@ ORANGE, BLUE = CLASS_COLORS[0], CLASS_COLORS[1]
 NEUTRAL = "#F7F7F7"  # the middle of the diverging map: "not sure" / zero
 OUTLINE = "#222222"  # outline of training points, contour lines
 BOUNDARY = "#333333"
+#: The outline of a wrong prediction (gallery, samples.png): a saturated red, thick, that
+#: no greyscale digit, no Okabe–Ito class colour and no frame uses, so a student (and a
+#: test) can find it.
+MISTAKE = "#E4002B"
 #: How far a surface colour goes from white towards the class colour at full certainty.
 SURFACE_STRENGTH = 0.6
 #: Line colours for curves (loss plots, comparison runs); also Okabe–Ito, darker first.

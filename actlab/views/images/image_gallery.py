@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from actlab.figures.canvas import MISTAKE
 from actlab.views.qt import QtCore, QtGui, QtWidgets
-from actlab.views.colors import BLUE as ACCENT
+from actlab.views.colors import BLUE as ACCENT, MISTAKE
 
 MIN_THUMB, MAX_THUMB = 40, 56  # px a thumbnail is drawn at (pixelated, nearest neighbour)
 GAP = 6                        # px between tiles
