@@ -160,9 +160,9 @@ def _load(lab_arg: str):
     from actlab.labfile.format import LabFileError, load_lab
     from actlab.labfile.presets import load_preset
 
-    kind, name = resolve_lab(lab_arg)
+    source, name = resolve_lab(lab_arg)
     try:
-        if kind == "preset":
+        if source == "preset":
             return load_preset(name), name, None
         return load_lab(Path(name)), Path(name).stem, Path(name).parent
     except LabFileError as e:

@@ -212,17 +212,17 @@ def build_menus(w: QtWidgets.QMainWindow, a: Actions) -> Menus:
 def add_export_menu(export: QtWidgets.QMenu, text: str, name: str, entries,
                     save) -> QtWidgets.QMenu:
     """A submenu ``text`` (object name ``name``) of File ▸ Export with, for every
-    ``(key, title, kinds)`` of ``entries``, an action "``title`` as PNG…" (or SVG) named
-    ``action_export_{key}_{kind}`` that calls ``save(key, kind)``."""
+    ``(key, title, formats)`` of ``entries``, an action "``title`` as PNG…" (or SVG) named
+    ``action_export_{key}_{fmt}`` that calls ``save(key, fmt)``."""
     menu = export.addMenu(text)
     menu.setObjectName(name)
-    for key, title, kinds in entries:
-        for kind in kinds:
-            act = menu.addAction(f"{title} as {kind.upper()}…")
-            act.setObjectName(f"action_export_{key}_{kind}")
+    for key, title, formats in entries:
+        for fmt in formats:
+            act = menu.addAction(f"{title} as {fmt.upper()}…")
+            act.setObjectName(f"action_export_{key}_{fmt}")
             act.setStatusTip(f"Save the {title.lower()} as "
-                             f"{'a PNG image' if kind == 'png' else 'an SVG drawing'}.")
-            act.triggered.connect(lambda _=False, k=key, f=kind: save(k, f))
+                             f"{'a PNG image' if fmt == 'png' else 'an SVG drawing'}.")
+            act.triggered.connect(lambda _=False, k=key, f=fmt: save(k, f))
     return menu
 
 

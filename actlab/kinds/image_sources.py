@@ -46,9 +46,9 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
     path = source_path(lab, base_dir)
     if path is None:
         return lab, image_data(lab)
-    kind = lab.data.source[0]
+    source_type = lab.data.source[0]
     d = lab.data
-    if kind == "npz":
+    if source_type == "npz":
         from actlab.engine.data.image_npz import load_npz
         data = load_npz(path, d.size, d.train_fraction, d.seed)
     else:
@@ -61,7 +61,7 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
         data = with_added(data, d.added)
     except ValueError as e:
         raise ImageFileError(path, str(e)) from None
-    spec = replace(d, source=(kind, str(path.absolute())), classes=data.n_classes)
+    spec = replace(d, source=(source_type, str(path.absolute())), classes=data.n_classes)
     network = replace(lab.network, input_size=data.size, n_classes=data.n_classes)
     return replace(lab, data=spec, network=network), data
 
@@ -82,10 +82,10 @@ def lab_with_images(lab: Lab | None, path: str | os.PathLike, size: int | None =
         raise ValueError("--images needs an image lab (this one is a point lab)")
     lab = resized(lab, size)
     p = Path(os.path.expanduser(os.fspath(path)))
-    kind = "folder" if p.is_dir() else "npz"
+    source_type = "folder" if p.is_dir() else "npz"
     d = lab.data
     data = ImageDataSpec(size=d.size, train_fraction=d.train_fraction, seed=d.seed,
-                         source=(kind, str(p.absolute())))
+                         source=(source_type, str(p.absolute())))
     # the lab's guide (expected outcomes) was written for its own images
     return replace(lab.without_results(), data=data, guide=None)
 

@@ -18,9 +18,7 @@ import json
 import os
 from typing import Any
 
-from actlab.labfile import functions as functions_format
 from actlab.labfile import guide as guide_format
-from actlab.labfile import images as images_format
 from actlab.labfile import points as points_format
 from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
                            read_regular_file, write_text_atomic)
@@ -28,6 +26,7 @@ from actlab.lab import DATA_KINDS, FORMAT_NAME, FORMAT_VERSION, Lab
 from actlab.labfile.checks import (
     MAX_DEPTH, MAX_KEY_TEXT, LabFileError, _check_structure, _choice, _int, _is_int, _name,
     _object, _shown, _str)
+from actlab.labfile.parts import PARTS
 from actlab.labfile.guide import EXPECT_METRICS, EXPECT_OPS, GUIDE_KEYS, MAX_EXPECT_EPOCHS
 from actlab.labfile.names import (
     FALLBACK_CLASS_COUNTS, FALLBACK_NAMES, FALLBACK_REGRESSION, known_names, layer_sizes,
@@ -62,30 +61,13 @@ def _head(lab: Lab, version: int) -> dict[str, Any]:
 def lab_to_dict(lab: Lab) -> dict[str, Any]:
     """``lab`` as JSON-ready values (see ``docs/lab-format.md``); does not validate.
     Point labs are written as version 1 (older ActLabs open them), image and function
-    labs as 2."""
-    if lab.kind == "images":
-        return _image_lab_to_dict(lab)
-    if lab.kind == "functions":
-        d = _head(lab, 2)
-        d["data"] = plain(functions_format.function_data_to_dict(lab.data))
-    else:
-        d = _head(lab, 1)
-        d["data"] = points_format.point_data_to_dict(lab.data)
-    d["features"] = plain(lab.features)
-    d["network"] = points_format.network_to_dict(lab.network)
+    labs as 2 (see :data:`.parts.PARTS`)."""
+    part = PARTS[lab.kind]
+    d = _head(lab, part.version)
+    d.update(part.write(lab))
     d["training"] = points_format.training_to_dict(lab.training)
     if lab.params is not None:
-        d["params"] = points_format.dense_params_to_list(lab.params)
-    return points_format.results_to_dict(lab, d)
-
-
-def _image_lab_to_dict(lab: Lab) -> dict[str, Any]:
-    d = _head(lab, images_format.IMAGES_VERSION)
-    d["data"] = plain(images_format.image_data_to_dict(lab.data))
-    d["network"] = plain(images_format.image_network_to_dict(lab.network))
-    d["training"] = points_format.training_to_dict(lab.training)
-    if lab.params is not None:
-        d["params"] = images_format.image_params_to_list(lab.params, lab.network)
+        d["params"] = part.write_params(lab)
     return points_format.results_to_dict(lab, d)
 
 
@@ -119,36 +101,16 @@ def lab_from_dict(d: Any) -> Lab:
     kind = "points"
     if isinstance(raw_data, dict) and "kind" in raw_data:
         kind = _choice(raw_data["kind"], "data.kind", "data kind", DATA_KINDS)
-        if kind != "points" and version < images_format.IMAGES_VERSION:
-            raise LabFileError("data.kind", f"{kind[:-1]} labs need version "
-                                            f"{images_format.IMAGES_VERSION} or newer, the "
-                                            f"file says {version}")
-        if kind == "points":
-            raw_data = {k: x for k, x in raw_data.items() if k != "kind"}
-    if kind == "functions":
-        data = functions_format.read_function_data(raw_data, "data", MAX_SEED)
-        features = functions_format.read_function_features(d.get("features"), "features")
-        network = points_format.read_network(d.get("network", {}), "network")
-    elif kind == "images":
-        if "features" in d:
-            raise LabFileError("features", "only for point labs (an image lab's input is "
-                                           "the image)")
-        data = images_format.read_image_data(raw_data, "data", MAX_SEED)
-        features = base.features
-        network = images_format.read_image_network(d.get("network", {}), "network", data,
-                                                   known_names("activation"),
-                                                   points_format.read_custom)
-    else:
-        data = points_format.read_point_data(raw_data, "data")
-        features = points_format.read_features(d.get("features", list(base.features)), "features")
-        network = points_format.read_network(d.get("network", {}), "network")
+    part = PARTS[kind]
+    if version < part.version:
+        raise LabFileError("data.kind", f"{kind[:-1]} labs need version {part.version} or "
+                                        f"newer, the file says {version}")
+    data, features, network = part.read(d, raw_data, base)
     training = points_format.read_training(d.get("training", {}), "training")
     lab = Lab(name, description, data, features, network, training, seed)
     params = history = guide = None
-    if d.get("params") is not None and kind == "images":
-        params = images_format.read_image_params(d["params"], "params", network)
-    elif d.get("params") is not None:
-        params = points_format.read_params(d["params"], "params", layer_sizes(lab))
+    if d.get("params") is not None:
+        params = part.read_params(d["params"], lab)
     if d.get("history") is not None:
         history = points_format.read_history(d["history"], "history")
     if d.get("guide") is not None:

@@ -28,19 +28,19 @@ _REGISTRIES = {"activation": ("actlab.engine.activations.builtin", "ACTIVATIONS"
                "feature": ("actlab.engine.features", "FEATURES")}
 
 
-def _registry(kind: str) -> Any:
-    module_name, attr = _REGISTRIES[kind]
+def _registry(what: str) -> Any:
+    module_name, attr = _REGISTRIES[what]
     try:
         return getattr(importlib.import_module(module_name), attr)
     except Exception:  # engine absent or half-written: fall back to the v1 lists
         return None
 
 
-def known_names(kind: str) -> tuple[str, ...]:
-    """Valid names of ``kind`` ("activation", "generator" incl. "custom", or "feature")."""
-    names = tuple(n for n in (_registry(kind) or ()) if isinstance(n, str))
-    names = names or FALLBACK_NAMES[kind]
-    return names + ("custom",) if kind == "generator" and "custom" not in names else names
+def known_names(what: str) -> tuple[str, ...]:
+    """Valid names of ``what`` ("activation", "generator" incl. "custom", or "feature")."""
+    names = tuple(n for n in (_registry(what) or ()) if isinstance(n, str))
+    names = names or FALLBACK_NAMES[what]
+    return names + ("custom",) if what == "generator" and "custom" not in names else names
 
 
 def _generator_info(name: str) -> Any:

@@ -153,22 +153,22 @@ def _windows(x):
     return r.transpose(0, 1, 2, 4, 3, 5).reshape(n, C, Ho, Wo, 4)
 
 
-def pool2d(x: np.ndarray, kind: str) -> np.ndarray:
+def pool2d(x: np.ndarray, pool: str) -> np.ndarray:
     """2×2, stride-2 pooling (floor: an odd last row/column is dropped)."""
-    if kind == "none":
+    if pool == "none":
         return x
     w = _windows(x)
-    return w.max(axis=-1) if kind == "max" else w.mean(axis=-1)
+    return w.max(axis=-1) if pool == "max" else w.mean(axis=-1)
 
 
-def pool2d_input_grad(g: np.ndarray, x: np.ndarray, kind: str) -> np.ndarray:
+def pool2d_input_grad(g: np.ndarray, x: np.ndarray, pool: str) -> np.ndarray:
     """Gradient through pooling: average spreads it over the window, max sends it to the
     window's (first) largest input."""
-    if kind == "none":
+    if pool == "none":
         return g
     n, C, H, W = x.shape
     Ho, Wo = g.shape[2:]
-    if kind == "avg":
+    if pool == "avg":
         share = np.repeat(g[..., None], 4, axis=-1) / 4.0
     else:
         first = _windows(x).argmax(axis=-1)

@@ -113,15 +113,15 @@ def _images(a: np.ndarray) -> np.ndarray:
         raise _Bad(f"{n} images; ActLab takes at most {MAX_IMAGES} (save a subset)")
     if max(h, w) > MAX_SIDE:
         raise _Bad(f"images of {h}x{w} px; at most {MAX_SIDE} px a side")
-    kind = a.dtype.kind
-    if kind == "b":
+    code = a.dtype.kind
+    if code == "b":
         return a.astype(np.float64)
-    if kind in "iu":
+    if code in "iu":
         lo, hi = int(a.min()), int(a.max())
         if lo < 0 or hi > 255:
             raise _Bad(f"integer images must be grey levels 0 to 255, found {lo} to {hi}")
         return a.astype(np.float64) / 255.0
-    if kind != "f":
+    if code != "f":
         raise _Bad(f"'images' must hold numbers, got dtype {printable(str(a.dtype), 30)}")
     a = a.astype(np.float64)
     if not np.isfinite(a).all():
@@ -136,10 +136,11 @@ def _images(a: np.ndarray) -> np.ndarray:
 def _labels(y: np.ndarray, n: int) -> np.ndarray:
     if y.ndim != 1 or len(y) != n:
         raise _Bad(f"'labels' must have shape ({n},), one per image, got {y.shape}")
-    if y.dtype.kind == "f":
+    code = y.dtype.kind
+    if code == "f":
         if not np.isfinite(y).all() or (y != np.round(y)).any():
             raise _Bad("'labels' must be whole numbers (class indices 0, 1, ...)")
-    elif y.dtype.kind not in "biu":
+    elif code not in "biu":
         raise _Bad(f"'labels' must be whole numbers, got dtype {printable(str(y.dtype), 30)}")
     if y.min() < 0:
         raise _Bad(f"'labels' must be 0 or more, found {y.min():g}")
@@ -160,7 +161,7 @@ def _labels(y: np.ndarray, n: int) -> np.ndarray:
 def _class_names(a: np.ndarray | None, k: int) -> tuple[str, ...]:
     if a is None:
         return tuple(str(c) for c in range(k))
-    if a.dtype.kind != "U" or a.ndim != 1:
+    if a.dtype.kind != "U" or a.ndim != 1:  # not text
         raise _Bad("'class_names' must be a 1-D array of strings")
     if len(a) != k:
         raise _Bad(f"'class_names' has {len(a)} names for {k} classes")

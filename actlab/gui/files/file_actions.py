@@ -279,7 +279,7 @@ class FileActionsMixin:
         return True
 
     # ------------------------------------------------------------------ export
-    def export(self, what: str, kind: str, path: str | None = None) -> bool:
+    def export(self, what: str, fmt: str, path: str | None = None) -> bool:
         """Export the whole window ("figure"), "surface", "loss" or "history" as png,
         svg or csv.  Without ``path`` a save dialog asks for one."""
         from actlab.views import export
@@ -297,30 +297,30 @@ class FileActionsMixin:
             svg = what != "figure" and target.lower().endswith(".svg")
             (export.export_svg if svg else export.export_png)(widget, target)
 
-        return self.export_with(what, write, path, kind)
+        return self.export_with(what, write, path, fmt)
 
-    def ask_export_path(self, what: str, kind: str) -> str | None:
-        """Ask where to save an export (``<lab>-<what>.<kind>`` in the last folder);
+    def ask_export_path(self, what: str, fmt: str) -> str | None:
+        """Ask where to save an export (``<lab>-<what>.<fmt>`` in the last folder);
         None when cancelled.  The suffix is added when the user left it out."""
         folder = last_folder(self.settings)
-        name = f"{_slug(self.lab.name)}-{what}.{kind}"
+        name = f"{_slug(self.lab.name)}-{what}.{fmt}"
         names = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
                  "csv": "CSV tables (*.csv)"}
-        kinds = [kind] if kind == "csv" or what == "figure" else \
-            [kind] + [k for k in ("png", "svg") if k != kind]
-        filters = ";;".join(names[k] for k in kinds)
+        formats = [fmt] if fmt == "csv" or what == "figure" else \
+            [fmt] + [k for k in ("png", "svg") if k != fmt]
+        filters = ";;".join(names[k] for k in formats)
         path = dialogs.save_file_name(self, "Export", os.path.join(folder, name), filters)
         if not path:
             return None
-        if not path.lower().endswith(tuple("." + k for k in kinds)):
-            path += "." + kind  # no known extension typed: the chosen format's
+        if not path.lower().endswith(tuple("." + k for k in formats)):
+            path += "." + fmt  # no known extension typed: the chosen format's
         return path
 
     def export_with(self, what: str, write, path: str | None = None,
-                    kind: str = "png") -> bool:
+                    fmt: str = "png") -> bool:
         """Export with ``write(path)`` (asking for the path unless given): errors show one
         message, success remembers the folder and says so."""
-        path = path or self.ask_export_path(what, kind)
+        path = path or self.ask_export_path(what, fmt)
         if not path:
             return False
         try:

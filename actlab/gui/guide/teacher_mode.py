@@ -205,15 +205,15 @@ class _Guard(QtCore.QObject):
         window.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        kind = event.type()
-        if kind == QtCore.QEvent.Type.EnabledChange:
+        etype = event.type()
+        if etype == QtCore.QEvent.Type.EnabledChange:
             if obj.isWidgetType() and obj.isEnabled() and any(obj is w for w in self.widgets):
                 obj.setEnabled(False)  # its panel switched it on: the lock wins
-        elif self.block_drops and obj is self.window and kind in (
+        elif self.block_drops and obj is self.window and etype in (
                 QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove,
                 QtCore.QEvent.Type.Drop) and _dropped_csv(event):
             event.ignore()
-            if kind == QtCore.QEvent.Type.Drop and hasattr(self.window, "status"):
+            if etype == QtCore.QEvent.Type.Drop and hasattr(self.window, "status"):
                 self.window.status("The data is locked by the teacher for this lab: "
                                    "CSV files cannot be imported.")
             return True

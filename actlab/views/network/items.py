@@ -583,10 +583,10 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
         return (f"{text} = {format_value(float(params[layer][0][i, j]))}\nThicker means "
                 "stronger; blue pushes the next neuron up, orange pushes it down. "
                 "Click to change it.")
-    kind, column, index = key
+    part, column, index = key
     b = None if params is None or column == 0 else float(params[column - 1][1][index])
     bias = "" if b is None else f"\nbias = {format_value(b)}"
-    if kind == "bias":
+    if part == "bias":
         value = "(not trained yet)" if b is None else f"= {format_value(b)}"
         return (f"bias of {name(column, index)} {value}\nA constant the neuron adds before "
                 "its activation: it shifts where the neuron switches."

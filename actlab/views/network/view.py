@@ -470,8 +470,8 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
             self.neuronUnhovered.emit()
 
     def _item_clicked(self, key) -> None:
-        kind, *where = key
-        (self.linkClicked if kind == "link" else self.biasClicked).emit(*where)
+        part, *where = key
+        (self.linkClicked if part == "link" else self.biasClicked).emit(*where)
 
     def _describe(self, key: tuple) -> str:
         return tooltip_text(key, self._features, self._activations, self._n_outputs,

@@ -183,8 +183,8 @@ class ImageDataPanel(QtWidgets.QWidget):
             "Split your images into training and test afresh (a new data seed)." if from_file
             else "Draw a fresh set of random images of the same kind (a new data seed).")
         if from_file:
-            kind, path = d.source
-            what = "folder" if kind == "folder" else "file"
+            source_type, path = d.source
+            what = "folder" if source_type == "folder" else "file"
             classes = f", {d.classes} classes" if d.classes else ""
             name = printable(os.path.basename(os.path.normpath(path)), 60)
             self.source_label.setText(f"Images from the {what} {name}{classes}")
