@@ -133,7 +133,7 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
             epoch_texts[1] = text
 
     numbers = [0]
-    out = w.active_output()
+    out = w.workspace.output
     show_numbers = out.show_numbers
 
     def counted_numbers(*args, **kwargs):

@@ -16,9 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from actlab import __version__
 from actlab.engine.data.dataset import Dataset
-from actlab.engine.trainer import output_kind
 from actlab.lab import Lab, default_lab
-from actlab.labfile.format import n_classes as spec_classes
 from actlab.views.network.view import NetworkView
 
 from actlab.gui import dialogs
@@ -26,21 +24,17 @@ from actlab.gui.actions import build_menus, create_actions, dice_icon
 from actlab.gui.files.autosave import Autosaver
 from actlab.gui.panels.controls_panel import ControlsPanel
 from actlab.gui.files.undo import DataEditsMixin
-from actlab.gui.workspaces.points.data_panel import DataPanel
 from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
-from actlab.gui.panels.features_panel import FeaturesPanel
 from actlab.gui.files.file_actions import FileActionsMixin
 from actlab.gui.guide.guide_actions import GuideMixin
-from actlab.gui.workspaces.functions.workspace import FunctionModeMixin
-from actlab.gui.workspaces.images.workspace import ImageModeMixin
-from actlab.kinds.registry import lab_data
+from actlab.kinds.registry import kind_of, lab_data
 from actlab.gui.instruments.instruments import Instruments
 from actlab.gui.playback import DRAW_INTERVAL_MS, LiveViewMixin
-from actlab.gui.workspaces.points.output_panel import OutputPanel
+from actlab.gui.workspaces.registry import KIND_ACTIONS, WORKSPACES
 from actlab.gui.presentation import Presentation
 from actlab.gui.screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
 from actlab.gui.settings import open_settings
-from actlab.gui.style import STYLE_SHEET, caption, data_column
+from actlab.gui.style import STYLE_SHEET, caption
 from actlab.gui.training.training_thread import TrainingThread
 from actlab.gui.panels.weight_edit import WeightEditor
 from actlab.gui.window_layout import WindowLayout, set_visual_tab_order
@@ -72,8 +66,13 @@ class ArrowKeysToInputs(QtCore.QObject):
 
 
 class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
-                 ImageModeMixin, FunctionModeMixin, QtWidgets.QMainWindow):
-    """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``."""
+                 QtWidgets.QMainWindow):
+    """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``.
+
+    The window is the frame: toolbar, menus, status bar, the side panel (data, guide),
+    the instruments, files.  The three centre columns belong to the workspace of the
+    lab's kind (``workspace``; one per kind in ``workspaces``, made when the first lab
+    of that kind opens)."""
 
     def __init__(self, lab: Lab | None = None, path: str | None = None,
                  parent: QtWidgets.QWidget | None = None):
@@ -85,10 +84,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.redraws = 0  # snapshots drawn (the benchmark reads it)
         self._generation = 0
         self._drawn_seq = 0
-        self._snapshot = None
+        self.snapshot = None  # the snapshot drawn last
         self._playing = False  # what the worker reported
         self.wants_playing = False  # what was last asked for (see LiveViewMixin)
-        self._hover: tuple[int, int] | None = None
         self._good: tuple | None = None  # (generation, lab, dataset) known to load
         self.trainer = TrainingThread(self)
         try:
@@ -107,6 +105,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.acts = create_actions(self)
         self.acts.new_seed.setIcon(dice_icon())
         self.menus = build_menus(self, self.acts)
+        self.workspaces: dict = {}
+        self.workspace = None
+        self.workspace_for("points")  # the default lab's, and the layout's plot floors
         self._create_toolbar()
         self._create_layout()
         self._create_status_bar()
@@ -134,22 +135,17 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
 
     # ------------------------------------------------------------------ building
     def _create_widgets(self) -> None:
-        self.data_panel = DataPanel()
-        self.features_panel = FeaturesPanel()
         self.controls = ControlsPanel()
+        # the diagram of a multilayer perceptron: the point and the function workspaces'
         self.network_view = NetworkView()
         self.network_view.setObjectName("network_view")
-        self.output = OutputPanel()
-        # one stack per column: index 0 the point labs' widgets, 1 the image labs' (made
-        # when the first image lab opens, see image_mode.py)
+        # one stack per centre column: each workspace's page in each (see workspace_for)
         self.data_stack = QtWidgets.QStackedWidget()
         self.data_stack.setObjectName("data_stack")
         self.network_stack = QtWidgets.QStackedWidget()
         self.network_stack.setObjectName("network_stack")
-        self.network_stack.addWidget(self.network_view)
         self.output_stack = QtWidgets.QStackedWidget()
         self.output_stack.setObjectName("output_stack")
-        self.output_stack.addWidget(self.output)
 
     def _create_toolbar(self) -> None:
         bar = QtWidgets.QToolBar("Training")
@@ -193,13 +189,8 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.toolbar = bar
 
     def _create_layout(self) -> None:
-        scroll = data_column("data", self.data_panel, self.features_panel)
-        self.data_stack.addWidget(scroll)
-        # each kind of lab's (data, network, output) pages; the others are added when
-        # the first lab of their kind opens
-        self.kind_pages = {"points": (scroll, self.network_view, self.output)}
         self.layout_ = WindowLayout(self, self.data_stack, self.network_stack,
-                                    self.output_stack, plots=self.output)
+                                    self.output_stack, plots=self.workspaces["points"].output)
         self.side_panel = self.layout_.side
         self.splitter = self.layout_.splitter
         central = QtWidgets.QWidget()
@@ -230,26 +221,19 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         a.guided_labs.triggered.connect(lambda: self.show_help("labs"))
         a.quit.triggered.connect(self.close)
         self.connect_file_actions()
-        self.connect_image_actions()
+        a.import_images.triggered.connect(
+            lambda: self.workspace_for("images").import_images(None))
+        a.draw_image.triggered.connect(lambda: self.workspace_for("images").draw_image())
+        a.draw_curve.triggered.connect(lambda: self.workspace_for("functions").draw_curve())
         self.connect_data_edits()
-        for panel in (self.data_panel, self.features_panel, self.controls):
-            panel.labEdited.connect(self.apply_edit)
-        self.features_panel.refused.connect(self.status)
+        self.controls.labEdited.connect(self.apply_edit)
         self.network_view.architectureChanged.connect(self._architecture_changed)
         self.network_view.designRequested.connect(
             lambda layer, name: design_for_layer(self, "dense", layer, name))
-        self.network_view.neuronHovered.connect(self._neuron_hovered)
-        self.network_view.neuronUnhovered.connect(self._neuron_unhovered)
+        self.network_view.neuronHovered.connect(
+            lambda layer, index: self.workspace.neuron_hovered(layer, index))
+        self.network_view.neuronUnhovered.connect(lambda: self.workspace.neuron_unhovered())
         self.weight_editor = WeightEditor(self)  # click a link to type its weight
-        self.output.surface_view.clicked.connect(self._surface_clicked)
-        for act, box in ((a.show_test, self.output.show_test),
-                         (a.discretize, self.output.discretize),
-                         (a.log_scale, self.output.log_scale)):
-            act.toggled.connect(box.setChecked)
-            box.toggled.connect(act.setChecked)
-        self.output.show_test.toggled.connect(
-            lambda on: self.status("Test points shown as squares." if on else
-                                   "Test points hidden."))
         w.playingChanged.connect(self._playing_changed)
         w.diverged.connect(self._diverged)
         w.finished.connect(self._finished)
@@ -276,8 +260,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.forget_data_edits()  # another lab: Undo starts from here
         self.autosaver.discard()  # the previous lab was saved or thrown away
         self.show_guide_for_lab()
-        if lab.kind == "points":
-            self.output.surface_view.clear_extra_line()
+        self.workspace.opened()
         self.setWindowModified(False)
         self._update_title()
         self.status(message or f"Opened “{lab.name}”.")
@@ -309,10 +292,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self._commit(new_lab.without_results(), dataset)
         if switched:  # Undo brings back data of the same kind only: start afresh
             self.forget_data_edits()
-            what = {"images": "an image", "functions": "a function"}.get(new_lab.kind,
-                                                                          "a point")
-            self.status(f"Switched to {what} lab: “{new_lab.name}”. Weights initialised; "
-                        "press Play.")
+            what = kind_of(new_lab).title.lower()
+            self.status(f"Switched to {'an' if what[0] in 'aeiou' else 'a'} {what}: "
+                        f"“{new_lab.name}”. Weights initialised; press Play.")
             self._mark_modified()
             return
         self.record_data_edit(before, undo_text)
@@ -321,45 +303,61 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
 
     def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False) -> None:
         self.lab, self.dataset = lab, dataset
-        self.set_lab_kind(lab.kind)
+        self.show_workspace(lab.kind)
         self._sync_panels()
-        out = self.active_output()
-        out.set_warning(None)
-        if lab.kind == "images":
-            self._drawn_images = None
-            self.image_output.clear()
-            self.network_view_images.show_pictures(None)
-        elif lab.kind == "functions":
-            self.clear_function_output()
-        else:
-            self.output.loss_view.show_history(None)  # a new run: no curve, no old axes
-            self.output.surface_view.set_points(dataset)
+        self.workspace.output.set_warning(None)
+        self.workspace.clear(dataset)
         trainable = dataset.n_train > 0
         self._generation = self.trainer.load(lab if trainable else None,
                                              dataset if trainable else None, keep_weights)
         for act in (self.acts.play, self.acts.step, self.acts.reset, self.acts.new_seed):
             act.setEnabled(trainable)
-        if not trainable and lab.kind == "points":
-            self.output.surface_view.clear()
         self.instruments.lab_changed()
 
     def _sync_panels(self) -> None:
-        lab, ds = self.lab, self.dataset
-        if lab.kind in ("images", "functions"):
-            (self.sync_image_panels if lab.kind == "images" else self.sync_function_panels)()
-            self.seed_label.setText(f"Weights seed {lab.seed}")
-            self._update_title()
-            return
-        n_classes = ds.n_classes if ds is not None else spec_classes(lab.data)
-        self.data_panel.set_lab(lab, n_classes)
-        self.features_panel.set_lab(lab)
-        self.controls.set_lab(lab)
-        _, n_out = output_kind(lab.data.problem, n_classes)
-        net = lab.network
-        self.network_view.set_architecture(lab.features, net.hidden, net.activations, n_out,
-                                           net.custom)
-        self.seed_label.setText(f"Weights seed {lab.seed}")
+        """Show ``self.lab`` in the workspace and the toolbar (emits no edit)."""
+        self.workspace.show_lab(self.lab, self.dataset)
+        self.controls.set_lab(self.lab)
+        self.seed_label.setText(f"Weights seed {self.lab.seed}")
         self._update_title()
+
+    # ------------------------------------------------------------------ workspaces
+    def workspace_for(self, kind: str):
+        """The workspace of ``kind`` (made, and its pages put in the column stacks, the
+        first time it is asked for)."""
+        ws = self.workspaces.get(kind)
+        if ws is None:
+            ws = self.workspaces[kind] = WORKSPACES[kind](self)
+            for stack, page in zip(self._stacks(), ws.pages):
+                if stack.indexOf(page) < 0:
+                    stack.addWidget(page)
+            if hasattr(self, "layout_"):
+                set_visual_tab_order(self)  # the new columns read left to right too
+        return ws
+
+    def show_workspace(self, kind: str) -> None:
+        """Show the columns of ``kind``'s workspace (no-op when shown)."""
+        ws = self.workspace_for(kind)
+        if ws is self.workspace:
+            return
+        self.workspace = ws
+        for stack, page in zip(self._stacks(), ws.pages):
+            stack.setCurrentWidget(page)
+        self.layout_.network_label.setText(ws.network_title)
+        for name in KIND_ACTIONS:
+            getattr(self.acts, name).setEnabled(name in ws.actions)
+        self.acts.import_csv.setStatusTip(ws.import_csv_tip)
+        for other in self.workspaces.values():
+            if other.export_menu is not None:
+                other.export_menu.setEnabled(other is ws)
+
+    def _stacks(self) -> tuple:
+        return self.data_stack, self.network_stack, self.output_stack
+
+    # the point workspace is made with the window: its panels by their short names
+    output = property(lambda self: self.workspaces["points"].output)
+    data_panel = property(lambda self: self.workspaces["points"].data_panel)
+    features_panel = property(lambda self: self.workspaces["points"].features_panel)
 
     def _architecture_changed(self, hidden: tuple, activations: tuple) -> None:
         net = replace(self.lab.network, hidden=tuple(hidden), activations=tuple(activations))

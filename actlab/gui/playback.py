@@ -14,16 +14,14 @@ from dataclasses import replace
 
 from PySide6.QtCore import QTimer
 
-from actlab.engine.activations.lookup import display_name
-
 from actlab.gui import dialogs
 from actlab.gui.actions import set_play_state
+from actlab.gui.workspaces.base import NETWORK_EVERY
 
 # The display timer: about 35 frames a second, never one draw per epoch.  Each frame
 # costs the training thread its share of the GIL, so while training the surface is
-# redrawn every frame, the network diagram every 2nd and the loss plot every 5th.
+# redrawn every frame, the network diagram every NETWORK_EVERY-th.
 DRAW_INTERVAL_MS = 28
-NETWORK_EVERY = 2
 # The loss numbers and speed: every 0.045 s (15-20 Hz) rather than every n-th frame, so
 # they stay above 10 Hz when a big network brings the frame rate down.  The loss plot
 # re-lays out and repaints its axes on every update (~17 ms a paint, measured): about 6
@@ -45,8 +43,8 @@ def speed_text(epochs_per_second: float) -> str:
 class LiveViewMixin:
     """Play/Pause/Step/Reset, worker signals, the display timer and neuron hovering."""
 
-    _drawn_surface = None  # the surface array drawn last (skip redrawing the same one)
-    surface_frames = 0     # fresh surfaces drawn (the benchmark reads it)
+    surface_frames = 0     # fresh central pictures drawn (the benchmark reads it)
+    snapshot = None        # the snapshot drawn last
     _slow_drawn_at = 0.0   # when the loss numbers were last drawn
     _plot_drawn_at = 0.0   # when the loss plot was last drawn
 
@@ -88,11 +86,8 @@ class LiveViewMixin:
         """Epoch 0 with the same starting weights (the seed is kept)."""
         self.lab = self.lab.without_results()
         self.trainer.reset(False)
-        self.active_output().set_warning(None)
-        if self.lab.kind == "images":
-            self.image_output.show_history(None)
-        else:  # not the old run's axes (log scale!)
-            self.active_output().loss_view.show_history(None)
+        self.workspace.output.set_warning(None)
+        self.workspace.clear_history()  # not the old run's axes (log scale!)
         self._mark_modified()
         self.status(f"Reset to epoch 0 with the same starting weights (seed {self.lab.seed}).")
 
@@ -114,7 +109,7 @@ class LiveViewMixin:
 
     def _diverged(self, message: str) -> None:
         self.wants_playing = False  # also when Play was refused: nothing plays
-        self.active_output().set_warning(message)
+        self.workspace.output.set_warning(message)
         self.status("Training diverged and was paused: lower the learning rate and press Reset.")
 
     def _finished(self) -> None:
@@ -124,7 +119,7 @@ class LiveViewMixin:
                     "Reset to go on." if stop else "Training stopped.")
 
     def _worker_error(self, message: str) -> None:
-        self.active_output().set_warning(message)
+        self.workspace.output.set_warning(message)
         self.status(message)
 
     def _load_failed(self, generation: int, message: str) -> None:
@@ -133,9 +128,8 @@ class LiveViewMixin:
         dialogs.show_error(self, "Cannot use these settings", message)
         if self._good is not None:  # go back to what the worker still has
             self._generation, self.lab, self.dataset = self._good
-            self.set_lab_kind(self.lab.kind)
-            if self.lab.kind == "points":
-                self.output.surface_view.set_points(self.dataset)
+            self.show_workspace(self.lab.kind)
+            self.workspace.clear(self.dataset)
             self._sync_panels()
 
     # ------------------------------------------------------------------ drawing
@@ -152,75 +146,18 @@ class LiveViewMixin:
         QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.trainer.end_gui_turn))
         if self._good is None or self._good[0] != pub.generation:
             self._good = (pub.generation, self.lab, self.dataset)
-        snap = self._snapshot = pub.snapshot
-        if self.lab_kind == "images":
-            self.draw_image_pictures(snap)
-        elif self.lab_kind == "functions":
-            self.draw_function_pictures(pub, snap)
-        else:
-            self._draw_point_pictures(pub, snap)
+        snap = self.snapshot = pub.snapshot
+        ws = self.workspace
+        if ws.draw(pub, snap, self.redraws % NETWORK_EVERY == 0):
+            self.surface_frames += 1
         self.epoch_label.setText(f"{snap.epoch:07,d}")
         now = time.perf_counter()
         if not pub.playing or now - self._plot_drawn_at >= PLOT_INTERVAL_S:
             self._plot_drawn_at = now
-            if self.lab_kind == "images":
-                self.image_output.show_history(snap.history, snap.train_loss)
-            else:
-                self.active_output().loss_view.show_history(snap.history, snap.train_loss)
+            ws.show_history(snap)
         if not pub.playing or now - self._slow_drawn_at >= SLOW_INTERVAL_S:
             self._slow_drawn_at = now
-            if self.lab_kind in ("images", "functions"):
-                self.active_output().show_numbers(snap)
-            else:
-                self.output.show_numbers(snap, self.lab.data.problem)
+            ws.show_numbers(snap)
             self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
                                      else "")
-        if self._hover is not None and self.lab_kind == "points":
-            self._show_neuron()
         self.redraws += 1
-
-    def _draw_point_pictures(self, pub, snap) -> None:
-        """The surface and the network diagram of a point lab's snapshot."""
-        # Between fresh pictures the worker resends the last ones (the same arrays, see
-        # worker.PICTURE_SHARE): redraw the surface only when it is a new one.
-        if snap.surface is not None and snap.surface is self._drawn_surface:
-            self.output.surface_view.show_snapshot(replace(snap, surface=None), force=True)
-        else:
-            self.output.surface_view.show_snapshot(snap, force=True)
-            self._drawn_surface = snap.surface
-            self.surface_frames += 1
-        if not pub.playing or self.redraws % NETWORK_EVERY == 0:
-            self.network_view.show_snapshot(snap)
-
-    def _neuron_hovered(self, layer: int, index: int) -> None:
-        self._hover = (layer, index)
-        if self.lab_kind == "functions":  # its part of the curve, when it has one
-            last = len(self.lab.network.hidden) - 1
-            view = self.function_output.curve_view
-            view.set_highlight(index if layer == last else None)
-            if layer > last:
-                self.status("The output: the network's curve, the sum of the last hidden "
-                            "layer's contributions plus its bias.")
-            else:
-                self.status(f"Neuron {index + 1} of hidden layer {layer + 1}: " + (
-                    "its weighted contribution is drawn bold on the curve." if layer == last
-                    else "its picture is its own curve; the curve view shows the parts of "
-                    "the last hidden layer."))
-            return
-        self._show_neuron()
-
-    def _show_neuron(self) -> None:
-        snap, (layer, index) = self._snapshot, self._hover
-        if snap is None or layer >= len(snap.neurons) or index >= len(snap.neurons[layer]):
-            return
-        act = self.lab.network.activations[layer]
-        title = display_name(act, self.lab.network.custom)
-        self.output.surface_view.show_image(
-            snap.neurons[layer][index], f"Neuron {index + 1} of hidden layer {layer + 1} ({title})")
-
-    def _neuron_unhovered(self) -> None:
-        self._hover = None
-        if self.lab_kind == "functions":
-            self.function_output.curve_view.set_highlight(None)
-            return
-        self.output.surface_view.clear_override()

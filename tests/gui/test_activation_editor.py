@@ -212,7 +212,7 @@ def test_an_image_lab_with_a_designed_activation_opens_and_its_menus_list_it(win
                        input_size=12, hidden=(8,), activations=("relu",), custom=(BEND,))
     lab = Lab(name="img", data=ImageDataSpec("shapes", 12, 0.0, 4, 0.5, 3), network=net)
     assert window.open_lab(lab) is True, window.dialog_log["errors"]
-    b = window.network_view_images
+    b = window.workspaces["images"].network_view
     assert b.controls[0].act_combo.currentText() == "bend"
     assert b.head.acts[0].findData("bend") >= 0
     made = PiecewiseLinear("kink", ((0.0, 0.0), (1.0, 0.5), (2.0, 2.0)))

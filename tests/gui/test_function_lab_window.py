@@ -24,10 +24,10 @@ def _open(window, qtbot, lab, epochs: int = 0):
                                                           stop_after=epochs))
         window.trainer.set_training(window.lab.training)
         window.play()
-        qtbot.waitUntil(lambda: window._snapshot is not None and window._snapshot.epoch
+        qtbot.waitUntil(lambda: window.snapshot is not None and window.snapshot.epoch
                         >= epochs and not window.wants_playing, timeout=WAIT)
-        qtbot.waitUntil(lambda: window.function_curve_picture() is not None and
-                        window.function_curve_picture().epoch == epochs, timeout=WAIT)
+        qtbot.waitUntil(lambda: window.workspace.pictures() is not None and
+                        window.workspace.pictures().epoch == epochs, timeout=WAIT)
 
 
 def _relu_lab(hidden=(6,), acts=("relu",)):
@@ -39,14 +39,14 @@ def _relu_lab(hidden=(6,), acts=("relu",)):
 def test_a_function_preset_opens_with_its_own_columns_and_back(window, qtbot):
     assert window.open_preset(ONE_LINE)
     assert window.lab.kind == "functions" and window.dialog_log["errors"] == []
-    assert window.output_stack.currentWidget().widget() is window.function_output
+    assert window.output_stack.currentWidget().widget() is window.workspaces["functions"].output
     assert window.network_stack.currentWidget() is window.network_view
     assert window.data_stack.currentWidget().widget().findChild(
-        type(window.function_data_panel)) is window.function_data_panel
+        type(window.workspaces["functions"].data_panel)) is window.workspaces["functions"].data_panel
     # the diagram is fed x: its input is labelled "x"
-    assert [b.objectName() for b in window.function_features_panel.buttons.values()] == [
+    assert [b.objectName() for b in window.workspaces["functions"].features_panel.buttons.values()] == [
         "feature_x", "feature_xsq", "feature_sinx"]
-    assert window.function_features_panel.buttons["x"].isChecked()
+    assert window.workspaces["functions"].features_panel.buttons["x"].isChecked()
     assert window.acts.draw_curve.isEnabled() and not window.acts.draw_image.isEnabled()
     # the preset's teacher locks the data; without a guide a curve can come from a CSV
     assert not window.acts.import_csv.isEnabled()
@@ -65,12 +65,12 @@ def test_a_function_preset_opens_with_its_own_columns_and_back(window, qtbot):
 
 def test_training_draws_the_curve_its_kinks_and_the_pieces_count(window, qtbot):
     _open(window, qtbot, _relu_lab(), epochs=40)
-    pic = window.function_curve_picture()
+    pic = window.workspace.pictures()
     t_params = window.trainer.current_lab()[1].params
     # independent truth: the exact count from the trained weights
     expected = linear_pieces(t_params, ["relu"])
     assert pic.n_pieces == expected
-    out = window.function_output
+    out = window.workspaces["functions"].output
     text = out.pieces_label.text()
     assert text.startswith(f"{expected} linear piece") and "at most 7 for 6 ReLU units" in text
     x, y = out.curve_view.curve.getData()
@@ -78,7 +78,7 @@ def test_training_draws_the_curve_its_kinks_and_the_pieces_count(window, qtbot):
     kx, _ = out.curve_view.kinks.getData()
     assert len(kx) == expected - 1
     # the numbers table shows R² as 1 - SSE/SST on the test points
-    snap = window._snapshot
+    snap = window.snapshot
     r2 = 1 - 2 * snap.test_loss / np.var(pic.test_y)
     assert out.values["test_r2"].text() == f"{r2:.3f}"
     # the network diagram's nodes show each unit's curve (area charts, not blank)
@@ -88,8 +88,8 @@ def test_training_draws_the_curve_its_kinks_and_the_pieces_count(window, qtbot):
 def test_linear_network_collapse_line_is_drawn_dashed_when_the_instrument_is_open(window,
                                                                                    qtbot):
     _open(window, qtbot, _relu_lab((4, 3), ("linear", "linear")), epochs=15)
-    window.function_output.show_line.setChecked(False)  # the student had turned it off
-    view = window.function_output.curve_view
+    window.workspaces["functions"].output.show_line.setChecked(False)  # the student had turned it off
+    view = window.workspaces["functions"].output.curve_view
     assert not view.line.isVisible()
     window.instruments.open("collapse")
     qtbot.waitUntil(lambda: view.line.isVisible(), timeout=WAIT)
@@ -97,14 +97,14 @@ def test_linear_network_collapse_line_is_drawn_dashed_when_the_instrument_is_ope
     line = collapse_line(params, ["linear", "linear"])
     x, y = view.line.getData()
     np.testing.assert_allclose(y, line.slope * x + line.b, atol=1e-9)
-    assert "the network is the line y =" in window.function_output.pieces_label.text()
-    assert window.function_output.show_line.isChecked()
+    assert "the network is the line y =" in window.workspaces["functions"].output.pieces_label.text()
+    assert window.workspaces["functions"].output.show_line.isChecked()
     # the instrument's panel says the same: one linear layer y = w·x + b
     texts = " ".join(lab.text() for lab in window.instruments.collapse.findChildren(
         QtWidgets.QLabel) if lab.isVisibleTo(window.instruments.collapse))
     assert "This network is one linear layer" in texts and "·x" in texts
     window.instruments.close("collapse")
-    window.function_output.show_line.click()
+    window.workspaces["functions"].output.show_line.click()
     assert not view.line.isVisible()
 
 
@@ -114,14 +114,14 @@ def test_choosing_a_function_data_set_in_the_point_panel_switches_and_undo_is_fr
     qtbot.waitUntil(lambda: window.lab.kind == "functions", timeout=WAIT)
     assert window.lab.data.generator == "abs" and window.dataset.X_train.shape[1] == 1
     assert "function lab" in window.statusBar().currentMessage()
-    assert window.output_stack.currentWidget().widget() is window.function_output
+    assert window.output_stack.currentWidget().widget() is window.workspaces["functions"].output
     # another curve: a data edit of the same kind, which Undo takes back
-    window.function_data_panel.dataset_buttons["sawtooth"].click()
+    window.workspaces["functions"].data_panel.dataset_buttons["sawtooth"].click()
     assert window.lab.data.generator == "sawtooth"
     window.acts.undo.trigger()
     assert window.lab.data.generator == "abs"
     # and back to the point and image data sets
-    window.function_data_panel.other_button.click()
+    window.workspaces["functions"].data_panel.other_button.click()
     assert window.lab.kind == "points"
     assert window.output_stack.currentWidget() is window.output
 
@@ -217,19 +217,19 @@ def test_compare_activations_draws_one_curve_per_run_and_exports_the_cli_figure(
 
 def test_hovering_a_last_layer_neuron_draws_its_contribution_bold(window, qtbot):
     _open(window, qtbot, _relu_lab(), epochs=5)
-    view = window.function_output.curve_view
-    assert not window.function_output.show_units.isChecked() and view.visible_unit_lines() == 0
-    window._neuron_hovered(0, 2)
+    view = window.workspaces["functions"].output.curve_view
+    assert not window.workspaces["functions"].output.show_units.isChecked() and view.visible_unit_lines() == 0
+    window.workspace.neuron_hovered(0, 2)
     assert view.highlighted() == 2 and view.visible_unit_lines() == 1
     x, y = view.unit_curves[2].getData()
-    pic = window.function_curve_picture()
+    pic = window.workspace.pictures()
     lo, hi = view.y_range()
     inside = (pic.parts[:, 2] > lo) & (pic.parts[:, 2] < hi)  # drawn as computed there
     assert inside.any()
     np.testing.assert_allclose(y[inside], pic.parts[inside, 2])
     assert view.unit_curves[2].opts["pen"].widthF() > 3
     assert "drawn bold" in window.statusBar().currentMessage()
-    window._neuron_unhovered()
+    window.workspace.neuron_unhovered()
     assert view.highlighted() is None and view.visible_unit_lines() == 0
 
 
@@ -240,7 +240,7 @@ def test_the_lab_report_of_a_function_run_has_its_fit_and_numbers(window, qtbot,
     html = tmp_path / "r.html"
     assert window.write_report_to(str(html)), window.dialog_log["errors"]
     text = html.read_text()
-    pic = window.function_curve_picture()
+    pic = window.workspace.pictures()
     # the results table names the run's exact pieces and upper bound (4 ReLU: at most 5)
     assert re.search(rf">\s*{pic.n_pieces}\s*<", text) and ">5<" in text.replace(" ", "")
     assert text.count("data:image/png;base64,") >= 2  # the fit and the loss figures
@@ -255,14 +255,14 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     from actlab.views.network.layer_controls import EDIT_ITEM
 
     assert window.open_preset("functions-one-kink")
-    qtbot.waitUntil(lambda: window._snapshot is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=WAIT)
     window.play()
-    qtbot.waitUntil(lambda: window._snapshot.epoch >= 300 and not window.wants_playing
-                    and window.function_curve_picture() is not None
-                    and window.function_curve_picture().epoch == 300, timeout=WAIT)
-    straight = window.function_curve_picture()
+    qtbot.waitUntil(lambda: window.snapshot.epoch >= 300 and not window.wants_playing
+                    and window.workspace.pictures() is not None
+                    and window.workspace.pictures().epoch == 300, timeout=WAIT)
+    straight = window.workspace.pictures()
     assert straight.line is not None and straight.n_pieces == 1
-    assert "straight line" in window.function_output.pieces_label.text()
+    assert "straight line" in window.workspaces["functions"].output.pieces_label.text()
     # Edit “bend”…: the editor (answered by the dialog_log fixture) moves (0, 0) to (0, 1)
     window.dialog_log["design"] = lambda custom, editing: PiecewiseLinear(
         editing.name, ((-2.0, -2.0), (0.0, 1.0), (2.0, 2.0)))
@@ -273,12 +273,12 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     assert window.lab.network.activations == ("bend",)
     assert window.lab.params is None  # a network edit: the weights start again
     window.play()
-    qtbot.waitUntil(lambda: window._snapshot.epoch >= 300 and not window.wants_playing
-                    and window.function_curve_picture().epoch == 300, timeout=WAIT)
-    bent = window.function_curve_picture()
+    qtbot.waitUntil(lambda: window.snapshot.epoch >= 300 and not window.wants_playing
+                    and window.workspace.pictures().epoch == 300, timeout=WAIT)
+    bent = window.workspace.pictures()
     assert bent.line is None and bent.n_pieces >= 2
     r2 = lambda snap, pic: 1 - 2 * snap.test_loss / np.var(pic.test_y)  # noqa: E731
-    assert r2(window._snapshot, bent) > 0.9
+    assert r2(window.snapshot, bent) > 0.9
 
 
 def test_file_export_of_the_function_views_writes_png_and_svg(window, qtbot, tmp_path):
@@ -287,7 +287,7 @@ def test_file_export_of_the_function_views_writes_png_and_svg(window, qtbot, tmp
     from actlab.views.export import image_is_blank
 
     _open(window, qtbot, _relu_lab(), epochs=5)
-    acts = {a.objectName() for a in window.function_export_menu.actions()}
+    acts = {a.objectName() for a in window.workspaces["functions"].export_menu.actions()}
     assert {"action_export_curve_png", "action_export_curve_svg",
             "action_export_loss_png", "action_export_loss_svg"} <= acts
     png = tmp_path / "curve.png"

@@ -14,6 +14,7 @@ from actlab.engine.analysis import conv_reference as ref
 from actlab.engine.analysis.image_insights import image_insights
 from actlab.engine.image_trainer import ImageTrainer
 from actlab.gui.training.insights_feed import InsightsFeed
+from actlab.gui.workspaces.images.workspace import ImageWorkspace
 from actlab.gui.side_panel import InstrumentArea
 from actlab.labfile.presets import load_preset
 from actlab.views.images.conv_collapse_view import ConvCollapseView
@@ -126,6 +127,16 @@ class _Recorder:
         pass
 
 
+class _ImageWorkspace:
+    """The image workspace's collapse marks, drawn on a recording builder."""
+
+    mark_collapse = ImageWorkspace.mark_collapse
+    clear_collapse_marks = ImageWorkspace.clear_collapse_marks
+
+    def __init__(self):
+        self.network_view = _Recorder()
+
+
 class _Window(QtWidgets.QMainWindow):
     def __init__(self, trainer):
         super().__init__()
@@ -135,7 +146,8 @@ class _Window(QtWidgets.QMainWindow):
         self.lab, self.dataset = trainer.lab, trainer.dataset
         self.output = SimpleNamespace(surface_view=_Recorder())
         self.network_view = _Recorder()
-        self.network_view_images = _Recorder()
+        self.workspace = _ImageWorkspace()
+        self.workspaces = {"images": self.workspace}
         self._playing, self._generation = False, 1
 
     def status(self, text):
@@ -173,10 +185,10 @@ def test_instruments_show_the_image_views_and_disable_point_only_ones(image_wind
                                ca.compose_stack(t.network.get_params()[:2])[0])
     assert "probed" in view.texts()
     # the builder's bracket over the merging convolutions
-    runs, text = w.network_view_images.calls[-1]
+    runs, text = w.workspaces["images"].network_view.calls[-1]
     assert runs == ((0, 1),) and "5×5" in text
     ins.close("collapse")
-    assert w.network_view_images.calls[-1] == ((), "")
+    assert w.workspaces["images"].network_view.calls[-1] == ((), "")
 
 
 def test_the_probe_reaches_the_saliency(image_window):

@@ -21,7 +21,7 @@ def _open(window, qtbot, name="images-linear-cnn-counts-ink"):
     assert window.open_preset(name)
     qtbot.waitUntil(lambda: (p := window.trainer.latest()) is not None
                     and p.generation == window._generation
-                    and window.image_output_pictures() is not None, timeout=WAIT)
+                    and window.workspace.pictures() is not None, timeout=WAIT)
 
 
 def test_labs_menu_lists_point_function_and_image_presets_under_headings(window):
@@ -38,8 +38,8 @@ def test_labs_menu_lists_point_function_and_image_presets_under_headings(window)
 def test_opening_an_image_preset_swaps_every_column_and_back(window, qtbot):
     _open(window, qtbot)
     assert window.lab.kind == "images" and window.dialog_log["errors"] == []
-    assert window.network_stack.currentWidget() is window.network_view_images
-    assert window.output_stack.currentWidget().widget() is window.image_output
+    assert window.network_stack.currentWidget() is window.workspaces["images"].network_view
+    assert window.output_stack.currentWidget().widget() is window.workspaces["images"].output
     assert window.data_stack.currentIndex() == 1
     assert window.layout_.network_label.text() == "Convolutions and head"
     assert not window.acts.import_csv.isEnabled()
@@ -57,9 +57,9 @@ def test_training_draws_the_probed_images_maps_and_probing_follows(window, qtbot
     qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch >= 2, timeout=WAIT)
     window.pause()
     qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
-    window.probe_image("test", 7)
-    qtbot.waitUntil(lambda: window.image_output_pictures().probe == 7, timeout=WAIT)
-    pics = window.image_output_pictures()
+    window.workspace_for("images").probe("test", 7)
+    qtbot.waitUntil(lambda: window.workspace.pictures().probe == 7, timeout=WAIT)
+    pics = window.workspace.pictures()
     snap = window.trainer.latest().snapshot
     assert pics is snap.images and window.epoch_label.text() == f"{snap.epoch:07,d}"
     # the maps drawn are the reference forward pass of the probed image with the weights
@@ -92,11 +92,11 @@ def test_builder_edit_reaches_the_engine(window, qtbot):
     _open(window, qtbot)
     net = window.lab.network
     wider = replace(net, conv=(replace(net.conv[0], filters=3), *net.conv[1:]))
-    window.network_view_images.architectureChanged.emit(wider)
+    window.workspaces["images"].network_view.architectureChanged.emit(wider)
     assert window.lab.network.conv[0].filters == 3
     qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation
-                    and window.image_output_pictures() is not None
-                    and window.image_output_pictures().layers[0].kernels.shape[0] == 3,
+                    and window.workspace.pictures() is not None
+                    and window.workspace.pictures().layers[0].kernels.shape[0] == 3,
                     timeout=WAIT)
 
 
@@ -145,21 +145,21 @@ def _npz(tmp_path, n_classes=3, size=12, per_class=6, name="mine.npz"):
 def test_importing_an_npz_from_a_point_lab_makes_an_image_lab(window, qtbot, tmp_path):
     path, images, labels = _npz(tmp_path)
     assert window.lab.kind == "points"
-    assert window.import_images_from(str(path))
+    assert window.workspace_for("images").import_images(str(path))
     assert window.lab.kind == "images" and window.dialog_log["errors"] == []
     assert window.dataset.n_classes == 3
     assert window.dataset.n_train + window.dataset.n_test == len(labels)
     assert window.lab.network.n_classes == 3
-    assert window.network_stack.currentWidget() is window.network_view_images
+    assert window.network_stack.currentWidget() is window.workspaces["images"].network_view
     assert "image lab" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: window.image_output_pictures() is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.workspace.pictures() is not None, timeout=WAIT)
 
 
 def test_a_bad_import_or_drop_changes_nothing(window, tmp_path):
     bad = tmp_path / "bad.npz"
     np.savez(bad, pictures=np.zeros((4, 8, 8)), labels=np.zeros(4))
     before = window.lab
-    assert window.import_images_from(str(bad)) is False
+    assert window.workspace_for("images").import_images(str(bad)) is False
     (title, message), = window.dialog_log["errors"]
     assert "bad.npz" in message and "images" in message
     assert window.lab is before
@@ -185,7 +185,7 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
 
     monkeypatch.setattr(draw_image_dialog, "draw_and_add", fake_draw)
     assert window.acts.draw_image.isEnabled()
-    assert window.draw_image()
+    assert window.workspace_for("images").draw_image()
     assert window.dataset.n_train == n_before + 1
     assert np.any(np.all(window.dataset.x_train[:, 0] == drawing, axis=(1, 2)))
     assert "Added 1 drawn image" in window.statusBar().currentMessage()
@@ -197,10 +197,10 @@ def test_choosing_an_image_data_set_in_the_data_panel_switches_the_window(window
     assert window.lab.kind == "points"
     window.data_panel.image_buttons["shapes"].click()
     assert window.lab.kind == "images" and window.lab.data.generator == "shapes"
-    assert window.network_stack.currentWidget() is window.network_view_images
+    assert window.network_stack.currentWidget() is window.workspaces["images"].network_view
     assert window.lab.network.n_classes == window.dataset.n_classes == 4
-    qtbot.waitUntil(lambda: window.image_output_pictures() is not None, timeout=WAIT)
-    assert window.image_output_pictures().class_names == window.dataset.class_names
+    qtbot.waitUntil(lambda: window.workspace.pictures() is not None, timeout=WAIT)
+    assert window.workspace.pictures().class_names == window.dataset.class_names
 
 
 def test_why_nonlinearity_draws_the_composite_of_the_students_own_filters(window, qtbot):
@@ -219,7 +219,7 @@ def test_why_nonlinearity_draws_the_composite_of_the_students_own_filters(window
     assert any("act as this one 5×5" in t for t in view.texts())
     assert view.shown_templates is not None  # the whole network is linear
     # the same conv layers bracketed in the builder
-    builder = window.network_view_images
+    builder = window.workspaces["images"].network_view
     qtbot.waitUntil(lambda: builder._runs == ((0, 1),), timeout=WAIT)
     assert any("5×5" in t for t in builder.bracket_captions())
     # a non-linearity: nothing merges, and the view says what breaks the collapse
@@ -262,7 +262,7 @@ def test_a_teachers_network_lock_locks_the_convolution_builder_too(window, qtbot
     lab = load_preset("images-linear-cnn-counts-ink")
     guide = dict(lab.guide or {}, locked=["network"])
     assert window.open_lab(_replace(lab, guide=guide))
-    b = window.network_view_images
+    b = window.workspaces["images"].network_view
     ctrl = b.controls[0]
     for w in (b.add_layer_button, ctrl.add_button, ctrl.kernel_combo, ctrl.pool_combo,
               b.head.head_combo):
@@ -274,6 +274,6 @@ def test_a_teachers_network_lock_locks_the_convolution_builder_too(window, qtbot
     assert window.lab.network == before
     # the next lab, with no lock, gets every control back (limits still apply)
     assert window.open_lab(_replace(lab, guide=None))
-    ctrl = window.network_view_images.controls[0]
+    ctrl = window.workspaces["images"].network_view.controls[0]
     assert ctrl.kernel_combo.isEnabled() and LOCKED_TIP not in ctrl.kernel_combo.toolTip()
-    assert window.network_view_images.add_layer_button.isEnabled()
+    assert window.workspaces["images"].network_view.add_layer_button.isEnabled()

@@ -16,7 +16,8 @@ import numpy as np
 from PySide6 import QtCore
 
 from actlab.engine.analysis.dense import collapse_runs
-from actlab.gui.instruments.instruments import INSTRUMENTS, merged_layer_runs
+from actlab.gui.instruments.instruments import INSTRUMENTS
+from actlab.gui.workspaces.base import merged_layer_runs
 from actlab.views.export import image_is_blank
 from actlab.engine.activations.builtin import ACTIVATIONS
 

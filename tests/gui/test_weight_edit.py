@@ -114,7 +114,7 @@ def test_click_a_link_type_a_weight_and_everything_follows(qtbot, window):
     assert not np.array_equal(snap.surface, before.surface)
     _check_drawn_against_forward_pass(w, snap)
     # the paused window draws it at once: surface, link colour, thumbnails, numbers
-    qtbot.waitUntil(lambda: w._snapshot is snap and w.isWindowModified(), timeout=WAIT)
+    qtbot.waitUntil(lambda: w.snapshot is snap and w.isWindowModified(), timeout=WAIT)
     assert w.output.surface_view._surface is snap.surface
     assert nv.link_item(0, 0, 1).pen().color().rgb() == link_color(0.5).rgb()
     X = transform(w.dataset.X_train, w.lab.features)

@@ -237,46 +237,13 @@ class FileActionsMixin:
 
     # ------------------------------------------------------------------ CSV
     def import_csv_dialog(self) -> None:
-        if self.lab.kind == "functions":  # columns x, y: a curve to fit
-            self.import_function_csv_from(None)
-            return
-        was_playing = self.hold_training()
-        path = dialogs.open_file_name(self, "Import points from CSV", last_folder(self.settings),
-                                      dialogs.CSV_FILTER)
-        if path:
-            self.import_csv(path)
-        elif was_playing:
-            self.play()
+        """File ▸ Import CSV: the workspace shown asks for its kind of CSV file."""
+        self.workspace.import_csv(None)
 
     def import_csv(self, path: str) -> bool:
-        """Use the points of a CSV file (x1, x2, label) as the data; True on success.
-        The status bar says what was understood (problem type, classes), so a surprise
-        (labels 0..199 read as numbers to predict) is visible at once."""
-        from actlab.engine.data import points_csv as csv_import
-        from actlab.safe_text import printable
-
-        if self.lab.kind == "functions":
-            return self.import_function_csv_from(path)
-        d = self.lab.data
-        name = printable(os.path.basename(path), 120)
-        try:
-            result = csv_import.import_csv(path, None, d.train_fraction, d.seed)
-        except (csv_import.CsvError, ValueError) as e:
-            dialogs.show_error(self, "Cannot import the CSV file", f"{name}: {e}")
-            return False
-        data, summary = result.data, result.summary.strip().rstrip(".") + "."
-        set_last_folder(self.settings, path)
-        self.apply_edit(replace(self.lab, data=data), "data", "Import CSV")
-        if self.lab.data is not data:  # the edit was refused
-            return False
-        self.status(f"Imported {name}: {summary} Weights re-initialised; "
-                    "Ctrl+Z undoes the import.")
-        warnings = getattr(result, "warnings", ())
-        if warnings:  # a surprise (one class only, labels read as numbers) must be seen
-            dialogs.show_info(self, "Imported with a warning",
-                              f"{name}: {summary}\n\nCtrl+Z (Edit ▸ Undo) brings back "
-                              "the previous points.")
-        return True
+        """Use the CSV file ``path`` as the data (points x1, x2, label; in a function lab
+        a curve x, y); True on success."""
+        return self.workspace.import_csv(path)
 
     # ------------------------------------------------------------------ export
     def export(self, what: str, fmt: str, path: str | None = None) -> bool:
@@ -292,7 +259,7 @@ class FileActionsMixin:
                 return
             # the whole window, toolbar included: its epoch, activation and learning rate
             # belong on the figure (the central widget alone left them out)
-            widget = self.export_widget(what)
+            widget = self if what == "figure" else self.workspace.export_widget(what)
             # the typed extension decides ("surface.svg" typed in the PNG dialog is an SVG)
             svg = what != "figure" and target.lower().endswith(".svg")
             (export.export_svg if svg else export.export_png)(widget, target)
@@ -368,5 +335,5 @@ class FileActionsMixin:
         if path.lower().endswith(LAB_SUFFIX):
             return self.open_path(path)
         if path.lower().endswith(".npz") or os.path.isdir(path):
-            return self.import_images_from(path)
+            return self.workspace_for("images").import_images(path)
         return self.import_csv(path)

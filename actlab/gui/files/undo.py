@@ -166,7 +166,7 @@ class DataEditsMixin:
         return True
 
     # ------------------------------------------------------------------ clicks
-    def _surface_clicked(self, x1: float, x2: float, button: int, ctrl: bool) -> None:
+    def surface_clicked(self, x1: float, x2: float, button: int, ctrl: bool) -> None:
         ds, d = self.dataset, self.lab.data
         if ctrl:
             found = with_nearest_removed(d, ds, x1, x2)

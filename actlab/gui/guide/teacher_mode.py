@@ -68,10 +68,8 @@ def teacher_groups(guide: dict | None) -> TeacherMode:
 def group_widgets(window, group: str) -> list[QtWidgets.QWidget]:
     """The widgets a lock of ``group`` disables (empty for an unknown group).  The
     network diagram is locked through :meth:`NetworkView.set_edit_locks` instead."""
-    c, d = window.controls, window.data_panel
+    c = window.controls
     table = {
-        "data": [d, c.problem],  # switching the problem type picks other data
-        "features": [window.features_panel],
         "network": [],
         "activation": [c.activation],
         "learning_rate": [c.learning_rate],
@@ -80,17 +78,11 @@ def group_widgets(window, group: str) -> list[QtWidgets.QWidget]:
         "regularization": [c.regularization, c.reg_rate],
         "problem": [c.problem],
         "stop_after": [c.stop_check, c.stop_epochs],
-        "seed": [d.seed, d.regenerate],
     }
-    images = getattr(window, "image_data_panel", None)  # made with the first image lab
-    if images is not None:
-        table["data"].append(images)
-    functions = getattr(window, "function_data_panel", None)  # ... the first function lab
-    if functions is not None:
-        table["data"].append(functions)
-        table["features"].append(window.function_features_panel)
-        table["seed"] += [functions.seed, functions.regenerate]
-    return list(table.get(group, []))
+    found = list(table.get(group, []))
+    for ws in window.workspaces.values():  # those made so far (the others: when made)
+        found += ws.lock_widgets(group)
+    return found
 
 
 def group_actions(window, group: str) -> list[QtGui.QAction]:
@@ -291,8 +283,8 @@ def _release(window, guard: _Guard) -> bool:
     window.output.surface_view.set_clickable(True)
     window.network_view.set_edit_locks(False, False)
     window.network_view.set_edit_controls_visible(True, True)
-    builder = getattr(window, "network_view_images", None)  # made with the first image lab
-    if builder is not None:
+    builder = getattr(window.workspaces.get("images"), "network_view", None)
+    if builder is not None:  # made with the first image lab
         builder.set_edit_locks(False, False)
     return changed
 
@@ -342,7 +334,7 @@ def apply_teacher_mode(window, guide: dict | None) -> TeacherMode:
         _mark_tip(guard, surface, (html.escape(own) + "<br>" if own else "") +
                   "<b>Adding and removing points is locked by the teacher for this lab.</b>")
     window.network_view.set_edit_locks("network" in mode.locked, "activation" in mode.locked)
-    builder = getattr(window, "network_view_images", None)
+    builder = getattr(window.workspaces.get("images"), "network_view", None)
     if builder is not None:  # an image lab's builder locks the same way
         builder.set_edit_locks("network" in mode.locked, "activation" in mode.locked)
     window.network_view.set_edit_controls_visible("network" not in mode.hidden,

@@ -15,7 +15,8 @@ For an image lab (``window.lab.kind == "images"``) the "Why non-linearity?" page
 :class:`~actlab.views.images.conv_collapse_view.ConvCollapseView` and the gradient page a
 :class:`~actlab.views.images.conv_gradient_view.ConvGradientView` in place of the point
 views (both live in the page; the lab's kind picks which is shown and drawn), the merging
-convolutions are bracketed in ``window.network_view_images`` when the window has one, and
+convolutions are bracketed in the convolution builder (each workspace marks the collapse
+its own way: ``mark_collapse``), and
 "Hidden space" and "Linear regions" are disabled: they are about the 2-D input plane.
 """
 from __future__ import annotations
@@ -90,19 +91,6 @@ FUNCTION_WHY = {
     "regions": "In a function lab the linear regions are the curve's straight pieces: the "
                "curve view marks every kink and counts the pieces.",
 }
-
-
-def merged_layer_runs(runs, n_hidden: int) -> tuple[tuple[int, int], ...]:
-    """The network diagram's runs of layers for the collapse's weight-layer runs.
-
-    A weight-layer run ``(i, j)`` (inclusive) says weight layers i..j compose into one
-    map because hidden layers i..j-1 are linear.  A *layer* of the diagram is a weight
-    layer with the activation after it: layer k is hidden layer k, and layer ``n_hidden``
-    is the output layer.  So the layers that act as one are hidden layers i..j-1 together
-    with layer j (the output layer when ``j == n_hidden``): the same numbers, which
-    :meth:`NetworkView.set_merged_runs` reads as 0-based hidden layers with ``n_hidden``
-    meaning the output.  Runs outside the network are dropped."""
-    return tuple((int(i), int(j)) for i, j in runs if 0 <= int(i) < int(j) <= n_hidden)
 
 
 class _PageBody(QtWidgets.QWidget):
@@ -426,39 +414,15 @@ class Instruments:
         self._drawn[key] = (pack.run, pack.seq)
 
     def _mark_collapse(self, insights) -> None:
-        if getattr(insights, "kind", "points") == "images":
-            if self.images:
-                self._mark_image_runs(insights.runs, insights.merged_text)
-            return
-        if self.images:
-            return
-        if self.w.lab.kind == "functions":  # the line y = w·x + b, dashed on the curve
-            self.w.function_output.show_line.setChecked(True)
-            self.w.network_view.set_merged_runs(
-                merged_layer_runs(insights.collapse.runs, len(insights.layer_sizes)))
-            return
-        surface = self.w.output.surface_view
-        line = insights.collapse.line
-        if line is not None:
-            surface.set_extra_line(*line)
-        else:
-            surface.clear_extra_line()
-        self.w.network_view.set_merged_runs(
-            merged_layer_runs(insights.collapse.runs, len(insights.layer_sizes)))
-
-    def _mark_image_runs(self, runs, text: str) -> None:
-        # the image builder is the coordinator's (ConvBuilderView); it may not exist yet
-        builder = getattr(self.w, "network_view_images", None)
-        mark = getattr(builder, "set_merged_runs", None)
-        if mark is not None:
-            mark(tuple(tuple(int(v) for v in r) for r in runs), text)
+        """While "Why non-linearity?" is open the workspace marks what collapses (the
+        decision line on the surface, the merging layers in the diagram)."""
+        if (getattr(insights, "kind", "points") == "images") == self.images:
+            self.w.workspace.mark_collapse(insights)
 
     def _clear_collapse_marks(self) -> None:
-        self.w.output.surface_view.clear_extra_line()
-        self.w.network_view.set_merged_runs(())
-        self._mark_image_runs((), "")
+        for ws in self.w.workspaces.values():
+            ws.clear_collapse_marks()
 
-    # ------------------------------------------------------------------ misc
     def set_comparing(self, on: bool) -> None:
         self._comparing_label.setVisible(bool(on))
 

@@ -1,136 +1,163 @@
-"""Function labs (y = f(x)) in the main window (a mixin of MainWindow): the same frame,
-trainer loop, toolbar and network diagram as a point lab, with the function lab's data
-column (:class:`FunctionDataPanel` and the features of x) and its output column
-(:class:`FunctionOutputPanel`: the curve, its units, kinks and pieces) swapped in.
-
-The pages are made the first time a function lab opens; :meth:`ImageModeMixin.set_lab_kind`
-shows them (see ``kind_pages``).  The network column is the point labs' diagram: a
-function lab's network is the same multilayer perceptron, fed the features of x, and
-its node pictures are each unit's curve (engine/curve_grid.py).
+"""The function-lab workspace (y = f(x)): the same network diagram as a point lab (a
+function lab's network is the same multilayer perceptron, fed the features of x, and its
+node pictures are each unit's curve, see engine/pictures/curve_grid.py), with the
+function lab's data column (:class:`FunctionDataPanel` and the features of x) and its
+output column (:class:`FunctionOutputPanel`: the curve, its units, kinks and pieces).
+Made the first time a function lab opens; drawn and imported curves start here too.
 """
 from __future__ import annotations
 
-from actlab.gui.playback import NETWORK_EVERY
+from PySide6.QtCore import Qt
+
+from actlab.gui.actions import add_export_menu
+from actlab.gui.panels.features_panel import FeaturesPanel
+from actlab.gui.settings import last_folder
+from actlab.gui.style import data_column, scrolling
+from actlab.gui.workspaces.base import merged_layer_runs
+from actlab.gui.workspaces.functions.data_panel import FunctionDataPanel
+from actlab.gui.workspaces.functions.output_panel import FunctionOutputPanel
 
 EXPORT_TITLES = {"curve": "Curve plot", "loss": "Loss plot"}
 
 
-class FunctionModeMixin:
-    """Building, syncing and drawing the function lab's columns; drawn and imported
-    curves."""
+class FunctionWorkspace:
+    """Function labs in the window (see :class:`~actlab.gui.workspaces.base.Workspace`)."""
 
-    function_widgets_made = False
-    _drawn_curve = None  # the CurvePicture drawn last
+    kind = "functions"
+    network_title = "Hidden layers"
+    actions = frozenset({"import_csv", "draw_curve"})
+    import_csv_tip = "Load the points of a curve from a CSV file with columns x, y."
 
-    # ------------------------------------------------------------------ building
-    def _make_function_widgets(self) -> None:
-        if self.function_widgets_made:
-            return
-        from PySide6.QtCore import Qt
-
-        from actlab.gui.panels.features_panel import FeaturesPanel
-        from actlab.gui.workspaces.functions.data_panel import FunctionDataPanel
-        from actlab.gui.workspaces.functions.output_panel import FunctionOutputPanel
-        from actlab.gui.style import data_column, scrolling
-
-        self.function_data_panel = FunctionDataPanel()
-        self.function_data_panel.setObjectName("function_data_panel")
-        self.function_features_panel = FeaturesPanel("functions")
-        self.function_features_panel.setObjectName("function_features_panel")
-        scroll = data_column("function_data", self.function_data_panel,
-                             self.function_features_panel)
-        self.data_stack.addWidget(scroll)
-        self.function_output = FunctionOutputPanel()
-        self.function_output.setObjectName("function_output")
+    def __init__(self, window):
+        self.w = window
+        self.data_panel = FunctionDataPanel()
+        self.data_panel.setObjectName("function_data_panel")
+        self.features_panel = FeaturesPanel("functions")
+        self.features_panel.setObjectName("function_features_panel")
+        self.output = FunctionOutputPanel()
+        self.output.setObjectName("function_output")
+        self.network_view = window.network_view
         # a short column (a laptop at 2x) scrolls rather than squeezing the curve
-        out = scrolling(self.function_output, "function_output_scroll",
-                         Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.output_stack.addWidget(out)
-        self.kind_pages["functions"] = (scroll, self.network_view, out)
-
-        self.function_data_panel.labEdited.connect(self.apply_edit)
-        self.function_data_panel.importRequested.connect(
-            lambda: self.import_function_csv_from(None))
-        self.function_data_panel.drawRequested.connect(self.draw_curve)
-        self.function_features_panel.labEdited.connect(self.apply_edit)
-        self.function_features_panel.refused.connect(self.status)
-        self._make_function_export_menu()
-        self.function_widgets_made = True
-        from actlab.gui.window_layout import set_visual_tab_order
-        set_visual_tab_order(self)
-
-    def _make_function_export_menu(self) -> None:
-        """File ▸ Export ▸ Function lab views: the curve and the loss as PNG or SVG."""
-        from actlab.gui.actions import add_export_menu
-
-        self.function_export_menu = add_export_menu(
-            self.menus.export, "&Function lab views", "menu_export_functions",
+        self.pages = (data_column("function_data", self.data_panel, self.features_panel),
+                      self.network_view,
+                      scrolling(self.output, "function_output_scroll",
+                                Qt.ScrollBarPolicy.ScrollBarAlwaysOff))
+        self._drawn = None  # the CurvePicture drawn last
+        self.data_panel.labEdited.connect(window.apply_edit)
+        self.data_panel.importRequested.connect(lambda: self.import_csv(None))
+        self.data_panel.drawRequested.connect(self.draw_curve)
+        self.features_panel.labEdited.connect(window.apply_edit)
+        self.features_panel.refused.connect(window.status)
+        # File ▸ Export ▸ Function lab views: the curve and the loss as PNG or SVG
+        self.export_menu = add_export_menu(
+            window.menus.export, "&Function lab views", "menu_export_functions",
             [(key, title, ("png", "svg")) for key, title in EXPORT_TITLES.items()],
-            self.export)
+            window.export)
 
-    def function_export_widget(self, what: str):
-        """The function lab's view File ▸ Export draws for ``what``."""
-        views = dict(self.function_output.export_views())
-        views.setdefault("surface", views["curve"])  # its central picture
-        return views[what]
-
-    # ------------------------------------------------------------------ syncing
-    def sync_function_panels(self) -> None:
-        """Show ``self.lab`` (a function lab) in its columns (emits nothing)."""
-        lab = self.lab
-        self.function_data_panel.set_lab(lab, self.dataset)
-        self.function_features_panel.set_lab(lab)
-        self.controls.set_lab(lab)
+    # ------------------------------------------------------------------ showing a lab
+    def show_lab(self, lab, dataset) -> None:
+        self.data_panel.set_lab(lab, dataset)
+        self.features_panel.set_lab(lab)
         net = lab.network
         self.network_view.set_architecture(lab.features, net.hidden, net.activations, 1,
                                            net.custom)
 
-    def clear_function_output(self) -> None:
-        self._drawn_curve = None
-        self.function_output.clear()
+    def clear(self, dataset) -> None:
+        self._drawn = None
+        self.output.clear()
+
+    def clear_history(self) -> None:
+        self.output.loss_view.show_history(None)
+
+    def opened(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ drawing
+    def draw(self, pub, snap, network_due: bool) -> bool:
+        """The curve view and the network diagram; True when the curve is a new one."""
+        fresh = snap.curve is not None and snap.curve is not self._drawn
+        if fresh:
+            self._drawn = snap.curve
+            self.output.show_picture(snap.curve)
+        if not pub.playing or network_due:
+            self.network_view.show_snapshot(snap)
+        return fresh
+
+    def show_history(self, snap) -> None:
+        self.output.loss_view.show_history(snap.history, snap.train_loss)
+
+    def show_numbers(self, snap) -> None:
+        self.output.show_numbers(snap)
+
+    def pictures(self):
+        """The CurvePicture drawn last (None before the first)."""
+        return self._drawn
+
+    def export_widget(self, what: str):
+        views = dict(self.output.export_views())
+        views.setdefault("surface", views["curve"])  # its central picture
+        return views[what]
+
+    def mark_collapse(self, insights) -> None:
+        """The line y = w·x + b the network equals, dashed on the curve; the merging
+        layers bracketed in the diagram."""
+        self.output.show_line.setChecked(True)
+        self.network_view.set_merged_runs(
+            merged_layer_runs(insights.collapse.runs, len(insights.layer_sizes)))
+
+    def clear_collapse_marks(self) -> None:
+        self.network_view.set_merged_runs(())
+
+    # ------------------------------------------------------------------ teacher locks
+    def lock_widgets(self, group: str) -> list:
+        d = self.data_panel
+        return {"data": [d], "features": [self.features_panel],
+                "seed": [d.seed, d.regenerate]}.get(group, [])
+
+    # ------------------------------------------------------------------ hovering
+    def neuron_hovered(self, layer: int, index: int) -> None:
+        """A neuron's part of the curve, when it has one."""
+        last = len(self.w.lab.network.hidden) - 1
+        self.output.curve_view.set_highlight(index if layer == last else None)
+        if layer > last:
+            self.w.status("The output: the network's curve, the sum of the last hidden "
+                          "layer's contributions plus its bias.")
+        else:
+            self.w.status(f"Neuron {index + 1} of hidden layer {layer + 1}: " + (
+                "its weighted contribution is drawn bold on the curve." if layer == last
+                else "its picture is its own curve; the curve view shows the parts of "
+                "the last hidden layer."))
+
+    def neuron_unhovered(self) -> None:
+        self.output.curve_view.set_highlight(None)
 
     # ------------------------------------------------------------------ your own curves
-    def import_function_csv_from(self, path: str | None) -> bool:
+    def import_csv(self, path: str | None) -> bool:
         """Fit the points of a CSV file with columns x,y (None asks): a new function lab,
         or one clear message and nothing changed."""
-        from actlab.gui.settings import last_folder
         from actlab.gui.workspaces.functions.csv_import_action import import_function_csv
 
-        lab = self.lab_from_dialog(lambda: import_function_csv(
-            self, self.lab, path, last_folder(self.settings)))
+        w = self.w
+        lab = w.lab_from_dialog(lambda: import_function_csv(
+            w, w.lab, path, last_folder(w.settings)))
         if lab is None:
             return False
-        self.apply_edit(lab, "data", "Import CSV")
-        if self.lab.data != lab.data:  # refused
+        w.apply_edit(lab, "data", "Import CSV")
+        if w.lab.data != lab.data:  # refused
             return False
-        self.status(f"{lab.description} Weights re-initialised; Ctrl+Z undoes the import.")
+        w.status(f"{lab.description} Weights re-initialised; Ctrl+Z undoes the import.")
         return True
 
     def draw_curve(self) -> bool:
-        """Draw the curve to fit with the mouse (function labs)."""
-        if self.lab_kind != "functions":
-            return False
+        """Draw the curve to fit with the mouse."""
         from actlab.gui.workspaces.functions.draw_curve_dialog import drawn_function_data
 
-        lab = self.lab_from_dialog(lambda: drawn_function_data(self, self.lab))
+        w = self.w
+        lab = w.lab_from_dialog(lambda: drawn_function_data(w, w.lab))
         if lab is None:
             return False
-        self.apply_edit(lab, "data", "Draw a curve")
+        w.apply_edit(lab, "data", "Draw a curve")
         n = len(lab.data.points[0]) + len(lab.data.points[1])
-        self.status(f"Drew a curve of {n} points: the network fits it now. Weights "
-                    "re-initialised; Ctrl+Z brings the old data back.")
+        w.status(f"Drew a curve of {n} points: the network fits it now. Weights "
+                 "re-initialised; Ctrl+Z brings the old data back.")
         return True
-
-    # ------------------------------------------------------------------ drawing
-    def draw_function_pictures(self, pub, snap) -> None:
-        """The curve view and the network diagram of a function lab's snapshot."""
-        if snap.curve is not None and snap.curve is not self._drawn_curve:
-            self._drawn_curve = snap.curve
-            self.function_output.show_picture(snap.curve)
-            self.surface_frames += 1
-        if not pub.playing or self.redraws % NETWORK_EVERY == 0:
-            self.network_view.show_snapshot(snap)
-
-    def function_curve_picture(self):
-        """The CurvePicture drawn last (None before the first, or in another kind)."""
-        return self._drawn_curve if self.lab_kind == "functions" else None
