@@ -149,16 +149,16 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
     w.play()
     run_loop(500)  # warm up: chunk size adapts
     d0 = w.instruments.draws
-    s0, n0 = w.surface_frames, numbers[0]
-    e0, r0, t0 = w.trainer.latest().snapshot.epoch, w.redraws, time.perf_counter()
+    s0, n0 = w.playback.surface_frames, numbers[0]
+    e0, r0, t0 = w.trainer.latest().snapshot.epoch, w.playback.redraws, time.perf_counter()
     cpu0 = time.thread_time()  # the GUI thread's own CPU time
     probe.start()
     run_loop(int(seconds * 1000))
     probe.stop()
     dt = time.perf_counter() - t0
     gui_busy = (time.thread_time() - cpu0) / dt
-    e1, r1 = w.trainer.latest().snapshot.epoch, w.redraws
-    surfaces = (w.surface_frames - s0) / dt
+    e1, r1 = w.trainer.latest().snapshot.epoch, w.playback.redraws
+    surfaces = (w.playback.surface_frames - s0) / dt
     numbers_hz = (numbers[0] - n0) / dt
     epoch_hz = epoch_texts[0] / dt
     instrument_draws = (w.instruments.draws - d0) / dt

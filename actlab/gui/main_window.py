@@ -23,13 +23,13 @@ from actlab.gui import dialogs
 from actlab.gui.actions import build_menus, create_actions, dice_icon
 from actlab.gui.files.autosave import Autosaver
 from actlab.gui.panels.controls_panel import ControlsPanel
-from actlab.gui.files.undo import DataEditsMixin
+from actlab.gui.files.undo import DataEdits
 from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
-from actlab.gui.files.file_actions import FileActionsMixin
-from actlab.gui.guide.guide_actions import GuideMixin
+from actlab.gui.files.file_actions import FileActions
+from actlab.gui.guide.guide_actions import GuideActions
 from actlab.kinds.registry import kind_of, lab_data
 from actlab.gui.instruments.instruments import Instruments
-from actlab.gui.playback import DRAW_INTERVAL_MS, LiveViewMixin
+from actlab.gui.playback import DRAW_INTERVAL_MS, Playback
 from actlab.gui.workspaces.registry import KIND_ACTIONS, WORKSPACES
 from actlab.gui.presentation import Presentation
 from actlab.gui.screen_fit import MAIN_WINDOW_SIZE, fit_to_screen, restore_or_fit
@@ -65,8 +65,7 @@ class ArrowKeysToInputs(QtCore.QObject):
         return False
 
 
-class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
-                 QtWidgets.QMainWindow):
+class MainWindow(QtWidgets.QMainWindow):
     """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``.
 
     The window is the frame: toolbar, menus, status bar, the side panel (data, guide),
@@ -81,13 +80,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.lab: Lab = default_lab()
         self.dataset: Dataset | None = None
         self.path: str | None = None
-        self.redraws = 0  # snapshots drawn (the benchmark reads it)
-        self._generation = 0
-        self._drawn_seq = 0
-        self.snapshot = None  # the snapshot drawn last
+        self._generation = 0  # of the lab last sent to the worker
         self._playing = False  # what the worker reported
-        self.wants_playing = False  # what was last asked for (see LiveViewMixin)
-        self._good: tuple | None = None  # (generation, lab, dataset) known to load
+        self.wants_playing = False  # what was last asked for (see Playback)
         self.trainer = TrainingThread(self)
         try:
             self._build()
@@ -105,6 +100,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.acts = create_actions(self)
         self.acts.new_seed.setIcon(dice_icon())
         self.menus = build_menus(self, self.acts)
+        self.edits = DataEdits(self)  # Undo and Redo of data edits
         self.workspaces: dict = {}
         self.workspace = None
         self.workspace_for("points")  # the default lab's, and the layout's plot floors
@@ -112,10 +108,11 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self._create_layout()
         self._create_status_bar()
         self.instruments = Instruments(self)
-        self.create_guide_page()
+        self.guide = GuideActions(self)  # the Guide page, teacher mode, the report
         self.presentation = Presentation(self)
         self.menus.view.addAction(self.presentation.action)
         self._connect()
+        self.playback = Playback(self)
         self.autosaver = Autosaver(self)
         self._restore_settings()
         self.setAcceptDrops(True)
@@ -127,7 +124,7 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.draw_timer = QTimer(self)
         self.draw_timer.setInterval(DRAW_INTERVAL_MS)
         self.draw_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.draw_timer.timeout.connect(self._draw_tick)
+        self.draw_timer.timeout.connect(self.playback.draw_tick)
         self.draw_timer.start()
         app = QtWidgets.QApplication.instance()
         if app is not None:
@@ -210,22 +207,17 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.statusBar().addPermanentWidget(self.seed_label)
 
     def _connect(self) -> None:
-        a, w = self.acts, self.trainer.worker
-        a.play.triggered.connect(self.toggle_play)
-        a.step.triggered.connect(self.step)
-        a.reset.triggered.connect(self.reset)
-        a.new_seed.triggered.connect(self.new_seed)
+        a = self.acts
         a.about.triggered.connect(self._about)
         a.help.triggered.connect(lambda: self.show_help("how-to"))
         a.gallery.triggered.connect(lambda: self.show_help("gallery"))
         a.guided_labs.triggered.connect(lambda: self.show_help("labs"))
         a.quit.triggered.connect(self.close)
-        self.connect_file_actions()
+        self.files = FileActions(self)  # open, save, import, export, drag and drop
         a.import_images.triggered.connect(
             lambda: self.workspace_for("images").import_images(None))
         a.draw_image.triggered.connect(lambda: self.workspace_for("images").draw_image())
         a.draw_curve.triggered.connect(lambda: self.workspace_for("functions").draw_curve())
-        self.connect_data_edits()
         self.controls.labEdited.connect(self.apply_edit)
         self.network_view.architectureChanged.connect(self._architecture_changed)
         self.network_view.designRequested.connect(
@@ -234,12 +226,6 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
             lambda layer, index: self.workspace.neuron_hovered(layer, index))
         self.network_view.neuronUnhovered.connect(lambda: self.workspace.neuron_unhovered())
         self.weight_editor = WeightEditor(self)  # click a link to type its weight
-        w.playingChanged.connect(self._playing_changed)
-        w.diverged.connect(self._diverged)
-        w.finished.connect(self._finished)
-        w.error.connect(self._worker_error)
-        w.loadFailed.connect(self._load_failed)
-        w.labChanged.connect(self._reseeded)
 
     # ------------------------------------------------------------------ the Lab flow
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
@@ -257,9 +243,9 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         self.request_pause()
         self.path = path
         self._commit(lab, dataset)
-        self.forget_data_edits()  # another lab: Undo starts from here
+        self.edits.forget_data_edits()  # another lab: Undo starts from here
         self.autosaver.discard()  # the previous lab was saved or thrown away
-        self.show_guide_for_lab()
+        self.guide.show_guide_for_lab()
         self.workspace.opened()
         self.setWindowModified(False)
         self._update_title()
@@ -291,13 +277,13 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         before, switched = self.lab.data, new_lab.kind != self.lab.kind
         self._commit(new_lab.without_results(), dataset)
         if switched:  # Undo brings back data of the same kind only: start afresh
-            self.forget_data_edits()
+            self.edits.forget_data_edits()
             what = kind_of(new_lab).title.lower()
             self.status(f"Switched to {'an' if what[0] in 'aeiou' else 'a'} {what}: "
                         f"“{new_lab.name}”. Weights initialised; press Play.")
             self._mark_modified()
             return
-        self.record_data_edit(before, undo_text)
+        self.edits.record_data_edit(before, undo_text)
         self._mark_modified()
         self.status(RESET_MESSAGES.get(kind, "Settings changed: weights re-initialised."))
 
@@ -363,6 +349,53 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         net = replace(self.lab.network, hidden=tuple(hidden), activations=tuple(activations))
         self.apply_edit(replace(self.lab, network=net), "network")
 
+    # ------------------------------------------------------------------ the frame's API
+    # (what the app, the help window, the desktop probe and scripts ask of a window)
+    def open_preset(self, name: str) -> bool:
+        return self.files.open_preset(name)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        return self.files.open_path(path, ask)
+
+    def lab_from_dialog(self, ask):
+        return self.files.lab_from_dialog(ask)
+
+    def hold_training(self) -> bool:
+        return self.files.hold_training()
+
+    def export(self, what: str, fmt: str, path: str | None = None) -> bool:
+        return self.files.export(what, fmt, path)
+
+    def export_with(self, what: str, write, path: str | None = None, fmt: str = "png"):
+        return self.files.export_with(what, write, path, fmt)
+
+    def import_csv_dialog(self) -> None:
+        self.files.import_csv_dialog()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.files.drag_enter(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.files.drag_enter(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.files.drop(event)
+
+    def play(self) -> None:
+        self.playback.play()
+
+    def pause(self) -> None:
+        self.playback.pause()
+
+    def step(self) -> None:
+        self.playback.step()
+
+    def reset(self) -> None:
+        self.playback.reset()
+
+    def request_pause(self) -> None:
+        self.playback.request_pause()
+
     def _mark_modified(self) -> None:
         self.setWindowModified(True)
 
@@ -394,13 +427,13 @@ class MainWindow(GuideMixin, FileActionsMixin, DataEditsMixin, LiveViewMixin,
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if not self.maybe_save():
+        if not self.files.maybe_save():
             event.ignore()
             return
         self._save_settings()
         self.autosaver.close()  # a clean close leaves no autosave to recover
         self.draw_timer.stop()
-        self.guide_timer.stop()
+        self.guide.guide_timer.stop()
         self.instruments.shutdown()
         self.trainer.shutdown()
         event.accept()

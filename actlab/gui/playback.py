@@ -1,10 +1,11 @@
-"""Training controls and live drawing for the main window (a mixin of MainWindow).
+"""Training controls and live drawing for the main window (its ``playback``).
 
 Play/Pause, Step, Reset and New seed go to the worker thread; the worker's signals come
 back here; and a display timer draws the newest snapshot at a fixed rate, never once per
-epoch.  MainWindow supplies ``lab``, ``dataset``, ``trainer``, ``acts``, ``output``,
-``network_view``, ``epoch_label``, ``speed_label``, ``status``, ``_commit`` and
-``_sync_panels``.
+epoch, into the workspace shown.  The window ``w`` supplies ``lab``, ``dataset``,
+``trainer``, ``acts``, ``workspace``, ``epoch_label``, ``speed_label``, ``seed_label``,
+``status``, ``_commit``, ``_sync_panels`` and the training state ``wants_playing``,
+``_playing`` and ``_generation``.
 """
 from __future__ import annotations
 
@@ -40,13 +41,29 @@ def speed_text(epochs_per_second: float) -> str:
         "1" if epochs_per_second >= 0.95 else f"{epochs_per_second:.1f}")
     return f"{shown} epoch/s" if shown == "1" else f"{shown} epochs/s"
 
-class LiveViewMixin:
-    """Play/Pause/Step/Reset, worker signals, the display timer and neuron hovering."""
+class Playback:
+    """Play/Pause/Step/Reset, the worker's signals and the display timer of window ``w``."""
 
-    surface_frames = 0     # fresh central pictures drawn (the benchmark reads it)
-    snapshot = None        # the snapshot drawn last
-    _slow_drawn_at = 0.0   # when the loss numbers were last drawn
-    _plot_drawn_at = 0.0   # when the loss plot was last drawn
+    def __init__(self, window):
+        self.w = window
+        self.redraws = 0         # snapshots drawn (the benchmark reads it)
+        self.surface_frames = 0  # fresh central pictures drawn (the benchmark reads it)
+        self.snapshot = None     # the snapshot drawn last
+        self._drawn_seq = 0
+        self._good: tuple | None = None  # (generation, lab, dataset) known to load
+        self._slow_drawn_at = 0.0  # when the loss numbers were last drawn
+        self._plot_drawn_at = 0.0  # when the loss plot was last drawn
+        w, a = window.trainer.worker, window.acts
+        a.play.triggered.connect(self.toggle_play)
+        a.step.triggered.connect(self.step)
+        a.reset.triggered.connect(self.reset)
+        a.new_seed.triggered.connect(self.new_seed)
+        w.playingChanged.connect(self._playing_changed)
+        w.diverged.connect(self._diverged)
+        w.finished.connect(self._finished)
+        w.error.connect(self._worker_error)
+        w.loadFailed.connect(self._load_failed)
+        w.labChanged.connect(self._reseeded)
 
     # ------------------------------------------------------------------ training
     # ``_playing`` is what the worker last reported; ``wants_playing`` what the student
@@ -54,103 +71,103 @@ class LiveViewMixin:
     # queued signal, and deciding by it made Space pressed twice quickly start training
     # twice instead of pausing it (and Pause right after Play did nothing).
     def toggle_play(self) -> None:
-        if self.wants_playing:
+        if self.w.wants_playing:
             self.request_pause()
-            self.status("Paused.")
+            self.w.status("Paused.")
         else:
-            self.wants_playing = True
-            self.trainer.play()
-            self._mark_modified()
-            self.status("Training… press Space to pause.")
+            self.w.wants_playing = True
+            self.w.trainer.play()
+            self.w._mark_modified()
+            self.w.status("Training… press Space to pause.")
 
     def request_pause(self) -> None:
         """Ask the worker to pause (the button follows when it answers)."""
-        self.wants_playing = False
-        self.trainer.pause()
+        self.w.wants_playing = False
+        self.w.trainer.pause()
 
     def play(self) -> None:
-        if not self.wants_playing:
+        if not self.w.wants_playing:
             self.toggle_play()
 
     def pause(self) -> None:
-        if self.wants_playing:
+        if self.w.wants_playing:
             self.toggle_play()
 
     def step(self) -> None:
-        self.wants_playing = False  # Step pauses first
-        self.trainer.step()
-        self._mark_modified()
-        self.status("Trained one epoch.")
+        self.w.wants_playing = False  # Step pauses first
+        self.w.trainer.step()
+        self.w._mark_modified()
+        self.w.status("Trained one epoch.")
 
     def reset(self) -> None:
         """Epoch 0 with the same starting weights (the seed is kept)."""
-        self.lab = self.lab.without_results()
-        self.trainer.reset(False)
-        self.workspace.output.set_warning(None)
-        self.workspace.clear_history()  # not the old run's axes (log scale!)
-        self._mark_modified()
-        self.status(f"Reset to epoch 0 with the same starting weights (seed {self.lab.seed}).")
+        self.w.lab = self.w.lab.without_results()
+        self.w.trainer.reset(False)
+        self.w.workspace.output.set_warning(None)
+        self.w.workspace.clear_history()  # not the old run's axes (log scale!)
+        self.w._mark_modified()
+        self.w.status(f"Reset to epoch 0 with the same starting weights (seed {self.w.lab.seed}).")
 
     def new_seed(self) -> None:
         seed = random.SystemRandom().randrange(2**31)
-        self._commit(replace(self.lab.without_results(), seed=seed), self.dataset)
-        self._mark_modified()
-        self.status(f"New seed {seed}: training starts again from different random weights.")
+        self.w._commit(replace(self.w.lab.without_results(), seed=seed), self.w.dataset)
+        self.w._mark_modified()
+        self.w.status(f"New seed {seed}: training starts again from different random weights.")
 
     def _reseeded(self, lab) -> None:
         """The worker picked a new seed itself (``reset(new_seed=True)``)."""
-        if lab.network == self.lab.network and lab.features == self.lab.features:
-            self.lab = replace(self.lab.without_results(), seed=lab.seed)
-            self.seed_label.setText(f"Weights seed {lab.seed}")
+        if lab.network == self.w.lab.network and lab.features == self.w.lab.features:
+            self.w.lab = replace(self.w.lab.without_results(), seed=lab.seed)
+            self.w.seed_label.setText(f"Weights seed {lab.seed}")
 
     def _playing_changed(self, playing: bool) -> None:
-        self._playing = self.wants_playing = playing
-        set_play_state(self.acts, playing, self.style())
+        self.w._playing = self.w.wants_playing = playing
+        set_play_state(self.w.acts, playing, self.w.style())
 
     def _diverged(self, message: str) -> None:
-        self.wants_playing = False  # also when Play was refused: nothing plays
-        self.workspace.output.set_warning(message)
-        self.status("Training diverged and was paused: lower the learning rate and press Reset.")
+        self.w.wants_playing = False  # also when Play was refused: nothing plays
+        self.w.workspace.output.set_warning(message)
+        self.w.status("Training diverged and was paused: lower the learning rate and press Reset.")
 
     def _finished(self) -> None:
-        self.wants_playing = False
-        stop = self.lab.training.stop_after
-        self.status(f"Stopped at epoch {stop:,}, the “Stop after” limit: raise it or press "
+        self.w.wants_playing = False
+        stop = self.w.lab.training.stop_after
+        self.w.status(f"Stopped at epoch {stop:,}, the “Stop after” limit: raise it or press "
                     "Reset to go on." if stop else "Training stopped.")
 
     def _worker_error(self, message: str) -> None:
-        self.workspace.output.set_warning(message)
-        self.status(message)
+        self.w.workspace.output.set_warning(message)
+        self.w.status(message)
 
     def _load_failed(self, generation: int, message: str) -> None:
-        if generation != self._generation:
+        if generation != self.w._generation:
             return
-        dialogs.show_error(self, "Cannot use these settings", message)
+        dialogs.show_error(self.w, "Cannot use these settings", message)
         if self._good is not None:  # go back to what the worker still has
-            self._generation, self.lab, self.dataset = self._good
-            self.show_workspace(self.lab.kind)
-            self.workspace.clear(self.dataset)
-            self._sync_panels()
+            self.w._generation, self.w.lab, self.w.dataset = self._good
+            self.w.show_workspace(self.w.lab.kind)
+            self.w.workspace.clear(self.w.dataset)
+            self.w._sync_panels()
 
     # ------------------------------------------------------------------ drawing
-    def _draw_tick(self) -> None:
+    def draw_tick(self) -> None:
         """Draw the newest snapshot, if there is one we have not drawn (fixed rate)."""
-        pub = self.trainer.latest()
-        self.trainer.want_snapshot()  # the next one, ready by the next tick
-        if pub is None or pub.seq == self._drawn_seq or pub.generation != self._generation:
+        pub = self.w.trainer.latest()
+        self.w.trainer.want_snapshot()  # the next one, ready by the next tick
+        if pub is None or pub.seq == self._drawn_seq or pub.generation != self.w._generation:
             return
         self._drawn_seq = pub.seq
         # Keep the training thread off the GIL until this frame is painted: the paint
         # events posted by the updates below run before the second zero-timer fires.
-        self.trainer.begin_gui_turn()
-        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.trainer.end_gui_turn))
+        self.w.trainer.begin_gui_turn()
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.w.trainer.end_gui_turn))
         if self._good is None or self._good[0] != pub.generation:
-            self._good = (pub.generation, self.lab, self.dataset)
+            self._good = (pub.generation, self.w.lab, self.w.dataset)
         snap = self.snapshot = pub.snapshot
-        ws = self.workspace
+        ws = self.w.workspace
         if ws.draw(pub, snap, self.redraws % NETWORK_EVERY == 0):
             self.surface_frames += 1
-        self.epoch_label.setText(f"{snap.epoch:07,d}")
+        self.w.epoch_label.setText(f"{snap.epoch:07,d}")
         now = time.perf_counter()
         if not pub.playing or now - self._plot_drawn_at >= PLOT_INTERVAL_S:
             self._plot_drawn_at = now
@@ -158,6 +175,6 @@ class LiveViewMixin:
         if not pub.playing or now - self._slow_drawn_at >= SLOW_INTERVAL_S:
             self._slow_drawn_at = now
             ws.show_numbers(snap)
-            self.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
+            self.w.speed_label.setText(speed_text(snap.epochs_per_second) if pub.playing
                                      else "")
         self.redraws += 1

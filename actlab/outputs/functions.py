@@ -159,10 +159,12 @@ def train_functions(args, lab, stem: str, out: Path, activations: list[str],
     return 0
 
 
-def write_run_report(lab, trainer, path) -> Path:
+def write_run_report(lab, trainer, path, notes: str = "") -> Path:
     """The window's lab report of one function run (``trainer``, a copy of the window's
     run): its figures are drawn into a temporary folder exactly as ``actlab train
-    --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
+    --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf).
+    The report reads the student's notes from the lab's guide (``notes`` is the same text
+    as the window typed it, taken for the point report's signature)."""
     import tempfile
 
     from actlab.report.functions import write_function_report, write_function_report_pdf

@@ -273,10 +273,12 @@ def _write_report(out: Path, lab, written) -> None:
     write_image_report_pdf(out, lab, runs)
 
 
-def write_run_report(lab, trainer, path) -> Path:
+def write_run_report(lab, trainer, path, notes: str = "") -> Path:
     """The window's lab report of one image run (``trainer``, a copy of the window's
     run): its figures are drawn into a temporary folder exactly as ``actlab train
-    --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf)."""
+    --report`` draws them, then embedded in ``path`` (HTML, or PDF when it ends in .pdf).
+    The report reads the student's notes from the lab's guide (``notes`` is the same text
+    as the window typed it, taken for the point report's signature)."""
     import tempfile
 
     from actlab.engine.activations.lookup import display_name

@@ -87,3 +87,12 @@ def _write_teaching_outputs(out: Path, trainers, sampler, instruments: bool,
             for write, filename in ((write_report, "report.html"),
                                     (write_report_pdf, "report.pdf")):
                 write(t.lab, snap, t.dataset, out / filename, insights=insights)
+
+
+def write_run_report(lab, trainer, path, notes: str = "") -> Path:
+    """The window's lab report of one point run (``trainer``, a copy of the window's run)
+    in ``path`` (HTML, or PDF when it ends in .pdf), with the student's ``notes``."""
+    snapshot = trainer.snapshot(grid=100, neurons=False)
+    insights = compute_insights(trainer, grid=60)
+    writer = write_report_pdf if str(path).lower().endswith(".pdf") else write_report
+    return writer(lab, snapshot, trainer.dataset, path, insights=insights, notes=notes)

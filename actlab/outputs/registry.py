@@ -1,10 +1,14 @@
-"""What ``actlab train`` does for each kind of lab: ``OUTPUTS[lab.kind](args, lab, stem,
-out, activations, epochs, lab_dir)`` trains the runs and writes their files (0 when done,
-:class:`~.runs.CliError` for a problem the user can fix)."""
+"""What each kind of lab writes: ``OUTPUTS[lab.kind](args, lab, stem, out, activations,
+epochs, lab_dir)`` is ``actlab train`` (trains the runs and writes their files; 0 when
+done, :class:`~.runs.CliError` for a problem the user can fix); ``RUN_REPORTS`` the
+window's report of one run."""
 from __future__ import annotations
 
-from actlab.outputs.functions import train_functions
-from actlab.outputs.images import train_images
-from actlab.outputs.points import train_points
+from actlab.outputs import functions, images, points
 
-OUTPUTS = {"points": train_points, "functions": train_functions, "images": train_images}
+OUTPUTS = {"points": points.train_points, "functions": functions.train_functions,
+           "images": images.train_images}
+#: the window's lab report of one run: ``RUN_REPORTS[lab.kind](lab, trainer, path,
+#: notes=...)`` writes HTML, or PDF for a path ending in .pdf
+RUN_REPORTS = {"points": points.write_run_report, "functions": functions.write_run_report,
+               "images": images.write_run_report}

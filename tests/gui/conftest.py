@@ -74,7 +74,7 @@ def window(qtbot, settings_dir, dialog_log):
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.redraws > 0, timeout=5000)
+    qtbot.waitUntil(lambda: w.playback.redraws > 0, timeout=5000)
     yield w
     w.close()
     assert not w.trainer.thread.isRunning()

@@ -169,7 +169,7 @@ def test_design_through_the_layer_menu_trains_and_undo_removes_it(window, qtbot,
     assert np.isfinite(w.trainer.latest().snapshot.train_loss)
     w.request_pause()
     assert "hat" in w.acts.undo.text()
-    assert w.undo()
+    assert w.edits.undo()
     assert w.lab.network == before
     assert w.network_view.layer_controls(0).combo.findData("hat") < 0
 

@@ -90,7 +90,7 @@ def test_autosave_runs_while_unsaved_and_goes_on_save_and_close(qtbot, settings_
     qtbot.waitUntil(lambda: w.trainer.latest().snapshot.epoch == 3, timeout=WAIT)
     qtbot.waitUntil(lambda: file.exists() and len(load_lab(file).history["epoch"]) == 3,
                     timeout=WAIT)
-    assert w.save_to(str(tmp_path / "mine.actlab"))
+    assert w.files.save_to(str(tmp_path / "mine.actlab"))
     assert not file.exists()
     w.data_panel.regenerate.click()  # a data edit: written at once
     assert file.exists() and load_lab(file).data.seed == w.lab.data.seed

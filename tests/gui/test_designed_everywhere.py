@@ -128,7 +128,7 @@ def test_design_your_own_adds_to_the_lab_and_sets_every_hidden_layer(window, qtb
     assert len(w.lab.network.activations) == len(before.hidden)
     assert "mine (designed)" in h.browser.toPlainText()
     assert "1 designed activation</a> is at the end" in h.designed_label.text()
-    assert "mine" in w.acts.undo.text() and w.undo()
+    assert "mine" in w.acts.undo.text() and w.edits.undo()
     assert w.lab.network == before
 
 

@@ -24,7 +24,7 @@ def _open(window, qtbot, lab, epochs: int = 0):
                                                           stop_after=epochs))
         window.trainer.set_training(window.lab.training)
         window.play()
-        qtbot.waitUntil(lambda: window.snapshot is not None and window.snapshot.epoch
+        qtbot.waitUntil(lambda: window.playback.snapshot is not None and window.playback.snapshot.epoch
                         >= epochs and not window.wants_playing, timeout=WAIT)
         qtbot.waitUntil(lambda: window.workspace.pictures() is not None and
                         window.workspace.pictures().epoch == epochs, timeout=WAIT)
@@ -78,7 +78,7 @@ def test_training_draws_the_curve_its_kinks_and_the_pieces_count(window, qtbot):
     kx, _ = out.curve_view.kinks.getData()
     assert len(kx) == expected - 1
     # the numbers table shows R² as 1 - SSE/SST on the test points
-    snap = window.snapshot
+    snap = window.playback.snapshot
     r2 = 1 - 2 * snap.test_loss / np.var(pic.test_y)
     assert out.values["test_r2"].text() == f"{r2:.3f}"
     # the network diagram's nodes show each unit's curve (area charts, not blank)
@@ -149,13 +149,13 @@ def test_csv_import_good_and_bad(window, qtbot, tmp_path):
     _open(window, qtbot, _relu_lab())
     good = tmp_path / "curve.csv"
     good.write_text("x,y\n" + "".join(f"{x},{x * x / 10}\n" for x in np.linspace(-6, 6, 30)))
-    assert window.import_csv(str(good))
+    assert window.files.import_csv(str(good))
     assert window.lab.kind == "functions" and window.lab.data.is_custom
     assert window.dataset.n_train + window.dataset.n_test == 30
     before = window.lab
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\nthree,4\n")
-    assert not window.import_csv(str(bad))
+    assert not window.files.import_csv(str(bad))
     assert window.lab is before
     title, message = window.dialog_log["errors"][-1]
     assert "bad.csv" in message and "Nothing was changed" in message
@@ -164,7 +164,7 @@ def test_csv_import_good_and_bad(window, qtbot, tmp_path):
 def test_a_function_lab_saves_and_opens_again(window, qtbot, tmp_path):
     _open(window, qtbot, _relu_lab(), epochs=5)
     path = tmp_path / "mine.actlab"
-    assert window.save_to(str(path))
+    assert window.files.save_to(str(path))
     saved = load_lab(path)
     assert saved.kind == "functions" and len(saved.history["epoch"]) == 5
     assert window.open_path(str(path))
@@ -238,14 +238,14 @@ def test_the_lab_report_of_a_function_run_has_its_fit_and_numbers(window, qtbot,
 
     _open(window, qtbot, load_preset("functions-four-relu-pieces"), epochs=20)
     html = tmp_path / "r.html"
-    assert window.write_report_to(str(html)), window.dialog_log["errors"]
+    assert window.guide.write_report_to(str(html)), window.dialog_log["errors"]
     text = html.read_text()
     pic = window.workspace.pictures()
     # the results table names the run's exact pieces and upper bound (4 ReLU: at most 5)
     assert re.search(rf">\s*{pic.n_pieces}\s*<", text) and ">5<" in text.replace(" ", "")
     assert text.count("data:image/png;base64,") >= 2  # the fit and the loss figures
     pdf = tmp_path / "r.pdf"
-    assert window.write_report_to(str(pdf)) and pdf.read_bytes().startswith(b"%PDF")
+    assert window.guide.write_report_to(str(pdf)) and pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(window, qtbot):
@@ -255,9 +255,9 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     from actlab.views.network.layer_controls import EDIT_ITEM
 
     assert window.open_preset("functions-one-kink")
-    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.playback.snapshot is not None, timeout=WAIT)
     window.play()
-    qtbot.waitUntil(lambda: window.snapshot.epoch >= 300 and not window.wants_playing
+    qtbot.waitUntil(lambda: window.playback.snapshot.epoch >= 300 and not window.wants_playing
                     and window.workspace.pictures() is not None
                     and window.workspace.pictures().epoch == 300, timeout=WAIT)
     straight = window.workspace.pictures()
@@ -273,12 +273,12 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     assert window.lab.network.activations == ("bend",)
     assert window.lab.params is None  # a network edit: the weights start again
     window.play()
-    qtbot.waitUntil(lambda: window.snapshot.epoch >= 300 and not window.wants_playing
+    qtbot.waitUntil(lambda: window.playback.snapshot.epoch >= 300 and not window.wants_playing
                     and window.workspace.pictures().epoch == 300, timeout=WAIT)
     bent = window.workspace.pictures()
     assert bent.line is None and bent.n_pieces >= 2
     r2 = lambda snap, pic: 1 - 2 * snap.test_loss / np.var(pic.test_y)  # noqa: E731
-    assert r2(window.snapshot, bent) > 0.9
+    assert r2(window.playback.snapshot, bent) > 0.9
 
 
 def test_file_export_of_the_function_views_writes_png_and_svg(window, qtbot, tmp_path):

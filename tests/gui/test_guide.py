@@ -329,27 +329,10 @@ def test_locked_data_turns_away_dropped_csv_files(window, tmp_path):
 
 @pytest.fixture
 def guided(qtbot, settings_dir, dialog_log):
-    """A MainWindow with the guide hooks wired in (as main_window.py does once it lists
-    GuideMixin among its bases; until then this subclass adds the same hooks)."""
-    from actlab.gui.guide.guide_actions import GuideMixin
+    """A MainWindow (its guide is part of it: the Guide page, teacher mode, the report)."""
     from actlab.gui.main_window import MainWindow
 
-    if issubclass(MainWindow, GuideMixin):
-        window_class = MainWindow
-    else:
-        class GuidedWindow(GuideMixin, MainWindow):
-            def _create_layout(self):  # hook: create the dock while building the window
-                super()._create_layout()
-                self.create_guide_page()
-
-            def open_lab(self, lab, path=None, message=None):  # hook: after _commit
-                ok = super().open_lab(lab, path, message)
-                if ok:
-                    self.show_guide_for_lab()
-                return ok
-
-        window_class = GuidedWindow
-    w = window_class()
+    w = MainWindow()
     w.dialog_log = dialog_log
     qtbot.addWidget(w)
     w.resize(1500, 850)
@@ -362,12 +345,12 @@ def guided(qtbot, settings_dir, dialog_log):
 def test_window_shows_the_guide_locks_and_live_marks(guided, qtbot):
     w = guided
     # the default lab has no guide: its page waits behind a hidden tab, with the hint
-    assert not w.guide_shown() and not w.side_panel.is_available("guide")
-    assert w.guide_panel.hint_label.isVisibleTo(w.guide_panel)
+    assert not w.guide.guide_shown() and not w.side_panel.is_available("guide")
+    assert w.guide.guide_panel.hint_label.isVisibleTo(w.guide.guide_panel)
     assert w.open_preset("linear-collapse-xor")
-    assert w.guide_shown() and not w.guide_panel.hint_label.isVisibleTo(w)
+    assert w.guide.guide_shown() and not w.guide.guide_panel.hint_label.isVisibleTo(w)
     assert not w.data_panel.isEnabled()
-    rows = w.guide_panel.outcome_rows
+    rows = w.guide.guide_panel.outcome_rows
     qtbot.waitUntil(lambda: "needs 300 epochs" in rows[0].detail_label.text(), timeout=10000)
     assert rows[0].mark == "…"
     w.play()
@@ -384,15 +367,15 @@ def test_window_stores_notes_and_saves_them(guided, qtbot, tmp_path):
     w = guided
     assert w.open_preset("xor-needs-nonlinearity")
     assert not w.isWindowModified()
-    w.guide_panel.notes_edit.setPlainText("four soft lines")
-    w.guide_panel.flush_notes()
+    w.guide.guide_panel.notes_edit.setPlainText("four soft lines")
+    w.guide.guide_panel.flush_notes()
     assert w.lab.guide["notes"] == "four soft lines" and w.isWindowModified()
     # an edit from a panel keeps the notes (the panels were shown the new lab)
     w.controls.batch_size.setValue(20)
     w.data_panel.noise.setValue(10)
     assert w.lab.guide["notes"] == "four soft lines" and w.lab.data.noise == 0.1
-    w.guide_panel.notes_edit.setPlainText("typed just before saving")
-    assert w.save_to(str(tmp_path / "mine.actlab"))
+    w.guide.guide_panel.notes_edit.setPlainText("typed just before saving")
+    assert w.files.save_to(str(tmp_path / "mine.actlab"))
     assert load_lab(tmp_path / "mine.actlab").guide["notes"] == "typed just before saving"
 
 
@@ -400,12 +383,12 @@ def test_window_writes_the_report(guided, qtbot, tmp_path):
     w = guided
     assert w.open_preset("linear-collapse-xor")
     w.step()
-    qtbot.waitUntil(lambda: w.results_lab().history is not None, timeout=10000)
-    w.guide_panel.notes_edit.setPlainText("straight line")
-    assert w.write_report_to(str(tmp_path / "r.html"))
+    qtbot.waitUntil(lambda: w.files.results_lab().history is not None, timeout=10000)
+    w.guide.guide_panel.notes_edit.setPlainText("straight line")
+    assert w.guide.write_report_to(str(tmp_path / "r.html"))
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "straight line" in text and text.count("data:image/png;base64,") == 3
-    assert w.write_report_to(str(tmp_path / "r.pdf"))
+    assert w.guide.write_report_to(str(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert not w.dialog_log["errors"]
 
@@ -415,7 +398,7 @@ def test_switching_xor_to_linear_leaves_the_tanh_outcome_unchecked(guided, qtbot
     then "not checked for this network", never ✘, and the linear claim is judged."""
     w = guided
     assert w.open_preset("xor-needs-nonlinearity")
-    tanh, linear = w.guide_panel.outcome_rows
+    tanh, linear = w.guide.guide_panel.outcome_rows
     combo = w.controls.activation
     combo.setCurrentIndex(combo.findData("linear"))
     assert w.lab.network.activations == ("linear",)
@@ -428,13 +411,13 @@ def test_switching_xor_to_linear_leaves_the_tanh_outcome_unchecked(guided, qtbot
     w.pause()
     assert linear.mark == "✔"  # a linear layer stays below 75 %
     assert tanh.mark == "–" and tanh.status == "other"
-    assert "1 of 2 reached" in w.guide_panel.summary_label.text()
+    assert "1 of 2 reached" in w.guide.guide_panel.summary_label.text()
 
 
 def test_adding_a_layer_to_one_layer_line_leaves_its_outcome_unchecked(guided, qtbot):
     w = guided
     assert w.open_preset("one-layer-line")
-    (row,) = w.guide_panel.outcome_rows
+    (row,) = w.guide.guide_panel.outcome_rows
     qtbot.mouseClick(w.network_view.add_layer_button(), QtCore.Qt.MouseButton.LeftButton)
     assert len(w.lab.network.hidden) == 1
     qtbot.waitUntil(lambda: row.mark == "–", timeout=10000)

@@ -107,7 +107,7 @@ def test_save_and_open_an_image_lab(window, qtbot, tmp_path):
     window.pause()
     qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
     path = tmp_path / "stripes.actlab"
-    assert window.save_to(str(path))
+    assert window.files.save_to(str(path))
     saved = load_lab(path)
     assert saved.kind == "images" and saved.network == window.lab.network
     epochs = len(saved.history["epoch"])
@@ -163,7 +163,7 @@ def test_a_bad_import_or_drop_changes_nothing(window, tmp_path):
     (title, message), = window.dialog_log["errors"]
     assert "bad.npz" in message and "images" in message
     assert window.lab is before
-    assert window.open_dropped(str(tmp_path)) is False  # an empty folder: one more message
+    assert window.files.open_dropped(str(tmp_path)) is False  # an empty folder: one more message
     assert len(window.dialog_log["errors"]) == 2 and window.lab is before
 
 
@@ -189,7 +189,7 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
     assert window.dataset.n_train == n_before + 1
     assert np.any(np.all(window.dataset.x_train[:, 0] == drawing, axis=(1, 2)))
     assert "Added 1 drawn image" in window.statusBar().currentMessage()
-    assert window.undo()
+    assert window.edits.undo()
     assert window.dataset.n_train == n_before and window.lab.data.added == ()
 
 

@@ -117,7 +117,7 @@ def test_new_lab_open_and_network_change_reset_the_loss_axes(qtbot, window, how)
                        "test_loss": [1e150, 1e155, 1e157]})
     view.view_box.setXRange(0, 5e6)
     if how == "new":
-        w.new_lab()
+        w.files.new_lab()
     elif how == "preset":
         assert w.open_preset("xor-needs-nonlinearity")
     else:

@@ -301,7 +301,7 @@ def test_save_and_reopen_round_trip(qtbot, window, tmp_path):
     assert w.isWindowModified()
     path = tmp_path / "trained.actlab"
     w.dialog_log  # dialogs are silent
-    assert w.save_to(str(path))
+    assert w.files.save_to(str(path))
     assert not w.isWindowModified()
     assert w.windowTitle() == "Circle with tanh[*]"  # [*] is Qt's placeholder
     saved = load_lab(path)
@@ -354,7 +354,7 @@ def test_bad_csv_shows_an_error_and_changes_nothing(qtbot, window, tmp_path):
     before = w.lab
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n1,2,0\n3,oops,1\n")
-    assert not w.import_csv(str(bad))
+    assert not w.files.import_csv(str(bad))
     title, message = w.dialog_log["errors"][-1]
     assert "bad.csv" in message and "line 3" in message
     assert w.lab is before
@@ -362,7 +362,7 @@ def test_bad_csv_shows_an_error_and_changes_nothing(qtbot, window, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text("x1,x2,label\n" + "".join(f"{i % 5 - 2},{i % 3 - 1},{i % 2}\n"
                                               for i in range(20)))
-    assert w.open_dropped(str(good))  # the drag-and-drop path
+    assert w.files.open_dropped(str(good))  # the drag-and-drop path
     assert w.lab.data.is_custom and w.dataset.n_train + w.dataset.n_test == 20
 
 

@@ -28,7 +28,7 @@ def test_unsaved_changes_prompt_pauses_and_cancel_resumes(qtbot, window, monkeyp
         return "cancel"
 
     monkeypatch.setattr(dialogs, "ask_save_changes", ask)
-    assert not w.maybe_save()
+    assert not w.files.maybe_save()
     assert seen == [False]  # paused while the question was open
     assert w.wants_playing  # and training goes on after Cancel
     qtbot.waitUntil(lambda: w._playing, timeout=WAIT)
@@ -39,7 +39,7 @@ def test_unsaved_changes_prompt_pauses_and_cancel_resumes(qtbot, window, monkeyp
 def test_discard_leaves_training_paused_and_new_lab_opens(qtbot, window):
     w = window
     _playing(qtbot, w)
-    w.new_lab()  # the dialog_log fixture answers Discard
+    w.files.new_lab()  # the dialog_log fixture answers Discard
     assert w.dialog_log["asked"] and not w.wants_playing
     qtbot.waitUntil(lambda: not w._playing, timeout=WAIT)
     assert w.lab.name == "Untitled lab"
@@ -52,7 +52,7 @@ def test_a_cancelled_file_dialog_resumes_training(qtbot, window, monkeypatch):
     seen = []
     monkeypatch.setattr(dialogs, "open_file_name",
                         lambda *a: seen.append(w.wants_playing) or "")
-    w.open_dialog()
+    w.files.open_dialog()
     w.import_csv_dialog()
     assert seen == [False, False] and w.wants_playing
     w.pause()

@@ -226,7 +226,7 @@ def _consistent(w) -> None:
     assert w.controls.batch_size.value() == lab.training.batch_size
     checked = {n for n, b in w.features_panel.buttons.items() if b.isChecked()}
     assert checked == set(lab.features)
-    h = w.data_history
+    h = w.edits.data_history
     assert w.acts.undo.isEnabled() == bool(h.undo_list)
     assert w.acts.redo.isEnabled() == bool(h.redo_list)
     (_, _), (y0, y1) = w.output.loss_view.view_box.viewRange()

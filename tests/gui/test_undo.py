@@ -48,7 +48,7 @@ def test_import_then_ctrl_z_brings_the_300_points_back(qtbot, window, tmp_path):
 
     csv = tmp_path / "four.csv"
     csv.write_text("x1,x2,label\n1,1,1\n-1,-1,0\n2,0,1\n0,2,0\n")
-    assert w.import_csv(str(csv))
+    assert w.files.import_csv(str(csv))
     assert w.lab.data.is_custom and len(_shown_points(w)) == 4
     assert a.undo.isEnabled() and a.undo.text() == "&Undo Import CSV"
     assert "Import CSV" in a.undo.statusTip()
@@ -85,17 +85,17 @@ def test_clear_clicks_regenerate_and_data_set_undo_in_order(qtbot, window):
     assert _shown_points(w).tolist() == [[-1.0, -2.0]]
     w.data_panel.dataset_buttons["xor"].click()
     assert w.lab.data.generator == "xor"
-    texts = [e.text for e in w.data_history.undo_list]
+    texts = [e.text for e in w.edits.data_history.undo_list]
     assert texts == ["Regenerate", "Clear points", "Add point", "Add point", "Remove point",
                      "Data set"]
 
-    assert w.undo() and w.lab.data.is_custom and _shown_points(w).tolist() == [[-1.0, -2.0]]
-    assert w.undo() and len(_shown_points(w)) == 2
-    assert w.undo() and w.undo() and len(_shown_points(w)) == 0
-    assert w.undo() and w.lab.data == regenerated and w.acts.play.isEnabled()
-    assert w.undo() and w.lab.data == start
-    assert not w.acts.undo.isEnabled() and not w.undo()
-    assert w.redo() and w.lab.data == regenerated
+    assert w.edits.undo() and w.lab.data.is_custom and _shown_points(w).tolist() == [[-1.0, -2.0]]
+    assert w.edits.undo() and len(_shown_points(w)) == 2
+    assert w.edits.undo() and w.edits.undo() and len(_shown_points(w)) == 0
+    assert w.edits.undo() and w.lab.data == regenerated and w.acts.play.isEnabled()
+    assert w.edits.undo() and w.lab.data == start
+    assert not w.acts.undo.isEnabled() and not w.edits.undo()
+    assert w.edits.redo() and w.lab.data == regenerated
     # a new edit after undoing: what was undone can no longer be redone
     w.data_panel.noise.setValue(30)
     assert w.lab.data.noise == 0.3 and not w.acts.redo.isEnabled()
@@ -106,6 +106,6 @@ def test_a_new_lab_starts_a_fresh_history(qtbot, window):
     w = window
     w.data_panel.regenerate.click()
     assert w.acts.undo.isEnabled()
-    w.new_lab()
+    w.files.new_lab()
     assert not w.acts.undo.isEnabled() and not w.acts.redo.isEnabled()
     assert w.menus.edit.actions() == [w.acts.undo, w.acts.redo]

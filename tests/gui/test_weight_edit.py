@@ -114,7 +114,7 @@ def test_click_a_link_type_a_weight_and_everything_follows(qtbot, window):
     assert not np.array_equal(snap.surface, before.surface)
     _check_drawn_against_forward_pass(w, snap)
     # the paused window draws it at once: surface, link colour, thumbnails, numbers
-    qtbot.waitUntil(lambda: w.snapshot is snap and w.isWindowModified(), timeout=WAIT)
+    qtbot.waitUntil(lambda: w.playback.snapshot is snap and w.isWindowModified(), timeout=WAIT)
     assert w.output.surface_view._surface is snap.surface
     assert nv.link_item(0, 0, 1).pen().color().rgb() == link_color(0.5).rgb()
     X = transform(w.dataset.X_train, w.lab.features)
@@ -247,7 +247,7 @@ def test_the_edit_is_saved_with_the_lab_and_opens_again(qtbot, window, tmp_path,
     _wait_heard(qtbot, heard)
     qtbot.waitUntil(lambda: "Weight x₂ → h1,4 set to 0.875." in said, timeout=WAIT)
     path = tmp_path / "edited.actlab"
-    assert w.save_to(str(path))
+    assert w.files.save_to(str(path))
     lab = load_lab(path)
     assert lab.params[0][0][1, 3] == 0.875
     np.testing.assert_array_equal(lab.params[1][0], w.trainer.current_lab()[1].params[1][0])

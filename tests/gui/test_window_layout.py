@@ -36,13 +36,13 @@ def test_guide_plus_any_instrument_fits_a_laptop_screen(qtbot, window, key):
     w = window
     w.resize(1366, 705)
     assert w.open_preset("xor-needs-nonlinearity")
-    assert w.guide_shown()
+    assert w.guide.guide_shown()
     w.instruments.open(key)
     _settle(qtbot, w)
     sizes = w.splitter.sizes()
     assert sizes[NETWORK] >= FLOORS[NETWORK] and sizes[OUTPUT] >= FLOORS[OUTPUT]
     assert sizes[INSTRUMENT_COLUMN] >= FLOORS[INSTRUMENT_COLUMN]
-    assert w.guide_shown()  # 1366 px has room for the Guide too: nothing folded
+    assert w.guide.guide_shown()  # 1366 px has room for the Guide too: nothing folded
     net, surface, loss = w.network_view, w.output.surface_view, w.output.loss_view
     assert net.width() >= 280 and net.height() >= 400
     assert _no_horizontal_scroll(net)
@@ -73,7 +73,7 @@ def test_instruments_on_a_200_percent_screen_fold_the_side_panel(qtbot, window):
     assert w.width() <= 944 and w.height() <= 500
     w.instruments.close("collapse")  # room again: the panel folded for room comes back
     _settle(qtbot, w)
-    assert not w.side_panel.folded and w.guide_shown()
+    assert not w.side_panel.folded and w.guide.guide_shown()
 
 
 def test_the_rail_folds_and_unfolds_the_side_panel(qtbot, window):
@@ -99,11 +99,11 @@ def test_the_rail_folds_and_unfolds_the_side_panel(qtbot, window):
 def test_view_guide_switches_pages_and_its_check_follows(qtbot, window):
     w = window
     assert not w.side_panel.is_available("guide")  # the default lab has no guide
-    w.guide_action.trigger()
-    assert w.guide_shown() and w.guide_action.isChecked()
-    assert w.guide_panel.hint_label.isVisible()  # "this lab has no guide" explained
-    w.guide_action.trigger()
-    assert not w.guide_shown() and w.side_panel.current() == "data"
+    w.guide.guide_action.trigger()
+    assert w.guide.guide_shown() and w.guide.guide_action.isChecked()
+    assert w.guide.guide_panel.hint_label.isVisible()  # "this lab has no guide" explained
+    w.guide.guide_action.trigger()
+    assert not w.guide.guide_shown() and w.side_panel.current() == "data"
     assert not w.side_panel.is_available("guide")
 
 

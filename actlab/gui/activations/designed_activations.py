@@ -70,7 +70,7 @@ def design_for_layer(window, where: str, index: int, name: str = "") -> bool:
     window.apply_edit(replace(window.lab, network=new), "network")
     if window.lab.network.custom != new.custom:  # apply_edit refused it and said why
         return False
-    window.record_network_edit(net, f"Edit “{editing.name}”" if editing
+    window.edits.record_network_edit(net, f"Edit “{editing.name}”" if editing
                                else f"Design “{act.name}”")
     window.status(f"Layer {index + 1} uses your activation “{act.name}”: "
                   + activation_editor.shape_sentence(act) + ". Weights re-initialised.")
@@ -107,7 +107,7 @@ def design_for_all(window) -> bool:
     window.apply_edit(replace(window.lab, network=new), "network")
     if window.lab.network.custom != new.custom:  # apply_edit refused it and said why
         return False
-    window.record_network_edit(net, f"Design “{act.name}”")
+    window.edits.record_network_edit(net, f"Design “{act.name}”")
     if not hasattr(new, "conv") and not new.hidden:
         window.status(f"“{act.name}” is kept in the lab: add a hidden layer to use it.")
         return True

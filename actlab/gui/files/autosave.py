@@ -29,7 +29,7 @@ PATH_KEY = "autosave/path"  # the file the autosaved lab belonged to ("" for non
 
 class Autosaver:
     """The autosave of ``window`` (a MainWindow: ``lab``, ``path``, ``settings``,
-    ``results_lab``, ``isWindowModified``, ``open_lab``, ``status``)."""
+    ``files.results_lab``, ``isWindowModified``, ``open_lab``, ``status``)."""
 
     def __init__(self, window, folder: str | None = None, interval_ms: int | None = None):
         self.w = window
@@ -63,7 +63,7 @@ class Autosaver:
             return False
         from actlab.labfile.format import LabFileError, save_lab
 
-        lab = self.w.results_lab()
+        lab = self.w.files.results_lab()
         for candidate in (lab, lab.without_results()):
             try:
                 save_lab(candidate, self.path)

@@ -1,7 +1,7 @@
-"""Files for the main window: open, save, recent labs, presets, CSV import, export and
-drag-and-drop.  A mixin of :class:`~actlab.gui.main_window.MainWindow`, which supplies
-``lab``, ``path``, ``settings``, ``trainer``, ``acts``, ``menus``, ``open_lab``,
-``apply_edit`` and ``status``.
+"""Files for the main window (its ``files``): open, save, recent labs, presets, CSV import,
+export and drag-and-drop.  The window ``w`` supplies ``lab``, ``path``, ``settings``,
+``trainer``, ``acts``, ``menus``, ``workspace``, ``guide``, ``open_lab``, ``apply_edit`` and
+``status``, and hands its drag-and-drop events here.
 
 Every failure shows one clear message (through :mod:`actlab.gui.dialogs`) and leaves the
 lab as it was.
@@ -34,25 +34,25 @@ LAB_SECTIONS = {"points": "Point labs (2-D data)",
                 "images": "Image labs (convolutional networks)"}
 
 
-class FileActionsMixin:
-    """File handling for MainWindow (see the module docstring)."""
+class FileActions:
+    """File handling for window ``w`` (see the module docstring)."""
 
-    def connect_file_actions(self) -> None:
-        a = self.acts
+    def __init__(self, window):
+        self.w = window
+        a = window.acts
         a.new.triggered.connect(self.new_lab)
         a.open.triggered.connect(self.open_dialog)
         a.save.triggered.connect(self.save)
         a.save_as.triggered.connect(self.save_as)
         a.import_csv.triggered.connect(self.import_csv_dialog)
-        self.data_panel.importRequested.connect(self.import_csv_dialog)
         a.export_figure.triggered.connect(lambda: self.export("figure", "png"))
         a.export_surface_png.triggered.connect(lambda: self.export("surface", "png"))
         a.export_surface_svg.triggered.connect(lambda: self.export("surface", "svg"))
         a.export_loss_png.triggered.connect(lambda: self.export("loss", "png"))
         a.export_loss_svg.triggered.connect(lambda: self.export("loss", "svg"))
         a.export_history_csv.triggered.connect(lambda: self.export("history", "csv"))
-        self.menus.recent.aboutToShow.connect(self._fill_recent_menu)
-        self.menus.labs.aboutToShow.connect(self._fill_labs_menu)
+        self.w.menus.recent.aboutToShow.connect(self._fill_recent_menu)
+        self.w.menus.labs.aboutToShow.connect(self._fill_labs_menu)
         self._preset_titles: dict[str, tuple[str, str]] | None = None
 
     # ------------------------------------------------------------------ open
@@ -60,9 +60,9 @@ class FileActionsMixin:
         """Pause training while a modal prompt is open (it ran on behind the "Unsaved
         changes" question: epoch 92 to 163); True if it was playing, so the caller can
         resume with ``self.play()`` when the prompt changed nothing."""
-        was_playing = self.wants_playing
+        was_playing = self.w.wants_playing
         if was_playing:
-            self.request_pause()
+            self.w.request_pause()
         return was_playing
 
 
@@ -73,37 +73,38 @@ class FileActionsMixin:
         was_playing = self.hold_training()
         lab = ask()
         if lab is None and was_playing:
-            self.play()
+            self.w.play()
         return lab
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; True when it is fine to throw the lab away."""
-        if not self.isWindowModified():
+        self.w.guide.flush_notes()  # the last keystrokes count as a change too
+        if not self.w.isWindowModified():
             return True
         was_playing = self.hold_training()
-        answer = dialogs.ask_save_changes(self, self.lab.name)
+        answer = dialogs.ask_save_changes(self.w, self.w.lab.name)
         ok = self.save() if answer == "save" else answer == "discard"
         if not ok and was_playing:  # cancelled: go on as before
-            self.play()
+            self.w.play()
         return ok
 
     def new_lab(self) -> None:
         if self.maybe_save():
-            self.open_lab(replace(default_lab(), name="Untitled lab", description=""), None,
+            self.w.open_lab(replace(default_lab(), name="Untitled lab", description=""), None,
                           "New lab: press Play (Space) to train.")
 
     def open_dialog(self) -> None:
         was_playing = self.hold_training()
         if not self.maybe_save():
             if was_playing:
-                self.play()
+                self.w.play()
             return
-        path = dialogs.open_file_name(self, "Open a lab", last_folder(self.settings),
+        path = dialogs.open_file_name(self.w, "Open a lab", last_folder(self.w.settings),
                                       dialogs.LAB_FILTER)
         if path:
             self.open_path(path, ask=False)
         elif was_playing:
-            self.play()
+            self.w.play()
 
     def open_path(self, path: str, ask: bool = True) -> bool:
         """Open the lab file at ``path``; an error shows a message and changes nothing."""
@@ -114,12 +115,12 @@ class FileActionsMixin:
         try:
             lab = load_lab(path)
         except LabFileError as e:
-            dialogs.show_error(self, "Cannot open the lab", f"{e}")
+            dialogs.show_error(self.w, "Cannot open the lab", f"{e}")
             return False
-        if not self.open_lab(lab, os.path.abspath(path), f"Opened {os.path.basename(path)}."):
+        if not self.w.open_lab(lab, os.path.abspath(path), f"Opened {os.path.basename(path)}."):
             return False
-        add_recent_lab(self.settings, path)
-        set_last_folder(self.settings, path)
+        add_recent_lab(self.w.settings, path)
+        set_last_folder(self.w.settings, path)
         return True
 
     def open_preset(self, name: str) -> bool:
@@ -131,15 +132,15 @@ class FileActionsMixin:
         try:
             lab = load_preset(name)
         except (LabFileError, OSError) as e:
-            dialogs.show_error(self, "Cannot open the lab", str(e))
+            dialogs.show_error(self.w, "Cannot open the lab", str(e))
             return False
-        return self.open_lab(lab, None, f"Opened the lab “{lab.name}”: {lab.description}"
+        return self.w.open_lab(lab, None, f"Opened the lab “{lab.name}”: {lab.description}"
                              if lab.description else f"Opened the lab “{lab.name}”.")
 
     def _fill_recent_menu(self) -> None:
-        menu = self.menus.recent
+        menu = self.w.menus.recent
         menu.clear()
-        paths = recent_labs(self.settings)
+        paths = recent_labs(self.w.settings)
         for i, path in enumerate(paths, 1):
             act = menu.addAction(f"&{i} {os.path.basename(path)}")
             act.setStatusTip(path)
@@ -150,8 +151,8 @@ class FileActionsMixin:
 
     def _open_recent(self, path: str) -> None:
         if not os.path.exists(path):
-            remove_recent_lab(self.settings, path)
-            dialogs.show_error(self, "Cannot open the lab",
+            remove_recent_lab(self.w.settings, path)
+            dialogs.show_error(self.w, "Cannot open the lab",
                                f"{path} no longer exists; it was removed from the list.")
             return
         self.open_path(path)
@@ -159,7 +160,7 @@ class FileActionsMixin:
     def _fill_labs_menu(self) -> None:
         from actlab.labfile.presets import load_preset, preset_names
 
-        menu = self.menus.labs
+        menu = self.w.menus.labs
         if self._preset_titles is None:  # read the presets once, on first use
             titles = {}
             # point labs, then function labs, then image labs: from the plane to a curve
@@ -187,24 +188,26 @@ class FileActionsMixin:
 
     # ------------------------------------------------------------------ save
     def results_lab(self) -> Lab:
-        """``self.lab`` with the trained weights and history of the running worker."""
-        current = self.trainer.current_lab()
-        if current is None or current[0] != self._generation:
-            return self.lab
+        """The window's lab with the notes typed so far and the trained weights and
+        history of the running worker."""
+        self.w.guide.flush_notes()
+        current = self.w.trainer.current_lab()
+        if current is None or current[0] != self.w._generation:
+            return self.w.lab
         trained = current[1]
         if not trained.history or not trained.history.get("epoch"):
-            return self.lab.without_results() if self.lab.params is None else self.lab
-        return replace(self.lab, params=trained.params, history=trained.history)
+            return self.w.lab.without_results() if self.w.lab.params is None else self.w.lab
+        return replace(self.w.lab, params=trained.params, history=trained.history)
 
     def save(self) -> bool:
-        if self.path is None:
+        if self.w.path is None:
             return self.save_as()
-        return self.save_to(self.path)
+        return self.save_to(self.w.path)
 
     def save_as(self) -> bool:
-        folder = os.path.dirname(self.path) if self.path else last_folder(self.settings)
-        suggestion = os.path.join(folder, _slug(self.lab.name) + LAB_SUFFIX)
-        path = dialogs.save_file_name(self, "Save the lab", suggestion, dialogs.LAB_FILTER)
+        folder = os.path.dirname(self.w.path) if self.w.path else last_folder(self.w.settings)
+        suggestion = os.path.join(folder, _slug(self.w.lab.name) + LAB_SUFFIX)
+        path = dialogs.save_file_name(self.w, "Save the lab", suggestion, dialogs.LAB_FILTER)
         if not path:
             return False
         if not path.lower().endswith(LAB_SUFFIX):
@@ -218,32 +221,32 @@ class FileActionsMixin:
         lab = self.results_lab()
         if lab.name in ("Untitled lab", ""):
             lab = replace(lab, name=Path(path).stem)
-            self.lab = replace(self.lab, name=lab.name)
+            self.w.lab = replace(self.w.lab, name=lab.name)
         try:
             save_lab(lab, path)
         except (LabFileError, OSError) as e:
-            dialogs.show_error(self, "Cannot save the lab", str(e))
+            dialogs.show_error(self.w, "Cannot save the lab", str(e))
             return False
-        self.path = os.path.abspath(path)
-        add_recent_lab(self.settings, path)
-        set_last_folder(self.settings, path)
-        self.setWindowModified(False)
-        self.autosaver.discard()  # saved: nothing left to recover
-        self._update_title()
+        self.w.path = os.path.abspath(path)
+        add_recent_lab(self.w.settings, path)
+        set_last_folder(self.w.settings, path)
+        self.w.setWindowModified(False)
+        self.w.autosaver.discard()  # saved: nothing left to recover
+        self.w._update_title()
         epochs = len((lab.history or {}).get("epoch", ()))
-        self.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "
+        self.w.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "
                     "epochs." if epochs else "."))
         return True
 
     # ------------------------------------------------------------------ CSV
     def import_csv_dialog(self) -> None:
         """File ▸ Import CSV: the workspace shown asks for its kind of CSV file."""
-        self.workspace.import_csv(None)
+        self.w.workspace.import_csv(None)
 
     def import_csv(self, path: str) -> bool:
         """Use the CSV file ``path`` as the data (points x1, x2, label; in a function lab
         a curve x, y); True on success."""
-        return self.workspace.import_csv(path)
+        return self.w.workspace.import_csv(path)
 
     # ------------------------------------------------------------------ export
     def export(self, what: str, fmt: str, path: str | None = None) -> bool:
@@ -253,13 +256,13 @@ class FileActionsMixin:
 
         def write(target: str) -> None:
             if what == "history":
-                snap = self.trainer.latest()
+                snap = self.w.trainer.latest()
                 export.export_csv_history(snap.snapshot.history if snap is not None else {},
                                           target)
                 return
             # the whole window, toolbar included: its epoch, activation and learning rate
             # belong on the figure (the central widget alone left them out)
-            widget = self if what == "figure" else self.workspace.export_widget(what)
+            widget = self.w if what == "figure" else self.w.workspace.export_widget(what)
             # the typed extension decides ("surface.svg" typed in the PNG dialog is an SVG)
             svg = what != "figure" and target.lower().endswith(".svg")
             (export.export_svg if svg else export.export_png)(widget, target)
@@ -269,14 +272,14 @@ class FileActionsMixin:
     def ask_export_path(self, what: str, fmt: str) -> str | None:
         """Ask where to save an export (``<lab>-<what>.<fmt>`` in the last folder);
         None when cancelled.  The suffix is added when the user left it out."""
-        folder = last_folder(self.settings)
-        name = f"{_slug(self.lab.name)}-{what}.{fmt}"
+        folder = last_folder(self.w.settings)
+        name = f"{_slug(self.w.lab.name)}-{what}.{fmt}"
         names = {"png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)",
                  "csv": "CSV tables (*.csv)"}
         formats = [fmt] if fmt == "csv" or what == "figure" else \
             [fmt] + [k for k in ("png", "svg") if k != fmt]
         filters = ";;".join(names[k] for k in formats)
-        path = dialogs.save_file_name(self, "Export", os.path.join(folder, name), filters)
+        path = dialogs.save_file_name(self.w, "Export", os.path.join(folder, name), filters)
         if not path:
             return None
         if not path.lower().endswith(tuple("." + k for k in formats)):
@@ -293,10 +296,10 @@ class FileActionsMixin:
         try:
             write(path)
         except (OSError, TypeError, ValueError) as e:
-            dialogs.show_error(self, "Cannot export", f"{os.path.basename(path)}: {e}")
+            dialogs.show_error(self.w, "Cannot export", f"{os.path.basename(path)}: {e}")
             return False
-        set_last_folder(self.settings, path)
-        self.status(f"Exported {os.path.basename(path)}.")
+        set_last_folder(self.w.settings, path)
+        self.w.status(f"Exported {os.path.basename(path)}.")
         return True
 
     # ------------------------------------------------------------------ drag and drop
@@ -313,16 +316,13 @@ class FileActionsMixin:
                 return path
         return None
 
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+    def drag_enter(self, event: QtGui.QDragEnterEvent) -> None:
         if self._dropped_file(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+    def drop(self, event: QtGui.QDropEvent) -> None:
         path = self._dropped_file(event)
         if not path:
             event.ignore()
@@ -335,5 +335,5 @@ class FileActionsMixin:
         if path.lower().endswith(LAB_SUFFIX):
             return self.open_path(path)
         if path.lower().endswith(".npz") or os.path.isdir(path):
-            return self.workspace_for("images").import_images(path)
+            return self.w.workspace_for("images").import_images(path)
         return self.import_csv(path)

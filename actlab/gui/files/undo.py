@@ -1,4 +1,4 @@
-"""Data edits for the main window, with Undo and Redo (a mixin of MainWindow).
+"""Data edits for the main window, with Undo and Redo (the window's ``edits``).
 
 A data edit (CSV import, Clear points, a click that adds or removes a point, Regenerate,
 another data set, noise, split, number of points, data seed, problem type) replaces the
@@ -10,8 +10,8 @@ change made since stays.  A designed activation (added or changed in the activat
 editor) is recorded the same way with ``part="network"``: undoing it puts the previous
 network back, data and training as they are now.  Opening or starting a lab starts a fresh history.
 
-MainWindow supplies ``lab``, ``dataset``, ``acts``, ``data_panel``, ``_commit``,
-``_mark_modified`` and ``status``.
+The window ``w`` supplies ``lab``, ``dataset``, ``path``, ``acts``, ``data_panel``,
+``autosaver``, ``_commit``, ``_mark_modified`` and ``status``.
 """
 from __future__ import annotations
 
@@ -76,30 +76,31 @@ def describe_data_edit(old: DataSpec, new: DataSpec) -> str:
     return "Data change"
 
 
-class DataEditsMixin:
-    """Point clicks and Undo/Redo of data edits for MainWindow (see the module)."""
+class DataEdits:
+    """Point clicks and Undo/Redo of data edits for window ``w`` (see the module)."""
 
-    def connect_data_edits(self) -> None:
+    def __init__(self, window):
+        self.w = window
         self.data_history = DataHistory()
-        self.acts.undo.triggered.connect(self.undo)
-        self.acts.redo.triggered.connect(self.redo)
+        window.acts.undo.triggered.connect(self.undo)
+        window.acts.redo.triggered.connect(self.redo)
         self.update_undo_actions()
 
     def record_data_edit(self, before: DataSpec, text: str | None = None,
                          keep_weights: bool = False) -> None:
         """The lab's data just changed from ``before``: remember it for Undo."""
-        after = self.lab.data
+        after = self.w.lab.data
         if after == before:
             return
         self.data_history.push(DataEdit(text or describe_data_edit(before, after), before,
                                         after, keep_weights))
         self.update_undo_actions()
-        self.autosaver.write()  # points a student placed must survive a crash
+        self.w.autosaver.write()  # points a student placed must survive a crash
 
     def record_network_edit(self, before, text: str) -> None:
         """The lab's network just changed from ``before`` (a designed activation added or
         edited): remember it for Undo."""
-        after = self.lab.network
+        after = self.w.lab.network
         if after == before:
             return
         self.data_history.push(DataEdit(text, before, after, part="network"))
@@ -111,7 +112,7 @@ class DataEditsMixin:
         self.update_undo_actions()
 
     def update_undo_actions(self) -> None:
-        h, a = self.data_history, self.acts
+        h, a = self.data_history, self.w.acts
         for act, items, verb in ((a.undo, h.undo_list, "Undo"), (a.redo, h.redo_list, "Redo")):
             act.setEnabled(bool(items))
             what = f" {items[-1].text}" if items else ""
@@ -145,39 +146,39 @@ class DataEditsMixin:
             return False
         target.append(source.pop())
         self.update_undo_actions()
-        self.autosaver.write()
-        ds = self.dataset
-        what = kind_of(self.lab).data_noun
-        self.status(f"{verb}: {edit.text}. Now {ds.n_train} training and {ds.n_test} test "
+        self.w.autosaver.write()
+        ds = self.w.dataset
+        what = kind_of(self.w.lab).data_noun
+        self.w.status(f"{verb}: {edit.text}. Now {ds.n_train} training and {ds.n_test} test "
                     f"{what}" + ("; the weights are kept." if edit.keep_weights else
                                 ": weights re-initialised."))
         return True
 
     def _use_data(self, data: DataSpec, keep_weights: bool, title: str,
                   part: str = "data") -> bool:
-        lab = replace(self.lab.without_results(), **{part: data})
+        lab = replace(self.w.lab.without_results(), **{part: data})
         try:
-            lab, dataset = lab_data(lab, self.path)
+            lab, dataset = lab_data(lab, self.w.path)
         except ValueError as e:
-            dialogs.show_error(self, title, str(e))
+            dialogs.show_error(self.w, title, str(e))
             return False
-        self._commit(lab, dataset, keep_weights=keep_weights)
-        self._mark_modified()
+        self.w._commit(lab, dataset, keep_weights=keep_weights)
+        self.w._mark_modified()
         return True
 
     # ------------------------------------------------------------------ clicks
     def surface_clicked(self, x1: float, x2: float, button: int, ctrl: bool) -> None:
-        ds, d = self.dataset, self.lab.data
+        ds, d = self.w.dataset, self.w.lab.data
         if ctrl:
             found = with_nearest_removed(d, ds, x1, x2)
             if found is None:
-                self.status("No point near the click to remove.")
+                self.w.status("No point near the click to remove.")
                 return
             data, p = found
             message = f"Removed the point at ({p[0]:.2f}, {p[1]:.2f})."
             text = "Remove point"
         elif button in (1, 2):
-            label = self.data_panel.click_label(button)
+            label = self.w.data_panel.click_label(button)
             data = with_point_added(d, ds, x1, x2, label)
             what = f"value {label:g}" if d.problem == "regression" else f"class {int(label)}"
             message = f"Added a training point of {what} at ({x1:.2f}, {x2:.2f})."
@@ -187,6 +188,6 @@ class DataEditsMixin:
         if not self._use_data(data, True, "Cannot edit the points"):
             return
         self.record_data_edit(d, text, keep_weights=True)
-        ds = self.dataset
-        self.status(f"{message} Now {ds.n_train} training and {ds.n_test} test "
+        ds = self.w.dataset
+        self.w.status(f"{message} Now {ds.n_train} training and {ds.n_test} test "
                     "points; the weights are kept.")

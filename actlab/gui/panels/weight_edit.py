@@ -26,7 +26,7 @@ from PySide6.QtCore import Qt
 
 from actlab.engine.features import FEATURES
 from actlab.engine.trainer import PARAM_EDIT_LIMIT
-from actlab.views.network.items import node_name
+from actlab.views.network.tooltips import node_name
 
 from actlab.gui.training.worker import ParamEdit
 

@@ -1,5 +1,6 @@
-"""What the network diagram draws (see ``network_view.py``): colours, thumbnails, the
-graphics items, the scene, where every node goes, and the tooltip texts.
+"""What the network diagram draws (see :mod:`.view`): colours, thumbnails, the graphics
+items and the scene.  Where every node goes is :mod:`.layout`, the tooltips
+:mod:`.tooltips`.
 
 Everything is drawn in scene coordinates that equal screen pixels: the view never scales,
 it computes the geometry again when its size changes.  Items are created once per
@@ -7,13 +8,11 @@ architecture and then only restyled, so a 30 Hz redraw allocates no items.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from actlab.engine.activations.lookup import display_name
-from actlab.engine.features import FEATURES, FUNCTION_FEATURES, feature_label
+from actlab.engine.features import FEATURES, FUNCTION_FEATURES
 from actlab.views import colors
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 
@@ -460,147 +459,3 @@ class DiagramScene(QtWidgets.QGraphicsScene):
         else:
             QtWidgets.QToolTip.hideText()
             event.ignore()
-
-
-# ---------------------------------------------------------------------- geometry
-COMPACT_ABOVE = 16     # layers with more neurons get small plain nodes, no thumbnails
-MARGIN = 8.0
-MAX_NODE = 40.0        # thumbnail side, pixels
-MIN_NODE = 7.0
-MIN_THUMB = 11.0       # hidden thumbnails smaller than this are plain squares
-MIN_PITCH = 20.0       # columns closer than this make the diagram scroll sideways
-MAX_PITCH = 200.0
-MIN_ROW = 4.0          # compact rows closer than this make it scroll vertically
-MAX_COMPACT_ROW = 14.0
-BRACKET_SPACE = 30.0   # room under the nodes for a one-line merged-layers caption
-
-
-@dataclass
-class Column:
-    x: float
-    size: float        # node side
-    compact: bool
-    ys: list
-
-
-@dataclass
-class Geometry:
-    columns: list      # of Column: inputs, hidden layers..., outputs
-    pitch: float
-    width: float       # scene size (at least the viewport's)
-    height: float
-    content_bottom: float
-
-
-def diagram_geometry(sizes, width: float, height: float, label_width: float,
-                     bracket_space: float = 0.0) -> Geometry:
-    """Where every node goes for layer ``sizes`` (inputs, hidden..., outputs) in a
-    ``width`` × ``height`` viewport, with ``label_width`` pixels for the input labels.
-
-    Each thumbnail column gets nodes as large as its own count allows (up to MAX_NODE),
-    so two inputs stay big next to a 16-neuron layer.  Layers above COMPACT_ABOVE neurons
-    get small plain nodes.  Columns spread over the width until they would be closer
-    than MIN_PITCH; only then is the scene wider (or, for very tall layers, taller) than
-    the viewport.
-    """
-    last = len(sizes) - 1
-    avail = max(60.0, height - 2 * MARGIN - bracket_space)
-    side = [min(MAX_NODE, 0.72 * avail / n) for n in sizes]
-    pitch = (width - 2 * MARGIN - label_width - side[0] / 2 - side[-1] / 2) / last
-    pitch = min(MAX_PITCH, max(MIN_PITCH, pitch))
-    # the end columns have links on one side only, so they may be a little larger
-    side = [max(MIN_NODE, min(s, (0.5 if c in (0, last) else 0.42) * pitch))
-            for c, s in enumerate(side)]
-    compact = [0 < c < last and (n > COMPACT_ABOVE or side[c] < MIN_THUMB)
-               for c, n in enumerate(sizes)]
-    total_w = 2 * MARGIN + label_width + side[0] / 2 + side[-1] / 2 + pitch * last
-    x0 = MARGIN + label_width + side[0] / 2 + max(0.0, (width - total_w) / 2)
-    rows = []
-    for c, n in enumerate(sizes):
-        if compact[c]:
-            row = max(MIN_ROW, min(avail / n, MAX_COMPACT_ROW, side[c] / 0.72))
-            side[c] = max(2.5, min(9.0, row * 0.72))
-        else:
-            # spread the rows over the height (up to twice the tight spacing): a tall,
-            # narrow column otherwise left most of its height empty
-            row = max(side[c] / 0.72, min(avail / n, 2.0 * side[c] / 0.72))
-        rows.append(row)
-    content_h = max(n * row for n, row in zip(sizes, rows))
-    # top-aligned: the nodes start right under the layer controls, any spare height
-    # stays below them (centring left a large empty band under the controls)
-    centre = MARGIN + content_h / 2
-    columns = [Column(x0 + c * pitch, side[c], compact[c],
-                      [centre - n * rows[c] / 2 + rows[c] * (i + 0.5) for i in range(n)])
-               for c, n in enumerate(sizes)]
-    return Geometry(columns, pitch, max(float(width), total_w),
-                    max(float(height), content_h + 2 * MARGIN + bracket_space),
-                    centre + content_h / 2)
-
-
-# ---------------------------------------------------------------------- tooltips
-FEATURE_HINTS = {
-    "x1": "the point's horizontal position",
-    "x2": "the point's vertical position",
-    "x1sq": "x₁ squared: large at the far left and far right",
-    "x2sq": "x₂ squared: large at the top and bottom",
-    "x1x2": "x₁ times x₂: positive in the top-right and bottom-left quarters",
-    "sinx1": "the sine of x₁: waves from left to right",
-    "sinx2": "the sine of x₂: waves from bottom to top",
-    "x": "the input x itself",
-    "xsq": "x squared: already a bend, large at both ends",
-    "sinx": "the sine of x: already a wave",
-}
-
-
-def format_value(v: float) -> str:
-    if not np.isfinite(v):
-        return str(v)
-    return f"{v:.2f}" if v == 0 or abs(v) >= 0.005 else f"{v:.1e}"
-
-
-def node_name(column: int, index: int, features, n_hidden: int, n_outputs: int) -> str:
-    """"x₁", "h2,3" (hidden layer 2, neuron 3, counted from 1) or "output"."""
-    if column == 0:
-        return feature_label(features[index])
-    if column == n_hidden + 1:
-        return "output" if n_outputs == 1 else f"output {index + 1}"
-    return f"h{column},{index + 1}"
-
-
-def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> str:
-    """The tooltip of the diagram item with ``tip_key`` ``key`` given the current
-    parameters (``None`` before the first snapshot)."""
-    n_hidden = len(activations)
-
-    def name(c, i):
-        return node_name(c, i, features, n_hidden, n_outputs)
-
-    if key[0] == "link":
-        _, layer, i, j = key
-        text = f"weight {name(layer, i)} → {name(layer + 1, j)}"
-        if params is None:
-            return f"{text} (not trained yet)"
-        return (f"{text} = {format_value(float(params[layer][0][i, j]))}\nThicker means "
-                "stronger; blue pushes the next neuron up, orange pushes it down. "
-                "Click to change it.")
-    part, column, index = key
-    b = None if params is None or column == 0 else float(params[column - 1][1][index])
-    bias = "" if b is None else f"\nbias = {format_value(b)}"
-    if part == "bias":
-        value = "(not trained yet)" if b is None else f"= {format_value(b)}"
-        return (f"bias of {name(column, index)} {value}\nA constant the neuron adds before "
-                "its activation: it shifts where the neuron switches."
-                + ("" if b is None else " Click to change it."))
-    if column == 0:
-        hint = FEATURE_HINTS.get(features[index], "an input feature")
-        return (f"Input {name(0, index)}: {hint}.\nThe picture shows its value over the "
-                "plane (blue positive, orange negative).")
-    if column == n_hidden + 1:
-        return (f"The {name(column, index)}: the network's answer at every point of the "
-                f"plane (blue high, orange low).{bias}")
-    act = display_name(activations[column - 1])  # a designed one: its own name
-    # the same words as the surface's title while this neuron is hovered (live_view.py)
-    return (f"Neuron {index + 1} of hidden layer {column} ({act}): the picture shows "
-            "what it outputs at "
-            "every point of the plane — blue positive, orange negative. Hover to see it "
-            f"large.{bias}")

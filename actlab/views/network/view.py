@@ -20,8 +20,10 @@ from actlab.views.network.layer_controls import (
     DESIGN_ITEM, EDIT_ITEM, LOCKED_TIP, WIDE_HEIGHT, LayerControls, small_font, tool_button)
 from actlab.views.network.drawing import TITLE_ROOM, DiagramDrawing
 from actlab.views.network.items import (
-    COMPACT_ABOVE, BiasItem, CompactColumnItem, DiagramScene, LinkItem, MergeBracketItem,
-    NeuronItem, PenBook, feature_thumbnail, tooltip_text)
+    BiasItem, CompactColumnItem, DiagramScene, LinkItem, MergeBracketItem, NeuronItem, PenBook,
+    feature_thumbnail)
+from actlab.views.network.tooltips import tooltip_text
+from actlab.views.network.layout import COMPACT_ABOVE
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 Qt = QtCore.Qt
@@ -54,7 +56,7 @@ class _DiagramView(QtWidgets.QGraphicsView):
         self._on_resize()
 
 
-class NetworkView(DiagramDrawing, QtWidgets.QWidget):
+class NetworkView(QtWidgets.QWidget):
     """The network builder diagram (drawing and layout: network_drawing.py).
 
     Signals:
@@ -78,6 +80,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
+        self.drawing = DiagramDrawing(self)  # applies snapshots, places items and controls
         self._features: tuple[str, ...] = ("x1", "x2")
         self._hidden: tuple[int, ...] = (4, 2)
         self._activations: tuple[str, ...] = ("tanh", "tanh")
@@ -103,7 +106,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         self._dense_timer = QtCore.QTimer(self)
         self._dense_timer.setSingleShot(True)
         self._dense_timer.setInterval(30)
-        self._dense_timer.timeout.connect(lambda: self._refresh_dense(False))
+        self._dense_timer.timeout.connect(lambda: self.drawing.refresh_dense(False))
         self._build_ui()
         self._rebuild()
 
@@ -147,17 +150,17 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         """Draw a training snapshot's weights, biases and neuron pictures.  A snapshot
         whose shapes do not match the drawn architecture is ignored (returns False)."""
         params = snapshot.params
-        if not self._matches(params, snapshot.neurons):
+        if not self.drawing.matches(params, snapshot.neurons):
             return False
         self._params = params
-        self._apply_params(force=False)
+        self.drawing.apply_params(force=False)
         # pictures resent unchanged (the same arrays) cost nothing
         if snapshot.neurons and snapshot.neurons is not self._neurons:
             self._neurons = snapshot.neurons
-            self._apply_neurons()
+            self.drawing.apply_neurons()
         if snapshot.surface is not None and snapshot.surface is not self._surface:
             self._surface = snapshot.surface
-            self._apply_output()
+            self.drawing.apply_output()
         return True
 
     def set_locked(self, locked: bool) -> None:
@@ -192,7 +195,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
             return
         self._runs = runs
         self._make_brackets()
-        self._layout()
+        self.drawing.layout()
 
     # -- handles for tests and the main window
     def add_layer_button(self) -> QtWidgets.QToolButton:
@@ -281,7 +284,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         self._output_title.setToolTip("The network's answer at every point of the plane.")
         lay.addWidget(self._strip)
 
-        self.view = _DiagramView(self, self._layout)
+        self.view = _DiagramView(self, self.drawing.layout)
         self.scene = DiagramScene(self._describe, self.view)
         self.scene.click_handler = self._item_clicked
         self.view.setScene(self.scene)
@@ -291,7 +294,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         self.view.setViewportUpdateMode(
             QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.view.viewport().setMouseTracking(True)
-        self.view.horizontalScrollBar().valueChanged.connect(self._place_controls)
+        self.view.horizontalScrollBar().valueChanged.connect(self.drawing.place_controls)
         lay.addWidget(self.view, 1)
 
         self._add_layer_button.clicked.connect(self._add_layer)
@@ -343,7 +346,7 @@ class NetworkView(DiagramDrawing, QtWidgets.QWidget):
         self._params = self._neurons = self._surface = None
         self._make_brackets()
         self._sync_controls()
-        self._layout()
+        self.drawing.layout()
 
     def _make_brackets(self) -> None:
         for item in getattr(self, "_brackets", ()):

@@ -24,7 +24,7 @@ from actlab.lab import FunctionDataSpec, Lab, default_function_lab
 
 from actlab.gui.panels import thumbnails
 from actlab.gui.workspaces.points.data_panel import (
-    SampledDataSettings, dataset_button, dataset_grid, panel_button)
+    SamplingSettings, dataset_button, dataset_grid, panel_button)
 from actlab.gui.workspaces.images.data_panel import split_counts
 from actlab.gui.workspaces.points.output_panel import warning_label
 from actlab.gui.style import caption, silently
@@ -42,7 +42,7 @@ def _x(v: float) -> str:
     """An x for the summary: one decimal at most and a real minus sign ("−5.8", "6")."""
     return f"{round(float(v), 1):g}".replace("-", "\u2212")
 
-class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
+class FunctionDataPanel(QtWidgets.QWidget):
     """Curve thumbnails, noise, points, split, seed, Regenerate, CSV import and drawing."""
 
     labEdited = Signal(object, str)  # the new Lab, "data"
@@ -68,14 +68,17 @@ class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
         layout.addWidget(self.custom_note)
         self.warning = warning_label()
         layout.addWidget(self.warning)
-        layout.addLayout(self._build_sampling_settings(
-            "function",
+        self.sampling = SamplingSettings(
+            self, "function",
             noise_tip="Random scatter added to every y (its standard deviation; the curves "
                       "lie between -1 and 1).",
             points_tip="How many points (x, y) are drawn from the curve; more points train "
                        "more slowly.",
             seed_tip="The number that decides where the random points fall and how they "
-                     "are split; the same seed gives the same points."))
+                     "are split; the same seed gives the same points.")
+        (self.ratio_label, self.ratio, self.noise_label, self.noise, self.points,
+         self.seed) = self.sampling.widgets()
+        layout.addLayout(self.sampling.layout)
         self.summary = QtWidgets.QLabel()
         self.summary.setObjectName("function_summary")
         self.summary.setProperty("role", "caption")
@@ -177,7 +180,7 @@ class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
         d = self._lab.data
         if name == d.generator:
             return
-        self._emit(function_lab_for(self._lab, name).data)
+        self.sampling.emit(function_lab_for(self._lab, name).data)
 
     def _regenerate(self) -> None:
         d = self._lab.data
@@ -186,4 +189,4 @@ class FunctionDataPanel(SampledDataSettings, QtWidgets.QWidget):
         seed = d.seed
         while seed == d.seed:  # "Regenerate" must always give other points
             seed = random.SystemRandom().randrange(2**31 - 1)
-        self._emit(replace(d, seed=seed))
+        self.sampling.emit(replace(d, seed=seed))

@@ -131,44 +131,51 @@ def dataset_grid(group: QtWidgets.QButtonGroup, buttons: dict,
     return grid
 
 
-class SampledDataSettings:
+class SamplingSettings:
     """The settings of data drawn at random that the point and the function data panels
-    share (training ratio, noise, number of points, data seed) and the edits they make.
-    The panel supplies ``_lab``, ``labEdited`` and ``_sync_labels`` (the sliders'
-    captions)."""
+    share (training ratio, noise, number of points, data seed), named ``{prefix}_ratio``
+    … ``{prefix}_seed``, in ``layout``, and the edits they make.  The ``panel`` supplies
+    ``_lab``, ``labEdited`` and ``_sync_labels`` (the sliders' captions)."""
 
-    def _build_sampling_settings(self, prefix: str, noise_tip: str, points_tip: str,
-                                 seed_tip: str) -> QtWidgets.QGridLayout:
-        """The four settings, named ``{prefix}_ratio`` … ``{prefix}_seed``."""
+    def __init__(self, panel, prefix: str, noise_tip: str, points_tip: str, seed_tip: str):
+        self.panel = panel
         self.ratio_label = caption("")
         self.ratio = setting_slider(f"{prefix}_ratio", 10, 100, 5,
                                     "How many of the points the network learns from; the "
                                     "rest are kept aside to test it.",
-                                    self._sync_labels, self._edited)
+                                    panel._sync_labels, self.edited)
         self.noise_label = caption("")
         self.noise = setting_slider(f"{prefix}_noise", 0, 50, 5, noise_tip,
-                                    self._sync_labels, self._edited)
+                                    panel._sync_labels, self.edited)
         self.points = setting_spin(f"{prefix}_points", MIN_POINTS, MAX_POINTS, 50,
-                                   points_tip, self._edited)
-        self.seed = setting_spin(f"{prefix}_seed", 0, 2**31 - 1, 1, seed_tip, self._edited)
-        return place_settings(settings_grid(),
-                              [self.ratio_label, self.ratio, self.noise_label, self.noise],
-                              [("Points", self.points), ("Data seed", self.seed)])
+                                   points_tip, self.edited)
+        self.seed = setting_spin(f"{prefix}_seed", 0, 2**31 - 1, 1, seed_tip, self.edited)
+        self.layout = place_settings(settings_grid(),
+                                     [self.ratio_label, self.ratio, self.noise_label,
+                                      self.noise],
+                                     [("Points", self.points), ("Data seed", self.seed)])
 
-    def _emit(self, data) -> None:
-        if data != self._lab.data:
-            self.labEdited.emit(replace(self._lab, data=data), "data")
+    def widgets(self) -> tuple:
+        """``(ratio_label, ratio, noise_label, noise, points, seed)``."""
+        return (self.ratio_label, self.ratio, self.noise_label, self.noise, self.points,
+                self.seed)
 
-    def _edited(self, *_args) -> None:
-        d = self._lab.data
+    def emit(self, data) -> None:
+        """The panel's lab with ``data``, as an edit (nothing when it is the same)."""
+        lab = self.panel._lab
+        if data != lab.data:
+            self.panel.labEdited.emit(replace(lab, data=data), "data")
+
+    def edited(self, *_args) -> None:
+        d = self.panel._lab.data
         if d.is_custom:
             return
-        self._emit(replace(d, train_fraction=self.ratio.value() / 100.0,
-                           noise=self.noise.value() / 100.0, n_points=self.points.value(),
-                           seed=self.seed.value()))
+        self.emit(replace(d, train_fraction=self.ratio.value() / 100.0,
+                          noise=self.noise.value() / 100.0, n_points=self.points.value(),
+                          seed=self.seed.value()))
 
 
-class DataPanel(SampledDataSettings, QtWidgets.QWidget):
+class DataPanel(QtWidgets.QWidget):
     """Data set thumbnails, noise, points, split, seed, CSV import and point editing."""
 
     labEdited = Signal(object, str)  # the new Lab, "data"
@@ -193,13 +200,16 @@ class DataPanel(SampledDataSettings, QtWidgets.QWidget):
         self.custom_note.setWordWrap(True)
         self.custom_note.setProperty("role", "caption")
         layout.addWidget(self.custom_note)
-        layout.addLayout(self._build_sampling_settings(
-            "data",
+        self.sampling = SamplingSettings(
+            self, "data",
             noise_tip="How much the points are jumbled: more noise makes the classes "
                       "overlap and the task harder.",
             points_tip="How many points the data set has; more points train more slowly.",
             seed_tip="The number that decides where the random points fall; the same seed "
-                     "always gives the same points."))
+                     "always gives the same points.")
+        (self.ratio_label, self.ratio, self.noise_label, self.noise, self.points,
+         self.seed) = self.sampling.widgets()
+        layout.addLayout(self.sampling.layout)
         layout.addLayout(self._build_buttons())
         layout.addLayout(self._build_click_picker())
 
@@ -350,7 +360,7 @@ class DataPanel(SampledDataSettings, QtWidgets.QWidget):
         info = GENERATORS[name]
         d = self._lab.data
         points = d.n_points if not d.is_custom else 500
-        self._emit(DataSpec(generator=name, n_points=points, noise=d.noise if not d.is_custom else 0.0,
+        self.sampling.emit(DataSpec(generator=name, n_points=points, noise=d.noise if not d.is_custom else 0.0,
                             train_fraction=d.train_fraction, seed=d.seed,
                             problem=info.problem))
 
@@ -359,10 +369,10 @@ class DataPanel(SampledDataSettings, QtWidgets.QWidget):
         if d.is_custom:
             return
         seed = random.SystemRandom().randrange(2**31 - 1)
-        self._emit(replace(d, seed=seed))
+        self.sampling.emit(replace(d, seed=seed))
 
     def _clear(self) -> None:
         d = self._lab.data
-        self._emit(DataSpec(generator="custom", n_points=0, noise=0.0,
+        self.sampling.emit(DataSpec(generator="custom", n_points=0, noise=0.0,
                             train_fraction=d.train_fraction, seed=d.seed, problem=d.problem,
                             train_points=(), test_points=(), class_names=d.class_names))

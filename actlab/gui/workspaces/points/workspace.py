@@ -45,7 +45,7 @@ class PointWorkspace:
             panel.labEdited.connect(window.apply_edit)
         self.features_panel.refused.connect(window.status)
         self.data_panel.importRequested.connect(window.import_csv_dialog)
-        self.output.surface_view.clicked.connect(window.surface_clicked)
+        self.output.surface_view.clicked.connect(window.edits.surface_clicked)
         a = window.acts
         for act, box in ((a.show_test, self.output.show_test),
                          (a.discretize, self.output.discretize),
@@ -172,7 +172,7 @@ class PointWorkspace:
     # ------------------------------------------------------------------ hovering
     def neuron_hovered(self, layer: int, index: int) -> None:
         self._hover = (layer, index)
-        self._show_neuron(self.w.snapshot)
+        self._show_neuron(self.w.playback.snapshot)
 
     def _show_neuron(self, snap) -> None:
         layer, index = self._hover
