@@ -106,6 +106,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.workspace_for("points")  # the default lab's, and the layout's plot floors
         self._create_toolbar()
         self._create_layout()
+        self.show_workspace("points")  # until the first lab opens
         self._create_status_bar()
         self.instruments = Instruments(self)
         self.guide = GuideActions(self)  # the Guide page, teacher mode, the report

@@ -13,7 +13,7 @@ import random
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from actlab.gui import dialogs
 from actlab.gui.actions import set_play_state
@@ -41,10 +41,14 @@ def speed_text(epochs_per_second: float) -> str:
         "1" if epochs_per_second >= 0.95 else f"{epochs_per_second:.1f}")
     return f"{shown} epoch/s" if shown == "1" else f"{shown} epochs/s"
 
-class Playback:
-    """Play/Pause/Step/Reset, the worker's signals and the display timer of window ``w``."""
+class Playback(QObject):
+    """Play/Pause/Step/Reset, the worker's signals and the display timer of window ``w``.
+
+    A QObject living on the GUI thread, so the worker's signals reach it queued, on this
+    thread (a plain object's methods would run on the training thread)."""
 
     def __init__(self, window):
+        super().__init__(window)
         self.w = window
         self.redraws = 0         # snapshots drawn (the benchmark reads it)
         self.surface_frames = 0  # fresh central pictures drawn (the benchmark reads it)

@@ -130,6 +130,7 @@ class _Recorder:
 class _ImageWorkspace:
     """The image workspace's collapse marks, drawn on a recording builder."""
 
+    instruments, instruments_off = ImageWorkspace.instruments, ImageWorkspace.instruments_off
     mark_collapse = ImageWorkspace.mark_collapse
     clear_collapse_marks = ImageWorkspace.clear_collapse_marks
 

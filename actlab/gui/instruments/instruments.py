@@ -76,21 +76,9 @@ INSTRUMENTS = (
                "Train the lab once per activation, side by side from the same start."),
 )
 INSIGHT_VIEWS = ("collapse", "gradient", "regions")
-# the instruments an image lab has no use for, and why (their disabled menu entry says it)
-POINT_ONLY = {
-    "hidden": "Hidden space is about 2-D points: it maps the input plane into two hidden "
-              "neurons, and an image lab has no input plane. Open a point lab to use it.",
-    "regions": "Linear regions are pieces of the 2-D input plane: an image lab has no "
-               "input plane to cut. Open a point lab to use it.",
-}
-# the same instruments in a function lab (y = f(x)): one input, no plane
-FUNCTION_WHY = {
-    "hidden": "Hidden space maps the 2-D input plane into two hidden neurons; a function "
-              "lab has one input x. Tick “Units” under the curve to see each hidden "
-              "unit's part of the curve instead.",
-    "regions": "In a function lab the linear regions are the curve's straight pieces: the "
-               "curve view marks every kink and counts the pieces.",
-}
+#: the instruments about the 2-D input plane: a workspace without one says why it has no
+#: use for them (``Workspace.instruments_off``)
+PLANE_ONLY = ("hidden", "regions")
 
 
 class _PageBody(QtWidgets.QWidget):
@@ -153,8 +141,7 @@ class Instruments:
         self.menu = self._make_menu()
         self.hidden.selectionChanged.connect(lambda *_: self.update_wants())
         window.trainer.worker.playingChanged.connect(self.compare.main_playing)
-        lab = getattr(window, "lab", None)
-        self._set_kind(getattr(lab, "kind", "points") == "images")
+        self._set_kind(window.workspace)
         self.timer = QTimer(window)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
@@ -303,34 +290,30 @@ class Instruments:
         if (insights or hidden is not None) and not self.w._playing:
             self.w.trainer.request_snapshot()
 
-    def _set_kind(self, images: bool) -> None:
-        """Show the image lab's or the point lab's views, and disable what an image lab
-        cannot use (closing it if it was open)."""
-        self.images = bool(images)
+    def _set_kind(self, workspace) -> None:
+        """Show the views of ``workspace``'s kind of instruments (the convolutional or the
+        dense ones), and disable the instruments it has no use for (closing them)."""
+        images = self.images = workspace.instruments == "conv"
         for key, point_view in self._point_views.items():
             image_view = self._image_views[key]
             point_view.setVisible(not images)
             image_view.setVisible(images)
             self.views[key] = image_view if images else point_view
-        functions = getattr(self.w.lab, "kind", "points") == "functions"
-        for key, why in POINT_ONLY.items():
-            act = self.actions.get(key)
-            if act is None:
-                continue
+        for key in PLANE_ONLY:
+            act = self.actions[key]
+            why = workspace.instruments_off.get(key)
             inst = next(i for i in INSTRUMENTS if i.key == key)
-            why = FUNCTION_WHY[key] if functions else why
-            off = images or functions
-            if off and self.is_open(key):
+            if why and self.is_open(key):
                 self.close(key)
-            act.setEnabled(not off)
-            act.setToolTip(why if off else f"{inst.title} ({inst.shortcut}): {inst.tip}")
-            act.setStatusTip(why if off else inst.tip)
+            act.setEnabled(not why)
+            act.setToolTip(why or f"{inst.title} ({inst.shortcut}): {inst.tip}")
+            act.setStatusTip(why or inst.tip)
 
     def lab_changed(self) -> None:
         """The window committed a new lab (network, features or data)."""
         w = self.w
         lab, ds = w.lab, w.dataset
-        self._set_kind(getattr(lab, "kind", "points") == "images")
+        self._set_kind(w.workspace)
         custom = getattr(lab.network, "custom", ())
         self.gradient.set_custom(custom)  # designed activations: curves and "% flat"
         self.image_gradient.set_custom(custom)

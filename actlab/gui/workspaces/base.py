@@ -37,7 +37,9 @@ class Workspace(Protocol):
     column stacks.  ``output``: its output panel (takes a warning line).  ``actions``:
     names of the window's kind-only actions it uses (enabled while it is shown; see
     :data:`.registry.KIND_ACTIONS`); ``import_csv_tip``: what File ▸ Import CSV does here.
-    ``export_menu``: its File ▸ Export submenu, or None.
+    ``export_menu``: its File ▸ Export submenu, or None.  ``instruments``: which views
+    the instruments show ("dense" or "conv"); ``instruments_off``: the instruments it has
+    no use for, each with the reason its disabled menu entry gives.
     """
 
     kind: str
@@ -47,6 +49,8 @@ class Workspace(Protocol):
     actions: frozenset
     import_csv_tip: str
     export_menu: Any
+    instruments: str
+    instruments_off: dict
 
     def show_lab(self, lab, dataset) -> None:
         """Show ``lab`` and its data in the columns (emits no edit)."""

@@ -26,6 +26,15 @@ class FunctionWorkspace:
     kind = "functions"
     network_title = "Hidden layers"
     actions = frozenset({"import_csv", "draw_curve"})
+    instruments = "dense"
+    # the plane's instruments in a function lab (y = f(x)): one input, no plane
+    instruments_off = {
+        "hidden": "Hidden space maps the 2-D input plane into two hidden neurons; a function "
+                  "lab has one input x. Tick “Units” under the curve to see each hidden "
+                  "unit's part of the curve instead.",
+        "regions": "In a function lab the linear regions are the curve's straight pieces: the "
+                   "curve view marks every kink and counts the pieces.",
+    }
     import_csv_tip = "Load the points of a curve from a CSV file with columns x, y."
 
     def __init__(self, window):

@@ -31,6 +31,14 @@ class ImageWorkspace:
     kind = "images"
     network_title = "Convolutions and head"
     actions = frozenset({"draw_image", "import_images"})
+    instruments = "conv"  # the instruments' convolutional views
+    # the instruments an image lab has no use for, and why (their disabled menu entry says it)
+    instruments_off = {
+        "hidden": "Hidden space is about 2-D points: it maps the input plane into two hidden "
+                  "neurons, and an image lab has no input plane. Open a point lab to use it.",
+        "regions": "Linear regions are pieces of the 2-D input plane: an image lab has no "
+                   "input plane to cut. Open a point lab to use it.",
+    }
     import_csv_tip = "Load your own points from a CSV file with columns x1, x2, label."
 
     def __init__(self, window):

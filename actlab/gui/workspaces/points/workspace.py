@@ -29,6 +29,8 @@ class PointWorkspace:
     actions = frozenset({"import_csv", "discretize", "show_test", "export_surface_png",
                          "export_surface_svg"})
     import_csv_tip = "Load your own points from a CSV file with columns x1, x2, label."
+    instruments = "dense"  # the instruments' views of a dense network
+    instruments_off: dict = {}
     export_menu = None  # the surface and the loss are File ▸ Export's own entries
 
     def __init__(self, window):
