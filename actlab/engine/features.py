@@ -53,9 +53,13 @@ FUNCTION_FEATURES: dict[str, FeatureInfo] = {info.name: info for info in (
 )}
 
 
+#: the features each kind of lab with a dense network may feed in
+FEATURE_TABLES = {"points": FEATURES, "functions": FUNCTION_FEATURES}
+
+
 def feature_names(kind: str = "points") -> tuple[str, ...]:
     """All feature names of point labs (or of ``kind="functions"``) in display order."""
-    return tuple(FUNCTION_FEATURES if kind == "functions" else FEATURES)
+    return tuple(FEATURE_TABLES[kind])
 
 
 def feature_label(name: str) -> str:

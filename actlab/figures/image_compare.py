@@ -53,7 +53,7 @@ def _nice_step(span: float, ticks: int = 6) -> float:
 
 
 def _tiles(filters) -> tuple[np.ndarray, str]:
-    kind = getattr(filters, "kind", None)  # a CompareTiles says what its pictures are
+    content = getattr(filters, "content", None)  # a CompareTiles says what its pictures are
     a = np.asarray(getattr(filters, "tiles", filters), dtype=float)
     if a.ndim == 4:
         a = a[:, 0]          # first-layer kernels (out, 1, k, k): one picture per filter
@@ -62,7 +62,7 @@ def _tiles(filters) -> tuple[np.ndarray, str]:
     if a.ndim != 3 or a.size == 0:
         raise ValueError(f"filters must be kernels (out, in, k, k) or templates (k, H, W), "
                          f"got {a.shape}")
-    return a[:MAX_TILES], _CAPTION.get(kind, "")
+    return a[:MAX_TILES], _CAPTION.get(content, "")
 
 
 def _chart(cv: Canvas, x: float, y: float, runs) -> None:

@@ -253,10 +253,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.status(message or f"Opened “{lab.name}”.")
         return True
 
-    def apply_edit(self, new_lab: Lab, kind: str, undo_text: str | None = None) -> None:
-        """A panel's edit: training settings apply without reset, the rest reset.  A
-        change of the data can be undone (``undo_text`` names it in the Edit menu)."""
-        if kind == "training":
+    def apply_edit(self, new_lab: Lab, part: str, undo_text: str | None = None) -> None:
+        """A panel's edit of ``part`` of the lab ("training", "network", "features" or
+        "data"): training settings apply without reset, the rest reset.  A change of the
+        data can be undone (``undo_text`` names it in the Edit menu)."""
+        if part == "training":
             old = self.lab.training
             self.lab = replace(self.lab, training=new_lab.training)
             self.trainer.set_training(self.lab.training)
@@ -286,7 +287,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.edits.record_data_edit(before, undo_text)
         self._mark_modified()
-        self.status(RESET_MESSAGES.get(kind, "Settings changed: weights re-initialised."))
+        self.status(RESET_MESSAGES.get(part, "Settings changed: weights re-initialised."))
 
     def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False) -> None:
         self.lab, self.dataset = lab, dataset

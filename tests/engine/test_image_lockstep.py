@@ -64,7 +64,7 @@ def test_a_fully_linear_run_shows_its_class_templates_and_they_are_the_network()
     spec = t.network.spec
     assert is_fully_linear(spec)
     tiles = trainer_tiles(t)
-    assert tiles.kind == "templates" and tiles.tiles.shape == (2, 16, 16)
+    assert tiles.content == "templates" and tiles.tiles.shape == (2, 16, 16)
     assert not tiles.tiles.flags.writeable
     # independent truth: the network's scores are template · image + constant
     x = t.dataset.x_test
@@ -78,7 +78,7 @@ def test_a_non_linear_run_shows_its_first_layer_kernels():
     lab = dict(activation_variants(load_preset(INK), ["tanh"]))["tanh"]
     t = Trainer(lab)
     tiles = compare_tiles(t.network.spec, t.network.get_params())
-    assert tiles.kind == "filters"
+    assert tiles.content == "filters"
     assert np.array_equal(tiles.tiles, t.network.get_params()[0][0][:, 0])
     # max pooling alone is non-linear too: still filters, not templates
     conv = tuple(replace(c, pool="max") for c in lab.network.conv)

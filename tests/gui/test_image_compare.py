@@ -118,7 +118,7 @@ def test_image_lab_shows_one_column_per_activation_curves_and_its_filters(qtbot,
         expected = compare_tiles(t.network.spec, t.network.get_params())
         assert np.array_equal(col.tiles.tiles, expected.tiles)
         if name == "linear":  # nothing non-linear: the class templates, one per class
-            assert expected.kind == "templates" and col.tiles.tiles.shape == (2, 16, 16)
+            assert expected.content == "templates" and col.tiles.tiles.shape == (2, 16, 16)
             assert "templates" in col.caption.text()
         else:  # the first convolution's 8 kernels, 3×3
             assert np.array_equal(col.tiles.tiles, t.network.get_params()[0][0][:, 0])

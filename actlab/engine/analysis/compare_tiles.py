@@ -20,11 +20,11 @@ MAX_TILES = 16  # pictures per run: more first-layer filters than this are not d
 
 @dataclass(frozen=True)
 class CompareTiles:
-    """The pictures of one run: ``kind`` ``"filters"`` (first-layer kernels, one tile per
-    filter) or ``"templates"`` (one template image per class); ``tiles`` (n, h, w) floats,
-    read-only, at most :data:`MAX_TILES`."""
+    """The pictures of one run: ``content`` ``"filters"`` (first-layer kernels, one tile
+    per filter) or ``"templates"`` (one template image per class); ``tiles`` (n, h, w)
+    floats, read-only, at most :data:`MAX_TILES`."""
 
-    kind: str
+    content: str
     tiles: np.ndarray
 
 
@@ -42,13 +42,13 @@ def compare_tiles(spec, params) -> CompareTiles:
         with np.errstate(all="ignore"):
             t = conv_analysis.templates(params, spec.conv, spec.head, spec.input_size,
                                         None, spec.activations).templates
-        kind = "templates"
+        content = "templates"
     else:
         t = np.asarray(params[0][0], dtype=float)[:, 0]
-        kind = "filters"
+        content = "filters"
     tiles = np.array(t[:MAX_TILES], dtype=float)
     tiles.flags.writeable = False
-    return CompareTiles(kind, tiles)
+    return CompareTiles(content, tiles)
 
 
 def trainer_tiles(trainer) -> CompareTiles:

@@ -11,13 +11,13 @@ draws the newest :class:`~actlab.gui.worker.InsightsPack` into the visible views
 "Why non-linearity?" is open, the collapsed network's decision line is drawn on the output
 surface and the merging layers are bracketed in the network diagram.
 
-For an image lab (``window.lab.kind == "images"``) the "Why non-linearity?" page shows a
-:class:`~actlab.views.images.conv_collapse_view.ConvCollapseView` and the gradient page a
-:class:`~actlab.views.images.conv_gradient_view.ConvGradientView` in place of the point
-views (both live in the page; the lab's kind picks which is shown and drawn), the merging
-convolutions are bracketed in the convolution builder (each workspace marks the collapse
-its own way: ``mark_collapse``), and
-"Hidden space" and "Linear regions" are disabled: they are about the 2-D input plane.
+For an image lab (its workspace's ``instruments`` are "conv") the "Why non-linearity?"
+page shows a :class:`~actlab.views.images.conv_collapse_view.ConvCollapseView` and the
+gradient page a :class:`~actlab.views.images.conv_gradient_view.ConvGradientView` in place
+of the point views (both live in the page; the workspace picks which is shown and drawn),
+the merging convolutions are bracketed in the convolution builder (each workspace marks
+the collapse its own way: ``mark_collapse``), and "Hidden space" and "Linear regions"
+are disabled: they are about the 2-D input plane.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
+from actlab.engine.analysis.image_insights import ImageInsights
 from actlab.views.instruments.collapse_panel import CollapsePanel
 from actlab.views.instruments.gradient_view import GradientFlowView
 from actlab.views.points.hidden_space_view import HiddenSpaceView
@@ -390,7 +391,7 @@ class Instruments:
             self.hidden.show_space(space, labels)
         elif pack.insights is None:
             return
-        elif (getattr(pack.insights, "kind", "points") == "images") != self.images:
+        elif isinstance(pack.insights, ImageInsights) != self.images:
             return  # a pack of the other kind of lab, just replaced
         else:
             self.views[key].show_insights(pack.insights, force=force)
@@ -399,7 +400,7 @@ class Instruments:
     def _mark_collapse(self, insights) -> None:
         """While "Why non-linearity?" is open the workspace marks what collapses (the
         decision line on the surface, the merging layers in the diagram)."""
-        if (getattr(insights, "kind", "points") == "images") == self.images:
+        if isinstance(insights, ImageInsights) == self.images:
             self.w.workspace.mark_collapse(insights)
 
     def _clear_collapse_marks(self) -> None:

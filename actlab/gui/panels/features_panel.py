@@ -1,5 +1,5 @@
 """The FEATURES column: which functions of (x₁, x₂) the network is fed — or, in a
-function lab (``FeaturesPanel("functions")``), which functions of x.
+function lab (``FeaturesPanel(FUNCTION_FEATURES)``), which functions of x.
 
 Emits ``labEdited(new_lab, "features")``; at least one feature always stays on.
 """
@@ -10,7 +10,7 @@ from dataclasses import replace
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
-from actlab.engine.features import FEATURES, FUNCTION_FEATURES
+from actlab.engine.features import FEATURES
 from actlab.lab import Lab
 
 from actlab.gui.panels import thumbnails
@@ -40,9 +40,11 @@ class FeaturesPanel(QtWidgets.QWidget):
     labEdited = Signal(object, str)  # the new Lab, "features"
     refused = Signal(str)  # a message when an edit was not allowed
 
-    def __init__(self, kind: str = "points", parent: QtWidgets.QWidget | None = None):
+    def __init__(self, table=FEATURES, parent: QtWidgets.QWidget | None = None):
+        """``table``: the features to offer (a point lab's, or a function lab's
+        ``FUNCTION_FEATURES``)."""
         super().__init__(parent)
-        self._table = FUNCTION_FEATURES if kind == "functions" else FEATURES
+        self._table = table
         self._lab = Lab()
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

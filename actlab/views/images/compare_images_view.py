@@ -259,7 +259,7 @@ class ImageCompareView(QtWidgets.QWidget):
 
     @staticmethod
     def _caption(snap, tiles) -> str:
-        what = f"{len(tiles.tiles)} {_WHAT.get(tiles.kind, tiles.kind)}"
+        what = f"{len(tiles.tiles)} {_WHAT.get(tiles.content, tiles.content)}"
         if getattr(snap, "diverged", None):
             return f"diverged · {what}"
         acc = snap.test_accuracy
@@ -267,7 +267,7 @@ class ImageCompareView(QtWidgets.QWidget):
 
     @staticmethod
     def _tooltip(title: str, tiles, vmax: float) -> str:
-        if tiles.kind == "templates":
+        if tiles.content == "templates":
             return (f"{title}: nothing in this network is non-linear, so each class score "
                     f"is one template image dotted with the input plus a constant. "
                     f"Scale ±{vmax:.3g}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from actlab.engine.analysis.image_insights import ImageInsights
 from actlab.views import colors
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 
@@ -162,7 +163,7 @@ class ConvCollapseView(QtWidgets.QWidget):
     def show_insights(self, ins, force: bool = False) -> bool:
         """Draw ``ins`` (an ImageInsights); an older epoch than the last drawn is dropped
         unless ``force``.  Returns True if drawn."""
-        if ins is None or getattr(ins, "kind", None) != "images":
+        if not isinstance(ins, ImageInsights):
             return False
         if not force and self._epoch is not None and ins.epoch < self._epoch:
             return False

@@ -6,6 +6,7 @@ handed (its gradient-flow fields have the meaning of the point labs' ``Insights`
 """
 from __future__ import annotations
 
+from actlab.engine.analysis.image_insights import ImageInsights
 from actlab.views import colors
 from actlab.views.instruments.gradient_view import GradientFlowView
 from actlab.views.qt import QtWidgets
@@ -48,7 +49,7 @@ class ConvGradientView(GradientFlowView):
             "the red part the dead ones. '–' = not ReLU (cannot die).")
 
     def show_insights(self, insights, force: bool = False) -> bool:
-        if insights is None or getattr(insights, "kind", None) != "images":
+        if not isinstance(insights, ImageInsights):
             return False
         drawn = super().show_insights(insights, force)
         if drawn:

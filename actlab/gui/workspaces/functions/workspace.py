@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from actlab.engine.features import FUNCTION_FEATURES
+
 from actlab.gui.actions import add_export_menu
 from actlab.gui.panels.features_panel import FeaturesPanel
 from actlab.gui.settings import last_folder
@@ -41,7 +43,7 @@ class FunctionWorkspace:
         self.w = window
         self.data_panel = FunctionDataPanel()
         self.data_panel.setObjectName("function_data_panel")
-        self.features_panel = FeaturesPanel("functions")
+        self.features_panel = FeaturesPanel(FUNCTION_FEATURES)
         self.features_panel.setObjectName("function_features_panel")
         self.output = FunctionOutputPanel()
         self.output.setObjectName("function_output")

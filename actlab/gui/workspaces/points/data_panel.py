@@ -300,16 +300,16 @@ class DataPanel(QtWidgets.QWidget):
         self._lab, self._n_classes = lab, n_classes
         d = lab.data
         custom = d.is_custom
-        images = lab.kind == "images"
+        # the button of the lab's data set, by (kind, generator); none for custom points
+        # or a curve of its own, nor for images read from a file
+        shown = None if custom or getattr(d, "source", None) else (lab.kind, d.generator)
         self.group.setExclusive(False)
-        for name, b in self.dataset_buttons.items():
-            b.setChecked(lab.kind == "points" and not custom and name == d.generator)
-        for name, b in self.image_buttons.items():
-            b.setChecked(images and d.source is None and name == d.generator)
-        for name, b in self.function_buttons.items():
-            b.setChecked(lab.kind == "functions" and name == d.generator)
+        for group, buttons in (("points", self.dataset_buttons), ("images", self.image_buttons),
+                               ("functions", self.function_buttons)):
+            for name, b in buttons.items():
+                b.setChecked(shown == (group, name))
         self.group.setExclusive(True)
-        if lab.kind != "points":  # the window shows the image or function data panel then
+        if not isinstance(d, DataSpec):  # the image or function data panel shows it
             return
         for w, v in ((self.ratio, round(d.train_fraction * 100)), (self.noise, round(d.noise * 100)),
                      (self.points, d.n_points), (self.seed, d.seed)):
