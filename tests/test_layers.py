@@ -117,10 +117,10 @@ def test_the_checks_see_an_upward_import_and_a_circle():
     assert circles(edges) == [["actlab.engine.a", "actlab.gui.b"]]
     assert layer("actlab.gui.b") > layer("actlab.engine.a") > layer("actlab.lab")
     # a lazy import inside a function counts
-    known = {"actlab.engine.trainer", "actlab.gui.worker"}
+    known = {"actlab.engine.trainer", "actlab.gui.training.worker"}
     tmp = ROOT / "tests" / "_layers_probe.py"
     try:
-        tmp.write_text("def f():\n    from actlab.gui.worker import x\n", encoding="utf-8")
-        assert imports("actlab.engine.trainer", tmp, known) == {"actlab.gui.worker"}
+        tmp.write_text("def f():\n    from actlab.gui.training.worker import x\n", encoding="utf-8")
+        assert imports("actlab.engine.trainer", tmp, known) == {"actlab.gui.training.worker"}
     finally:
         tmp.unlink()

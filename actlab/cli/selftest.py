@@ -4,7 +4,7 @@ can load a preset, train it and draw its figures, without showing a window.
 :func:`run_self_test` loads the bundled preset ``circle-tanh`` (so the resources folder is
 found), trains it for 30 epochs with the real :class:`~actlab.engine.trainer.Trainer`,
 checks that the training loss fell, renders the decision surface and the loss plot to PNGs
-with :mod:`actlab.render` (so Qt, its platform and image plugins and pyqtgraph all work),
+with :mod:`actlab.figures.render` (so Qt, its platform and image plugins and pyqtgraph all work),
 checks that the PNGs are not blank and that the SVG app icon draws.  Everything it writes goes to a temporary folder
 that is removed afterwards.
 

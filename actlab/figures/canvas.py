@@ -1,4 +1,4 @@
-"""A small QPainter canvas for the figures of image runs (:mod:`actlab.render_images`).
+"""A small QPainter canvas for the figures of image runs (:mod:`actlab.figures.images`).
 
 The image figures are grids of tiny pictures with words around them, so they are painted
 directly on a QImage rather than laid out as widgets: every position is computed, which

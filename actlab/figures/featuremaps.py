@@ -1,6 +1,6 @@
 """``featuremaps.png``: one image's path through a convolutional network, a row per stage
 (input, conv k, activation k, pool k, ..., output, softmax), each channel a small picture.
-Part of :mod:`actlab.render_images`."""
+Part of :mod:`actlab.figures.images`."""
 from __future__ import annotations
 
 import numpy as np

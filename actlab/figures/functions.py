@@ -3,7 +3,7 @@ points, the fitted curve and, for piecewise-linear networks, its kinks) and
 ``compare.png`` (one such plot per run, side by side, same axes).
 
 Each figure is a pyqtgraph GraphicsLayoutWidget laid out and saved offscreen by
-:func:`actlab.render._export`, as the other CLI figures are.  Qt is imported lazily.
+:func:`actlab.figures.render._export`, as the other CLI figures are.  Qt is imported lazily.
 """
 from __future__ import annotations
 

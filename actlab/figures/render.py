@@ -2,7 +2,7 @@
 
 Each function builds the same view widget the main window shows, sizes it, lets Qt lay
 it out and saves it with :func:`actlab.views.export.export_png`.  Qt is imported lazily so
-``import actlab.render`` stays cheap, and :func:`ensure_app` picks the ``offscreen``
+``import actlab.figures.render`` stays cheap, and :func:`ensure_app` picks the ``offscreen``
 platform when there is no display, so this works over SSH and in CI.
 """
 from __future__ import annotations

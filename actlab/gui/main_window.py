@@ -4,7 +4,7 @@ The whole state of the experiment is one frozen :class:`~actlab.lab.Lab` (``self
 Panels emit a *new* Lab when the user edits something; :meth:`MainWindow.apply_edit`
 decides what that means (training settings go to the running worker without a reset; a
 new network, new features or new data re-initialise the weights) and says so in the
-status bar.  Training runs on a :class:`~actlab.gui.training_thread.TrainingThread`; a display
+status bar.  Training runs on a :class:`~actlab.gui.training.training_thread.TrainingThread`; a display
 timer draws the newest snapshot at a fixed rate.
 """
 from __future__ import annotations

@@ -20,7 +20,7 @@ imported only when this runs), then:
   the student drew is cut off, which centre-cropping would risk -- and the square is
   resized to ``size`` x ``size`` by area averaging.
 
-Every problem raises one :class:`actlab.engine.images.ImageFileError` naming the file or
+Every problem raises one :class:`actlab.engine.data.images.ImageFileError` naming the file or
 folder.
 """
 from __future__ import annotations

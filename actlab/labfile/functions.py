@@ -3,7 +3,7 @@
 input features.  :mod:`actlab.labfile` calls these when a file's ``data.kind`` is
 ``"functions"``; the network, training, params, history and guide are read as for point
 labs.  Every check names the field path (``data.points.train[3][1]``) through
-:mod:`actlab.lab_checks`.  Standard library and NumPy only (no Qt).
+:mod:`actlab.labfile.checks`.  Standard library and NumPy only (no Qt).
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 locked or hidden from the student, and the expected outcomes (``guide.expect``), each
 checked and pinned to the network it is about.  Shared by every kind of lab;
 :mod:`actlab.labfile` calls :func:`read_guide` once the lab's network is read.  Every
-check names the field path (``guide.expect[0].metric``) through :mod:`actlab.lab_checks`.
+check names the field path (``guide.expect[0].metric``) through :mod:`actlab.labfile.checks`.
 Standard library only (no Qt).
 """
 from __future__ import annotations

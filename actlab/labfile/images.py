@@ -2,7 +2,7 @@
 "images"``, the convolutional ``network``, its ``params`` (``K`` kernels and ``W``
 matrices) and the network fields of its expected outcomes.  :mod:`actlab.labfile` calls
 these when a file's ``data.kind`` is ``"images"``; point labs never come here.  Every
-check names the field path (``network.conv[1].kernel``) through :mod:`actlab.lab_checks`.
+check names the field path (``network.conv[1].kernel``) through :mod:`actlab.labfile.checks`.
 Standard library and NumPy only (no Qt).
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _engine():
 def n_image_classes(data: ImageDataSpec) -> int:
     """The number of classes of ``data``.  For a file source that has not been read yet
     (``classes`` None) this is 2, a stand-in: the trainer sizes the output layer from the
-    file (and :func:`actlab.image_sources.load_lab_images` records the true count)."""
+    file (and :func:`actlab.kinds.image_sources.load_lab_images` records the true count)."""
     _, images = _engine()
     if data.source is not None:
         return data.classes or images.MIN_CLASSES

@@ -3,7 +3,7 @@
 custom activations by value), and for every kind of lab ``training``, ``params``,
 ``history`` and the JSON-ready values they are written as.  :mod:`actlab.labfile` reads the
 format's version and the lab's kind and calls these.  Every check names the field path
-(``data.points.train[3][2]``) through :mod:`actlab.lab_checks`.  Standard library and
+(``data.points.train[3][2]``) through :mod:`actlab.labfile.checks`.  Standard library and
 NumPy only (no Qt).
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ NETWORK_KEYS = ("hidden", "activations", "init", "leaky_slope")
 TRAINING_KEYS = ("optimizer", "learning_rate", "batch_size", "regularization", "reg_rate",
                  "momentum", "reshuffle", "stop_after")
 # One limit on points everywhere: generated sets (actlab.engine.data.MAX_POINTS), CSV
-# imports (actlab.engine.csv_import.MAX_ROWS) and custom points in lab files; a test keeps
+# imports (actlab.engine.data.points_csv.MAX_ROWS) and custom points in lab files; a test keeps
 # them equal.
 MAX_GENERATED_POINTS = MAX_CUSTOM_POINTS = 100_000
 
@@ -234,7 +234,7 @@ def read_features(v: Any, path: str, known: tuple[str, ...] | None = None
 
 def read_custom(v: Any, path: str) -> tuple:
     """``network.custom``: the lab's own piecewise-linear activations, by value (see
-    actlab.engine.custom_activation); problems named by field path
+    actlab.engine.activations.custom); problems named by field path
     (``network.custom[0].points[2].x: ...``)."""
     from actlab.engine.activations import custom as ca
     from actlab.engine.activations import designed

@@ -27,9 +27,9 @@ from actlab.outputs.runs import (
     LOSS_NOTE, GradientSampler, activation_trainers, cannot_write, figure_titles,
     train_in_lock_step)
 
-#: counted on this grid over [-6, 6] (see actlab.engine.function_metrics)
+#: counted on this grid over [-6, 6] (see actlab.engine.analysis.curve_metrics)
 PIECES_NOTE = ("linear pieces of the fitted curve on [-6, 6], exact: its kinks are found "
-               "layer by layer from the weights (actlab.engine.pieces)")
+               "layer by layer from the weights (actlab.engine.analysis.pieces)")
 
 
 def _num(x) -> float | None:
@@ -66,7 +66,7 @@ def _curve(t):
 
 def _collapse(t):
     """The 1-D collapse of a run whose hidden activations are all linear (a designed one
-    that is a line included): :class:`~actlab.engine.pieces.CollapseLine`, else None."""
+    that is a line included): :class:`~actlab.engine.analysis.pieces.CollapseLine`, else None."""
     from actlab.engine.analysis.pieces import collapse_line
 
     if not all(a.is_linear for a in t.network.acts):

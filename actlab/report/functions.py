@@ -1,7 +1,7 @@
 """The lab report of a function lab (y = f(x)): one HTML (or PDF) page from
 ``actlab train FUNCTION_LAB --report``.
 
-Like the image report (:mod:`actlab.report_images`) it reuses the page style, tables and
+Like the image report (:mod:`actlab.report.images`) it reuses the page style, tables and
 outcome marks of :mod:`actlab.report` and reads the figures the CLI has just written
 back from the output folder, so the report shows exactly the files beside it: per run
 ``fit.png`` (points, curve, kinks) and ``loss.png``, with ``--instruments`` also
@@ -126,7 +126,7 @@ def _network_rows(lab) -> list:
 def function_report_html(lab, runs, src, have=None, when: _dt.datetime | None = None,
                          browser: bool = True) -> str:
     """The report page of a function lab: ``lab`` the lab as given, ``runs`` its
-    :class:`~actlab.cli_functions.FunctionRun` list, ``src(name)`` the ``src`` of figure
+    :class:`~actlab.outputs.functions.FunctionRun` list, ``src(name)`` the ``src`` of figure
     ``name`` (e.g. "fit-relu"), ``have`` the figure names that exist (default: all)."""
     return runs_report_html(
         lab, runs, src, have, kind="ActLab function lab report",

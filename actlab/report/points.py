@@ -6,7 +6,7 @@ Qt's own rich-text engine (``QTextDocument`` + ``QPdfWriter``, no QtPrintSupport
 write atomically.  The HTML keeps to what ``QTextDocument`` understands (simple tables,
 images with a width, a few CSS properties), so the PDF looks like the HTML.
 
-The pictures are rendered with :mod:`actlab.render` (the same views the window shows)
+The pictures are rendered with :mod:`actlab.figures.render` (the same views the window shows)
 into a temporary folder; Qt is imported only when a report is written.
 """
 from __future__ import annotations
@@ -333,7 +333,7 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
 
 
 def report_images(lab, snapshot, dataset, insights=None) -> ReportImages:
-    """Render the report's pictures with :mod:`actlab.render` (into a temporary folder)."""
+    """Render the report's pictures with :mod:`actlab.figures.render` (into a temporary folder)."""
     from actlab.figures import render
 
     render.ensure_app()

@@ -1,5 +1,5 @@
 """The report page of a lab trained in one or more runs, shared by the image and the
-function lab reports (:mod:`actlab.report_images`, :mod:`actlab.report_functions`).
+function lab reports (:mod:`actlab.report.images`, :mod:`actlab.report.functions`).
 
 Both pages have the same sections in the same order: the head, the results, a line for
 every run that diverged, the expected outcomes, the runs side by side, one section per run

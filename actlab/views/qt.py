@@ -3,7 +3,7 @@
 PySide6 is imported first so pyqtgraph binds to it (pyqtgraph picks the first Qt binding
 it finds already in ``sys.modules``), then pyqtgraph's global options are set once:
 antialiased lines, row-major images (``image[row, col]`` = ``image[x2, x1]``, as the
-engine's :class:`~actlab.engine.surface.SurfaceGrid` produces them), and a white
+engine's :class:`~actlab.engine.pictures.surface.SurfaceGrid` produces them), and a white
 background with dark foreground for readable, printable plots.
 
 Every view module does ``from .qt import pg, QtCore, QtGui, QtWidgets``.

@@ -1,6 +1,6 @@
 """Slow, obviously-correct NCHW reference implementations for the CNN tests: nested loops,
 written straight from the definitions (PyTorch's conv2d, max/avg pool, flatten), sharing
-no code with actlab.engine.cnn_layers."""
+no code with actlab.engine.models.cnn_layers."""
 import numpy as np
 
 

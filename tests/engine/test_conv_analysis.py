@@ -1,5 +1,5 @@
 """The conv-collapse analysis against closed forms and against a direct, loop-based forward
-pass written here (independent of both the engine and actlab.engine.conv_reference)."""
+pass written here (independent of both the engine and actlab.engine.analysis.conv_reference)."""
 
 import numpy as np
 import pytest

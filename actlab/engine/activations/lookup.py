@@ -12,7 +12,7 @@ def canonical_name(name, custom=()) -> str:
     """The registry name for ``name`` in any case, with ``-`` or a space for ``_``
     (``"ReLU"`` -> ``"relu"``, ``"Leaky-ReLU"`` -> ``"leaky_relu"``); or, for the name of
     one of the lab's ``custom`` activations (an iterable of
-    :class:`~actlab.engine.custom_activation.PiecewiseLinear`, matched the same way), that
+    :class:`~actlab.engine.activations.custom.PiecewiseLinear`, matched the same way), that
     activation's own name.  Raises ValueError naming the valid names for anything else."""
     key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
     if key in ACTIVATIONS:

@@ -3,7 +3,7 @@ one, the class templates of a fully linear CNN, saliency, feature maps, dead fil
 the confusion matrix.
 
 Parameters are plain arrays in the engine's public layout (see
-:mod:`actlab.engine.conv_reference`): one ``(K, b)`` per convolution, ``K`` shaped
+:mod:`actlab.engine.analysis.conv_reference`): one ``(K, b)`` per convolution, ``K`` shaped
 (out_channels, in_channels, kh, kw), cross-correlation like PyTorch; then one ``(W, b)`` per
 dense layer, ``W`` shaped (fan_in, fan_out).  A conv layer description is a mapping or an
 object with ``activation``, ``padding``, ``stride`` and ``pool``.  Run and layer indices

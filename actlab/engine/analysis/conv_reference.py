@@ -1,5 +1,5 @@
 """A small, plain-array forward (and input-gradient) pass of a convolutional network, for
-the conv-collapse analysis in :mod:`actlab.engine.conv_analysis`.
+the conv-collapse analysis in :mod:`actlab.engine.analysis.conv`.
 
 It is deliberately independent of the training engine: the analysis must be able to check
 the engine's network, so it cannot reuse it.  Speed matters little (a few hundred images),

@@ -3,7 +3,7 @@
 The piece count here is a grid count: evaluate the network densely on [-6, 6] and count
 the places where the slope changes (second differences clearly above rounding).  It is
 simple and independent of the network's internals, which makes it a good cross-check;
-:mod:`actlab.engine.pieces` counts them exactly from the weights.  Two kinks closer than
+:mod:`actlab.engine.analysis.pieces` counts them exactly from the weights.  Two kinks closer than
 two grid steps (about 2.4e-4 with the default grid) count as one, and a kink whose slope
 change is below the tolerance (a unit with an outgoing weight of ~1e-6 of the steepest slope) is not seen.
 """

@@ -2,7 +2,7 @@
 pieces and the 1-D linear collapse (function labs, issue 12).
 
 Parameters are ``[(W, b), ...]`` with ``W`` of shape (fan_in, fan_out), acting on row
-vectors as in :mod:`actlab.engine.network`: ``h = f(h_prev @ W + b)``, the last layer
+vectors as in :mod:`actlab.engine.models.mlp`: ``h = f(h_prev @ W + b)``, the last layer
 linear.  The network has one input x, fed either as x itself or as features of x
 (``"x"``, ``"xsq"`` = x² (the name function labs use; ``"x2"`` is a point lab's second coordinate), ``"sinx"`` = sin x, or any callable ``features(x) -> (n, d)``).
 

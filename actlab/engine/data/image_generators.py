@@ -4,7 +4,7 @@ Each generator takes ``(rng, size, per_class)`` and returns ``(images, labels)``
 ``images`` (n, size, size) float64 in [0, 1] and ``labels`` (n,) int64, ``per_class``
 images of each class, classes in order.  They draw only from the ``numpy.random.Generator``
 they are given, so the same arguments give bit-identical arrays.  Noise and the train/test
-split are added by :func:`actlab.engine.images.make_images`, the same for all of them.
+split are added by :func:`actlab.engine.data.images.make_images`, the same for all of them.
 
 Shapes are drawn in unit coordinates (the image is the square [0, 1]^2, y pointing down,
 pixel centres at (i + 0.5) / size) and anti-aliased by supersampling, so the same data set

@@ -10,7 +10,7 @@ What the values mean (no guessing, unlike a folder of scans): the numbers are in
 are grey levels 0..255 (uint8 as it comes from most image tools), scaled to [0, 1]; bool
 images are 0/1.  Labels are whole numbers 0..k-1, every class used, 2 to 10 classes.
 Images of any size up to 1024 px are padded to a square and resized by area averaging
-(:func:`actlab.engine.images.square_and_resize`).
+(:func:`actlab.engine.data.images.square_and_resize`).
 """
 from __future__ import annotations
 

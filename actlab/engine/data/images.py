@@ -8,7 +8,7 @@ into training and test images is stratified (each class split on its own) and se
 ``train_fraction`` means what it means for point labs (:class:`actlab.lab.DataSpec`).
 
 NumPy only: the folder reader that decodes PNG/JPEG lives outside the engine
-(:mod:`actlab.image_import`).
+(:mod:`actlab.kinds.image_folder`).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Adding and removing points by clicking: pure functions from one DataSpec to the next.
 
 A generated data set becomes ``"custom"`` data holding its points
-(:func:`~actlab.engine.dataset.dataset_to_points`), so the edit can be saved in a lab file.
+(:func:`~actlab.engine.data.dataset.dataset_to_points`), so the edit can be saved in a lab file.
 No Qt here.
 """
 from __future__ import annotations

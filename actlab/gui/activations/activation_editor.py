@@ -8,11 +8,11 @@ activation).  Two modes:
 
 * **Draw points** (``"points"``): the points are handles, with exact x/y boxes for the
   selected one and a "Start from a built-in" choice.  OK gives a
-  :class:`~actlab.engine.custom_activation.PiecewiseLinear`.
+  :class:`~actlab.engine.activations.custom.PiecewiseLinear`.
 * **Tweak a built-in** (``"tweak"``): leaky ReLU's slope for z < 0 (0–1) or ELU's alpha
-  (0–5), with a box and a slider (:class:`~actlab.gui.tweak_controls.TweakControls`); the
+  (0–5), with a box and a slider (:class:`~actlab.gui.activations.tweak_controls.TweakControls`); the
   plot draws the curve and its slope, no handles.  OK gives a
-  :class:`~actlab.engine.tweaked_activation.Tweaked`.
+  :class:`~actlab.engine.activations.tweaked.Tweaked`.
 
 Editing an existing activation opens in its kind's mode.  A name or points ActivationLab
 cannot use are explained in the dialog (with the field, as ``"name: …"``), never raised.

@@ -3,7 +3,7 @@ one parameter (the slope for z < 0, 0–1; alpha, 0–5) with a box or a slider.
 
 :class:`TweakControls` only holds the choice and says when it changed
 (``changed(base, parameter)``); :func:`tweak_sentence` is the line the editor shows under
-the curve.  The function itself is :class:`~actlab.engine.tweaked_activation.Tweaked`.
+the curve.  The function itself is :class:`~actlab.engine.activations.tweaked.Tweaked`.
 """
 from __future__ import annotations
 

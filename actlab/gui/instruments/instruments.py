@@ -6,8 +6,8 @@ window's right-hand column (it appears with the first instrument, see
 :mod:`actlab.gui.window_layout`); all are closed at first and the student opens them from
 the Instruments menu (Ctrl+1 … Ctrl+5).  It tells the training worker which instruments are on screen, so
 the worker computes insights only then (at most ~8 a second, see
-:meth:`~actlab.gui.worker.TrainingWorker.set_instruments`), and on every display tick it
-draws the newest :class:`~actlab.gui.worker.InsightsPack` into the visible views.  While
+:meth:`~actlab.gui.training.worker.TrainingWorker.set_instruments`), and on every display tick it
+draws the newest :class:`~actlab.gui.training.worker.InsightsPack` into the visible views.  While
 "Why non-linearity?" is open, the collapsed network's decision line is drawn on the output
 surface and the merging layers are bracketed in the network diagram.
 

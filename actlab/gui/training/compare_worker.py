@@ -1,6 +1,6 @@
 """Comparing activations on a worker thread: one Trainer per activation, in lock step.
 
-The same pattern as :mod:`actlab.gui.worker`: a :class:`CompareWorker` (a QObject in its
+The same pattern as :mod:`actlab.gui.training.worker`: a :class:`CompareWorker` (a QObject in its
 own QThread) owns the trainers; the GUI sends commands as queued signals through a
 :class:`CompareThread` handle and reads the newest :class:`ComparePublished` from one
 lock-protected slot on its own timer.  Every chunk trains every run the same number of
@@ -35,8 +35,8 @@ COMPARE_GRID = 50  # the small surfaces are drawn smoothed, ~200 px wide
 class ComparePublished:
     """The runs of one comparison at one moment: ``runs`` is ``((name, snapshot), ...)``
     in the order asked for; ``token`` names the load, ``seq`` increases.  For an image
-    lab ``pictures`` holds one :class:`~actlab.engine.image_lockstep.CompareTiles` per
-    run, for a function lab one :class:`~actlab.engine.function_pictures.CurvePicture`
+    lab ``pictures`` holds one :class:`~actlab.engine.analysis.compare_tiles.CompareTiles` per
+    run, for a function lab one :class:`~actlab.engine.pictures.curve.CurvePicture`
     per run (empty for a point lab)."""
 
     token: int
@@ -70,12 +70,12 @@ class CompareWorker(LoopWorker):
     # ------------------------------------------------------------ thread-safe reads
     def snapshots(self, grid: int = 100) -> list[tuple[str, object, object]]:
         """``(name, snapshot, dataset)`` per run, made now at ``grid`` (any thread;
-        waits at most one chunk): what :func:`actlab.render.render_compare_png` takes."""
+        waits at most one chunk): what :func:`actlab.figures.render.render_compare_png` takes."""
         with self._lock:
             return [(name, t.snapshot(grid, False), t.dataset) for name, t in self._runs]
 
     def function_fit_runs(self) -> list:
-        """Per function run, the :class:`~actlab.render_functions.FitRun` of the CLI's
+        """Per function run, the :class:`~actlab.figures.functions.FitRun` of the CLI's
         compare.png, made now (any thread; waits at most one chunk)."""
         from actlab.outputs.functions import compare_fit_run
 
@@ -83,7 +83,7 @@ class CompareWorker(LoopWorker):
             return [compare_fit_run(name, t) for name, t in self._runs]
 
     def image_entries(self) -> list[tuple]:
-        """Per image run, :func:`actlab.render_image_compare.trainer_entry` made now (any
+        """Per image run, :func:`actlab.figures.image_compare.trainer_entry` made now (any
         thread; waits at most one chunk): what ``write_compare_png`` takes, exactly as
         the CLI builds it."""
         from actlab.figures.image_compare import trainer_entry

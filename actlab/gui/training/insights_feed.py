@@ -1,15 +1,15 @@
 """What the teaching instruments need from a run, made on the training thread.
 
-The :class:`~actlab.gui.worker.TrainingWorker` owns one :class:`InsightsFeed`.  The window
+The :class:`~actlab.gui.training.worker.TrainingWorker` owns one :class:`InsightsFeed`.  The window
 says which instruments are on screen (:meth:`InsightsFeed.set_wants`, any thread); the
 worker asks the feed for a pack each time it publishes a snapshot (with its Trainer lock
 held), and the feed computes one only when something is on screen, at most every
 :data:`INSIGHTS_INTERVAL` while training runs, and never twice for the same epoch.
 
 For an image lab (``trainer.kind == "images"``) the pack's ``insights`` is an
-:class:`~actlab.engine.image_insights.ImageInsights` (the conv collapse, templates,
+:class:`~actlab.engine.analysis.image_insights.ImageInsights` (the conv collapse, templates,
 saliency of the probed image beside others, gradient flow and dead filters) instead of a
-point lab's :class:`~actlab.engine.insights.Insights`; ``hidden`` is always None (the
+point lab's :class:`~actlab.engine.analysis.insights.Insights`; ``hidden`` is always None (the
 hidden space is about 2-D points).  :meth:`InsightsFeed.set_probe` says which image the
 student probes.
 """

@@ -1,5 +1,5 @@
 """The GUI side of training: a handle that starts the worker thread, forwards commands
-to the :class:`~actlab.gui.worker.TrainingWorker` as queued signals (so they run in the
+to the :class:`~actlab.gui.training.worker.TrainingWorker` as queued signals (so they run in the
 worker thread, in the order sent) and shuts it down."""
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 them with its kinks, and — on demand — the units the curve is the sum of, or the one
 line a network of linear layers collapses to.
 
-It draws a :class:`~actlab.engine.function_pictures.CurvePicture` and nothing else: every
+It draws a :class:`~actlab.engine.pictures.curve.CurvePicture` and nothing else: every
 plot item is made once and a frame only hands it new arrays (``setData``).
 """
 from __future__ import annotations

@@ -144,7 +144,7 @@ class ImageCompareView(QtWidgets.QWidget):
     (its heading carries the curves' legend: a stretch of the run's line).
 
     ``show_runs([(name, snapshot, tiles), ...])`` draws them: ``tiles`` a
-    :class:`actlab.engine.image_lockstep.CompareTiles`.  Public parts (for tests):
+    :class:`actlab.engine.analysis.compare_tiles.CompareTiles`.  Public parts (for tests):
     ``acc_curves``, ``loss_curves``, ``columns``."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, max_points: int = 2000):

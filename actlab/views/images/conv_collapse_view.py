@@ -1,7 +1,7 @@
 """"Why non-linearity?" for an image lab: which convolutions merge into one, the class
 templates of a fully linear network, and how saliency changes (or not) from image to image.
 
-A dumb view: it draws the :class:`~actlab.engine.image_insights.ImageInsights` it is
+A dumb view: it draws the :class:`~actlab.engine.analysis.image_insights.ImageInsights` it is
 handed and never calls the engine.  Kernels, templates and saliency maps are signed
 weights drawn on the app's diverging map (blue +, white 0, orange −, see
 :mod:`actlab.views.colors`), each picture on its own scale symmetric about 0.

@@ -1,7 +1,7 @@
 """Gradient flow for an image lab: the point labs' :class:`GradientFlowView` with its
 layers named "Convolution 1", …, "Dense 1", "output", and the dead filters listed by number.
 
-A dumb view: it draws the :class:`~actlab.engine.image_insights.ImageInsights` it is
+A dumb view: it draws the :class:`~actlab.engine.analysis.image_insights.ImageInsights` it is
 handed (its gradient-flow fields have the meaning of the point labs' ``Insights``).
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 image to an image lab's data set.
 
 The picture is ``size``×``size`` pixels in [0, 1] with **ink 1 on background 0**, as the
-engine's data sets (:mod:`actlab.engine.images`), drawn black on white paper as the
+engine's data sets (:mod:`actlab.engine.data.images`), drawn black on white paper as the
 gallery and the CLI figures draw images.  Each pixel is shown as a large cell so a student
 sees exactly what the network will see.  The left button draws with a soft round pen
 whose width is that of the digits data set's strokes (about a tenth of the picture), the

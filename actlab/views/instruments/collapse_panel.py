@@ -1,6 +1,6 @@
 """"Why non-linearity?": the linear collapse of a network, in numbers a student can read.
 
-A dumb view: it draws the :class:`~actlab.engine.insights.CollapseInfo` inside the
+A dumb view: it draws the :class:`~actlab.engine.analysis.insights.CollapseInfo` inside the
 ``Insights`` it is handed and never calls the engine.  For a network whose hidden layers are
 all linear it shows the single layer the whole network equals (W_eff, b_eff and the
 equation ``ŷ = σ(0.42·x₁ − 1.30·x₂ + 0.05)``) and how far the deep and collapsed networks

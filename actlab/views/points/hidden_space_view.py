@@ -1,7 +1,7 @@
 """The hidden space: where the straight grid lines of the input plane (and the data
 points) land in two neurons of a hidden layer, before and after its activation.
 
-A dumb view: it draws the dict of :func:`actlab.engine.insights.hidden_space` it is handed
+A dumb view: it draws the dict of :func:`actlab.engine.analysis.insights.hidden_space` it is handed
 and asks for a new one by emitting ``selectionChanged`` when the student picks another
 layer or pair of neurons.
 """
@@ -226,7 +226,7 @@ class HiddenSpaceView(QtWidgets.QWidget):
         self._problem, self._n_classes = problem, int(n_classes)
 
     def show_space(self, space_dict: dict, labels=None) -> None:
-        """Draw a dict from :func:`~actlab.engine.insights.hidden_space`: ``lines_pre`` and
+        """Draw a dict from :func:`~actlab.engine.analysis.insights.hidden_space`: ``lines_pre`` and
         ``lines_post`` (first half: lines of constant x₂, second half: constant x₁) and,
         if present, ``points_pre``/``points_post`` coloured by ``labels``."""
         layer, i, j = self.selection()

@@ -235,7 +235,7 @@ class SurfaceView(QtWidgets.QWidget):
         self.keyChanged.emit()
 
     def set_points(self, dataset) -> None:
-        """Show the training and test points of an ``actlab.engine.dataset.Dataset``
+        """Show the training and test points of an ``actlab.engine.data.dataset.Dataset``
         (also sets the problem type).  Passing the same object again does nothing."""
         if dataset is self._dataset:
             return

@@ -29,7 +29,7 @@ def import_function_csv(parent: QtWidgets.QWidget | None, lab: Lab, path: str | 
                         folder: str = "") -> Lab | None:
     """Ask for (``path`` None; the dialog opens in ``folder``) and read a CSV file of
     points (x, y); return ``lab`` (a function lab, or the one
-    :func:`actlab.function_defaults.as_function_lab` makes of a point or image lab) with
+    :func:`actlab.kinds.functions.as_function_lab` makes of a point or image lab) with
     those points as its custom data, split by its train fraction with its data seed, and
     named after the file.  None when the student cancels or the file is bad — then after
     ONE dialog naming the file and the problem, and nothing changed."""

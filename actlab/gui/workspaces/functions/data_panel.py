@@ -1,12 +1,12 @@
 """The DATA column of a function lab (y = f(x)): which curve to fit, or the student's own.
 
-Like :class:`actlab.gui.data_panel.DataPanel` it never changes the window's Lab: every edit
+Like :class:`actlab.gui.workspaces.points.data_panel.DataPanel` it never changes the window's Lab: every edit
 emits ``labEdited(new_lab, "data")`` with a new Lab, and :meth:`FunctionDataPanel.set_lab`
 shows a Lab without emitting anything.  "Import CSV…" and "Draw a curve…" only ask the
 window (``importRequested``, ``drawRequested``), which runs
-:func:`actlab.gui.function_import_action.import_function_csv` and
-:func:`actlab.gui.draw_curve_dialog.drawn_function_data`.  "Point and image data sets…"
-emits the point lab :func:`actlab.image_defaults.point_lab_for` makes (the point panel
+:func:`actlab.gui.workspaces.functions.csv_import_action.import_function_csv` and
+:func:`actlab.gui.workspaces.functions.draw_curve_dialog.drawn_function_data`.  "Point and image data sets…"
+emits the point lab :func:`actlab.kinds.images.point_lab_for` makes (the point panel
 lists the image data sets too).
 """
 from __future__ import annotations

@@ -327,7 +327,7 @@ class DrawCurveDialog(QtWidgets.QDialog):
 def drawn_function_data(parent: QtWidgets.QWidget | None, lab: Lab) -> Lab | None:
     """Run the dialog; the function lab with the drawn points as its data, or None when
     the student cancels.  From a point or image lab the result is the function lab
-    :func:`actlab.function_defaults.as_function_lab` makes of it."""
+    :func:`actlab.kinds.functions.as_function_lab` makes of it."""
     dialog = DrawCurveDialog(parent, lab)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     if not dialog.exec():

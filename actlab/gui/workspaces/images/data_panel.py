@@ -1,11 +1,11 @@
 """The DATA column of an image lab: which images to learn from.
 
-Like :class:`actlab.gui.data_panel.DataPanel` it never changes the window's Lab: every edit
+Like :class:`actlab.gui.workspaces.points.data_panel.DataPanel` it never changes the window's Lab: every edit
 emits ``labEdited(new_lab, "data")`` with a new Lab (``dataclasses.replace(lab, data=...)``,
 the network's ``input_size``/``n_classes`` kept matching the images), and :meth:`set_lab`
 shows a Lab without emitting anything.  "Point data sets…" emits the default point lab
-(:func:`actlab.image_defaults.point_lab_for`); "Import images…" asks the window to import
-(``importRequested``), which :func:`actlab.gui.image_import_action.import_images` does.
+(:func:`actlab.kinds.images.point_lab_for`); "Import images…" asks the window to import
+(``importRequested``), which :func:`actlab.gui.workspaces.images.import_action.import_images` does.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ ICON_SIZE = 40
 
 def split_counts(per_class: int, n_classes: int, train_fraction: float) -> tuple[int, int]:
     """(training, test) image counts of a generated data set, as
-    :func:`actlab.engine.images.split_stratified` splits each class."""
+    :func:`actlab.engine.data.images.split_stratified` splits each class."""
     n_train = int(round(per_class * train_fraction))
     if train_fraction < 1.0 and per_class >= 2:
         n_train = min(max(n_train, 1), per_class - 1)

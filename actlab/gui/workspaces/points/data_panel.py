@@ -231,7 +231,7 @@ class DataPanel(QtWidgets.QWidget):
 
     def _build_image_picker(self) -> QtWidgets.QGridLayout:
         """The image data sets after the point ones: picking one switches the lab to an
-        image lab (:func:`actlab.image_defaults.image_lab_for`)."""
+        image lab (:func:`actlab.kinds.images.image_lab_for`)."""
         self.image_buttons: dict[str, QtWidgets.QToolButton] = {
             name: dataset_button(
                 f"image_dataset_{name}", thumbnails.image_dataset_icon(name), 36,
@@ -244,7 +244,7 @@ class DataPanel(QtWidgets.QWidget):
 
     def _build_function_picker(self) -> QtWidgets.QGridLayout:
         """The curves after the images: picking one switches the lab to a function lab
-        (:func:`actlab.function_defaults.function_lab_for`)."""
+        (:func:`actlab.kinds.functions.function_lab_for`)."""
         self.function_buttons: dict[str, QtWidgets.QToolButton] = {
             name: dataset_button(
                 f"function_dataset_{name}", thumbnails.function_dataset_icon(name), 36,
