@@ -331,7 +331,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.workspace = ws
         for stack, page in zip(self._stacks(), ws.pages):
             stack.setCurrentWidget(page)
-        self.layout_.network_label.setText(ws.network_title)
+        self.layout_.network_label.setText(ws.network_title.upper())  # as section_label
         for name in KIND_ACTIONS:
             getattr(self.acts, name).setEnabled(name in ws.actions)
         self.acts.import_csv.setStatusTip(ws.import_csv_tip)

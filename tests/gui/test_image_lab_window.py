@@ -41,13 +41,14 @@ def test_opening_an_image_preset_swaps_every_column_and_back(window, qtbot):
     assert window.network_stack.currentWidget() is window.workspaces["images"].network_view
     assert window.output_stack.currentWidget().widget() is window.workspaces["images"].output
     assert window.data_stack.currentIndex() == 1
-    assert window.layout_.network_label.text() == "Convolutions and head"
+    # a column title, upper-case like DATA and OUTPUT (a switch used to lose the case)
+    assert window.layout_.network_label.text() == "CONVOLUTIONS AND HEAD"
     assert not window.acts.import_csv.isEnabled()
     assert window.windowTitle().startswith("A linear CNN")
     assert window.open_preset("xor-needs-nonlinearity")
     assert window.network_stack.currentWidget() is window.network_view
     assert window.output_stack.currentWidget() is window.output
-    assert window.layout_.network_label.text() == "Hidden layers"
+    assert window.layout_.network_label.text() == "HIDDEN LAYERS"
     assert window.acts.import_csv.isEnabled()
 
 
