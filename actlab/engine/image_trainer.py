@@ -56,13 +56,12 @@ def _source_data(lab: Lab, base_dir: str | None = None) -> ImageData:
 
 def with_activation(network, name: str):
     """``network`` (an ImageNetSpec) with ``name`` in every convolution and dense layer."""
-    conv = tuple(replace(c, activation=name) for c in network.conv)
-    return replace(network, conv=conv, activations=(name,) * len(network.hidden))
+    return network.with_activation(name)
 
 
 def activation_names(network) -> tuple[str, ...]:
     """Every activation of an image network in layer order: convolutions, then dense."""
-    return tuple(c.activation for c in network.conv) + tuple(network.activations)
+    return network.activation_names()
 
 
 class ImageTrainer(EpochLoop):

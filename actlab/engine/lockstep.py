@@ -41,9 +41,7 @@ def image_variant(lab: Lab, name: str) -> Lab:
     """Image ``lab`` with activation ``name`` in every convolution and dense layer, its
     ``"auto"`` initialisation pinned to Xavier-uniform so that the variants of one
     comparison start from identical weights (results, if any, are kept)."""
-    from actlab.engine.image_trainer import with_activation
-
-    network = with_activation(lab.network, name)
+    network = lab.network.with_activation(name)
     if network.init == "auto":
         network = replace(network, init="xavier")
     return replace(lab, network=network)

@@ -5,7 +5,6 @@ that loads back.  Point labs come back when one is opened."""
 import numpy as np
 
 from actlab.engine.analysis.conv import feature_maps
-from actlab.engine.image_trainer import activation_names
 from actlab.labfile.format import load_lab, save_lab
 from actlab.labfile.presets import load_preset, preset_names
 
@@ -79,7 +78,7 @@ def test_toolbar_activation_sets_every_layer_and_resets(window, qtbot):
     combo = window.controls.activation
     assert combo.currentData() == "linear" and combo.isEnabled()
     combo.setCurrentIndex(combo.findData("relu"))
-    assert set(activation_names(window.lab.network)) == {"relu"}
+    assert set(window.lab.network.activation_names()) == {"relu"}
     qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation,
                     timeout=WAIT)
     assert window.trainer.latest().snapshot.epoch == 0
