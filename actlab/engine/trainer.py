@@ -24,7 +24,8 @@ from actlab.engine.features import transform
 from actlab.engine.history import GradientHistory, History
 from actlab.engine.models.mlp import Network, augment, regularization_kind, target_form
 from actlab.engine.optimizers import make_optimizer
-from actlab.engine.models.mlp_program import Evaluator, epoch_ops, regularizer_ops
+from actlab.engine.models.mlp_program import Evaluator, epoch_ops
+from actlab.engine.regularizers import regularizer_ops
 from actlab.engine.pictures.surface import SurfaceGrid
 from actlab.engine.snapshot import Snapshot
 

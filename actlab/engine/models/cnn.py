@@ -23,9 +23,11 @@ from actlab.engine.models.cnn_layers import (
     Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, softmax, softmax_cross_entropy)
 from actlab.engine.models.cnn_spec import RELU_LIKE, ConvSpec, ImageNetSpec  # noqa: F401  (re-exported)
 from actlab.engine.divergence import diagnose, runaway_factor, safe_weight_limit
-from actlab.engine.models.mlp import add_weight_penalty, regularization_kind, weight_penalty
+from actlab.engine.model import Update
+from actlab.engine.models.cnn_program import ConvEpoch, ConvEvaluation
 from actlab.engine.optimizers import make_optimizer
-from actlab.engine.models.mlp_program import regularizer_ops
+from actlab.engine.regularizers import (
+    add_weight_penalty, regularization_kind, regularizer_ops, weight_penalty)
 
 #: at most this many images per chunk when a whole data set goes through (predict,
 #: loss_and_grads), and at most CHUNK_BYTES of convolution columns: the im2col buffer of
@@ -40,7 +42,10 @@ def _rng(seed) -> np.random.Generator:
 
 class ConvNetwork:
     """The network of an :class:`ImageNetSpec`, seeded: the same spec and seed give the
-    same weights bit for bit.  No training loop here (see :class:`ConvTrainer`)."""
+    same weights bit for bit.  A :class:`~actlab.engine.model.Model`: its training epoch
+    and evaluation are in :mod:`.cnn_program`, the training itself is the Trainer's."""
+
+    output = "softmax"  # the head is always a softmax over the classes
 
     def __init__(self, spec: ImageNetSpec, seed: np.random.Generator | int | None = 0):
         self.spec = spec
@@ -147,6 +152,10 @@ class ConvNetwork:
     @property
     def n_conv(self) -> int:
         return len(self.spec.conv)
+
+    @property
+    def n_outputs(self) -> int:
+        return self.n_classes
 
     def fan_ins(self) -> list[int]:
         """Inputs per output value of every convolution and dense layer, then the number
@@ -263,6 +272,27 @@ class ConvNetwork:
                 if layer in self._linear:
                     top = max(top, float(np.max(np.abs(a))))
         return top
+
+
+    # ------------------------------------------------------------------ training (Model)
+    def weight_layers(self) -> list[tuple[int, int]]:
+        """``(entries, weights)`` per convolution and dense layer: each layer's weights
+        and bias are one contiguous block of the flat buffer, in layer order."""
+        return [(l.n_weights + l.n_bias, l.n_weights) for l in self._linear]
+
+    def weight_limit(self, x_max: float) -> float:
+        """:func:`.divergence.safe_weight_limit` over :meth:`fan_ins` (gain 1)."""
+        return safe_weight_limit(self.fan_ins(), x_max)
+
+    def evaluation(self, X_train, y_train, X_test, y_test) -> ConvEvaluation:
+        """Loss and accuracy on whole image sets (:class:`.cnn_program.ConvEvaluation`)."""
+        return ConvEvaluation(self, X_train, y_train, X_test, y_test)
+
+    def epoch_program(self, X, y, batch_size: int, reshuffle: bool,
+                      update: Update) -> ConvEpoch:
+        """The minibatch loop over images ``X`` with labels ``y``
+        (:class:`.cnn_program.ConvEpoch`); it always reshuffles, whatever ``reshuffle``."""
+        return ConvEpoch(self, X, y, batch_size, update)
 
 
 class ConvTrainer:
