@@ -153,7 +153,7 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     """Write each run's figures (samples, filters, featuremaps, confusion; with the
     run's suffix when there are several) and, for several runs, ``compare.png`` —
     ``runs`` a list of ``(label, suffix, trainer)``: the run's name (its activation, or
-    the lab's name), the file-name suffix ("" or "-relu") and its ImageTrainer.
+    the lab's name), the file-name suffix ("" or "-relu") and its Trainer.
     Returns the paths written.  A figure that cannot be drawn raises a ValueError that
     names it, after the others are written."""
     import shutil

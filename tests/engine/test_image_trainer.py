@@ -5,7 +5,6 @@ from dataclasses import replace
 import numpy as np
 
 from actlab.engine.models.cnn import ConvNetwork
-from actlab.engine.image_trainer import ImageTrainer
 from actlab.engine.trainer import Trainer
 from actlab.lab import ImageDataSpec, Lab, TrainingSpec
 from actlab.labfile.presets import load_preset
@@ -17,8 +16,9 @@ def small_lab(**training) -> Lab:
                    training=replace(lab.training, **training))
 
 
-def test_trainer_of_an_image_lab_is_an_image_trainer_and_point_labs_are_unchanged():
-    assert isinstance(Trainer(small_lab()), ImageTrainer)
+def test_trainer_of_an_image_lab_trains_a_cnn_and_point_labs_are_unchanged():
+    image = Trainer(small_lab())  # one Trainer class for every kind of lab
+    assert type(image) is Trainer and isinstance(image.network, ConvNetwork)
     point = Trainer(load_preset("circle-tanh"))
     assert type(point) is Trainer and point.network.get_params()[0][0].shape == (2, 4)
 
