@@ -60,7 +60,7 @@ def test_training_draws_the_probed_images_maps_and_probing_follows(window, qtbot
     qtbot.waitUntil(lambda: window.image_output_pictures().probe == 7, timeout=WAIT)
     pics = window.image_output_pictures()
     snap = window.trainer.latest().snapshot
-    assert pics is snap.images and window.epoch_label.text() == f"{snap.epoch:07,d}"
+    assert pics is snap.pictures and window.epoch_label.text() == f"{snap.epoch:07,d}"
     # the maps drawn are the reference forward pass of the probed image with the weights
     # of the snapshot (independent code: conv_reference)
     net = window.lab.network

@@ -124,9 +124,9 @@ class FunctionModeMixin:
     # ------------------------------------------------------------------ drawing
     def draw_function_pictures(self, pub, snap) -> None:
         """The curve view and the network diagram of a function lab's snapshot."""
-        if snap.curve is not None and snap.curve is not self._drawn_curve:
-            self._drawn_curve = snap.curve
-            self.function_output.show_picture(snap.curve)
+        if snap.pictures is not None and snap.pictures is not self._drawn_curve:
+            self._drawn_curve = snap.pictures
+            self.function_output.show_picture(snap.pictures)
             self.surface_frames += 1
         if not pub.playing or self.redraws % NETWORK_EVERY == 0:
             self.network_view.show_snapshot(snap)

@@ -205,10 +205,10 @@ class ImageModeMixin:
     def draw_image_pictures(self, snap) -> None:
         """The image lab's pictures of a snapshot (gallery, scores, confusion, the
         builder's maps), when they are new (see LiveViewMixin._draw_tick)."""
-        if snap.images is not None and snap.images is not self._drawn_images:
-            self._drawn_images = snap.images
-            self.image_output.show_pictures(snap.images)
-            self.network_view_images.show_pictures(snap.images)
+        if snap.pictures is not None and snap.pictures is not self._drawn_images:
+            self._drawn_images = snap.pictures
+            self.image_output.show_pictures(snap.pictures)
+            self.network_view_images.show_pictures(snap.pictures)
             self.surface_frames += 1
 
     _drawn_images = None
