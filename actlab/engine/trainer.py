@@ -25,7 +25,7 @@ from actlab.lab import Lab, TrainingSpec
 from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.data.build import build_dataset
 from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor
-from actlab.engine.history import COLUMNS, GradientHistory, History
+from actlab.engine.history import COLUMNS, GradientHistory, History, LayerGradientSizes
 from actlab.engine.model import EditableModel, Update
 from actlab.engine.models.mlp import output_kind
 from actlab.engine.optimizers import make_optimizer
@@ -83,7 +83,10 @@ class Trainer:
         self._shuffle_rng = np.random.default_rng([lab.seed, 1])
         self._good = net.flat.copy()
         self._tmp = np.empty(net.n_params)
-        self._init_gradient_record()
+        # gradients: mean |∂L/∂W| per weight layer from epoch 0 on — the first minibatch's
+        # data gradient at the starting weights, then each epoch's last minibatch's
+        self._gradient_sizes = LayerGradientSizes(net.weight_layers(), net.weight_mask)
+        self.gradients = GradientHistory(self._gradient_sizes.n_layers)
         self._reg_scale = np.zeros(net.n_params)
         self._reg = "none"
         self._evaluation = net.evaluation(*self._rows)
@@ -219,6 +222,7 @@ class Trainer:
         """Put the last good weights back, start a fresh optimizer (its state saw the
         blow-up) and say what happened."""
         np.copyto(self.network.flat, self._good)
+        self._version += 1
         self.optimizer = None
         self.training, spec = None, self.training
         self.set_training(spec)
@@ -281,38 +285,10 @@ class Trainer:
         return old
 
     # ------------------------------------------------------------------ gradient record
-    def _init_gradient_record(self) -> None:
-        """``gradients``: mean |∂L/∂W| per weight layer (biases left out) from epoch 0 on
-        (see :class:`.history.GradientHistory`): the first minibatch's gradient at the
-        starting weights, then each epoch's last minibatch's — the data-loss gradient the
-        optimizer was about to apply, before regularisation."""
-        layers = self.network.weight_layers()
-        self.gradients = GradientHistory(len(layers))
-        # per layer: where its block starts in the flat buffer (blocks are contiguous, in
-        # layer order: see Model) and 1 / its number of weights
-        sizes = [entries for entries, _ in layers]
-        self._g_starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
-        self._g_inv = np.array([1.0 / weights for _, weights in layers])
-        self._g_abs = np.empty(self.network.n_params)
-        self._g_sum = np.empty(len(layers))
-
-    def _layer_gradient_sizes(self, out: np.ndarray, g: np.ndarray, minus=None) -> None:
-        """Write mean |∂L/∂W| per weight layer of the gradient ``g`` (less the
-        regulariser's term ``minus``, when it was already added in; biases masked out)
-        into ``out``: four or five NumPy calls whatever the depth."""
-        if minus is None:
-            np.abs(g, out=self._g_abs)
-        else:
-            np.subtract(g, minus, out=self._g_abs)
-            np.abs(self._g_abs, out=self._g_abs)
-        np.multiply(self._g_abs, self.network.weight_mask, out=self._g_abs)
-        np.add.reduceat(self._g_abs, self._g_starts, out=self._g_sum)
-        np.multiply(self._g_sum, self._g_inv, out=out)
-
     def _record_start(self, g: np.ndarray, minus=None) -> None:
         """Epoch 0: the gradient at the starting weights (kept when finite)."""
         row = self.gradients.slot(0)
-        self._layer_gradient_sizes(row, g, minus)
+        self._gradient_sizes.measure(row, g, minus)
         if np.all(np.isfinite(row)):
             self.gradients.commit(0)
 
@@ -321,7 +297,7 @@ class Trainer:
         the epoch proves good)."""
         row = self._end_row = self.gradients.slot(self.epoch + 1)
         if row is not None:
-            self._layer_gradient_sizes(row, g, minus)
+            self._gradient_sizes.measure(row, g, minus)
 
     # ------------------------------------------------------------------ evaluation
     def _evaluate_row(self) -> np.ndarray:
