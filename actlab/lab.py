@@ -163,6 +163,11 @@ class NetworkSpec:
         """The same architecture with ``name`` in every hidden layer."""
         return replace(self, activations=(name,) * len(self.hidden))
 
+    def activation_names(self) -> tuple[str, ...]:
+        """Every hidden layer's activation, first layer first (as ``ImageNetSpec``
+        answers for its convolutions and dense layers)."""
+        return tuple(self.activations)
+
 
 @dataclass(frozen=True)
 class TrainingSpec:

@@ -147,3 +147,33 @@ class GradientHistory:
     def norms(self) -> np.ndarray:
         """(recorded epochs, weight layers) mean |∂L/∂W| (a copy)."""
         return self._norms[: self._n].copy()
+
+
+class LayerGradientSizes:
+    """Mean |∂L/∂W| per weight layer of a model's flat gradient buffer, biases left out:
+    four or five NumPy calls whatever the depth.  ``weight_layers`` is the model's
+    ``(entries, weights)`` per layer (contiguous blocks in layer order, see
+    :class:`~actlab.engine.model.Model`), ``weight_mask`` 1 on weights and 0 on biases."""
+
+    def __init__(self, weight_layers, weight_mask: np.ndarray):
+        sizes = [entries for entries, _ in weight_layers]
+        self.n_layers = len(sizes)
+        # where each layer's block starts (one reduceat sums every layer at once) and
+        # 1 / its number of weights
+        self._starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
+        self._inv = np.array([1.0 / weights for _, weights in weight_layers])
+        self._mask = weight_mask
+        self._abs = np.empty(weight_mask.size)
+        self._sum = np.empty(self.n_layers)
+
+    def measure(self, out: np.ndarray, g: np.ndarray, minus: np.ndarray | None = None) -> None:
+        """Write the sizes for gradient ``g`` — less ``minus`` (the regulariser's term,
+        when it was already added in) — into ``out``."""
+        if minus is None:
+            np.abs(g, out=self._abs)
+        else:
+            np.subtract(g, minus, out=self._abs)
+            np.abs(self._abs, out=self._abs)
+        np.multiply(self._abs, self._mask, out=self._abs)
+        np.add.reduceat(self._abs, self._starts, out=self._sum)
+        np.multiply(self._sum, self._inv, out=out)

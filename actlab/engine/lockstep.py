@@ -5,7 +5,7 @@ the data and the training settings, so by construction (see :mod:`.trainer`) the
 share the initial weights (``default_rng([seed, 0])``) and the order of the minibatches
 (``default_rng([seed, 1])``): any difference in the results is the activation's doing.
 Image labs too: their variants put the activation in every convolution and dense layer
-(:func:`.image_trainer.with_activation`), and an :class:`.image_trainer.ImageTrainer`
+(``ImageNetSpec.with_activation``), and the :class:`.trainer.Trainer` of an image lab
 draws its weights and minibatches from the same two seeded generators.  An image network
 with ``init="auto"`` would draw He-normal weights for ReLU-like layers and Xavier-uniform
 for the others — same draws, different starting kernels — so its variants all use
@@ -41,9 +41,7 @@ def image_variant(lab: Lab, name: str) -> Lab:
     """Image ``lab`` with activation ``name`` in every convolution and dense layer, its
     ``"auto"`` initialisation pinned to Xavier-uniform so that the variants of one
     comparison start from identical weights (results, if any, are kept)."""
-    from actlab.engine.image_trainer import with_activation
-
-    network = with_activation(lab.network, name)
+    network = lab.network.with_activation(name)
     if network.init == "auto":
         network = replace(network, init="xavier")
     return replace(lab, network=network)

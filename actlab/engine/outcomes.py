@@ -314,9 +314,6 @@ def network_for(lab, e: Expectation):
             raise ValueError(f"'{e.describe()}' gives {len(e.activations)} activations for "
                              f"{len(net.hidden)} hidden layers")
         net = replace(net, activations=tuple(e.activations))
-    elif e.activation is not None and hasattr(net, "conv"):
-        from actlab.engine.image_trainer import with_activation
-        net = with_activation(net, e.activation)
     elif e.activation is not None:
         net = net.with_activation(e.activation)
     variant = replace(lab.without_results(), network=net)

@@ -25,9 +25,9 @@ class Snapshot:
     diverged: str | None
     epochs_per_second: float
     stopped: bool = False
-    # image labs: an image_pictures.ImagePictures (probed image, feature maps, gallery,
-    # confusion) added by whoever shows it (the window's worker); None otherwise
-    images: object = None
-    # function labs: a function_pictures.CurvePicture (the curve, its units, kinks and
-    # pieces) added by whoever shows it (the window's worker); None otherwise
-    curve: object = None
+    # the lab kind's own pictures, added by whoever shows them (the window's worker): an
+    # image lab's pictures.images.ImagePictures (probed image, feature maps, gallery,
+    # confusion), a function lab's pictures.curve.CurvePicture (the curve, its units,
+    # kinks and pieces); None for a point lab (its pictures are the surface) or when none
+    # were made
+    pictures: object = None

@@ -5,6 +5,13 @@ wants to draw; the CLI iterates the same object.  Pause, step and stop happen be
 epochs, never in the middle of an update.  The same seed gives the same run bit for bit:
 initial weights come from ``default_rng([seed, 0])`` and minibatch order from
 ``default_rng([seed, 1])``, so runs that differ only in activation share both.
+
+One Trainer serves every kind of lab.  It drives a :class:`~.model.Model` — the dense
+network of point and function labs, the convolutional network of image labs — through
+the model's epoch program and evaluation; the optimizer, the regulariser, the history,
+divergence handling and the gradient record are this module's, once, on the model's flat
+buffers.  What differs by kind (data, model, rows, pictures) is looked up in
+:data:`.training_kinds.TRAINING_KINDS`.
 """
 from __future__ import annotations
 
@@ -15,32 +22,24 @@ from dataclasses import replace
 import numpy as np
 
 from actlab.lab import Lab, TrainingSpec
-from actlab.engine.data.dataset import Dataset
-from actlab.engine.data.build import build_dataset
 from actlab.engine.activations.lookup import canonical_name
-from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor, safe_weight_limit
-from actlab.engine.epoch_loop import EpochLoop
-from actlab.engine.features import transform
-from actlab.engine.history import GradientHistory, History
-from actlab.engine.models.mlp import Network, augment, regularization_kind, target_form
+from actlab.engine.data.build import build_dataset
+from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor
+from actlab.engine.history import COLUMNS, GradientHistory, History, LayerGradientSizes
+from actlab.engine.model import EditableModel, Update
+from actlab.engine.models.mlp import output_kind
 from actlab.engine.optimizers import make_optimizer
-from actlab.engine.models.mlp_program import Evaluator, epoch_ops, regularizer_ops
-from actlab.engine.pictures.surface import SurfaceGrid
+from actlab.engine.pictures.surface import EXTENT
+from actlab.engine.regularizers import regularization_kind, regularizer_ops
 from actlab.engine.snapshot import Snapshot
+from actlab.engine.training_kinds import TRAINING_KINDS
+
+__all__ = ["PARAM_EDIT_LIMIT", "Trainer", "normalized", "output_kind"]
 
 # The largest |value| a student may type for one weight or bias.  Trained weights of the
 # presets stay within ±10; a thousand is far past anything useful, and keeps one edit well
 # clear of the "too large to draw" divergence check (which set_parameter also makes).
 PARAM_EDIT_LIMIT = 1e3
-
-
-def output_kind(problem: str, n_classes: int) -> tuple[str, int]:
-    """(output head, number of outputs) for a problem."""
-    if problem == "regression":
-        return "linear", 1
-    if n_classes > 2:
-        return "softmax", n_classes
-    return "sigmoid", 1
 
 
 def normalized(lab: Lab) -> Lab:
@@ -57,68 +56,55 @@ def normalized(lab: Lab) -> Lab:
                    training=replace(tr, regularization=reg, optimizer=opt))
 
 
-class Trainer(EpochLoop):
-    """Owns one network, its data, an optimizer and the history of one run.
+class Trainer:
+    """Owns one model, its data, an optimizer and the history of one run.
 
-    ``Trainer(lab)`` for an image lab (``lab.kind == "images"``) returns an
-    :class:`.image_trainer.ImageTrainer`, which has the same public shape.  A function lab
-    (``"functions"``, y = f(x)) is trained by this class itself: its dataset's inputs are x
-    of shape (n, 1), its features the 1-D ones, its output linear (regression)."""
+    ``Trainer(lab)`` builds the lab's data; ``Trainer(lab, dataset)`` trains on data
+    already built (an image lab's folder of pictures, read in the layer above).  A point
+    lab's dataset has inputs (x1, x2), a function lab's (y = f(x)) x alone; both train a
+    dense :class:`.models.mlp.Network` on the lab's input features.  An image lab trains a
+    :class:`.models.cnn.ConvNetwork` on its images.  ``kind`` is the lab's kind."""
 
-    def __new__(cls, lab: Lab, dataset=None):
-        if getattr(lab, "kind", "points") == "images":
-            from actlab.engine.image_trainer import ImageTrainer
-            return ImageTrainer(lab, dataset)
-        return super().__new__(cls)
-
-    def __init__(self, lab: Lab, dataset: Dataset | None = None):
+    def __init__(self, lab: Lab, dataset=None):
         lab = normalized(lab)
-        self.lab = lab
+        self.kind = lab.kind
+        self._kind = kind = TRAINING_KINDS[lab.kind]
         self.dataset = dataset if dataset is not None else build_dataset(lab.data)
-        ds = self.dataset
-        self.output, self.n_out = output_kind(ds.problem, ds.n_classes)
+        self.lab = lab = kind.fit(lab, self.dataset)
         self.features = tuple(lab.features)
-        Xtr = transform(ds.X_train, self.features)
-        Xte = transform(ds.X_test, self.features)
-        self.n_train = Xtr.shape[0]
-        if self.n_train == 0:
-            raise ValueError("the lab has no training points")
-        self._Xtr_a = augment(Xtr)
-        self._Xall_a = augment(np.vstack([Xtr, Xte]))
-        self._ytr = np.asarray(ds.y_train, dtype=float)
-        self._yte = np.asarray(ds.y_test, dtype=float)
-        net = lab.network
-        self.network = Network(len(self.features), net.hidden, net.activations, self.n_out,
-                               self.output, net.init, np.random.default_rng([lab.seed, 0]),
-                               net.leaky_slope, getattr(net, "custom", ()))
+        self._rows = kind.rows(lab, self.dataset)
+        if len(self._rows[1]) == 0:
+            raise ValueError(f"the lab has no training {kind.noun}")
+        self.network = net = kind.model(lab, self.dataset)
         if lab.params is not None:
-            self.network.set_params(lab.params)
+            net.set_params(lab.params)
+        self.output, self.n_out = net.output, net.n_outputs
         self.history = History.from_dict(lab.history)
         self._shuffle_rng = np.random.default_rng([lab.seed, 1])
-        self._good = self.network.flat.copy()
-        self._tmp = np.empty(self.network.n_params)
-        self._init_gradient_record()
-        self._reg_scale = np.zeros(self.network.n_params)
+        self._good = net.flat.copy()
+        self._tmp = np.empty(net.n_params)
+        # gradients: mean |∂L/∂W| per weight layer from epoch 0 on — the first minibatch's
+        # data gradient at the starting weights, then each epoch's last minibatch's
+        self._gradient_sizes = LayerGradientSizes(net.weight_layers(), net.weight_mask)
+        self.gradients = GradientHistory(self._gradient_sizes.n_layers)
+        self._reg_scale = np.zeros(net.n_params)
         self._reg = "none"
-        self._evaluator = Evaluator(self.network, self._Xall_a, self._ytr, self._yte)
+        self._evaluation = net.evaluation(*self._rows)
+        self._version = 0             # counts weight changes (predictions() keys on it)
+        self._evaluated_at = -1       # the version the evaluation last ran at
         self.diverged: str | None = None
         self._edited = False  # a parameter was set by hand since the last epoch
-        # the scale for "runaway": the first loss this run has (its history's, or now)
+        # The scale for "runaway": the first loss this run has — its history's, or that of
+        # the weights it starts training from (measured then: see _start_loss).
         losses = self.history.column("train_loss")
-        self._loss_start = float(losses[0] if losses.size else self._evaluate()[0])
-        x_max = float(np.abs(self._Xall_a).max())
-        leaky = "leaky_relu" in self.network.activation_names
-        gain = max(1.0, float(net.leaky_slope)) if leaky else 1.0
-        for c in self.network.custom:  # a custom activation's steepest piece and offset
-            if c.name in self.network.activation_names:  # (|f(z)| <= gain |z| for |z| >= 1)
-                gain = max(gain, c.max_slope + abs(float(c.value(0.0))))
-        self._weight_limit = safe_weight_limit(self.network.sizes, x_max, gain)
-        self._runaway = runaway_factor(self.output)
-        self._has_test = self._yte.size > 0
-        self._grid: SurfaceGrid | None = None
+        self._loss_start: float | None = float(losses[0]) if losses.size else None
+        self._weight_limit = net.weight_limit(self._evaluation.x_max)
+        self._runaway = runaway_factor(net.output)
+        self._has_test = len(self._rows[3]) > 0
+        self._grid = None
         self._rate = 0.0
         self._rate_t0 = (time.perf_counter(), self.epoch)
-        self.training = None
+        self.training: TrainingSpec | None = None
         self.optimizer = None
         self.set_training(lab.training)
 
@@ -127,6 +113,10 @@ class Trainer(EpochLoop):
     def epoch(self) -> int:
         return len(self.history)
 
+    @property
+    def n_train(self) -> int:
+        return len(self._rows[1])
+
     def set_training(self, spec: TrainingSpec) -> None:
         """Change learning rate, batch size, regularisation or optimizer between epochs
         without touching the weights (a new optimizer kind starts with fresh state)."""
@@ -134,7 +124,8 @@ class Trainer(EpochLoop):
         old = self.training
         self.training = spec
         net = self.network
-        recompile = old is None or old.batch_size != spec.batch_size
+        recompile = (old is None or old.batch_size != spec.batch_size
+                     or old.reshuffle != spec.reshuffle)
         if old is None or old.optimizer != spec.optimizer or old.momentum != spec.momentum:
             self.optimizer = make_optimizer(spec.optimizer, net.n_params, spec.learning_rate,
                                             spec.momentum)
@@ -144,97 +135,113 @@ class Trainer(EpochLoop):
         if old is None or reg != self._reg:
             self._reg = reg
             recompile = True
+        # the regulariser's calls read the rate from this buffer: a new rate needs no new
+        # program
         np.multiply(net.weight_mask, float(spec.reg_rate), out=self._reg_scale)
         if recompile:
             self._compile()
         self.lab = replace(self.lab, training=spec)
 
     def _compile(self) -> None:
-        """Bind every buffer of one epoch into a list of NumPy calls (see plan.py)."""
+        """A new epoch program: the model's, bound to the rows, the batch size, the
+        regulariser and the optimizer's step."""
         net = self.network
-        bs = max(1, min(int(self.training.batch_size), self.n_train))
-        n = self.n_train
-        # each row's target is divided by the size of the minibatch its *position* is in
-        sizes = np.full(n, float(bs))
-        if n % bs:
-            sizes[n - n % bs:] = n % bs
-        base = target_form(self._ytr, self.output, self.n_out, 1.0)
-        self._yc_base = base
-        self._scale = None if self.output == "linear" else (1.0 / sizes).reshape(1, -1)
-        if self.training.reshuffle:
-            self._Xbuf = np.empty_like(self._Xtr_a)
-            self._ybuf = np.empty_like(base)
-        else:
-            self._Xbuf = self._Xtr_a
-            self._ybuf = base if self._scale is None else base * self._scale
         reg_ops = regularizer_ops(self._reg, net.flat, net.grad_flat, self._reg_scale, self._tmp)
-        step_ops = self.optimizer.ops(net.flat, net.grad_flat)
-        ops = self._ops = epoch_ops(net, self._Xbuf, self._ybuf, bs, reg_ops, step_ops)
-        # Split where a minibatch's data gradient is complete (before the regulariser and
-        # the step) so the gradient record can read it: after the first minibatch (for
-        # "epoch 0", the starting weights) and after the last.  Same calls, same order.
-        n_batches = -(-n // bs)
-        grad_len = len(ops) // n_batches - len(reg_ops) - len(step_ops)
-        last = len(ops) - len(reg_ops) - len(step_ops)
-        self._ops_first, self._ops_rest = ops[:grad_len], ops[grad_len:last]
-        self._ops_tail = ops[last:]
+        update = Update(reg_ops, self._tmp, self.optimizer.ops(net.flat, net.grad_flat))
+        X, y = self._rows[0], self._rows[1]
+        self._program = net.epoch_program(X, y, self.training.batch_size,
+                                          self.training.reshuffle, update)
 
     # ------------------------------------------------------------------ training
+    def train(self, epochs: int) -> int:
+        """Train up to ``epochs`` epochs, stopping early on divergence or at the lab's
+        ``stop_after``.  Returns the number of epochs done."""
+        done = 0
+        stop = self.training.stop_after
+        while done < epochs:
+            if stop is not None and self.epoch >= stop:
+                break
+            if not self.train_epoch():
+                break
+            done += 1
+        return done
+
+    @property
+    def finished(self) -> bool:
+        """True when the run cannot continue: diverged or reached ``stop_after``."""
+        stop = self.training.stop_after
+        return bool(self.diverged) or (stop is not None and self.epoch >= stop)
+
     def train_epoch(self) -> bool:
-        """One pass over the training points.  Returns False (and sets ``diverged`` to a
+        """One pass over the training data.  Returns False (and sets ``diverged`` to a
         sentence saying what happened) when the run diverged — a parameter or a loss stopped
         being finite, the loss ran away, or values grew too large to draw (see
-        :mod:`.divergence`).  The parameters are then put back to
-        those of the last good epoch (finite, with finite predictions), so a snapshot still
-        draws and ``to_lab()`` saves them."""
+        :mod:`.divergence`).  The parameters are then put back to those of the last good
+        epoch (finite, with finite predictions), so a snapshot still draws and ``to_lab()``
+        saves them."""
         if self.diverged:
             return False
+        start_loss = self._loss_start if self._loss_start is not None else self._start_loss()
         P = self.network.flat
         np.copyto(self._good, P)
-        if self.training.reshuffle:
-            perm = self._shuffle_rng.permutation(self.n_train)
-            np.take(self._Xtr_a, perm, axis=0, out=self._Xbuf)
-            np.take(self._yc_base, perm, axis=1, out=self._ybuf)
-            if self._scale is not None:
-                np.multiply(self._ybuf, self._scale, out=self._ybuf)
+        self._version += 1
+        record_start = self._record_start if self.epoch == 0 and not len(self.gradients) \
+            else None
+        self._end_row = None
         with np.errstate(all="ignore"):
-            for f, args in self._ops_first:
-                f(*args)
-            if self.epoch == 0 and not len(self.gradients):  # the starting weights
-                self._layer_gradient_sizes(self.gradients.slot(0))
-                self.gradients.commit(0)
-            for f, args in self._ops_rest:
-                f(*args)
-            grad_row = self.gradients.slot(self.epoch + 1)
-            if grad_row is not None:
-                self._layer_gradient_sizes(grad_row)
-            for f, args in self._ops_tail:
-                f(*args)
-            row = self._evaluator.run()
-            what = diagnose(P, row, self._has_test, self._loss_start, self._runaway,
-                            self._weight_limit, self._evaluator.largest_value)
+            loss = self._program.run(self._shuffle_rng, record_start, self._record_end)
+            if loss is None:  # judge the evaluation, which is also the history row
+                row = self._evaluation.run()
+                self._evaluated_at = self._version
+                what = diagnose(P, row, self._has_test, start_loss, self._runaway,
+                                self._weight_limit, self._evaluation.largest_value)
+            else:  # judge the epoch's own loss; weights that pass are evaluated after
+                what = diagnose(P, np.array([loss, np.nan, np.nan, np.nan]), False,
+                                start_loss, self._runaway, self._weight_limit,
+                                self._evaluation.largest_value)
         if what:
-            np.copyto(P, self._good)
-            self.optimizer = None
-            self.training, spec = None, self.training
-            self.set_training(spec)  # a fresh optimizer: its state saw the blow-up
-            kept = (f"the weights of epoch {self.epoch} are kept" if self.epoch
-                    else "the starting weights are kept")
-            self.diverged = (
-                f"Training diverged at epoch {self.epoch + 1}: {what}. The learning rate "
-                f"({spec.learning_rate:g}) is probably too high — lower it and press "
-                f"Reset; {kept}.")
+            self._diverge(what)
             return False
+        if loss is not None:
+            row = self._evaluate_row()
+            if not (math.isfinite(row[0]) and (not self._has_test or math.isfinite(row[1]))):
+                # the epoch's checks passed but a whole-set loss did not (the weights are
+                # finite, so they stay)
+                self.diverged = (
+                    f"Training diverged at epoch {self.epoch + 1}: the loss is no longer "
+                    f"a finite number. The learning rate ({self.training.learning_rate:g}) "
+                    f"is probably too high — lower it and press Reset.")
+                return False
         self.history.append_row(row)
         self._edited = False
-        if grad_row is not None:
+        if self._end_row is not None:
             self.gradients.commit(self.epoch)
         return True
 
+    def _diverge(self, what: str) -> None:
+        """Put the last good weights back, start a fresh optimizer (its state saw the
+        blow-up) and say what happened."""
+        np.copyto(self.network.flat, self._good)
+        self._version += 1
+        self.optimizer = None
+        self.training, spec = None, self.training
+        self.set_training(spec)
+        kept = (f"the weights of epoch {self.epoch} are kept" if self.epoch
+                else "the starting weights are kept")
+        self.diverged = (
+            f"Training diverged at epoch {self.epoch + 1}: {what}. The learning rate "
+            f"({spec.learning_rate:g}) is probably too high — lower it and press "
+            f"Reset; {kept}.")
+
+    def _start_loss(self) -> float:
+        if self._loss_start is None:
+            self._loss_start = float(self._evaluate_row()[0])
+        return self._loss_start
+
     def set_parameter(self, layer: int, i: int | None, j: int, value) -> float:
         """Set weight ``W[i, j]`` of weight layer ``layer`` (0 = inputs -> first layer),
-        or the bias ``b[j]`` when ``i`` is None, between epochs — a student's hand edit.
-        Returns the value it replaced.
+        or the bias ``b[j]`` when ``i`` is None, between epochs — a student's hand edit
+        (dense networks: point and function labs).  Returns the value it replaced.
 
         Raises ValueError and changes nothing for a value that is not a finite number
         within ±PARAM_EDIT_LIMIT, or one that makes values inside the network too large to
@@ -251,84 +258,109 @@ class Trainer(EpochLoop):
             raise ValueError(f"{v:g} is too large: a weight or bias must lie between "
                              f"{-PARAM_EDIT_LIMIT:g} and {PARAM_EDIT_LIMIT:g}")
         net = self.network
+        if not isinstance(net, EditableModel):
+            raise TypeError(f"the weights of {self.kind} labs cannot be set one by one")
         if not 0 <= layer < net.n_layers:
             raise IndexError(f"weight layer {layer} outside 0..{net.n_layers - 1}")
         fan_in = net.sizes[layer]
         if i is not None and not 0 <= int(i) < fan_in:
             raise IndexError(f"input {i} outside 0..{fan_in - 1} of weight layer {layer}")
+        start_loss = self._start_loss()  # of the weights before the edit
         row = fan_in if i is None else int(i)  # the bias is the augmented matrix's last row
         old = net.set_entry(layer, row, int(j), v)
+        self._version += 1
         with np.errstate(all="ignore"):
-            loss = float(self._evaluator.run()[0])
-            big = self._evaluator.largest_value()
+            loss = float(self._evaluate_row()[0])
+            big = self._evaluation.largest_value()
         if not (math.isfinite(loss) and big <= VALUE_LIMIT):
             net.set_entry(layer, row, int(j), old)
+            self._version += 1
             raise ValueError(f"with {v:g} the values inside the network grow too large "
                              "to draw")
         self._edited = True
         # The runaway check compares the loss with where the run started; a hand-set
         # weight is a new start, so a deliberately bad one is not later called divergence.
-        if not math.isfinite(self._loss_start) or loss > self._loss_start:
+        if not math.isfinite(start_loss) or loss > start_loss:
             self._loss_start = loss
         return old
 
-    def _init_gradient_record(self) -> None:
-        net = self.network
-        self.gradients = GradientHistory(len(net.Wa))
-        # per layer: where its block starts in the flat buffer (blocks are contiguous, in
-        # layer order: see Network) and 1 / its number of weights
-        sizes = [G.size for G in net.Ga]
-        self._g_starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
-        self._g_inv = np.array([1.0 / (G.size - G.shape[1]) for G in net.Ga])
-        self._g_abs = np.empty(net.n_params)
-        self._g_sum = np.empty(len(net.Ga))
+    # ------------------------------------------------------------------ gradient record
+    def _record_start(self, g: np.ndarray, minus=None) -> None:
+        """Epoch 0: the gradient at the starting weights (kept when finite)."""
+        row = self.gradients.slot(0)
+        self._gradient_sizes.measure(row, g, minus)
+        if np.all(np.isfinite(row)):
+            self.gradients.commit(0)
 
-    def _layer_gradient_sizes(self, out: np.ndarray) -> None:
-        """Write mean |∂L/∂W| per weight layer of the gradient now in ``grad_flat``
-        (biases masked out) into ``out``: four NumPy calls whatever the depth."""
-        np.abs(self.network.grad_flat, out=self._g_abs)
-        np.multiply(self._g_abs, self.network.weight_mask, out=self._g_abs)
-        np.add.reduceat(self._g_abs, self._g_starts, out=self._g_sum)
-        np.multiply(self._g_sum, self._g_inv, out=out)
+    def _record_end(self, g: np.ndarray, minus=None) -> None:
+        """The epoch's last minibatch, if the record keeps this epoch (committed once
+        the epoch proves good)."""
+        row = self._end_row = self.gradients.slot(self.epoch + 1)
+        if row is not None:
+            self._gradient_sizes.measure(row, g, minus)
 
-    def _evaluate(self) -> tuple[float, float, float, float]:
+    # ------------------------------------------------------------------ evaluation
+    def _evaluate_row(self) -> np.ndarray:
         with np.errstate(all="ignore"):
-            r = self._evaluator.run()
-        return float(r[0]), float(r[1]), float(r[2]), float(r[3])
+            row = self._evaluation.run()
+        self._evaluated_at = self._version
+        return row
 
     def evaluate(self) -> dict[str, float]:
-        """Current train/test loss and accuracy (without training)."""
-        tl, vl, ta, va = self._evaluate()
-        return {"train_loss": tl, "test_loss": vl, "train_accuracy": ta, "test_accuracy": va}
+        """Current train/test loss (data loss) and accuracy, without training."""
+        return {name: float(v) for name, v in zip(COLUMNS, self._evaluate_row())}
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(train, test) predicted classes of the current weights, read-only, for models
+        whose evaluation keeps them (image labs: the window's gallery and confusion matrix
+        read them instead of running the test set again); computed by the last evaluation
+        when the weights have not changed since."""
+        if self._evaluated_at != self._version or self._evaluation.predicted is None:
+            self._evaluate_row()
+        if self._evaluation.predicted is None:
+            raise TypeError(f"the evaluation of {self.kind} labs keeps no predicted classes")
+        return self._evaluation.predicted
+
+    def epochs_per_second(self) -> float:
+        """Training speed over the last half second or so."""
+        now = time.perf_counter()
+        t0, e0 = self._rate_t0
+        if now - t0 >= 0.5:
+            self._rate = (self.epoch - e0) / (now - t0)
+            self._rate_t0 = (now, self.epoch)
+        return self._rate
 
     # ------------------------------------------------------------------ reading out
-    def surface_grid(self, n: int = 100) -> SurfaceGrid:
+    def surface_grid(self, n: int = 100):
         """The grid the snapshot pictures are computed on: the input plane of a point
-        lab, or for a function lab the x axis (a :class:`.curve_grid.CurveGrid`, whose
-        pictures are area charts of each unit's curve)."""
+        lab (a :class:`.surface.SurfaceGrid`), or for a function lab the x axis (a
+        :class:`.curve_grid.CurveGrid`, whose pictures are area charts of each unit's
+        curve).  TypeError for a kind without one (image labs)."""
         if self._grid is None or self._grid.n != n:
-            if self.dataset.X_train.shape[1] == 1:
-                from actlab.engine.pictures.curve_grid import CurveGrid
-                self._grid = CurveGrid(self.features, n)
-            else:
-                self._grid = SurfaceGrid(self.features, n)
+            if self._kind.grid is None:
+                raise TypeError(f"{self.kind} labs have no surface grid")
+            self._grid = self._kind.grid(self.features, n)
         return self._grid
 
     def snapshot(self, grid: int | None = 100, neurons: bool = True) -> Snapshot:
-        """A frozen picture of the run now (surface on a ``grid``×``grid`` grid, or none)."""
+        """A frozen picture of the run now: metrics, history, parameters (read-only
+        copies) and, for a kind with a surface, the surface on a ``grid``×``grid`` grid
+        (or none) with every hidden neuron's picture when ``neurons``."""
         # after a hand edit the last history row describes the weights before it
         fresh = len(self.history) == 0 or self._edited
         metrics = self.evaluate() if fresh else self.history.last()
         surface, neuron_imgs = None, ()
-        extent = 6.0
-        if grid:  # a function lab's "surface" is the area chart of its curve
+        extent = EXTENT if self._kind.grid is not None else 0.0
+        if grid and self._kind.grid is not None:
             g = self.surface_grid(grid)
             extent = g.extent
             with np.errstate(all="ignore"):
                 surface, hidden = g.evaluate(self.network, neurons)
             surface.setflags(write=False)
             neuron_imgs = tuple(hidden)
-        params = tuple((W.copy(), b.copy()) for W, b in self.network.get_params())
+        params = tuple(self.network.get_params())  # copies
+        for W, b in params:
+            W.flags.writeable = b.flags.writeable = False
         return Snapshot(epoch=self.epoch, history=self.history.view(), params=params,
                         surface=surface, neurons=neuron_imgs, extent=extent,
                         diverged=self.diverged, epochs_per_second=self.epochs_per_second(),
@@ -336,32 +368,35 @@ class Trainer(EpochLoop):
 
     # ------------------------------------------------------------------ rows and points
     def train_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(X, y)``: the training rows in feature space (the lab's input features
-        applied to the points, shape (n, n_features)) and their targets — ready for
-        ``network.predict``, ``network.data_loss`` and ``network.loss_and_grads``."""
-        return self._Xtr_a[:, :-1].copy(), self._ytr.copy()
+        """``(X, y)``: the training rows as the network takes them — for a point or
+        function lab the lab's input features applied to the points, shape (n,
+        n_features); for an image lab the images (n, 1, H, W) — and their targets, ready
+        for ``network.predict``, ``network.data_loss`` and ``network.loss_and_grads``."""
+        return self._rows[0].copy(), self._rows[1].copy()
 
     def test_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(X, y)`` for the test points, as :meth:`train_rows` (may have 0 rows)."""
-        return self._Xall_a[self.n_train:, :-1].copy(), self._yte.copy()
+        """``(X, y)`` for the test rows, as :meth:`train_rows` (may have 0 rows)."""
+        return self._rows[2].copy(), self._rows[3].copy()
 
     def predict_points(self, points) -> np.ndarray:
         """Network output for raw 2-D points ``(x1, x2)`` (shape (n, 2), or one point):
         the lab's input features are computed first (a function lab takes x values, shape
         (n,) or (n, 1), and returns y (n,)).  P(class 1) (n,) for two classes,
         class probabilities (n, k) for more, values (n,) for regression."""
-        P = np.asarray(points, dtype=float)
-        if self.dataset.X_train.shape[1] == 1:  # a function lab: x values, any shape
-            return self.network.predict(transform(P.reshape(-1, 1), self.features))
-        if P.ndim == 1:
-            P = P.reshape(1, -1)
-        if P.ndim != 2 or P.shape[1] != 2:
-            raise ValueError(f"points must be rows of (x1, x2), shape (n, 2); got shape "
-                             f"{np.shape(points)}")
-        return self.network.predict(transform(P, self.features))
+        return self._predict(points, "points")
+
+    def predict_images(self, X) -> np.ndarray:
+        """Class probabilities (n, n_classes) for images ``X`` (n, 1, H, W)."""
+        return self._predict(X, "images")
+
+    def _predict(self, raw, takes: str) -> np.ndarray:
+        if self._kind.takes != takes:
+            raise TypeError(f"{self.kind} labs predict from {self._kind.takes}: use "
+                            f"predict_{self._kind.takes}")
+        return self.network.predict(self._kind.inputs(raw, self.features))
 
     def to_lab(self) -> Lab:
         """The lab with the current trained parameters and history (after a divergence:
         the last good parameters, which are finite)."""
-        params = tuple((W, b) for W, b in self.network.get_params())
-        return replace(self.lab, params=params, history=self.history.to_dict())
+        return replace(self.lab, params=tuple(self.network.get_params()),
+                       history=self.history.to_dict())

@@ -35,7 +35,7 @@ def compare_entry(label: str, history, tiles) -> tuple:
 
 
 def trainer_entry(label: str, trainer) -> tuple:
-    """:func:`compare_entry` of an ImageTrainer as it stands now."""
+    """:func:`compare_entry` of an image lab's Trainer as it stands now."""
     from actlab.engine.analysis.compare_tiles import trainer_tiles
 
     return compare_entry(label, trainer.history.view(), trainer_tiles(trainer))

@@ -41,7 +41,7 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
     Raises :class:`ImageFileError` ("<file>: <problem>") for a bad file or folder, also
     when the lab carries weights for a different number of classes than the file has, or
     a drawn image (``data.added``, appended to the training images) of a class it lacks."""
-    from actlab.engine.image_trainer import image_data
+    from actlab.engine.data.build import image_data
 
     path = source_path(lab, base_dir)
     if path is None:

@@ -80,15 +80,13 @@ def linear_templates_entry(trainer) -> dict | None:
 
 
 def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
-    from actlab.engine.image_trainer import activation_names
-
     last = trainer.history.last() if trainer.epoch else trainer.evaluate()
     doc = {"epochs": trainer.epoch, "seconds": round(seconds, 3),
            "train_loss": _num(last["train_loss"]), "test_loss": _num(last["test_loss"]),
            "train_accuracy": _num(last["train_accuracy"]),
            "test_accuracy": _num(last["test_accuracy"]), "loss_note": loss_note,
            "diverged": trainer.diverged, "seed": trainer.lab.seed,
-           "activations": list(activation_names(trainer.lab.network))}
+           "activations": list(trainer.lab.network.activation_names())}
     collapse = conv_collapse_entries(trainer)
     if collapse:
         doc["conv_collapse"] = collapse
@@ -155,7 +153,7 @@ def write_image_figures_hook(out: Path, runs) -> list[Path]:
     """Write each run's figures (samples, filters, featuremaps, confusion; with the
     run's suffix when there are several) and, for several runs, ``compare.png`` —
     ``runs`` a list of ``(label, suffix, trainer)``: the run's name (its activation, or
-    the lab's name), the file-name suffix ("" or "-relu") and its ImageTrainer.
+    the lab's name), the file-name suffix ("" or "-relu") and its Trainer.
     Returns the paths written.  A figure that cannot be drawn raises a ValueError that
     names it, after the others are written."""
     import shutil
@@ -235,7 +233,6 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
     per run for it."""
     from actlab.figures import render
     from actlab.atomic import write_text_atomic
-    from actlab.engine.image_trainer import activation_names
     from actlab.labfile.format import save_lab
     from actlab.views.export import export_csv_history
 
@@ -246,7 +243,7 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
         snap = t.snapshot()
         metrics[name or "run"] = image_metrics(t, seconds, loss_note)
         export_csv_history(snap.history, out / f"history{suffix}.csv")
-        acts = ", ".join(dict.fromkeys(activation_names(t.lab.network)))
+        acts = ", ".join(dict.fromkeys(t.lab.network.activation_names()))
         title = f"{t.lab.name} — {acts}"
         render.render_loss_png(snap.history, out / f"loss{suffix}.png",
                                title=f"{title} · loss over {t.epoch:,} epochs")
@@ -263,11 +260,10 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
 def _write_report(out: Path, lab, written) -> None:
     """report.html and report.pdf of every run, from the figures just written."""
     from actlab.engine.activations.lookup import display_name
-    from actlab.engine.image_trainer import activation_names
     from actlab.report.images import ImageReportRun, write_image_report, write_image_report_pdf
 
     runs = [ImageReportRun(display_name(name) if name else ", ".join(
-        dict.fromkeys(map(display_name, activation_names(t.lab.network)))), suffix, t, m)
+        dict.fromkeys(map(display_name, t.lab.network.activation_names()))), suffix, t, m)
         for name, suffix, t, m in written]
     write_image_report(out, lab, runs)
     write_image_report_pdf(out, lab, runs)
@@ -282,13 +278,13 @@ def write_run_report(lab, trainer, path, notes: str = "") -> Path:
     import tempfile
 
     from actlab.engine.activations.lookup import display_name
-    from actlab.engine.image_trainer import activation_names
     from actlab.report.images import ImageReportRun, write_image_report, write_image_report_pdf
 
     with tempfile.TemporaryDirectory(prefix="actlab-report-") as tmp:
         written = _write(Path(tmp), "lab", [("", trainer)], 0.0, LOSS_NOTE)
-        runs = [ImageReportRun(", ".join(dict.fromkeys(map(display_name, activation_names(
-            t.lab.network)))), suffix, t, m) for _name, suffix, t, m in written]
+        runs = [ImageReportRun(", ".join(dict.fromkeys(map(
+            display_name, t.lab.network.activation_names()))), suffix, t, m)
+            for _name, suffix, t, m in written]
         writer = write_image_report_pdf if str(path).lower().endswith(".pdf") \
             else write_image_report
         return writer(tmp, lab, runs, path)

@@ -39,7 +39,7 @@ POOLS = {"none": "no pooling", "max": "max pool 2×2", "avg": "average pool 2×2
 @dataclass
 class ImageReportRun:
     """One trained run of the report: its name ("Linear", or the lab's name for a single
-    run), the file-name ``suffix`` of its figures ("" or "-linear"), its ImageTrainer and
+    run), the file-name ``suffix`` of its figures ("" or "-linear"), its Trainer and
     its ``metrics`` entry (as written to metrics.json)."""
 
     label: str

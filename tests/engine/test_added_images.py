@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actlab.engine.image_trainer import image_data
+from actlab.engine.data.build import image_data
 from actlab.engine.data.images import ImageFileError, make_images, with_added
 from actlab.engine.trainer import Trainer
 from actlab.kinds.image_sources import load_lab_images

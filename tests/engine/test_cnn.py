@@ -1,10 +1,13 @@
-"""ConvNetwork and ConvTrainer: the whole network against a loop reference and finite
+"""ConvNetwork and its training: the whole network against a loop reference and finite
 differences, the parameter layout, determinism, validation, and a learning test."""
 
 import numpy as np
 import pytest
 
-from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec
+from actlab.engine.data.images import ImageData
+from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ImageNetSpec
+from actlab.engine.trainer import Trainer
+from actlab.lab import ImageDataSpec, Lab, TrainingSpec
 from cnn_reference import network_logits
 
 SPECS = {
@@ -137,13 +140,21 @@ def test_initialisation_he_for_relu_xavier_otherwise():
     assert not b1.any()
 
 
+def conv_trainer(spec, X, y, seed=0, **training):
+    """The Trainer of an image lab with ``spec`` on images ``X``, labels ``y`` (no test
+    images): weights from ``default_rng([seed, 0])``, minibatches from ``[seed, 1]``."""
+    data = ImageData(X, y, X[:0], y[:0], tuple(map(str, range(spec.n_classes))),
+                     spec.input_size)
+    lab = Lab(data=ImageDataSpec(), network=spec, seed=seed,
+              training=TrainingSpec(**{"batch_size": 8, **training}))
+    return Trainer(lab, data)
+
+
 def train(spec, seed, X, y, epochs, optimizer="sgd", lr=0.05, **kw):
-    net = ConvNetwork(spec, np.random.default_rng([seed, 0]))
-    t = ConvTrainer(net, optimizer, lr, **kw)
-    rng = np.random.default_rng([seed, 1])
+    t = conv_trainer(spec, X, y, seed, optimizer=optimizer, learning_rate=lr, **kw)
     for _ in range(epochs):
-        assert t.train_epoch(X, y, 8, rng), t.diverged
-    return net, t
+        assert t.train_epoch(), t.diverged
+    return t.network, t
 
 
 @pytest.mark.parametrize("opt,kw", [("sgd", {}), ("momentum", {"regularization": "l2",
@@ -154,7 +165,8 @@ def test_same_seed_same_bits_after_three_epochs(opt, kw):
     X, y = images(30, 9, 4), np.arange(30) % 2
     a, ta = train(spec, 7, X, y, 3, opt, 0.01, **kw)
     b, tb = train(spec, 7, X, y, 3, opt, 0.01, **kw)
-    assert a.flat.tobytes() == b.flat.tobytes() and ta.losses == tb.losses
+    assert a.flat.tobytes() == b.flat.tobytes()
+    assert np.array_equal(ta.history.column("train_loss"), tb.history.column("train_loss"))
     c, _ = train(spec, 8, X, y, 3, opt, 0.01, **kw)
     assert c.flat.tobytes() != a.flat.tobytes()
 
@@ -163,26 +175,26 @@ def test_same_seed_same_bits_after_three_epochs(opt, kw):
 def test_one_full_batch_epoch_is_one_gradient_step(reg):
     spec = SPECS["gap"]
     X, y = images(10, 8, 6), np.arange(10) % 3
-    net = ConvNetwork(spec, 2)
+    t = conv_trainer(spec, X, y, 2, learning_rate=0.3, batch_size=10, regularization=reg[0],
+                     reg_rate=reg[1])
+    net = t.network
     start = net.flat.copy()
     _, grads = net.loss_and_grads(X, y, *reg)
     g = np.concatenate([np.concatenate([w.ravel(), b.ravel()]) for w, b in grads])
-    t = ConvTrainer(net, "sgd", 0.3, regularization=reg[0], reg_rate=reg[1])
-    assert t.train_epoch(X, y, 10, np.random.default_rng(0))
+    assert t.train_epoch()
     np.testing.assert_allclose(net.flat, start - 0.3 * g, rtol=1e-12, atol=1e-15)
 
 
 def test_divergence_is_reported_and_the_last_good_weights_kept():
     spec = ImageNetSpec(conv=(ConvSpec(4, 3, activation="linear"),), input_size=8)
     X, y = images(40, 8, 5) * 50, np.arange(40) % 2
-    net = ConvNetwork(spec, 0)
-    t = ConvTrainer(net, "sgd", 1e4)
-    rng = np.random.default_rng(0)
-    results = [t.train_epoch(X, y, 8, rng) for _ in range(5)]
+    t = conv_trainer(spec, X, y, learning_rate=1e4)
+    net = t.network
+    results = [t.train_epoch() for _ in range(5)]
     assert results[-1] is False and "Training diverged at epoch" in t.diverged
     assert "learning rate (10000)" in t.diverged
     assert np.isfinite(net.flat).all() and np.isfinite(net.predict(X)).all()
-    assert t.train_epoch(X, y, 8, rng) is False          # stays stopped
+    assert t.train_epoch() is False          # stays stopped
 
 
 def bars(n, size, rng, margin=3):

@@ -257,17 +257,16 @@ def test_image_spec_refuses_an_activation_it_does_not_carry():
 
 
 def test_image_trainer_trains_with_a_custom_activation():
-    from actlab.engine.image_trainer import ImageTrainer, with_activation
     from actlab.labfile.presets import load_preset
     lab = load_preset("images-linear-cnn-counts-ink")
     net = replace(_image_spec(), input_size=lab.network.input_size,
                   n_classes=lab.network.n_classes)
     lab = replace(lab, data=replace(lab.data, per_class=12), network=net)
     a, b = Trainer(lab), Trainer(lab)
-    assert isinstance(a, ImageTrainer)
+    assert a.kind == "images"  # one Trainer for every kind; this one trains a CNN
     a.train(4)
     b.train(4)
     np.testing.assert_array_equal(a.network.flat, b.network.flat)
     assert np.all(np.isfinite(a.history.column("train_loss"))) and a.diverged is None
-    every = with_activation(lab.network, "Hat")  # one custom activation in every layer
+    every = lab.network.with_activation("Hat")  # one custom activation in every layer
     assert {c.activation for c in every.conv} == {"Hat"} and every.activations == ("Hat",)

@@ -8,8 +8,11 @@ import pytest
 from actlab.engine.analysis import conv as ca
 from actlab.engine.analysis import conv_reference as ref
 from actlab.engine.analysis.image_insights import image_insights
-from actlab.engine.image_trainer import ImageTrainer
-from actlab.engine.models.cnn import ConvNetwork, ConvTrainer
+from actlab.engine.model import Update
+from actlab.engine.models.cnn import ConvNetwork
+from actlab.engine.optimizers import make_optimizer
+from actlab.engine.regularizers import regularization_kind, regularizer_ops
+from actlab.engine.trainer import Trainer
 from actlab.labfile.presets import load_preset
 
 
@@ -19,7 +22,7 @@ def _lab(name):
 
 @pytest.fixture(scope="module")
 def five():
-    t = ImageTrainer(_lab("images-two-3x3-are-one-5x5"))
+    t = Trainer(_lab("images-two-3x3-are-one-5x5"))
     t.train(2)
     return t
 
@@ -64,7 +67,7 @@ def test_saliency_same_for_linear_different_for_relu(five):
     np.testing.assert_allclose(lin.saliencies[1], lin.templates.templates[lin.saliency_class],
                                atol=1e-10)
     lab = _lab("images-shapes-need-nonlinearity")
-    t = ImageTrainer(lab)
+    t = Trainer(lab)
     t.train(1)
     rel = image_insights(t, "test", 4)
     params, spec = t.network.get_params(), t.network.spec
@@ -80,7 +83,7 @@ def test_saliency_same_for_linear_different_for_relu(five):
 
 
 def test_dead_filter_is_reported():
-    t = ImageTrainer(_lab("images-shapes-need-nonlinearity"))
+    t = Trainer(_lab("images-shapes-need-nonlinearity"))
     params = t.network.get_params()
     K, b = params[0]
     b = b.copy()
@@ -101,13 +104,13 @@ def _mean_abs_weights(grads):
 @pytest.mark.parametrize("reg", ["none", "l2"])
 def test_gradient_record_from_epoch_zero(reg):
     lab = _lab("images-two-3x3-are-one-5x5")
-    n = ImageTrainer(lab).n_train
+    n = Trainer(lab).n_train
     # full batch: one step per epoch, so epoch 1's gradient is the full-batch gradient
     # at the starting weights, which loss_and_grads computes independently
     lab = replace(lab, training=replace(lab.training, batch_size=n, regularization=reg,
                                         reg_rate=0.01 if reg == "l2" else 0.0))
-    t = ImageTrainer(lab)
-    start = ImageTrainer(lab)
+    t = Trainer(lab)
+    start = Trainer(lab)
     _, grads = start.network.loss_and_grads(start.dataset.x_train, start.dataset.y_train)
     t.train(3)
     assert list(t.gradients.epochs()) == [0, 1, 2, 3]
@@ -121,16 +124,23 @@ def test_gradient_record_from_epoch_zero(reg):
 
 
 def test_recording_changes_no_bit_of_training():
-    """The image trainer with its record against the bare network and conv trainer it
-    wraps, seeded the same way (see image_trainer): the same weights bit for bit."""
+    """The trainer with its record against the bare network and its epoch program (the
+    minibatch loop, with the same optimizer and regulariser), seeded the same way (see
+    engine/trainer.py): the same weights bit for bit."""
     lab = _lab("images-linear-cnn-counts-ink")
-    t = ImageTrainer(lab)
+    t = Trainer(lab)
     t.train(2)
     tr = lab.training
     net = ConvNetwork(t.network.spec, np.random.default_rng([lab.seed, 0]))
-    bare = ConvTrainer(net, tr.optimizer, tr.learning_rate, tr.momentum, tr.regularization,
-                       tr.reg_rate)
+    opt = make_optimizer(tr.optimizer, net.n_params, tr.learning_rate, tr.momentum)
+    reg = regularization_kind(tr.regularization) if tr.reg_rate > 0 else "none"
+    term = np.empty(net.n_params)
+    update = Update(regularizer_ops(reg, net.flat, net.grad_flat, net.weight_mask * tr.reg_rate,
+                                    term), term, opt.ops(net.flat, net.grad_flat))
+    bare = net.epoch_program(t.dataset.x_train, t.dataset.y_train, tr.batch_size, True, update)
     rng = np.random.default_rng([lab.seed, 1])
     for _ in range(2):
-        assert bare.train_epoch(t.dataset.x_train, t.dataset.y_train, tr.batch_size, rng)
+        with np.errstate(all="ignore"):
+            bare.run(rng, None, None)
+    assert np.isfinite(net.flat).all()
     assert np.array_equal(t.network.flat, net.flat)

@@ -269,7 +269,7 @@ def test_an_npz_source_trains_with_trained_weights_saved_and_reloaded(tmp_path):
 
 
 def test_the_engine_reads_an_npz_source_but_not_a_folder(tmp_path):
-    from actlab.engine.image_trainer import image_data
+    from actlab.engine.data.build import image_data
     _write_npz(tmp_path / "mine.npz")
     lab = lab_from_dict(_source_dict(npz="mine.npz"))
     assert image_data(lab, str(tmp_path)).n_classes == 3

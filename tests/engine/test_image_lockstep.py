@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from actlab.engine.analysis.compare_tiles import compare_tiles, is_fully_linear, trainer_tiles
-from actlab.engine.image_trainer import with_activation
 from actlab.engine.lockstep import activation_variants, train_lock_step
 from actlab.engine.trainer import Trainer
 from actlab.labfile.presets import load_preset
@@ -34,7 +33,7 @@ def test_linear_and_relu_variants_start_from_identical_kernels_and_minibatches()
     assert np.array_equal(a.dataset.x_train, b.dataset.x_train)
     # why the variants pin the initialisation: "auto" draws He-normal for a ReLU layer
     # and Xavier-uniform for a linear one, so the same draws give different kernels
-    auto = Trainer(replace(lab, network=with_activation(lab.network, "relu")))
+    auto = Trainer(replace(lab, network=lab.network.with_activation("relu")))
     assert not np.array_equal(auto.network.get_params()[0][0], a.network.get_params()[0][0])
 
 

@@ -5,7 +5,6 @@ from dataclasses import replace
 import numpy as np
 
 from actlab.engine.models.cnn import ConvNetwork
-from actlab.engine.image_trainer import ImageTrainer, activation_names, with_activation
 from actlab.engine.trainer import Trainer
 from actlab.lab import ImageDataSpec, Lab, TrainingSpec
 from actlab.labfile.presets import load_preset
@@ -17,8 +16,9 @@ def small_lab(**training) -> Lab:
                    training=replace(lab.training, **training))
 
 
-def test_trainer_of_an_image_lab_is_an_image_trainer_and_point_labs_are_unchanged():
-    assert isinstance(Trainer(small_lab()), ImageTrainer)
+def test_trainer_of_an_image_lab_trains_a_cnn_and_point_labs_are_unchanged():
+    image = Trainer(small_lab())  # one Trainer class for every kind of lab
+    assert type(image) is Trainer and isinstance(image.network, ConvNetwork)
     point = Trainer(load_preset("circle-tanh"))
     assert type(point) is Trainer and point.network.get_params()[0][0].shape == (2, 4)
 
@@ -83,15 +83,15 @@ def test_divergence_is_reported_and_the_last_good_weights_kept():
 def test_with_activation_sets_every_convolution_and_dense_layer():
     lab = small_lab()
     net = replace(lab.network, hidden=(6,), activations=("tanh",))
-    relu = with_activation(net, "relu")
-    assert activation_names(relu) == ("relu", "relu", "relu")
+    relu = net.with_activation("relu")
+    assert relu.activation_names() == ("relu", "relu", "relu")
     assert [c.pool for c in relu.conv] == [c.pool for c in net.conv]
 
 
 def test_activations_share_the_minibatch_order():
     """Runs that differ only in activation see the same images in the same order:
     both shuffle with default_rng([seed, 1])."""
-    lin, relu = (Trainer(replace(small_lab(), network=with_activation(small_lab().network, a)))
+    lin, relu = (Trainer(replace(small_lab(), network=small_lab().network.with_activation(a)))
                  for a in ("linear", "relu"))
     assert lin._shuffle_rng.bit_generator.state == relu._shuffle_rng.bit_generator.state
     assert np.array_equal(lin.dataset.x_train, relu.dataset.x_train)

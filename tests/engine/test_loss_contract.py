@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from actlab.engine.models.mlp import Network, regularization_kind
-from actlab.engine.models.mlp_program import regularizer_ops
+from actlab.engine.regularizers import regularizer_ops
 from actlab.engine.trainer import Trainer
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
 

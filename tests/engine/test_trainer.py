@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from actlab.engine.trainer import Trainer
-from actlab.engine.models.mlp import target_form
+from actlab.engine.models.mlp import augment, target_form
 from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec, default_lab
 
 
@@ -44,7 +44,8 @@ def test_compiled_epoch_matches_readable_backprop(data, acts, reg):
     ref = Trainer(lab)
     net = ref.network
     t.train(2)
-    Xa, y = ref._Xtr_a, ref._ytr
+    X, y = ref.train_rows()
+    Xa = augment(X)
     n, bs = len(y), 7
     for _ in range(2):
         for s in range(0, n, bs):

@@ -1,6 +1,6 @@
 """The image data sets in the Data panels: the point panel's image thumbnails switch to an
 image lab, every ImageDataPanel control emits the matching ImageDataSpec change, and every
-emitted Lab is one the engine trains as it is (ImageTrainer would silently resize a network
+emitted Lab is one the engine trains as it is (the Trainer would silently resize a network
 that does not fit its images) and the lab file round-trips."""
 from dataclasses import replace
 
@@ -29,7 +29,7 @@ def _record(panel):
 
 def _assert_trainable(lab, tmp_path=None):
     trainer = Trainer(lab)
-    # ImageTrainer replaces a network that does not fit its images; this one must fit
+    # the Trainer replaces a network that does not fit its images; this one must fit
     assert trainer.lab.network == lab.network
     data = trainer.dataset
     assert lab.network.n_classes == data.n_classes

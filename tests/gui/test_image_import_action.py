@@ -128,7 +128,7 @@ def test_a_good_npz_gives_a_trainable_image_lab(qtbot, dialog_log, tmp_path):
     assert lab.network.n_classes == 3 and lab.network.input_size == 20
     assert lab.training.optimizer == "adam"
     trainer = Trainer(lab)
-    assert trainer.lab.network == lab.network  # nothing for ImageTrainer to fix
+    assert trainer.lab.network == lab.network  # nothing for the Trainer to fix
     assert trainer.dataset.class_names == ("a", "b", "c")
     assert trainer.dataset.n_train + trainer.dataset.n_test == 18
     trainer.train(1)

@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtWidgets
 from actlab.engine.analysis import conv as ca
 from actlab.engine.analysis import conv_reference as ref
 from actlab.engine.analysis.image_insights import image_insights
-from actlab.engine.image_trainer import ImageTrainer
+from actlab.engine.trainer import Trainer
 from actlab.gui.training.insights_feed import InsightsFeed
 from actlab.gui.workspaces.images.workspace import ImageWorkspace
 from actlab.gui.side_panel import InstrumentArea
@@ -21,7 +21,7 @@ from actlab.views.images.conv_collapse_view import ConvCollapseView
 
 
 def _trained(name, epochs=2):
-    t = ImageTrainer(load_preset(name))
+    t = Trainer(load_preset(name))
     t.train(epochs)
     return t
 

@@ -5,7 +5,6 @@ that loads back.  Point labs come back when one is opened."""
 import numpy as np
 
 from actlab.engine.analysis.conv import feature_maps
-from actlab.engine.image_trainer import activation_names
 from actlab.labfile.format import load_lab, save_lab
 from actlab.labfile.presets import load_preset, preset_names
 
@@ -62,7 +61,7 @@ def test_training_draws_the_probed_images_maps_and_probing_follows(window, qtbot
     qtbot.waitUntil(lambda: window.workspace.pictures().probe == 7, timeout=WAIT)
     pics = window.workspace.pictures()
     snap = window.trainer.latest().snapshot
-    assert pics is snap.images and window.epoch_label.text() == f"{snap.epoch:07,d}"
+    assert pics is snap.pictures and window.epoch_label.text() == f"{snap.epoch:07,d}"
     # the maps drawn are the reference forward pass of the probed image with the weights
     # of the snapshot (independent code: conv_reference)
     net = window.lab.network
@@ -80,7 +79,7 @@ def test_toolbar_activation_sets_every_layer_and_resets(window, qtbot):
     combo = window.controls.activation
     assert combo.currentData() == "linear" and combo.isEnabled()
     combo.setCurrentIndex(combo.findData("relu"))
-    assert set(activation_names(window.lab.network)) == {"relu"}
+    assert set(window.lab.network.activation_names()) == {"relu"}
     qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation,
                     timeout=WAIT)
     assert window.trainer.latest().snapshot.epoch == 0

@@ -14,7 +14,9 @@ from actlab.figures import canvas as fc  # noqa: E402
 from actlab.figures import image_run  # noqa: E402
 from actlab.figures import images as ri  # noqa: E402
 from actlab.engine.analysis import conv as ca  # noqa: E402
-from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ConvTrainer, ImageNetSpec  # noqa: E402
+from actlab.engine.model import Update  # noqa: E402
+from actlab.engine.models.cnn import ConvNetwork, ConvSpec, ImageNetSpec  # noqa: E402
+from actlab.engine.optimizers import make_optimizer  # noqa: E402
 from actlab.engine.data.images import make_images  # noqa: E402
 from actlab.views.export import image_is_blank, qimage_to_array  # noqa: E402
 from actlab.views.qt import QtGui  # noqa: E402
@@ -28,11 +30,14 @@ def _trained(name, acts, padding="same", pools=None, per_class=12, epochs=2):
     spec = ImageNetSpec(conv=tuple(ConvSpec(4, 3, padding, 1, a, p) for a, p in zip(acts, pools)),
                         n_classes=len(data.class_names))
     net = ConvNetwork(spec, 0)
-    trainer = ConvTrainer(net, learning_rate=0.1)
+    step = make_optimizer("sgd", net.n_params, 0.1).ops(net.flat, net.grad_flat)
+    epoch = net.epoch_program(data.x_train, data.y_train, 8, True,  # the bare minibatch loop
+                              Update([], np.empty(net.n_params), step))
     rng = np.random.default_rng(0)
     acc = []
     for _ in range(epochs):
-        assert trainer.train_epoch(data.x_train, data.y_train, 8, rng)
+        epoch.run(rng, None, None)
+        assert np.isfinite(net.flat).all()
         acc.append(float(np.mean(net.predict(data.x_test).argmax(1) == data.y_test)))
     return image_run.ImageRunResult(net, spec, data, {"test_accuracy": acc}, "/".join(acts))
 

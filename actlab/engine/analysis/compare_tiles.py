@@ -3,7 +3,7 @@ filters, or — for a network with nothing non-linear anywhere — its class tem
 
 The lock step itself is :mod:`.lockstep`'s (image variants share the seed, so they share
 the initial weights ``default_rng([seed, 0])`` and the minibatch order
-``default_rng([seed, 1])``, see :mod:`.image_trainer`).  This module only picks the
+``default_rng([seed, 1])``, see :mod:`actlab.engine.trainer`).  This module only picks the
 pictures, in one place, so the window's comparison and the CLI's ``compare.png`` show the
 same thing.
 """
@@ -52,5 +52,5 @@ def compare_tiles(spec, params) -> CompareTiles:
 
 
 def trainer_tiles(trainer) -> CompareTiles:
-    """:func:`compare_tiles` of an ImageTrainer's current weights."""
+    """:func:`compare_tiles` of an image lab's Trainer's current weights."""
     return compare_tiles(trainer.network.spec, trainer.network.get_params())

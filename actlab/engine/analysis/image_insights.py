@@ -153,9 +153,10 @@ def _merged_text(collapses) -> str:
 
 
 def image_insights(trainer, probe_split: str = "test", probe: int = 0) -> ImageInsights:
-    """The :class:`ImageInsights` of an :class:`~.image_trainer.ImageTrainer` now, with
-    the saliency of image ``probe`` of ``probe_split`` ("test", or "train"; the test split
-    falls back to training images when there are none) beside those of a few others.
+    """The :class:`ImageInsights` of an image lab's :class:`~actlab.engine.trainer.Trainer`
+    now, with the saliency of image ``probe`` of ``probe_split`` ("test", or "train"; the
+    test split falls back to training images when there are none) beside those of a few
+    others.
     An index outside the split probes image 0."""
     net, ds, spec = trainer.network, trainer.dataset, trainer.network.spec
     params = net.get_params()

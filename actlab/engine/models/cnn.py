@@ -1,6 +1,6 @@
-"""Convolutional networks for image labs: a spec, a seeded network, a training loop.
+"""Convolutional networks for image labs: a spec and a seeded network.
 
-The API has the shape of the point networks (:mod:`.network`) so notebooks and tests can
+The API has the shape of the point networks (:mod:`.mlp`) so notebooks and tests can
 use either: ``get_params()`` returns one ``(K, b)`` per convolution — ``K`` shaped
 ``(out_channels, in_channels, kh, kw)``, PyTorch's ``conv2d`` weight layout, applied as a
 cross-correlation like PyTorch — then one ``(W, b)`` per dense layer (the output layer
@@ -10,7 +10,9 @@ take images ``X`` shaped ``(n, 1, H, W)`` and integer labels ``y``.
 All parameters live in one flat buffer (``flat``, gradients in ``grad_flat``), each ``K``,
 ``W`` and ``b`` a view into it, so the optimizers of :mod:`.optimizers` update the whole
 network in one call and the regularisers touch weights only (``weight_mask``).  The
-layers themselves are in :mod:`.cnn_layers`, the specs in :mod:`.cnn_spec`.
+layers themselves are in :mod:`.cnn_layers`, the specs in :mod:`.cnn_spec`, the training
+epoch and the evaluation (the network is a :class:`~actlab.engine.model.Model`) in
+:mod:`.cnn_program`.
 """
 from __future__ import annotations
 
@@ -22,10 +24,10 @@ from actlab.engine.activations.lookup import get_activation
 from actlab.engine.models.cnn_layers import (
     Act, Conv2D, Dense, Flatten, GlobalAvgPool, Pool2x2, softmax, softmax_cross_entropy)
 from actlab.engine.models.cnn_spec import RELU_LIKE, ConvSpec, ImageNetSpec  # noqa: F401  (re-exported)
-from actlab.engine.divergence import diagnose, runaway_factor, safe_weight_limit
-from actlab.engine.models.mlp import add_weight_penalty, regularization_kind, weight_penalty
-from actlab.engine.optimizers import make_optimizer
-from actlab.engine.models.mlp_program import regularizer_ops
+from actlab.engine.divergence import safe_weight_limit
+from actlab.engine.model import Update
+from actlab.engine.models.cnn_program import ConvEpoch, ConvEvaluation
+from actlab.engine.regularizers import add_weight_penalty, regularization_kind, weight_penalty
 
 #: at most this many images per chunk when a whole data set goes through (predict,
 #: loss_and_grads), and at most CHUNK_BYTES of convolution columns: the im2col buffer of
@@ -40,7 +42,10 @@ def _rng(seed) -> np.random.Generator:
 
 class ConvNetwork:
     """The network of an :class:`ImageNetSpec`, seeded: the same spec and seed give the
-    same weights bit for bit.  No training loop here (see :class:`ConvTrainer`)."""
+    same weights bit for bit.  A :class:`~actlab.engine.model.Model`: its training epoch
+    and evaluation are in :mod:`.cnn_program`, the training itself is the Trainer's."""
+
+    output = "softmax"  # the head is always a softmax over the classes
 
     def __init__(self, spec: ImageNetSpec, seed: np.random.Generator | int | None = 0):
         self.spec = spec
@@ -147,6 +152,10 @@ class ConvNetwork:
     @property
     def n_conv(self) -> int:
         return len(self.spec.conv)
+
+    @property
+    def n_outputs(self) -> int:
+        return self.n_classes
 
     def fan_ins(self) -> list[int]:
         """Inputs per output value of every convolution and dense layer, then the number
@@ -265,77 +274,22 @@ class ConvNetwork:
         return top
 
 
-class ConvTrainer:
-    """Minibatch training of a :class:`ConvNetwork` with the engine's optimizers and
-    regularisers; divergence is detected and reported as in the point trainer."""
+    # ------------------------------------------------------------------ training (Model)
+    def weight_layers(self) -> list[tuple[int, int]]:
+        """``(entries, weights)`` per convolution and dense layer: each layer's weights
+        and bias are one contiguous block of the flat buffer, in layer order."""
+        return [(l.n_weights + l.n_bias, l.n_weights) for l in self._linear]
 
-    def __init__(self, network: ConvNetwork, optimizer: str = "sgd",
-                 learning_rate: float = 0.05, momentum: float = 0.9,
-                 regularization: str = "none", reg_rate: float = 0.0):
-        self.network = net = network
-        self._opt_args = (str(optimizer).strip().lower(), float(learning_rate),
-                          float(momentum))
-        self.optimizer = make_optimizer(self._opt_args[0], net.n_params, *self._opt_args[1:])
-        kind = regularization_kind(regularization) if reg_rate > 0 else "none"
-        self._scale = net.weight_mask * float(reg_rate)
-        self._reg = regularizer_ops(kind, net.flat, net.grad_flat, self._scale,
-                                    np.empty(net.n_params))
-        self._good = np.empty(net.n_params)
-        self._buf: tuple | None = None
-        self._limit_key = self._loss_start = None
-        self.losses: list[float] = []
-        self.diverged: str | None = None
+    def weight_limit(self, x_max: float) -> float:
+        """:func:`.divergence.safe_weight_limit` over :meth:`fan_ins` (gain 1)."""
+        return safe_weight_limit(self.fan_ins(), x_max)
 
-    def train_epoch(self, X, y, batch_size: int, rng: np.random.Generator) -> bool:
-        """One pass over images ``X`` (n, 1, H, W) with labels ``y`` in minibatches of
-        ``batch_size``, in the order ``rng.permutation(n)``.  Appends the epoch's mean
-        minibatch loss to ``losses`` and returns True; returns False (parameters put back
-        to the last good epoch, ``diverged`` set to a sentence saying why) when the run
-        diverged."""
-        if self.diverged:
-            return False
-        net = self.network
-        x = net._images(X)
-        n = x.shape[1]
-        yi = net._labels(y, n)
-        if n == 0:
-            raise ValueError("train_epoch needs at least one image")
-        bs = max(1, min(int(batch_size), n))
-        if self._buf is None or self._buf[0].shape != x.shape:
-            self._buf = (np.empty_like(x), np.empty_like(yi))
-        xb, yb = self._buf
-        key = (id(X), x.shape)
-        if self._limit_key != key:     # once per data set: the scales of the checks
-            self._limit_key = key
-            self._limit = safe_weight_limit(net.fan_ins(), float(np.abs(x).max()))
-            if self._loss_start is None:
-                self._loss_start = net.data_loss(X, yi)
-        perm = rng.permutation(n)
-        np.take(x, perm, axis=1, out=xb)
-        np.take(yi, perm, out=yb)
-        P, G, step = net.flat, net.grad_flat, self.optimizer.step
-        np.copyto(self._good, P)
-        total = 0.0
-        with np.errstate(all="ignore"):
-            for s in range(0, n, bs):
-                m = min(bs, n - s)
-                total += net._gradients(xb[:, s:s + m], yb[s:s + m]) * m
-                for f, args in self._reg:
-                    f(*args)
-                step(P, G)
-            row = np.array([total / n, np.nan, np.nan, np.nan])
-            what = diagnose(P, row, False, self._loss_start, runaway_factor("softmax"),
-                            self._limit, lambda: net.largest_value(X))
-        if what:
-            np.copyto(P, self._good)
-            self.optimizer = make_optimizer(self._opt_args[0], net.n_params,
-                                            *self._opt_args[1:])
-            epoch = len(self.losses)
-            kept = (f"the weights of epoch {epoch} are kept" if epoch
-                    else "the starting weights are kept")
-            self.diverged = (f"Training diverged at epoch {epoch + 1}: {what}. The "
-                             f"learning rate ({self._opt_args[1]:g}) is probably too high "
-                             f"— lower it and press Reset; {kept}.")
-            return False
-        self.losses.append(float(row[0]))
-        return True
+    def evaluation(self, X_train, y_train, X_test, y_test) -> ConvEvaluation:
+        """Loss and accuracy on whole image sets (:class:`.cnn_program.ConvEvaluation`)."""
+        return ConvEvaluation(self, X_train, y_train, X_test, y_test)
+
+    def epoch_program(self, X, y, batch_size: int, reshuffle: bool,
+                      update: Update) -> ConvEpoch:
+        """The minibatch loop over images ``X`` with labels ``y``
+        (:class:`.cnn_program.ConvEpoch`); it always reshuffles, whatever ``reshuffle``."""
+        return ConvEpoch(self, X, y, batch_size, update)

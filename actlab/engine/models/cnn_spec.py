@@ -146,6 +146,16 @@ class ImageNetSpec:
             raise ValueError(f"leaky_slope: {slope!r} is not allowed (a number from 0 to 1)")
         self.map_sizes()
 
+    def with_activation(self, name: str) -> "ImageNetSpec":
+        """The same architecture with ``name`` in every convolution and dense layer
+        (``NetworkSpec.with_activation`` sets every hidden layer the same way)."""
+        conv = tuple(replace(c, activation=name) for c in self.conv)
+        return replace(self, conv=conv, activations=(name,) * len(self.hidden))
+
+    def activation_names(self) -> tuple[str, ...]:
+        """Every activation in layer order: the convolutions', then the dense layers'."""
+        return tuple(c.activation for c in self.conv) + tuple(self.activations)
+
     @staticmethod
     def _with_custom(i: int, c: ConvSpec, custom: tuple) -> ConvSpec:
         try:

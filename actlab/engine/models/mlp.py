@@ -19,48 +19,21 @@ import numpy as np
 
 from actlab.engine.activations.base import Activation
 from actlab.engine.activations.lookup import canonical_name, get_activation
+from actlab.engine.divergence import safe_weight_limit
+from actlab.engine.model import Update
+from actlab.engine.models.mlp_program import DenseEpoch, Evaluator, _softmax_grad
+from actlab.engine.regularizers import add_weight_penalty, regularization_kind, weight_penalty
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
-REGULARIZATIONS = ("none", "l1", "l2")
 
 
-def regularization_kind(name) -> str:
-    """``"none"``, ``"l1"`` or ``"l2"`` for ``name`` in any case (``"L2"`` is ``"l2"``).
-    Raises ValueError naming the valid kinds for anything else: an unknown name silently
-    meaning "no penalty" hid typos such as ``"ridge"``."""
-    key = str(name).strip().lower()
-    if key not in REGULARIZATIONS:
-        raise ValueError(f"unknown regularization {name!r} (choose from "
-                         f"{', '.join(REGULARIZATIONS)})")
-    return key
-
-
-def add_weight_penalty(flat: np.ndarray, weight_mask: np.ndarray, grad: np.ndarray,
-                       kind: str, reg_rate: float) -> float:
-    """Add the gradient of the ``kind`` ("l1", "l2" or "none") penalty of the weights in
-    ``flat`` to ``grad`` in place, and return the penalty (biases never penalised)."""
-    w = flat * weight_mask
-    if kind == "l2":
-        grad += reg_rate * w
-        return 0.5 * reg_rate * float(w @ w)
-    if kind == "l1":
-        grad += reg_rate * np.sign(w)
-        return reg_rate * float(np.abs(w).sum())
-    return 0.0
-
-
-def weight_penalty(flat: np.ndarray, weight_mask: np.ndarray, regularization: str,
-                   reg_rate: float) -> float:
-    """The penalty of the weights in parameter buffer ``flat`` (``weight_mask`` is 1 on
-    weights, 0 on biases, which are never penalised): L2 ``reg_rate * sum(w**2) / 2``,
-    L1 ``reg_rate * sum(|w|)``, 0 for ``"none"``.  Shared by the point and image nets."""
-    kind = regularization_kind(regularization)
-    w = flat * weight_mask
-    if kind == "l2":
-        return 0.5 * float(reg_rate) * float(w @ w)
-    if kind == "l1":
-        return float(reg_rate) * float(np.abs(w).sum())
-    return 0.0
+def output_kind(problem: str, n_classes: int) -> tuple[str, int]:
+    """(output head, number of outputs) for a problem."""
+    if problem == "regression":
+        return "linear", 1
+    if n_classes > 2:
+        return "softmax", n_classes
+    return "sigmoid", 1
 
 
 def augment(X: np.ndarray) -> np.ndarray:
@@ -102,6 +75,7 @@ class Network:
         if output not in OUTPUTS:
             raise ValueError(f"unknown output {output!r}")
         self.sizes = [int(n_inputs), *map(int, hidden), int(n_outputs)]
+        self.leaky_slope = leaky_slope
         self.custom = tuple(custom)
         self.activation_names = tuple(canonical_name(a, self.custom) for a in activations)
         self.acts: list[Activation] = [get_activation(a, leaky_slope, self.custom)
@@ -125,6 +99,10 @@ class Network:
                              _offset(self.flat, Wa) + Wa.size] = 0.0
         self._ws: dict[int, _Workspace] = {}
         self.initialize(init, rng)
+
+    @property
+    def n_outputs(self) -> int:
+        return self.sizes[-1]
 
     # ------------------------------------------------------------------ parameters
     def initialize(self, init: str = "xavier", rng: np.random.Generator | int | None = 0) -> None:
@@ -301,6 +279,53 @@ class Network:
         return loss, [(G[:-1].copy(), G[-1].copy()) for G in self.Ga]
 
 
+    # ------------------------------------------------------------------ training (Model)
+    def largest_value(self, X: np.ndarray) -> float:
+        """The largest |pre-activation| of any layer (the output's included) on feature
+        rows ``X`` (NaN if one is NaN; 0 for no rows)."""
+        if len(X) == 0:
+            return 0.0
+        self.forward_logits(augment(X))
+        ws = self.workspace(len(X))
+        return float(np.max([v for Z in ws.Z for v in (Z.max(), -Z.min())]))
+
+    def weight_layers(self) -> list[tuple[int, int]]:
+        """``(entries, weights)`` per layer: each augmented matrix is one block of the
+        flat buffer, its last row the bias."""
+        return [(G.size, G.size - G.shape[1]) for G in self.Ga]
+
+    def weight_limit(self, x_max: float) -> float:
+        """:func:`.divergence.safe_weight_limit` for this network: every activation keeps
+        |f(z)| <= gain |z| + 1, the gain 1 but for a leaky ReLU steeper than 1 or a
+        designed activation (its steepest piece and its offset at 0)."""
+        gain = max(1.0, float(self.leaky_slope)) if "leaky_relu" in self.activation_names \
+            else 1.0
+        for c in self.custom:
+            if c.name in self.activation_names:  # (|f(z)| <= gain |z| for |z| >= 1)
+                gain = max(gain, c.max_slope + abs(float(c.value(0.0))))
+        return safe_weight_limit(self.sizes, x_max, gain)
+
+    def evaluation(self, X_train, y_train, X_test, y_test) -> Evaluator:
+        """The compiled :class:`.mlp_program.Evaluator` on feature rows (train and test
+        rows in one block, so every loss and accuracy takes one pass)."""
+        return Evaluator(self, augment(np.vstack([X_train, X_test])), y_train, y_test)
+
+    def epoch_program(self, X, y, batch_size: int, reshuffle: bool,
+                      update: Update) -> DenseEpoch:
+        """The compiled epoch (:class:`.mlp_program.DenseEpoch`) over feature rows ``X``
+        with targets ``y`` in minibatches of ``batch_size`` (at most the number of rows)."""
+        Xa = augment(X)
+        n = Xa.shape[0]
+        bs = max(1, min(int(batch_size), n))
+        # each row's target is divided by the size of the minibatch its *position* is in
+        sizes = np.full(n, float(bs))
+        if n % bs:
+            sizes[n - n % bs:] = n % bs
+        base = target_form(y, self.output, self.n_outputs, 1.0)
+        scale = None if self.output == "linear" else (1.0 / sizes).reshape(1, -1)
+        return DenseEpoch(self, Xa, base, scale, bs, reshuffle, update)
+
+
 def _offset(base: np.ndarray, view: np.ndarray) -> int:
     return (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // 8
 
@@ -318,15 +343,6 @@ def target_form(y: np.ndarray, output: str, n_out: int, n_norm) -> np.ndarray:
         onehot[y.astype(int), np.arange(y.size)] = 1.0
         return onehot / norm
     return np.ascontiguousarray(y.reshape(1, -1))
-
-
-def _softmax_grad(z, t, n, yc, dz):
-    """dz = (softmax(z) - onehot) / n for feature-major z (classes, n)."""
-    np.subtract(z, z.max(axis=0, keepdims=True), out=t)
-    np.exp(t, out=t)
-    np.divide(t, t.sum(axis=0, keepdims=True), out=t)
-    np.multiply(t, 1.0 / n, out=dz)
-    np.subtract(dz, yc, out=dz)
 
 
 def output_from_logits(z: np.ndarray, output: str) -> np.ndarray:

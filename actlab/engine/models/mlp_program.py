@@ -1,7 +1,8 @@
 """A training epoch compiled into a flat list of bound NumPy calls.
 
-Tiny networks spend their time in per-call overhead, not arithmetic, so the Trainer does
-not walk the network object every step.  It binds every buffer once — each minibatch's
+Tiny networks spend their time in per-call overhead, not arithmetic, so a dense network's
+epoch program (:class:`DenseEpoch`) does not walk the network object every step.  It binds
+every buffer once — each minibatch's
 input rows, each layer's weights, pre-activations, gradients — into ``(function, args)``
 pairs and replays the list.  The arithmetic is exactly that of
 :meth:`Network.train_gradients` followed by the regulariser and the optimizer (a test checks
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actlab.engine.models.mlp import Network, _softmax_grad, regularization_kind
+from actlab.engine.model import Update
 
 
 def fast(ops: list) -> list:
@@ -30,9 +31,10 @@ def fast(ops: list) -> list:
     return out
 
 
-def gradient_ops(net: Network, Xa: np.ndarray, yc: np.ndarray) -> list:
+def gradient_ops(net, Xa: np.ndarray, yc: np.ndarray) -> list:
     """Calls that write the data-loss gradient for the minibatch (Xa rows, yc columns)
-    into ``net.grad_flat`` — the same calls as ``Network.train_gradients``."""
+    into ``net.grad_flat`` (a dense :class:`.mlp.Network`) — the same calls as
+    ``Network.train_gradients``."""
     n = Xa.shape[0]
     ws = net.workspace(n)
     Wa, Ga, acts = net.Wa, net.Ga, net.acts
@@ -61,19 +63,7 @@ def gradient_ops(net: Network, Xa: np.ndarray, yc: np.ndarray) -> list:
     return ops
 
 
-def regularizer_ops(kind: str, P: np.ndarray, G: np.ndarray, scale: np.ndarray,
-                    tmp: np.ndarray) -> list:
-    """``G += scale * P`` (L2) or ``G += scale * sign(P)`` (L1); ``scale`` is the rate on
-    weights and 0 on biases.  ``kind`` in any case; an unknown one raises ValueError."""
-    kind = regularization_kind(kind)
-    if kind == "l2":
-        return [(np.multiply, (P, scale, tmp)), (np.add, (G, tmp, G))]
-    if kind == "l1":
-        return [(np.sign, (P, tmp)), (np.multiply, (tmp, scale, tmp)), (np.add, (G, tmp, G))]
-    return []
-
-
-def epoch_ops(net: Network, Xa: np.ndarray, yc: np.ndarray, batch_size: int,
+def epoch_ops(net, Xa: np.ndarray, yc: np.ndarray, batch_size: int,
               reg_ops: list, step_ops: list) -> list:
     """Every call of one epoch over the rows of ``Xa`` (and columns of ``yc``) in order,
     minibatch by minibatch."""
@@ -86,13 +76,69 @@ def epoch_ops(net: Network, Xa: np.ndarray, yc: np.ndarray, batch_size: int,
     return fast(ops)
 
 
-class Evaluator:
-    """Train and test loss and accuracy of a network on fixed rows, into ``result``:
-    ``[train_loss, test_loss, train_accuracy, test_accuracy]`` (NaN where undefined)."""
+class DenseEpoch:
+    """The :class:`~actlab.engine.model.EpochProgram` of a dense network: every call of
+    one epoch bound once (:func:`epoch_ops`) and replayed.  ``Xa`` are the augmented
+    training rows, ``base`` their targets in :func:`.mlp.target_form` with a norm of 1, and
+    ``scale`` (None for regression, whose targets are not divided) 1 / the size of the
+    minibatch each row's *position* falls in.  With ``reshuffle`` the rows are permuted
+    into a buffer each epoch; without, the bound rows are the training rows themselves."""
 
-    def __init__(self, net: Network, Xall_a: np.ndarray, y_train: np.ndarray,
+    def __init__(self, net, Xa: np.ndarray, base: np.ndarray, scale: np.ndarray | None,
+                 batch_size: int, reshuffle: bool, update: Update):
+        self.grad = net.grad_flat
+        self.n = n = Xa.shape[0]
+        self._Xa, self._base, self._scale = Xa, base, scale
+        self.reshuffle = bool(reshuffle)
+        if self.reshuffle:
+            self._Xbuf = np.empty_like(Xa)
+            self._ybuf = np.empty_like(base)
+        else:
+            self._Xbuf = Xa
+            self._ybuf = base if scale is None else base * scale
+        reg_ops, step_ops = update.reg_ops, update.step_ops
+        ops = epoch_ops(net, self._Xbuf, self._ybuf, batch_size, reg_ops, step_ops)
+        # Split where a minibatch's data gradient is complete (before the regulariser and
+        # the step) so the gradient record can read it: after the first minibatch (for
+        # "epoch 0", the starting weights) and after the last.  Same calls, same order.
+        n_batches = -(-n // batch_size)
+        grad_len = len(ops) // n_batches - len(reg_ops) - len(step_ops)
+        last = len(ops) - len(reg_ops) - len(step_ops)
+        self._first, self._rest, self._tail = ops[:grad_len], ops[grad_len:last], ops[last:]
+
+    def run(self, rng: np.random.Generator, start=None, end=None) -> None:
+        """One epoch (see :class:`~actlab.engine.model.EpochProgram`); returns None: the
+        trainer judges a dense epoch by its evaluation."""
+        if self.reshuffle:
+            perm = rng.permutation(self.n)
+            np.take(self._Xa, perm, axis=0, out=self._Xbuf)
+            np.take(self._base, perm, axis=1, out=self._ybuf)
+            if self._scale is not None:
+                np.multiply(self._ybuf, self._scale, out=self._ybuf)
+        for f, args in self._first:
+            f(*args)
+        if start is not None:
+            start(self.grad, None)
+        for f, args in self._rest:
+            f(*args)
+        if end is not None:
+            end(self.grad, None)
+        for f, args in self._tail:
+            f(*args)
+        return None
+
+
+class Evaluator:
+    """Train and test loss and accuracy of a dense network on fixed rows, into
+    ``result``: ``[train_loss, test_loss, train_accuracy, test_accuracy]`` (NaN where
+    undefined) — the :class:`~actlab.engine.model.Evaluation` of :class:`.mlp.Network`."""
+
+    predicted = None  # accuracy is counted inside the compiled calls; no classes kept
+
+    def __init__(self, net, Xall_a: np.ndarray, y_train: np.ndarray,
                  y_test: np.ndarray):
         self.result = np.full(4, np.nan)
+        self.x_max = float(np.abs(Xall_a).max())  # the ones column makes it >= 1
         ntr, nte = len(y_train), len(y_test)
         y = np.concatenate([y_train, y_test]).astype(float)
         n = ntr + nte
@@ -150,6 +196,15 @@ class Evaluator:
         (NaN if one is NaN).  Not part of ``run``: it costs two reductions per layer."""
         ext = [v for Z in self._Z for v in (Z.max(), -Z.min())]
         return float(np.max(ext))
+
+
+def _softmax_grad(z, t, n, yc, dz):
+    """dz = (softmax(z) - onehot) / n for feature-major z (classes, n)."""
+    np.subtract(z, z.max(axis=0, keepdims=True), out=t)
+    np.exp(t, out=t)
+    np.divide(t, t.sum(axis=0, keepdims=True), out=t)
+    np.multiply(t, 1.0 / n, out=dz)
+    np.subtract(dz, yc, out=dz)
 
 
 def _softmax_eval(z, yi, v, t, mean_w, loss_out, acc_out, count_w):

@@ -4,7 +4,7 @@ arrays (the views are dumb: they draw these values and compute nothing).
 :func:`make_pictures` is called on the training thread next to ``trainer.snapshot()``; it
 costs one forward pass of one image (the probed one) plus copies, because the predicted
 classes of the whole test set come from the trainer's last evaluation
-(:meth:`~.image_trainer.ImageTrainer.predictions`).
+(:meth:`~actlab.engine.trainer.Trainer.predictions`).
 """
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def layer_title(i: int, conv) -> str:
 
 def make_pictures(trainer, probe: int = 0, split: str = "test",
                   gallery: int = GALLERY) -> ImagePictures:
-    """The pictures of ``trainer`` (an ImageTrainer) with image ``probe`` of ``split``
+    """The pictures of ``trainer`` (the Trainer of an image lab) with image ``probe`` of ``split``
     ("test" or "train"; "test" falls back to "train" when there are no test images).
     An out-of-range ``probe`` is clamped (the data set may have shrunk)."""
     ds = trainer.dataset

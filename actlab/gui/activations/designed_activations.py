@@ -83,7 +83,6 @@ def design_for_all(window) -> bool:
     it (a point or function lab's hidden layers, an image lab's convolutions and dense
     layers), as one network edit Undo takes back.  True when the network changed; nothing
     happens (a status line says why) when the teacher locked the activations."""
-    from actlab.engine.image_trainer import with_activation
     from actlab.gui.guide.teacher_mode import teacher_groups
     if "activation" in teacher_groups(window.lab.guide).locked:
         window.status("The activations of this lab are locked by the teacher.")
@@ -99,8 +98,7 @@ def design_for_all(window) -> bool:
         return False
     try:
         new = with_designed(net, act)
-        new = with_activation(new, act.name) if hasattr(new, "conv") \
-            else new.with_activation(act.name)
+        new = new.with_activation(act.name)
     except ValueError as e:
         dialogs.show_error(window, "Cannot use this activation", str(e))
         return False

@@ -6,7 +6,7 @@ Every run starts from the same weights and sees the same points in the same orde
 trains, the main training is paused (one thing at a time on the student's computer), and
 pressing Play in the main window pauses the comparison.
 
-For an image lab the same buttons train one ImageTrainer per
+For an image lab the same buttons train one Trainer per
 activation (the activation in every convolution and dense layer) and an
 :class:`~actlab.views.images.compare_images_view.ImageCompareView` takes the place of the
 small decision surfaces: accuracy and loss curves, and each run's first-layer filters or

@@ -19,7 +19,6 @@ from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.activations.designed import find
 from actlab.engine.data.points import GENERATORS
-from actlab.engine.image_trainer import activation_names, with_activation
 from actlab.lab import DataSpec, Lab
 
 from actlab.gui.style import caption, silently
@@ -162,7 +161,7 @@ class ControlsPanel(QtWidgets.QWidget):
         # an image network: every convolution and dense layer (they share the menu)
         custom = tuple(getattr(lab.network, "custom", ()))
         acts = {self._known(a, custom) for a in
-                (activation_names(lab.network) if images else lab.network.activations)}
+                lab.network.activation_names()}
         with silently(self.activation):
             # the lab's designed activations (and a placeholder) follow the built-ins
             while self.activation.count() > len(ACTIVATIONS):
@@ -239,8 +238,8 @@ class ControlsPanel(QtWidgets.QWidget):
         net = self._lab.network
         known = name in ACTIVATIONS or find(name, getattr(net, "custom", ())) is not None
         if self._lab.kind == "images":
-            if known and set(activation_names(net)) != {name}:
-                self.labEdited.emit(replace(self._lab, network=with_activation(net, name)),
+            if known and set(net.activation_names()) != {name}:
+                self.labEdited.emit(replace(self._lab, network=net.with_activation(name)),
                                     "network")
             return
         if not known or not net.hidden or set(net.activations) == {name}:

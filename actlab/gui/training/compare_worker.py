@@ -6,7 +6,7 @@ own QThread) owns the trainers; the GUI sends commands as queued signals through
 lock-protected slot on its own timer.  Every chunk trains every run the same number of
 epochs, so the runs always stand at the same epoch when they are published.
 
-Image labs train the same way (one ImageTrainer per activation); each publication then
+Image labs train the same way (one Trainer per activation, the activation in every layer); each publication then
 also carries every run's first-layer filters or class templates, computed here on the
 worker so the GUI thread only draws them.  A function lab's publication carries every
 run's curve picture (engine/function_pictures.py) the same way.

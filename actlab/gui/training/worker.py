@@ -353,7 +353,7 @@ class TrainingWorker(LoopWorker):
         network, the gallery, the confusion matrix), remade when the weights or the probe
         changed, at most every IMAGE_PICTURE_INTERVAL while playing."""
         probe = self._probe
-        return replace(trainer.snapshot(None), images=self._kind_picture(
+        return replace(trainer.snapshot(None), pictures=self._kind_picture(
             trainer, probe, IMAGE_PICTURE_INTERVAL,
             lambda: make_pictures(trainer, probe[1], probe[0])))
 
@@ -361,7 +361,7 @@ class TrainingWorker(LoopWorker):
         """A function lab's snapshot with its CurvePicture (the curve, its units, kinks
         and pieces), remade when the weights changed, at most every CURVE_INTERVAL while
         playing."""
-        return replace(snap, curve=self._kind_picture(
+        return replace(snap, pictures=self._kind_picture(
             trainer, None, CURVE_INTERVAL, lambda: make_curve_picture(trainer)))
 
     def _kind_picture(self, trainer, key, interval: float, make):

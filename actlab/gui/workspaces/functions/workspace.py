@@ -86,10 +86,10 @@ class FunctionWorkspace:
     # ------------------------------------------------------------------ drawing
     def draw(self, pub, snap, network_due: bool) -> bool:
         """The curve view and the network diagram; True when the curve is a new one."""
-        fresh = snap.curve is not None and snap.curve is not self._drawn
+        fresh = snap.pictures is not None and snap.pictures is not self._drawn
         if fresh:
-            self._drawn = snap.curve
-            self.output.show_picture(snap.curve)
+            self._drawn = snap.pictures
+            self.output.show_picture(snap.pictures)
         if not pub.playing or network_due:
             self.network_view.show_snapshot(snap)
         return fresh

@@ -91,11 +91,11 @@ class ImageWorkspace:
     # ------------------------------------------------------------------ drawing
     def draw(self, pub, snap, network_due: bool) -> bool:
         """Gallery, scores, confusion and the builder's maps, when they are new."""
-        fresh = snap.images is not None and snap.images is not self._drawn
+        fresh = snap.pictures is not None and snap.pictures is not self._drawn
         if fresh:
-            self._drawn = snap.images
-            self.output.show_pictures(snap.images)
-            self.network_view.show_pictures(snap.images)
+            self._drawn = snap.pictures
+            self.output.show_pictures(snap.pictures)
+            self.network_view.show_pictures(snap.pictures)
         return fresh
 
     def show_history(self, snap) -> None:

@@ -1,0 +1,96 @@
+"""What one epoch does for a convolutional network, and how its loss and accuracy are
+measured: the :class:`~actlab.engine.model.EpochProgram` and
+:class:`~actlab.engine.model.Evaluation` of :class:`.cnn.ConvNetwork`.
+
+A CNN step costs milliseconds of arithmetic, so unlike the dense network's compiled epoch
+(:mod:`.mlp_program`) this is a plain loop over minibatches: gradient, then the
+regulariser's and the optimizer's bound calls.  Minibatches are always reshuffled.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from actlab.engine.model import Update
+from actlab.engine.models.cnn_layers import softmax_cross_entropy
+
+
+class ConvEpoch:
+    """One epoch over images ``X`` (n, 1, H, W) with labels ``y`` of a ConvNetwork
+    ``net``, in minibatches of ``batch_size`` (at most n) in the order
+    ``rng.permutation(n)``, each followed by ``update``."""
+
+    def __init__(self, net, X, y, batch_size: int, update: Update):
+        self.net = net
+        self._X, self._y_given = X, y
+        self._x = x = net._images(X)
+        self.n = n = x.shape[1]
+        if n == 0:
+            raise ValueError("an epoch needs at least one image")
+        self._y = net._labels(y, n)
+        self.batch_size = max(1, min(int(batch_size), n))
+        self._xb, self._yb = np.empty_like(x), np.empty_like(self._y)
+        self._reg, self._step = update.reg_ops, update.step_ops
+        self._reg_term = update.reg_term if update.reg_ops else None
+
+    def run(self, rng: np.random.Generator, start=None, end=None) -> float:
+        """One epoch (see :class:`~actlab.engine.model.EpochProgram`); returns the mean
+        minibatch loss (each minibatch's loss weighted by its size).
+
+        ``start`` gets the gradient at the starting weights on the first minibatch's worth
+        of images *in file order*, computed before the shuffle: recording it takes no
+        random numbers, so it changes no bit of training.  ``end`` gets the last
+        minibatch's gradient with the regulariser's term still in it, and that term."""
+        net, n, bs = self.net, self.n, self.batch_size
+        if start is not None:
+            net._gradients(net._images(self._X[:bs]), net._labels(self._y_given[:bs], bs))
+            start(net.grad_flat, None)
+        perm = rng.permutation(n)
+        xb, yb = self._xb, self._yb
+        np.take(self._x, perm, axis=1, out=xb)
+        np.take(self._y, perm, out=yb)
+        total = 0.0
+        for s in range(0, n, bs):
+            m = min(bs, n - s)
+            total += net._gradients(xb[:, s:s + m], yb[s:s + m]) * m
+            for f, args in self._reg:
+                f(*args)
+            for f, args in self._step:
+                f(*args)
+        if end is not None:
+            end(net.grad_flat, self._reg_term)
+        return total / n
+
+
+class ConvEvaluation:
+    """Loss and accuracy of a ConvNetwork on the whole training and test sets; keeps the
+    predicted classes (``predicted``: the window's gallery and confusion matrix read them
+    instead of running the test set again)."""
+
+    def __init__(self, net, X_train, y_train, X_test, y_test):
+        self.net = net
+        self._sets = ((X_train, y_train), (X_test, y_test))
+        self.x_max = float(np.abs(net._images(X_train)).max())
+        self.predicted: tuple | None = None
+
+    def _measure(self, X, y) -> tuple[float, float, np.ndarray]:
+        if len(y) == 0:
+            return math.nan, math.nan, np.zeros(0, dtype=np.int64)
+        z = self.net.logits(X)
+        loss = softmax_cross_entropy(z.T, np.asarray(y, dtype=np.int64))
+        pred = np.argmax(z, axis=1)
+        return float(loss), float(np.mean(pred == y)), pred
+
+    def run(self) -> np.ndarray:
+        """``[train_loss, test_loss, train_accuracy, test_accuracy]`` (data loss)."""
+        (tl, ta, tp), (vl, va, vp) = (self._measure(X, y) for X, y in self._sets)
+        for p in (tp, vp):
+            p.flags.writeable = False
+        self.predicted = (tp, vp)
+        return np.array([tl, vl, ta, va])
+
+    def largest_value(self) -> float:
+        """The largest |output| of any convolution or dense layer on the training images
+        (a pass of its own: :meth:`run` keeps only the logits)."""
+        return self.net.largest_value(self._sets[0][0])
