@@ -30,6 +30,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from actlab.lab import FunctionDataSpec
+
 #: "test_r2" (regression: 1 − SS_res/SS_tot on the test points) is not a history column;
 #: it is computed from the history's test loss (half the mean squared error) and the
 #: variance of the run's test targets.  "pieces" (function labs) is the exact number of
@@ -276,7 +278,7 @@ def run_pieces(run, params) -> int:
     from actlab.engine.analysis.pieces import linear_pieces
 
     data = getattr(run, "data", None)
-    if data is not None and getattr(data, "kind", "points") != "functions":
+    if data is not None and not isinstance(data, FunctionDataSpec):
         raise ValueError("Linear pieces are counted for function labs (y = f(x)) only.")
     net = run.network
     acts = [get_activation(a, net.leaky_slope, getattr(net, "custom", ()))

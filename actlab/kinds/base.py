@@ -14,7 +14,8 @@ class LabKind:
     """One kind of lab (points, functions, images).
 
     ``name`` is ``Lab.kind``; ``data_noun`` what its data are called in messages ("points",
-    "images"); ``lab_data(lab, path)`` returns ``(lab, dataset)`` ready to train — the lab
+    "images"); ``fixed_problem`` None when the student chooses the problem (classify or
+    fit), else the sentence saying why this kind cannot; ``lab_data(lab, path)`` returns ``(lab, dataset)`` ready to train — the lab
     perhaps fitted to its data (an image lab records its classes), the dataset what the
     trainer takes — reading files relative to the lab file at ``path``, or raises
     ValueError with a message for the user."""
@@ -23,3 +24,4 @@ class LabKind:
     title: str
     data_noun: str
     lab_data: Callable[[Lab, str | None], tuple[Lab, Any]]
+    fixed_problem: str | None = None

@@ -9,8 +9,14 @@ from actlab.lab import Lab
 
 KINDS: dict[str, LabKind] = {
     "points": LabKind("points", "Point lab", "points", points.lab_data),
-    "functions": LabKind("functions", "Function lab", "points", functions.lab_data),
-    "images": LabKind("images", "Image lab", "images", images.lab_data),
+    "functions": LabKind(
+        "functions", "Function lab", "points", functions.lab_data,
+        fixed_problem="Function labs fit a curve y = f(x) (regression): choose a point "
+                      "data set in the Data panel to classify points."),
+    "images": LabKind(
+        "images", "Image lab", "images", images.lab_data,
+        fixed_problem="Image labs classify images: choose a point data set in the Data "
+                      "panel to fit or classify points."),
 }
 
 

@@ -78,7 +78,7 @@ def _decision_line(W: np.ndarray, b: np.ndarray, features) -> tuple | None:
 def _probe_points(trainer, grid: int) -> np.ndarray:
     """The inputs the collapse and the meter are measured on: the surface grid of a point
     lab; for a function lab (y = f(x), one input) ``grid``² evenly spaced x in [-6, 6]."""
-    if getattr(trainer.lab, "kind", "points") == "functions":
+    if trainer.dataset.X_train.shape[1] == 1:  # one input x: no plane
         from actlab.engine.data.functions import X_MAX, X_MIN
         return np.linspace(X_MIN, X_MAX, grid * grid).reshape(-1, 1)
     return trainer.surface_grid(grid).points
@@ -90,7 +90,7 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
     features = trainer.features
     params = net.get_params()
     acts = tuple(net.activation_names)
-    plane = getattr(trainer.lab, "kind", "points") != "functions"
+    plane = trainer.dataset.X_train.shape[1] == 2  # the input is the (x1, x2) plane
     Xg = transform(_probe_points(trainer, grid), features)
     # a custom activation with collinear points is a line a·z + c: folded into its layer
     # it is "linear", and the collapse applies to it exactly

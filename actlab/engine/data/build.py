@@ -31,8 +31,8 @@ def _source_data(d, base_dir: str | None = None) -> ImageData:
     if d.source is None:
         return make_images(d.generator, d.size, d.noise, d.per_class, d.train_fraction,
                            d.seed)
-    kind, name = d.source
-    if kind != "npz":
+    source_type, name = d.source
+    if source_type != "npz":
         raise ValueError(f"the images of this lab are a folder of pictures ({name}); read "
                          f"them with actlab.kinds.image_sources.load_lab_images and pass "
                          f"the data to Trainer(lab, data)")

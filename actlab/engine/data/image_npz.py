@@ -161,7 +161,7 @@ def _labels(y: np.ndarray, n: int) -> np.ndarray:
 def _class_names(a: np.ndarray | None, k: int) -> tuple[str, ...]:
     if a is None:
         return tuple(str(c) for c in range(k))
-    if a.dtype.kind != "U" or a.ndim != 1:  # not text
+    if not np.issubdtype(a.dtype, np.str_) or a.ndim != 1:
         raise _Bad("'class_names' must be a 1-D array of strings")
     if len(a) != k:
         raise _Bad(f"'class_names' has {len(a)} names for {k} classes")

@@ -67,16 +67,16 @@ class Pool2x2(_Layer):
     end is dropped (PyTorch's floor) and gets zero gradient.  Max pooling sends the
     gradient to the first maximum of each window in row-major order, as PyTorch does."""
 
-    def __init__(self, in_shape, kind: str):
+    def __init__(self, in_shape, mode: str):
         super().__init__()
         C, H, W = in_shape
-        self.kind = kind
+        self.mode = mode
         self.in_shape, self.out_shape = (C, H, W), (C, H // 2, W // 2)
 
     def make_ws(self, n):
         ws = super().make_ws(n)
         ws["dx"].fill(0.0)          # the dropped odd row/column stays 0 for good
-        if self.kind == "max":
+        if self.mode == "max":
             shape = batch_shape(self.out_shape, n)
             ws["mask"] = [np.empty(shape) for _ in range(4)]
             ws["eq"] = np.empty(shape, dtype=bool)
@@ -91,7 +91,7 @@ class Pool2x2(_Layer):
         ws = self.ws(x.shape[1])
         q = self._quarters(x)
         out = ws["out"]
-        if self.kind == "avg":
+        if self.mode == "avg":
             np.add(q[0], q[1], out=out)
             np.add(out, q[2], out=out)
             np.add(out, q[3], out=out)
@@ -112,7 +112,7 @@ class Pool2x2(_Layer):
     def backward(self, g, need_dx=True):
         ws = self.ws(g.shape[1])
         dq = self._quarters(ws["dx"])
-        if self.kind == "avg":
+        if self.mode == "avg":
             for d in dq:
                 np.multiply(g, 0.25, out=d)
         else:

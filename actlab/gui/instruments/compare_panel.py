@@ -22,12 +22,23 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from actlab.engine.activations.builtin import NAMES
 from actlab.engine.activations.lookup import display_name
+from actlab.figures.functions import render_function_compare_png
+from actlab.figures.image_compare import write_compare_png
+from actlab.figures.render import render_compare_png
+from actlab.kinds.registry import kind_of
 from actlab.views.points.compare_view import CompareView
 from actlab.views.images.compare_images_view import ImageCompareView
 
 from actlab.gui.training.compare_worker import CompareThread
 
 DEFAULT_CHECKED = ("linear", "relu", "tanh", "sigmoid")
+#: the sentence under the buttons, by the lab's kind
+HINTS = {"points": "Same starting weights, same points, same order: only the activation "
+                   "differs.",
+         "functions": "Same starting weights, same points, same order: only the activation "
+                      "differs.",
+         "images": "Same starting weights, same images, same minibatches: only the "
+                   "activation differs."}
 DRAW_INTERVAL_MS = 66  # the worker publishes ~15 pictures a second
 CHECK_COLUMNS = 3  # fits a ~330 px wide instrument column
 
@@ -193,30 +204,27 @@ class ComparePanel(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ state
     def _lab_kind(self) -> str:
-        lab = getattr(self.window_, "lab", None)
-        return getattr(lab, "kind", "points")
+        return self.window_.lab.kind
 
     def _show_kind(self) -> None:
         """The view of the window's lab kind on top (the others keep their last runs)."""
         kind = self._lab_kind()
         self.stack.setCurrentWidget(self._kind_view(kind))
-        self._hint_text = ("Same starting weights, same images, same minibatches: only "
-                           "the activation differs." if kind == "images" else
-                           "Same starting weights, same points, same order: only the "
-                           "activation differs.")
+        self._hint_text = HINTS[kind]
 
     def _kind_view(self, kind: str):
         """The view that draws runs of ``kind`` ("points", "functions", "images")."""
-        if kind == "images":
-            return self.image_view
-        if kind == "functions":
-            if self.curves_view is None:
-                from actlab.views.functions.compare_curves import CompareCurvesView
-                self.curves_view = CompareCurvesView(self)
-                self.curves_view.setObjectName("compare_curves_view")
-                self.stack.addWidget(self.curves_view)
-            return self.curves_view
-        return self.view
+        return {"points": lambda: self.view, "functions": self._curves_view,
+                "images": lambda: self.image_view}[kind]()
+
+    def _curves_view(self):
+        """Function labs' curves side by side (made when the first one is compared)."""
+        if self.curves_view is None:
+            from actlab.views.functions.compare_curves import CompareCurvesView
+            self.curves_view = CompareCurvesView(self)
+            self.curves_view.setObjectName("compare_curves_view")
+            self.stack.addWidget(self.curves_view)
+        return self.curves_view
 
     def names(self) -> tuple[str, ...]:
         """The ticked activations: built-ins in registry order, then designed ones."""
@@ -243,18 +251,15 @@ class ComparePanel(QtWidgets.QWidget):
         if not names:
             self.hint.setText("Tick at least one activation to compare.")
             return False
-        images = self._lab_kind() == "images"
         # an image network always has convolutions, each with an activation
-        if not images and not w.lab.network.hidden:
+        if not w.lab.network.activation_names():
             self.hint.setText("This network has no hidden layer, so there is no activation "
                               "to compare: add a hidden layer first.")
             return False
+        # without a dataset the worker reads the lab's data itself, off this thread
         dataset = getattr(w, "dataset", None)
-        if images and not hasattr(dataset, "x_train"):
-            dataset = None  # the worker reads the lab's images itself, off this thread
-        elif dataset is None or dataset.n_train == 0:
-            self.hint.setText("The lab has no training images yet." if images
-                              else "The lab has no training points yet.")
+        if dataset is not None and dataset.n_train == 0:
+            self.hint.setText(f"The lab has no training {kind_of(w.lab).data_noun} yet.")
             return False
         self._token = self.thread.load(w.lab.without_results(), dataset, names)
         self._dataset = dataset
@@ -356,16 +361,17 @@ class ComparePanel(QtWidgets.QWidget):
         force = self._drawn_seq == 0
         self._drawn_seq = pub.seq
         self._pub = pub
-        if pub.pictures and self._lab_kind() == "functions":  # curves side by side
-            self._kind_view("functions").show_runs(
+        view = self._kind_view(self._lab_kind())
+        if view is self.curves_view:  # curves side by side
+            view.show_runs(
                 [(name, snap, pic) for (name, snap), pic in zip(pub.runs, pub.pictures)],
                 force=force, custom=getattr(self.window_.lab.network, "custom", ()))
-        elif pub.pictures:  # an image comparison: curves and filters, no surfaces
-            self.image_view.show_runs([(name, snap, tiles) for (name, snap), tiles
-                                       in zip(pub.runs, pub.pictures)], force=force)
-        else:
-            self.view.show_runs([(name, snap, self._dataset) for name, snap in pub.runs],
-                                force=force)
+        elif view is self.image_view:  # an image comparison: curves and filters
+            view.show_runs([(name, snap, tiles) for (name, snap), tiles
+                            in zip(pub.runs, pub.pictures)], force=force)
+        else:  # decision surfaces
+            view.show_runs([(name, snap, self._dataset) for name, snap in pub.runs],
+                           force=force)
         self.epoch_label.setText(f"epoch {pub.epoch:,}")
 
     def runs(self) -> list[tuple[str, object]]:
@@ -380,24 +386,11 @@ class ComparePanel(QtWidgets.QWidget):
         if pub is None or self._loaded_key is None or pub.token != self._token:
             self.window_.status("Train side by side first: there is nothing to export yet.")
             return False
-        if pub.pictures and self._lab_kind() == "functions":  # the CLI's compare.png
-            from actlab.figures.functions import render_function_compare_png
-
-            def write(target):
-                render_function_compare_png(self.thread.worker.function_fit_runs(), target)
-
-            return self.window_.export_with("compare", write, path)
-        if pub.pictures:  # image runs: the CLI's own compare.png
-            from actlab.figures.image_compare import write_compare_png
-
-            def write(target):
-                write_compare_png(target, self.thread.worker.image_entries())
-
-            return self.window_.export_with("compare", write, path)
-        from actlab.figures import render
-
-        def write(target):
-            render.render_compare_png(self.thread.worker.snapshots(100), target)
-
+        worker = self.thread.worker
+        write = {"points": lambda target: render_compare_png(worker.snapshots(100), target),
+                 "functions": lambda target: render_function_compare_png(
+                     worker.function_fit_runs(), target),
+                 "images": lambda target: write_compare_png(target, worker.image_entries())
+                 }[self._lab_kind()]  # each drawn as the CLI draws its compare.png
         return self.window_.export_with("compare", write, path)
 

@@ -19,6 +19,7 @@ from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.activations.designed import find
 from actlab.engine.data.points import GENERATORS
+from actlab.kinds.registry import kind_of
 from actlab.lab import DataSpec, Lab
 
 from actlab.gui.style import caption, silently
@@ -155,8 +156,7 @@ class ControlsPanel(QtWidgets.QWidget):
         """Show ``lab``'s training settings (emits nothing)."""
         self._lab = lab
         t = lab.training
-        images = lab.kind == "images"
-        if lab.kind == "points" and not lab.data.is_custom:
+        if isinstance(lab.data, DataSpec) and not lab.data.is_custom:
             self._last_generator[lab.data.problem] = lab.data.generator
         # an image network: every convolution and dense layer (they share the menu)
         custom = tuple(getattr(lab.network, "custom", ()))
@@ -179,7 +179,7 @@ class ControlsPanel(QtWidgets.QWidget):
             else:  # no hidden layer: no activation (it showed the last one, e.g. "Sine")
                 self.activation.addItem("None (no hidden layer)", "none")
                 self.activation.setCurrentIndex(self.activation.count() - 1)
-        self.activation.setEnabled(images or bool(lab.network.hidden))
+        self.activation.setEnabled(bool(lab.network.activation_names()))
         widgets = (self.learning_rate, self.batch_size, self.optimizer, self.regularization,
                    self.reg_rate, self.problem, self.stop_check, self.stop_epochs)
         blockers = [silently(w) for w in widgets]
@@ -197,14 +197,10 @@ class ControlsPanel(QtWidgets.QWidget):
         self.reg_rate.setEnabled(t.regularization != "none")
         self.stop_epochs.setEnabled(t.stop_after is not None)
         # an image lab is always a classification of its images, a function lab always
-        # fits a curve
-        self.problem.setEnabled(lab.kind == "points")
-        self.problem.setToolTip(
-            "Image labs classify images: choose a point data set in the Data panel to fit "
-            "or classify points." if images else
-            "Function labs fit a curve y = f(x) (regression): choose a point data set in "
-            "the Data panel to classify points." if lab.kind == "functions"
-            else self._problem_tip)
+        # fits a curve: its kind says why the problem cannot be chosen
+        fixed = kind_of(lab).fixed_problem
+        self.problem.setEnabled(fixed is None)
+        self.problem.setToolTip(fixed or self._problem_tip)
 
     @staticmethod
     def _known(name: str, custom) -> str:
@@ -237,19 +233,16 @@ class ControlsPanel(QtWidgets.QWidget):
         name = self.activation.currentData()
         net = self._lab.network
         known = name in ACTIVATIONS or find(name, getattr(net, "custom", ())) is not None
-        if self._lab.kind == "images":
-            if known and set(net.activation_names()) != {name}:
-                self.labEdited.emit(replace(self._lab, network=net.with_activation(name)),
-                                    "network")
-            return
-        if not known or not net.hidden or set(net.activations) == {name}:
+        # a dense network's hidden layers, an image network's convolutions and dense layers
+        names = net.activation_names()
+        if not known or not names or set(names) == {name}:
             return
         self.labEdited.emit(replace(self._lab, network=net.with_activation(name)), "network")
 
     def _problem_edited(self, *_args) -> None:
         problem = self.problem.currentData()
         d = self._lab.data
-        if problem == d.problem or self._lab.kind != "points":
+        if problem == d.problem or not isinstance(d, DataSpec):
             return
         name = self._last_generator.get(problem, DEFAULT_GENERATOR[problem])
         if GENERATORS[name].problem != problem:

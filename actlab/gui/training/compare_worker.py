@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from actlab.engine.models.cnn import ConvNetwork
+from actlab.kinds.registry import lab_data
 from actlab.engine.pictures.curve import make_curve_picture
 from actlab.engine.analysis.compare_tiles import trainer_tiles
 from actlab.engine.lockstep import activation_variants, train_lock_step
@@ -47,14 +49,14 @@ class ComparePublished:
     pictures: tuple = ()
 
 
+#: What a comparison shows of one run beside its snapshot, by kind: an image run's filters
+#: or templates, a function run's curve; nothing for a point run (the snapshot's surface).
+RUN_PICTURES = {"points": lambda trainer: None, "functions": make_curve_picture,
+                "images": trainer_tiles}
+
+
 def _run_picture(trainer):
-    """What a comparison shows of one run beside its snapshot: an image run's filters or
-    templates, a function run's curve; None for a point run (the snapshot's surface)."""
-    if getattr(trainer, "kind", "points") == "images":
-        return trainer_tiles(trainer)
-    if trainer.lab.kind == "functions":
-        return make_curve_picture(trainer)
-    return None
+    return RUN_PICTURES[trainer.kind](trainer)
 
 
 class CompareWorker(LoopWorker):
@@ -90,7 +92,7 @@ class CompareWorker(LoopWorker):
 
         with self._lock:
             return [trainer_entry(name, t) for name, t in self._runs
-                    if getattr(t, "kind", "points") == "images"]
+                    if isinstance(t.network, ConvNetwork)]
 
     # ------------------------------------------------------------------ commands
     @Slot(object, object, object, int)
@@ -100,9 +102,8 @@ class CompareWorker(LoopWorker):
         self._set_playing(False)
         self._timer.stop()
         try:
-            if dataset is None and lab.kind == "images":  # read once, shared by every run
-                from actlab.kinds.image_sources import load_lab_images
-                lab, dataset = load_lab_images(lab)
+            if dataset is None:  # read once, shared by every run
+                lab, dataset = lab_data(lab)
             runs = [(name, Trainer(v, dataset)) for name, v in activation_variants(lab, names)]
         except Exception as e:  # a bad lab must never kill the thread
             with self._lock:

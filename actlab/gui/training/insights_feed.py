@@ -6,7 +6,7 @@ worker asks the feed for a pack each time it publishes a snapshot (with its Trai
 held), and the feed computes one only when something is on screen, at most every
 :data:`INSIGHTS_INTERVAL` while training runs, and never twice for the same epoch.
 
-For an image lab (``trainer.kind == "images"``) the pack's ``insights`` is an
+For an image lab the pack's ``insights`` is an
 :class:`~actlab.engine.analysis.image_insights.ImageInsights` (the conv collapse, templates,
 saliency of the probed image beside others, gradient flow and dead filters) instead of a
 point lab's :class:`~actlab.engine.analysis.insights.Insights`; ``hidden`` is always None (the
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from actlab.engine.models.cnn import ConvNetwork
 from actlab.engine.analysis.image_insights import ImageInsights, image_insights
 from actlab.engine.analysis.insights import GradientLog, Insights, compute_insights, hidden_space
 
@@ -35,7 +36,7 @@ class InsightsPack:
     views must redraw even an "older" epoch); ``seq`` increases with every pack.
     ``hidden`` is ``((layer, i, j), space, labels)`` for the hidden-space view, or None
     when it was not asked for.  For an image lab ``insights`` is an ImageInsights (tell
-    them apart by ``insights.kind == "images"``) and ``hidden`` is None."""
+    them apart by their type) and ``hidden`` is None."""
 
     generation: int
     run: int
@@ -96,7 +97,7 @@ class InsightsFeed:
         want_insights, selection = self._wants
         if not want_insights and selection is None:
             return None
-        images = getattr(trainer, "kind", None) == "images"
+        images = isinstance(trainer.network, ConvNetwork)  # an image lab's insights
         probe = self._probe
         if images:
             selection = None  # the hidden space is about 2-D points

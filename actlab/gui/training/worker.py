@@ -34,7 +34,7 @@ from actlab.engine.pictures.images import make_pictures
 from actlab.engine.analysis.insights import GradientLog
 from actlab.engine.trainer import Trainer, output_kind
 from actlab.engine.snapshot import Snapshot
-from actlab.lab import Lab, TrainingSpec
+from actlab.lab import DataSpec, Lab, TrainingSpec
 
 from actlab.gui.training.insights_feed import InsightsFeed, InsightsPack
 from actlab.gui.training.thread_handle import LoopWorker
@@ -114,6 +114,10 @@ class TrainingWorker(LoopWorker):
         super().__init__(grid, chunk_seconds, MAX_EPOCHS_PER_CHUNK)
         self._trainer: Trainer | None = None
         self._lab: Lab | None = None  # the lab the Trainer was built from (for Reset)
+        # each kind of lab's snapshot: a point lab's surface, a function lab's curve, an
+        # image lab's pictures
+        self._snapshots = {"points": self._point_snapshot, "functions": self._curve_snapshot,
+                           "images": self._image_snapshot}
         self._generation = 0
         self._wanted = threading.Event()  # the GUI asked for a fresh snapshot
         self._feed = InsightsFeed(INSIGHTS_GRID)  # what the instruments on screen need
@@ -177,10 +181,11 @@ class TrainingWorker(LoopWorker):
         sizes match (used when a student edits points).  ``lab=None`` leaves no Trainer
         (an empty data set).  On failure emits ``loadFailed`` and keeps the old one."""
         try:
-            if lab is not None and dataset is None:
-                dataset = build_dataset(lab.data) if lab.kind == "points" else None
+            # a click on the surface keeps the weights: only point data is edited so
             if lab is not None and keep_weights and self._trainer is not None \
-                    and lab.kind == "points":
+                    and isinstance(lab.data, DataSpec):
+                if dataset is None:
+                    dataset = build_dataset(lab.data)
                 lab = self._with_current_weights(lab, dataset)
             trainer = Trainer(lab, dataset) if lab is not None else None
         except Exception as e:  # a bad lab must never kill the thread
@@ -357,10 +362,11 @@ class TrainingWorker(LoopWorker):
             trainer, probe, IMAGE_PICTURE_INTERVAL,
             lambda: make_pictures(trainer, probe[1], probe[0])))
 
-    def _curve_snapshot(self, trainer: Trainer, snap: Snapshot) -> Snapshot:
+    def _curve_snapshot(self, trainer: Trainer) -> Snapshot:
         """A function lab's snapshot with its CurvePicture (the curve, its units, kinks
         and pieces), remade when the weights changed, at most every CURVE_INTERVAL while
         playing."""
+        snap = self._point_snapshot(trainer)
         return replace(snap, pictures=self._kind_picture(
             trainer, None, CURVE_INTERVAL, lambda: make_curve_picture(trainer)))
 
@@ -380,12 +386,7 @@ class TrainingWorker(LoopWorker):
     def _snapshot(self, trainer: Trainer) -> Snapshot:
         """A snapshot with fresh pictures, or while playing and pictures were made
         recently, a cheap one reusing the last pictures (see PICTURE_SHARE)."""
-        if getattr(trainer, "kind", "points") == "images":
-            return self._image_snapshot(trainer)
-        snap = self._point_snapshot(trainer)
-        if trainer.lab.kind == "functions":
-            return self._curve_snapshot(trainer, snap)
-        return snap
+        return self._snapshots[trainer.kind](trainer)
 
     def _point_snapshot(self, trainer: Trainer) -> Snapshot:
         now = time.perf_counter()

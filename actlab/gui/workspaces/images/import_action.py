@@ -102,7 +102,7 @@ def load_images_for_import(path: str | os.PathLike, lab: Lab | None = None
     seed, split and, for an image lab, its training.  Raises :class:`ImageFileError`
     ("<file>: <problem>") for anything wrong with the source."""
     p = Path(os.path.expanduser(os.fspath(path))).absolute()
-    images_lab = lab if lab is not None and lab.kind == "images" else None
+    images_lab = lab if lab is not None and isinstance(lab.data, ImageDataSpec) else None
     old_data = lab.data if lab is not None else None
     train_fraction = old_data.train_fraction if old_data is not None else 0.5
     data_seed = old_data.seed if old_data is not None else 1
