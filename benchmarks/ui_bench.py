@@ -150,19 +150,19 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
     run_loop(500)  # warm up: chunk size adapts
     d0 = w.instruments.draws
     s0, n0 = w.playback.surface_frames, numbers[0]
-    e0, r0, t0 = w.trainer.latest().snapshot.epoch, w.playback.redraws, time.perf_counter()
+    e0, r0, t0 = w.training_thread.latest().snapshot.epoch, w.playback.redraws, time.perf_counter()
     cpu0 = time.thread_time()  # the GUI thread's own CPU time
     probe.start()
     run_loop(int(seconds * 1000))
     probe.stop()
     dt = time.perf_counter() - t0
     gui_busy = (time.thread_time() - cpu0) / dt
-    e1, r1 = w.trainer.latest().snapshot.epoch, w.playback.redraws
+    e1, r1 = w.training_thread.latest().snapshot.epoch, w.playback.redraws
     surfaces = (w.playback.surface_frames - s0) / dt
     numbers_hz = (numbers[0] - n0) / dt
     epoch_hz = epoch_texts[0] / dt
     instrument_draws = (w.instruments.draws - d0) / dt
-    pack = w.trainer.latest().insights
+    pack = w.training_thread.latest().insights
     insight_packs = 0 if pack is None else pack.seq
     worker_ms, window_ms = pause_latencies(w, run_loop)
     t_close = time.perf_counter()
@@ -172,7 +172,7 @@ def app_figures(seconds: float, instruments: str | None = None) -> dict:
     del app
     return {"epochs_per_s": (e1 - e0) / dt, "redraws_per_s": (r1 - r0) / dt,
             "late_p50": statistics.median(late), "late_p95": percentile(late, 95),
-            "late_max": max(late), "close_s": close_s, "thread_running": w.trainer.running,
+            "late_max": max(late), "close_s": close_s, "thread_running": w.training_thread.running,
             "insight_packs": insight_packs, "gui_busy": gui_busy,
             "instrument_draws": instrument_draws, "surfaces_per_s": surfaces,
             "epoch_hz": epoch_hz, "numbers_hz": numbers_hz,
@@ -187,7 +187,7 @@ def pause_latencies(w, run_loop, rounds: int = 3) -> tuple[list, list]:
     worker_ms, window_ms = [], []
     stamp: list[float] = []
     # a direct connection: the time is taken on the worker thread as it reports
-    conn = w.trainer.worker.playingChanged.connect(
+    conn = w.training_thread.worker.playingChanged.connect(
         lambda playing: stamp.append(time.perf_counter()) if not playing else None,
         QtCore.Qt.ConnectionType.DirectConnection)
     for _ in range(rounds):

@@ -83,11 +83,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._generation = 0  # of the lab last sent to the worker
         self._playing = False  # what the worker reported
         self.wants_playing = False  # what was last asked for (see Playback)
-        self.trainer = TrainingThread(self)
+        self.training_thread = TrainingThread(self)
         try:
             self._build()
         except BaseException:
-            self.trainer.shutdown()  # never leave a running thread behind a failed window
+            self.training_thread.shutdown()  # never leave a running thread behind a failed window
             raise
         ready = "Ready: press Play (Space) to train."
         if not self.open_lab(lab or default_lab(), path, ready):
@@ -129,7 +129,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.draw_timer.start()
         app = QtWidgets.QApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.trainer.shutdown)
+            app.aboutToQuit.connect(self.training_thread.shutdown)
 
     # ------------------------------------------------------------------ building
     def _create_widgets(self) -> None:
@@ -260,7 +260,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if part == "training":
             old = self.lab.training
             self.lab = replace(self.lab, training=new_lab.training)
-            self.trainer.set_training(self.lab.training)
+            self.training_thread.set_training(self.lab.training)
             self.controls.set_lab(self.lab)
             changed = [k for k in TRAINING_NAMES if getattr(old, k) != getattr(new_lab.training, k)]
             what = ", ".join(TRAINING_NAMES[k] for k in changed) or "Training settings"
@@ -296,7 +296,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.workspace.output.set_warning(None)
         self.workspace.clear(dataset)
         trainable = dataset.n_train > 0
-        self._generation = self.trainer.load(lab if trainable else None,
+        self._generation = self.training_thread.load(lab if trainable else None,
                                              dataset if trainable else None, keep_weights)
         for act in (self.acts.play, self.acts.step, self.acts.reset, self.acts.new_seed):
             act.setEnabled(trainable)
@@ -437,7 +437,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.draw_timer.stop()
         self.guide.guide_timer.stop()
         self.instruments.shutdown()
-        self.trainer.shutdown()
+        self.training_thread.shutdown()
         event.accept()
 
     def show_help(self, topic: str) -> None:

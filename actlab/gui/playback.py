@@ -3,7 +3,7 @@
 Play/Pause, Step, Reset and New seed go to the worker thread; the worker's signals come
 back here; and a display timer draws the newest snapshot at a fixed rate, never once per
 epoch, into the workspace shown.  The window ``w`` supplies ``lab``, ``dataset``,
-``trainer``, ``acts``, ``workspace``, ``epoch_label``, ``speed_label``, ``seed_label``,
+``training_thread``, ``acts``, ``workspace``, ``epoch_label``, ``speed_label``, ``seed_label``,
 ``status``, ``_commit``, ``_sync_panels`` and the training state ``wants_playing``,
 ``_playing`` and ``_generation``.
 """
@@ -57,7 +57,7 @@ class Playback(QObject):
         self._good: tuple | None = None  # (generation, lab, dataset) known to load
         self._slow_drawn_at = 0.0  # when the loss numbers were last drawn
         self._plot_drawn_at = 0.0  # when the loss plot was last drawn
-        w, a = window.trainer.worker, window.acts
+        w, a = window.training_thread.worker, window.acts
         a.play.triggered.connect(self.toggle_play)
         a.step.triggered.connect(self.step)
         a.reset.triggered.connect(self.reset)
@@ -80,14 +80,14 @@ class Playback(QObject):
             self.w.status("Paused.")
         else:
             self.w.wants_playing = True
-            self.w.trainer.play()
+            self.w.training_thread.play()
             self.w._mark_modified()
             self.w.status("Training… press Space to pause.")
 
     def request_pause(self) -> None:
         """Ask the worker to pause (the button follows when it answers)."""
         self.w.wants_playing = False
-        self.w.trainer.pause()
+        self.w.training_thread.pause()
 
     def play(self) -> None:
         if not self.w.wants_playing:
@@ -99,14 +99,14 @@ class Playback(QObject):
 
     def step(self) -> None:
         self.w.wants_playing = False  # Step pauses first
-        self.w.trainer.step()
+        self.w.training_thread.step()
         self.w._mark_modified()
         self.w.status("Trained one epoch.")
 
     def reset(self) -> None:
         """Epoch 0 with the same starting weights (the seed is kept)."""
         self.w.lab = self.w.lab.without_results()
-        self.w.trainer.reset(False)
+        self.w.training_thread.reset(False)
         self.w.workspace.output.set_warning(None)
         self.w.workspace.clear_history()  # not the old run's axes (log scale!)
         self.w._mark_modified()
@@ -156,15 +156,15 @@ class Playback(QObject):
     # ------------------------------------------------------------------ drawing
     def draw_tick(self) -> None:
         """Draw the newest snapshot, if there is one we have not drawn (fixed rate)."""
-        pub = self.w.trainer.latest()
-        self.w.trainer.want_snapshot()  # the next one, ready by the next tick
+        pub = self.w.training_thread.latest()
+        self.w.training_thread.want_snapshot()  # the next one, ready by the next tick
         if pub is None or pub.seq == self._drawn_seq or pub.generation != self.w._generation:
             return
         self._drawn_seq = pub.seq
         # Keep the training thread off the GIL until this frame is painted: the paint
         # events posted by the updates below run before the second zero-timer fires.
-        self.w.trainer.begin_gui_turn()
-        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.w.trainer.end_gui_turn))
+        self.w.training_thread.begin_gui_turn()
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.w.training_thread.end_gui_turn))
         if self._good is None or self._good[0] != pub.generation:
             self._good = (pub.generation, self.w.lab, self.w.dataset)
         snap = self.snapshot = pub.snapshot

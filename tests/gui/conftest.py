@@ -77,4 +77,4 @@ def window(qtbot, settings_dir, dialog_log):
     qtbot.waitUntil(lambda: w.playback.redraws > 0, timeout=5000)
     yield w
     w.close()
-    assert not w.trainer.thread.isRunning()
+    assert not w.training_thread.thread.isRunning()

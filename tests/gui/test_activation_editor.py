@@ -163,10 +163,10 @@ def test_design_through_the_layer_menu_trains_and_undo_removes_it(window, qtbot,
     combo = w.network_view.layer_controls(0).combo
     assert combo.currentText() == "hat" and combo.findText("Edit “hat”…") >= 0
     w.acts.play.trigger()
-    qtbot.waitUntil(lambda: w.trainer.latest() is not None
-                    and w.trainer.latest().generation == w._generation
-                    and w.trainer.latest().snapshot.epoch >= 2, timeout=WAIT)
-    assert np.isfinite(w.trainer.latest().snapshot.train_loss)
+    qtbot.waitUntil(lambda: w.training_thread.latest() is not None
+                    and w.training_thread.latest().generation == w._generation
+                    and w.training_thread.latest().snapshot.epoch >= 2, timeout=WAIT)
+    assert np.isfinite(w.training_thread.latest().snapshot.train_loss)
     w.request_pause()
     assert "hat" in w.acts.undo.text()
     assert w.edits.undo()

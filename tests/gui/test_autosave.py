@@ -87,7 +87,7 @@ def test_autosave_runs_while_unsaved_and_goes_on_save_and_close(qtbot, settings_
     assert w.autosaver.writes == 0 and not file.exists()
     for _ in range(3):
         w.step()
-    qtbot.waitUntil(lambda: w.trainer.latest().snapshot.epoch == 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.training_thread.latest().snapshot.epoch == 3, timeout=WAIT)
     qtbot.waitUntil(lambda: file.exists() and len(load_lab(file).history["epoch"]) == 3,
                     timeout=WAIT)
     assert w.files.save_to(str(tmp_path / "mine.actlab"))

@@ -22,7 +22,7 @@ def _open(window, qtbot, lab, epochs: int = 0):
     if epochs:
         window.lab = replace(window.lab, training=replace(window.lab.training,
                                                           stop_after=epochs))
-        window.trainer.set_training(window.lab.training)
+        window.training_thread.set_training(window.lab.training)
         window.play()
         qtbot.waitUntil(lambda: window.playback.snapshot is not None and window.playback.snapshot.epoch
                         >= epochs and not window.wants_playing, timeout=WAIT)
@@ -66,7 +66,7 @@ def test_a_function_preset_opens_with_its_own_columns_and_back(window, qtbot):
 def test_training_draws_the_curve_its_kinks_and_the_pieces_count(window, qtbot):
     _open(window, qtbot, _relu_lab(), epochs=40)
     pic = window.workspace.pictures()
-    t_params = window.trainer.current_lab()[1].params
+    t_params = window.training_thread.current_lab()[1].params
     # independent truth: the exact count from the trained weights
     expected = linear_pieces(t_params, ["relu"])
     assert pic.n_pieces == expected
@@ -93,7 +93,7 @@ def test_linear_network_collapse_line_is_drawn_dashed_when_the_instrument_is_ope
     assert not view.line.isVisible()
     window.instruments.open("collapse")
     qtbot.waitUntil(lambda: view.line.isVisible(), timeout=WAIT)
-    params = window.trainer.current_lab()[1].params
+    params = window.training_thread.current_lab()[1].params
     line = collapse_line(params, ["linear", "linear"])
     x, y = view.line.getData()
     np.testing.assert_allclose(y, line.slope * x + line.b, atol=1e-9)

@@ -63,7 +63,7 @@ def test_the_open_dialog_opens_or_refuses_clearly(qtbot, window, tmp_path, monke
             w.step()
 
             def stepped():  # a snapshot of this lab (not the last one's) after the step
-                pub = w.trainer.latest()
+                pub = w.training_thread.latest()
                 return pub is not None and pub.generation == w._generation and (
                     pub.snapshot.epoch >= 1 or pub.snapshot.diverged or pub.snapshot.stopped)
 

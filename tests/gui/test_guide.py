@@ -425,7 +425,7 @@ def test_adding_a_layer_to_one_layer_line_leaves_its_outcome_unchecked(guided, q
         "not checked for this network: this outcome is about no hidden layer; yours has "
         "1 hidden layer of ")
     w.play()
-    qtbot.waitUntil(lambda: w.trainer.latest() is not None and
-                    w.trainer.latest().snapshot.epoch >= 200, timeout=60000)
+    qtbot.waitUntil(lambda: w.training_thread.latest() is not None and
+                    w.training_thread.latest().snapshot.epoch >= 200, timeout=60000)
     w.pause()
     assert row.mark == "–"  # a tanh layer bends the line: the claim is not about it

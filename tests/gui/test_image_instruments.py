@@ -143,7 +143,7 @@ class _Window(QtWidgets.QMainWindow):
         super().__init__()
         self.layout_ = _Layout()
         self.setCentralWidget(self.layout_.instrument_area)
-        self.trainer = _Trainer(trainer)
+        self.training_thread = _Trainer(trainer)
         self.lab, self.dataset = trainer.lab, trainer.dataset
         self.output = SimpleNamespace(surface_view=_Recorder())
         self.network_view = _Recorder()
@@ -176,9 +176,9 @@ def test_instruments_show_the_image_views_and_disable_point_only_ones(image_wind
     assert "2-D points" in ins.actions["hidden"].toolTip()
     assert "input plane" in ins.actions["regions"].toolTip()
     ins.open("collapse")
-    assert w.trainer.wants == (True, None)
-    w.trainer.feed.set_probe("test", 7)
-    assert ins.draw(w.trainer.publish())
+    assert w.training_thread.wants == (True, None)
+    w.training_thread.feed.set_probe("test", 7)
+    assert ins.draw(w.training_thread.publish())
     view = ins.views["collapse"]
     assert view is ins.image_collapse and view.isVisible() and not ins.collapse.isVisible()
     assert "Layers 1–2: these 2 convolutions act as this one 5×5" in view.texts()
@@ -196,8 +196,8 @@ def test_the_probe_reaches_the_saliency(image_window):
     w, _ = image_window
     ins = w.instruments
     ins.open("collapse")
-    w.trainer.feed.set_probe("test", 11)
-    pack = w.trainer.publish().insights
+    w.training_thread.feed.set_probe("test", 11)
+    pack = w.training_thread.publish().insights
     assert pack.insights.saliency_indices[0] == 11 and pack.insights.probe_split == "test"
 
 
@@ -216,7 +216,7 @@ def test_gradient_page_names_convolutions_and_lists_dead_filters(qtbot):
     w.instruments = ins = Instruments(w)
     w.show()
     ins.open("gradient")
-    assert ins.draw(w.trainer.publish())
+    assert ins.draw(w.training_thread.publish())
     view = ins.views["gradient"]
     assert view is ins.image_gradient and view.isVisible()
     labels = [view.legend.items[i][1].text for i in range(len(view.legend.items))]

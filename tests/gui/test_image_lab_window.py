@@ -18,7 +18,7 @@ def _labs_menu_names(window):
 
 def _open(window, qtbot, name="images-linear-cnn-counts-ink"):
     assert window.open_preset(name)
-    qtbot.waitUntil(lambda: (p := window.trainer.latest()) is not None
+    qtbot.waitUntil(lambda: (p := window.training_thread.latest()) is not None
                     and p.generation == window._generation
                     and window.workspace.pictures() is not None, timeout=WAIT)
 
@@ -54,13 +54,13 @@ def test_opening_an_image_preset_swaps_every_column_and_back(window, qtbot):
 def test_training_draws_the_probed_images_maps_and_probing_follows(window, qtbot):
     _open(window, qtbot)
     window.play()
-    qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch >= 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.training_thread.latest().snapshot.epoch >= 2, timeout=WAIT)
     window.pause()
     qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
     window.workspace_for("images").probe("test", 7)
     qtbot.waitUntil(lambda: window.workspace.pictures().probe == 7, timeout=WAIT)
     pics = window.workspace.pictures()
-    snap = window.trainer.latest().snapshot
+    snap = window.training_thread.latest().snapshot
     assert pics is snap.pictures and window.epoch_label.text() == f"{snap.epoch:07,d}"
     # the maps drawn are the reference forward pass of the probed image with the weights
     # of the snapshot (independent code: conv_reference)
@@ -80,9 +80,9 @@ def test_toolbar_activation_sets_every_layer_and_resets(window, qtbot):
     assert combo.currentData() == "linear" and combo.isEnabled()
     combo.setCurrentIndex(combo.findData("relu"))
     assert set(window.lab.network.activation_names()) == {"relu"}
-    qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation,
+    qtbot.waitUntil(lambda: window.training_thread.latest().generation == window._generation,
                     timeout=WAIT)
-    assert window.trainer.latest().snapshot.epoch == 0
+    assert window.training_thread.latest().snapshot.epoch == 0
     assert "Network changed" in window.statusBar().currentMessage()
     assert not window.controls.problem.isEnabled()
 
@@ -94,7 +94,7 @@ def test_builder_edit_reaches_the_engine(window, qtbot):
     wider = replace(net, conv=(replace(net.conv[0], filters=3), *net.conv[1:]))
     window.workspaces["images"].network_view.architectureChanged.emit(wider)
     assert window.lab.network.conv[0].filters == 3
-    qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation
+    qtbot.waitUntil(lambda: window.training_thread.latest().generation == window._generation
                     and window.workspace.pictures() is not None
                     and window.workspace.pictures().layers[0].kernels.shape[0] == 3,
                     timeout=WAIT)
@@ -103,7 +103,7 @@ def test_builder_edit_reaches_the_engine(window, qtbot):
 def test_save_and_open_an_image_lab(window, qtbot, tmp_path):
     _open(window, qtbot, "images-two-3x3-are-one-5x5")
     window.play()
-    qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch >= 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.training_thread.latest().snapshot.epoch >= 1, timeout=WAIT)
     window.pause()
     qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
     path = tmp_path / "stripes.actlab"
@@ -115,9 +115,9 @@ def test_save_and_open_an_image_lab(window, qtbot, tmp_path):
     assert window.open_preset("xor-needs-nonlinearity")
     assert window.open_path(str(path), ask=False)
     assert window.lab.kind == "images" and window.dialog_log["errors"] == []
-    qtbot.waitUntil(lambda: window.trainer.latest().generation == window._generation,
+    qtbot.waitUntil(lambda: window.training_thread.latest().generation == window._generation,
                     timeout=WAIT)
-    assert window.trainer.latest().snapshot.epoch == epochs  # the weights came back
+    assert window.training_thread.latest().snapshot.epoch == epochs  # the weights came back
 
 
 def test_a_bad_image_lab_file_gives_one_message_and_changes_nothing(window, tmp_path):
@@ -207,13 +207,13 @@ def test_why_nonlinearity_draws_the_composite_of_the_students_own_filters(window
     from actlab.engine.analysis import conv as ca
     _open(window, qtbot, "images-two-3x3-are-one-5x5")
     window.step()
-    qtbot.waitUntil(lambda: window.trainer.latest().snapshot.epoch == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.training_thread.latest().snapshot.epoch == 1, timeout=WAIT)
     ins = window.instruments
     assert not ins.actions["hidden"].isEnabled()  # about 2-D points, not images
     ins.open("collapse")
     view = ins.views["collapse"]
     qtbot.waitUntil(lambda: bool(view.shown_composites), timeout=WAIT)
-    params = window.trainer.latest().snapshot.params
+    params = window.training_thread.latest().snapshot.params
     np.testing.assert_allclose(view.shown_composites[0], ca.compose_stack(params[:2])[0],
                                atol=1e-12)
     assert any("act as this one 5×5" in t for t in view.texts())

@@ -29,9 +29,9 @@ class SlowClock:
 
 def _new_pack(qtbot, w, after_seq: int):
     w.step()
-    qtbot.waitUntil(lambda: w.trainer.latest().insights is not None
-                    and w.trainer.latest().insights.seq > after_seq, timeout=WAIT)
-    return w.trainer.latest()
+    qtbot.waitUntil(lambda: w.training_thread.latest().insights is not None
+                    and w.training_thread.latest().insights.seq > after_seq, timeout=WAIT)
+    return w.training_thread.latest()
 
 
 def test_a_slow_picture_delays_the_next_by_at_most_the_gap(qtbot, window, monkeypatch):

@@ -48,7 +48,7 @@ def _set_every_activation(w, name: str) -> None:
 
 
 def _epoch(w) -> int:
-    pub = w.trainer.latest()
+    pub = w.training_thread.latest()
     return -1 if pub is None or pub.generation != w._generation else pub.snapshot.epoch
 
 
@@ -192,7 +192,7 @@ def test_collapse_dock_shows_the_single_layer_and_its_line(qtbot, window):
     brackets = w.network_view._brackets
     assert [b.run for b in brackets] == [(0, 3)]
     # the drawn line is the collapsed network's decision line
-    line = w.trainer.latest().insights.insights.collapse.line
+    line = w.training_thread.latest().insights.insights.collapse.line
     assert line is not None
     w.pause()
 
@@ -264,7 +264,7 @@ def test_reset_starts_the_instruments_again(qtbot, window):
     # a new run: the view shows epoch 0 again although it is "older" than what it drew
     qtbot.waitUntil(lambda: view.curves[0].xData is not None
                     and list(view.curves[0].xData) == [0], timeout=WAIT)
-    assert len(w.trainer.worker.gradient_log().epochs) == 1
+    assert len(w.training_thread.worker.gradient_log().epochs) == 1
 
 
 def test_hidden_space_follows_the_chosen_neurons(qtbot, window):
@@ -275,11 +275,11 @@ def test_hidden_space_follows_the_chosen_neurons(qtbot, window):
     assert view.layer_combo.count() == len(w.lab.network.hidden)
     w.step()
     qtbot.waitUntil(lambda: view.drawn_curve_counts() == (26, 26), timeout=WAIT)
-    pack = w.trainer.latest().insights
+    pack = w.training_thread.latest().insights
     assert pack.hidden[0] == (0, 0, 1)
     view.set_selection(0, 2, 3)
-    qtbot.waitUntil(lambda: w.trainer.latest().insights.hidden is not None
-                    and w.trainer.latest().insights.hidden[0] == (0, 2, 3), timeout=WAIT)
+    qtbot.waitUntil(lambda: w.training_thread.latest().insights.hidden is not None
+                    and w.training_thread.latest().insights.hidden[0] == (0, 2, 3), timeout=WAIT)
     qtbot.waitUntil(lambda: "neuron 3" in view.pre_plot.getAxis("bottom").labelText,
                     timeout=WAIT)
 
@@ -300,13 +300,13 @@ def test_no_insights_are_computed_while_no_instrument_is_on_screen(qtbot, window
     w = window
     w.play()
     qtbot.waitUntil(lambda: _epoch(w) >= 20, timeout=WAIT)
-    assert w.trainer.latest().insights is None
+    assert w.training_thread.latest().insights is None
     _open(w, "compare")  # on screen, but it needs no insights from the main training
     w.step()
     qtbot.waitUntil(lambda: not w._playing, timeout=WAIT)
-    assert w.trainer.latest().insights is None
+    assert w.training_thread.latest().insights is None
     _open(w, "regions")
-    qtbot.waitUntil(lambda: w.trainer.latest().insights is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.training_thread.latest().insights is not None, timeout=WAIT)
 
 
 def test_each_instrument_exports_a_png(qtbot, window, tmp_path, monkeypatch):
@@ -422,4 +422,4 @@ def test_closing_the_window_while_comparing_stops_both_threads(qtbot, settings_d
     assert panel.thread.worker.playing
     assert w.close()
     assert not panel.thread.thread.isRunning()
-    assert not w.trainer.thread.isRunning()
+    assert not w.training_thread.thread.isRunning()

@@ -91,13 +91,13 @@ def test_log_scale_after_a_diverged_run_and_reset(qtbot, window):
     assert "diverged" in w.output.warning.text()
     qtbot.waitUntil(lambda: view.point_counts()[0] > 0, timeout=WAIT)
     w.reset()
-    qtbot.waitUntil(lambda: w.trainer.latest().snapshot.epoch == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.training_thread.latest().snapshot.epoch == 0, timeout=WAIT)
     qtbot.waitUntil(lambda: view.point_counts() == (0, 0), timeout=WAIT)
     w.output.log_scale.click()
     assert view.log_scale and w.acts.log_scale.isChecked()
     view.grab()
     (x0, x1), (y0, y1) = view.view_box.viewRange()
-    loss = w.trainer.latest().snapshot.train_loss
+    loss = w.training_thread.latest().snapshot.train_loss
     assert x1 <= 20 and -10 < y0 <= math.log10(loss) <= y1 < 10
     # and it trains on a log axis afterwards
     _pick(w.controls.learning_rate, 0.03)

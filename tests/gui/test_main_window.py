@@ -26,7 +26,7 @@ WAIT = 10_000  # ms: generous, a loaded CI machine may be slow
 
 def latest(w):
     """The newest snapshot of the window's current network (None if not there yet)."""
-    pub = w.trainer.latest()
+    pub = w.training_thread.latest()
     if pub is None or pub.generation != w._generation:
         return None
     return pub.snapshot
@@ -47,7 +47,7 @@ def click(qtbot, widget):
 
 def wait_paused(qtbot, w):
     qtbot.waitUntil(lambda: not w._playing and latest(w) is not None
-                    and not w.trainer.latest().playing, timeout=WAIT)
+                    and not w.training_thread.latest().playing, timeout=WAIT)
 
 
 def play_until(qtbot, w, n: int):
@@ -120,7 +120,7 @@ def test_new_seed_gives_other_weights(qtbot, window):
 def test_learning_rate_changes_while_playing_without_reset(qtbot, window):
     w = window
     seen = []
-    w.trainer.worker.snapshotReady.connect(lambda pub: seen.append(pub.snapshot.epoch))
+    w.training_thread.worker.snapshotReady.connect(lambda pub: seen.append(pub.snapshot.epoch))
     play_until(qtbot, w, 30)
     e = epoch(w)
     combo = w.controls.learning_rate
@@ -128,7 +128,7 @@ def test_learning_rate_changes_while_playing_without_reset(qtbot, window):
     assert w.lab.training.learning_rate == 0.1
     assert "Learning rate changed" in w.statusBar().currentMessage()
     qtbot.waitUntil(lambda: epoch(w) >= e + 50, timeout=WAIT)
-    qtbot.waitUntil(lambda: w.trainer.current_lab()[1].training.learning_rate == 0.1,
+    qtbot.waitUntil(lambda: w.training_thread.current_lab()[1].training.learning_rate == 0.1,
                     timeout=WAIT)
     later = seen[seen.index(next(x for x in seen if x >= e)):]
     assert min(later) >= e, "the learning rate change must not reset the epoch"
@@ -404,7 +404,7 @@ def test_close_while_training_stops_the_thread(qtbot, settings_dir, dialog_log):
     t0 = time.perf_counter()
     assert w.close()
     elapsed = time.perf_counter() - t0
-    assert not w.trainer.thread.isRunning()
+    assert not w.training_thread.thread.isRunning()
     assert elapsed < 1.0
     assert dialog_log["asked"] == ["Circle with tanh"]  # unsaved training: it asked
     assert (settings_dir / "ActLab.ini").exists()  # geometry saved in the temp location
@@ -417,7 +417,7 @@ def test_cancel_keeps_the_window_open(qtbot, window, monkeypatch):
     w.step()
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "cancel")
     assert not w.close()
-    assert w.isVisible() and w.trainer.thread.isRunning()
+    assert w.isVisible() and w.training_thread.thread.isRunning()
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "discard")
 
 

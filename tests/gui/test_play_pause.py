@@ -12,22 +12,22 @@ WAIT = 20_000
 
 def _reports(w) -> list:
     seen: list[bool] = []
-    w.trainer.worker.playingChanged.connect(seen.append)
+    w.training_thread.worker.playingChanged.connect(seen.append)
     return seen
 
 
 def _stays_paused(qtbot, w) -> None:
     """Two fresh snapshots show the same epoch: nothing trains."""
     for _ in range(2):
-        seq = w.trainer.latest().seq
-        w.trainer.request_snapshot()
-        qtbot.waitUntil(lambda: w.trainer.latest().seq > seq, timeout=WAIT)
-    epoch = w.trainer.latest().snapshot.epoch
-    seq = w.trainer.latest().seq
-    w.trainer.request_snapshot()
-    qtbot.waitUntil(lambda: w.trainer.latest().seq > seq, timeout=WAIT)
-    assert w.trainer.latest().snapshot.epoch == epoch
-    assert not w.trainer.worker.playing and not w._playing
+        seq = w.training_thread.latest().seq
+        w.training_thread.request_snapshot()
+        qtbot.waitUntil(lambda: w.training_thread.latest().seq > seq, timeout=WAIT)
+    epoch = w.training_thread.latest().snapshot.epoch
+    seq = w.training_thread.latest().seq
+    w.training_thread.request_snapshot()
+    qtbot.waitUntil(lambda: w.training_thread.latest().seq > seq, timeout=WAIT)
+    assert w.training_thread.latest().snapshot.epoch == epoch
+    assert not w.training_thread.worker.playing and not w._playing
 
 
 def test_space_twice_quickly_plays_then_pauses(qtbot, window):
@@ -49,8 +49,8 @@ def test_pause_then_new_lab_then_play_trains(qtbot, window):
     w.pause()
     w.acts.new.trigger()  # the worker has not answered the pause yet
     w.play()
-    qtbot.waitUntil(lambda: w.trainer.latest().generation == w._generation
-                    and w.trainer.latest().snapshot.epoch >= 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.training_thread.latest().generation == w._generation
+                    and w.training_thread.latest().snapshot.epoch >= 3, timeout=WAIT)
     assert w.wants_playing
     w.pause()
     qtbot.waitUntil(lambda: not w._playing, timeout=WAIT)

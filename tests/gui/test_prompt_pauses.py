@@ -13,7 +13,7 @@ WAIT = 30_000
 
 def _playing(qtbot, w):
     w.play()
-    qtbot.waitUntil(lambda: w._playing and w.trainer.latest().snapshot.epoch > 0,
+    qtbot.waitUntil(lambda: w._playing and w.training_thread.latest().snapshot.epoch > 0,
                     timeout=WAIT)
     assert w.isWindowModified()
 

@@ -198,12 +198,12 @@ def _worker_answers(qtbot, w) -> None:
     window shows."""
     if not w.acts.step.isEnabled():  # no training points: nothing to answer with
         return
-    before = w.trainer.latest()
+    before = w.training_thread.latest()
     seq = before.seq if before is not None else -1
-    w.trainer.request_snapshot()
-    qtbot.waitUntil(lambda: w.trainer.latest() is not None and w.trainer.latest().seq > seq
-                    and w.trainer.latest().generation == w._generation, timeout=WAIT)
-    snap = w.trainer.latest().snapshot
+    w.training_thread.request_snapshot()
+    qtbot.waitUntil(lambda: w.training_thread.latest() is not None and w.training_thread.latest().seq > seq
+                    and w.training_thread.latest().generation == w._generation, timeout=WAIT)
+    snap = w.training_thread.latest().snapshot
     net = w.lab.network
     assert len(snap.params) == len(net.hidden) + 1
     assert [W.shape[1] for W, _ in snap.params[:-1]] == list(net.hidden)
@@ -290,18 +290,18 @@ def test_random_actions_while_training(qtbot, window, excepthook_errors):
     assert w.acts.play.isEnabled()
     w.play()
     try:
-        qtbot.waitUntil(lambda: w.trainer.latest() is not None
-                        and w.trainer.latest().generation == w._generation
-                        and w.trainer.latest().snapshot.epoch >= 5, timeout=WAIT)
+        qtbot.waitUntil(lambda: w.training_thread.latest() is not None
+                        and w.training_thread.latest().generation == w._generation
+                        and w.training_thread.latest().snapshot.epoch >= 5, timeout=WAIT)
     except Exception:
-        pub = w.trainer.latest()
+        pub = w.training_thread.latest()
         raise AssertionError(
             f"no training after the walk: playing={w._playing} "
-            f"worker={w.trainer.worker.playing} comparing={w.instruments.compare.comparing} "
+            f"worker={w.training_thread.worker.playing} comparing={w.instruments.compare.comparing} "
             f"gen={w._generation} pub={(pub.generation, pub.seq, pub.snapshot.epoch)} "
             f"status={w.statusBar().currentMessage()!r} last={walk.log[-12:]}") from None
     w.pause()
-    snap = w.trainer.latest().snapshot
+    snap = w.training_thread.latest().snapshot
     assert math.isfinite(snap.train_loss) and math.isfinite(snap.test_loss)
     assert not excepthook_errors
     print(f"\n{N_ACTIONS} actions; RSS {start_rss / 2**20:.0f} -> {end_rss / 2**20:.0f} MiB; "

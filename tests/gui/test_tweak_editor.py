@@ -134,10 +134,10 @@ def test_a_tweaked_design_through_the_layer_menu_trains_and_its_edit_opens_it(
     assert w.lab.network.custom == (made,) and w.lab.network.activations[0] == "gentle"
     assert "Leaky ReLU with slope 0.3" in w.statusBar().currentMessage()
     w.acts.play.trigger()
-    qtbot.waitUntil(lambda: w.trainer.latest() is not None
-                    and w.trainer.latest().generation == w._generation
-                    and w.trainer.latest().snapshot.epoch >= 2, timeout=WAIT)
-    assert np.isfinite(w.trainer.latest().snapshot.train_loss)
+    qtbot.waitUntil(lambda: w.training_thread.latest() is not None
+                    and w.training_thread.latest().generation == w._generation
+                    and w.training_thread.latest().snapshot.epoch >= 2, timeout=WAIT)
+    assert np.isfinite(w.training_thread.latest().snapshot.train_loss)
     w.request_pause()
     combo = w.network_view.layer_controls(0).combo
     combo.setCurrentIndex(combo.findData(EDIT_ITEM))

@@ -66,8 +66,8 @@ def test_import_then_ctrl_z_brings_the_300_points_back(qtbot, window, tmp_path):
     assert len(_shown_points(w)) == 4 and not a.redo.isEnabled()
     # and the window still trains on what it shows
     w.step()
-    qtbot.waitUntil(lambda: w.trainer.latest().snapshot.epoch == 1
-                    and w.trainer.latest().generation == w._generation, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.training_thread.latest().snapshot.epoch == 1
+                    and w.training_thread.latest().generation == w._generation, timeout=WAIT)
 
 
 def test_clear_clicks_regenerate_and_data_set_undo_in_order(qtbot, window):

@@ -90,20 +90,20 @@ def _check_drawn_against_forward_pass(window, snap):
 def test_click_a_link_type_a_weight_and_everything_follows(qtbot, window):
     w, nv = window, window.network_view
     assert w.lab.features == ("x1", "x2") and w.lab.network.activations[0] == "tanh"
-    before = w.trainer.latest().snapshot
+    before = w.training_thread.latest().snapshot
     assert nv.tooltip(nv.link_item(0, 0, 1)).endswith("Click to change it.")
     assert nv.tooltip(nv.bias_item(1, 1)).endswith("Click to change it.")
     popup = _click(qtbot, w, nv.link_item(0, 0, 1))
     assert popup.title.text() == "Weight from x₁ to neuron 2 of hidden layer 1"
     assert float(popup.edit.text()) == pytest.approx(before.params[0][0][0, 1], rel=1e-5)
-    heard = _Heard(w.trainer.worker.paramSet)
+    heard = _Heard(w.training_thread.worker.paramSet)
     said = _status_log(w)
     _type(qtbot, popup, "0.5")
     args = _wait_heard(qtbot, heard)
     pub = args[2]
     assert w.weight_editor.popup is None  # closed (and deleted)
     # the worker's network has exactly that weight, and only that one changed
-    params = w.trainer.current_lab()[1].params
+    params = w.training_thread.current_lab()[1].params
     assert params[0][0][0, 1] == 0.5
     expected = [(W.copy(), b.copy()) for W, b in before.params]
     expected[0][0][0, 1] = 0.5
@@ -129,11 +129,11 @@ def test_click_a_bias_dot_sets_the_bias(qtbot, window):
     w, nv = window, window.network_view
     popup = _click(qtbot, w, nv.bias_item(2, 1))
     assert popup.title.text() == "Bias of neuron 2 of hidden layer 2"
-    heard = _Heard(w.trainer.worker.paramSet)
+    heard = _Heard(w.training_thread.worker.paramSet)
     said = _status_log(w)
     _type(qtbot, popup, "-1e-2")
     args = _wait_heard(qtbot, heard)
-    assert w.trainer.current_lab()[1].params[1][1][1] == -0.01
+    assert w.training_thread.current_lab()[1].params[1][1][1] == -0.01
     _check_drawn_against_forward_pass(w, args[2].snapshot)
     # the window hears of it through a queued signal: wait for that, not the clock
     qtbot.waitUntil(lambda: "Bias of h2,2 set to -0.01." in said, timeout=WAIT)
@@ -155,14 +155,14 @@ def test_the_output_links_and_bias_are_named_for_the_output(qtbot, window):
 def test_bad_text_is_refused_with_a_message_and_nothing_is_sent(qtbot, window, monkeypatch,
                                                                text, says):
     sent = []
-    monkeypatch.setattr(window.trainer, "set_parameter", lambda *a: sent.append(a))
-    before = window.trainer.current_lab()[1].params[0][0].copy()
+    monkeypatch.setattr(window.training_thread, "set_parameter", lambda *a: sent.append(a))
+    before = window.training_thread.current_lab()[1].params[0][0].copy()
     popup = _click(qtbot, window, window.network_view.link_item(0, 1, 2))
     _type(qtbot, popup, text)
     assert popup.isVisible()  # still open: the student can correct it
     assert says in popup.message.text()
     assert sent == []
-    np.testing.assert_array_equal(window.trainer.current_lab()[1].params[0][0], before)
+    np.testing.assert_array_equal(window.training_thread.current_lab()[1].params[0][0], before)
     qtbot.keyClick(popup.edit, Qt.Key.Key_Escape)  # Escape cancels
     assert not popup.isVisible() and window.weight_editor.popup is None
     assert sent == []
@@ -177,19 +177,19 @@ def test_parse_value_accepts_plain_numbers(text, value):
 def test_an_edit_while_training_applies_between_steps_and_training_goes_on(qtbot, window):
     w, nv = window, window.network_view
     w.play()
-    qtbot.waitUntil(lambda: w._playing and w.trainer.latest().snapshot.epoch > 2,
+    qtbot.waitUntil(lambda: w._playing and w.training_thread.latest().snapshot.epoch > 2,
                     timeout=WAIT)
     popup = _click(qtbot, w, nv.link_item(1, 2, 0))
     assert popup.title.text() == "Weight from neuron 3 of hidden layer 1 to neuron 1 " \
                                  "of hidden layer 2"
-    heard = _Heard(w.trainer.worker.paramSet)
+    heard = _Heard(w.training_thread.worker.paramSet)
     _type(qtbot, popup, "-1.25")
     args = _wait_heard(qtbot, heard)
     pub = args[2]
     assert pub.playing and pub.snapshot.params[1][0][2, 0] == -1.25
     _check_drawn_against_forward_pass(w, pub.snapshot)
     # training goes on from there (the weight keeps being trained)
-    qtbot.waitUntil(lambda: w.trainer.latest().snapshot.epoch > pub.snapshot.epoch + 2,
+    qtbot.waitUntil(lambda: w.training_thread.latest().snapshot.epoch > pub.snapshot.epoch + 2,
                     timeout=WAIT)
     assert w._playing
     w.pause()
@@ -200,20 +200,20 @@ def test_edits_the_worker_refuses_change_nothing_and_say_why(qtbot, window):
     from actlab.gui.training.worker import ParamEdit
 
     w = window
-    before = w.trainer.current_lab()[1].params
+    before = w.training_thread.current_lab()[1].params
     # an edit made for a network that has since been replaced is not applied
-    heard = _Heard(w.trainer.worker.paramRefused)
-    w.trainer.set_parameter(ParamEdit(0, 0, 0, 0.5), w._generation - 1)
+    heard = _Heard(w.training_thread.worker.paramRefused)
+    w.training_thread.set_parameter(ParamEdit(0, 0, 0, 0.5), w._generation - 1)
     _wait_heard(qtbot, heard)
     # the engine's own check (the popup never sends this): nothing changes, the status
     # bar says why
-    heard = _Heard(w.trainer.worker.paramRefused)
+    heard = _Heard(w.training_thread.worker.paramRefused)
     said = _status_log(w)
-    w.trainer.set_parameter(ParamEdit(0, 1, 0, 5000.0))
+    w.training_thread.set_parameter(ParamEdit(0, 1, 0, 5000.0))
     _wait_heard(qtbot, heard)
     qtbot.waitUntil(lambda: any(m.startswith("Weight x₂ → h1,1 not changed: 5000 is too "
                                              "large") for m in said), timeout=WAIT)
-    after = w.trainer.current_lab()[1].params
+    after = w.training_thread.current_lab()[1].params
     for (W, b), (W0, b0) in zip(after, before):
         np.testing.assert_array_equal(W, W0)
         np.testing.assert_array_equal(b, b0)
@@ -224,10 +224,10 @@ def test_weight_edits_stay_allowed_when_the_teacher_locks_the_structure(qtbot, w
     nv = window.network_view
     nv.set_edit_locks(True, True)
     popup = _click(qtbot, window, nv.link_item(0, 0, 0))
-    heard = _Heard(window.trainer.worker.paramSet)
+    heard = _Heard(window.training_thread.worker.paramSet)
     _type(qtbot, popup, "0.25")
     _wait_heard(qtbot, heard)
-    assert window.trainer.current_lab()[1].params[0][0][0, 0] == 0.25
+    assert window.training_thread.current_lab()[1].params[0][0][0, 0] == 0.25
 
 
 @pytest.mark.parametrize("epochs", [0, 1])
@@ -236,12 +236,12 @@ def test_the_edit_is_saved_with_the_lab_and_opens_again(qtbot, window, tmp_path,
 
     w = window
     if epochs:
-        seq = w.trainer.latest().seq
+        seq = w.training_thread.latest().seq
         w.step()
-        qtbot.waitUntil(lambda: w.trainer.latest().seq > seq
-                        and w.trainer.latest().snapshot.epoch == 1, timeout=WAIT)
+        qtbot.waitUntil(lambda: w.training_thread.latest().seq > seq
+                        and w.training_thread.latest().snapshot.epoch == 1, timeout=WAIT)
     popup = _click(qtbot, w, w.network_view.link_item(0, 1, 3))
-    heard = _Heard(w.trainer.worker.paramSet)
+    heard = _Heard(w.training_thread.worker.paramSet)
     said = _status_log(w)
     _type(qtbot, popup, "0.875")
     _wait_heard(qtbot, heard)
@@ -250,11 +250,11 @@ def test_the_edit_is_saved_with_the_lab_and_opens_again(qtbot, window, tmp_path,
     assert w.files.save_to(str(path))
     lab = load_lab(path)
     assert lab.params[0][0][1, 3] == 0.875
-    np.testing.assert_array_equal(lab.params[1][0], w.trainer.current_lab()[1].params[1][0])
+    np.testing.assert_array_equal(lab.params[1][0], w.training_thread.current_lab()[1].params[1][0])
     # and it opens with that weight in the worker
     assert w.open_lab(lab, str(path))
-    qtbot.waitUntil(lambda: w.trainer.latest().generation == w._generation, timeout=WAIT)
-    assert w.trainer.current_lab()[1].params[0][0][1, 3] == 0.875
+    qtbot.waitUntil(lambda: w.training_thread.latest().generation == w._generation, timeout=WAIT)
+    assert w.training_thread.current_lab()[1].params[0][0][1, 3] == 0.875
 
 
 def test_a_link_in_a_crowded_layer_can_be_clicked_too(qtbot, window):
@@ -265,8 +265,8 @@ def test_a_link_in_a_crowded_layer_can_be_clicked_too(qtbot, window):
     w, nv = window, window.network_view
     net = replace(w.lab.network, hidden=(64, 64), activations=("relu", "relu"))
     w.apply_edit(replace(w.lab, network=net), "network")
-    qtbot.waitUntil(lambda: w.trainer.latest() is not None
-                    and w.trainer.latest().generation == w._generation
+    qtbot.waitUntil(lambda: w.training_thread.latest() is not None
+                    and w.training_thread.latest().generation == w._generation
                     and nv._dense[1] is not None and len(nv._dense[1].drawn()) > 0,
                     timeout=WAIT)
     dense = nv._dense[1]

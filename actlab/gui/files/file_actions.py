@@ -1,6 +1,6 @@
 """Files for the main window (its ``files``): open, save, recent labs, presets, CSV import,
 export and drag-and-drop.  The window ``w`` supplies ``lab``, ``path``, ``settings``,
-``trainer``, ``acts``, ``menus``, ``workspace``, ``guide``, ``open_lab``, ``apply_edit`` and
+``training_thread``, ``acts``, ``menus``, ``workspace``, ``guide``, ``open_lab``, ``apply_edit`` and
 ``status``, and hands its drag-and-drop events here.
 
 Every failure shows one clear message (through :mod:`actlab.gui.dialogs`) and leaves the
@@ -191,7 +191,7 @@ class FileActions:
         """The window's lab with the notes typed so far and the trained weights and
         history of the running worker."""
         self.w.guide.flush_notes()
-        current = self.w.trainer.current_lab()
+        current = self.w.training_thread.current_lab()
         if current is None or current[0] != self.w._generation:
             return self.w.lab
         trained = current[1]
@@ -256,7 +256,7 @@ class FileActions:
 
         def write(target: str) -> None:
             if what == "history":
-                snap = self.w.trainer.latest()
+                snap = self.w.training_thread.latest()
                 export.export_csv_history(snap.snapshot.history if snap is not None else {},
                                           target)
                 return

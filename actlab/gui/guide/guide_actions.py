@@ -1,7 +1,7 @@
 """Guided labs in the main window (its ``guide``): the Guide page, teacher mode and the
 lab report.
 
-The window ``w`` supplies ``lab``, ``dataset``, ``trainer``, ``_generation``, ``settings``,
+The window ``w`` supplies ``lab``, ``dataset``, ``training_thread``, ``_generation``, ``settings``,
 ``menus``, ``side_panel``, ``files``, ``status``, ``_sync_panels`` and ``_mark_modified``;
 it calls :meth:`show_guide_for_lab` whenever a lab is opened.  Saving asks
 :meth:`flush_notes` first, so the notes being typed go into the lab.
@@ -93,7 +93,7 @@ class GuideActions:
 
     def _guide_tick(self) -> None:
         """Judge the newest snapshot against the lab's expected outcomes (5 Hz)."""
-        pub = self.w.trainer.latest()
+        pub = self.w.training_thread.latest()
         if pub is None or pub.generation != self.w._generation:
             return
         if not self.guide_shown():

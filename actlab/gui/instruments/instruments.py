@@ -141,7 +141,7 @@ class Instruments:
         self.area.closeRequested.connect(self.close)
         self.menu = self._make_menu()
         self.hidden.selectionChanged.connect(lambda *_: self.update_wants())
-        window.trainer.worker.playingChanged.connect(self.compare.main_playing)
+        window.training_thread.worker.playingChanged.connect(self.compare.main_playing)
         self._set_kind(window.workspace)
         self.timer = QTimer(window)
         self.timer.setInterval(TICK_MS)
@@ -287,9 +287,9 @@ class Instruments:
         if wants == self._wants:
             return
         self._wants = wants
-        self.w.trainer.set_instruments(insights, hidden)
+        self.w.training_thread.set_instruments(insights, hidden)
         if (insights or hidden is not None) and not self.w._playing:
-            self.w.trainer.request_snapshot()
+            self.w.training_thread.request_snapshot()
 
     def _set_kind(self, workspace) -> None:
         """Show the views of ``workspace``'s kind of instruments (the convolutional or the
@@ -336,14 +336,14 @@ class Instruments:
     # ------------------------------------------------------------------ drawing
     def _tick(self) -> None:
         """The instruments' display timer: draw the newest pack, if it is new."""
-        pub = self.w.trainer.latest()
+        pub = self.w.training_thread.latest()
         pack = None if pub is None else pub.insights
         if pack is None or (self._pack is not None and pack.seq == self._pack.seq):
             return  # nothing new: leave the training thread alone
         now = time.perf_counter()
         if pub.playing and now < self._next_draw:
             return  # the last drawing was slow: give the training thread its share
-        trainer = self.w.trainer
+        trainer = self.w.training_thread
         trainer.begin_gui_turn()  # as the surface's timer does: keep the GIL until painted
         self._built = False
         drawn = self.draw(pub)

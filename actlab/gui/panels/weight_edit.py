@@ -158,7 +158,7 @@ class WeightEditor(QtCore.QObject):
         view = window.network_view
         view.linkClicked.connect(self.edit)
         view.biasClicked.connect(self.edit_bias)
-        worker = window.trainer.worker
+        worker = window.training_thread.worker
         worker.paramSet.connect(self._applied)
         worker.paramRefused.connect(self._refused)
 
@@ -167,7 +167,7 @@ class WeightEditor(QtCore.QObject):
         return self.edit(column - 1, None, index)
 
     def _names(self, layer: int, i: int | None, j: int) -> tuple[str, str]:
-        lab, pub = self.w.lab, self.w.trainer.latest()
+        lab, pub = self.w.lab, self.w.training_thread.latest()
         n_outputs = 1 if pub is None else len(pub.snapshot.params[-1][1])
         return describe(layer, i, j, lab.features, len(lab.network.hidden), n_outputs)
 
@@ -176,7 +176,7 @@ class WeightEditor(QtCore.QObject):
         when ``i`` is None), next to its link or dot.  Returns the popup, or None when
         there is no trained network to edit (the status bar says why)."""
         w = self.w
-        pub = w.trainer.latest()
+        pub = w.training_thread.latest()
         if pub is None or pub.generation != w._generation:
             w.status("The network is still being set up: click the link again in a moment."
                      if w.dataset is not None and w.dataset.n_train else
@@ -204,7 +204,7 @@ class WeightEditor(QtCore.QObject):
 
     def _accepted(self, value: float) -> None:
         layer, i, j, generation = self.sender().target
-        self.w.trainer.set_parameter(ParamEdit(layer, i, j, value), generation)
+        self.w.training_thread.set_parameter(ParamEdit(layer, i, j, value), generation)
 
     def _anchor(self, layer: int, i: int | None, j: int) -> QtCore.QPoint:
         """The global position of the link's middle (or the bias dot)."""

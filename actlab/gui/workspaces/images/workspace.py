@@ -166,8 +166,8 @@ class ImageWorkspace:
     def probe(self, split: str, index: int) -> None:
         """Show image ``index`` of ``split`` through the network (the gallery's click)."""
         w = self.w
-        w.trainer.worker.set_probe(split, index)
+        w.training_thread.worker.set_probe(split, index)
         if not w.wants_playing:
-            w.trainer.request_snapshot()
+            w.training_thread.request_snapshot()
         w.status(f"Probing {split} image {index + 1}: its feature maps and class scores "
                  "follow it.")
