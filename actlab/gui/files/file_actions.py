@@ -1,7 +1,7 @@
 """Files for the main window (its ``files``): open, save, recent labs, presets, CSV import,
 export and drag-and-drop.  The window ``w`` supplies ``lab``, ``path``, ``settings``,
-``training_thread``, ``acts``, ``menus``, ``workspace``, ``guide``, ``open_lab``, ``apply_edit`` and
-``status``, and hands its drag-and-drop events here.
+``training_thread``, ``acts``, ``menus``, ``workspace``, ``guide``, ``open_lab``,
+``apply_edit`` and ``status``, and hands its drag-and-drop events here.
 
 Every failure shows one clear message (through :mod:`actlab.gui.dialogs`) and leaves the
 lab as it was.
