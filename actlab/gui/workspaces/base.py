@@ -61,6 +61,9 @@ class Workspace(Protocol):
     def clear_history(self) -> None:
         """Reset: the loss curves start again (not the old run's axes)."""
 
+    def opened(self) -> None:
+        """Another lab was opened (from a file, a preset or New)."""
+
     def draw(self, pub, snap, network_due: bool) -> None:
         """Draw a snapshot's pictures (the worker's publication ``pub``); the network
         diagram only when ``network_due`` or paused."""
@@ -77,6 +80,10 @@ class Workspace(Protocol):
 
     def pictures(self):
         """The kind's pictures drawn last (None before the first)."""
+
+    def import_csv(self, path: str | None) -> bool:
+        """File ▸ Import CSV (and a dropped CSV file): the data from ``path`` (None asks),
+        or one clear message and nothing changed; True on success."""
 
     def lock_widgets(self, group: str) -> list:
         """The widgets of this workspace a teacher's lock of ``group`` disables."""
