@@ -1,7 +1,7 @@
 """``compare.png`` of image runs: the test accuracy of several runs (one per activation,
 trained from the same seed and data) on one chart, and under it each run's first-layer
 filters — or, for a linear run, its class templates — so a student sees the linear run
-stay near chance *and* what its filters became.  Part of :mod:`actlab.render_images`.
+stay near chance *and* what its filters became.  Part of :mod:`actlab.figures.images`.
 
 The CLI (``actlab train IMAGE_LAB --activation A --activation B``) and the window's
 "Compare activations" instrument both build their runs with :func:`compare_entry` and draw

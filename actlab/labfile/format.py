@@ -36,7 +36,7 @@ from actlab.labfile.points import (
 from actlab.safe_text import printable
 
 # The API of lab files, importable from here: what this module defines, the format's
-# limits and error (from lab_checks) and the names that lived here before the format was
+# limits and error (from checks.py) and the names that lived here before the format was
 # split by what it holds (names, points, guide, presets).
 __all__ = [
     "LabFileError", "load_lab", "save_lab", "lab_to_dict", "lab_from_dict", "lab_to_json",

@@ -1,6 +1,6 @@
 """How the network diagram draws (the ``drawing`` of a :class:`~.view.NetworkView`):
 applying a snapshot's weights and pictures to the items, and placing every item and
-layer control for the view's size.  ``network_view.py`` builds the items and handles the
+layer control for the view's size.  ``view.py`` builds the items and handles the
 student's edits; this module only moves and restyles them.
 """
 from __future__ import annotations

@@ -67,7 +67,8 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
         return (f"The {name(column, index)}: the network's answer at every point of the "
                 f"plane (blue high, orange low).{bias}")
     act = display_name(activations[column - 1])  # a designed one: its own name
-    # the same words as the surface's title while this neuron is hovered (live_view.py)
+    # the same words as the surface's title while this neuron is hovered (see the point
+    # workspace)
     return (f"Neuron {index + 1} of hidden layer {column} ({act}): the picture shows "
             "what it outputs at "
             "every point of the plane — blue positive, orange negative. Hover to see it "
