@@ -207,3 +207,33 @@ def test_a_zip_of_an_unknown_version_gives_an_image_file_error(tmp_path):
     path.write_bytes(bytes(b))
     with pytest.raises(ImageFileError, match="v64.npz: a zip archive of a newer kind"):
         load_npz(path, 8, 0.5, 1)
+
+
+def test_a_member_without_npy_and_a_damaged_compressed_member_give_one_clear_error(tmp_path):
+    """Two archives that let a raw error escape: ``images`` stored without ``.npy`` came back
+    as bytes (AttributeError: 'bytes' object has no attribute 'ndim'), and a compressed
+    member whose deflate stream is broken raised zlib.error."""
+    ok = _ok()
+    x, y = ok["images"], ok["labels"]
+    raw = tmp_path / "raw.npz"
+    with zipfile.ZipFile(raw, "w") as z:
+        z.writestr("images", x.tobytes())  # raw numbers, not a .npy, named without ".npy"
+        buf = io.BytesIO()
+        np.save(buf, y)
+        z.writestr("labels.npy", buf.getvalue())
+    with pytest.raises(ImageFileError, match="'images' is not a NumPy array"):
+        load_npz(raw)
+    good = tmp_path / "good.npz"
+    np.savez_compressed(good, images=x, labels=y)
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("images.npy")
+    # the member's deflate stream starts after its local header (30 bytes, name, extra)
+    at = info.header_offset
+    start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") \
+        + int.from_bytes(data[at + 28:at + 30], "little")
+    data[start:start + info.compress_size] = b"\xff" * info.compress_size
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(ImageFileError, match="broken.npz"):
+        load_npz(broken)

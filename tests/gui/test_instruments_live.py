@@ -423,3 +423,20 @@ def test_closing_the_window_while_comparing_stops_both_threads(qtbot, settings_d
     assert w.close()
     assert not panel.thread.thread.isRunning()
     assert not w.training_thread.thread.isRunning()
+
+
+def test_old_runs_are_not_drawn_in_the_view_of_a_new_kind(qtbot, window):
+    """An image comparison, then a point lab: when the instrument is shown again it redraws
+    the newest publication, which still holds the image runs; they belong in the image
+    view (hidden now), never in the point view ('CompareTiles' has no 'train_y')."""
+    w = window
+    assert w.open_preset("images-two-3x3-are-one-5x5")
+    panel = _start_compare(qtbot, w, ("linear", "relu"))
+    qtbot.waitUntil(lambda: len(panel.runs()) == 2, timeout=60_000)
+    w.instruments.close("compare")
+    assert w.open_preset("xor-needs-nonlinearity")
+    _open(w, "compare")  # shown again: the newest publication is drawn at once
+    qtbot.wait(300)      # a few of the panel's draw ticks
+    assert panel.stack.currentWidget() is panel.view  # the point lab's surfaces on top
+    assert not panel.comparing
+    assert "lab changed" in panel.hint.text().lower()

@@ -90,6 +90,23 @@ def test_plus_and_minus_layers(qtbot, lab):
     assert not view.remove_layer_button.isEnabled()
 
 
+def test_plus_continues_a_layer_with_a_designed_activation(qtbot, lab):
+    """The last convolution uses the student's own activation: "+" adds a layer with it
+    (it raised "unknown activation 'bend'" and added nothing)."""
+    from actlab.engine.activations.custom import PiecewiseLinear
+
+    bend = PiecewiseLinear("bend", ((-1.0, 0.0), (0.0, 0.0), (1.0, 2.0)))
+    net = lab.network
+    designed = replace(net, custom=(bend,),
+                       conv=net.conv[:-1] + (replace(net.conv[-1], activation="bend",
+                                                     custom=(bend,)),))
+    view = _view(qtbot, designed)
+    spec = _emitted(qtbot, view, lambda: qtbot.mouseClick(view.add_layer_button,
+                                                          Qt.MouseButton.LeftButton))
+    assert len(spec.conv) == 3 and spec.conv[2].activation == "bend"
+    assert spec.custom == (bend,)
+
+
 def _pick(qtbot, combo, text):
     """Choose ``text`` the way a keyboard user does: focus the box, arrow to it."""
     combo.setFocus()

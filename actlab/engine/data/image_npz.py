@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -84,12 +85,16 @@ def _arrays(data: bytes) -> dict[str, np.ndarray]:
             for key in ("images", "labels", "class_names"):
                 if key in npz.files:
                     out[key] = npz[key]
+                    # a member without ".npy" is handed back as its raw bytes
+                    if not isinstance(out[key], np.ndarray):
+                        raise _Bad(f"'{key}' is not a NumPy array (a member without "
+                                   "'.npy'); save the arrays with numpy.savez")
     except ValueError as e:
         if "allow_pickle" in str(e) or "Object arrays" in str(e):
             raise _Bad(f"'{key}' holds Python objects (a pickled array); ActLab reads only "
                        "plain numbers and strings") from None
         raise _Bad(f"'{key}' is not a readable array ({printable(str(e), 80)})") from None
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error):
         raise _Bad(f"'{key}' is damaged (the zip archive cannot be unpacked)") from None
     except (NotImplementedError, RuntimeError):  # zipfile: an unknown version or method,
         # or an encrypted member ("zip file version 6.4", found by the fuzz test)

@@ -65,6 +65,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.thread = CompareThread(self)
         self._token = 0
         self._loaded_key = None
+        self._loaded_kind = "points"  # the kind of lab the runs in the worker belong to
         self._drawn_seq = 0
         self._pub = None
         self._dataset = None
@@ -264,6 +265,7 @@ class ComparePanel(QtWidgets.QWidget):
         self._token = self.thread.load(w.lab.without_results(), dataset, names)
         self._dataset = dataset
         self._loaded_key = self._key()
+        self._loaded_kind = w.lab.kind
         self._drawn_seq = 0
         self.hint.setText(self._hint_text)
         return True
@@ -361,7 +363,9 @@ class ComparePanel(QtWidgets.QWidget):
         force = self._drawn_seq == 0
         self._drawn_seq = pub.seq
         self._pub = pub
-        view = self._kind_view(self._lab_kind())
+        # the runs' own kind's view: after the window switched to another kind of lab the
+        # old runs must not be drawn by (or as) the new kind's view
+        view = self._kind_view(self._loaded_kind)
         if view is self.curves_view:  # curves side by side
             view.show_runs(
                 [(name, snap, pic) for (name, snap), pic in zip(pub.runs, pub.pictures)],
@@ -391,6 +395,6 @@ class ComparePanel(QtWidgets.QWidget):
                  "functions": lambda target: render_function_compare_png(
                      worker.function_fit_runs(), target),
                  "images": lambda target: write_compare_png(target, worker.image_entries())
-                 }[self._lab_kind()]  # each drawn as the CLI draws its compare.png
+                 }[self._loaded_kind]  # each drawn as the CLI draws its compare.png
         return self.window_.export_with("compare", write, path)
 

@@ -244,9 +244,12 @@ class ConvBuilderView(QtWidgets.QWidget):
 
     def _add_layer(self) -> None:
         last = self._spec.conv[-1]
+        # the last layer's activation may be one the student designed: the new layer gets
+        # the network's designed activations with it
         self._try(conv=self._spec.conv + (ConvSpec(filters=last.filters, kernel=3,
                                                    padding="same", stride=1,
-                                                   activation=last.activation),))
+                                                   activation=last.activation,
+                                                   custom=last.custom),))
 
     def _remove_layer(self) -> None:
         self._try(conv=self._spec.conv[:-1])
