@@ -51,12 +51,21 @@ def sample_indices(labels, n: int = N_SAMPLES) -> np.ndarray:
     return np.array(sorted(out), dtype=np.int64)
 
 
+def _shown_images(data):
+    """``(x, y, which)``: the test images the figures show, or the training images (which
+    = "training") for a lab that keeps none aside (a train fraction of 1)."""
+    if len(data.x_test):
+        return data.x_test, data.y_test, "test"
+    return data.x_train, data.y_train, "training"
+
+
 def run_analysis(run: ImageRunResult):
     """``(collapse, templates)`` of the run: the ConvCollapse of its first run of merging
     convolutions (None when no layers merge) and its class Templates (None unless the
-    whole network is linear), both measured on up to 200 test images."""
+    whole network is linear), both measured on up to 200 test images
+    (training images when there are none)."""
     spec, params = run.spec, run.network.get_params()
-    x = run.data.x_test[:N_MEASURE]
+    x = _shown_images(run.data)[0][:N_MEASURE]
     runs = ca.conv_runs(spec.conv)
     collapse = ca.collapse_run(params, spec.conv, runs[0], x) if runs and len(x) else None
     tmpl = None
@@ -77,32 +86,34 @@ def write_image_figures(out_dir, run: ImageRunResult, scale: float = 2.0) -> dic
     suffix = f" — {run.title}" if run.title else ""
     written: dict[str, Path] = {}
     failures: dict[str, str] = {}
-    if len(data.x_test) == 0:
-        raise ImageFigureError({"all figures": "the run has no test images to draw"}, {})
-    predicted = np.argmax(net.predict(data.x_test), axis=1)
+    x, y, which = _shown_images(data)
+    if len(x) == 0:
+        raise ImageFigureError({"all figures": "the run has no images to draw"}, {})
+    predicted = np.argmax(net.predict(x), axis=1)
 
     def samples():
-        idx = sample_indices(data.y_test)
-        return ri.samples_png(out / "samples.png", data.x_test[idx], data.y_test[idx],
-                              predicted[idx], names, "Test images and predictions" + suffix,
-                              scale)
+        idx = sample_indices(y)
+        return ri.samples_png(out / "samples.png", x[idx], y[idx], predicted[idx], names,
+                              f"{which.capitalize()} images and predictions" + suffix, scale,
+                              which)
 
     def filters():
         collapse, tmpl = run_analysis(run)
         return ri.filters_png(out / "filters.png", net.get_params(), run.spec.conv,
-                              "First-layer filters" + suffix, collapse, tmpl, names, scale)
+                              "First-layer filters" + suffix, collapse, tmpl, names, scale,
+                              which)
 
     def featuremaps():
-        maps = net.forward_maps(data.x_test[0])
-        truth = names[int(data.y_test[0])]
+        maps = net.forward_maps(x[0])
+        truth = names[int(y[0])]
         return ri.featuremaps_png(out / "featuremaps.png", maps,
-                                  f"One test image ({truth}) through every layer" + suffix,
+                                  f"One {which} image ({truth}) through every layer" + suffix,
                                   names, scale)
 
     def confusion():
-        M = ca.confusion_matrix(data.y_test, predicted, len(names))
+        M = ca.confusion_matrix(y, predicted, len(names))
         return ri.confusion_png(out / "confusion.png", M, names,
-                                "Confusion matrix (test images)" + suffix, scale)
+                                f"Confusion matrix ({which} images)" + suffix, scale, which)
 
     for name, draw in (("samples", samples), ("filters", filters),
                        ("featuremaps", featuremaps), ("confusion", confusion)):

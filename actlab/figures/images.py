@@ -62,14 +62,14 @@ def _classes(values, n: int, k: int, what: str) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- samples
-def _sample_lines(n_right: int, n: int) -> list[tuple[str, str]]:
-    return [(f"{n_right} of {n} test images predicted right ({100.0 * n_right / n:.0f}%); "
+def _sample_lines(n_right: int, n: int, which: str = "test") -> list[tuple[str, str]]:
+    return [(f"{n_right} of {n} {which} images predicted right ({100.0 * n_right / n:.0f}%); "
              "the name under each is the prediction.", fc.TEXT),
             ("red outline = wrong (the true class is written in red under it)", fc.MISTAKE)]
 
 
-def samples_layout(images, class_names, title: str = "") -> tuple[list[tuple[float, float, float, float]],
-                                                  float, float]:
+def samples_layout(images, class_names, title: str = "", which: str = "test"
+                   ) -> tuple[list[tuple[float, float, float, float]], float, float]:
     """Where :func:`samples_png` draws each image: ``(x, y, w, h)`` boxes in logical
     pixels (the PNG has 2 pixels per logical pixel), and the figure's width and height."""
     x = _images(images)
@@ -80,15 +80,17 @@ def samples_layout(images, class_names, title: str = "") -> tuple[list[tuple[flo
     cols = max(1, min(n, int(900 // col_w), 10))
     top = _header_height(2)
     boxes, gw, gh = grid_boxes(n, cols, (W * cell, H * cell), col_w, 2, MARGIN, top)
-    width = max(gw + 2 * MARGIN, _header_width(title, [t for t, _ in _sample_lines(n, n)]))
+    width = max(gw + 2 * MARGIN,
+                _header_width(title, [t for t, _ in _sample_lines(n, n, which)]))
     return [(bx, by, W * cell, H * cell) for bx, by in boxes], width, top + gh + MARGIN
 
 
 def samples_png(path, images, labels, predicted, class_names, title: str,
-                scale: float = 2.0):
+                scale: float = 2.0, which: str = "test"):
     """Save a grid of ``images`` ((n, 1, H, W) in [0, 1], ink 1) with the ``predicted``
     class name under each; a wrong prediction gets a red outline and its true class in
-    red.  ``labels`` are the true classes.  At most 100 images."""
+    red.  ``labels`` are the true classes.  At most 100 images.  ``which`` names them
+    ("test", or "training" for a lab that keeps no test images)."""
     x = _images(images)
     n = len(x)
     if n > MAX_SAMPLES:
@@ -97,10 +99,10 @@ def samples_png(path, images, labels, predicted, class_names, title: str,
     y = _classes(labels, n, len(names), "labels")
     p = _classes(predicted, n, len(names), "predictions")
     wrong = p != y
-    boxes, width, height = samples_layout(x, names, title)
+    boxes, width, height = samples_layout(x, names, title, which)
     cell = int(boxes[0][2] // x.shape[2])
     with Canvas(width, height, scale) as cv:
-        top = _header(cv, title, _sample_lines(int((~wrong).sum()), n))
+        top = _header(cv, title, _sample_lines(int((~wrong).sum()), n, which))
         captions = [[names[p[i]]] + ([("true: " + names[y[i]], fc.MISTAKE)] if wrong[i] else [])
                     for i in range(n)]
         col_w = (boxes[1][0] - boxes[0][0]) if n > 1 and boxes[1][1] == boxes[0][1] \
@@ -153,7 +155,7 @@ def _kernel_panel(tiles, captions, vmax, heading, key_label, cols=4, target=KERN
 
 
 def filters_png(path, params, conv_layers, title: str, collapse=None, templates=None,
-                class_names=None, scale: float = 2.0):
+                class_names=None, scale: float = 2.0, which: str = "test"):
     """Save the first conv layer's kernels (blue +, orange −, white 0, one symmetric scale
     stated by a colour key).  With ``collapse`` (a :class:`ConvCollapse`) the composite
     kernel(s) stand beside them with its summary and the measured difference; with
@@ -181,7 +183,7 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
                                     f"{collapse.first + 1}–{collapse.last + 1}",
                                     "composite weight"))
         notes.append((collapse.summary, fc.TEXT))
-        notes.append((_difference_words(collapse), fc.TEXT))
+        notes.append((_difference_words(collapse, which), fc.TEXT))
         if collapse.note:
             notes.append((collapse.note, fc.MUTED))
         if len(pairs) < Kc.shape[0] * Kc.shape[1]:
@@ -208,7 +210,7 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
                                        "image + c", "template weight per pixel",
                                        cols=5, target=TILE)
         if templates.max_difference is not None:
-            after.append(("Network scores vs template scores on the test images: largest "
+            after.append((f"Network scores vs template scores on the {which} images: largest "
                           f"difference {fmt(templates.max_difference)} (rounding only).",
                           fc.TEXT))
     row_w = sum(p[0] for p in panels) + 32 * (len(panels) - 1)
@@ -243,18 +245,19 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
         return cv.save(path)
 
 
-def _difference_words(c) -> str:
+def _difference_words(c, which: str = "test") -> str:
     if c.border_difference is None or c.interior_difference is None:
-        return (f"Measured on the test images: largest |stack − single convolution| = "
+        return (f"Measured on the {which} images: largest |stack − single convolution| = "
                 f"{fmt(c.max_difference)} (relative {fmt(c.relative_difference)}): the same "
                 "up to rounding.")
-    return (f"Measured on the test images: inside the map the largest difference is "
+    return (f"Measured on the {which} images: inside the map the largest difference is "
             f"{fmt(c.interior_difference)} (rounding); within {c.padding[0]} px of the "
             f"border, where zero padding acts, it is {fmt(c.border_difference)}.")
 
 
 # ---------------------------------------------------------------------- confusion
-def confusion_png(path, matrix, class_names, title: str, scale: float = 2.0):
+def confusion_png(path, matrix, class_names, title: str, scale: float = 2.0,
+                  which: str = "test"):
     """Save the confusion matrix: ``matrix[t, p]`` images of true class t predicted as p
     (rows true, columns predicted) with the count in each cell, shaded by the share of
     its row, and the accuracy it implies."""
@@ -275,7 +278,7 @@ def confusion_png(path, matrix, class_names, title: str, scale: float = 2.0):
     top = _header_height(2) + 22 + col_lab
     total = int(M.sum())
     right = int(np.trace(M))
-    lines = [(f"{right} of {total} test images on the diagonal (right): accuracy "
+    lines = [(f"{right} of {total} {which} images on the diagonal (right): accuracy "
               f"{100.0 * right / max(total, 1):.0f}%.", fc.TEXT),
              ("Rows: the true class; columns: what the network predicted.", fc.MUTED),
              ("The darker a cell, the larger its share of the row.", fc.MUTED)]

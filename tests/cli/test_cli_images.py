@@ -154,3 +154,25 @@ def test_metrics_name_each_layers_gradient_dead_filters_and_the_confusion(tmp_pa
     M = np.array(doc["confusion"])
     assert M.sum() == t.dataset.n_test and doc["class_names"] == list(t.dataset.class_names)
     assert np.trace(M) / M.sum() == pytest.approx(doc["test_accuracy"], abs=1e-6)
+
+
+def test_an_image_lab_without_test_images_writes_everything_from_its_training_images(
+        tmp_path, capsys):
+    """A train fraction of 1 keeps no test images: the run used to write half its files
+    and exit 2 ("cannot write the results"); point and function labs exit 0.  Now the
+    figures show the training images and say so."""
+    from dataclasses import replace
+
+    from actlab.labfile.format import save_lab
+    from actlab.labfile.presets import load_preset
+
+    lab = load_preset("images-two-3x3-are-one-5x5")
+    lab = replace(lab, data=replace(lab.data, train_fraction=1.0))
+    save_lab(lab, tmp_path / "all-train.actlab")
+    out = tmp_path / "out"
+    assert main(["train", str(tmp_path / "all-train.actlab"), "--epochs", "2", "--quiet",
+                 "--out", str(out)]) == 0
+    assert capsys.readouterr().err == ""
+    for name in ("samples", "filters", "featuremaps", "confusion", "loss"):
+        assert _png_has_content(out / f"{name}.png"), name
+    assert json.loads((out / "metrics.json").read_text())["epochs"] == 2
