@@ -22,9 +22,6 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from actlab.engine.activations.builtin import NAMES
 from actlab.engine.activations.lookup import display_name
-from actlab.figures.functions import render_function_compare_png
-from actlab.figures.image_compare import write_compare_png
-from actlab.figures.render import render_compare_png
 from actlab.kinds.registry import kind_of
 from actlab.views.points.compare_view import CompareView
 from actlab.views.images.compare_images_view import ImageCompareView
@@ -390,6 +387,10 @@ class ComparePanel(QtWidgets.QWidget):
         if pub is None or self._loaded_key is None or pub.token != self._token:
             self.window_.status("Train side by side first: there is nothing to export yet.")
             return False
+        from actlab.figures.functions import render_function_compare_png
+        from actlab.figures.image_compare import write_compare_png
+        from actlab.figures.render import render_compare_png
+
         worker = self.thread.worker
         write = {"points": lambda target: render_compare_png(worker.snapshots(100), target),
                  "functions": lambda target: render_function_compare_png(

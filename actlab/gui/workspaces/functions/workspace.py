@@ -16,8 +16,6 @@ from actlab.gui.panels.features_panel import FeaturesPanel
 from actlab.gui.settings import last_folder
 from actlab.gui.style import data_column, scrolling
 from actlab.gui.workspaces.base import merged_layer_runs
-from actlab.gui.workspaces.functions.data_panel import FunctionDataPanel
-from actlab.gui.workspaces.functions.output_panel import FunctionOutputPanel
 
 EXPORT_TITLES = {"curve": "Curve plot", "loss": "Loss plot"}
 
@@ -40,6 +38,10 @@ class FunctionWorkspace:
     import_csv_tip = "Load the points of a curve from a CSV file with columns x, y."
 
     def __init__(self, window):
+        # made when the first function lab opens (see the image workspace)
+        from actlab.gui.workspaces.functions.data_panel import FunctionDataPanel
+        from actlab.gui.workspaces.functions.output_panel import FunctionOutputPanel
+
         self.w = window
         self.data_panel = FunctionDataPanel()
         self.data_panel.setObjectName("function_data_panel")

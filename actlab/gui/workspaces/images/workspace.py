@@ -11,13 +11,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
-from actlab.views.images.conv_builder import ConvBuilderView
-
 from actlab.gui.actions import add_export_menu
 from actlab.gui.activations.designed_activations import design_for_layer
 from actlab.gui.style import scrolling
-from actlab.gui.workspaces.images.data_panel import ImageDataPanel
-from actlab.gui.workspaces.images.output_panel import ImageOutputPanel
 
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
 EXPORT_TITLES = {"loss": "Loss plot", "accuracy": "Accuracy plot",
@@ -42,6 +38,12 @@ class ImageWorkspace:
     import_csv_tip = "Load your own points from a CSV file with columns x1, x2, label."
 
     def __init__(self, window):
+        # made when the first image lab opens: a window that never shows one does not
+        # import (or pay for) its widgets
+        from actlab.gui.workspaces.images.data_panel import ImageDataPanel
+        from actlab.gui.workspaces.images.output_panel import ImageOutputPanel
+        from actlab.views.images.conv_builder import ConvBuilderView
+
         self.w = window
         self.data_panel = ImageDataPanel()
         self.data_panel.setObjectName("image_data_panel")
