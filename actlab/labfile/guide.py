@@ -7,7 +7,6 @@ Standard library only (no Qt).
 """
 from __future__ import annotations
 
-import copy
 import difflib
 from typing import Any
 
@@ -15,7 +14,7 @@ from actlab.labfile import functions as functions_format
 from actlab.labfile import images as images_format
 from actlab.lab import CONTROL_GROUPS, NetworkSpec
 from actlab.labfile.checks import (
-    LabFileError, _at, _choice, _count, _float, _int, _json_value, _list, _object, _str)
+    LabFileError, json_copy, _at, _choice, _count, _float, _int, _list, _object, _str)
 from actlab.labfile.names import known_names
 from actlab.labfile.points import read_features, read_network
 
@@ -111,7 +110,7 @@ def read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...
     """Check the guide fields ActLab uses (see ``docs/lab-format.md``); returns a copy
     whose expectations are pinned to ``network`` and ``features`` where they name none."""
     obj = _object(v, path, None)
-    _json_value(obj, path)
+    out = json_copy(obj, path)
     for key in obj:
         if key not in GUIDE_KEYS:
             close = difflib.get_close_matches(key, GUIDE_KEYS, n=1, cutoff=0.75)
@@ -135,7 +134,6 @@ def read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...
             if name in seen:
                 raise LabFileError(_at(at, i), f"'{name}' is listed twice")
             seen.add(name)
-    out = copy.deepcopy(obj)
     if expect is not None:
         out["expect"] = expect
     return out
