@@ -88,7 +88,9 @@ def _read_pixels(v: Any, path: str) -> tuple[float, ...]:
         at = _at(path, j)
         if len(_list(row, at)) != width:
             raise LabFileError(at, f"{_count(len(row), 'pixel')}, but row 0 has {width}")
-        if not all(type(x) is int and 0 <= x <= INK_LEVELS for x in row):
+        # whole ints 0..255 (not bools): checked at C speed, element by element if not
+        if row and not (set(map(type, row)) == {int}
+                        and 0 <= min(row) and max(row) <= INK_LEVELS):
             for i, x in enumerate(row):  # name the first bad pixel
                 _int(x, _at(at, i), 0, INK_LEVELS)
     if not images.MIN_SIZE <= width <= images.MAX_SIZE:

@@ -42,8 +42,13 @@ def plain(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: plain(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
+        if set(map(type, v)) <= _PLAIN:  # rows of pixels or numbers: nothing to convert
+            return list(v)
         return [plain(x) for x in v]
     return v
+
+
+_PLAIN = {int, float, str, bool, type(None)}
 
 
 def _history_value(v: Any) -> Any:
