@@ -22,6 +22,7 @@ from actlab.views.network.view import NetworkView
 from actlab.gui import dialogs
 from actlab.gui.actions import build_menus, create_actions, dice_icon
 from actlab.gui.files.autosave import Autosaver
+from actlab.gui.files.background import BackgroundJobs, Superseded
 from actlab.gui.panels.controls_panel import ControlsPanel
 from actlab.gui.files.undo import DataEdits
 from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
@@ -47,6 +48,16 @@ RESET_MESSAGES = {
 TRAINING_NAMES = {"learning_rate": "Learning rate", "batch_size": "Batch size",
                   "optimizer": "Optimizer", "regularization": "Regularization",
                   "reg_rate": "Regularization rate", "stop_after": "Stop after"}
+
+
+def checked_lab_data(lab: Lab, path: str | None):
+    """``(lab, dataset)`` with every check the engine makes (a Trainer is built and thrown
+    away), so nothing fails after the window commits to the lab.  Runs off the GUI thread."""
+    lab, dataset = lab_data(lab, path)
+    if dataset.n_train:
+        from actlab.engine.trainer import Trainer
+        Trainer(lab, dataset)
+    return lab, dataset
 
 
 class ArrowKeysToInputs(QtCore.QObject):
@@ -81,6 +92,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dataset: Dataset | None = None
         self.path: str | None = None
         self._generation = 0  # of the lab last sent to the worker
+        self.modifications = 0  # counts changes, so a save knows if one came during it
         self._playing = False  # what the worker reported
         self.wants_playing = False  # what was last asked for (see Playback)
         self.training_thread = TrainingThread(self)
@@ -92,6 +104,7 @@ class MainWindow(QtWidgets.QMainWindow):
         ready = "Ready: press Play (Space) to train."
         if not self.open_lab(lab or default_lab(), path, ready):
             self.open_lab(default_lab(), None, ready)
+        self._constructed = True  # from now on slow work runs off the GUI thread
         self.autosaver.offer_recovery()  # the last run crashed with unsaved changes
 
     def _build(self) -> None:
@@ -108,6 +121,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._create_layout()
         self.show_workspace("points")  # until the first lab opens
         self._create_status_bar()
+        self.jobs = BackgroundJobs(self)  # slow builds, loads and saves off this thread
         self.instruments = Instruments(self)
         self.guide = GuideActions(self)  # the Guide page, teacher mode, the report
         self.presentation = Presentation(self)
@@ -229,14 +243,24 @@ class MainWindow(QtWidgets.QMainWindow):
         self.weight_editor = WeightEditor(self)  # click a link to type its weight
 
     # ------------------------------------------------------------------ the Lab flow
+    def build_lab(self, make, what: str):
+        """``(lab, dataset)`` from ``make()`` -- reading, drawing or loading the data, the
+        slow part -- run off the GUI thread while the window stays responsive (see
+        :mod:`~actlab.gui.files.background`); raises Superseded when a newer change,
+        Cancel or closing came first, and whatever ``make`` raises."""
+        if not getattr(self, "_constructed", False):
+            return make()  # the first lab, before the window is shown
+        return self.jobs.build(make, what)
+
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
-        cannot be used shows an error and changes nothing; returns False then."""
+        cannot be used shows an error and changes nothing; returns False then, and when
+        a newer change or Cancel came first while its data was being built."""
         try:
-            lab, dataset = lab_data(lab, path)
-            if dataset.n_train:
-                from actlab.engine.trainer import Trainer
-                Trainer(lab, dataset)  # every check the engine makes, before we commit
+            lab, dataset = self.build_lab(lambda: checked_lab_data(lab, path),
+                                          f"Opening “{lab.name}”…")
+        except Superseded:
+            return False
         except Exception as e:  # noqa: BLE001 - any bad lab is the user's, not a crash
             name = path or lab.name
             dialogs.show_error(self, "Cannot open the lab", f"{name}: {e}")
@@ -271,7 +295,11 @@ class MainWindow(QtWidgets.QMainWindow):
             if new_lab.data == self.lab.data and new_lab.kind == self.lab.kind:
                 dataset = self.dataset
             else:
-                new_lab, dataset = lab_data(new_lab, self.path)
+                path = self.path
+                new_lab, dataset = self.build_lab(lambda: lab_data(new_lab, path),
+                                                  "Building the data…")
+        except Superseded:  # a newer change (or Cancel) came first
+            return
         except ValueError as e:  # an ImageFileError is one too
             dialogs.show_error(self, "Cannot use these settings", str(e))
             self._sync_panels()
@@ -290,6 +318,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.status(RESET_MESSAGES.get(part, "Settings changed: weights re-initialised."))
 
     def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False) -> None:
+        if hasattr(self, "jobs"):
+            self.jobs.supersede()  # this lab is the newest: no pending build lands over it
         self.lab, self.dataset = lab, dataset
         self.show_workspace(lab.kind)
         self._sync_panels()
@@ -399,6 +429,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.playback.request_pause()
 
     def _mark_modified(self) -> None:
+        self.modifications += 1
         self.setWindowModified(True)
 
     def _update_title(self) -> None:
@@ -429,9 +460,15 @@ class MainWindow(QtWidgets.QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.jobs.saving:  # finish the save first, then close (the student's work)
+            event.ignore()
+            self.status("Closing once the lab is saved…")
+            self.jobs.after_saves(lambda: self.isVisible() and self.close())
+            return
         if not self.files.maybe_save():
             event.ignore()
             return
+        self.jobs.supersede()  # no pending build lands in a closed window
         self._save_settings()
         self.autosaver.close()  # a clean close leaves no autosave to recover
         self.draw_timer.stop()

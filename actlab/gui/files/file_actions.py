@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui
 from actlab.lab import Lab, default_lab
 
 from actlab.gui import dialogs
+from actlab.gui.files.background import Superseded
 from actlab.gui.settings import (
     add_recent_lab, last_folder, recent_labs, remove_recent_lab, set_last_folder)
 
@@ -112,8 +113,11 @@ class FileActions:
 
         if ask and not self.maybe_save():
             return False
-        try:
-            lab = load_lab(path)
+        try:  # read off the GUI thread: a large file takes a while
+            lab = self.w.jobs.build(lambda: load_lab(path),
+                                    f"Reading {os.path.basename(path)}…")
+        except Superseded:
+            return False
         except LabFileError as e:
             dialogs.show_error(self.w, "Cannot open the lab", f"{e}")
             return False
@@ -222,16 +226,18 @@ class FileActions:
         if lab.name in ("Untitled lab", ""):
             lab = replace(lab, name=Path(path).stem)
             self.w.lab = replace(self.w.lab, name=lab.name)
-        try:
-            save_lab(lab, path)
+        changes = self.w.modifications
+        try:  # written off the GUI thread (atomically); closing waits for it
+            self.w.jobs.save(lambda: save_lab(lab, path), f"Saving {os.path.basename(path)}…")
         except (LabFileError, OSError) as e:
             dialogs.show_error(self.w, "Cannot save the lab", str(e))
             return False
         self.w.path = os.path.abspath(path)
         add_recent_lab(self.w.settings, path)
         set_last_folder(self.w.settings, path)
-        self.w.setWindowModified(False)
-        self.w.autosaver.discard()  # saved: nothing left to recover
+        if self.w.modifications == changes:  # no change came while it was being written
+            self.w.setWindowModified(False)
+            self.w.autosaver.discard()  # saved: nothing left to recover
         self.w._update_title()
         epochs = len((lab.history or {}).get("epoch", ()))
         self.w.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "

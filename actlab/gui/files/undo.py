@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from actlab.lab import DataSpec
 
 from actlab.gui import dialogs
+from actlab.gui.files.background import Superseded
 from actlab.engine.data.point_edits import with_nearest_removed, with_point_added
 from actlab.kinds.registry import kind_of, lab_data
 
@@ -156,9 +157,11 @@ class DataEdits:
 
     def _use_data(self, data: DataSpec, keep_weights: bool, title: str,
                   part: str = "data") -> bool:
-        lab = replace(self.w.lab.without_results(), **{part: data})
+        lab, path = replace(self.w.lab.without_results(), **{part: data}), self.w.path
         try:
-            lab, dataset = lab_data(lab, self.w.path)
+            lab, dataset = self.w.build_lab(lambda: lab_data(lab, path), "Building the data…")
+        except Superseded:  # a newer change (or Cancel) came first
+            return False
         except ValueError as e:
             dialogs.show_error(self.w, title, str(e))
             return False
