@@ -298,7 +298,8 @@ class MainWindow(QtWidgets.QMainWindow):
                 path = self.path
                 new_lab, dataset = self.build_lab(lambda: lab_data(new_lab, path),
                                                   "Building the data…")
-        except Superseded:  # a newer change (or Cancel) came first
+        except Superseded:  # a newer change (or Cancel) came first: show the lab as it is
+            self._sync_panels()
             return
         except ValueError as e:  # an ImageFileError is one too
             dialogs.show_error(self, "Cannot use these settings", str(e))

@@ -195,13 +195,18 @@ class FileActions:
         """The window's lab with the notes typed so far and the trained weights and
         history of the running worker."""
         self.w.guide.flush_notes()
+        return self._with_results(self.w.lab, self.w._generation)
+
+    def _with_results(self, lab: Lab, generation: int) -> Lab:
+        """``lab`` with the trained weights and history of the worker's lab ``generation``
+        (any thread: it waits while the worker measures a large data set)."""
         current = self.w.training_thread.current_lab()
-        if current is None or current[0] != self.w._generation:
-            return self.w.lab
+        if current is None or current[0] != generation:
+            return lab
         trained = current[1]
         if not trained.history or not trained.history.get("epoch"):
-            return self.w.lab.without_results() if self.w.lab.params is None else self.w.lab
-        return replace(self.w.lab, params=trained.params, history=trained.history)
+            return lab.without_results() if lab.params is None else lab
+        return replace(lab, params=trained.params, history=trained.history)
 
     def save(self) -> bool:
         if self.w.path is None:
@@ -222,13 +227,18 @@ class FileActions:
         """Save the lab with its trained weights to ``path``; True on success."""
         from actlab.labfile.format import LabFileError, save_lab
 
-        lab = self.results_lab()
-        if lab.name in ("Untitled lab", ""):
-            lab = replace(lab, name=Path(path).stem)
-            self.w.lab = replace(self.w.lab, name=lab.name)
-        changes = self.w.modifications
-        try:  # written off the GUI thread (atomically); closing waits for it
-            self.w.jobs.save(lambda: save_lab(lab, path), f"Saving {os.path.basename(path)}…")
+        self.w.guide.flush_notes()
+        if self.w.lab.name in ("Untitled lab", ""):
+            self.w.lab = replace(self.w.lab, name=Path(path).stem)
+        lab, generation, changes = self.w.lab, self.w._generation, self.w.modifications
+
+        def save() -> Lab:  # off the GUI thread: the weights (the worker may be busy), the file
+            saved = self._with_results(lab, generation)
+            save_lab(saved, path)  # atomic; closing the window waits for it
+            return saved
+
+        try:
+            lab = self.w.jobs.save(save, f"Saving {os.path.basename(path)}…")
         except (LabFileError, OSError) as e:
             dialogs.show_error(self.w, "Cannot save the lab", str(e))
             return False
