@@ -90,10 +90,13 @@ class BackgroundJobs(QtCore.QObject):
         self.generation += 1
         self.builds_started += 1
         generation = self.generation
-        result = self._run(fn, what, lambda: generation == self.generation, save=False)
-        if generation != self.generation:
+        try:
+            result = self._run(fn, what, lambda: generation == self.generation, save=False)
+            if generation != self.generation:
+                raise Superseded(what)
+        except Superseded:
             self.builds_dropped += 1
-            raise Superseded(what)
+            raise
         self.builds_applied += 1
         return result
 
