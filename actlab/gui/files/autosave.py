@@ -42,6 +42,7 @@ class Autosaver:
         # an autosave nobody removed: the last run did not close cleanly
         self.pending = self.active and os.path.exists(self.path)
         self.writes = 0  # autosaves written (tests read it)
+        self.writing = self._discard_after = False
         self.timer = QTimer(window)
         self.timer.setInterval(INTERVAL_MS if interval_ms is None else int(interval_ms))
         self.timer.timeout.connect(self.write_if_modified)
@@ -63,21 +64,42 @@ class Autosaver:
             return False
         from actlab.labfile.format import LabFileError, save_lab
 
-        lab = self.w.files.results_lab()
-        for candidate in (lab, lab.without_results()):
-            try:
-                save_lab(candidate, self.path)
-            except (LabFileError, OSError, ValueError):
-                continue
+        if self.writing:
+            return False  # one at a time; the timer comes back
+        self.w.guide.flush_notes()
+        lab, generation, target = self.w.lab, self.w._generation, self.path
+
+        def write() -> bool:  # off the GUI thread: a lab of 1,000 drawings takes a while
+            lab_now = self.w.files._with_results(lab, generation)
+            for candidate in (lab_now, lab_now.without_results()):
+                try:
+                    save_lab(candidate, target)
+                except (LabFileError, OSError, ValueError):
+                    continue
+                return True
+            return False
+
+        self.writing = True
+        try:
+            written = self.w.jobs.save(write, "Autosaving…")
+        finally:
+            self.writing = False
+        if self._discard_after:  # saved or replaced while it was written: remove it
+            self._discard_after = False
+            self.discard()
+            return False
+        if written:
             self.w.settings.setValue(PATH_KEY, self.w.path or "")
             self.writes += 1
-            return True
-        return False
+        return written
 
     def discard(self) -> None:
         """The lab was saved, discarded or replaced: no autosave is needed any more
         (one waiting to be recovered is kept until the user answers)."""
         if not self.active or self.pending:
+            return
+        if self.writing:  # removing it now would leave the write landing after
+            self._discard_after = True
             return
         try:
             os.remove(self.path)
