@@ -162,7 +162,28 @@ _NUMBERS_ONLY = ("data.points", "params", "history")
 
 # A JSON string as json.dumps writes it (it escapes only quotes, backslashes and controls)
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_OPEN, _CLOSE = np.frombuffer(b"[{", np.uint8), np.frombuffer(b"]}", np.uint8)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# what json.loads turns into a number _is_finite refuses (conservative: 1e300 and more)
+_ODD_NUMBER = re.compile(r"NaN|Infinity|[0-9]{300}|[eE]\+?[0-9]{3}")
+
+
+def _nesting(stripped: str) -> int:
+    """How deep the brackets of JSON text without its strings nest (C speed)."""
+    marks = np.frombuffer(stripped.encode("utf-8").translate(None, _NOT_BRACKETS), np.uint8)
+    if not marks.size:
+        return 0
+    return int(np.cumsum(np.where((marks == ord("[")) | (marks == ord("{")), 1, -1)).max())
+
+
+def text_facts(text: str) -> tuple[bool, bool]:
+    """``(sound, plain)`` for the JSON ``text`` a lab dict was just parsed from, read at C
+    speed: ``sound`` when the dict surely passes :func:`_check_structure` (no surrogate
+    escape, brackets nested at most MAX_DEPTH deep), ``plain`` when every number in it is
+    one :func:`_json_value` accepts.  False means "look closer", never "bad"."""
+    stripped = _JSON_STRING.sub("", text)
+    sound = not _SURROGATE_ESCAPE.search(text) and _nesting(stripped) <= MAX_DEPTH
+    return sound, not _ODD_NUMBER.search(stripped)
 
 
 def _surely_sound(d: Any) -> bool:
@@ -175,9 +196,7 @@ def _surely_sound(d: Any) -> bool:
         text.encode("utf-8")
     except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         return False
-    marks = np.frombuffer(_JSON_STRING.sub("", text).encode("utf-8"), np.uint8)
-    step = np.isin(marks, _OPEN).astype(np.int32) - np.isin(marks, _CLOSE)
-    return not step.size or int(np.cumsum(step).max()) <= MAX_DEPTH
+    return _nesting(_JSON_STRING.sub("", text)) <= MAX_DEPTH
 
 
 def json_copy(v: Any, path: str) -> Any:
@@ -202,11 +221,12 @@ def _bounded_int(text: str) -> int:
     return n
 
 
-def _check_structure(d: Any) -> None:
+def _check_structure(d: Any, sound: bool = False) -> None:
     """Reject what no lab file can hold, wherever it is: nesting deeper than MAX_DEPTH and
     lone surrogates (``"\\ud800"`` is valid JSON but no UTF-8 text, so it loads and could
-    never be saved).  An explicit stack: no recursion limit to hit."""
-    if _surely_sound(d):
+    never be saved).  An explicit stack: no recursion limit to hit.  ``sound``: the file's
+    text already showed there is nothing to find (:func:`text_facts`)."""
+    if sound or _surely_sound(d):
         return
     stack = [(d, "", 0)]
     while stack:

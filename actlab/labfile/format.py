@@ -23,6 +23,7 @@ from actlab.labfile import points as points_format
 from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
                            read_regular_file, write_text_atomic)
 from actlab.lab import DATA_KINDS, FORMAT_NAME, FORMAT_VERSION, Lab
+from actlab.labfile import checks
 from actlab.labfile.checks import (
     MAX_DEPTH, MAX_KEY_TEXT, LabFileError, _check_structure, _choice, _int, _is_int, _name,
     _object, _shown, _str)
@@ -73,11 +74,13 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
 
 # ------------------------------------------------------------------- dict -> Lab
 
-def lab_from_dict(d: Any) -> Lab:
+def lab_from_dict(d: Any, text: str | None = None) -> Lab:
     """Validate ``d`` (parsed lab-file JSON) and build its Lab.
 
     Missing optional fields take the Lab defaults.  Raises :class:`LabFileError` naming the
-    first problem found, in the order of the fields in the format.
+    first problem found, in the order of the fields in the format.  ``text``, the JSON
+    that ``d`` was just parsed from (by :func:`load_lab`; nothing else holds ``d``), lets
+    the checks of a large guide read the text at C speed instead of walking every item.
     """
     if not isinstance(d, dict) or d.get("format") != FORMAT_NAME:
         raise LabFileError("format", "not an ActLab lab file")
@@ -92,7 +95,8 @@ def lab_from_dict(d: Any) -> Lab:
     # Version 2 added image labs (data.kind "images") and then function labs ("functions":
     # an older version-2 reader refuses that kind by name); a version-1 file is a point lab.
     _object(d, "", _TOP_KEYS)
-    _check_structure(d)
+    sound, plain = checks.text_facts(text) if text is not None else (False, False)
+    _check_structure(d, sound)
     base = Lab()
     name = _str(d.get("name", base.name), "name")
     description = _str(d.get("description", base.description), "description")
@@ -114,7 +118,8 @@ def lab_from_dict(d: Any) -> Lab:
     if d.get("history") is not None:
         history = points_format.read_history(d["history"], "history")
     if d.get("guide") is not None:
-        guide = guide_format.read_guide(d["guide"], "guide", network, features, kind)
+        guide = guide_format.read_guide(d["guide"], "guide", network, features, kind,
+                                        fresh=plain)
         guide_format.check_r2_claims(guide, data)
     return Lab(name, description, data, features, network, training, seed, params, history,
                guide)
@@ -154,7 +159,7 @@ def load_lab(path: str | os.PathLike) -> Lab:
         text = read_regular_file(filename, MAX_FILE_BYTES).decode("utf-8-sig")  # -sig: BOM
         if not text.strip():
             raise LabFileError("", "the file is empty", filename)
-        lab = lab_from_dict(json.loads(text, object_pairs_hook=_no_duplicates))
+        lab = lab_from_dict(json.loads(text, object_pairs_hook=_no_duplicates), text)
     except LabFileError as e:
         raise LabFileError(e.path, e.reason, filename) from None
     except FileNotFoundError:

@@ -106,11 +106,13 @@ def _check_pieces_claim(net: NetworkSpec, features, path: str, kind: str) -> Non
 
 
 def read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...],
-               kind: str = "points") -> dict:
+               kind: str = "points", fresh: bool = False) -> dict:
     """Check the guide fields ActLab uses (see ``docs/lab-format.md``); returns a copy
-    whose expectations are pinned to ``network`` and ``features`` where they name none."""
+    whose expectations are pinned to ``network`` and ``features`` where they name none.
+    ``fresh``: ``v`` was just parsed from a file whose text showed only JSON values
+    (:func:`~.checks.text_facts`) and nobody else holds it: used as it is, not copied."""
     obj = _object(v, path, None)
-    out = json_copy(obj, path)
+    out = obj if fresh else json_copy(obj, path)
     for key in obj:
         if key not in GUIDE_KEYS:
             close = difflib.get_close_matches(key, GUIDE_KEYS, n=1, cutoff=0.75)
