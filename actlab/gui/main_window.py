@@ -28,7 +28,7 @@ from actlab.gui.files.undo import DataEdits
 from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
 from actlab.gui.files.file_actions import FileActions
 from actlab.gui.guide.guide_actions import GuideActions
-from actlab.kinds.registry import kind_of, lab_data
+from actlab.kinds.registry import kind_of, lab_data, trainable_lab_data
 from actlab.gui.instruments.instruments import Instruments
 from actlab.gui.playback import DRAW_INTERVAL_MS, Playback
 from actlab.gui.workspaces.registry import KIND_ACTIONS, WORKSPACES
@@ -48,16 +48,6 @@ RESET_MESSAGES = {
 TRAINING_NAMES = {"learning_rate": "Learning rate", "batch_size": "Batch size",
                   "optimizer": "Optimizer", "regularization": "Regularization",
                   "reg_rate": "Regularization rate", "stop_after": "Stop after"}
-
-
-def checked_lab_data(lab: Lab, path: str | None):
-    """``(lab, dataset)`` with every check the engine makes (a Trainer is built and thrown
-    away), so nothing fails after the window commits to the lab.  Runs off the GUI thread."""
-    lab, dataset = lab_data(lab, path)
-    if dataset.n_train:
-        from actlab.engine.trainer import Trainer
-        Trainer(lab, dataset)
-    return lab, dataset
 
 
 class ArrowKeysToInputs(QtCore.QObject):
@@ -257,7 +247,7 @@ class MainWindow(QtWidgets.QMainWindow):
         cannot be used shows an error and changes nothing; returns False then, and when
         a newer change or Cancel came first while its data was being built."""
         try:
-            lab, dataset = self.build_lab(lambda: checked_lab_data(lab, path),
+            lab, dataset = self.build_lab(lambda: trainable_lab_data(lab, path),
                                           f"Opening “{lab.name}”…")
         except Superseded:
             return False

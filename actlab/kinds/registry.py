@@ -28,3 +28,14 @@ def kind_of(lab: Lab) -> LabKind:
 def lab_data(lab: Lab, path: str | None = None):
     """``(lab, dataset)`` of ``lab`` ready to train (see :class:`~.base.LabKind`)."""
     return KINDS[lab.kind].lab_data(lab, path)
+
+
+def trainable_lab_data(lab: Lab, path: str | None = None):
+    """:func:`lab_data` with every check the engine makes (a Trainer is built and thrown
+    away), so nothing fails once the window commits to the lab.  The window runs it off
+    its GUI thread."""
+    lab, dataset = lab_data(lab, path)
+    if dataset.n_train:
+        from actlab.engine.trainer import Trainer
+        Trainer(lab, dataset)
+    return lab, dataset
