@@ -62,15 +62,17 @@ class Autosaver:
         Never shows a message: an autosave that fails must not interrupt the student."""
         if not self.active or self.pending:
             return False
+        from actlab.gui.files.file_actions import with_results
         from actlab.labfile.format import LabFileError, save_lab
 
         if self.writing:
             return False  # one at a time; the timer comes back
         self.w.guide.flush_notes()
         lab, generation, target = self.w.lab, self.w._generation, self.path
+        training = self.w.training_thread
 
         def write() -> bool:  # off the GUI thread: a lab of 1,000 drawings takes a while
-            lab_now = self.w.files._with_results(lab, generation)
+            lab_now = with_results(lab, generation, training)
             for candidate in (lab_now, lab_now.without_results()):
                 try:
                     save_lab(candidate, target)

@@ -118,7 +118,10 @@ class BackgroundJobs(QtCore.QObject):
                 result, error = fn(), None
             except BaseException as e:  # noqa: BLE001 - handed to the waiting caller
                 result, error = None, e
-            self._finished.emit(job, result, error)
+            try:
+                self._finished.emit(job, result, error)
+            except RuntimeError:  # the window is gone: nobody waits for it
+                pass
 
         # a save must finish even when the interpreter is quitting: not a daemon
         threading.Thread(target=work, name=f"actlab-{'save' if save else 'build'}-{job}",

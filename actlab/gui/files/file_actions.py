@@ -35,6 +35,19 @@ LAB_SECTIONS = {"points": "Point labs (2-D data)",
                 "images": "Image labs (convolutional networks)"}
 
 
+def with_results(lab: Lab, generation: int, training_thread) -> Lab:
+    """``lab`` with the trained weights and history of the worker's lab ``generation``.
+    Any thread (it waits while the worker measures a large data set); it holds no window,
+    so a save thread never drops the last reference to one."""
+    current = training_thread.current_lab()
+    if current is None or current[0] != generation:
+        return lab
+    trained = current[1]
+    if not trained.history or not trained.history.get("epoch"):
+        return lab.without_results() if lab.params is None else lab
+    return replace(lab, params=trained.params, history=trained.history)
+
+
 class FileActions:
     """File handling for window ``w`` (see the module docstring)."""
 
@@ -195,18 +208,7 @@ class FileActions:
         """The window's lab with the notes typed so far and the trained weights and
         history of the running worker."""
         self.w.guide.flush_notes()
-        return self._with_results(self.w.lab, self.w._generation)
-
-    def _with_results(self, lab: Lab, generation: int) -> Lab:
-        """``lab`` with the trained weights and history of the worker's lab ``generation``
-        (any thread: it waits while the worker measures a large data set)."""
-        current = self.w.training_thread.current_lab()
-        if current is None or current[0] != generation:
-            return lab
-        trained = current[1]
-        if not trained.history or not trained.history.get("epoch"):
-            return lab.without_results() if lab.params is None else lab
-        return replace(lab, params=trained.params, history=trained.history)
+        return with_results(self.w.lab, self.w._generation, self.w.training_thread)
 
     def save(self) -> bool:
         if self.w.path is None:
@@ -231,9 +233,10 @@ class FileActions:
         if self.w.lab.name in ("Untitled lab", ""):
             self.w.lab = replace(self.w.lab, name=Path(path).stem)
         lab, generation, changes = self.w.lab, self.w._generation, self.w.modifications
+        training = self.w.training_thread
 
         def save() -> Lab:  # off the GUI thread: the weights (the worker may be busy), the file
-            saved = self._with_results(lab, generation)
+            saved = with_results(lab, generation, training)
             save_lab(saved, path)  # atomic; closing the window waits for it
             return saved
 
