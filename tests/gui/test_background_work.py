@@ -183,3 +183,16 @@ def test_closing_during_a_save_waits_for_it(window, qtbot, tmp_path, monkeypatch
     assert events[0] == ("close asked", True) and events[1] == "saved"
     assert labfile.load_lab(path).name == w.lab.name
     assert w.dialog_log["asked"] == []  # saved, so nothing to ask on closing
+
+
+def test_closing_during_a_build_drops_it(image_window, qtbot, monkeypatch):
+    w = image_window
+    gate = Gate(monkeypatch, 20)
+    lab = w.lab
+    when(gate.entered.is_set, w.close)  # closing supersedes the pending build
+    set_per_class(w, 20)
+    assert not w.isVisible() and w.lab is lab
+    gate.open.set()
+    qtbot.waitUntil(gate.finished.is_set, timeout=WAIT)
+    qtbot.wait(50)  # its late result finds nobody waiting: dropped
+    assert w.lab is lab
