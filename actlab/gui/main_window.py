@@ -5,7 +5,9 @@ Panels emit a *new* Lab when the user edits something; :meth:`MainWindow.apply_e
 decides what that means (training settings go to the running worker without a reset; a
 new network, new features or new data re-initialise the weights) and says so in the
 status bar.  Training runs on a :class:`~actlab.gui.training.training_thread.TrainingThread`; a display
-timer draws the newest snapshot at a fixed rate.
+timer draws the newest snapshot at a fixed rate.  Building a lab's data, reading and saving
+lab files run on worker threads too (``jobs``, :mod:`actlab.gui.files.background`): the
+window stays responsive, and a newer change supersedes a pending build.
 """
 from __future__ import annotations
 
