@@ -68,9 +68,8 @@ class BackgroundJobs(QtCore.QObject):
         self.cancel_button.clicked.connect(self.cancel)
         for widget in (self.progress_label, self.progress_bar, self.cancel_button):
             row.addWidget(widget)
-        window.statusBar().addPermanentWidget(box)
         box.hide()
-        self.indicator = box
+        self.indicator = box  # put in the status bar the first time it shows (see below)
 
     # ------------------------------------------------------------------ running
     @property
@@ -188,4 +187,6 @@ class BackgroundJobs(QtCore.QObject):
         self.progress_label.setText(self._labels.get(newest, ""))
         self.cancel_button.setVisible(any(job not in self._saves for job in self._loops))
         if show or self.indicator.isVisible():
+            if self.indicator.parent() is None:  # not before: it would change the layout
+                self.w.statusBar().addPermanentWidget(self.indicator)
             self.indicator.show()
