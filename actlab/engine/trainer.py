@@ -26,6 +26,7 @@ from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.data.build import build_dataset
 from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor
 from actlab.engine.history import COLUMNS, GradientHistory, History, LayerGradientSizes
+from actlab.engine.outcomes import expected_epochs
 from actlab.engine.model import EditableModel, Update
 from actlab.engine.models.mlp import output_kind
 from actlab.engine.optimizers import make_optimizer
@@ -79,7 +80,8 @@ class Trainer:
         if lab.params is not None:
             net.set_params(lab.params)
         self.output, self.n_out = net.output, net.n_outputs
-        self.history = History.from_dict(lab.history)
+        # the epochs the guide judges stay in the record however long the run
+        self.history = History.from_dict(lab.history, pinned=expected_epochs(lab.guide))
         self._shuffle_rng = np.random.default_rng([lab.seed, 1])
         self._good = net.flat.copy()
         self._tmp = np.empty(net.n_params)
@@ -111,7 +113,7 @@ class Trainer:
     # ------------------------------------------------------------------ settings
     @property
     def epoch(self) -> int:
-        return len(self.history)
+        return self.history.epochs_done
 
     @property
     def n_train(self) -> int:

@@ -333,6 +333,11 @@ def read_history(v: Any, path: str) -> dict[str, list]:
                 out[key] = list(values)  # fast path; the loop below names a bad one
             else:
                 out[key] = [_int(x, _at(at, i), 0) for i, x in enumerate(values)]
+            # a long run keeps a thinned record: epochs may skip, never go back
+            back = next((i for i in range(1, len(values)) if values[i] <= values[i - 1]), None)
+            if back is not None:
+                raise LabFileError(_at(at, back), f"must be more than the epoch before it "
+                                                  f"({values[back - 1]}), got {values[back]}")
             continue
         fast = _finite_floats(values) if kinds <= {float, int} else None
         values = fast if fast is not None else _history_numbers(values, at)

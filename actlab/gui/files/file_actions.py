@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui
 
+from actlab.engine.history import epochs_done
 from actlab.lab import Lab, default_lab
 
 from actlab.gui import dialogs
@@ -233,7 +234,7 @@ class FileActions:
         self.w.setWindowModified(False)
         self.w.autosaver.discard()  # saved: nothing left to recover
         self.w._update_title()
-        epochs = len((lab.history or {}).get("epoch", ()))
+        epochs = epochs_done(lab.history)
         self.w.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "
                     "epochs." if epochs else "."))
         return True
