@@ -156,6 +156,10 @@ def decode_picture(file: Path) -> np.ndarray:
             check_size(file, size.width(), size.height())
         image = reader.read()
     if image.isNull():
+        limit = QImageReader.allocationLimit()  # MB; Qt refuses larger, 0: no limit
+        if size.isValid() and 0 < limit < size.width() * size.height() * 4 / 2**20:
+            raise ImageFileError(file, f"{size.width()}x{size.height()} px is too large for "
+                                       f"Qt's image reader (at most {limit} MB a picture)")
         raise ImageFileError(file, "not a picture Qt can read (damaged, or not really "
                                    f"{file.suffix.lstrip('.').upper()})")
     check_size(file, image.width(), image.height())  # a header that did not tell
