@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -107,6 +108,11 @@ def picture_size(file: Path) -> tuple[int, int] | None:
     None when the header does not tell.  Call it inside :func:`quiet_decoding`."""
     from PySide6.QtGui import QImageReader
 
+    try:  # Qt would block opening a FIFO named like a picture: regular files only
+        if not stat.S_ISREG(os.stat(file).st_mode):
+            return None
+    except (OSError, ValueError):
+        return None
     size = QImageReader(str(file)).size()
     return (size.width(), size.height()) if size.isValid() else None
 
