@@ -20,6 +20,11 @@ imported only when this runs), then:
   the student drew is cut off, which centre-cropping would risk -- and the square is
   resized to ``size`` x ``size`` by area averaging.
 
+Decoding (:mod:`actlab.kinds.picture_decode`) is bounded: the pictures' sizes are read
+from their headers before any is decoded, and a picture above 4096 x 4096 px, or a folder
+holding more than :data:`MAX_FOLDER_PIXELS` in all, is refused with its size and the
+limit; decoders' own stderr lines (``libpng error: ...``) are kept off stderr.
+
 Every problem raises one :class:`actlab.engine.data.images.ImageFileError` naming the file or
 folder.
 """
@@ -119,10 +124,13 @@ def load_image_folder(path: str | os.PathLike, size: int = 16, train_fraction: f
     for label, files in enumerate(per_class):
         for file in files:
             try:
-                ink = decode_picture(file)
+                ink = square_and_resize(decode_picture(file)[None], size)[0]
             except ImageFileError as e:  # say which class folder the picture is in
                 raise ImageFileError(file, e.reason, f"{file.parent.name}/{file.name}") from None
-            images.append(square_and_resize(ink[None], size)[0])
+            except MemoryError:
+                raise ImageFileError(file, "not enough memory to decode this picture (make it "
+                                           "smaller)", f"{file.parent.name}/{file.name}") from None
+            images.append(ink)
             labels.append(label)
     names = tuple(printable(f.name, _NAME_CHARS) for f in folders)
     what = printable(root.name or str(root), 60)

@@ -170,6 +170,8 @@ def decode_picture(file: Path) -> np.ndarray:
                                    f"{file.suffix.lstrip('.').upper()})")
     check_size(file, image.width(), image.height())  # a header that did not tell
     image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    if image.isNull():  # Qt could not allocate the converted copy
+        raise MemoryError
     grey = _grey_on_paper(image)
     del image
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])

@@ -114,3 +114,15 @@ def test_a_large_picture_is_decoded_in_bounded_memory(tmp_path):
         tracemalloc.stop()
     assert d.n_train == 2 and d.x_train.max() > 0
     assert peak < 2.5 * grey + 4 * picture_decode._BAND_PIXELS * 8, peak / 2**20
+
+
+def test_running_out_of_memory_on_a_picture_is_one_clear_error(tmp_path, monkeypatch):
+    root = _classes(tmp_path / "f")
+
+    def no_memory(file):
+        raise MemoryError
+
+    monkeypatch.setattr(image_folder, "decode_picture", no_memory)
+    with pytest.raises(ImageFileError) as e:
+        load_image_folder(root)
+    assert str(e.value) == "a/0.png: not enough memory to decode this picture (make it smaller)"

@@ -25,6 +25,7 @@ the full-size input.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import lzma
 import os
@@ -109,6 +110,19 @@ def _open_zip(data: bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]
     return z, members
 
 
+@contextlib.contextmanager
+def _unpacking(key: str):
+    """Turn what a damaged zip member raises while it is read into one _Bad."""
+    try:
+        yield
+    except _UNPACK_ERRORS:
+        raise _Bad(f"'{key}' is damaged (the zip archive cannot be unpacked)") from None
+    except (NotImplementedError, RuntimeError):  # zipfile: an unknown version or
+        # compression, or an encrypted member (found by the fuzz test)
+        raise _Bad(f"'{key}' is stored with a zip feature ActLab cannot unpack (an unusual "
+                   "compression or encryption); save it with numpy.savez") from None
+
+
 class _Member:
     """One array of the archive, opened: its header read, the stream at its data."""
 
@@ -118,7 +132,7 @@ class _Member:
             raise _Bad(f"'{key}' is not a NumPy array (a member without '.npy'); save the "
                        "arrays with numpy.savez")
         fmt = np.lib.format
-        with self._unpacking():
+        with _unpacking(self.key):
             self.stream = z.open(info)
             try:
                 version = fmt.read_magic(self.stream)
@@ -139,13 +153,10 @@ class _Member:
         self.fortran, self.dtype = bool(fortran), dtype
         self.nbytes = int(np.prod(self.shape, dtype=object)) * dtype.itemsize
 
-    def _unpacking(self):
-        return _Unpacking(self.key)
-
     def read(self, count: int) -> np.ndarray:
         """The next ``count`` values, as a flat read-only array."""
         want = count * self.dtype.itemsize
-        with self._unpacking():
+        with _unpacking(self.key):
             parts, got = [], 0
             while got < want:
                 part = self.stream.read(min(want - got, 1 << 24))
@@ -160,29 +171,6 @@ class _Member:
     def read_all(self) -> np.ndarray:
         flat = self.read(int(np.prod(self.shape, dtype=np.int64)))
         return flat.reshape(self.shape, order="F" if self.fortran else "C")
-
-
-class _Unpacking:
-    """Turns what a damaged zip member raises while it is read into one _Bad."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, value, tb) -> bool:
-        if kind is None or issubclass(kind, (_Bad, MemoryError)):
-            return False
-        if issubclass(kind, _UNPACK_ERRORS):
-            raise _Bad(f"'{self.key}' is damaged (the zip archive cannot be unpacked)"
-                       ) from None
-        if issubclass(kind, (NotImplementedError, RuntimeError)):  # zipfile: an unknown
-            # version or compression, or an encrypted member (found by the fuzz test)
-            raise _Bad(f"'{self.key}' is stored with a zip feature ActLab cannot unpack (an "
-                       "unusual compression or encryption); save it with numpy.savez"
-                       ) from None
-        return False
 
 
 def _image_shape(m: _Member) -> tuple[int, int, int]:
@@ -200,7 +188,8 @@ def _image_shape(m: _Member) -> tuple[int, int, int]:
             raise _Bad(f"'images' has shape {m.shape}: {shape[1]} channels, but ActLab "
                        "images are greyscale, (n, 1, H, W) or (n, H, W)")
     if len(shape) != 3:
-        raise _Bad(f"'images' must have shape (n, H, W) or (n, 1, H, W), got {m.shape}")
+        raise _Bad(f"'images' must have shape (n, H, W) or (n, 1, H, W) or (n, H, W, 1), "
+                   f"got {m.shape}")
     n, h, w = shape
     if n == 0 or h == 0 or w == 0:
         raise _Bad(f"'images' is empty (shape {m.shape})")
