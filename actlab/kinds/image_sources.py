@@ -115,16 +115,25 @@ def read_source(source_type: str, path: str | os.PathLike, size: int | None,
         from actlab.engine.data.image_npz import load_npz
         return load_npz(path, size, train_fraction, seed)
     from actlab.kinds.image_folder import load_image_folder
-    if os.path.isdir(path):  # not a folder: the reader says so in its words
-        out = _link_out_of(path)
-        if out is not None:
-            link, target = out
-            raise ImageFileError(link, f"a link to {target}, outside the folder {path}: "
-                                       "ActLab reads only pictures inside the folder it "
-                                       "is given (copy the picture in instead)",
-                                 f"{link.parent.name}/{link.name}" if link.parent != path
-                                 else None)
+    check_folder(path)
     return load_image_folder(path, size, train_fraction, seed)
+
+
+def check_folder(path: str | os.PathLike) -> None:
+    """Raise :class:`ImageFileError` unless ``path`` is a folder none of whose class
+    folders or pictures is a link leading out of it (see the module doc)."""
+    path = Path(path)
+    if not os.path.isdir(path):  # never list (or open) a device, pipe or file
+        raise ImageFileError(path, "not a folder: choose the folder that holds one "
+                                   "sub-folder per class")
+    out = _link_out_of(path)
+    if out is not None:
+        link, target = out
+        raise ImageFileError(link, f"a link to {target}, outside the folder {path}: "
+                                   "ActLab reads only pictures inside the folder it "
+                                   "is given (copy the picture in instead)",
+                             f"{link.parent.name}/{link.name}" if link.parent != path
+                             else None)
 
 
 def without_images(lab: Lab) -> ImageData:

@@ -220,3 +220,28 @@ def test_without_images_keeps_the_lab_s_classes_and_size(tmp_path):
     assert (data.n_train, data.n_test, data.n_classes, data.size) == (0, 0, 3, 12)
     plain = _lab(npz="x.npz")  # classes not known yet: the network's
     assert image_sources.without_images(plain).n_classes == plain.network.n_classes
+
+
+def test_importing_a_folder_with_a_link_out_reads_nothing_outside(tmp_path, monkeypatch):
+    """The window's import checks the links before it looks at any picture's size."""
+    pytest.importorskip("PySide6")
+    from PySide6 import QtGui
+
+    from actlab.gui.workspaces.images.import_action import load_images_for_import
+
+    outside = _picture(tmp_path / "private.png")
+    root = tmp_path / "pics"
+    for cls in ("a", "b"):
+        (root / cls).mkdir(parents=True)
+    (root / "a" / "0.png").symlink_to(outside)
+    _picture(root / "b" / "0.png")
+    read = []
+    real = QtGui.QImageReader
+
+    def reader(name, *a):
+        read.append(name)
+        return real(name, *a)
+    monkeypatch.setattr(QtGui, "QImageReader", reader)
+    with pytest.raises(ImageFileError, match="^a/0.png: a link to "):
+        load_images_for_import(root)
+    assert read == []

@@ -106,9 +106,10 @@ def load_images_for_import(path: str | os.PathLike, lab: Lab | None = None
     old_data = lab.data if lab is not None else None
     train_fraction = old_data.train_fraction if old_data is not None else 0.5
     data_seed = old_data.seed if old_data is not None else 1
-    from actlab.kinds.image_sources import read_source
+    from actlab.kinds.image_sources import check_folder, read_source
 
-    if p.is_dir():  # no link leading out of the folder (read_source)
+    if p.is_dir():  # no link leading out of the folder, checked before any picture is read
+        check_folder(p)
         kind = "folder"
         side = min(max(_folder_side(p), MIN_SIZE), MAX_SIZE)
         data = read_source(kind, p, side, train_fraction, data_seed)
