@@ -23,6 +23,7 @@ The point labs have no equivalent: they embed their custom points in the file.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -108,9 +109,13 @@ def read_source(source_type: str, path: str | os.PathLike, size: int | None,
     nothing is there, :class:`ImageFileError` for anything that is not a regular file (or
     a folder of them), for a link leading out of a folder, or for a bad file."""
     path = Path(path)
-    if not os.path.exists(path):  # a dangling link too
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):  # a dangling link too
         what = "file" if source_type == "npz" else "folder"
-        raise ImagesNotFound(path.absolute(), f"{what} not found")
+        raise ImagesNotFound(path.absolute(), f"{what} not found") from None
+    except (OSError, ValueError):
+        pass  # no permission, a name too long...: the reader says so in its words
     if source_type == "npz":
         from actlab.engine.data.image_npz import load_npz
         return load_npz(path, size, train_fraction, seed)
@@ -123,7 +128,11 @@ def check_folder(path: str | os.PathLike) -> None:
     """Raise :class:`ImageFileError` unless ``path`` is a folder none of whose class
     folders or pictures is a link leading out of it (see the module doc)."""
     path = Path(path)
-    if not os.path.isdir(path):  # never list (or open) a device, pipe or file
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return  # not there, no permission...: the reader says so in its words
+    if not stat.S_ISDIR(info.st_mode):  # never list (or open) a device, pipe or file
         raise ImageFileError(path, "not a folder: choose the folder that holds one "
                                    "sub-folder per class")
     out = _link_out_of(path)
