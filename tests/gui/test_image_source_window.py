@@ -197,3 +197,21 @@ def test_the_real_read_outside_question(qtbot, monkeypatch):
     assert box.escapeButton() is box.defaultButton()
     press["text"] = "Read"
     assert dialogs.ask_read_outside(None, "mine.actlab", "/data/pics", "folder") is True
+
+
+def test_training_does_not_run_on_behind_the_question(window, qtbot, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    path, _ = _trained_lab_file(tmp_path / "lab", "../elsewhere/x.npz",
+                                npz_at=elsewhere / "x.npz")
+    window.play()
+    qtbot.waitUntil(lambda: window.training_thread.latest().snapshot.epoch >= 1, timeout=WAIT)
+    playing = []
+
+    def ask(parent, name, where, what):
+        playing.append(window.wants_playing)
+        return True
+    from actlab.gui import dialogs
+    monkeypatch.setattr(dialogs, "ask_read_outside", ask)
+    assert window.files.open_path(str(path), ask=False)
+    assert playing == [False]

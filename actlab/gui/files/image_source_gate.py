@@ -64,6 +64,8 @@ class ImageSourceGate:
         if outside is not None and str(outside) not in self._allowed:
             what = "folder" if lab.data.source[0] == "folder" else "file"
             name = os.path.basename(path) if path else lab.name
+            if ask:  # not behind the question (the lab opens paused either way)
+                self.w.files.hold_training()
             if not (ask and dialogs.ask_read_outside(self.w, name, str(outside), what)):
                 return lab, without_images(lab), declined_note(str(outside))
             self._allowed.add(str(outside))
