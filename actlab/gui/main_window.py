@@ -26,8 +26,9 @@ from actlab.gui.panels.controls_panel import ControlsPanel
 from actlab.gui.files.undo import DataEdits
 from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
 from actlab.gui.files.file_actions import FileActions
+from actlab.gui.files.image_source_gate import ImageSourceGate
 from actlab.gui.guide.guide_actions import GuideActions
-from actlab.kinds.registry import kind_of, lab_data
+from actlab.kinds.registry import kind_of
 from actlab.gui.instruments.instruments import Instruments
 from actlab.gui.playback import DRAW_INTERVAL_MS, Playback
 from actlab.gui.workspaces.registry import KIND_ACTIONS, WORKSPACES
@@ -215,6 +216,7 @@ class MainWindow(QtWidgets.QMainWindow):
         a.guided_labs.triggered.connect(lambda: self.show_help("labs"))
         a.quit.triggered.connect(self.close)
         self.files = FileActions(self)  # open, save, import, export, drag and drop
+        self.image_sources = ImageSourceGate(self)  # what an image lab may read
         a.import_images.triggered.connect(
             lambda: self.workspace_for("images").import_images(None))
         a.draw_image.triggered.connect(lambda: self.workspace_for("images").draw_image())
@@ -232,8 +234,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then."""
-        try:
-            lab, dataset = lab_data(lab, path)
+        try:  # an image source outside the lab's folder is read only if the student agrees
+            lab, dataset, note = self.image_sources.lab_data(lab, path, ask=True)
             if dataset.n_train:
                 from actlab.engine.trainer import Trainer
                 Trainer(lab, dataset)  # every check the engine makes, before we commit
@@ -243,14 +245,15 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         self.request_pause()
         self.path = path
-        self._commit(lab, dataset)
+        self._commit(lab, dataset, note=note)
         self.edits.forget_data_edits()  # another lab: Undo starts from here
         self.autosaver.discard()  # the previous lab was saved or thrown away
         self.guide.show_guide_for_lab()
         self.workspace.opened()
         self.setWindowModified(False)
         self._update_title()
-        self.status(message or f"Opened “{lab.name}”.")
+        self.status((message or f"Opened “{lab.name}”.") + (
+            " Its images were not read: see the note under the plots." if note else ""))
         return True
 
     def apply_edit(self, new_lab: Lab, part: str, undo_text: str | None = None) -> None:
@@ -269,15 +272,15 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         try:
             if new_lab.data == self.lab.data and new_lab.kind == self.lab.kind:
-                dataset = self.dataset
+                dataset, note = self.dataset, self.image_sources.note
             else:
-                new_lab, dataset = lab_data(new_lab, self.path)
+                new_lab, dataset, note = self.image_sources.lab_data(new_lab, self.path)
         except ValueError as e:  # an ImageFileError is one too
             dialogs.show_error(self, "Cannot use these settings", str(e))
             self._sync_panels()
             return
         before, switched = self.lab.data, new_lab.kind != self.lab.kind
-        self._commit(new_lab.without_results(), dataset)
+        self._commit(new_lab.without_results(), dataset, note=note)
         if switched:  # Undo brings back data of the same kind only: start afresh
             self.edits.forget_data_edits()
             what = kind_of(new_lab).title.lower()
@@ -289,7 +292,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._mark_modified()
         self.status(RESET_MESSAGES.get(part, "Settings changed: weights re-initialised."))
 
-    def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False) -> None:
+    def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False,
+                note: str | None = None) -> None:
+        """Show ``lab`` with ``dataset``; ``note`` says why an image lab has no images."""
         self.lab, self.dataset = lab, dataset
         self.show_workspace(lab.kind)
         self._sync_panels()
@@ -300,6 +305,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                              dataset if trainable else None, keep_weights)
         for act in (self.acts.play, self.acts.step, self.acts.reset, self.acts.new_seed):
             act.setEnabled(trainable)
+        self.image_sources.show(note)
         self.instruments.lab_changed()
 
     def _sync_panels(self) -> None:

@@ -191,7 +191,7 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     from actlab.engine.lockstep import image_variant
     from actlab.engine.trainer import Trainer
     from actlab.labfile.format import LabFileError
-    from actlab.kinds.image_sources import load_lab_images
+    from actlab.kinds.image_sources import load_lab_images, source_outside
 
     images = getattr(args, "images", None)
     base = where = None
@@ -200,6 +200,10 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     else:
         base = lab_dir
         where = f"{printable_arg(str(args.lab), 200)}: data.source"
+        outside = source_outside(lab, base)
+        if outside is not None:  # read (the lab was named on purpose), but say where from
+            print(f"actlab: note: {where}: reading images from outside the lab's folder: "
+                  f"{printable_arg(str(outside), 300)}", file=sys.stderr)
     try:  # read once, shared by every run (a folder is decoded here, outside the engine)
         lab, data = load_lab_images(lab, base)
     except ValueError as e:  # ImageFileError: "<file>: <problem>", one line

@@ -219,7 +219,10 @@ class FileActions:
         """Save the lab with its trained weights to ``path``; True on success."""
         from actlab.labfile.format import LabFileError, save_lab
 
-        lab = self.results_lab()
+        from actlab.gui.files.image_source_gate import source_for_save
+
+        # a relative image source not read (missing) still names the same place from there
+        lab = source_for_save(self.results_lab(), self.w.path, path)
         if lab.name in ("Untitled lab", ""):
             lab = replace(lab, name=Path(path).stem)
             self.w.lab = replace(self.w.lab, name=lab.name)
