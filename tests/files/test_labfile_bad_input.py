@@ -256,8 +256,10 @@ def test_a_duplicate_hostile_key_is_escaped(tmp_path):
 
 def test_weights_round_trip_exactly_through_the_fast_paths(tmp_path):
     rng = np.random.default_rng(5)
-    values = np.concatenate([rng.normal(size=2000) * 10.0 ** rng.integers(-300, 300, 2000),
-                             [5e-324, -0.0, 1.7976931348623157e308, 0.1, 1 / 3]])
+    # points lie within ±1e6 (as a CSV import allows; x² of more overflows), at every
+    # scale below it down to the smallest subnormal
+    values = np.concatenate([rng.normal(size=2000) * 10.0 ** rng.integers(-300, 6, 2000),
+                             [5e-324, -0.0, 1e6, -1e6, 999999.9999999999, 0.1, 1 / 3]])
     pts = tuple((float(a), float(b), float(i % 3)) for i, (a, b) in
                 enumerate(values[: len(values) // 2 * 2].reshape(-1, 2)))
     lab = Lab(data=DataSpec(generator="custom", problem="classification", train_points=pts))
