@@ -39,6 +39,17 @@ def row_of_epoch(history: dict, epoch: int) -> int | None:
     return i if i < len(epochs) and int(epochs[i]) == epoch else None
 
 
+def expected_epochs(guide: dict | None) -> list[int]:
+    """The epochs at which ``guide``'s claims are judged (whole numbers ≥ 1 only: a
+    guide is checked in full elsewhere): the rows a long run's history must keep."""
+    out = []
+    for d in (guide or {}).get("expect", ()) if isinstance(guide, dict) else ():
+        e = d.get("epochs") if isinstance(d, dict) else None
+        if isinstance(e, int) and not isinstance(e, bool) and e >= 1:
+            out.append(e)
+    return out
+
+
 class History:
     """Train/test loss and accuracy per epoch done, with the epoch each row records.
 

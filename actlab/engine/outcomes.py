@@ -234,17 +234,6 @@ def expectations(guide: dict | None, custom=()) -> list[Expectation]:
     return [Expectation.from_dict(d, custom) for d in guide.get("expect", [])]
 
 
-def expected_epochs(guide: dict | None) -> list[int]:
-    """The epochs at which ``guide``'s claims are judged (whole numbers ≥ 1 only: a
-    guide is checked in full elsewhere): the rows a long run's history must keep."""
-    out = []
-    for d in (guide or {}).get("expect", ()) if isinstance(guide, dict) else ():
-        e = d.get("epochs") if isinstance(d, dict) else None
-        if isinstance(e, int) and not isinstance(e, bool) and e >= 1:
-            out.append(e)
-    return out
-
-
 def check(guide: dict | None, run, history: dict | None, params=None) -> list[Verdict]:
     """Judge a run — ``run`` is its Lab (or anything with ``.network`` and ``.features``),
     ``history`` its dict of per-epoch columns — against every expectation of ``guide``.

@@ -25,8 +25,8 @@ from actlab.lab import Lab, TrainingSpec
 from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.data.build import build_dataset
 from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor
-from actlab.engine.history import COLUMNS, GradientHistory, History, LayerGradientSizes
-from actlab.engine.outcomes import expected_epochs
+from actlab.engine.history import (COLUMNS, GradientHistory, History, LayerGradientSizes,
+                                   expected_epochs)
 from actlab.engine.model import EditableModel, Update
 from actlab.engine.models.mlp import output_kind
 from actlab.engine.optimizers import make_optimizer
