@@ -268,3 +268,17 @@ def test_weights_round_trip_exactly_through_the_fast_paths(tmp_path):
     assert back == lab
     assert np.array(back.data.train_points).tobytes() == np.array(pts).tobytes()
     assert all(type(x) is float for p in back.data.train_points for x in p)
+
+
+def test_a_lab_larger_than_actlab_reads_is_not_saved(tmp_path, monkeypatch):
+    """Never write a file ActLab would then refuse to open; the old file stays."""
+    from actlab.labfile import format as fmt
+
+    path = _write(tmp_path, lab_to_dict(default_lab()), "kept.actlab")
+    before = path.read_bytes()
+    monkeypatch.setattr(fmt, "MAX_FILE_BYTES", 3000)
+    big = replace(default_lab(), description="x" * 4000)
+    with pytest.raises(LabFileError, match=r"cannot save: the lab would be \d+ MB, more than "
+                                           r"the \d+ MB ActLab can open again"):
+        save_lab(big, path)
+    assert path.read_bytes() == before
