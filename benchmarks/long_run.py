@@ -82,7 +82,7 @@ def expected_history_bytes(rows: int, snapshot_held: bool = False) -> int:
 
 
 def load(arg: str):
-    if arg in preset_names():
+    if arg in preset_names("all"):
         return load_preset(arg)
     return load_lab(arg)
 

@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 import numpy as np
 from PySide6 import QtWidgets
 
-from test_random_actions import _click, _pick, excepthook_errors  # noqa: F401 (fixture)
+from test_random_actions import Walk, _click, _pick, excepthook_errors  # noqa: F401
 
 N_ACTIONS = int(os.environ.get("ACTLAB_RANDOM_ACTIONS", "260"))
 SEED = int(os.environ.get("ACTLAB_RANDOM_SEED", "20261207"))
@@ -65,12 +65,13 @@ def make_files(folder) -> dict:
     return files
 
 
-class KindsWalk:
-    """The actions, each a method taking the rng; ``log`` keeps what was done."""
+class KindsWalk(Walk):
+    """The actions, each a method taking the rng; ``log`` keeps what was done.  Play,
+    Step, Reset, Undo/Redo, the comparison and the instruments are the point walk's."""
 
     def __init__(self, w, files: dict):
-        self.w, self.files = w, files
-        self.log: list[str] = []
+        super().__init__(None, w)
+        self.files = files
         self.actions = [(self.play_pause, 8), (self.step, 4), (self.reset, 2),
                         (self.preset, 2), (self.switch_kind, 3), (self.data_set, 4),
                         (self.image_settings, 3), (self.function_settings, 2),
@@ -80,27 +81,9 @@ class KindsWalk:
         self._fns = [f for f, _ in self.actions]
         self._weights = [k for _, k in self.actions]
 
-    def run_one(self, rng: random.Random) -> None:
-        fn = rng.choices(self._fns, self._weights)[0]
-        self.log.append(fn.__name__)
-        fn(rng)
-
     @property
     def kind(self) -> str:
         return self.w.lab.kind
-
-    # ------------------------------------------------------------------ training
-    def play_pause(self, rng):
-        if self.w.acts.play.isEnabled():
-            self.w.acts.play.trigger()
-
-    def step(self, rng):
-        if self.w.acts.step.isEnabled():
-            self.w.acts.step.trigger()
-
-    def reset(self, rng):
-        if self.w.acts.reset.isEnabled():
-            self.w.acts.reset.trigger()
 
     # ------------------------------------------------------------------ kinds and data
     def preset(self, rng):
@@ -203,28 +186,6 @@ class KindsWalk:
     def controls(self, rng):
         c = self.w.controls
         _pick(rng, rng.choice((c.learning_rate, c.optimizer)))
-
-    # ------------------------------------------------------------------ instruments
-    def compare(self, rng):
-        ins = self.w.instruments
-        if not ins.on_screen("compare"):
-            ins.open("compare")
-        panel = ins.compare
-        for box in panel.checks.values():
-            box.setChecked(rng.random() < 0.4)
-        _click(panel.run_button)
-
-    def instrument(self, rng):
-        ins = self.w.instruments
-        key = rng.choice(list(ins.actions))
-        if ins.actions[key].isEnabled():
-            ins.actions[key].trigger()
-
-    def undo_redo(self, rng):
-        act = self.w.acts.undo if rng.random() < 0.6 else self.w.acts.redo
-        if act.isEnabled():
-            act.trigger()
-
 
 def walk_kinds(qtbot, w, n_actions: int, seed: int, files: dict, errors: list,
                after_action=None) -> KindsWalk:

@@ -1,10 +1,9 @@
 """Builders of the largest lab of each kind the app can make by its own means (every limit
 read from the code), for tests/labfile/test_largest_lab_files.py.
 
-The same builders as benchmarks/largest_lab_files.py, which measures these labs' files
-(size, what fills them, save and load time): tests import nothing from benchmarks/ and the
-benchmark nothing from tests/, so the two copies are kept alike by hand -- change both.
-See the benchmark's docstring for what each lab holds and why it is the largest.
+benchmarks/largest_lab_files.py measures these labs' files with them (size, what fills
+them, save and load time); its docstring says what each lab holds and why it is the
+largest.
 """
 from __future__ import annotations
 
