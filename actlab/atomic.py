@@ -136,24 +136,39 @@ class FileTooLarge(OSError):
     """The file is larger than the reader accepts."""
 
 
-def read_regular_file(path: str | os.PathLike, max_bytes: int) -> bytes:
+def read_regular_file(path: str | os.PathLike, max_bytes: int,
+                      follow_symlinks: bool = True) -> bytes:
     """The bytes of the regular file ``path``, at most ``max_bytes`` of them.
 
-    The file is opened non-blocking and checked with fstat before anything is read, so a
-    FIFO named like a lab file cannot hang the caller and /dev/zero cannot fill memory;
-    at most ``max_bytes + 1`` bytes are read, in case the file grows meanwhile.  Raises
-    IsADirectoryError, :class:`NotARegularFile`, :class:`FileTooLarge` or another OSError.
+    The path is looked at (``stat``; ``lstat`` when ``follow_symlinks`` is False) and
+    refused *before* it is opened unless it is a regular file: opening a device node can
+    have side effects (a tape rewinds, ``/proc/self/mem``) and opening a FIFO blocks until
+    a writer comes.  It is then opened non-blocking (and with ``O_NOFOLLOW`` when
+    ``follow_symlinks`` is False) and checked again with fstat -- the same file, still
+    regular -- so a file swapped for a FIFO or a device in between is refused too; at most
+    ``max_bytes + 1`` bytes are read, in case the file grows meanwhile.  Raises
+    IsADirectoryError, :class:`NotARegularFile` (also for a symbolic link when
+    ``follow_symlinks`` is False), :class:`FileTooLarge` or another OSError.
     """
+    name = os.fspath(path)
+    before = os.stat(name, follow_symlinks=follow_symlinks)
+    _check_regular(before, name)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(name, flags)
+    except OSError:
+        if not follow_symlinks and os.path.islink(name):  # ELOOP from O_NOFOLLOW
+            raise NotARegularFile(0, "a symbolic link", name) from None
+        raise
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(21, "is a folder", os.fspath(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise NotARegularFile(0, "not a regular file", os.fspath(path))
+        _check_regular(info, name)
+        if (info.st_dev, info.st_ino) != (before.st_dev, before.st_ino):
+            raise NotARegularFile(0, "changed while it was being opened", name)
         if info.st_size > max_bytes:
-            raise FileTooLarge(0, "too large", os.fspath(path))
+            raise FileTooLarge(0, "too large", name)
         chunks, total = [], 0
         while total <= max_bytes:
             chunk = os.read(fd, min(max_bytes + 1 - total, 1 << 24))
@@ -162,10 +177,19 @@ def read_regular_file(path: str | os.PathLike, max_bytes: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > max_bytes:
-            raise FileTooLarge(0, "too large", os.fspath(path))
+            raise FileTooLarge(0, "too large", name)
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _check_regular(info: os.stat_result, name: str) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "is a folder", name)
+    if stat.S_ISLNK(info.st_mode):
+        raise NotARegularFile(0, "a symbolic link", name)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotARegularFile(0, "not a regular file", name)
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:

@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 import numpy as np  # noqa: E402
 
-from actlab.engine.history import COLUMNS  # noqa: E402
+from actlab.engine.history import COLUMNS, MAX_ROWS  # noqa: E402
 from actlab.engine.trainer import Trainer  # noqa: E402
 from actlab.labfile.format import load_lab
 from actlab.labfile.presets import load_preset, preset_names  # noqa: E402
@@ -75,13 +75,14 @@ def expected_history_bytes(rows: int, snapshot_held: bool = False) -> int:
     capacity = FIRST_CAPACITY
     while capacity < rows:
         capacity *= 2
+    capacity = min(capacity, MAX_ROWS)  # a long run's record is thinned, never longer
     row_bytes = (len(COLUMNS) + 1) * 8
     previous = capacity // 2 if capacity > FIRST_CAPACITY else 0
     return (capacity + previous) * row_bytes
 
 
 def load(arg: str):
-    if arg in preset_names():
+    if arg in preset_names("all"):
         return load_preset(arg)
     return load_lab(arg)
 

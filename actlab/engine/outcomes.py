@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from actlab.engine.history import epochs_done, row_of_epoch
 from actlab.lab import FunctionDataSpec
 
 #: "test_r2" (regression: 1 − SS_res/SS_tot on the test points) is not a history column;
@@ -248,7 +249,7 @@ def _judge(e: Expectation, run, history: dict | None, params=None) -> Verdict:
     reason = e.mismatch(run)
     if reason:
         return Verdict(e, "other", reason=reason)
-    n = len(history["train_loss"]) if history else 0
+    n = epochs_done(history)
     if n < e.epochs:
         return Verdict(e, "pending")
     if e.metric == "pieces":
@@ -288,14 +289,17 @@ def run_pieces(run, params) -> int:
 
 
 def _measured(e: Expectation, run, history: dict) -> float:
+    row = row_of_epoch(history, e.epochs)
+    if row is None:  # not kept by a thinned history (a run's pins keep every claim's)
+        return math.nan
     if e.metric != "test_r2":
-        return float(history[e.metric][e.epochs - 1])
+        return float(history[e.metric][row])
     data = getattr(run, "data", None)
     if data is None or data.problem != "regression":
         return math.nan
     from actlab.engine.data.build import build_dataset
     from actlab.engine.analysis.curve_metrics import r2_from_loss
-    r2 = r2_from_loss(float(history["test_loss"][e.epochs - 1]), build_dataset(data).y_test)
+    r2 = r2_from_loss(float(history["test_loss"][row]), build_dataset(data).y_test)
     return math.nan if r2 is None else r2
 
 
@@ -345,7 +349,7 @@ def verify_lab(lab) -> list[Verdict]:
     out = []
     for e, v in zip(exps, variants):
         history, params = histories[(v.network, v.features)]
-        if e.metric == "pieces" and len(history["train_loss"]) > e.epochs:
+        if e.metric == "pieces" and epochs_done(history) > e.epochs:
             # the weights at exactly e.epochs: a shorter run of the same network
             t = Trainer(replace(lab.without_results(), network=v.network, features=v.features,
                                 training=replace(lab.training, stop_after=None)))

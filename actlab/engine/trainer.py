@@ -25,7 +25,8 @@ from actlab.lab import Lab, TrainingSpec
 from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.data.build import build_dataset
 from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor
-from actlab.engine.history import COLUMNS, GradientHistory, History, LayerGradientSizes
+from actlab.engine.history import (COLUMNS, GradientHistory, History, LayerGradientSizes,
+                                   expected_epochs)
 from actlab.engine.model import EditableModel, Update
 from actlab.engine.models.mlp import output_kind
 from actlab.engine.optimizers import make_optimizer
@@ -56,6 +57,11 @@ def normalized(lab: Lab) -> Lab:
                    training=replace(tr, regularization=reg, optimizer=opt))
 
 
+#: Inputs beyond this (in absolute value) are blamed for a divergence before the learning
+#: rate: the presets' inputs stay within ±40 (x1² of ±6), image pixels within [0, 1].
+INPUT_SCALE = 1e3
+
+
 class Trainer:
     """Owns one model, its data, an optimizer and the history of one run.
 
@@ -79,7 +85,8 @@ class Trainer:
         if lab.params is not None:
             net.set_params(lab.params)
         self.output, self.n_out = net.output, net.n_outputs
-        self.history = History.from_dict(lab.history)
+        # the epochs the guide judges stay in the record however long the run
+        self.history = History.from_dict(lab.history, pinned=expected_epochs(lab.guide))
         self._shuffle_rng = np.random.default_rng([lab.seed, 1])
         self._good = net.flat.copy()
         self._tmp = np.empty(net.n_params)
@@ -111,7 +118,7 @@ class Trainer:
     # ------------------------------------------------------------------ settings
     @property
     def epoch(self) -> int:
-        return len(self.history)
+        return self.history.epochs_done
 
     @property
     def n_train(self) -> int:
@@ -209,8 +216,7 @@ class Trainer:
                 # finite, so they stay)
                 self.diverged = (
                     f"Training diverged at epoch {self.epoch + 1}: the loss is no longer "
-                    f"a finite number. The learning rate ({self.training.learning_rate:g}) "
-                    f"is probably too high — lower it and press Reset.")
+                    f"a finite number. {self._likely_cause(self.training)} and press Reset.")
                 return False
         self.history.append_row(row)
         self._edited = False
@@ -228,10 +234,19 @@ class Trainer:
         self.set_training(spec)
         kept = (f"the weights of epoch {self.epoch} are kept" if self.epoch
                 else "the starting weights are kept")
-        self.diverged = (
-            f"Training diverged at epoch {self.epoch + 1}: {what}. The learning rate "
-            f"({spec.learning_rate:g}) is probably too high — lower it and press "
-            f"Reset; {kept}.")
+        self.diverged = (f"Training diverged at epoch {self.epoch + 1}: {what}. "
+                         f"{self._likely_cause(spec)} and press Reset; {kept}.")
+
+    def _likely_cause(self, spec: TrainingSpec) -> str:
+        """What to change, in words: the data when its inputs are huge (points far out, or
+        x² of them), else the learning rate."""
+        x_max = self._evaluation.x_max
+        if not x_max <= INPUT_SCALE:
+            return (f"The network's inputs reach {x_max:.3g} (the data's values, or a "
+                    f"feature such as x² of them), far beyond the ±10 or so a network "
+                    f"learns from — rescale the data or leave such features out")
+        return (f"The learning rate ({spec.learning_rate:g}) is probably too high — "
+                f"lower it")
 
     def _start_loss(self) -> float:
         if self._loss_start is None:

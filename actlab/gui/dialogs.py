@@ -110,6 +110,24 @@ def ask_recover(parent: QWidget | None, lab_name: str, when: float) -> str:
     return "recover" if box.clickedButton() is recover else "discard"
 
 
+def ask_read_outside(parent: QWidget | None, lab_name: str, path: str, what: str) -> bool:
+    """Whether to read the images of the lab file ``lab_name`` from ``path`` (resolved,
+    absolute), a ``what`` ("file" or "folder") outside the lab file's folder.  "Don't read"
+    is the default: a lab file from someone else can name any file."""
+    box = message_box(parent, QMessageBox.Icon.Question, "Read images from outside the lab?",
+                      f"“{lab_name}” reads its images from a {what} outside its own "
+                      f"folder:\n\n{path}",
+                      f"Read this {what} only if you expect this lab to use it: a lab file "
+                      "can name any file on your computer. If you don't read it, the lab "
+                      "opens without its images.")
+    read = box.addButton("Read", QMessageBox.ButtonRole.AcceptRole)
+    skip = box.addButton("Don't read", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(skip)
+    box.setEscapeButton(skip)
+    box.exec()
+    return box.clickedButton() is read
+
+
 def open_file_name(parent: QWidget | None, caption: str, folder: str, filters: str) -> str:
     """A path chosen to open, or "" when cancelled."""
     path, _ = QFileDialog.getOpenFileName(parent, caption, folder, filters)

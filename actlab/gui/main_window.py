@@ -29,6 +29,7 @@ from actlab.gui.panels.controls_panel import ControlsPanel
 from actlab.gui.files.undo import DataEdits
 from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
 from actlab.gui.files.file_actions import FileActions
+from actlab.gui.files.image_source_gate import ImageSourceGate
 from actlab.gui.guide.guide_actions import GuideActions
 from actlab.kinds.registry import kind_of, lab_data, trainable_lab_data
 from actlab.gui.instruments.instruments import Instruments
@@ -221,6 +222,7 @@ class MainWindow(QtWidgets.QMainWindow):
         a.guided_labs.triggered.connect(lambda: self.show_help("labs"))
         a.quit.triggered.connect(self.close)
         self.files = FileActions(self)  # open, save, import, export, drag and drop
+        self.image_sources = ImageSourceGate(self)  # what an image lab may read
         a.import_images.triggered.connect(
             lambda: self.workspace_for("images").import_images(None))
         a.draw_image.triggered.connect(lambda: self.workspace_for("images").draw_image())
@@ -244,13 +246,20 @@ class MainWindow(QtWidgets.QMainWindow):
             return make()  # the first lab, before the window is shown
         return self.jobs.build(make, what)
 
+    def reader(self, what: str, check: bool = False):
+        """``read(lab, path)`` -> ``(lab, dataset)`` built off the GUI thread (``check``:
+        with every engine check), for the image-source gate, which asks its questions
+        here on the GUI thread first."""
+        make = trainable_lab_data if check else lab_data
+        return lambda lab, path: self.build_lab(lambda: make(lab, path), what)
+
     def open_lab(self, lab: Lab, path: str | None = None, message: str | None = None) -> bool:
         """Show ``lab`` (from a file, a preset or New), paused, unmodified.  A lab that
         cannot be used shows an error and changes nothing; returns False then, and when
         a newer change or Cancel came first while its data was being built."""
-        try:
-            lab, dataset = self.build_lab(lambda: trainable_lab_data(lab, path),
-                                          f"Opening “{lab.name}”…")
+        try:  # an image source outside the lab's folder is read only if the student agrees
+            lab, dataset, note = self.image_sources.lab_data(
+                lab, path, ask=True, read=self.reader(f"Opening “{lab.name}”…", check=True))
         except Superseded:
             return False
         except Exception as e:  # noqa: BLE001 - any bad lab is the user's, not a crash
@@ -259,14 +268,15 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         self.request_pause()
         self.path = path
-        self._commit(lab, dataset)
+        self._commit(lab, dataset, note=note)
         self.edits.forget_data_edits()  # another lab: Undo starts from here
         self.autosaver.discard()  # the previous lab was saved or thrown away
         self.guide.show_guide_for_lab()
         self.workspace.opened()
         self.setWindowModified(False)
         self._update_title()
-        self.status(message or f"Opened “{lab.name}”.")
+        self.status((message or f"Opened “{lab.name}”.") + (
+            " Its images were not read: see the note under the plots." if note else ""))
         return True
 
     def apply_edit(self, new_lab: Lab, part: str, undo_text: str | None = None) -> None:
@@ -285,11 +295,10 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         try:
             if new_lab.data == self.lab.data and new_lab.kind == self.lab.kind:
-                dataset = self.dataset
+                dataset, note = self.dataset, self.image_sources.note
             else:
-                path = self.path
-                new_lab, dataset = self.build_lab(lambda: lab_data(new_lab, path),
-                                                  "Building the data…")
+                new_lab, dataset, note = self.image_sources.lab_data(
+                    new_lab, self.path, read=self.reader("Building the data…"))
         except Superseded:  # a newer change (or Cancel) came first: show the lab as it is
             self._sync_panels()
             return
@@ -298,7 +307,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._sync_panels()
             return
         before, switched = self.lab.data, new_lab.kind != self.lab.kind
-        self._commit(new_lab.without_results(), dataset)
+        self._commit(new_lab.without_results(), dataset, note=note)
         if switched:  # Undo brings back data of the same kind only: start afresh
             self.edits.forget_data_edits()
             what = kind_of(new_lab).title.lower()
@@ -310,7 +319,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._mark_modified()
         self.status(RESET_MESSAGES.get(part, "Settings changed: weights re-initialised."))
 
-    def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False) -> None:
+    def _commit(self, lab: Lab, dataset: Dataset, keep_weights: bool = False,
+                note: str | None = None) -> None:
+        """Show ``lab`` with ``dataset``; ``note`` says why an image lab has no images."""
         if hasattr(self, "jobs"):
             self.jobs.supersede()  # this lab is the newest: no pending build lands over it
         self.lab, self.dataset = lab, dataset
@@ -323,6 +334,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                              dataset if trainable else None, keep_weights)
         for act in (self.acts.play, self.acts.step, self.acts.reset, self.acts.new_seed):
             act.setEnabled(trainable)
+        self.image_sources.show(note)
         self.instruments.lab_changed()
 
     def _sync_panels(self) -> None:

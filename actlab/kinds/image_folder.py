@@ -20,6 +20,11 @@ imported only when this runs), then:
   the student drew is cut off, which centre-cropping would risk -- and the square is
   resized to ``size`` x ``size`` by area averaging.
 
+Decoding (:mod:`actlab.kinds.picture_decode`) is bounded: the pictures' sizes are read
+from their headers before any is decoded, and a picture above 4096 x 4096 px, or a folder
+holding more than :data:`MAX_FOLDER_PIXELS` in all, is refused with its size and the
+limit; decoders' own stderr lines (``libpng error: ...``) are kept off stderr.
+
 Every problem raises one :class:`actlab.engine.data.images.ImageFileError` naming the file or
 folder.
 """
@@ -30,46 +35,19 @@ from pathlib import Path
 
 import numpy as np
 
-from actlab.atomic import FileTooLarge, NotARegularFile, read_regular_file
 from actlab.engine.data.images import (
     MAX_CLASSES, MAX_IMAGES, MAX_SIZE, MIN_CLASSES, MIN_SIZE, ImageData, ImageFileError,
     _check_seed, _whole, check_train_fraction, from_arrays, square_and_resize)
+from actlab.kinds.picture_decode import check_size, decode_picture, picture_size, quiet_decoding
 from actlab.safe_text import printable
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 MAX_FOLDER_IMAGES = 5000  # decoding is about 1 ms a picture: keep an import under seconds
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 4096 * 4096
+#: Pixels decoded in one import, in all: decoding runs at some 25 million pixels a second
+#: on a busy machine, so this keeps an import of big photos to about 20 s (5,000 phone
+#: photos would take an hour); the pictures are used at 8 to 32 px anyway.
+MAX_FOLDER_PIXELS = 500_000_000
 _NAME_CHARS = 40
-
-
-def _decode(file: Path) -> np.ndarray:
-    """The picture at ``file`` as grey ink in [0, 1], (H, W) float64."""
-    from PySide6.QtGui import QImage  # lazily: importing this module must stay light
-
-    try:
-        data = read_regular_file(file, MAX_IMAGE_BYTES)
-    except FileTooLarge:
-        raise ImageFileError(file, f"larger than {MAX_IMAGE_BYTES // 2**20} MB") from None
-    except NotARegularFile:
-        raise ImageFileError(file, "not a regular file") from None
-    except OSError as e:
-        raise ImageFileError(file, f"cannot read the file: {e.strerror or e}") from None
-    image = QImage.fromData(data)
-    if image.isNull():
-        raise ImageFileError(file, "not a picture Qt can read (damaged, or not really "
-                                   f"{file.suffix.lstrip('.').upper()})")
-    if image.width() * image.height() > MAX_PIXELS:
-        raise ImageFileError(file, f"{image.width()}x{image.height()} px is too large")
-    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    h, w = image.height(), image.width()
-    rgba = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
-    rgba = rgba.reshape(h, image.bytesPerLine())[:, : 4 * w].reshape(h, w, 4) / 255.0
-    alpha = rgba[..., 3]
-    grey = rgba[..., :3] @ np.array([0.299, 0.587, 0.114])
-    grey = alpha * grey + (1.0 - alpha)  # on white paper
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    return 1.0 - grey if border.mean() > 0.5 else grey
 
 
 def _class_folders(root: Path) -> list[Path]:
@@ -104,6 +82,29 @@ def _pictures(folder: Path) -> list[Path]:
     return found
 
 
+def _check_pixels(root: Path, per_class: list[list[Path]]) -> None:
+    """Refuse, from the pictures' headers and before decoding any, a picture too large to
+    decode or a folder whose pictures hold more than :data:`MAX_FOLDER_PIXELS`."""
+    pixels = 0
+    with quiet_decoding():
+        for files in per_class:
+            for file in files:
+                size = picture_size(file)
+                if size is None:  # the decoder will tell what is wrong with it
+                    continue
+                check_size(file, *size, shown=f"{file.parent.name}/{file.name}")
+                pixels += size[0] * size[1]
+    if pixels > MAX_FOLDER_PIXELS:
+        raise ImageFileError(root, f"the pictures hold {_pixels(pixels)}; ActLab decodes at "
+                                   f"most {_pixels(MAX_FOLDER_PIXELS)} in one import: make "
+                                   "them smaller (they are used at 8 to 32 px), e.g. 256 px "
+                                   "a side")
+
+
+def _pixels(n: int) -> str:
+    return f"{n / 1e6:,.0f} million pixels" if n >= 10_000_000 else f"{n:,} pixels"
+
+
 def load_image_folder(path: str | os.PathLike, size: int = 16, train_fraction: float = 0.5,
                       seed: int = 1) -> ImageData:
     """The pictures under ``path`` (one sub-folder per class) as ImageData of
@@ -118,14 +119,18 @@ def load_image_folder(path: str | os.PathLike, size: int = 16, train_fraction: f
     limit = min(MAX_FOLDER_IMAGES, MAX_IMAGES)
     if total > limit:
         raise ImageFileError(root, f"{total} pictures; ActLab imports at most {limit}")
+    _check_pixels(root, per_class)
     images, labels = [], []
     for label, files in enumerate(per_class):
         for file in files:
             try:
-                ink = _decode(file)
+                ink = square_and_resize(decode_picture(file)[None], size)[0]
             except ImageFileError as e:  # say which class folder the picture is in
                 raise ImageFileError(file, e.reason, f"{file.parent.name}/{file.name}") from None
-            images.append(square_and_resize(ink[None], size)[0])
+            except MemoryError:
+                raise ImageFileError(file, "not enough memory to decode this picture (make it "
+                                           "smaller)", f"{file.parent.name}/{file.name}") from None
+            images.append(ink)
             labels.append(label)
     names = tuple(printable(f.name, _NAME_CHARS) for f in folders)
     what = printable(root.name or str(root), 60)

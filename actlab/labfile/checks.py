@@ -113,6 +113,22 @@ def _int(v: Any, path: str, lo: int, hi: int | None = None) -> int:
                              f"got {_shown(v)}")
 
 
+#: The largest |coordinate| of a point a lab file may hold (x, y, and a regression
+#: target), as a CSV import allows (actlab.engine.data.points_csv.MAX_ABS): beyond it a
+#: feature such as x² overflows and no learning rate could train the network.
+MAX_COORD = 1e6
+
+
+def _coord(v: Any, path: str) -> float:
+    """A point's coordinate: a finite number within ±MAX_COORD."""
+    if _is_finite(v) and abs(v) <= MAX_COORD:
+        return float(v)
+    if _is_finite(v):
+        raise LabFileError(path, f"must be within ±1e6 (as a CSV import allows), got "
+                                 f"{_shown(v)}")
+    return _float(v, path)
+
+
 def _float(v: Any, path: str, lo: float | None = None, hi: float | None = None,
            lo_open: bool = False, hi_open: bool = False) -> float:
     ok = _is_finite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (

@@ -50,7 +50,12 @@ __all__ = [
 
 _TOP_KEYS = ("format", "version", "name", "description", "seed", "data", "features",
              "network", "training", "params", "history", "guide")
-MAX_FILE_BYTES = 64 * 2**20  # as for CSV; 100,000 points with weights and history: about 6 MB
+#: The largest lab file ActLab reads — and writes: save_lab refuses a lab whose text would
+#: be larger, so ActLab never writes a file it then refuses to open.  The largest lab the
+#: window can make is an image lab whose conv builder is at every maximum (4.3 million
+#: weights, 1,000 drawings): about 98 MB; a point lab with 100,000 points, a network at its
+#: maximum and a full history is about 8 MB (benchmarks/largest_lab_files.py).
+MAX_FILE_BYTES = 160 * 2**20
 
 # ------------------------------------------------------------------- Lab -> dict
 
@@ -254,6 +259,11 @@ def save_lab(lab: Lab, path: str | os.PathLike) -> None:
     except Exception as e:  # a Lab built in code holding a value no lab file can hold
         raise LabFileError("", f"cannot save: the lab holds a value a lab file cannot "
                                f"({type(e).__name__}: {e})", filename) from e
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise LabFileError("", f"cannot save: the lab would be {size / 2**20:.0f} MB, more "
+                               f"than the {MAX_FILE_BYTES // 2**20} MB ActLab can open again "
+                               f"(a smaller network has fewer weights to save)", filename)
     folder = os.path.dirname(os.path.abspath(filename))
     if not os.path.isdir(folder):
         raise LabFileError("", f"cannot save: the folder {folder} does not exist", filename)

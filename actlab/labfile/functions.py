@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from actlab.lab import FUNCTION_FEATURES, FunctionDataSpec
-from actlab.labfile.checks import LabFileError, _at, _choice, _float, _int, _list, _object, _shown
+from actlab.labfile.checks import (
+    MAX_COORD, LabFileError, _at, _choice, _coord, _float, _int, _list, _object, _shown)
 
 FUNCTION_DATA_KEYS = ("kind", "generator", "n_points", "noise", "train_fraction", "seed",
                       "points")
@@ -49,14 +50,14 @@ def _read_pairs(v: Any, path: str) -> tuple:
     if pairs and set(map(type, pairs)) == {list} and set(map(len, pairs)) == {2} and \
             set(map(type, itertools.chain.from_iterable(pairs))) <= {float, int}:
         arr = np.array(pairs, dtype=np.float64)
-        if (np.abs(arr) < 1e300).all():
+        if (np.abs(arr) <= MAX_COORD).all():
             return tuple(map(tuple, arr.tolist()))
     out = []
     for i, p in enumerate(pairs):
         at = _at(path, i)
         if not isinstance(p, list) or len(p) != 2:
             raise LabFileError(at, f"must be a point [x, y], got {_shown(p)}")
-        out.append((_float(p[0], _at(at, 0)), _float(p[1], _at(at, 1))))
+        out.append((_coord(p[0], _at(at, 0)), _coord(p[1], _at(at, 1))))
     return tuple(out)
 
 

@@ -17,8 +17,8 @@ import numpy as np
 from actlab.lab import (INITS, MAX_CLASSES, MAX_HIDDEN_LAYERS, MAX_NEURONS, OPTIMIZERS,
                         PROBLEMS, REGULARIZATIONS, DataSpec, Lab, NetworkSpec, TrainingSpec)
 from actlab.labfile.checks import (
-    LabFileError, _at, _choice, _count, _float, _int, _is_finite, _is_int, _list, _matrix, _object,
-    _shown, _vector, frozen_matching)
+    MAX_COORD, LabFileError, _at, _choice, _coord, _count, _float, _int, _is_finite, _is_int,
+    _list, _matrix, _object, _shown, _vector, frozen_matching)
 from actlab.labfile.names import known_names, natural_problem
 
 MAX_SEED = 2**32 - 1
@@ -138,7 +138,7 @@ def _points_fast(v: list, classify: bool) -> tuple | None:
         arr = np.array(v, dtype=np.float64).reshape(len(v), 3)
     except (ValueError, OverflowError):
         return None
-    if not (np.abs(arr) < 1e300).all():  # also false for inf and NaN
+    if not (np.abs(arr) <= MAX_COORD).all():  # also false for inf and NaN
         return None  # (rare) let _float decide each value
     if classify:
         labels = arr[:, 2]
@@ -156,13 +156,13 @@ def _read_points(v: Any, path: str, classify: bool) -> tuple:
         at = _at(path, i)
         if not isinstance(p, list) or len(p) != 3:
             raise LabFileError(at, f"must be a point [x1, x2, label], got {_shown(p)}")
-        x1, x2 = _float(p[0], _at(at, 0)), _float(p[1], _at(at, 1))
+        x1, x2 = _coord(p[0], _at(at, 0)), _coord(p[1], _at(at, 1))
         label = p[2]
         if classify and not (_is_finite(label) and float(label).is_integer()
                              and 0 <= label < MAX_CLASSES):
             raise LabFileError(_at(at, 2), f"must be a class number 0..{MAX_CLASSES - 1}, "
                                            f"got {_shown(label)}")
-        out.append((x1, x2, _float(label, _at(at, 2))))
+        out.append((x1, x2, _coord(label, _at(at, 2))))
     return tuple(out)
 
 
@@ -338,6 +338,11 @@ def read_history(v: Any, path: str) -> dict[str, list]:
                 out[key] = list(values)  # fast path; the loop below names a bad one
             else:
                 out[key] = [_int(x, _at(at, i), 0) for i, x in enumerate(values)]
+            # a long run keeps a thinned record: epochs may skip, never go back
+            back = next((i for i in range(1, len(values)) if values[i] <= values[i - 1]), None)
+            if back is not None:
+                raise LabFileError(_at(at, back), f"must be more than the epoch before it "
+                                                  f"({values[back - 1]}), got {values[back]}")
             continue
         fast = _finite_floats(values) if kinds <= {float, int} else None
         values = fast if fast is not None else _history_numbers(values, at)

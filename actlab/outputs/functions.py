@@ -15,7 +15,6 @@ the measured difference.  ``--report`` adds ``report.html`` and ``report.pdf``
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from actlab.outputs.runs import (
-    LOSS_NOTE, GradientSampler, activation_trainers, cannot_write, figure_titles,
+    LOSS_NOTE, finite, json_text, GradientSampler, activation_trainers, cannot_write, figure_titles,
     train_in_lock_step)
 
 #: counted on this grid over [-6, 6] (see actlab.engine.analysis.curve_metrics)
@@ -33,7 +32,7 @@ PIECES_NOTE = ("linear pieces of the fitted curve on [-6, 6], exact: its kinks a
 
 
 def _num(x) -> float | None:
-    return None if x is None or x != x else round(float(x), 6)
+    return finite(x)
 
 
 def _r2(t, part: str) -> float | None:
@@ -234,5 +233,5 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str,
         doc = {"loss_note": loss_note, "runs": metrics}
     else:
         doc = next(iter(metrics.values()))
-    write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")
+    write_text_atomic(out / "metrics.json", json_text(doc))
     return written

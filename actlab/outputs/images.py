@@ -12,7 +12,6 @@ With ``--report`` it adds ``report.html`` and ``report.pdf`` of every run
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -20,11 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from actlab.outputs.runs import (
-    LOSS_NOTE, CliError, cannot_write, printable_arg, train_in_lock_step)
+    LOSS_NOTE, finite, json_text, CliError, cannot_write, printable_arg, train_in_lock_step)
 
 
 def _num(x) -> float | None:
-    return None if x is None or x != x else round(float(x), 6)
+    return finite(x)
 
 
 def _tiny(x) -> float | None:
@@ -192,7 +191,7 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     from actlab.engine.lockstep import image_variant
     from actlab.engine.trainer import Trainer
     from actlab.labfile.format import LabFileError
-    from actlab.kinds.image_sources import load_lab_images
+    from actlab.kinds.image_sources import load_lab_images, source_outside
 
     images = getattr(args, "images", None)
     base = where = None
@@ -201,6 +200,10 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
     else:
         base = lab_dir
         where = f"{printable_arg(str(args.lab), 200)}: data.source"
+        outside = source_outside(lab, base)
+        if outside is not None:  # read (the lab was named on purpose), but say where from
+            print(f"actlab: note: {where}: reading images from outside the lab's folder: "
+                  f"{printable_arg(str(outside), 300)}", file=sys.stderr)
     try:  # read once, shared by every run (a folder is decoded here, outside the engine)
         lab, data = load_lab_images(lab, base)
     except ValueError as e:  # ImageFileError: "<file>: <problem>", one line
@@ -252,7 +255,7 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
     write_image_figures_hook(out, runs)
     doc = ({"loss_note": loss_note, "runs": metrics} if len(trainers) > 1
            else next(iter(metrics.values())))
-    write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")
+    write_text_atomic(out / "metrics.json", json_text(doc))
     return [(name, suffix, t, metrics[name or "run"])
             for (name, t), (_, suffix, _) in zip(trainers, runs)]
 

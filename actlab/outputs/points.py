@@ -5,7 +5,6 @@ data and minibatch order) written as ``metrics.json``, ``history.csv``, ``surfac
 ``--report`` the report of the first run."""
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from actlab.labfile.format import LabFileError, save_lab
 from actlab.report.points import write_report, write_report_pdf
 from actlab.views.export import export_csv_history
 from actlab.outputs.runs import (
-    LOSS_NOTE, GradientSampler, activation_trainers, cannot_write, figure_titles, run_metrics,
+    LOSS_NOTE, json_text, GradientSampler, activation_trainers, cannot_write, figure_titles, run_metrics,
     train_in_lock_step)
 
 
@@ -65,7 +64,7 @@ def _write_outputs(out: Path, stem: str, trainers, seconds: float) -> None:
         doc = {"loss_note": LOSS_NOTE, "runs": metrics}
     else:
         doc = next(iter(metrics.values()))
-    write_text_atomic(out / "metrics.json", json.dumps(doc, indent=2) + "\n")
+    write_text_atomic(out / "metrics.json", json_text(doc))
 
 
 def _write_teaching_outputs(out: Path, trainers, sampler, instruments: bool,

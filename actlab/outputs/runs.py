@@ -4,6 +4,8 @@ samples of the gradient-flow figure.  Below the CLI (which parses the arguments)
 the figures and reports it writes."""
 from __future__ import annotations
 
+import json
+import math
 import sys
 import time
 from dataclasses import replace
@@ -15,6 +17,31 @@ class CliError(Exception):
 
 
 LOSS_NOTE = "data loss, without the regularisation penalty"
+
+
+def json_text(doc) -> str:
+    """``doc`` as JSON text for metrics.json, with every number that is not finite
+    (a diverged run's loss, an overflow) written as ``null``: ``NaN`` and ``Infinity``
+    are not JSON, and other programs refuse a file that holds them."""
+    def clean(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        if isinstance(v, np.generic):
+            return clean(v.item())
+        return v
+    return json.dumps(clean(doc), indent=2, allow_nan=False) + "\n"
+
+
+def finite(x, digits: int = 6) -> float | None:
+    """``x`` rounded for metrics.json, or None when it is absent, NaN or infinite."""
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, digits) if math.isfinite(x) else None
 
 
 def printable_arg(text: str, limit: int = 80) -> str:
@@ -75,9 +102,7 @@ def train_in_lock_step(trainers, epochs: int, quiet: bool, after_chunk=None,
 def run_metrics(t, seconds: float) -> dict:
     last = t.history.last()
 
-    def num(x):
-        return None if x != x else round(float(x), 6)
-
+    num = finite
     return {"epochs": t.epoch, "seconds": round(seconds, 3),
             "train_loss": num(last["train_loss"]), "test_loss": num(last["test_loss"]),
             "train_accuracy": num(last["train_accuracy"]),

@@ -11,7 +11,7 @@ import pytest
 from actlab.cli.main import main
 from actlab.engine.data.functions import curve
 from actlab.lab import NetworkSpec
-from actlab.labfile.format import load_lab, save_lab
+from actlab.labfile.format import lab_to_dict, load_lab, save_lab
 from actlab.labfile.presets import load_preset
 
 PRESET = "functions-linear-draws-one-line"
@@ -94,3 +94,44 @@ def test_bad_activation_is_one_line(tmp_path, capsys):
     assert main(["train", PRESET, "--activation", "wobble", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown activation 'wobble'" in err[0]
+
+
+def test_a_point_out_of_range_is_one_line_and_a_diverged_run_writes_valid_json(
+        tmp_path, capsys):
+    """x = 1e200 with the x² feature printed a NumPy overflow warning, wrote ``Infinity``
+    into metrics.json (not JSON) and blamed the learning rate.  A lab file now holds
+    points within ±1e6 (as a CSV import does); a run that still diverges on huge inputs
+    says to rescale the data, and metrics.json stays strict JSON."""
+    from actlab.lab import FunctionDataSpec
+
+    lab = load_preset(PRESET).without_results()
+    far = replace(lab, features=("x", "xsq"), data=FunctionDataSpec(
+        generator="custom", n_points=0, points=(((0.0, 0.0), (1.0, 1.0), (1e200, 2.0)),
+                                                ((0.5, 0.5),))))
+    doc = lab_to_dict(far)
+    (tmp_path / "far.actlab").write_text(json.dumps(doc))
+    assert main(["train", str(tmp_path / "far.actlab"), "--out", str(tmp_path / "o1"),
+                 "--epochs", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "data.points.train[2][0]: must be within ±1e6" in err
+    assert "Warning" not in err and not (tmp_path / "o1").exists()
+
+    doc["data"]["points"]["train"][2][0] = 1e6
+    doc["training"].update(optimizer="sgd", learning_rate=0.02)
+    (tmp_path / "far.actlab").write_text(json.dumps(doc))
+    assert main(["train", str(tmp_path / "far.actlab"), "--out", str(tmp_path / "o2"),
+                 "--epochs", "50"]) == 0
+    assert "Warning" not in capsys.readouterr().err
+    text = (tmp_path / "o2" / "metrics.json").read_text()
+    metrics = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in metrics.json"))
+    assert "rescale the data" in metrics["diverged"]
+    assert "learning rate" not in metrics["diverged"]
+
+
+def test_metrics_json_writes_nonfinite_numbers_as_null():
+    from actlab.outputs.runs import json_text
+
+    doc = {"a": float("inf"), "b": [float("nan"), 1.5, np.float64(-np.inf)],
+           "c": {"d": np.float32(2.0), "e": (float("inf"),)}, "f": "Infinity"}
+    assert json.loads(json_text(doc)) == {"a": None, "b": [None, 1.5, None],
+                                          "c": {"d": 2.0, "e": [None]}, "f": "Infinity"}

@@ -193,3 +193,27 @@ def test_safe_weight_limit_is_a_true_bound(sizes, x_max, act):
     largest = max(float(np.abs(Z).max()) for Z in ws.Z)
     assert largest <= VALUE_LIMIT
     assert not math.isnan(largest)
+
+
+def test_huge_inputs_are_blamed_not_the_learning_rate():
+    """A point far out (x = 1e6, as far as a lab file or CSV allows) with the x² feature
+    feeds the network 1e12: the message says to rescale the data, not to lower a learning
+    rate that is not the cause, and no NumPy warning escapes."""
+    import warnings
+
+    from actlab.lab import FunctionDataSpec
+
+    lab = load_preset("functions-one-kink")
+    pts = (((0.0, 0.0), (1.0, 1.0), (1e6, 2.0)), ((0.5, 0.5),))
+    lab = replace(lab.without_results(),
+                  data=FunctionDataSpec(generator="custom", n_points=0, points=pts),
+                  features=("x", "xsq"),
+                  training=replace(lab.training, optimizer="sgd", stop_after=None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = Trainer(lab)
+        t.train(200)
+    assert t.diverged, "1e12 inputs trained 200 epochs without diverging"
+    assert "inputs reach 1e+12" in t.diverged and "rescale the data" in t.diverged
+    assert "learning rate" not in t.diverged
+    _check_kept_weights_draw(t)

@@ -256,8 +256,10 @@ def test_a_duplicate_hostile_key_is_escaped(tmp_path):
 
 def test_weights_round_trip_exactly_through_the_fast_paths(tmp_path):
     rng = np.random.default_rng(5)
-    values = np.concatenate([rng.normal(size=2000) * 10.0 ** rng.integers(-300, 300, 2000),
-                             [5e-324, -0.0, 1.7976931348623157e308, 0.1, 1 / 3]])
+    # points lie within ±1e6 (as a CSV import allows; x² of more overflows), at every
+    # scale below it down to the smallest subnormal
+    values = np.concatenate([rng.normal(size=2000) * 10.0 ** rng.integers(-300, 6, 2000),
+                             [5e-324, -0.0, 1e6, -1e6, 999999.9999999999, 0.1, 1 / 3]])
     pts = tuple((float(a), float(b), float(i % 3)) for i, (a, b) in
                 enumerate(values[: len(values) // 2 * 2].reshape(-1, 2)))
     lab = Lab(data=DataSpec(generator="custom", problem="classification", train_points=pts))
@@ -266,3 +268,17 @@ def test_weights_round_trip_exactly_through_the_fast_paths(tmp_path):
     assert back == lab
     assert np.array(back.data.train_points).tobytes() == np.array(pts).tobytes()
     assert all(type(x) is float for p in back.data.train_points for x in p)
+
+
+def test_a_lab_larger_than_actlab_reads_is_not_saved(tmp_path, monkeypatch):
+    """Never write a file ActLab would then refuse to open; the old file stays."""
+    from actlab.labfile import format as fmt
+
+    path = _write(tmp_path, lab_to_dict(default_lab()), "kept.actlab")
+    before = path.read_bytes()
+    monkeypatch.setattr(fmt, "MAX_FILE_BYTES", 3000)
+    big = replace(default_lab(), description="x" * 4000)
+    with pytest.raises(LabFileError, match=r"cannot save: the lab would be \d+ MB, more than "
+                                           r"the \d+ MB ActLab can open again"):
+        save_lab(big, path)
+    assert path.read_bytes() == before

@@ -41,6 +41,15 @@ def dialog_log(monkeypatch):
 
     monkeypatch.setattr(dialogs, "ask_recover", ask_recover)
 
+    # "Read images from outside the lab?": answered with log["read_outside_answer"]
+    log["read_outside"], log["read_outside_answer"] = [], False
+
+    def ask_read_outside(parent, name, path, what):
+        log["read_outside"].append((name, path, what))
+        return log["read_outside_answer"]
+
+    monkeypatch.setattr(dialogs, "ask_read_outside", ask_read_outside)
+
     # the activation editor is modal too: answer with log["design"] (None = Cancel, or a
     # designed activation, or a callable of (custom, editing) returning one)
     from actlab.gui.activations import activation_editor

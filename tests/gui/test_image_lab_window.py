@@ -122,14 +122,16 @@ def test_save_and_open_an_image_lab(window, qtbot, tmp_path):
 
 def test_a_bad_image_lab_file_gives_one_message_and_changes_nothing(window, tmp_path):
     from dataclasses import replace
+    # (a lab whose images are *missing* opens without them: test_image_source_window.py)
     lab = load_preset(preset_names("images")[0])
-    bad = replace(lab, data=replace(lab.data, source=("npz", str(tmp_path / "gone.npz"))))
+    (tmp_path / "damaged.npz").write_bytes(b"not a zip archive")
+    bad = replace(lab, data=replace(lab.data, source=("npz", str(tmp_path / "damaged.npz"))))
     path = tmp_path / "bad.actlab"
     save_lab(bad, path)
     before = window.lab
     assert window.open_path(str(path), ask=False) is False
     (title, message), = window.dialog_log["errors"]
-    assert "gone.npz" in message
+    assert "damaged.npz" in message
     assert window.lab is before and window.network_stack.currentWidget() is window.network_view
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui
 
+from actlab.engine.history import epochs_done
 from actlab.lab import Lab, default_lab
 
 from actlab.gui import dialogs
@@ -229,10 +230,14 @@ class FileActions:
         """Save the lab with its trained weights to ``path``; True on success."""
         from actlab.labfile.format import LabFileError, save_lab
 
+        from actlab.gui.files.image_source_gate import source_for_save
+
         self.w.guide.flush_notes()
         if self.w.lab.name in ("Untitled lab", ""):
             self.w.lab = replace(self.w.lab, name=Path(path).stem)
-        lab, generation, changes = self.w.lab, self.w._generation, self.w.modifications
+        # a relative image source not read (missing) still names the same place from there
+        lab = source_for_save(self.w.lab, self.w.path, path)
+        generation, changes = self.w._generation, self.w.modifications
         training = self.w.training_thread
 
         def save() -> Lab:  # off the GUI thread: the weights (the worker may be busy), the file
@@ -252,7 +257,7 @@ class FileActions:
             self.w.setWindowModified(False)
             self.w.autosaver.discard()  # saved: nothing left to recover
         self.w._update_title()
-        epochs = len((lab.history or {}).get("epoch", ()))
+        epochs = epochs_done(lab.history)
         self.w.status(f"Saved {os.path.basename(path)}" + (f" with the weights after {epochs:,} "
                     "epochs." if epochs else "."))
         return True

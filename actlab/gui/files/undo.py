@@ -22,7 +22,7 @@ from actlab.lab import DataSpec
 from actlab.gui import dialogs
 from actlab.gui.files.background import Superseded
 from actlab.engine.data.point_edits import with_nearest_removed, with_point_added
-from actlab.kinds.registry import kind_of, lab_data
+from actlab.kinds.registry import kind_of
 
 MAX_UNDO = 100  # data edits remembered; points are shared tuples, so this stays small
 
@@ -157,15 +157,16 @@ class DataEdits:
 
     def _use_data(self, data: DataSpec, keep_weights: bool, title: str,
                   part: str = "data") -> bool:
-        lab, path = replace(self.w.lab.without_results(), **{part: data}), self.w.path
-        try:
-            lab, dataset = self.w.build_lab(lambda: lab_data(lab, path), "Building the data…")
+        lab = replace(self.w.lab.without_results(), **{part: data})
+        try:  # an image source not allowed or not there: the lab without images
+            lab, dataset, note = self.w.image_sources.lab_data(
+                lab, self.w.path, read=self.w.reader("Building the data…"))
         except Superseded:  # a newer change (or Cancel) came first
             return False
         except ValueError as e:
             dialogs.show_error(self.w, title, str(e))
             return False
-        self.w._commit(lab, dataset, keep_weights=keep_weights)
+        self.w._commit(lab, dataset, keep_weights=keep_weights, note=note)
         self.w._mark_modified()
         return True
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
+from actlab.engine.history import epochs_done
 from actlab.engine.outcomes import Verdict, check, expectations
 from actlab.report.guide_text import (
     NBSP, format_measured, has_guide, lab_with_notes, mark_of, paragraphs_html, teaching_part,
@@ -353,7 +354,7 @@ class GuidePanel(QtWidgets.QWidget):
             verdicts = check(guide, run, history, params)
         except (KeyError, IndexError, TypeError, ValueError):
             return self._verdicts
-        epochs = len(history["train_loss"]) if history and "train_loss" in history else 0
+        epochs = epochs_done(history)
         for i, v in enumerate(verdicts):
             if v.status in ("pass", "fail"):
                 self._remembered[i] = v

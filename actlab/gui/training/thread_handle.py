@@ -9,14 +9,29 @@ own commands.
 """
 from __future__ import annotations
 
+import atexit
 import threading
 import time
+import weakref
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 GUI_TURN_MAX = 0.020  # the longest the worker stands back while the GUI draws a frame
 
 _LEAKED: list = []  # threads that did not stop in time: never let Python destroy them
+_LIVE: "weakref.WeakSet[WorkerHandle]" = weakref.WeakSet()  # handles whose thread started
+
+
+def _shut_down_live_threads() -> None:
+    """At interpreter exit, end every worker thread still running: Python then destroys
+    their QThread objects, and Qt aborts the whole process ("QThread: Destroyed while
+    thread is still running", exit 134) when one still runs — after a script, a test or
+    an error left the window without closing it (the window's close ends them itself)."""
+    for handle in list(_LIVE):
+        try:
+            handle.shutdown()
+        except RuntimeError:  # its Qt objects are already gone
+            pass
 
 
 def hand_back_and_quit(worker: QObject) -> None:
@@ -164,6 +179,11 @@ class WorkerHandle(QObject):
     def start(self) -> None:
         from actlab.gui.gui_thread_gc import install
         install()  # cycles of GUI objects must never be collected on the worker thread
+        if not _LIVE and not getattr(_shut_down_live_threads, "registered", False):
+            # registered after PySide6's own exit handler, so it runs before it
+            atexit.register(_shut_down_live_threads)
+            _shut_down_live_threads.registered = True
+        _LIVE.add(self)
         self.thread.start()
         self._running = True
 

@@ -106,17 +106,16 @@ def load_images_for_import(path: str | os.PathLike, lab: Lab | None = None
     old_data = lab.data if lab is not None else None
     train_fraction = old_data.train_fraction if old_data is not None else 0.5
     data_seed = old_data.seed if old_data is not None else 1
-    if p.is_dir():
-        from actlab.kinds.image_folder import load_image_folder
+    from actlab.kinds.image_sources import check_folder, read_source
 
+    if p.is_dir():  # no link leading out of the folder, checked before any picture is read
+        check_folder(p)
         kind = "folder"
         side = min(max(_folder_side(p), MIN_SIZE), MAX_SIZE)
-        data = load_image_folder(p, side, train_fraction, data_seed)
-    else:
-        from actlab.engine.data.image_npz import load_npz
-
+        data = read_source(kind, p, side, train_fraction, data_seed)
+    else:  # a regular file only, looked at before it is opened
         kind = "npz"
-        data = load_npz(p, None, train_fraction, data_seed)  # None: the file's size, clamped
+        data = read_source(kind, p, None, train_fraction, data_seed)  # None: the file's size
     spec = ImageDataSpec(size=data.size, train_fraction=train_fraction, seed=data_seed,
                          source=(kind, str(p)), classes=data.n_classes)
     network = images_lab.network if images_lab is not None else ImageNetSpec()

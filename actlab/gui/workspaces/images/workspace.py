@@ -138,12 +138,16 @@ class ImageWorkspace:
     def import_images(self, path: str | None) -> bool:
         """Train on the images of ``path`` (an .npz or a folder; None asks): a new image
         lab, or one clear message and nothing changed."""
-        from actlab.gui.workspaces.images.import_action import import_images
+        from actlab.gui.workspaces.images.import_action import ask_image_source, import_images
 
         w = self.w
+        if w.image_sources.images_missing():  # the lab's own images: keep all else of it
+            path = path or w.lab_from_dialog(lambda: ask_image_source(w) or None)
+            return bool(path) and w.image_sources.locate(path)
         lab = w.lab_from_dialog(lambda: import_images(w, path, w.lab))
         if lab is None:
             return False
+        w.image_sources.allow(lab.data.source[1])  # the student chose it: no question
         w.apply_edit(lab, "data", "Import images")
         return w.lab.data == lab.data
 
