@@ -29,6 +29,7 @@ class Gate:
 
     def __init__(self, monkeypatch, held: int):
         import actlab.gui.main_window as main_window
+        import actlab.kinds.registry as registry
 
         self.held, self.open, self.entered = held, threading.Event(), threading.Event()
         self.finished = threading.Event()
@@ -44,7 +45,8 @@ class Gate:
                     self.finished.set()
             return real(lab, path)
 
-        monkeypatch.setattr(main_window, "lab_data", gated)
+        monkeypatch.setattr(main_window, "lab_data", gated)  # edits
+        monkeypatch.setattr(registry, "lab_data", gated)  # opening (trainable_lab_data)
 
 
 def set_per_class(w, n: int) -> None:
@@ -152,6 +154,7 @@ def test_open_path_reads_and_builds_off_the_gui_thread(image_window, qtbot, tmp_
     when(lambda: gate.entered.is_set() and len(ticks) >= 3, gate.open.set)
     assert w.open_path(str(path), ask=False)
     timer.stop()
+    assert gate.entered.is_set() and len(ticks) >= 3  # the window ran while it was built
     assert w.path == os.path.abspath(path) and w.lab.data.per_class == 12
     assert not w.isWindowModified()
 
