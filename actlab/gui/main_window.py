@@ -42,6 +42,7 @@ from actlab.gui.style import STYLE_SHEET, caption
 from actlab.gui.training.training_thread import TrainingThread
 from actlab.gui.panels.weight_edit import WeightEditor
 from actlab.gui.window_layout import WindowLayout, set_visual_tab_order
+from actlab.gui.arrow_keys import ArrowKeysToInputs
 
 RESET_MESSAGES = {
     "network": "Network changed: weights re-initialised.",
@@ -51,22 +52,6 @@ RESET_MESSAGES = {
 TRAINING_NAMES = {"learning_rate": "Learning rate", "batch_size": "Batch size",
                   "optimizer": "Optimizer", "regularization": "Regularization",
                   "reg_rate": "Regularization rate", "stop_after": "Stop after"}
-
-
-class ArrowKeysToInputs(QtCore.QObject):
-    """Arrow keys belong to the focused slider, spin box, combo box or text field: they
-    must move the slider, not step the training (→ is the Step shortcut elsewhere)."""
-
-    INPUTS = (QtWidgets.QAbstractSlider, QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox,
-              QtWidgets.QLineEdit, QtWidgets.QPlainTextEdit, QtWidgets.QTextEdit)
-    KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if (event.type() == QtCore.QEvent.Type.ShortcutOverride
-                and event.key() in self.KEYS and isinstance(obj, self.INPUTS)):
-            event.accept()  # the widget takes the key; no shortcut fires
-            return True
-        return False
 
 
 class MainWindow(QtWidgets.QMainWindow):
