@@ -134,3 +134,18 @@ def test_chunks_give_the_same_images_as_one_pass(tmp_path, monkeypatch):
     np.savez(tmp_path / "bad.npz", images=bad, labels=y)
     with pytest.raises(ImageFileError, match="found -3 to 300"):
         load_npz(tmp_path / "bad.npz")
+
+
+def test_a_member_header_whose_utf8_name_is_not_utf8_is_called_damaged(tmp_path):
+    """Found by the fuzz test: the local header of a member says "UTF-8 name" (flag bit
+    11) over bytes that are not UTF-8, and zipfile raised UnicodeDecodeError."""
+    buf = io.BytesIO()
+    np.savez(buf, images=np.zeros((4, 8, 8), np.uint8), labels=np.array([0, 1, 0, 1]))
+    data = bytearray(buf.getvalue())
+    assert data[:4] == b"PK\x03\x04"
+    data[6:8] = (int.from_bytes(data[6:8], "little") | 0x800).to_bytes(2, "little")
+    data[30] = 0x80  # the first byte of the member's name: not UTF-8
+    path = tmp_path / "bad_name.npz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImageFileError, match=r"bad_name\.npz: '\w+' is damaged"):
+        load_npz(path)

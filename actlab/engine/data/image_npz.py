@@ -53,8 +53,9 @@ MAX_NAMES_BYTES = 1024 * 1024
 CHUNK_PIXELS = 4 * 1024 * 1024
 
 # What a damaged zip member raises while it is unpacked (zipfile, zlib, bz2, lzma).
+# (UnicodeDecodeError: a member's own header says its name is UTF-8, and it is not)
 _UNPACK_ERRORS = (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error,
-                  lzma.LZMAError, struct.error)
+                  lzma.LZMAError, struct.error, UnicodeDecodeError)
 
 
 class _Bad(Exception):
