@@ -66,7 +66,8 @@ def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
     e = v.expectation
     if e.metric == "pieces" and v.status in ("pass", "fail"):
         return _pieces_detail(v)
-    measured = f"{e.metric.replace('_', ' ')} {format_measured(e.metric, v.measured)}"
+    name = "test R²" if e.metric == "test_r2" else e.metric.replace("_", " ")  # as shown elsewhere
+    measured = f"{name} {format_measured(e.metric, v.measured)}"
     if v.status == "pass":
         return f"reached: {measured} at epoch {e.epochs:,}"
     if v.status == "fail":

@@ -440,3 +440,19 @@ def test_old_runs_are_not_drawn_in_the_view_of_a_new_kind(qtbot, window):
     assert panel.stack.currentWidget() is panel.view  # the point lab's surfaces on top
     assert not panel.comparing
     assert "lab changed" in panel.hint.text().lower()
+
+
+def test_the_comparison_says_which_runs_diverged_when_it_stops():
+    """It said "every run diverged or reached 'Stop after'" when nothing diverged."""
+    from types import SimpleNamespace as S
+
+    from actlab.gui.instruments.compare_panel import finished_message
+
+    ok = S(diverged=None, epoch=300)
+    bad = S(diverged="Training diverged at epoch 12: …", epoch=300)
+    assert finished_message([("relu", ok), ("tanh", ok)]) == \
+        "Comparison finished: every run reached “Stop after” (300 epochs)."
+    assert finished_message([("relu", bad), ("tanh", ok), ("linear", bad)]) == \
+        ("Comparison stopped: ReLU and Linear diverged; the other runs reached “Stop "
+         "after” (300 epochs).")
+    assert "every run diverged" in finished_message([("relu", bad)])
