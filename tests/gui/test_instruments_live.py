@@ -404,9 +404,14 @@ def test_compare_reset_and_new_lab(qtbot, window):
                     timeout=WAIT)
     # a new lab: the comparison no longer matches it and stops
     panel.run_button.click()
+    assert len(panel.view.surfaces) == 3
     assert w.open_preset("circle-tanh")
     assert not panel.comparing
     assert "lab changed" in panel.hint.text()
+    # and the old lab's runs are gone from view (they stood there, "epoch 20")
+    qtbot.wait(200)
+    assert panel.view.surfaces == [] and panel.epoch_label.text() == ""
+    assert panel.runs() == []
 
 
 def test_closing_the_window_while_comparing_stops_both_threads(qtbot, settings_dir,

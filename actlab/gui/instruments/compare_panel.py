@@ -330,7 +330,11 @@ class ComparePanel(QtWidgets.QWidget):
         elif self._loaded_key != self._key():
             self.stop()
             self._loaded_key = None
+            self._token = -1  # a late publication of the old runs is not drawn either
             self._show_kind()
+            # the old lab's curves, surfaces or filters must not stand under the new lab
+            self._kind_view(self._lab_kind()).show_runs([])
+            self.epoch_label.setText("")
             self.hint.setText("The lab changed: press “Train side by side” to compare "
                               "the new one.")
 
