@@ -371,8 +371,8 @@ def test_compare_trains_side_by_side_in_lock_step(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: len(panel.view.surfaces) == 2, timeout=WAIT)
     titles = [s.plot_item.titleLabel.text for s in panel.view.surfaces]
     # each run by its activation's one display name
-    assert titles[0].startswith(f"{ACTIVATIONS['linear'].title} · test acc")
-    assert titles[1].startswith(f"{ACTIVATIONS['tanh'].title} · test acc")
+    assert titles[0].startswith(f"{ACTIVATIONS['linear'].title}<br>test acc")
+    assert titles[1].startswith(f"{ACTIVATIONS['tanh'].title}<br>test acc")
     assert all(c.xData is not None and len(c.xData) > 0 for c in panel.view.curves)
     # one PNG for the whole comparison, drawn like the CLI's compare.png
     target = tmp_path / "compare.png"
@@ -404,7 +404,7 @@ def test_compare_reset_and_new_lab(qtbot, window):
                     timeout=WAIT)
     # a new lab: the comparison no longer matches it and stops
     panel.run_button.click()
-    assert len(panel.view.surfaces) == 3
+    qtbot.waitUntil(lambda: len(panel.view.surfaces) == 3, timeout=WAIT)
     assert w.open_preset("circle-tanh")
     assert not panel.comparing
     assert "lab changed" in panel.hint.text()
