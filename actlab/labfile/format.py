@@ -124,7 +124,7 @@ def lab_from_dict(d: Any, text: str | None = None) -> Lab:
         history = points_format.read_history(d["history"], "history")
     if d.get("guide") is not None:
         guide = guide_format.read_guide(d["guide"], "guide", network, features, kind,
-                                        fresh=plain)
+                                        fresh=plain, data=data)
         guide_format.check_r2_claims(guide, data)
     return Lab(name, description, data, features, network, training, seed, params, history,
                guide)
