@@ -14,7 +14,7 @@ from actlab.labfile import functions as functions_format
 from actlab.labfile import images as images_format
 from actlab.lab import CONTROL_GROUPS, NetworkSpec
 from actlab.labfile.checks import (
-    LabFileError, json_copy, _at, _choice, _count, _float, _int, _list, _object, _str)
+    LabFileError, json_copy, _at, _choice, _count, _float, _int, _list, _object, _shown, _str)
 from actlab.labfile.names import known_names
 from actlab.labfile.points import read_features, read_network
 
