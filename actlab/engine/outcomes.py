@@ -28,8 +28,9 @@ a reason naming both data sets.
 In a lab *file* the network fields and ``data`` may be left out: :mod:`actlab.labfile`
 fills them in at load from the file's own network, features and data, so a claim stays
 about the network and data the teacher wrote even after the student changes theirs and
-saves.  A guide built in code that leaves a field out places no condition on it.  Tests train every preset's claims
-over a grid of seeds, so a lab never teaches something false.
+saves.  A guide built in code that leaves a field out places no condition on it.
+Tests train every preset's claims over a grid of seeds, so a lab never teaches
+something false.
 """
 from __future__ import annotations
 
