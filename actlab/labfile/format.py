@@ -74,7 +74,10 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     d["training"] = points_format.training_to_dict(lab.training)
     if lab.params is not None:
         d["params"] = part.write_params(lab)
-    return points_format.results_to_dict(lab, d)
+    d = points_format.results_to_dict(lab, d)
+    if isinstance(d.get("guide"), dict):
+        d["guide"] = guide_format.omit_own_data(d["guide"], lab.data)
+    return d
 
 
 # ------------------------------------------------------------------- dict -> Lab

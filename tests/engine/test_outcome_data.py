@@ -116,6 +116,10 @@ def test_custom_points_match_only_the_same_points(tmp_path):
     assert status == "other" and reason == (
         "this outcome is about the lab's data set (4 points of its own); "
         "yours is 4 points of your own")
+    save_lab(moved, tmp_path / "moved.actlab")  # saved with the student's points ...
+    moved_back = load_lab(tmp_path / "moved.actlab")
+    assert moved_back.guide == back.guide  # ... the claim keeps the teacher's digest
+    assert _reasons(moved_back.guide, moved_back)[0][0] == "other"
     swapped = replace(back, data=replace(back.data, train_points=pts[1:],
                                          test_points=pts[:1] + ((0.3, 0.2, 0),)))
     assert _reasons(back.guide, swapped)[0][0] == "other"  # the split is part of the data
@@ -182,11 +186,14 @@ def test_a_file_without_the_field_gets_its_own_data_and_round_trips():
     lab = lab_from_dict(_doc([CLAIM]))
     assert lab.guide["expect"][0]["data"] == {"generator": "circle", "noise": 0.1}
     d = lab_to_dict(lab)
-    assert d["guide"]["expect"][0]["data"] == {"generator": "circle", "noise": 0.1}
+    assert "data" not in d["guide"]["expect"][0]  # the file's own data: saved as before
     assert lab_from_dict(d) == lab
     # the student changes the data and saves: the claim stays about the teacher's
     moved = replace(lab, data=replace(lab.data, generator="xor", noise=0.0))
-    again = lab_from_dict(lab_to_dict(moved))
+    d = lab_to_dict(moved)
+    assert d["guide"]["expect"][0]["data"] == {"generator": "circle", "noise": 0.1}
+    again = lab_from_dict(d)
+    assert again == moved
     assert again.guide["expect"][0]["data"] == {"generator": "circle", "noise": 0.1}
     assert check(again.guide, again, _history(5))[0].status == "other"
 
