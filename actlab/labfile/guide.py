@@ -1,6 +1,7 @@
 """The ``guide`` of a lab file: the teacher's instructions and question, the controls
 locked or hidden from the student, and the expected outcomes (``guide.expect``), each
-checked and pinned to the network it is about.  Shared by every kind of lab;
+checked and pinned to the network and the data set it is about (``expect[].data``,
+written back only where it is not the lab's own data: :func:`omit_own_data`).  Shared by every kind of lab;
 :mod:`actlab.labfile` calls :func:`read_guide` once the lab's network is read.  Every
 check names the field path (``guide.expect[0].metric``) through :mod:`actlab.labfile.checks`.
 Standard library only (no Qt).
