@@ -1,7 +1,8 @@
 """``actlab`` on the command line.
 
-* ``actlab`` opens the window; ``actlab LAB`` opens that lab in it, where LAB is a
-  ``.actlab`` file or the name of a preset lab (``actlab circle-tanh``);
+* ``actlab`` opens the window on the guided starting lab; ``actlab LAB`` opens that
+  lab in it, where LAB is a ``.actlab`` file or the name of a preset lab
+  (``actlab circle-tanh``);
 * ``actlab train ...`` (and any other sub-command) runs the headless CLI
   (:mod:`actlab.cli`) without loading Qt;
 * ``actlab --version`` and ``actlab --help`` answer at once.
@@ -19,7 +20,8 @@ COMMANDS = ("train",)
 _SUMMARY = """\
 ActLab: see why neural networks need activation functions.
 
-  actlab                 open the lab window
+  actlab                 open the window on a guided first lab: press Play, and
+                         its guide says what to try next
   actlab LAB             open LAB (a .actlab file or a preset name) in a window
   actlab train LAB ...   train a lab without a window; write metrics, figures
                          (details: actlab train --help)
@@ -53,7 +55,7 @@ def _fail(message: str) -> int:
 
 def open_target(argv: list[str]) -> tuple[str, str] | None:
     """What the window should open for ``argv`` (no sub-command): ``None`` for the
-    default lab, ``("file", path)`` or ``("preset", name)``.  Raises ``cli.CliError``
+    starting lab (:func:`actlab.gui.app.first_lab`), ``("file", path)`` or ``("preset", name)``.  Raises ``cli.CliError``
     (one line) for an unknown option, several labs, or a LAB that is neither a file nor
     a preset."""
     from actlab.cli import main as cli

@@ -22,6 +22,21 @@ def app_icon():
     return icon
 
 
+def first_lab(paths: list[str], preset: str | None):
+    """The lab the window opens with: the guided starting lab
+    (:func:`actlab.labfile.presets.starting_lab`) when the command line names no lab;
+    None (the window's plain default, replaced at once) when it names one, or when the
+    starting preset cannot be read (a trimmed build): the app still opens."""
+    if preset or paths:
+        return None
+    from actlab.labfile.presets import starting_lab
+
+    try:
+        return starting_lab()
+    except Exception:  # noqa: BLE001 - never fail to start over a missing preset
+        return None
+
+
 def run_app(argv: list[str] | None = None, preset: str | None = None) -> int:
     """Open the main window (with the .actlab file in ``argv[1:]`` if one is given, or
     the bundled lab ``preset``) and run the event loop; returns the exit status."""
@@ -44,7 +59,8 @@ def run_app(argv: list[str] | None = None, preset: str | None = None) -> int:
     from actlab.gui.main_window import MainWindow
 
     paths = [a for a in argv[1:] if not a.startswith("-")]
-    window = MainWindow()
+    # no LAB named: the guided starting lab, its guide in front, stopping by itself
+    window = MainWindow(first_lab(paths, preset))
     if preset:  # like the Labs menu: opened untitled, so Save never writes into the package
         window.open_preset(preset)  # asks first if a recovered (unsaved) lab is open
     elif paths:

@@ -55,7 +55,8 @@ TRAINING_NAMES = {"learning_rate": "Learning rate", "batch_size": "Batch size",
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    """ActLab's window.  ``lab`` (default: the default lab) and its file ``path``.
+    """ActLab's window.  ``lab`` (default: the plain default lab; the app passes the
+    guided starting lab, :func:`actlab.gui.app.first_lab`) and its file ``path``.
 
     The window is the frame: toolbar, menus, status bar, the side panel (data, guide),
     the instruments, files.  The three centre columns belong to the workspace of the

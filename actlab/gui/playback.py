@@ -70,6 +70,10 @@ class Playback(QObject):
         w.labChanged.connect(self._reseeded)
 
     # ------------------------------------------------------------------ training
+    # Play, Step and Reset do not mark the lab modified: the run is reproducible from
+    # the lab (same seed, same bits), so closing or switching labs after training alone
+    # loses no work and asks nothing (issue 19).  What the student changes — settings,
+    # data, notes, a new seed, a hand-typed weight — does mark it.
     # ``_playing`` is what the worker last reported; ``wants_playing`` what the student
     # last asked for.  Play/Pause decide by the request: the report comes back through a
     # queued signal, and deciding by it made Space pressed twice quickly start training
@@ -80,8 +84,7 @@ class Playback(QObject):
             self.w.status("Paused.")
         else:
             self.w.wants_playing = True
-            self.w.training_thread.play()
-            self.w._mark_modified()
+            self.w.training_thread.play()  # training alone is no change to save (above)
             self.w.status("Training… press Space to pause.")
 
     def request_pause(self) -> None:
@@ -100,7 +103,6 @@ class Playback(QObject):
     def step(self) -> None:
         self.w.wants_playing = False  # Step pauses first
         self.w.training_thread.step()
-        self.w._mark_modified()
         self.w.status("Trained one epoch.")
 
     def reset(self) -> None:
@@ -109,7 +111,6 @@ class Playback(QObject):
         self.w.training_thread.reset(False)
         self.w.workspace.output.set_warning(None)
         self.w.workspace.clear_history()  # not the old run's axes (log scale!)
-        self.w._mark_modified()
         self.w.status(f"Reset to epoch 0 with the same starting weights (seed {self.w.lab.seed}).")
 
     def new_seed(self) -> None:

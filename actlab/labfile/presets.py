@@ -15,12 +15,18 @@ from actlab.resources_path import resource_dir, resource_file
 
 SUFFIX = ".actlab"  # of every lab file, not only presets
 # Teaching order for menus; other files in resources/labs follow alphabetically.
-# circle-tanh is the default lab; the rest form the guided curriculum in teaching order.
+# circle-tanh is the plain default lab's guided twin; the rest form the curriculum in
+# teaching order.
 PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-needs-nonlinearity",
                 "circle-features-vs-layers", "spiral-relu-vs-tanh", "deep-sigmoid-vanishes")
 IMAGE_PRESET_ORDER = ("images-linear-cnn-counts-ink", "images-two-3x3-are-one-5x5",
                       "images-shapes-need-nonlinearity", "images-digits",
                       "images-max-pooling-is-nonlinear")
+#: The lab the app opens on when started without a LAB: a guided lab whose guide says
+#: what to do first *and* what to try next (Play; then linear in the same layer, Reset,
+#: Play: the point of activation functions in one minute), with both outcomes judged
+#: live, and a "Stop after" at its judging epoch so the first run ends by itself.
+STARTING_PRESET = "xor-needs-nonlinearity"
 FUNCTION_PRESET_ORDER = ("functions-linear-draws-one-line", "functions-four-relu-pieces",
                          "functions-deeper-more-pieces", "functions-one-kink")
 
@@ -56,3 +62,8 @@ def load_preset(name: str) -> Lab:
     if name not in names:
         raise LabFileError("", f"no preset named {_name(name)} (choose from {', '.join(names)})")
     return load_lab(resource_file("labs", name + SUFFIX))
+
+
+def starting_lab() -> Lab:
+    """The lab the app opens on when started without a LAB (:data:`STARTING_PRESET`)."""
+    return load_preset(STARTING_PRESET)

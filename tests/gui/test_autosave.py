@@ -88,6 +88,9 @@ def test_autosave_runs_while_unsaved_and_goes_on_save_and_close(qtbot, settings_
     for _ in range(3):
         w.step()
     qtbot.waitUntil(lambda: w.training_thread.latest().snapshot.epoch == 3, timeout=WAIT)
+    qtbot.wait(200)  # training alone is no unsaved change (issue 19): nothing written
+    assert w.autosaver.writes == 0 and not file.exists() and not w.isWindowModified()
+    w.controls.batch_size.setValue(20)  # a real change: written with the trained weights
     qtbot.waitUntil(lambda: file.exists() and len(load_lab(file).history["epoch"]) == 3,
                     timeout=WAIT)
     assert w.files.save_to(str(tmp_path / "mine.actlab"))

@@ -12,6 +12,7 @@ WAIT = 30_000
 
 
 def _playing(qtbot, w):
+    w.controls.batch_size.setValue(20)  # a real change: training alone asks nothing
     w.play()
     qtbot.waitUntil(lambda: w._playing and w.training_thread.latest().snapshot.epoch > 0,
                     timeout=WAIT)

@@ -92,7 +92,12 @@ class FileActions:
         return lab
 
     def maybe_save(self) -> bool:
-        """Ask about unsaved changes; True when it is fine to throw the lab away."""
+        """Ask about unsaved changes; True when it is fine to throw the lab away.
+
+        Only a change the student made counts (settings, data, notes, a new seed, a typed
+        weight): training alone — Play, Step, Reset — leaves the lab unmodified, since
+        the same lab trains the same run again, so switching labs after Play asks
+        nothing (see :class:`~actlab.gui.playback.Playback`)."""
         self.w.guide.flush_notes()  # the last keystrokes count as a change too
         if not self.w.isWindowModified():
             return True

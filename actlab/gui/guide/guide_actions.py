@@ -73,6 +73,9 @@ class GuideActions:
             self.w.side_panel.show_page("guide")
         elif self.w.side_panel.current() == "guide":
             self.w.side_panel.show_page("data", unfold=False)
+        # View > Guide follows once the window is on screen: the lab the app starts with
+        # opens before it is shown, and an unchecked action made the first Ctrl+G do nothing
+        QTimer.singleShot(0, self.guide_panel, self._guide_shown_changed)
 
     def guide_shown(self) -> bool:
         """True when the Guide page is in front of an unfolded side panel."""
