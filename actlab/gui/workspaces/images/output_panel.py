@@ -92,9 +92,10 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.accuracy_view = AccuracyView()
         self.accuracy_view.setObjectName("accuracy_view")
         for view in (self.loss_view, self.accuracy_view):
-            # room for the legend row, three tick labels and the epoch axis: at 90 px the
-            # accuracy plot of a laptop window kept ~25 px and dropped its tick labels
-            view.setMinimumSize(140, 120)
+            # room for the legend row, the epoch axis and a data area of at least 60 px
+            # (at 120 px the accuracy plot of a 1366x768 window kept a 40 px strip; the
+            # column scrolls down instead)
+            view.setMinimumSize(140, 150)
             cache_axes(view.plot_item)
         self._curves = QtWidgets.QGridLayout()
         self._curves.setSpacing(4)
