@@ -253,6 +253,27 @@ def test_an_image_labs_seed_lock_takes_its_data_seed_and_regenerate(window):
     assert not panel.seed.isEnabled() and not panel.regenerate.isEnabled()
     assert not window.acts.new_seed.isEnabled()
     assert LOCKED_TIP in panel.regenerate.toolTip()
+    toolbar_button = window.toolbar.widgetForAction(window.acts.new_seed)
+    assert not toolbar_button.isEnabled() and LOCKED_TIP in toolbar_button.toolTip()
+    before = window.lab
+    window.acts.new_seed.trigger()  # the toolbar's die, and Shift+R
+    assert window.lab is before
+    _open(window, lab)  # without the lock: the die is back, with its own tip
+    assert window.acts.new_seed.isEnabled() and LOCKED_TIP not in toolbar_button.toolTip()
+
+
+def test_designing_an_activation_respects_the_activation_lock(window, monkeypatch):
+    from actlab.gui.activations import designed_activations as designed
+    lab = _unlocked_lab("points")
+    _open(window, replace(lab, guide=dict(lab.guide, locked=["activation"])))
+    opened = []
+    monkeypatch.setattr(designed.activation_editor, "design_activation",
+                        lambda *a, **k: opened.append(a))
+    before = window.lab
+    assert designed.design_for_layer(window, "dense", 0) is False  # its menu entry is
+    assert designed.design_for_all(window) is False  # locked; the gallery's button asks
+    assert opened == [] and window.lab is before
+    assert "activation of this lab is locked by the teacher" in _message(window)
 
 
 # ---------------------------------------------------------------------- drag and drop
