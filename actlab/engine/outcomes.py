@@ -19,11 +19,18 @@ and its input ``features``.  It is judged on the history at ``epochs`` of runs o
 that network; any other run is "not checked for this network" (mark ``–``) with a reason,
 because a claim about four tanh neurons says nothing about four linear ones.
 
-In a lab *file* the network fields may be left out: :mod:`actlab.labfile` fills them in at
-load from the file's own network and features, so a claim stays about the network the
-teacher wrote even after the student changes theirs and saves.  A guide built in code
-that leaves a field out places no condition on it.  Tests train every preset's claims
-over a grid of seeds, so a lab never teaches something false.
+It is also a claim about the lab's *data set* (``data``, a
+:class:`~actlab.engine.outcome_data.DataClaim`: the generator and noise, or a digest of
+the lab's own points; what counts is explained there): a run on other data — the
+student's own images, a drawn curve, another noise — is "not checked" (mark ``–``) with
+a reason naming both data sets.
+
+In a lab *file* the network fields and ``data`` may be left out: :mod:`actlab.labfile`
+fills them in at load from the file's own network, features and data, so a claim stays
+about the network and data the teacher wrote even after the student changes theirs and
+saves.  A guide built in code that leaves a field out places no condition on it.
+Tests train every preset's claims over a grid of seeds, so a lab never teaches
+something false.
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ import math
 from dataclasses import dataclass, replace
 
 from actlab.engine.history import epochs_done, row_of_epoch
+from actlab.engine.outcome_data import DataClaim
 from actlab.lab import FunctionDataSpec
 
 #: "test_r2" (regression: 1 − SS_res/SS_tot on the test points) is not a history column;
@@ -62,6 +70,7 @@ class Expectation:
     activations: tuple[str, ...] | None = None
     features: tuple[str, ...] | None = None
     conv: tuple | None = None               # image labs: the ConvSpec of every layer
+    data: DataClaim | None = None           # the data set it is about (None: any)
 
     @classmethod
     def from_dict(cls, d: dict, custom=()) -> "Expectation":
@@ -86,9 +95,12 @@ class Expectation:
             # a convolution may name one of the lab's designed activations (``custom``)
             conv = tuple(c if isinstance(c, ConvSpec) else ConvSpec(**c, custom=custom)
                          for c in conv)
+        data = d.get("data")
+        if data is not None and not isinstance(data, DataClaim):
+            data = DataClaim.from_dict(data)
         return cls(metric, op, float(d["value"]), int(d.get("epochs", 300)),
                    None if acts is not None else one, str(d.get("text", "")),
-                   hidden, acts, _tuple(d.get("features"), str), conv)
+                   hidden, acts, _tuple(d.get("features"), str), conv, data)
 
     def describe(self) -> str:
         if self.text:
@@ -120,7 +132,20 @@ class Expectation:
 
     def mismatch(self, run) -> str:
         """Why this claim is not about ``run`` (anything with ``.network.hidden``,
-        ``.network.activations`` and ``.features``, e.g. a Lab); "" when it is."""
+        ``.network.activations`` and ``.features``, e.g. a Lab); "" when it is.  Other
+        data comes first (:meth:`data_mismatch`): on other data, building the network
+        the claim names would not make it about the run either."""
+        return self.data_mismatch(run) or self.network_mismatch(run)
+
+    def data_mismatch(self, run) -> str:
+        """Why ``run``'s data (``run.data``) is not the data set this claim is about, in
+        words ("" when it is, or when the claim or the run names no data)."""
+        if self.data is None:
+            return ""
+        return self.data.mismatch(getattr(run, "data", None))
+
+    def network_mismatch(self, run) -> str:
+        """Why ``run``'s network or features are not the ones this claim is about."""
         hidden = tuple(run.network.hidden)
         acts = tuple(a.lower() for a in run.network.activations)
         run_conv = tuple(getattr(run.network, "conv", ()))
@@ -159,6 +184,8 @@ class Expectation:
         if self.conv is not None:
             d["conv"] = [{k: getattr(c, k) for k in ("filters", "kernel", "padding", "stride",
                                                      "activation", "pool")} for c in self.conv]
+        if self.data is not None:
+            d["data"] = self.data.to_dict()
         return d
 
 
@@ -213,6 +240,7 @@ class Verdict:
     reason: str = ""       # "other": why the claim is not about this run; "fail": why it
     #                        could not be measured, when it could not (e.g. not piecewise linear)
     at_epoch: int | None = None   # "pieces": the epoch of the weights counted
+    other_data: bool = False      # "other" because the run's data is another data set
 
     @property
     def mark(self) -> str:
@@ -246,7 +274,10 @@ def check(guide: dict | None, run, history: dict | None, params=None) -> list[Ve
 
 
 def _judge(e: Expectation, run, history: dict | None, params=None) -> Verdict:
-    reason = e.mismatch(run)
+    reason = e.data_mismatch(run)
+    if reason:
+        return Verdict(e, "other", reason=reason, other_data=True)
+    reason = e.network_mismatch(run)
     if reason:
         return Verdict(e, "other", reason=reason)
     n = epochs_done(history)

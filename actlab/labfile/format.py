@@ -74,7 +74,10 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     d["training"] = points_format.training_to_dict(lab.training)
     if lab.params is not None:
         d["params"] = part.write_params(lab)
-    return points_format.results_to_dict(lab, d)
+    d = points_format.results_to_dict(lab, d)
+    if isinstance(d.get("guide"), dict):
+        d["guide"] = guide_format.omit_own_data(d["guide"], lab.data)
+    return d
 
 
 # ------------------------------------------------------------------- dict -> Lab
@@ -124,7 +127,7 @@ def lab_from_dict(d: Any, text: str | None = None) -> Lab:
         history = points_format.read_history(d["history"], "history")
     if d.get("guide") is not None:
         guide = guide_format.read_guide(d["guide"], "guide", network, features, kind,
-                                        fresh=plain)
+                                        fresh=plain, data=data)
         guide_format.check_r2_claims(guide, data)
     return Lab(name, description, data, features, network, training, seed, params, history,
                guide)

@@ -1,6 +1,7 @@
 """The ``guide`` of a lab file: the teacher's instructions and question, the controls
 locked or hidden from the student, and the expected outcomes (``guide.expect``), each
-checked and pinned to the network it is about.  Shared by every kind of lab;
+checked and pinned to the network and the data set it is about (``expect[].data``,
+written back only where it is not the lab's own data: :func:`omit_own_data`).  Shared by every kind of lab;
 :mod:`actlab.labfile` calls :func:`read_guide` once the lab's network is read.  Every
 check names the field path (``guide.expect[0].metric``) through :mod:`actlab.labfile.checks`.
 Standard library only (no Qt).
@@ -14,7 +15,7 @@ from actlab.labfile import functions as functions_format
 from actlab.labfile import images as images_format
 from actlab.lab import CONTROL_GROUPS, NetworkSpec
 from actlab.labfile.checks import (
-    LabFileError, json_copy, _at, _choice, _count, _float, _int, _list, _object, _str)
+    LabFileError, json_copy, _at, _choice, _count, _float, _int, _list, _object, _shown, _str)
 from actlab.labfile.names import known_names
 from actlab.labfile.points import read_features, read_network
 
@@ -23,8 +24,11 @@ from actlab.labfile.points import read_features, read_network
 GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
 # An expected outcome: the network it is about, the claim, the sentence shown (this order
 # when saved; "activation" is the older one-name-for-every-layer spelling).
-EXPECT_KEYS = ("conv", "hidden", "activations", "activation", "features", "metric", "op",
-               "value", "epochs", "text")
+EXPECT_KEYS = ("conv", "hidden", "activations", "activation", "features", "data", "metric",
+               "op", "value", "epochs", "text")
+# The data set an expected outcome is about (``guide.expect[].data``, as
+# actlab.engine.outcome_data.DataClaim writes it).
+EXPECT_DATA_KEYS = ("kind", "source", "generator", "size", "noise", "points", "added")
 # The same lists as actlab.engine.outcomes (METRICS, OPS); a test keeps them equal.
 EXPECT_METRICS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2",
                   "pieces")
@@ -33,11 +37,15 @@ MAX_EXPECT_EPOCHS = 10_000_000
 
 
 def _read_expectation(v: Any, path: str, network: NetworkSpec,
-                      features: tuple[str, ...], kind: str = "points") -> dict:
-    """Check one expected outcome and return it pinned to the network it is about: the
-    network fields it leaves out are the file's own (``network``, ``features``), so the
-    claim stays about the teacher's network after the student changes theirs and saves."""
+                      features: tuple[str, ...], kind: str = "points", data: Any = None
+                      ) -> dict:
+    """Check one expected outcome and return it pinned to the network and data it is
+    about: the network fields it leaves out are the file's own (``network``,
+    ``features``) and so is its ``data`` (the file's ``data``), so the claim stays about
+    the teacher's network and data set after the student changes theirs and saves."""
     obj = _object(v, path, EXPECT_KEYS)
+    if "data" in obj or data is not None:
+        obj = dict(obj, data=_read_data_claim(obj.get("data"), _at(path, "data"), kind, data))
     for key in ("metric", "op", "value"):
         if key not in obj:
             raise LabFileError(_at(path, key), "missing")
@@ -92,6 +100,79 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
     return out
 
 
+def _read_data_claim(v: Any, path: str, kind: str, data: Any) -> dict:
+    """The data set an expectation is about, as the file says it (checked) or, left out,
+    the file's own ``data`` (a DataSpec, FunctionDataSpec or ImageDataSpec)."""
+    from actlab.engine.outcome_data import data_claim
+    if v is None:
+        return data_claim(data).to_dict()
+    obj = _object(v, path, EXPECT_DATA_KEYS)
+    own = obj.get("kind", "points")
+    if own != kind:
+        raise LabFileError(_at(path, "kind"), f"must be this lab's kind '{kind}', got "
+                                              f"{_shown(own)}")
+    if kind == "images":
+        from actlab.engine.data.images import IMAGE_GENERATORS, MAX_NOISE, MAX_SIZE, MIN_SIZE
+        generators, noise_max = tuple(IMAGE_GENERATORS), MAX_NOISE
+        if "size" not in obj:
+            raise LabFileError(_at(path, "size"), "missing")
+        _int(obj["size"], _at(path, "size"), MIN_SIZE, MAX_SIZE)
+    else:
+        if kind == "functions":
+            from actlab.engine.data.functions import FUNCTION_GENERATORS as gens
+        else:
+            from actlab.engine.data.points import GENERATORS as gens
+        generators, noise_max = (*gens, "custom"), 0.5
+        for key in ("size", "source", "added"):
+            if key in obj:
+                raise LabFileError(_at(path, key), "only for image labs")
+    if "source" in obj:
+        if "generator" in obj or "noise" in obj:
+            raise LabFileError(_at(path, "generator" if "generator" in obj else "noise"),
+                               "not used with source (the images come from the file)")
+        src = _object(obj["source"], _at(path, "source"), ("npz", "folder"))
+        if len(src) != 1:
+            raise LabFileError(_at(path, "source"), "name npz or folder, not both")
+        (stype, name), = src.items()
+        _str(name, _at(_at(path, "source"), stype))
+        if not name:
+            raise LabFileError(_at(_at(path, "source"), stype), "must not be empty")
+    else:
+        if "generator" not in obj:
+            raise LabFileError(_at(path, "generator"), "missing")
+        gen = _choice(obj["generator"], _at(path, "generator"), "data set", generators)
+        if gen == "custom":
+            if "noise" in obj:
+                raise LabFileError(_at(path, "noise"), "not used with custom points")
+            if "points" not in obj:
+                raise LabFileError(_at(path, "points"), "missing: a claim about custom "
+                                   "points names their digest (leave data out to mean the "
+                                   "lab's own)")
+        else:
+            if "noise" not in obj:
+                raise LabFileError(_at(path, "noise"), "missing")
+            _float(obj["noise"], _at(path, "noise"), 0, noise_max)
+            if "points" in obj:
+                raise LabFileError(_at(path, "points"), "only for custom points")
+    if "points" in obj:
+        _digest_of(obj["points"], _at(path, "points"), ("train", "test"))
+    if "added" in obj:
+        _digest_of(obj["added"], _at(path, "added"), ("images",))
+    return obj
+
+
+def _digest_of(v: Any, path: str, counts: tuple[str, ...]) -> None:
+    obj = _object(v, path, (*counts, "sha256"))
+    for key in (*counts, "sha256"):
+        if key not in obj:
+            raise LabFileError(_at(path, key), "missing")
+    for key in counts:
+        _int(obj[key], _at(path, key), 0)
+    digest = _str(obj["sha256"], _at(path, "sha256"))
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise LabFileError(_at(path, "sha256"), "must be 64 lowercase hex digits")
+
+
 def _check_pieces_claim(net: NetworkSpec, features, path: str, kind: str) -> None:
     """A "pieces" claim needs a function lab and a curve that is piecewise linear in x."""
     if kind != "functions":
@@ -106,9 +187,10 @@ def _check_pieces_claim(net: NetworkSpec, features, path: str, kind: str) -> Non
 
 
 def read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...],
-               kind: str = "points", fresh: bool = False) -> dict:
+               kind: str = "points", fresh: bool = False, data: Any = None) -> dict:
     """Check the guide fields ActLab uses (see ``docs/lab-format.md``); returns a copy
-    whose expectations are pinned to ``network`` and ``features`` where they name none.
+    whose expectations are pinned to ``network``, ``features`` and ``data`` (the lab's
+    data spec; None: no data pinned) where they name none.
     ``fresh``: ``v`` was just parsed from a file whose text showed only JSON values
     (:func:`~.checks.text_facts`) and nobody else holds it: used as it is, not copied."""
     obj = _object(v, path, None)
@@ -125,7 +207,7 @@ def read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...
     expect = None
     if "expect" in obj:
         at = _at(path, "expect")
-        expect = [_read_expectation(e, _at(at, i), network, features, kind)
+        expect = [_read_expectation(e, _at(at, i), network, features, kind, data)
                   for i, e in enumerate(_list(obj["expect"], at))]
     for key in ("locked", "hidden"):
         if key not in obj:
@@ -139,6 +221,26 @@ def read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...
     if expect is not None:
         out["expect"] = expect
     return out
+
+
+def omit_own_data(guide: dict, data: Any) -> dict:
+    """``guide`` (JSON values, a copy the caller owns) as a lab file writes it: an
+    expectation's ``data`` is left out where it is the lab's own ``data`` (reading fills
+    it back in), so a lab whose data the student kept saves as before — and an older
+    ActLab, which does not know the field, still opens it."""
+    expect = guide.get("expect")
+    if not isinstance(expect, list) or not any(isinstance(e, dict) and "data" in e
+                                               for e in expect):
+        return guide
+    from actlab.engine.outcome_data import data_claim
+    try:
+        own = data_claim(data).to_dict()
+    except (AttributeError, TypeError, ValueError):  # a lab built in code: checked later
+        return guide
+    for e in expect:
+        if isinstance(e, dict) and e.get("data") == own:
+            del e["data"]
+    return guide
 
 
 def check_r2_claims(guide: dict, data: Any) -> None:

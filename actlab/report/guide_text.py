@@ -56,7 +56,7 @@ def format_measured(metric: str, value: float | None) -> str:
 
 def mark_of(status: str) -> str:
     """The mark of a verdict status: ✔ pass, ✘ fail, … pending, – not checked for this
-    network ("other")."""
+    network or this data ("other")."""
     return Verdict(None, status).mark  # type: ignore[arg-type]  # the one table of marks
 
 
@@ -66,7 +66,8 @@ def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
     e = v.expectation
     if e.metric == "pieces" and v.status in ("pass", "fail"):
         return _pieces_detail(v)
-    measured = f"{e.metric.replace('_', ' ')} {format_measured(e.metric, v.measured)}"
+    name = "test R²" if e.metric == "test_r2" else e.metric.replace("_", " ")  # as shown elsewhere
+    measured = f"{name} {format_measured(e.metric, v.measured)}"
     if v.status == "pass":
         return f"reached: {measured} at epoch {e.epochs:,}"
     if v.status == "fail":
@@ -74,6 +75,8 @@ def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
     if v.status == "pending":
         now = f" (now {epochs_done:,})" if epochs_done else ""
         return f"needs {e.epochs:,} epochs{now}"
+    if v.other_data:  # the run's data is another data set than the claim's
+        return f"not checked: {v.reason}"
     return f"not checked for this network: {v.reason}" if v.reason else \
         "not checked for this network"
 

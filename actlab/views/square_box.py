@@ -9,6 +9,8 @@ no aspect lock, so the image meets all four edges of the box.
 """
 from __future__ import annotations
 
+import math
+
 from actlab.views.qt import QtCore, QtWidgets, pg
 
 
@@ -64,9 +66,17 @@ class SquareBox(QtCore.QObject):
         vb = self.view_box.geometry()
         pw = self.plot_widget
         pi = pw.getPlotItem().geometry()
-        if pi.width() > pw.width() + 1 and self.on_width is not None:
-            self.on_width(pw.width())  # the plot's minimum width is too wide: narrow it
-            return None
+        if pi.width() > pw.width() + 1:
+            # the plot needs more width than the widget has: first give it the host's
+            # whole width (margins set for a narrower plot, e.g. before a longer title,
+            # left it squeezed to a sliver and clipped: Compare activations at 1366x768)
+            m = self.layout.contentsMargins()
+            if m.left() or m.right():
+                return 0, m.top(), 0, m.bottom()
+            if self.on_width is not None:
+                self.on_width(pw.width())  # the plot's minimum width is too wide: narrow it
+                return None
+            return 0, m.top(), 0, m.bottom()  # as wide as it can be: the aspect lock
         if vb.width() <= 0 or vb.height() <= 0 or not pi.contains(vb) or \
                 abs(pi.width() - pw.width()) > 1 or abs(pi.height() - pw.height()) > 1:
             return None  # a layout is pending
@@ -75,6 +85,10 @@ class SquareBox(QtCore.QObject):
         W, H = self.host.width(), self.host.height()
         side = max(min(W - chrome_w, H - chrome_h), 1.0)
         w, h = round(side + chrome_w), round(side + chrome_h)
+        # never narrower than the plot's own minimum (its title, its axes): a box that
+        # cannot be square that way keeps the aspect lock instead (see update)
+        w = max(w, math.ceil(pw.getPlotItem().effectiveSizeHint(
+            QtCore.Qt.SizeHint.MinimumSize).width()))
         if self.on_width is not None:
             self.on_width(w)
         w, h = min(max(w, 1), W), min(max(h, 1), H)

@@ -136,3 +136,13 @@ def test_cli_style_exact_count_takes_custom_activations():
     params = [(np.array([[1.0]]), np.array([0.0])), (np.array([[1.0]]), np.array([0.0]))]
     one = replace(lab, network=replace(lab.network, hidden=(1,)))
     assert run_pieces(one, params) == 2   # bend(x): one kink at x = 0
+
+
+def test_the_verdict_line_writes_r_squared_as_everywhere_else():
+    """It read "test r2 0.991" beside "R²" in the output panel and the claim."""
+    from actlab.engine.outcomes import Expectation, Verdict
+    from actlab.report.guide_text import verdict_detail
+
+    e = Expectation.from_dict({"metric": "test_r2", "op": ">", "value": 0.9, "epochs": 300})
+    assert verdict_detail(Verdict(e, "pass", 0.991)) == "reached: test R² 0.991 at epoch 300"
+    assert verdict_detail(Verdict(e, "fail", 0.5)).startswith("not reached: test R² 0.5")

@@ -371,8 +371,8 @@ def test_compare_trains_side_by_side_in_lock_step(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: len(panel.view.surfaces) == 2, timeout=WAIT)
     titles = [s.plot_item.titleLabel.text for s in panel.view.surfaces]
     # each run by its activation's one display name
-    assert titles[0].startswith(f"{ACTIVATIONS['linear'].title} · test acc")
-    assert titles[1].startswith(f"{ACTIVATIONS['tanh'].title} · test acc")
+    assert titles[0].startswith(f"{ACTIVATIONS['linear'].title}<br>test acc")
+    assert titles[1].startswith(f"{ACTIVATIONS['tanh'].title}<br>test acc")
     assert all(c.xData is not None and len(c.xData) > 0 for c in panel.view.curves)
     # one PNG for the whole comparison, drawn like the CLI's compare.png
     target = tmp_path / "compare.png"
@@ -404,9 +404,14 @@ def test_compare_reset_and_new_lab(qtbot, window):
                     timeout=WAIT)
     # a new lab: the comparison no longer matches it and stops
     panel.run_button.click()
+    qtbot.waitUntil(lambda: len(panel.view.surfaces) == 3, timeout=WAIT)
     assert w.open_preset("circle-tanh")
     assert not panel.comparing
     assert "lab changed" in panel.hint.text()
+    # and the old lab's runs are gone from view (they stood there, "epoch 20")
+    qtbot.wait(200)
+    assert panel.view.surfaces == [] and panel.epoch_label.text() == ""
+    assert panel.runs() == []
 
 
 def test_closing_the_window_while_comparing_stops_both_threads(qtbot, settings_dir,
@@ -440,3 +445,19 @@ def test_old_runs_are_not_drawn_in_the_view_of_a_new_kind(qtbot, window):
     assert panel.stack.currentWidget() is panel.view  # the point lab's surfaces on top
     assert not panel.comparing
     assert "lab changed" in panel.hint.text().lower()
+
+
+def test_the_comparison_says_which_runs_diverged_when_it_stops():
+    """It said "every run diverged or reached 'Stop after'" when nothing diverged."""
+    from types import SimpleNamespace as S
+
+    from actlab.gui.instruments.compare_panel import finished_message
+
+    ok = S(diverged=None, epoch=300)
+    bad = S(diverged="Training diverged at epoch 12: …", epoch=300)
+    assert finished_message([("relu", ok), ("tanh", ok)]) == \
+        "Comparison finished: every run reached “Stop after” (300 epochs)."
+    assert finished_message([("relu", bad), ("tanh", ok), ("linear", bad)]) == \
+        ("Comparison stopped: ReLU and Linear diverged; the other runs reached “Stop "
+         "after” (300 epochs).")
+    assert "every run diverged" in finished_message([("relu", bad)])

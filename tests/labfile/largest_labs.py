@@ -134,7 +134,7 @@ def teacher_guide(lab: Lab) -> dict:
              "expect": expect,
              "locked": ["data", "seed", "problem"],
              "hidden": ["regularization", "optimizer"]}
-    return read_guide(guide, "guide", lab.network, lab.features, kind)
+    return read_guide(guide, "guide", lab.network, lab.features, kind, data=lab.data)
 
 
 # ------------------------------------------------------------------- the labs

@@ -56,9 +56,11 @@ def test_vocabulary_matches_the_engine():
 
 def test_valid_guide_round_trips_with_its_expectations_pinned():
     lab = lab_from_dict(_doc(GUIDE))
-    # the file names only the activation: the rest of the network is the file's own
+    # the file names only the activation: the rest of the network is the file's own,
+    # and so is the data set
     pinned = {"hidden": [4, 2], "activations": ["linear", "linear"],
-              "features": ["x1", "x2"], "metric": "test_accuracy", "op": "<", "value": 0.75,
+              "features": ["x1", "x2"], "data": {"generator": "circle", "noise": 0.0},
+              "metric": "test_accuracy", "op": "<", "value": 0.75,
               "epochs": 300, "text": "stays below 75 %"}
     assert lab.guide == {**GUIDE, "expect": [pinned]} and lab.guide is not GUIDE
     assert GUIDE["expect"][0]["activation"] == "linear"  # the input is left alone

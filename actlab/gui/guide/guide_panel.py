@@ -6,8 +6,8 @@ controls) and never changes the Lab: notes typed by the student leave as
 ``notesChanged(text)`` (debounced), and the window stores them with :func:`lab_with_notes`.
 :meth:`GuidePanel.show_progress` judges the running network's history against the
 expectations with :func:`actlab.engine.outcomes.check` and marks every line
-✔ (reached), ✘ (missed), … (needs more epochs) or – (not checked for this network: the
-outcome is about another network or other inputs, and the line says which).
+✔ (reached), ✘ (missed), … (needs more epochs) or – (not checked: the outcome is about
+another data set, network or inputs, and the line says which).
 """
 from __future__ import annotations
 
@@ -115,6 +115,10 @@ _STATUS_TIPS = {
     "other": "Not checked for this network: this outcome is about the network named "
              "below. Build that network, press Reset and train to check it.",
 }
+#: The tip of an outcome not checked because the run's data is another data set.
+OTHER_DATA_TIP = ("Not checked on this data: this outcome is about the lab's own data set, "
+                  "named below. Open the lab again (or choose that data set) and train to "
+                  "check it.")
 
 
 class GuidePanel(QtWidgets.QWidget):
@@ -202,7 +206,7 @@ class GuidePanel(QtWidgets.QWidget):
                                        selectable=False)
         self.outcomes_caption.setToolTip(
             "ActLab checks these while you train: ✔ reached, ✘ not reached, … needs "
-            "more epochs, – not checked for this network (it is about another one).")
+            "more epochs, – not checked (it is about another network or data set).")
         self.summary_label = _label("", size=8.5, color=MUTED, selectable=False)
         self.outcomes_box = QtWidgets.QVBoxLayout()
         self.outcomes_box.setSpacing(5)
@@ -370,9 +374,11 @@ class GuidePanel(QtWidgets.QWidget):
             earlier = self._remembered.get(i)
             if v.status in ("pending", "other") and earlier is not None:
                 e = earlier.expectation
-                detail += (f" · your last run of that network: {earlier.mark}{NBSP}"
+                which = "on the lab's data" if v.other_data else "of that network"
+                detail += (f" · your last run {which}: {earlier.mark}{NBSP}"
                            f"{format_measured(e.metric, earlier.measured)}")
-            row.set_status(v.status, detail, _STATUS_TIPS[v.status])
+            row.set_status(v.status, detail,
+                           OTHER_DATA_TIP if v.other_data else _STATUS_TIPS[v.status])
         # the summary counts the best knowledge: this run's verdict, else an earlier one
         known = [v if v.status in ("pass", "fail") else self._remembered.get(i)
                  for i, v in enumerate(verdicts)]

@@ -46,6 +46,23 @@ def short_title(name: str) -> str:
     return display_name(name)
 
 
+
+def finished_message(runs) -> str:
+    """What the status bar says when every run of a comparison stopped: which diverged
+    (by name), and that the others reached "Stop after" — not "diverged or reached" when
+    nothing diverged."""
+    from actlab.engine.activations.lookup import display_name
+
+    diverged = [display_name(name) for name, snap in runs if getattr(snap, "diverged", None)]
+    epoch = max((snap.epoch for _, snap in runs), default=0)
+    if not diverged:
+        return f"Comparison finished: every run reached “Stop after” ({epoch:,} epochs)."
+    if len(diverged) == len(runs):
+        return "Comparison stopped: every run diverged (see each title)."
+    names = ", ".join(diverged[:-1]) + (" and " if len(diverged) > 1 else "") + diverged[-1]
+    return (f"Comparison stopped: {names} diverged; the other runs reached “Stop after” "
+            f"({epoch:,} epochs).")
+
 class ComparePanel(QtWidgets.QWidget):
     """Activation checkboxes, Train side by side / Reset / Export, and a CompareView.
 
@@ -313,7 +330,11 @@ class ComparePanel(QtWidgets.QWidget):
         elif self._loaded_key != self._key():
             self.stop()
             self._loaded_key = None
+            self._token = -1  # a late publication of the old runs is not drawn either
             self._show_kind()
+            # the old lab's curves, surfaces or filters must not stand under the new lab
+            self._kind_view(self._lab_kind()).show_runs([])
+            self.epoch_label.setText("")
             self.hint.setText("The lab changed: press “Train side by side” to compare "
                               "the new one.")
 
@@ -333,8 +354,7 @@ class ComparePanel(QtWidgets.QWidget):
         with QtCore.QSignalBlocker(self.run_button):
             self.run_button.setChecked(False)
         self._show_comparing(False)
-        self.window_.status("Comparison stopped: every run diverged or reached “Stop "
-                            "after”.")
+        self.window_.status(finished_message(self.runs()))
 
     def _error(self, message: str) -> None:
         with QtCore.QSignalBlocker(self.run_button):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.engine.activations.lookup import display_name
-from actlab.engine.features import feature_label
+from actlab.engine.features import FUNCTION_FEATURES, feature_label
 
 FEATURE_HINTS = {
     "x1": "the point's horizontal position",
@@ -39,6 +39,9 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
     """The tooltip of the diagram item with ``tip_key`` ``key`` given the current
     parameters (``None`` before the first snapshot)."""
     n_hidden = len(activations)
+    # a function lab's pictures are curves over x, a point lab's maps of the plane
+    on_curve = bool(features) and set(features) <= set(FUNCTION_FEATURES)
+    where = "every x from −6 to 6" if on_curve else "every point of the plane"
 
     def name(c, i):
         return node_name(c, i, features, n_hidden, n_outputs)
@@ -61,15 +64,15 @@ def tooltip_text(key: tuple, features, activations, n_outputs: int, params) -> s
                 + ("" if b is None else " Click to change it."))
     if column == 0:
         hint = FEATURE_HINTS.get(features[index], "an input feature")
-        return (f"Input {name(0, index)}: {hint}.\nThe picture shows its value over the "
-                "plane (blue positive, orange negative).")
+        return (f"Input {name(0, index)}: {hint}.\nThe picture shows its value at {where}"
+                + ("." if on_curve else " (blue positive, orange negative)."))
     if column == n_hidden + 1:
-        return (f"The {name(column, index)}: the network's answer at every point of the "
-                f"plane (blue high, orange low).{bias}")
+        return (f"The {name(column, index)}: the network's answer at {where}"
+                + ("." if on_curve else " (blue high, orange low).") + bias)
     act = display_name(activations[column - 1])  # a designed one: its own name
     # the same words as the surface's title while this neuron is hovered (see the point
     # workspace)
     return (f"Neuron {index + 1} of hidden layer {column} ({act}): the picture shows "
-            "what it outputs at "
-            "every point of the plane — blue positive, orange negative. Hover to see it "
-            f"large.{bias}")
+            f"what it outputs at {where}"
+            + (". " if on_curve else " — blue positive, orange negative. ")
+            + f"Hover to see it large.{bias}")

@@ -291,8 +291,13 @@ class SurfaceView(QtWidgets.QWidget):
 
     def _show_title(self, title: str | None) -> None:
         # pyqtgraph titles are rich text: escape, so a lab named "<img ...>" is just text
-        self.plot_item.setTitle(None if title is None else html.escape(title),
-                                size="10pt" if self._compact else "11pt")
+        text = None if title is None else html.escape(title)
+        if text is not None and self._compact:
+            # a title sets the plot's minimum width: on one line ("ReLU · test acc 98 %")
+            # it was wider than a grid cell at 1366x768, and the square box beneath it was
+            # squeezed to a sliver; the run's name above its numbers fits
+            text = text.replace(" · ", "<br>")
+        self.plot_item.setTitle(text, size="10pt" if self._compact else "11pt")
 
     # ----------------------------------------------------------------- snapshots
     def show_snapshot(self, snapshot, force: bool = False) -> bool:
