@@ -31,6 +31,7 @@ from actlab.gui.activations.designed_activations import design_for_all, design_f
 from actlab.gui.files.file_actions import FileActions
 from actlab.gui.files.image_source_gate import ImageSourceGate
 from actlab.gui.guide.guide_actions import GuideActions
+from actlab.gui.guide.lock_checks import refuse_if_locked
 from actlab.kinds.registry import kind_of, lab_data, trainable_lab_data
 from actlab.gui.instruments.instruments import Instruments
 from actlab.gui.playback import DRAW_INTERVAL_MS, Playback
@@ -268,7 +269,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def apply_edit(self, new_lab: Lab, part: str, undo_text: str | None = None) -> None:
         """A panel's edit of ``part`` of the lab ("training", "network", "features" or
         "data"): training settings apply without reset, the rest reset.  A change of the
-        data can be undone (``undo_text`` names it in the Edit menu)."""
+        data can be undone (``undo_text`` names it in the Edit menu).  Data or features
+        the teacher locked are refused, whatever asked (the status bar says why)."""
+        if part in ("data", "features") and refuse_if_locked(self, part):
+            self._sync_panels()  # a control that moved shows the lab as it is again
+            return
         if part == "training":
             old = self.lab.training
             self.lab = replace(self.lab, training=new_lab.training)

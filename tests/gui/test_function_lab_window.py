@@ -47,15 +47,16 @@ def test_a_function_preset_opens_with_its_own_columns_and_back(window, qtbot):
     assert [b.objectName() for b in window.workspaces["functions"].features_panel.buttons.values()] == [
         "feature_x", "feature_xsq", "feature_sinx"]
     assert window.workspaces["functions"].features_panel.buttons["x"].isChecked()
-    assert window.acts.draw_curve.isEnabled() and not window.acts.draw_image.isEnabled()
-    # the preset's teacher locks the data; without a guide a curve can come from a CSV
-    assert not window.acts.import_csv.isEnabled()
+    # the preset's teacher locks the data; without a guide a curve can be drawn or come
+    # from a CSV (every lock path: test_teacher_locks.py)
+    assert not window.acts.draw_curve.isEnabled() and not window.acts.import_csv.isEnabled()
     assert not window.controls.problem.isEnabled()
     for key in ("hidden", "regions"):  # no input plane: disabled, and the tip says why
         act = window.instruments.actions[key]
         assert not act.isEnabled() and "function lab" in act.toolTip()
     assert window.open_lab(_relu_lab())
     assert window.acts.import_csv.isEnabled()
+    assert window.acts.draw_curve.isEnabled() and not window.acts.draw_image.isEnabled()
     assert "x, y" in window.acts.import_csv.statusTip()
     assert window.open_preset("xor-needs-nonlinearity")
     assert window.output_stack.currentWidget() is window.output

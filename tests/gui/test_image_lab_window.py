@@ -174,7 +174,8 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
     from dataclasses import replace
 
     from actlab.gui.workspaces.images import draw_image_dialog
-    _open(window, qtbot, "images-shapes-need-nonlinearity")
+    # the preset's teacher locks the data (drawing too): the same lab without its guide
+    assert window.open_lab(replace(load_preset("images-shapes-need-nonlinearity"), guide=None))
     n_before = window.dataset.n_train
     size = window.dataset.size
     drawing = np.zeros((size, size))

@@ -47,7 +47,11 @@ def design_for_layer(window, where: str, index: int, name: str = "") -> bool:
     """Open the editor for layer ``index`` of ``window.lab`` (``where``: "dense" for a
     point lab's hidden layer or an image lab's dense layer, "conv" for a convolution);
     ``name`` is the designed activation to edit, "" to design a new one.  On OK the lab
-    gets it and the layer uses it; True when the network changed."""
+    gets it and the layer uses it; True when the network changed.  Nothing happens (a
+    status line says why) when the teacher locked the activations."""
+    from actlab.gui.guide.lock_checks import refuse_if_locked
+    if refuse_if_locked(window, "activation", "Design an activation"):
+        return False
     net = window.lab.network
     editing = designed.find(name, net.custom) if name else None
     if editing is None and len(net.custom) >= ca.MAX_CUSTOM:
@@ -83,9 +87,8 @@ def design_for_all(window) -> bool:
     it (a point or function lab's hidden layers, an image lab's convolutions and dense
     layers), as one network edit Undo takes back.  True when the network changed; nothing
     happens (a status line says why) when the teacher locked the activations."""
-    from actlab.gui.guide.teacher_mode import teacher_groups
-    if "activation" in teacher_groups(window.lab.guide).locked:
-        window.status("The activations of this lab are locked by the teacher.")
+    from actlab.gui.guide.lock_checks import refuse_if_locked
+    if refuse_if_locked(window, "activation", "Design an activation"):
         return False
     net = window.lab.network
     if len(net.custom) >= ca.MAX_CUSTOM:

@@ -20,6 +20,7 @@ from actlab.lab import Lab, default_lab
 
 from actlab.gui import dialogs
 from actlab.gui.files.background import Superseded
+from actlab.gui.guide.lock_checks import is_locked, locked_message
 from actlab.gui.settings import (
     add_recent_lab, last_folder, recent_labs, remove_recent_lab, set_last_folder)
 
@@ -345,15 +346,27 @@ class FileActions:
                 return path
         return None
 
+    def _refused_drop(self, path: str) -> bool:
+        """True, and the status bar says why, when ``path`` is data (a CSV, an .npz, a
+        folder of pictures) and the teacher locked this lab's data.  A lab file is no
+        data edit: dropping one opens it, locked or not."""
+        if path.lower().endswith(LAB_SUFFIX) or not is_locked(self.w, "data"):
+            return False
+        name = os.path.basename(os.path.normpath(path)) or path
+        self.w.status(locked_message("data", f"Dropped {name}") +
+                      f" (A lab file, {LAB_SUFFIX}, dropped here still opens.)")
+        return True
+
     def drag_enter(self, event: QtGui.QDragEnterEvent) -> None:
-        if self._dropped_file(event):
+        path = self._dropped_file(event)
+        if path and not self._refused_drop(path):
             event.acceptProposedAction()
-        else:
+        else:  # the pointer says "no"; the status bar says why
             event.ignore()
 
     def drop(self, event: QtGui.QDropEvent) -> None:
         path = self._dropped_file(event)
-        if not path:
+        if not path or self._refused_drop(path):
             event.ignore()
             return
         event.acceptProposedAction()
@@ -361,6 +374,8 @@ class FileActions:
         QtCore.QTimer.singleShot(0, lambda: self.open_dropped(path))
 
     def open_dropped(self, path: str) -> bool:
+        if self._refused_drop(path):
+            return False
         if path.lower().endswith(LAB_SUFFIX):
             return self.open_path(path)
         if path.lower().endswith(".npz") or os.path.isdir(path):

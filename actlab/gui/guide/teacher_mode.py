@@ -8,6 +8,14 @@ the guide's locks and undoes those of the previous lab, so a lab without locks g
 control back.  Unknown names are ignored here; :mod:`actlab.labfile` rejects them when a
 lab file is read.
 
+A lock covers every way to its controls: the widgets (:func:`group_widgets`, from the
+window's top bar and each workspace's ``lock_widgets``), the window's actions with their
+menu entries, toolbar buttons and shortcuts (:data:`ACTION_GROUPS`, one table), and the
+ways in that are no widget -- files dropped on the window, the workspaces' ``import_csv``,
+``import_images``, ``draw_image`` and ``draw_curve`` and the window's ``apply_edit`` --
+which ask :mod:`.lock_checks` (``refuse_if_locked``, ``@respects_lock``) and say in the
+status bar why nothing happened.  Opening another lab is no edit and stays allowed.
+
 Panels switch some of their own controls on and off as the lab changes (the regularisation
 rate only with L1/L2, the data seed only for generated data); a small event filter keeps a
 locked control disabled whatever its panel does, and lifting the locks asks the window to
@@ -29,12 +37,16 @@ GROUP_TITLES = {
     "optimizer": "Optimizer", "regularization": "Regularization", "problem": "Problem type",
     "stop_after": "Stop after", "seed": "Seeds",
 }
+#: the window's actions (``window.acts``) each group locks: their menu entries, toolbar
+#: buttons and shortcuts go with them.  The data: everything that replaces or extends it.
+ACTION_GROUPS = {"data": ("import_csv", "import_images", "draw_image", "draw_curve"),
+                 "seed": ("new_seed",)}
 _TIP_PROPERTY = "teacher_original_tip"
 _GUARD_NAME = "teacher_mode_guard"
-_CSV_SUFFIXES = (".csv", ".txt")
 
-__all__ = ["CONTROL_GROUPS", "GROUP_TITLES", "LOCKED_TIP", "TeacherMode", "apply_teacher_mode",
-           "group_widgets", "group_actions", "teacher_groups"]
+__all__ = ["ACTION_GROUPS", "CONTROL_GROUPS", "GROUP_TITLES", "LOCKED_TIP", "TeacherMode",
+           "applied_mode", "apply_teacher_mode", "group_widgets", "group_actions",
+           "teacher_groups"]
 
 
 @dataclass(frozen=True)
@@ -87,8 +99,13 @@ def group_widgets(window, group: str) -> list[QtWidgets.QWidget]:
 
 def group_actions(window, group: str) -> list[QtGui.QAction]:
     """The window actions (menu items, toolbar buttons, shortcuts) of ``group``."""
-    a = window.acts
-    return {"data": [a.import_csv], "seed": [a.new_seed]}.get(group, [])
+    return [getattr(window.acts, name) for name in ACTION_GROUPS.get(group, ())]
+
+
+def applied_mode(window) -> TeacherMode:
+    """The locks and hides applied to ``window`` now (none before the first lab)."""
+    guard = window.findChild(_Guard, _GUARD_NAME)
+    return guard.mode if guard is not None else TeacherMode()
 
 
 def _hide_targets(window, group: str) -> list[QtWidgets.QWidget]:
@@ -181,7 +198,7 @@ def _left_column(window) -> QtWidgets.QWidget | None:
 
 class _Guard(QtCore.QObject):
     """Keeps locked widgets and actions disabled while their panels come and go, and
-    turns away CSV files dropped on the window while the data is locked."""
+    remembers the locks applied (``mode``)."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -192,36 +209,18 @@ class _Guard(QtCore.QObject):
         self.hidden: list[QtWidgets.QWidget] = []
         self.hidden_actions: list[QtGui.QAction] = []
         self.tipped: list[QtWidgets.QWidget] = []
-        self.block_drops = False
         self.mode = TeacherMode()
-        window.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        etype = event.type()
-        if etype == QtCore.QEvent.Type.EnabledChange:
+        if event.type() == QtCore.QEvent.Type.EnabledChange:
             if obj.isWidgetType() and obj.isEnabled() and any(obj is w for w in self.widgets):
                 obj.setEnabled(False)  # its panel switched it on: the lock wins
-        elif self.block_drops and obj is self.window and etype in (
-                QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove,
-                QtCore.QEvent.Type.Drop) and _dropped_csv(event):
-            event.ignore()
-            if etype == QtCore.QEvent.Type.Drop and hasattr(self.window, "status"):
-                self.window.status("The data is locked by the teacher for this lab: "
-                                   "CSV files cannot be imported.")
-            return True
         return False
 
     def keep_disabled(self, *_args) -> None:
         for a in self.actions:
             if a.isEnabled():
                 a.setEnabled(False)
-
-
-def _dropped_csv(event) -> bool:
-    mime = event.mimeData() if hasattr(event, "mimeData") else None
-    if mime is None or not mime.hasUrls():
-        return False
-    return any(u.toLocalFile().lower().endswith(_CSV_SUFFIXES) for u in mime.urls())
 
 
 def _guard(window) -> _Guard:
@@ -256,12 +255,44 @@ def _tip_targets(w: QtWidgets.QWidget) -> list[QtWidgets.QWidget]:
     return [w] + kids
 
 
+def _lock_action(guard: _Guard, a: QtGui.QAction) -> None:
+    """Disable ``a`` for good (its shortcut too) and say why on hover: the toolbar
+    button's tooltip and the menu entry's status tip name the lock."""
+    a.setEnabled(False)
+    a.enabledChanged.connect(guard.keep_disabled)
+    guard.actions.append(a)
+    tip, status = a.toolTip(), a.statusTip()
+    a.setProperty(_TIP_PROPERTY, (tip, status))
+    a.setToolTip(_locked_tip(tip))
+    a.setStatusTip(f"{LOCKED_TIP} {status}".strip())
+
+
+def _unlock_action(guard: _Guard, a: QtGui.QAction) -> None:
+    """Undo :func:`_lock_action`; a tip the window changed meanwhile (another workspace
+    says what Import CSV reads) stays."""
+    a.enabledChanged.disconnect(guard.keep_disabled)
+    tip, status = a.property(_TIP_PROPERTY) or ("", "")
+    if a.toolTip() == _locked_tip(tip):
+        a.setToolTip(tip)
+    if a.statusTip() == f"{LOCKED_TIP} {status}".strip():
+        a.setStatusTip(status)
+    a.setProperty(_TIP_PROPERTY, None)
+
+
+def _own_action_state(window, name: str) -> bool:
+    """Whether action ``name`` is on without locks: New seed while there is something to
+    train (like Play), the others while the workspace shown uses them."""
+    if name == "new_seed":
+        return window.acts.play.isEnabled()
+    return name in getattr(window.workspace, "actions", ())
+
+
 # ---------------------------------------------------------------------- applying
 
 def _release(window, guard: _Guard) -> bool:
     """Undo every lock and hide; True when something had been changed."""
     changed = bool(guard.widgets or guard.actions or guard.hidden or guard.hidden_actions
-                   or guard.block_drops or guard.mode.active)
+                   or guard.mode.active)
     widgets, guard.widgets = guard.widgets, []
     for w in widgets:
         w.removeEventFilter(guard)
@@ -274,12 +305,11 @@ def _release(window, guard: _Guard) -> bool:
         w.setVisible(True)
     guard.hidden = []
     for a in guard.actions:
-        a.enabledChanged.disconnect(guard.keep_disabled)
+        _unlock_action(guard, a)
     guard.actions = []
     for a in guard.hidden_actions:
         a.setVisible(True)
     guard.hidden_actions = []
-    guard.block_drops = False
     window.output.surface_view.set_clickable(True)
     window.network_view.set_edit_locks(False, False)
     window.network_view.set_edit_controls_visible(True, True)
@@ -294,9 +324,9 @@ def _restore_app_states(window) -> None:
     sync = getattr(window, "_sync_panels", None)
     if callable(sync):
         sync()
-    a = window.acts
-    a.import_csv.setEnabled(True)
-    a.new_seed.setEnabled(a.play.isEnabled())  # both follow "there are points to train"
+    for names in ACTION_GROUPS.values():
+        for name in names:
+            getattr(window.acts, name).setEnabled(_own_action_state(window, name))
 
 
 def apply_teacher_mode(window, guide: dict | None) -> TeacherMode:
@@ -316,9 +346,7 @@ def apply_teacher_mode(window, guide: dict | None) -> TeacherMode:
             for t in _tip_targets(w):
                 _mark_tip(guard, t)
         for a in group_actions(window, group):
-            a.setEnabled(False)
-            a.enabledChanged.connect(guard.keep_disabled)
-            guard.actions.append(a)
+            _lock_action(guard, a)
     for group in mode.hidden:
         for w in _hide_targets(window, group):
             w.setVisible(False)
@@ -326,8 +354,7 @@ def apply_teacher_mode(window, guide: dict | None) -> TeacherMode:
         for a in group_actions(window, group):
             a.setVisible(False)
             guard.hidden_actions.append(a)
-    if "data" in mode.locked:
-        guard.block_drops = True
+    if "data" in mode.locked:  # dropped files: FileActions asks is_locked
         surface = window.output.surface_view
         surface.set_clickable(False)
         own = surface.toolTip()

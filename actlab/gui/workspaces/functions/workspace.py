@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from actlab.engine.features import FUNCTION_FEATURES
 
 from actlab.gui.actions import add_export_menu
+from actlab.gui.guide.lock_checks import respects_lock
 from actlab.gui.panels.features_panel import FeaturesPanel
 from actlab.gui.settings import last_folder
 from actlab.gui.style import data_column, scrolling
@@ -145,6 +146,7 @@ class FunctionWorkspace:
         self.output.curve_view.set_highlight(None)
 
     # ------------------------------------------------------------------ your own curves
+    @respects_lock("data", "Import CSV")
     def import_csv(self, path: str | None) -> bool:
         """Fit the points of a CSV file with columns x,y (None asks): a new function lab,
         or one clear message and nothing changed."""
@@ -161,6 +163,7 @@ class FunctionWorkspace:
         w.status(f"{lab.description} Weights re-initialised; Ctrl+Z undoes the import.")
         return True
 
+    @respects_lock("data", "Draw a curve")
     def draw_curve(self) -> bool:
         """Draw the curve to fit with the mouse."""
         from actlab.gui.workspaces.functions.draw_curve_dialog import drawn_function_data

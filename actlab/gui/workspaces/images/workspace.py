@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from actlab.gui.actions import add_export_menu
 from actlab.gui.activations.designed_activations import design_for_layer
+from actlab.gui.guide.lock_checks import respects_lock
 from actlab.gui.style import scrolling
 
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
@@ -125,7 +126,8 @@ class ImageWorkspace:
 
     # ------------------------------------------------------------------ teacher locks
     def lock_widgets(self, group: str) -> list:
-        return [self.data_panel] if group == "data" else []
+        d = self.data_panel
+        return {"data": [d], "seed": [d.seed, d.regenerate]}.get(group, [])
 
     # ------------------------------------------------------------------ hovering
     def neuron_hovered(self, layer: int, index: int) -> None:
@@ -135,6 +137,7 @@ class ImageWorkspace:
         pass
 
     # ------------------------------------------------------------------ your own images
+    @respects_lock("data", "Import images")  # locating a lab's missing images too
     def import_images(self, path: str | None) -> bool:
         """Train on the images of ``path`` (an .npz or a folder; None asks): a new image
         lab, or one clear message and nothing changed."""
@@ -151,6 +154,7 @@ class ImageWorkspace:
         w.apply_edit(lab, "data", "Import images")
         return w.lab.data == lab.data
 
+    @respects_lock("data", "Draw an image")
     def draw_image(self) -> bool:
         """Draw pictures and add them to the training images."""
         from actlab.gui.workspaces.images.draw_image_dialog import draw_and_add

@@ -13,6 +13,7 @@ from actlab.engine.trainer import output_kind
 from actlab.labfile.names import n_classes as spec_classes
 
 from actlab.gui import dialogs
+from actlab.gui.guide.lock_checks import respects_lock
 from actlab.gui.panels.features_panel import FeaturesPanel
 from actlab.gui.settings import last_folder, set_last_folder
 from actlab.gui.style import data_column
@@ -134,6 +135,7 @@ class PointWorkspace:
                 "seed": [d.seed, d.regenerate]}.get(group, [])
 
     # ------------------------------------------------------------------ your own points
+    @respects_lock("data", "Import CSV")
     def import_csv(self, path: str | None) -> bool:
         """Use the points of a CSV file (x1, x2, label; None asks) as the data; True on
         success.  The status bar says what was understood (problem type, classes), so a
