@@ -26,19 +26,20 @@ from actlab.engine.frozen import read_only
 _COUNT = {2: "two", 3: "three", 4: "four"}
 
 
-def _is_linear(spec: ref.ConvLayerSpec) -> bool:
+def _is_linear(spec: ref.ConvLayerSpec, leaky_slope: float = 0.01) -> bool:
     # The registry's flag, not a name comparison: besides "linear", a designed activation
-    # that is a line (collinear points, a leaky slope of 1) is linear too.
-    return spec.act().is_linear
+    # that is a line (collinear points, a leaky slope of 1) is linear too, and so is the
+    # built-in leaky ReLU when the network's leaky slope is 1.
+    return spec.act(leaky_slope).is_linear
 
 
-def _dense_act(name: str, specs):
-    return get_activation(name, custom=ref.network_custom(specs))
+def _dense_act(name: str, specs, leaky_slope: float = 0.01):
+    return get_activation(name, leaky_slope, ref.network_custom(specs))
 
 
-def _affine_of(spec: ref.ConvLayerSpec) -> tuple[float, float]:
+def _affine_of(spec: ref.ConvLayerSpec, leaky_slope: float = 0.01) -> tuple[float, float]:
     """(a, c) with the layer's linear activation f(z) = a z + c (read off at 0 and 1)."""
-    f = spec.act().value
+    f = spec.act(leaky_slope).value
     c = float(f(np.array([0.0]))[0])
     return float(f(np.array([1.0]))[0]) - c, c
 
@@ -85,9 +86,9 @@ def compose_stack(convs) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --- 2. Which layers merge -------------------------------------------------------------
-def _break_reason(spec: ref.ConvLayerSpec) -> str | None:
-    if not _is_linear(spec):
-        return f"uses {spec.act().title}"
+def _break_reason(spec: ref.ConvLayerSpec, leaky_slope: float = 0.01) -> str | None:
+    if not _is_linear(spec, leaky_slope):
+        return f"uses {spec.act(leaky_slope).title}"
     if spec.pool == "max":
         return "is followed by max pooling (non-linear)"
     if spec.pool == "avg":
@@ -97,7 +98,7 @@ def _break_reason(spec: ref.ConvLayerSpec) -> str | None:
     return None
 
 
-def conv_runs(layers) -> list[tuple[int, int]]:
+def conv_runs(layers, leaky_slope: float = 0.01) -> list[tuple[int, int]]:
     """Maximal runs ``(first, last)`` (0-based, inclusive, at least two layers) of
     consecutive conv layers that merge into one convolution.
 
@@ -106,11 +107,12 @@ def conv_runs(layers) -> list[tuple[int, int]]:
     act after the composite (with its stride, the composite reads the same input patches).
     Max pooling is non-linear and ends a run.  Average pooling is linear but ends a run
     too: merged across it, the composite would be a stride-2 convolution whose kernel is
-    no longer the k1 + k2 − 1 closed form; :func:`templates` still treats it exactly."""
+    no longer the k1 + k2 − 1 closed form; :func:`templates` still treats it exactly.
+    ``leaky_slope``: the network's (with 1, leaky ReLU is the identity and merges)."""
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     runs, start = [], 0
     for i, spec in enumerate(specs):
-        if _break_reason(spec) is not None or i == len(specs) - 1:
+        if _break_reason(spec, leaky_slope) is not None or i == len(specs) - 1:
             if i > start:
                 runs.append((start, i))
             start = i + 1
@@ -174,10 +176,11 @@ def _max_or_none(d, mask, scale):
     return m, m / scale
 
 
-def collapse_run(params, layers, run, images) -> ConvCollapse:
+def collapse_run(params, layers, run, images, leaky_slope: float = 0.01) -> ConvCollapse:
     """The composite kernel and bias of ``run = (first, last)`` and how far the real stack
     and the single convolution differ on ``images`` ((n, H, W) or (n, 1, H, W) network
-    inputs; layers before the run are applied first).  Both outputs are taken before the
+    inputs; layers before the run are applied first, with the network's
+    ``leaky_slope``).  Both outputs are taken before the
     last layer's activation and pooling, which act on them alike.
 
     With "valid" padding the two are equal up to rounding everywhere.  With "same" padding
@@ -189,13 +192,15 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
     if not (0 <= first < last < len(specs)):
         raise ValueError(f"run {tuple(run)} is not two or more of the {len(specs)} conv layers")
     for i in range(first, last):
-        reason = _break_reason(specs[i])
+        reason = _break_reason(specs[i], leaky_slope)
         if reason:
             raise ValueError(f"layers {first + 1}–{last + 1} do not merge: "
                              f"layer {i + 1} {reason}")
     run_convs = [tuple(np.asarray(a, dtype=float) for a in convs[i]) for i in range(first, last + 1)]
-    for i in range(first, last):  # a designed linear activation a z + c between two layers
-        a, c = _affine_of(specs[i])  # is folded into the first: conv(aK, ab + c) = a conv + c
+    # a designed linear activation a z + c between two layers is folded into the first:
+    # conv(aK, ab + c) = a conv + c
+    for i in range(first, last):
+        a, c = _affine_of(specs[i], leaky_slope)
         if (a, c) != (1.0, 0.0):
             K, b = run_convs[i - first]
             run_convs[i - first] = (a * K, a * b + c)
@@ -208,7 +213,7 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
     for i in range(first):
         Ki, bi = convs[i]
         z = ref.conv2d(h, Ki, bi, specs[i].stride, ref.padding_of(specs[i], np.asarray(Ki)))
-        h = ref.pool2d(specs[i].act().value(z), specs[i].pool)
+        h = ref.pool2d(specs[i].act(leaky_slope).value(z), specs[i].pool)
     x_run = h
     for i in range(first, last + 1):  # the real stack; no activation before `last`'s own
         Ki, bi = run_convs[i - first]
@@ -234,19 +239,20 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
 
 
 # --- 4. Templates of a fully linear network --------------------------------------------
-def first_nonlinearity(layers, dense_activations=()) -> str | None:
+def first_nonlinearity(layers, dense_activations=(), leaky_slope: float = 0.01) -> str | None:
     """Plain words naming the first non-linear piece of the network, or None when the
     whole network (convolutions, pooling, head, dense layers) is affine."""
     for i, layer in enumerate(layers):
         spec = ref.as_spec(layer, i)
-        if not _is_linear(spec):
-            return f"layer {i + 1} uses {spec.act().title}"
+        if not _is_linear(spec, leaky_slope):
+            return f"layer {i + 1} uses {spec.act(leaky_slope).title}"
         if spec.pool == "max":
             return f"max pooling after layer {i + 1}"
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     for i, name in enumerate(dense_activations):
-        if not _dense_act(name, specs).is_linear:
-            return f"dense layer {i + 1} uses {_dense_act(name, specs).title}"
+        act = _dense_act(name, specs, leaky_slope)
+        if not act.is_linear:
+            return f"dense layer {i + 1} uses {act.title}"
     return None
 
 
@@ -267,7 +273,7 @@ def _size_pair(input_size) -> tuple[int, int]:
 
 
 def templates(params, layers, head, input_size, images=None, dense_activations=(),
-              batch: int = 256) -> Templates:
+              batch: int = 256, leaky_slope: float = 0.01) -> Templates:
     """Class templates of a network with no non-linearity anywhere (linear convolutions,
     pooling none or average, head "gap" or "flatten", linear dense layers).
 
@@ -280,13 +286,13 @@ def templates(params, layers, head, input_size, images=None, dense_activations=(
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     kind = ref.head_kind(head)
     dense_activations = [str(a) for a in dense_activations]
-    why = first_nonlinearity(specs, dense_activations)
+    why = first_nonlinearity(specs, dense_activations, leaky_slope)
     if why:
         raise ValueError(f"the network is not linear ({why}), so it has no class templates")
     H, W = _size_pair(input_size)
 
     def scores(x):
-        return ref.forward(params, specs, kind, x, dense_activations)
+        return ref.forward(params, specs, kind, x, dense_activations, leaky_slope)
 
     c = scores(np.zeros((1, 1, H, W)))[0]
     cols = []
