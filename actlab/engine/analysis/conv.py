@@ -140,7 +140,10 @@ class ConvCollapse:
     border_relative: float | None
     n_interior: int             # output pixels per map of each kind
     n_border: int
-    note: str                   # why the border differs (empty without padding)
+    note: str                   # what padding does at the border (empty without padding)
+    #: whether every border pixel agrees to rounding (|stack − single| within the bound
+    #: of :func:`rounding_bound`); None when there are no border pixels
+    border_agrees: bool | None = None
 
 
 def _size(k) -> str:
@@ -157,6 +160,16 @@ def _summary(first, last, sizes, kernel_size, stride) -> str:
             f"convolution{tail}.")
 
 
+_FIRST_PAD_NOTE = ("Only the run's first layer pads (zero, 'same' padding): the stack pads "
+                   "the input once, just as the single convolution does, so the two agree "
+                   "to rounding everywhere, the border included.")
+
+_AGREES_NOTE = ("With zero ('same') padding the stack pads every intermediate map with "
+                "zeros, while the single convolution pads only the input once, so near the "
+                "border they could differ; on these images they agree to rounding there too "
+                "(the earlier layers' outputs near the border give the later layer nothing "
+                "the zeros do not).")
+
 _BORDER_NOTE = ("With zero ('same') padding the stack pads every intermediate map with "
                 "zeros, while the single convolution pads only the input once: near the "
                 "border the later layer reads zeros where the single convolution reads the "
@@ -167,6 +180,28 @@ _BORDER_NOTE = ("With zero ('same') padding the stack pads every intermediate ma
 def _interior_mask(n_out, pad, k, stride, n_in) -> np.ndarray:
     i = np.arange(n_out) * stride - pad
     return (i >= 0) & (i + k - 1 <= n_in - 1)
+
+
+def rounding_bound(x_run, run_convs, strides, pads, K, b, stride, pad) -> np.ndarray:
+    """Per output pixel, the most rounding alone can make |stack − single convolution|.
+
+    Each output is a sum of products of weights and input pixels; computed in floats,
+    the standard bound (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1)
+    is γ(n)·A with γ(n) = n·u / (1 − n·u), u = 2⁻⁵³, n the roundings on the way (the taps
+    and bias of every layer of the stack, of the composition of the kernels and of the
+    single convolution) and A the same computation on absolute values.  A is taken as
+    the larger of the stack and the single convolution on |x| with |K|, |b|; the factor
+    2 covers the difference of the two results."""
+    a_stack = np.abs(x_run)
+    n = 0
+    for (Ki, bi), s, p in zip(run_convs, strides, pads):
+        a_stack = ref.conv2d(a_stack, np.abs(Ki), np.abs(bi), s, p)
+        n += 2 * (Ki.shape[1] * Ki.shape[2] * Ki.shape[3] + 1)  # the stack, the composition
+    Ka, ba = compose_stack([(np.abs(Ki), np.abs(bi)) for Ki, bi in run_convs])
+    a_single = ref.conv2d(np.abs(x_run), Ka, ba, stride, pad)
+    n += K.shape[1] * K.shape[2] * K.shape[3] + 1
+    nu = n * 2.0 ** -53
+    return 2.0 * nu / (1.0 - nu) * np.maximum(a_stack, a_single)
 
 
 def _max_or_none(d, mask, scale):
@@ -185,7 +220,9 @@ def collapse_run(params, layers, run, images, leaky_slope: float = 0.01) -> Conv
 
     With "valid" padding the two are equal up to rounding everywhere.  With "same" padding
     they agree on the *interior* (output pixels whose composite receptive field lies inside
-    the map) and differ on the *border*; see ``note``."""
+    the map) and, when a layer after the first pads, differ on the *border*:
+    ``border_agrees`` says whether every border pixel is within rounding (the bound of
+    :func:`rounding_bound`), ``note`` says what that means in words."""
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     convs, _ = ref.split_params(params, len(specs))
     first, last = (int(r) for r in run)
@@ -230,12 +267,29 @@ def collapse_run(params, layers, run, images, leaky_slope: float = 0.01) -> Conv
     i_abs, i_rel = _max_or_none(d, inner, scale)
     b_abs, b_rel = _max_or_none(d, ~inner, scale)
     m = float(d.max()) if d.size else 0.0
+    agrees = None
+    if (~inner).any():
+        bound = rounding_bound(x_run, run_convs, [specs[i].stride for i in range(first, last + 1)],
+                               pads, K, b, stride, pad)
+        agrees = bool(np.all(d[..., ~inner] <= bound[..., ~inner]))
     sizes = tuple(tuple(int(s) for s in c[0].shape[2:]) for c in run_convs)
     ksize = (int(K.shape[2]), int(K.shape[3]))
     return ConvCollapse(first, last, read_only(K), read_only(b), ksize, sizes, stride, pad,
                         _summary(first, last, sizes, ksize, stride), m, m / scale,
                         i_abs, i_rel, b_abs, b_rel, int(inner.sum()), int((~inner).sum()),
-                        _BORDER_NOTE if pad != (0, 0) else "")
+                        _border_note(pad, pads, agrees), agrees)
+
+
+def _border_note(pad, pads, agrees) -> str:
+    """What padding does at the border, as measured: nothing to say without padding;
+    agreement to rounding when the border pixels agree (for a run where only the first
+    layer pads that is exact algebra: padding the input once is what the single
+    convolution does); else why they differ."""
+    if pad == (0, 0):
+        return ""
+    if agrees is not False:
+        return _FIRST_PAD_NOTE if all(p == (0, 0) for p in pads[1:]) else _AGREES_NOTE
+    return _BORDER_NOTE
 
 
 # --- 4. Templates of a fully linear network --------------------------------------------
