@@ -66,12 +66,14 @@ def run_analysis(run: ImageRunResult):
     (training images when there are none)."""
     spec, params = run.spec, run.network.get_params()
     x = _shown_images(run.data)[0][:N_MEASURE]
-    runs = ca.conv_runs(spec.conv)
-    collapse = ca.collapse_run(params, spec.conv, runs[0], x) if runs and len(x) else None
+    slope = spec.leaky_slope
+    runs = ca.conv_runs(spec.conv, slope)
+    collapse = ca.collapse_run(params, spec.conv, runs[0], x, slope) \
+        if runs and len(x) else None
     tmpl = None
-    if ca.first_nonlinearity(spec.conv, spec.activations) is None:
+    if ca.first_nonlinearity(spec.conv, spec.activations, slope) is None:
         tmpl = ca.templates(params, spec.conv, spec.head, spec.input_size,
-                            x if len(x) else None, spec.activations)
+                            x if len(x) else None, spec.activations, leaky_slope=slope)
     return collapse, tmpl
 
 
@@ -101,7 +103,7 @@ def write_image_figures(out_dir, run: ImageRunResult, scale: float = 2.0) -> dic
         collapse, tmpl = run_analysis(run)
         return ri.filters_png(out / "filters.png", net.get_params(), run.spec.conv,
                               "First-layer filters" + suffix, collapse, tmpl, names, scale,
-                              which)
+                              which, run.spec.leaky_slope)
 
     def featuremaps():
         maps = net.forward_maps(x[0])

@@ -155,7 +155,8 @@ def _kernel_panel(tiles, captions, vmax, heading, key_label, cols=4, target=KERN
 
 
 def filters_png(path, params, conv_layers, title: str, collapse=None, templates=None,
-                class_names=None, scale: float = 2.0, which: str = "test"):
+                class_names=None, scale: float = 2.0, which: str = "test",
+                leaky_slope: float = 0.01):
     """Save the first conv layer's kernels (blue +, orange −, white 0, one symmetric scale
     stated by a colour key).  With ``collapse`` (a :class:`ConvCollapse`) the composite
     kernel(s) stand beside them with its summary and the measured difference; with
@@ -192,7 +193,7 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
     elif len(layers) > 1:
         from actlab.engine.analysis.conv import first_nonlinearity
 
-        why = first_nonlinearity(layers[:-1])
+        why = first_nonlinearity(layers[:-1], leaky_slope=leaky_slope)
         if why:
             notes.append((f"No single convolution equals this stack: {why}, and a "
                           "non-linearity between convolutions keeps them from merging.",

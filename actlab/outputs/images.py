@@ -41,9 +41,9 @@ def conv_collapse_entries(trainer) -> list[dict]:
     images = ds.x_test if ds.n_test else ds.x_train
     params = trainer.network.get_params()
     out = []
-    for run in conv_analysis.conv_runs(spec.conv):
+    for run in conv_analysis.conv_runs(spec.conv, spec.leaky_slope):
         with np.errstate(all="ignore"):
-            c = conv_analysis.collapse_run(params, spec.conv, run, images)
+            c = conv_analysis.collapse_run(params, spec.conv, run, images, spec.leaky_slope)
         out.append({
             "layers": list(range(c.first + 1, c.last + 2)), "summary": c.summary,
             "layer_kernel_sizes": [list(k) for k in c.layer_kernel_sizes],
@@ -66,12 +66,14 @@ def linear_templates_entry(trainer) -> dict | None:
     from actlab.engine.analysis import conv as conv_analysis
 
     spec, ds = trainer.network.spec, trainer.dataset
-    if conv_analysis.first_nonlinearity(spec.conv, spec.activations) is not None:
+    if conv_analysis.first_nonlinearity(spec.conv, spec.activations,
+                                        spec.leaky_slope) is not None:
         return None
     images = ds.x_test if ds.n_test else ds.x_train
     with np.errstate(all="ignore"):
         t = conv_analysis.templates(trainer.network.get_params(), spec.conv, spec.head,
-                                    spec.input_size, images, spec.activations)
+                                    spec.input_size, images, spec.activations,
+                                    leaky_slope=spec.leaky_slope)
     return {"max_difference": _tiny(t.max_difference),
             "relative_difference": _tiny(t.relative_difference),
             "note": "every class score is one template image dotted with the input plus "

@@ -382,3 +382,101 @@ def test_confusion_matrix_hand_case():
     with pytest.raises(ValueError, match="2 true labels but 1 predictions"):
         ca.confusion_matrix([0, 1], [0], 3)
 
+
+
+# --- issue 19: the numbers where the app says exact ----------------------------------------
+def _leaky(slope):
+    return lambda z: np.where(z > 0, z, slope * z)
+
+
+def test_collapse_run_uses_the_networks_leaky_slope():
+    # a leaky ReLU layer before the merged run: the run's input is that layer's output,
+    # at the network's slope (the old code used 0.01 whatever the network said)
+    layers = [{"kernel": 3, "activation": "leaky_relu", "padding": "same"},
+              lin(3, padding="same"), lin(3, padding="same")]
+    params = rand_net(layers, [3, 3, 2], input_size=12, seed=19)
+    X = np.random.default_rng(20).normal(size=(4, 12, 12))
+    for slope in (0.3, 0.01):
+        r = ca.collapse_run(params, layers, (1, 2), X, leaky_slope=slope)
+        # independent: a direct forward pass of the real network at this slope
+        border, inner = 0.0, 0.0
+        for img in X:
+            h = _leaky(slope)(direct_conv(img[None], *params[0], padding="same"))
+            stack = direct_conv(direct_conv(h, *params[1], padding="same"), *params[2],
+                                padding="same")
+            one = direct_conv(h, r.kernel, r.bias, padding="same")
+            d = np.abs(stack - one)
+            inner = max(inner, d[:, 2:-2, 2:-2].max())
+            d[:, 2:-2, 2:-2] = 0.0
+            border = max(border, d.max())
+        assert r.border_difference == pytest.approx(border, rel=1e-9)
+        assert r.interior_difference <= 1e-12 and inner <= 1e-12
+        assert r.border_agrees is False
+    at_03 = ca.collapse_run(params, layers, (1, 2), X, leaky_slope=0.3).border_difference
+    at_001 = ca.collapse_run(params, layers, (1, 2), X).border_difference
+    assert abs(at_03 - at_001) > 1e-3  # the slope matters: the test can tell them apart
+
+
+def test_only_the_first_layer_padding_agrees_to_rounding_and_says_so():
+    # same then valid: the stack pads the input once, as the single convolution does
+    layers = [lin(3, padding="same"), lin(3)]
+    params = rand_net(layers, [3, 2], input_size=12, seed=7)
+    X = np.random.default_rng(8).normal(size=(4, 12, 12))
+    r = ca.collapse_run(params, layers, (0, 1), X)
+    assert r.n_border > 0 and r.border_relative <= 1e-12
+    assert r.border_agrees is True
+    assert "agree to rounding everywhere, the border included" in r.note
+    assert "differ" not in r.note
+    for img in X:  # independent: the stack equals the composite padded once
+        stack = direct_conv(direct_conv(img[None], *params[0], padding="same"), *params[1])
+        Kp = np.pad(img[None], ((0, 0), (1, 1), (1, 1)))
+        np.testing.assert_allclose(direct_conv(Kp, r.kernel, r.bias), stack, rtol=1e-10,
+                                   atol=1e-12 * np.abs(stack).max())
+
+
+def test_every_layer_padding_on_blank_borders_agrees_and_says_so():
+    # both pad, but zero biases and images with a blank 3-pixel margin: the first layer
+    # gives 0 near the border, which is what the second layer's padding reads too
+    layers = [lin(3, padding="same"), lin(3, padding="same")]
+    params = [(K, np.zeros_like(b)) if i < 2 else (K, b)
+              for i, (K, b) in enumerate(rand_net(layers, [3, 2], input_size=12, seed=9))]
+    X = np.zeros((3, 12, 12))
+    X[:, 3:-3, 3:-3] = np.random.default_rng(10).normal(size=(3, 6, 6))
+    r = ca.collapse_run(params, layers, (0, 1), X)
+    assert r.border_agrees is True and "agree to rounding there too" in r.note
+    # with a bias the intermediate map is not 0 at the border: they differ, as said
+    params[0] = (params[0][0], np.ones(3))
+    r = ca.collapse_run(params, layers, (0, 1), X)
+    assert r.border_agrees is False and r.border_difference > 1e-3
+    assert "so the two differ there" in r.note
+
+
+def test_builtin_leaky_relu_with_slope_1_is_linear_like_a_tweaked_one():
+    from actlab.engine.activations.designed import fold_affine
+    from actlab.engine.activations.lookup import get_activation
+    from actlab.engine.activations.tweaked import Tweaked
+
+    built_in = get_activation("leaky_relu", 1.0)
+    tweaked = Tweaked("mine", "leaky_relu", 1.0)
+    assert built_in.is_linear and tweaked.is_linear
+    assert built_in.kinks == tweaked.kinks == ()
+    assert not get_activation("leaky_relu", 0.99).is_linear
+    # conv layers: the run merges through it, and the network is linear
+    layers = [{"kernel": 3, "activation": "leaky_relu"}, lin(3)]
+    assert ca.conv_runs(layers, leaky_slope=1.0) == [(0, 1)]
+    assert ca.conv_runs(layers) == []
+    assert ca.first_nonlinearity(layers, leaky_slope=1.0) is None
+    mine = [{"kernel": 3, "activation": "mine", "custom": (tweaked,)},
+            {"kernel": 3, "activation": "linear", "custom": (tweaked,)}]
+    assert ca.conv_runs(mine) == [(0, 1)]
+    params = rand_net(layers, [2, 2], input_size=10, seed=3)
+    X = np.random.default_rng(4).normal(size=(2, 10, 10))
+    r = ca.collapse_run(params, layers, (0, 1), X, leaky_slope=1.0)
+    assert r.relative_difference <= 1e-12
+    t = ca.templates(params, layers, "gap", 10, X, leaky_slope=1.0)
+    assert t.relative_difference <= 1e-12
+    # dense layers: folded to "linear" like the tweaked one
+    dense = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))]
+    assert fold_affine(dense, ["leaky_relu"], (), 1.0)[1] == ["linear"]
+    assert fold_affine(dense, ["mine"], (tweaked,))[1] == ["linear"]
+    assert fold_affine(dense, ["leaky_relu"], (), 0.5)[1] == ["leaky_relu"]

@@ -83,3 +83,23 @@ def test_hidden_space_lines_straight_before_activation():
                for l in hs["lines_post"])
     assert bent > 1e-3
     assert hs["points_post"].shape == (50, 2)
+
+
+def test_leaky_relu_with_slope_1_collapses_like_linear():
+    # the built-in leaky ReLU with slope 1 is the identity: the instruments call it linear,
+    # as they do a tweaked leaky ReLU with slope 1 (issue 19)
+    from actlab.engine.activations.tweaked import Tweaked
+
+    lab = load_preset("linear-collapse-xor")
+    n = len(lab.network.hidden)
+    built_in = replace(lab, network=replace(lab.network, activations=("leaky_relu",) * n,
+                                            leaky_slope=1.0))
+    mine = replace(lab, network=replace(lab.network, activations=("mine",) * n,
+                                        custom=(Tweaked("mine", "leaky_relu", 1.0),)))
+    for one in (built_in, mine):
+        t = Trainer(one)
+        t.train(5)
+        c = compute_insights(t).collapse
+        assert c.all_linear and c.runs == ((0, n),) and c.max_difference < 1e-9
+    t = Trainer(replace(built_in, network=replace(built_in.network, leaky_slope=0.5)))
+    assert not compute_insights(t).collapse.all_linear

@@ -262,3 +262,27 @@ def test_in_a_scroll_area_the_panel_fills_the_column_and_scrolls_only_below_its_
     assert area.verticalScrollBar().maximum() == 0
     area.resize(440, 250)  # below the minimum: now it scrolls
     qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0, timeout=5000)
+
+
+def test_kinks_closer_than_a_pixel_are_named(qtbot):
+    # hinges at x = 1 and x = 1.0003: 3 pieces, drawn as one diamond at any plot width
+    from actlab.engine.analysis.pieces import curve_pieces
+    from actlab.views.functions.curve_view import close_kinks_text, pieces_text
+
+    params = [(np.array([[1.0, 1.0]]), np.array([-1.0, -1.0003])),
+              (np.array([[1.0], [1.0]]), np.array([0.0]))]
+    cp = curve_pieces(params, ["relu"])
+    assert cp.n_pieces == 3
+    pic = make_curve_picture(trainer((2,), "relu"))
+    close = replace(pic, kinks_x=cp.kinks, kinks_y=np.zeros(2), n_pieces=3, pieces_bound=3)
+    assert pieces_text(close) == ("3 linear pieces on [−6, 6] (two kinks 0.0003 apart: "
+                                  "closer than a pixel) · at most 3 for 2 ReLU units")
+    view = CurveView()
+    qtbot.addWidget(view)
+    view.resize(700, 400)
+    view.show_picture(close)
+    assert "two kinks 0.0003 apart: closer than a pixel" in view.pieces_text()
+    # kinks a pixel or more apart need no words; several close pairs are counted
+    assert close_kinks_text([-1.0, 1.0], 0.02) == ""
+    assert close_kinks_text([0.0, 1e-6, 2.0, 2.001], 0.02) == (
+        "2 pairs of kinks closer than a pixel, the closest 1e-06 apart")

@@ -224,3 +224,23 @@ def test_gradient_page_names_convolutions_and_lists_dead_filters(qtbot):
     assert "Convolution 1: filters 2, 5" in view.dead_label.text()
     assert view.dead_labels()[0] == "dead: 2/8"
     assert ins.shutdown()
+
+
+def test_collapse_view_first_layer_padding_only_says_the_border_agrees(qtbot):
+    # same, then valid: the stack pads the input once, as the single convolution does,
+    # so the border agrees to rounding and the view says so (issue 19), not "differs"
+    from dataclasses import replace
+
+    lab = load_preset("images-two-3x3-are-one-5x5")
+    conv = (replace(lab.network.conv[0], padding="same"), *lab.network.conv[1:])
+    t = Trainer(replace(lab, network=replace(lab.network, conv=conv)))
+    t.train(1)
+    ins = image_insights(t)
+    c = ins.collapses[0].collapse
+    assert c.n_border > 0 and c.border_agrees is True
+    view = ConvCollapseView()
+    qtbot.addWidget(view)
+    view.show_insights(ins)
+    texts = view.texts()
+    assert not any(s.startswith("Why the border differs") for s in texts)
+    assert any("agree to rounding everywhere, the border included" in s for s in texts)

@@ -229,10 +229,15 @@ def _registry(leaky_slope: float = 0.01) -> dict[str, Activation]:
                    _relu_fwd, _relu_bwd, piecewise_linear=True, kinks=(0.0,),
                    summary="f(z) = max(0, z). Zero for negative input, identity for positive; "
                            "the network becomes piecewise linear."),
+        # with slope 1 it is the identity: linear, no kink (as a tweaked leaky ReLU with
+        # slope 1 is), so the collapse merges through it and no kink is counted
         Activation("leaky_relu", "Leaky ReLU", lv, ld, lf, lb,
-                   piecewise_linear=True, kinks=(0.0,),
+                   is_linear=leaky_slope == 1, piecewise_linear=True,
+                   kinks=() if leaky_slope == 1 else (0.0,),
                    summary=f"f(z) = z for z > 0, {leaky_slope:g}·z otherwise: like ReLU but never "
-                           "completely flat, so units cannot die."),
+                           "completely flat, so units cannot die." if leaky_slope != 1 else
+                           "f(z) = z for z > 0, 1·z otherwise: with slope 1, the identity — "
+                           "a linear activation."),
         Activation("elu", "ELU", _elu_value, _elu_derivative, _elu_fwd, _elu_bwd,
                    summary="f(z) = z for z > 0, e^z − 1 otherwise: smooth, and saturates at −1."),
         Activation("tanh", "Tanh", lambda z: np.tanh(np.asarray(z, dtype=float)),

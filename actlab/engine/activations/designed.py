@@ -45,16 +45,21 @@ def check_unique(custom) -> tuple:
     return out
 
 
-def fold_affine(params, activations, custom=()) -> tuple[list, list[str]]:
+def fold_affine(params, activations, custom=(), leaky_slope: float = 0.01
+                ) -> tuple[list, list[str]]:
     """``(params, activations)`` of the same network with every *linear* custom activation
     ``a·z + c`` folded into the weight layer before it (``W -> a W``, ``b -> a b + c``) and
-    renamed ``"linear"``; everything else unchanged.  After this the collapse of linear
+    renamed ``"linear"``; the built-in leaky ReLU with ``leaky_slope`` 1 is the identity
+    and is renamed ``"linear"`` too (as a tweaked one with slope 1 is); everything else
+    unchanged.  After this the collapse of linear
     layers (``analysis.collapse``) is exact for collinear custom activations too."""
     params = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in params]
     acts = list(activations)
     for i, name in enumerate(acts):
         c = find(name, custom)
-        if c is not None and c.is_linear:
+        if c is None and name == "leaky_relu" and leaky_slope == 1:
+            acts[i] = "linear"  # f(z) = z: nothing to fold
+        elif c is not None and c.is_linear:
             a, k = c.affine
             W, b = params[i]
             params[i] = (a * W, a * b + k)

@@ -31,7 +31,8 @@ class CompareTiles:
 def is_fully_linear(spec) -> bool:
     """True when an image network (ImageNetSpec) has no non-linear piece anywhere, so the
     whole network is ``scores = T · image + c``."""
-    return conv_analysis.first_nonlinearity(spec.conv, spec.activations) is None
+    return conv_analysis.first_nonlinearity(spec.conv, spec.activations,
+                                            spec.leaky_slope) is None
 
 
 def compare_tiles(spec, params) -> CompareTiles:
@@ -41,7 +42,8 @@ def compare_tiles(spec, params) -> CompareTiles:
     if is_fully_linear(spec):
         with np.errstate(all="ignore"):
             t = conv_analysis.templates(params, spec.conv, spec.head, spec.input_size,
-                                        None, spec.activations).templates
+                                        None, spec.activations,
+                                        leaky_slope=spec.leaky_slope).templates
         content = "templates"
     else:
         t = np.asarray(params[0][0], dtype=float)[:, 0]

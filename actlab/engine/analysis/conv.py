@@ -26,19 +26,20 @@ from actlab.engine.frozen import read_only
 _COUNT = {2: "two", 3: "three", 4: "four"}
 
 
-def _is_linear(spec: ref.ConvLayerSpec) -> bool:
+def _is_linear(spec: ref.ConvLayerSpec, leaky_slope: float = 0.01) -> bool:
     # The registry's flag, not a name comparison: besides "linear", a designed activation
-    # that is a line (collinear points, a leaky slope of 1) is linear too.
-    return spec.act().is_linear
+    # that is a line (collinear points, a leaky slope of 1) is linear too, and so is the
+    # built-in leaky ReLU when the network's leaky slope is 1.
+    return spec.act(leaky_slope).is_linear
 
 
-def _dense_act(name: str, specs):
-    return get_activation(name, custom=ref.network_custom(specs))
+def _dense_act(name: str, specs, leaky_slope: float = 0.01):
+    return get_activation(name, leaky_slope, ref.network_custom(specs))
 
 
-def _affine_of(spec: ref.ConvLayerSpec) -> tuple[float, float]:
+def _affine_of(spec: ref.ConvLayerSpec, leaky_slope: float = 0.01) -> tuple[float, float]:
     """(a, c) with the layer's linear activation f(z) = a z + c (read off at 0 and 1)."""
-    f = spec.act().value
+    f = spec.act(leaky_slope).value
     c = float(f(np.array([0.0]))[0])
     return float(f(np.array([1.0]))[0]) - c, c
 
@@ -85,9 +86,9 @@ def compose_stack(convs) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --- 2. Which layers merge -------------------------------------------------------------
-def _break_reason(spec: ref.ConvLayerSpec) -> str | None:
-    if not _is_linear(spec):
-        return f"uses {spec.act().title}"
+def _break_reason(spec: ref.ConvLayerSpec, leaky_slope: float = 0.01) -> str | None:
+    if not _is_linear(spec, leaky_slope):
+        return f"uses {spec.act(leaky_slope).title}"
     if spec.pool == "max":
         return "is followed by max pooling (non-linear)"
     if spec.pool == "avg":
@@ -97,7 +98,7 @@ def _break_reason(spec: ref.ConvLayerSpec) -> str | None:
     return None
 
 
-def conv_runs(layers) -> list[tuple[int, int]]:
+def conv_runs(layers, leaky_slope: float = 0.01) -> list[tuple[int, int]]:
     """Maximal runs ``(first, last)`` (0-based, inclusive, at least two layers) of
     consecutive conv layers that merge into one convolution.
 
@@ -106,11 +107,12 @@ def conv_runs(layers) -> list[tuple[int, int]]:
     act after the composite (with its stride, the composite reads the same input patches).
     Max pooling is non-linear and ends a run.  Average pooling is linear but ends a run
     too: merged across it, the composite would be a stride-2 convolution whose kernel is
-    no longer the k1 + k2 − 1 closed form; :func:`templates` still treats it exactly."""
+    no longer the k1 + k2 − 1 closed form; :func:`templates` still treats it exactly.
+    ``leaky_slope``: the network's (with 1, leaky ReLU is the identity and merges)."""
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     runs, start = [], 0
     for i, spec in enumerate(specs):
-        if _break_reason(spec) is not None or i == len(specs) - 1:
+        if _break_reason(spec, leaky_slope) is not None or i == len(specs) - 1:
             if i > start:
                 runs.append((start, i))
             start = i + 1
@@ -138,7 +140,10 @@ class ConvCollapse:
     border_relative: float | None
     n_interior: int             # output pixels per map of each kind
     n_border: int
-    note: str                   # why the border differs (empty without padding)
+    note: str                   # what padding does at the border (empty without padding)
+    #: whether every border pixel agrees to rounding (|stack − single| within the bound
+    #: of :func:`rounding_bound`); None when there are no border pixels
+    border_agrees: bool | None = None
 
 
 def _size(k) -> str:
@@ -155,6 +160,16 @@ def _summary(first, last, sizes, kernel_size, stride) -> str:
             f"convolution{tail}.")
 
 
+_FIRST_PAD_NOTE = ("Only the run's first layer pads (zero, 'same' padding): the stack pads "
+                   "the input once, just as the single convolution does, so the two agree "
+                   "to rounding everywhere, the border included.")
+
+_AGREES_NOTE = ("With zero ('same') padding the stack pads every intermediate map with "
+                "zeros, while the single convolution pads only the input once, so near the "
+                "border they could differ; on these images they agree to rounding there too "
+                "(the earlier layers' outputs near the border give the later layer nothing "
+                "the zeros do not).")
+
 _BORDER_NOTE = ("With zero ('same') padding the stack pads every intermediate map with "
                 "zeros, while the single convolution pads only the input once: near the "
                 "border the later layer reads zeros where the single convolution reads the "
@@ -167,6 +182,28 @@ def _interior_mask(n_out, pad, k, stride, n_in) -> np.ndarray:
     return (i >= 0) & (i + k - 1 <= n_in - 1)
 
 
+def rounding_bound(x_run, run_convs, strides, pads, K, b, stride, pad) -> np.ndarray:
+    """Per output pixel, the most rounding alone can make |stack − single convolution|.
+
+    Each output is a sum of products of weights and input pixels; computed in floats,
+    the standard bound (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1)
+    is γ(n)·A with γ(n) = n·u / (1 − n·u), u = 2⁻⁵³, n the roundings on the way (the taps
+    and bias of every layer of the stack, of the composition of the kernels and of the
+    single convolution) and A the same computation on absolute values.  A is taken as
+    the larger of the stack and the single convolution on |x| with |K|, |b|; the factor
+    2 covers the difference of the two results."""
+    a_stack = np.abs(x_run)
+    n = 0
+    for (Ki, bi), s, p in zip(run_convs, strides, pads):
+        a_stack = ref.conv2d(a_stack, np.abs(Ki), np.abs(bi), s, p)
+        n += 2 * (Ki.shape[1] * Ki.shape[2] * Ki.shape[3] + 1)  # the stack, the composition
+    Ka, ba = compose_stack([(np.abs(Ki), np.abs(bi)) for Ki, bi in run_convs])
+    a_single = ref.conv2d(np.abs(x_run), Ka, ba, stride, pad)
+    n += K.shape[1] * K.shape[2] * K.shape[3] + 1
+    nu = n * 2.0 ** -53
+    return 2.0 * nu / (1.0 - nu) * np.maximum(a_stack, a_single)
+
+
 def _max_or_none(d, mask, scale):
     if not mask.any():
         return None, None
@@ -174,28 +211,33 @@ def _max_or_none(d, mask, scale):
     return m, m / scale
 
 
-def collapse_run(params, layers, run, images) -> ConvCollapse:
+def collapse_run(params, layers, run, images, leaky_slope: float = 0.01) -> ConvCollapse:
     """The composite kernel and bias of ``run = (first, last)`` and how far the real stack
     and the single convolution differ on ``images`` ((n, H, W) or (n, 1, H, W) network
-    inputs; layers before the run are applied first).  Both outputs are taken before the
+    inputs; layers before the run are applied first, with the network's
+    ``leaky_slope``).  Both outputs are taken before the
     last layer's activation and pooling, which act on them alike.
 
     With "valid" padding the two are equal up to rounding everywhere.  With "same" padding
     they agree on the *interior* (output pixels whose composite receptive field lies inside
-    the map) and differ on the *border*; see ``note``."""
+    the map) and, when a layer after the first pads, differ on the *border*:
+    ``border_agrees`` says whether every border pixel is within rounding (the bound of
+    :func:`rounding_bound`), ``note`` says what that means in words."""
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     convs, _ = ref.split_params(params, len(specs))
     first, last = (int(r) for r in run)
     if not (0 <= first < last < len(specs)):
         raise ValueError(f"run {tuple(run)} is not two or more of the {len(specs)} conv layers")
     for i in range(first, last):
-        reason = _break_reason(specs[i])
+        reason = _break_reason(specs[i], leaky_slope)
         if reason:
             raise ValueError(f"layers {first + 1}–{last + 1} do not merge: "
                              f"layer {i + 1} {reason}")
     run_convs = [tuple(np.asarray(a, dtype=float) for a in convs[i]) for i in range(first, last + 1)]
-    for i in range(first, last):  # a designed linear activation a z + c between two layers
-        a, c = _affine_of(specs[i])  # is folded into the first: conv(aK, ab + c) = a conv + c
+    # a designed linear activation a z + c between two layers is folded into the first:
+    # conv(aK, ab + c) = a conv + c
+    for i in range(first, last):
+        a, c = _affine_of(specs[i], leaky_slope)
         if (a, c) != (1.0, 0.0):
             K, b = run_convs[i - first]
             run_convs[i - first] = (a * K, a * b + c)
@@ -208,7 +250,7 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
     for i in range(first):
         Ki, bi = convs[i]
         z = ref.conv2d(h, Ki, bi, specs[i].stride, ref.padding_of(specs[i], np.asarray(Ki)))
-        h = ref.pool2d(specs[i].act().value(z), specs[i].pool)
+        h = ref.pool2d(specs[i].act(leaky_slope).value(z), specs[i].pool)
     x_run = h
     for i in range(first, last + 1):  # the real stack; no activation before `last`'s own
         Ki, bi = run_convs[i - first]
@@ -225,28 +267,46 @@ def collapse_run(params, layers, run, images) -> ConvCollapse:
     i_abs, i_rel = _max_or_none(d, inner, scale)
     b_abs, b_rel = _max_or_none(d, ~inner, scale)
     m = float(d.max()) if d.size else 0.0
+    agrees = None
+    if (~inner).any():
+        bound = rounding_bound(x_run, run_convs, [specs[i].stride for i in range(first, last + 1)],
+                               pads, K, b, stride, pad)
+        agrees = bool(np.all(d[..., ~inner] <= bound[..., ~inner]))
     sizes = tuple(tuple(int(s) for s in c[0].shape[2:]) for c in run_convs)
     ksize = (int(K.shape[2]), int(K.shape[3]))
     return ConvCollapse(first, last, read_only(K), read_only(b), ksize, sizes, stride, pad,
                         _summary(first, last, sizes, ksize, stride), m, m / scale,
                         i_abs, i_rel, b_abs, b_rel, int(inner.sum()), int((~inner).sum()),
-                        _BORDER_NOTE if pad != (0, 0) else "")
+                        _border_note(pad, pads, agrees), agrees)
+
+
+def _border_note(pad, pads, agrees) -> str:
+    """What padding does at the border, as measured: nothing to say without padding;
+    agreement to rounding when the border pixels agree (for a run where only the first
+    layer pads that is exact algebra: padding the input once is what the single
+    convolution does); else why they differ."""
+    if pad == (0, 0):
+        return ""
+    if agrees is not False:
+        return _FIRST_PAD_NOTE if all(p == (0, 0) for p in pads[1:]) else _AGREES_NOTE
+    return _BORDER_NOTE
 
 
 # --- 4. Templates of a fully linear network --------------------------------------------
-def first_nonlinearity(layers, dense_activations=()) -> str | None:
+def first_nonlinearity(layers, dense_activations=(), leaky_slope: float = 0.01) -> str | None:
     """Plain words naming the first non-linear piece of the network, or None when the
     whole network (convolutions, pooling, head, dense layers) is affine."""
     for i, layer in enumerate(layers):
         spec = ref.as_spec(layer, i)
-        if not _is_linear(spec):
-            return f"layer {i + 1} uses {spec.act().title}"
+        if not _is_linear(spec, leaky_slope):
+            return f"layer {i + 1} uses {spec.act(leaky_slope).title}"
         if spec.pool == "max":
             return f"max pooling after layer {i + 1}"
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     for i, name in enumerate(dense_activations):
-        if not _dense_act(name, specs).is_linear:
-            return f"dense layer {i + 1} uses {_dense_act(name, specs).title}"
+        act = _dense_act(name, specs, leaky_slope)
+        if not act.is_linear:
+            return f"dense layer {i + 1} uses {act.title}"
     return None
 
 
@@ -267,7 +327,7 @@ def _size_pair(input_size) -> tuple[int, int]:
 
 
 def templates(params, layers, head, input_size, images=None, dense_activations=(),
-              batch: int = 256) -> Templates:
+              batch: int = 256, leaky_slope: float = 0.01) -> Templates:
     """Class templates of a network with no non-linearity anywhere (linear convolutions,
     pooling none or average, head "gap" or "flatten", linear dense layers).
 
@@ -280,13 +340,13 @@ def templates(params, layers, head, input_size, images=None, dense_activations=(
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     kind = ref.head_kind(head)
     dense_activations = [str(a) for a in dense_activations]
-    why = first_nonlinearity(specs, dense_activations)
+    why = first_nonlinearity(specs, dense_activations, leaky_slope)
     if why:
         raise ValueError(f"the network is not linear ({why}), so it has no class templates")
     H, W = _size_pair(input_size)
 
     def scores(x):
-        return ref.forward(params, specs, kind, x, dense_activations)
+        return ref.forward(params, specs, kind, x, dense_activations, leaky_slope)
 
     c = scores(np.zeros((1, 1, H, W)))[0]
     cols = []

@@ -75,13 +75,14 @@ def forward_logits(params, activations, X, leaky_slope: float = 0.01,
     return h @ W + b
 
 
-def max_collapse_difference(params, activations, X, custom=()) -> float:
+def max_collapse_difference(params, activations, X, custom=(),
+                            leaky_slope: float = 0.01) -> float:
     """Largest |deep − collapsed| difference of the output logits over the rows ``X``.
     A custom activation with collinear points is folded into its layer first
     (:func:`~actlab.engine.activations.custom.fold_affine`), so it collapses like linear."""
-    deep = forward_logits(params, activations, X, custom=custom)
-    cp, ca = collapse(*fold_affine(params, activations, custom))
-    return float(np.max(np.abs(deep - forward_logits(cp, ca, X, custom=custom)))) \
+    deep = forward_logits(params, activations, X, leaky_slope, custom)
+    cp, ca = collapse(*fold_affine(params, activations, custom, leaky_slope))
+    return float(np.max(np.abs(deep - forward_logits(cp, ca, X, leaky_slope, custom)))) \
         if len(X) else 0.0
 
 

@@ -115,7 +115,8 @@ def _layer_gradient_norms(net, x, y) -> np.ndarray:
     return np.array([float(np.mean(np.abs(g))) for g, _ in grads])
 
 
-def _templates(params, specs, head, n_classes, size, x, dense_acts) -> ca.Templates:
+def _templates(params, specs, head, n_classes, size, x, dense_acts,
+               slope: float = 0.01) -> ca.Templates:
     """The class templates of a fully linear network, as :func:`.conv_analysis.templates`
     gives them, computed as input gradients: for an affine network ∂score_k/∂image is the
     same for every image and *is* template k, so one backward pass of ``n_classes`` blank
@@ -124,9 +125,10 @@ def _templates(params, specs, head, n_classes, size, x, dense_acts) -> ca.Templa
     measured on ``x`` as there."""
     kind = ref.head_kind(head)
     blank = np.zeros((n_classes, 1, size, size))
-    T = ref.input_gradient(params, specs, kind, blank, np.eye(n_classes), dense_acts)[:, 0]
-    c = ref.forward(params, specs, kind, blank[:1], dense_acts)[0]
-    scores = ref.forward(params, specs, kind, x, dense_acts)
+    T = ref.input_gradient(params, specs, kind, blank, np.eye(n_classes), dense_acts,
+                           slope)[:, 0]
+    c = ref.forward(params, specs, kind, blank[:1], dense_acts, slope)[0]
+    scores = ref.forward(params, specs, kind, x, dense_acts, slope)
     diff = float(np.max(np.abs(scores - (x.reshape(len(x), -1) @ T.reshape(n_classes, -1).T
                                          + c)))) if len(x) else 0.0
     top = float(np.max(np.abs(scores))) if len(x) else 0.0
@@ -168,22 +170,23 @@ def image_insights(trainer, probe_split: str = "test", probe: int = 0) -> ImageI
 
     with np.errstate(all="ignore"):
         # --- the collapse of each mergeable run of convolutions
-        runs = tuple(ca.conv_runs(convs))
+        slope = spec.leaky_slope
+        runs = tuple(ca.conv_runs(convs, slope))
         collapses = []
         for first, last in runs:
-            c = ca.collapse_run(params, convs, (first, last), x_measure)
+            c = ca.collapse_run(params, convs, (first, last), x_measure, slope)
             collapses.append(RunCollapse(c, tuple(read_only(params[i][0]) for i in
                                                   range(first, last + 1)),
                                          tuple(read_only(params[i][1]) for i in
                                                range(first, last + 1))))
         breaks = tuple(f"layer {i + 1} {why}" for i in range(len(convs) - 1)
-                       if (why := ca._break_reason(ref.as_spec(convs[i], i))))
-        why = ca.first_nonlinearity(convs, dense_acts)
+                       if (why := ca._break_reason(ref.as_spec(convs[i], i), slope)))
+        why = ca.first_nonlinearity(convs, dense_acts, slope)
         tmpl = None
         if why is None:
             specs = [ref.as_spec(c, i) for i, c in enumerate(convs)]
             tmpl = _templates(params, specs, spec.head, spec.n_classes, spec.input_size,
-                              x_measure, dense_acts)
+                              x_measure, dense_acts, slope)
 
         # --- saliency of the probe and a few others, all for the probe's class
         others = [i for i in np.linspace(0, len(x_split) - 1, N_SALIENCY + 1).astype(int)

@@ -95,7 +95,7 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
     # a custom activation with collinear points is a line a·z + c: folded into its layer
     # it is "linear", and the collapse applies to it exactly
     custom = getattr(net, "custom", ())
-    fparams, facts = fold_affine(params, acts, custom)
+    fparams, facts = fold_affine(params, acts, custom, net.leaky_slope)
     all_linear = all(a == "linear" for a in facts)
     runs = tuple(analysis.collapse_runs(facts))
     W_eff = b_eff = line = None
@@ -103,7 +103,7 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
         W_eff, b_eff = analysis.compose(fparams)
         line = _decision_line(W_eff, b_eff, features) if net.output == "sigmoid" else None
     with np.errstate(all="ignore"):
-        diff = analysis.max_collapse_difference(params, acts, Xg, custom)
+        diff = analysis.max_collapse_difference(params, acts, Xg, custom, net.leaky_slope)
         meter = analysis.nonlinearity_meter(net, Xg).meter
         Xtr = transform(trainer.dataset.X_train, features)
         ytr = trainer.dataset.y_train

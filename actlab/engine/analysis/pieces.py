@@ -30,9 +30,8 @@ FEATURE_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 AFFINE_FEATURES = ("x",)
 
-# Slope changes below this fraction of the curve's largest slope are rounding, not kinks
-# (a unit that switches where its outgoing weight is 0 changes no slope at all).
-_SLOPE_RTOL = 1e-9
+# Unit roundoff of float64: every +, × is exact up to a factor (1 + δ), |δ| <= _U.
+_U = 2.0 ** -53
 
 
 # ------------------------------------------------------------------ inputs
@@ -199,7 +198,9 @@ def curve_pieces(params, activations, lo: float = -6.0, hi: float = 6.0,
     crossings are solved for exactly and become new breakpoints, and on every refined
     interval the activation is affine too, which carries the affine form to the next
     layer.  Finally breakpoints where the output's slope does not change (a unit that is
-    dead on both sides, an outgoing weight of 0, a leaky slope of 1) are merged away.
+    dead on both sides, an outgoing weight of 0, a leaky slope of 1) are merged away —
+    "does not change" meaning by no more than rounding can make (:func:`slope_tolerance`,
+    a bound from the weights' own magnitudes, so tiny weights keep their kinks).
 
     Raises ValueError, with the reason in words, when the curve is not piecewise linear in
     x (a smooth activation, or features such as x² or sin x)."""
@@ -214,22 +215,29 @@ def curve_pieces(params, activations, lo: float = -6.0, hi: float = 6.0,
     s, c = _affine_first_layer(params, features, lo, hi)
     edges = np.array([lo, hi])
     S, C = s[None, :], c[None, :]                  # one row per interval
+    # A: the slopes computed from absolute values (|alpha| S, |W|), and n_ops: how many
+    # roundings a slope has been through — together they bound the rounding error of S
+    # (see _merge)
+    A = np.abs(s)[None, :]
+    n_ops = np.asarray(params[0][0]).shape[0] + 1
     # roots closer than this to an existing breakpoint are that breakpoint (rounding)
     eps = 1e-12 * (hi - lo)
     for l, act in enumerate(acts):
-        edges, S, C = _split(edges, S, C, act.kinks, eps)
+        edges, S, C, A = _split(edges, S, C, A, act.kinks, eps)
         mid = 0.5 * (edges[:-1] + edges[1:])
         Z = S * mid[:, None] + C                   # pre-activation inside each interval
         alpha = act.derivative(Z)                  # the activation's affine piece there
         beta = act.value(Z) - alpha * Z
         W, b = (np.asarray(p, dtype=float) for p in params[l + 1])
         S, C = (alpha * S) @ W, (alpha * C + beta) @ W + b.reshape(-1)
-    slopes, inter = S[:, 0], C[:, 0]
-    return _merge(edges, slopes, inter)
+        A = (np.abs(alpha) * A) @ np.abs(W)
+        n_ops += W.shape[0] + 1
+    return _merge(edges, S[:, 0], C[:, 0], A[:, 0], n_ops)
 
 
-def _split(edges, S, C, kinks, eps):
-    """Refine the intervals at every x where a unit's affine pre-activation meets a kink."""
+def _split(edges, S, C, A, kinks, eps):
+    """Refine the intervals at every x where a unit's affine pre-activation meets a kink
+    (the rows of S, C and A follow their intervals)."""
     new_edges, rows = [edges[0]], []
     for k in range(edges.size - 1):
         a, b = edges[k], edges[k + 1]
@@ -246,12 +254,32 @@ def _split(edges, S, C, kinks, eps):
                 kept.append(r)
         new_edges.extend(kept + [b])
         rows.extend([k] * (len(kept) + 1))
-    return np.array(new_edges), S[rows], C[rows]
+    return np.array(new_edges), S[rows], C[rows], A[rows]
 
 
-def _merge(edges, slopes, inter) -> Pieces:
-    scale = max(1.0, float(np.max(np.abs(slopes))))
-    keep = np.abs(np.diff(slopes)) > _SLOPE_RTOL * scale    # a real change at edges[1:-1]
+def slope_tolerance(abs_slopes, n_ops: int) -> np.ndarray:
+    """The largest slope change at each breakpoint that rounding alone can make: below it
+    the float slopes cannot tell a kink from none, above it the change is real.
+
+    Each slope is a sum over the paths from x to the output of products of weights and
+    activation slopes, computed layer by layer as ``S <- (alpha S) @ W``: a dot product
+    of n terms after one multiplication by alpha.  The standard bound (Higham, *Accuracy
+    and Stability of Numerical Algorithms*, §3.1, 3.5) gives, for a chain of such steps
+    with n_ops roundings in all, ``|fl(S) − S| <= γ(n_ops) · A`` where γ(n) = n·u / (1 − n·u),
+    u = 2⁻⁵³, and A is the same computation on absolute values (``A <- (|alpha| A) @
+    |W|``).  A slope change is the difference of two neighbouring slopes, so its rounding
+    is at most γ(n_ops) (A_k + A_k+1); one more rounding for the subtraction and one for
+    computing A in floats itself are covered by the factor 2.  The bound scales with the
+    weights: a curve 10⁻¹² tall keeps its kinks, and no fixed floor hides them."""
+    a = np.asarray(abs_slopes, dtype=float)
+    nu = n_ops * _U
+    gamma = nu / (1.0 - nu)
+    return 2.0 * gamma * (a[:-1] + a[1:])
+
+
+def _merge(edges, slopes, inter, abs_slopes, n_ops) -> Pieces:
+    # a real change at edges[1:-1]: larger than rounding can make (see slope_tolerance)
+    keep = np.abs(np.diff(slopes)) > slope_tolerance(abs_slopes, n_ops)
     idx = np.concatenate([[0], np.flatnonzero(keep) + 1])   # first interval of each piece
     e = np.concatenate([[edges[0]], edges[1:-1][keep], [edges[-1]]])
     return Pieces(e, slopes[idx].copy(), inter[idx].copy())

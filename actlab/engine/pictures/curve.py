@@ -85,7 +85,8 @@ def _analysed(net) -> tuple[list, list]:
     it and becomes "linear" (``is_linear`` on a custom activation means collinear, not the
     identity, so the collapse must not read it as z); a designed one with kinks is
     marked piecewise linear with its kinks, so its pieces are counted exactly."""
-    params, names = fold_affine(net.get_params(), net.activation_names, net.custom)
+    params, names = fold_affine(net.get_params(), net.activation_names, net.custom,
+                                net.leaky_slope)
     acts = []
     for name, act in zip(names, net.acts):
         own = find_custom(name, net.custom)

@@ -49,8 +49,23 @@ def data_y_range(pic) -> tuple[float, float]:
     return lo - Y_MARGIN * span, hi + Y_MARGIN * span
 
 
-def pieces_text(pic) -> str:
-    """One line on the curve's pieces, as the student reads it under the plot."""
+def close_kinks_text(kinks_x, x_per_pixel: float) -> str:
+    """Words for kinks closer together than one pixel (drawn as one diamond, so the count
+    would look wrong without them), or "" when every kink has a pixel of its own."""
+    gaps = np.diff(np.sort(np.asarray(kinks_x, dtype=float)))
+    close = gaps[gaps < x_per_pixel]
+    if not close.size:
+        return ""
+    g = f"{float(close.min()):.2g}"
+    if close.size == 1:
+        return f"two kinks {g} apart: closer than a pixel"
+    return f"{close.size} pairs of kinks closer than a pixel, the closest {g} apart"
+
+
+def pieces_text(pic, x_per_pixel: float = (X_RANGE[1] - X_RANGE[0]) / 600) -> str:
+    """One line on the curve's pieces, as the student reads it under the plot.
+    ``x_per_pixel``: the plot's x units per screen pixel (kinks closer than that are
+    named, since they are drawn on top of each other)."""
     if pic is None:
         return ""
     if pic.line is not None:
@@ -63,6 +78,9 @@ def pieces_text(pic) -> str:
         return pic.short_reason or ""
     n = pic.n_pieces
     text = f"{n} linear piece{'s' if n != 1 else ''} on [{MINUS}6, 6]"
+    close = close_kinks_text(pic.kinks_x, x_per_pixel)
+    if close:
+        text += f" ({close})"
     if pic.pieces_bound is not None and pic.hidden:
         titles = set(pic.activation_titles)
         sizes = "×".join(str(h) for h in pic.hidden)
@@ -193,8 +211,15 @@ class CurveView(QtWidgets.QWidget):
         return self._pic
 
     def pieces_text(self) -> str:
-        """The pieces line for the picture drawn now (see :func:`pieces_text`)."""
-        return pieces_text(self._pic)
+        """The pieces line for the picture drawn now (see :func:`pieces_text`), kinks
+        closer than one of this plot's pixels named."""
+        return pieces_text(self._pic, self.x_per_pixel())
+
+    def x_per_pixel(self) -> float:
+        """x units per screen pixel of the plot (600 pixels assumed while it is not
+        shown, before its layout gives it a real width)."""
+        width = float(self.view_box.width()) if self.isVisible() else 0.0
+        return (X_RANGE[1] - X_RANGE[0]) / (width if width >= 1.0 else 600.0)
 
     def y_range(self) -> tuple[float, float]:
         return self._y_range

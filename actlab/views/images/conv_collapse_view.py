@@ -229,7 +229,9 @@ class ConvCollapseView(QtWidgets.QWidget):
             self._add(_label("Blue +, orange −, white 0; each picture on its own scale.",
                              muted=True, size=8))
             self._add(_label(self._difference_sentence(c)))
-            if c.note:
+            if c.note and c.border_agrees is not False:  # padding, and no difference
+                self._add(_label(c.note, muted=True))
+            elif c.note:
                 self._add(_label(
                     "Why the border differs: with 'same' padding every layer pads its own "
                     "input with zeros, but the single convolution pads only the image. "

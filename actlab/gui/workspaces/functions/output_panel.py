@@ -20,7 +20,9 @@ from actlab.gui.style import caption
 R2_TIP = ("R² = 1 − SSE/SST: the share of the spread of y the curve explains. 1 is a "
           "perfect fit, 0 no better than a flat line at the mean of y, below 0 worse.")
 PIECES_TIP = ("Between two kinks the curve is a straight piece: a ReLU network is a "
-              "chain of line segments, and each unit can add at most one kink.")
+              "chain of line segments, and each unit can add at most one kink. The "
+              "count is exact, from the weights: kinks closer together than a pixel "
+              "are counted too, and named.")
 
 
 def format_r2(v: float | None) -> str:
