@@ -85,12 +85,13 @@ class SquareBox(QtCore.QObject):
         W, H = self.host.width(), self.host.height()
         side = max(min(W - chrome_w, H - chrome_h), 1.0)
         w, h = round(side + chrome_w), round(side + chrome_h)
-        # never narrower than the plot's own minimum (its title, its axes): a box that
-        # cannot be square that way keeps the aspect lock instead (see update)
-        w = max(w, math.ceil(pw.getPlotItem().effectiveSizeHint(
-            QtCore.Qt.SizeHint.MinimumSize).width()))
         if self.on_width is not None:
-            self.on_width(w)
+            self.on_width(w)  # the host narrows its parts (a key) to fit the square
+        else:
+            # never narrower than the plot's own minimum (its title, its axes): a box
+            # that cannot be square that way keeps the aspect lock instead (see update)
+            w = max(w, math.ceil(pw.getPlotItem().effectiveSizeHint(
+                QtCore.Qt.SizeHint.MinimumSize).width()))
         w, h = min(max(w, 1), W), min(max(h, 1), H)
         left, top = (W - w) // 2, (H - h) // 2
         return left, top, W - w - left, H - h - top
