@@ -369,10 +369,10 @@ def test_compare_trains_side_by_side_in_lock_step(qtbot, window, tmp_path):
     assert runs["tanh"].test_accuracy > runs["linear"].test_accuracy
     # the view shows both runs with their test accuracy
     qtbot.waitUntil(lambda: len(panel.view.surfaces) == 2, timeout=WAIT)
-    titles = [s.plot_item.titleLabel.text for s in panel.view.surfaces]
+    titles = [s.plot_item.titleLabel.text.replace("<br>", " · ") for s in panel.view.surfaces]
     # each run by its activation's one display name
-    assert titles[0].startswith(f"{ACTIVATIONS['linear'].title}<br>test acc")
-    assert titles[1].startswith(f"{ACTIVATIONS['tanh'].title}<br>test acc")
+    assert titles[0].startswith(f"{ACTIVATIONS['linear'].title} · test acc")
+    assert titles[1].startswith(f"{ACTIVATIONS['tanh'].title} · test acc")
     assert all(c.xData is not None and len(c.xData) > 0 for c in panel.view.curves)
     # one PNG for the whole comparison, drawn like the CLI's compare.png
     target = tmp_path / "compare.png"
@@ -461,3 +461,26 @@ def test_the_comparison_says_which_runs_diverged_when_it_stops():
         ("Comparison stopped: ReLU and Linear diverged; the other runs reached “Stop "
          "after” (300 epochs).")
     assert "every run diverged" in finished_message([("relu", bad)])
+
+
+def test_compare_cells_are_whole_at_1366x768(qtbot, window):
+    """At 1366x768 the Linear cell was a sliver (its data area 12 px of 145) and the others
+    were cut off at the right: a one-line title wider than the cell set the plot's minimum
+    width, and the square box kept margins that squeezed the plot below it."""
+    w = window
+    w.layout_.apply_floors(QtCore.QSize(1366, 768))
+    w.resize(1366, 768)
+    assert w.open_preset("xor-needs-nonlinearity")
+    panel = _start_compare(qtbot, w, ("linear", "relu", "tanh", "sigmoid"))
+    qtbot.waitUntil(lambda: len(panel.runs()) == 4 and min(_compare_epochs(panel)) >= 5,
+                    timeout=WAIT)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: len(panel.view.surfaces) == 4, timeout=WAIT)
+    qtbot.wait(300)
+    for s in panel.view.surfaces:
+        pw, pi, vb = s.plot_widget, s.plot_item, s.view_box
+        # the whole plot is inside its widget, and its data area is a real picture
+        assert pi.geometry().width() <= pw.width() + 1, s.plot_item.titleLabel.text
+        assert vb.geometry().width() >= 60 and vb.geometry().height() >= 60
+        (x0, x1), (y0, y1) = vb.viewRange()
+        assert x0 <= -6 + 1e-6 and x1 >= 6 - 1e-6 and y0 <= -6 + 1e-6 and y1 >= 6 - 1e-6

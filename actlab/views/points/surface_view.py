@@ -225,6 +225,10 @@ class SurfaceView(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
+        title = getattr(self, "_shown_title", None)
+        if self._compact and title is not None and \
+                ("<br>" in self.plot_item.titleLabel.text) == self._title_fits(title):
+            self._show_title(title)  # one line again, or two, for the new width
         self.square.host_resized()
 
     # ----------------------------------------------------------------- data
@@ -292,12 +296,20 @@ class SurfaceView(QtWidgets.QWidget):
     def _show_title(self, title: str | None) -> None:
         # pyqtgraph titles are rich text: escape, so a lab named "<img ...>" is just text
         text = None if title is None else html.escape(title)
-        if text is not None and self._compact:
+        if text is not None and self._compact and not self._title_fits(title):
             # a title sets the plot's minimum width: on one line ("ReLU · test acc 98 %")
             # it was wider than a grid cell at 1366x768, and the square box beneath it was
             # squeezed to a sliver; the run's name above its numbers fits
             text = text.replace(" · ", "<br>")
+        self._shown_title = title
         self.plot_item.setTitle(text, size="10pt" if self._compact else "11pt")
+
+    def _title_fits(self, title: str) -> bool:
+        """True when ``title`` fits on one line in this view's width (with its axes)."""
+        font = QtGui.QFont(self.font())
+        font.setPointSizeF(10.0)
+        need = QtGui.QFontMetricsF(font).horizontalAdvance(title) + 50  # axes, margins
+        return need <= self.width()
 
     # ----------------------------------------------------------------- snapshots
     def show_snapshot(self, snapshot, force: bool = False) -> bool:
