@@ -40,19 +40,6 @@ def _npz(path, k=2):
     return path
 
 
-@pytest.fixture
-def opened(monkeypatch):
-    """The paths os.open was called with (to prove a device or FIFO was never opened)."""
-    calls = []
-    real = os.open
-
-    def spy(path, *a, **kw):
-        calls.append(os.fspath(path))
-        return real(path, *a, **kw)
-    monkeypatch.setattr(atomic.os, "open", spy)
-    return calls
-
-
 # ---------------------------------------------------------------- read_regular_file
 @pytest.mark.skipif(not HAS_FIFO, reason="no FIFOs here")
 def test_a_fifo_is_refused_without_being_opened(tmp_path, opened):

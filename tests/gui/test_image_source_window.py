@@ -10,7 +10,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from actlab import atomic
 from actlab.engine.data.images import make_images
 from actlab.engine.models.cnn_spec import ImageNetSpec
 from actlab.engine.trainer import Trainer
@@ -46,18 +45,6 @@ def _trained_lab_file(folder, source="mine.npz", npz_at=None):
     path = folder / "mine.actlab"
     save_lab(trained, path)
     return path, npz
-
-
-@pytest.fixture
-def opened(monkeypatch):
-    calls = []
-    real = os.open
-
-    def spy(path, *a, **kw):
-        calls.append(os.fspath(path))
-        return real(path, *a, **kw)
-    monkeypatch.setattr(atomic.os, "open", spy)
-    return calls
 
 
 def _note(window):
