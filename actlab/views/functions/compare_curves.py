@@ -75,8 +75,10 @@ class CompareCurvesView(QtWidgets.QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
         self.loss_widget = pg.PlotWidget(parent=self)
-        self.loss_widget.setMinimumHeight(120)
-        self.loss_widget.setMaximumHeight(170)
+        # a legend row, the epoch axis and a data area of at least 60 px (at 120 px it
+        # kept 42 px at 1366x768)
+        self.loss_widget.setMinimumHeight(145)
+        self.loss_widget.setMaximumHeight(190)
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
         quiet_plot(self.loss_plot, "epoch", "test loss")
         self.loss_plot.setMouseEnabled(False, False)

@@ -186,7 +186,7 @@ class ImageCompareView(QtWidgets.QWidget):
         pi = widget.getPlotItem()
         quiet_plot(pi, "epoch", label)
         pi.getAxis("left").setWidth(AXIS_W)
-        widget.setMinimumHeight(90)
+        widget.setMinimumHeight(115)  # a data area of at least 60 px (52 px at 90)
         return widget, pi
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
