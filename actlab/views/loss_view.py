@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from actlab.views import colors
-from actlab.views.qt import QtCore, QtWidgets, filling_plot, pg, quiet_plot
+from actlab.views.qt import QtCore, QtWidgets, filling_plot, pg, plain_numbers, quiet_plot
 
 MAX_POINTS = 2000
 _TINY = 1e-12  # losses are clipped to this so a log axis never sees 0
@@ -73,7 +73,7 @@ class EpochAxis(pg.AxisItem):
 
     def __init__(self, orientation: str = "bottom", **kwargs):
         super().__init__(orientation, **kwargs)
-        self.enableAutoSIPrefix(False)
+        plain_numbers(self)
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph name)
         """Epochs are whole numbers: never ticks between them (a range of one or two
@@ -95,7 +95,7 @@ class LossAxis(pg.AxisItem):
 
     def __init__(self, orientation: str = "left", **kwargs):
         super().__init__(orientation, **kwargs)
-        self.enableAutoSIPrefix(False)
+        plain_numbers(self)
 
     def setLogMode(self, *args, **kwargs):  # noqa: N802 (pyqtgraph name)
         super().setLogMode(*args, **kwargs)

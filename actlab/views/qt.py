@@ -59,6 +59,16 @@ def filling_plot(view, **plot_options):
     return widget, plot_item, plot_item.getViewBox()
 
 
+def plain_numbers(axis) -> None:
+    """No automatic scale on ``axis``: pyqtgraph wrote "(x0.001)" after the label and
+    ticks 400-600 for values of 0.4-0.6, which a student reads as 400-600.  Call it after
+    the axis's label is set: pyqtgraph 0.14's setLabel puts the default back."""
+    axis.enableAutoSIPrefix(False)  # pyqtgraph 0.13
+    if hasattr(axis, "setSIPrefixEnableRanges"):  # 0.14 decides by value ranges only
+        axis.setSIPrefixEnableRanges(())
+    axis.updateAutoSIPrefix()
+
+
 def quiet_plot(plot_item, bottom: str, left: str) -> None:
     """A plot of a view that shows rather than explores: no context menu or auto-range
     button, axes labelled ``bottom`` and ``left``, a faint grid."""
@@ -66,8 +76,10 @@ def quiet_plot(plot_item, bottom: str, left: str) -> None:
     plot_item.hideButtons()
     plot_item.setLabel("bottom", bottom)
     plot_item.setLabel("left", left)
+    for name in ("bottom", "left"):  # "test loss (x0.001)" over ticks 50-150 misled
+        plain_numbers(plot_item.getAxis(name))
     plot_item.showGrid(x=True, y=True, alpha=0.15)
 
 
 __all__ = ["pg", "QtCore", "QtGui", "QtWidgets", "cache_axes", "white_background",
-           "fix_plane_view", "filling_plot", "quiet_plot"]
+           "fix_plane_view", "filling_plot", "plain_numbers", "quiet_plot"]

@@ -7,7 +7,7 @@ import numpy as np
 
 from actlab.views import colors
 from actlab.views.fitted_title import FittedPlot, _set_fitted_title
-from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg
+from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, plain_numbers
 
 #: white -> the accent blue, for "share of the true class's images"
 _LUT = np.array([[255 + (c - 255) * t for c in colors.hex_to_rgb(colors.BLUE)] + [255]
@@ -90,7 +90,7 @@ class _NameAxis(pg.AxisItem):
     def __init__(self, orientation: str):
         super().__init__(orientation)
         self.names: tuple = ()
-        self.enableAutoSIPrefix(False)
+        plain_numbers(self)
         self.setStyle(tickLength=0)  # names label cells, not points: no tick marks
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph name)

@@ -15,7 +15,8 @@ from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.activations.lookup import get_activation
 from actlab.views.fitted_title import FittedPlot
 from actlab.views.loss_view import EpochAxis, LossAxis
-from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
+from actlab.views.qt import (QtCore, QtGui, QtWidgets, cache_axes, pg, plain_numbers,
+                             white_background)
 
 MAX_HISTOGRAMS = 6
 NARROW_WIDTH = 560
@@ -246,7 +247,7 @@ class GradientFlowView(QtWidgets.QWidget):
         self.dead_plot.setLabel("bottom", "hidden layer")
         self.dead_plot.setLabel("left", "units")
         for name in ("left", "bottom"):
-            self.dead_plot.getAxis(name).enableAutoSIPrefix(False)
+            plain_numbers(self.dead_plot.getAxis(name))
         self.size_bars = pg.BarGraphItem(x=[0], height=[0], width=0.6,
                                          brush=pg.mkBrush(colors.NEUTRAL),
                                          pen=pg.mkPen("#BBBBBB"))

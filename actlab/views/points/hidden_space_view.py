@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.views import colors
-from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, white_background
+from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, plain_numbers, white_background
 
 STACK_WIDTH = 520
 _R, _G, _B = colors.hex_to_rgb(colors.BOUNDARY)
@@ -64,6 +64,8 @@ def _style(pi: pg.PlotItem, title: str) -> None:
     vb.setMenuEnabled(False)
     vb.setMouseEnabled(False, False)
     vb.disableAutoRange()  # follows the pictures with some slack: see _fit_range
+    for name in ("bottom", "left"):  # "a of neuron 1 (x0.001)" over ticks 400-600 misled
+        plain_numbers(pi.getAxis(name))
 
     pi.showGrid(x=True, y=True, alpha=0.12)
     pi.setTitle(title, size="10pt", color=colors.OUTLINE)
@@ -235,6 +237,9 @@ class HiddenSpaceView(QtWidgets.QWidget):
             self.pre_plot.setLabels(bottom=f"z of neuron {i + 1}", left=f"z of neuron {j + 1}")
             self.post_plot.setLabels(bottom=f"a of neuron {i + 1}",
                                      left=f"a of neuron {j + 1}")
+            for pi in (self.pre_plot, self.post_plot):  # (setLabels reset the scale)
+                for name in ("bottom", "left"):
+                    plain_numbers(pi.getAxis(name))
         self._drawn = (self._draw_lines("pre", self.pre_plot, space_dict.get("lines_pre", ())),
                        self._draw_lines("post", self.post_plot,
                                         space_dict.get("lines_post", ())))
