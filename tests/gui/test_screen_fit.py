@@ -78,3 +78,20 @@ def test_the_help_window_fits_too(qtbot):
     qtbot.addWidget(h)
     available = available_geometry(h)
     assert h.width() <= available.width() and h.height() <= available.height()
+
+
+def test_the_help_window_opened_beside_the_main_window_stays_on_the_screen(qtbot, window):
+    """It was sized to the screen, then moved 60 px right and 40 px down from the main
+    window: at 200 % (960x540) it ran 46 px off the right edge and 13 px off the bottom."""
+    from actlab.gui.help import help_window
+    from actlab.gui.screen_fit import FRAME_ALLOWANCE
+
+    help_window._window = None
+    window.move(available_geometry(window).topLeft())
+    window.show_help("how-to")
+    h = help_window._window
+    qtbot.addWidget(h)
+    frame = QtCore.QRect(h.pos(), h.size() + FRAME_ALLOWANCE)
+    assert available_geometry(h).contains(frame), (frame, available_geometry(h))
+    h.close()
+    help_window._window = None

@@ -410,8 +410,14 @@ def show_help(parent: QtWidgets.QWidget | None = None, topic: str = "how-to",
     if _window is None or not shiboken6.isValid(_window):
         _window = HelpWindow(parent, open_lab, designed, design)
         if parent is not None:  # beside the main window, not on top of its centre
-            geo = parent.frameGeometry()
-            _window.move(geo.topLeft() + QtCore.QPoint(60, 40))
+            from actlab.gui.screen_fit import FRAME_ALLOWANCE, available_geometry
+            geo, room = parent.frameGeometry(), available_geometry(parent)
+            spot = geo.topLeft() + QtCore.QPoint(60, 40)
+            # but whole on the screen: a help window sized to a small screen (1366x768,
+            # or 200 %) and moved down and right ran off its bottom and right edges
+            frame = _window.size() + FRAME_ALLOWANCE
+            _window.move(max(room.left(), min(spot.x(), room.right() + 1 - frame.width())),
+                         max(room.top(), min(spot.y(), room.bottom() + 1 - frame.height())))
     else:
         if open_lab is not None:
             _window.set_lab_opener(open_lab)
