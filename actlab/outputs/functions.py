@@ -31,10 +31,6 @@ PIECES_NOTE = ("linear pieces of the fitted curve on [-6, 6], exact: its kinks a
                "layer by layer from the weights (actlab.engine.analysis.pieces)")
 
 
-def _num(x) -> float | None:
-    return finite(x)
-
-
 def _r2(t, part: str) -> float | None:
     from actlab.engine.analysis.curve_metrics import r2_score
 
@@ -95,8 +91,8 @@ def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
 
     last = t.history.last() if len(t.history) else t.evaluate()
     d = {"epochs": t.epoch, "seconds": round(seconds, 3),
-         "test_r2": _num(_r2(t, "test")), "train_r2": _num(_r2(t, "train")),
-         "train_loss": _num(last["train_loss"]), "test_loss": _num(last["test_loss"]),
+         "test_r2": finite(_r2(t, "test")), "train_r2": finite(_r2(t, "train")),
+         "train_loss": finite(last["train_loss"]), "test_loss": finite(last["test_loss"]),
          "loss_note": loss_note, "diverged": t.diverged, "seed": t.lab.seed,
          "activations": list(t.lab.network.activations), "features": list(t.features)}
     if kinks is not None:
@@ -105,7 +101,7 @@ def function_metrics(t, seconds: float, loss_note: str, kinks) -> dict:
         d["pieces_note"] = PIECES_NOTE
     line = _collapse(t)
     if line is not None:
-        d["collapse"] = {"w": [_num(v) for v in line.w], "b": _num(line.b),
+        d["collapse"] = {"w": [finite(v) for v in line.w], "b": finite(line.b),
                          "features": list(t.features),
                          "max_difference": float(f"{line.max_difference:.3g}"),
                          "note": COLLAPSE_NOTE}

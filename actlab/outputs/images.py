@@ -22,10 +22,6 @@ from actlab.outputs.runs import (
     LOSS_NOTE, finite, json_text, CliError, cannot_write, printable_arg, train_in_lock_step)
 
 
-def _num(x) -> float | None:
-    return finite(x)
-
-
 def _tiny(x) -> float | None:
     """Differences of rounding size: keep them in scientific form, not rounded to 0."""
     return None if x is None else float(f"{float(x):.3e}")
@@ -83,9 +79,9 @@ def linear_templates_entry(trainer) -> dict | None:
 def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
     last = trainer.history.last() if trainer.epoch else trainer.evaluate()
     doc = {"epochs": trainer.epoch, "seconds": round(seconds, 3),
-           "train_loss": _num(last["train_loss"]), "test_loss": _num(last["test_loss"]),
-           "train_accuracy": _num(last["train_accuracy"]),
-           "test_accuracy": _num(last["test_accuracy"]), "loss_note": loss_note,
+           "train_loss": finite(last["train_loss"]), "test_loss": finite(last["test_loss"]),
+           "train_accuracy": finite(last["train_accuracy"]),
+           "test_accuracy": finite(last["test_accuracy"]), "loss_note": loss_note,
            "diverged": trainer.diverged, "seed": trainer.lab.seed,
            "activations": list(trainer.lab.network.activation_names())}
     collapse = conv_collapse_entries(trainer)

@@ -61,11 +61,11 @@ def filling_plot(view, **plot_options):
 
 def plain_numbers(axis) -> None:
     """No automatic scale on ``axis``: pyqtgraph wrote "(x0.001)" after the label and
-    ticks 400-600 for values of 0.4-0.6, which a student reads as 400-600.  Call it after
-    the axis's label is set: pyqtgraph 0.14's setLabel puts the default back."""
+    ticks 400-600 for values of 0.4-0.6, which a student reads as 400-600.  Holds
+    whatever label is set later (pyqtgraph 0.14's setLabel resets the ranges in which it
+    scales, and ignores enableAutoSIPrefix)."""
     axis.enableAutoSIPrefix(False)  # pyqtgraph 0.13
-    if hasattr(axis, "setSIPrefixEnableRanges"):  # 0.14 decides by value ranges only
-        axis.setSIPrefixEnableRanges(())
+    axis.getSIPrefixEnableRanges = lambda: ()  # 0.14: no range in which to scale
     axis.updateAutoSIPrefix()
 
 
@@ -74,10 +74,10 @@ def quiet_plot(plot_item, bottom: str, left: str) -> None:
     button, axes labelled ``bottom`` and ``left``, a faint grid."""
     plot_item.setMenuEnabled(False)
     plot_item.hideButtons()
-    plot_item.setLabel("bottom", bottom)
-    plot_item.setLabel("left", left)
     for name in ("bottom", "left"):  # "test loss (x0.001)" over ticks 50-150 misled
         plain_numbers(plot_item.getAxis(name))
+    plot_item.setLabel("bottom", bottom)
+    plot_item.setLabel("left", left)
     plot_item.showGrid(x=True, y=True, alpha=0.15)
 
 

@@ -237,9 +237,6 @@ class HiddenSpaceView(QtWidgets.QWidget):
             self.pre_plot.setLabels(bottom=f"z of neuron {i + 1}", left=f"z of neuron {j + 1}")
             self.post_plot.setLabels(bottom=f"a of neuron {i + 1}",
                                      left=f"a of neuron {j + 1}")
-            for pi in (self.pre_plot, self.post_plot):  # (setLabels reset the scale)
-                for name in ("bottom", "left"):
-                    plain_numbers(pi.getAxis(name))
         self._drawn = (self._draw_lines("pre", self.pre_plot, space_dict.get("lines_pre", ())),
                        self._draw_lines("post", self.post_plot,
                                         space_dict.get("lines_post", ())))

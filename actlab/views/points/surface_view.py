@@ -109,6 +109,7 @@ class SurfaceView(QtWidgets.QWidget):
         self._target_range: float | None = None
         self._dataset = None
         self._title: str | None = None
+        self._shown_title: str | None = None  # the title on screen (a hover's too)
         self._point_size = point_size or (5.0 if compact else 7.5)
         self._clickable = True
 
@@ -225,7 +226,7 @@ class SurfaceView(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        title = getattr(self, "_shown_title", None)
+        title = self._shown_title
         if self._compact and title is not None and \
                 ("<br>" in self.plot_item.titleLabel.text) == self._title_fits(title):
             self._show_title(title)  # one line again, or two, for the new width
