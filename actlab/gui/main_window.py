@@ -357,7 +357,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.workspace = ws
         for stack, page in zip(self._stacks(), ws.pages):
             stack.setCurrentWidget(page)
-        self.layout_.network_label.setText(ws.network_title.upper())  # as section_label
+        self.layout_.set_network_title(ws.network_title)
         for name in KIND_ACTIONS:
             getattr(self.acts, name).setEnabled(name in ws.actions)
         self.acts.import_csv.setStatusTip(ws.import_csv_tip)

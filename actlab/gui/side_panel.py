@@ -173,6 +173,24 @@ class InstrumentArea(QtWidgets.QTabWidget):
         i = self.addTab(page, title)
         self.setTabToolTip(i, tip)
 
+    def add_guest(self, page: QtWidgets.QWidget, title: str, tip: str) -> None:
+        """Put ``page`` (not an instrument: the network, on a small screen) in the first
+        tab, without a close button; the tab in front stays in front."""
+        if self.indexOf(page) >= 0:
+            return
+        front = self.currentWidget()
+        i = self.insertTab(0, page, title)
+        self.setTabToolTip(i, tip)
+        for side in (QtWidgets.QTabBar.ButtonPosition.RightSide,
+                     QtWidgets.QTabBar.ButtonPosition.LeftSide):
+            self.tabBar().setTabButton(i, side, None)
+        if front is not None:
+            self.setCurrentWidget(front)
+
+    def instrument_count(self) -> int:
+        """The open instruments (a guest tab is not one)."""
+        return len(self.open_keys())
+
     def remove(self, page: QtWidgets.QWidget) -> None:
         i = self.indexOf(page)
         if i >= 0:
@@ -184,7 +202,8 @@ class InstrumentArea(QtWidgets.QTabWidget):
         return self._keys.get(page) if page is not None else None
 
     def open_keys(self) -> list[str]:
-        return [self._keys[self.widget(i)] for i in range(self.count())]
+        return [self._keys[self.widget(i)] for i in range(self.count())
+                if self.widget(i) in self._keys]
 
     def _close_requested(self, index: int) -> None:
         key = self.key_at(index)

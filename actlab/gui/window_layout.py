@@ -8,7 +8,11 @@ column has a floor (:data:`FLOORS`); :meth:`WindowLayout.fit` hands out the widt
 2. an instrument column gets its remembered width, cut down to what is left but never
    below its floor;
 3. when that is still too little, the side panel folds to its rail (and unfolds again
-   when the room comes back, if it was folded for room rather than by the student).
+   when the room comes back, if it was folded for room rather than by the student);
+4. when even that is too little (a 1920 x 1080 projector at 200 % offers 960 x 540), the
+   network moves into the instrument column as its first tab, so the output and the
+   instrument keep readable plots; it comes back to its own column when the room does
+   (the instrument closes, the window grows).  One click on its tab shows it.
 
 The splitter's sizes are saved with the window, so a student's own arrangement comes back.
 """
@@ -31,10 +35,22 @@ FLOORS = {NETWORK: 310, OUTPUT: 300, INSTRUMENTS: 320}
 # and a rail must fit 944 px, and the output column 400 px of height.
 FULL_SIZE_SCREEN = QtCore.QSize(1366, 768)
 SMALLEST = 0.68
-PLOT_FLOORS = {"loss": 112, "surface": 200}  # px of height (the surface: at full size)
+# px of height (the surface: at full size).  The loss plot's legend row, ticks and axis
+# title take ~78 px (~95 when the legend wraps to two rows): 160 leaves its curves 60 px
+PLOT_FLOORS = {"loss": 160, "surface": 200}
 INSTRUMENT_WIDTH = 420  # what a first instrument column asks for
 SIDE_WIDTH = 290
 HANDLE = 6
+# the network comes back from the instrument column only with this much room to spare,
+# so a window near the threshold does not move it to and fro
+UNSHARE_MARGIN = 40
+# px the output column wants beside an open instrument before the network gives way
+# (rule 4): at 960 x 540 its floor left the decision surface ~75 px and the loss plot's
+# legend in two rows, while the network kept a third of the width
+OUTPUT_BESIDE = 400
+# ... and what it keeps when the network has given way and the instrument would like more
+# (on a short screen its surface is as tall as the column allows, not as wide)
+OUTPUT_BESIDE_SHARED = 300
 
 
 class _ScreenWatch(QtCore.QObject):
@@ -56,6 +72,40 @@ class _ScreenWatch(QtCore.QObject):
         return False
 
 
+class _NeedWatch(QtCore.QObject):
+    """Fits the columns again when the instrument in front comes to need another width
+    (Compare activations grows its grid of runs once they start), once per burst of
+    layout requests."""
+
+    def __init__(self, layout: "WindowLayout"):
+        super().__init__(layout.w)
+        self.layout = layout
+        self.watched: set[int] = set()
+        self.last: tuple = ()
+        self.pending = False
+
+    def watch(self, body: QtWidgets.QWidget) -> None:
+        if id(body) not in self.watched:
+            self.watched.add(id(body))
+            body.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QtCore.QEvent.Type.LayoutRequest and not self.pending:
+            self.pending = True
+            QtCore.QTimer.singleShot(0, self, self._check)
+        return False
+
+    def _check(self) -> None:
+        self.pending = False
+        lay = self.layout
+        if lay.instrument_area.isHidden():
+            return
+        need = (lay.instrument_need(), lay.network_shared and lay.instrument_want())
+        if need != self.last:
+            self.last = need
+            lay.fit()
+
+
 class WindowLayout:
     """Builds the columns into ``window`` and keeps their widths sensible.
 
@@ -74,6 +124,14 @@ class WindowLayout:
         self.network_label = section_label("Hidden layers")  # renamed for image labs
         mid_lay.addWidget(self.network_label)
         mid_lay.addWidget(network, 1)
+        self.network, self._mid_lay = network, mid_lay
+        self.network_title = "Hidden layers"
+        # the network's tab in the instrument column on a small screen (rule 4)
+        self.network_tab = QtWidgets.QWidget()
+        self.network_tab.setObjectName("network_tab")
+        self._tab_lay = QtWidgets.QVBoxLayout(self.network_tab)
+        self._tab_lay.setContentsMargins(6, 6, 6, 6)
+        self.network_shared = False
         right, right_lay = column_frame()
         right_lay.addWidget(section_label("Output"))
         right_lay.addWidget(output, 1)
@@ -108,6 +166,7 @@ class WindowLayout:
             menus.view.addAction(act)
         self._instrument_width = INSTRUMENT_WIDTH
         self._folded_for_room = False
+        self._needs = _NeedWatch(self)
         self.side.foldedChanged.connect(self._side_folded)
 
     # ------------------------------------------------------------------ sizes
@@ -141,6 +200,38 @@ class WindowLayout:
         visible = [c for c in self.columns if not c.isHidden()]
         return max(0, self.splitter.width() - HANDLE * (len(visible) - 1))
 
+    def set_network_title(self, title: str) -> None:
+        """The network column's heading ("Hidden layers", "Convolutions and head"), also
+        on its tab when it shares the instrument column."""
+        self.network_title = title
+        self.network_label.setText(title.upper())  # as section_label
+        i = self.instrument_area.indexOf(self.network_tab)
+        if i >= 0:
+            self.instrument_area.setTabText(i, title)
+
+    def share_network(self, on: bool) -> None:
+        """Move the network into the instrument column's first tab, or back (rule 4)."""
+        if on == self.network_shared:
+            return
+        self.network_shared = on
+        middle, area = self.columns[NETWORK], self.instrument_area
+        if on:
+            self._mid_lay.removeWidget(self.network)
+            self._tab_lay.addWidget(self.network, 1)
+            middle.hide()
+            area.add_guest(self.network_tab, self.network_title,
+                           "The network, here while an instrument is open: the window "
+                           "is too narrow for both columns.")
+        else:
+            i = area.indexOf(self.network_tab)
+            if i >= 0:
+                area.removeTab(i)
+            self.network_tab.hide()
+            self._tab_lay.removeWidget(self.network)
+            self._mid_lay.addWidget(self.network, 1)
+            middle.show()
+        self.network.show()
+
     def fit(self, grow_instruments: bool = False) -> None:
         """Share the splitter's width out by the rules in the module docstring."""
         total = self.available()
@@ -148,6 +239,8 @@ class WindowLayout:
             return
         sizes = self.splitter.sizes()
         floors = self.floors[NETWORK] + self.floors[OUTPUT]
+        if self.network_shared:  # its column's handle comes back with it
+            total -= HANDLE
         side_min = self.side.minimumSizeHint().width()
         if self.side.folded:
             side = self.side.maximumWidth()
@@ -164,16 +257,37 @@ class WindowLayout:
                 self._folded_for_room = True  # opening an instrument makes room for it
                 self.side.set_folded(True)  # re-enters fit through _side_folded
                 return
+            # the output (the decision surface, the curve) beside an instrument wants more
+            # than its floor: below OUTPUT_BESIDE the network gives way instead
+            beside = total - side - self.floors[NETWORK] - max(need, min(want, room))
+            short = beside < OUTPUT_BESIDE + (UNSHARE_MARGIN if self.network_shared else 0)
+            self.share_network(short and self.side.folded)
+            if self.network_shared:
+                total += HANDLE
+                floors = self.floors[OUTPUT]
+                room = total - side - floors
+                # output and instrument alike, or what the instrument would like (one
+                # row of Compare's runs) while the output keeps OUTPUT_BESIDE_SHARED
+                like = min(self.instrument_want(), total - side - OUTPUT_BESIDE_SHARED)
+                want = max(want, (total - side) * 45 // 100, like)
             inst = max(self.floors[INSTRUMENTS], min(want, room))
             if room < inst:  # the student unfolded the panel: it gets what is left
                 side = max(side_min, total - inst - floors)
-        elif self._folded_for_room and total - floors >= self.side_width() + 100:
-            self._folded_for_room = False
-            self.side.set_folded(False)
-            return
+        else:
+            self.share_network(False)
+            if self._folded_for_room and total - floors >= self.side_width() + 100:
+                self._folded_for_room = False
+                self.side.set_folded(False)
+                return
         rest = max(0, total - side - inst)
-        net = max(self.floors[NETWORK], rest * 52 // 100)
-        out = max(self.floors[OUTPUT], rest - net)
+        if self.network_shared:
+            net, out = 0, max(self.floors[OUTPUT], rest)
+        else:
+            share = rest * 52 // 100
+            if inst:  # beside an instrument the output keeps OUTPUT_BESIDE if it can
+                share = min(share, rest - OUTPUT_BESIDE)
+            net = max(self.floors[NETWORK], share)
+            out = max(self.floors[OUTPUT], rest - net)
         self.splitter.setSizes([side, net, out, inst])
 
     def side_width(self) -> int:
@@ -183,11 +297,24 @@ class WindowLayout:
     def instrument_need(self) -> int:
         """The width the instrument in front needs to show without scrolling sideways."""
         page = self.instrument_area.currentWidget()
+        if page is self.network_tab:
+            return 0
         body = page.widget() if isinstance(page, QtWidgets.QScrollArea) else page
         if body is None:
             return 0
+        self._needs.watch(body)
         bar = page.verticalScrollBar().sizeHint().width() if body is not page else 0
         return body.minimumSizeHint().width() + bar + 4
+
+    def instrument_want(self) -> int:
+        """The width the instrument in front would like (its size hint: Compare
+        activations' runs in one row), at least what it needs."""
+        page = self.instrument_area.currentWidget()
+        body = page.widget() if isinstance(page, QtWidgets.QScrollArea) else None
+        if body is None:
+            return self.instrument_need()
+        bar = page.verticalScrollBar().sizeHint().width()
+        return max(self.instrument_need(), body.sizeHint().width() + bar + 4)
 
     def _side_folded(self, folded: bool) -> None:
         if not folded:
@@ -206,6 +333,8 @@ class WindowLayout:
             width = self.splitter.sizes()[INSTRUMENTS]
             if width > 0:
                 self._instrument_width = width
+        if not on:
+            self.share_network(False)
         area.setVisible(on)
         self.fit(grow_instruments=on)
 
@@ -222,6 +351,10 @@ class WindowLayout:
         state = settings.value("window/columns")
         if state is not None:
             self.splitter.restoreState(state)
+            # the state keeps which columns were hidden: a window closed with the network
+            # in the instrument column must not open without it
+            self.columns[NETWORK].setVisible(not self.network_shared)
+            self.instrument_area.setVisible(self.instrument_area.instrument_count() > 0)
         else:
             self.splitter.setSizes([self.side_width(), 560, 450, 0])
         try:

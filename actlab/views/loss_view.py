@@ -177,7 +177,53 @@ def legend_row(plot_item: pg.PlotItem, entries, columns: int | None = None) -> p
     plot_item.layout.addItem(legend, 1, 1)
     plot_item.layout.setAlignment(legend, QtCore.Qt.AlignmentFlag.AlignHCenter)
     plot_item.legend = legend
+    views = plot_item.scene().views() if plot_item.scene() is not None else []
+    if views:
+        legend.fit = _LegendFit(views[0], plot_item, legend, columns or max(len(entries), 1))
     return legend
+
+
+def refit_legend(legend, columns: int) -> None:
+    """Set a legend row's columns after its entries changed: ``columns`` as the widest,
+    fewer when its plot is too narrow for them (see :class:`_LegendFit`)."""
+    legend.setColumnCount(columns)
+    fit = getattr(legend, "fit", None)
+    if fit is not None:
+        fit.columns = columns
+        fit.fit(fit.parent().width())
+
+
+class _LegendFit(QtCore.QObject):
+    """Wraps a legend row into fewer columns when its plot is narrower than the row.
+
+    The row is a fixed-size item in the plot's layout, so a plot narrower than its legend
+    was laid out wider than its widget and cut off at the right ("test los", and the
+    right of the curves with it) in a narrow column."""
+
+    def __init__(self, view: QtWidgets.QWidget, plot_item, legend, columns: int):
+        super().__init__(view)
+        self.plot_item, self.legend, self.columns = plot_item, legend, columns
+        view.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QtCore.QEvent.Type.Resize:
+            self.fit(event.size().width())
+        return False
+
+    def fit(self, width: int) -> None:
+        legend = self.legend
+        items = legend.items
+        if not items:
+            return
+        axis = self.plot_item.getAxis("left")
+        room = width - (axis.width() if axis.isVisible() else 0) - 16
+        cells = sorted((s.boundingRect().width() + l.boundingRect().width()
+                        + 2 * legend.layout.horizontalSpacing() for s, l in items),
+                       reverse=True)
+        cols = max(1, min(self.columns, len(items)))
+        while cols > 1 and sum(cells[:cols]) > room:
+            cols -= 1
+        legend.setColumnCount(cols)
 
 
 def train_test_curves(plot_item: pg.PlotItem, train: str, test: str) -> tuple:

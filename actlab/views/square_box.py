@@ -77,6 +77,12 @@ class SquareBox(QtCore.QObject):
                 self.on_width(pw.width())  # the plot's minimum width is too wide: narrow it
                 return None
             return 0, m.top(), 0, m.bottom()  # as wide as it can be: the aspect lock
+        if pi.height() > pw.height() + 1:
+            # the same upright: margins set for a taller host (Compare's cells moving from
+            # two rows into one) left the plot a strip a few px high
+            m = self.layout.contentsMargins()
+            if m.top() or m.bottom():
+                return m.left(), 0, m.right(), 0
         if vb.width() <= 0 or vb.height() <= 0 or not pi.contains(vb) or \
                 abs(pi.width() - pw.width()) > 1 or abs(pi.height() - pw.height()) > 1:
             return None  # a layout is pending

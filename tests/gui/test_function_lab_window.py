@@ -59,7 +59,7 @@ def test_a_function_preset_opens_with_its_own_columns_and_back(window, qtbot):
     assert window.acts.draw_curve.isEnabled() and not window.acts.draw_image.isEnabled()
     assert "x, y" in window.acts.import_csv.statusTip()
     assert window.open_preset("xor-needs-nonlinearity")
-    assert window.output_stack.currentWidget() is window.output
+    assert window.output_stack.currentWidget().widget() is window.output
     assert window.instruments.actions["regions"].isEnabled()
     assert not window.acts.draw_curve.isEnabled()
 
@@ -124,7 +124,7 @@ def test_choosing_a_function_data_set_in_the_point_panel_switches_and_undo_is_fr
     # and back to the point and image data sets
     window.workspaces["functions"].data_panel.other_button.click()
     assert window.lab.kind == "points"
-    assert window.output_stack.currentWidget() is window.output
+    assert window.output_stack.currentWidget().widget() is window.output
 
 
 def test_drawn_curve_becomes_the_data_and_undo_brings_the_old_back(window, qtbot,

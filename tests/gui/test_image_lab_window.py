@@ -46,7 +46,7 @@ def test_opening_an_image_preset_swaps_every_column_and_back(window, qtbot):
     assert window.windowTitle().startswith("A linear CNN")
     assert window.open_preset("xor-needs-nonlinearity")
     assert window.network_stack.currentWidget() is window.network_view
-    assert window.output_stack.currentWidget() is window.output
+    assert window.output_stack.currentWidget().widget() is window.output
     assert window.layout_.network_label.text() == "HIDDEN LAYERS"
     assert window.acts.import_csv.isEnabled()
 

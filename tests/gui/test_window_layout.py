@@ -15,7 +15,8 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from actlab.gui.instruments.instruments import INSTRUMENTS
-from actlab.gui.window_layout import FLOORS, INSTRUMENTS as INSTRUMENT_COLUMN, NETWORK, OUTPUT
+from actlab.gui.window_layout import (FLOORS, INSTRUMENTS as INSTRUMENT_COLUMN, NETWORK, OUTPUT,
+                                     OUTPUT_BESIDE, OUTPUT_BESIDE_SHARED)
 
 WAIT = 20_000
 
@@ -63,17 +64,69 @@ def test_instruments_on_a_200_percent_screen_fold_the_side_panel(qtbot, window):
     _settle(qtbot, w)
     assert w.side_panel.folded  # the rail stays: one click brings the Guide back
     assert w.side_panel.width() <= 40
-    floors = w.layout_.floors  # about 0.7 of a laptop's: 960 px hold three columns
-    assert w.splitter.sizes()[NETWORK] >= floors[NETWORK] >= 200
-    assert w.splitter.sizes()[OUTPUT] >= floors[OUTPUT] >= 200
+    floors = w.layout_.floors  # about 0.7 of a laptop's
+    area, lay = w.layout_.instrument_area, w.layout_
+    # Why linear collapses is narrow: three columns fit, the output at a readable width
+    sizes = w.splitter.sizes()
+    assert not lay.network_shared and sizes[NETWORK] >= floors[NETWORK] >= 200
+    assert sizes[OUTPUT] >= OUTPUT_BESIDE
     assert w.instruments.pages["collapse"].width() >= floors[INSTRUMENT_COLUMN] - 2
+    w.instruments.close("collapse")
+    w.instruments.open("compare")  # wider: three columns would leave the surface ~75 px
+    _settle(qtbot, w)
+    # the network gives way, into the instrument column's first tab
+    assert lay.network_shared and w.splitter.sizes()[NETWORK] == 0
+    assert area.tabText(0) == "Hidden layers" and area.currentIndex() == 1
+    assert area.tabBar().tabButton(0, QtWidgets.QTabBar.ButtonPosition.RightSide) is None
+    assert area.open_keys() == ["compare"]
+    assert w.splitter.sizes()[OUTPUT] >= OUTPUT_BESIDE_SHARED
+    assert w.instruments.pages["compare"].width() >= floors[INSTRUMENT_COLUMN] - 2
     assert min(w.output.surface_view.width(), w.output.surface_view.height()) >= 140
+    area.setCurrentIndex(0)  # the student clicks the network's tab: all of it is there
+    _settle(qtbot, w)
+    assert w.network_view.isVisible() and w.network_view.width() >= 280
+    assert _no_horizontal_scroll(w.network_view)
+    assert not w.instruments.on_screen("compare")
     hint = w.minimumSizeHint()
     assert hint.width() <= 944 and hint.height() <= 500, hint
     assert w.width() <= 944 and w.height() <= 500
-    w.instruments.close("collapse")  # room again: the panel folded for room comes back
+    w.instruments.close("compare")  # room again: the network and the panel come back
     _settle(qtbot, w)
+    assert not lay.network_shared and area.isHidden() and area.count() == 0
+    assert w.network_view.isVisible() and w.splitter.sizes()[NETWORK] >= floors[NETWORK]
+    assert w.network_view.parentWidget() is not lay.network_tab
     assert not w.side_panel.folded and w.guide.guide_shown()
+
+
+def test_compare_at_200_percent_shows_every_run_and_its_loss(qtbot, window):
+    """At 960 x 540 the comparison's four runs sit in one row, each a readable square,
+    with the loss plot under them in sight (cells were 15 px strips, and the page
+    scrolled sideways)."""
+    w = window
+    w.layout_.apply_floors(QtCore.QSize(960, 540))
+    _settle(qtbot, w)
+    w.resize(944, 500)
+    assert w.open_preset("circle-tanh")
+    w.instruments.open("compare")
+    panel = w.instruments.compare
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: len(panel.view.surfaces) == 4 and panel.view.surfaces[0]
+                    .plot_item.titleLabel.text != "", timeout=WAIT)
+    panel.run_button.click()
+    _settle(qtbot, w)
+    qtbot.waitUntil(lambda: panel.view.columns == 4, timeout=WAIT)
+    _settle(qtbot, w)
+    page = w.instruments.pages["compare"]
+    assert _no_horizontal_scroll(page)
+    viewport = page.viewport()
+    for cell in panel.view.surfaces:
+        box = cell.view_box.sceneBoundingRect()
+        assert min(box.width(), box.height()) >= 60, box
+        shown = cell.visibleRegion().boundingRect()
+        assert shown.width() >= cell.width() - 1 and shown.height() >= 0.9 * cell.height()
+    loss = panel.view.loss_widget
+    top = loss.mapTo(viewport, QtCore.QPoint(0, 0)).y()
+    assert top < viewport.height() - 40  # its legend and first curves are on screen
 
 
 def test_the_rail_folds_and_unfolds_the_side_panel(qtbot, window):

@@ -214,7 +214,10 @@ class ComparePanel(QtWidgets.QWidget):
         widest = max(b.sizeHint().width() for b in self.checks.values()) + 10
         buttons = sum(b.sizeHint().width() for b in (self.run_button, self.reset_button,
                                                       self.export_button)) + 24
-        hint.setWidth(max(2 * widest + 12, buttons))
+        # the runs' grid too (two cells side by side): the column gives the page this
+        # width, or it would scroll sideways with the cells cut off
+        grid = self.stack.currentWidget().minimumSizeHint().width() + 6
+        hint.setWidth(max(2 * widest + 12, buttons, grid))
         return hint
 
     # ------------------------------------------------------------------ state

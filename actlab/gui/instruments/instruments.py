@@ -241,7 +241,7 @@ class Instruments:
     def close(self, key: str) -> None:
         self.area.remove(self.pages[key])
         self.actions[key].setChecked(False)
-        if self.area.count() == 0:
+        if self.area.instrument_count() == 0:
             self.w.layout_.show_instruments(False)
         self._update_on_screen()
 

@@ -8,7 +8,8 @@ import numpy as np
 
 from actlab.views import colors
 from actlab.engine.activations.lookup import display_name
-from actlab.views.loss_view import EpochAxis, LossAxis, format_loss, legend_row, thin
+from actlab.views.loss_view import (EpochAxis, LossAxis, format_loss, legend_row, refit_legend,
+                                    thin)
 from actlab.views.qt import QtCore, QtWidgets, pg, quiet_plot
 from actlab.views.points.surface_view import SurfaceView
 
@@ -16,6 +17,10 @@ _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
            QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)
 
 
+# px: the smallest cell and loss plot that keep a data area of 60 px (at any scale:
+# their titles, ticks and legend take these in logical px too)
+CELL_MIN = (140, 140)
+LOSS_MIN = 150
 LEGEND_COLUMNS = 4  # runs per legend row above the loss plot
 
 
@@ -77,6 +82,7 @@ class CompareView(QtWidgets.QWidget):
 
         self.loss_widget = pg.PlotWidget(parent=self, axisItems={
             "bottom": EpochAxis("bottom"), "left": LossAxis("left")})
+        self.loss_widget.setMinimumHeight(LOSS_MIN)
         layout.addWidget(self.loss_widget, 2)
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
         pi = self.loss_plot
@@ -84,11 +90,29 @@ class CompareView(QtWidgets.QWidget):
         self.legend = legend_row(pi, [])  # above the plot: it never hides a curve
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
-        if self.auto_columns:
-            return QtCore.QSize(360, 420)
+        if self.auto_columns:  # the runs in one row, when the column can give it
+            n = max(len(self.surfaces), 2)
+            m = self.layout().contentsMargins()
+            return QtCore.QSize(n * (CELL_MIN[0] + self._grid.spacing()) + m.left()
+                                + m.right(), 420)
         cols = grid_columns(max(len(self.surfaces), 1))
         rows = math.ceil(max(len(self.surfaces), 1) / cols)
         return QtCore.QSize(260 * cols, 260 * rows + 240)
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
+        """Auto columns: what two columns of cells need, however many the grid shows now
+        (it takes fewer when narrowed), so a wide column is not kept wide by its own
+        grid."""
+        if not self.auto_columns:
+            return super().minimumSizeHint()
+        n = max(len(self.surfaces), 1)
+        cols = min(n, 2)
+        rows = math.ceil(n / max(self._columns, 1))  # the rows shown now
+        m = self.layout().contentsMargins()
+        space = self._grid.spacing()
+        return QtCore.QSize(cols * CELL_MIN[0] + (cols - 1) * space + m.left() + m.right(),
+                            rows * CELL_MIN[1] + (rows - 1) * space + LOSS_MIN
+                            + self.layout().spacing() + m.top() + m.bottom())
 
     def _rebuild(self, titles: tuple[str, ...]) -> None:
         """New surface views and loss curves for a different set of runs."""
@@ -101,13 +125,16 @@ class CompareView(QtWidgets.QWidget):
         self.surfaces, self.curves = [], []
         for i, title in enumerate(titles):
             view = SurfaceView(self._grid_host, compact=True)
+            # its title (two lines in a narrow cell) and axes leave a 60-px data area;
+            # a shorter column scrolls (the instrument's page) rather than squeeze it
+            view.setMinimumSize(*CELL_MIN)
             self.surfaces.append(view)
             pen = pg.mkPen(colors.line_color(i), width=2, style=_STYLES[i % len(_STYLES)])
             curve = self.loss_plot.plot(pen=pen, connect="finite")
             self.curves.append(curve)
             # legend labels are rich text: a run title is plain text
             self.legend.addItem(curve, html.escape(title))
-        self.legend.setColumnCount(min(max(len(titles), 1), LEGEND_COLUMNS))
+        refit_legend(self.legend, min(max(len(titles), 1), LEGEND_COLUMNS))
         self._titles = titles
         self._place(self._wanted_columns(), force=True)
 
@@ -121,7 +148,16 @@ class CompareView(QtWidgets.QWidget):
         if not self.auto_columns:
             return grid_columns(n)
         # the grid gets 3/5 of the height (stretch 3 : 2 with the loss plot)
-        return best_columns(n, max(self.width(), 1), max(self.height() * 0.6, 1))
+        cols = best_columns(n, max(self.width(), 1), max(self.height() * 0.6, 1))
+        m = self.layout().contentsMargins()
+        space = self._grid.spacing()
+        fit = max(1, (self.width() - m.left() - m.right() + space) // (CELL_MIN[0] + space))
+        if self.height() <= self.minimumSizeHint().height() + 2:
+            # a short column (its page scrolls): as few rows as the width allows, so the
+            # loss plot under the cells stays in sight
+            cols = n
+        cols = max(1, min(cols, fit, n))
+        return math.ceil(n / math.ceil(n / cols))  # 2 + 2, not 3 + 1
 
     def _place(self, cols: int, force: bool = False) -> None:
         if cols == self._columns and not force:
@@ -131,6 +167,7 @@ class CompareView(QtWidgets.QWidget):
             self._grid.removeWidget(view)
         for i, view in enumerate(self.surfaces):
             self._grid.addWidget(view, i // cols, i % cols)
+        self.updateGeometry()  # its minimum height follows the rows
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

@@ -78,9 +78,9 @@ class FunctionOutputPanel(QtWidgets.QWidget):
 
         self.loss_view = LossView()
         self.loss_view.setObjectName("loss_view")
-        # the curve is this lab's main picture: on a short column (a laptop at 2x) the
-        # loss plot gives way first
-        self.loss_view.setMinimumHeight(90)
+        # a floor that leaves its curves 60 px (see window_layout.PLOT_FLOORS); a shorter
+        # column scrolls (its scroll area) rather than squeezing it to a 12-px strip
+        self.loss_view.setMinimumHeight(160)
         self.loss_view.setToolTip("Training loss (solid) and test loss (dashed) after "
                                   "every epoch: both should go down. " + LOSS_NOTE)
         layout.addWidget(self.loss_view, 2)

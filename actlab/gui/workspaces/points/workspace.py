@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
+
 from actlab.engine.activations.lookup import display_name
 from actlab.engine.trainer import output_kind
 from actlab.labfile.names import n_classes as spec_classes
@@ -16,7 +18,7 @@ from actlab.gui import dialogs
 from actlab.gui.guide.lock_checks import respects_lock
 from actlab.gui.panels.features_panel import FeaturesPanel
 from actlab.gui.settings import last_folder, set_last_folder
-from actlab.gui.style import data_column
+from actlab.gui.style import data_column, scrolling
 from actlab.gui.workspaces.base import merged_layer_runs
 from actlab.gui.workspaces.points.data_panel import DataPanel
 from actlab.gui.workspaces.points.output_panel import OutputPanel
@@ -40,8 +42,11 @@ class PointWorkspace:
         self.features_panel = FeaturesPanel()
         self.output = OutputPanel()
         self.network_view = window.network_view  # the dense diagram, shared with functions
+        # a short column (a projector at 200 %) scrolls rather than squeezing its plots
         self.pages = (data_column("data", self.data_panel, self.features_panel),
-                      self.network_view, self.output)
+                      self.network_view,
+                      scrolling(self.output, "output_scroll",
+                                Qt.ScrollBarPolicy.ScrollBarAlwaysOff))
         self._drawn_surface = None  # the surface array drawn last (skip redrawing it)
         self._hover: tuple[int, int] | None = None
         for panel in (self.data_panel, self.features_panel):
