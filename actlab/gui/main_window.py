@@ -27,6 +27,7 @@ from actlab.gui.files.autosave import Autosaver
 from actlab.gui.files.background import BackgroundJobs, Superseded
 from actlab.gui.panels.controls_panel import ControlsPanel
 from actlab.gui.files.undo import DataEdits
+from actlab.gui.status_bar import StatusBar
 from actlab.gui.activations.designed_activations import design_for_all, design_for_layer
 from actlab.gui.files.file_actions import FileActions
 from actlab.gui.files.image_source_gate import ImageSourceGate
@@ -89,6 +90,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build(self) -> None:
         """Create the window in small named steps."""
+        self.setStatusBar(StatusBar())  # before anything asks for statusBar()
         self._create_widgets()
         self.acts = create_actions(self)
         self.acts.new_seed.setIcon(dice_icon())

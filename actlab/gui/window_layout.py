@@ -167,7 +167,10 @@ class WindowLayout:
         self._instrument_width = INSTRUMENT_WIDTH
         self._folded_for_room = False
         self._needs = _NeedWatch(self)
+        self._side_squeezed_from = 0  # the side's width before fit squeezed it (0: not)
         self.side.foldedChanged.connect(self._side_folded)
+        # a width the student drags the side panel to is theirs: fit gives nothing back
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_side_squeezed_from", 0))
 
     # ------------------------------------------------------------------ sizes
     def apply_floors(self, available: QtCore.QSize | None = None) -> None:
@@ -272,6 +275,7 @@ class WindowLayout:
                 want = max(want, (total - side) * 45 // 100, like)
             inst = max(self.floors[INSTRUMENTS], min(want, room))
             if room < inst:  # the student unfolded the panel: it gets what is left
+                self._side_squeezed_from = max(self._side_squeezed_from, side)
                 side = max(side_min, total - inst - floors)
         else:
             self.share_network(False)
@@ -279,6 +283,13 @@ class WindowLayout:
                 self._folded_for_room = False
                 self.side.set_folded(False)
                 return
+        if self._side_squeezed_from and not self.side.folded:
+            # squeezed for an instrument, not by the student: it takes its width back as
+            # the room comes back (it kept 145 px, the Guide one word a line, after the
+            # instruments closed)
+            side = max(side, min(self._side_squeezed_from, total - inst - floors))
+            if side >= self._side_squeezed_from:
+                self._side_squeezed_from = 0
         rest = max(0, total - side - inst)
         if self.network_shared:
             net, out = 0, max(self.floors[OUTPUT], rest)
@@ -321,6 +332,9 @@ class WindowLayout:
             self._folded_for_room = False  # unfolded by the student: it stays so
             sizes = self.splitter.sizes()
             sizes[SIDE] = max(self.side_width(), self.side.minimumSizeHint().width())
+            # what the splitter cannot give it now (an instrument is open), fit gives back
+            # when the room comes back
+            self._side_squeezed_from = sizes[SIDE]
             self.splitter.setSizes(sizes)
         QtCore.QTimer.singleShot(0, self.fit)
 

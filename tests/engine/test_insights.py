@@ -70,6 +70,20 @@ def test_relu_network_has_regions_and_sizes():
     assert compute_insights(tanh, grid=20).regions is None
 
 
+def test_regions_come_with_the_output_on_their_own_grid():
+    """The regions instrument draws the decision boundary of the same weights on the
+    same grid as the regions (issue 19)."""
+    t = Trainer(load_preset("spiral-relu-vs-tanh"))
+    t.train(5)
+    ins = compute_insights(t, grid=30)
+    assert ins.surface.shape == ins.regions.shape == (30, 30)
+    xs = np.linspace(-6, 6, 30)
+    g1, g2 = np.meshgrid(xs, xs)  # row-major like the regions: x1 along the columns
+    expected = t.predict_points(np.column_stack([g1.ravel(), g2.ravel()])).reshape(30, 30)
+    assert np.allclose(ins.surface, expected, atol=1e-5)
+    assert not ins.surface.flags.writeable
+
+
 def test_hidden_space_lines_straight_before_activation():
     t = Trainer(default_lab())
     t.train(30)

@@ -286,3 +286,31 @@ def test_kinks_closer_than_a_pixel_are_named(qtbot):
     assert close_kinks_text([-1.0, 1.0], 0.02) == ""
     assert close_kinks_text([0.0, 1e-6, 2.0, 2.001], 0.02) == (
         "2 pairs of kinks closer than a pixel, the closest 1e-06 apart")
+
+
+def test_close_kinks_note_follows_the_width_of_the_plot(qtbot):
+    """Issue 19: "closer than a pixel" was worked out for the width the curve had when
+    the picture came, and stayed so when the column was resized."""
+    params = [(np.array([[1.0, 1.0]]), np.array([-1.0, -1.03])),
+              (np.array([[1.0], [1.0]]), np.array([0.0]))]
+    from actlab.engine.analysis.pieces import curve_pieces
+
+    cp = curve_pieces(params, ["relu"])
+    pic = make_curve_picture(trainer((2,), "relu"))
+    pic = replace(pic, kinks_x=cp.kinks, kinks_y=np.zeros(2), n_pieces=3, pieces_bound=3)
+    panel = FunctionOutputPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 620)
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: panel.curve_view.view_box.width() > 600, timeout=5000)
+    panel.show_picture(pic)
+    label = panel.pieces_label
+    assert "closer than a pixel" not in label.text()  # 0.03 apart: 1.8 pixels at ~800 px
+    panel.resize(260, 620)  # ~0.06 x a pixel: the two kinks share one diamond
+    qtbot.waitUntil(lambda: "two kinks 0.03 apart: closer than a pixel" in label.text(),
+                    timeout=5000)
+    assert label.text() == panel.curve_view.pieces_text()
+    panel.resize(900, 620)  # and wide again: no note
+    qtbot.waitUntil(lambda: "closer than a pixel" not in label.text(), timeout=5000)
+    assert label.text().startswith("3 linear pieces")

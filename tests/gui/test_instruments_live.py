@@ -296,6 +296,34 @@ def test_regions_dock_counts_pieces_of_a_relu_network(qtbot, window):
     assert view.plot_widget.isVisibleTo(view)
 
 
+def test_regions_show_the_training_points_and_the_decision_boundary(qtbot, window):
+    """Issue 19: the regions are drawn under the lab's training points (the surface's
+    colours) and the network's 0.5 boundary, so a student relates pieces to data."""
+    w = window
+    assert w.open_preset("xor-needs-nonlinearity")
+    _set_every_activation(w, "relu")
+    _open(w, "regions")
+    view = w.instruments.regions
+    pos = view.train_points.getData()
+    assert len(pos[0]) == w.dataset.n_train
+    assert np.allclose(np.column_stack(pos), w.dataset.X_train)
+    surface_brushes = [b.color().name() for b in w.output.surface_view.train_points.data["brush"]]
+    assert [b.color().name() for b in view.train_points.data["brush"]] == surface_brushes
+    assert len(set(surface_brushes)) == 2  # both classes
+    w.step()
+    qtbot.waitUntil(lambda: view.boundary.getData()[0] is not None
+                    and len(view.boundary.getData()[0]) > 0, timeout=WAIT)
+    x, y = view.boundary.getData()
+    inside = np.isfinite(x) & np.isfinite(y)
+    assert inside.sum() > 10 and np.all(np.abs(x[inside]) <= 6.2)
+    # the 0.5 line of the output on the regions' own grid (same weights, same epoch)
+    insights = w.instruments._pack.insights
+    assert insights.surface.shape == insights.regions.shape
+    w.instruments.lab_changed()  # a new lab: points follow, the old boundary goes
+    assert view.boundary.getData()[0] is None or len(view.boundary.getData()[0]) == 0
+    assert len(view.train_points.getData()[0]) == w.dataset.n_train
+
+
 def test_no_insights_are_computed_while_no_instrument_is_on_screen(qtbot, window):
     w = window
     w.play()

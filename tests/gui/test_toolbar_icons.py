@@ -63,3 +63,37 @@ def test_vector_icons_scale_without_blur(qapp):
             return np.mean((a > 20) & (a < 235)) / max(np.mean(a >= 235), 1e-9)
 
         assert soft(sharp) < soft(blurred)
+
+
+def test_dice_button_is_named_new_seed_as_the_guides_say(window):
+    """The guides say "press New seed"; the icon-only dice button must say that name on
+    hover and to a screen reader (issue 19)."""
+    from PySide6 import QtGui, QtWidgets
+
+    button = window.toolbar.findChild(QtWidgets.QToolButton, "new_seed")
+    assert button.toolTip().startswith("New seed (Shift+R): ")
+    assert "random starting weights" in button.toolTip()
+    name = QtGui.QAccessible.queryAccessibleInterface(button).text(QtGui.QAccessible.Text.Name)
+    assert name == "New seed"
+
+
+def test_every_button_a_guide_says_to_press_is_a_toolbar_button(window):
+    """"Press X" in a preset's guide names a toolbar button by its own words (keys such as
+    Enter are keys, not buttons)."""
+    import re
+
+    from PySide6 import QtWidgets
+
+    from actlab.labfile.presets import load_preset, preset_names
+
+    names = {b.toolTip().split(" (")[0]
+             for b in window.toolbar.findChildren(QtWidgets.QToolButton) if b.toolTip()}
+    assert {"Play", "Step", "Reset", "New seed"} <= names
+    pressed = set()
+    for kind in ("points", "functions", "images"):
+        for preset in preset_names(kind):
+            text = " ".join(str(v) for v in (load_preset(preset).guide or {}).values())
+            pressed |= {m.group(1) for m in re.finditer(
+                r"[Pp]ress ((?!Enter|Delete|Space)[A-Z][a-z]+(?: seed)?)", text)}
+    assert "New seed" in pressed
+    assert pressed <= names, pressed - names

@@ -240,3 +240,49 @@ def test_presentation_mode_enlarges_text_and_lines_and_esc_leaves(qtbot, window)
     assert not w.presentation.action.isChecked()
     assert abs(label.font().pointSizeF() - before) < 0.01
     assert abs(curve.opts["pen"].widthF() - pen_before) < 1e-9
+
+
+def test_guide_squeezed_beside_instruments_gets_its_width_back_when_they_close(qtbot, window):
+    """Issue 19: on a window narrower than the screen, the Guide unfolded beside two
+    instruments gets what is left (145 px, its text one word a line) and, after the
+    instruments closed, kept that width; it must take its own width back."""
+    w = window
+    w.resize(1100, 768)
+    assert w.open_preset("linear-collapse-xor")
+    _settle(qtbot, w)
+    guide = w.guide.guide_panel
+    wide = guide.width()
+    w.instruments.open("collapse")
+    w.instruments.open("gradient")
+    _settle(qtbot, w)
+    assert w.side_panel.folded  # folded for the instruments' room
+    w.side_panel.show_page("guide")  # the student wants the Guide beside them
+    _settle(qtbot, w)
+    assert not w.side_panel.folded and guide.width() < 200  # squeezed: what is left
+    w.instruments.close("gradient")
+    w.instruments.close("collapse")
+    _settle(qtbot, w)
+    assert w.layout_.instrument_area.isHidden()
+    text = guide.instructions_label
+    assert guide.width() >= wide - 10
+    assert text.width() >= guide.width() - 40  # wrapped to the panel, not a narrow strip
+    lines = text.height() / text.fontMetrics().lineSpacing()
+    assert lines <= 4, lines
+    assert text.height() <= text.heightForWidth(text.width()) + 2  # no stale height
+
+
+def test_a_side_panel_width_the_student_dragged_stays(qtbot, window):
+    w = window
+    w.resize(1366, 768)
+    assert w.open_preset("linear-collapse-xor")
+    _settle(qtbot, w)
+    handle = w.splitter.handle(1)
+    w.splitter.moveSplitter(200, 1)  # as a drag of the handle does (emits splitterMoved)
+    assert handle is not None
+    _settle(qtbot, w)
+    dragged = w.splitter.sizes()[0]
+    assert dragged < 260
+    w.instruments.open("collapse")
+    w.instruments.close("collapse")
+    _settle(qtbot, w)
+    assert abs(w.splitter.sizes()[0] - dragged) <= 2

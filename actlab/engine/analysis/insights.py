@@ -39,6 +39,9 @@ class Insights:
     activations: tuple
     regions: np.ndarray | None  # (n, n) int region ids over the grid, or None
     region_count: int | None
+    # the network's output on the same grid as ``regions`` (as ``Snapshot.surface``), so
+    # the regions are drawn with the decision boundary of the same weights
+    surface: np.ndarray | None = None
 
 
 class GradientLog:
@@ -125,11 +128,14 @@ def compute_insights(trainer, log: GradientLog | None = None, grid: int = 60,
     collapse = CollapseInfo(all_linear, runs, W_eff, b_eff, diff, meter, tuple(features),
                             analysis.feature_coordinates_note(features), line)
     if reg is None or Xg.shape[0] != grid * grid:  # a function lab: its curve view
-        regions, count = None, None                   # counts the pieces instead
+        regions, count, surface = None, None, None    # counts the pieces instead
     else:
         regions, count = reg[0].reshape(grid, grid), reg[1]
+        with np.errstate(all="ignore"):
+            surface = trainer.surface_grid(grid).output(net)
+        surface.setflags(write=False)
     return Insights(trainer.epoch, collapse, epochs, norm_rows, dead,
-                    tuple(net.sizes[1:-1]), tuple(pre), acts, regions, count)
+                    tuple(net.sizes[1:-1]), tuple(pre), acts, regions, count, surface)
 
 
 def hidden_space(net, features, layer: int, neurons: tuple[int, int], X_points=None,

@@ -324,6 +324,8 @@ class Instruments:
             self.collapse.set_problem(problem)
             self.hidden.set_problem(problem, n_classes)
             self.hidden.set_layers(lab.network.hidden)
+        # the regions are drawn under the lab's own training points
+        self.regions.set_points(None if self.images else ds)
         self._pack = None
         self._drawn.clear()
         for key in INSIGHT_VIEWS:

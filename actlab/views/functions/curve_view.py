@@ -93,11 +93,18 @@ class CurveView(QtWidgets.QWidget):
     """y against x on [-6, 6]: training points (dots), test points (squares, optional),
     the network's curve (thick) with its kinks (diamonds), each hidden unit's weighted
     contribution (thin coloured lines, optional) and the collapse line (dashed,
-    optional, when the network has one)."""
+    optional, when the network has one).
+
+    Signals: ``scaleChanged()`` — the plot's x units per pixel changed (the view was
+    resized), so :meth:`pieces_text` may now name other kinks as closer than a pixel.
+    """
+
+    scaleChanged = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._pic = None
+        self._scale: float | None = None  # x_per_pixel when scaleChanged was last sent
         self._show_units = False
         self._show_test = False
         self._show_line = False
@@ -150,6 +157,13 @@ class CurveView(QtWidgets.QWidget):
         self.legend = legend_row(pi, [])
         self._legend_key: tuple = ()
         self._fill_legend()
+        # a drag of the splitter resizes the plot many times an event-loop pass: the
+        # scale is looked at once, after them
+        self._scale_timer = QtCore.QTimer(self)
+        self._scale_timer.setSingleShot(True)
+        self._scale_timer.setInterval(0)
+        self._scale_timer.timeout.connect(self._check_scale)
+        self.view_box.sigResized.connect(lambda *_: self._scale_timer.start())
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
         return QtCore.QSize(520, 360)
@@ -220,6 +234,12 @@ class CurveView(QtWidgets.QWidget):
         shown, before its layout gives it a real width)."""
         width = float(self.view_box.width()) if self.isVisible() else 0.0
         return (X_RANGE[1] - X_RANGE[0]) / (width if width >= 1.0 else 600.0)
+
+    def _check_scale(self) -> None:
+        scale = self.x_per_pixel()
+        if scale != self._scale:
+            self._scale = scale
+            self.scaleChanged.emit()
 
     def y_range(self) -> tuple[float, float]:
         return self._y_range

@@ -2,7 +2,10 @@
 linear, each piece in its own colour, with their count.
 
 A dumb view: it draws ``insights.regions`` (an (n, n) array of region ids, row-major like
-the decision surface) and ``insights.region_count``.
+the decision surface) and ``insights.region_count``, and over them the training points it
+is given (:meth:`RegionsView.set_points`) and the decision boundary of
+``insights.surface``, as the decision surface draws them: a student sees which pieces the
+boundary runs through and which points each piece holds.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from actlab.views import colors
 from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.activations.lookup import display_name
 from actlab.views.qt import QtCore, QtWidgets, cache_axes, fix_plane_view, pg, white_background
-from actlab.views.points.surface_view import image_rect
+from actlab.views.points.surface_view import class_boundaries, contour_lines, image_rect
 
 PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
 
@@ -96,7 +99,8 @@ def not_defined_text(activations) -> str:
 class RegionsView(QtWidgets.QWidget):
     """The input plane [-extent, extent]² coloured by linear region, with a big count.
 
-    Attributes: ``count_label``, ``message_label``, ``image``, ``plot_item``.
+    Attributes: ``count_label``, ``message_label``, ``image``, ``plot_item``,
+    ``train_points`` (scatter), ``boundary`` (curve).
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, extent: float = 6.0):
@@ -139,8 +143,18 @@ class RegionsView(QtWidgets.QWidget):
         pi.setLabel("bottom", "x<sub>1</sub>")
         pi.setLabel("left", "x<sub>2</sub>")
         self.image = pg.ImageItem()
+        self.image.setZValue(-10)
+        # the decision surface's boundary and training points, in its colours
+        self.boundary = pg.PlotCurveItem(pen=pg.mkPen(colors.BOUNDARY, width=2.0),
+                                         connect="finite", antialias=True)
+        self.boundary.setZValue(5)
+        self.train_points = pg.ScatterPlotItem(symbol="o", size=7.0,
+                                               pen=pg.mkPen(colors.OUTLINE, width=1.0))
+        self.train_points.setZValue(10)
+        self._problem = "classification"
         cache_axes(pi)
-        pi.addItem(self.image)
+        for item in (self.image, self.boundary, self.train_points):
+            pi.addItem(item, ignoreBounds=True)
         self.plot_widget.setToolTip(self.count_label.toolTip())
         lay.addWidget(self.plot_widget, 1)
         # takes the plot's room while it is hidden, so the text stays at the top
@@ -151,6 +165,34 @@ class RegionsView(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
         return QtCore.QSize(520, 600)
 
+    def set_points(self, dataset) -> None:
+        """Show the training points of a point lab's ``Dataset`` (None: none), coloured
+        by their targets as on the decision surface."""
+        if dataset is None or np.asarray(dataset.X_train).shape[1:] != (2,):
+            self.train_points.setData([])
+            return
+        self._problem = dataset.problem
+        target_range = None
+        if dataset.problem == "regression":
+            target_range = colors.symmetric_range(
+                np.concatenate([dataset.y_train, dataset.y_test]))
+        rgba = colors.point_rgba(dataset.y_train, dataset.problem, dataset.n_classes,
+                                 target_range)
+        brushes = {c.tobytes(): pg.mkBrush(*c) for c in np.unique(rgba, axis=0)}
+        self.train_points.setData(pos=np.asarray(dataset.X_train),
+                                  brush=[brushes[c.tobytes()] for c in rgba])
+
+    def show_boundary(self, surface) -> None:
+        """Draw the decision boundary of an (n, n) P(class 1) or (n, n, k) probability
+        image on the plane (none for regression values or no image)."""
+        if surface is None or self._problem != "classification":
+            self.boundary.setData([], [])
+            return
+        s = np.asarray(surface, dtype=np.float64)
+        rect = image_rect(s.shape[0], s.shape[1], self._extent)
+        x, y = class_boundaries(s, rect) if s.ndim == 3 else contour_lines(s, 0.5, rect)
+        self.boundary.setData(x, y)
+
     def show_insights(self, insights, force: bool = False) -> bool:
         """Draw ``insights.regions`` and ``region_count`` (or say why there are none).
         Insights older (by epoch) than the last drawn are dropped unless ``force``."""
@@ -160,11 +202,13 @@ class RegionsView(QtWidgets.QWidget):
             return False
         self._epoch = insights.epoch
         self.show_regions(insights.regions, insights.region_count, insights.activations)
+        self.show_boundary(getattr(insights, "surface", None))
         return True
 
     def clear(self) -> None:
-        """Forget the last epoch drawn (e.g. after Reset)."""
+        """Forget the last epoch drawn and its boundary (e.g. after Reset); points stay."""
         self._epoch = None
+        self.boundary.setData([], [])
 
     def show_regions(self, regions, count=None, activations=()) -> None:
         """Draw an (n, n) region-id array (``count`` defaults to the distinct ids); with

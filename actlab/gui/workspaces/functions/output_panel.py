@@ -97,6 +97,8 @@ class FunctionOutputPanel(QtWidgets.QWidget):
         self.pieces_label.setWordWrap(True)
         self.pieces_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.pieces_label)
+        # "kinks closer than a pixel" depends on the plot's width: a resize re-words it
+        self.curve_view.scaleChanged.connect(self._refresh_pieces)
 
         self.warning = warning_label()
         layout.addWidget(self.warning)
@@ -173,11 +175,16 @@ class FunctionOutputPanel(QtWidgets.QWidget):
         """Draw a CurvePicture (None clears the curve) and its pieces line."""
         self._pic = pic
         self.curve_view.show_picture(pic)
-        self.pieces_label.setText(self.curve_view.pieces_text())
+        self._refresh_pieces()
         self.pieces_label.setToolTip(pic.reason if pic is not None and pic.reason
                                      else PIECES_TIP)
         has_line = pic is not None and pic.line is not None
         self.show_line.setVisible(has_line)
+
+    def _refresh_pieces(self) -> None:
+        text = self.curve_view.pieces_text()
+        if text != self.pieces_label.text():  # a new text re-lays the panel out
+            self.pieces_label.setText(text)
 
     def show_history(self, history: dict | None, current_loss: float | None = None) -> None:
         """The loss curves of a Snapshot's ``history``."""
