@@ -261,9 +261,11 @@ class WindowLayout:
                 self.side.set_folded(True)  # re-enters fit through _side_folded
                 return
             # the output (the decision surface, the curve) beside an instrument wants more
-            # than its floor: below OUTPUT_BESIDE the network gives way instead
-            beside = total - side - self.floors[NETWORK] - max(need, min(want, room))
-            short = beside < OUTPUT_BESIDE + (UNSHARE_MARGIN if self.network_shared else 0)
+            # than its floor, and the instrument what it would like up to a first
+            # column's width: when three columns cannot give both, the network gives way
+            three = total - side - self.floors[NETWORK] - OUTPUT_BESIDE
+            wanted = max(need, min(self.instrument_want(), INSTRUMENT_WIDTH))
+            short = three < wanted + (UNSHARE_MARGIN if self.network_shared else 0)
             self.share_network(short and self.side.folded)
             if self.network_shared:
                 total += HANDLE

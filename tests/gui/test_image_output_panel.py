@@ -248,3 +248,38 @@ def test_a_narrow_column_stacks_scores_above_the_confusion_matrix(qtbot, shapes)
         r = QtCore.QRect(view.mapTo(p, QtCore.QPoint(0, 0)), view.size())
         assert p.rect().contains(r), r
     assert c.mapTo(p, QtCore.QPoint(0, 0)).y() >= s.mapTo(p, QtCore.QPoint(0, 0)).y() + s.height()
+
+
+def test_a_short_column_shows_curves_and_probe_as_two_tabs(qtbot, shapes):
+    """A projector at 200 % leaves the column ~400 px high: stacked, the class scores and
+    the confusion matrix fell below the fold.  There the curves and the probe are two tabs,
+    each whole in sight; a tall column stacks them again."""
+    from PySide6 import QtWidgets
+    from actlab.gui.style import scrolling
+    p = ImageOutputPanel()
+    area = scrolling(p, "image_output_scroll", QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    qtbot.addWidget(area)
+    area.resize(300, 400)
+    area.show()
+    qtbot.waitExposed(area)
+    _shown(p, shapes)
+    qtbot.waitUntil(lambda: p.tabs.isVisible())
+    assert [p.tabs.tabText(i) for i in range(p.tabs.count())] == ["Loss and accuracy",
+                                                                  "Test images"]
+    viewport = area.viewport().rect()
+
+    def whole(view) -> bool:
+        r = QtCore.QRect(view.mapTo(area.viewport(), QtCore.QPoint(0, 0)), view.size())
+        return view.isVisible() and viewport.contains(r) and r.height() >= 80
+
+    assert whole(p.loss_view) and not p.scores_view.isVisible()
+    p.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: p.scores_view.isVisible())
+    QtWidgets.QApplication.processEvents()
+    assert whole(p.scores_view) and whole(p.confusion_view) and p.gallery.isVisible()
+    assert not p.loss_view.isVisible()
+    area.resize(300, 900)  # tall again: one column, every view in it
+    qtbot.waitUntil(lambda: p.tabs.isHidden())
+    for view in (p.loss_view, p.accuracy_view, p.scores_view, p.confusion_view):
+        assert view.isVisible() and view.parentWidget() is not None
+    assert p.curves_box.parentWidget() is p and p.probe_box.parentWidget() is p

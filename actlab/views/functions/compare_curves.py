@@ -22,7 +22,7 @@ from actlab.views.functions.curve_view import CurveView
 
 COLUMNS = 2          # cells a row at least (when there are two): a column ~330-450 px
 CELL_HEIGHT = 170    # enough for the curve and its axis numbers
-CELL_WIDTH = 150     # the narrowest cell: its axis numbers and a 60-px data area
+CELL_WIDTH = 140     # the narrowest cell: its axis numbers and a 60-px data area
 
 
 def run_title(name: str, snapshot, pic, custom=()) -> str:

@@ -66,6 +66,8 @@ class SteppedLossView(LossView):
             vb.setYRange(0, top, padding=0.02)
 
 
+MIN_PLOT_WIDTH = 140  # px: the axes and a data area of 60 px
+SHORT_COLUMN = 480  # px of height: below it, the curves and the probe are two tabs
 BOTTOM_ROW_WIDTH = 320  # px: the class scores and the confusion matrix side by side (at
 # 330 px both fit; beside an open instrument the column is ~290 px and cut the matrix off)
 
@@ -95,22 +97,34 @@ class ImageOutputPanel(QtWidgets.QWidget):
             # room for the legend row, the epoch axis and a data area of at least 60 px
             # (at 120 px the accuracy plot of a 1366x768 window kept a 40 px strip; the
             # column scrolls down instead)
-            view.setMinimumSize(140, 150)
+            view.setMinimumSize(MIN_PLOT_WIDTH, 150)
             cache_axes(view.plot_item)
-        self._curves = QtWidgets.QGridLayout()
+        # two groups: the curves, and the probe (gallery, scores, confusion matrix); on
+        # a short column (a projector at 200 %: ~400 px) they become two tabs, each
+        # whole in sight — stacked, the scores and the matrix fell below the fold
+        self._layout = layout
+        self.curves_box = QtWidgets.QWidget()
+        self.curves_box.setObjectName("image_curves")
+        self._curves = QtWidgets.QGridLayout(self.curves_box)
+        self._curves.setContentsMargins(0, 0, 0, 0)
         self._curves.setSpacing(4)
         self._side_by_side: bool | None = None
         self._place_curves(False)
-        layout.addLayout(self._curves, 5)
+        layout.addWidget(self.curves_box, 5)
 
         self.warning = warning_label()
         layout.addWidget(self.warning)
 
+        self.probe_box = QtWidgets.QWidget()
+        self.probe_box.setObjectName("image_probe")
+        probe = QtWidgets.QVBoxLayout(self.probe_box)
+        probe.setContentsMargins(0, 0, 0, 0)
+        probe.setSpacing(4)
         self.gallery_caption = caption("Test images · click one to probe it",
                                        "The network's answer under each image; a red "
                                        "outline is a mistake (hover it for the true "
                                        "class). Arrow keys move the probe.")
-        layout.addWidget(self.gallery_caption)
+        probe.addWidget(self.gallery_caption)
         self.gallery = ImageGallery()
         self.gallery.setObjectName("gallery")
         self.gallery.clicked.connect(lambda i: self.probed.emit(self._split, int(i)))
@@ -121,7 +135,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.gallery_area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.gallery_area.setWidget(self.gallery)
         self.gallery_area.setMinimumHeight(self.gallery.minimumSizeHint().height())
-        layout.addWidget(self.gallery_area, 4)
+        probe.addWidget(self.gallery_area, 4)
 
         self.scores_view = ScoresView()
         self.scores_view.setObjectName("scores_view")
@@ -133,9 +147,16 @@ class ImageOutputPanel(QtWidgets.QWidget):
         bottom = self._bottom = QtWidgets.QBoxLayout(QtWidgets.QBoxLayout.Direction.LeftToRight)
         bottom.setSpacing(4)
         for view in (self.scores_view, self.confusion_view):
-            view.setMinimumSize(140, 140)
+            view.setMinimumSize(MIN_PLOT_WIDTH, 140)
             bottom.addWidget(view, 1)
-        layout.addLayout(bottom, 4)
+        probe.addLayout(bottom, 4)
+        layout.addWidget(self.probe_box, 8)
+
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.setObjectName("image_output_tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.hide()
+        layout.addWidget(self.tabs, 1)
 
     def _numbers_table(self) -> QtWidgets.QGridLayout:
         """Test and training side by side, as the point labs' OutputPanel shows them."""
@@ -158,14 +179,50 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.loss_view.plot_item.showLabel("bottom", side_by_side)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        # side by side only when both plots get their full legend row (each is ~290 px)
+        # side by side only when both plots get their full legend row (each is ~290 px);
+        # the width the column shows, not the panel's (which a side-by-side pair widens)
+        parent = self.parentWidget()
+        width = parent.width() if parent is not None else event.size().width()
         need = sum(v.plot_widget.minimumSizeHint().width() + 150
                    for v in (self.loss_view, self.accuracy_view))
-        self._place_curves(event.size().width() >= max(need, 560))
+        self._place_curves(width >= max(need, 560))
+        short = self._column_height() < SHORT_COLUMN
+        # a tab of its own holds the pair side by side at their minimum width
+        pair = 2 * MIN_PLOT_WIDTH + self._bottom.spacing()
         self._bottom.setDirection(QtWidgets.QBoxLayout.Direction.LeftToRight
-                                  if event.size().width() >= BOTTOM_ROW_WIDTH else
-                                  QtWidgets.QBoxLayout.Direction.TopToBottom)
+                                  if width >= BOTTOM_ROW_WIDTH or (short and width >= pair)
+                                  else QtWidgets.QBoxLayout.Direction.TopToBottom)
+        self.set_tabbed(short)
         super().resizeEvent(event)
+
+    def set_tabbed(self, on: bool) -> None:
+        """The curves and the probe as two tabs (a short column), or one above the
+        other."""
+        if on == (not self.tabs.isHidden()):
+            return
+        if on:
+            front = self.tabs.currentIndex()
+            for box, title, tip in (
+                    (self.curves_box, "Loss and accuracy", "The loss and accuracy curves."),
+                    (self.probe_box, "Test images", "The gallery, the probed image's "
+                                                    "class scores and the confusion matrix.")):
+                self._layout.removeWidget(box)
+                i = self.tabs.addTab(box, title)
+                self.tabs.setTabToolTip(i, tip)
+            self.tabs.setCurrentIndex(max(front, 0))
+            self.tabs.show()
+        else:
+            self.tabs.hide()
+            self.tabs.clear()
+            self._layout.insertWidget(1, self.curves_box, 5)
+            self._layout.insertWidget(3, self.probe_box, 8)
+            for box in (self.curves_box, self.probe_box):
+                box.show()
+
+    def _column_height(self) -> int:
+        """The height the column shows (the scroll area's viewport, when in one)."""
+        parent = self.parentWidget()
+        return parent.height() if parent is not None else self.height()
 
     # ---------------------------------------------------------------- the API
     def show_pictures(self, pics) -> None:
