@@ -19,15 +19,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("layout_check.py")
 
-SCREENS = {  # id: (width, height, QT_SCALE_FACTOR)
-    "laptop-1366x768": (1366, 768, 1),
-    "1920x1080-at-200pc": (1920, 1080, 2),
+SCREENS = {  # id: (width, height, QT_SCALE_FACTOR, the window in logical px)
+    # a maximized window under a 40-px task bar and a 19-px title bar: the height a
+    # classroom laptop really leaves (openbox alone leaves 749 px; the full 768 is kinder)
+    "laptop-1366x768": (1366, 768, 1, "1366x709"),
+    "1920x1080-at-200pc": (1920, 1080, 2, "960x500"),
 }
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_lab_and_instrument_fits_the_screen(screen, tmp_path):
-    width, height, scale = SCREENS[screen]
+    width, height, scale, window = SCREENS[screen]
     config = tmp_path / "screens.json"
     config.write_text(json.dumps({"screens": [{
         "name": screen, "x": 0, "y": 0, "width": width, "height": height,
@@ -37,7 +39,7 @@ def test_every_lab_and_instrument_fits_the_screen(screen, tmp_path):
                  "QT_ENABLE_HIGHDPI_SCALING", "QT_FONT_DPI", "DISPLAY", "WAYLAND_DISPLAY"):
         env.pop(name, None)
     env.update(QT_QPA_PLATFORM=f"offscreen:configfile={config}", QT_SCALE_FACTOR=str(scale),
-               ACTLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+               ACTLAB_SETTINGS_DIR=str(tmp_path / "settings"), LAYOUT_WINDOW=window,
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
     started = time.monotonic()
     try:
@@ -58,6 +60,7 @@ def test_every_lab_and_instrument_fits_the_screen(screen, tmp_path):
         f"{screen} (exit {code}, {took:.0f} s): "
         + ("\n".join(problems + short) or done.stdout[-2000:] + done.stderr[-2000:])
         + f"\nsummary: {summary}")
-    # it measured what it says: every case, in a window filling the screen
+    # it measured what it says: every case, on that screen, in that window
     assert summary is not None and summary["cases"] >= 14, done.stdout
-    assert summary["window"] == f"{width // scale}x{height // scale}", summary
+    assert summary["screen"] == f"{width // scale}x{height // scale}@{scale}", summary
+    assert summary["window"] == window, summary

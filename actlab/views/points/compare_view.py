@@ -20,7 +20,7 @@ _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
 # px: the smallest cell and loss plot that keep a data area of 60 px (at any scale:
 # their titles, ticks and legend take these in logical px too)
 CELL_MIN = (140, 140)
-LOSS_MIN = 150
+LOSS_MIN = 165  # (a legend of four runs wraps to two rows in a narrow column)
 LEGEND_COLUMNS = 4  # runs per legend row above the loss plot
 
 

@@ -67,7 +67,7 @@ class SteppedLossView(LossView):
 
 
 MIN_PLOT_WIDTH = 140  # px: the axes and a data area of 60 px
-SHORT_COLUMN = 480  # px of height: below it, the curves and the probe are two tabs
+SHOW = 60  # px of the lowest plot a short column must show, or it becomes two tabs
 BOTTOM_ROW_WIDTH = 320  # px: the class scores and the confusion matrix side by side (at
 # 330 px both fit; beside an open instrument the column is ~290 px and cut the matrix off)
 
@@ -186,7 +186,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
         need = sum(v.plot_widget.minimumSizeHint().width() + 150
                    for v in (self.loss_view, self.accuracy_view))
         self._place_curves(width >= max(need, 560))
-        short = self._column_height() < SHORT_COLUMN
+        short = self._column_height() < self._stacked_need()
         # a tab of its own holds the pair side by side at their minimum width
         pair = 2 * MIN_PLOT_WIDTH + self._bottom.spacing()
         self._bottom.setDirection(QtWidgets.QBoxLayout.Direction.LeftToRight
@@ -194,6 +194,16 @@ class ImageOutputPanel(QtWidgets.QWidget):
                                   else QtWidgets.QBoxLayout.Direction.TopToBottom)
         self.set_tabbed(short)
         super().resizeEvent(event)
+
+    def _stacked_need(self) -> int:
+        """The column height that shows, stacked, every plot at least in part: down to
+        SHOW px into the last one (below it, the two tabs)."""
+        sp = self._layout.spacing()
+        bottom_stacked = self._bottom.direction() == QtWidgets.QBoxLayout.Direction.TopToBottom
+        probe = (self.gallery_caption.sizeHint().height() + self.gallery_area.minimumHeight()
+                 + (self.scores_view.minimumHeight() + sp if bottom_stacked else 0))
+        return (self._layout.itemAt(0).minimumSize().height() + self.curves_box
+                .minimumSizeHint().height() + probe + 4 * sp + SHOW)
 
     def set_tabbed(self, on: bool) -> None:
         """The curves and the probe as two tabs (a short column), or one above the
