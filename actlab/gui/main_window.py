@@ -174,8 +174,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.speed_label.setToolTip("How many epochs are trained per second right now.")
         col.addWidget(self.speed_label)
         bar.addWidget(epoch_box)
+        # "Stop after" beside the epoch it stops at, with the training buttons: last in
+        # the row it was the first thing a narrow window (200 %) hid behind "»"
+        cells = sorted(self.controls.cells, key=lambda c: c.objectName() != "cell_stop")
+        bar.addWidget(cells[0])
         bar.addSeparator()
-        for cell in self.controls.cells:  # one by one: a narrow window folds only the last
+        for cell in cells[1:]:  # one by one: a narrow window folds only the last
             bar.addWidget(cell)
         self.controls.setParent(self)  # keeps the logic; its cells live on the toolbar
         self.controls.hide()

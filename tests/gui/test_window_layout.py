@@ -287,3 +287,18 @@ def test_a_side_panel_width_the_student_dragged_stays(qtbot, window):
     w.instruments.close("collapse")
     _settle(qtbot, w)
     assert abs(w.splitter.sizes()[0] - dragged) <= 2
+
+
+def test_stop_after_stays_on_the_toolbar_of_a_narrow_window(qtbot, window):
+    """At 200 % (960 px) the toolbar cannot hold every setting: the ones folded behind
+    its "»" are the rarely changed ones, not "Stop after", which guides ask for."""
+    w = window
+    w.resize(944, 500)
+    assert w.open_preset("circle-tanh")
+    _settle(qtbot, w)
+    stop = w.controls.stop_epochs
+    assert stop.isVisible() and w.controls.stop_check.isVisible()
+    bar = w.toolbar
+    assert bar.geometry().contains(stop.mapTo(w, QtCore.QPoint(0, 0)))
+    hidden = [c.objectName() for c in w.controls.cells if not c.isVisible()]
+    assert "cell_stop" not in hidden
