@@ -179,31 +179,38 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.loss_view.plot_item.showLabel("bottom", side_by_side)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        # side by side only when both plots get their full legend row (each is ~290 px);
-        # the width the column shows, not the panel's (which a side-by-side pair widens)
+        # side by side when both plots get their full legend row (each is ~290 px); the
+        # width the column shows, not the panel's (which a side-by-side pair widens)
         parent = self.parentWidget()
         width = parent.width() if parent is not None else event.size().width()
         need = sum(v.plot_widget.minimumSizeHint().width() + 150
                    for v in (self.loss_view, self.accuracy_view))
-        self._place_curves(width >= max(need, 560))
-        short = self._column_height() < self._stacked_need()
-        # a tab of its own holds the pair side by side at their minimum width
+        wide_curves, wide_bottom = width >= max(need, 560), width >= BOTTOM_ROW_WIDTH
+        short = self._column_height() < self._stacked_need(wide_curves, wide_bottom)
+        # a tab of its own is short too: its pair side by side, at their minimum width
         pair = 2 * MIN_PLOT_WIDTH + self._bottom.spacing()
+        self._place_curves(wide_curves or (short and width >= pair))
         self._bottom.setDirection(QtWidgets.QBoxLayout.Direction.LeftToRight
-                                  if width >= BOTTOM_ROW_WIDTH or (short and width >= pair)
+                                  if wide_bottom or (short and width >= pair)
                                   else QtWidgets.QBoxLayout.Direction.TopToBottom)
         self.set_tabbed(short)
+        if short:
+            # a tab behind the other is hidden, and a hidden widget's new size hints
+            # reach no one by themselves: its old minimum kept the panel 150 px taller
+            for box in (self.curves_box, self.probe_box):
+                box.layout().invalidate()
+            self.tabs.updateGeometry()
         super().resizeEvent(event)
 
-    def _stacked_need(self) -> int:
-        """The column height that shows, stacked, every plot at least in part: down to
-        SHOW px into the last one (below it, the two tabs)."""
+    def _stacked_need(self, wide_curves: bool, wide_bottom: bool) -> int:
+        """The column height that shows, stacked (no tabs), every plot at least in part:
+        down to SHOW px into the last one.  Below it, the two tabs."""
         sp = self._layout.spacing()
-        bottom_stacked = self._bottom.direction() == QtWidgets.QBoxLayout.Direction.TopToBottom
+        curves = self.loss_view.minimumHeight() + (
+            0 if wide_curves else self.accuracy_view.minimumHeight() + self._curves.spacing())
         probe = (self.gallery_caption.sizeHint().height() + self.gallery_area.minimumHeight()
-                 + (self.scores_view.minimumHeight() + sp if bottom_stacked else 0))
-        return (self._layout.itemAt(0).minimumSize().height() + self.curves_box
-                .minimumSizeHint().height() + probe + 4 * sp + SHOW)
+                 + (0 if wide_bottom else self.scores_view.minimumHeight() + sp))
+        return self._layout.itemAt(0).minimumSize().height() + curves + probe + 4 * sp + SHOW
 
     def set_tabbed(self, on: bool) -> None:
         """The curves and the probe as two tabs (a short column), or one above the
