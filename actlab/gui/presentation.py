@@ -8,7 +8,7 @@ lines) get their tick fonts and pen widths scaled here, and put back on leaving.
 """
 from __future__ import annotations
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -17,6 +17,10 @@ from actlab.gui.style import STYLE_SHEET
 FONT_SCALE = 1.45
 LINE_SCALE = 2.0
 SHORTCUT = "F11"
+# the network's % of the network and output columns' width (52 normally): the output is the
+# larger picture on a projector
+NETWORK_SHARE = 38
+LOSS_STRETCH = 1  # the loss plot's stretch (2 normally) against the surface's 3, curve's 4
 
 
 def presentation_sheet(base_pt: float) -> str:
@@ -59,19 +63,65 @@ def _scale_plot(plot, on: bool) -> None:
         curve.setPen(pen)
 
 
+def _stretch_loss(window, on: bool) -> None:
+    """In the output columns, the loss plot's share of the height down to LOSS_STRETCH (it
+    keeps its floor): the height goes to the decision surface or the curve, the picture
+    the class looks at (at 1366 x 768 the surface was ~220 px under a loss plot as tall)."""
+    for ws in getattr(window, "workspaces", {}).values():
+        loss = getattr(getattr(ws, "output", None), "loss_view", None)
+        box = loss.parentWidget().layout() if loss is not None else None
+        if not isinstance(box, QtWidgets.QBoxLayout) or box.indexOf(loss) < 0:
+            continue  # the image labs' loss plot sits in a grid beside the accuracy
+        i = box.indexOf(loss)
+        base = loss.property("actlab_stretch")
+        if base is None:
+            base = box.stretch(i)
+            loss.setProperty("actlab_stretch", base)
+        box.setStretch(i, min(base, LOSS_STRETCH) if on else base)
+
+
 def pg_pen(pen) -> QtGui.QPen:
     import pyqtgraph as pg
 
     return pen if isinstance(pen, QtGui.QPen) else pg.mkPen(pen)
 
 
+class _ColumnWatch(QtCore.QObject):
+    """Calls ``then`` once per burst of resizes of the columns' splitter: the window's
+    size comes from the window manager after showFullScreen / showNormal, not at once."""
+
+    def __init__(self, splitter: QtWidgets.QSplitter, then):
+        super().__init__(splitter)
+        self.then = then
+        self.pending = False
+        splitter.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QtCore.QEvent.Type.Resize and not self.pending:
+            self.pending = True
+            QtCore.QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        self.pending = False
+        self.then()
+
+
 class Presentation:
-    """The mode's action (``action``, checkable, F11) and the switching."""
+    """The mode's action (``action``, checkable, F11) and the switching.
+
+    On entering, the columns are fitted to the full screen with the output as the larger
+    picture (and the side panel folded to its rail beside an open instrument); on leaving,
+    the columns the window had before come back as they were, once the window is back to
+    its size."""
 
     def __init__(self, window: QtWidgets.QMainWindow):
         self.w = window
         self.on = False
         self._was_maximized = False
+        self._before = None  # the columns before entering: see _remember
+        self._watch = None
+        self._misses = 0  # resizes on leaving that did not bring the old width back
         act = self.action = QAction("&Presentation mode", window)
         act.setObjectName("action_presentation")
         act.setCheckable(True)
@@ -90,9 +140,14 @@ class Presentation:
         if on == self.on:
             return
         w = self.w
+        lay = w.layout_
+        if self._watch is None:
+            self._watch = _ColumnWatch(lay.splitter, self._resized)
         self.on = on
         self.leave.setEnabled(on)
         if on:
+            self._remember()
+            self._misses = 0
             self._was_maximized = w.isMaximized()
             base = QtWidgets.QApplication.font().pointSizeF() or 10.0
             w.setStyleSheet(presentation_sheet(base))
@@ -102,9 +157,62 @@ class Presentation:
             w.showMaximized() if self._was_maximized else w.showNormal()
         for plot in _plot_items(w):
             _scale_plot(plot, on)
+        # after the style sheet: the combo boxes measure their entries at the new font
+        w.controls.fit_to_font(FONT_SCALE if on else 1.0)
+        _stretch_loss(w, on)
+        lay.network_share = NETWORK_SHARE if on else type(lay).network_share
         w.network_view.update()
-        w.layout_.fit()
+        if on:
+            if not lay.instrument_area.isHidden():
+                lay.fold_for_room()  # the output beside the instrument, not the Guide
+            lay.fit()
+        else:
+            self._restore()
         w.status("Presentation mode: press F11 or Esc to leave." if on else
                  "Presentation mode off.")
         if self.action.isChecked() != on:
             self.action.setChecked(on)
+
+    # ------------------------------------------------------------------ the columns
+    def _remember(self) -> None:
+        lay = self.w.layout_
+        self._before = {"width": lay.splitter.width(), "sizes": lay.splitter.sizes(),
+                        "folded": lay.side.folded, "shared": lay.network_shared,
+                        "instruments": not lay.instrument_area.isHidden(),
+                        "for_room": lay._folded_for_room,
+                        "squeezed": lay._side_squeezed_from}
+
+    def _resized(self) -> None:
+        if self.on:
+            self.w.layout_.fit()  # the full screen arrived (or moved to another screen)
+        else:
+            self._restore()
+
+    def _restore(self) -> None:
+        """The columns as before entering, once the window has its size back; fitted
+        anew when an instrument opened or closed meanwhile."""
+        before, lay = self._before, self.w.layout_
+        if before is None:
+            return
+        if before["instruments"] != (not lay.instrument_area.isHidden()):
+            self._before = None
+            lay.fit()
+            return
+        if lay.splitter.width() != before["width"]:
+            # until the window is back to its size (then _resized comes here); a window
+            # manager that gives it another size: fitted to that
+            self._misses += 1
+            if self._misses > 3:
+                self._before = None
+            lay.fit()
+            return
+        self._misses = 0
+        if lay.side.folded != before["folded"]:
+            lay.side.set_folded(before["folded"])  # its fit runs first, then this again
+            QtCore.QTimer.singleShot(0, self.w, self._restore)
+            return
+        self._before = None
+        lay.share_network(before["shared"])
+        lay._folded_for_room = before["for_room"]
+        lay._side_squeezed_from = before["squeezed"]
+        lay.splitter.setSizes(before["sizes"])

@@ -286,3 +286,98 @@ def test_a_side_panel_width_the_student_dragged_stays(qtbot, window):
     w.instruments.close("collapse")
     _settle(qtbot, w)
     assert abs(w.splitter.sizes()[0] - dragged) <= 2
+
+
+# --- presentation mode on a 1366 x 768 projector (issue 19) -----------------------------
+def _present_at_1366(qtbot, w, monkeypatch):
+    """Presentation mode on a 1366 x 768 projector: the offscreen screen is 800 x 800, so
+    full screen and back are the sizes a window manager would give (1366 x 768, and the
+    window's size before)."""
+    normal = w.size()
+    monkeypatch.setattr(w, "showFullScreen", lambda: w.resize(1366, 768))
+    monkeypatch.setattr(w, "showNormal", lambda: w.resize(normal))
+    w.presentation.action.trigger()
+    qtbot.waitUntil(lambda: w.width() == 1366, timeout=WAIT)
+    _settle(qtbot, w)
+    _settle(qtbot, w)
+    assert w.presentation.on
+
+
+def _leave(qtbot, w):
+    qtbot.keyClick(w, QtCore.Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.presentation.on, timeout=WAIT)
+    _settle(qtbot, w)
+    _settle(qtbot, w)
+
+
+def _toolbar_combos(w):
+    return [c for c in w.toolbar.findChildren(QtWidgets.QComboBox)
+            if c.window() is w]
+
+
+def test_presentation_combos_show_their_whole_text_and_get_their_widths_back(qtbot, window,
+                                                                           monkeypatch):
+    """Issue 19: the toolbar's combo boxes kept widths made for the normal font, so at
+    ×1.45 "Classification" read "Classificati"."""
+    w = window
+    w.resize(1366, 768)
+    assert w.open_preset("circle-tanh")
+    _settle(qtbot, w)
+    normal = {c.objectName(): c.width() for c in _toolbar_combos(w)}
+    assert {"activation", "problem", "optimizer", "learning_rate"} <= set(normal)
+    _present_at_1366(qtbot, w, monkeypatch)
+    for c in _toolbar_combos(w):
+        assert c.width() >= c.sizeHint().width(), c.objectName()
+        # the longest entry fits beside the arrow at the bigger font
+        longest = max(c.fontMetrics().horizontalAdvance(c.itemText(i))
+                      for i in range(c.count()))
+        assert c.width() >= longest + 20, (c.objectName(), c.width(), longest)
+    assert w.controls.problem.currentText() == "Classification"
+    _leave(qtbot, w)
+    assert {c.objectName(): c.width() for c in _toolbar_combos(w)} == normal
+
+
+def test_presentation_at_1366_gives_the_output_the_larger_column(qtbot, window, monkeypatch):
+    """Issue 19: the network took half the screen and the decision surface ~220 px; the
+    output is what the class looks at."""
+    w = window
+    assert w.open_preset("circle-tanh")  # a guided lab: the Guide is shown
+    _settle(qtbot, w)
+    lay = w.layout_
+    before = lay.sizes()  # at 1280 x 800
+    _present_at_1366(qtbot, w, monkeypatch)
+    sizes = lay.sizes()
+    assert sizes[OUTPUT] > 1.4 * sizes[NETWORK], sizes
+    assert sizes[NETWORK] < 0.35 * sum(sizes), sizes
+    surface = w.output.surface_view
+    assert surface.height() >= 280 and surface.width() > sizes[NETWORK], surface.size()
+    guide = w.guide.guide_panel
+    assert not w.side_panel.folded and guide.isVisible()
+    assert guide.instructions_label.width() >= 240
+    _leave(qtbot, w)
+    assert w.size() == QtCore.QSize(1280, 800)
+    assert lay.sizes() == before  # the normal layout exactly, not a new fit
+
+
+def test_presentation_beside_an_instrument_folds_the_side_and_leaving_restores_it(
+        qtbot, window, monkeypatch):
+    w = window
+    w.resize(1366, 768)
+    assert w.open_preset("circle-tanh")
+    _settle(qtbot, w)
+    w.instruments.open("compare")
+    _settle(qtbot, w)
+    w.side_panel.show_page("guide")
+    _settle(qtbot, w)
+    lay = w.layout_
+    before, folded = lay.sizes(), w.side_panel.folded
+    _present_at_1366(qtbot, w, monkeypatch)
+    sizes = lay.sizes()
+    out, net = sizes[OUTPUT], sizes[NETWORK]
+    if not w.side_panel.folded:  # the Guide beside them must stay readable
+        assert w.guide.guide_panel.instructions_label.width() >= 240
+    assert out > net and out > sizes[INSTRUMENT_COLUMN], sizes
+    assert w.output.surface_view.width() >= 400
+    _leave(qtbot, w)
+    assert lay.sizes() == before
+    assert w.side_panel.folded == folded
