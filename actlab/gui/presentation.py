@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from actlab.gui.style import STYLE_SHEET
+from actlab.gui.window_layout import NETWORK, OUTPUT, OUTPUT_BESIDE
 
 FONT_SCALE = 1.45
 LINE_SCALE = 2.0
@@ -163,9 +164,7 @@ class Presentation:
         lay.network_share = NETWORK_SHARE if on else type(lay).network_share
         w.network_view.update()
         if on:
-            if not lay.instrument_area.isHidden():
-                lay.fold_for_room()  # the output beside the instrument, not the Guide
-            lay.fit()
+            self._fit()
         else:
             self._restore()
         w.status("Presentation mode: press F11 or Esc to leave." if on else
@@ -176,15 +175,36 @@ class Presentation:
     # ------------------------------------------------------------------ the columns
     def _remember(self) -> None:
         lay = self.w.layout_
-        self._before = {"width": lay.splitter.width(), "sizes": lay.splitter.sizes(),
+        self._before = {"width": lay.splitter.width(), "window_width": self.w.width(), "sizes": lay.splitter.sizes(),
                         "folded": lay.side.folded, "shared": lay.network_shared,
                         "instruments": not lay.instrument_area.isHidden(),
                         "for_room": lay._folded_for_room,
                         "squeezed": lay._side_squeezed_from}
 
+    def _fit(self) -> None:
+        """The columns fitted to the screen; beside an open instrument the side panel folds
+        to its rail when the output would otherwise be narrower than the network or than
+        OUTPUT_BESIDE (at 1366 x 768 all four columns sat at their floors, the surface
+        ~220 px), not when there is room for it (1920 x 1080)."""
+        lay = self.w.layout_
+        lay.fit()
+        if lay.instrument_area.isHidden() or lay.side.folded or not self._full_size():
+            return
+        sizes = lay.sizes()
+        if sizes[OUTPUT] < max(sizes[NETWORK], OUTPUT_BESIDE):
+            lay.fold_for_room()  # fits again
+
+    def _full_size(self) -> bool:
+        """Whether the window has its full-screen size yet: the window manager resizes it
+        after showFullScreen, and the taller toolbar resizes the columns before that."""
+        w, before = self.w, self._before or {}
+        screen = w.screen()
+        return (w.width() != before.get("window_width", w.width())
+                or (screen is not None and w.width() == screen.geometry().width()))
+
     def _resized(self) -> None:
         if self.on:
-            self.w.layout_.fit()  # the full screen arrived (or moved to another screen)
+            self._fit()  # the full screen arrived (or the window moved to another screen)
         else:
             self._restore()
 

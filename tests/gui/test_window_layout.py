@@ -361,8 +361,7 @@ def test_presentation_at_1366_gives_the_output_the_larger_column(qtbot, window, 
 
 def test_presentation_beside_an_instrument_folds_the_side_and_leaving_restores_it(
         qtbot, window, monkeypatch):
-    w = window
-    w.resize(1366, 768)
+    w = window  # 1280 x 800 until presentation mode
     assert w.open_preset("circle-tanh")
     _settle(qtbot, w)
     w.instruments.open("compare")
