@@ -64,12 +64,17 @@ def _scale_plot(plot, on: bool) -> None:
         curve.setPen(pen)
 
 
-def _stretch_loss(window, on: bool) -> None:
+def _output_heights(window, on: bool) -> None:
     """In the output columns, the loss plot's share of the height down to LOSS_STRETCH (it
-    keeps its floor): the height goes to the decision surface or the curve, the picture
-    the class looks at (at 1366 x 768 the surface was ~220 px under a loss plot as tall)."""
-    for ws in getattr(window, "workspaces", {}).values():
-        loss = getattr(getattr(ws, "output", None), "loss_view", None)
+    keeps its floor) and the point labs' numbers beside it: the height goes to the
+    decision surface or the curve, the picture the class looks at (at 1366 x 768 the
+    surface was ~220 px under a loss plot as tall)."""
+    outputs = [getattr(ws, "output", None)
+               for ws in getattr(window, "workspaces", {}).values()]
+    for out in outputs:
+        if not on and hasattr(out, "set_numbers_beside"):
+            out.set_numbers_beside(False)  # first: the loss plot back in the column
+        loss = getattr(out, "loss_view", None)
         box = loss.parentWidget().layout() if loss is not None else None
         if not isinstance(box, QtWidgets.QBoxLayout) or box.indexOf(loss) < 0:
             continue  # the image labs' loss plot sits in a grid beside the accuracy
@@ -79,6 +84,8 @@ def _stretch_loss(window, on: bool) -> None:
             base = box.stretch(i)
             loss.setProperty("actlab_stretch", base)
         box.setStretch(i, min(base, LOSS_STRETCH) if on else base)
+        if on and hasattr(out, "set_numbers_beside"):
+            out.set_numbers_beside(True)  # where the column is wide enough
 
 
 def pg_pen(pen) -> QtGui.QPen:
@@ -160,7 +167,7 @@ class Presentation:
             _scale_plot(plot, on)
         # after the style sheet: the combo boxes measure their entries at the new font
         w.controls.fit_to_font(FONT_SCALE if on else 1.0)
-        _stretch_loss(w, on)
+        _output_heights(w, on)
         lay.network_share = NETWORK_SHARE if on else type(lay).network_share
         w.network_view.update()
         if on:

@@ -345,18 +345,26 @@ def test_presentation_at_1366_gives_the_output_the_larger_column(qtbot, window, 
     _settle(qtbot, w)
     lay = w.layout_
     before = lay.sizes()  # at 1280 x 800
+    surface_before = w.output.surface_view.height()
     _present_at_1366(qtbot, w, monkeypatch)
     sizes = lay.sizes()
     assert sizes[OUTPUT] > 1.4 * sizes[NETWORK], sizes
     assert sizes[NETWORK] < 0.35 * sum(sizes), sizes
     surface = w.output.surface_view
-    assert surface.height() >= 280 and surface.width() > sizes[NETWORK], surface.size()
+    # the height the numbers and a tall loss plot took goes to the surface (~275 before)
+    assert surface.height() >= 340 and surface.width() > sizes[NETWORK], surface.size()
+    loss, numbers = w.output.loss_view, w.output.values["test_loss"]
+    assert numbers.isVisible() and numbers.mapTo(w, QtCore.QPoint(0, 0)).x() < \
+        loss.mapTo(w, QtCore.QPoint(0, 0)).x()  # beside the loss plot, not above it
+    assert loss.height() >= 150  # it keeps its floor: legend, ticks and curves
     guide = w.guide.guide_panel
     assert not w.side_panel.folded and guide.isVisible()
     assert guide.instructions_label.width() >= 240
     _leave(qtbot, w)
     assert w.size() == QtCore.QSize(1280, 800)
     assert lay.sizes() == before  # the normal layout exactly, not a new fit
+    assert numbers.mapTo(w, QtCore.QPoint(0, 0)).y() < loss.mapTo(w, QtCore.QPoint(0, 0)).y()
+    assert surface.height() == surface_before
 
 
 def test_presentation_beside_an_instrument_folds_the_side_and_leaving_restores_it(
