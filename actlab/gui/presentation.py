@@ -179,6 +179,15 @@ class Presentation:
         if self.action.isChecked() != on:
             self.action.setChecked(on)
 
+    def refresh(self) -> None:
+        """In presentation mode, scale what was made since entering it (a lab of another
+        kind opens its workspace: its plots and its output column)."""
+        if not self.on:
+            return
+        for plot in _plot_items(self.w):
+            _scale_plot(plot, True)
+        _output_heights(self.w, True)
+
     # ------------------------------------------------------------------ the columns
     def _remember(self) -> None:
         lay = self.w.layout_

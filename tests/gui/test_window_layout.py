@@ -388,3 +388,21 @@ def test_presentation_beside_an_instrument_folds_the_side_and_leaving_restores_i
     _leave(qtbot, w)
     assert lay.sizes() == before
     assert w.side_panel.folded == folded
+
+
+def test_a_lab_of_another_kind_opened_in_presentation_mode_is_presented_too(
+        qtbot, window, monkeypatch):
+    w = window
+    _present_at_1366(qtbot, w, monkeypatch)
+    assert w.open_preset("functions-four-relu-pieces")  # its workspace is made now
+    _settle(qtbot, w)
+    out = w.workspace.output
+    axis = out.loss_view.plot_item.getAxis("bottom")
+    assert getattr(axis, "_actlab_font", None) is not None, "its plots were not scaled"
+    normal = axis._actlab_font.pointSizeF()
+    assert axis.style["tickFont"].pointSizeF() >= normal * 1.3
+    assert w.controls.problem.width() >= w.controls.problem.sizeHint().width()
+    sizes = w.layout_.sizes()
+    assert sizes[OUTPUT] > 1.4 * sizes[NETWORK], sizes
+    _leave(qtbot, w)
+    assert abs(axis.style["tickFont"].pointSizeF() - normal) < 0.01
