@@ -95,17 +95,21 @@ def pg_pen(pen) -> QtGui.QPen:
 
 
 class _ColumnWatch(QtCore.QObject):
-    """Calls ``then`` once per burst of resizes of the columns' splitter: the window's
-    size comes from the window manager after showFullScreen / showNormal, not at once."""
+    """Calls ``then`` once per burst of resizes of the columns' splitter (the window's
+    size comes from the window manager after showFullScreen / showNormal, not at once)
+    and when the instrument column opens."""
 
-    def __init__(self, splitter: QtWidgets.QSplitter, then):
-        super().__init__(splitter)
+    def __init__(self, layout, then):
+        super().__init__(layout.splitter)
         self.then = then
         self.pending = False
-        splitter.installEventFilter(self)
+        layout.splitter.installEventFilter(self)
+        layout.instrument_area.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QtCore.QEvent.Type.Resize and not self.pending:
+        kind = event.type()
+        if (kind == QtCore.QEvent.Type.Resize and isinstance(obj, QtWidgets.QSplitter)
+                or kind == QtCore.QEvent.Type.Show) and not self.pending:
             self.pending = True
             QtCore.QTimer.singleShot(0, self, self._run)
         return False
@@ -150,7 +154,7 @@ class Presentation:
         w = self.w
         lay = w.layout_
         if self._watch is None:
-            self._watch = _ColumnWatch(lay.splitter, self._resized)
+            self._watch = _ColumnWatch(lay, self._resized)
         self.on = on
         self.leave.setEnabled(on)
         if on:

@@ -406,3 +406,20 @@ def test_a_lab_of_another_kind_opened_in_presentation_mode_is_presented_too(
     assert sizes[OUTPUT] > 1.4 * sizes[NETWORK], sizes
     _leave(qtbot, w)
     assert abs(axis.style["tickFont"].pointSizeF() - normal) < 0.01
+
+
+def test_an_instrument_opened_in_presentation_mode_leaves_the_output_the_larger_column(
+        qtbot, window, monkeypatch):
+    w = window
+    assert w.open_preset("circle-tanh")
+    _settle(qtbot, w)
+    _present_at_1366(qtbot, w, monkeypatch)
+    w.instruments.open("compare")
+    _settle(qtbot, w)
+    sizes = w.layout_.sizes()
+    assert w.side_panel.folded  # for room: all four columns sat at their floors
+    assert sizes[OUTPUT] > sizes[NETWORK] and sizes[OUTPUT] > sizes[INSTRUMENT_COLUMN], sizes
+    w.side_panel.show_page("guide")  # the teacher wants the Guide: it stays readable
+    _settle(qtbot, w)
+    assert not w.side_panel.folded
+    assert w.guide.guide_panel.instructions_label.width() >= 240
