@@ -1,10 +1,16 @@
 """Presentation mode (View ▸ Presentation mode, F11): the window full screen with larger
 fonts and thicker lines, for a projector at the back of a classroom.
 
-The same layout rules apply (:mod:`actlab.gui.window_layout`): bigger fonts make the
-columns' contents wider, so on a small projector the side panel folds to its rail sooner.
+The same layout rules apply (:mod:`actlab.gui.window_layout`, its floors at 100 %):
+bigger fonts make the columns' contents wider, so on a small projector the side panel
+folds to its rail sooner.  What a class looks at comes first: the output column gets the
+larger share (NETWORK_SHARE), the loss plot keeps only its floor (the point labs' numbers
+beside it), so the decision surface gets the height, and beside an open instrument the
+side panel folds when the output would be narrower than the network.  The toolbar's combo
+boxes widen to their entries at the bigger font (what no longer fits folds behind "»").
 Widgets follow a style-sheet font size; the plots (pyqtgraph draws its own text and
-lines) get their tick fonts and pen widths scaled here, and put back on leaving.
+lines) get their tick fonts and pen widths scaled here.  Leaving puts everything back,
+the columns as they were before entering.
 """
 from __future__ import annotations
 
@@ -195,8 +201,9 @@ class Presentation:
     # ------------------------------------------------------------------ the columns
     def _remember(self) -> None:
         lay = self.w.layout_
-        self._before = {"width": lay.splitter.width(), "window_width": self.w.width(), "sizes": lay.splitter.sizes(),
-                        "folded": lay.side.folded, "shared": lay.network_shared,
+        self._before = {"width": lay.splitter.width(), "window_width": self.w.width(),
+                        "sizes": lay.splitter.sizes(), "folded": lay.side.folded,
+                        "shared": lay.network_shared,
                         "instruments": not lay.instrument_area.isHidden(),
                         "for_room": lay._folded_for_room,
                         "squeezed": lay._side_squeezed_from}
