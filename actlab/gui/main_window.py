@@ -370,6 +370,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for other in self.workspaces.values():
             if other.export_menu is not None:
                 other.export_menu.setEnabled(other is ws)
+        if getattr(self, "presentation", None) is not None:
+            self.presentation.refresh()  # a workspace made in presentation mode
 
     def _stacks(self) -> tuple:
         return self.data_stack, self.network_stack, self.output_stack

@@ -113,6 +113,10 @@ class WindowLayout:
     (:class:`InstrumentArea`), ``columns`` (the four column widgets in splitter order).
     """
 
+    # % of the network's and the output's width the network gets (presentation mode gives
+    # the output, the picture a class looks at, the larger part)
+    network_share = 52
+
     def __init__(self, window, data_page: QtWidgets.QWidget, network: QtWidgets.QWidget,
                  output: QtWidgets.QWidget, plots=None):
         self.w = window
@@ -296,12 +300,19 @@ class WindowLayout:
         if self.network_shared:
             net, out = 0, max(self.floors[OUTPUT], rest)
         else:
-            share = rest * 52 // 100
+            share = rest * self.network_share // 100
             if inst:  # beside an instrument the output keeps OUTPUT_BESIDE if it can
                 share = min(share, rest - OUTPUT_BESIDE)
             net = max(self.floors[NETWORK], share)
             out = max(self.floors[OUTPUT], rest - net)
         self.splitter.setSizes([side, net, out, inst])
+
+    def fold_for_room(self) -> None:
+        """Fold the side panel to its rail as opening an instrument does (rule 3): it
+        unfolds again when the room comes back, unless the student unfolds it first."""
+        if not self.side.folded:
+            self._folded_for_room = True
+            self.side.set_folded(True)  # re-enters fit through _side_folded
 
     def side_width(self) -> int:
         """What the unfolded side panel asks for (its pages without scrolling sideways)."""

@@ -302,3 +302,140 @@ def test_stop_after_stays_on_the_toolbar_of_a_narrow_window(qtbot, window):
     assert bar.geometry().contains(stop.mapTo(w, QtCore.QPoint(0, 0)))
     hidden = [c.objectName() for c in w.controls.cells if not c.isVisible()]
     assert "cell_stop" not in hidden
+
+
+# --- presentation mode on a 1366 x 768 projector (issue 19) -----------------------------
+def _present_at_1366(qtbot, w, monkeypatch):
+    """Presentation mode on a 1366 x 768 projector: the offscreen screen is 800 x 800, so
+    full screen and back are the sizes a window manager would give (1366 x 768, and the
+    window's size before)."""
+    normal = w.size()
+    monkeypatch.setattr(w, "showFullScreen", lambda: w.resize(1366, 768))
+    monkeypatch.setattr(w, "showNormal", lambda: w.resize(normal))
+    w.presentation.action.trigger()
+    qtbot.waitUntil(lambda: w.width() == 1366, timeout=WAIT)
+    _settle(qtbot, w)
+    _settle(qtbot, w)
+    assert w.presentation.on
+
+
+def _leave(qtbot, w):
+    qtbot.keyClick(w, QtCore.Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.presentation.on, timeout=WAIT)
+    _settle(qtbot, w)
+    _settle(qtbot, w)
+
+
+def _toolbar_combos(w):
+    return [c for c in w.toolbar.findChildren(QtWidgets.QComboBox)
+            if c.window() is w]
+
+
+def test_presentation_combos_show_their_whole_text_and_get_their_widths_back(qtbot, window,
+                                                                           monkeypatch):
+    """Issue 19: the toolbar's combo boxes kept widths made for the normal font, so at
+    ×1.45 "Classification" read "Classificati"."""
+    w = window
+    w.resize(1366, 768)
+    assert w.open_preset("circle-tanh")
+    _settle(qtbot, w)
+    normal = {c.objectName(): c.width() for c in _toolbar_combos(w)}
+    assert {"activation", "problem", "optimizer", "learning_rate"} <= set(normal)
+    _present_at_1366(qtbot, w, monkeypatch)
+    for c in _toolbar_combos(w):
+        assert c.width() >= c.sizeHint().width(), c.objectName()
+        # the longest entry fits beside the arrow at the bigger font
+        longest = max(c.fontMetrics().horizontalAdvance(c.itemText(i))
+                      for i in range(c.count()))
+        assert c.width() >= longest + 20, (c.objectName(), c.width(), longest)
+    assert w.controls.problem.currentText() == "Classification"
+    _leave(qtbot, w)
+    assert {c.objectName(): c.width() for c in _toolbar_combos(w)} == normal
+
+
+def test_presentation_at_1366_gives_the_output_the_larger_column(qtbot, window, monkeypatch):
+    """Issue 19: the network took half the screen and the decision surface ~220 px; the
+    output is what the class looks at."""
+    w = window
+    assert w.open_preset("circle-tanh")  # a guided lab: the Guide is shown
+    _settle(qtbot, w)
+    lay = w.layout_
+    before = lay.sizes()  # at 1280 x 800
+    surface_before = w.output.surface_view.height()
+    _present_at_1366(qtbot, w, monkeypatch)
+    sizes = lay.sizes()
+    assert sizes[OUTPUT] > 1.4 * sizes[NETWORK], sizes
+    assert sizes[NETWORK] < 0.35 * sum(sizes), sizes
+    surface = w.output.surface_view
+    # the height the numbers and a tall loss plot took goes to the surface (~275 before)
+    assert surface.height() >= 340 and surface.width() > sizes[NETWORK], surface.size()
+    loss, numbers = w.output.loss_view, w.output.values["test_loss"]
+    assert numbers.isVisible() and numbers.mapTo(w, QtCore.QPoint(0, 0)).x() < \
+        loss.mapTo(w, QtCore.QPoint(0, 0)).x()  # beside the loss plot, not above it
+    assert loss.height() >= 150  # it keeps its floor: legend, ticks and curves
+    guide = w.guide.guide_panel
+    assert not w.side_panel.folded and guide.isVisible()
+    assert guide.instructions_label.width() >= 240
+    _leave(qtbot, w)
+    assert w.size() == QtCore.QSize(1280, 800)
+    assert lay.sizes() == before  # the normal layout exactly, not a new fit
+    assert numbers.mapTo(w, QtCore.QPoint(0, 0)).y() < loss.mapTo(w, QtCore.QPoint(0, 0)).y()
+    assert surface.height() == surface_before
+
+
+def test_presentation_beside_an_instrument_folds_the_side_and_leaving_restores_it(
+        qtbot, window, monkeypatch):
+    w = window  # 1280 x 800 until presentation mode
+    assert w.open_preset("circle-tanh")
+    _settle(qtbot, w)
+    w.instruments.open("compare")
+    _settle(qtbot, w)
+    w.side_panel.show_page("guide")
+    _settle(qtbot, w)
+    lay = w.layout_
+    before, folded = lay.sizes(), w.side_panel.folded
+    _present_at_1366(qtbot, w, monkeypatch)
+    sizes = lay.sizes()
+    out, net = sizes[OUTPUT], sizes[NETWORK]
+    if not w.side_panel.folded:  # the Guide beside them must stay readable
+        assert w.guide.guide_panel.instructions_label.width() >= 240
+    assert out > net and out > sizes[INSTRUMENT_COLUMN], sizes
+    assert w.output.surface_view.width() >= 400
+    _leave(qtbot, w)
+    assert lay.sizes() == before
+    assert w.side_panel.folded == folded
+
+
+def test_a_lab_of_another_kind_opened_in_presentation_mode_is_presented_too(
+        qtbot, window, monkeypatch):
+    w = window
+    _present_at_1366(qtbot, w, monkeypatch)
+    assert w.open_preset("functions-four-relu-pieces")  # its workspace is made now
+    _settle(qtbot, w)
+    out = w.workspace.output
+    axis = out.loss_view.plot_item.getAxis("bottom")
+    assert getattr(axis, "_actlab_font", None) is not None, "its plots were not scaled"
+    normal = axis._actlab_font.pointSizeF()
+    assert axis.style["tickFont"].pointSizeF() >= normal * 1.3
+    assert w.controls.problem.width() >= w.controls.problem.sizeHint().width()
+    sizes = w.layout_.sizes()
+    assert sizes[OUTPUT] > 1.4 * sizes[NETWORK], sizes
+    _leave(qtbot, w)
+    assert abs(axis.style["tickFont"].pointSizeF() - normal) < 0.01
+
+
+def test_an_instrument_opened_in_presentation_mode_leaves_the_output_the_larger_column(
+        qtbot, window, monkeypatch):
+    w = window
+    assert w.open_preset("circle-tanh")
+    _settle(qtbot, w)
+    _present_at_1366(qtbot, w, monkeypatch)
+    w.instruments.open("compare")
+    _settle(qtbot, w)
+    sizes = w.layout_.sizes()
+    assert w.side_panel.folded  # for room: all four columns sat at their floors
+    assert sizes[OUTPUT] > sizes[NETWORK] and sizes[OUTPUT] > sizes[INSTRUMENT_COLUMN], sizes
+    w.side_panel.show_page("guide")  # the teacher wants the Guide: it stays readable
+    _settle(qtbot, w)
+    assert not w.side_panel.folded
+    assert w.guide.guide_panel.instructions_label.width() >= 240

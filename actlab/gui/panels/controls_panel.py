@@ -49,6 +49,7 @@ class ControlsPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._lab = Lab()
+        self._font_scale = 1.0  # see fit_to_font
         self._last_generator = dict(DEFAULT_GENERATOR)
         row = QtWidgets.QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
@@ -102,6 +103,7 @@ class ControlsPanel(QtWidgets.QWidget):
         self.stop_epochs.setToolTip("The epoch at which training pauses by itself.")
         self.stop_epochs.setMaximumWidth(80)
         self.batch_size.setMaximumWidth(62)
+        self._base_widths = {w: w.maximumWidth() for w in (self.stop_epochs, self.batch_size)}
         stop = QtWidgets.QHBoxLayout()
         stop.setSpacing(2)
         stop.addWidget(self.stop_check)
@@ -148,8 +150,24 @@ class ControlsPanel(QtWidgets.QWidget):
         c.setToolTip(tip)
         scale = max(1.0, c.fontMetrics().height() / 17.0)  # grow with large fonts
         c.setFixedWidth(int(width * scale))
+        c.setProperty("actlab_width", int(width * scale))
         c.view().setMinimumWidth(140)
         return c
+
+    def fit_to_font(self, scale: float = 1.0) -> None:
+        """Size the cells' controls for a font ``scale`` times the normal one (presentation
+        mode): each combo box as wide as its longest entry needs at that font (fixed widths
+        made for the normal font cut "Classification" to "Classificati"), the spin boxes
+        ``scale`` times wider; at 1.0 the normal widths come back exactly.  The toolbar
+        folds what no longer fits behind its "»"."""
+        self._font_scale = scale
+        for combo in (self.activation, self.learning_rate, self.optimizer,
+                      self.regularization, self.reg_rate, self.problem):
+            base = combo.property("actlab_width")
+            combo.setFixedWidth(int(base) if scale <= 1.0 else
+                                max(int(base), combo.sizeHint().width()))
+        for spin, base in self._base_widths.items():
+            spin.setMaximumWidth(int(base * max(1.0, scale)))
 
     # ------------------------------------------------------------------ showing a Lab
     def set_lab(self, lab: Lab) -> None:
@@ -201,6 +219,8 @@ class ControlsPanel(QtWidgets.QWidget):
         fixed = kind_of(lab).fixed_problem
         self.problem.setEnabled(fixed is None)
         self.problem.setToolTip(fixed or self._problem_tip)
+        if self._font_scale > 1.0:  # new entries (a designed activation) must fit too
+            self.fit_to_font(self._font_scale)
 
     @staticmethod
     def _known(name: str, custom) -> str:

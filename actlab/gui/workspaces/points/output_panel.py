@@ -22,6 +22,8 @@ LOSS_NOTE = ("The loss is the data loss (cross-entropy, or half the mean squared
              "regression), without the regularisation penalty.")
 
 
+# px the loss plot keeps beside the numbers (set_numbers_beside); narrower, they go on top
+LOSS_BESIDE_WIDTH = 260
 SURFACE_AXES = 46  # px the surface's x axis and its label add below the square
 
 
@@ -130,6 +132,8 @@ class OutputPanel(QtWidgets.QWidget):
                                   "improvements late in training stay visible.")
         self._rows: int | None = None
         self._place_boxes(1)
+        self._beside_wanted = False  # set_numbers_beside
+        self._top_row: QtWidgets.QHBoxLayout | None = None
         layout.addLayout(boxes)
         self.show_test.toggled.connect(self.surface_view.set_show_test)
         self.discretize.toggled.connect(self.surface_view.set_discretize)
@@ -137,6 +141,41 @@ class OutputPanel(QtWidgets.QWidget):
         self.surface_view.set_show_test(False)
         for view in (self.loss_view, self.surface_view):
             cache_axes(view.plot_item)
+
+    def set_numbers_beside(self, on: bool) -> None:
+        """The numbers to the left of the loss plot instead of above it when the column
+        has the width for both (presentation mode: on a 768-px screen at the bigger font
+        their three rows took the height the decision surface needs); off puts them back
+        on top."""
+        self._beside_wanted = on
+        self._place_numbers(self.width())
+
+    def _place_numbers(self, width: int) -> None:
+        on = (self._beside_wanted
+              and width >= self._numbers.minimumSize().width() + LOSS_BESIDE_WIDTH)
+        lay = self.layout()
+        row = self._top_row
+        if on == (row is not None):
+            return
+        stretch = lay.stretch(lay.indexOf(self.loss_view)) if row is None else \
+            lay.stretch(lay.indexOf(row))
+        if on:
+            lay.removeItem(self._numbers)
+            lay.removeWidget(self.loss_view)
+            row = self._top_row = QtWidgets.QHBoxLayout()
+            row.setSpacing(8)
+            row.addLayout(self._numbers, 0)
+            row.setAlignment(self._numbers, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(self.loss_view, 1)
+            lay.insertLayout(0, row, stretch)
+        else:
+            row.removeItem(self._numbers)
+            row.removeWidget(self.loss_view)
+            lay.removeItem(row)
+            self._top_row = None
+            row.deleteLater()
+            lay.insertLayout(0, self._numbers)
+            lay.insertWidget(1, self.loss_view, stretch)
 
     def _update_legend(self) -> None:
         problem, n_classes, value_range, names = self.surface_view.colour_key()
@@ -176,6 +215,7 @@ class OutputPanel(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         width = event.size().width()
         self._place_boxes(self._rows_for(width))
+        self._place_numbers(width)
         # the surface is square: height past its width plus the axes would be white bands
         # above and below it, so that height goes to the loss plot instead
         self.surface_view.setMaximumHeight(max(self.surface_view.minimumHeight(),
