@@ -174,8 +174,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.speed_label.setToolTip("How many epochs are trained per second right now.")
         col.addWidget(self.speed_label)
         bar.addWidget(epoch_box)
-        # "Stop after" beside the epoch it stops at, with the training buttons: last in
-        # the row it was the first thing a narrow window (200 %) hid behind "»"
+        # "Stop after" beside the epoch counter: last, a 960-px window hid it behind "»"
         cells = sorted(self.controls.cells, key=lambda c: c.objectName() != "cell_stop")
         bar.addWidget(cells[0])
         bar.addSeparator()
@@ -370,8 +369,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for other in self.workspaces.values():
             if other.export_menu is not None:
                 other.export_menu.setEnabled(other is ws)
-        if getattr(self, "presentation", None) is not None:
-            self.presentation.refresh()  # a workspace made in presentation mode
+        if hasattr(self, "presentation"):  # (not yet while the window is being made)
+            self.presentation.refresh()  # a workspace shown in presentation mode
 
     def _stacks(self) -> tuple:
         return self.data_stack, self.network_stack, self.output_stack
