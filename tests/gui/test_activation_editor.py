@@ -252,3 +252,22 @@ def test_the_gallery_page_lists_designed_activations(qtbot):
     page = gallery_html((BEND,))
     assert "<h2>bend (designed)</h2>" in page and "1 kink" in page
     assert "<h2>ReLU</h2>" in page and "(designed)" not in gallery_html()
+
+
+def test_the_point_stays_under_the_cursor_through_a_drag(editor):
+    """The y axis holds still while a point is dragged (it refits on release): rescaling
+    under the mouse made the point leave the cursor."""
+    editor.set_points(((-3.0, 0.0), (0.0, 0.0), (3.0, 1.0)))
+    plot = editor.plot
+    before = plot._y_range
+    QTest.mousePress(plot, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     pixel(plot, 3.0, 1.0))
+    for y in (1.4, 1.9, 2.2):  # above the range's top data: it would grow on a refit
+        target = pixel(plot, 3.0, y)
+        QTest.mouseMove(plot, target)
+        assert plot._y_range == before
+        here = plot.to_pixel(*editor.points()[2])
+        assert abs(here.y() - target.y()) <= abs(plot.to_pixel(3, 0).y()
+                                                 - plot.to_pixel(3, SNAP).y()) + 1
+    QTest.mouseRelease(plot, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, target)
+    assert plot._y_range != before and plot._y_range[1] > 2.2  # refitted on release

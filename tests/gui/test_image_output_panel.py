@@ -283,3 +283,38 @@ def test_a_short_column_shows_curves_and_probe_as_two_tabs(qtbot, shapes):
     for view in (p.loss_view, p.accuracy_view, p.scores_view, p.confusion_view):
         assert view.isVisible() and view.parentWidget() is not None
     assert p.curves_box.parentWidget() is p and p.probe_box.parentWidget() is p
+
+
+def test_gallery_captions_say_true_then_answer_and_are_never_cut(qtbot):
+    """Each thumbnail reads its true class over "→ answer"; a name too long for the tile
+    is shortened to an unambiguous prefix with a full stop ("checkerb…" was cut)."""
+    shapes = Trainer(load_lab(LABS + "images-two-3x3-are-one-5x5.actlab"))
+    shapes.train(1)  # class names horizontal, vertical, checkerboard
+    p = ImageOutputPanel()
+    qtbot.addWidget(p)
+    p.resize(300, 700)  # narrow tiles: the long class names do not fit whole
+    p.show()
+    qtbot.waitExposed(p)
+    pics, _ = _shown(p, shapes)
+    assert p.gallery_caption.width() <= p.width()  # its own caption wraps, not cut
+    g = p.gallery
+    names = [str(n) for n in shapes.dataset.class_names]
+    _, pred = shapes.predictions()
+    true = shapes.dataset.y_test
+    fm = QtGui.QFontMetrics(g._label_font)
+    shortened = 0
+    for pos in range(g.count()):
+        width = g.tile_rect(pos).width()
+        top, answer = g.caption_lines(pos)
+        j = int(pics.gallery[pos])
+        assert answer.startswith("→ ")
+        for text, cls in ((top, int(true[j])), (answer[2:], int(pred[j]))):
+            full = names[cls]
+            assert "…" not in text
+            assert text == full or (text.endswith(".") and full.startswith(text[:-1]))
+            shortened += text != full
+            # unambiguous: no other class name starts with the shortened prefix
+            assert text == full or not any(n.startswith(text[:-1]) for n in names if n != full)
+        assert fm.horizontalAdvance(top) <= width and fm.horizontalAdvance(answer) <= width
+        assert names[int(true[j])] in g.tip(pos) or g.tip(pos).count(names[int(pred[j])])
+    assert shortened > 0  # the case this test is about did occur

@@ -12,7 +12,8 @@ from PySide6 import QtGui
 from PySide6.QtCore import QPointF
 
 from actlab.views.images.accuracy_view import AccuracyView
-from actlab.views.images.confusion_view import ConfusionView, accuracy_titles, fit_prefix
+from actlab.views.images.class_names import abbreviations, short_name
+from actlab.views.images.confusion_view import ConfusionView, accuracy_titles
 from actlab.views.images.image_gallery import ImageGallery, grey_atlas
 
 
@@ -86,12 +87,19 @@ def test_confusion_counts_names_and_title(qtbot):
         assert len(box) > 2, (r, c, box)
 
 
-def test_fit_prefix_keeps_letters_not_dots():
+def test_class_names_shorten_to_unambiguous_abbreviations():
+    """A name that does not fit becomes its longest start that fits, with a full stop,
+    that no other class shares; never a cut "checkerb…"."""
     fm = QtGui.QFontMetrics(QtGui.QFont())
-    assert fit_prefix("triangle", fm, 1000) == "triangle"
-    short = fit_prefix("triangle", fm, fm.horizontalAdvance("tri"))
-    assert short == "tri"
-    assert fit_prefix("triangle", fm, 1) == "t"
+    names = ("triangle", "tripod", "square")
+    assert short_name("triangle", names, fm, 1000) == "triangle"
+    room = fm.horizontalAdvance("trian.")
+    assert short_name("triangle", names, fm, room) == "trian."
+    # "tri." would fit a narrower room but names "tripod" too: the start must differ
+    assert short_name("triangle", names, fm, fm.horizontalAdvance("tri.")) != "tri."
+    assert short_name("square", names, fm, fm.horizontalAdvance("s.")) == "s."
+    assert abbreviations("triangle", names)[:2] == ["triangl.", "triang."]
+    assert "tri." not in abbreviations("triangle", names)
 
 
 def test_accuracy_plot_keeps_its_0_to_100_scale(qtbot):

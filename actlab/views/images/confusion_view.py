@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.views import colors
+from actlab.views.images.class_names import short_name
 from actlab.views.fitted_title import FittedPlot, _set_fitted_title
 from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, plain_numbers
 
@@ -105,18 +106,8 @@ class _NameAxis(pg.AxisItem):
         for v in values:
             i = int(round(v))
             name = self.names[i] if 0 <= i < len(self.names) else ""
-            out.append(name if room is None else fit_prefix(name, fm, room))
+            out.append(name if room is None else short_name(name, self.names, fm, room))
         return out
-
-
-def fit_prefix(name: str, fm: QtGui.QFontMetrics, room: int) -> str:
-    """The longest start of ``name`` that fits ``room`` px ("tri" for "triangle"), at
-    least one letter: the columns are in the rows' order, so a few letters say which is
-    which where an elided "t…" would not."""
-    for n in range(len(name), 1, -1):
-        if fm.horizontalAdvance(name[:n]) <= room:
-            return name[:n]
-    return name[:1]
 
 
 class ConfusionView(QtWidgets.QWidget):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from actlab.views.images.class_names import short_name
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 from actlab.views.colors import BLUE as ACCENT, MISTAKE
 
@@ -118,6 +119,25 @@ class ImageGallery(QtWidgets.QWidget):
         p = int(self._pred[pos])
         return self._names[p] if 0 <= p < len(self._names) else "?"
 
+    def caption_lines(self, pos: int, width: int | None = None) -> tuple[str, str]:
+        """The two caption lines under thumbnail ``pos``: its true class, then "→ " and the
+        class the network picked — each class name shortened to fit ``width`` px (the tile's
+        when None), never cut mid-letter: "checkerboard" → "checker." (the tooltip names
+        it whole)."""
+        if width is None:
+            width = self.tile_rect(pos).width()
+        fm = QtGui.QFontMetrics(self._label_font)
+        arrow = fm.horizontalAdvance("→ ")
+        return (self.short_name(int(self._true[pos]), width, fm),
+                "→ " + self.short_name(int(self._pred[pos]), width - arrow, fm))
+
+    def short_name(self, c: int, width: int, fm: QtGui.QFontMetrics | None = None) -> str:
+        """Class ``c``'s name shortened to ``width`` px (see :mod:`.class_names`)."""
+        if not 0 <= c < len(self._names):
+            return "?"
+        return short_name(self._names[c], self._names,
+                          fm or QtGui.QFontMetrics(self._label_font), width)
+
     def is_mistake(self, pos: int) -> bool:
         return bool(self._pred[pos] != self._true[pos])
 
@@ -146,7 +166,7 @@ class ImageGallery(QtWidgets.QWidget):
         return cols, thumb, max(thumb + GAP, (room + GAP) // cols)
 
     def _tile_h(self, thumb: int) -> int:
-        return thumb + self._label_h + 2 * OUTLINE + 2
+        return thumb + 2 * self._label_h + 2 * OUTLINE + 2  # two caption lines
 
     def tile_rect(self, pos: int) -> QtCore.QRect:
         """The whole tile of thumbnail ``pos`` (image and caption), widget coordinates."""
@@ -219,13 +239,13 @@ class ImageGallery(QtWidgets.QWidget):
             else:
                 p.setPen(frame)
                 p.drawRect(img.adjusted(0, 0, -1, -1))
-            p.setPen(QtGui.QColor(MISTAKE if mistake else "#222222"))
-            text_rect = QtCore.QRect(tile.x(), img.bottom() + OUTLINE, tile.width(),
-                                     self._label_h)
-            text = p.fontMetrics().elidedText(self.label_text(pos),
-                                              QtCore.Qt.TextElideMode.ElideRight,
-                                              tile.width())
-            p.drawText(text_rect, QtCore.Qt.AlignmentFlag.AlignHCenter, text)
+            true, picked = self.caption_lines(pos, tile.width())
+            for line, (text, colour) in enumerate(((true, "#555555"),
+                                                   (picked, MISTAKE if mistake else "#222222"))):
+                p.setPen(QtGui.QColor(colour))
+                p.drawText(QtCore.QRect(tile.x(), img.bottom() + OUTLINE + line * self._label_h,
+                                        tile.width(), self._label_h),
+                           QtCore.Qt.AlignmentFlag.AlignHCenter, text)
         if self.hasFocus() and self.count():
             pen = QtGui.QPen(QtGui.QColor(ACCENT), 1, QtCore.Qt.PenStyle.DashLine)
             p.setPen(pen)

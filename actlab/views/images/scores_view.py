@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg
+from actlab.views.images.class_names import abbreviations
 from actlab.views.images.confusion_view import SmallPlot, _NameAxis
 
 TRUE_COLOR = "#009E73"    # Okabe–Ito bluish green: the true class
@@ -114,7 +115,7 @@ class ScoresView(QtWidgets.QWidget):
             self.plot_widget.set_titles(
                 (f"Class scores · {what} · true: {true_name}" if what else "",
                  f"Class scores · true: {true_name}", f"true: {true_name}",
-                 f"true: {true_name[:8]}")[0 if what else 1:])
+                 *(f"true: {a}" for a in abbreviations(true_name, names)))[0 if what else 1:])
 
     def _build(self, names: tuple) -> None:
         self._names = names

@@ -120,10 +120,14 @@ class ImageOutputPanel(QtWidgets.QWidget):
         probe = QtWidgets.QVBoxLayout(self.probe_box)
         probe.setContentsMargins(0, 0, 0, 0)
         probe.setSpacing(4)
-        self.gallery_caption = caption("Test images · click one to probe it",
-                                       "The network's answer under each image; a red "
-                                       "outline is a mistake (hover it for the true "
-                                       "class). Arrow keys move the probe.")
+        # two set lines, not a word-wrapped label: one narrow enough for any column, and
+        # no height-for-width (which made the scrolling column as tall as its wish)
+        self.gallery_caption = caption("Test images · true → answer\nclick one to probe it",
+                                       "Under each image its true class, then → the "
+                                       "network's answer; a red outline is a mistake. "
+                                       "Long names are shortened (hover an image for them "
+                                       "whole). Arrow keys move the probe.")
+        self.gallery_caption.setTextFormat(Qt.TextFormat.PlainText)
         probe.addWidget(self.gallery_caption)
         self.gallery = ImageGallery()
         self.gallery.setObjectName("gallery")
@@ -255,7 +259,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
                                 pics.gallery, pics.class_names, probe=pics.probe,
                                 split=pics.split)
         what = "Test" if pics.split == "test" else "Training"
-        self.gallery_caption.setText(f"{what} images · click one to probe it")
+        self.gallery_caption.setText(f"{what} images · true → answer\nclick one to probe it")
         # a readable row per class (10 digits in 140 px overlapped their names); the
         # panel sits in a scroll area, so a taller pair scrolls on a short screen
         tall = max(140, 15 * len(pics.class_names) + 60)
