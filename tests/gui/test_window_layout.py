@@ -439,3 +439,17 @@ def test_an_instrument_opened_in_presentation_mode_leaves_the_output_the_larger_
     _settle(qtbot, w)
     assert not w.side_panel.folded
     assert w.guide.guide_panel.instructions_label.width() >= 240
+
+
+def test_the_point_output_names_memorising_only_past_a_20_point_gap(qtbot, window):
+    from types import SimpleNamespace
+    out = window.workspaces["points"].output
+    memo = out._numbers.memo
+    for train, test, shown in ((0.95, 0.74, True), (0.95, 0.75, False), (0.5, 0.9, False),
+                               (float("nan"), 0.2, False)):
+        out.show_numbers(SimpleNamespace(train_loss=0.1, test_loss=0.2, train_accuracy=train,
+                                         test_accuracy=test), "classification")
+        assert memo.isVisibleTo(out) == shown, (train, test)
+    out.show_numbers(SimpleNamespace(train_loss=0.1, test_loss=9.0, train_accuracy=None,
+                                     test_accuracy=None), "regression")
+    assert not memo.isVisibleTo(out)

@@ -19,7 +19,7 @@ from actlab.views.images.scores_view import ScoresView
 from actlab.views.loss_view import LossView, format_loss
 
 from actlab.gui.workspaces.points.output_panel import (
-    LOSS_NOTE, _percent, cache_axes, numbers_table, warning_label)
+    LOSS_NOTE, _percent, cache_axes, numbers_table, show_memorising, warning_label)
 from actlab.gui.style import caption
 
 
@@ -164,7 +164,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
 
     def _numbers_table(self) -> QtWidgets.QGridLayout:
         """Test and training side by side, as the point labs' OutputPanel shows them."""
-        numbers = numbers_table("images")
+        numbers = self._numbers = numbers_table("images")
         self.values: dict[str, QtWidgets.QLabel] = numbers.values
         return numbers
 
@@ -282,6 +282,7 @@ class ImageOutputPanel(QtWidgets.QWidget):
         v["test_loss"].setText(format_loss(snap.test_loss))
         v["train_accuracy"].setText(_percent(snap.train_accuracy))
         v["test_accuracy"].setText(_percent(snap.test_accuracy))
+        show_memorising(self._numbers, snap.train_accuracy, snap.test_accuracy)
 
     def set_warning(self, text: str | None) -> None:
         self.warning.setText(text or "")

@@ -38,6 +38,28 @@ def warning_label() -> QtWidgets.QLabel:
     return w
 
 
+MEMORISING_GAP = 0.20  # training accuracy this far above the test accuracy is named
+
+
+def show_memorising(numbers: QtWidgets.QGridLayout, train_acc, test_acc) -> None:
+    """Name it under ``numbers`` (a :func:`numbers_table`) when the network is memorising:
+    its training accuracy more than MEMORISING_GAP above its test accuracy."""
+    memo, things = numbers.memo, numbers.things
+    try:
+        gap = float(train_acc) - float(test_acc)
+    except (TypeError, ValueError):
+        gap = float("nan")
+    on = gap > MEMORISING_GAP  # False for NaN
+    if on:
+        memo.setText(f"Memorising: training {train_acc:.0%}, test {test_acc:.0%}")
+        memo.setToolTip(
+            f"The network gets {train_acc:.0%} of its training {things} right but only "
+            f"{test_acc:.0%} of the test {things} it never saw: it learns the training "
+            f"{things} by heart rather than what makes a class. A good result is good on "
+            f"the test {things}.")
+    memo.setVisible(on)
+
+
 def numbers_table(things: str) -> QtWidgets.QGridLayout:
     """The Test/Training table of loss and accuracy for ``things`` ("points" or
     "images"); its value labels are in ``.values`` by key ("test_loss", ...)."""
@@ -68,8 +90,19 @@ def numbers_table(things: str) -> QtWidgets.QGridLayout:
             value.setMinimumWidth(value.fontMetrics().horizontalAdvance("100.0 %"))
             numbers.addWidget(value, row, col)
             values[key] = value
+    # a note under the table when the training accuracy runs far ahead of the test
+    # accuracy (one line: a word-wrapped label would make the scrolling column as tall as
+    # its wish; the tooltip says the rest)
+    memo = QtWidgets.QLabel()
+    memo.setObjectName("memorising")
+    memo.setProperty("role", "warning")
+    memo.setTextFormat(Qt.TextFormat.PlainText)
+    memo.hide()
+    numbers.addWidget(memo, 3, 0, 1, 4)
     numbers.setColumnStretch(3, 1)
     numbers.values = values
+    numbers.memo = memo
+    numbers.things = things
     return numbers
 
 
@@ -230,6 +263,8 @@ class OutputPanel(QtWidgets.QWidget):
         classify = problem == "classification"
         v["train_accuracy"].setText(_percent(snapshot.train_accuracy) if classify else "–")
         v["test_accuracy"].setText(_percent(snapshot.test_accuracy) if classify else "–")
+        show_memorising(self._numbers, snapshot.train_accuracy if classify else None,
+                        snapshot.test_accuracy)
 
     def set_warning(self, text: str | None) -> None:
         self.warning.setText(text or "")
