@@ -411,6 +411,9 @@ def test_compare_trains_side_by_side_in_lock_step(qtbot, window, tmp_path):
 def test_compare_pauses_when_the_main_training_plays(qtbot, window):
     w = window
     assert w.open_preset("xor-needs-nonlinearity")
+    # no "Stop after": on a busy machine the main run reached the preset's 500 epochs,
+    # and its message replaced the one this test reads, before the check
+    w.controls.stop_check.setChecked(False)
     panel = _start_compare(qtbot, w, ("relu", "tanh"))
     qtbot.waitUntil(lambda: bool(panel.runs()) and min(_compare_epochs(panel)) >= 5, timeout=WAIT)
     w.play()
