@@ -60,7 +60,6 @@ class _Cell(QtWidgets.QWidget):
         self.view.plot_item.setLabel("left", None)
         self.view.setMinimumHeight(CELL_HEIGHT - 20)
         # two lines of title whether it wraps or not: the cells of a row stay level
-        self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing())
         self.title.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter
                                 | QtCore.Qt.AlignmentFlag.AlignBottom)
         lay.addWidget(self.title)
@@ -78,6 +77,9 @@ class _Cell(QtWidgets.QWidget):
         second cell cut off).  Not a word-wrapped label: its height-for-width made the
         scrolling page as tall as the cells' preferred heights."""
         text = self.full_title
+        # two lines at the font in use (presentation mode's is larger: a height set for
+        # the normal font cut the first line off)
+        self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing() + 2)
         if " · " in text and self.title.fontMetrics().horizontalAdvance(text) > self.width():
             name, rest = text.split(" · ", 1)
             text = f"{name}\n{rest}"
