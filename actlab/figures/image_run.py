@@ -1,6 +1,7 @@
 """All figures of one trained image run (:func:`write_image_figures`), computed from the
-network and its data with :mod:`actlab.engine.analysis.conv` and drawn by
-:mod:`.images`; takes a plain :class:`ImageRunResult`, not a Lab."""
+network and its data with :mod:`actlab.engine.analysis.conv` and
+:mod:`actlab.engine.analysis.local_linear` and drawn by :mod:`.images` and
+:mod:`.local_templates`; takes a plain :class:`ImageRunResult`, not a Lab."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

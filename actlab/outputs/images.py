@@ -6,7 +6,8 @@ accuracies, epochs, seconds and — when its convolutions collapse — ``conv_co
 measured on the test images; for a network with nothing non-linear anywhere also
 ``linear_templates``; for a piecewise-linear one ``local_linear``), ``history.csv``, ``loss.png``, the trained lab, and the image
 figures through :func:`write_image_figures_hook`: ``samples.png``, ``filters.png``,
-``featuremaps.png``, ``confusion.png`` per run and ``compare.png`` for several runs.
+``featuremaps.png``, ``confusion.png`` (and ``templates.png`` for a piecewise-linear
+network) per run and ``compare.png`` for several runs.
 With ``--report`` it adds ``report.html`` and ``report.pdf`` of every run
 (:mod:`actlab.report.images`), built from those figures.
 """

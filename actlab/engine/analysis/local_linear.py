@@ -219,8 +219,24 @@ class _Net:
             in_shape, idx, won = shapes[i]
             g = _pool_back(g, idx.shape, spec.pool, won)
             g = g * pc.slopes[idx]
-            g = ref.conv2d_input_grad(g, K, in_shape, spec.stride, pad)
+            g = _conv_back(g, K, in_shape, spec.stride, pad)
         return g
+
+
+def _conv_back(g, K, in_shape, stride, pad):
+    """The transpose of the convolution (as :func:`ref.conv2d_input_grad`), as one matrix
+    product — every output pixel's share of every tap — then a scatter-add per tap."""
+    n, C, H, W = in_shape
+    O, _, kh, kw = K.shape
+    Ho, Wo = g.shape[2:]
+    taps = (np.ascontiguousarray(g.transpose(0, 2, 3, 1)).reshape(-1, O)
+            @ K.reshape(O, C * kh * kw)).reshape(n, Ho, Wo, C, kh, kw)
+    dx = np.zeros((n, C, H + 2 * pad[0], W + 2 * pad[1]))
+    for u in range(kh):
+        for v in range(kw):
+            dx[:, :, u:u + stride * (Ho - 1) + 1:stride, v:v + stride * (Wo - 1) + 1:stride] += \
+                taps[:, :, :, :, u, v].transpose(0, 3, 1, 2)
+    return dx[:, :, pad[0]:pad[0] + H, pad[1]:pad[1] + W]
 
 
 def _pool_back(g, shape, pool, won):
