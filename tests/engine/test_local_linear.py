@@ -163,3 +163,17 @@ def test_smooth_networks_have_no_local_templates(acts, dense, words):
     assert ll.local_linear_check(net.get_params(), s.conv, s.head, x, s.activations) is None
     with pytest.raises(ValueError, match=words):
         analyse(net, s, x)
+
+
+@pytest.mark.parametrize("name", ["relu", "max pool", "stride, valid"])
+def test_template_is_the_reference_saliency_of_each_class(name):
+    # conv_reference's input gradient: a second, separately written backward pass
+    s = CASES[name]
+    net = network(s, seed=11)
+    x = images(2, s.input_size, seed=12)
+    r = analyse(net, s, x)
+    for i in range(len(x)):
+        for k in range(s.n_classes):
+            g = ca.saliency(net.get_params(), s.conv, s.head, x[i], s.activations, cls=k,
+                            leaky_slope=s.leaky_slope).gradient
+            np.testing.assert_allclose(r.templates[i, k], g, rtol=0, atol=1e-12)
