@@ -1,6 +1,7 @@
 """All figures of one trained image run (:func:`write_image_figures`), computed from the
-network and its data with :mod:`actlab.engine.analysis.conv` and drawn by
-:mod:`.images`; takes a plain :class:`ImageRunResult`, not a Lab."""
+network and its data with :mod:`actlab.engine.analysis.conv` and
+:mod:`actlab.engine.analysis.local_linear` and drawn by :mod:`.images` and
+:mod:`.local_templates`; takes a plain :class:`ImageRunResult`, not a Lab."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,7 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from actlab.engine.analysis import conv as ca
+from actlab.engine.analysis import local_linear as ll
+from actlab.figures import canvas as fc
 from actlab.figures import images as ri
+from actlab.figures import local_templates as lt
 
 #: how many test images samples.png shows, and how many the collapse is measured on
 N_SAMPLES, N_MEASURE = 40, 200
@@ -77,9 +81,76 @@ def run_analysis(run: ImageRunResult):
     return collapse, tmpl
 
 
+def _network_words(spec) -> str:
+    """"ReLU network", "Linear network with max pooling", "ReLU and Leaky ReLU network"."""
+    from actlab.engine.activations.lookup import display_name
+
+    custom = tuple(getattr(spec, "custom", ()) or ())
+    names = [c.activation for c in spec.conv] + list(spec.activations)
+    words = " and ".join(dict.fromkeys(display_name(a, custom) for a in names)) + " network"
+    if any(c.pool == "max" for c in spec.conv):
+        words += " with max pooling"
+    return words
+
+
+def templates_png(path, run: ImageRunResult, probe: int = 0, scale: float = 2.0):
+    """Draw ``templates.png`` of a piecewise-linear run: the ``probe`` test image (and,
+    unless the network is linear, the first image of another class) with its own
+    templates T(x), the shared templates of a linear network, and the number of activation
+    patterns on the test images.  ValueError for a network that is not piecewise linear."""
+    spec, net = run.spec, run.network
+    slope, names = spec.leaky_slope, list(run.data.class_names)
+    why = ll.not_piecewise_linear(spec.conv, spec.activations, slope)
+    if why:
+        raise ValueError(f"no templates per image: {why}")
+    x, y, which = _shown_images(run.data)
+    params = net.get_params()
+    linear = ca.first_nonlinearity(spec.conv, spec.activations, slope) is None
+    others = np.flatnonzero(y != y[probe])
+    picked = [probe] if linear or not len(others) else [probe, int(others[0])]
+    with np.errstate(all="ignore"):
+        scores = net.logits(x)
+        local = ll.local_affine(params, spec.conv, spec.head, x[picked], spec.activations,
+                                slope, scores=scores[picked])
+        check = ll.local_linear_check(params, spec.conv, spec.head, x, spec.activations,
+                                      slope, scores=scores)
+    rows = []
+    for j, i in enumerate(picked):
+        guess = names[int(np.argmax(scores[i]))]
+        rows.append(lt.TemplateRow(
+            f"{which.capitalize()} image {i + 1} and its own template per class, T(x): "
+            f"logit = T(x) · x + c(x)", x[i, 0], local.templates[j], local.constants[j],
+            (f"true: {names[int(y[i])]}", f"predicted: {guess}")))
+    shared = None
+    n, p = check.images, check.activation_patterns
+    counted = f"{p:,} activation pattern{'s' * (p != 1)} on {n:,} {which} images"
+    if linear:
+        t = ca.templates(params, spec.conv, spec.head, spec.input_size, None,
+                         spec.activations, leaky_slope=slope)
+        shared = (t.templates, t.constants)
+        gap = float(np.max(np.abs(local.templates[0] - t.templates)))
+        caption = [(f"Linear: one template for every image ({counted}); the image's own "
+                    f"templates are the shared ones (largest difference {fc.fmt(gap)}).",
+                    fc.TEXT)]
+    else:
+        caption = [(f"A linear network has one template for every image; this "
+                    f"{_network_words(spec)} has {counted} — one linear map per pattern.",
+                    fc.TEXT)]
+    caption.append((f"Largest |logit − (T(x) · x + c(x))| over the {which} images: "
+                    f"{fc.fmt(check.max_difference)} (rounding only): on its own pattern "
+                    "the network is exactly linear in the image.", fc.TEXT))
+    caption.append(("T(x) is the gradient of each logit with the image's activation pattern "
+                    "frozen (which piece every unit is on; which input every max pool "
+                    "passes); images with the same pattern share their templates.",
+                    fc.MUTED))
+    return lt.local_templates_png(path, rows, names, "One template per image" + (f" — {run.title}" if run.title else ""),
+                                  caption, shared, scale)
+
+
 def write_image_figures(out_dir, run: ImageRunResult, scale: float = 2.0) -> dict[str, Path]:
     """Write ``samples.png``, ``filters.png``, ``featuremaps.png`` and ``confusion.png``
-    of ``run`` into ``out_dir``; returns ``{"samples": path, ...}``.  Every figure that can
+    of ``run`` into ``out_dir`` — and ``templates.png`` (:func:`templates_png`) when every
+    activation of the network is piecewise linear; returns ``{"samples": path, ...}``.  Every figure that can
     be drawn is written (atomically); if any cannot, :class:`ImageFigureError` (a
     ValueError) names them after the others are written."""
     out = Path(out_dir)
@@ -117,8 +188,15 @@ def write_image_figures(out_dir, run: ImageRunResult, scale: float = 2.0) -> dic
         return ri.confusion_png(out / "confusion.png", M, names,
                                 f"Confusion matrix ({which} images)" + suffix, scale, which)
 
-    for name, draw in (("samples", samples), ("filters", filters),
-                       ("featuremaps", featuremaps), ("confusion", confusion)):
+    def templates():
+        return templates_png(out / "templates.png", run, 0, scale)
+
+    figures = [("samples", samples), ("filters", filters), ("featuremaps", featuremaps),
+               ("confusion", confusion)]
+    if ll.not_piecewise_linear(run.spec.conv, run.spec.activations,
+                               run.spec.leaky_slope) is None:
+        figures.append(("templates", templates))
+    for name, draw in figures:
         try:
             written[name] = draw()
         except ValueError as e:

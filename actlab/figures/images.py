@@ -15,7 +15,9 @@ Lab, so the CLI, the window's export and notebooks can all call them:
   and each run's first-layer filters.
 
 :func:`.image_run.write_image_figures` draws samples, filters, feature maps and confusion
-for one trained run given as an :class:`.image_run.ImageRunResult`.
+for one trained run given as an :class:`.image_run.ImageRunResult` — and, for a
+piecewise-linear network, ``templates.png`` (:mod:`.local_templates`: each image's own
+template per class).
 
 Each writes its file atomically: a figure that cannot be drawn raises ValueError with one
 clear sentence and leaves no file behind.  Pictures are drawn ink-black on white; signed

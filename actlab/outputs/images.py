@@ -4,9 +4,10 @@ It trains one run per ``--activation`` (each name in every convolution and dense
 same seed, images and minibatch order) and writes ``metrics.json`` (per run: losses,
 accuracies, epochs, seconds and — when its convolutions collapse — ``conv_collapse``,
 measured on the test images; for a network with nothing non-linear anywhere also
-``linear_templates``), ``history.csv``, ``loss.png``, the trained lab, and the image
+``linear_templates``; for a piecewise-linear one ``local_linear``), ``history.csv``, ``loss.png``, the trained lab, and the image
 figures through :func:`write_image_figures_hook`: ``samples.png``, ``filters.png``,
-``featuremaps.png``, ``confusion.png`` per run and ``compare.png`` for several runs.
+``featuremaps.png``, ``confusion.png`` (and ``templates.png`` for a piecewise-linear
+network) per run and ``compare.png`` for several runs.
 With ``--report`` it adds ``report.html`` and ``report.pdf`` of every run
 (:mod:`actlab.report.images`), built from those figures.
 """
@@ -76,6 +77,29 @@ def linear_templates_entry(trainer) -> dict | None:
                     "a constant"}
 
 
+def local_linear_entry(trainer) -> dict | None:
+    """For a network whose activations are all piecewise linear: how far its logits are
+    from each image's own affine map ``⟨T(x), x⟩ + c(x)`` on the test images (the
+    training images when there are none) and how many distinct activation patterns —
+    local maps — they have (1 for a fully linear network); None for a smooth network."""
+    from actlab.engine.analysis import local_linear as ll
+
+    spec, ds = trainer.network.spec, trainer.dataset
+    images = ds.x_test if ds.n_test else ds.x_train
+    if ll.not_piecewise_linear(spec.conv, spec.activations, spec.leaky_slope) is not None:
+        return None
+    with np.errstate(all="ignore"):
+        c = ll.local_linear_check(trainer.network.get_params(), spec.conv, spec.head,
+                                  images, spec.activations, spec.leaky_slope,
+                                  scores=trainer.network.logits(images))
+    return {"max_difference": _tiny(c.max_difference),
+            "relative_difference": _tiny(c.relative_difference),
+            "activation_patterns": c.activation_patterns, "images": c.images,
+            "measured_on": f"{c.images} {'test' if ds.n_test else 'training'} images",
+            "note": "on each image the network is exactly affine: logit = template(x) · x "
+                    "+ c(x), one template per activation pattern"}
+
+
 def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
     last = trainer.history.last() if trainer.epoch else trainer.evaluate()
     doc = {"epochs": trainer.epoch, "seconds": round(seconds, 3),
@@ -90,6 +114,9 @@ def image_metrics(trainer, seconds: float, loss_note: str) -> dict:
     templates = linear_templates_entry(trainer)
     if templates is not None:
         doc["linear_templates"] = templates
+    local = local_linear_entry(trainer)
+    if local is not None:
+        doc["local_linear"] = local
     doc["layers"] = layer_entries(trainer)
     doc.update(confusion_entry(trainer))
     return doc

@@ -69,12 +69,36 @@ def _check_png(path, min_w=400, max_w=4000):
     return a
 
 
-def test_write_image_figures_writes_four_readable_figures(tmp_path, relu_run):
+def test_write_image_figures_writes_five_readable_figures(tmp_path, relu_run):
     paths = image_run.write_image_figures(tmp_path, relu_run)
-    assert set(paths) == {"samples", "filters", "featuremaps", "confusion"}
+    # templates.png: a ReLU network is piecewise linear, so each image has its templates
+    assert set(paths) == {"samples", "filters", "featuremaps", "confusion", "templates"}
     for name, path in paths.items():
         assert path == tmp_path / f"{name}.png"
         _check_png(path)
+    assert _pixels(paths["templates"]).shape[1] >= 1200
+
+
+def test_a_smooth_network_has_no_templates_figure(tmp_path):
+    run = _trained("bars", ["tanh"], epochs=1)
+    paths = image_run.write_image_figures(tmp_path, run)
+    assert "templates" not in paths and not (tmp_path / "templates.png").exists()
+    with pytest.raises(ValueError, match="Tanh, which is not piecewise-linear"):
+        image_run.templates_png(tmp_path / "t.png", run)
+    assert not (tmp_path / "t.png").exists()
+
+
+def test_templates_figure_of_a_linear_network_and_of_max_pooling(tmp_path, linear_run):
+    a = _check_png(image_run.templates_png(tmp_path / "lin.png", linear_run), min_w=1200)
+    pooled = _trained("bars", ["linear", "linear"], pools=["max", "none"], epochs=1)
+    b = _check_png(image_run.templates_png(tmp_path / "max.png", pooled), min_w=1200)
+    # the linear one shows the image and the shared templates as a second row; max
+    # pooling shows two images of different classes: both have two rows of templates,
+    # then the colour key — three separate bands of coloured (not grey) pixels
+    for pic in (a, b):
+        signed = np.any(pic[..., :3] != pic[..., :1], axis=-1)
+        rows = np.flatnonzero(signed.any(axis=1))
+        assert 1 + np.sum(np.diff(rows) > 20) == 3
 
 
 def _outlined(a, boxes, scale=2.0):
@@ -218,9 +242,9 @@ def test_one_failing_figure_leaves_the_others(tmp_path, relu_run):
                             relu_run.history, "broken")
     with pytest.raises(image_run.ImageFigureError, match="featuremaps.png: maps unavailable") as e:
         image_run.write_image_figures(tmp_path, run)
-    assert set(e.value.written) == {"samples", "filters", "confusion"}
+    assert set(e.value.written) == {"samples", "filters", "confusion", "templates"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["confusion.png", "filters.png",
-                                                           "samples.png"]
+                                                           "samples.png", "templates.png"]
 
 
 def test_a_diverged_network_still_draws(tmp_path, linear_run):
