@@ -192,21 +192,33 @@ def load_lab_images(lab: Lab, base_dir: str | os.PathLike | None = None
 
 def lab_with_images(lab: Lab | None, path: str | os.PathLike, size: int | None = None
                     ) -> Lab:
-    """``lab`` (an image lab; None: the default image network) reading its images from
-    ``path`` — a folder of pictures when it is a folder, else an ``.npz`` — by its
-    absolute path, at ``size`` px when given (else the lab's).  For ``actlab train
-    --images``.  Raises ValueError for a point lab or a bad size."""
-    from actlab.engine.models.cnn_spec import ImageNetSpec
+    """``lab`` (an image lab) reading its images from ``path`` — a folder of pictures
+    when it is a folder, else an ``.npz`` — by its absolute path, at ``size`` px when
+    given (else the lab's).  For ``actlab train --images``.  Raises ValueError for a point
+    lab or a bad size.
+
+    With no ``lab``, a lab like the image presets: their network
+    (:data:`~.image_defaults.PRESET_IMAGE_NETWORK`), optimizer, learning rate and batch
+    size (:data:`~.image_defaults.IMAGE_TRAINING`) and epochs, on the images at their own
+    size when ``size`` is None (an ``.npz``'s side when it is 8 to 32 px, else the nearer
+    of 8 and 32; a folder of pictures of any sizes: 16 px)."""
+    from actlab.engine.data.image_npz import npz_size
+    from actlab.kinds.image_defaults import (
+        IMAGE_TRAINING, PRESET_IMAGE_EPOCHS, PRESET_IMAGE_NETWORK)
     from actlab.lab import ImageDataSpec
 
+    p = Path(os.path.expanduser(os.fspath(path)))
+    source_type = "folder" if p.is_dir() else "npz"
     if lab is None:
-        lab = Lab(name=Path(path).stem or "images", data=ImageDataSpec(),
-                  network=ImageNetSpec())
+        native = npz_size(p) if source_type == "npz" and size is None else None
+        lab = Lab(name=p.stem or "images",
+                  data=ImageDataSpec(size=native or ImageDataSpec.size),
+                  network=replace(PRESET_IMAGE_NETWORK,
+                                  input_size=native or PRESET_IMAGE_NETWORK.input_size),
+                  training=replace(IMAGE_TRAINING, stop_after=PRESET_IMAGE_EPOCHS))
     if lab.kind != "images":
         raise ValueError("--images needs an image lab (this one is a point lab)")
     lab = resized(lab, size)
-    p = Path(os.path.expanduser(os.fspath(path)))
-    source_type = "folder" if p.is_dir() else "npz"
     d = lab.data
     data = ImageDataSpec(size=d.size, train_fraction=d.train_fraction, seed=d.seed,
                          source=(source_type, str(p.absolute())))

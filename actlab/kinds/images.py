@@ -11,17 +11,13 @@ import re
 from dataclasses import replace
 
 from actlab.engine.models.cnn_spec import ImageNetSpec
-from actlab.engine.data.images import IMAGE_GENERATORS, MAX_SIZE, MIN_SIZE
+from actlab.engine.data.images import (
+    DEFAULT_SIZE, IMAGE_GENERATORS, MAX_SIZE, MIN_SIZE, per_class_limit)
+from actlab.kinds.image_defaults import (  # noqa: F401  (both: this module's API too)
+    DEFAULT_PER_CLASS, IMAGE_TRAINING)
 from actlab.kinds.image_sources import load_lab_images
-from actlab.lab import ImageDataSpec, Lab, TrainingSpec
+from actlab.lab import ImageDataSpec, Lab
 
-#: Images of each class a freshly chosen data set draws: the presets' 30-40 train in a few
-#: seconds an epoch on a laptop; the spec's default of 100 makes the first epochs slow.
-DEFAULT_PER_CLASS = 40
-#: What the image presets (resources/labs/images-*.actlab) train with: Adam at 0.01 in
-#: minibatches of 16 learns every generated data set in 20-30 epochs; the point labs' SGD
-#: at 0.03 in batches of 10 barely moves a CNN in that time.
-IMAGE_TRAINING = TrainingSpec(optimizer="adam", learning_rate=0.01, batch_size=16)
 
 
 def short_title(generator: str) -> str:
@@ -72,11 +68,13 @@ def image_lab_for(generator: str, old_lab: Lab) -> Lab:
     old = old_lab.data if old_lab.kind == "images" else None
     if old is not None:
         data = ImageDataSpec(generator=generator, size=old.size, noise=old.noise,
-                             per_class=old.per_class, train_fraction=old.train_fraction,
+                             per_class=min(old.per_class, per_class_limit(generator)),
+                             train_fraction=old.train_fraction,
                              seed=old.seed)
         network, training = old_lab.network, old_lab.training
     else:
-        data = ImageDataSpec(generator=generator, per_class=DEFAULT_PER_CLASS,
+        data = ImageDataSpec(generator=generator, size=info.native_size or DEFAULT_SIZE,
+                             per_class=min(DEFAULT_PER_CLASS, per_class_limit(generator)),
                              train_fraction=old_lab.data.train_fraction, seed=old_lab.data.seed)
         network, training = ImageNetSpec(), IMAGE_TRAINING
     try:

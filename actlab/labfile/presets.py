@@ -21,7 +21,8 @@ PRESET_ORDER = ("circle-tanh", "one-layer-line", "linear-collapse-xor", "xor-nee
                 "circle-features-vs-layers", "spiral-relu-vs-tanh", "deep-sigmoid-vanishes")
 IMAGE_PRESET_ORDER = ("images-linear-cnn-counts-ink", "images-two-3x3-are-one-5x5",
                       "images-shapes-need-nonlinearity", "images-digits",
-                      "images-max-pooling-is-nonlinear")
+                      "images-max-pooling-is-nonlinear", "images-uci-digits-templates",
+                      "images-uci-digits-inverted")
 #: The lab the app opens on when started without a LAB: a guided lab whose guide says
 #: what to do first *and* what to try next (Play; then linear in the same layer, Reset,
 #: Play: the point of activation functions in one minute), with both outcomes judged

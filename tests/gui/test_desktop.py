@@ -60,6 +60,19 @@ def test_about_dialog_shows_version_libraries_licences_and_log(qtbot, log_folder
     assert dialog.icon_label.pixmap() is not None and not dialog.icon_label.pixmap().isNull()
 
 
+def test_about_dialog_credits_the_shipped_digits_and_their_licence(qtbot, log_folder):
+    dialog = about.AboutDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    credit = dialog.data_label.text()
+    assert "Optical Recognition of Handwritten Digits" in credit
+    assert "Alpaydin" in credit and "Kaynak" in credit and "UCI" in credit
+    assert "CC BY 4.0" in credit and "creativecommons.org/licenses/by/4.0" in credit
+    assert credit in _label_texts(dialog)
+    # the dialog is as tall as its text: the credit is not cut off
+    assert dialog.data_label.geometry().bottom() < dialog.height()
+
+
 def test_show_about_does_not_block_and_copies_version_info(qtbot, log_folder):
     dialog = about.show_about(None)
     qtbot.addWidget(dialog)

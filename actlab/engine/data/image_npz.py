@@ -287,6 +287,26 @@ def _class_names(m: _Member | None, k: int) -> tuple[str, ...]:
     return names
 
 
+def side_for(side: int) -> int:
+    """The size (8-32) images of ``side`` px are read at when no size is asked for: their
+    own side when it is 8 to 32, else the nearer of 8 and 32."""
+    return min(max(side, MIN_SIZE), MAX_SIZE)
+
+
+def npz_size(path: str | os.PathLike) -> int | None:
+    """The size :func:`load_npz` reads the ``.npz`` at ``path`` at when given no size
+    (:func:`side_for` of its images' longer side), from the array's header alone -- no
+    pixel is unpacked; None when the file cannot tell (missing, damaged, not images: the
+    loader then says what is wrong)."""
+    try:
+        z, members = _open_zip(_read_archive(os.fspath(path)))
+        with z:
+            _, h, w = _image_shape(_Member(z, members["images"], "images"))
+    except (_Bad, TypeError, ValueError):
+        return None
+    return side_for(max(h, w))
+
+
 def load_npz(path: str | os.PathLike, size: int | None = None, train_fraction: float = 0.5,
              seed: int = 1) -> ImageData:
     """The images of the ``.npz`` file at ``path``, split into training and test.
@@ -317,7 +337,7 @@ def load_npz(path: str | os.PathLike, size: int | None = None, train_fraction: f
                                  _Member(z, names_member, "class_names"),
                                  int(labels.max()) + 1)
             side = max(h, w)
-            target = size if size is not None else min(max(side, MIN_SIZE), MAX_SIZE)
+            target = size if size is not None else side_for(side)
             resized = _decode_images(images, n, h, w, target)
     except _Bad as e:
         raise ImageFileError(filename, str(e)) from None

@@ -20,6 +20,8 @@ from typing import Callable
 import numpy as np
 
 from actlab.engine.data import image_generators as gen
+from actlab.engine.data import uci_digits as uci
+from actlab.engine.data.resize import square_and_resize
 from actlab.safe_text import printable
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 8, 32, 16
@@ -103,6 +105,11 @@ class ImageGeneratorInfo:
     description: str
     class_names: tuple[str, ...]
     function: Callable[[np.random.Generator, int, int], tuple[np.ndarray, np.ndarray]]
+    #: the most images of a class it can give (a real data set has only so many); None:
+    #: as many as asked, up to :data:`MAX_PER_CLASS` and :data:`MAX_IMAGES` in all
+    max_per_class: int | None = None
+    #: the side its images have before any resizing (a real data set), else None
+    native_size: int | None = None
 
 
 IMAGE_GENERATORS: dict[str, ImageGeneratorInfo] = {info.name: info for info in (
@@ -132,7 +139,28 @@ IMAGE_GENERATORS: dict[str, ImageGeneratorInfo] = {info.name: info for info in (
         "linear network can solve it, whatever its kernels and pooling; one hidden "
         "non-linearity can.",
         ("same", "different"), gen.same_different),
+    ImageGeneratorInfo(
+        "uci_digits", "Handwritten digits (UCI, 8x8)",
+        "1,797 real handwritten digits, 8x8 px, from the UCI Optical Recognition of "
+        "Handwritten Digits data (Alpaydin and Kaynak, CC BY 4.0). A linear network "
+        "already reads most of them: it learns one blurry template per digit.",
+        tuple(str(d) for d in range(10)), uci.uci_digits, uci.MAX_PER_CLASS,
+        uci.NATIVE_SIZE),
+    ImageGeneratorInfo(
+        "uci_digits_inverted", "Handwritten digits, half inverted (UCI)",
+        "The UCI handwritten digits with half of each class contrast-inverted (a light "
+        "digit on a dark square). One template per digit cannot match both, so a linear "
+        "network fails where a ReLU network still reads them.",
+        tuple(str(d) for d in range(10)), uci.uci_digits_inverted, uci.MAX_PER_CLASS,
+        uci.NATIVE_SIZE),
 )}
+
+
+def per_class_limit(name: str) -> int:
+    """The most images of each class image data set ``name`` gives."""
+    info = IMAGE_GENERATORS[name]
+    limit = min(MAX_PER_CLASS, MAX_IMAGES // len(info.class_names))
+    return limit if info.max_per_class is None else min(limit, info.max_per_class)
 
 
 # ----------------------------------------------------------------------- validation
@@ -187,33 +215,6 @@ def split_stratified(labels: np.ndarray, train_fraction: float, seed: int
     train_idx = rng.permutation(np.concatenate(train)).astype(np.intp)
     test_idx = rng.permutation(np.concatenate(test)).astype(np.intp)
     return train_idx, test_idx
-
-
-def _resample_matrix(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out, n_in) weights: output pixel i averages the input pixels its area covers."""
-    edges = np.arange(n_out + 1) * (n_in / n_out)
-    lo, hi = edges[:-1, None], edges[1:, None]
-    j = np.arange(n_in)[None, :]
-    overlap = np.clip(np.minimum(hi, j + 1) - np.maximum(lo, j), 0.0, None)
-    return overlap / overlap.sum(axis=1, keepdims=True)
-
-
-def square_and_resize(images: np.ndarray, size: int) -> np.ndarray:
-    """(n, H, W) images -> (n, size, size): pad the short side with background (0) to a
-    centred square, so nothing is cut off, then resample by area averaging (each output
-    pixel the mean of the input area it covers; enlarging repeats pixels)."""
-    images = np.asarray(images, dtype=np.float64)
-    n, h, w = images.shape
-    side = max(h, w)
-    if h != w:
-        padded = np.zeros((n, side, side))
-        top, left = (side - h) // 2, (side - w) // 2
-        padded[:, top:top + h, left:left + w] = images
-        images = padded
-    if side == size:
-        return images.copy()
-    r = _resample_matrix(side, size)
-    return np.einsum("ij,njk,lk->nil", r, images, r, optimize=True)
 
 
 def from_arrays(images: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
@@ -292,8 +293,7 @@ def make_images(name: str, size: int = DEFAULT_SIZE, noise: float = 0.0, per_cla
         raise ValueError(f"Unknown image data set {name!r}; use one of {', '.join(IMAGE_GENERATORS)}.")
     size = _whole(size, "size", MIN_SIZE, MAX_SIZE)
     noise = _real(noise, "noise", 0.0, MAX_NOISE)
-    limit = min(MAX_PER_CLASS, MAX_IMAGES // len(info.class_names))
-    per_class = _whole(per_class, "per_class", MIN_PER_CLASS, limit)
+    per_class = _whole(per_class, "per_class", MIN_PER_CLASS, per_class_limit(name))
     train_fraction = check_train_fraction(train_fraction)
     seed = _check_seed(seed)
     # Independent streams for drawing, noise and the split: changing the noise keeps the

@@ -18,7 +18,8 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.data.images import (
-    IMAGE_GENERATORS, MAX_IMAGES, MAX_PER_CLASS, MAX_SIZE, MIN_PER_CLASS, MIN_SIZE, ImageData)
+    IMAGE_GENERATORS, MAX_IMAGES, MAX_PER_CLASS, MAX_SIZE, MIN_PER_CLASS, MIN_SIZE, ImageData,
+    per_class_limit)
 from actlab.kinds.images import (
     fitted_network, image_lab_for, n_classes_of, short_title, smallest_fitting_size)
 from actlab.kinds.points import point_lab_for
@@ -169,7 +170,8 @@ class ImageDataPanel(QtWidgets.QWidget):
         self.group.setExclusive(True)
         k = n_classes_of(d) or len(IMAGE_GENERATORS[d.generator].class_names)
         with silently(self.per_class):
-            self.per_class.setMaximum(min(MAX_PER_CLASS, MAX_IMAGES // k))
+            self.per_class.setMaximum(min(MAX_PER_CLASS, MAX_IMAGES // k) if from_file
+                                      else per_class_limit(d.generator))
         with silently(self.size):  # a size the network's layers cannot slide over is refused
             self.size.setMinimum(smallest_fitting_size(lab.network))
         for w, v in ((self.ratio, round(d.train_fraction * 100)), (self.noise, round(d.noise * 100)),
