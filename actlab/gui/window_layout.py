@@ -102,8 +102,12 @@ class _NeedWatch(QtCore.QObject):
             return
         need = (lay.instrument_need(), lay.network_shared and lay.instrument_want())
         if need != self.last:
+            # a need that grew (Why non-linearity? once its 32-px pictures arrive) makes
+            # room as opening the instrument does: the side panel folds, the network
+            # gives way, rather than the page scrolling sideways
+            grew = bool(self.last) and need[0] > self.last[0]
             self.last = need
-            lay.fit()
+            lay.fit(grow_instruments=grew)
 
 
 class WindowLayout:

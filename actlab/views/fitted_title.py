@@ -4,9 +4,10 @@ histogram titles once read "layer 1 · Sigmoid · 2% fl")."""
 from __future__ import annotations
 
 from actlab.views import colors
-from actlab.views.qt import QtCore, QtGui, pg
+from actlab.views.qt import QtCore, QtGui, fit_central, pg
 
 TITLE_MARGIN = 12    # px a plot title leaves free at its sides
+LABEL_PADDING = 8    # px a title label adds to its text (4 a side: the text item's margin)
 
 
 def fit_title(texts, width: float, size_pt: float) -> str:
@@ -30,6 +31,14 @@ def _set_fitted_title(pi: pg.PlotItem, texts, width: float, size: str) -> str:
     return text
 
 
+def axis_width(axis) -> float:
+    """An axis' width as it will be laid out: its fixed width when it has one (its
+    geometry lags until the next layout: a title fitted to it chose a wording too long
+    for the plot, which then stuck out of its widget)."""
+    fixed = getattr(axis, "fixedWidth", None)
+    return max(float(axis.width()), float(fixed or 0))
+
+
 class FittedPlot(pg.PlotWidget):
     """A plot whose title is the longest of several wordings that fits its width (set
     with :meth:`set_titles`, refitted on every resize); the longest is its tooltip's
@@ -41,7 +50,7 @@ class FittedPlot(pg.PlotWidget):
         self._titles = tuple(texts)
         if size:
             self.title_size = size
-        self._fit()
+        self._refit()
 
     def title_text(self) -> str:
         """The title shown now."""
@@ -53,9 +62,15 @@ class FittedPlot(pg.PlotWidget):
             # the title is centred over the plot area only, not over the left axis
             pi = self.getPlotItem()
             axis = pi.getAxis("left")
-            room = self.width() - (axis.width() if axis.isVisible() else 0)
+            room = self.width() - (axis_width(axis) if axis.isVisible() else 0)
             _set_fitted_title(pi, texts, room, self.title_size)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
         self._fit()
+        # the plot was sized before its title was fitted: a longer old title held it
+        # wider than the widget (its right end cut off); give it the widget's size again
+        fit_central(self)

@@ -83,3 +83,14 @@ def quiet_plot(plot_item, bottom: str, left: str) -> None:
 
 __all__ = ["pg", "QtCore", "QtGui", "QtWidgets", "cache_axes", "white_background",
            "fix_plane_view", "filling_plot", "plain_numbers", "quiet_plot"]
+
+
+def fit_central(view) -> None:
+    """Give a plot widget's central item the widget's size again when it is wider.
+
+    A plot item is never laid out narrower than its minimum, which a title sets: sized
+    while a longer title stood, it kept that width after the title was shortened (no
+    resize follows), and its right end was cut off by the widget."""
+    item = getattr(view, "centralWidget", None)  # (none yet while pyqtgraph builds it)
+    if item is not None and item.geometry().width() > view.width() + 0.5:
+        item.setGeometry(QtCore.QRectF(0, 0, view.width(), view.height()))

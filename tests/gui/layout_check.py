@@ -213,7 +213,7 @@ def make_window(app, first: str):
     app.setApplicationDisplayName(actlab.APP_NAME)
     app.setWindowIcon(app_icon())
     win = MainWindow(None)
-    assert win.open_preset(first), f"could not open {first}"
+    assert open_lab(win, first), f"could not open {first}"
     win.show()
     avail = win.screen().availableGeometry()
     size = avail.size()
@@ -230,6 +230,11 @@ def make_window(app, first: str):
     return win
 
 
+def open_lab(win, lab: str) -> bool:
+    """A preset by its name, or a lab file by its path (``….actlab``)."""
+    return win.open_path(lab, ask=False) if lab.endswith(".actlab") else win.open_preset(lab)
+
+
 def run(labs) -> int:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     import pyqtgraph as pg
@@ -244,7 +249,7 @@ def run(labs) -> int:
         for i, lab in enumerate(labs):
             if i:  # "after switching labs": the same window, the next lab
                 win.setWindowModified(False)
-                assert win.open_preset(lab), f"could not open {lab}: {errors}"
+                assert open_lab(win, lab), f"could not open {lab}: {errors}"
             wait_for(app, f"{lab} open", lambda: win.lab.name and win.playback.snapshot is not None
                      and win.training_thread.latest() is not None
                      and win.training_thread.latest().generation == win._generation

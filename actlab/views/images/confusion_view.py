@@ -7,7 +7,8 @@ import numpy as np
 
 from actlab.views import colors
 from actlab.views.images.class_names import short_name
-from actlab.views.fitted_title import FittedPlot, _set_fitted_title
+from actlab.views.fitted_title import (LABEL_PADDING, TITLE_MARGIN, FittedPlot,
+                                       _set_fitted_title, axis_width)
 from actlab.views.qt import QtCore, QtGui, QtWidgets, cache_axes, pg, plain_numbers
 
 #: white -> the accent blue, for "share of the true class's images"
@@ -81,8 +82,11 @@ class SmallPlot(FittedPlot):
             pi = self.getPlotItem()
             axis = pi.getAxis("left")
             right = pi.getContentsMargins()[2]
-            room = self.width() - (axis.width() if axis.isVisible() else 0) - right - 12
-            _set_fitted_title(pi, texts, room, self.title_size)
+            # the title sits over the plot area only and needs its text's width plus its
+            # label's padding (a further 12 px here chose "true: squ." where "square"
+            # fitted); _set_fitted_title takes TITLE_MARGIN off what it is given
+            room = self.width() - (axis_width(axis) if axis.isVisible() else 0) - right
+            _set_fitted_title(pi, texts, room - LABEL_PADDING + TITLE_MARGIN, self.title_size)
 
 
 class _NameAxis(pg.AxisItem):
@@ -91,6 +95,7 @@ class _NameAxis(pg.AxisItem):
     def __init__(self, orientation: str):
         super().__init__(orientation)
         self.names: tuple = ()
+        self.name_room: int | None = None  # px for a name on a narrowed left axis
         plain_numbers(self)
         self.setStyle(tickLength=0)  # names label cells, not points: no tick marks
 
@@ -102,6 +107,8 @@ class _NameAxis(pg.AxisItem):
         room = None
         if self.orientation in ("top", "bottom") and self.names:
             room = max(8, int(self.geometry().width() / max(1, len(self.names))) - 4)
+        elif self.names and self.name_room:  # a name column narrowed to its plot
+            room = self.name_room
         out = []
         for v in values:
             i = int(round(v))

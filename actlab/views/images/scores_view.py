@@ -89,6 +89,30 @@ class ScoresView(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt name)
         return QtCore.QSize(260, 200)
 
+    def _fit_names(self) -> None:
+        """The name column as wide as the longest class name, but at most 45 % of the
+        view: past that the names shorten ("checker.") rather than push the bars out of
+        the widget (a 210-px view drew a 242-px plot, its right end cut off)."""
+        if not self._names:
+            return
+        fm = QtGui.QFontMetrics(self._left.font())
+        widest = max(fm.horizontalAdvance(n) for n in self._names) + 12
+        width = min(widest, max(40, int(self.width() * 0.45)))
+        if int(self._left.width()) != width:
+            self._left.setWidth(width)
+            self._left.name_room = width - 12 if width < widest else None
+            self._left.picture = None
+            self._left.update()
+            self.plot_widget._refit()  # the title's room changed with the names' column
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_names()
+        # the axis title sets the plot's least width: "probability (%)" pushed a 210-px
+        # view's bars out of it; the bars' own "77.2 %" say what they are
+        wide = event.size().width() >= 260
+        self.plot_item.setLabel("bottom", "probability (%)" if wide else "%")
+
     def show_scores(self, scores, true_class: int, class_names, what: str = "") -> None:
         s = np.nan_to_num(np.asarray(scores, dtype=np.float64).ravel(), nan=0.0)
         names = tuple(str(c) for c in class_names)
@@ -120,8 +144,7 @@ class ScoresView(QtWidgets.QWidget):
     def _build(self, names: tuple) -> None:
         self._names = names
         self._left.names = names
-        fm = QtGui.QFontMetrics(self._left.font())
-        self._left.setWidth(max(fm.horizontalAdvance(n) for n in names) + 12)
+        self._fit_names()
         k = len(names)
         self.view_box.setRange(xRange=(0, X_MAX), yRange=(-0.5, k - 0.5), padding=0.02)
         self._left.picture = None

@@ -11,7 +11,8 @@ import math
 import numpy as np
 
 from actlab.views import colors
-from actlab.views.qt import QtCore, QtGui, QtWidgets, fix_plane_view, pg, white_background
+from actlab.views.qt import (QtCore, QtGui, QtWidgets, fit_central, fix_plane_view, pg,
+                             white_background)
 from actlab.views.square_box import SquareBox
 
 _BUTTONS = {QtCore.Qt.MouseButton.LeftButton: 1, QtCore.Qt.MouseButton.RightButton: 2,
@@ -304,6 +305,7 @@ class SurfaceView(QtWidgets.QWidget):
             text = text.replace(" · ", "<br>")
         self._shown_title = title
         self.plot_item.setTitle(text, size="10pt" if self._compact else "11pt")
+        fit_central(self.plot_widget)  # a shorter title frees the width a longer one held
 
     def _title_fits(self, title: str) -> bool:
         """True when ``title`` fits on one line in this view's width (with its axes)."""

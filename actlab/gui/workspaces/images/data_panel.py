@@ -88,7 +88,9 @@ class ImageDataPanel(QtWidgets.QWidget):
                 f"Use the {info.title} images.",
                 lambda _=False, n=name: self._pick_generator(n))
             for name, info in IMAGE_GENERATORS.items()}
-        return dataset_grid(self.group, self.dataset_buttons, None)
+        # two rows of four: eight data sets in one row made the panel 355 px wide, wider
+        # than the side column (it scrolled sideways at 1366x768)
+        return dataset_grid(self.group, self.dataset_buttons, 4)
 
     def _build_source_note(self) -> QtWidgets.QWidget:
         box = QtWidgets.QWidget()
