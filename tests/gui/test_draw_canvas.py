@@ -174,3 +174,57 @@ def test_draw_and_add_without_adding_returns_none(qtbot):
 
     QtCore.QTimer.singleShot(0, close)
     assert draw_and_add(None, shapes_lab()) is None
+
+
+def test_the_network_answers_the_drawing_live_as_predict_does(qtbot):
+    """Draw an image… asks the trained network about the drawing as it is drawn: the
+    shown scores are the engine's predict_images for those pixels, and asking adds
+    nothing to the lab."""
+    from actlab.engine.trainer import Trainer
+
+    t = Trainer(shapes_lab())
+    t.train(3)
+    d = DrawImageDialog(None, shapes_lab(), classify=lambda px: t.predict_images(
+        np.asarray(px, dtype=float)[None, None])[0])
+    qtbot.addWidget(d)
+    d.resize(640, 520)
+    d.show()
+    qtbot.waitExposed(d)
+    assert d.probabilities is None and "Draw a picture" in d.answer.text()
+    c = d.canvas
+    drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
+    drag(c, [c.cell_center(2, 9), c.cell_center(9, 2)])
+    want = t.predict_images(c.pixels()[None, None])[0]  # independent: the engine itself
+    assert np.allclose(d.probabilities, want, atol=0, rtol=0)
+    best = int(np.argmax(want))
+    names = ("circle", "square", "triangle", "cross")
+    assert d.answer.text().startswith(f"The network thinks: {names[best]} ")
+    assert np.allclose(d.scores.bar_values(), 100 * want)
+    assert d.added_images() == ()  # asking changes nothing
+    d.class_box.setCurrentIndex(2)
+    assert d.scores.true_bar() == 2  # the class it would be added to is the green bar
+    d.canvas.clear()
+    assert d.probabilities is None and d.scores.bar_values().size == 0
+
+
+def test_an_untrained_lab_says_to_train_first(dialog):
+    assert dialog.probabilities is None
+    assert "Train the network" in dialog.answer.text()
+
+
+def test_the_scores_title_names_the_class_the_drawing_would_join(qtbot):
+    from actlab.engine.trainer import Trainer
+
+    t = Trainer(shapes_lab())
+    t.train(1)
+    d = DrawImageDialog(None, shapes_lab(), classify=lambda px: t.predict_images(
+        np.asarray(px, dtype=float)[None, None])[0])
+    qtbot.addWidget(d)
+    d.resize(700, 520)
+    d.show()
+    c = d.canvas
+    drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
+    d.class_box.setCurrentIndex(1)
+    assert d.scores.plot_widget.title_text().endswith("to add to: square")
+    d.class_box.setCurrentIndex(3)  # the title follows the class, not only the drawing
+    assert d.scores.plot_widget.title_text().endswith("to add to: cross")

@@ -182,14 +182,20 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
     drawing[3:9, 3:9] = 1.0
     pixels = tuple(float(v) for v in drawing.ravel())
 
-    def fake_draw(parent, lab, class_names=None):
+    def fake_draw(parent, lab, class_names=None, classify=None):
         assert tuple(class_names) == window.dataset.class_names
+        asked.append(classify)
         return replace(lab, data=replace(lab.data, added=((1, pixels),)))
+
+    asked = []
 
     monkeypatch.setattr(draw_image_dialog, "draw_and_add", fake_draw)
     assert window.acts.draw_image.isEnabled()
     assert window.workspace_for("images").draw_image()
     assert window.dataset.n_train == n_before + 1
+    # trained or not, the dialog gets the network's answer when there are weights
+    trained = window.files.results_lab().params is not None
+    assert (asked[0] is not None) == trained
     assert np.any(np.all(window.dataset.x_train[:, 0] == drawing, axis=(1, 2)))
     assert "Added 1 drawn image" in window.statusBar().currentMessage()
     assert window.edits.undo()

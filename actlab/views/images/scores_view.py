@@ -113,7 +113,10 @@ class ScoresView(QtWidgets.QWidget):
         wide = event.size().width() >= 260
         self.plot_item.setLabel("bottom", "probability (%)" if wide else "%")
 
-    def show_scores(self, scores, true_class: int, class_names, what: str = "") -> None:
+    def show_scores(self, scores, true_class: int, class_names, what: str = "",
+                    true_word: str = "true") -> None:
+        """Bars of ``scores`` (probabilities) per class, ``true_class`` green and named in
+        the title as "{true_word}: name" (a drawing's is the class it would join)."""
         s = np.nan_to_num(np.asarray(scores, dtype=np.float64).ravel(), nan=0.0)
         names = tuple(str(c) for c in class_names)
         k = len(s)
@@ -124,7 +127,8 @@ class ScoresView(QtWidgets.QWidget):
             self._build(names)
         pct = 100.0 * np.clip(s, 0.0, 1.0)
         true_class = int(true_class)
-        if np.array_equal(pct, self._scores) and (true_class, what) == (self._true, self._what):
+        titled = (what, true_word, true_class)
+        if np.array_equal(pct, self._scores) and titled == self._what:
             return  # a paused lab redraws the same frame: nothing to do
         if true_class != self._true or len(pct) != len(self._scores):
             self._brushes = [pg.mkBrush(TRUE_COLOR if i == true_class else OTHER_COLOR)
@@ -133,13 +137,14 @@ class ScoresView(QtWidgets.QWidget):
         self.bars.setOpts(x0=np.zeros(k), y=np.arange(k), width=pct, height=0.7,
                           brushes=self._brushes, pens=[pg.mkPen(None)] * k)
         self.texts.set_texts(pct, [f"{v:.1f} %" for v in pct])
-        if what != self._what:
-            self._what = what
+        if titled != self._what:
+            self._what = titled
             true_name = names[true_class] if 0 <= true_class < k else "?"
+            t = true_word
             self.plot_widget.set_titles(
-                (f"Class scores · {what} · true: {true_name}" if what else "",
-                 f"Class scores · true: {true_name}", f"true: {true_name}",
-                 *(f"true: {a}" for a in abbreviations(true_name, names)))[0 if what else 1:])
+                (f"Class scores · {what} · {t}: {true_name}" if what else "",
+                 f"Class scores · {t}: {true_name}", f"{t}: {true_name}",
+                 *(f"{t}: {a}" for a in abbreviations(true_name, names)))[0 if what else 1:])
 
     def _build(self, names: tuple) -> None:
         self._names = names

@@ -1,5 +1,8 @@
-"""Draw an image with the mouse and add it to a class of an image lab's training data.
+"""Draw an image with the mouse, see what the trained network makes of it, and add it to a
+class of an image lab's training data.
 
+While the student draws, the network's class scores for the drawing are shown beside the
+canvas (when the lab has trained weights): asking the network is separate from adding.
 The dialog stays open after each "Add to class" (the canvas is cleared), so a student can
 draw several examples, of one class or of several, and sees how many went where.  The
 drawings become ``ImageDataSpec.added`` (see :mod:`actlab.lab`): appended to the training
@@ -10,11 +13,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt
 
 from actlab.engine.data.images import IMAGE_GENERATORS, MAX_ADDED
 from actlab.lab import Lab
 from actlab.views.images.draw_canvas import DrawCanvas
+from actlab.views.images.scores_view import ScoresView
 
 REFUSED_STYLE = "color: #b3261e;"  # the app's error red, readable on the dialog grey
 
@@ -37,9 +43,12 @@ class DrawImageDialog(QtWidgets.QDialog):
     """The canvas, a class choice, Clear, "Add to class" and Close."""
 
     def __init__(self, parent: QtWidgets.QWidget | None, lab: Lab,
-                 class_names: tuple[str, ...] | None = None) -> None:
+                 class_names: tuple[str, ...] | None = None, classify=None) -> None:
+        """``classify(pixels)`` → class probabilities of one drawing (H × W in [0, 1]),
+        from the trained network; None when the lab has not trained yet."""
         super().__init__(parent)
         self.setWindowTitle("Draw an image")
+        self._classify = classify
         self._names = tuple(class_names) if class_names else lab_class_names(lab)
         self._before = len(lab.data.added)
         self._added: list[tuple[int, tuple[float, ...]]] = []
@@ -71,9 +80,23 @@ class DrawImageDialog(QtWidgets.QDialog):
         row.addWidget(self.class_box, 1)
         row.addWidget(self.clear_button)
         row.addWidget(self.add_button)
+        # the network's answer beside the canvas, live as the student draws
+        self.answer = QtWidgets.QLabel()
+        self.answer.setObjectName("drawing_answer")
+        self.answer.setWordWrap(True)
+        self.answer.setTextFormat(Qt.TextFormat.PlainText)
+        self.scores = ScoresView()
+        self.scores.setObjectName("drawing_scores")
+        self.scores.setMinimumSize(220, 160)
+        side = QtWidgets.QVBoxLayout()
+        side.addWidget(self.answer)
+        side.addWidget(self.scores, 1)
+        middle = QtWidgets.QHBoxLayout()
+        middle.addWidget(self.canvas, 3)
+        middle.addLayout(side, 2)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.canvas, 1)
+        layout.addLayout(middle, 1)
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(close)
@@ -83,7 +106,11 @@ class DrawImageDialog(QtWidgets.QDialog):
         close.rejected.connect(self.reject)
         close.accepted.connect(self.accept)
         self.canvas.changed.connect(self._drawing_changed)
+        self.canvas.changed.connect(self.ask_network)
+        self.class_box.currentIndexChanged.connect(lambda _i: self.ask_network())
         self._refused = False
+        self.probabilities = None  # the network's answer for the drawing shown
+        self.ask_network()
 
     def added_images(self) -> tuple[tuple[int, tuple[float, ...]], ...]:
         """The drawings added in this dialog, ``(label, pixels)`` as ImageDataSpec.added
@@ -94,6 +121,37 @@ class DrawImageDialog(QtWidgets.QDialog):
         self._refused = refused
         self.status.setStyleSheet(REFUSED_STYLE if refused else "")
         self.status.setText(text)
+
+    def ask_network(self) -> None:
+        """Show what the trained network makes of the drawing (its class scores)."""
+        self.probabilities = None
+        if self._classify is None:
+            self.answer.setText("Train the network (Play) to see here what it makes of "
+                                "your drawing.")
+            self.scores.clear()
+            return
+        if self.canvas.is_empty():
+            self.answer.setText("Draw a picture: the network's answer appears here as you "
+                                "draw.")
+            self.scores.clear()
+            return
+        try:
+            p = np.asarray(self._classify(self.canvas.pixels()), dtype=float).ravel()
+        except (ValueError, FloatingPointError) as e:  # a network that cannot answer
+            self.answer.setText(f"The network cannot answer: {e}")
+            self.scores.clear()
+            return
+        if len(p) != len(self._names) or not np.all(np.isfinite(p)):
+            self.answer.setText("The network's answer is not a score per class.")
+            self.scores.clear()
+            return
+        self.probabilities = p
+        best = int(np.argmax(p))
+        self.answer.setText(f"The network thinks: {self._names[best]} ({p[best]:.0%}). "
+                            "(Asking changes nothing; “Add to class” makes the drawing a "
+                            "training image, and training then starts again.)")
+        self.scores.show_scores(p, self.class_box.currentIndex(), self._names,
+                                "your drawing", true_word="to add to")
 
     def _drawing_changed(self) -> None:
         if self._refused and not self.canvas.is_empty():
@@ -122,11 +180,11 @@ class DrawImageDialog(QtWidgets.QDialog):
 
 
 def draw_and_add(parent: QtWidgets.QWidget | None, lab: Lab,
-                 class_names: tuple[str, ...] | None = None) -> Lab | None:
+                 class_names: tuple[str, ...] | None = None, classify=None) -> Lab | None:
     """Run the dialog; ``lab`` with the new drawings appended to ``data.added``, or None
     when nothing was added.  The trained weights and history are left as they are: the
     window decides, as for its other data edits, whether to keep them."""
-    dialog = DrawImageDialog(parent, lab, class_names)
+    dialog = DrawImageDialog(parent, lab, class_names, classify)
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.exec()
     new = dialog.added_images()

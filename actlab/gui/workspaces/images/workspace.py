@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from PySide6.QtCore import Qt
 
 from actlab.gui.actions import add_export_menu
@@ -160,7 +161,9 @@ class ImageWorkspace:
         from actlab.gui.workspaces.images.draw_image_dialog import draw_and_add
 
         w = self.w
-        lab = w.lab_from_dialog(lambda: draw_and_add(w, w.lab, w.dataset.class_names))
+        classify = self.drawing_classifier()
+        lab = w.lab_from_dialog(lambda: draw_and_add(w, w.lab, w.dataset.class_names,
+                                                     classify))
         if lab is None:
             return False
         n = len(lab.data.added) - len(getattr(w.lab.data, "added", ()))
@@ -168,6 +171,22 @@ class ImageWorkspace:
         w.status(f"Added {n} drawn image{'s' if n != 1 else ''} to the training images. "
                  "Weights re-initialised; Ctrl+Z takes them out again.")
         return True
+
+    def drawing_classifier(self):
+        """``pixels → class probabilities`` of the network as trained now (a copy: the
+        worker trains on), or None before any training."""
+        from actlab.engine.trainer import Trainer
+
+        w = self.w
+        lab = w.files.results_lab()  # waits at most one training chunk
+        if lab.params is None or w.dataset is None:
+            return None
+        try:
+            trainer = Trainer(lab, dataset=w.dataset)
+        except ValueError:
+            return None
+        return lambda pixels: trainer.predict_images(
+            np.asarray(pixels, dtype=float)[None, None])[0]
 
     def import_csv(self, path: str | None) -> bool:
         """A CSV of points makes a point lab: the point workspace reads it."""
