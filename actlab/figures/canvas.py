@@ -28,6 +28,9 @@ FRAME = "#B0B0B0"     # the thin frame around a picture
 #: The outline of a wrong prediction (views/colors.py, shared with the window's gallery).
 MISTAKE = colors.MISTAKE
 MARGIN = 16.0        # white border round every figure
+#: The narrowest figure, in logical px: 1200 px at the default scale of 2 (readable on a
+#: slide or a page; the window's exports and the CLI's share it).
+MIN_WIDTH = 600.0
 
 
 def _qt():

@@ -9,7 +9,7 @@ from actlab.figures import canvas as fc
 from actlab.engine.activations.builtin import ACTIVATIONS
 from actlab.engine.activations.lookup import display_name
 from actlab.figures.canvas import (
-    MARGIN, Canvas, fit_width as _fit_width, fmt, header as _header,
+    MARGIN, MIN_WIDTH, Canvas, fit_width as _fit_width, fmt, header as _header,
     header_height as _header_height, header_width as _header_width, pixel_scale)
 
 
@@ -85,7 +85,7 @@ def featuremaps_png(path, maps, title: str, class_names=None, scale: float = 2.0
     width = LABEL_W + max(w for w, _ in sizes) + 2 * MARGIN
     sub = ("Each row is one stage; each square one channel, left to right. "
            "Blue = positive, orange = negative, white = 0.")
-    width = max(width, 560, _header_width(title, [sub]))
+    width = max(width, MIN_WIDTH, _header_width(title, [sub]))
     top = _header_height(1)
     height = top + sum(h for _, h in sizes) + MARGIN
     with Canvas(width, height, scale) as cv:

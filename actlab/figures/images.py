@@ -31,7 +31,8 @@ import numpy as np
 from actlab.figures import canvas as fc
 from actlab.engine.activations.lookup import display_name
 from actlab.figures.canvas import (
-    MARGIN, Canvas, draw_grid, fit_width as _fit_width, fmt, grid_boxes, header as _header,
+    MARGIN, MIN_WIDTH, Canvas, draw_grid, fit_width as _fit_width, fmt, grid_boxes,
+    header as _header,
     header_height as _header_height, header_width as _header_width, measure, pixel_scale)
 from actlab.figures.featuremaps import featuremaps_png
 from actlab.figures.image_compare import image_compare_png
@@ -82,7 +83,7 @@ def samples_layout(images, class_names, title: str = "", which: str = "test"
     cols = max(1, min(n, int(900 // col_w), 10))
     top = _header_height(2)
     boxes, gw, gh = grid_boxes(n, cols, (W * cell, H * cell), col_w, 2, MARGIN, top)
-    width = max(gw + 2 * MARGIN,
+    width = max(gw + 2 * MARGIN, MIN_WIDTH,
                 _header_width(title, [t for t, _ in _sample_lines(n, n, which)]))
     return [(bx, by, W * cell, H * cell) for bx, by in boxes], width, top + gh + MARGIN
 
@@ -217,7 +218,7 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
                           f"difference {fmt(templates.max_difference)} (rounding only).",
                           fc.TEXT))
     row_w = sum(p[0] for p in panels) + 32 * (len(panels) - 1)
-    width = max(row_w, template_panel[0] if template_panel else 0, 520,
+    width = max(row_w, template_panel[0] if template_panel else 0, MIN_WIDTH - 2 * MARGIN,
                 _header_width(title, []) - 2 * MARGIN) + 2 * MARGIN
     text_w = width - 2 * MARGIN
     top = _header_height(0)
@@ -286,7 +287,7 @@ def confusion_png(path, matrix, class_names, title: str, scale: float = 2.0,
              ("Rows: the true class; columns: what the network predicted.", fc.MUTED),
              ("The darker a cell, the larger its share of the row.", fc.MUTED)]
     top += 19
-    width = max(left + k * cell + MARGIN, 420, _header_width(title, [t for t, _ in lines]))
+    width = max(left + k * cell + MARGIN, MIN_WIDTH, _header_width(title, [t for t, _ in lines]))
     height = top + k * cell + MARGIN
     with Canvas(width, height, scale) as cv:
         y = _header(cv, title, lines)

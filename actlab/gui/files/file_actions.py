@@ -290,11 +290,17 @@ class FileActions:
                 export.export_csv_history(snap.snapshot.history if snap is not None else {},
                                           target)
                 return
+            # the typed extension decides ("surface.svg" typed in the PNG dialog is an SVG)
+            svg = what != "figure" and target.lower().endswith(".svg")
+            # an image lab's views are rendered figures (title, labels, no buttons), the
+            # same the CLI draws; None: the view itself is exported
+            figure = None if svg or what == "figure" else self.w.workspace.export_figure(what)
+            if figure is not None:
+                figure(target)
+                return
             # the whole window, toolbar included: its epoch, activation and learning rate
             # belong on the figure (the central widget alone left them out)
             widget = self.w if what == "figure" else self.w.workspace.export_widget(what)
-            # the typed extension decides ("surface.svg" typed in the PNG dialog is an SVG)
-            svg = what != "figure" and target.lower().endswith(".svg")
             (export.export_svg if svg else export.export_png)(widget, target)
 
         return self.export_with(what, write, path, fmt)

@@ -421,7 +421,22 @@ class Instruments:
         view = self.views[key]
         slug = {"collapse": "why-nonlinearity", "gradient": "gradient-flow",
                 "hidden": "hidden-space", "regions": "linear-regions"}[key]
+        if key == "collapse" and self.images:
+            return self.w.export_with(slug, self._image_collapse_figure(), path)
         return self.w.export_with(slug, lambda target: export_png(view, target), path)
+
+    def _image_collapse_figure(self):
+        """"Why non-linearity?" of an image lab as a rendered figure (the CLI's
+        filters.png, :func:`actlab.figures.image_views.collapse_png`), drawn from the
+        insights and pictures on screen rather than grabbed with its buttons."""
+        from actlab.figures.image_views import collapse_png
+
+        pack, lab = self._pack, self.w.lab
+        insights = pack.insights if pack is not None and \
+            isinstance(pack.insights, ImageInsights) else None
+        pics = self.w.workspace.pictures()
+        return lambda target: collapse_png(target, insights, pics, lab.network.conv,
+                                           lab.network.leaky_slope, lab.name)
 
     def save(self, settings) -> None:
         """Remember which instruments are open and which is in front."""

@@ -78,6 +78,11 @@ class Workspace(Protocol):
         """The widget File ▸ Export draws for ``what`` ("surface" is the central
         picture, "loss" the loss plot, or one of the kind's own views)."""
 
+    def export_figure(self, what: str):
+        """A writer ``write(path)`` that draws ``what`` as a rendered figure (a title,
+        labels, no buttons; :mod:`actlab.figures`) for a PNG export, or None when
+        ``what`` is exported as its widget (:meth:`export_widget`)."""
+
     def pictures(self):
         """The kind's pictures drawn last (None before the first)."""
 

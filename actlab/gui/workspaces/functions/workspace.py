@@ -112,6 +112,9 @@ class FunctionWorkspace:
         views.setdefault("surface", views["curve"])  # its central picture
         return views[what]
 
+    def export_figure(self, what: str):
+        return None  # the curve and the loss are exported as their plots
+
     def mark_collapse(self, insights) -> None:
         """The line y = w·x + b the network equals, dashed on the curve; the merging
         layers bracketed in the diagram."""

@@ -117,6 +117,21 @@ class ImageWorkspace:
         views.setdefault("surface", views.get("gallery"))  # its central picture
         return views[what]
 
+    def export_figure(self, what: str):
+        """The figure a PNG of ``what`` is (:mod:`actlab.figures.image_views`): the
+        gallery (also the window's central picture, "surface"), the confusion matrix, the
+        class scores and the filters with their feature maps are drawn from the pictures
+        on screen by the functions the CLI draws with; the loss and accuracy stay plots."""
+        from actlab.figures import image_views as iv
+
+        draw = {"gallery": iv.gallery_png, "surface": iv.gallery_png,
+                "confusion": iv.confusion_figure_png, "scores": iv.scores_png,
+                "filters": iv.filters_maps_png}.get(what)
+        if draw is None:
+            return None
+        pics, label = self._drawn, self.w.lab.name
+        return lambda path: draw(path, pics, label)
+
     def mark_collapse(self, insights) -> None:
         """The convolutions that merge into one, bracketed in the builder."""
         runs = tuple(tuple(int(v) for v in r) for r in insights.runs)

@@ -116,6 +116,9 @@ class PointWorkspace:
     def export_widget(self, what: str):
         return {"surface": self.output.surface_view, "loss": self.output.loss_view}[what]
 
+    def export_figure(self, what: str):
+        return None  # the surface and the loss are exported as their plots
+
     def mark_collapse(self, insights) -> None:
         """The collapsed network's decision line on the surface, the merging layers
         bracketed in the diagram."""
