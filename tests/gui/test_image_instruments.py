@@ -244,3 +244,39 @@ def test_collapse_view_first_layer_padding_only_says_the_border_agrees(qtbot):
     texts = view.texts()
     assert not any(s.startswith("Why the border differs") for s in texts)
     assert any("agree to rounding everywhere, the border included" in s for s in texts)
+
+
+@pytest.mark.parametrize("name", ["images-two-3x3-are-one-5x5", "images-linear-cnn-counts-ink"])
+@pytest.mark.parametrize("column", [420, 300])
+def test_merged_kernels_are_big_tiles_and_the_probe_goes_through_both(qtbot, name, column):
+    # issue 20: merged kernels at least 96 px in the ~420-px column of a 1366×768 screen
+    # (and a narrower one), the page scrolling down but never sideways; the probed image
+    # through the stack and the single convolution beside their difference
+    t = _trained(name, 2)
+    ins = image_insights(t, "test", 4)
+    scroll = QtWidgets.QScrollArea()
+    qtbot.addWidget(scroll)
+    view = ConvCollapseView()
+    scroll.setWidget(view)
+    scroll.setWidgetResizable(True)
+    scroll.resize(column, 700)
+    scroll.show()
+    assert view.show_insights(ins)
+    qtbot.waitUntil(lambda: view.composite_tiles and view.composite_tiles[0].width() > 1)
+    QtWidgets.QApplication.processEvents()
+    Kc = view.shown_composites[0]
+    assert len(view.composite_tiles) == Kc.shape[0] * Kc.shape[1]
+    for tile in view.composite_tiles:
+        assert tile.pixmap().width() >= 96 and tile.pixmap().height() >= 96
+        assert tile.width() >= 96 and tile.height() >= 96
+        assert tile.geometry().right() < view.width()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert view.width() <= scroll.viewport().width()
+    (m,) = view.shown_maps
+    np.testing.assert_array_equal(m.image, t.dataset.x_test[4, 0])
+    note = view.maps_note.text()
+    if m.border_max is None:
+        assert note.startswith("Difference everywhere") and "rounding only" in note
+    else:
+        assert "Inside the dashed box" in note and "Border band" in note
+        assert "where zero padding breaks the equality" in note

@@ -211,18 +211,28 @@ def _max_or_none(d, mask, scale):
     return m, m / scale
 
 
-def collapse_run(params, layers, run, images, leaky_slope: float = 0.01) -> ConvCollapse:
-    """The composite kernel and bias of ``run = (first, last)`` and how far the real stack
-    and the single convolution differ on ``images`` ((n, H, W) or (n, 1, H, W) network
-    inputs; layers before the run are applied first, with the network's
-    ``leaky_slope``).  Both outputs are taken before the
-    last layer's activation and pooling, which act on them alike.
+@dataclass(frozen=True, eq=False)
+class RunOutputs:
+    """A run's stack and its single convolution applied to the same images (both before
+    the last layer's activation and pooling), with what was needed to compute them."""
+    first: int
+    last: int
+    run_input: np.ndarray   # (n, C, H, W): the images after the layers before the run
+    stack: np.ndarray       # (n, out, h, w): the real layers of the run, one after another
+    single: np.ndarray      # (n, out, h, w): the composite kernel applied once
+    kernel: np.ndarray
+    bias: np.ndarray
+    run_convs: list         # the run's (K, b), a linear a·z + c activation folded in
+    pads: list              # each layer's (rows, cols) of zero padding
+    pad: tuple              # the composite's padding (their sum)
+    stride: int
+    interior: np.ndarray    # (h, w) bool: receptive field clear of every padding
 
-    With "valid" padding the two are equal up to rounding everywhere.  With "same" padding
-    they agree on the *interior* (output pixels whose composite receptive field lies inside
-    the map) and, when a layer after the first pads, differ on the *border*:
-    ``border_agrees`` says whether every border pixel is within rounding (the bound of
-    :func:`rounding_bound`), ``note`` says what that means in words."""
+
+def run_outputs(params, layers, run, images, leaky_slope: float = 0.01) -> RunOutputs:
+    """Apply the run ``(first, last)`` to ``images`` twice — layer after layer, and as the
+    one composite convolution — after the layers before it.  Raises ValueError for a run
+    that does not merge."""
     specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
     convs, _ = ref.split_params(params, len(specs))
     first, last = (int(r) for r in run)
@@ -259,11 +269,31 @@ def collapse_run(params, layers, run, images, leaky_slope: float = 0.01) -> Conv
     if single.shape != h.shape:  # a mismatch would be a bug in the padding algebra
         raise AssertionError(f"composite gives {single.shape}, stack {h.shape}")
 
-    d = np.abs(h - single)
-    scale = max(float(np.max(np.abs(h))) if h.size else 0.0, np.finfo(float).tiny)
     rows = _interior_mask(h.shape[2], pad[0], K.shape[2], stride, x_run.shape[2])
     cols = _interior_mask(h.shape[3], pad[1], K.shape[3], stride, x_run.shape[3])
-    inner = rows[:, None] & cols[None, :]
+    return RunOutputs(first, last, x_run, h, single, K, b, run_convs, pads, pad, stride,
+                      rows[:, None] & cols[None, :])
+
+
+def collapse_run(params, layers, run, images, leaky_slope: float = 0.01) -> ConvCollapse:
+    """The composite kernel and bias of ``run = (first, last)`` and how far the real stack
+    and the single convolution differ on ``images`` ((n, H, W) or (n, 1, H, W) network
+    inputs; layers before the run are applied first, with the network's
+    ``leaky_slope``).  Both outputs are taken before the
+    last layer's activation and pooling, which act on them alike.
+
+    With "valid" padding the two are equal up to rounding everywhere.  With "same" padding
+    they agree on the *interior* (output pixels whose composite receptive field lies inside
+    the map) and, when a layer after the first pads, differ on the *border*:
+    ``border_agrees`` says whether every border pixel is within rounding (the bound of
+    :func:`rounding_bound`), ``note`` says what that means in words."""
+    r = run_outputs(params, layers, run, images, leaky_slope)
+    first, last, h, single, K, b = r.first, r.last, r.stack, r.single, r.kernel, r.bias
+    x_run, run_convs, pads, pad, stride = r.run_input, r.run_convs, r.pads, r.pad, r.stride
+    specs = [ref.as_spec(layer, i) for i, layer in enumerate(layers)]
+    d = np.abs(h - single)
+    scale = max(float(np.max(np.abs(h))) if h.size else 0.0, np.finfo(float).tiny)
+    inner = r.interior
     i_abs, i_rel = _max_or_none(d, inner, scale)
     b_abs, b_rel = _max_or_none(d, ~inner, scale)
     m = float(d.max()) if d.size else 0.0

@@ -6,7 +6,8 @@ and the views only draw the returned :class:`ImageInsights`.  It answers the two
 questions of the instruments for convolutional networks:
 
 * "Why non-linearity?" — which runs of convolutions merge into one (their kernels, the
-  composite kernel, the measured difference and the border caveat), the class templates
+  composite kernel, the measured difference and the border caveat, and the probed image
+  through the stack and through the single convolution), the class templates
   when the whole network is linear, and the saliency of several images (identical for a
   linear network, different with a non-linearity).
 * Gradient flow — mean |∂L/∂W| per weight layer over the run (the trainer's
@@ -26,6 +27,7 @@ import numpy as np
 
 from actlab.engine.analysis import conv as ca
 from actlab.engine.analysis import conv_reference as ref
+from actlab.engine.analysis.conv_probe import CollapseMaps, collapse_maps
 from actlab.engine.activations.lookup import display_name
 from actlab.engine.models.cnn_layers import Act, Conv2D, Dense
 from actlab.engine.frozen import read_only
@@ -42,6 +44,9 @@ class RunCollapse:
     collapse: ca.ConvCollapse   # composite kernel, bias, differences, summary, border note
     kernels: tuple              # the run's own kernels, one (out, in, k, k) per layer
     biases: tuple
+    #: the probed image through the stack and through the single convolution (first
+    #: filter) and their difference; None when not computed
+    maps: CollapseMaps | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,10 +180,11 @@ def image_insights(trainer, probe_split: str = "test", probe: int = 0) -> ImageI
         collapses = []
         for first, last in runs:
             c = ca.collapse_run(params, convs, (first, last), x_measure, slope)
+            maps = collapse_maps(params, convs, (first, last), x_split[probe], 0, slope)
             collapses.append(RunCollapse(c, tuple(read_only(params[i][0]) for i in
                                                   range(first, last + 1)),
                                          tuple(read_only(params[i][1]) for i in
-                                               range(first, last + 1))))
+                                               range(first, last + 1)), maps))
         breaks = tuple(f"layer {i + 1} {why}" for i in range(len(convs) - 1)
                        if (why := ca._break_reason(ref.as_spec(convs[i], i), slope)))
         why = ca.first_nonlinearity(convs, dense_acts, slope)

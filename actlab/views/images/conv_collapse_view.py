@@ -12,9 +12,14 @@ import numpy as np
 
 from actlab.engine.analysis.image_insights import ImageInsights
 from actlab.views import colors
+from actlab.views.images.probe_pictures import difference_rgba, merged_px, outlined
+from actlab.views.images.wrap_layout import ScaledGrid, WrapLayout
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 TILE_PX = 6          # screen px per kernel weight (kernels are 3×3 … 9×9)
+LAYER_PX = 12        # at most this many px per weight of a merged layer's kernels
+LAYER_GRID = 200     # a layer's kernel grid is at most about this wide (px)
+MAP_TARGET = 80      # about this many px for a probed map (images are 8…32 px)
 IMAGE_PX = 4         # screen px per image pixel (images are 8…32 px)
 GAP = 1              # px between the tiles of a kernel grid
 GAP_RGBA = (190, 190, 190, 255)  # grey, so white (zero) tiles still show their edges
@@ -103,25 +108,43 @@ def _picture(rgba: np.ndarray, caption: str, tip: str = "") -> QtWidgets.QWidget
     return box
 
 
-class _Row(QtWidgets.QWidget):
-    """Pictures side by side, wrapping onto more lines in a narrow column."""
+def _kernel_grid(K: np.ndarray, px: int, caption: str, tip: str) -> QtWidgets.QWidget:
+    """A layer's kernels (out, in, k, k) as a grid scaled to the column, at most ``px``
+    screen px per weight and about LAYER_GRID px wide; a one-channel layer as one row
+    of tiles."""
+    K = np.asarray(K, dtype=float)
+    if K.shape[1] == 1:
+        K = K.transpose(1, 0, 2, 3)  # one row: a tile per filter
+    rows, cols, kh, kw = K.shape
+    vmax = colors.symmetric_range(K)
+    px = int(max(3, min(px, LAYER_GRID // (cols * kw))))
+    grid = ScaledGrid(lambda p: grid_rgba(K, p, vmax), (rows * kh, cols * kw),
+                      ((rows - 1) * GAP, (cols - 1) * GAP), px, min_px=2)
+    box = QtWidgets.QWidget()
+    lay = QtWidgets.QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(1)
+    lay.addWidget(grid)
+    cap = QtWidgets.QLabel(caption)
+    cap.setStyleSheet("color: #444444; font-size: 8pt;")
+    lay.addWidget(cap)
+    box.setToolTip(tip)
+    return box
 
-    def __init__(self, widgets, gap_texts=()):
+
+class _Wrap(QtWidgets.QWidget):
+    """Pictures side by side, wrapping onto more lines in a narrow column (never wider
+    than the column)."""
+
+    def __init__(self, widgets, gap_texts=(), balanced: bool = False):
         super().__init__()
-        self._grid = QtWidgets.QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(6)
-        self._grid.setVerticalSpacing(4)
-        items = []
+        lay = WrapLayout(self, balanced=balanced)
         for i, w in enumerate(widgets):
-            items.append(w)
+            lay.addWidget(w)
             if i < len(gap_texts) and gap_texts[i]:
                 sign = QtWidgets.QLabel(gap_texts[i])
                 sign.setStyleSheet(f"color: {colors.OUTLINE}; font-size: 14pt;")
-                items.append(sign)
-        for i, w in enumerate(items):
-            self._grid.addWidget(w, 0, i, QtCore.Qt.AlignmentFlag.AlignVCenter)
-        self._grid.setColumnStretch(len(items), 1)
+                lay.addWidget(sign)
 
 
 class ConvCollapseView(QtWidgets.QWidget):
@@ -139,6 +162,9 @@ class ConvCollapseView(QtWidgets.QWidget):
         self.setPalette(pal)
         self._epoch: int | None = None
         self.shown_composites: list[np.ndarray] = []
+        self.shown_maps: list = []          # CollapseMaps drawn, one per run
+        self.composite_tiles: list = []     # the QLabel of each merged kernel tile
+        self.maps_note = None
         self.shown_templates: np.ndarray | None = None
         self.shown_saliencies: np.ndarray | None = None
         lay = self._lay = QtWidgets.QVBoxLayout(self)
@@ -203,6 +229,8 @@ class ConvCollapseView(QtWidgets.QWidget):
 
     def _runs(self, ins) -> None:
         self.shown_composites = []
+        self.shown_maps = []
+        self.composite_tiles = []
         n_conv = len(ins.conv_titles)
         for rc in ins.collapses:
             c = rc.collapse
@@ -210,25 +238,42 @@ class ConvCollapseView(QtWidgets.QWidget):
             kh, kw = c.kernel_size
             self._add(_label(f"Layers {c.first + 1}–{c.last + 1}: these {n} convolutions "
                              f"act as this one {kh}×{kw}", bold=True))
+            Kc = np.asarray(c.kernel)
+            self.shown_composites.append(Kc)
+            px = merged_px(Kc.shape[2:])
             pics, signs = [], []
             for j, K in enumerate(rc.kernels):
                 K = np.asarray(K)
                 ins_ = f" × {K.shape[1]} in" if K.shape[1] > 1 else ""
-                pics.append(_picture(grid_rgba(K, TILE_PX), f"layer {c.first + j + 1}\n"
-                                     f"{K.shape[0]} filters{ins_}",
-                                     f"Layer {c.first + j + 1}'s kernels: a row per "
-                                     f"filter, a column per input channel."))
-                signs.append("→" if j < len(rc.kernels) - 1 else "=")
-            Kc = np.asarray(c.kernel)
-            self.shown_composites.append(Kc)
-            pics.append(_picture(grid_rgba(Kc, TILE_PX), f"one {kh}×{kw}\n"
-                                 f"{Kc.shape[0]} filters",
-                                 "The single convolution equal to the layers on the "
-                                 "left (kernel and bias composed from theirs)."))
-            self._add(_Row(pics, signs))
-            self._add(_label("Blue +, orange −, white 0; each picture on its own scale.",
-                             muted=True, size=8))
+                pics.append(_kernel_grid(
+                    K, LAYER_PX, f"layer {c.first + j + 1}: {K.shape[0]} filters{ins_}\n"
+                    f"scale ±{_number(colors.symmetric_range(K))}",
+                    f"Layer {c.first + j + 1}'s kernels: "
+                    + ("a tile per filter." if K.shape[1] == 1 else
+                       "a row per filter, a column per input channel.")))
+                signs.append("→" if j < len(rc.kernels) - 1 else "")
+            self._add(_Wrap(pics, signs))
+            vmax = colors.symmetric_range(Kc)
+            self._add(_label(f"= one {kh}×{kw} convolution, a kernel per filter (each "
+                             f"{kh * px} px here):", muted=True))
+            tiles = []
+            for o in range(Kc.shape[0]):
+                for ch in range(Kc.shape[1]):
+                    name = f"filter {o + 1}" + (f" · in {ch + 1}" if Kc.shape[1] > 1 else "")
+                    tile = _picture(grid_rgba(Kc[o:o + 1, ch:ch + 1], px, vmax), name,
+                                    "One filter of the single convolution equal to the "
+                                    "layers above (kernel and bias composed from theirs).")
+                    tiles.append(tile)
+                    self.composite_tiles.append(tile.findChild(QtWidgets.QLabel))
+            self._add(_Wrap(tiles, balanced=True))
+            self._add(_label(
+                "Colour: blue +, orange −, white 0. Each layer's kernels share one scale "
+                f"(± under the layer); all the {kh}×{kw} kernels share one "
+                f"(±{_number(vmax)}), so their shades compare with each other.",
+                muted=True, size=8))
             self._add(_label(self._difference_sentence(c)))
+            if rc.maps is not None:
+                self._probe_maps(ins, c, rc.maps)
             if c.note and c.border_agrees is not False:  # padding, and no difference
                 self._add(_label(c.note, muted=True))
             elif c.note:
@@ -249,6 +294,50 @@ class ConvCollapseView(QtWidgets.QWidget):
                                  "convolutions keeps them from acting as one.", muted=True))
         elif ins.breaks:
             self._add(_label("Not merged: " + "; ".join(ins.breaks) + ".", muted=True))
+
+    def _probe_maps(self, ins, c, m) -> None:
+        """The probed image, the stack's and the single convolution's map of one filter,
+        and their difference with the border band outlined."""
+        self.shown_maps.append(m)
+        kh, kw = c.kernel_size
+        before = f" (after layers 1–{c.first})" if c.first > 1 else \
+            (" (after layer 1)" if c.first == 1 else "")
+        self._add(_label(f"The probed image{before} through both, filter {m.filter + 1}:",
+                         bold=True))
+        h, w = m.stack.shape
+        px = max(2, MAP_TARGET // max(h, w, 1))
+        band = None if m.border_max is None else m.interior
+        # a real difference on its own scale (it may be a few % of the maps); rounding on
+        # the maps' scale, where it stays white rather than showing amplified noise
+        real = m.border_agrees is False
+        dscale = m.border_max if real else m.scale
+        stack_s = "→".join(f"layer {c.first + j + 1}" for j in range(c.last - c.first + 1))
+        pics = [_picture(_grey_rgba(m.image, px), f"{ins.probe_split} #{ins.probe + 1}",
+                         "The image the student probed in the gallery."),
+                _picture(grid_rgba(m.stack[None, None], px, m.scale), f"stack\n{stack_s}",
+                         "The run's layers applied one after another."),
+                _picture(grid_rgba(m.single[None, None], px, m.scale), f"one {kh}×{kw}",
+                         "The single merged convolution applied once."),
+                _picture(outlined(difference_rgba(m.difference, dscale, px), band, px),
+                         "|difference|", "|stack − one convolution| (white: equal).")]
+        self._add(_Wrap(pics))
+        if band is None:
+            where = (f"Difference everywhere: largest {_number(m.interior_max)} — rounding "
+                     "only (no padding: every output pixel reads real pixels of the image).")
+        else:
+            agree = ("also rounding only (only the first layer pads, as the single "
+                     "convolution does)" if m.border_agrees else
+                     f"{m.border_max / m.scale:.0%} of the largest value: where zero "
+                     "padding breaks the equality")
+            where = (f"Inside the dashed box: largest {_number(m.interior_max)} — rounding "
+                     f"only. Border band (outside it, reached by zero padding): largest "
+                     f"{_number(m.border_max)}, {agree}.")
+        self.maps_note = _label(where)
+        self._add(self.maps_note)
+        diff_scale = (f"the difference on its own, dark red = {_number(dscale)}" if real
+                      else "the difference on it too, so rounding stays white")
+        self._add(_label(f"Stack and single maps share one scale (±{_number(m.scale)}); "
+                         f"{diff_scale}.", muted=True, size=8))
 
     @staticmethod
     def _difference_sentence(c) -> str:
@@ -280,7 +369,7 @@ class ConvCollapseView(QtWidgets.QWidget):
             pics.append(_picture(rgba, f"{name}\nc = {_number(float(T.constants[k]))}",
                                  f"The template of '{name}': its score is the sum of "
                                  "template × pixel over the image, plus c."))
-        self._add(_Row(pics))
+        self._add(_Wrap(pics))
         if T.max_difference is not None:
             self._add(_label("Network scores against template · image + c on the test "
                              "images: "
@@ -304,7 +393,7 @@ class ConvCollapseView(QtWidgets.QWidget):
                                    grid_rgba(s[None, None], IMAGE_PX, vmax)], axis=0)
             cap = ("probed" if j == 0 else f"{ins.probe_split} #{i + 1}")
             pics.append(_picture(both, cap, "The image (top) and its saliency (bottom)."))
-        self._add(_Row(pics))
+        self._add(_Wrap(pics))
         same = ins.saliency_relative < IDENTICAL
         if same:
             text = ("Identical for every image (" + difference_words(
