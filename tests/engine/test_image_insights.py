@@ -53,7 +53,8 @@ def test_templates_are_the_whole_linear_network(five):
     scores = five.network.logits(x)
     direct = x.reshape(len(x), -1) @ T.templates.reshape(len(T.templates), -1).T + T.constants
     np.testing.assert_allclose(scores, direct, atol=1e-10)
-    slow = ca.templates(five.network.get_params(), five.network.spec.conv, "flatten", 16)
+    slow = ca.templates(five.network.get_params(), five.network.spec.conv,
+                        five.network.spec.head, 16)
     np.testing.assert_allclose(T.templates, slow.templates, atol=1e-12)
     np.testing.assert_allclose(T.constants, slow.constants, atol=1e-12)
     assert T.max_difference < 1e-12

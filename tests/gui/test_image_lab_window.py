@@ -286,3 +286,36 @@ def test_a_teachers_network_lock_locks_the_convolution_builder_too(window, qtbot
     ctrl = window.workspaces["images"].network_view.controls[0]
     assert ctrl.kernel_combo.isEnabled() and LOCKED_TIP not in ctrl.kernel_combo.toolTip()
     assert window.workspaces["images"].network_view.add_layer_button.isEnabled()
+
+
+def test_what_to_do_in_two_3x3_reaches_every_expected_outcome(window, qtbot):
+    """Issue 20: a student who follows "What to do" step by step builds, with the
+    window's own controls, exactly the network of each expected outcome in turn: the
+    lab as it opens (step 1), ReLU from the toolbar (step 3), then Linear, − beside
+    "Convolutions: 2" and a 5×5 kernel (step 4)."""
+    from actlab.engine.outcomes import expectations
+    _open(window, qtbot, "images-two-3x3-are-one-5x5")
+    steps = window.lab.guide["instructions"]
+    exps = expectations(window.lab.guide)
+    assert len(exps) == 3
+
+    def applying():
+        return [i for i, e in enumerate(exps) if e.applies_to(window.lab)]
+
+    assert applying() == [0]                                   # step 1: press Play
+    combo = window.controls.activation
+    assert "ReLU" in steps and combo.itemText(combo.findData("relu")) == "ReLU"
+    combo.setCurrentIndex(combo.findData("relu"))              # step 3
+    assert applying() == [1]
+    assert "Linear" in steps and combo.itemText(combo.findData("linear")) == "Linear"
+    combo.setCurrentIndex(combo.findData("linear"))            # step 4
+    assert applying() == [0]
+    builder = window.workspaces["images"].network_view
+    assert "“Convolutions: 2”" in steps and builder.layers_label.text() == "Convolutions: 2"
+    assert builder.remove_layer_button.text() == "−" and "press −" in steps
+    builder.remove_layer_button.click()
+    assert len(window.lab.network.conv) == 1 and applying() == []
+    kernel = builder.controls[0].kernel_combo
+    assert "5×5" in steps
+    kernel.activated.emit(kernel.findText("5×5"))
+    assert applying() == [2]
