@@ -280,3 +280,35 @@ def test_merged_kernels_are_big_tiles_and_the_probe_goes_through_both(qtbot, nam
     else:
         assert "Inside the dashed box" in note and "Border band" in note
         assert "where zero padding breaks the equality" in note
+
+
+def test_why_nonlinearity_shows_the_probed_images_own_templates(qtbot):
+    """A ReLU CNN: the probed image with its own template per class, T·x and c under
+    each (their sum is the score), and how many patterns the test images have; a linear
+    CNN: one template for every image."""
+    t = Trainer(load_preset("images-shapes-need-nonlinearity"))
+    t.train(3)
+    ins = image_insights(t, "test", 4)
+    view = ConvCollapseView()
+    qtbot.addWidget(view)
+    view.resize(420, 900)
+    view.show()
+    assert view.show_insights(ins)
+    assert np.array_equal(view.shown_local, ins.local.templates)
+    text = " ".join(view.texts())
+    n = ins.local.patterns
+    assert f"This network: {n} activation patterns on {ins.local.pattern_images} test" in text
+    assert "own templates: score = T(x) · image + c(x)" in text
+    logits = t.network.logits(t.dataset.x_test[4:5])[0]
+    names = [str(c) for c in t.dataset.class_names]
+    for k, name in enumerate(names):  # each caption's numbers add up to the logit
+        cap = next(s for s in view.texts() if s.startswith(f"{name}\nT·x "))
+        dot = float(cap.split("\n")[1].split()[1].replace("−", "-"))
+        c = float(cap.split("\n")[2].split()[2].replace("−", "-"))
+        assert abs(dot + c - logits[k]) < 0.01 * max(1.0, abs(logits[k]))
+    lin = Trainer(load_preset("images-linear-cnn-counts-ink"))
+    lin.train(2)
+    assert view.show_insights(image_insights(lin, "test", 0), force=True)
+    assert view.shown_local is None
+    assert any(s.startswith("Linear: one template for every image (1 activation pattern")
+               for s in view.texts())

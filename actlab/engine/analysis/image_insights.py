@@ -28,10 +28,12 @@ import numpy as np
 from actlab.engine.analysis import conv as ca
 from actlab.engine.analysis import conv_reference as ref
 from actlab.engine.analysis.conv_probe import CollapseMaps, collapse_maps
+from actlab.engine.analysis import local_linear as ll
 from actlab.engine.activations.lookup import display_name
 from actlab.engine.models.cnn_layers import Act, Conv2D, Dense
 from actlab.engine.frozen import read_only
 
+N_PATTERNS = 200     # test images the activation patterns are counted on
 N_MEASURE = 8        # test images the composite kernel and the templates are checked on
 N_DEAD = 200         # training images a filter must be silent on to count as dead
 N_SALIENCY = 3       # images whose saliency is set beside the probed one's
@@ -47,6 +49,19 @@ class RunCollapse:
     #: the probed image through the stack and through the single convolution (first
     #: filter) and their difference; None when not computed
     maps: CollapseMaps | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class LocalTemplates:
+    """The probed image's own affine map in a piecewise-linear network (see
+    :mod:`actlab.engine.analysis.local_linear`): logit_k = T_k(x) · x + c_k(x)."""
+    templates: np.ndarray       # T(x), (classes, H, W)
+    constants: np.ndarray       # c(x), (classes,)
+    dots: np.ndarray            # T_k(x) · x, (classes,)
+    scores: np.ndarray          # the network's own logits, (classes,)
+    max_difference: float       # largest |logit − (T·x + c)| for this image
+    patterns: int               # distinct activation patterns on the images measured
+    pattern_images: int         # how many images that count is over
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,6 +98,8 @@ class ImageInsights:
     pre_activations: tuple      # per hidden layer, a sample of pre-activation values
     activations: tuple          # per hidden layer, canonical activation name
     dead_sample: int            # training images the dead check looked at
+    # ---- one template per image (piecewise-linear networks; None for smooth ones)
+    local: LocalTemplates | None = None
 
 
 def _probe_images(ds, split: str):
@@ -193,6 +210,9 @@ def image_insights(trainer, probe_split: str = "test", probe: int = 0) -> ImageI
             specs = [ref.as_spec(c, i) for i, c in enumerate(convs)]
             tmpl = _templates(params, specs, spec.head, spec.n_classes, spec.input_size,
                               x_measure, dense_acts, slope)
+        local = _local_templates(net, params, convs, spec, x_split[probe],
+                                 (ds.x_test if ds.n_test else ds.x_train)[:N_PATTERNS],
+                                 dense_acts, slope)
 
         # --- saliency of the probe and a few others, all for the probe's class
         others = [i for i in np.linspace(0, len(x_split) - 1, N_SALIENCY + 1).astype(int)
@@ -235,4 +255,21 @@ def image_insights(trainer, probe_split: str = "test", probe: int = 0) -> ImageI
         dead_units=tuple(len(d) for d in dead_lists), dead_lists=dead_lists,
         layer_sizes=tuple(post.shape[0] for _, post in hidden),
         pre_activations=tuple(_sample(pre, HIST_VALUES) for pre, _ in hidden),
-        activations=acts, dead_sample=int(len(x_dead)))
+        activations=acts, dead_sample=int(len(x_dead)), local=local)
+
+
+def _local_templates(net, params, convs, spec, image, x_patterns, dense_acts, slope):
+    """The probed image's own templates and the pattern count, or None for a network
+    with a smooth activation."""
+    if ll.not_piecewise_linear(convs, dense_acts, slope) is not None:
+        return None
+    x = np.asarray(image, dtype=float)[None]
+    local = ll.local_affine(params, convs, spec.head, x, dense_acts, slope,
+                            scores=net.logits(x))
+    T = local.templates[0]
+    n = ll.activation_patterns(params, convs, spec.head, x_patterns, dense_acts, slope)
+    return LocalTemplates(
+        templates=read_only(T), constants=read_only(local.constants[0]),
+        dots=read_only(np.einsum("khw,hw->k", T, x[0, 0])),
+        scores=read_only(local.scores[0]), max_difference=float(local.max_difference),
+        patterns=int(n), pattern_images=int(len(x_patterns)))

@@ -166,6 +166,7 @@ class ConvCollapseView(QtWidgets.QWidget):
         self.composite_tiles: list = []     # the QLabel of each merged kernel tile
         self.maps_note = None
         self.shown_templates: np.ndarray | None = None
+        self.shown_local: np.ndarray | None = None  # the probed image's own T(x)
         self.shown_saliencies: np.ndarray | None = None
         lay = self._lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
@@ -221,6 +222,7 @@ class ConvCollapseView(QtWidgets.QWidget):
         self.placeholder.hide()
         self._runs(ins)
         self._templates(ins)
+        self._local(ins)
         self._saliency(ins)
         self.setUpdatesEnabled(True)
 
@@ -374,6 +376,42 @@ class ConvCollapseView(QtWidgets.QWidget):
             self._add(_label("Network scores against template · image + c on the test "
                              "images: "
                              f"{difference_words(T.max_difference, T.relative_difference)}."))
+
+    def _local(self, ins) -> None:
+        """One template per image: the probed image's own T(x) per class in a
+        piecewise-linear network (a linear one has one template for every image)."""
+        L = getattr(ins, "local", None)
+        self.shown_local = None
+        if L is None:
+            return
+        count = (f"{L.patterns} activation pattern{'s' if L.patterns != 1 else ''} on "
+                 f"{L.pattern_images} {ins.probe_split} images")
+        if ins.templates is not None:  # linear: the shared templates above are T(x)
+            self._add(_label(f"Linear: one template for every image ({count})."))
+            return
+        tmpl = np.asarray(L.templates)
+        self.shown_local = tmpl
+        self._add(_label("This image's own templates: score = T(x) · image + c(x)",
+                         bold=True))
+        vmax = colors.symmetric_range(tmpl)
+        image = ins.saliency_images[0] if len(ins.saliency_images) else None
+        pics = [] if image is None else [_picture(
+            _grey_rgba(image, IMAGE_PX), f"{ins.probe_split} #{ins.probe + 1}",
+            "The probed image (click another in the gallery).")]
+        for k, t in enumerate(tmpl):
+            name = ins.class_names[k] if k < len(ins.class_names) else f"class {k + 1}"
+            pics.append(_picture(
+                grid_rgba(t[None, None], IMAGE_PX, vmax),
+                f"{name}\nT·x {_number(float(L.dots[k]))}\n+ c {_number(float(L.constants[k]))}",
+                f"'{name}' for this image: its score {_number(float(L.scores[k]))} is the "
+                "sum of template × pixel, plus c. Another image on another activation "
+                "pattern has another template."))
+        self._add(_Wrap(pics))
+        self._add(_label(
+            "Each ReLU (or max pool) decides which piece it is on; with those choices "
+            "fixed the network is linear, so every image gets its own template. This "
+            f"network: {count}. Score against T(x) · image + c(x) for this image: "
+            f"{difference_words(L.max_difference)}."))
 
     def _saliency(self, ins) -> None:
         sal = np.asarray(ins.saliencies)
