@@ -22,8 +22,21 @@ WAIT = 20_000
 
 
 def _settle(qtbot, w):
-    qtbot.wait(50)  # let the splitter lay out after a resize or a new column (no timing assert)
-    QtWidgets.QApplication.processEvents()
+    """Let the columns lay out after a resize or a new column: wait until the splitter,
+    the folds and the network's width stay the same over a few rounds of events (a fixed
+    50 ms caught a busy machine half-way: the network tab 195 px wide)."""
+    seen = {"last": None, "same": 0}
+
+    def steady() -> bool:
+        QtWidgets.QApplication.processEvents()
+        now = (tuple(w.splitter.sizes()), w.layout_.network_shared, w.side_panel.folded,
+               w.network_view.width(), w.size().toTuple())
+        seen["same"] = seen["same"] + 1 if now == seen["last"] else 0
+        seen["last"] = now
+        return seen["same"] >= 4
+
+    qtbot.wait(20)
+    qtbot.waitUntil(steady, timeout=WAIT)
 
 
 def _no_horizontal_scroll(view) -> bool:
