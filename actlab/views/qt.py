@@ -10,6 +10,8 @@ Every view module does ``from .qt import pg, QtCore, QtGui, QtWidgets``.
 """
 from __future__ import annotations
 
+import math
+
 import PySide6  # noqa: F401  (must come before pyqtgraph: it selects the binding)
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -94,3 +96,17 @@ def fit_central(view) -> None:
     item = getattr(view, "centralWidget", None)  # (none yet while pyqtgraph builds it)
     if item is not None and item.geometry().width() > view.width() + 0.5:
         item.setGeometry(QtCore.QRectF(0, 0, view.width(), view.height()))
+
+
+def even_columns(n: int, cols: int) -> int:
+    """Columns for ``n`` cells at most ``cols`` a row, the rows as even as they can be
+    (2 + 2, not 3 + 1)."""
+    return math.ceil(n / math.ceil(n / cols)) if n and cols >= 1 else 1
+
+
+def fill_grid(grid, widgets, cols: int) -> None:
+    """Lay ``widgets`` out in ``grid`` again, ``cols`` a row, in order."""
+    for w in widgets:
+        grid.removeWidget(w)
+    for i, w in enumerate(widgets):
+        grid.addWidget(w, i // cols, i % cols)

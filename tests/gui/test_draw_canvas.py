@@ -175,21 +175,26 @@ def test_draw_and_add_without_adding_returns_none(qtbot):
     QtCore.QTimer.singleShot(0, close)
     assert draw_and_add(None, shapes_lab()) is None
 
+def _asking_dialog(qtbot, epochs: int, width: int):
+    """A trainer of shapes_lab() after ``epochs`` and a shown dialog that asks it."""
+    from actlab.engine.trainer import Trainer
+
+    t = Trainer(shapes_lab())
+    t.train(epochs)
+    d = DrawImageDialog(None, shapes_lab(), classify=lambda px: t.predict_images(
+        np.asarray(px, dtype=float)[None, None])[0])
+    qtbot.addWidget(d)
+    d.resize(width, 520)
+    d.show()
+    qtbot.waitExposed(d)
+    return t, d
+
 
 def test_the_network_answers_the_drawing_live_as_predict_does(qtbot):
     """Draw an image… asks the trained network about the drawing as it is drawn: the
     shown scores are the engine's predict_images for those pixels, and asking adds
     nothing to the lab."""
-    from actlab.engine.trainer import Trainer
-
-    t = Trainer(shapes_lab())
-    t.train(3)
-    d = DrawImageDialog(None, shapes_lab(), classify=lambda px: t.predict_images(
-        np.asarray(px, dtype=float)[None, None])[0])
-    qtbot.addWidget(d)
-    d.resize(640, 520)
-    d.show()
-    qtbot.waitExposed(d)
+    t, d = _asking_dialog(qtbot, epochs=3, width=640)
     assert d.probabilities is None and "Draw a picture" in d.answer.text()
     c = d.canvas
     drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
@@ -213,15 +218,7 @@ def test_an_untrained_lab_says_to_train_first(dialog):
 
 
 def test_the_scores_title_names_the_class_the_drawing_would_join(qtbot):
-    from actlab.engine.trainer import Trainer
-
-    t = Trainer(shapes_lab())
-    t.train(1)
-    d = DrawImageDialog(None, shapes_lab(), classify=lambda px: t.predict_images(
-        np.asarray(px, dtype=float)[None, None])[0])
-    qtbot.addWidget(d)
-    d.resize(700, 520)
-    d.show()
+    _, d = _asking_dialog(qtbot, epochs=1, width=700)
     c = d.canvas
     drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
     d.class_box.setCurrentIndex(1)

@@ -8,8 +8,6 @@ worker makes the pictures); cells are made once per set of names and updated in 
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from actlab.engine.activations.lookup import display_name
@@ -17,7 +15,7 @@ from actlab.engine.analysis.curve_metrics import r2_from_loss
 from actlab.views import colors
 from actlab.views.instruments.collapse_panel import MINUS
 from actlab.views.loss_view import legend_row, refit_legend, thin
-from actlab.views.qt import QtCore, QtWidgets, pg, quiet_plot
+from actlab.views.qt import QtCore, QtWidgets, even_columns, fill_grid, pg, quiet_plot
 from actlab.views.functions.curve_view import CurveView
 
 COLUMNS = 2          # cells a row at least (when there are two): a column ~330-450 px
@@ -150,15 +148,11 @@ class CompareCurvesView(QtWidgets.QWidget):
         screen, two rows of two on a narrow one."""
         n = len(self.cells)
         fit = (self.width() + self.grid.spacing()) // (CELL_WIDTH + self.grid.spacing())
-        cols = max(1, min(n, max(fit, COLUMNS)))
-        cols = math.ceil(n / math.ceil(n / cols)) if n else 1
+        cols = even_columns(n, max(1, min(n, max(fit, COLUMNS))))
         if cols == self._columns:
             return
         self._columns = cols
-        for cell in self.cells:
-            self.grid.removeWidget(cell)
-        for i, cell in enumerate(self.cells):
-            self.grid.addWidget(cell, i // cols, i % cols)
+        fill_grid(self.grid, self.cells, cols)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

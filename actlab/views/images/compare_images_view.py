@@ -11,7 +11,8 @@ import numpy as np
 from actlab.views import colors
 from actlab.engine.activations.lookup import display_name
 from actlab.views.loss_view import EpochAxis, LossAxis, thin
-from actlab.views.qt import QtCore, QtGui, QtWidgets, pg, quiet_plot
+from actlab.views.qt import (QtCore, QtGui, QtWidgets, even_columns, fill_grid, pg,
+                             quiet_plot)
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
            QtCore.Qt.PenStyle.DashDotLine, QtCore.Qt.PenStyle.DotLine)
@@ -213,14 +214,11 @@ class ImageCompareView(QtWidgets.QWidget):
     def _place(self) -> None:
         n = max(len(self.columns), 1)
         per_row = max(1, min(n, int(self.width() // MIN_COLUMN_W) or 1))
-        cols = math.ceil(n / math.ceil(n / per_row))  # rows as even as they can be
+        cols = even_columns(n, per_row)
         if cols == self._cols:
             return
         self._cols = cols
-        for col in self.columns:
-            self._grid.removeWidget(col)
-        for i, col in enumerate(self.columns):
-            self._grid.addWidget(col, i // cols, i % cols)
+        fill_grid(self._grid, self.columns, cols)
         for c in range(MAX_GRID_COLUMNS):
             self._grid.setColumnStretch(c, 1 if c < cols else 0)
 

@@ -10,7 +10,7 @@ from actlab.views import colors
 from actlab.engine.activations.lookup import display_name
 from actlab.views.loss_view import (EpochAxis, LossAxis, format_loss, legend_row, refit_legend,
                                     thin)
-from actlab.views.qt import QtCore, QtWidgets, pg, quiet_plot
+from actlab.views.qt import QtCore, QtWidgets, even_columns, fill_grid, pg, quiet_plot
 from actlab.views.points.surface_view import SurfaceView
 
 _STYLES = (QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
@@ -156,17 +156,13 @@ class CompareView(QtWidgets.QWidget):
             # a short column (its page scrolls): as few rows as the width allows, so the
             # loss plot under the cells stays in sight
             cols = n
-        cols = max(1, min(cols, fit, n))
-        return math.ceil(n / math.ceil(n / cols))  # 2 + 2, not 3 + 1
+        return even_columns(n, max(1, min(cols, fit, n)))
 
     def _place(self, cols: int, force: bool = False) -> None:
         if cols == self._columns and not force:
             return
         self._columns = cols
-        for view in self.surfaces:
-            self._grid.removeWidget(view)
-        for i, view in enumerate(self.surfaces):
-            self._grid.addWidget(view, i // cols, i % cols)
+        fill_grid(self._grid, self.surfaces, cols)
         self.updateGeometry()  # its minimum height follows the rows
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
