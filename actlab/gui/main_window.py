@@ -264,7 +264,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.edits.forget_data_edits()  # another lab: Undo starts from here
         self.autosaver.discard()  # the previous lab was saved or thrown away
         self.guide.show_guide_for_lab()
-        self.workspace.opened()
+        for ws in self.workspaces.values(): ws.opened()  # noqa: E701 - all follow or close
         self.setWindowModified(False)
         self._update_title()
         self.status((message or f"Opened “{lab.name}”.") + (

@@ -62,7 +62,8 @@ class Workspace(Protocol):
         """Reset: the loss curves start again (not the old run's axes)."""
 
     def opened(self) -> None:
-        """Another lab was opened (from a file, a preset or New)."""
+        """Another lab was opened (from a file, a preset or New); every workspace hears
+        it, shown or not (``window.lab.kind`` says whose lab it is)."""
 
     def draw(self, pub, snap, network_due: bool) -> None:
         """Draw a snapshot's pictures (the worker's publication ``pub``); the network

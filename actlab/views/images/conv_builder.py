@@ -50,6 +50,8 @@ class ConvBuilderView(QtWidgets.QWidget):
     architectureChanged = QtCore.Signal(object)
     refused = QtCore.Signal(str)
     designRequested = QtCore.Signal(str, int, str)
+    #: (layer, filter) clicked, or Enter on it: open it in the filter detail view
+    detailRequested = QtCore.Signal(int, int)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -66,6 +68,17 @@ class ConvBuilderView(QtWidgets.QWidget):
         bar.setContentsMargins(MARGIN, 2, MARGIN, 0)
         self.layers_label = QtWidgets.QLabel(self)
         self.layers_label.setFont(small_font(self, 0.95))
+        # each map before or after its layer's activation: what the activation does
+        self.maps_box = QtWidgets.QComboBox(self)
+        self.maps_box.setObjectName("maps_before_after")
+        self.maps_box.addItems(["after the activation", "before the activation (z)"])
+        self.maps_box.setFont(small_font(self, 0.9))
+        self.maps_box.setAccessibleName("Feature maps shown")
+        self.maps_box.setToolTip("Show each feature map after its layer's activation (what "
+                                 "the next layer reads) or before it (the convolution's own "
+                                 "output, z): flip between them to see what the activation "
+                                 "does. Click a filter to look inside it.")
+        self.maps_box.currentIndexChanged.connect(lambda _i: self.show_pictures(self._pics))
         self.remove_layer_button = tool_button("−", self)
         self.add_layer_button = tool_button("+", self)
         self.remove_layer_button.clicked.connect(self._remove_layer)
@@ -74,6 +87,14 @@ class ConvBuilderView(QtWidgets.QWidget):
         bar.addWidget(self.remove_layer_button)
         bar.addWidget(self.add_layer_button)
         outer.addLayout(bar)
+        maps_row = QtWidgets.QHBoxLayout()
+        maps_row.setContentsMargins(MARGIN, 0, MARGIN, 0)
+        maps_label = QtWidgets.QLabel("&Maps:", self)
+        maps_label.setFont(small_font(self, 0.9))
+        maps_label.setBuddy(self.maps_box)
+        maps_row.addWidget(maps_label)
+        maps_row.addWidget(self.maps_box, 1)
+        outer.addLayout(maps_row)
         self.scroll = QtWidgets.QScrollArea(self)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
@@ -113,6 +134,7 @@ class ConvBuilderView(QtWidgets.QWidget):
             ctrl.installEventFilter(self)
             col = FilterColumn(len(self.columns), self.content)
             col.hovered.connect(self._hovered)
+            col.clicked.connect(self._clicked)
             ctrl.show()
             col.show()
             self.controls.append(ctrl)
@@ -181,17 +203,27 @@ class ConvBuilderView(QtWidgets.QWidget):
                 w.setEnabled(True)
             w.setToolTip(tip)
 
+    def maps_before(self) -> bool:
+        """Whether the tiles show each map before its activation (else after)."""
+        return self.maps_box.currentIndex() == 1
+
+    def set_maps_before(self, before: bool) -> None:
+        self.maps_box.setCurrentIndex(1 if before else 0)
+
     def show_pictures(self, pics) -> None:
         """Draw ``pics`` (an ImagePictures, or None to clear): the probed image, each
-        filter's kernel and its feature map after the activation.  Updates the cached
-        images in place; cheap enough for every frame."""
+        filter's kernel and its feature map after the activation (or before it, see
+        :meth:`maps_before`).  Updates the cached images in place; cheap enough for
+        every frame."""
         t0 = time.perf_counter()
         self._pics = pics
         self.input_tile.set_image(None if pics is None else pics.image)
+        before = self.maps_before()
         for i, col in enumerate(self.columns):
             lp = pics.layers[i] if pics is not None and i < len(pics.layers) else None
             ok = lp is not None and lp.kernels.shape[2] == self._spec.conv[i].kernel
-            col.set_pictures(lp.kernels if ok else None, lp.post if ok else None)
+            maps = None if not ok else lp.pre if before else lp.post
+            col.set_pictures(lp.kernels if ok else None, maps)
         if self.popup.isVisible():
             self._show_popup(*self._hover)
         self.last_draw_ms = (time.perf_counter() - t0) * 1e3
@@ -306,6 +338,10 @@ class ConvBuilderView(QtWidgets.QWidget):
             self.content.set_links(starts, end, weights)
         self._show_popup(layer, f)
 
+    def _clicked(self, layer: int, f: int) -> None:
+        self._clear_hover()
+        self.detailRequested.emit(layer, f)
+
     def _clear_hover(self) -> None:
         self._hover = (-1, -1)
         self.popup.hide()
@@ -325,7 +361,8 @@ class ConvBuilderView(QtWidgets.QWidget):
         what = "kernel" if c == 1 else f"kernel summed over its {c} input channels"
         self.popup.show_filter(
             f"Conv {layer + 1}, filter {f + 1}",
-            f"{what}\nfeature map after {act} for the probed image",
+            f"{what}\nfeature map {'before' if self.maps_before() else 'after'} {act} for "
+            "the probed image\nclick the filter to look inside it",
             col.kernels[f], col.kernel_range, col.maps[f], col.map_range)
         tile = col.tile_rect(f)
         top_right = col.mapToGlobal(tile.topRight()) + QtCore.QPoint(12, 0)

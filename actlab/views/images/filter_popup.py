@@ -21,6 +21,8 @@ def fmt(v: float) -> str:
     """A weight in four characters or so, with a real minus sign."""
     if not np.isfinite(v):
         return "nan" if np.isnan(v) else ("∞" if v > 0 else "−∞")
+    if abs(v) < 0.005:  # "−0.00" reads as a number below zero
+        v = 0.0
     s = f"{v:.2f}" if abs(v) < 9.995 else f"{v:.0f}" if abs(v) < 999.5 else f"{v:.0e}"
     return s.replace("-", "−")
 

@@ -57,9 +57,11 @@ def atlas_image(atlas: np.ndarray) -> QtGui.QImage:
 
 class FilterColumn(QtWidgets.QWidget):
     """The tiles of one convolution layer.  ``hovered(layer, filter)`` fires as the mouse
-    enters a tile (filter -1: it left them all)."""
+    enters a tile (filter -1: it left them all), ``clicked(layer, filter)`` when a tile is
+    clicked or Enter is pressed on the focused one."""
 
     hovered = QtCore.Signal(int, int)
+    clicked = QtCore.Signal(int, int)
 
     def __init__(self, layer: int, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -80,7 +82,9 @@ class FilterColumn(QtWidgets.QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(f"Filters of convolution layer {layer + 1}")
         self.setAccessibleDescription("Up and Down arrows show each filter large, with "
-                                      "its values; Escape closes the view.")
+                                      "its values; Enter opens it inside; Escape closes "
+                                      "the view.")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     # -- geometry
     def tile_width(self) -> int:
@@ -135,6 +139,13 @@ class FilterColumn(QtWidgets.QWidget):
             self.update()
             self.hovered.emit(self.layer, f)
 
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        f = self.filter_at(event.position().toPoint())
+        if f >= 0 and event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.layer, f)
+        else:
+            super().mousePressEvent(event)
+
     def _set_hover(self, f: int) -> None:
         if f != self.hover:
             self.hover = f
@@ -146,6 +157,8 @@ class FilterColumn(QtWidgets.QWidget):
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             step = -1 if key == Qt.Key.Key_Up else 1
             self._set_hover(min(max(self.hover + step, 0), self.filters - 1))
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.hover >= 0:
+            self.clicked.emit(self.layer, self.hover)
         elif key == Qt.Key.Key_Escape and self.hover >= 0:
             self._set_hover(-1)
         else:

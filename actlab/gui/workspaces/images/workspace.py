@@ -68,6 +68,8 @@ class ImageWorkspace:
         self.network_view.designRequested.connect(
             lambda where, i, name: design_for_layer(window, where, i, name))
         self.output.probed.connect(self.probe)
+        self.filter_detail = None  # "Inside a filter", made on the first click of a tile
+        self.network_view.detailRequested.connect(self.open_filter_detail)
         # File ▸ Export ▸ Image lab views; the gallery and the filters are painted
         # pictures: PNG only
         self.export_menu = add_export_menu(
@@ -85,12 +87,16 @@ class ImageWorkspace:
         self._drawn = None
         self.output.clear()
         self.network_view.show_pictures(None)
+        self._follow_detail()
 
     def clear_history(self) -> None:
         self.output.show_history(None)
 
     def opened(self) -> None:
-        pass
+        """Another lab: "Inside a filter" follows it, or closes when it is no image lab."""
+        if self.filter_detail is not None and self.w.lab.kind != self.kind:
+            self.filter_detail.close()
+        self._follow_detail()
 
     # ------------------------------------------------------------------ drawing
     def draw(self, pub, snap, network_due: bool) -> bool:
@@ -100,7 +106,28 @@ class ImageWorkspace:
             self._drawn = snap.pictures
             self.output.show_pictures(snap.pictures)
             self.network_view.show_pictures(snap.pictures)
+            self._follow_detail()
         return fresh
+
+    # ------------------------------------------------------------------ inside a filter
+    def open_filter_detail(self, layer: int, filt: int):
+        """Open (or bring forward) "Inside a filter" on filter ``filt`` of conv layer
+        ``layer`` (0-based); returns the dialog."""
+        from actlab.gui.workspaces.images.filter_detail_dialog import FilterDetailDialog
+
+        if self.filter_detail is None:
+            self.filter_detail = FilterDetailDialog(self.w)
+        d = self.filter_detail
+        d.show_filter(self._drawn, self.w.lab.network, layer, filt)
+        d.show()
+        d.raise_()
+        d.activateWindow()
+        return d
+
+    def _follow_detail(self) -> None:
+        d = self.filter_detail
+        if d is not None and d.isVisible() and self.w.lab.kind == self.kind:
+            d.set_pictures(self._drawn, self.w.lab.network)
 
     def show_history(self, snap) -> None:
         self.output.show_history(snap.history, snap.train_loss)
