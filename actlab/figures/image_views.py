@@ -91,9 +91,15 @@ def collapse_png(path, insights, pics, conv_layers, leaky_slope: float = 0.01,
     first = pics.layers[0]
     collapse = insights.collapses[0].collapse if insights.collapses else None
     which = "test" if insights.probe_split == "test" else "training"
+    saliency = None
+    if len(insights.saliencies):
+        split = insights.probe_split
+        caps = ["probed"] + [f"{split} #{i + 1}" for i in insights.saliency_indices[1:]]
+        saliency = (insights.saliency_heading(), insights.saliency_images,
+                    insights.saliencies, caps, insights.saliency_text())
     return ri.filters_png(path, [(first.kernels, first.bias)], conv_layers,
                           COLLAPSE_TITLE + _suffix(label), collapse, insights.templates,
-                          insights.class_names, scale, which, leaky_slope)
+                          insights.class_names, scale, which, leaky_slope, saliency)
 
 
 # ---------------------------------------------------------------------- filters and maps

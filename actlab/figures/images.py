@@ -157,14 +157,39 @@ def _kernel_panel(tiles, captions, vmax, heading, key_label, cols=4, target=KERN
     return width, height, paint
 
 
+def _saliency_panel(saliency):
+    """(width, height, painter) of a saliency row: each image over its saliency map."""
+    heading, images, sal, captions, _ = saliency
+    images, sal = np.asarray(images, dtype=float), np.asarray(sal, dtype=float)
+    vmax = fc.colors.symmetric_range(sal)
+    gap = np.full((1, images.shape[2], 4), (190, 190, 190, 255), np.uint8)
+    pics = [np.concatenate([fc.grey_rgba(im), gap, fc.signed_rgba(s_, vmax)])
+            for im, s_ in zip(images, sal)]
+    cell = pixel_scale(max(images.shape[1:]), TILE)
+    col_w = _fit_width(list(captions), lo=images.shape[2] * cell + 16, hi=130)
+    _, gw, gh = grid_boxes(len(pics), len(pics), (images.shape[2] * cell,
+                                                  pics[0].shape[0] * cell), col_w, 1)
+    width = max(gw, measure(heading, fc.FONT_PX, True) + 4, 260)
+    height = 22 + gh + 14 + 48
+
+    def paint(cv: Canvas, x: float, y: float) -> None:
+        cv.text(x, y, width, 18, heading, fc.FONT_PX, bold=True, align="center")
+        draw_grid(cv, x + (width - gw) / 2, y + 22, pics, cell, len(pics), col_w,
+                  [[c] for c in captions])
+        cv.colour_key(x + width / 2 - 130, y + 22 + gh + 14, 260, vmax,
+                      "∂ score / ∂ pixel (image above, its saliency below)")
+    return width, height, paint
+
+
 def filters_png(path, params, conv_layers, title: str, collapse=None, templates=None,
                 class_names=None, scale: float = 2.0, which: str = "test",
-                leaky_slope: float = 0.01):
+                leaky_slope: float = 0.01, saliency=None):
     """Save the first conv layer's kernels (blue +, orange −, white 0, one symmetric scale
     stated by a colour key).  With ``collapse`` (a :class:`ConvCollapse`) the composite
     kernel(s) stand beside them with its summary and the measured difference; with
     ``templates`` (a :class:`Templates`) the class templates follow, captioned
-    ``score = template · image + c``."""
+    ``score = template · image + c``; with ``saliency`` — ``(heading, images (n, H, W),
+    saliencies (n, H, W), captions, sentence)`` — each image over its saliency map, last."""
     K = _first_kernels(params)
     layers = list(conv_layers)
     if not layers:
@@ -217,15 +242,21 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
             after.append((f"Network scores vs template scores on the {which} images: largest "
                           f"difference {fmt(templates.max_difference)} (rounding only).",
                           fc.TEXT))
+    sal_panel = _saliency_panel(saliency) if saliency is not None else None
+    if sal_panel is not None:
+        after.append(("", fc.TEXT))  # the saliency row goes here
+        after.append((saliency[4], fc.TEXT))
     row_w = sum(p[0] for p in panels) + 32 * (len(panels) - 1)
-    width = max(row_w, template_panel[0] if template_panel else 0, MIN_WIDTH - 2 * MARGIN,
+    width = max(row_w, template_panel[0] if template_panel else 0,
+                sal_panel[0] if sal_panel else 0, MIN_WIDTH - 2 * MARGIN,
                 _header_width(title, []) - 2 * MARGIN) + 2 * MARGIN
     text_w = width - 2 * MARGIN
     top = _header_height(0)
     row_h = max(p[1] for p in panels)
     t_h = template_panel[1] + 20 if template_panel else 0
     with Canvas(width, 10) as probe:  # measure wrapped notes before sizing the figure
-        note_h = [probe.wrapped_height(t, text_w) + 6 for t, _ in notes + after]
+        note_h = [(sal_panel[1] + 10 if not t else probe.wrapped_height(t, text_w) + 6)
+                  for t, _ in notes + after]
     height = top + row_h + 16 + t_h + sum(note_h) + MARGIN
     with Canvas(width, height, scale) as cv:
         y = _header(cv, title, [])
@@ -244,7 +275,10 @@ def filters_png(path, params, conv_layers, title: str, collapse=None, templates=
                 continue
             for text, color in part:
                 h = next(heights)
-                cv.text(MARGIN, y, text_w, h, text, color=color, wrap=True)
+                if text:
+                    cv.text(MARGIN, y, text_w, h, text, color=color, wrap=True)
+                else:  # the saliency row
+                    sal_panel[2](cv, MARGIN + (text_w - sal_panel[0]) / 2, y + 4)
                 y += h
         return cv.save(path)
 

@@ -135,3 +135,25 @@ def test_gallery_and_confusion_are_the_clis_samples_and_confusion(lab, request, 
     for name, path in gui.items():
         np.testing.assert_array_equal(_pixels(path), _pixels(cli[name]), err_msg=name)
         assert path.read_bytes() == cli[name].read_bytes(), name
+
+
+def test_collapse_figure_ends_with_the_saliency_row_the_instrument_shows(shapes, tmp_path):
+    pics, ins = make_pictures(shapes), image_insights(shapes)
+    spec = shapes.lab.network
+    assert len(ins.saliencies) >= 2 and not ins.saliency_same  # a ReLU network
+    full = _pixels(iv.collapse_png(tmp_path / "c.png", ins, pics, spec.conv,
+                                   spec.leaky_slope, shapes.lab.name))
+    from actlab.figures.images import filters_png
+    first = pics.layers[0]
+    collapse = ins.collapses[0].collapse if ins.collapses else None
+    without = _pixels(filters_png(tmp_path / "bare.png", [(first.kernels, first.bias)],
+                                  spec.conv, iv.COLLAPSE_TITLE + " — " + shapes.lab.name,
+                                  collapse, ins.templates, ins.class_names))
+    # the same figure above, then the images over their saliency maps (2 × 16 px tall
+    # at about 64 logical px each: well over 100 px at scale 2) and their sentence
+    assert full.shape[1] == without.shape[1]
+    assert full.shape[0] - without.shape[0] > 2 * 100
+    extra = full[without.shape[0] - 20:]
+    coloured = (np.abs(extra[..., 0].astype(int) - extra[..., 2].astype(int)) > 60).sum()
+    assert coloured > 500  # blue/orange saliency pixels, not only text
+    assert "depends on the image" in ins.saliency_text()

@@ -36,6 +36,7 @@ from actlab.engine.frozen import read_only
 N_PATTERNS = 200     # test images the activation patterns are counted on
 N_MEASURE = 8        # test images the composite kernel and the templates are checked on
 N_DEAD = 200         # training images a filter must be silent on to count as dead
+IDENTICAL = 1e-9     # saliencies differing by less (relative) are the same map
 N_SALIENCY = 3       # images whose saliency is set beside the probed one's
 HIST_VALUES = 2000   # pre-activation values per layer kept for the histograms
 
@@ -100,6 +101,42 @@ class ImageInsights:
     dead_sample: int            # training images the dead check looked at
     # ---- one template per image (piecewise-linear networks; None for smooth ones)
     local: LocalTemplates | None = None
+
+    @property
+    def saliency_same(self) -> bool:
+        """Whether every image's saliency is the probe's (to rounding): a linear network."""
+        return self.saliency_relative < IDENTICAL
+
+    def saliency_heading(self) -> str:
+        k = self.saliency_class
+        name = self.class_names[k] if k < len(self.class_names) else f"class {k + 1}"
+        return f"Saliency: how each pixel moves the score of '{name}'"
+
+    def saliency_text(self) -> str:
+        """What the saliencies say, in one sentence (the view and the figure write it)."""
+        if self.saliency_same:
+            return ("Identical for every image (" + difference_words(
+                self.saliency_difference, self.saliency_relative) + "): a linear network "
+                "looks at every image through the same template.")
+        return (f"Different for each image (they differ by up to "
+                f"{self.saliency_relative:.0%} of the largest value): the network "
+                f"is not linear ({self.first_nonlinearity or 'a non-linearity'}), so "
+                "what it looks at depends on the image.")
+
+
+def short_number(v: float) -> str:
+    """``6.7e−16``, ``0.412``: three significant digits, a real minus sign."""
+    return f"{v:.1e}".replace("-", "−") if v and (abs(v) < 1e-3 or abs(v) >= 1e4) \
+        else f"{v:.3g}".replace("-", "−")
+
+
+def difference_words(value: float, relative: float | None = None) -> str:
+    """``"largest difference 6.7e−16 — rounding error only"`` (or without the remark
+    when the difference is real)."""
+    if relative is not None and relative < 1e-9 or value < 1e-12:
+        return f"largest difference {short_number(value)} — rounding error only"
+    rel = f" ({relative:.0%} of the largest value)" if relative is not None else ""
+    return f"largest difference {short_number(value)}{rel}"
 
 
 def _probe_images(ds, split: str):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actlab.engine.analysis.image_insights import ImageInsights
+from actlab.engine.analysis.image_insights import ImageInsights, difference_words, short_number
 from actlab.views import colors
 from actlab.views.images.probe_pictures import difference_rgba, merged_px, outlined
 from actlab.views.images.wrap_layout import ScaledGrid, WrapLayout
@@ -23,21 +23,9 @@ MAP_TARGET = 80      # about this many px for a probed map (images are 8…32 px
 IMAGE_PX = 4         # screen px per image pixel (images are 8…32 px)
 GAP = 1              # px between the tiles of a kernel grid
 GAP_RGBA = (190, 190, 190, 255)  # grey, so white (zero) tiles still show their edges
-IDENTICAL = 1e-9     # saliencies differing by less (relative) are the same map
 
 
-def _number(v: float) -> str:
-    return f"{v:.1e}".replace("-", "−") if v and (abs(v) < 1e-3 or abs(v) >= 1e4) \
-        else f"{v:.3g}".replace("-", "−")
-
-
-def difference_words(value: float, relative: float | None = None) -> str:
-    """``"largest difference 6.7e−16 — rounding error only"`` (or without the remark
-    when the difference is real)."""
-    if relative is not None and relative < 1e-9 or value < 1e-12:
-        return f"largest difference {_number(value)} — rounding error only"
-    rel = f" ({relative:.0%} of the largest value)" if relative is not None else ""
-    return f"largest difference {_number(value)}{rel}"
+_number = short_number
 
 
 def grid_rgba(tiles: np.ndarray, px: int, vmax: float | None = None) -> np.ndarray:
@@ -418,10 +406,7 @@ class ConvCollapseView(QtWidgets.QWidget):
         self.shown_saliencies = sal
         if not len(sal):
             return
-        k = ins.saliency_class
-        name = ins.class_names[k] if k < len(ins.class_names) else f"class {k + 1}"
-        self._add(_label(f"Saliency: how each pixel moves the score of '{name}'",
-                         bold=True))
+        self._add(_label(ins.saliency_heading(), bold=True))
         vmax = colors.symmetric_range(sal)
         pics = []
         for j, (i, im, s) in enumerate(zip(ins.saliency_indices, ins.saliency_images, sal)):
@@ -432,15 +417,6 @@ class ConvCollapseView(QtWidgets.QWidget):
             cap = ("probed" if j == 0 else f"{ins.probe_split} #{i + 1}")
             pics.append(_picture(both, cap, "The image (top) and its saliency (bottom)."))
         self._add(_Wrap(pics))
-        same = ins.saliency_relative < IDENTICAL
-        if same:
-            text = ("Identical for every image (" + difference_words(
-                ins.saliency_difference, ins.saliency_relative) + "): a linear network "
-                "looks at every image through the same template.")
-        else:
-            text = (f"Different for each image (they differ by up to "
-                    f"{ins.saliency_relative:.0%} of the largest value): the network "
-                    f"is not linear ({ins.first_nonlinearity or 'a non-linearity'}), so "
-                    "what it looks at depends on the image.")
+        same, text = ins.saliency_same, ins.saliency_text()
         self.saliency_same = same
         self._add(_label(text))
