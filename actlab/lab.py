@@ -197,7 +197,9 @@ class Lab:
     ``(fan_in, fan_out)``; for an image lab first one ``(K, b)`` per convolution, K shaped
     ``(out_channels, in_channels, kh, kw)``) and ``history`` (a dict of per-epoch lists) are optional.
     ``guide`` carries the optional teaching side of a lab (instructions, question,
-    expected outcome, locked controls) as a plain dict.
+    expected outcome, locked controls) as a plain dict.  ``runs`` is the run log
+    (``actlab.engine.run_log.RunRecord`` s, oldest first): what the student ran in this
+    lab; like the results it is not part of the configuration (:meth:`config_equal`).
     """
 
     name: str = "Untitled lab"
@@ -210,6 +212,7 @@ class Lab:
     params: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
     history: dict[str, list[float]] | None = None
     guide: dict[str, Any] | None = None
+    runs: tuple = ()
 
     @property
     def problem(self) -> str:
@@ -232,6 +235,8 @@ class Lab:
         if not isinstance(other, Lab):
             return NotImplemented
         if not self.config_equal(other) or not _history_equal(self.history, other.history):
+            return False
+        if tuple(self.runs) != tuple(other.runs):
             return False
         if (self.params is None) != (other.params is None):
             return False

@@ -20,6 +20,7 @@ from typing import Any
 
 from actlab.labfile import guide as guide_format
 from actlab.labfile import points as points_format
+from actlab.labfile import runs as runs_format
 from actlab.atomic import (FileTooLarge, NotARegularFile, clean_stale_temps,
                            read_regular_file, write_text_atomic)
 from actlab.lab import DATA_KINDS, FORMAT_NAME, FORMAT_VERSION, Lab
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 _TOP_KEYS = ("format", "version", "name", "description", "seed", "data", "features",
-             "network", "training", "params", "history", "guide")
+             "network", "training", "params", "history", "guide", "runs")
 #: The largest lab file ActLab reads — and writes: save_lab refuses a lab whose text would
 #: be larger, so ActLab never writes a file it then refuses to open.  The largest lab the
 #: window can make is an image lab whose conv builder is at every maximum (4.3 million
@@ -77,6 +78,8 @@ def lab_to_dict(lab: Lab) -> dict[str, Any]:
     d = points_format.results_to_dict(lab, d)
     if isinstance(d.get("guide"), dict):
         d["guide"] = guide_format.omit_own_data(d["guide"], lab.data)
+    if lab.runs:
+        d["runs"] = runs_format.runs_to_list(lab.runs)
     return d
 
 
@@ -129,8 +132,9 @@ def lab_from_dict(d: Any, text: str | None = None) -> Lab:
         guide = guide_format.read_guide(d["guide"], "guide", network, features, kind,
                                         fresh=plain, data=data)
         guide_format.check_r2_claims(guide, data)
+    runs = runs_format.read_runs(d["runs"]) if d.get("runs") is not None else ()
     return Lab(name, description, data, features, network, training, seed, params, history,
-               guide)
+               guide, runs)
 
 
 # ------------------------------------------------------------------- files

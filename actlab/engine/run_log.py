@@ -1,0 +1,110 @@
+"""The run log: every run a student makes in a lab, kept with the lab and saved in its file.
+
+A *run* is one training from freshly initialised weights: it starts when the weights are
+(re-)initialised — Play after opening the lab, Reset, a new seed, another network — and
+its record is brought up to date whenever the training stops (Pause, "Stop after", the
+window closing or saving).  Each :class:`RunRecord` keeps what the student needs to tell
+runs apart and what a report shows: the network and training settings in words, the seed,
+the epochs, the final figures, each guided outcome's verdict for this run, and a small
+thumbnail of the surface, curve or filters.
+
+The log is bounded: :data:`MAX_RUNS` records (the oldest go first), a thumbnail at most
+:data:`MAX_THUMBNAIL_BYTES` of PNG.  Plain data, no Qt: the window makes the thumbnail and
+hands its PNG bytes in.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+MAX_RUNS = 50
+MAX_THUMBNAIL_BYTES = 24_000    # a 96-px PNG of a surface is 4-12 KB
+THUMBNAIL_PX = 96
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: the final figures a record keeps, in the order a report shows them
+FIGURES = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")  # history names
+# (for regression and function labs the accuracy columns hold R²)
+STATUSES = ("pass", "fail", "pending", "other")
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    """One guided outcome's verdict for a run: ``status`` as
+    :class:`actlab.engine.outcomes.Verdict` gives it, ``measured`` its value (None when
+    it was not measured)."""
+    index: int
+    status: str
+    measured: float | None = None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    number: int                     # 1, 2, …: counts every run in this lab
+    network: str                    # "hidden layers 4, 2 · tanh" (words)
+    activations: tuple = ()         # every layer's activation, display names
+    training: str = ""              # "SGD · learning rate 0.03 · batch 10"
+    seed: int = 1
+    epochs: int = 0
+    figures: dict = field(default_factory=dict)   # name in FIGURES -> float
+    outcomes: tuple = ()            # OutcomeResult per guided outcome
+    thumbnail: bytes = b""          # PNG, or empty
+    when: str = ""                  # ISO 8601, the local time the run last trained
+
+    def reached(self, index: int) -> bool:
+        """Whether this run's verdict on outcome ``index`` was "pass"."""
+        return any(o.index == index and o.status == "pass" for o in self.outcomes)
+
+    def result(self, index: int) -> OutcomeResult | None:
+        return next((o for o in self.outcomes if o.index == index), None)
+
+
+def final_figures(history: dict | None) -> dict:
+    """The last value of each of :data:`FIGURES` in ``history`` (finite ones only)."""
+    out = {}
+    for key in FIGURES:
+        values = (history or {}).get(key)
+        if values:
+            v = float(values[-1])
+            if math.isfinite(v):
+                out[key] = v
+    return out
+
+
+def outcome_results(verdicts) -> tuple:
+    """:class:`OutcomeResult` s of ``verdicts`` (Verdicts of :func:`outcomes.check`)."""
+    out = []
+    for i, v in enumerate(verdicts):
+        m = v.measured
+        out.append(OutcomeResult(i, v.status, None if m is None or not math.isfinite(m)
+                                 else float(m)))
+    return tuple(out)
+
+
+def add_run(runs: tuple, record: RunRecord) -> tuple:
+    """``runs`` with ``record`` in it: replacing the record of the same number (a run
+    brought up to date), else appended; the oldest dropped beyond :data:`MAX_RUNS`."""
+    runs = tuple(runs)
+    if any(r.number == record.number for r in runs):
+        runs = tuple(record if r.number == record.number else r for r in runs)
+    else:
+        runs = runs + (record,)
+    return runs[-MAX_RUNS:]
+
+
+def next_number(runs: tuple) -> int:
+    return max((r.number for r in runs), default=0) + 1
+
+
+def reached_by(runs: tuple, n_outcomes: int) -> dict[int, tuple[int, ...]]:
+    """For each outcome index, the numbers of the runs that reached it."""
+    return {i: tuple(r.number for r in runs if r.reached(i)) for i in range(n_outcomes)}
+
+
+def checked_by(runs: tuple, index: int) -> tuple:
+    """The runs whose network outcome ``index`` is about (verdict "pass" or "fail")."""
+    return tuple(r for r in runs if (o := r.result(index)) is not None
+                 and o.status in ("pass", "fail"))
+
+
+def without_thumbnails(runs: tuple) -> tuple:
+    return tuple(replace(r, thumbnail=b"") for r in runs)
