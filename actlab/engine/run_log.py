@@ -22,9 +22,10 @@ MAX_THUMBNAIL_BYTES = 24_000    # a 96-px PNG of a surface is 4-12 KB
 THUMBNAIL_PX = 96
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: the final figures a record keeps, in the order a report shows them
-FIGURES = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")  # history names
-# (for regression and function labs the accuracy columns hold R²)
+FIGURES = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2")
+# (the history's names; test_r2 for regression and function labs, from the test loss)
 STATUSES = ("pass", "fail", "pending", "other")
+OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def final_figures(history: dict | None) -> dict:
     out = {}
     for key in FIGURES:
         values = (history or {}).get(key)
-        if values:
+        if values is not None and len(values):
             v = float(values[-1])
             if math.isfinite(v):
                 out[key] = v
@@ -108,3 +109,55 @@ def checked_by(runs: tuple, index: int) -> tuple:
 
 def without_thumbnails(runs: tuple) -> tuple:
     return tuple(replace(r, thumbnail=b"") for r in runs)
+
+
+def network_text(lab) -> str:
+    """The network of ``lab`` in words, with the input features of a point lab."""
+    from actlab.engine.activations.lookup import display_name
+    from actlab.engine.outcomes import conv_words, feature_words, network_words
+
+    net = lab.network
+    custom = getattr(net, "custom", ())
+    if lab.kind == "images":
+        conv = [replace(c, activation=display_name(c.activation, custom)) for c in net.conv]
+        return conv_words(conv, net.hidden, [display_name(a, custom) for a in net.activations])
+    words = network_words(net.hidden, [display_name(a, custom) for a in net.activations])
+    if lab.kind == "points":
+        words += f" · inputs {feature_words(lab.features)}"
+    return words
+
+
+def training_text(training) -> str:
+    opt = OPTIMIZER_TITLES.get(training.optimizer, training.optimizer)
+    words = f"{opt} · learning rate {training.learning_rate:g} · batch {training.batch_size}"
+    if training.regularization != "none" and training.reg_rate:
+        words += f" · {training.regularization.upper()} {training.reg_rate:g}"
+    return words
+
+
+def record_of(lab, history, verdicts, number: int, thumbnail: bytes = b"",
+              when: str = "", dataset=None) -> RunRecord:
+    """The record of run ``number``: ``lab`` (its network, training and seed), its
+    ``history`` and the ``verdicts`` of its guided outcomes (:func:`outcomes.check`);
+    ``dataset`` (the run's Dataset) gives a regression's test R²."""
+    from actlab.engine.activations.lookup import display_name
+    from actlab.engine.history import epochs_done
+
+    if thumbnail and (len(thumbnail) > MAX_THUMBNAIL_BYTES
+                      or not thumbnail.startswith(PNG_SIGNATURE)):
+        thumbnail = b""  # never a record the file would refuse
+    custom = getattr(lab.network, "custom", ())
+    figures = final_figures(history)
+    if lab.problem == "regression" and dataset is not None and "test_loss" in figures \
+            and len(dataset.y_test):
+        from actlab.engine.analysis.curve_metrics import r2_from_loss
+
+        r2 = r2_from_loss(figures["test_loss"], dataset.y_test)
+        if r2 is not None and math.isfinite(r2):
+            figures["test_r2"] = float(r2)
+    return RunRecord(
+        number=int(number), network=network_text(lab)[:400],
+        activations=tuple(display_name(a, custom) for a in lab.network.activation_names()),
+        training=training_text(lab.training)[:400], seed=int(lab.seed),
+        epochs=epochs_done(history), figures=figures,
+        outcomes=outcome_results(verdicts), thumbnail=thumbnail, when=when)

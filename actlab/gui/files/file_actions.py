@@ -215,7 +215,8 @@ class FileActions:
         """The window's lab with the notes typed so far and the trained weights and
         history of the running worker."""
         self.w.guide.flush_notes()
-        return with_results(self.w.lab, self.w._generation, self.w.training_thread)
+        lab = with_results(self.w.lab, self.w._generation, self.w.training_thread)
+        return replace(lab, runs=self.w.guide.run_log())
 
     def save(self) -> bool:
         if self.w.path is None:
@@ -242,7 +243,8 @@ class FileActions:
         if self.w.lab.name in ("Untitled lab", ""):
             self.w.lab = replace(self.w.lab, name=Path(path).stem)
         # a relative image source not read (missing) still names the same place from there
-        lab = source_for_save(self.w.lab, self.w.path, path)
+        lab = replace(source_for_save(self.w.lab, self.w.path, path),
+                      runs=self.w.guide.run_log())
         generation, changes = self.w._generation, self.w.modifications
         training = self.w.training_thread
 

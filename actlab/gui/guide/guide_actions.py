@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction
 
 from actlab.gui import dialogs
 from actlab.gui.guide.guide_panel import GuidePanel, has_guide, lab_with_notes
+from actlab.gui.guide.run_recorder import RunRecorder
 from actlab.gui.settings import last_folder, set_last_folder
 from actlab.gui.guide.teacher_mode import apply_teacher_mode
 
@@ -54,6 +55,8 @@ class GuideActions:
         if menus is not None:
             menus.view.addSeparator()
             menus.view.addAction(toggle)
+        self.recorder = RunRecorder(self.w)  # the run log (every run, saved with the lab)
+        self.recorder.recorded.connect(self._show_runs)
         self.guide_panel.notesChanged.connect(self._guide_notes_changed)
         self.guide_panel.reportRequested.connect(self.write_report_dialog)
         self._guide_seen: tuple | None = None
@@ -66,7 +69,9 @@ class GuideActions:
     def show_guide_for_lab(self) -> None:
         """Show the opened lab's guide and notes, and apply its teacher locks (a lab
         without locks gets every control back)."""
+        self.recorder.lab_opened()
         self.guide_panel.set_lab(self.w.lab)
+        self._show_runs()
         apply_teacher_mode(self.w, self.w.lab.guide)
         self._guide_seen = None
         if has_guide(self.w.lab.guide):
@@ -76,6 +81,9 @@ class GuideActions:
         # View > Guide follows once the window is on screen: the lab the app starts with
         # opens before it is shown, and an unchecked action made the first Ctrl+G do nothing
         QTimer.singleShot(0, self.guide_panel, self._guide_shown_changed)
+
+    def _show_runs(self) -> None:
+        self.guide_panel.run_list.show_runs(self.recorder.runs, self.w.lab.problem)
 
     def guide_shown(self) -> bool:
         """True when the Guide page is in front of an unfolded side panel."""
@@ -96,6 +104,7 @@ class GuideActions:
 
     def _guide_tick(self) -> None:
         """Judge the newest snapshot against the lab's expected outcomes (5 Hz)."""
+        self.recorder.tick()  # a run that stopped training goes into the log
         pub = self.w.training_thread.latest()
         if pub is None or pub.generation != self.w._generation:
             return
@@ -114,6 +123,11 @@ class GuideActions:
         self.w._mark_modified()
 
     # ------------------------------------------------------------------ saving
+    def run_log(self) -> tuple:
+        """The run log with the current run brought up to date (for saving, reports)."""
+        self.recorder.record_now()
+        return self.recorder.runs
+
     def flush_notes(self) -> None:
         """Hand the notes being typed to the lab (before it is saved or reported)."""
         self.guide_panel.flush_notes()

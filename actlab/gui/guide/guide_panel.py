@@ -21,6 +21,7 @@ from actlab.report.guide_text import (
     verdict_detail)
 from actlab.lab import Lab
 
+from actlab.gui.guide.run_list import RunList
 from actlab.gui.guide.teacher_mode import GROUP_TITLES, teacher_groups
 
 __all__ = ["GuidePanel", "OutcomeRow", "lab_with_notes", "has_guide", "NO_GUIDE_TEXT"]
@@ -225,6 +226,8 @@ class GuidePanel(QtWidgets.QWidget):
         head.addWidget(self.summary_label)
         lay.addLayout(head)
         lay.addLayout(self.outcomes_box)
+        self.run_list = RunList()  # "Your runs": filled by GuideActions from the run log
+        lay.addWidget(self.run_list)
         lay.addWidget(self.locks_label)
         lay.addStretch(1)
 
