@@ -112,19 +112,18 @@ def without_thumbnails(runs: tuple) -> tuple:
 
 
 def network_text(lab) -> str:
-    """The network of ``lab`` in words, with the input features of a point lab."""
+    """The network of ``lab`` in words: convolutions and dense layers of an image
+    network, else the hidden layers and the inputs."""
     from actlab.engine.activations.lookup import display_name
     from actlab.engine.outcomes import conv_words, feature_words, network_words
 
     net = lab.network
     custom = getattr(net, "custom", ())
-    if lab.kind == "images":
+    if hasattr(net, "conv"):
         conv = [replace(c, activation=display_name(c.activation, custom)) for c in net.conv]
         return conv_words(conv, net.hidden, [display_name(a, custom) for a in net.activations])
     words = network_words(net.hidden, [display_name(a, custom) for a in net.activations])
-    if lab.kind == "points":
-        words += f" · inputs {feature_words(lab.features)}"
-    return words
+    return f"{words} · inputs {feature_words(lab.features)}"
 
 
 def training_text(training) -> str:

@@ -23,6 +23,7 @@ from actlab import __version__
 from actlab.atomic import write_text_atomic
 from actlab.engine.outcomes import check
 from actlab.report.guide_text import paragraphs_html, verdict_detail
+from actlab.report.run_log import run_log_html, run_log_pngs
 
 PASS, FAIL, MUTED, INK = "#00795A", "#C2410C", "#5F6368", "#202124"
 MARK_COLORS = {"pass": PASS, "fail": FAIL, "pending": MUTED, "other": "#9AA0A6"}
@@ -325,6 +326,7 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
         parts.append(f"<p><img src=\"{src('collapse')}\" width=\"{COLLAPSE_WIDTH}\" "
                      "alt=\"collapse\"/></p>")
 
+    parts.append(run_log_html(lab, browser))  # every run the student made ("" if none)
     parts.append("<h2>Settings</h2>")
     left = (f"<h3>Data</h3>{_table(_data_rows(lab, dataset))}"
             f"<h3>Training</h3>{_table(_training_rows(lab))}")
@@ -393,8 +395,8 @@ def report_document(lab, snapshot, dataset, insights=None, notes: str = "",
     font = QtGui.QFont(doc.defaultFont())
     font.setPointSizeF(10)
     doc.setDefaultFont(font)
-    for name in ("surface", "loss", "collapse"):
-        png = getattr(images, name)
+    pngs = {name: getattr(images, name) for name in ("surface", "loss", "collapse")}
+    for name, png in {**pngs, **run_log_pngs(lab)}.items():
         if png is not None:
             image = QtGui.QImage.fromData(png, "PNG")
             doc.addResource(QtGui.QTextDocument.ResourceType.ImageResource,

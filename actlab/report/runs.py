@@ -16,6 +16,7 @@ from pathlib import Path
 from actlab import __version__
 from actlab.engine.outcomes import check
 from actlab.report.guide_text import paragraphs_html
+from actlab.report.run_log import run_log_html, run_log_pngs
 from actlab.report.points import (
     FAIL, PAGE_WIDTH, _esc, _outcomes_table, _table, _training_rows, report_head, report_tail)
 
@@ -100,6 +101,7 @@ def runs_report_html(lab, runs, src, have, *, kind: str, results: list[str],
         parts.append("<table width='100%' cellspacing='0' cellpadding='8' border='0'><tr>"
                      f"<td class='notes' bgcolor='#F7F8FA'>{paragraphs_html(notes)}</td>"
                      "</tr></table>")
+    parts.append(run_log_html(lab, browser))  # every run the student made ("" if none)
     parts.append("<h2>Settings</h2>")
     left = (f"<h3>Data</h3>{_table(data_rows)}"
             f"<h3>Training</h3>{_table(_training_rows(lab))}")
@@ -122,7 +124,7 @@ def write_figures_pdf(lab, pngs: dict, page_html, path) -> Path:
     font = QtGui.QFont(doc.defaultFont())
     font.setPointSizeF(10)
     doc.setDefaultFont(font)
-    for name, png in pngs.items():
+    for name, png in {**pngs, **run_log_pngs(lab)}.items():
         doc.addResource(QtGui.QTextDocument.ResourceType.ImageResource,
                         QtCore.QUrl(f"actlab-report:{name}.png"),
                         QtGui.QImage.fromData(png, "PNG"))

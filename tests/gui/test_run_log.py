@@ -86,3 +86,32 @@ def test_another_lab_starts_its_own_log(window, qtbot):
     assert window.guide.recorder.runs == ()
     runs = _train(window, qtbot, 3)
     assert len(runs) == 1 and "test_r2" in runs[0].figures
+
+
+def test_the_report_keeps_every_run_and_which_one_reached_each_outcome(window, qtbot,
+                                                                      tmp_path):
+    """XOR: tanh passes 80 % (run 1); then linear (run 2), judged by its own outcome: the
+    report holds both runs and the outcome each reached, not only the last run's."""
+    assert window.open_preset("xor-needs-nonlinearity")
+    _train(window, qtbot, 500)  # the outcome is judged at 500 epochs ("Stop after" 500)
+    linear = replace(window.lab.network, activations=("linear",))
+    window.apply_edit(replace(window.lab, network=linear), "network")
+    qtbot.waitUntil(lambda: window.training_thread.latest().generation == window._generation,
+                    timeout=WAIT)
+    runs = _train(window, qtbot, 320)
+    assert [r.number for r in runs] == [1, 2]
+    assert runs[0].reached(0) and not runs[1].reached(0)
+    assert runs[1].result(0).status == "other" and runs[0].result(1).status == "other"
+    path = tmp_path / "report.html"
+    assert window.guide.write_report_to(str(path))
+    text = path.read_text(encoding="utf-8")
+    assert "Your runs (2)" in text
+    section = text.split("Your runs (2)")[1].split("<h2>Settings</h2>")[0]
+    assert section.count("data:image/png;base64,") == 2  # both thumbnails, inline
+    assert "1 hidden layer of 4 Tanh neurons" in section
+    assert "1 hidden layer of 4 Linear neurons" in section
+    assert "reached by run 1" in section
+    assert ("reached by run 2" in section) == runs[1].reached(1)
+    pdf = tmp_path / "report.pdf"
+    assert window.guide.write_report_to(str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
