@@ -143,7 +143,9 @@ def labs_html(with_links: bool = False) -> str:
             "tells you what to do, asks a question, and lists what should happen. ActLab "
             "checks your run against that list: <b>✔</b> your run shows it, <b>✘</b> it "
             "does not, <b>…</b> it needs more epochs, <b>–</b> it is about another "
-            "activation.</p>"
+            "activation. Some outcomes are <i>predicted to fail</i> (the failure is the "
+            "lesson): they get <b>✔</b> when they fail as predicted, with the reason, and "
+            "<b>!</b> if they hold anyway.</p>"
             f"<p>{index}</p>" + sections + "</body></html>")
 
 
