@@ -83,7 +83,9 @@ def test_the_tanh_claim_of_the_xor_lab_is_unchecked_after_switching_to_linear():
     t.train(500)
     tanh_claim, linear_claim = check(lab.guide, student, t.history.view())
     assert tanh_claim.status == "other" and "4 tanh" in tanh_claim.reason
-    assert linear_claim.status == "pass"
+    # "the linear network reaches 75 %" should fail, and does: met, ✔ as predicted
+    assert linear_claim.status == "fail" and linear_claim.met
+    assert linear_claim.look == "as_predicted" and linear_claim.mark == "✔"
 
 
 def test_the_one_layer_claim_is_unchecked_once_a_tanh_layer_is_added():
