@@ -271,8 +271,8 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     assert [r.mark for r in rows] == ["✔", "✔"]
     assert all(r.tag_label.isVisibleTo(r) for r in rows)
     assert rows[1].detail_label.text().startswith(
-        "as predicted: while “bend” is straight, the network draws one straight line, and "
-        "a straight line cannot follow |x| (test R² ")
+        "as predicted: the straight “bend” makes one straight line, which cannot follow |x| "
+        "(test R² ")
     assert rows[0].detail_label.text().endswith("(1 linear piece at epoch 300)")
     assert panel.summary_label.text() == "2 of 2 reached"
     # Edit “bend”…: the editor (answered by the dialog_log fixture) moves (0, 0) to (0, 1)
@@ -296,8 +296,8 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     qtbot.waitUntil(lambda: [r.status for r in rows] == ["unexpected"] * 2, timeout=WAIT)
     assert [r.mark for r in rows] == ["!", "!"]
     assert rows[1].detail_label.text().startswith("held this time (test R² ")
-    assert "this lab predicted it would not (while “bend” is straight" in \
-        rows[1].detail_label.text()
+    assert "this lab predicted it would not (the straight “bend” makes one straight line" \
+        in rows[1].detail_label.text()
     assert panel.summary_label.text() == "2 of 2 reached"
 
 
