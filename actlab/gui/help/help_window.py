@@ -114,7 +114,8 @@ def _lab_section(name: str, with_links: bool) -> str:
         parts.append(f"<p class='question'><b>Think about it:</b> "
                      f"{_esc(guide['question'])}</p>")
     if expected:
-        items = "".join(f"<li>{_esc(e.describe())}</li>" for e in expected)
+        items = "".join(f"<li>{'<i>Predicted to fail:</i> ' if e.should_fail else ''}"
+                        f"{_esc(e.describe())}</li>" for e in expected)
         parts.append(f"<p><b>What should happen</b></p><ul>{items}</ul>")
     if with_links:
         parts.append(f"<p><a href='{LAB_SCHEME}:{_esc(name)}'>Open this lab</a></p>")
