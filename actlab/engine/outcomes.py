@@ -19,6 +19,13 @@ and its input ``features``.  It is judged on the history at ``epochs`` of runs o
 that network; any other run is "not checked for this network" (mark ``–``) with a reason,
 because a claim about four tanh neurons says nothing about four linear ones.
 
+An expectation may say that its claim **should fail** (``"should": "fail"``, with the
+lesson in ``because``): the failure is what the lab teaches ("a linear network passes
+75 % on XOR" should fail, because three linear layers act as one straight line).  Its
+verdict keeps ``status`` (whether the claim held) and adds what that *means*
+(:attr:`Verdict.met`, :attr:`Verdict.look`): a claim that should fail and does not hold
+is met, "✔ as predicted: <because>"; one that holds anyway is shown neutrally ("!").
+
 It is also a claim about the lab's *data set* (``data``, a
 :class:`~actlab.engine.outcome_data.DataClaim`: the generator and noise, or a digest of
 the lab's own points; what counts is explained there): a run on other data — the
@@ -56,6 +63,9 @@ OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
 #: layers of an image lab, as in its network; "hidden"/"activations" are then its dense
 #: layers).
 NETWORK_FIELDS = ("conv", "hidden", "activations", "activation", "features")
+#: What the lab expects of a claim (``should``): that it holds ("reach", the default) or
+#: that it does not ("fail": the failure is the lesson).
+SHOULD = ("reach", "fail")
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,12 @@ class Expectation:
     features: tuple[str, ...] | None = None
     conv: tuple | None = None               # image labs: the ConvSpec of every layer
     data: DataClaim | None = None           # the data set it is about (None: any)
+    should: str = "reach"                   # "fail": the lab expects the claim NOT to hold
+    because: str = ""                       # should fail: why, in the lab's words
+
+    @property
+    def should_fail(self) -> bool:
+        return self.should == "fail"
 
     @classmethod
     def from_dict(cls, d: dict, custom=()) -> "Expectation":
@@ -98,9 +114,13 @@ class Expectation:
         data = d.get("data")
         if data is not None and not isinstance(data, DataClaim):
             data = DataClaim.from_dict(data)
+        should = d.get("should", "reach")
+        if should not in SHOULD:
+            raise ValueError(f"should must be one of {', '.join(SHOULD)}, got {should!r}")
         return cls(metric, op, float(d["value"]), int(d.get("epochs", 300)),
                    None if acts is not None else one, str(d.get("text", "")),
-                   hidden, acts, _tuple(d.get("features"), str), conv, data)
+                   hidden, acts, _tuple(d.get("features"), str), conv, data,
+                   should, str(d.get("because", "")))
 
     def describe(self) -> str:
         if self.text:
@@ -186,6 +206,10 @@ class Expectation:
                                                      "activation", "pool")} for c in self.conv]
         if self.data is not None:
             d["data"] = self.data.to_dict()
+        if self.should_fail:  # the default ("reach") is not written
+            d["should"] = self.should
+            if self.because:
+                d["because"] = self.because
         return d
 
 
@@ -243,8 +267,43 @@ class Verdict:
     other_data: bool = False      # "other" because the run's data is another data set
 
     @property
+    def measured_ok(self) -> bool:
+        """The claim was measured (a number, not NaN: not diverged, countable pieces)."""
+        return self.measured is not None and math.isfinite(self.measured)
+
+    @property
+    def met(self) -> bool | None:
+        """Did the run do what the lab expects?  A claim that should hold: it held.  A
+        claim that should fail: it was measured and did not hold (a run that diverged or
+        could not be measured proves no lesson).  None while not judged ("pending",
+        "other")."""
+        if self.status not in ("pass", "fail"):
+            return None
+        if self.expectation is not None and self.expectation.should_fail:
+            return self.status == "fail" and self.measured_ok
+        return self.status == "pass"
+
+    @property
+    def look(self) -> str:
+        """How the verdict is shown: "pass" (reached), "as_predicted" (a claim that should
+        fail did: success), "fail" (missed: the student's ✘), "unexpected" (a claim that
+        should fail held: neutral), "pending" or "other"."""
+        e = self.expectation
+        if self.status not in ("pass", "fail") or e is None or not e.should_fail:
+            return self.status
+        if self.status == "pass":
+            return "unexpected"
+        return "as_predicted" if self.measured_ok else "fail"
+
+    @property
     def mark(self) -> str:
-        return {"pass": "✔", "fail": "✘", "pending": "…", "other": "–"}[self.status]
+        return MARKS[self.look]
+
+
+#: The mark of each :attr:`Verdict.look`: ✔ a claim reached or failing as predicted, ✘
+#: missed, ! a claim that should fail held, … needs more epochs, – not checked.
+MARKS = {"pass": "✔", "as_predicted": "✔", "fail": "✘", "unexpected": "!",
+         "pending": "…", "other": "–"}
 
 
 def _conv_layers(conv) -> tuple:

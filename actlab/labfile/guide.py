@@ -25,7 +25,10 @@ GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
 # An expected outcome: the network it is about, the claim, the sentence shown (this order
 # when saved; "activation" is the older one-name-for-every-layer spelling).
 EXPECT_KEYS = ("conv", "hidden", "activations", "activation", "features", "data", "metric",
-               "op", "value", "epochs", "text")
+               "op", "value", "epochs", "text", "should", "because")
+# What the lab expects of a claim (actlab.engine.outcomes.SHOULD; a test keeps them equal):
+# that it holds ("reach", the default) or that it fails (the failure is the lesson).
+EXPECT_SHOULD = ("reach", "fail")
 # The data set an expected outcome is about (``guide.expect[].data``, as
 # actlab.engine.outcome_data.DataClaim writes it).
 EXPECT_DATA_KEYS = ("kind", "source", "generator", "size", "noise", "points", "added")
@@ -56,6 +59,7 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
         _int(obj["epochs"], _at(path, "epochs"), 1, MAX_EXPECT_EPOCHS)
     if "text" in obj:
         _str(obj["text"], _at(path, "text"))
+    should = _read_should(obj, path)
     known = known_names("activation")
     if isinstance(network, NetworkSpec):  # and the lab's own, by name
         known += tuple(c.name for c in network.custom)
@@ -63,7 +67,7 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
         out = images_format.read_image_expectation_network(obj, path, network, known)
         out.update((k, obj[k]) for k in EXPECT_KEYS if k in obj and k not in out)
         out.pop("activation", None)
-        return out
+        return _with_should(out, should)
     if "conv" in obj:
         raise LabFileError(_at(path, "conv"), "only for image labs")
     one, acts = obj.get("activation"), obj.get("activations")
@@ -97,7 +101,31 @@ def _read_expectation(v: Any, path: str, network: NetworkSpec,
            "features": list(feats)}
     out.update((k, obj[k]) for k in EXPECT_KEYS if k in obj and k not in out)
     out.pop("activation", None)
+    return _with_should(out, should)
+
+
+def _with_should(out: dict, should: str) -> dict:
+    """``out`` with ``should`` in the registry spelling ("Fail" read as "fail")."""
+    if "should" in out:
+        out["should"] = should
     return out
+
+
+def _read_should(obj: dict, path: str) -> str:
+    """``should`` ("reach" or "fail") and ``because`` (why it fails: only with "fail")."""
+    should = obj.get("should", "reach")
+    if "should" in obj:
+        if not (isinstance(should, str) and should.strip().lower() in EXPECT_SHOULD):
+            raise LabFileError(_at(path, "should"), 'must be "reach" (the claim should hold) '
+                                                    f'or "fail" (the lab predicts it fails), '
+                                                    f"got {_shown(should)}")
+        should = should.strip().lower()
+    if "because" in obj:
+        if should != "fail":
+            raise LabFileError(_at(path, "because"), 'only with "should": "fail" (it says '
+                                                     "why the claim fails)")
+        _str(obj["because"], _at(path, "because"))
+    return should
 
 
 def _read_data_claim(v: Any, path: str, kind: str, data: Any) -> dict:

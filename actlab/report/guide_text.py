@@ -7,7 +7,7 @@ import html
 import math
 from dataclasses import replace
 
-from actlab.engine.outcomes import Verdict
+from actlab.engine.outcomes import MARKS, Verdict
 from actlab.lab import Lab
 
 NBSP = "\u00a0"  # keeps "95" and "%" on one line
@@ -54,16 +54,21 @@ def format_measured(metric: str, value: float | None) -> str:
     return f"{100 * value:.1f}{NBSP}%" if "accuracy" in metric else f"{value:.3g}"
 
 
-def mark_of(status: str) -> str:
-    """The mark of a verdict status: ✔ pass, ✘ fail, … pending, – not checked for this
-    network or this data ("other")."""
-    return Verdict(None, status).mark  # type: ignore[arg-type]  # the one table of marks
+def mark_of(look: str) -> str:
+    """The mark of a verdict's look (:attr:`Verdict.look`, or its status): ✔ reached or
+    failed as predicted, ✘ missed, ! held though the lab predicted it would fail,
+    … pending, – not checked for this network or this data ("other")."""
+    return MARKS[look]
 
 
 def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
     """The small line under an outcome: what was measured, or why there is no mark yet
-    (``epochs_done``, when given, says how far a pending run is)."""
+    (``epochs_done``, when given, says how far a pending run is).  A claim the lab says
+    should fail reads "as predicted: <why>" when it fails, and says neutrally that it
+    held when it does."""
     e = v.expectation
+    if e.should_fail and v.look in ("as_predicted", "unexpected"):
+        return _should_fail_detail(v)
     if e.metric == "pieces" and v.status in ("pass", "fail"):
         return _pieces_detail(v)
     name = "test R²" if e.metric == "test_r2" else e.metric.replace("_", " ")  # as shown elsewhere
@@ -79,6 +84,28 @@ def verdict_detail(v: Verdict, epochs_done: int = 0) -> str:
         return f"not checked: {v.reason}"
     return f"not checked for this network: {v.reason}" if v.reason else \
         "not checked for this network"
+
+
+def _measured_words(v: Verdict) -> str:
+    """"test R² 0.02 at epoch 300", "1 linear piece at epoch 300"."""
+    e = v.expectation
+    if e.metric == "pieces":
+        n = int(v.measured)
+        at = v.at_epoch or e.epochs
+        return f"{n} linear piece{'s' * (n != 1)} at epoch {at:,}"
+    name = "test R²" if e.metric == "test_r2" else e.metric.replace("_", " ")
+    return f"{name} {format_measured(e.metric, v.measured)} at epoch {e.epochs:,}"
+
+
+def _should_fail_detail(v: Verdict) -> str:
+    """A claim that should fail: "as predicted: <because> (test R² 0.02 at epoch 300)",
+    or, when it held, a neutral "held (…): this lab predicted it would not — <because>"."""
+    e, measured = v.expectation, _measured_words(v)
+    if v.look == "as_predicted":
+        return (f"as predicted: {e.because} ({measured})" if e.because else
+                f"as predicted: it does not hold ({measured})")
+    why = f" ({e.because})" if e.because else ""
+    return f"held this time ({measured}): this lab predicted it would not{why}"
 
 
 def _pieces_detail(v: Verdict) -> str:

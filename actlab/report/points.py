@@ -26,7 +26,10 @@ from actlab.report.guide_text import paragraphs_html, verdict_detail
 from actlab.report.run_log import run_log_html, run_log_pngs
 
 PASS, FAIL, MUTED, INK = "#00795A", "#C2410C", "#5F6368", "#202124"
-MARK_COLORS = {"pass": PASS, "fail": FAIL, "pending": MUTED, "other": "#9AA0A6"}
+#: By Verdict.look: an expected failure that failed is a success ("as_predicted"); one that
+#: held anyway is neutral ("unexpected"), never the student's red.
+MARK_COLORS = {"pass": PASS, "as_predicted": PASS, "fail": FAIL, "unexpected": "#4A6785",
+               "pending": MUTED, "other": "#9AA0A6"}
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 REG_NAMES = {"none": "none", "l1": "L1", "l2": "L2"}
 OUTPUT_NAMES = {"sigmoid": "1 neuron, sigmoid (probability of class 1)",
@@ -197,15 +200,21 @@ def _metrics_table(snapshot, problem: str) -> str:
     return "".join(out)
 
 
+def _predicted(e) -> str:
+    """"Predicted to fail:" before an outcome the lab expects to fail."""
+    return f"<span style='color:{MUTED}'><b>Predicted to fail:</b></span> " \
+        if e.should_fail else ""
+
+
 def _outcomes_table(verdicts) -> str:
     out = ["<table class='outcomes' width='100%' cellspacing='0' cellpadding='5' border='0'>"]
     for v in verdicts:
-        color = MARK_COLORS.get(v.status, MUTED)
+        color = MARK_COLORS.get(v.look, MUTED)
         out.append(
             "<tr>"
             f"<td width='28' valign='top' align='center'><span style='color:{color}; "
             f"font-size:15pt; font-weight:bold'>{v.mark}</span></td>"
-            f"<td valign='top'>{_esc(v.expectation.describe())}<br/>"
+            f"<td valign='top'>{_predicted(v.expectation)}{_esc(v.expectation.describe())}<br/>"
             f"<span class='small' style='color:{color}'>{_esc(verdict_detail(v))}</span></td>"
             "</tr>")
     out.append("</table>")

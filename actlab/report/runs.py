@@ -43,8 +43,10 @@ def read_figures(out, names) -> dict[str, bytes]:
 def combined_verdicts(guide, runs) -> list:
     """Each expected outcome judged on the first run it is about (a claim about ReLU
     convolutions is checked on the ReLU run); when no run is, the first run's verdict
-    says why it was not checked."""
-    per_run = [check(guide, r.trainer.lab, r.trainer.snapshot().history) for r in runs]
+    says why it was not checked.  Each run is judged with its weights now, which a
+    function lab's "pieces" outcome counts (without them it stayed "needs N epochs")."""
+    per_run = [check(guide, r.trainer.lab, r.trainer.snapshot().history,
+                     r.trainer.network.get_params()) for r in runs]
     if not per_run or not per_run[0]:
         return []
     return [next((v for v in column if v.status != "other"), column[0])

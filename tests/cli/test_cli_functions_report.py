@@ -138,3 +138,20 @@ def test_instruments_alone_write_the_function_figures(tmp_path, capsys):
     assert (tmp_path / "gradients.png").exists()
     assert not (tmp_path / "collapse.png").exists()  # ReLU: no one line to draw
     assert not (tmp_path / "report.html").exists()
+
+
+def test_the_one_kink_report_judges_both_predicted_failures(tmp_path):
+    """Trained as it opens (the straight "bend"), both outcomes of the one-kink lab fail as
+    predicted, the "pieces" one too: the report judges each run with its own weights (it
+    wrote "… needs 300 epochs" for pieces before)."""
+    from actlab.labfile.presets import load_preset
+
+    assert main(["train", "functions-one-kink", "--report", "--quiet",
+                 "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    table = text.split("<table class='outcomes'", 1)[1].split("</table>", 1)[0]
+    assert table.count("Predicted to fail:") == 2 and table.count(">✔</span>") == 2
+    assert "needs 300 epochs" not in table and "✘" not in table
+    for e in load_preset("functions-one-kink").guide["expect"]:
+        assert "as predicted: " + html.escape(e["because"]) in table
+    assert "(1 linear piece at epoch 300)" in table

@@ -54,10 +54,11 @@ def _assert_pictures(out, text, names):
 
 
 def _marks(text):
-    """(mark, expectation text) of every row of the outcomes table."""
+    """(mark, expectation text) of every row of the outcomes table (after the "Predicted to
+    fail:" of an outcome the lab predicts will fail)."""
     table = text.split("<table class='outcomes'", 1)[1].split("</table>", 1)[0]
-    return re.findall(r"font-weight:bold'>(.)</span></td><td valign='top'>([^<]*)<br/>",
-                      table)
+    return re.findall(r"font-weight:bold'>(.)</span></td><td valign='top'>"
+                      r"(?:<span[^>]*><b>Predicted to fail:</b></span> )?([^<]*)<br/>", table)
 
 
 def _accuracy_at(path, epoch):
@@ -84,8 +85,12 @@ def test_one_linear_run_report(linear):
     # is about another network
     (e_lin, e_relu) = lab.guide["expect"]
     acc = _accuracy_at(out / "history.csv", e_lin["epochs"])
-    want = "✔" if acc < e_lin["value"] else "✘"
+    # "linear reaches 65 %" is predicted to fail: ✔ as predicted when it does, ! if not
+    assert e_lin["should"] == "fail" and e_lin["op"] == ">="
+    want = "✔" if acc < e_lin["value"] else "!"
     assert _marks(text) == [(want, e_lin["text"]), ("–", e_relu["text"])]
+    if want == "✔":
+        assert "as predicted: " + html.escape(e_lin["because"]) in text
 
 
 def test_two_runs_report_compares_and_marks_both_claims(two):
@@ -101,7 +106,7 @@ def test_two_runs_report_compares_and_marks_both_claims(two):
     e_lin, e_relu = lab.guide["expect"]
     a_lin = _accuracy_at(out / "history-linear.csv", e_lin["epochs"])
     a_relu = _accuracy_at(out / "history-relu.csv", e_relu["epochs"])
-    assert _marks(text) == [("✔" if a_lin < e_lin["value"] else "✘", e_lin["text"]),
+    assert _marks(text) == [("✔" if a_lin < e_lin["value"] else "!", e_lin["text"]),
                             ("✔" if a_relu > e_relu["value"] else "✘", e_relu["text"])]
     for run in (lin, relu):
         assert f"<b>{100 * run['test_accuracy']:.1f}&nbsp;%</b>" in text

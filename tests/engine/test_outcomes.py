@@ -83,7 +83,9 @@ def test_the_tanh_claim_of_the_xor_lab_is_unchecked_after_switching_to_linear():
     t.train(500)
     tanh_claim, linear_claim = check(lab.guide, student, t.history.view())
     assert tanh_claim.status == "other" and "4 tanh" in tanh_claim.reason
-    assert linear_claim.status == "pass"
+    # "the linear network reaches 75 %" should fail, and does: met, ✔ as predicted
+    assert linear_claim.status == "fail" and linear_claim.met
+    assert linear_claim.look == "as_predicted" and linear_claim.mark == "✔"
 
 
 def test_the_one_layer_claim_is_unchecked_once_a_tanh_layer_is_added():
@@ -177,3 +179,49 @@ def test_a_claim_about_convolutions_may_name_a_designed_activation():
     first, second = check(guide, lab, history)
     assert (first.status, first.measured) == ("pass", 0.5)
     assert second.status == "other" and "relu" in second.reason
+
+
+def _hist(n, acc):
+    import numpy as np
+    return {"epoch": np.arange(1, n + 1), "train_loss": np.full(n, 0.5),
+            "test_loss": np.full(n, 0.5), "train_accuracy": np.full(n, acc),
+            "test_accuracy": np.full(n, acc)}
+
+
+def test_a_claim_predicted_to_fail_is_met_when_it_fails():
+    """"Linear reaches 75 %" should fail: failing is met (✔ as predicted), holding is
+    neutral (!), never the student's ✘; pending and other runs are as for any claim."""
+    from actlab.engine.outcomes import Verdict
+    from actlab.report.guide_text import verdict_detail
+
+    guide = {"expect": [
+        {"activation": "linear", "metric": "test_accuracy", "op": ">=", "value": 0.75,
+         "epochs": 3, "should": "fail", "because": "one straight line cannot split XOR"},
+        {"activation": "linear", "metric": "test_accuracy", "op": "<", "value": 0.75,
+         "epochs": 3}]}
+    linear = _run([4], ["linear"])
+    failed, plain = check(guide, linear, _hist(3, 0.5))
+    assert (failed.status, failed.met, failed.look, failed.mark) == \
+        ("fail", True, "as_predicted", "✔")
+    assert verdict_detail(failed) == ("as predicted: one straight line cannot split XOR "
+                                      "(test accuracy 50.0\u00a0% at epoch 3)")
+    assert (plain.status, plain.met, plain.look, plain.mark) == ("pass", True, "pass", "✔")
+    held, _ = check(guide, linear, _hist(3, 0.9))
+    assert (held.status, held.met, held.look, held.mark) == ("pass", False, "unexpected", "!")
+    assert verdict_detail(held) == (
+        "held this time (test accuracy 90.0\u00a0% at epoch 3): this lab predicted it would "
+        "not (one straight line cannot split XOR)")
+    pending, _ = check(guide, linear, _hist(2, 0.5))
+    assert (pending.met, pending.look, pending.mark) == (None, "pending", "…")
+    other, _ = check(guide, _run([4], ["tanh"]), _hist(3, 0.5))
+    assert (other.met, other.look, other.mark) == (None, "other", "–")
+    # a run that diverged (NaN) proves no lesson: ✘ as for any claim
+    nan, _ = check(guide, linear, _hist(3, float("nan")))
+    assert (nan.status, nan.met, nan.look, nan.mark) == ("fail", False, "fail", "✘")
+    # without a reason the line still says it failed as predicted
+    bare = Verdict(Expectation.from_dict({"metric": "test_accuracy", "op": ">", "value": 0.9,
+                                          "epochs": 3, "should": "fail"}), "fail", 0.5)
+    assert verdict_detail(bare).startswith("as predicted: it does not hold (test accuracy")
+    with pytest.raises(ValueError, match="should must be one of reach, fail"):
+        Expectation.from_dict({"metric": "test_accuracy", "op": ">", "value": 0.9,
+                               "should": "pass"})

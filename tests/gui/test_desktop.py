@@ -151,6 +151,16 @@ def test_guided_labs_page_lists_every_preset_with_its_guide(help_win):
     assert text.count("Open this lab") == len(every)
 
 
+def test_labs_page_says_which_outcomes_are_predicted_to_fail():
+    from actlab.engine.outcomes import expectations
+    from actlab.labfile.presets import load_preset
+
+    text = help_window.labs_html()
+    (linear, tanh) = expectations(load_preset("linear-collapse-xor").guide)
+    assert f"<li><i>Predicted to fail:</i> {linear.describe()}</li>" in text
+    assert f"<li>{tanh.describe()}</li>" in text
+
+
 def test_labs_page_without_an_opener_has_no_open_links():
     assert "Open this lab" not in help_window.labs_html(with_links=False)
 

@@ -264,6 +264,17 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     straight = window.workspace.pictures()
     assert straight.line is not None and straight.n_pieces == 1
     assert "straight line" in window.workspaces["functions"].output.pieces_label.text()
+    # both outcomes are predicted to fail while "bend" is straight: ✔ as predicted, met
+    panel = window.guide.guide_panel
+    rows = panel.outcome_rows
+    qtbot.waitUntil(lambda: [r.status for r in rows] == ["as_predicted"] * 2, timeout=WAIT)
+    assert [r.mark for r in rows] == ["✔", "✔"]
+    assert all(r.tag_label.isVisibleTo(r) for r in rows)
+    assert rows[1].detail_label.text().startswith(
+        "as predicted: the straight “bend” makes one straight line, which cannot follow |x| "
+        "(test R² ")
+    assert rows[0].detail_label.text().endswith("(1 linear piece at epoch 300)")
+    assert panel.summary_label.text() == "2 of 2 reached"
     # Edit “bend”…: the editor (answered by the dialog_log fixture) moves (0, 0) to (0, 1)
     window.dialog_log["design"] = lambda custom, editing: PiecewiseLinear(
         editing.name, ((-2.0, -2.0), (0.0, 1.0), (2.0, 2.0)))
@@ -280,6 +291,14 @@ def test_guided_one_kink_lab_a_straight_bend_is_one_line_until_a_point_moves(win
     assert bent.line is None and bent.n_pieces >= 2
     r2 = lambda snap, pic: 1 - 2 * snap.test_loss / np.var(pic.test_y)  # noqa: E731
     assert r2(window.playback.snapshot, bent) > 0.9
+    # the kinked "bend" does what the lab asks: the predicted failures now hold, which
+    # reads neutrally (!), never as the student's ✘, and the count keeps the first run
+    qtbot.waitUntil(lambda: [r.status for r in rows] == ["unexpected"] * 2, timeout=WAIT)
+    assert [r.mark for r in rows] == ["!", "!"]
+    assert rows[1].detail_label.text().startswith("held this time (test R² ")
+    assert "this lab predicted it would not (the straight “bend” makes one straight line" \
+        in rows[1].detail_label.text()
+    assert panel.summary_label.text() == "2 of 2 reached"
 
 
 def test_file_export_of_the_function_views_writes_png_and_svg(window, qtbot, tmp_path):

@@ -71,9 +71,11 @@ def test_marks_follow_the_run(panel):
         "not checked for this network: this outcome is about 3 hidden layers of 8 tanh "
         "neurons; yours has 3 hidden layers of 8 linear neurons")
 
-    panel.show_progress(lab, _history(300, 0.5))  # meets "below 75 %"
-    assert linear.mark == "✔" and linear.status == "pass"
+    panel.show_progress(lab, _history(300, 0.5))  # "reaches 75 %" fails, as predicted
+    assert linear.mark == "✔" and linear.status == "as_predicted"
     assert "50.0" in linear.detail_label.text()
+    assert linear.detail_label.text().startswith("as predicted: three linear layers act as "
+                                                 "one, and one straight line cannot split XOR")
 
     panel.show_progress(_with(lab, "tanh"), _history(300, 0.6))  # fails "above 95 %"
     assert tanh.mark == "✘" and tanh.status == "fail"
@@ -354,7 +356,8 @@ def test_window_shows_the_guide_locks_and_live_marks(guided, qtbot):
     qtbot.waitUntil(lambda: "needs 300 epochs" in rows[0].detail_label.text(), timeout=10000)
     assert rows[0].mark == "…"
     w.play()
-    qtbot.waitUntil(lambda: rows[0].mark == "✔", timeout=30000)  # linear stays below 75 %
+    qtbot.waitUntil(lambda: rows[0].mark == "✔", timeout=30000)  # linear fails, as predicted
+    assert rows[0].status == "as_predicted"
     w.pause()
     assert rows[1].mark == "–"
     w.open_lab(load_preset("circle-tanh").without_results())
@@ -409,7 +412,7 @@ def test_switching_xor_to_linear_leaves_the_tanh_outcome_unchecked(guided, qtbot
     w.play()
     qtbot.waitUntil(lambda: linear.mark in ("✔", "✘"), timeout=60000)
     w.pause()
-    assert linear.mark == "✔"  # a linear layer stays below 75 %
+    assert linear.mark == "✔"  # a linear layer fails to reach 75 %, as predicted
     assert tanh.mark == "–" and tanh.status == "other"
     assert "1 of 2 reached" in w.guide.guide_panel.summary_label.text()
 
@@ -429,3 +432,62 @@ def test_adding_a_layer_to_one_layer_line_leaves_its_outcome_unchecked(guided, q
                     w.training_thread.latest().snapshot.epoch >= 200, timeout=60000)
     w.pause()
     assert row.mark == "–"  # a tanh layer bends the line: the claim is not about it
+
+
+# ---------------------------------------------------------------------- predicted to fail
+
+def _predicted_lab():
+    lab = load_preset("linear-collapse-xor")
+    guide = dict(lab.guide)
+    guide["expect"] = [lab.guide["expect"][0]]  # the linear claim, predicted to fail
+    return replace(lab, guide=guide)
+
+
+def test_an_outcome_predicted_to_fail_reads_as_predicted_and_counts_reached(panel):
+    from actlab.gui.guide.guide_panel import PREDICTED_TO_FAIL, STATUS_STYLE
+
+    lab = _predicted_lab()
+    panel.set_lab(lab)
+    (row,) = panel.outcome_rows
+    assert row.tag_label.isVisibleTo(row) and row.tag_label.text() == PREDICTED_TO_FAIL
+    assert row.text_label.text() == "With linear activations test accuracy reaches 75\u00a0%"
+    assert panel.summary_label.text() == "1 to check"
+    panel.show_progress(lab, _history(300, 0.5))
+    assert row.mark == "✔" and row.status == "as_predicted"
+    assert row.detail_label.text() == (
+        "as predicted: three linear layers act as one, and one straight line cannot split "
+        "XOR (test accuracy 50.0\u00a0% at epoch 300)")
+    assert STATUS_STYLE["as_predicted"] == STATUS_STYLE["pass"]  # the success colours
+    assert STATUS_STYLE["pass"][1] in row.mark_label.styleSheet()
+    assert panel.summary_label.text() == "1 of 1 reached"
+    # it held this time (say, a lucky run): neutral, not red, and the count keeps the
+    # earlier run that met it
+    panel.show_progress(lab, _history(300, 0.9))
+    assert row.mark == "!" and row.status == "unexpected"
+    assert STATUS_STYLE["fail"][1] not in row.mark_label.styleSheet()
+    assert row.detail_label.text().startswith("held this time (test accuracy 90.0\u00a0% at "
+                                              "epoch 300): this lab predicted it would not")
+    assert "an earlier run met it" in row.detail_label.text()
+    assert panel.summary_label.text() == "1 of 1 reached"
+
+
+def test_a_plain_outcome_shows_no_prediction_tag(panel):
+    panel.set_lab(load_preset("circle-tanh"))
+    row = panel.outcome_rows[0]
+    assert not row.tag_label.isVisibleTo(row)
+
+
+def test_the_report_writes_an_outcome_predicted_to_fail_as_predicted():
+    from actlab.report.points import MARK_COLORS, PASS, FAIL, _outcomes_table
+
+    lab = _predicted_lab()
+    (met,) = check(lab.guide, lab, _history(300, 0.5))
+    text = _outcomes_table([met])
+    assert "Predicted to fail:" in text and f"color:{PASS}" in text and FAIL not in text
+    assert ">✔</span>" in text
+    assert ("as predicted: three linear layers act as one, and one straight line cannot "
+            "split XOR (test accuracy 50.0\u00a0% at epoch 300)") in text
+    (held,) = check(lab.guide, lab, _history(300, 0.9))
+    text = _outcomes_table([held])
+    assert ">!</span>" in text and f"color:{MARK_COLORS['unexpected']}" in text
+    assert FAIL not in text and "held this time" in text

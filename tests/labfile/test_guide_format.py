@@ -49,6 +49,8 @@ def _expect(**changes):
 
 
 def test_vocabulary_matches_the_engine():
+    from actlab.labfile.guide import EXPECT_SHOULD
+    assert EXPECT_SHOULD == outcomes.SHOULD
     assert EXPECT_METRICS == outcomes.METRICS
     assert set(EXPECT_OPS) == set(outcomes.OPS)
     assert len(set(CONTROL_GROUPS)) == len(CONTROL_GROUPS) == 11
@@ -114,6 +116,17 @@ def test_every_preset_guide_is_valid_and_the_collapse_lab_locks_data_and_feature
     (_expect(network={"hidden": [4]}), "guide.expect[0].network", "unknown field"),
     (_expect(text=5), "guide.expect[0].text", "must be a string"),
     (_expect(epoch=5), "guide.expect[0].epoch", "unknown field (did you mean 'epochs'?)"),
+    (_expect(should="pass"), "guide.expect[0].should",
+     'must be "reach" (the claim should hold) or "fail" (the lab predicts it fails), '
+     'got "pass"'),
+    (_expect(should=False), "guide.expect[0].should", 'must be "reach"'),
+    (_expect(because="one line"), "guide.expect[0].because",
+     'only with "should": "fail"'),
+    (_expect(should="reach", because="one line"), "guide.expect[0].because",
+     'only with "should": "fail"'),
+    (_expect(should="fail", because=["one line"]), "guide.expect[0].because",
+     "must be a string"),
+    (_expect(shuold="fail"), "guide.expect[0].shuold", "did you mean 'should'?"),
 ])
 def test_bad_guides_name_the_field(guide, path, reason):
     with pytest.raises(LabFileError) as info:
@@ -155,3 +168,23 @@ def test_every_preset_states_the_network_of_each_outcome():
         for e in raw.get("guide", {}).get("expect", []):
             assert {"hidden", "activations", "features"} <= set(e), (name, e)
             assert "activation" not in e, name
+
+
+def test_an_outcome_predicted_to_fail_round_trips_and_the_default_is_not_written():
+    doc = _doc(_expect(op=">=", text="linear reaches 75 %", should="Fail",
+                       because="one straight line cannot split XOR"))
+    lab = lab_from_dict(doc)
+    (written,) = lab.guide["expect"]
+    assert written["should"] == "fail"  # the registry spelling, whatever the case
+    assert written["because"] == "one straight line cannot split XOR"
+    assert lab_from_dict(lab_to_dict(lab)).guide == lab.guide
+    assert lab_to_dict(lab)["guide"]["expect"][0]["should"] == "fail"
+    (e,) = outcomes.expectations(lab.guide)
+    assert e.should_fail and e.because == "one straight line cannot split XOR"
+    assert outcomes.Expectation.from_dict(e.to_dict()) == e  # the engine's own round trip
+    # "reach" is the default: a lab that does not say it is read and written as before
+    plain = lab_from_dict(_doc(GUIDE))
+    assert "should" not in lab_to_dict(plain)["guide"]["expect"][0]
+    assert not outcomes.expectations(plain.guide)[0].should_fail
+    assert "should" not in outcomes.expectations(plain.guide)[0].to_dict()
+    assert lab_from_dict(_doc(_expect(should="reach"))).guide["expect"][0]["should"] == "reach"

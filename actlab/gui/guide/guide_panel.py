@@ -7,7 +7,11 @@ controls) and never changes the Lab: notes typed by the student leave as
 :meth:`GuidePanel.show_progress` judges the running network's history against the
 expectations with :func:`actlab.engine.outcomes.check` and marks every line
 ✔ (reached), ✘ (missed), … (needs more epochs) or – (not checked: the outcome is about
-another data set, network or inputs, and the line says which).
+another data set, network or inputs, and the line says which).  An outcome the lab says
+should fail (its failure is the lesson) is ✔ in the success colours when it fails, "as
+predicted: <the lab's reason>", and ! in neutral colours when it holds — never the
+student's ✘.  "N of M reached" counts the outcomes that any run shown since the lab was
+opened met (an expected failure that failed is met).
 """
 from __future__ import annotations
 
@@ -36,10 +40,15 @@ NOTES_DEBOUNCE_MS = 500
 # too (✔ / ✘), so they stay apart for colour-blind students and in greyscale print.
 STATUS_STYLE = {  # badge text, badge fill, badge border, row background, row border
     "pass": ("#FFFFFF", "#00795A", "#00795A", "#EAF6F1", "#A9DCC9"),
+    "as_predicted": ("#FFFFFF", "#00795A", "#00795A", "#EAF6F1", "#A9DCC9"),
     "fail": ("#FFFFFF", "#C2410C", "#C2410C", "#FDF0E9", "#F3C3A8"),
+    # held though the lab predicted it would fail: neither the student's success nor
+    # their mistake, so a quiet slate blue
+    "unexpected": ("#FFFFFF", "#4A6785", "#4A6785", "#EEF2F6", "#C5D0DC"),
     "pending": ("#5F6368", "#FFFFFF", "#9AA0A6", "#F7F7F8", "#E1E3E6"),
     "other": ("#9AA0A6", "#FFFFFF", "#D0D4D8", "#FFFFFF", "#ECEDEF"),
 }
+PREDICTED_TO_FAIL = "PREDICTED TO FAIL"  # above an outcome the lab expects to fail
 BADGE = 22  # px: the round mark at the start of an outcome line
 PARAGRAPH = "margin: 0 0 6px 0"
 TEXT = "#202124"
@@ -63,9 +72,12 @@ def _label(text: str = "", *, rich: bool = False, size: float | None = None,
 
 
 class OutcomeRow(QtWidgets.QFrame):
-    """One expected outcome: a mark, the sentence, and a small detail line."""
+    """One expected outcome: a mark, the sentence, and a small detail line; an outcome
+    the lab predicts will fail (``should_fail``) says so above its sentence, so the
+    student reads "the linear network reaches 75 %" as the prediction it is."""
 
-    def __init__(self, text: str, parent: QtWidgets.QWidget | None = None):
+    def __init__(self, text: str, parent: QtWidgets.QWidget | None = None,
+                 should_fail: bool = False):
         super().__init__(parent)
         self.setObjectName("outcome")
         lay = QtWidgets.QHBoxLayout(self)
@@ -80,14 +92,24 @@ class OutcomeRow(QtWidgets.QFrame):
         col.setSpacing(1)
         self.text_label = _label(text.replace(" %", NBSP + "%"))
         self.detail_label = _label("", size=8.5, color=MUTED)
+        self.tag_label = _label(PREDICTED_TO_FAIL, size=8, bold=True, color=MUTED,
+                                selectable=False)
+        self.tag_label.setObjectName("predicted_to_fail")
+        self.tag_label.setToolTip("This lab predicts that this does not happen: the "
+                                  "failure is the lesson. When it fails, it gets ✔.")
+        col.addWidget(self.tag_label)
         col.addWidget(self.text_label)
         col.addWidget(self.detail_label)
         lay.addWidget(self.mark_label, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(col, 1)
+        self.tag_label.setVisible(should_fail)  # once in the row (a parentless label would
+        #                                         open as a window of its own)
         self.status = ""
         self.set_status("pending", "")
 
     def set_status(self, status: str, detail: str, tip: str = "") -> None:
+        """Show ``status``: a verdict's look (:attr:`Verdict.look`: "pass",
+        "as_predicted", "fail", "unexpected", "pending" or "other")."""
         ink, fill, ring, background, border = STATUS_STYLE[status]
         self.status = status
         self.mark_label.setText(mark_of(status))
@@ -110,6 +132,10 @@ class OutcomeRow(QtWidgets.QFrame):
 
 _STATUS_TIPS = {
     "pass": "Reached: the run did what this lab says it should.",
+    "as_predicted": "As predicted: this lab expects this to fail, and it did. The failure "
+                    "is the lesson: the line below says why.",
+    "unexpected": "This held, though the lab predicted it would not (for the reason "
+                  "below). Look at what is different in your run.",
     "fail": "Not reached: the run did not do what this lab expects. Check the settings "
             "the instructions ask for, press Reset and train again.",
     "pending": "Not judged yet: train for more epochs.",
@@ -144,6 +170,7 @@ class GuidePanel(QtWidgets.QWidget):
         self._verdicts: list[Verdict] = []
         self._shown: tuple | None = None
         self._remembered: dict[int, Verdict] = {}
+        self._met: set[int] = set()  # the outcomes some run shown since opening met
         self._emitted = ""
         self.outcome_rows: list[OutcomeRow] = []
         self._timer = QtCore.QTimer(self)
@@ -206,8 +233,10 @@ class GuidePanel(QtWidgets.QWidget):
         self.outcomes_caption = _label("What should happen", bold=True, color=MUTED,
                                        selectable=False)
         self.outcomes_caption.setToolTip(
-            "ActLab checks these while you train: ✔ reached, ✘ not reached, … needs "
-            "more epochs, – not checked (it is about another network or data set).")
+            "ActLab checks these while you train: ✔ reached (or, for an outcome the lab "
+            "predicts will fail, failed as predicted), ✘ not reached, ! held though the "
+            "lab predicted it would fail, … needs more epochs, – not checked (it is about "
+            "another network or data set).")
         self.summary_label = _label("", size=8.5, color=MUTED, selectable=False)
         self.outcomes_box = QtWidgets.QVBoxLayout()
         self.outcomes_box.setSpacing(5)
@@ -290,6 +319,7 @@ class GuidePanel(QtWidgets.QWidget):
         self._lab = lab
         if not same:
             self._remembered = {}
+            self._met = set()
             self._verdicts = []
             self._shown = None
         notes = str((guide or {}).get("notes", "") or "")
@@ -327,7 +357,7 @@ class GuidePanel(QtWidgets.QWidget):
         except (ValueError, KeyError, TypeError):  # a hand-made guide that does not check
             exps = []
         for e in exps:
-            row = OutcomeRow(e.describe())
+            row = OutcomeRow(e.describe(), should_fail=e.should_fail)
             self.outcomes_box.addWidget(row)
             self.outcome_rows.append(row)
         for w in (self.outcomes_caption, self.summary_label):
@@ -365,9 +395,12 @@ class GuidePanel(QtWidgets.QWidget):
         for i, v in enumerate(verdicts):
             if v.status in ("pass", "fail"):
                 self._remembered[i] = v
+                if v.met:
+                    self._met.add(i)
         key = tuple((v.status, v.measured) for v in verdicts) + (
             epochs if any(v.status == "pending" for v in verdicts) else -1,
-            tuple(sorted((i, r.status) for i, r in self._remembered.items())))
+            tuple(sorted((i, r.status) for i, r in self._remembered.items())),
+            tuple(sorted(self._met)))
         self._verdicts = verdicts
         if key == self._shown:
             return verdicts
@@ -380,13 +413,14 @@ class GuidePanel(QtWidgets.QWidget):
                 which = "on the lab's data" if v.other_data else "of that network"
                 detail += (f" · your last run {which}: {earlier.mark}{NBSP}"
                            f"{format_measured(e.metric, earlier.measured)}")
-            row.set_status(v.status, detail,
-                           OTHER_DATA_TIP if v.other_data else _STATUS_TIPS[v.status])
-        # the summary counts the best knowledge: this run's verdict, else an earlier one
-        known = [v if v.status in ("pass", "fail") else self._remembered.get(i)
-                 for i, v in enumerate(verdicts)]
-        done = sum(k is not None for k in known)
-        passed = sum(k is not None and k.status == "pass" for k in known)
+            elif v.met is False and i in self._met:
+                detail += " · an earlier run met it"
+            row.set_status(v.look, detail,
+                           OTHER_DATA_TIP if v.other_data else _STATUS_TIPS[v.look])
+        # the summary counts what any run of the network an outcome is about met
+        done = sum(v.status in ("pass", "fail") or i in self._remembered
+                   for i, v in enumerate(verdicts))
+        passed = len(self._met)
         self.summary_label.setText(f"{passed} of {len(verdicts)} reached" if done else
                                    f"{len(verdicts)} to check")
         return verdicts

@@ -114,7 +114,8 @@ def _lab_section(name: str, with_links: bool) -> str:
         parts.append(f"<p class='question'><b>Think about it:</b> "
                      f"{_esc(guide['question'])}</p>")
     if expected:
-        items = "".join(f"<li>{_esc(e.describe())}</li>" for e in expected)
+        items = "".join(f"<li>{'<i>Predicted to fail:</i> ' if e.should_fail else ''}"
+                        f"{_esc(e.describe())}</li>" for e in expected)
         parts.append(f"<p><b>What should happen</b></p><ul>{items}</ul>")
     if with_links:
         parts.append(f"<p><a href='{LAB_SCHEME}:{_esc(name)}'>Open this lab</a></p>")
@@ -143,7 +144,9 @@ def labs_html(with_links: bool = False) -> str:
             "tells you what to do, asks a question, and lists what should happen. ActLab "
             "checks your run against that list: <b>✔</b> your run shows it, <b>✘</b> it "
             "does not, <b>…</b> it needs more epochs, <b>–</b> it is about another "
-            "activation.</p>"
+            "activation. Some outcomes are <i>predicted to fail</i> (the failure is the "
+            "lesson): they get <b>✔</b> when they fail as predicted, with the reason, and "
+            "<b>!</b> if they hold anyway.</p>"
             f"<p>{index}</p>" + sections + "</body></html>")
 
 
