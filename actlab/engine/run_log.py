@@ -25,17 +25,29 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIGURES = ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "test_r2")
 # (the history's names; test_r2 for regression and function labs, from the test loss)
 STATUSES = ("pass", "fail", "pending", "other")
+LOOKS = ("pass", "as_predicted", "fail", "unexpected", "pending", "other")
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 
 
 @dataclass(frozen=True)
 class OutcomeResult:
-    """One guided outcome's verdict for a run: ``status`` as
-    :class:`actlab.engine.outcomes.Verdict` gives it, ``measured`` its value (None when
-    it was not measured)."""
+    """One guided outcome's verdict for a run: ``status`` and ``look`` as
+    :class:`actlab.engine.outcomes.Verdict` gives them (``look`` "as_predicted" is a claim
+    the lab predicts to fail that failed: met; "" reads as ``status``), ``measured`` its
+    value (None when it was not measured)."""
     index: int
     status: str
     measured: float | None = None
+    look: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.look or self.status
+
+    @property
+    def met(self) -> bool:
+        """Did the run do what the lab expects of it (reached, or failed as predicted)?"""
+        return self.shown in ("pass", "as_predicted")
 
 
 @dataclass(frozen=True)
@@ -52,8 +64,8 @@ class RunRecord:
     when: str = ""                  # ISO 8601, the local time the run last trained
 
     def reached(self, index: int) -> bool:
-        """Whether this run's verdict on outcome ``index`` was "pass"."""
-        return any(o.index == index and o.status == "pass" for o in self.outcomes)
+        """Whether this run met outcome ``index`` (reached it, or failed as predicted)."""
+        return any(o.index == index and o.met for o in self.outcomes)
 
     def result(self, index: int) -> OutcomeResult | None:
         return next((o for o in self.outcomes if o.index == index), None)
@@ -77,7 +89,7 @@ def outcome_results(verdicts) -> tuple:
     for i, v in enumerate(verdicts):
         m = v.measured
         out.append(OutcomeResult(i, v.status, None if m is None or not math.isfinite(m)
-                                 else float(m)))
+                                 else float(m), getattr(v, "look", v.status)))
     return tuple(out)
 
 

@@ -8,13 +8,14 @@ import binascii
 from typing import Any
 
 from actlab.engine.run_log import (
-    FIGURES, MAX_RUNS, MAX_THUMBNAIL_BYTES, PNG_SIGNATURE, STATUSES, OutcomeResult, RunRecord)
+    FIGURES, LOOKS, MAX_RUNS, MAX_THUMBNAIL_BYTES, PNG_SIGNATURE, STATUSES, OutcomeResult,
+    RunRecord)
 from actlab.labfile.checks import (
     LabFileError, _at, _choice, _float, _int, _list, _object, _str)
 
 RUN_KEYS = ("number", "network", "activations", "training", "seed", "epochs", "figures",
             "outcomes", "thumbnail", "when")
-OUTCOME_KEYS = ("outcome", "status", "measured")
+OUTCOME_KEYS = ("outcome", "status", "measured", "look")
 MAX_TEXT = 400
 MAX_OUTCOMES = 64
 
@@ -28,7 +29,9 @@ def runs_to_list(runs) -> list[dict[str, Any]]:
                              "figures": {k: r.figures[k] for k in FIGURES if k in r.figures},
                              "outcomes": [{"outcome": o.index, "status": o.status,
                                            **({"measured": o.measured}
-                                              if o.measured is not None else {})}
+                                              if o.measured is not None else {}),
+                                           **({"look": o.look}
+                                              if o.look and o.look != o.status else {})}
                                           for o in r.outcomes]}
         if r.thumbnail:
             d["thumbnail"] = base64.b64encode(r.thumbnail).decode("ascii")
@@ -94,7 +97,8 @@ def read_runs(v: Any, path: str = "runs") -> tuple[RunRecord, ...]:
             results.append(OutcomeResult(
                 _int(od["outcome"], _at(oat, "outcome"), 0, MAX_OUTCOMES - 1),
                 _choice(od["status"], _at(oat, "status"), "status", STATUSES),
-                None if m is None else _float(m, _at(oat, "measured"))))
+                None if m is None else _float(m, _at(oat, "measured")),
+                _choice(od["look"], _at(oat, "look"), "look", LOOKS) if "look" in od else ""))
         out.append(RunRecord(
             number=number, network=_text(d["network"], _at(at, "network")),
             activations=acts, training=_text(d.get("training", ""), _at(at, "training")),

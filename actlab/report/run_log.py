@@ -13,8 +13,9 @@ from actlab.engine.outcomes import expectations
 from actlab.engine.run_log import checked_by
 
 PASS, FAIL, MUTED = "#00795A", "#C2410C", "#5F6368"
-MARKS = {"pass": ("✔", PASS), "fail": ("✘", FAIL), "pending": ("…", MUTED),
-         "other": ("–", "#9AA0A6")}
+NEUTRAL = "#4A6785"  # a claim predicted to fail that held: never the student's red
+MARKS = {"pass": ("✔", PASS), "as_predicted": ("✔", PASS), "fail": ("✘", FAIL),
+         "unexpected": ("!", NEUTRAL), "pending": ("…", MUTED), "other": ("–", "#9AA0A6")}
 THUMB_WIDTH = 72
 
 
@@ -46,7 +47,7 @@ def _figures(r, problem: str) -> str:
 def _marks(r) -> str:
     out = []
     for o in r.outcomes:
-        mark, color = MARKS.get(o.status, ("?", MUTED))
+        mark, color = MARKS.get(o.shown, ("?", MUTED))
         out.append(f"{o.index + 1}&#160;<span style='color:{color}'><b>{mark}</b></span>")
     return " &#160;".join(out)
 
@@ -70,20 +71,23 @@ def reached_lines(lab) -> list[str]:
     for i, e in enumerate(exps):
         about = checked_by(runs, i)
         won = [r.number for r in about if r.reached(i)]
+        verb = "failed as predicted in run" if e.should_fail else "reached by run"
         if won:
-            what = "reached by run" + ("s " if len(won) > 1 else " ") + ", ".join(map(str, won))
+            what = verb + ("s " if len(won) > 1 else " ") + ", ".join(map(str, won))
             mark = MARKS["pass"]
         elif about:
             nums = [r.number for r in about]
-            what = ("not reached by run" + ("s " if len(nums) > 1 else " ")
-                    + ", ".join(map(str, nums)))
-            mark = MARKS["fail"]
+            what = ("held in run" if e.should_fail else "not reached by run") + (
+                "s " if len(nums) > 1 else " ") + ", ".join(map(str, nums))
+            mark = MARKS["unexpected" if e.should_fail else "fail"]
         else:
             what = "no run of the network it is about yet"
             mark = MARKS["other"]
         lines.append(f"<tr><td width='28' align='center' valign='top'><span style='color:"
                      f"{mark[1]}; font-size:13pt; font-weight:bold'>{mark[0]}</span></td>"
-                     f"<td valign='top'>{i + 1}. {_esc(e.describe())}<br/><span class='small' "
+                     f"<td valign='top'>{i + 1}. "
+                     f"{'Predicted to fail: ' if e.should_fail else ''}{_esc(e.describe())}"
+                     "<br/><span class='small' "
                      f"style='color:{mark[1]}'>{_esc(what)}</span></td></tr>")
     return lines
 

@@ -390,7 +390,10 @@ def test_window_writes_the_report(guided, qtbot, tmp_path):
     w.guide.guide_panel.notes_edit.setPlainText("straight line")
     assert w.guide.write_report_to(str(tmp_path / "r.html"))
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "straight line" in text and text.count("data:image/png;base64,") == 3
+    # the surface, the loss and the collapse; then the run log: the one run's thumbnail
+    page, runs = text.split("<h2>Your runs (1)</h2>")
+    assert "straight line" in page and page.count("data:image/png;base64,") == 3
+    assert runs.count("data:image/png;base64,") == 1
     assert w.guide.write_report_to(str(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert not w.dialog_log["errors"]

@@ -111,7 +111,17 @@ def test_the_report_keeps_every_run_and_which_one_reached_each_outcome(window, q
     assert "1 hidden layer of 4 Tanh neurons" in section
     assert "1 hidden layer of 4 Linear neurons" in section
     assert "reached by run 1" in section
-    assert ("reached by run 2" in section) == runs[1].reached(1)
+    # the linear outcome is predicted to fail: run 2 met it by failing
+    assert runs[1].reached(1) and runs[1].result(1).look == "as_predicted"
+    assert "failed as predicted in run 2" in section
     pdf = tmp_path / "report.pdf"
     assert window.guide.write_report_to(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+    # opened again: the Guide counts what the runs in the log met, and says which run
+    saved = tmp_path / "xor.actlab"
+    assert window.files.save_to(str(saved))
+    assert window.open_path(str(saved), ask=False)
+    panel = window.guide.guide_panel
+    qtbot.waitUntil(lambda: panel.summary_label.text() == "2 of 2 reached", timeout=WAIT)
+    window.guide.set_guide_shown(True)
+    qtbot.waitUntil(lambda: "run 1 met it" in panel.outcome_rows[0].detail_label.text(), timeout=WAIT)

@@ -83,7 +83,11 @@ class GuideActions:
         QTimer.singleShot(0, self.guide_panel, self._guide_shown_changed)
 
     def _show_runs(self) -> None:
-        self.guide_panel.run_list.show_runs(self.recorder.runs, self.w.lab.problem)
+        self.guide_panel.set_runs(self.recorder.runs)
+        pub = self.w.training_thread.latest()  # the marks and the count say it at once
+        if pub is not None and pub.generation == self.w._generation:
+            self.guide_panel.show_progress(self.w.lab, pub.snapshot.history,
+                                           pub.snapshot.params)
 
     def guide_shown(self) -> bool:
         """True when the Guide page is in front of an unfolded side panel."""

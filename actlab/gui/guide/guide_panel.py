@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, Signal
 
 from actlab.engine.history import epochs_done
 from actlab.engine.outcomes import Verdict, check, expectations
+from actlab.engine.run_log import reached_by
 from actlab.report.guide_text import (
     NBSP, format_measured, has_guide, lab_with_notes, mark_of, paragraphs_html, teaching_part,
     verdict_detail)
@@ -171,6 +172,7 @@ class GuidePanel(QtWidgets.QWidget):
         self._shown: tuple | None = None
         self._remembered: dict[int, Verdict] = {}
         self._met: set[int] = set()  # the outcomes some run shown since opening met
+        self._met_by: dict[int, tuple] = {}  # outcome -> the run log's runs that met it
         self._emitted = ""
         self.outcome_rows: list[OutcomeRow] = []
         self._timer = QtCore.QTimer(self)
@@ -320,6 +322,7 @@ class GuidePanel(QtWidgets.QWidget):
         if not same:
             self._remembered = {}
             self._met = set()
+            self._met_by = {}
             self._verdicts = []
             self._shown = None
         notes = str((guide or {}).get("notes", "") or "")
@@ -408,7 +411,11 @@ class GuidePanel(QtWidgets.QWidget):
         for i, (row, v) in enumerate(zip(self.outcome_rows, verdicts)):
             detail = verdict_detail(v, epochs)
             earlier = self._remembered.get(i)
-            if v.status in ("pending", "other") and earlier is not None:
+            if v.met is not True and self._met_by.get(i):  # the run log knows which
+                runs = self._met_by[i]
+                detail += f" · run{'s' if len(runs) > 1 else ''} " \
+                          f"{', '.join(map(str, runs))} met it"
+            elif v.status in ("pending", "other") and earlier is not None:
                 e = earlier.expectation
                 which = "on the lab's data" if v.other_data else "of that network"
                 detail += (f" · your last run {which}: {earlier.mark}{NBSP}"
@@ -424,6 +431,16 @@ class GuidePanel(QtWidgets.QWidget):
         self.summary_label.setText(f"{passed} of {len(verdicts)} reached" if done else
                                    f"{len(verdicts)} to check")
         return verdicts
+
+    def set_runs(self, runs) -> None:
+        """The run log (RunRecords): an outcome any run met counts as reached, and the
+        row of one this run misses says which run met it.  Lists the runs too."""
+        n = len(self.outcome_rows)
+        self._met_by = {i: r for i, r in reached_by(tuple(runs), n).items() if r}
+        self._met |= set(self._met_by)
+        self._shown = None  # the summary and the rows say it at the next progress
+        self.run_list.show_runs(runs, self._lab.problem if self._lab is not None
+                                else "classification")
 
     def verdicts(self) -> list[Verdict]:
         """The verdicts last shown (for the lab report)."""

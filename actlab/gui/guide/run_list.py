@@ -6,10 +6,11 @@ from __future__ import annotations
 from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from actlab.engine.outcomes import MARKS  # ✔ ✘ ! … – by Verdict.look
+
 SHOWN = 5        # runs listed before "Show all"
 THUMB = 44       # px of a row's thumbnail
 MUTED = "#5F6368"
-MARKS = {"pass": "✔", "fail": "✘", "pending": "…", "other": "–"}
 
 
 def figure_words(record, problem: str) -> str:
@@ -27,10 +28,10 @@ def figure_words(record, problem: str) -> str:
 
 
 def outcome_marks(record, marks=None) -> str:
-    """"outcomes: 1 ✔ · 2 –" (``marks(index, status)`` may word a mark its own way)."""
+    """"outcomes: 1 ✔ · 2 –" (``marks(index, look)`` may word a mark its own way)."""
     parts = []
     for o in record.outcomes:
-        mark = marks(o.index, o.status) if marks is not None else MARKS.get(o.status, "?")
+        mark = marks(o.index, o.shown) if marks is not None else MARKS.get(o.shown, "?")
         parts.append(f"{o.index + 1}\N{NO-BREAK SPACE}{mark}")
     return ("outcomes: " + " · ".join(parts)) if parts else ""
 
