@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import Qt
 
 from actlab.gui.actions import add_export_menu
@@ -215,8 +214,11 @@ class ImageWorkspace:
         return True
 
     def drawing_classifier(self):
-        """``pixels → class probabilities`` of the network as trained now (a copy: the
-        worker trains on), or None before any training."""
+        """The network as trained now, asked about one drawing: ``pixels →``
+        :class:`~actlab.engine.analysis.drawing_answer.DrawingAnswer` (class
+        probabilities, feature maps, its own template), on a copy (the worker trains
+        on); None before any training."""
+        from actlab.engine.analysis.drawing_answer import DrawingClassifier
         from actlab.engine.trainer import Trainer
 
         w = self.w
@@ -227,8 +229,7 @@ class ImageWorkspace:
             trainer = Trainer(lab, dataset=w.dataset)
         except ValueError:
             return None
-        return lambda pixels: trainer.predict_images(
-            np.asarray(pixels, dtype=float)[None, None])[0]
+        return DrawingClassifier(trainer)
 
     def import_csv(self, path: str | None) -> bool:
         """A CSV of points makes a point lab: the point workspace reads it."""
