@@ -10,7 +10,8 @@ it).  Asking is separate from adding, and changes nothing.  The dialog stays ope
 each "Add to class" (the canvas is cleared), so a student can draw several examples, of
 one class or of several, and sees how many went where.  The drawings become
 ``ImageDataSpec.added`` (see :mod:`actlab.lab`): appended to the training images, never
-the test set, and saved in the lab file.  An empty canvas is refused with a message in the dialog, not added as a
+the test set, and saved in the lab file; the window keeps the trained weights when it
+takes them.  An empty canvas is refused with a message in the dialog, not added as a
 blank picture.
 """
 from __future__ import annotations
@@ -171,8 +172,9 @@ class DrawImageDialog(QtWidgets.QDialog):
         self.network_answer = got if full else None
         best = int(np.argmax(p))
         self.answer.setText(f"The network thinks: {self._names[best]} ({p[best]:.0%}). "
-                            "(Asking changes nothing; “Add to class” makes the drawing a "
-                            "training image, and training then starts again.)")
+                            "(Asking changes nothing. “Add to class” makes the drawing a "
+                            "training image; the network keeps what it has learnt, and "
+                            "further training starts from there.)")
         self.scores.show_scores(p, self.class_box.currentIndex(), self._names,
                                 "your drawing", true_word="to add to")
         self.inside.show_answer(self.network_answer, self._names)
@@ -207,7 +209,7 @@ def draw_and_add(parent: QtWidgets.QWidget | None, lab: Lab,
                  class_names: tuple[str, ...] | None = None, classify=None) -> Lab | None:
     """Run the dialog; ``lab`` with the new drawings appended to ``data.added``, or None
     when nothing was added.  The trained weights and history are left as they are: the
-    window decides, as for its other data edits, whether to keep them."""
+    window keeps them when it takes the drawings (see ``ImageWorkspace.draw_image``)."""
     dialog = DrawImageDialog(parent, lab, class_names, classify)
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.exec()

@@ -198,19 +198,31 @@ class ImageWorkspace:
 
     @respects_lock("data", "Draw an image")
     def draw_image(self) -> bool:
-        """Draw pictures and add them to the training images."""
+        """Draw pictures, see what the trained network makes of them, and add them to the
+        training images with the trained weights kept (Undo keeps them too)."""
         from actlab.gui.workspaces.images.draw_image_dialog import draw_and_add
 
         w = self.w
-        classify = self.drawing_classifier()
-        lab = w.lab_from_dialog(lambda: draw_and_add(w, w.lab, w.dataset.class_names,
-                                                     classify))
+        trained = {"epoch": 0}
+
+        def ask():  # training is held first, so the dialog asks the weights it keeps
+            classify = self.drawing_classifier()
+            trained["epoch"] = classify.trainer.epoch if classify is not None else 0
+            return draw_and_add(w, w.lab, w.dataset.class_names, classify)
+
+        lab = w.lab_from_dialog(ask)
         if lab is None:
             return False
         n = len(lab.data.added) - len(getattr(w.lab.data, "added", ()))
-        w.apply_edit(lab, "data", "Draw images")
-        w.status(f"Added {n} drawn image{'s' if n != 1 else ''} to the training images. "
-                 "Weights re-initialised; Ctrl+Z takes them out again.")
+        if not w.edits.edit_data(lab.data, "Draw images", keep_weights=True,
+                                 title="Cannot add the drawings"):
+            return False
+        stop = w.lab.training.stop_after
+        then = (f"training stopped at its “Stop after” limit ({stop:,} epochs): raise it "
+                "to train on with the drawings" if stop is not None
+                and trained["epoch"] >= stop else "Play trains on from here")
+        w.status(f"Added {n} drawn image{'s' if n != 1 else ''} to the training images; "
+                 f"the weights are kept, and {then}. Ctrl+Z takes them out again.")
         return True
 
     def drawing_classifier(self):
