@@ -317,3 +317,23 @@ def test_the_dialog_fits_a_laptop_screen_without_clipping(qtbot):
             assert label.width() >= label.sizeHint().width(), label.text()
         inside = QtCore.QRect(label.mapTo(d, QtCore.QPoint(0, 0)), label.size())
         assert d.rect().contains(inside), label.text()
+
+
+def test_with_the_data_locked_the_dialog_only_asks(qtbot):
+    """The teacher locked the data: the network still answers, "Add to class" is off
+    and says why, and nothing is added."""
+    t = Trainer(shapes_lab())
+    t.train(1)
+    why = "Add to class: the data of this lab is locked by the teacher, so nothing was changed."
+    d = DrawImageDialog(None, shapes_lab(), classify=lambda px: t.predict_images(
+        np.asarray(px, dtype=float)[None, None])[0], no_adding=why)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    assert not d.add_button.isEnabled() and d.add_button.toolTip() == why
+    c = d.canvas
+    drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
+    assert np.array_equal(d.probabilities, t.predict_images(c.pixels()[None, None])[0])
+    assert d.answer.text().endswith("(Asking changes nothing.)")
+    assert d.add_drawing() is False and d.added_images() == ()
+    assert d.status.text() == why and not c.is_empty()

@@ -182,7 +182,7 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
     drawing[3:9, 3:9] = 1.0
     pixels = tuple(float(v) for v in drawing.ravel())
 
-    def fake_draw(parent, lab, class_names=None, classify=None):
+    def fake_draw(parent, lab, class_names=None, classify=None, no_adding=None):
         assert tuple(class_names) == window.dataset.class_names
         asked.append(classify)
         return replace(lab, data=replace(lab.data, added=((1, pixels),)))
@@ -237,7 +237,7 @@ def test_drawn_images_keep_the_trained_weights_and_undo_keeps_them(window, qtbot
     drawing[3:9, 3:9] = 1.0
     answers = []
 
-    def fake_draw(parent, lab, class_names=None, classify=None):
+    def fake_draw(parent, lab, class_names=None, classify=None, no_adding=None):
         answers.append(classify(drawing))
         return replace(lab, data=replace(lab.data, added=(
             (1, tuple(float(v) for v in drawing.ravel())),)))

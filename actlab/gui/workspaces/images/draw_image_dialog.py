@@ -50,16 +50,20 @@ class DrawImageDialog(QtWidgets.QDialog):
     """The canvas, a class choice, Clear, "Add to class" and Close."""
 
     def __init__(self, parent: QtWidgets.QWidget | None, lab: Lab,
-                 class_names: tuple[str, ...] | None = None, classify=None) -> None:
+                 class_names: tuple[str, ...] | None = None, classify=None,
+                 no_adding: str | None = None) -> None:
         """``classify(pixels)`` → the trained network's answer for one drawing (H × W in
         [0, 1]): a :class:`~actlab.engine.analysis.drawing_answer.DrawingAnswer`, or
-        just its class probabilities; None when the lab has not trained yet."""
+        just its class probabilities; None when the lab has not trained yet.
+        ``no_adding``: why drawings cannot be added (the teacher locked the data); the
+        dialog then only asks the network."""
         super().__init__(parent)
         self.setWindowTitle("Draw an image")
         self._classify = classify
         self._names = tuple(class_names) if class_names else lab_class_names(lab)
         self._before = len(lab.data.added)
         self._added: list[tuple[int, tuple[float, ...]]] = []
+        self.no_adding = no_adding
 
         size = lab.data.size
         intro = QtWidgets.QLabel(
@@ -67,7 +71,9 @@ class DrawImageDialog(QtWidgets.QDialog):
             "erases. Added pictures join the <b>training</b> images (never the test "
             "images) and are saved with the lab." + (
                 f" The lab already holds {_images(self._before)} drawn so far."
-                if self._before else ""))
+                if self._before else "") if no_adding is None else
+            f"Draw a {size}×{size} picture (the left button draws, the right button "
+            f"erases) and see what the trained network makes of it. {no_adding}")
         intro.setWordWrap(True)
         self.canvas = DrawCanvas(size, self)
         self.class_box = QtWidgets.QComboBox()
@@ -78,6 +84,9 @@ class DrawImageDialog(QtWidgets.QDialog):
         self.clear_button = QtWidgets.QPushButton("C&lear")
         self.add_button = QtWidgets.QPushButton("&Add to class")
         self.add_button.setDefault(True)
+        if no_adding is not None:  # asking only: the class is the one to compare with
+            self.add_button.setEnabled(False)
+            self.add_button.setToolTip(no_adding)
         self.status = QtWidgets.QLabel(" ")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Drawing status")
@@ -171,12 +180,13 @@ class DrawImageDialog(QtWidgets.QDialog):
         self.probabilities = p
         self.network_answer = got if full else None
         best = int(np.argmax(p))
-        self.answer.setText(f"The network thinks: {self._names[best]} ({p[best]:.0%}). "
-                            "(Asking changes nothing. “Add to class” makes the drawing a "
-                            "training image; the network keeps what it has learnt, and "
-                            "further training starts from there.)")
+        self.answer.setText(f"The network thinks: {self._names[best]} ({p[best]:.0%}). " + (
+            "(Asking changes nothing. “Add to class” makes the drawing a training image; "
+            "the network keeps what it has learnt, and further training starts from "
+            "there.)" if self.no_adding is None else "(Asking changes nothing.)"))
         self.scores.show_scores(p, self.class_box.currentIndex(), self._names,
-                                "your drawing", true_word="to add to")
+                                "your drawing", true_word="to add to"
+                                if self.no_adding is None else "you meant")
         self.inside.show_answer(self.network_answer, self._names)
 
     def _drawing_changed(self) -> None:
@@ -186,6 +196,9 @@ class DrawImageDialog(QtWidgets.QDialog):
     def add_drawing(self) -> bool:
         """Add the canvas to the chosen class and clear it; False (with a message in the
         dialog) when the canvas is empty or the lab is full."""
+        if self.no_adding is not None:
+            self._say(self.no_adding, refused=True)
+            return False
         if self.canvas.is_empty():
             self._say("Nothing to add: the canvas is empty. Draw the picture first (left "
                       "mouse button).", refused=True)
@@ -206,11 +219,13 @@ class DrawImageDialog(QtWidgets.QDialog):
 
 
 def draw_and_add(parent: QtWidgets.QWidget | None, lab: Lab,
-                 class_names: tuple[str, ...] | None = None, classify=None) -> Lab | None:
+                 class_names: tuple[str, ...] | None = None, classify=None,
+                 no_adding: str | None = None) -> Lab | None:
     """Run the dialog; ``lab`` with the new drawings appended to ``data.added``, or None
-    when nothing was added.  The trained weights and history are left as they are: the
-    window keeps them when it takes the drawings (see ``ImageWorkspace.draw_image``)."""
-    dialog = DrawImageDialog(parent, lab, class_names, classify)
+    when nothing was added (always, with ``no_adding``: the dialog only asks).  The
+    trained weights and history are left as they are: the window keeps them when it
+    takes the drawings (see ``ImageWorkspace.draw_image``)."""
+    dialog = DrawImageDialog(parent, lab, class_names, classify, no_adding)
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.exec()
     new = dialog.added_images()

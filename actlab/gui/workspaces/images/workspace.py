@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from actlab.gui.actions import add_export_menu
 from actlab.gui.activations.designed_activations import design_for_layer
-from actlab.gui.guide.lock_checks import respects_lock
+from actlab.gui.guide.lock_checks import is_locked, refuse_if_locked, respects_lock
 from actlab.gui.style import scrolling
 
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
@@ -196,22 +196,25 @@ class ImageWorkspace:
         w.apply_edit(lab, "data", "Import images")
         return w.lab.data == lab.data
 
-    @respects_lock("data", "Draw an image")
     def draw_image(self) -> bool:
         """Draw pictures, see what the trained network makes of them, and add them to the
-        training images with the trained weights kept (Undo keeps them too)."""
+        training images with the trained weights kept (Undo keeps them too).  Asking
+        changes nothing, so it stays open when the teacher locked the data: the dialog
+        then only asks (its "Add to class" is off and says why)."""
         from actlab.gui.workspaces.images.draw_image_dialog import draw_and_add
 
         w = self.w
         trained = {"epoch": 0}
+        locked = ("This lab's data is locked by the teacher: drawings cannot be added to "
+                  "it." if is_locked(w, "data") else None)
 
         def ask():  # training is held first, so the dialog asks the weights it keeps
             classify = self.drawing_classifier()
             trained["epoch"] = classify.trainer.epoch if classify is not None else 0
-            return draw_and_add(w, w.lab, w.dataset.class_names, classify)
+            return draw_and_add(w, w.lab, w.dataset.class_names, classify, locked)
 
         lab = w.lab_from_dialog(ask)
-        if lab is None:
+        if lab is None or refuse_if_locked(w, "data", "Draw an image"):
             return False
         n = len(lab.data.added) - len(getattr(w.lab.data, "added", ()))
         if not w.edits.edit_data(lab.data, "Draw images", keep_weights=True,
