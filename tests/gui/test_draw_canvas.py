@@ -1,6 +1,8 @@
 """Drawing an image with the mouse (DrawCanvas) and adding it to a class of an image lab
 (DrawImageDialog, draw_and_add): real widgets driven by real mouse events, checked on the
 pixels, on what the canvas shows and on the lab that comes out."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -225,3 +227,113 @@ def test_the_scores_title_names_the_class_the_drawing_would_join(qtbot):
     assert d.scores.plot_widget.title_text().endswith("to add to: square")
     d.class_box.setCurrentIndex(3)  # the title follows the class, not only the drawing
     assert d.scores.plot_widget.title_text().endswith("to add to: cross")
+
+
+def _inside_dialog(qtbot, lab: Lab, epochs: int = 3):
+    """A trainer of ``lab`` after ``epochs`` and a shown dialog that asks it as the window
+    does (a DrawingClassifier), at the size it opens with on a 1366×768 screen (the
+    offscreen screen is 800×800, so the size is set)."""
+    from actlab.engine.analysis.drawing_answer import DrawingClassifier
+
+    t = Trainer(lab)
+    t.train(epochs)
+    d = DrawImageDialog(None, lab, tuple(t.dataset.class_names),
+                        classify=DrawingClassifier(t))
+    qtbot.addWidget(d)
+    d.resize(1120, 640)
+    d.show()
+    qtbot.waitExposed(d)
+    return t, d
+
+
+def test_the_dialog_shows_the_drawings_maps_and_its_own_template(qtbot):
+    """As the student draws: the scores are predict_images', each convolution's maps
+    are the engine's feature maps of the drawing, and the template drawn gives the
+    predicted class's logit: ⟨T, x⟩ + c = score to 1e-9."""
+    from actlab.engine.analysis.conv import feature_maps
+
+    t, d = _inside_dialog(qtbot, shapes_lab())
+    assert all(tiles.values is None for tiles in d.inside.map_tiles)
+    c = d.canvas
+    drag(c, [c.cell_center(2, 2), c.cell_center(2, 9), c.cell_center(9, 9)])
+    x = c.pixels()
+    want = t.predict_images(x[None, None])[0]
+    assert np.array_equal(d.probabilities, want)  # the engine itself, bit for bit
+    spec = t.network.spec
+    ref = feature_maps(t.network.get_params(), spec.conv, spec.head, x,
+                       tuple(spec.activations), spec.leaky_slope)
+    shown = [tiles for tiles in d.inside.map_tiles if tiles.isVisible()]
+    assert len(shown) == len(ref) == 1
+    np.testing.assert_allclose(shown[0].values, ref[0].post_activation, rtol=0, atol=1e-10)
+    # the template drawn is the drawing's own: with c it makes the score
+    k = int(np.argmax(want))
+    T = d.inside.template.values[0]
+    logit = t.network.logits(x[None, None])[0, k]
+    a = d.network_answer
+    assert abs(float(np.sum(T * x)) + a.constant - logit) <= 1e-9
+    assert d.inside.template.isVisible()
+    names = ("circle", "square", "triangle", "cross")
+    assert d.inside.template_title.text() == f"Its own template for '{names[k]}'"
+    caption = d.inside.caption.text()
+    assert caption.startswith("⟨T(x), x⟩ + c = ") and f"its score for '{names[k]}'" in caption
+    # another stroke: the pictures follow the drawing
+    drag(c, [c.cell_center(10, 1), c.cell_center(10, 10)])
+    ref = feature_maps(t.network.get_params(), spec.conv, spec.head, c.pixels(),
+                       tuple(spec.activations), spec.leaky_slope)
+    np.testing.assert_allclose(shown[0].values, ref[0].post_activation, rtol=0, atol=1e-10)
+    d.canvas.clear()
+    assert d.network_answer is None and shown[0].values is None
+    assert d.inside.template.values is None
+
+
+def test_a_smooth_network_says_it_has_no_template(qtbot):
+    lab = shapes_lab()
+    lab = replace(lab, network=replace(lab.network, conv=(
+        replace(lab.network.conv[0], activation="tanh"),)))
+    _, d = _inside_dialog(qtbot, lab, epochs=1)
+    c = d.canvas
+    drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
+    assert d.probabilities is not None and not d.inside.template.isVisible()
+    assert d.inside.template_title.text() == "No template of its own"
+    assert "Tanh, which is not piecewise-linear" in d.inside.caption.text()
+    assert d.inside.map_tiles[0].values is not None  # the maps are there all the same
+
+
+def test_the_dialog_fits_a_laptop_screen_without_clipping(qtbot):
+    """At the size it opens with on a 1366×768 screen every label has the room its text
+    needs (a clipped one is shorter than its size hint or wraps past its height)."""
+    _, d = _inside_dialog(qtbot, shapes_lab())
+    c = d.canvas
+    drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
+    QtWidgets.QApplication.processEvents()
+    assert d.width() <= 1300 and d.height() <= 700
+    for label in d.findChildren(QtWidgets.QLabel):
+        if not label.isVisible() or not label.text().strip():
+            continue
+        need = label.heightForWidth(label.width()) if label.wordWrap() \
+            else label.sizeHint().height()
+        assert label.height() >= need, label.text()
+        if not label.wordWrap():
+            assert label.width() >= label.sizeHint().width(), label.text()
+        inside = QtCore.QRect(label.mapTo(d, QtCore.QPoint(0, 0)), label.size())
+        assert d.rect().contains(inside), label.text()
+
+
+def test_with_the_data_locked_the_dialog_only_asks(qtbot):
+    """The teacher locked the data: the network still answers, "Add to class" is off
+    and says why, and nothing is added."""
+    t = Trainer(shapes_lab())
+    t.train(1)
+    why = "Add to class: the data of this lab is locked by the teacher, so nothing was changed."
+    d = DrawImageDialog(None, shapes_lab(), classify=lambda px: t.predict_images(
+        np.asarray(px, dtype=float)[None, None])[0], no_adding=why)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    assert not d.add_button.isEnabled() and d.add_button.toolTip() == why
+    c = d.canvas
+    drag(c, [c.cell_center(2, 2), c.cell_center(9, 9)])
+    assert np.array_equal(d.probabilities, t.predict_images(c.pixels()[None, None])[0])
+    assert d.answer.text().endswith("(Asking changes nothing.)")
+    assert d.add_drawing() is False and d.added_images() == ()
+    assert d.status.text() == why and not c.is_empty()

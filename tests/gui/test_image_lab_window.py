@@ -182,7 +182,7 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
     drawing[3:9, 3:9] = 1.0
     pixels = tuple(float(v) for v in drawing.ravel())
 
-    def fake_draw(parent, lab, class_names=None, classify=None):
+    def fake_draw(parent, lab, class_names=None, classify=None, no_adding=None):
         assert tuple(class_names) == window.dataset.class_names
         asked.append(classify)
         return replace(lab, data=replace(lab.data, added=((1, pixels),)))
@@ -200,6 +200,98 @@ def test_drawn_images_join_the_training_set_and_undo_takes_them_out(window, qtbo
     assert "Added 1 drawn image" in window.statusBar().currentMessage()
     assert window.edits.undo()
     assert window.dataset.n_train == n_before and window.lab.data.added == ()
+
+
+def _published(window, qtbot):
+    """The snapshot the worker published for the window's lab as it is now."""
+    qtbot.waitUntil(lambda: (p := window.training_thread.latest()) is not None
+                    and p.generation == window._generation, timeout=WAIT)
+    return window.training_thread.latest().snapshot
+
+
+def _same_params(a, b) -> bool:
+    return len(a) == len(b) and all(np.array_equal(W1, W2) and np.array_equal(b1, b2)
+                                    for (W1, b1), (W2, b2) in zip(a, b))
+
+
+def test_drawn_images_keep_the_trained_weights_and_undo_keeps_them(window, qtbot,
+                                                                   monkeypatch):
+    """Draw an image… asks the trained network (its answer is predict_images'), and
+    "Add to class" keeps the trained weights and history: training goes on from the
+    same epoch, and Undo takes the drawing out with the weights kept too."""
+    from dataclasses import replace
+
+    from actlab.engine.trainer import Trainer
+    from actlab.gui.workspaces.images import draw_image_dialog
+
+    assert window.open_lab(replace(load_preset("images-shapes-need-nonlinearity"), guide=None))
+    window.play()
+    qtbot.waitUntil(lambda: window.training_thread.latest().snapshot.epoch >= 3, timeout=WAIT)
+    window.pause()
+    qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
+    trained, data0 = window.files.results_lab(), window.dataset
+    epochs = len(trained.history["epoch"])
+    assert epochs >= 3
+    size = data0.size
+    drawing = np.zeros((size, size))
+    drawing[3:9, 3:9] = 1.0
+    answers = []
+
+    def fake_draw(parent, lab, class_names=None, classify=None, no_adding=None):
+        answers.append(classify(drawing))
+        return replace(lab, data=replace(lab.data, added=(
+            (1, tuple(float(v) for v in drawing.ravel())),)))
+
+    monkeypatch.setattr(draw_image_dialog, "draw_and_add", fake_draw)
+    assert window.workspace_for("images").draw_image()
+    # the dialog was asked with the trained weights: the trainer's own answer
+    want = Trainer(trained, dataset=data0).predict_images(drawing[None, None])[0]
+    assert np.array_equal(answers[0].probabilities, want)
+    # the drawing is a training image now, and the weights and history carried over
+    snap = _published(window, qtbot)
+    assert window.dataset.n_train == data0.n_train + 1
+    assert _same_params(snap.params, trained.params) and snap.epoch == epochs
+    said = window.statusBar().currentMessage()
+    assert "the weights are kept, and Play trains on from here" in said
+    assert "re-initialised" not in said
+    # training goes on from there: epoch epochs + 1, the history continued
+    window.step()
+    qtbot.waitUntil(lambda: _published(window, qtbot).epoch == epochs + 1, timeout=WAIT)
+    after = window.files.results_lab()
+    assert after.history["epoch"][:epochs] == trained.history["epoch"]
+    assert after.history["train_loss"][:epochs] == trained.history["train_loss"]
+    assert len(after.history["epoch"]) == epochs + 1
+    # Undo takes the drawing out and keeps the weights as they are now
+    assert window.edits.undo()
+    snap = _published(window, qtbot)
+    assert window.dataset.n_train == data0.n_train and window.lab.data.added == ()
+    assert _same_params(snap.params, after.params) and snap.epoch == epochs + 1
+    assert "the weights are kept" in window.statusBar().currentMessage()
+    assert window.edits.redo()  # and Redo puts it back, weights kept again
+    snap = _published(window, qtbot)
+    assert window.dataset.n_train == data0.n_train + 1
+    assert _same_params(snap.params, after.params) and snap.epoch == epochs + 1
+
+
+def test_a_drawing_added_after_stop_after_says_how_to_train_on(window, qtbot, monkeypatch):
+    """The weights are kept, but a run at its "Stop after" limit cannot train on: the
+    status says to raise the limit instead of promising Play."""
+    from dataclasses import replace
+
+    from actlab.gui.workspaces.images import draw_image_dialog
+
+    lab = replace(load_preset("images-shapes-need-nonlinearity"), guide=None)
+    assert window.open_lab(replace(lab, training=replace(lab.training, stop_after=2)))
+    window.play()
+    qtbot.waitUntil(lambda: not window._playing
+                    and window.training_thread.latest().snapshot.epoch == 2, timeout=WAIT)
+    size = window.dataset.size
+    monkeypatch.setattr(draw_image_dialog, "draw_and_add", lambda parent, lab, *a: replace(
+        lab, data=replace(lab.data, added=((0, (1.0,) * (size * size)),))))
+    assert window.workspace_for("images").draw_image()
+    assert _published(window, qtbot).epoch == 2
+    said = window.statusBar().currentMessage()
+    assert "the weights are kept" in said and "“Stop after” limit (2 epochs)" in said
 
 
 def test_choosing_an_image_data_set_in_the_data_panel_switches_the_window(window, qtbot):

@@ -17,8 +17,8 @@ from actlab.labfile.presets import load_preset
 
 from actlab.gui import dialogs
 from actlab.gui.guide.teacher_mode import (
-    ACTION_GROUPS, CONTROL_GROUPS, LOCKED_TIP, apply_teacher_mode, group_actions,
-    group_widgets)
+    ACTION_GROUPS, ASKING_ACTIONS, CONTROL_GROUPS, LOCKED_TIP, apply_teacher_mode,
+    group_actions, group_widgets)
 
 #: a preset of each kind whose guide locks the data
 LOCKED_PRESETS = {"points": "linear-collapse-xor", "functions": "functions-one-kink",
@@ -157,12 +157,14 @@ def test_every_lock_group_locks_something_in_every_kind_of_lab(window):
         if kind != "images":  # an image lab has no features to choose
             assert ws.features_panel in ws.lock_widgets("features"), kind
     # every action that changes the data is in the data lock's table: each kind's own
-    # (a new kind's "import_…" or "draw_…" action must join it)
+    # (a new kind's "import_…" or "draw_…" action must join it), or in the table of
+    # those that only ask while the data is locked (Draw an image…)
     from actlab.gui.workspaces.registry import WORKSPACES
     data_actions = {name for ws in WORKSPACES.values() for name in ws.actions
                     if name.startswith(("import_", "draw_"))}
-    assert set(ACTION_GROUPS["data"]) == data_actions == set().union(
-        *OWN_DATA_ACTIONS.values())
+    assert not set(ACTION_GROUPS["data"]) & set(ASKING_ACTIONS["data"])
+    assert set(ACTION_GROUPS["data"]) | set(ASKING_ACTIONS["data"]) == data_actions \
+        == set().union(*OWN_DATA_ACTIONS.values())
 
 
 # ---------------------------------------------------------------------- menu actions
@@ -345,7 +347,6 @@ def test_the_workspaces_entry_points_refuse_while_the_data_is_locked(window, ask
             files["npz"]),
         "import_images folder": lambda: window.workspace_for("images").import_images(
             files["picture folder"]),
-        "draw_image": lambda: window.workspace_for("images").draw_image(),
         "window import": lambda: window.files.import_csv(files["points csv"]),
         "shown workspace, asking": lambda: window.workspace.import_csv(None),
     }
@@ -355,6 +356,30 @@ def test_the_workspaces_entry_points_refuse_while_the_data_is_locked(window, ask
         assert "locked by the teacher" in _message(window), what
         assert window.lab is before, what
     assert asked == [] and window.dialog_log["errors"] == []
+
+
+def test_locked_data_still_lets_the_student_ask_about_a_drawing(window, monkeypatch):
+    """Asking the network changes nothing: under the data lock Draw an image… opens,
+    with "Add to class" off and saying why, and a drawing that came back anyway is
+    refused with the lock's status line."""
+    from actlab.gui.workspaces.images import draw_image_dialog
+
+    _open(window, _locked_lab("images"))
+    before = window.lab
+    assert window.acts.draw_image.isEnabled()
+    assert LOCKED_TIP not in window.acts.draw_image.toolTip()
+    seen = []
+
+    def fake_draw(parent, lab, class_names=None, classify=None, no_adding=None):
+        seen.append(no_adding)
+        return replace(lab, data=replace(lab.data, added=(
+            (0, (1.0,) * (lab.data.size ** 2)),)))  # a dialog that added all the same
+
+    monkeypatch.setattr(draw_image_dialog, "draw_and_add", fake_draw)
+    window.acts.draw_image.trigger()
+    assert seen and "locked by the teacher" in seen[0]
+    assert window.lab is before and window.lab.data.added == ()
+    assert "locked by the teacher" in _message(window)
 
 
 @pytest.mark.parametrize("kind", ("points", "functions"))

@@ -5,8 +5,8 @@ another data set, noise, split, number of points, data seed, problem type) repla
 lab's :class:`~actlab.lab.DataSpec`.  DataSpecs are frozen values, so undoing is putting
 the previous one back: :class:`DataHistory` keeps (what, before, after) entries, and an
 undo re-commits ``before`` the way the edit committed ``after`` (the weights kept for a
-click, re-initialised otherwise).  Only the data is restored: a network or training
-change made since stays.  A designed activation (added or changed in the activation
+click and for drawn images added to an image lab, re-initialised otherwise).  Only the
+data is restored: a network or training change made since stays.  A designed activation (added or changed in the activation
 editor) is recorded the same way with ``part="network"``: undoing it puts the previous
 network back, data and training as they are now.  Opening or starting a lab starts a fresh history.
 
@@ -97,6 +97,17 @@ class DataEdits:
                                         after, keep_weights))
         self.update_undo_actions()
         self.w.autosaver.write()  # points a student placed must survive a crash
+
+    def edit_data(self, data: DataSpec, text: str, keep_weights: bool = False,
+                  title: str = "Cannot change the data") -> bool:
+        """Use ``data`` for the lab (a student's edit named ``text``), the weights kept
+        when ``keep_weights`` and they fit, and remember it for Undo; False (with a
+        message titled ``title`` when the data cannot be built) if nothing changed."""
+        before = self.w.lab.data
+        if not self._use_data(data, keep_weights, title):
+            return False
+        self.record_data_edit(before, text, keep_weights=keep_weights)
+        return True
 
     def record_network_edit(self, before, text: str) -> None:
         """The lab's network just changed from ``before`` (a designed activation added or

@@ -14,7 +14,9 @@ menu entries, toolbar buttons and shortcuts (:data:`ACTION_GROUPS`, one table), 
 ways in that are no widget -- files dropped on the window, the workspaces' ``import_csv``,
 ``import_images``, ``draw_image`` and ``draw_curve`` and the window's ``apply_edit`` --
 which ask :mod:`.lock_checks` (``refuse_if_locked``, ``@respects_lock``) and say in the
-status bar why nothing happened.  Opening another lab is no edit and stays allowed.
+status bar why nothing happened.  Opening another lab is no edit and stays allowed, and
+so does asking: Draw an image… opens under the data lock to ask the trained network about
+a drawing, with its "Add to class" off (:data:`ASKING_ACTIONS`).
 
 Panels switch some of their own controls on and off as the lab changes (the regularisation
 rate only with L1/L2, the data seed only for generated data); a small event filter keeps a
@@ -39,12 +41,16 @@ GROUP_TITLES = {
 }
 #: the window's actions (``window.acts``) each group locks: their menu entries, toolbar
 #: buttons and shortcuts go with them.  The data: everything that replaces or extends it.
-ACTION_GROUPS = {"data": ("import_csv", "import_images", "draw_image", "draw_curve"),
+ACTION_GROUPS = {"data": ("import_csv", "import_images", "draw_curve"),
                  "seed": ("new_seed",)}
+#: data actions that stay on under the data lock because they also only *ask*: Draw an
+#: image… asks the trained network about a drawing, which changes nothing; with the data
+#: locked its dialog opens without "Add to class" (see ``ImageWorkspace.draw_image``)
+ASKING_ACTIONS = {"data": ("draw_image",)}
 _TIP_PROPERTY = "teacher_original_tip"
 _GUARD_NAME = "teacher_mode_guard"
 
-__all__ = ["ACTION_GROUPS", "CONTROL_GROUPS", "GROUP_TITLES", "LOCKED_TIP", "TeacherMode",
+__all__ = ["ACTION_GROUPS", "ASKING_ACTIONS", "CONTROL_GROUPS", "GROUP_TITLES", "LOCKED_TIP", "TeacherMode",
            "applied_mode", "apply_teacher_mode", "group_widgets", "group_actions",
            "teacher_groups"]
 

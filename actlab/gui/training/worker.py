@@ -34,7 +34,7 @@ from actlab.engine.pictures.images import make_pictures
 from actlab.engine.analysis.insights import GradientLog
 from actlab.engine.trainer import Trainer, output_kind
 from actlab.engine.snapshot import Snapshot
-from actlab.lab import DataSpec, Lab, TrainingSpec
+from actlab.lab import DataSpec, ImageDataSpec, Lab, TrainingSpec
 
 from actlab.gui.training.insights_feed import InsightsFeed, InsightsPack
 from actlab.gui.training.thread_handle import LoopWorker
@@ -178,12 +178,14 @@ class TrainingWorker(LoopWorker):
         """Build a new Trainer for ``lab`` (and ``dataset``, else built from lab.data).
 
         ``keep_weights`` carries the current weights and history over when the layer
-        sizes match (used when a student edits points).  ``lab=None`` leaves no Trainer
-        (an empty data set).  On failure emits ``loadFailed`` and keeps the old one."""
+        sizes match (used when a student edits points, or adds drawn images to an image
+        lab).  ``lab=None`` leaves no Trainer (an empty data set).  On failure emits
+        ``loadFailed`` and keeps the old one."""
         try:
-            # a click on the surface keeps the weights: only point data is edited so
+            # a click on the surface and a drawing added keep the weights: only point
+            # and image data are edited so
             if lab is not None and keep_weights and self._trainer is not None \
-                    and isinstance(lab.data, DataSpec):
+                    and isinstance(lab.data, (DataSpec, ImageDataSpec)):
                 if dataset is None:
                     dataset = build_dataset(lab.data)
                 lab = self._with_current_weights(lab, dataset)
@@ -211,6 +213,13 @@ class TrainingWorker(LoopWorker):
             old = self._trainer.to_lab()
         if old.params is None or lab.features != old.features or lab.network != old.network:
             return lab
+        if isinstance(lab.data, ImageDataSpec):
+            # a CNN's layer shapes are its network spec (input size and classes included):
+            # the same spec and data that fit it take the same weights
+            if (dataset.size, dataset.n_classes) != (lab.network.input_size,
+                                                     lab.network.n_classes):
+                return lab
+            return replace(lab, params=_frozen_params(old.params), history=old.history)
         _, n_out = output_kind(dataset.problem, dataset.n_classes)
         sizes = (len(lab.features), *lab.network.hidden, n_out)
         want = [((sizes[i], sizes[i + 1]), (sizes[i + 1],)) for i in range(len(sizes) - 1)]

@@ -1,13 +1,18 @@
-"""Draw an image with the mouse, see what the trained network makes of it, and add it to a
-class of an image lab's training data.
+"""Draw an image with the mouse, ask the trained network about it, and add it to a class
+of an image lab's training data.
 
-While the student draws, the network's class scores for the drawing are shown beside the
-canvas (when the lab has trained weights): asking the network is separate from adding.
-The dialog stays open after each "Add to class" (the canvas is cleared), so a student can
-draw several examples, of one class or of several, and sees how many went where.  The
-drawings become ``ImageDataSpec.added`` (see :mod:`actlab.lab`): appended to the training
-images, never the test set, and saved in the lab file.  An empty canvas is refused with a
-message in the dialog, not added as a blank picture.
+While the student draws, the network's answer is shown beside the canvas (when the lab
+has trained weights): its class scores, the feature maps of every convolution after the
+activation, and — for a piecewise-linear network — the drawing's own template for the
+predicted class with ⟨T(x), x⟩ + c = its score (see
+:class:`~actlab.engine.analysis.drawing_answer.DrawingAnswer`; this dialog only draws
+it).  Asking is separate from adding, and changes nothing.  The dialog stays open after
+each "Add to class" (the canvas is cleared), so a student can draw several examples, of
+one class or of several, and sees how many went where.  The drawings become
+``ImageDataSpec.added`` (see :mod:`actlab.lab`): appended to the training images, never
+the test set, and saved in the lab file; the window keeps the trained weights when it
+takes them.  An empty canvas is refused with a message in the dialog, not added as a
+blank picture.
 """
 from __future__ import annotations
 
@@ -20,9 +25,11 @@ from PySide6.QtCore import Qt
 from actlab.engine.data.images import IMAGE_GENERATORS, MAX_ADDED
 from actlab.lab import Lab
 from actlab.views.images.draw_canvas import DrawCanvas
+from actlab.views.images.drawing_answer_view import DrawingAnswerView
 from actlab.views.images.scores_view import ScoresView
 
 REFUSED_STYLE = "color: #b3261e;"  # the app's error red, readable on the dialog grey
+DIALOG_SIZE = QtCore.QSize(1120, 640)
 
 
 def lab_class_names(lab: Lab) -> tuple[str, ...]:
@@ -43,15 +50,20 @@ class DrawImageDialog(QtWidgets.QDialog):
     """The canvas, a class choice, Clear, "Add to class" and Close."""
 
     def __init__(self, parent: QtWidgets.QWidget | None, lab: Lab,
-                 class_names: tuple[str, ...] | None = None, classify=None) -> None:
-        """``classify(pixels)`` → class probabilities of one drawing (H × W in [0, 1]),
-        from the trained network; None when the lab has not trained yet."""
+                 class_names: tuple[str, ...] | None = None, classify=None,
+                 no_adding: str | None = None) -> None:
+        """``classify(pixels)`` → the trained network's answer for one drawing (H × W in
+        [0, 1]): a :class:`~actlab.engine.analysis.drawing_answer.DrawingAnswer`, or
+        just its class probabilities; None when the lab has not trained yet.
+        ``no_adding``: why drawings cannot be added (the teacher locked the data); the
+        dialog then only asks the network."""
         super().__init__(parent)
         self.setWindowTitle("Draw an image")
         self._classify = classify
         self._names = tuple(class_names) if class_names else lab_class_names(lab)
         self._before = len(lab.data.added)
         self._added: list[tuple[int, tuple[float, ...]]] = []
+        self.no_adding = no_adding
 
         size = lab.data.size
         intro = QtWidgets.QLabel(
@@ -59,7 +71,9 @@ class DrawImageDialog(QtWidgets.QDialog):
             "erases. Added pictures join the <b>training</b> images (never the test "
             "images) and are saved with the lab." + (
                 f" The lab already holds {_images(self._before)} drawn so far."
-                if self._before else ""))
+                if self._before else "") if no_adding is None else
+            f"Draw a {size}×{size} picture (the left button draws, the right button "
+            f"erases) and see what the trained network makes of it. {no_adding}")
         intro.setWordWrap(True)
         self.canvas = DrawCanvas(size, self)
         self.class_box = QtWidgets.QComboBox()
@@ -70,6 +84,9 @@ class DrawImageDialog(QtWidgets.QDialog):
         self.clear_button = QtWidgets.QPushButton("C&lear")
         self.add_button = QtWidgets.QPushButton("&Add to class")
         self.add_button.setDefault(True)
+        if no_adding is not None:  # asking only: the class is the one to compare with
+            self.add_button.setEnabled(False)
+            self.add_button.setToolTip(no_adding)
         self.status = QtWidgets.QLabel(" ")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Drawing status")
@@ -80,20 +97,25 @@ class DrawImageDialog(QtWidgets.QDialog):
         row.addWidget(self.class_box, 1)
         row.addWidget(self.clear_button)
         row.addWidget(self.add_button)
-        # the network's answer beside the canvas, live as the student draws
+        # the network's answer beside the canvas, live as the student draws: its scores,
+        # then what it sees inside (maps, the drawing's own template)
         self.answer = QtWidgets.QLabel()
         self.answer.setObjectName("drawing_answer")
         self.answer.setWordWrap(True)
         self.answer.setTextFormat(Qt.TextFormat.PlainText)
         self.scores = ScoresView()
         self.scores.setObjectName("drawing_scores")
-        self.scores.setMinimumSize(220, 160)
+        self.scores.setMinimumSize(260, 220)
+        self.inside = DrawingAnswerView()
+        self.inside.setObjectName("drawing_inside")
+        self.inside.setVisible(classify is not None)
         side = QtWidgets.QVBoxLayout()
         side.addWidget(self.answer)
         side.addWidget(self.scores, 1)
         middle = QtWidgets.QHBoxLayout()
         middle.addWidget(self.canvas, 3)
         middle.addLayout(side, 2)
+        middle.addWidget(self.inside, 0)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(middle, 1)
@@ -109,7 +131,13 @@ class DrawImageDialog(QtWidgets.QDialog):
         self.canvas.changed.connect(self.ask_network)
         self.class_box.currentIndexChanged.connect(lambda _i: self.ask_network())
         self._refused = False
-        self.probabilities = None  # the network's answer for the drawing shown
+        # large enough that the canvas, the scores and the maps read at once, within a
+        # 1366×768 screen
+        room = self.screen().availableGeometry().size() * 0.95 if self.screen() \
+            else DIALOG_SIZE
+        self.resize(DIALOG_SIZE.boundedTo(room).expandedTo(self.minimumSizeHint()))
+        self.probabilities = None  # the network's class probabilities for the drawing shown
+        self.network_answer = None  # its DrawingAnswer (None: none, or probabilities only)
         self.ask_network()
 
     def added_images(self) -> tuple[tuple[int, tuple[float, ...]], ...]:
@@ -122,36 +150,44 @@ class DrawImageDialog(QtWidgets.QDialog):
         self.status.setStyleSheet(REFUSED_STYLE if refused else "")
         self.status.setText(text)
 
+    def _no_answer(self, text: str) -> None:
+        self.answer.setText(text)
+        self.scores.clear()
+        self.inside.show_answer(None, self._names)
+
     def ask_network(self) -> None:
-        """Show what the trained network makes of the drawing (its class scores)."""
-        self.probabilities = None
+        """Show what the trained network makes of the drawing: its class scores and,
+        when ``classify`` gives a DrawingAnswer, its feature maps and own template."""
+        self.probabilities = self.network_answer = None
         if self._classify is None:
-            self.answer.setText("Train the network (Play) to see here what it makes of "
-                                "your drawing.")
-            self.scores.clear()
+            self._no_answer("Train the network (Play) to see here what it makes of your "
+                            "drawing.")
             return
         if self.canvas.is_empty():
-            self.answer.setText("Draw a picture: the network's answer appears here as you "
-                                "draw.")
-            self.scores.clear()
+            self._no_answer("Draw a picture: the network's answer appears here as you "
+                            "draw.")
             return
         try:
-            p = np.asarray(self._classify(self.canvas.pixels()), dtype=float).ravel()
+            got = self._classify(self.canvas.pixels())
+            full = hasattr(got, "probabilities")
+            p = np.asarray(got.probabilities if full else got, dtype=float).ravel()
         except (ValueError, FloatingPointError) as e:  # a network that cannot answer
-            self.answer.setText(f"The network cannot answer: {e}")
-            self.scores.clear()
+            self._no_answer(f"The network cannot answer: {e}")
             return
         if len(p) != len(self._names) or not np.all(np.isfinite(p)):
-            self.answer.setText("The network's answer is not a score per class.")
-            self.scores.clear()
+            self._no_answer("The network's answer is not a score per class.")
             return
         self.probabilities = p
+        self.network_answer = got if full else None
         best = int(np.argmax(p))
-        self.answer.setText(f"The network thinks: {self._names[best]} ({p[best]:.0%}). "
-                            "(Asking changes nothing; “Add to class” makes the drawing a "
-                            "training image, and training then starts again.)")
+        self.answer.setText(f"The network thinks: {self._names[best]} ({p[best]:.0%}). " + (
+            "(Asking changes nothing. “Add to class” makes the drawing a training image; "
+            "the network keeps what it has learnt, and further training starts from "
+            "there.)" if self.no_adding is None else "(Asking changes nothing.)"))
         self.scores.show_scores(p, self.class_box.currentIndex(), self._names,
-                                "your drawing", true_word="to add to")
+                                "your drawing", true_word="to add to"
+                                if self.no_adding is None else "you meant")
+        self.inside.show_answer(self.network_answer, self._names)
 
     def _drawing_changed(self) -> None:
         if self._refused and not self.canvas.is_empty():
@@ -160,6 +196,9 @@ class DrawImageDialog(QtWidgets.QDialog):
     def add_drawing(self) -> bool:
         """Add the canvas to the chosen class and clear it; False (with a message in the
         dialog) when the canvas is empty or the lab is full."""
+        if self.no_adding is not None:
+            self._say(self.no_adding, refused=True)
+            return False
         if self.canvas.is_empty():
             self._say("Nothing to add: the canvas is empty. Draw the picture first (left "
                       "mouse button).", refused=True)
@@ -180,11 +219,13 @@ class DrawImageDialog(QtWidgets.QDialog):
 
 
 def draw_and_add(parent: QtWidgets.QWidget | None, lab: Lab,
-                 class_names: tuple[str, ...] | None = None, classify=None) -> Lab | None:
+                 class_names: tuple[str, ...] | None = None, classify=None,
+                 no_adding: str | None = None) -> Lab | None:
     """Run the dialog; ``lab`` with the new drawings appended to ``data.added``, or None
-    when nothing was added.  The trained weights and history are left as they are: the
-    window decides, as for its other data edits, whether to keep them."""
-    dialog = DrawImageDialog(parent, lab, class_names, classify)
+    when nothing was added (always, with ``no_adding``: the dialog only asks).  The
+    trained weights and history are left as they are: the window keeps them when it
+    takes the drawings (see ``ImageWorkspace.draw_image``)."""
+    dialog = DrawImageDialog(parent, lab, class_names, classify, no_adding)
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.exec()
     new = dialog.added_images()

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import Qt
 
 from actlab.gui.actions import add_export_menu
 from actlab.gui.activations.designed_activations import design_for_layer
-from actlab.gui.guide.lock_checks import respects_lock
+from actlab.gui.guide.lock_checks import is_locked, refuse_if_locked, respects_lock
 from actlab.gui.style import scrolling
 
 SVG_VIEWS = ("loss", "accuracy", "confusion", "scores")
@@ -197,26 +196,44 @@ class ImageWorkspace:
         w.apply_edit(lab, "data", "Import images")
         return w.lab.data == lab.data
 
-    @respects_lock("data", "Draw an image")
     def draw_image(self) -> bool:
-        """Draw pictures and add them to the training images."""
+        """Draw pictures, see what the trained network makes of them, and add them to the
+        training images with the trained weights kept (Undo keeps them too).  Asking
+        changes nothing, so it stays open when the teacher locked the data: the dialog
+        then only asks (its "Add to class" is off and says why)."""
         from actlab.gui.workspaces.images.draw_image_dialog import draw_and_add
 
         w = self.w
-        classify = self.drawing_classifier()
-        lab = w.lab_from_dialog(lambda: draw_and_add(w, w.lab, w.dataset.class_names,
-                                                     classify))
-        if lab is None:
+        trained = {"epoch": 0}
+        locked = ("This lab's data is locked by the teacher: drawings cannot be added to "
+                  "it." if is_locked(w, "data") else None)
+
+        def ask():  # training is held first, so the dialog asks the weights it keeps
+            classify = self.drawing_classifier()
+            trained["epoch"] = classify.trainer.epoch if classify is not None else 0
+            return draw_and_add(w, w.lab, w.dataset.class_names, classify, locked)
+
+        lab = w.lab_from_dialog(ask)
+        if lab is None or refuse_if_locked(w, "data", "Draw an image"):
             return False
         n = len(lab.data.added) - len(getattr(w.lab.data, "added", ()))
-        w.apply_edit(lab, "data", "Draw images")
-        w.status(f"Added {n} drawn image{'s' if n != 1 else ''} to the training images. "
-                 "Weights re-initialised; Ctrl+Z takes them out again.")
+        if not w.edits.edit_data(lab.data, "Draw images", keep_weights=True,
+                                 title="Cannot add the drawings"):
+            return False
+        stop = w.lab.training.stop_after
+        then = (f"training stopped at its “Stop after” limit ({stop:,} epochs): raise it "
+                "to train on with the drawings" if stop is not None
+                and trained["epoch"] >= stop else "Play trains on from here")
+        w.status(f"Added {n} drawn image{'s' if n != 1 else ''} to the training images; "
+                 f"the weights are kept, and {then}. Ctrl+Z takes them out again.")
         return True
 
     def drawing_classifier(self):
-        """``pixels → class probabilities`` of the network as trained now (a copy: the
-        worker trains on), or None before any training."""
+        """The network as trained now, asked about one drawing: ``pixels →``
+        :class:`~actlab.engine.analysis.drawing_answer.DrawingAnswer` (class
+        probabilities, feature maps, its own template), on a copy (the worker trains
+        on); None before any training."""
+        from actlab.engine.analysis.drawing_answer import DrawingClassifier
         from actlab.engine.trainer import Trainer
 
         w = self.w
@@ -227,8 +244,7 @@ class ImageWorkspace:
             trainer = Trainer(lab, dataset=w.dataset)
         except ValueError:
             return None
-        return lambda pixels: trainer.predict_images(
-            np.asarray(pixels, dtype=float)[None, None])[0]
+        return DrawingClassifier(trainer)
 
     def import_csv(self, path: str | None) -> bool:
         """A CSV of points makes a point lab: the point workspace reads it."""
