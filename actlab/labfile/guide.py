@@ -21,7 +21,8 @@ from actlab.labfile.points import read_features, read_network
 
 # The guide fields ActLab reads; other guide fields are kept untouched (for other tools),
 # unless they look like a misspelling of one of these.
-GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes")
+GUIDE_KEYS = ("instructions", "question", "expect", "locked", "hidden", "notes", "predict",
+              "predictions")
 # An expected outcome: the network it is about, the claim, the sentence shown (this order
 # when saved; "activation" is the older one-name-for-every-layer spelling).
 EXPECT_KEYS = ("conv", "hidden", "activations", "activation", "features", "data", "metric",
@@ -248,7 +249,23 @@ def read_guide(v: Any, path: str, network: NetworkSpec, features: tuple[str, ...
             seen.add(name)
     if expect is not None:
         out["expect"] = expect
+    _read_prediction_fields(obj, out, path, network, features, kind, data)
     return out
+
+
+def _read_prediction_fields(obj: dict, out: dict, path: str, network, features, kind: str,
+                            data: Any) -> None:
+    """``predict`` (questions) and ``predictions`` (answers): :mod:`.predictions`."""
+    from actlab.labfile import predictions as predictions_format
+    questions = []
+    if "predict" in obj:
+        questions = out["predict"] = predictions_format.read_predict(
+            obj["predict"], _at(path, "predict"), kind, data,
+            lambda claim, at: _read_expectation(claim, at, network, features, kind),
+            lambda at: _check_pieces_claim(network, features, at, kind))
+    if "predictions" in obj:
+        predictions_format.read_predictions(obj["predictions"], _at(path, "predictions"),
+                                            questions)
 
 
 def omit_own_data(guide: dict, data: Any) -> dict:

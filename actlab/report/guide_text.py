@@ -11,7 +11,9 @@ from actlab.engine.outcomes import MARKS, Verdict
 from actlab.lab import Lab
 
 NBSP = "\u00a0"  # keeps "95" and "%" on one line
-TEACHING_KEYS = ("instructions", "question", "expect")
+TEACHING_KEYS = ("instructions", "question", "expect", "predict")
+#: What the student writes into the guide (the rest stays the same while they work).
+STUDENT_KEYS = ("notes", "predictions")
 
 
 def lab_with_notes(lab: Lab, text: str) -> Lab:
@@ -32,8 +34,9 @@ def has_guide(guide: dict | None) -> bool:
 
 
 def teaching_part(guide: dict | None) -> dict:
-    """The guide without the student's notes: what stays the same while they type."""
-    return {k: v for k, v in (guide or {}).items() if k != "notes"}
+    """The guide without the student's notes and answers: what stays the same while
+    they work."""
+    return {k: v for k, v in (guide or {}).items() if k not in STUDENT_KEYS}
 
 
 def paragraphs_html(text: str, p_style: str = "") -> str:
