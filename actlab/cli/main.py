@@ -24,6 +24,15 @@ TRAIN_DESCRIPTION = (
     "minibatch order, and also write compare.png.")
 
 
+CLASS_DESCRIPTION = (
+    "Read every lab file in FOLDER (the students' saved labs) and write DIR/"
+    "class-overview.html and .pdf: per expected outcome how many students reached it, per "
+    "prediction question how many predicted what and the common wrong predictions, and a "
+    "row per student (file name, runs, outcomes, predictions, notes). Files that are not "
+    "lab files, are damaged or are of another lab are listed as skipped with the reason. "
+    "Offline: nothing leaves the computer.")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse prints usage + exits 2; keep it to one clear line
         raise CliError(message)
@@ -90,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="image side in pixels, 8..32, for an image lab (default: the "
                         "lab's; with --images and no LAB see there)")
     t.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    c = sub.add_parser("class", help="one page on a folder of students' lab files",
+                       description=textwrap.fill(CLASS_DESCRIPTION, width=79),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("folder", metavar="FOLDER", help="the folder of the students' lab files")
+    c.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default: ./actlab-out/class-<folder name>)")
+    c.add_argument("--lab", default=None, metavar="NAME",
+                   help="the lab the overview is about, by its name (default: the lab most "
+                        "files are of; files of other labs are listed as skipped)")
+    c.add_argument("--no-pdf", action="store_true", help="write the HTML page only")
     return p
 
 
@@ -121,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "class":
+            return class_command(args)
         if args.command != "train":
             raise CliError(" ".join(train_usage().split()))  # one line, as every error
         return train_command(args)
@@ -237,6 +258,31 @@ def train_command(args) -> int:
     from actlab.outputs.registry import OUTPUTS  # lazy: --help and errors load no figures
 
     return OUTPUTS[lab.kind](args, lab, stem, out, activations, epochs, lab_dir)
+
+
+def class_command(args) -> int:
+    """``actlab class FOLDER``: read the folder, write the page, say where."""
+    from actlab.report.class_overview import read_class, write_overview
+
+    try:
+        ov = read_class(Path(args.folder), args.lab)
+    except ValueError as e:
+        raise CliError(printable_arg(str(e), 300)) from None
+    except OSError as e:
+        raise CliError(f"{printable_arg(args.folder)}: cannot read it ({e.strerror or e})") \
+            from None
+    name = Path(args.folder).resolve().name or "class"
+    out = Path(args.out) if args.out else Path("actlab-out") / f"class-{name}"
+    try:
+        written = write_overview(ov, out, pdf=not args.no_pdf)
+    except OSError as e:
+        raise CliError(f"{out}: cannot write there ({e.strerror or e})") from None
+    n = len(ov.students)
+    print(f"Class overview of “{ov.lab_name}”: {n} student file{'s' if n != 1 else ''}"
+          + (f", {len(ov.skipped)} skipped (listed on the page)" if ov.skipped else ""))
+    for path in written:
+        print(f"  wrote {path}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -138,3 +138,8 @@ def save_file_name(parent: QWidget | None, caption: str, path: str, filters: str
     """A path chosen to save to, or "" when cancelled."""
     chosen, _ = QFileDialog.getSaveFileName(parent, caption, path, filters)
     return chosen
+
+
+def folder_name(parent: QWidget | None, caption: str, folder: str) -> str:
+    """A folder chosen, or "" when cancelled."""
+    return QFileDialog.getExistingDirectory(parent, caption, folder)

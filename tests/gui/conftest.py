@@ -64,6 +64,8 @@ def dialog_log(monkeypatch):
     monkeypatch.setattr(activation_editor, "design_activation", design)
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: "")
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: "")
+    log["folder"] = ""  # the folder "chosen" in a folder dialog ("" = Cancel)
+    monkeypatch.setattr(dialogs, "folder_name", lambda *a: log["folder"])
     return log
 
 

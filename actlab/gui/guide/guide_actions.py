@@ -52,9 +52,17 @@ class GuideActions:
         self.w.side_panel.pageChanged.connect(lambda _k: self._guide_shown_changed())
         self.w.side_panel.foldedChanged.connect(lambda _f: self._guide_shown_changed())
         menus = getattr(self.w, "menus", None)
+        self.class_action = QAction("&Class overview…", self.w)
+        self.class_action.setObjectName("action_class_overview")
+        self.class_action.setStatusTip("Read a folder of students' lab files and write one "
+                                       "page: who reached each outcome, who predicted what.")
+        self.class_action.triggered.connect(self.class_overview_dialog)
         if menus is not None:
             menus.view.addSeparator()
             menus.view.addAction(toggle)
+            quit_action = menus.file.actions()[-1]  # File ▸ Quit stays last
+            menus.file.insertAction(quit_action, self.class_action)
+            menus.file.insertSeparator(quit_action)
         self.recorder = RunRecorder(self.w)  # the run log (every run, saved with the lab)
         self.recorder.recorded.connect(self._show_runs)
         self.guide_panel.notesChanged.connect(self._guide_notes_changed)
@@ -135,6 +143,41 @@ class GuideActions:
     def flush_notes(self) -> None:
         """Hand the notes being typed to the lab (before it is saved or reported)."""
         self.guide_panel.flush_notes()
+
+    # ------------------------------------------------------------------ the class
+    def class_overview_dialog(self) -> None:
+        """File ▸ Class overview…: ask for the students' folder, then write the page."""
+        folder = dialogs.folder_name(self.w, "Folder of the students' lab files",
+                                     last_folder(self.w.settings))
+        if folder:
+            self.class_overview(folder)
+
+    def class_overview(self, folder: str) -> list:
+        """Write the overview of ``folder`` into a folder beside it ("<name>-overview");
+        the files written (an error message and [] when it cannot)."""
+        from pathlib import Path
+
+        from actlab.report.class_overview import read_class, write_overview
+
+        src = Path(folder)
+        out = src.parent / f"{src.name}-overview"
+        QtWidgets.QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            ov = read_class(src)
+            written = write_overview(ov, out)
+        except (OSError, ValueError) as e:
+            QtWidgets.QApplication.restoreOverrideCursor()
+            dialogs.show_error(self.w, "Cannot make the class overview", str(e))
+            return []
+        QtWidgets.QApplication.restoreOverrideCursor()
+        set_last_folder(self.w.settings, str(src))
+        n, k = len(ov.students), len(ov.skipped)
+        said = (f"Class overview of “{ov.lab_name}”: {n} student file{'s' if n != 1 else ''}"
+                + (f", {k} skipped (listed on the page)" if k else "") + ".")
+        self.w.status(said)
+        dialogs.show_info(self.w, "Class overview", said + "\n\nWritten to:\n"
+                          + "\n".join(str(p) for p in written))
+        return written
 
     # ------------------------------------------------------------------ the report
     def write_report_dialog(self) -> None:
