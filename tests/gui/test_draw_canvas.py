@@ -275,7 +275,7 @@ def test_the_dialog_shows_the_drawings_maps_and_its_own_template(qtbot):
     names = ("circle", "square", "triangle", "cross")
     assert d.inside.template_title.text() == f"Its own template for '{names[k]}'"
     caption = d.inside.caption.text()
-    assert caption.startswith("⟨T(x), x⟩ + c = ") and f"its score for '{names[k]}'" in caption
+    assert caption.startswith("T(x) · x + c = ") and f"its score for '{names[k]}'" in caption
     # another stroke: the pictures follow the drawing
     drag(c, [c.cell_center(10, 1), c.cell_center(10, 10)])
     ref = feature_maps(t.network.get_params(), spec.conv, spec.head, c.pixels(),

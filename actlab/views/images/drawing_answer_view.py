@@ -1,6 +1,6 @@
 """Inside the network, for one drawing: each convolution's feature maps after its
 activation and the drawing's own template for the predicted class, with the numbers that
-make its score (⟨T(x), x⟩ + c = score).  Draws a
+make its score (T(x) · x + c = score).  Draws a
 :class:`~actlab.engine.analysis.drawing_answer.DrawingAnswer` and computes nothing.
 """
 from __future__ import annotations
@@ -22,10 +22,10 @@ def _signed(v: float) -> str:
 
 
 def template_caption(answer, name: str) -> str:
-    """"⟨T(x), x⟩ + c = 2.1 + (−0.4) = 1.7 = its score for 'seven'", how closely they
+    """"T(x) · x + c = 2.1 + (−0.4) = 1.7 = its score for 'seven'", how closely they
     agree and what the colours mean (plain text)."""
     c = answer.constant
-    text = (f"⟨T(x), x⟩ + c = {_signed(answer.dot)} + "
+    text = (f"T(x) · x + c = {_signed(answer.dot)} + "
             f"{'(' + _signed(c) + ')' if c < 0 else _signed(c)}\n"
             f"= {_signed(answer.dot + c)}: its score for '{name}' (they agree to "
             f"{max(answer.difference, 1e-16):.0e}).\n"
@@ -55,7 +55,7 @@ class DrawingAnswerView(QtWidgets.QWidget):
         self.template = MapTiles(1, 1, 128)
         self.template.setObjectName("drawing_template")
         self.template.setToolTip("The drawing's own template T(x) for the predicted class: "
-                                 "the network's score is ⟨T(x), x⟩ + c exactly, for this "
+                                 "the network's score is T(x) · x + c exactly, for this "
                                  "drawing and every drawing with the same units on.")
         self.caption = QtWidgets.QLabel()
         self.caption.setObjectName("drawing_template_caption")
