@@ -93,6 +93,13 @@ def _object(v: Any, path: str, keys: tuple[str, ...] | None) -> dict:
     return v
 
 
+def required(d: dict, path: str, keys) -> None:
+    """Refuse object ``d`` at ``path`` when one of ``keys`` is not in it (the first)."""
+    for key in keys:
+        if key not in d:
+            raise LabFileError(_at(path, key), "missing")
+
+
 def _list(v: Any, path: str) -> list:
     if not isinstance(v, list):
         raise LabFileError(path, f"must be a list [...], got {_shown(v)}")

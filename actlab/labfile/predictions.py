@@ -12,7 +12,7 @@ from actlab.engine.outcomes import METRICS
 from actlab.engine.predictions import KINDS, MAX_SKETCH_POINTS, SKETCH_TARGETS
 from actlab.labfile.checks import (
     LabFileError, _at, _choice, _coord, _count, _float, _int, _list, _object, _shown,
-    _str)
+    _str, required)
 
 NETWORK_KEYS = ("conv", "hidden", "activations", "activation", "features")
 PREDICT_KEYS = ("ask", "kind", "choices", "answer", "metric", "tolerance", "target",
@@ -157,9 +157,7 @@ def read_predictions(v: Any, path: str, questions: list[dict]) -> list[dict]:
     for i, item in enumerate(items):
         at = _at(path, i)
         obj = _object(item, at, PREDICTION_KEYS)
-        for key in ("question", "answer"):
-            if key not in obj:
-                raise LabFileError(_at(at, key), "missing")
+        required(obj, at, ("question", "answer"))
         if not questions:
             raise LabFileError(_at(at, "question"), "the guide has no questions "
                                                     "(guide.predict) to answer")

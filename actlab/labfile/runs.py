@@ -11,7 +11,7 @@ from actlab.engine.run_log import (
     FIGURES, LOOKS, MAX_RUNS, MAX_THUMBNAIL_BYTES, PNG_SIGNATURE, STATUSES, OutcomeResult,
     RunRecord)
 from actlab.labfile.checks import (
-    LabFileError, _at, _choice, _float, _int, _list, _object, _str)
+    LabFileError, _at, _choice, _float, _int, _list, _object, _str, required)
 
 RUN_KEYS = ("number", "network", "activations", "training", "seed", "epochs", "figures",
             "outcomes", "thumbnail", "when")
@@ -70,9 +70,7 @@ def read_runs(v: Any, path: str = "runs") -> tuple[RunRecord, ...]:
     for i, item in enumerate(items):
         at = _at(path, i)
         d = _object(item, at, RUN_KEYS)
-        for key in ("number", "network"):
-            if key not in d:
-                raise LabFileError(_at(at, key), "missing")
+        required(d, at, ("number", "network"))
         number = _int(d["number"], _at(at, "number"), 1, 10**9)
         if number in numbers:
             raise LabFileError(_at(at, "number"), f"run {number} is in the log twice")
