@@ -62,10 +62,11 @@ def normalized(lab: Lab) -> Lab:
 #: rate: the presets' inputs stay within ±40 (x1² of ±6), image pixels within [0, 1].
 INPUT_SCALE = 1e3
 
-#: About this many images of each split make the fixed subsample a window measures the
-#: weights on while an epoch is under way (:meth:`Trainer.sample_evaluation`): ~35 ms for
-#: both splits at 28 px, so pictures can follow five times a second.
-SAMPLE_IMAGES = 250
+#: About this many images of each split (and the gallery's test images) make the fixed
+#: subsample a window measures the weights on while an epoch is under way
+#: (:meth:`Trainer.sample_evaluation`): ~35 ms for 28 px Digits on a busy 2-core machine,
+#: so the pictures can follow five times a second at a fifth of the training's time.
+SAMPLE_IMAGES = 80
 
 
 class Trainer:
@@ -449,11 +450,14 @@ class Trainer:
         as :meth:`evaluate`'s values (data loss and accuracy on the subsample), the
         indices sorted and read-only.  The subsample is about :data:`SAMPLE_IMAGES` of
         each split, evenly spaced, plus the gallery's images
-        (:func:`.pictures.images.gallery_indices`), the same for the whole run.  Computed
-        once per weight change."""
+        (:func:`.pictures.images.gallery_indices`: of the test split, or of the training
+        split when there are no test images), the same for the whole run.  Computed once
+        per weight change."""
         if self._sample is None:
             Xtr, ytr, Xte, yte = self._rows
-            itr, ite = display_sample(ytr, SAMPLE_IMAGES), display_sample(yte, SAMPLE_IMAGES)
+            # the gallery shows test images, or training images when there are none
+            itr = display_sample(ytr, SAMPLE_IMAGES, gallery=not len(yte))
+            ite = display_sample(yte, SAMPLE_IMAGES)
             ev = self.network.evaluation(Xtr[itr], ytr[itr], Xte[ite], yte[ite])
             self._sample = [itr, ite, ev, -1, None]
         itr, ite, ev, at, row = self._sample
@@ -465,12 +469,20 @@ class Trainer:
         tp, vp = ev.predicted if ev.predicted is not None else (None, None)
         return row, (itr, tp), (ite, vp)
 
+    @property
+    def on_sample(self) -> bool:
+        """Whether a snapshot measures the weights on the fixed subsample of
+        :meth:`sample_evaluation`: while an epoch is under way, and before the first
+        epoch of a lab that trains in steps (its whole evaluation is part of that epoch's
+        steps, so a large lab shows its first picture without waiting for it)."""
+        return bool(self.progress) or (self._program.n_steps > 1 and not len(self.history))
+
     def shown_predictions(self) -> tuple[tuple, tuple]:
         """``((train_index, train_predicted), (test_index, test_predicted))`` for a
         window to draw: between epochs every image's class (index None: all of them, from
-        :meth:`predictions`), while an epoch is under way those of the fixed subsample of
+        :meth:`predictions`), while :attr:`on_sample` those of the fixed subsample of
         :meth:`sample_evaluation`."""
-        if self.progress:
+        if self.on_sample:
             return self.sample_evaluation()[1:]
         tp, vp = self.predictions()
         return (None, tp), (None, vp)
@@ -480,8 +492,9 @@ class Trainer:
         now = time.perf_counter()
         t0, e0 = self._rate_t0
         if now - t0 >= 0.5:
-            self._rate = (self.epoch - e0) / (now - t0)
-            self._rate_t0 = (now, self.epoch)
+            done = self.epoch + self.progress  # an image lab's epoch under way counts
+            self._rate = (done - e0) / (now - t0)
+            self._rate_t0 = (now, done)
         return self._rate
 
     # ------------------------------------------------------------------ reading out
@@ -504,10 +517,11 @@ class Trainer:
         # an epoch under way the weights are measured on the display's subsample
         fresh = len(self.history) == 0 or self._edited
         progress, sample = self.progress, None
-        if progress:
+        if self.on_sample:
             row, (itr, _), (ite, _) = self.sample_evaluation()
             metrics = dict(zip(COLUMNS, (float(v) for v in row)))
-            sample = (len(itr), len(ite))
+            if (len(itr), len(ite)) != (len(self._rows[1]), len(self._rows[3])):
+                sample = (len(itr), len(ite))
         else:
             metrics = self.evaluate() if fresh else self.history.last()
         surface, neuron_imgs = None, ()

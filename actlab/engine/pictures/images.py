@@ -68,16 +68,17 @@ def gallery_indices(labels: np.ndarray, n: int = GALLERY) -> np.ndarray:
     return np.array(sorted(out[:n]), dtype=np.int64)
 
 
-def display_sample(labels: np.ndarray, n: int) -> np.ndarray:
+def display_sample(labels: np.ndarray, n: int, gallery: bool = True) -> np.ndarray:
     """The sorted indices of a fixed subsample of about ``n`` of ``labels`` (all of them
     when there are few more): ``n`` evenly spaced ones, so the classes keep their shares
-    however the images are ordered, and the gallery's images (:func:`gallery_indices`),
-    so the gallery can show their answers."""
+    however the images are ordered, and with ``gallery`` the gallery's images
+    (:func:`gallery_indices`), so the gallery can show their answers."""
     k = len(labels)
     if k <= n + GALLERY:
         return read_only(np.arange(k, dtype=np.int64), np.int64)
     even = np.linspace(0, k - 1, n).round().astype(np.int64)
-    return read_only(np.union1d(even, gallery_indices(labels)), np.int64)
+    return read_only(np.union1d(even, gallery_indices(labels)) if gallery else even,
+                     np.int64)
 
 
 def layer_title(i: int, conv) -> str:
