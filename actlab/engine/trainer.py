@@ -2,7 +2,10 @@
 
 The GUI runs a :class:`Trainer` on a worker thread and asks for a :class:`Snapshot` when it
 wants to draw; the CLI iterates the same object.  Pause, step and stop happen between
-epochs, never in the middle of an update.  The same seed gives the same run bit for bit:
+epochs — or, for an image lab whose epoch may take seconds, between the steps of one
+(:meth:`Trainer.train_steps`: a minibatch, or a piece of the epoch's closing evaluation) —
+never in the middle of an update.  The same seed gives the same run bit for bit, in whole
+epochs or in steps:
 initial weights come from ``default_rng([seed, 0])`` and minibatch order from
 ``default_rng([seed, 1])``, so runs that differ only in activation share both.
 
@@ -227,6 +230,9 @@ class Trainer:
                 except StopIteration as done:
                     self._end_epoch()
                     return done.value
+                except BaseException:  # an engine error: the epoch cannot go on
+                    self._end_epoch()
+                    raise
 
     def train_steps(self, steps: int, to_epoch_end: bool = False) -> int:
         """Train up to ``steps`` steps — minibatches of an image lab's epoch, or pieces of
@@ -252,6 +258,9 @@ class Trainer:
                 self._end_epoch()
                 if not end.value or to_epoch_end:
                     break
+            except BaseException:  # an engine error: the epoch cannot go on
+                self._end_epoch()
+                raise
         return done
 
     @property
@@ -483,7 +492,10 @@ class Trainer:
         :meth:`predictions`), while :attr:`on_sample` those of the fixed subsample of
         :meth:`sample_evaluation`."""
         if self.on_sample:
-            return self.sample_evaluation()[1:]
+            shown = self.sample_evaluation()[1:]
+            # a subsample that is the whole split (a small lab) is every image
+            return tuple((None if len(i) == len(y) else i, p)
+                         for (i, p), y in zip(shown, (self._rows[1], self._rows[3])))
         tp, vp = self.predictions()
         return (None, tp), (None, vp)
 

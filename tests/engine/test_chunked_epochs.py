@@ -203,3 +203,24 @@ def test_a_diverging_run_in_steps_diverges_as_in_whole_epochs():
         pass
     assert stepped.diverged == whole.diverged
     assert same_run(whole, stepped)
+
+
+def test_the_first_picture_of_a_large_lab_needs_no_whole_evaluation():
+    """Before the first epoch a large image lab is measured on the subsample (its whole
+    evaluation is part of the first epoch's steps); a small one's subsample is all of it,
+    the numbers those of the whole evaluation."""
+    t = Trainer(big_lab())
+
+    def whole():
+        raise AssertionError("a whole evaluation before the first epoch")
+
+    t._evaluation.run = whole
+    snap = t.snapshot(None)
+    assert snap.epoch == 0 and snap.progress == 0 and snap.sample is not None
+    pics = make_pictures(t)
+    assert pics.counted == snap.sample[1]
+    small = Trainer(lab_of("images-shapes-need-nonlinearity"))
+    snap = small.snapshot(None)
+    assert snap.sample is None and make_pictures(small).counted is None
+    assert [snap.train_loss, snap.test_loss, snap.train_accuracy, snap.test_accuracy] \
+        == list(small.evaluate().values())

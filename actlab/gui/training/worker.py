@@ -8,7 +8,10 @@ rate however many epochs a second the engine manages (DESIGN.md: draw at a fixed
 
 While playing the worker trains in chunks of about :data:`CHUNK_SECONDS` and returns to
 its event loop between chunks (a zero-interval single-shot timer), so a Pause, Step or a
-new learning rate is handled within one chunk.  Every snapshot is tagged with the
+new learning rate is handled within one chunk.  A chunk is some epochs of a point or
+function lab, and some steps of an image lab's epoch (minibatches, or pieces of the
+evaluation that ends it: ``Trainer.train_steps``), so an image lab of 20,000 images answers
+as quickly as a small one; its Step trains on to the end of the epoch in chunks too.  Every snapshot is tagged with the
 *generation* of the load that made its Trainer and a sequence number, so the GUI can drop
 stale ones (a snapshot of an old network, or one it has already drawn).
 :class:`~actlab.gui.training_thread.TrainingThread` is the GUI side's handle.
@@ -64,7 +67,7 @@ IMAGE_PICTURE_INTERVAL = 0.1
 # however many images there are.  While an epoch is under way a fresh snapshot measures
 # the weights on the trainer's fixed subsample (~50 ms for 28 px Digits), so it is remade
 # at most this often; the snapshots in between carry it with the epoch's progress moved on.
-MID_EPOCH_INTERVAL = 0.18
+MID_EPOCH_INTERVAL = 0.15
 # A function lab's curve picture (~1 ms): 25 times a second while playing is smooth.
 CURVE_INTERVAL = 0.04
 
