@@ -27,13 +27,13 @@ import numpy as np
 from actlab.lab import Lab, TrainingSpec
 from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.data.build import build_dataset
+from actlab.engine.display_sample import DisplaySample
 from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor
 from actlab.engine.history import (COLUMNS, GradientHistory, History, LayerGradientSizes,
                                    expected_epochs)
 from actlab.engine.model import EditableModel, Update
 from actlab.engine.models.mlp import output_kind
 from actlab.engine.optimizers import make_optimizer
-from actlab.engine.pictures.images import display_sample
 from actlab.engine.pictures.surface import EXTENT
 from actlab.engine.regularizers import regularization_kind, regularizer_ops
 from actlab.engine.snapshot import Snapshot
@@ -64,12 +64,6 @@ def normalized(lab: Lab) -> Lab:
 #: Inputs beyond this (in absolute value) are blamed for a divergence before the learning
 #: rate: the presets' inputs stay within ±40 (x1² of ±6), image pixels within [0, 1].
 INPUT_SCALE = 1e3
-
-#: About this many images of each split (and the gallery's test images) make the fixed
-#: subsample a window measures the weights on while an epoch is under way
-#: (:meth:`Trainer.sample_evaluation`): ~35 ms for 28 px Digits on a busy 2-core machine,
-#: so the pictures can follow five times a second at a fifth of the training's time.
-SAMPLE_IMAGES = 80
 
 
 class Trainer:
@@ -129,7 +123,7 @@ class Trainer:
         self._work_done = self._work_total = 0
         self._started = self._in_pass = False
         self._pending: TrainingSpec | None = None
-        self._sample = None  # the display's fixed subsample, see sample_evaluation
+        self._sample = DisplaySample(self.network, self._rows)  # see sample_evaluation
         self.training: TrainingSpec | None = None
         self.optimizer = None
         self.set_training(lab.training)
@@ -455,28 +449,10 @@ class Trainer:
     def sample_evaluation(self) -> tuple[np.ndarray, tuple, tuple]:
         """The current weights measured on a fixed subsample — what a window shows while
         an epoch is under way, when a whole evaluation would cost as much as the epoch:
-        ``(row, (train_index, train_predicted), (test_index, test_predicted))``, the row
-        as :meth:`evaluate`'s values (data loss and accuracy on the subsample), the
-        indices sorted and read-only.  The subsample is about :data:`SAMPLE_IMAGES` of
-        each split, evenly spaced, plus the gallery's images
-        (:func:`.pictures.images.gallery_indices`: of the test split, or of the training
-        split when there are no test images), the same for the whole run.  Computed once
-        per weight change."""
-        if self._sample is None:
-            Xtr, ytr, Xte, yte = self._rows
-            # the gallery shows test images, or training images when there are none
-            itr = display_sample(ytr, SAMPLE_IMAGES, gallery=not len(yte))
-            ite = display_sample(yte, SAMPLE_IMAGES)
-            ev = self.network.evaluation(Xtr[itr], ytr[itr], Xte[ite], yte[ite])
-            self._sample = [itr, ite, ev, -1, None]
-        itr, ite, ev, at, row = self._sample
-        if at != self._version:
-            with np.errstate(all="ignore"):
-                row = ev.run().copy()
-            row.setflags(write=False)
-            self._sample[3:] = [self._version, row]
-        tp, vp = ev.predicted if ev.predicted is not None else (None, None)
-        return row, (itr, tp), (ite, vp)
+        ``(row, (train_index, train_predicted), (test_index, test_predicted))`` (see
+        :class:`.display_sample.DisplaySample`), the row as :meth:`evaluate`'s values on
+        the subsample.  Computed once per weight change."""
+        return self._sample.measure(self._version)
 
     @property
     def on_sample(self) -> bool:

@@ -8,7 +8,8 @@ import pytest
 
 from actlab.engine.models.cnn_program import ConvEvaluation
 from actlab.engine.pictures.images import GALLERY, gallery_indices, make_pictures
-from actlab.engine.trainer import SAMPLE_IMAGES, Trainer
+from actlab.engine.display_sample import SAMPLE_IMAGES
+from actlab.engine.trainer import Trainer
 from actlab.labfile.presets import load_preset
 
 PRESETS = ("images-digits", "images-shapes-need-nonlinearity", "images-two-3x3-are-one-5x5")

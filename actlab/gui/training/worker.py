@@ -65,7 +65,7 @@ IMAGE_PICTURE_INTERVAL = 0.1
 # An image lab trains its epochs step by step (a minibatch, or a piece of the closing
 # evaluation, per step: Trainer.train_steps), so Pause and Step answer within a chunk
 # however many images there are.  While an epoch is under way a fresh snapshot measures
-# the weights on the trainer's fixed subsample (~50 ms for 28 px Digits), so it is remade
+# the weights on the trainer's fixed subsample (~35 ms for 28 px Digits), so it is remade
 # at most this often; the snapshots in between carry it with the epoch's progress moved on.
 MID_EPOCH_INTERVAL = 0.15
 # A function lab's curve picture (~1 ms): 25 times a second while playing is smooth.
