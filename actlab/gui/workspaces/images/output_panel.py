@@ -34,13 +34,13 @@ def progress_text(epoch: int, progress: float) -> str:
 
 def measured_text(sample) -> str:
     """What the numbers count: every image, or (train, test) of a fixed subsample (two
-    lines, to fit beside the numbers)."""
+    lines, beside the numbers)."""
     if not sample:
         return "on all images"
     n_train, n_test = sample
     if not n_test:
         return f"on {n_train:,}\ntraining images"
-    return f"on {n_test:,} test ·\n{n_train:,} training images"
+    return f"on {n_test:,} test,\n{n_train:,} training images"
 
 
 class SteppedLossView(LossView):
@@ -199,11 +199,17 @@ class ImageOutputPanel(QtWidgets.QWidget):
                                    "among them), which is much quicker; every image "
                                    "counts again at the epoch's end.")
         self.measured_on.setObjectName("measured_on")
-        # beside the table (a row under it took the gallery's height on a small screen)
+        # beside the table, in the room right of it: a row under it took the gallery's
+        # height on a small screen, and a label that widened the column cut the plots;
+        # so they take what room there is (all of it at 330 px; a narrower column cuts
+        # them, the tooltips say it all)
         right = Qt.AlignmentFlag.AlignRight
-        numbers.addWidget(self.epoch_progress, 0, 3, right | Qt.AlignmentFlag.AlignBottom)
-        numbers.addWidget(self.measured_on, 1, 3, 2, 1, right | Qt.AlignmentFlag.AlignTop)
-        numbers.setColumnStretch(3, 1)
+        for label in (self.epoch_progress, self.measured_on):
+            label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                QtWidgets.QSizePolicy.Policy.Preferred)
+            label.setAlignment(right | Qt.AlignmentFlag.AlignVCenter)
+        numbers.addWidget(self.epoch_progress, 0, 3)
+        numbers.addWidget(self.measured_on, 1, 3, 2, 1)
         return numbers
 
     def _place_curves(self, side_by_side: bool) -> None:
