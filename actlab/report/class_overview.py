@@ -85,8 +85,8 @@ def read_class(folder, lab_name: str | None = None) -> ClassOverview:
         try:
             labs.append((path.name, load_lab(path)))
         except LabFileError as e:
-            reason = e.reason if e.path in ("", "format") else f"{e.path}: {e.reason}"
-            skipped.append(Skipped(path.name, f"not a lab file ActLab can open ({reason})"))
+            reason = e.reason if e.path == "" else f"{e.path}: {e.reason}"
+            skipped.append(Skipped(path.name, reason))
         except (OSError, ValueError, MemoryError, RecursionError) as e:
             skipped.append(Skipped(path.name, f"could not be read ({e})"))
     if not labs:
