@@ -6,6 +6,7 @@ evaluation time, and scikit-learn's MLPClassifier.partial_fit on the same miniba
 
     python benchmarks/engine_bench.py [--quick]
     python benchmarks/engine_bench.py --reference [--rounds N] [--seconds S]
+    ACTLAB_SOURCE=/path/to/other/checkout python benchmarks/engine_bench.py --reference
 
 ``--reference`` runs configs A-D beside a straight-line NumPy reference of the same
 training loop (:mod:`engine_reference`: same rows, starting weights and minibatches,
@@ -18,16 +19,22 @@ alone, without any per-epoch bookkeeping).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
-from actlab.engine.trainer import Trainer
+# this checkout, not an installed ActLab — or the checkout ACTLAB_SOURCE names (to measure
+# another branch with the same benchmark)
+sys.path.insert(0, os.environ.get("ACTLAB_SOURCE") or str(Path(__file__).resolve().parent.parent))
 
-try:
+from actlab.engine.trainer import Trainer  # noqa: E402
+
+try:  # noqa: E402
     from engine_reference import ReferenceLoop
 except ImportError:  # run as a module from the repository root
     from benchmarks.engine_reference import ReferenceLoop
@@ -138,7 +145,8 @@ def _trainer(lab: Lab, gradients: bool) -> Trainer:
 
 
 def reference_main(rounds: int, seconds: float) -> int:
-    import os
+    import actlab
+    print(f"actlab from {Path(actlab.__file__).parent.parent}")
     print(f"numpy {np.__version__}; {rounds} interleaved rounds of {seconds:g} s per "
           f"measurement; load {os.getloadavg()[0]:.2f}")
     cases = {}

@@ -3,11 +3,12 @@
 minibatches in the same order, plain minibatch SGD on sigmoid cross-entropy — and nothing
 else (no evaluation, no divergence check, no history, no gradient record).
 
-Written as a careful NumPy programmer would write one tight training loop by hand:
+Written as a careful NumPy programmer would write one tight training loop by hand, the
+calls of a step written out in a row (generated for the network's depth: ``source``):
 feature-major activations (units, batch) with a row of ones for the bias (one matrix
 product per layer and direction), every buffer preallocated, the output buffer passed positionally (a keyword costs a
 little per call) everywhere but ``np.maximum`` (whose positional ``out`` NumPy 2.4 deprecates),
-constants as 0-d arrays (no float conversion per call), the weights one flat buffer so the
+``ndarray.dot`` (no dispatch), constants as 0-d arrays (no float conversion per call), the weights one flat buffer so the
 SGD step is two calls.
 """
 from __future__ import annotations
@@ -43,57 +44,69 @@ class ReferenceLoop:
         self.zero, self.half, self.one = np.array(0.0), np.array(0.5), np.array(1.0)
         n = X.shape[0]
         L = len(params) - 1
+        # "straight-line": the loop over minibatches runs one generated function body
+        # with every call of a step written out (no loop over layers, no branch on the
+        # activation); each minibatch's buffers come as one tuple
+        names = ["xa", "xaT", "target", "half_m"]
+        for l in range(L + 1):
+            names += [f"Z{l}", f"dZ{l}", f"T{l}"]
+            if l < L:
+                names += [f"A{l}", f"Aa{l}", f"AaT{l}", f"dA{l}"]
         self.batches = []
-        # every view bound once (a slice or .T costs as much as a small ufunc call)
-        W_in = [wt[:, :-1].T for wt in self.WT]   # (n_in, n_out): dA = W_in @ dZ
         for s in range(0, n, batch):
             xb = X[s:s + batch]
             m = xb.shape[0]
-            xa = np.ones((sizes[0] + 1, m))
-            xa[:-1] = xb.T
-            target = ((0.5 - np.asarray(y[s:s + batch], dtype=float)) / m).reshape(1, m)
-            Z = [np.empty((k, m)) for k in sizes[1:]]
-            Aaug = [np.ones((k + 1, m)) for k in sizes[1:-1]]
-            dZ = [np.empty((k, m)) for k in sizes[1:]]
-            dA = [np.empty((k, m)) for k in sizes[1:-1]]
-            tmp = [np.empty((k, m)) for k in sizes[1:]]
-            inputs = [xa] + Aaug
-            forward = [(self.WT[l], inputs[l], Z[l], Aaug[l][:-1]) for l in range(L)]
-            out = (self.WT[L], inputs[L], Z[L], dZ[L], tmp[L])
-            backward = [(dZ[l], inputs[l].T, self.GT[l], W_in[l], dA[l - 1], Z[l - 1],
-                         Aaug[l - 1][:-1], tmp[l - 1], dZ[l - 1]) for l in range(L, 0, -1)]
-            first = (dZ[0], xa.T, self.GT[0])
-            self.batches.append((forward, out, target, np.array(0.5 / m), backward, first))
+            buf = {"xa": np.ones((sizes[0] + 1, m))}
+            buf["xa"][:-1] = xb.T
+            buf["xaT"] = buf["xa"].T
+            buf["target"] = ((0.5 - np.asarray(y[s:s + batch], dtype=float)) / m
+                             ).reshape(1, m)
+            buf["half_m"] = np.array(0.5 / m)
+            for l in range(L + 1):
+                k = sizes[l + 1]
+                buf[f"Z{l}"], buf[f"dZ{l}"], buf[f"T{l}"] = (np.empty((k, m)) for _ in "123")
+                if l < L:
+                    aa = np.ones((k + 1, m))
+                    buf[f"A{l}"], buf[f"Aa{l}"], buf[f"AaT{l}"] = aa[:-1], aa, aa.T
+                    buf[f"dA{l}"] = np.empty((k, m))
+            self.batches.append(tuple(buf[name] for name in names))
+        scope = {"dot": np.dot, "multiply": np.multiply, "add": np.add,
+                 "subtract": np.subtract, "tanh": np.tanh, "maximum": np.maximum,
+                 "heaviside": np.heaviside, "zero": np.array(0.0), "half": np.array(0.5),
+                 "one": np.array(1.0), "lr": np.array(float(lr)), "flat": self.flat,
+                 "gflat": self.gflat, "step": self.tmp}
+        for l in range(L + 1):
+            scope[f"W{l}"], scope[f"G{l}"] = self.WT[l], self.GT[l]
+            scope[f"Win{l}"] = self.WT[l][:, :-1].T   # (n_in, n_out): dA = Win @ dZ
+        lines = [f"def epoch(batches):",
+                 f"    for ({', '.join(names)},) in batches:"]
+        body = []
+        inp = "xa"
+        for l in range(L):                                   # forward
+            body.append(f"W{l}.dot({inp}, Z{l})")
+            body.append(f"maximum(Z{l}, zero, out=A{l})" if self.relu
+                        else f"tanh(Z{l}, A{l})")
+            inp = f"Aa{l}"
+        # d(mean cross-entropy)/dz = (sigmoid(z) - y) / m, the sigmoid by tanh
+        body += [f"W{L}.dot({inp}, Z{L})", f"multiply(Z{L}, half, T{L})",
+                 f"tanh(T{L}, T{L})", f"multiply(T{L}, half_m, dZ{L})",
+                 f"add(dZ{L}, target, dZ{L})"]
+        for l in range(L, 0, -1):                            # backward
+            body += [f"dZ{l}.dot(AaT{l - 1}, G{l})", f"Win{l}.dot(dZ{l}, dA{l - 1})"]
+            if self.relu:
+                body.append(f"heaviside(Z{l - 1}, zero, T{l - 1})")
+            else:
+                body += [f"multiply(A{l - 1}, A{l - 1}, T{l - 1})",
+                         f"subtract(one, T{l - 1}, T{l - 1})"]
+            body.append(f"multiply(dA{l - 1}, T{l - 1}, dZ{l - 1})")
+        body += ["dZ0.dot(xaT, G0)",
+                 "multiply(gflat, lr, step)", "subtract(flat, step, flat)"]   # SGD
+        self.source = "\n".join(lines + ["        " + b for b in body]) + "\n"
+        exec(compile(self.source, "<reference epoch>", "exec"), scope)
+        self._epoch = scope["epoch"]
 
     def epoch(self) -> None:
-        relu, zero, half, one = self.relu, self.zero, self.half, self.one
-        dot, multiply = np.dot, np.multiply
-        for forward, (w, inp, z, dz, t), target, half_m, backward, first in self.batches:
-            for w_l, inp_l, z_l, a_l in forward:
-                dot(w_l, inp_l, z_l)
-                if relu:
-                    np.maximum(z_l, zero, out=a_l)
-                else:
-                    np.tanh(z_l, a_l)
-            dot(w, inp, z)
-            # d(mean cross-entropy)/dz = (sigmoid(z) - y) / m, the sigmoid by tanh
-            multiply(z, half, t)
-            np.tanh(t, t)
-            multiply(t, half_m, dz)
-            np.add(dz, target, dz)
-            for dz_l, inp_t, g_l, w_in, da, z_prev, a_prev, t, dz_prev in backward:
-                dot(dz_l, inp_t, g_l)
-                dot(w_in, dz_l, da)
-                if relu:
-                    np.heaviside(z_prev, zero, t)
-                else:
-                    multiply(a_prev, a_prev, t)
-                    np.subtract(one, t, t)
-                multiply(da, t, dz_prev)
-            dz0, xa_t, g0 = first
-            dot(dz0, xa_t, g0)
-            multiply(self.gflat, self.lr, self.tmp)   # SGD
-            np.subtract(self.flat, self.tmp, self.flat)
+        self._epoch(self.batches)
 
     def params(self):
         return [(wt[:, :-1].T.copy(), wt[:, -1].copy()) for wt in self.WT]
