@@ -82,7 +82,7 @@ lab="$(cd "$probe" && pwd)/handed-over.actlab"
 if command -v cygpath >/dev/null; then lab=$(cygpath -w "$lab"); fi  # Git Bash on Windows
 echo "build_smoke: starting the window with a QFileOpenEvent for $probe/handed-over.actlab"
 set +e
-opened=$(ACTLAB_SETTINGS_DIR="$probe/settings" ACTLAB_QUIT_AFTER_SHOW=1 \
+opened=$(ACTLAB_SETTINGS_DIR="$probe/settings" ACTLAB_LOG_DIR="$probe/logs" ACTLAB_QUIT_AFTER_SHOW=1 \
          ACTLAB_OPEN_EVENT="$lab" QT_QPA_PLATFORM=offscreen "$EXE" 2>"$probe/stderr")
 rc=$?
 set -e

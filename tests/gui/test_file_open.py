@@ -110,7 +110,7 @@ def test_the_app_opens_a_file_handed_over_at_launch(tmp_path, lab_file):
     packaging/build_smoke.sh)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ACTLAB_QUIT_AFTER_SHOW="1",
                ACTLAB_OPEN_EVENT=str(lab_file), ACTLAB_SETTINGS_DIR=str(tmp_path / "s"),
-               PYTHONPATH=str(ROOT))
+               ACTLAB_LOG_DIR=str(tmp_path / "logs"), PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-m", "actlab"], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
