@@ -310,7 +310,8 @@ def answer_text(q: Question, p: Prediction) -> str:
         return str(p.answer)
     if q.kind == "number":
         return number_text(q.metric, float(p.answer))
-    return "your sketch of the " + ("boundary" if q.target == "boundary" else "curve")
+    return "the dashed " + ("boundary" if q.target == "boundary" else "curve") + \
+        " you drew"
 
 
 def result_text(r: PredictionResult) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction
 
 from actlab.gui import dialogs
 from actlab.gui.guide.guide_panel import GuidePanel, has_guide, lab_with_notes
+from actlab.gui.guide.prediction_flow import PredictionFlow
 from actlab.gui.settings import last_folder, set_last_folder
 from actlab.gui.guide.teacher_mode import apply_teacher_mode
 
@@ -54,6 +55,7 @@ class GuideActions:
         if menus is not None:
             menus.view.addSeparator()
             menus.view.addAction(toggle)
+        self.predictions = PredictionFlow(self.w, self.guide_panel.extras_box)
         self.guide_panel.notesChanged.connect(self._guide_notes_changed)
         self.guide_panel.reportRequested.connect(self.write_report_dialog)
         self._guide_seen: tuple | None = None
@@ -67,6 +69,7 @@ class GuideActions:
         """Show the opened lab's guide and notes, and apply its teacher locks (a lab
         without locks gets every control back)."""
         self.guide_panel.set_lab(self.w.lab)
+        self.predictions.lab_opened()
         apply_teacher_mode(self.w, self.w.lab.guide)
         self._guide_seen = None
         if has_guide(self.w.lab.guide):
@@ -76,6 +79,10 @@ class GuideActions:
         # View > Guide follows once the window is on screen: the lab the app starts with
         # opens before it is shown, and an unchecked action made the first Ctrl+G do nothing
         QTimer.singleShot(0, self.guide_panel, self._guide_shown_changed)
+
+    def before_play(self) -> bool:
+        """Ask the guide's open prediction questions; False: the student cancelled."""
+        return self.predictions.before_play()
 
     def guide_shown(self) -> bool:
         """True when the Guide page is in front of an unfolded side panel."""

@@ -225,6 +225,9 @@ class GuidePanel(QtWidgets.QWidget):
         head.addWidget(self.summary_label)
         lay.addLayout(head)
         lay.addLayout(self.outcomes_box)
+        # other parts of the guide add their widgets here (the predictions, prediction_flow)
+        self.extras_box = QtWidgets.QVBoxLayout()
+        lay.addLayout(self.extras_box)
         lay.addWidget(self.locks_label)
         lay.addStretch(1)
 
