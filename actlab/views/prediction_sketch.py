@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actlab.views.colors import CLASS_COLORS, _mix
+from actlab.views.colors import BOUNDARY, CLASS_COLORS, _mix
 from actlab.views.qt import QtCore, QtGui, QtWidgets
 
 EXTENT = 6.0          # the plane and the x axis every point and function lab shows
@@ -198,6 +198,23 @@ def _classes_image(classes: np.ndarray) -> QtGui.QImage:
     return image.copy()  # own the pixels: rgb goes away
 
 
+def _draw_class_edges(p: QtGui.QPainter, f: Frame, classes: np.ndarray) -> None:
+    """The network's boundary: a segment between every two neighbouring grid cells of
+    different classes (row 0 of ``classes`` at the bottom of the plane)."""
+    n_rows, n_cols = classes.shape
+    r = f.rect
+    cw, ch = r.width() / n_cols, r.height() / n_rows
+    lines = []
+    for i, j in zip(*np.nonzero(classes[:, 1:] != classes[:, :-1])):  # side by side
+        x, y = r.left() + (j + 1) * cw, r.bottom() - i * ch
+        lines.append(QtCore.QLineF(x, y, x, y - ch))
+    for i, j in zip(*np.nonzero(classes[1:, :] != classes[:-1, :])):  # one above another
+        x, y = r.left() + j * cw, r.bottom() - (i + 1) * ch
+        lines.append(QtCore.QLineF(x, y, x + cw, y))
+    p.setPen(QtGui.QPen(QtGui.QColor(BOUNDARY), 1.3))
+    p.drawLines(lines)
+
+
 def overlay_image(picture: dict, sketch, data: SketchData, size: int = 180,
                   scale: float = 2.0) -> QtGui.QImage:
     """The sketch over what the network drew (``picture`` of a
@@ -213,7 +230,9 @@ def overlay_image(picture: dict, sketch, data: SketchData, size: int = 180,
     p.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform)
     f = Frame(data, QtCore.QRectF(1, 1, size - 2, size - 2))
     if data.target == "boundary" and "classes" in picture:
-        p.drawImage(f.rect, _classes_image(np.asarray(picture["classes"], int)))
+        classes = np.asarray(picture["classes"], int)
+        p.drawImage(f.rect, _classes_image(classes))
+        _draw_class_edges(p, f, classes)
     else:
         _draw_axes(p, f)
     p.setClipRect(f.rect)
@@ -246,6 +265,6 @@ def overlay_png(picture: dict, sketch, data: SketchData, size: int = 180,
 
 def overlay_caption(target: str) -> str:
     if target == "boundary":
-        return ("Dashed: your boundary. Colours: the classes the network gives each part "
-                "of the plane.")
+        return ("Dashed: your boundary. Solid: the network's boundary between the classes "
+                "it gives each part of the plane (colours).")
     return "Dashed: your curve. Blue: the network's curve. Grey dots: the training points."

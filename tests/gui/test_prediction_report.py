@@ -73,5 +73,5 @@ def test_the_function_report_holds_a_number_prediction(tmp_path, qapp):
     text = path.read_text("utf-8")
     section = text[text.index("<h2>Predictions</h2>"):]
     assert "My prediction: 3" in section
-    assert f"the run has {pieces} (number of linear pieces)" in section
+    assert f"the trained curve has {pieces} linear piece" in section
     assert "of x (mean gap" in section and 'src="data:image/png;base64,' in section
