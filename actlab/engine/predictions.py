@@ -310,7 +310,8 @@ def answer_text(q: Question, p: Prediction) -> str:
         return str(p.answer)
     if q.kind == "number":
         return number_text(q.metric, float(p.answer))
-    return "your sketch of the " + ("boundary" if q.target == "boundary" else "curve")
+    return "the dashed " + ("boundary" if q.target == "boundary" else "curve") + \
+        " you drew"
 
 
 def result_text(r: PredictionResult) -> str:
@@ -323,7 +324,10 @@ def result_text(r: PredictionResult) -> str:
     if q.kind == "number":
         got = number_text(q.metric, r.measured)
         verdict = "Right" if r.status == "right" else "Not quite"
-        return f"{verdict}: the run has {got} ({metric_words(q.metric)})."
+        if q.metric == "pieces":
+            n = int(round(r.measured))
+            return f"{verdict}: the trained curve has {n} linear piece{'s' * (n != 1)}."
+        return f"{verdict}: the run's {metric_words(q.metric)} is {got}."
     pct = f"{100 * r.share:.0f}\u00a0%"
     if q.target == "boundary":
         return f"Your boundary agrees with the network's on {pct} of the plane."
