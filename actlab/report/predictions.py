@@ -51,7 +51,7 @@ def judged(lab, trainers=(), dataset=None) -> list:
 def _run_of(lab, dataset, qs):
     if lab.params is None or not lab.history:
         return SimpleNamespace(lab=lab, history=SimpleNamespace(view=lambda: {}))
-    if all(q.kind == "choice" for q in qs):
+    if all(q.form == "choice" for q in qs):
         return SimpleNamespace(lab=lab)
     from actlab.engine.trainer import Trainer
     try:

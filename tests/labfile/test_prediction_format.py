@@ -170,7 +170,7 @@ def test_presets_ask_for_predictions_about_the_network_they_teach(name, kind):
 
     lab = load_preset(name)
     q, = questions(lab.guide, getattr(lab.network, "custom", ()))
-    assert q.kind == kind and q.explain and not q.required
+    assert q.form == kind and q.explain and not q.required
     # the question is about the lab's own network (or, for XOR, its linear version)
     if name == "xor-needs-nonlinearity":
         assert q.mismatch(lab) and not q.mismatch(

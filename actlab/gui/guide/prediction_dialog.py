@@ -97,7 +97,7 @@ class PredictionDialog(QtWidgets.QDialog):
         self._update_buttons()
 
     def _build_answer(self, lay, q: Question, data: SketchData | None) -> None:
-        if q.kind == "choice":
+        if q.form == "choice":
             box = QtWidgets.QVBoxLayout()
             box.setSpacing(4)
             group = QtWidgets.QButtonGroup(self)
@@ -109,7 +109,7 @@ class PredictionDialog(QtWidgets.QDialog):
                 self.choice_buttons.append(b)
                 b.toggled.connect(self._update_buttons)
             lay.addLayout(box)
-        elif q.kind == "number":
+        elif q.form == "number":
             row = QtWidgets.QHBoxLayout()
             label = QtWidgets.QLabel(f"Your prediction ({metric_words(q.metric)}):")
             spin = self.number_box = QtWidgets.QDoubleSpinBox()
@@ -150,9 +150,9 @@ class PredictionDialog(QtWidgets.QDialog):
     def answer(self):
         """The answer as the lab file holds it; None while there is none."""
         q = self.question
-        if q.kind == "choice":
+        if q.form == "choice":
             return next((b.text() for b in self.choice_buttons if b.isChecked()), None)
-        if q.kind == "number":
+        if q.form == "number":
             v = self.number_box.value()
             return round(v / 100, 6) if is_percent(q.metric) else v
         pts = self.canvas.points()
@@ -191,7 +191,7 @@ def ask_prediction(parent, question: Question, data: SketchData | None = None,
                    network: str = "") -> Asked:
     """Ask ``question``; returns what the student did (see :class:`Asked`)."""
     dialog = PredictionDialog(question, data, network, parent)
-    if question.kind == "sketch":
+    if question.form == "sketch":
         dialog.resize(540, 640)  # fits a 1366 × 768 laptop screen with its title bar
     else:
         dialog.resize(480, dialog.sizeHint().height())

@@ -57,7 +57,7 @@ class PredictionFlow(QObject):
         except (ValueError, KeyError, TypeError):  # a guide built in code that does not check
             return True
         for q in open_qs:
-            data = SketchData.of(q.target, self.w.dataset) if q.kind == "sketch" else None
+            data = SketchData.of(q.target, self.w.dataset) if q.form == "sketch" else None
             asked = prediction_dialog.ask_prediction(self.w, q, data, q.network_words())
             if asked.action == "cancel":
                 return False
@@ -99,7 +99,7 @@ class PredictionFlow(QObject):
         for p in answers:
             q = qs[p.question]
             data = None
-            if q.kind == "sketch" and self.w.dataset is not None:
+            if q.form == "sketch" and self.w.dataset is not None:
                 try:
                     data = SketchData.of(q.target, self.w.dataset)
                 except (AttributeError, IndexError, ValueError):
@@ -113,7 +113,7 @@ class PredictionFlow(QObject):
         lab = self.w.files.results_lab()
         if not lab.history or not lab.history.get("epoch"):
             return []
-        needs_run = any(q.kind != "choice" for q in pred.questions(guide, self._custom()))
+        needs_run = any(q.form != "choice" for q in pred.questions(guide, self._custom()))
         try:
             if needs_run:
                 from actlab.engine.trainer import Trainer
