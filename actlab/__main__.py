@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 import textwrap
 
-COMMANDS = ("train",)
+COMMANDS = ("train", "class")
 
 _SUMMARY = """\
 ActLab: see why neural networks need activation functions.
@@ -25,6 +25,9 @@ ActLab: see why neural networks need activation functions.
   actlab LAB             open LAB (a .actlab file or a preset name) in a window
   actlab train LAB ...   train a lab without a window; write metrics, figures
                          (details: actlab train --help)
+  actlab class FOLDER    one page on a folder of students' lab files: who
+                         reached each outcome, who predicted what
+                         (details: actlab class --help)
   actlab --self-test     check that this installation or build is whole
   actlab --version       print the version
 """
@@ -39,6 +42,7 @@ def usage() -> str:
     lines = ["usage: actlab [LAB]", *("       " + ln.strip() if i == 0 else
                                       "                    " + ln.strip()
                                       for i, ln in enumerate(train.splitlines())),
+             "       " + cli.class_usage().replace("usage: ", "", 1),
              "       actlab --self-test | --version | --help", "", _SUMMARY,
              "options of actlab train:"]
     for flag, text in cli.train_options():
@@ -64,12 +68,31 @@ def open_target(argv: list[str]) -> tuple[str, str] | None:
         return None
     if argv[0].startswith("-"):
         raise cli.CliError(f"unknown option {argv[0]!r} (see: actlab --help)")
+    command = _close_command(argv[0])
     if len(argv) > 1:
-        raise cli.CliError(f"open one lab at a time, got {len(argv)} arguments")
+        if command:
+            raise cli.CliError(f"unknown command {argv[0]!r}: did you mean 'actlab "
+                               f"{command}'? (see: actlab --help)")
+        raise cli.CliError(f"open one lab at a time, got {len(argv)} arguments "
+                           f"(commands: {', '.join(COMMANDS)}; see: actlab --help)")
     try:
         return cli.resolve_lab(argv[0])
     except cli.CliError as e:
+        if command:
+            raise cli.CliError(f"unknown command or lab {argv[0]!r}: did you mean 'actlab "
+                               f"{command}'? (see: actlab --help)") from None
         raise cli.CliError(f"{e}; commands: {', '.join(COMMANDS)}") from None
+
+
+def _close_command(word: str) -> str | None:
+    """The command ``word`` is a slip of ("tarin" → "train"), unless it names a file."""
+    import difflib
+    import os
+
+    if os.path.exists(word):
+        return None
+    close = difflib.get_close_matches(word.strip().lower(), COMMANDS, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def main(argv: list[str] | None = None) -> int:

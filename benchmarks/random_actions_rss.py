@@ -58,6 +58,9 @@ def _silent_dialogs() -> dict:
     dialogs.ask_recover = lambda parent, name, when: "discard"
     dialogs.open_file_name = lambda *a: ""
     dialogs.save_file_name = lambda *a: ""
+    from actlab.gui.guide import prediction_dialog  # "Predict first": skipped (or answered)
+    from conftest import answer_prediction
+    prediction_dialog.run_dialog = answer_prediction
 
     def design(parent, custom=(), editing=None):
         log["designs_asked"].append(editing)

@@ -92,8 +92,12 @@ def config_b():
         from actlab.labfile.format import load_lab
         from actlab.labfile.presets import load_preset
         lab = load_lab(LAB) if LAB.endswith(".actlab") else load_preset(LAB)
-        # a benchmark trains for as long as it measures: no "Stop after"
-        return replace(lab, training=replace(lab.training, stop_after=None))
+        # a benchmark trains for as long as it measures: no "Stop after", and no
+        # prediction question stops Play to ask
+        guide = {k: v for k, v in (lab.guide or {}).items()
+                 if k not in ("predict", "predictions")}
+        return replace(lab, training=replace(lab.training, stop_after=None),
+                       guide=guide or None)
     from actlab.lab import DataSpec, Lab, NetworkSpec, TrainingSpec
     return Lab(name="Benchmark config B" if HIDDEN == (8, 8, 8) else "Benchmark",
                data=DataSpec(generator="circle", n_points=500, noise=0.0, train_fraction=0.5,

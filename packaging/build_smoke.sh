@@ -5,8 +5,11 @@
 #
 # Steps: `pyinstaller --noconfirm --clean SPEC`, check the bundle layout, then run
 # `dist/actlab/actlab --self-test` headless (QT_QPA_PLATFORM=offscreen) and check its one
-# line.  Prints the build time, the folder size and the self-test's wall time measured
-# from process start.  Exits non-zero when any step fails.
+# line, then start the window (offscreen) with a lab file handed over as a QFileOpenEvent,
+# as Finder does, and check it opened.  On Windows the console twin `actlab-cli.exe` runs
+# both (the windowed `actlab.exe` has no stdout).  Prints the build time, the folder size,
+# its file count and the self-test's wall time measured from process start.  Exits
+# non-zero when any step fails.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,8 +31,16 @@ fi
 t1=$(date +%s.%N)
 build_s=$(elapsed "$t0" "$t1")
 EXE="$APP_DIR/actlab"
-if [[ -f "$APP_DIR/actlab.exe" ]]; then EXE="$APP_DIR/actlab.exe"; fi  # Git Bash on Windows
+if [[ -f "$APP_DIR/actlab.exe" ]]; then  # Git Bash on Windows: the console twin prints
+    [[ -f "$APP_DIR/actlab-cli.exe" ]] || fail "no actlab-cli.exe beside actlab.exe"
+    EXE="$APP_DIR/actlab-cli.exe"
+fi
 [[ -x "$EXE" ]] || fail "no executable in $APP_DIR"
+if [[ "$(uname -s)" == Darwin ]]; then
+    [[ -x dist/ActLab.app/Contents/MacOS/actlab ]] || fail "no dist/ActLab.app"
+    grep -q "org.actlab.lab" dist/ActLab.app/Contents/Info.plist \
+        || fail "Info.plist does not declare .actlab files"
+fi
 
 # The bundle must carry the resources where actlab/resources_path.py looks for them.
 internal="$APP_DIR/_internal"
@@ -45,7 +56,8 @@ done
 
 size_h=$(du -sh "$APP_DIR" | cut -f1)
 size_mb=$(du -sm "$APP_DIR" | cut -f1)
-echo "build_smoke: built in ${build_s} s; $APP_DIR is ${size_h} (${size_mb} MiB)"
+files=$(find "$APP_DIR" -type f | wc -l | tr -d ' ')
+echo "build_smoke: built in ${build_s} s; $APP_DIR is ${size_h} (${size_mb} MiB, ${files} files)"
 
 echo "build_smoke: running QT_QPA_PLATFORM=offscreen $EXE --self-test"
 t2=$(date +%s.%N)
@@ -62,5 +74,22 @@ if [[ $rc -ne 0 ]]; then
 fi
 [[ "$out" == *"self-test passed"* ]] || fail "unexpected self-test output: $out"
 
-echo "build_smoke: OK  build ${build_s} s | folder ${size_h} (${size_mb} MiB) |" \
+# A lab handed over as macOS hands a double-clicked file: a QFileOpenEvent to the app.
+probe="build/open_event"
+rm -rf "$probe" && mkdir -p "$probe"
+cp "$internal/resources/labs/xor-needs-nonlinearity.actlab" "$probe/handed-over.actlab"
+lab="$(cd "$probe" && pwd)/handed-over.actlab"
+if command -v cygpath >/dev/null; then lab=$(cygpath -w "$lab"); fi  # Git Bash on Windows
+echo "build_smoke: starting the window with a QFileOpenEvent for $probe/handed-over.actlab"
+set +e
+opened=$(ACTLAB_SETTINGS_DIR="$probe/settings" ACTLAB_LOG_DIR="$probe/logs" ACTLAB_QUIT_AFTER_SHOW=1 \
+         ACTLAB_OPEN_EVENT="$lab" QT_QPA_PLATFORM=offscreen "$EXE" 2>"$probe/stderr")
+rc=$?
+set -e
+[[ $rc -eq 0 ]] || { cat "$probe/stderr" >&2; fail "the window exited with status $rc"; }
+[[ "$opened" == *"opened="*"handed-over.actlab"* ]] \
+    || fail "the QFileOpenEvent did not open the lab: ${opened:-no output}"
+echo "build_smoke: the QFileOpenEvent opened the lab"
+
+echo "build_smoke: OK  build ${build_s} s | folder ${size_h} (${size_mb} MiB, ${files} files) |" \
      "frozen --self-test ${selftest_s} s from process start"

@@ -6,6 +6,7 @@ Bad input exits with status 2 and one clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import tempfile
 import textwrap
@@ -18,10 +19,14 @@ EXIT_USAGE = 2
 
 TRAIN_DESCRIPTION = (
     "Train a lab without a window and write to DIR: metrics.json (final losses and "
-    "accuracies), history.csv (one row per epoch), surface.png (decision surface with the "
-    "training and test points), loss.png (loss curves) and the trained lab. Several "
-    "--activation options train one run per activation from the same seed, data and "
-    "minibatch order, and also write compare.png.")
+    "accuracies), history.csv (one row per epoch), loss.png (loss curves) and the trained "
+    "lab, and per kind of lab: a point lab surface.png (the decision surface with the "
+    "training and test points); a function lab fit.png (the curve against the data, its "
+    "kinks marked and its linear pieces counted); an image lab samples.png (test images, "
+    "mistakes outlined), filters.png, featuremaps.png, confusion.png and, for a "
+    "piecewise-linear network, templates.png. Several --activation options train one run "
+    "per activation from the same seed, data and minibatch order, and also write "
+    "compare.png.")
 
 
 CLASS_DESCRIPTION = (
@@ -35,7 +40,26 @@ CLASS_DESCRIPTION = (
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse prints usage + exits 2; keep it to one clear line
+        if message.startswith("unrecognized arguments:"):
+            options = _option_strings(self)
+            for token in message.split(":", 1)[1].split():
+                close = difflib.get_close_matches(token.split("=")[0], options, n=1) \
+                    if token.startswith("--") else []
+                if close:
+                    message += f" (did you mean {close[0]}?)"
+                    break
         raise CliError(message)
+
+
+def _option_strings(parser) -> list[str]:
+    """Every long option of ``parser`` and its sub-commands."""
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                out += _option_strings(sub)
+        out += [o for o in action.option_strings if o.startswith("--")]
+    return sorted(set(out))
 
 
 def _wrapped(label: str, names) -> str:
@@ -63,12 +87,13 @@ def _train_epilog() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # allow_abbrev=False: "--epoch 5" is an unknown option, not silently --epochs
     p = _Parser(prog="actlab", description="ActLab: see why neural networks need "
-                "activation functions.")
+                "activation functions.", allow_abbrev=False)
     sub = p.add_subparsers(dest="command")
     t = sub.add_parser("train", help="train a lab without a window and write figures",
                        description=textwrap.fill(TRAIN_DESCRIPTION, width=79),
-                       epilog=_train_epilog(),
+                       epilog=_train_epilog(), allow_abbrev=False,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("lab", metavar="LAB", nargs="?",
                    help="a .actlab file, or the name of a preset lab (may be left out "
@@ -82,8 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default=None, metavar="DIR",
                    help="output folder (default: ./actlab-out/<lab name>)")
     t.add_argument("--instruments", action="store_true",
-                   help="also write collapse.png, gradients.png and regions.png (where "
-                        "defined) for every run")
+                   help="also write the instruments' figures for every run: collapse.png "
+                        "(what the layers add up to: all kinds where defined), "
+                        "gradients.png (point and function labs) and regions.png (point "
+                        "labs with ReLU)")
     t.add_argument("--report", action="store_true",
                    help="also write the lab report of the (first) run as report.html and "
                         "report.pdf")
@@ -101,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="no progress on stderr")
     c = sub.add_parser("class", help="one page on a folder of students' lab files",
                        description=textwrap.fill(CLASS_DESCRIPTION, width=79),
+                       allow_abbrev=False,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("folder", metavar="FOLDER", help="the folder of the students' lab files")
     c.add_argument("--out", default=None, metavar="DIR",
@@ -116,6 +144,13 @@ def _train_parser() -> argparse.ArgumentParser:
     sub = next(a for a in build_parser()._actions
                if isinstance(a, argparse._SubParsersAction))
     return sub.choices["train"]
+
+
+def class_usage() -> str:
+    """The usage line of ``actlab class`` as argparse writes it (one line)."""
+    sub = next(a for a in build_parser()._actions
+               if isinstance(a, argparse._SubParsersAction))
+    return " ".join(sub.choices["class"].format_usage().split())
 
 
 def train_usage() -> str:
@@ -168,7 +203,8 @@ def resolve_lab(arg: str) -> tuple[str, str]:
     path = Path(arg)
     try:
         if path.is_dir():
-            raise CliError(f"{arg}: is a folder, not a lab file")
+            raise CliError(f"{printable_arg(arg)}: is a folder, not a lab file (to train on "
+                           f"the pictures in it: actlab train --images {printable_arg(arg)})")
         if path.exists():
             return "file", arg
     except OSError as e:  # e.g. a name too long for the file system
@@ -191,8 +227,11 @@ def _load(lab_arg: str):
         if source == "preset":
             return load_preset(name), name, None
         return load_lab(Path(name)), Path(name).stem, Path(name).parent
-    except LabFileError as e:
-        raise CliError(str(e)) from None
+    except LabFileError as e:  # the path as typed, then what is wrong
+        where = f"{e.path}: " if e.path else ""
+        hint = (f" (to train on images: actlab train --images FILE.npz|FOLDER)"
+                if "image" in e.reason or "zip" in e.reason else "")
+        raise CliError(f"{printable_arg(lab_arg)}: {where}{e.reason}{hint}") from None
 
 
 def resolve_activation(name: str, custom=()) -> str:
@@ -232,7 +271,8 @@ def _with_images(args, lab, stem):
 
 def train_command(args) -> int:
     if args.lab is None and args.images is None:
-        raise CliError("the following arguments are required: LAB")
+        raise CliError("the following arguments are required: LAB (a .actlab file or a "
+                       "preset name; see: actlab train --help)")
     lab, stem, lab_dir = _load(args.lab) if args.lab is not None else (None, None, None)
     if args.images is not None or args.size is not None:
         lab, stem = _with_images(args, lab, stem)

@@ -52,7 +52,7 @@ CURVE_POINTS = 401
 class Question:
     index: int
     ask: str
-    kind: str                       # "choice", "number" or "sketch"
+    form: str                       # "choice", "number" or "sketch" (the file's "kind")
     choices: tuple[str, ...] = ()
     answer: str | None = None       # a choice question's right answer
     metric: str | None = None       # a number question's measured quantity
@@ -188,11 +188,11 @@ def judge(q: Question, p: Prediction, trainer) -> PredictionResult:
         return PredictionResult(q, p, "other", reason=reason.replace("this outcome",
                                                                      "this question"))
     try:
-        if q.kind == "choice":
+        if q.form == "choice":
             return PredictionResult(q, p, "right" if p.answer == q.answer else "wrong")
         if _epochs(trainer) == 0:
             return PredictionResult(q, p, "none", reason="not judged yet: train first")
-        if q.kind == "number":
+        if q.form == "number":
             return _judge_number(q, p, trainer)
         if q.target == "boundary":
             return _judge_boundary(q, p, trainer)
@@ -306,11 +306,12 @@ def number_text(metric: str | None, v: float) -> str:
 
 def answer_text(q: Question, p: Prediction) -> str:
     """The student's answer in words."""
-    if q.kind == "choice":
+    if q.form == "choice":
         return str(p.answer)
-    if q.kind == "number":
+    if q.form == "number":
         return number_text(q.metric, float(p.answer))
-    return "your sketch of the " + ("boundary" if q.target == "boundary" else "curve")
+    return "the dashed " + ("boundary" if q.target == "boundary" else "curve") + \
+        " you drew"
 
 
 def result_text(r: PredictionResult) -> str:
@@ -318,12 +319,15 @@ def result_text(r: PredictionResult) -> str:
     q = r.question
     if r.status in ("other", "none"):
         return r.reason or "not judged"
-    if q.kind == "choice":
+    if q.form == "choice":
         return "Right." if r.status == "right" else f"Not quite: the answer is {q.answer}."
-    if q.kind == "number":
+    if q.form == "number":
         got = number_text(q.metric, r.measured)
         verdict = "Right" if r.status == "right" else "Not quite"
-        return f"{verdict}: the run has {got} ({metric_words(q.metric)})."
+        if q.metric == "pieces":
+            n = int(round(r.measured))
+            return f"{verdict}: the trained curve has {n} linear piece{'s' * (n != 1)}."
+        return f"{verdict}: the run's {metric_words(q.metric)} is {got}."
     pct = f"{100 * r.share:.0f}\u00a0%"
     if q.target == "boundary":
         return f"Your boundary agrees with the network's on {pct} of the plane."

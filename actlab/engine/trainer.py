@@ -98,6 +98,11 @@ class Trainer:
         # data gradient at the starting weights, then each epoch's last minibatch's
         self._gradient_sizes = LayerGradientSizes(net.weight_layers(), net.weight_mask)
         self.gradients = GradientHistory(self._gradient_sizes.n_layers)
+        #: Keep :attr:`gradients` up to date (see :meth:`train_epoch`).  On by default, so
+        #: the CLI, the analyses and the lab outputs find the run's whole record; the
+        #: window's worker turns it off while no view shows gradients (the record is then
+        #: not extended; it changes no bit of training either way).
+        self.record_gradients = True
         self._reg_scale = np.zeros(net.n_params)
         self._reg = "none"
         self._evaluation = net.evaluation(*self._rows)
@@ -110,6 +115,7 @@ class Trainer:
         losses = self.history.column("train_loss")
         self._loss_start: float | None = float(losses[0]) if losses.size else None
         self._weight_limit = net.weight_limit(self._evaluation.x_max)
+        self._weight_limit2 = self._weight_limit * self._weight_limit
         self._runaway = runaway_factor(net.output)
         self._has_test = len(self._rows[3]) > 0
         self._grid = None
@@ -190,12 +196,14 @@ class Trainer:
         ``stop_after``.  Returns the number of epochs done."""
         done = 0
         stop = self.training.stop_after
-        while done < epochs:
-            if stop is not None and self.epoch >= stop:
-                break
-            if not self.train_epoch():
-                break
-            done += 1
+        history = self.history
+        with np.errstate(all="ignore"):  # once for the whole call, not per epoch
+            while done < epochs:
+                if stop is not None and history.epochs_done >= stop:
+                    break
+                if not self._train_epoch():
+                    break
+                done += 1
         return done
 
     @property
@@ -211,22 +219,31 @@ class Trainer:
         being finite, the loss ran away, or values grew too large to draw (see
         :mod:`.divergence`).  The parameters are then put back to those of the last good
         epoch (finite, with finite predictions), so a snapshot still draws and ``to_lab()``
-        saves them."""
+        saves them.
+
+        The history row of the epoch is the evaluation of the weights the epoch ended
+        with on every training and test row (not a mean over the epoch's minibatches).
+        With :attr:`record_gradients` the epoch also extends :attr:`gradients`; without,
+        it does not, and trains bit for bit the same."""
+        with np.errstate(all="ignore"):
+            return self._train_epoch()
+
+    def _train_epoch(self) -> bool:
+        """:meth:`train_epoch`, called under ``np.errstate(all="ignore")``."""
         if self._work is None:
             if self.diverged:
                 return False
             self._begin_epoch()
         self._version += 1
-        with np.errstate(all="ignore"):
-            while True:
-                try:
-                    next(self._work)
-                except StopIteration as done:
-                    self._end_epoch()
-                    return done.value
-                except BaseException:  # an engine error: the epoch cannot go on
-                    self._end_epoch()
-                    raise
+        while True:
+            try:
+                next(self._work)
+            except StopIteration as done:
+                self._end_epoch()
+                return done.value
+            except BaseException:  # an engine error: the epoch cannot go on
+                self._end_epoch()
+                raise
 
     def train_steps(self, steps: int, to_epoch_end: bool = False) -> int:
         """Train up to ``steps`` steps — minibatches of an image lab's epoch, or pieces of
@@ -295,24 +312,36 @@ class Trainer:
         P = self.network.flat
         np.copyto(self._good, P)
         self._started = self._in_pass = True
-        record_start = self._record_start if self.epoch == 0 and not len(self.gradients) \
-            else None
+        if self.record_gradients:
+            end = self._record_end
+            start = self._record_start if (self.history.epochs_done == 0
+                                           and not len(self.gradients)) else None
+        else:
+            start = end = None
         self._end_row = None
-        loss = yield from self._program.steps(self._shuffle_rng, record_start,
-                                              self._record_end)
+        loss = yield from self._program.steps(self._shuffle_rng, start, end)
         self._in_pass = False
         if self._pending is not None:  # settings that waited for the pass to end
             spec, self._pending = self._pending, None
             self.set_training(spec)
+        evaluation = self._evaluation
         if loss is None:  # judge the evaluation, which is also the history row
-            row = self._evaluation.run()
+            row = evaluation.run()
             self._evaluated_at = self._version
-            what = diagnose(P, row, self._has_test, start_loss, self._runaway,
-                            self._weight_limit, self._evaluation.largest_value)
+            # diagnose()'s common case inline: parameters finite and small enough that no
+            # value can reach the drawing limit, the loss not run away, the test loss
+            # finite (NaN fails every comparison); anything else goes to diagnose()
+            scale = max(start_loss, 1.0) if math.isfinite(start_loss) else 1.0
+            if (P.dot(P) <= self._weight_limit2 and row[0] <= self._runaway * scale
+                    and (not self._has_test or math.isfinite(row[1]))):
+                what = None
+            else:
+                what = diagnose(P, row, self._has_test, start_loss, self._runaway,
+                                self._weight_limit, evaluation.largest_value)
         else:  # judge the epoch's own loss; weights that pass are evaluated after
             what = diagnose(P, np.array([loss, np.nan, np.nan, np.nan]), False,
                             start_loss, self._runaway, self._weight_limit,
-                            self._evaluation.largest_value)
+                            evaluation.largest_value)
         if what:
             self._diverge(what)
             return False
@@ -331,7 +360,7 @@ class Trainer:
         self.history.append_row(row)
         self._edited = False
         if self._end_row is not None:
-            self.gradients.commit(self.epoch)
+            self.gradients.commit(self.history.epochs_done)
         return True
 
     def _diverge(self, what: str) -> None:

@@ -51,7 +51,8 @@ def _quiet_offscreen_warning() -> None:
     def handler(mode, context, message):
         if "propagateSizeHints" in message:
             return
-        sys.stderr.write(message + "\n")
+        if sys.stderr is not None:  # a windowed app (Windows, macOS) has none
+            sys.stderr.write(message + "\n")
 
     QtCore.qInstallMessageHandler(handler)
 

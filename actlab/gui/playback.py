@@ -83,6 +83,9 @@ class Playback(QObject):
             self.request_pause()
             self.w.status("Paused.")
         else:
+            guide = getattr(self.w, "guide", None)
+            if guide is not None and not guide.before_play():  # predict first (cancelled)
+                return
             self.w.wants_playing = True
             self.w.training_thread.play()  # training alone is no change to save (above)
             self.w.status("Training… press Space to pause.")

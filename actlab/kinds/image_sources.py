@@ -216,8 +216,9 @@ def lab_with_images(lab: Lab | None, path: str | os.PathLike, size: int | None =
                   network=replace(PRESET_IMAGE_NETWORK,
                                   input_size=native or PRESET_IMAGE_NETWORK.input_size),
                   training=replace(IMAGE_TRAINING, stop_after=PRESET_IMAGE_EPOCHS))
-    if lab.kind != "images":
-        raise ValueError("--images needs an image lab (this one is a point lab)")
+    if lab.kind != "images":  # "points" → "a point lab", "functions" → "a function lab"
+        raise ValueError(f"--images needs an image lab (this one is a {lab.kind[:-1]} "
+                         "lab); leave LAB out to train the images alone")
     lab = resized(lab, size)
     d = lab.data
     data = ImageDataSpec(size=d.size, train_fraction=d.train_fraction, seed=d.seed,

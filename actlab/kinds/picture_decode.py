@@ -64,7 +64,8 @@ def quiet_decoding():
         if previous is not None:
             previous(mode, context, message)
         else:
-            sys.stderr.write(message + "\n")
+            if sys.stderr is not None:  # a windowed app (Windows, macOS) has none
+                sys.stderr.write(message + "\n")
 
     previous = qInstallMessageHandler(handler)
     saved = capture = None

@@ -156,6 +156,18 @@ def _too_large() -> str:
     return f"the file is too large for a lab file (more than {MAX_FILE_BYTES // 2**20} MB)"
 
 
+#: the first bytes of files people pass for a lab file by mistake, and what they are
+_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+               (b"GIF8", "a GIF image"), (b"BM", "a BMP image"), (b"%PDF", "a PDF document"),
+               (b"PK\x03\x04", "a zip archive (an .npz of images is one)"),
+               (b"\x93NUMPY", "a NumPy array file"))
+
+
+def file_kind(head: bytes) -> str | None:
+    """What a file starting with ``head`` is when it is a known non-lab format."""
+    return next((what for sig, what in _SIGNATURES if head.startswith(sig)), None)
+
+
 def load_lab(path: str | os.PathLike) -> Lab:
     """Read and validate the lab file at ``path``.
 
@@ -168,7 +180,11 @@ def load_lab(path: str | os.PathLike) -> Lab:
     except TypeError:
         raise LabFileError("", f"not a file name: {_shown(path)}") from None
     try:
-        text = read_regular_file(filename, MAX_FILE_BYTES).decode("utf-8-sig")  # -sig: BOM
+        raw = read_regular_file(filename, MAX_FILE_BYTES)
+        what = file_kind(raw[:16])
+        if what:
+            raise LabFileError("", f"{what}, not a lab file", filename)
+        text = raw.decode("utf-8-sig")  # -sig: a byte order mark
         if not text.strip():
             raise LabFileError("", "the file is empty", filename)
         lab = lab_from_dict(json.loads(text, object_pairs_hook=_no_duplicates), text)

@@ -61,15 +61,15 @@ def _read_question(v: Any, path: str, kind: str, data: Any, read_claim, check_pi
         if key not in obj:
             raise LabFileError(_at(path, key), "missing")
     _text(obj["ask"], _at(path, "ask"), MAX_ASK_TEXT, empty_ok=False)
-    qkind = _choice(obj["kind"], _at(path, "kind"), "question kind", KINDS)
+    form = _choice(obj["kind"], _at(path, "kind"), "question kind", KINDS)
     for other, keys in _KIND_KEYS.items():
         for key in keys:
-            if key in obj and other != qkind:
+            if key in obj and other != form:
                 raise LabFileError(_at(path, key), f"only for {other} questions")
-    out = dict(obj, kind=qkind)
-    if qkind == "choice":
+    out = dict(obj, kind=form)
+    if form == "choice":
         _read_choices(obj, path)
-    elif qkind == "number":
+    elif form == "number":
         if "metric" not in obj:
             raise LabFileError(_at(path, "metric"), "missing: name the measured quantity "
                                                     "the answer is compared with")
@@ -91,7 +91,7 @@ def _read_question(v: Any, path: str, kind: str, data: Any, read_claim, check_pi
                                                   f"{_shown(obj['required'])}")
     if any(k in obj for k in NETWORK_KEYS):
         out = _pinned_network(out, path, read_claim)
-    elif qkind == "number" and out["metric"] == "pieces":
+    elif form == "number" and out["metric"] == "pieces":
         check_pieces(path)
     return out
 
@@ -139,7 +139,8 @@ def _check_target(target: str, path: str, kind: str, data: Any) -> None:
 
 def _pinned_network(q: dict, path: str, read_claim) -> dict:
     """``q`` with its network fields checked and completed as an expected outcome's."""
-    metric = q["metric"] if q["kind"] == "number" else "test_loss"
+    form = q["kind"]
+    metric = q["metric"] if form == "number" else "test_loss"
     claim = {k: q[k] for k in NETWORK_KEYS if k in q}
     claim.update(metric=metric, op="<", value=0)
     net = read_claim(claim, path)
@@ -174,10 +175,11 @@ def read_predictions(v: Any, path: str, questions: list[dict]) -> list[dict]:
 
 
 def _read_answer(v: Any, path: str, q: dict) -> None:
-    if q["kind"] == "choice":
+    form = q["kind"]  # "choice", "number" or "sketch"
+    if form == "choice":
         if v not in q["choices"]:
             raise LabFileError(path, f"must be one of the question's choices, got {_shown(v)}")
-    elif q["kind"] == "number":
+    elif form == "number":
         if abs(_float(v, path)) > MAX_NUMBER:
             raise LabFileError(path, f"must be within ±1e9, got {_shown(v)}")
     else:

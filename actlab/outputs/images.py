@@ -239,14 +239,13 @@ def train_images(args, lab, stem: str, out: Path, activations: list[str], epochs
         trainers = [(name, Trainer(v, data)) for name, v in variants]
     except ValueError as e:
         raise CliError(f"{args.lab or images}: {e}") from None
-    if args.instruments and not args.quiet:
-        print("actlab: --instruments covers point labs only for now; "
-              "skipped for this image lab", file=sys.stderr)
     t0 = time.perf_counter()
     train_in_lock_step([t for _, t in trainers], epochs, quiet=args.quiet, chunk=5)
     seconds = time.perf_counter() - t0
     try:
         written = _write(out, stem, trainers, seconds, LOSS_NOTE)
+        if args.instruments:
+            _write_instruments(out, written)
         if args.report:
             _write_report(out, lab, written)
     except (LabFileError, OSError, ValueError) as e:  # ValueError: a figure refused
@@ -283,6 +282,20 @@ def _write(out: Path, stem: str, trainers, seconds: float, loss_note: str) -> li
     write_text_atomic(out / "metrics.json", json_text(doc))
     return [(name, suffix, t, metrics[name or "run"])
             for (name, t), (_, suffix, _) in zip(trainers, runs)]
+
+
+def _write_instruments(out: Path, written) -> None:
+    """collapse.png of every run: the "Why non-linearity?" instrument as a figure (what
+    its convolutions merge into, the templates, the saliency of a few test images)."""
+    from actlab.engine.analysis.image_insights import image_insights
+    from actlab.engine.pictures.images import make_pictures
+    from actlab.figures import image_views as iv
+
+    for name, suffix, t, _ in written:
+        spec = t.lab.network
+        iv.collapse_png(out / f"collapse{suffix}.png", image_insights(t), make_pictures(t),
+                        spec.conv, spec.leaky_slope, t.lab.name + (f" — {name}" if suffix
+                                                                    else ""))
 
 
 def _write_report(out: Path, lab, written) -> None:

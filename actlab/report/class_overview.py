@@ -85,8 +85,8 @@ def read_class(folder, lab_name: str | None = None) -> ClassOverview:
         try:
             labs.append((path.name, load_lab(path)))
         except LabFileError as e:
-            reason = e.reason if e.path in ("", "format") else f"{e.path}: {e.reason}"
-            skipped.append(Skipped(path.name, f"not a lab file ActLab can open ({reason})"))
+            reason = e.reason if e.path == "" else f"{e.path}: {e.reason}"
+            skipped.append(Skipped(path.name, reason))
         except (OSError, ValueError, MemoryError, RecursionError) as e:
             skipped.append(Skipped(path.name, f"could not be read ({e})"))
     if not labs:
@@ -160,7 +160,7 @@ def _answers(lab, qs) -> list:
     answers: list = [None] * len(qs)
     given = [p for p in predictions(lab.guide) if 0 <= p.question < len(qs)]
     trainer = None
-    if lab.params is not None and any(qs[p.question].kind != "choice" for p in given):
+    if lab.params is not None and any(qs[p.question].form != "choice" for p in given):
         from actlab.engine.trainer import Trainer
         try:
             trainer = Trainer(lab)
@@ -169,7 +169,7 @@ def _answers(lab, qs) -> list:
     for p in given:
         q = qs[p.question]
         text = answer_text(q, p)
-        if q.kind == "choice":
+        if q.form == "choice":
             answers[p.question] = Answer(text, "right" if p.answer == q.answer else "wrong")
         elif trainer is None or isinstance(trainer, Exception):
             why = ("no trained weights in the file" if trainer is None
@@ -234,14 +234,14 @@ def _question_block(ov: ClassOverview, j: int) -> str:
         return "".join(parts)
     parts.append(f"<p class='sub'>{n} of {m} answered"
                  + (f", {m - n} skipped or not asked yet" if m > n else "") + ".</p>")
-    if q.kind in ("choice", "number"):
+    if q.form in ("choice", "number"):
         counts = Counter(a.text for a in answers)
         right = {a.text for a in answers if a.status == "right"}
-        order = list(q.choices) if q.kind == "choice" else sorted(counts, key=_number_key)
+        order = list(q.choices) if q.form == "choice" else sorted(counts, key=_number_key)
         rows = []
         for text in order + [t for t in counts if t not in order]:
             c = counts.get(text, 0)
-            mark = " ✔" if text in right or (q.kind == "choice" and text == q.answer) else ""
+            mark = " ✔" if text in right or (q.form == "choice" and text == q.answer) else ""
             rows.append(f"<tr><td valign='top'>{_esc(text)}{mark}</td>"
                         f"<td align='right' valign='top' width='40'>{c}</td>"
                         f"<td valign='top' width='170'>{_bar(c, n, PASS if mark else FAIL)}"
@@ -250,7 +250,7 @@ def _question_block(ov: ClassOverview, j: int) -> str:
                      + "</table>")
         n_right = sum(a.status == "right" for a in answers)
         judged = sum(a.status in ("right", "wrong") for a in answers)
-        what = "the right answer" if q.kind == "choice" else \
+        what = "the right answer" if q.form == "choice" else \
             f"within the tolerance of their own run's {metric_words(q.metric)}"
         parts.append(f"<p>{n_right} of {judged} judged predictions were {_esc(what)}.</p>")
         wrong = Counter(a.text for a in answers if a.status == "wrong").most_common(3)

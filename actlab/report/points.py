@@ -22,6 +22,7 @@ from pathlib import Path
 from actlab import __version__
 from actlab.atomic import write_text_atomic
 from actlab.engine.outcomes import check
+from actlab.report.predictions import predictions_parts
 from actlab.report.guide_text import paragraphs_html, verdict_detail
 from actlab.report.run_log import run_log_html, run_log_pngs
 
@@ -320,6 +321,7 @@ def report_html(lab, snapshot, dataset, images: ReportImages, src, notes: str = 
     if verdicts:
         parts.append("<h2>Expected outcomes</h2>")
         parts.append(_outcomes_table(verdicts))
+    parts += predictions_parts(lab, dataset=dataset)
 
     notes = notes if notes else str(guide.get("notes", "") or "")
     parts.append("<h2>My notes</h2>")

@@ -16,6 +16,7 @@ from pathlib import Path
 from actlab import __version__
 from actlab.engine.outcomes import check
 from actlab.report.guide_text import paragraphs_html
+from actlab.report.predictions import predictions_parts
 from actlab.report.run_log import run_log_html, run_log_pngs
 from actlab.report.points import (
     FAIL, PAGE_WIDTH, _esc, _outcomes_table, _table, _training_rows, report_head, report_tail)
@@ -85,6 +86,7 @@ def runs_report_html(lab, runs, src, have, *, kind: str, results: list[str],
     if verdicts:
         parts.append("<h2>Expected outcomes</h2>")
         parts.append(_outcomes_table(verdicts))
+    parts += predictions_parts(lab, trainers=[r.trainer for r in runs])
     if "compare" in have:
         parts.append("<h2>The runs side by side</h2>")
         parts.append(_figure(src, "compare", COMPARE_WIDTH, compare_caption))

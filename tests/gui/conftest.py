@@ -18,6 +18,34 @@ def settings_dir(tmp_path, monkeypatch):
     return folder
 
 
+def answer_prediction(dialog, log=None):
+    """Drive a "Predict first" dialog without blocking: ``log["predict"]`` (a callable
+    of the dialog) answers it, else Skip, else (the teacher requires an answer) the
+    first choice, the number shown or a diagonal line is predicted."""
+    if log is not None:
+        log["predicted"].append(dialog.question)
+        if callable(log.get("predict")):
+            log["predict"](dialog)
+            return
+    if dialog.skip_button.isEnabled():
+        dialog.skip_button.click()
+        return
+    if dialog.choice_buttons:
+        dialog.choice_buttons[0].setChecked(True)
+    if dialog.canvas is not None:
+        dialog.canvas.set_points([(-5.0, -5.0), (5.0, 5.0)])
+    dialog.predict_button.click()
+
+
+@pytest.fixture(autouse=True)
+def _predictions_never_block(monkeypatch):
+    """Pressing Play in a guided lab with prediction questions never opens a modal
+    dialog in a test (dialog_log records and answers them: log["predict"])."""
+    from actlab.gui.guide import prediction_dialog
+
+    monkeypatch.setattr(prediction_dialog, "run_dialog", answer_prediction)
+
+
 @pytest.fixture
 def dialog_log(monkeypatch):
     """Make every dialog non-blocking: errors are recorded, unsaved changes discarded."""
@@ -62,6 +90,13 @@ def dialog_log(monkeypatch):
         return answer(custom, editing) if callable(answer) else answer
 
     monkeypatch.setattr(activation_editor, "design_activation", design)
+    # "Predict first": recorded in log["predicted"], answered by log["predict"]
+    from actlab.gui.guide import prediction_dialog
+
+    log["predicted"], log["predict"] = [], None
+    monkeypatch.setattr(prediction_dialog, "run_dialog",
+                        lambda dialog: answer_prediction(dialog, log))
+
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: "")
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: "")
     log["folder"] = ""  # the folder "chosen" in a folder dialog ("" = Cancel)

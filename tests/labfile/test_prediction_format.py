@@ -1,6 +1,7 @@
 """Prediction questions (guide.predict) and the student's answers (guide.predictions):
 they round-trip through save and load, and bad ones are refused with a field path."""
 import copy
+from dataclasses import replace
 
 import pytest
 
@@ -154,3 +155,26 @@ def test_boundary_sketch_is_for_point_labs():
     with pytest.raises(LabFileError) as e:
         lab_from_dict(_function_doc(predict=q))
     assert e.value.path == "guide.predict[0].target"
+
+
+PRESET_QUESTIONS = {  # the presets that ask for a prediction, and the kind asked
+    "xor-needs-nonlinearity": "choice", "linear-collapse-xor": "sketch",
+    "functions-four-relu-pieces": "number", "images-two-3x3-are-one-5x5": "choice",
+    "images-max-pooling-is-nonlinear": "choice", "images-uci-digits-templates": "choice",
+}
+
+
+@pytest.mark.parametrize("name, kind", sorted(PRESET_QUESTIONS.items()))
+def test_presets_ask_for_predictions_about_the_network_they_teach(name, kind):
+    from actlab.engine.predictions import questions
+
+    lab = load_preset(name)
+    q, = questions(lab.guide, getattr(lab.network, "custom", ()))
+    assert q.form == kind and q.explain and not q.required
+    # the question is about the lab's own network (or, for XOR, its linear version)
+    if name == "xor-needs-nonlinearity":
+        assert q.mismatch(lab) and not q.mismatch(
+            replace(lab, network=replace(lab.network, activations=("linear",))))
+    else:
+        assert not q.mismatch(lab)
+    assert lab_from_dict(lab_to_dict(lab)).guide["predict"] == lab.guide["predict"]

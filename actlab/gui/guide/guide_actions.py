@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction
 
 from actlab.gui import dialogs
 from actlab.gui.guide.guide_panel import GuidePanel, has_guide, lab_with_notes
+from actlab.gui.guide.prediction_flow import PredictionFlow
 from actlab.gui.guide.run_recorder import RunRecorder
 from actlab.gui.settings import last_folder, set_last_folder
 from actlab.gui.guide.teacher_mode import apply_teacher_mode
@@ -65,6 +66,7 @@ class GuideActions:
             menus.file.insertSeparator(quit_action)
         self.recorder = RunRecorder(self.w)  # the run log (every run, saved with the lab)
         self.recorder.recorded.connect(self._show_runs)
+        self.predictions = PredictionFlow(self.w, self.guide_panel.extras_box)
         self.guide_panel.notesChanged.connect(self._guide_notes_changed)
         self.guide_panel.reportRequested.connect(self.write_report_dialog)
         self._guide_seen: tuple | None = None
@@ -80,6 +82,7 @@ class GuideActions:
         self.recorder.lab_opened()
         self.guide_panel.set_lab(self.w.lab)
         self._show_runs()
+        self.predictions.lab_opened()
         apply_teacher_mode(self.w, self.w.lab.guide)
         self._guide_seen = None
         if has_guide(self.w.lab.guide):
@@ -96,6 +99,10 @@ class GuideActions:
         if pub is not None and pub.generation == self.w._generation:
             self.guide_panel.show_progress(self.w.lab, pub.snapshot.history,
                                            pub.snapshot.params)
+
+    def before_play(self) -> bool:
+        """Ask the guide's open prediction questions; False: the student cancelled."""
+        return self.predictions.before_play()
 
     def guide_shown(self) -> bool:
         """True when the Guide page is in front of an unfolded side panel."""

@@ -257,6 +257,9 @@ class GuidePanel(QtWidgets.QWidget):
         head.addWidget(self.summary_label)
         lay.addLayout(head)
         lay.addLayout(self.outcomes_box)
+        # other parts of the guide add their widgets here (the predictions, prediction_flow)
+        self.extras_box = QtWidgets.QVBoxLayout()
+        lay.addLayout(self.extras_box)
         self.run_list = RunList()  # "Your runs": filled by GuideActions from the run log
         lay.addWidget(self.run_list)
         lay.addWidget(self.locks_label)

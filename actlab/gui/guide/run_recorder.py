@@ -54,6 +54,11 @@ class RunRecorder(QtCore.QObject):
             return False
         return self._record(self.w.lab, pub, self._thumbnail())
 
+    def upcoming_number(self) -> int:
+        """The number of the run Play trains next: the current one when its weights
+        train on, else a new one."""
+        return self._number if self._number is not None else next_number(self.runs)
+
     def tick(self) -> None:
         """A few times a second: record a run that has stopped training."""
         if not self.w._playing:

@@ -95,6 +95,9 @@ class InsightsFeed:
         computed afresh when due and, while ``playing``, at least INSIGHTS_INTERVAL after
         the last one; else the last one.  None when no instrument is on screen."""
         want_insights, selection = self._wants
+        # the trainer keeps its per-epoch gradient record only while a view shows it
+        # (the gradient-flow view is one of the insights views): off, an epoch skips it
+        trainer.record_gradients = want_insights
         if not want_insights and selection is None:
             return None
         images = isinstance(trainer.network, ConvNetwork)  # an image lab's insights

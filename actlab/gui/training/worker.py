@@ -35,9 +35,9 @@ from actlab.engine.data.build import build_dataset
 from actlab.engine.pictures.curve import make_curve_picture
 from actlab.engine.pictures.images import make_pictures
 from actlab.engine.analysis.insights import GradientLog
-from actlab.engine.trainer import Trainer, output_kind
+from actlab.engine.trainer import Trainer
 from actlab.engine.snapshot import Snapshot
-from actlab.lab import DataSpec, ImageDataSpec, Lab, TrainingSpec
+from actlab.lab import Lab, TrainingSpec
 
 from actlab.gui.training.insights_feed import InsightsFeed, InsightsPack
 from actlab.gui.training.thread_handle import LoopWorker
@@ -193,14 +193,21 @@ class TrainingWorker(LoopWorker):
         lab).  ``lab=None`` leaves no Trainer (an empty data set).  On failure emits
         ``loadFailed`` and keeps the old one."""
         try:
-            # a click on the surface and a drawing added keep the weights: only point
-            # and image data are edited so
-            if lab is not None and keep_weights and self._trainer is not None \
-                    and isinstance(lab.data, (DataSpec, ImageDataSpec)):
+            # a click on the surface and a drawing added keep the weights: the new
+            # Trainer takes them when they fit its layers (every model refuses weights of
+            # another shape), else it starts afresh
+            trainer = None
+            if lab is not None and keep_weights and self._trainer is not None:
                 if dataset is None:
                     dataset = build_dataset(lab.data)
-                lab = self._with_current_weights(lab, dataset)
-            trainer = Trainer(lab, dataset) if lab is not None else None
+                carried = self._with_current_weights(lab, dataset)
+                if carried is not lab:
+                    try:
+                        trainer, lab = Trainer(carried, dataset), carried
+                    except ValueError:  # the data changed the layers (classes, size)
+                        trainer = None
+            if trainer is None and lab is not None:
+                trainer = Trainer(lab, dataset)
         except Exception as e:  # a bad lab must never kill the thread
             self.loadFailed.emit(generation, str(e))
             return
@@ -220,22 +227,11 @@ class TrainingWorker(LoopWorker):
             self._timer.start()
 
     def _with_current_weights(self, lab: Lab, dataset) -> Lab:
-        """``lab`` carrying the current weights and history, when they fit its layers."""
+        """``lab`` carrying the current weights and history when its network and features
+        are the ones trained (the Trainer checks that the weights fit its layers)."""
         with self._lock:
             old = self._trainer.to_lab()
         if old.params is None or lab.features != old.features or lab.network != old.network:
-            return lab
-        if isinstance(lab.data, ImageDataSpec):
-            # a CNN's layer shapes are its network spec (input size and classes included):
-            # the same spec and data that fit it take the same weights
-            if (dataset.size, dataset.n_classes) != (lab.network.input_size,
-                                                     lab.network.n_classes):
-                return lab
-            return replace(lab, params=_frozen_params(old.params), history=old.history)
-        _, n_out = output_kind(dataset.problem, dataset.n_classes)
-        sizes = (len(lab.features), *lab.network.hidden, n_out)
-        want = [((sizes[i], sizes[i + 1]), (sizes[i + 1],)) for i in range(len(sizes) - 1)]
-        if [(W.shape, b.shape) for W, b in old.params] != want:
             return lab
         return replace(lab, params=_frozen_params(old.params), history=old.history)
 
