@@ -54,6 +54,14 @@ class Evaluation(Protocol):
         """The largest |value| inside the network on the rows checked (NaN if one is
         NaN): divergence check 4.  Call right after :meth:`run`."""
 
+    #: how many steps :meth:`steps` takes (1: it cannot be split)
+    n_steps: int
+
+    def steps(self):
+        """:meth:`run` as a generator that yields between ``n_steps`` steps and returns
+        the row, bit for bit that of :meth:`run` (the parameters must not change
+        meanwhile): a long evaluation split so a window can answer between the steps."""
+
 
 @runtime_checkable
 class EpochProgram(Protocol):
@@ -68,6 +76,15 @@ class EpochProgram(Protocol):
         last minibatch.  Returns the epoch's mean minibatch loss when the program measures
         it on the way — the trainer then judges divergence on it before it evaluates the
         weights — or None: the trainer judges the epoch by its evaluation."""
+
+    #: how many steps :meth:`steps` takes for one epoch (1: the epoch cannot be split)
+    n_steps: int
+
+    def steps(self, rng: np.random.Generator, start: GradientHook | None,
+              end: GradientHook | None):
+        """:meth:`run` as a generator that yields between ``n_steps`` steps (minibatches)
+        and returns what :meth:`run` returns, bit for bit the same epoch when nothing in
+        between touches the parameters, the optimizer or ``rng``."""
 
 
 @runtime_checkable

@@ -31,3 +31,10 @@ class Snapshot:
     # kinks and pieces); None for a point lab (its pictures are the surface) or when none
     # were made
     pictures: object = None
+    # how far the epoch under way is (0 <= progress < 1; 0: none, the numbers and
+    # parameters are those the history ends with) — see Trainer.train_steps
+    progress: float = 0.0
+    # while an epoch is under way (and before an image lab's first epoch) the four numbers
+    # are measured on a fixed subsample: (training images, test images) it holds; None: on
+    # every image (the history's values)
+    sample: tuple | None = None

@@ -2,7 +2,10 @@
 
 The GUI runs a :class:`Trainer` on a worker thread and asks for a :class:`Snapshot` when it
 wants to draw; the CLI iterates the same object.  Pause, step and stop happen between
-epochs, never in the middle of an update.  The same seed gives the same run bit for bit:
+epochs — or, for an image lab whose epoch may take seconds, between the steps of one
+(:meth:`Trainer.train_steps`: a minibatch, or a piece of the epoch's closing evaluation) —
+never in the middle of an update.  The same seed gives the same run bit for bit, in whole
+epochs or in steps:
 initial weights come from ``default_rng([seed, 0])`` and minibatch order from
 ``default_rng([seed, 1])``, so runs that differ only in activation share both.
 
@@ -24,6 +27,7 @@ import numpy as np
 from actlab.lab import Lab, TrainingSpec
 from actlab.engine.activations.lookup import canonical_name
 from actlab.engine.data.build import build_dataset
+from actlab.engine.display_sample import DisplaySample
 from actlab.engine.divergence import VALUE_LIMIT, diagnose, runaway_factor
 from actlab.engine.history import (COLUMNS, GradientHistory, History, LayerGradientSizes,
                                    expected_epochs)
@@ -117,6 +121,15 @@ class Trainer:
         self._grid = None
         self._rate = 0.0
         self._rate_t0 = (time.perf_counter(), self.epoch)
+        # the epoch under way when training goes step by step (train_steps): its
+        # generator, the work done and to do (for ``progress``), whether its training
+        # pass has begun (the parameters are then no longer those the history ends with)
+        # and is under way (a setting that needs a new program waits in _pending)
+        self._work = None
+        self._work_done = self._work_total = 0
+        self._started = self._in_pass = False
+        self._pending: TrainingSpec | None = None
+        self._sample = DisplaySample(self.network, self._rows)  # see sample_evaluation
         self.training: TrainingSpec | None = None
         self.optimizer = None
         self.set_training(lab.training)
@@ -135,6 +148,11 @@ class Trainer:
         without touching the weights (a new optimizer kind starts with fresh state)."""
         spec = normalized(replace(self.lab, training=spec)).training
         old = self.training
+        if self._in_pass and (self._pending is not None or self._recompiles(old, spec)):
+            # the epoch's minibatches are bound to the old program: a new batch size,
+            # optimizer or regulariser starts with the next epoch, as between epochs
+            self._pending = spec
+            return
         self.training = spec
         net = self.network
         recompile = (old is None or old.batch_size != spec.batch_size
@@ -154,6 +172,13 @@ class Trainer:
         if recompile:
             self._compile()
         self.lab = replace(self.lab, training=spec)
+
+    def _recompiles(self, old: TrainingSpec | None, spec: TrainingSpec) -> bool:
+        """Whether :meth:`set_training` from ``old`` to ``spec`` needs a new program."""
+        reg = regularization_kind(spec.regularization) if spec.reg_rate > 0 else "none"
+        return (old is None or old.batch_size != spec.batch_size
+                or old.reshuffle != spec.reshuffle or old.optimizer != spec.optimizer
+                or old.momentum != spec.momentum or reg != self._reg)
 
     def _compile(self) -> None:
         """A new epoch program: the model's, bound to the rows, the batch size, the
@@ -188,7 +213,8 @@ class Trainer:
         return bool(self.diverged) or (stop is not None and self.epoch >= stop)
 
     def train_epoch(self) -> bool:
-        """One pass over the training data.  Returns False (and sets ``diverged`` to a
+        """One pass over the training data (or the rest of the epoch :meth:`train_steps`
+        left under way).  Returns False (and sets ``diverged`` to a
         sentence saying what happened) when the run diverged — a parameter or a loss stopped
         being finite, the loss ran away, or values grew too large to draw (see
         :mod:`.divergence`).  The parameters are then put back to those of the last good
@@ -204,12 +230,88 @@ class Trainer:
 
     def _train_epoch(self) -> bool:
         """:meth:`train_epoch`, called under ``np.errstate(all="ignore")``."""
-        if self.diverged:
-            return False
-        start_loss = self._loss_start if self._loss_start is not None else self._start_loss()
+        if self._work is None:
+            if self.diverged:
+                return False
+            self._begin_epoch()
+        self._version += 1
+        while True:
+            try:
+                next(self._work)
+            except StopIteration as done:
+                self._end_epoch()
+                return done.value
+            except BaseException:  # an engine error: the epoch cannot go on
+                self._end_epoch()
+                raise
+
+    def train_steps(self, steps: int, to_epoch_end: bool = False) -> int:
+        """Train up to ``steps`` steps — minibatches of an image lab's epoch, or pieces of
+        its evaluation at the epoch's end (a point or function lab's epoch is one step) —
+        ending epochs on the way as :meth:`train_epoch` does, so any run of steps gives
+        the epochs of :meth:`train` bit for bit.  An epoch stopped part way (``progress``
+        between 0 and 1) goes on with the same minibatch order at the next call.  Stops
+        early on divergence, at the lab's ``stop_after``, and with ``to_epoch_end`` where
+        an epoch ends.  Returns the steps done."""
+        done = 0
+        stop = self.training.stop_after
+        while done < steps:
+            if self._work is None:
+                if self.diverged or (stop is not None and self.epoch >= stop):
+                    break
+                self._begin_epoch()
+            self._version += 1
+            done += 1
+            try:
+                with np.errstate(all="ignore"):
+                    self._work_done += next(self._work) or 0
+            except StopIteration as end:
+                self._end_epoch()
+                if not end.value or to_epoch_end:
+                    break
+            except BaseException:  # an engine error: the epoch cannot go on
+                self._end_epoch()
+                raise
+        return done
+
+    @property
+    def progress(self) -> float:
+        """How far the epoch under way is, from 0 (none under way: the parameters are
+        those the history ends with) to below 1 — by the work done, a minibatch counting
+        three times its images and the epoch's closing evaluation once per image."""
+        if self._work is None:
+            return 0.0
+        return min(self._work_done / max(self._work_total, 1), 0.999)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """The steps of one epoch's training pass (see :meth:`train_steps`): its
+        minibatches for an image lab, 1 for a point or function lab."""
+        return self._program.n_steps
+
+    def _begin_epoch(self) -> None:
+        self._work = self._epoch_work()
+        self._work_done = 0
+        self._work_total = 3 * self.n_train + (
+            self._evaluation.n_steps > 1) * (len(self._rows[1]) + len(self._rows[3])) * (
+            1 + (self._loss_start is None))
+
+    def _end_epoch(self) -> None:
+        self._work = None
+        self._started = self._in_pass = False
+
+    def _epoch_work(self):
+        """The steps of one epoch (see :meth:`train_steps`); returns what
+        :meth:`train_epoch` returns."""
+        if self._loss_start is None:  # the scale of "ran away": the starting loss
+            row = yield from self._evaluation.steps()
+            self._evaluated_at = self._version
+            self._loss_start = float(row[0])
+            yield 0
+        start_loss = self._loss_start
         P = self.network.flat
         np.copyto(self._good, P)
-        self._version += 1
+        self._started = self._in_pass = True
         if self.record_gradients:
             end = self._record_end
             start = self._record_start if (self.history.epochs_done == 0
@@ -217,7 +319,11 @@ class Trainer:
         else:
             start = end = None
         self._end_row = None
-        loss = self._program.run(self._shuffle_rng, start, end)
+        loss = yield from self._program.steps(self._shuffle_rng, start, end)
+        self._in_pass = False
+        if self._pending is not None:  # settings that waited for the pass to end
+            spec, self._pending = self._pending, None
+            self.set_training(spec)
         evaluation = self._evaluation
         if loss is None:  # judge the evaluation, which is also the history row
             row = evaluation.run()
@@ -240,7 +346,10 @@ class Trainer:
             self._diverge(what)
             return False
         if loss is not None:
-            row = self._evaluate_row()
+            if self._evaluation.n_steps > 1:
+                yield 0
+            row = yield from self._evaluation.steps()
+            self._evaluated_at = self._version
             if not (math.isfinite(row[0]) and (not self._has_test or math.isfinite(row[1]))):
                 # the epoch's checks passed but a whole-set loss did not (the weights are
                 # finite, so they stay)
@@ -366,13 +475,43 @@ class Trainer:
             raise TypeError(f"the evaluation of {self.kind} labs keeps no predicted classes")
         return self._evaluation.predicted
 
+    def sample_evaluation(self) -> tuple[np.ndarray, tuple, tuple]:
+        """The current weights measured on a fixed subsample — what a window shows while
+        an epoch is under way, when a whole evaluation would cost as much as the epoch:
+        ``(row, (train_index, train_predicted), (test_index, test_predicted))`` (see
+        :class:`.display_sample.DisplaySample`), the row as :meth:`evaluate`'s values on
+        the subsample.  Computed once per weight change."""
+        return self._sample.measure(self._version)
+
+    @property
+    def on_sample(self) -> bool:
+        """Whether a snapshot measures the weights on the fixed subsample of
+        :meth:`sample_evaluation`: while an epoch is under way, and before the first
+        epoch of a lab that trains in steps (its whole evaluation is part of that epoch's
+        steps, so a large lab shows its first picture without waiting for it)."""
+        return bool(self.progress) or (self._program.n_steps > 1 and not len(self.history))
+
+    def shown_predictions(self) -> tuple[tuple, tuple]:
+        """``((train_index, train_predicted), (test_index, test_predicted))`` for a
+        window to draw: between epochs every image's class (index None: all of them, from
+        :meth:`predictions`), while :attr:`on_sample` those of the fixed subsample of
+        :meth:`sample_evaluation`."""
+        if self.on_sample:
+            shown = self.sample_evaluation()[1:]
+            # a subsample that is the whole split (a small lab) is every image
+            return tuple((None if len(i) == len(y) else i, p)
+                         for (i, p), y in zip(shown, (self._rows[1], self._rows[3])))
+        tp, vp = self.predictions()
+        return (None, tp), (None, vp)
+
     def epochs_per_second(self) -> float:
         """Training speed over the last half second or so."""
         now = time.perf_counter()
         t0, e0 = self._rate_t0
         if now - t0 >= 0.5:
-            self._rate = (self.epoch - e0) / (now - t0)
-            self._rate_t0 = (now, self.epoch)
+            done = self.epoch + self.progress  # an image lab's epoch under way counts
+            self._rate = (done - e0) / (now - t0)
+            self._rate_t0 = (now, done)
         return self._rate
 
     # ------------------------------------------------------------------ reading out
@@ -391,9 +530,17 @@ class Trainer:
         """A frozen picture of the run now: metrics, history, parameters (read-only
         copies) and, for a kind with a surface, the surface on a ``grid``×``grid`` grid
         (or none) with every hidden neuron's picture when ``neurons``."""
-        # after a hand edit the last history row describes the weights before it
+        # after a hand edit the last history row describes the weights before it; in
+        # an epoch under way the weights are measured on the display's subsample
         fresh = len(self.history) == 0 or self._edited
-        metrics = self.evaluate() if fresh else self.history.last()
+        progress, sample = self.progress, None
+        if self.on_sample:
+            row, (itr, _), (ite, _) = self.sample_evaluation()
+            metrics = dict(zip(COLUMNS, (float(v) for v in row)))
+            if (len(itr), len(ite)) != (len(self._rows[1]), len(self._rows[3])):
+                sample = (len(itr), len(ite))
+        else:
+            metrics = self.evaluate() if fresh else self.history.last()
         surface, neuron_imgs = None, ()
         extent = EXTENT if self._kind.grid is not None else 0.0
         if grid and self._kind.grid is not None:
@@ -409,7 +556,7 @@ class Trainer:
         return Snapshot(epoch=self.epoch, history=self.history.view(), params=params,
                         surface=surface, neurons=neuron_imgs, extent=extent,
                         diverged=self.diverged, epochs_per_second=self.epochs_per_second(),
-                        stopped=self.finished, **metrics)
+                        stopped=self.finished, progress=progress, sample=sample, **metrics)
 
     # ------------------------------------------------------------------ rows and points
     def train_rows(self) -> tuple[np.ndarray, np.ndarray]:
@@ -442,6 +589,20 @@ class Trainer:
 
     def to_lab(self) -> Lab:
         """The lab with the current trained parameters and history (after a divergence:
-        the last good parameters, which are finite)."""
-        return replace(self.lab, params=tuple(self.network.get_params()),
+        the last good parameters, which are finite).  While an epoch is under way (see
+        :meth:`train_steps`) the parameters are those its history ends with — the ones
+        the epoch started from — so a saved lab's weights and numbers always agree."""
+        return replace(self.lab, params=tuple(self._epoch_params()),
                        history=self.history.to_dict())
+
+    def _epoch_params(self) -> list:
+        """Copies of the parameters the history ends with (see :meth:`to_lab`)."""
+        net = self.network
+        if not self._started:
+            return net.get_params()
+        now = net.flat.copy()
+        np.copyto(net.flat, self._good)  # every W, b is a view of flat
+        try:
+            return net.get_params()
+        finally:
+            np.copyto(net.flat, now)

@@ -34,6 +34,11 @@ class ConvEpoch:
         self._reg, self._step = update.reg_ops, update.step_ops
         self._reg_term = update.reg_term if update.reg_ops else None
 
+    @property
+    def n_steps(self) -> int:
+        """Steps of :meth:`steps` in one epoch: one per minibatch."""
+        return -(-self.n // self.batch_size)
+
     def run(self, rng: np.random.Generator, start=None, end=None) -> float:
         """One epoch (see :class:`~actlab.engine.model.EpochProgram`); returns the mean
         minibatch loss (each minibatch's loss weighted by its size).
@@ -42,6 +47,22 @@ class ConvEpoch:
         of images *in file order*, computed before the shuffle: recording it takes no
         random numbers, so it changes no bit of training.  ``end`` gets the last
         minibatch's gradient with the regulariser's term still in it, and that term."""
+        work = self.steps(rng, start, end)
+        while True:
+            try:
+                next(work)
+            except StopIteration as done:
+                return done.value
+
+    def steps(self, rng: np.random.Generator, start=None, end=None):
+        """The epoch of :meth:`run` as a generator that yields after each minibatch but
+        the last (``n_steps`` steps in all; each yield says about how much work the step
+        was: three times its images, a backward pass costing about two forward passes) and
+        returns the mean minibatch loss: the same
+        calls in the same order, so an epoch run step by step — with anything in between
+        that leaves the parameters, the optimizer and ``rng`` alone — is bit for bit the
+        epoch of :meth:`run`.  ``start`` and ``end`` run in the step of the first and of
+        the last minibatch."""
         net, n, bs = self.net, self.n, self.batch_size
         if start is not None:
             net._gradients(net._images(self._X[:bs]), net._labels(self._y_given[:bs], bs))
@@ -51,7 +72,10 @@ class ConvEpoch:
         np.take(self._x, perm, axis=1, out=xb)
         np.take(self._y, perm, out=yb)
         total = 0.0
+        m = 0
         for s in range(0, n, bs):
+            if s:
+                yield 3 * m  # images through the network, backward counted as two
             m = min(bs, n - s)
             total += net._gradients(xb[:, s:s + m], yb[s:s + m]) * m
             for f, args in self._reg:
@@ -74,17 +98,49 @@ class ConvEvaluation:
         self.x_max = float(np.abs(net._images(X_train)).max())
         self.predicted: tuple | None = None
 
-    def _measure(self, X, y) -> tuple[float, float, np.ndarray]:
+    @staticmethod
+    def _scores(z, y) -> tuple[float, float, np.ndarray]:
         if len(y) == 0:
             return math.nan, math.nan, np.zeros(0, dtype=np.int64)
-        z = self.net.logits(X)
         loss = softmax_cross_entropy(z.T, np.asarray(y, dtype=np.int64))
         pred = np.argmax(z, axis=1)
         return float(loss), float(np.mean(pred == y)), pred
 
     def run(self) -> np.ndarray:
         """``[train_loss, test_loss, train_accuracy, test_accuracy]`` (data loss)."""
-        (tl, ta, tp), (vl, va, vp) = (self._measure(X, y) for X, y in self._sets)
+        work = self.steps()
+        while True:
+            try:
+                next(work)
+            except StopIteration as done:
+                return done.value
+
+    @property
+    def n_steps(self) -> int:
+        """Steps of :meth:`steps`: one per chunk of images the network takes at once."""
+        c = self.net.chunk
+        return max(1, sum(-(-len(y) // c) for _, y in self._sets))
+
+    def steps(self):
+        """:meth:`run` as a generator that yields between chunks of images (``n_steps``
+        steps in all; each yield is the number of images of the step) and returns the
+        row.  The logits are computed chunk by chunk as :meth:`ConvNetwork.logits` does,
+        and the loss over all of them at the end, so the row is bit for bit that of
+        :meth:`run` whatever runs between the steps, as long as the parameters stay."""
+        net, c, first = self.net, self.net.chunk, True
+        logits = []
+        for X, y in self._sets:
+            x = net._images(X)
+            z = np.empty((x.shape[1], net.n_classes))
+            for s in range(0, x.shape[1], c):
+                if not first:
+                    yield done  # the images of the step just done
+                first = False
+                z[s:s + c] = net._forward(x[:, s:s + c]).T
+                done = z[s:s + c].shape[0]
+            logits.append(z)
+        (tl, ta, tp), (vl, va, vp) = (self._scores(z, y) for z, (_, y) in
+                                      zip(logits, self._sets))
         for p in (tp, vp):
             p.flags.writeable = False
         self.predicted = (tp, vp)

@@ -127,6 +127,14 @@ class DenseEpoch:
             f(*args)
         return None
 
+    #: a dense epoch is one compiled list of calls: one step
+    n_steps = 1
+
+    def steps(self, rng: np.random.Generator, start=None, end=None):
+        """:meth:`run` as a generator of one step (it yields nothing)."""
+        return self.run(rng, start, end)
+        yield  # unreachable: makes this a generator
+
 
 class Evaluator:
     """Train and test loss and accuracy of a dense network on fixed rows, into
@@ -190,6 +198,13 @@ class Evaluator:
         for f, args in self.ops:
             f(*args)
         return self.result
+
+    n_steps = 1  # one compiled list of calls
+
+    def steps(self):
+        """:meth:`run` as a generator of one step (it yields nothing)."""
+        return self.run()
+        yield  # unreachable: makes this a generator
 
     def largest_value(self) -> float:
         """The largest |pre-activation| of any layer on any row in the last :meth:`run`

@@ -50,6 +50,9 @@ class ImagePictures:
     gallery_pred: np.ndarray        # (n,) int
     confusion: np.ndarray           # (n_classes, n_classes) counts, rows = truth
     class_names: tuple
+    # the images of the split the confusion matrix counts while an epoch is under way
+    # (the trainer's fixed subsample, see Trainer.sample_evaluation); None: all of them
+    counted: int | None = None
 
 
 def gallery_indices(labels: np.ndarray, n: int = GALLERY) -> np.ndarray:
@@ -63,6 +66,19 @@ def gallery_indices(labels: np.ndarray, n: int = GALLERY) -> np.ndarray:
         out.extend(int(p[rank]) for p in per_class if rank < len(p))
         rank += 1
     return np.array(sorted(out[:n]), dtype=np.int64)
+
+
+def display_sample(labels: np.ndarray, n: int, gallery: bool = True) -> np.ndarray:
+    """The sorted indices of a fixed subsample of about ``n`` of ``labels`` (all of them
+    when there are few more): ``n`` evenly spaced ones, so the classes keep their shares
+    however the images are ordered, and with ``gallery`` the gallery's images
+    (:func:`gallery_indices`), so the gallery can show their answers."""
+    k = len(labels)
+    if k <= n + GALLERY:
+        return read_only(np.arange(k, dtype=np.int64), np.int64)
+    even = np.linspace(0, k - 1, n).round().astype(np.int64)
+    return read_only(np.union1d(even, gallery_indices(labels)) if gallery else even,
+                     np.int64)
 
 
 def layer_title(i: int, conv) -> str:
@@ -89,8 +105,11 @@ def make_pictures(trainer, probe: int = 0, split: str = "test",
         split = "train"
     x = ds.x_test if split == "test" else ds.x_train
     y = ds.y_test if split == "test" else ds.y_train
-    pred_train, pred_test = trainer.predictions()
-    pred = pred_test if split == "test" else pred_train
+    # every image's answer between epochs; in an epoch under way those of the fixed
+    # subsample (which holds the gallery's images)
+    shown_train, shown_test = trainer.shown_predictions()
+    shown, pred = shown_test if split == "test" else shown_train
+    y_shown = y if shown is None else y[shown]
     probe = int(min(max(probe, 0), len(y) - 1))
     net = trainer.network
     maps = net.forward_maps(x[probe])[1:]  # aligned with net.layers
@@ -113,12 +132,18 @@ def make_pictures(trainer, probe: int = 0, split: str = "test",
         out.append(LayerPictures(i, layer_title(i, spec), spec.activation, read_only(K), read_only(b),
                                  read_only(d["pre"]), read_only(d["post"]), read_only(d["pooled"])))
     idx = gallery_indices(y, gallery)
+    at = idx if shown is None else np.minimum(np.searchsorted(shown, idx), len(shown) - 1)
+    if shown is not None and not (len(pred) == len(shown) and np.array_equal(shown[at], idx)):
+        at = None  # not a gallery of the subsample (a custom size): no answers to show
     scores = trainer.predict_images(x[probe:probe + 1])[0]
     return ImagePictures(
         split=split, probe=probe, image=read_only(x[probe, 0]), label=int(y[probe]),
         scores=read_only(scores), layers=tuple(out), gallery=read_only(idx, np.int64),
         gallery_images=read_only(x[idx, 0]), gallery_true=read_only(y[idx], np.int64),
-        gallery_pred=read_only(pred[idx] if len(pred) else np.zeros(len(idx)), np.int64),
-        confusion=read_only(confusion_matrix(y, pred, ds.n_classes) if len(pred) == len(y)
-                      else np.zeros((ds.n_classes,) * 2), np.int64),
-        class_names=tuple(ds.class_names))
+        gallery_pred=read_only(pred[at] if len(pred) and at is not None
+                               else np.zeros(len(idx)), np.int64),
+        confusion=read_only(confusion_matrix(y_shown, pred, ds.n_classes)
+                            if len(pred) == len(y_shown) else np.zeros((ds.n_classes,) * 2),
+                            np.int64),
+        class_names=tuple(ds.class_names),
+        counted=None if shown is None else len(shown))

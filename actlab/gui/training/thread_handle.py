@@ -105,7 +105,7 @@ class LoopWorker(QObject):
     # ------------------------------------------------------------ commands
     @Slot()
     def pause(self) -> None:
-        was = self._playing
+        was = self._end_step() or self._playing
         self._set_playing(False)
         self._timer.stop()
         if was and self._has_work():
@@ -146,6 +146,11 @@ class LoopWorker(QObject):
             target = self._chunk_seconds * done / max(dt, 1e-9)
             self._per_chunk = int(max(1, min(target, 2 * n, self._max_per_chunk)))
         return done
+
+    def _end_step(self) -> bool:
+        """Stop a step that goes on over several chunks; True if one was under way
+        (pause() then publishes where it stopped).  None here."""
+        return False
 
     def _tick(self) -> None:
         raise NotImplementedError

@@ -48,6 +48,9 @@ class TrainingThread(WorkerHandle):
         super().pause()
 
     def step(self) -> None:
+        # a Pause pressed before this Step is behind it (its queued pause() arrives
+        # first); one pressed after stops the step where it is
+        self.worker.pause_pending.clear()
         self._step.emit()
 
     def reset(self, new_seed: bool = False) -> None:

@@ -8,7 +8,10 @@ rate however many epochs a second the engine manages (DESIGN.md: draw at a fixed
 
 While playing the worker trains in chunks of about :data:`CHUNK_SECONDS` and returns to
 its event loop between chunks (a zero-interval single-shot timer), so a Pause, Step or a
-new learning rate is handled within one chunk.  Every snapshot is tagged with the
+new learning rate is handled within one chunk.  A chunk is some epochs of a point or
+function lab, and some steps of an image lab's epoch (minibatches, or pieces of the
+evaluation that ends it: ``Trainer.train_steps``), so an image lab of 20,000 images answers
+as quickly as a small one; its Step trains on to the end of the epoch in chunks too.  Every snapshot is tagged with the
 *generation* of the load that made its Trainer and a sequence number, so the GUI can drop
 stale ones (a snapshot of an old network, or one it has already drawn).
 :class:`~actlab.gui.training_thread.TrainingThread` is the GUI side's handle.
@@ -59,6 +62,12 @@ PICTURE_SHARE = 0.25
 # ~1-2 ms (one image's forward pass; the predictions come from the epoch's evaluation),
 # so they are remade at most this often while playing (the issue asks for >= 5 Hz).
 IMAGE_PICTURE_INTERVAL = 0.1
+# An image lab trains its epochs step by step (a minibatch, or a piece of the closing
+# evaluation, per step: Trainer.train_steps), so Pause and Step answer within a chunk
+# however many images there are.  While an epoch is under way a fresh snapshot measures
+# the weights on the trainer's fixed subsample (~35 ms for 28 px Digits), so it is remade
+# at most this often; the snapshots in between carry it with the epoch's progress moved on.
+MID_EPOCH_INTERVAL = 0.15
 # A function lab's curve picture (~1 ms): 25 times a second while playing is smooth.
 CURVE_INTERVAL = 0.04
 
@@ -130,8 +139,10 @@ class TrainingWorker(LoopWorker):
         self.pause_pending = threading.Event()
         self._probe = ("test", 0)  # the image lab's probed image: (split, index)
         # an image or function lab's own pictures, see _kind_picture:
-        # (trainer, epoch, key, pictures, time made)
+        # (trainer, (epoch, progress), key, pictures, time made)
         self._kind_pictures = None
+        self._stepping = False  # Step of an image lab: training on to the epoch's end
+        self._mid_epoch_snap = None  # (trainer, epoch, probe, snapshot, time made)
 
     # ------------------------------------------------------------ thread-safe reads
     def current_lab(self) -> tuple[int, Lab] | None:
@@ -207,6 +218,7 @@ class TrainingWorker(LoopWorker):
             self._feed.new_run()
             self._kind_pictures = None  # the probe stays: the student chose it
         self._per_chunk = 1
+        self._stepping = False
         if trainer is None:
             self._set_playing(False)
             return
@@ -226,6 +238,7 @@ class TrainingWorker(LoopWorker):
     @Slot()
     def play(self) -> None:
         self.pause_pending.clear()
+        self._stepping = False
         trainer = self._trainer
         if trainer is None or self._stop.is_set():
             return
@@ -243,16 +256,33 @@ class TrainingWorker(LoopWorker):
 
     @Slot()
     def step(self) -> None:
-        """Pause and train exactly one epoch."""
+        """Pause and train exactly one epoch — for an image lab, on to the end of the
+        epoch: a whole one from an epoch's end, the rest of the epoch a Pause stopped part
+        way.  An image lab's step goes on in chunks like Play (its pictures follow, and a
+        Pause stops it where it is)."""
         self._set_playing(False)
         self._timer.stop()
+        self._stepping = False
         trainer = self._trainer
         if trainer is None:
+            return
+        if self._in_steps(trainer) and not trainer.finished:
+            self._stepping = True
+            self._timer.start()
             return
         with self._lock:
             trainer.train(1)
         self._publish()
         self._report_end(trainer)
+
+    @staticmethod
+    def _in_steps(trainer: Trainer) -> bool:
+        """Whether ``trainer`` trains in steps smaller than an epoch (image labs)."""
+        return trainer.steps_per_epoch > 1
+
+    def _end_step(self) -> bool:
+        was, self._stepping = self._stepping, False
+        return was
 
     @Slot(bool)
     def reset(self, new_seed: bool = False) -> None:
@@ -271,6 +301,7 @@ class TrainingWorker(LoopWorker):
             self._trainer, self._lab = trainer, lab
             self._feed.new_run()
         self._per_chunk = 1
+        self._stepping = False
         if new_seed:
             self.labChanged.emit(lab)
         self._publish()
@@ -324,11 +355,25 @@ class TrainingWorker(LoopWorker):
     @Slot()
     def _tick(self) -> None:
         trainer = self._trainer
-        if not self._playing or self._stop.is_set() or trainer is None:
+        stepping = self._stepping and not self._playing
+        if not (self._playing or stepping) or self._stop.is_set() or trainer is None:
             return
         if self.pause_pending.is_set():
             return  # the queued pause() is next; it restarts nothing
-        if self._train_chunk(trainer.train, "Training stopped") is None:
+        if not self._in_steps(trainer):
+            train = trainer.train
+        elif stepping:
+            def train(n: int) -> int:
+                return trainer.train_steps(n, to_epoch_end=True)
+        else:
+            train = trainer.train_steps
+        if self._train_chunk(train, "Training stopped") is None:
+            self._stepping = False
+            return
+        if stepping and (not trainer.progress or trainer.finished):
+            self._stepping = False  # the step's epoch ended
+            self._publish()
+            self._report_end(trainer)
             return
         if trainer.finished:
             self._report_end(trainer, publish=True)
@@ -361,11 +406,25 @@ class TrainingWorker(LoopWorker):
     def _image_snapshot(self, trainer) -> Snapshot:
         """An image lab's snapshot with its pictures (the probed image through the
         network, the gallery, the confusion matrix), remade when the weights or the probe
-        changed, at most every IMAGE_PICTURE_INTERVAL while playing."""
+        changed, at most every IMAGE_PICTURE_INTERVAL while playing.  While an epoch is
+        under way and training goes on, the numbers and pictures (on the trainer's fixed
+        subsample) are remade at most every MID_EPOCH_INTERVAL; in between only the
+        epoch's progress moves on."""
         probe = self._probe
-        return replace(trainer.snapshot(None), pictures=self._kind_picture(
+        now = time.perf_counter()
+        last = self._mid_epoch_snap
+        going = self._playing or self._stepping
+        if (trainer.progress and going and last is not None and last[0] is trainer
+                and last[1] == trainer.epoch and last[2] == probe
+                and (now - last[4] < MID_EPOCH_INTERVAL or self.pause_pending.is_set())):
+            return replace(last[3], progress=trainer.progress,
+                           epochs_per_second=trainer.epochs_per_second())
+        snap = replace(trainer.snapshot(None), pictures=self._kind_picture(
             trainer, probe, IMAGE_PICTURE_INTERVAL,
             lambda: make_pictures(trainer, probe[1], probe[0])))
+        self._mid_epoch_snap = (trainer, trainer.epoch, probe, snap, now) \
+            if trainer.progress else None
+        return snap
 
     def _curve_snapshot(self, trainer: Trainer) -> Snapshot:
         """A function lab's snapshot with its CurvePicture (the curve, its units, kinks
@@ -377,15 +436,17 @@ class TrainingWorker(LoopWorker):
 
     def _kind_picture(self, trainer, key, interval: float, make):
         """The last pictures ``make()`` made, while they still show this run: the same
-        trainer and ``key`` (the probe), and the same epoch — or, while playing, made
-        less than ``interval`` seconds ago.  Otherwise new ones."""
+        trainer and ``key`` (the probe), and the same weights (epoch and progress in it)
+        — or, while playing, made less than ``interval`` seconds ago.  Otherwise new
+        ones."""
         now = time.perf_counter()
         last = self._kind_pictures
+        state = (trainer.epoch, trainer.progress)
         if last is not None and last[0] is trainer and last[2] == key and (
-                last[1] == trainer.epoch or (self._playing and now - last[4] < interval)):
+                last[1] == state or (self._playing and now - last[4] < interval)):
             return last[3]
         pics = make()
-        self._kind_pictures = (trainer, trainer.epoch, key, pics, now)
+        self._kind_pictures = (trainer, state, key, pics, now)
         return pics
 
     def _snapshot(self, trainer: Trainer) -> Snapshot:

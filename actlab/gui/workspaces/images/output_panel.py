@@ -24,6 +24,25 @@ from actlab.gui.style import caption
 
 
 
+def progress_text(epoch: int, progress: float) -> str:
+    """"epoch 3 · 40 %" for 40 % of epoch 3 done (2 whole epochs before it), "epoch 2 ·
+    100 %" when epoch 2 has just ended, "epoch 1 · 0 %" before any training."""
+    if progress > 0:
+        return f"epoch {epoch + 1:,} · {int(100 * progress)} %"
+    return f"epoch {epoch:,} · 100 %" if epoch else "epoch 1 · 0 %"
+
+
+def measured_text(sample) -> str:
+    """What the numbers count: every image, or (train, test) of a fixed subsample (two
+    lines, beside the numbers)."""
+    if not sample:
+        return "on all images"
+    n_train, n_test = sample
+    if not n_test:
+        return f"on {n_train:,}\ntraining images"
+    return f"on {n_test:,} test,\n{n_train:,} training images"
+
+
 class SteppedLossView(LossView):
     """The loss plot with axes that move in steps: epochs to 10, 20, 50, … like the
     accuracy plot beside it, the loss from 0 to a round number above the highest loss
@@ -163,9 +182,34 @@ class ImageOutputPanel(QtWidgets.QWidget):
         layout.addWidget(self.tabs, 1)
 
     def _numbers_table(self) -> QtWidgets.QGridLayout:
-        """Test and training side by side, as the point labs' OutputPanel shows them."""
+        """Test and training side by side, as the point labs' OutputPanel shows them,
+        and under them the epoch under way and what the numbers are measured on."""
         numbers = self._numbers = numbers_table("images")
         self.values: dict[str, QtWidgets.QLabel] = numbers.values
+        # an epoch of thousands of images takes seconds: how far it is, and while it is
+        # under way the numbers and the confusion matrix count a fixed subsample
+        self.epoch_progress = caption("", "The epoch under way and how much of it is "
+                                      "done. The curves get a point at the end of "
+                                      "every epoch.")
+        self.epoch_progress.setObjectName("epoch_progress")
+        self.measured_on = caption("", "Between epochs the numbers and the confusion "
+                                   "matrix count every image. While an epoch is under "
+                                   "way they are measured on a fixed sample of the "
+                                   "images (the same ones all run long, the gallery's "
+                                   "among them), which is much quicker; every image "
+                                   "counts again at the epoch's end.")
+        self.measured_on.setObjectName("measured_on")
+        # beside the table, in the room right of it: a row under it took the gallery's
+        # height on a small screen, and a label that widened the column cut the plots;
+        # so they take what room there is (all of it at 330 px; a narrower column cuts
+        # them, the tooltips say it all)
+        right = Qt.AlignmentFlag.AlignRight
+        for label in (self.epoch_progress, self.measured_on):
+            label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                QtWidgets.QSizePolicy.Policy.Preferred)
+            label.setAlignment(right | Qt.AlignmentFlag.AlignVCenter)
+        numbers.addWidget(self.epoch_progress, 0, 3)
+        numbers.addWidget(self.measured_on, 1, 3, 2, 1)
         return numbers
 
     def _place_curves(self, side_by_side: bool) -> None:
@@ -275,8 +319,14 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.loss_view.show_history(history, current_loss)
         self.accuracy_view.show_history(history)
 
+    def show_progress(self, snap) -> None:
+        """The epoch counter of a Snapshot: "epoch 3 · 40 %" while epoch 3 is under way,
+        "epoch 2 · 100 %" at the end of epoch 2."""
+        self.epoch_progress.setText(progress_text(snap.epoch, snap.progress))
+
     def show_numbers(self, snap) -> None:
-        """The four numbers of a Snapshot."""
+        """The four numbers of a Snapshot, and what they are measured on."""
+        self.measured_on.setText(measured_text(snap.sample))
         v = self.values
         v["train_loss"].setText(format_loss(snap.train_loss))
         v["test_loss"].setText(format_loss(snap.test_loss))
@@ -294,6 +344,8 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.show_history(None)
         for label in self.values.values():
             label.setText("–")
+        self.epoch_progress.setText("")
+        self.measured_on.setText("")
         self.set_warning(None)
 
     def export_views(self) -> dict[str, QtWidgets.QWidget]:

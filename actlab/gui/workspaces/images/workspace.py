@@ -99,7 +99,9 @@ class ImageWorkspace:
 
     # ------------------------------------------------------------------ drawing
     def draw(self, pub, snap, network_due: bool) -> bool:
-        """Gallery, scores, confusion and the builder's maps, when they are new."""
+        """Gallery, scores, confusion and the builder's maps, when they are new; the
+        epoch counter with the progress of the epoch under way."""
+        self.output.show_progress(snap)
         fresh = snap.pictures is not None and snap.pictures is not self._drawn
         if fresh:
             self._drawn = snap.pictures
