@@ -106,7 +106,8 @@ class Playback(QObject):
     def step(self) -> None:
         self.w.wants_playing = False  # Step pauses first
         self.w.training_thread.step()
-        self.w.status("Trained one epoch.")
+        self.w.status("Step: training to the end of the epoch (a whole epoch, or the rest of "
+                      "one that Pause stopped part way).")
 
     def reset(self) -> None:
         """Epoch 0 with the same starting weights (the seed is kept)."""
