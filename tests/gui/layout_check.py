@@ -189,7 +189,7 @@ def train_compare(app, win, epochs: int) -> None:
 # ---------------------------------------------------------------------- the run
 def silence_dialogs() -> list:
     """Modal dialogs would block an offscreen run: errors are recorded (and fail the
-    check), unsaved changes are discarded, nothing is recovered."""
+    check), unsaved changes are discarded, nothing is recovered, predictions skipped."""
     from actlab.gui import dialogs
 
     errors: list = []
@@ -198,6 +198,21 @@ def silence_dialogs() -> list:
     dialogs.ask_save_changes = lambda parent, name: "discard"
     dialogs.ask_recover = lambda *a: "discard"
     dialogs.ask_read_outside = lambda *a: False
+    # "Predict first" before Play in a guided lab: skipped, as a student may (answered
+    # with the first choice when the teacher requires one)
+    from actlab.gui.guide import prediction_dialog
+
+    def answer(dialog) -> None:
+        if dialog.skip_button.isEnabled():
+            dialog.skip_button.click()
+            return
+        if dialog.choice_buttons:
+            dialog.choice_buttons[0].setChecked(True)
+        if dialog.canvas is not None:
+            dialog.canvas.set_points([(-5.0, -5.0), (5.0, 5.0)])
+        dialog.predict_button.click()
+
+    prediction_dialog.run_dialog = answer
     return errors
 
 
