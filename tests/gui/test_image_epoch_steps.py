@@ -144,3 +144,16 @@ def test_pause_during_a_step_stops_it_part_way(window, qtbot):
     qtbot.waitUntil(lambda: (p := window.training_thread.latest().snapshot).progress
                     == trainer.progress and p.epoch == trainer.epoch, timeout=WAIT)
     assert len(calls) == n and trainer.epoch <= 1
+
+
+def test_a_narrow_column_ends_the_counter_in_an_ellipsis_not_cut_letters(qtbot):
+    from actlab.gui.workspaces.images.output_panel import ElidedCaption
+
+    label = ElidedCaption("what it means")
+    qtbot.addWidget(label)
+    label.setText("on 109 test,\n80 training images")
+    label.resize(400, 40)
+    assert label.shown_lines() == ["on 109 test,", "80 training images"]
+    label.resize(50, 40)
+    assert all(line.endswith("…") for line in label.shown_lines())
+    assert label.toolTip().startswith("on 109 test,\n80 training images\n\nwhat it means")

@@ -9,7 +9,7 @@ several times a second while training.
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from actlab.views.images.accuracy_view import AccuracyView, epoch_span, nice_top
@@ -22,6 +22,40 @@ from actlab.gui.workspaces.points.output_panel import (
     LOSS_NOTE, _percent, cache_axes, numbers_table, show_memorising, warning_label)
 from actlab.gui.style import caption
 
+
+
+class ElidedCaption(QtWidgets.QLabel):
+    """A caption that never shows cut letters: in a column too narrow for a line, the
+    line ends in "…" (right-aligned, as beside the numbers); its tooltip says it all."""
+
+    def __init__(self, tip: str):
+        super().__init__("")
+        self.setProperty("role", "caption")
+        self._tip = tip
+        self.setToolTip(tip)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt name
+        super().setText(text)
+        self.setToolTip(f"{text}\n\n{self._tip}".strip() if text else self._tip)
+
+    def shown_lines(self) -> list[str]:
+        """The lines as drawn at the label's width (ending in "…" where cut)."""
+        fm = QtGui.QFontMetrics(self.font())
+        return [fm.elidedText(line, Qt.TextElideMode.ElideRight, self.width())
+                for line in self.text().split("\n")]
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QtGui.QPainter(self)
+        p.setFont(self.font())
+        p.setPen(self.palette().color(QtGui.QPalette.ColorRole.WindowText))
+        fm = QtGui.QFontMetrics(self.font())
+        lines = self.shown_lines()
+        top = (self.height() - fm.height() * len(lines)) // 2
+        for i, shown in enumerate(lines):
+            rect = QtCore.QRect(0, top + i * fm.height(), self.width(), fm.height())
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                       shown)
+        p.end()
 
 
 def progress_text(epoch: int, progress: float) -> str:
@@ -188,16 +222,16 @@ class ImageOutputPanel(QtWidgets.QWidget):
         self.values: dict[str, QtWidgets.QLabel] = numbers.values
         # an epoch of thousands of images takes seconds: how far it is, and while it is
         # under way the numbers and the confusion matrix count a fixed subsample
-        self.epoch_progress = caption("", "The epoch under way and how much of it is "
-                                      "done. The curves get a point at the end of "
-                                      "every epoch.")
+        self.epoch_progress = ElidedCaption("The epoch under way and how much of it is "
+                                            "done. The curves get a point at the end of "
+                                            "every epoch.")
         self.epoch_progress.setObjectName("epoch_progress")
-        self.measured_on = caption("", "Between epochs the numbers and the confusion "
-                                   "matrix count every image. While an epoch is under "
-                                   "way they are measured on a fixed sample of the "
-                                   "images (the same ones all run long, the gallery's "
-                                   "among them), which is much quicker; every image "
-                                   "counts again at the epoch's end.")
+        self.measured_on = ElidedCaption("Between epochs the numbers and the confusion "
+                                         "matrix count every image. While an epoch is "
+                                         "under way they are measured on a fixed sample of "
+                                         "the images (the same ones all run long, the "
+                                         "gallery's among them), which is much quicker; "
+                                         "every image counts again at the epoch's end.")
         self.measured_on.setObjectName("measured_on")
         # beside the table, in the room right of it: a row under it took the gallery's
         # height on a small screen, and a label that widened the column cut the plots;
