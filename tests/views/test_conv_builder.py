@@ -348,3 +348,19 @@ def test_keyboard_reaches_the_large_view(qtbot, lab):
     assert vp.rect().contains(tile)
     qtbot.keyClick(col, Qt.Key.Key_Escape)
     assert not view.popup.isVisible() and col.hover == -1
+
+
+def test_a_removed_layer_is_gone_from_the_screen_at_once(qtbot):
+    """A layer removed (or a lab with fewer convolutions opened) leaves no column drawn
+    over the next one, even before Qt deletes its widgets."""
+    from actlab.views.images.filter_tiles import FilterColumn
+
+    view = ConvBuilderView()
+    qtbot.addWidget(view)
+    view.resize(500, 500)
+    view.show()
+    three = ImageNetSpec(conv=(ConvSpec(4), ConvSpec(4), ConvSpec(4)))
+    view.set_architecture(three)
+    view.set_architecture(replace(three, conv=three.conv[:1]))
+    shown = [c for c in view.content.findChildren(FilterColumn) if c.isVisible()]
+    assert shown == view.columns and len(shown) == 1

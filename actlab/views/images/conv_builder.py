@@ -139,9 +139,10 @@ class ConvBuilderView(QtWidgets.QWidget):
             col.show()
             self.controls.append(ctrl)
             self.columns.append(col)
-        while len(self.controls) > n:
-            self.controls.pop().deleteLater()
-            self.columns.pop().deleteLater()
+        while len(self.controls) > n:  # hidden at once: deleted when the loop gets to it
+            for gone in (self.controls.pop(), self.columns.pop()):
+                gone.hide()
+                gone.deleteLater()
         sizes = spec.map_sizes()
         for i, (ctrl, c) in enumerate(zip(self.controls, spec.conv)):
             ctrl.set_state(i, c, spec.input_size if i == 0 else sizes[i - 1], sizes[i])
