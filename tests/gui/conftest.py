@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6 import QtCore  # noqa: E402
 
+from prediction_answers import answer_prediction  # noqa: E402 - tests/gui is on the path
 
 
 @pytest.fixture
@@ -16,25 +17,6 @@ def settings_dir(tmp_path, monkeypatch):
     folder = tmp_path / "settings"
     monkeypatch.setenv("ACTLAB_SETTINGS_DIR", str(folder))
     return folder
-
-
-def answer_prediction(dialog, log=None):
-    """Drive a "Predict first" dialog without blocking: ``log["predict"]`` (a callable
-    of the dialog) answers it, else Skip, else (the teacher requires an answer) the
-    first choice, the number shown or a diagonal line is predicted."""
-    if log is not None:
-        log["predicted"].append(dialog.question)
-        if callable(log.get("predict")):
-            log["predict"](dialog)
-            return
-    if dialog.skip_button.isEnabled():
-        dialog.skip_button.click()
-        return
-    if dialog.choice_buttons:
-        dialog.choice_buttons[0].setChecked(True)
-    if dialog.canvas is not None:
-        dialog.canvas.set_points([(-5.0, -5.0), (5.0, 5.0)])
-    dialog.predict_button.click()
 
 
 @pytest.fixture(autouse=True)

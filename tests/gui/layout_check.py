@@ -202,17 +202,9 @@ def silence_dialogs() -> list:
     # with the first choice when the teacher requires one)
     from actlab.gui.guide import prediction_dialog
 
-    def answer(dialog) -> None:
-        if dialog.skip_button.isEnabled():
-            dialog.skip_button.click()
-            return
-        if dialog.choice_buttons:
-            dialog.choice_buttons[0].setChecked(True)
-        if dialog.canvas is not None:
-            dialog.canvas.set_points([(-5.0, -5.0), (5.0, 5.0)])
-        dialog.predict_button.click()
+    from prediction_answers import answer_prediction  # tests/gui: this script's folder
 
-    prediction_dialog.run_dialog = answer
+    prediction_dialog.run_dialog = answer_prediction
     return errors
 
 

@@ -57,7 +57,9 @@ MUTED = "#5F6368"
 
 
 def _label(text: str = "", *, rich: bool = False, size: float | None = None,
-           bold: bool = False, color: str = TEXT, selectable: bool = True) -> QtWidgets.QLabel:
+           bold: bool = False, color: str = TEXT, selectable: bool = True,
+           italic: bool = False) -> QtWidgets.QLabel:
+    """A word-wrapped label of the Guide (the prediction cards use it too)."""
     label = QtWidgets.QLabel(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
@@ -66,6 +68,8 @@ def _label(text: str = "", *, rich: bool = False, size: float | None = None,
         style.append(f"font-size: {size}pt;")
     if bold:
         style.append("font-weight: bold;")
+    if italic:
+        style.append("font-style: italic;")
     label.setStyleSheet("QLabel { " + " ".join(style) + " }")
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

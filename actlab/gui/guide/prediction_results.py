@@ -10,6 +10,7 @@ from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from actlab.engine.predictions import PredictionResult, answer_text, result_text
+from actlab.gui.guide.guide_panel import _label
 from actlab.views.prediction_sketch import SketchData, overlay_caption, overlay_image
 
 PICTURE_PX = 150
@@ -20,22 +21,6 @@ STYLE = {"right": ("#00795A", "#EAF6F1", "#A9DCC9"),
          "share": ("#0B5394", "#EEF4FB", "#BCD3EE"),
          "waiting": ("#9AA0A6", "#F7F7F8", "#E1E3E6")}
 WAITING = "The result shows here when the run pauses or stops."
-
-
-def _label(text: str, *, bold=False, color=TEXT, size=None, italic=False) -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    style = [f"color: {color};", "background: transparent;"]
-    if bold:
-        style.append("font-weight: bold;")
-    if italic:
-        style.append("font-style: italic;")
-    if size:
-        style.append(f"font-size: {size}pt;")
-    label.setStyleSheet("QLabel { " + " ".join(style) + " }")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 class PredictionCard(QtWidgets.QFrame):
