@@ -105,9 +105,14 @@ class Playback(QObject):
 
     def step(self) -> None:
         self.w.wants_playing = False  # Step pauses first
+        pub = self.w.training_thread.latest()
+        progress = getattr(pub.snapshot, "progress", 0.0) if pub is not None else 0.0
         self.w.training_thread.step()
-        self.w.status("Step: training to the end of the epoch (a whole epoch, or the rest of "
-                      "one that Pause stopped part way).")
+        if progress > 0:  # an image lab's epoch Pause stopped part way: Step ends it
+            self.w.status(f"Step: training the rest of epoch {pub.snapshot.epoch + 1:,} "
+                          f"({int(100 * progress)} % was done).")
+        else:
+            self.w.status("Step: training one epoch.")
 
     def reset(self) -> None:
         """Epoch 0 with the same starting weights (the seed is kept)."""

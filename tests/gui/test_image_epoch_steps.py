@@ -70,6 +70,7 @@ def test_a_paused_part_way_epoch_shows_its_progress_and_step_ends_it(window, qtb
     assert _same_params(saved.params, Trainer(lab).network.get_params())
     # Step trains on to the end of this epoch, the same epoch an unpaused run trains
     window.step()
+    assert window.statusBar().currentMessage().startswith("Step: training the rest of epoch 1")
     qtbot.waitUntil(lambda: (p := window.training_thread.latest()).snapshot.epoch == 1
                     and p.snapshot.progress == 0 and not worker._stepping, timeout=WAIT)
     ref = Trainer(lab)
