@@ -20,6 +20,12 @@ def _trained(window, qtbot, name="images-shapes-need-nonlinearity"):
                     timeout=WAIT)
     window.pause()
     qtbot.waitUntil(lambda: not window._playing, timeout=WAIT)
+    if window.training_thread.latest().snapshot.progress > 0:
+        # paused part way through an epoch: Step ends it, so the pictures and the weights
+        # the window saves (those of the last whole epoch) are the same network
+        window.step()
+        qtbot.waitUntil(lambda: window.training_thread.latest().snapshot.progress == 0
+                        and not window.training_thread.worker._stepping, timeout=WAIT)
     ws = window.workspace_for("images")
     window.training_thread.request_snapshot()
     qtbot.waitUntil(lambda: ws.pictures() is not None
