@@ -144,12 +144,6 @@ def with_prediction(guide: dict | None, prediction: Prediction) -> dict:
     return out
 
 
-def next_run_number(lab) -> int | None:
-    """The number the next run of ``lab``'s run log gets (None without a log)."""
-    runs = getattr(lab, "runs", ())
-    return max(r.number for r in runs) + 1 if runs else None
-
-
 def thin_sketch(points, limit: int = MAX_SKETCH_POINTS) -> list[list[float]]:
     """At most ``limit`` of ``points`` (evenly chosen, both ends kept), rounded to 4
     decimals for the lab file."""

@@ -119,9 +119,6 @@ def checked_by(runs: tuple, index: int) -> tuple:
                  and o.status in ("pass", "fail"))
 
 
-def without_thumbnails(runs: tuple) -> tuple:
-    return tuple(replace(r, thumbnail=b"") for r in runs)
-
 
 def network_text(lab) -> str:
     """The network of ``lab`` in words: convolutions and dense layers of an image

@@ -41,15 +41,7 @@ def _qt():
     return QtCore, QtGui
 
 
-def grey_rgba(image: np.ndarray) -> np.ndarray:
-    """RGBA uint8 for a greyscale picture in [0, 1] with ink 1: ink is drawn black on white
-    paper, as a digit is written (NaN is drawn mid grey)."""
-    v = np.nan_to_num(colors.as_float32(image), nan=0.5, posinf=1.0, neginf=0.0)
-    g = np.rint(255.0 * (1.0 - np.clip(v, 0.0, 1.0))).astype(np.uint8)
-    out = np.empty(g.shape + (4,), dtype=np.uint8)
-    out[..., 0] = out[..., 1] = out[..., 2] = g
-    out[..., 3] = 255
-    return out
+grey_rgba = colors.ink_rgba  # ink black on white paper, as the window draws images
 
 
 def signed_rgba(values: np.ndarray, vmax: float) -> np.ndarray:

@@ -52,10 +52,6 @@ class FilterDetail:
     def channels(self) -> int:
         return int(self.kernel.shape[0])
 
-    def input_name(self) -> str:
-        return ("the probed image" if self.layer == 0 else
-                f"the maps of convolution {self.layer} (after its activation and pooling)")
-
 
 @dataclass(frozen=True, eq=False)
 class PixelSum:

@@ -64,10 +64,8 @@ class PredictionFlow(QObject):
             if asked.action == "skip":
                 self.skipped.add(q.index)
                 continue
-            recorder = getattr(getattr(self.w, "guide", None), "recorder", None)
-            run = recorder.upcoming_number() if recorder is not None else \
-                pred.next_run_number(self.w.lab)
-            p = pred.Prediction(q.index, asked.answer, asked.why, run)
+            p = pred.Prediction(q.index, asked.answer, asked.why,
+                                self.w.guide.recorder.upcoming_number())
             self.w.lab = replace(self.w.lab, guide=pred.with_prediction(self.w.lab.guide, p))
             self.results.pop(q.index, None)
             self.w._sync_panels()

@@ -52,6 +52,9 @@ class RunRecorder(QtCore.QObject):
         pub = self.w.training_thread.latest()
         if pub is None or pub.generation != self.w._generation:
             return False
+        epochs = epochs_done(pub.snapshot.history)
+        if epochs == 0 or self._number is not None and self._recorded == (self._number, epochs):
+            return False  # nothing new: no thumbnail grabbed (the tick asks 5 times a second)
         return self._record(self.w.lab, pub, self._thumbnail())
 
     def upcoming_number(self) -> int:

@@ -32,18 +32,9 @@ INK = "ink"            # greyscale, black ink on white (the probed image)
 DIVERGING = "diverging"
 
 
-def ink_rgba(values: np.ndarray) -> np.ndarray:
-    """(h, w) values in [0, 1] as black-on-white RGBA, as the gallery draws images."""
-    grey = np.rint(255 * (1 - np.clip(np.nan_to_num(values), 0, 1))).astype(np.uint8)
-    out = np.empty(grey.shape + (4,), np.uint8)
-    out[..., :3] = grey[..., None]
-    out[..., 3] = 255
-    return out
-
-
 def values_rgba(values: np.ndarray, mode: str, vmax: float) -> np.ndarray:
     if mode == INK:
-        return ink_rgba(values)
+        return colors.ink_rgba(values)
     return colors.diverging_rgba(values, vmax, lut=colors.POINT_DIVERGING_LUT)
 
 
